@@ -1,0 +1,170 @@
+"""The one error tree of dutygraph.
+
+Every error a user can meet is a :class:`DutyGraphError`; foreign errors (file
+system, openpyxl, the Neo4j driver, rdflib) are mapped into this tree at the
+boundary where they occur, so callers never catch a third-party exception::
+
+    DutyGraphError
+    ├── UsageError            a bad argument: unknown option value, bad date (exit 2)
+    ├── NotFound              no item, region, department... with that id or name (exit 2)
+    │   └── Ambiguous         a name that matches several; lists the candidates (exit 2)
+    ├── LoadError             an input file cannot be read at all (exit 2)
+    │   └── ValidationFailed  rows are wrong; carries every Problem with its place (exit 2)
+    ├── ConflictingUpdate     a change that the current state forbids (exit 2)
+    └── StoreError            the store cannot do what was asked (exit 3)
+        ├── StoreUnavailable  cannot open or reach the store
+        ├── StoreCorrupt      the store file is not a dutygraph store
+        └── UnsupportedOperation  the store lacks a capability; says which and why
+
+Messages say what is wrong, where, and how to fix it. The command line maps each
+class to the exit code in brackets above (see :mod:`dutygraph.cli.main`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "Ambiguous",
+    "ConflictingUpdate",
+    "DutyGraphError",
+    "LoadError",
+    "NotFound",
+    "Problem",
+    "StoreCorrupt",
+    "StoreError",
+    "StoreUnavailable",
+    "UnsupportedOperation",
+    "UsageError",
+    "ValidationFailed",
+]
+
+
+class DutyGraphError(Exception):
+    """Root of every error dutygraph raises on purpose."""
+
+    exit_code = 2
+
+
+class UsageError(DutyGraphError):
+    """A bad argument: an unknown option value, a malformed date, a bad store URL."""
+
+
+class NotFound(DutyGraphError):
+    """Nothing of that kind has the given id or name."""
+
+    def __init__(self, kind: str, key: str, hint: str = "") -> None:
+        self.kind = kind
+        self.key = key
+        msg = f"no {kind} with id or name {key!r}"
+        super().__init__(f"{msg}; {hint}" if hint else msg)
+
+
+class Ambiguous(NotFound):
+    """A name that matches more than one node; the message lists the candidates."""
+
+    def __init__(self, kind: str, key: str, candidates: Sequence[tuple[str, str]]) -> None:
+        self.candidates = list(candidates)
+        listed = ", ".join(f"{cid} ({name})" for cid, name in self.candidates)
+        DutyGraphError.__init__(
+            self, f"{kind} name {key!r} matches {len(self.candidates)}: {listed}; give the id instead"
+        )
+        self.kind = kind
+        self.key = key
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with one input row, with its place and a way to fix it.
+
+    ``severity`` is ``"error"`` (the row cannot be imported) or ``"warning"``
+    (imported, but worth a look).
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    fix: str = ""
+    sheet: str | None = None
+    severity: str = "error"
+    code: str = "invalid"
+
+    @property
+    def place(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.place}: {self.message}"
+        return f"{text} — {self.fix}" if self.fix else text
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+
+class LoadError(DutyGraphError):
+    """An input cannot be read at all: missing file, not CSV/XLSX, no header."""
+
+
+class ValidationFailed(LoadError):
+    """The input was read but has errors; nothing was imported.
+
+    ``problems`` lists every error (and warning) found, each with its place.
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        head = f"{len(errors)} error(s) in the input; nothing was imported"
+        shown = "\n".join(f"  {p}" for p in errors[:50])
+        more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
+        super().__init__(f"{head}\n{shown}{more}\n(fix them, or pass --skip-invalid)")
+
+
+class ConflictingUpdate(DutyGraphError):
+    """A change the current state forbids (e.g. deciding a withdrawn dispute)."""
+
+
+class StoreError(DutyGraphError):
+    """The store cannot do what was asked."""
+
+    exit_code = 3
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be opened or reached."""
+
+
+class StoreCorrupt(StoreError):
+    """The store file exists but is not a readable dutygraph store."""
+
+
+class UnsupportedOperation(StoreError):
+    """The store lacks a capability the operation needs.
+
+    >>> str(UnsupportedOperation("rollback", "bolt://x", "the server has no transactions"))
+    "bolt://x cannot rollback: the server has no transactions"
+    """
+
+    def __init__(self, operation: str, store: str, reason: str) -> None:
+        self.operation = operation
+        self.store = store
+        self.reason = reason
+        super().__init__(f"{store} cannot {operation}: {reason}")

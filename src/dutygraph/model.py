@@ -1,0 +1,383 @@
+"""The records of the duty graph (SPEC §2) and their controlled vocabularies.
+
+Records are frozen dataclasses holding plain values: ids are strings, dates are
+ISO ``YYYY-MM-DD`` strings (they compare correctly as text) or ``None`` for an
+open bound, multi-valued fields are tuples. Validity intervals are half-open:
+a fact holds from ``valid_from`` (inclusive) to ``valid_to`` (exclusive).
+
+Every record keeps ``origin`` (the file, sheet and row it came from) and
+``attrs`` (the input's unknown columns, kept as they were).
+
+>>> d = Duty("ZX-SCJ", "I-FOOD", "330106", "lead", valid_from="2024-01-01")
+>>> d.active("2023-12-31"), d.active("2024-01-01")
+(False, True)
+>>> d.key
+('ZX-SCJ', 'I-FOOD', '330106', 'lead', '', '2024-01-01')
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+__all__ = [
+    "BASIS_KINDS",
+    "LEVELS",
+    "POWER_TYPES",
+    "RECORD_TYPES",
+    "ROLES",
+    "Behavior",
+    "BusinessForm",
+    "Department",
+    "Dispute",
+    "Duty",
+    "Item",
+    "LegalBasis",
+    "Origin",
+    "Region",
+    "RegionGroup",
+    "active",
+    "canonical_region_code",
+    "today",
+]
+
+#: Government levels, from the top; the Chinese words are accepted on input.
+LEVELS = ("national", "province", "prefecture", "county", "township")
+LEVEL_WORDS = {
+    "国家": "national", "全国": "national", "中央": "national",
+    "省": "province", "省级": "province",
+    "市": "prefecture", "市级": "prefecture", "地市": "prefecture", "设区的市": "prefecture",
+    "县": "county", "县级": "county", "区": "county", "县区": "county",
+    "乡": "township", "乡镇": "township", "乡级": "township", "街道": "township",
+}  # fmt: skip
+
+#: Duty roles; ``lead`` is 牵头/主管, ``assist`` 配合/协同, ``territorial`` 属地.
+ROLES = ("lead", "assist", "territorial")
+ROLE_WORDS = {
+    "牵头": "lead", "主管": "lead", "主办": "lead", "发起": "lead",
+    "配合": "assist", "协同": "assist", "协办": "assist",
+    "属地": "territorial",
+}  # fmt: skip
+
+#: Kinds of legal basis (依据).
+BASIS_KINDS = (
+    "law",
+    "administrative-regulation",
+    "local-regulation",
+    "department-rule",
+    "local-rule",
+    "normative-document",
+    "three-determinations",
+    "power-list",
+    "decision",
+)
+
+#: The 职权类型 taxonomy; older labels are mapped on input.
+POWER_TYPES = (
+    "行政许可", "行政处罚", "行政强制", "行政征收", "行政给付",
+    "行政检查", "行政确认", "行政奖励", "行政裁决", "其他行政权力",
+)  # fmt: skip
+POWER_TYPE_WORDS = {
+    "行政监督": "行政检查", "监督检查": "行政检查", "检查": "行政检查",
+    "非行政许可审批": "其他行政权力", "其他": "其他行政权力", "其他职权": "其他行政权力",
+}  # fmt: skip
+
+INSPECTION = "行政检查"
+
+
+def today() -> str:
+    """Today's date as an ISO string (the default ``as_of``)."""
+    return _dt.date.today().isoformat()
+
+
+def active(valid_from: str | None, valid_to: str | None, as_of: str) -> bool:
+    """Whether the half-open interval ``[valid_from, valid_to)`` holds at ``as_of``.
+
+    >>> active("2020-01-01", "2021-01-01", "2020-12-31"), active(None, "2021-01-01", "2021-01-01")
+    (True, False)
+    """
+    return (valid_from is None or valid_from <= as_of) and (valid_to is None or as_of < valid_to)
+
+
+def canonical_region_code(code: str) -> str:
+    """The canonical form of a GB/T 2260 code: trailing zeros are not significant.
+
+    12-digit statistical codes of a county or above shorten to 6 digits; a
+    township code keeps 12. A 9-digit township code is padded to 12.
+
+    >>> canonical_region_code("330106000000"), canonical_region_code("330106001"),
+    ('330106', '330106001000')
+    """
+    code = code.strip()
+    if len(code) == 9:
+        code += "000"
+    if len(code) == 12 and code[6:] == "000000":
+        return code[:6]
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a record was read: file, sheet (for XLSX) and 1-based row."""
+
+    file: str
+    row: int | None = None
+    sheet: str | None = None
+    version: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.version:
+            parts.append(f"version {self.version}")
+        return ", ".join(parts)
+
+
+class _Record:
+    """Shared behaviour of the record classes (mix-in, no state)."""
+
+    __slots__ = ()
+    #: the node label (kind of node) in the graph
+    label: ClassVar[str]
+    #: the bundle file this kind is read from
+    table: ClassVar[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, Origin):
+                value = {k: v for k, v in _origin_items(value) if v is not None}
+            elif isinstance(value, dict):
+                value = dict(value)
+            out[f.name] = value
+        return out
+
+
+def _origin_items(o: Origin) -> list[tuple[str, Any]]:
+    return [("file", o.file), ("sheet", o.sheet), ("row", o.row), ("version", o.version)]
+
+
+@dataclass(frozen=True, slots=True)
+class Region(_Record):
+    """A region (地区) of the GB/T 2260 tree; the national root is ``000000``."""
+
+    label: ClassVar[str] = "region"
+    table: ClassVar[str] = "regions"
+    code: str
+    name: str
+    level: str
+    parent: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict, compare=False)
+    origin: Origin | None = field(default=None, compare=False)
+
+    @property
+    def id(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True, slots=True)
+class RegionGroup(_Record):
+    """A group of regions (区域) such as 京津冀; not part of the tree."""
+
+    label: ClassVar[str] = "region_group"
+    table: ClassVar[str] = "region_groups"
+    id: str
+    name: str
+    members: tuple[str, ...] = ()
+    attrs: dict[str, str] = field(default_factory=dict, compare=False)
+    origin: Origin | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Department(_Record):
+    """A department (部门) of one government (its ``region``).
+
+    ``systems`` are its lines (条); ``vertical`` marks a vertically managed
+    line, whose ``superior`` is the upper department of the same line.
+    """
+
+    label: ClassVar[str] = "department"
+    table: ClassVar[str] = "departments"
+    id: str
+    name: str
+    region: str
+    systems: tuple[str, ...] = ()
+    superior: str | None = None
+    vertical: bool = False
+    aliases: tuple[str, ...] = ()
+    valid_from: str | None = None
+    valid_to: str | None = None
+    successor: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict, compare=False)
+    origin: Origin | None = field(default=None, compare=False)
+
+    def active(self, as_of: str) -> bool:
+        return active(self.valid_from, self.valid_to, as_of)
+
+
+@dataclass(frozen=True, slots=True)
+class Item(_Record):
+    """A regulatory item (监管事项) of the catalogue tree (主项 → 子项)."""
+
+    label: ClassVar[str] = "item"
+    table: ClassVar[str] = "items"
+    id: str
+    name: str
+    parent: str | None = None
+    domain: str | None = None
+    power_type: str | None = None
+    objects: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    key_item: bool = False
+    attrs: dict[str, str] = field(default_factory=dict, compare=False)
+    origin: Origin | None = field(default=None, compare=False)
+
+    def applies_at(self, level: str) -> bool:
+        """An item with no ``levels`` applies at every level."""
+        return not self.levels or level in self.levels
+
+
+@dataclass(frozen=True, slots=True)
+class LegalBasis(_Record):
+    """A legal basis (依据): a law, regulation, 三定 provision, power list, decision..."""
+
+    label: ClassVar[str] = "basis"
+    table: ClassVar[str] = "bases"
+    id: str
+    title: str
+    kind: str = "law"
+    issuer: str | None = None
+    article: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict, compare=False)
+    origin: Origin | None = field(default=None, compare=False)
+
+    def in_force(self, as_of: str) -> bool:
+        return active(self.valid_from, self.valid_to, as_of)
+
+
+@dataclass(frozen=True, slots=True)
+class Duty(_Record):
+    """A duty (职责): a department's role on an item in a region, for a time.
+
+    ``line`` names the line under which a department with several holds it;
+    ``source`` names the list (and version) the duty came from.
+    """
+
+    label: ClassVar[str] = "duty"
+    table: ClassVar[str] = "duties"
+    department: str
+    item: str
+    region: str
+    role: str
+    bases: tuple[str, ...] = ()
+    valid_from: str | None = None
+    valid_to: str | None = None
+    source: str | None = None
+    line: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict, compare=False)
+    origin: Origin | None = field(default=None, compare=False)
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str, str]:
+        """Identity of a duty: who, what, where, which role and line, since when."""
+        return (
+            self.department,
+            self.item,
+            self.region,
+            self.role,
+            self.line or "",
+            self.valid_from or "",
+        )
+
+    @property
+    def id(self) -> str:
+        return "|".join(self.key)
+
+    def active(self, as_of: str) -> bool:
+        return active(self.valid_from, self.valid_to, as_of)
+
+
+@dataclass(frozen=True, slots=True)
+class Behavior(_Record):
+    """A behavioural feature (行为特征) of a business, linked to the items it triggers."""
+
+    label: ClassVar[str] = "behavior"
+    table: ClassVar[str] = "behaviors"
+    id: str
+    name: str
+    items: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    attrs: dict[str, str] = field(default_factory=dict, compare=False)
+    origin: Origin | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessForm(_Record):
+    """A new business form (新业态); a settled one is a precedent for 业务相近.
+
+    ``lead`` and ``assist`` are department ids as settled on ``settled_on``.
+    """
+
+    label: ClassVar[str] = "business_form"
+    table: ClassVar[str] = "business_forms"
+    id: str
+    name: str
+    description: str = ""
+    behaviors: tuple[str, ...] = ()
+    lead: str | None = None
+    assist: tuple[str, ...] = ()
+    settled_on: str | None = None
+    basis: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict, compare=False)
+    origin: Origin | None = field(default=None, compare=False)
+
+    @property
+    def settled(self) -> bool:
+        return self.lead is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute(_Record):
+    """A jurisdiction dispute (管辖争议) between departments.
+
+    ``subject`` is an item id, a business-form id or a case description;
+    ``claims`` maps each party to what it claims; ``decision`` holds the
+    decision record once decided.
+    """
+
+    label: ClassVar[str] = "dispute"
+    table: ClassVar[str] = "disputes"
+    id: str
+    parties: tuple[str, ...]
+    subject: str
+    region: str
+    raised_on: str
+    status: str = "open"
+    claims: dict[str, str] = field(default_factory=dict)
+    decision: dict[str, Any] | None = None
+    attrs: dict[str, str] = field(default_factory=dict, compare=False)
+    origin: Origin | None = field(default=None, compare=False)
+
+
+#: Record classes in load order (referenced kinds first).
+RECORD_TYPES: tuple[type[_Record], ...] = (
+    Region,
+    RegionGroup,
+    LegalBasis,
+    Department,
+    Item,
+    Duty,
+    Behavior,
+    BusinessForm,
+    Dispute,
+)
