@@ -68,7 +68,8 @@ class Ambiguous(NotFound):
         self.candidates = list(candidates)
         listed = ", ".join(f"{cid} ({name})" for cid, name in self.candidates)
         DutyGraphError.__init__(
-            self, f"{kind} name {key!r} matches {len(self.candidates)}: {listed}; give the id instead"
+            self,
+            f"{kind} name {key!r} matches {len(self.candidates)}: {listed}; give the id instead",
         )
         self.kind = kind
         self.key = key
@@ -160,7 +161,7 @@ class UnsupportedOperation(StoreError):
     """The store lacks a capability the operation needs.
 
     >>> str(UnsupportedOperation("rollback", "bolt://x", "the server has no transactions"))
-    "bolt://x cannot rollback: the server has no transactions"
+    'bolt://x cannot rollback: the server has no transactions'
     """
 
     def __init__(self, operation: str, store: str, reason: str) -> None:

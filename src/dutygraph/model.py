@@ -45,20 +45,37 @@ __all__ = [
 #: Government levels, from the top; the Chinese words are accepted on input.
 LEVELS = ("national", "province", "prefecture", "county", "township")
 LEVEL_WORDS = {
-    "国家": "national", "全国": "national", "中央": "national",
-    "省": "province", "省级": "province",
-    "市": "prefecture", "市级": "prefecture", "地市": "prefecture", "设区的市": "prefecture",
-    "县": "county", "县级": "county", "区": "county", "县区": "county",
-    "乡": "township", "乡镇": "township", "乡级": "township", "街道": "township",
-}  # fmt: skip
+    "国家": "national",
+    "全国": "national",
+    "中央": "national",
+    "省": "province",
+    "省级": "province",
+    "市": "prefecture",
+    "市级": "prefecture",
+    "地市": "prefecture",
+    "设区的市": "prefecture",
+    "县": "county",
+    "县级": "county",
+    "区": "county",
+    "县区": "county",
+    "乡": "township",
+    "乡镇": "township",
+    "乡级": "township",
+    "街道": "township",
+}
 
 #: Duty roles; ``lead`` is 牵头/主管, ``assist`` 配合/协同, ``territorial`` 属地.
 ROLES = ("lead", "assist", "territorial")
 ROLE_WORDS = {
-    "牵头": "lead", "主管": "lead", "主办": "lead", "发起": "lead",
-    "配合": "assist", "协同": "assist", "协办": "assist",
+    "牵头": "lead",
+    "主管": "lead",
+    "主办": "lead",
+    "发起": "lead",
+    "配合": "assist",
+    "协同": "assist",
+    "协办": "assist",
     "属地": "territorial",
-}  # fmt: skip
+}
 
 #: Kinds of legal basis (依据).
 BASIS_KINDS = (
@@ -75,13 +92,25 @@ BASIS_KINDS = (
 
 #: The 职权类型 taxonomy; older labels are mapped on input.
 POWER_TYPES = (
-    "行政许可", "行政处罚", "行政强制", "行政征收", "行政给付",
-    "行政检查", "行政确认", "行政奖励", "行政裁决", "其他行政权力",
-)  # fmt: skip
+    "行政许可",
+    "行政处罚",
+    "行政强制",
+    "行政征收",
+    "行政给付",
+    "行政检查",
+    "行政确认",
+    "行政奖励",
+    "行政裁决",
+    "其他行政权力",
+)
 POWER_TYPE_WORDS = {
-    "行政监督": "行政检查", "监督检查": "行政检查", "检查": "行政检查",
-    "非行政许可审批": "其他行政权力", "其他": "其他行政权力", "其他职权": "其他行政权力",
-}  # fmt: skip
+    "行政监督": "行政检查",
+    "监督检查": "行政检查",
+    "检查": "行政检查",
+    "非行政许可审批": "其他行政权力",
+    "其他": "其他行政权力",
+    "其他职权": "其他行政权力",
+}
 
 INSPECTION = "行政检查"
 

@@ -1,0 +1,71 @@
+"""``dutygraph assign --name N [--description D] [--behavior B]... [--region R]``."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..analysis.assign import Assignment, Candidate, assign_business_form
+from ..serialize import department_dict
+from .common import as_of, query_options, store_from
+from .output import emit_json, table
+
+HELP = "propose lead and assisting departments for a new business form"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("assign", help=HELP, description=HELP, parents=[query_options()])
+    p.add_argument("--name", required=True, help="the business form's name")
+    p.add_argument("--description", default="", help="what it does, in plain words")
+    p.add_argument(
+        "--behavior",
+        action="append",
+        default=[],
+        metavar="B",
+        help="a behaviour id, name or text (repeatable)",
+    )
+    p.add_argument("--region", help="name this region's departments")
+    p.set_defaults(func=run)
+
+
+def _cand(c: Candidate) -> dict[str, object]:
+    return {"department": department_dict(c.department), "score": c.score, "reasons": c.reasons}
+
+
+def assignment_dict(a: Assignment) -> dict[str, object]:
+    return {
+        "name": a.name,
+        "description": a.description,
+        "region": a.region,
+        "as_of": a.as_of,
+        "candidates": [_cand(c) for c in a.candidates],
+        "assists": [_cand(c) for c in a.assists],
+        "gaps": a.gaps,
+        "conflicts": a.conflicts,
+        "behaviors": a.behaviors,
+        "items": a.items,
+        "precedents": a.precedents,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    g = store_from(args).graph()
+    a = assign_business_form(
+        g, args.name, args.description, args.behavior, args.region, as_of(args)
+    )
+    if args.json:
+        emit_json(assignment_dict(a))
+        return 0
+    print(f"{a.name}: lead candidates" + (f" in {a.region}" if a.region else ""))
+    table(
+        ["department", "name", "score", "why"],
+        [[c.department.id, c.department.name, c.score, c.reasons[0]] for c in a.candidates],
+    )
+    if a.assists:
+        print(
+            "assisting: " + ", ".join(f"{c.department.name} ({c.department.id})" for c in a.assists)
+        )
+    for gap in a.gaps:
+        print(f"gap: {gap['kind']}: {gap['detail']}")
+    for c in a.conflicts:
+        print(f"conflict: {c['kind']}: {c['detail']}")
+    return 0

@@ -1,0 +1,48 @@
+"""Options every command shares, and the helpers commands use to reach the store."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from ..errors import UsageError
+from ..store import Store, open_store
+
+__all__ = ["as_of", "query_options", "store_from", "store_options"]
+
+
+def store_options() -> argparse.ArgumentParser:
+    """``--store``: accepted after a command's own arguments too."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument(
+        "--store",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="store file (embedded) or bolt://, neo4j:// URL "
+        "(default: $DUTYGRAPH_STORE, else ./dutygraph.db)",
+    )
+    return p
+
+
+def query_options() -> argparse.ArgumentParser:
+    """``--as-of`` and ``--json``, for every command that answers a question."""
+    p = argparse.ArgumentParser(add_help=False, parents=[store_options()])
+    p.add_argument(
+        "--as-of", metavar="DATE", help="answer as of this date, YYYY-MM-DD (default: today)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    return p
+
+
+def as_of(args: argparse.Namespace) -> str:
+    value = getattr(args, "as_of", None)
+    if not value:
+        return dt.date.today().isoformat()
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UsageError(f"--as-of {value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def store_from(args: argparse.Namespace) -> Store:
+    return open_store(getattr(args, "store", None))

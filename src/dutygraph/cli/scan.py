@@ -1,0 +1,75 @@
+"""``dutygraph gaps``, ``dutygraph conflicts`` and ``dutygraph inspections``: the scans."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..analysis.conflicts import CONFLICT_KINDS, duplicate_inspections, find_conflicts
+from ..analysis.gaps import GAP_KINDS, find_gaps
+from ..errors import UsageError
+from ..serialize import conflict_dict, gap_dict, inspection_dict
+from .common import as_of, query_options, store_from
+from .output import emit_json, table
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    for name, text, kinds in (
+        ("gaps", "items and regions where no lead resolves, or resolves badly", GAP_KINDS),
+        ("conflicts", "multiple leads, disagreeing sources and open disputes", CONFLICT_KINDS),
+    ):
+        p = sub.add_parser(name, help=text, description=text, parents=[query_options()])
+        p.add_argument("--region", metavar="REGION", help="only this region and those below it")
+        p.add_argument(
+            "--kind",
+            action="append",
+            metavar="KIND",
+            dest="kinds",
+            help=f"only these kinds (repeatable): {', '.join(kinds)}",
+        )
+        p.set_defaults(func=run, scan=name, known=kinds)
+    text = "departments leading inspections of the same supervised object (joint-inspection candidates)"
+    p = sub.add_parser("inspections", help=text, description=text, parents=[query_options()])
+    p.add_argument("--region", metavar="REGION", help="only this region and those below it")
+    p.set_defaults(func=run, scan="inspections", known=(), kinds=None)
+
+
+def run(args: argparse.Namespace) -> int:
+    for k in args.kinds or ():
+        if k not in args.known:
+            raise UsageError(f"unknown kind {k!r}; use one of {', '.join(args.known)}")
+    g = store_from(args).graph()
+    date = as_of(args)
+    if args.scan == "gaps":
+        gaps = find_gaps(g, args.region, date, args.kinds)
+        if args.json:
+            emit_json([gap_dict(g, x) for x in gaps])
+        else:
+            table(
+                ["item", "region", "kind", "detail"],
+                [
+                    [x.item, f"{x.region} {g.regions[x.region].name}", x.kind, x.detail]
+                    for x in gaps
+                ],
+            )
+            print(f"{len(gaps)} gap(s) as of {date}")
+    elif args.scan == "conflicts":
+        conflicts = find_conflicts(g, args.region, date, args.kinds)
+        if args.json:
+            emit_json([conflict_dict(g, c, date) for c in conflicts])
+        else:
+            table(
+                ["item", "region", "kind", "departments", "detail"],
+                [[c.item, c.region, c.kind, ", ".join(c.departments), c.detail] for c in conflicts],
+            )
+            print(f"{len(conflicts)} conflict(s) as of {date}")
+    else:
+        found = duplicate_inspections(g, args.region, date)
+        if args.json:
+            emit_json([inspection_dict(x) for x in found])
+        else:
+            table(
+                ["region", "object", "departments", "items"],
+                [[x.region, x.object, ", ".join(x.departments), ", ".join(x.items)] for x in found],
+            )
+            print(f"{len(found)} joint-inspection candidate(s) as of {date}")
+    return 0

@@ -1,0 +1,341 @@
+"""The in-memory duty graph: one consistent snapshot of a store, with its indexes.
+
+:class:`DutyGraph` is what every analysis reads. Its hierarchies (the region
+tree, the item tree, departments' superiors and successors) are networkx
+digraphs, so the tree algorithms are networkx's own; the duty table is indexed
+by (item, region), by department and by line, so that a who-leads answer is a
+handful of dictionary look-ups rather than a graph traversal.
+
+>>> from dutygraph.fixtures import demo_graph
+>>> g = demo_graph()
+>>> g.region_path("510104")
+('510104', '510100', '510000', '000000')
+>>> [d.id for d in g.counterparts("510104", "market-regulation", "2025-01-01")]
+['JJ-SCJ']
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import networkx as nx
+
+from .errors import Ambiguous, NotFound
+from .model import (
+    RECORD_TYPES,
+    Behavior,
+    BusinessForm,
+    Department,
+    Dispute,
+    Duty,
+    Item,
+    LegalBasis,
+    Region,
+    RegionGroup,
+    canonical_region_code,
+)
+
+__all__ = ["DutyGraph", "record_id"]
+
+Record = (
+    Region | RegionGroup | Department | Item | LegalBasis | Duty | Behavior | BusinessForm | Dispute
+)
+
+
+def record_id(record: Any) -> str:
+    """The identity of a record within its kind (a duty's is its key)."""
+    return record.id  # type: ignore[no-any-return]
+
+
+class DutyGraph:
+    """An immutable snapshot of the graph, indexed for the questions of SPEC §3.
+
+    Parameters
+    ----------
+    records : iterable of records
+        Regions, departments, items, bases, duties, behaviours, business
+        forms and disputes, in any order. Later records with the same id
+        replace earlier ones.
+    """
+
+    def __init__(self, records: Iterable[Record] = ()) -> None:
+        self.regions: dict[str, Region] = {}
+        self.region_groups: dict[str, RegionGroup] = {}
+        self.departments: dict[str, Department] = {}
+        self.items: dict[str, Item] = {}
+        self.bases: dict[str, LegalBasis] = {}
+        self.duties: dict[str, Duty] = {}
+        self.behaviors: dict[str, Behavior] = {}
+        self.business_forms: dict[str, BusinessForm] = {}
+        self.disputes: dict[str, Dispute] = {}
+        tables: dict[str, dict[str, Any]] = {
+            cls.label: getattr(self, _ATTR[cls.label]) for cls in RECORD_TYPES
+        }
+        for r in records:
+            tables[r.label][record_id(r)] = r
+        self._build_indexes()
+
+    # -- construction ---------------------------------------------------------
+
+    def _build_indexes(self) -> None:
+        self.region_tree = nx.DiGraph()  # child -> parent
+        self.region_tree.add_nodes_from(self.regions)
+        self.region_tree.add_edges_from(
+            (c, r.parent) for c, r in self.regions.items() if r.parent in self.regions
+        )
+        self.item_tree = nx.DiGraph()  # child -> parent
+        self.item_tree.add_nodes_from(self.items)
+        self.item_tree.add_edges_from(
+            (i, it.parent) for i, it in self.items.items() if it.parent in self.items
+        )
+        self.department_tree = nx.DiGraph()  # department -> superior
+        self.department_tree.add_nodes_from(self.departments)
+        self.department_tree.add_edges_from(
+            (d, dep.superior) for d, dep in self.departments.items() if dep.superior
+        )
+        self._region_children: dict[str, list[str]] = defaultdict(list)
+        for code, r in self.regions.items():
+            if r.parent:
+                self._region_children[r.parent].append(code)
+        self._region_paths: dict[str, tuple[str, ...]] = {}
+        self._item_paths: dict[str, tuple[str, ...]] = {}
+
+        self._by_region_line: dict[tuple[str, str], list[Department]] = defaultdict(list)
+        self._by_region: dict[str, list[Department]] = defaultdict(list)
+        for dep in self.departments.values():
+            self._by_region[dep.region].append(dep)
+            for s in dep.systems:
+                self._by_region_line[(dep.region, s)].append(dep)
+
+        self._duties_at: dict[tuple[str, str], list[Duty]] = defaultdict(list)
+        self._duties_of: dict[str, list[Duty]] = defaultdict(list)
+        self._duties_on: dict[str, list[Duty]] = defaultdict(list)
+        for duty in self.duties.values():
+            self._duties_at[(duty.item, duty.region)].append(duty)
+            self._duties_of[duty.department].append(duty)
+            self._duties_on[duty.item].append(duty)
+
+        self._names: dict[str, dict[str, list[str]]] = {}
+        for label, table in (
+            ("item", self.items),
+            ("region", self.regions),
+            ("department", self.departments),
+            ("basis", self.bases),
+            ("behavior", self.behaviors),
+            ("business_form", self.business_forms),
+        ):
+            names: dict[str, list[str]] = defaultdict(list)
+            for key, rec in table.items():
+                for name in _names_of(rec):
+                    if key not in names[name]:
+                        names[name].append(key)
+            self._names[label] = names
+
+    # -- sizes and iteration --------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Number of records of each kind.
+
+        >>> from dutygraph.fixtures import demo_graph
+        >>> demo_graph().counts()["region"]
+        9
+        """
+        return {cls.label: len(getattr(self, _ATTR[cls.label])) for cls in RECORD_TYPES}
+
+    def records(self) -> Iterator[Record]:
+        """Every record, kinds in load order."""
+        for cls in RECORD_TYPES:
+            yield from getattr(self, _ATTR[cls.label]).values()
+
+    def table(self, label: str) -> Mapping[str, Any]:
+        """The records of one kind by id (``label`` as in :data:`model.RECORD_TYPES`)."""
+        return getattr(self, _ATTR[label])  # type: ignore[no-any-return]
+
+    # -- look-ups by id or name -----------------------------------------------
+
+    def find(self, label: str, key: str) -> Any:
+        """The record of kind ``label`` whose id (or region code) or exact name is ``key``.
+
+        Region codes may be given with 6 or 12 digits. A name that matches
+        several records raises :class:`~dutygraph.errors.Ambiguous` listing them.
+
+        >>> from dutygraph.fixtures import demo_graph
+        >>> demo_graph().find("region", "510104000000").name
+        '锦江区'
+        >>> demo_graph().find("item", "食品安全监督管理").id
+        'I-FOOD'
+        """
+        table = self.table(label)
+        key = key.strip()
+        if key in table:
+            return table[key]
+        if label == "region" and key.isdigit():
+            code = canonical_region_code(key)
+            if code in table:
+                return table[code]
+        hits = self._names.get(label, {}).get(key, [])
+        if len(hits) == 1:
+            return table[hits[0]]
+        if len(hits) > 1:
+            raise Ambiguous(label, key, [(h, _name_of(table[h])) for h in hits])
+        raise NotFound(label, key, _suggest(key, self._names.get(label, {})))
+
+    # -- the region and item trees --------------------------------------------
+
+    def region_path(self, code: str) -> tuple[str, ...]:
+        """``code`` and its ancestors, nearest first, up to the root."""
+        path = self._region_paths.get(code)
+        if path is None:
+            out = [code]
+            seen = {code}
+            parent = self.regions[code].parent if code in self.regions else None
+            while parent and parent in self.regions and parent not in seen:
+                out.append(parent)
+                seen.add(parent)
+                parent = self.regions[parent].parent
+            path = self._region_paths[code] = tuple(out)
+        return path
+
+    def item_path(self, item: str) -> tuple[str, ...]:
+        """``item`` and its ancestors in the catalogue tree, nearest first."""
+        path = self._item_paths.get(item)
+        if path is None:
+            out = [item]
+            seen = {item}
+            parent = self.items[item].parent if item in self.items else None
+            while parent and parent in self.items and parent not in seen:
+                out.append(parent)
+                seen.add(parent)
+                parent = self.items[parent].parent
+            path = self._item_paths[item] = tuple(out)
+        return path
+
+    def region_children(self, code: str) -> list[str]:
+        return self._region_children.get(code, [])
+
+    def subtree(self, code: str) -> list[str]:
+        """``code`` and every region below it, parents before children."""
+        out = [code]
+        i = 0
+        while i < len(out):
+            out.extend(self._region_children.get(out[i], ()))
+            i += 1
+        return out
+
+    # -- departments ----------------------------------------------------------
+
+    def departments_in(self, region: str) -> list[Department]:
+        """Every department of the government of ``region`` (active or not)."""
+        return self._by_region.get(region, [])
+
+    def departments_of_line(self, region: str, line: str) -> list[Department]:
+        """Departments of ``region`` carrying ``line`` (active or not)."""
+        return self._by_region_line.get((region, line), [])
+
+    def current(self, dept_id: str, as_of: str) -> tuple[Department | None, list[str]]:
+        """The department that holds ``dept_id``'s duties at ``as_of``.
+
+        An abolished department is replaced by its successor, following the
+        chain; the second value lists the abolished departments passed. With
+        no active successor the first value is ``None``.
+        """
+        passed: list[str] = []
+        dep = self.departments.get(dept_id)
+        while dep is not None and not dep.active(as_of):
+            if dep.valid_from is not None and as_of < dep.valid_from:
+                return None, passed  # not yet established
+            passed.append(dep.id)
+            if not dep.successor or dep.successor in passed:
+                return None, passed
+            dep = self.departments.get(dep.successor)
+        return dep, passed
+
+    def counterparts(self, region: str, line: str, as_of: str) -> list[Department]:
+        """The departments of ``region`` that hold ``line`` at ``as_of``.
+
+        An active department carrying the line counts (so a merged local body
+        does); an abolished one counts through its active successor.
+        """
+        out: list[Department] = []
+        for dep in self.departments_of_line(region, line):
+            cur, _ = self.current(dep.id, as_of)
+            if cur is not None and cur not in out:
+                out.append(cur)
+        return out
+
+    # -- duties ---------------------------------------------------------------
+
+    def duties_at(self, item: str, region: str) -> list[Duty]:
+        """Duties recorded for ``item`` at ``region`` (any role, any date)."""
+        return self._duties_at.get((item, region), [])
+
+    def duties_of(self, department: str) -> list[Duty]:
+        """Duties a department holds (any item, role or date)."""
+        return self._duties_of.get(department, [])
+
+    def duties_on(self, item: str) -> list[Duty]:
+        """Duties on an item, in every region."""
+        return self._duties_on.get(item, [])
+
+    def duty_sites(self) -> Iterator[tuple[str, str]]:
+        """Every (item, region) pair that has recorded duties."""
+        return iter(self._duties_at)
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole graph as one networkx multigraph, for graph algorithms and drawing.
+
+        Nodes are ``(label, id)`` with the record as ``data``; duties are
+        edges from department to item keyed by the duty's id.
+        """
+        G = nx.MultiDiGraph()
+        for rec in self.records():
+            if isinstance(rec, Duty):
+                continue
+            G.add_node((rec.label, record_id(rec)), data=rec)
+        for code, r in self.regions.items():
+            if r.parent:
+                G.add_edge(("region", code), ("region", r.parent), key="parent")
+        for i, it in self.items.items():
+            if it.parent:
+                G.add_edge(("item", i), ("item", it.parent), key="parent")
+        for d, dep in self.departments.items():
+            G.add_edge(("department", d), ("region", dep.region), key="region")
+            if dep.superior:
+                G.add_edge(("department", d), ("department", dep.superior), key="superior")
+            if dep.successor:
+                G.add_edge(("department", d), ("department", dep.successor), key="successor")
+        for duty in self.duties.values():
+            G.add_edge(("department", duty.department), ("item", duty.item), key=duty.id, data=duty)
+        return G
+
+
+_ATTR = {
+    "region": "regions",
+    "region_group": "region_groups",
+    "department": "departments",
+    "item": "items",
+    "basis": "bases",
+    "duty": "duties",
+    "behavior": "behaviors",
+    "business_form": "business_forms",
+    "dispute": "disputes",
+}
+
+
+def _name_of(rec: Any) -> str:
+    return getattr(rec, "name", None) or getattr(rec, "title", None) or record_id(rec)
+
+
+def _names_of(rec: Any) -> list[str]:
+    names = [_name_of(rec)]
+    names.extend(getattr(rec, "aliases", ()))
+    return names
+
+
+def _suggest(key: str, names: Mapping[str, list[str]]) -> str:
+    close = [n for n in names if key in n or n in key][:5]
+    if close:
+        return "did you mean " + ", ".join(f"{n!r}" for n in close) + "?"
+    return "give an id, a code or an exact name"

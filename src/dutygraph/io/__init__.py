@@ -1,0 +1,48 @@
+"""Readers: every input a user can import, turned into a :class:`~dutygraph.io.bundle.Batch`.
+
+:func:`read_input` picks the reader from the path: a folder, or a CSV file or
+workbook whose files or sheets are named after bundle tables, is a bundle
+(SPEC §4); anything else goes to the published-list loaders when they are
+installed, which detect the list format from its headers.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ..errors import LoadError
+from .bundle import BUNDLE_TABLES, Batch, read_bundle
+from .tables import read_table_file
+
+__all__ = ["Batch", "read_input"]
+
+
+def _is_bundle(path: Path) -> bool:
+    if path.is_dir():
+        return True
+    if path.suffix.lower() == ".csv":
+        return path.stem in BUNDLE_TABLES
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        names = {t.name for t in read_table_file(path)}
+        return bool(names & set(BUNDLE_TABLES))
+    return False
+
+
+def read_input(path: str | os.PathLike[str], **options: Any) -> Batch:
+    """Read one input (see the module docstring for how its kind is chosen)."""
+    p = Path(path)
+    if not p.exists():
+        raise LoadError(f"{p}: no such file or folder")
+    fmt = options.get("format")
+    if (fmt in (None, "bundle")) and _is_bundle(p):
+        return read_bundle(p)
+    try:
+        from .lists import read_published_list
+    except ImportError:
+        raise LoadError(
+            f"{p}: not a dutygraph bundle (a folder, or files/sheets named "
+            f"{', '.join(BUNDLE_TABLES)}); published lists need the list loaders"
+        ) from None
+    return read_published_list(p, **options)

@@ -1,0 +1,443 @@
+"""Read a dutygraph bundle (SPEC §4): a folder of CSV files or one XLSX workbook.
+
+Each file (or sheet) named after a table — ``regions``, ``region_groups``,
+``departments``, ``items``, ``bases``, ``duties``, ``behaviors``,
+``business_forms`` — becomes records of that kind. Cells are checked one by
+one and every problem is collected with its file, sheet, row and column;
+cross-references are checked later, against the store, by
+:mod:`dutygraph.validation`.
+
+>>> from dutygraph.fixtures import DEMO_PATH
+>>> batch = read_bundle(DEMO_PATH)
+>>> batch.problems
+[]
+>>> sorted(batch.counts().items())[:3]
+[('basis', 18), ('behavior', 10), ('business_form', 3)]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from ..errors import LoadError, Problem
+from ..model import (
+    BASIS_KINDS,
+    LEVEL_WORDS,
+    LEVELS,
+    POWER_TYPE_WORDS,
+    POWER_TYPES,
+    RECORD_TYPES,
+    ROLE_WORDS,
+    ROLES,
+    Origin,
+    canonical_region_code,
+)
+from .tables import Table, read_table_file
+
+__all__ = [
+    "BUNDLE_TABLES",
+    "Batch",
+    "Row",
+    "parse_date",
+    "read_bundle",
+    "split_multi",
+    "tables_to_batch",
+]
+
+#: table name -> record class, for every table a bundle may hold
+BUNDLE_TABLES = {cls.table: cls for cls in RECORD_TYPES if cls.table != "disputes"}
+
+_SPLIT = re.compile(r"[;；、]")
+_REGION_CODE = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
+_TRUE = {"yes", "y", "true", "1", "是", "√", "x"}
+_FALSE = {"", "no", "n", "false", "0", "否"}
+
+
+@dataclass
+class Row:
+    """One input row turned into a record, with where it came from."""
+
+    record: Any
+    origin: Origin
+    #: the column that holds each reference, for error messages
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Batch:
+    """Records read from one or more inputs, with the problems found in their cells."""
+
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def extend(self, other: Batch) -> None:
+        self.rows.extend(other.rows)
+        self.problems.extend(other.problems)
+        self.sources.extend(other.sources)
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(r.record.label for r in self.rows))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def split_multi(cell: str) -> tuple[str, ...]:
+    """Split a multi-valued cell on ``;``, ``；`` or ``、``.
+
+    >>> split_multi("N-MPS；N-MEM、 N-SAMR;")
+    ('N-MPS', 'N-MEM', 'N-SAMR')
+    """
+    return tuple(p.strip() for p in _SPLIT.split(cell) if p.strip())
+
+
+def parse_date(cell: str) -> str | None:
+    """An ISO date, or ``None`` for an empty cell; raises ``ValueError`` otherwise.
+
+    >>> parse_date("2024-03-01"), parse_date("")
+    ('2024-03-01', None)
+    """
+    cell = cell.strip()
+    if not cell:
+        return None
+    return dt.date.fromisoformat(cell[:10] if "T" in cell else cell).isoformat()
+
+
+class _Cells:
+    """Converts the cells of one row, recording a Problem for each bad one."""
+
+    def __init__(self, table: Table, number: int, values: dict[str, str], out: list[Problem]):
+        self.table = table
+        self.number = number
+        self.values = values
+        self.out = out
+        self.ok = True
+
+    def problem(self, column: str | None, message: str, fix: str, code: str = "invalid") -> None:
+        self.ok = False
+        self.out.append(
+            Problem(
+                _label(self.table), self.number, column, message, fix, self.table.sheet, code=code
+            )
+        )
+
+    def text(self, column: str, required: bool = False) -> str | None:
+        value = self.values.get(column, "").strip()
+        if not value:
+            if required:
+                self.problem(column, f"{column} is empty", f"give a {column}", code="missing")
+            return None
+        return value
+
+    def multi(self, column: str) -> tuple[str, ...]:
+        return split_multi(self.values.get(column, ""))
+
+    def date(self, column: str) -> str | None:
+        try:
+            return parse_date(self.values.get(column, ""))
+        except ValueError:
+            self.problem(
+                column,
+                f"{self.values[column]!r} is not a date",
+                "write dates as YYYY-MM-DD, or leave the cell empty for an open bound",
+                code="bad-date",
+            )
+            return None
+
+    def flag(self, column: str) -> bool:
+        value = self.values.get(column, "").strip().lower()
+        if value in _TRUE:
+            return True
+        if value not in _FALSE:
+            self.problem(column, f"{value!r} is not yes or no", "write yes, no or leave it empty")
+        return False
+
+    def choice(
+        self, column: str, allowed: Iterable[str], words: dict[str, str], required: bool = True
+    ) -> str | None:
+        value = self.values.get(column, "").strip()
+        if not value:
+            if required:
+                self.problem(column, f"{column} is empty", f"give one of {', '.join(allowed)}")
+            return None
+        low = value.lower()
+        if low in allowed:
+            return low
+        if value in words:
+            return words[value]
+        self.problem(
+            column,
+            f"unknown {column} {value!r}",
+            f"use one of {', '.join(allowed)} (or {', '.join(sorted(set(words)))})",
+            code=f"unknown-{column.replace('_', '-')}",
+        )
+        return None
+
+    def region_code(self, column: str, required: bool = True) -> str | None:
+        value = self.values.get(column, "").strip()
+        if not value:
+            if required:
+                self.problem(column, f"{column} is empty", "give a GB/T 2260 region code")
+            return None
+        if not _REGION_CODE.match(value):
+            self.problem(
+                column,
+                f"{value!r} is not a region code",
+                "region codes are GB/T 2260: 6 digits (or 12-digit statistical codes); "
+                "the national root is 000000",
+                code="bad-region-code",
+            )
+            return None
+        return canonical_region_code(value)
+
+    def interval(self) -> tuple[str | None, str | None]:
+        start, end = self.date("valid_from"), self.date("valid_to")
+        if start and end and end <= start:
+            self.problem(
+                "valid_to",
+                f"valid_to {end} is not after valid_from {start}",
+                "validity is [valid_from, valid_to): swap the dates or correct one",
+                code="reversed-dates",
+            )
+        return start, end
+
+
+def _label(table: Table) -> str:
+    return Path(table.file).name
+
+
+def _attrs(table: Table, values: dict[str, str], known: set[str]) -> dict[str, str]:
+    return {k: v for k, v in values.items() if k and k not in known and v}
+
+
+def _region(c: _Cells) -> dict[str, Any]:
+    parent = c.region_code("parent", required=False)
+    return {
+        "code": c.region_code("code"),
+        "name": c.text("name", required=True),
+        "level": c.choice("level", LEVELS, LEVEL_WORDS),
+        "parent": parent,
+    }
+
+
+def _region_group(c: _Cells) -> dict[str, Any]:
+    return {
+        "id": c.text("id", required=True),
+        "name": c.text("name", required=True),
+        "members": tuple(canonical_region_code(m) for m in c.multi("members")),
+    }
+
+
+def _department(c: _Cells) -> dict[str, Any]:
+    start, end = c.interval()
+    return {
+        "id": c.text("id", required=True),
+        "name": c.text("name", required=True),
+        "region": c.region_code("region"),
+        "systems": c.multi("systems"),
+        "superior": c.text("superior"),
+        "vertical": c.flag("vertical"),
+        "aliases": c.multi("aliases"),
+        "valid_from": start,
+        "valid_to": end,
+        "successor": c.text("successor"),
+    }
+
+
+def _item(c: _Cells) -> dict[str, Any]:
+    power = c.values.get("power_type", "").strip()
+    power_type = POWER_TYPE_WORDS.get(power, power) or None
+    if power_type and power_type not in POWER_TYPES:
+        c.problem(
+            "power_type",
+            f"unknown power type {power!r}",
+            "use one of " + "、".join(POWER_TYPES),
+            code="unknown-power-type",
+        )
+    levels = []
+    for word in c.multi("levels"):
+        level = LEVEL_WORDS.get(word, word.lower())
+        if level not in LEVELS:
+            c.problem(
+                "levels",
+                f"unknown level {word!r}",
+                f"use {', '.join(LEVELS)} or 国家, 省, 市, 县, 乡",
+                code="unknown-level",
+            )
+        else:
+            levels.append(level)
+    return {
+        "id": c.text("id", required=True),
+        "name": c.text("name", required=True),
+        "parent": c.text("parent"),
+        "domain": c.text("domain"),
+        "power_type": power_type,
+        "objects": c.multi("objects"),
+        "keywords": c.multi("keywords"),
+        "levels": tuple(levels),
+        "key_item": c.flag("key_item"),
+    }
+
+
+def _basis(c: _Cells) -> dict[str, Any]:
+    start, end = c.interval()
+    return {
+        "id": c.text("id", required=True),
+        "title": c.text("title", required=True),
+        "kind": c.choice("kind", BASIS_KINDS, _BASIS_WORDS),
+        "issuer": c.text("issuer"),
+        "article": c.text("article"),
+        "valid_from": start,
+        "valid_to": end,
+    }
+
+
+_BASIS_WORDS = {
+    "法律": "law",
+    "行政法规": "administrative-regulation",
+    "地方性法规": "local-regulation",
+    "部门规章": "department-rule",
+    "地方政府规章": "local-rule",
+    "规范性文件": "normative-document",
+    "三定规定": "three-determinations",
+    "三定": "three-determinations",
+    "权责清单": "power-list",
+    "决定": "decision",
+}
+
+
+def _duty(c: _Cells) -> dict[str, Any]:
+    start, end = c.interval()
+    return {
+        "department": c.text("department", required=True),
+        "item": c.text("item", required=True),
+        "region": c.region_code("region"),
+        "role": c.choice("role", ROLES, ROLE_WORDS),
+        "bases": c.multi("bases"),
+        "valid_from": start,
+        "valid_to": end,
+        "source": c.text("source"),
+        "line": c.text("line"),
+    }
+
+
+def _behavior(c: _Cells) -> dict[str, Any]:
+    return {
+        "id": c.text("id", required=True),
+        "name": c.text("name", required=True),
+        "items": c.multi("items"),
+        "keywords": c.multi("keywords"),
+    }
+
+
+def _business_form(c: _Cells) -> dict[str, Any]:
+    return {
+        "id": c.text("id", required=True),
+        "name": c.text("name", required=True),
+        "description": c.text("description") or "",
+        "behaviors": c.multi("behaviors"),
+        "lead": c.text("lead"),
+        "assist": c.multi("assist"),
+        "settled_on": c.date("settled_on"),
+        "basis": c.text("basis"),
+    }
+
+
+_PARSERS: dict[str, Callable[[_Cells], dict[str, Any]]] = {
+    "regions": _region,
+    "region_groups": _region_group,
+    "departments": _department,
+    "items": _item,
+    "bases": _basis,
+    "duties": _duty,
+    "behaviors": _behavior,
+    "business_forms": _business_form,
+}
+
+#: the columns a table must have
+REQUIRED_COLUMNS = {
+    "regions": ("code", "name", "level"),
+    "region_groups": ("id", "name", "members"),
+    "departments": ("id", "name", "region"),
+    "items": ("id", "name"),
+    "bases": ("id", "title", "kind"),
+    "duties": ("department", "item", "region", "role"),
+    "behaviors": ("id", "name"),
+    "business_forms": ("id", "name"),
+}
+
+
+def _known_columns(cls: type) -> set[str]:
+    return {f.name for f in fields(cls) if f.name not in ("attrs", "origin")}
+
+
+def tables_to_batch(tables: Iterable[Table], version: str | None = None) -> Batch:
+    """Turn bundle tables into records, collecting every cell problem.
+
+    Tables whose name is not a bundle table are reported as warnings and skipped.
+    """
+    batch = Batch()
+    for table in tables:
+        cls = BUNDLE_TABLES.get(table.name)
+        if cls is None:
+            batch.problems.append(
+                Problem(
+                    _label(table),
+                    None,
+                    None,
+                    f"{table.name!r} is not a bundle table; skipped",
+                    "name files or sheets after the tables: " + ", ".join(BUNDLE_TABLES),
+                    table.sheet,
+                    severity="warning",
+                    code="unknown-table",
+                )
+            )
+            continue
+        missing = [c for c in REQUIRED_COLUMNS[table.name] if c not in table.header]
+        if missing:
+            batch.problems.append(
+                Problem(
+                    _label(table),
+                    1,
+                    ", ".join(missing),
+                    f"missing column(s) {', '.join(missing)}",
+                    f"the header of {table.name} must have: "
+                    + ", ".join(sorted(_known_columns(cls))),
+                    table.sheet,
+                    code="missing-column",
+                )
+            )
+            continue
+        known = _known_columns(cls)
+        parse = _PARSERS[table.name]
+        batch.sources.append(str(table.file) + (f"#{table.sheet}" if table.sheet else ""))
+        for number, values in table.records():
+            cells = _Cells(table, number, values, batch.problems)
+            kwargs = parse(cells)
+            if not cells.ok:
+                continue
+            origin = Origin(_label(table), number, table.sheet, version)
+            record = cls(**kwargs, attrs=_attrs(table, values, known), origin=origin)
+            batch.rows.append(Row(record, origin))
+    return batch
+
+
+def read_bundle(path: str | Path, version: str | None = None) -> Batch:
+    """Read a bundle folder of CSV files, one CSV file, or one XLSX workbook."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
+        if not files:
+            raise LoadError(f"{path}: no CSV files in this folder; a bundle holds regions.csv, ...")
+        tables = [t for f in files for t in read_table_file(f)]
+    else:
+        tables = read_table_file(path)
+    return tables_to_batch(tables, version)

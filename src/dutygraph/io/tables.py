@@ -1,0 +1,114 @@
+"""Read tabular input — CSV files and XLSX sheets — into :class:`Table` objects.
+
+A table is a header and rows of strings, each row with the place it came from
+(file, sheet, 1-based row number as a spreadsheet shows it), so that every
+later error can point at its cell. Reading errors (missing file, a file that
+is not UTF-8 CSV or not a workbook) become :class:`~dutygraph.errors.LoadError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import LoadError
+
+__all__ = ["Table", "read_csv", "read_table_file", "read_xlsx"]
+
+
+@dataclass
+class Table:
+    """Header and rows of one CSV file or one sheet; cells are stripped strings."""
+
+    name: str
+    file: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    sheet: str | None = None
+
+    def records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """``(row_number, {column: value})`` for every non-blank row."""
+        width = len(self.header)
+        for number, cells in self.rows:
+            if not any(cells):
+                continue
+            padded = cells + [""] * (width - len(cells))
+            yield number, dict(zip(self.header, padded[:width], strict=True))
+
+
+def _clean(value: object) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        text = value.isoformat()  # dates from Excel cells
+        return text[:10] if len(text) >= 10 and text[10:] in ("", "T00:00:00") else text
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_csv(path: Path, name: str | None = None) -> Table:
+    """Read a UTF-8 CSV file (a BOM is accepted) with its header row."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8 CSV "
+            "(Excel: 'CSV UTF-8 (Comma delimited)')"
+        ) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [_clean(h) for h in next(reader)]
+    except StopIteration:
+        raise LoadError(f"{path}: the file is empty; a header row is required") from None
+    table = Table(name or path.stem, str(path), header)
+    table.rows = [(n, [_clean(c) for c in cells]) for n, cells in enumerate(reader, start=2)]
+    return table
+
+
+def read_xlsx(path: Path) -> list[Table]:
+    """Read every sheet of a workbook; each sheet's first non-blank row is its header."""
+    import openpyxl  # imported here: only workbook users pay for it
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise LoadError(f"{path}: not a readable XLSX workbook ({exc})") from exc
+    tables = []
+    try:
+        for ws in wb.worksheets:
+            rows = [
+                (n, [_clean(c) for c in cells])
+                for n, cells in enumerate(ws.iter_rows(values_only=True), start=1)
+            ]
+            rows = [(n, cells) for n, cells in rows if any(cells)]
+            if not rows:
+                continue
+            _, header = rows[0]
+            name = ws.title[:-4] if ws.title.lower().endswith(".csv") else ws.title
+            tables.append(Table(name, str(path), header, rows[1:], sheet=ws.title))
+    finally:
+        wb.close()
+    return tables
+
+
+def read_table_file(path: Path) -> list[Table]:
+    """One CSV file as one table, or one workbook as one table per sheet."""
+    if not path.exists():
+        raise LoadError(f"{path}: no such file or folder")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path)
+    if suffix in (".csv", ".txt"):
+        return [read_csv(path)]
+    raise LoadError(
+        f"{path}: unknown file type {suffix!r}; give a .csv file, an .xlsx workbook or a folder"
+    )

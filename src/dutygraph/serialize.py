@@ -1,0 +1,126 @@
+"""Answers as plain data, in the shapes of SPEC §5 — shared by the CLI's ``--json`` and the API.
+
+Field names are snake_case here; the GraphQL layer camel-cases the same names.
+
+>>> from dutygraph.fixtures import demo_graph
+>>> from dutygraph.analysis.resolve import who_leads
+>>> g = demo_graph()
+>>> out = resolution_dict(g, who_leads(g, "I-ECIG", "510104", "2025-01-01"))
+>>> out["answers"][0]["department"]["id"], out["answers"][0]["inherited"], out["answers"][0]["via"]
+('CD-YC', True, 'vertical')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .analysis.conflicts import Conflict, DuplicateInspection
+from .analysis.gaps import Gap
+from .analysis.resolve import Resolution, duty_evidence
+from .graph import DutyGraph
+from .model import Department, Item, Region
+
+__all__ = [
+    "conflict_dict",
+    "department_dict",
+    "gap_dict",
+    "inspection_dict",
+    "item_dict",
+    "region_dict",
+    "resolution_dict",
+]
+
+
+def department_dict(d: Department) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "name": d.name,
+        "region": d.region,
+        "systems": list(d.systems),
+        "vertical": d.vertical,
+        "valid_from": d.valid_from,
+        "valid_to": d.valid_to,
+        "successor": d.successor,
+    }
+
+
+def item_dict(i: Item) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "name": i.name,
+        "parent": i.parent,
+        "domain": i.domain,
+        "power_type": i.power_type,
+        "objects": list(i.objects),
+        "levels": list(i.levels),
+    }
+
+
+def region_dict(r: Region) -> dict[str, Any]:
+    return {"code": r.code, "name": r.name, "level": r.level, "parent": r.parent}
+
+
+def resolution_dict(g: DutyGraph, res: Resolution) -> dict[str, Any]:
+    """``{"item", "region", "as_of", "role", "answers": [{"department", "inherited", "evidence"}], ...}``."""
+    path = {"regions": list(res.path), "items": list(res.item_path)}
+    answers = []
+    for a in res.answers:
+        answers.append(
+            {
+                "department": department_dict(a.department),
+                "inherited": a.inherited,
+                "via": a.via,
+                "lines": a.lines,
+                "replaces": a.replaced,
+                "evidence": [duty_evidence(g, d, res.as_of) for d in a.duties],
+                "path": path,
+            }
+        )
+    return {
+        "item": item_dict(res.item),
+        "region": region_dict(res.region),
+        "role": res.role,
+        "as_of": res.as_of,
+        "answers": answers,
+        "source_region": res.source_region,
+        "path": path,
+        "findings": [
+            {"kind": f.kind, "detail": f.detail, "line": f.line, "department": f.department}
+            for f in res.findings
+        ],
+    }
+
+
+def gap_dict(g: DutyGraph, gap: Gap) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "item": gap.item,
+        "region": gap.region,
+        "kind": gap.kind,
+        "detail": gap.detail,
+        **gap.extra,
+    }
+    res = gap.resolution
+    if res is not None:
+        out["evidence"] = {
+            "source_region": res.source_region,
+            "path": list(res.path),
+            "item_path": list(res.item_path),
+            "duties": [duty_evidence(g, d, res.as_of) for d in res.duties],
+        }
+    return out
+
+
+def conflict_dict(g: DutyGraph, c: Conflict, as_of: str) -> dict[str, Any]:
+    return {
+        "item": c.item,
+        "region": c.region,
+        "kind": c.kind,
+        "departments": c.departments,
+        "detail": c.detail,
+        **c.extra,
+        "evidence": [duty_evidence(g, d, as_of) for d in c.duties],
+    }
+
+
+def inspection_dict(x: DuplicateInspection) -> dict[str, Any]:
+    return {"region": x.region, "object": x.object, "departments": x.departments, "items": x.items}

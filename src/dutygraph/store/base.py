@@ -1,0 +1,87 @@
+"""The store contract: what every backend must do, and what it says it can do.
+
+A store keeps the records of the graph and an append-only history (imports,
+decisions). It does three things:
+
+* :meth:`Store.graph` — a consistent snapshot to read (a :class:`DutyGraph`);
+* :meth:`Store.write` — run a *plan* (a function of the current snapshot that
+  returns a :class:`ChangeSet`) and apply its changes; with the
+  ``transactions`` capability this is all-or-nothing and serialised against
+  other writers;
+* :meth:`Store.history` — the log of what was written, oldest first.
+
+Stores declare ``capabilities``; an operation that needs one the store lacks
+raises :class:`~dutygraph.errors.UnsupportedOperation` naming it, never a
+silent fallback (:func:`require`).
+
+Capabilities:
+
+``transactions``
+    a write is all-or-nothing: a crash or an error mid-write leaves the store
+    as it was, and readers never see half of a write.
+``durable``
+    committed writes survive the process.
+``snapshots``
+    :meth:`Store.graph` is a consistent in-memory snapshot, cheap to query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from ..errors import UnsupportedOperation
+from ..graph import DutyGraph
+
+__all__ = ["CAPABILITIES", "ChangeSet", "Store", "require"]
+
+CAPABILITIES = frozenset({"transactions", "durable", "snapshots"})
+
+
+@dataclass
+class ChangeSet:
+    """Records to write (each replaces the record of the same kind and id) and a log entry."""
+
+    records: list[Any] = field(default_factory=list)
+    log: dict[str, Any] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.records)
+
+
+@runtime_checkable
+class Store(Protocol):
+    """The small contract every backend meets (see the module docstring)."""
+
+    url: str
+    capabilities: frozenset[str]
+
+    def graph(self) -> DutyGraph:
+        """A consistent snapshot of the whole graph."""
+        ...
+
+    def write(self, plan: Callable[[DutyGraph], ChangeSet]) -> ChangeSet:
+        """Apply what ``plan(current_graph)`` returns; returns that change set."""
+        ...
+
+    def history(self) -> list[dict[str, Any]]:
+        """Log entries of every write, oldest first."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def require(store: Store, capabilities: Iterable[str], operation: str) -> None:
+    """Raise :class:`UnsupportedOperation` unless ``store`` has every capability.
+
+    >>> class S:
+    ...     url = "bolt://x"; capabilities = frozenset({"durable"})
+    >>> require(S(), ["transactions"], "import all-or-nothing")
+    Traceback (most recent call last):
+    ...
+    dutygraph.errors.UnsupportedOperation: bolt://x cannot import all-or-nothing: it lacks transactions
+    """
+    missing = sorted(set(capabilities) - store.capabilities)
+    if missing:
+        raise UnsupportedOperation(operation, store.url, f"it lacks {', '.join(missing)}")
