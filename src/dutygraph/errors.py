@@ -132,7 +132,10 @@ class ValidationFailed(LoadError):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = list(problems)
-        errors = [p for p in self.problems if p.severity == "error"]
+        errors = sorted(
+            (p for p in self.problems if p.severity == "error"),
+            key=lambda p: (p.file, p.sheet or "", p.row or 0, p.column or ""),
+        )
         head = f"{len(errors)} error(s) in the input; nothing was imported"
         shown = "\n".join(f"  {p}" for p in errors[:50])
         more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""

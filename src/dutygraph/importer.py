@@ -125,7 +125,7 @@ def load(
         report.problems = list(batch.problems)
         if batch.errors and not skip_invalid:
             raise ValidationFailed(batch.problems)
-        report.skipped_rows = len(batch.rows) - len(rows)
+        report.skipped_rows = len({(p.file, p.sheet, p.row) for p in batch.errors})
         records = _plan(graph, [r.record for r in rows], report)
         if dry_run:
             return ChangeSet()
