@@ -2,8 +2,10 @@
 
 :func:`read_input` picks the reader from the path: a folder, or a CSV file or
 workbook whose files or sheets are named after bundle tables, is a bundle
-(SPEC §4); anything else goes to the published-list loaders when they are
-installed, which detect the list format from its headers.
+(SPEC §4); a ``.ttl``, ``.nt``, ``.jsonld`` or ``.json-ld`` file is RDF in
+dutygraph's ontology (:mod:`dutygraph.io.rdf`); anything else goes to the
+published-list loaders when they are installed, which detect the list format
+from its headers.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from .bundle import BUNDLE_TABLES, Batch, read_bundle
 from .tables import read_table_file
 
 __all__ = ["Batch", "read_input"]
+
+#: RDF files (dutygraph's ontology) are read by :func:`dutygraph.io.rdf.read_rdf`
+_RDF_SUFFIXES = (".ttl", ".nt", ".jsonld", ".json-ld")
 
 
 def _is_bundle(path: Path) -> bool:
@@ -36,6 +41,10 @@ def read_input(path: str | os.PathLike[str], **options: Any) -> Batch:
     if not p.exists():
         raise LoadError(f"{p}: no such file or folder")
     fmt = options.get("format")
+    if fmt in (None, "rdf") and p.suffix.lower() in _RDF_SUFFIXES:
+        from .rdf import read_rdf  # rdflib/pyoxigraph are imported only for RDF
+
+        return read_rdf(p)
     if (fmt in (None, "bundle")) and _is_bundle(p):
         return read_bundle(p)
     try:

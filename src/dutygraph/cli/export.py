@@ -1,0 +1,66 @@
+"""``dutygraph export --format F [--region R] [--item I] [-o FILE]``: standard exports.
+
+The formats come from :data:`dutygraph.io.export.FORMATS`; the output goes to
+stdout unless ``-o`` names a file (written whole or not at all: a temporary
+file renamed over it at the end).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ..errors import UsageError
+from ..io.export import FORMATS, export
+from .common import store_from, store_options
+
+HELP = "write the graph (or a region or item subset) in a standard format"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    formats = ", ".join(f"{name} ({f.help})" for name, f in sorted(FORMATS.items()))
+    p = sub.add_parser(
+        "export",
+        help=HELP,
+        description=f"{HELP}. Formats: {formats}.",
+        parents=[store_options()],
+    )
+    p.add_argument("--format", "-f", required=True, choices=sorted(FORMATS), metavar="FORMAT")
+    p.add_argument("--region", metavar="R", help="only this region's subtree (and its path up)")
+    p.add_argument("--item", metavar="I", help="only this item's subtree (and its ancestors)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    fmt = FORMATS[args.format]
+    graph = store_from(args).graph()
+    options = {"region": args.region, "item": args.item}
+    if not args.output:
+        out = sys.stdout.buffer if fmt.binary else sys.stdout
+        export(graph, args.format, out, **options)
+        out.flush()
+        return 0
+    target = Path(args.output)
+    if target.is_dir():
+        raise UsageError(
+            f"-o {target}: is a folder; name a file, e.g. {target / ('graph' + fmt.suffix)}"
+        )
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"-o {target}: no folder {folder}; create it first")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    try:
+        mode = "wb" if fmt.binary else "w"
+        with os.fdopen(fd, mode, **({} if fmt.binary else {"encoding": "utf-8"})) as fh:
+            export(graph, args.format, fh, **options)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return 0
