@@ -1,0 +1,584 @@
+"""The GraphQL answer types: resolutions, gaps, conflicts, inspections, assignments.
+
+Each is built from the very dict the CLI prints with ``--json``
+(:mod:`dutygraph.serialize`), so the two can never disagree: the same
+fields, camel-cased, with the same values — except that where the CLI's JSON
+gives an id (a department, an item, a region), the GraphQL field gives that
+node, whose ``id`` (or ``code``) is the CLI's value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import strawberry
+
+from .types import (
+    BasisNode,
+    Department,
+    Dispute,
+    Info,
+    Item,
+    Origin,
+    Region,
+    as_date,
+    department_node,
+    item_node,
+    region_node,
+)
+
+__all__ = [
+    "AnswerNode",
+    "Assignment",
+    "Conflict",
+    "Gap",
+    "Inspection",
+    "Resolution",
+    "assignment_of",
+    "conflict_of",
+    "gap_of",
+    "inspection_of",
+    "resolution_of",
+]
+
+
+async def _departments(info: Info, ids: list[str]) -> list[Department]:
+    found = await info.context.loaders.department.load_many(ids)
+    return [Department(rec=d) for d in found if d is not None]
+
+
+async def _regions(info: Info, codes: list[str]) -> list[Region]:
+    found = await info.context.loaders.region.load_many(codes)
+    return [Region(rec=r) for r in found if r is not None]
+
+
+async def _items(info: Info, ids: list[str]) -> list[Item]:
+    found = await info.context.loaders.item.load_many(ids)
+    return [Item(rec=i) for i in found if i is not None]
+
+
+@strawberry.type(
+    description="A legal basis as evidence, with whether it is in force on the date asked."
+)
+class BasisEvidence:
+    id: strawberry.ID
+    title: str | None
+    kind: str | None
+    article: str | None
+    issuer: str | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    in_force: bool
+    missing: bool = strawberry.field(description="The duty names a basis the graph lacks.")
+
+    @strawberry.field(description="The basis node.")
+    async def basis(self, info: Info) -> BasisNode | None:
+        rec = await info.context.loaders.basis.load(str(self.id))
+        return BasisNode(rec=rec) if rec is not None else None
+
+    @staticmethod
+    def of(d: dict[str, Any]) -> BasisEvidence:
+        return BasisEvidence(
+            id=strawberry.ID(d["id"]),
+            title=d.get("title"),
+            kind=d.get("kind"),
+            article=d.get("article"),
+            issuer=d.get("issuer"),
+            valid_from=as_date(d.get("valid_from")),
+            valid_to=as_date(d.get("valid_to")),
+            in_force=bool(d.get("in_force")),
+            missing=bool(d.get("missing", False)),
+        )
+
+
+@strawberry.type(
+    description="A duty an answer rests on: who, what, where, role, validity, bases, row."
+)
+class Evidence:
+    d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    async def department(self, info: Info) -> Department | None:
+        return department_node(await info.context.loaders.department.load(self.d["department"]))
+
+    @strawberry.field
+    async def item(self, info: Info) -> Item | None:
+        return item_node(await info.context.loaders.item.load(self.d["item"]))
+
+    @strawberry.field
+    async def region(self, info: Info) -> Region | None:
+        return region_node(await info.context.loaders.region.load(self.d["region"]))
+
+    @strawberry.field
+    def role(self) -> str:
+        return self.d["role"]  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def line(self) -> str | None:
+        return self.d["line"]  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def valid_from(self) -> dt.date | None:
+        return as_date(self.d["valid_from"])
+
+    @strawberry.field
+    def valid_to(self) -> dt.date | None:
+        return as_date(self.d["valid_to"])
+
+    @strawberry.field(description="The list (and version or row) the duty came from.")
+    def source(self) -> str | None:
+        return self.d["source"]  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The file, sheet and row the duty was read from.")
+    def origin(self) -> Origin | None:
+        return Origin.of(self.d["origin"])
+
+    @strawberry.field
+    def bases(self) -> list[BasisEvidence]:
+        return [BasisEvidence.of(b) for b in self.d["bases"]]
+
+
+@strawberry.type(description="The path an answer walked: regions from R up, items from I up.")
+class Path:
+    region_codes: strawberry.Private[list[str]]
+    item_ids: strawberry.Private[list[str]]
+
+    @strawberry.field(description="From the region asked up to where the duties were found.")
+    async def regions(self, info: Info) -> list[Region]:
+        return await _regions(info, self.region_codes)
+
+    @strawberry.field(description="From the item asked up to the one the duties are on.")
+    async def items(self, info: Info) -> list[Item]:
+        return await _items(info, self.item_ids)
+
+
+@strawberry.type(description="Something that kept a resolution from answering well.")
+class Finding:
+    kind: str
+    detail: str
+    line: str | None
+    department_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="The department concerned (e.g. the abolished one).")
+    async def department(self, info: Info) -> Department | None:
+        if not self.department_id:
+            return None
+        return department_node(await info.context.loaders.department.load(self.department_id))
+
+
+@strawberry.type(name="Answer", description="One department that leads (or assists), and why.")
+class AnswerNode:
+    d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    async def department(self, info: Info) -> Department:
+        rec = await info.context.loaders.department.load(self.d["department"]["id"])
+        return Department(rec=rec)
+
+    @strawberry.field(description="Found above the region asked, through the region tree.")
+    def inherited(self) -> bool:
+        return self.d["inherited"]  # type: ignore[no-any-return]
+
+    @strawberry.field(description="explicit, counterpart (same line in the region) or vertical.")
+    def via(self) -> str:
+        return self.d["via"]  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The lines (条) it answers for.")
+    def lines(self) -> list[str]:
+        return list(self.d["lines"])
+
+    @strawberry.field(description="Abolished departments it answers for as their successor.")
+    async def replaces(self, info: Info) -> list[Department]:
+        return await _departments(info, self.d["replaces"])
+
+    @strawberry.field(description="The duties the answer rests on, with their bases and rows.")
+    def evidence(self) -> list[Evidence]:
+        return [Evidence(d=e) for e in self.d["evidence"]]
+
+    @strawberry.field
+    def path(self) -> Path:
+        return _path(self.d["path"])
+
+
+def _path(p: dict[str, Any]) -> Path:
+    return Path(region_codes=list(p["regions"]), item_ids=list(p["items"]))
+
+
+@strawberry.type(
+    description="Who leads (or assists) an item in a region as of a date, with evidence."
+)
+class Resolution:
+    d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    async def item(self, info: Info) -> Item:
+        return Item(rec=await info.context.loaders.item.load(self.d["item"]["id"]))
+
+    @strawberry.field
+    async def region(self, info: Info) -> Region:
+        return Region(rec=await info.context.loaders.region.load(self.d["region"]["code"]))
+
+    @strawberry.field(description="lead or assist.")
+    def role(self) -> str:
+        return self.d["role"]  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def as_of(self) -> dt.date:
+        return dt.date.fromisoformat(self.d["as_of"])
+
+    @strawberry.field(description="Every department answering (empty: nobody; see findings).")
+    def answers(self) -> list[AnswerNode]:
+        return [AnswerNode(d=a) for a in self.d["answers"]]
+
+    @strawberry.field(description="The region where the duties used are recorded.")
+    async def source_region(self, info: Info) -> Region | None:
+        code = self.d["source_region"]
+        return region_node(await info.context.loaders.region.load(code)) if code else None
+
+    @strawberry.field
+    def path(self) -> Path:
+        return _path(self.d["path"])
+
+    @strawberry.field(description="What kept it from answering well (NO_LEAD, NO_COUNTERPART...).")
+    def findings(self) -> list[Finding]:
+        return [
+            Finding(
+                kind=f["kind"], detail=f["detail"], line=f["line"], department_id=f["department"]
+            )
+            for f in self.d["findings"]
+        ]
+
+
+def resolution_of(d: dict[str, Any]) -> Resolution:
+    return Resolution(d=d)
+
+
+@strawberry.type(description="The evidence of a gap: the resolution it comes from.")
+class GapEvidence:
+    d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    async def source_region(self, info: Info) -> Region | None:
+        code = self.d["source_region"]
+        return region_node(await info.context.loaders.region.load(code)) if code else None
+
+    @strawberry.field
+    async def path(self, info: Info) -> list[Region]:
+        return await _regions(info, self.d["path"])
+
+    @strawberry.field
+    async def item_path(self, info: Info) -> list[Item]:
+        return await _items(info, self.d["item_path"])
+
+    @strawberry.field
+    def duties(self) -> list[Evidence]:
+        return [Evidence(d=e) for e in self.d["duties"]]
+
+
+@strawberry.type(
+    description="A gap (事有人管): an item and a region where no lead resolves, or resolves badly. "
+    "Kinds: NO_LEAD, NO_COUNTERPART, LEAD_ABOLISHED, NO_LEGAL_BASIS, UNCOVERED_BEHAVIOR."
+)
+class Gap:
+    d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="The item (null for a behaviour that matches no item).")
+    async def item(self, info: Info) -> Item | None:
+        iid = self.d.get("item")
+        return item_node(await info.context.loaders.item.load(iid)) if iid else None
+
+    @strawberry.field
+    async def region(self, info: Info) -> Region | None:
+        code = self.d.get("region")
+        return region_node(await info.context.loaders.region.load(code)) if code else None
+
+    @strawberry.field
+    def kind(self) -> str:
+        return self.d["kind"]  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def detail(self) -> str:
+        return self.d.get("detail", "")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The line with no department in the region.")
+    def line(self) -> str | None:
+        return self.d.get("line")
+
+    @strawberry.field(description="The abolished department (LEAD_ABOLISHED).")
+    async def abolished(self, info: Info) -> Department | None:
+        did = self.d.get("abolished")
+        return department_node(await info.context.loaders.department.load(did)) if did else None
+
+    @strawberry.field(description="The behaviour that matches no item (UNCOVERED_BEHAVIOR).")
+    def behavior(self) -> str | None:
+        return self.d.get("behavior")
+
+    @strawberry.field
+    def evidence(self) -> GapEvidence | None:
+        ev = self.d.get("evidence")
+        return GapEvidence(d=ev) if ev else None
+
+
+def gap_of(d: dict[str, Any]) -> Gap:
+    return Gap(d=d)
+
+
+@strawberry.type(description="What one source list names as lead.")
+class SourceLeads:
+    source: str
+    department_ids: strawberry.Private[list[str]]
+
+    @strawberry.field
+    async def departments(self, info: Info) -> list[Department]:
+        return await _departments(info, self.department_ids)
+
+
+@strawberry.type(
+    description="A conflict, reported once where the clashing duties are recorded. "
+    "Kinds: MULTIPLE_LEADS, SOURCE_DISAGREEMENT, OPEN_DISPUTE."
+)
+class Conflict:
+    d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="The subject as recorded: an item id (or a dispute's subject).")
+    def subject(self) -> str:
+        return self.d["item"]  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The item, when the subject is one.")
+    async def item(self, info: Info) -> Item | None:
+        return item_node(await info.context.loaders.item.load(self.d["item"]))
+
+    @strawberry.field
+    async def region(self, info: Info) -> Region | None:
+        return region_node(await info.context.loaders.region.load(self.d["region"]))
+
+    @strawberry.field
+    def kind(self) -> str:
+        return self.d["kind"]  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def departments(self, info: Info) -> list[Department]:
+        return await _departments(info, self.d["departments"])
+
+    @strawberry.field
+    def detail(self) -> str:
+        return self.d["detail"]  # type: ignore[no-any-return]
+
+    @strawberry.field(description="SOURCE_DISAGREEMENT: what each source names.")
+    def sources(self) -> list[SourceLeads]:
+        return [
+            SourceLeads(source=s, department_ids=list(v))
+            for s, v in sorted(self.d.get("sources", {}).items())
+        ]
+
+    @strawberry.field(description="OPEN_DISPUTE: the pending dispute.")
+    async def dispute(self, info: Info) -> Dispute | None:
+        did = self.d.get("dispute")
+        rec = await info.context.loaders.dispute.load(did) if did else None
+        return Dispute(rec=rec) if rec is not None else None
+
+    @strawberry.field
+    def evidence(self) -> list[Evidence]:
+        return [Evidence(d=e) for e in self.d["evidence"]]
+
+
+def conflict_of(d: dict[str, Any]) -> Conflict:
+    return Conflict(d=d)
+
+
+@strawberry.type(
+    description="A joint-inspection candidate: departments leading 行政检查 items "
+    "over the same supervised object in one region."
+)
+class Inspection:
+    d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    async def region(self, info: Info) -> Region | None:
+        return region_node(await info.context.loaders.region.load(self.d["region"]))
+
+    @strawberry.field(description="The supervised object (监管对象).")
+    def object(self) -> str:
+        return self.d["object"]  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def departments(self, info: Info) -> list[Department]:
+        return await _departments(info, self.d["departments"])
+
+    @strawberry.field
+    async def items(self, info: Info) -> list[Item]:
+        return await _items(info, self.d["items"])
+
+
+def inspection_of(d: dict[str, Any]) -> Inspection:
+    return Inspection(d=d)
+
+
+@strawberry.type(
+    description="A department proposed to lead (or assist), its score in [0, 1] and why."
+)
+class Candidate:
+    d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    async def department(self, info: Info) -> Department:
+        return Department(
+            rec=await info.context.loaders.department.load(self.d["department"]["id"])
+        )
+
+    @strawberry.field
+    def score(self) -> float:
+        return float(self.d["score"])
+
+    @strawberry.field
+    def reasons(self) -> list[str]:
+        return list(self.d["reasons"])
+
+
+@strawberry.type(description="A behaviour the business form was matched to, and why.")
+class MatchedBehavior:
+    id: strawberry.ID
+    name: str
+    score: float
+    reason: str
+
+
+@strawberry.type(description="An item the business form's behaviours lead to, and why.")
+class MatchedItem:
+    id: strawberry.ID
+    name: str
+    score: float
+    reasons: list[str]
+
+    @strawberry.field
+    async def item(self, info: Info) -> Item | None:
+        return item_node(await info.context.loaders.item.load(str(self.id)))
+
+
+@strawberry.type(description="A settled business form like this one (业务相近), and its lead.")
+class Precedent:
+    id: strawberry.ID
+    name: str
+    similarity: float
+    settled_on: dt.date | None
+    lead_id: strawberry.Private[str | None]
+    basis_id: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def lead(self, info: Info) -> Department | None:
+        if not self.lead_id:
+            return None
+        return department_node(await info.context.loaders.department.load(self.lead_id))
+
+    @strawberry.field
+    async def basis(self, info: Info) -> BasisNode | None:
+        rec = await info.context.loaders.basis.load(self.basis_id) if self.basis_id else None
+        return BasisNode(rec=rec) if rec is not None else None
+
+
+@strawberry.type(description="A conflict in an assignment, e.g. TOO_CLOSE_TO_CALL: open a dispute.")
+class AssignConflict:
+    d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    async def item(self, info: Info) -> Item | None:
+        iid = self.d.get("item")
+        return item_node(await info.context.loaders.item.load(iid)) if iid else None
+
+    @strawberry.field
+    async def region(self, info: Info) -> Region | None:
+        code = self.d.get("region")
+        return region_node(await info.context.loaders.region.load(code)) if code else None
+
+    @strawberry.field
+    def kind(self) -> str:
+        return self.d["kind"]  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def departments(self, info: Info) -> list[Department]:
+        return await _departments(info, self.d.get("departments", []))
+
+    @strawberry.field
+    def detail(self) -> str:
+        return self.d.get("detail", "")  # type: ignore[no-any-return]
+
+
+@strawberry.type(
+    description="Who should take a new business form: ranked lead candidates (best first), "
+    "assisting departments, gaps, conflicts, and the matches and precedents behind them."
+)
+class Assignment:
+    d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.d["name"]  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.d["description"]  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The region whose departments are named (null: as recorded).")
+    async def region(self, info: Info) -> Region | None:
+        code = self.d["region"]
+        return region_node(await info.context.loaders.region.load(code)) if code else None
+
+    @strawberry.field
+    def as_of(self) -> dt.date:
+        return dt.date.fromisoformat(self.d["as_of"])
+
+    @strawberry.field
+    def candidates(self) -> list[Candidate]:
+        return [Candidate(d=c) for c in self.d["candidates"]]
+
+    @strawberry.field
+    def assists(self) -> list[Candidate]:
+        return [Candidate(d=c) for c in self.d["assists"]]
+
+    @strawberry.field
+    def gaps(self) -> list[Gap]:
+        return [Gap(d=g) for g in self.d["gaps"]]
+
+    @strawberry.field
+    def conflicts(self) -> list[AssignConflict]:
+        return [AssignConflict(d=c) for c in self.d["conflicts"]]
+
+    @strawberry.field
+    def behaviors(self) -> list[MatchedBehavior]:
+        return [
+            MatchedBehavior(
+                id=strawberry.ID(b["id"]), name=b["name"], score=b["score"], reason=b["reason"]
+            )
+            for b in self.d["behaviors"]
+        ]
+
+    @strawberry.field
+    def items(self) -> list[MatchedItem]:
+        return [
+            MatchedItem(
+                id=strawberry.ID(i["id"]),
+                name=i["name"],
+                score=i["score"],
+                reasons=list(i["reasons"]),
+            )
+            for i in self.d["items"]
+        ]
+
+    @strawberry.field
+    def precedents(self) -> list[Precedent]:
+        return [
+            Precedent(
+                id=strawberry.ID(p["id"]),
+                name=p["name"],
+                similarity=p["similarity"],
+                settled_on=as_date(p.get("settled_on")),
+                lead_id=p.get("lead"),
+                basis_id=p.get("basis"),
+            )
+            for p in self.d["precedents"]
+        ]
+
+
+def assignment_of(d: dict[str, Any]) -> Assignment:
+    return Assignment(d=d)

@@ -1,0 +1,200 @@
+"""The ASGI app: ``/graphql`` (API and explorer), ``/static/*``, ``/schema.graphql``.
+
+* ``POST /graphql`` (and ``GET /graphql?query=...`` for queries) runs an
+  operation on **one snapshot** of the store: ``store.graph()`` is called once
+  per request (the embedded store caches it by file stamp, so that is cheap).
+* ``GET /graphql`` from a browser renders the vendored GraphiQL explorer
+  (:mod:`dutygraph.api.explorer`) with the saved operations of ``queries/``
+  one click away; it opens on the first one, ready to run.
+* ``/static/*`` serves the vendored assets; the page loads nothing else.
+* ``GET /schema.graphql`` is the SDL, for tools.
+
+Access (:mod:`dutygraph.api.auth`): an operation from this machine may read
+without a token; from anywhere else it needs a valid bearer token (any role).
+Mutations always need a token whose role grants them.
+
+>>> import tempfile, os
+>>> from dutygraph.store import EmbeddedStore
+>>> app = create_app(EmbeddedStore(os.path.join(tempfile.mkdtemp(), "doc.db")))
+>>> sorted(r.path for r in app.routes)
+['/', '/graphql', '/schema.graphql', '/static']
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from strawberry.asgi import GraphQL
+
+from ..graph import DutyGraph
+from ..store.base import Store
+from .auth import role_of
+from .context import Context, make_context
+from .explorer import explorer_html, static_files
+from .loaders import GraphAccess
+from .saved import SavedQuery, default_queries_dir, load_saved
+from .schema import DEFAULT_LIMITS, build_schema, sdl
+
+__all__ = ["LOOPBACK_HOSTS", "create_app", "is_loopback"]
+
+log = logging.getLogger("dutygraph.api")
+
+#: Host header values accepted when serving on loopback (DNS-rebinding guard)
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def is_loopback(host: str | None) -> bool:
+    """Whether ``host`` (an address or ``localhost``) is this machine.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("localhost"), is_loopback("10.0.0.2")
+    (True, True, True, False)
+    """
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class _View(GraphQL[Context, None]):
+    """strawberry's ASGI view with dutygraph's context, access rule and offline explorer."""
+
+    def __init__(
+        self,
+        schema: Any,
+        store: Store,
+        tokens: Mapping[str, str],
+        access: Callable[[DutyGraph], GraphAccess],
+        explorer_page: str | None,
+    ) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if explorer_page else None)
+        self.store = store
+        self.tokens = dict(tokens)
+        self.access = access
+        self.explorer_page = explorer_page
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        client = request.client.host if request.client else None
+        role = role_of(self.tokens, request.headers.get("authorization"))
+        return make_context(self.store, role=role, loopback=is_loopback(client), access=self.access)
+
+    async def render_graphql_ide(self, request: Any) -> HTMLResponse:
+        assert self.explorer_page is not None
+        return HTMLResponse(self.explorer_page)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            request = Request(scope, receive)
+            refusal = self._refusal(request)
+            if refusal is not None:
+                await refusal(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+    def _refusal(self, request: Request) -> JSONResponse | None:
+        """A 401 for an operation from another host without a valid token; else ``None``."""
+        client = request.client.host if request.client else None
+        if is_loopback(client):
+            return None
+        if role_of(self.tokens, request.headers.get("authorization")) is not None:
+            return None
+        if request.method == "GET" and "query" not in request.query_params:
+            return None  # the explorer page itself holds no data
+        message = (
+            "reading from another host needs a bearer token: send "
+            "'Authorization: Bearer <token>' (in the explorer: the Headers tab)"
+        )
+        return JSONResponse(
+            {"errors": [{"message": message}]},
+            status_code=401,
+            headers={"WWW-Authenticate": 'Bearer realm="dutygraph"'},
+        )
+
+
+def create_app(
+    store: Store,
+    *,
+    tokens: Mapping[str, str] | None = None,
+    explorer: bool = True,
+    queries: str | Path | Sequence[SavedQuery] | None = None,
+    max_depth: int = DEFAULT_LIMITS["max_depth"],
+    max_tokens: int = DEFAULT_LIMITS["max_tokens"],
+    max_aliases: int = DEFAULT_LIMITS["max_aliases"],
+    allowed_hosts: Sequence[str] | None = None,
+    access: Callable[[DutyGraph], GraphAccess] = GraphAccess,
+) -> Starlette:
+    """The ASGI app serving ``store``'s graph over GraphQL, with its explorer.
+
+    Parameters
+    ----------
+    store : Store
+        Read once per request (``store.graph()``); mutations write to it.
+    tokens : mapping token -> role, optional
+        Bearer tokens (see :func:`dutygraph.api.auth.load_tokens`); none: no mutation is allowed.
+    explorer : bool
+        Serve the GraphiQL explorer on ``GET /graphql``.
+    queries : folder or saved queries, optional
+        The saved operations the explorer lists (default: the checkout's ``queries/``).
+    max_depth, max_tokens, max_aliases : int
+        Limits on one operation.
+    allowed_hosts : Host header values to accept (e.g. :data:`LOOPBACK_HOSTS`); default any.
+    access : the batched accessor class (a counting one in tests).
+    """
+    schema = build_schema(max_depth=max_depth, max_tokens=max_tokens, max_aliases=max_aliases)
+    if queries is None:
+        saved = load_saved(default_queries_dir())
+    elif isinstance(queries, (str, Path)):
+        saved = load_saved(queries)
+    else:
+        saved = list(queries)
+    page = None
+    if explorer:
+        page = explorer_html(
+            static_prefix="/static",
+            saved_queries=[q.as_dict() for q in saved],
+            default_query=_opening(saved[0]) if saved else None,
+        )
+    view = _View(schema, store, tokens or {}, access, page)
+    schema_text = sdl(schema)
+
+    async def schema_sdl(request: Request) -> PlainTextResponse:
+        return PlainTextResponse(schema_text, media_type="application/graphql; charset=utf-8")
+
+    async def home(request: Request) -> RedirectResponse:
+        return RedirectResponse("/graphql")
+
+    middleware = []
+    if allowed_hosts:
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
+    return Starlette(
+        routes=[
+            Route("/", home),
+            Route("/graphql", view, methods=["GET", "POST"]),
+            Route("/schema.graphql", schema_sdl),
+            Mount("/static", StaticFiles(directory=static_files()), name="static"),
+        ],
+        middleware=middleware,
+    )
+
+
+def _opening(q: SavedQuery) -> str:
+    """The first saved operation, commented, with its demo values as defaults: one click runs it."""
+    return (
+        f"# {q.title}\n"
+        "# Press the ▶ button (or Ctrl-Enter) to run it; more examples are in the panel.\n"
+        f"{q.with_defaults()}\n"
+    )

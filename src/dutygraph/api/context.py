@@ -1,0 +1,49 @@
+"""What one GraphQL request carries: the store, one snapshot of it, its loaders, its caller."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..graph import DutyGraph
+from ..store.base import Store
+from .loaders import GraphAccess, Loaders
+
+__all__ = ["Context", "date_str", "make_context"]
+
+
+@dataclass
+class Context:
+    """Per-request state, reached by resolvers as ``info.context``.
+
+    ``role`` is the caller's role from its bearer token (``None``: no token);
+    ``loopback`` says whether the request came from this machine.
+    """
+
+    store: Store
+    graph: DutyGraph
+    access: GraphAccess
+    loaders: Loaders
+    role: str | None = None
+    loopback: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def make_context(
+    store: Store,
+    *,
+    role: str | None = None,
+    loopback: bool = True,
+    access: Callable[[DutyGraph], GraphAccess] = GraphAccess,
+) -> Context:
+    """A context over one fresh snapshot of ``store`` (one ``store.graph()`` call)."""
+    graph = store.graph()
+    acc = access(graph)
+    return Context(store, graph, acc, Loaders(acc), role=role, loopback=loopback)
+
+
+def date_str(value: dt.date | None) -> str | None:
+    """An ``asOf`` argument as the ISO string the analyses take (``None``: today)."""
+    return value.isoformat() if value is not None else None

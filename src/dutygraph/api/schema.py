@@ -1,0 +1,382 @@
+"""The GraphQL schema: the root fields of SPEC §5, and the one ``Mutation`` type.
+
+Root queries answer the questions of SPEC §3 through the same analysis
+functions and the same JSON shapes (:mod:`dutygraph.serialize`) as the CLI:
+``whoLeads``, ``whoAssists``, ``gaps``, ``conflicts``, ``inspections``,
+``assignBusinessForm``; and browse the graph: ``item(s)``,
+``department(s)``, ``region(s)``, ``disputes``. Lists are connections
+(``first``/``after``, ``totalCount``, ``pageInfo``); every answer that depends
+on time takes ``asOf`` (default today). An unknown or ambiguous id or name is
+a GraphQL error whose message says which and how to fix it.
+
+**Extension point.** ``Query`` and ``Mutation`` are merged from lists:
+:data:`QUERY_TYPES` and :data:`MUTATION_TYPES` here, plus the ``QUERIES`` and
+``MUTATIONS`` lists of every module named in :data:`EXTENSION_MODULES` that
+exists (e.g. ``dutygraph/api/disputes.py`` adds the dispute mutations). A
+mutation guards itself with ``PermissionExtension([Allowed(action)])`` from
+:mod:`dutygraph.api.auth`.
+
+>>> import asyncio
+>>> from dutygraph.api.context import make_context
+>>> from dutygraph.fixtures import DEMO_PATH
+>>> from dutygraph.importer import load
+>>> from dutygraph.store import EmbeddedStore
+>>> import tempfile, os
+>>> store = EmbeddedStore(os.path.join(tempfile.mkdtemp(), "doc.db")); _ = load(store, [DEMO_PATH])
+>>> q = '{ whoLeads(item: "食品安全监督管理", region: "锦江区", asOf: "2025-06-01") { answers { department { id name } inherited } } }'
+>>> async def ask():
+...     return await build_schema().execute(q, context_value=make_context(store))
+>>> asyncio.run(ask()).data["whoLeads"]["answers"]
+[{'department': {'id': 'JJ-SCJ', 'name': '锦江区市场监督管理局'}, 'inherited': True}]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.tools import merge_types
+
+from ..analysis.assign import assign_business_form
+from ..analysis.conflicts import CONFLICT_KINDS, duplicate_inspections, find_conflicts
+from ..analysis.gaps import GAP_KINDS, find_gaps, scope
+from ..analysis.resolve import who_assists, who_leads
+from ..cli.assign import assignment_dict
+from ..errors import DutyGraphError, UsageError
+from ..serialize import conflict_dict, gap_dict, inspection_dict, resolution_dict
+from . import imports
+from .answers import (
+    Assignment,
+    Conflict,
+    Gap,
+    Inspection,
+    Resolution,
+    assignment_of,
+    conflict_of,
+    gap_of,
+    inspection_of,
+    resolution_of,
+)
+from .pagination import Connection, paginate
+from .types import Department, Dispute, Info, Item, Region, check_role, when
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "EXTENSION_MODULES",
+    "MUTATION_TYPES",
+    "QUERY_TYPES",
+    "Query",
+    "build_schema",
+    "sdl",
+    "should_mask",
+]
+
+
+def _kinds(kinds: Sequence[str] | None, known: Sequence[str], what: str) -> list[str] | None:
+    for k in kinds or ():
+        if k not in known:
+            raise UsageError(f"unknown {what} kind {k!r}; use one of {', '.join(known)}")
+    return list(kinds) if kinds else None
+
+
+def _matches(rec: Any, text: str) -> bool:
+    text = text.casefold()
+    names = (
+        getattr(rec, "id", ""),
+        getattr(rec, "name", ""),
+        *getattr(rec, "aliases", ()),
+        *getattr(rec, "keywords", ()),
+    )
+    return any(text in str(n).casefold() for n in names)
+
+
+@strawberry.input(description="A new business form (新业态) to place.")
+class BusinessFormInput:
+    name: str
+    description: str = ""
+    behaviors: list[str] = strawberry.field(
+        default_factory=list, description="Behaviour ids, names or free text."
+    )
+    region: str | None = strawberry.field(
+        default=None, description="Name this region's departments (code or exact name)."
+    )
+    as_of: dt.date | None = None
+
+
+@strawberry.type(description="Questions about duties, and the graph they come from.")
+class Query:
+    @strawberry.field(
+        description="Who leads an item (id or exact name) in a region (code or exact name) "
+        "on asOf, with evidence: explicit, else up the item tree, else inherited up the "
+        "region tree to the region's own department of the same line."
+    )
+    def who_leads(
+        self, info: Info, item: str, region: str, as_of: dt.date | None = None
+    ) -> Resolution:
+        g = info.context.graph
+        return resolution_of(resolution_dict(g, who_leads(g, item, region, when(as_of))))
+
+    @strawberry.field(description="Who assists: the same rules, applied to assist duties alone.")
+    def who_assists(
+        self, info: Info, item: str, region: str, as_of: dt.date | None = None
+    ) -> Resolution:
+        g = info.context.graph
+        return resolution_of(resolution_dict(g, who_assists(g, item, region, when(as_of))))
+
+    @strawberry.field(
+        description="Gaps (事有人管) in a region's subtree (default: everywhere) on asOf; "
+        f"kinds: {', '.join(GAP_KINDS)}."
+    )
+    def gaps(
+        self,
+        info: Info,
+        region: str | None = None,
+        as_of: dt.date | None = None,
+        kinds: list[str] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Gap]:
+        g = info.context.graph
+        found = find_gaps(g, region, when(as_of), _kinds(kinds, GAP_KINDS, "gap"))
+        return paginate(found, first, after, lambda x: gap_of(gap_dict(g, x)))
+
+    @strawberry.field(
+        description="Conflicts recorded in a region's subtree (default: everywhere) on asOf; "
+        f"kinds: {', '.join(CONFLICT_KINDS)}."
+    )
+    def conflicts(
+        self,
+        info: Info,
+        region: str | None = None,
+        as_of: dt.date | None = None,
+        kinds: list[str] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Conflict]:
+        g = info.context.graph
+        date = when(as_of)
+        found = find_conflicts(g, region, date, _kinds(kinds, CONFLICT_KINDS, "conflict"))
+        return paginate(found, first, after, lambda c: conflict_of(conflict_dict(g, c, date)))
+
+    @strawberry.field(
+        description="Joint-inspection candidates (综合查一次): departments leading 行政检查 items "
+        "over the same supervised object, per region, on asOf."
+    )
+    def inspections(
+        self,
+        info: Info,
+        region: str | None = None,
+        as_of: dt.date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Inspection]:
+        found = duplicate_inspections(info.context.graph, region, when(as_of))
+        return paginate(found, first, after, lambda x: inspection_of(inspection_dict(x)))
+
+    @strawberry.field(
+        description="Propose lead and assisting departments for a new business form "
+        "(领域归口, 业务相近, main behaviours), best candidate first. Reads only."
+    )
+    def assign_business_form(self, info: Info, input: BusinessFormInput) -> Assignment:
+        a = assign_business_form(
+            info.context.graph,
+            input.name,
+            input.description,
+            input.behaviors,
+            input.region,
+            when(input.as_of),
+        )
+        return assignment_of(assignment_dict(a))
+
+    @strawberry.field(description="One item by id or exact name.")
+    def item(self, info: Info, id: str) -> Item:
+        return Item(rec=info.context.graph.find("item", id))
+
+    @strawberry.field(
+        description="Items, by id; `search` matches id, name and keywords; `parent` lists "
+        "the sub-items of one item."
+    )
+    def items(
+        self,
+        info: Info,
+        search: str | None = None,
+        domain: str | None = None,
+        power_type: str | None = None,
+        key_item: bool | None = None,
+        parent: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Item]:
+        g = info.context.graph
+        parent_id = g.find("item", parent).id if parent else None
+        found = [
+            i
+            for i in sorted(g.items.values(), key=lambda i: i.id)
+            if (search is None or _matches(i, search))
+            and (domain is None or i.domain == domain)
+            and (power_type is None or i.power_type == power_type)
+            and (key_item is None or i.key_item == key_item)
+            and (parent_id is None or i.parent == parent_id)
+        ]
+        return paginate(found, first, after, lambda i: Item(rec=i))
+
+    @strawberry.field(description="One department by id, exact name or alias.")
+    def department(self, info: Info, id: str) -> Department:
+        return Department(rec=info.context.graph.find("department", id))
+
+    @strawberry.field(
+        description="Departments active on asOf (all with includeInactive), by id; `region` "
+        "keeps that region's subtree, `line` one line (条), `role` those holding an active "
+        "duty of that role."
+    )
+    def departments(
+        self,
+        info: Info,
+        search: str | None = None,
+        region: str | None = None,
+        line: str | None = None,
+        role: str | None = None,
+        as_of: dt.date | None = None,
+        include_inactive: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Department]:
+        g = info.context.graph
+        date = when(as_of)
+        check_role(role)
+        within = set(g.subtree(g.find("region", region).code)) if region else None
+        found = [
+            d
+            for d in sorted(g.departments.values(), key=lambda d: d.id)
+            if (search is None or _matches(d, search))
+            and (within is None or d.region in within)
+            and (line is None or line in d.systems)
+            and (include_inactive or d.active(date))
+            and (role is None or any(x.role == role and x.active(date) for x in g.duties_of(d.id)))
+        ]
+        return paginate(found, first, after, lambda d: Department(rec=d))
+
+    @strawberry.field(description="One region by code (6 or 12 digits) or exact name.")
+    def region(self, info: Info, code: str) -> Region:
+        return Region(rec=info.context.graph.find("region", code))
+
+    @strawberry.field(
+        description="Regions in tree order (parents first); `within` keeps one region's subtree."
+    )
+    def regions(
+        self,
+        info: Info,
+        search: str | None = None,
+        level: str | None = None,
+        within: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Region]:
+        g = info.context.graph
+        found = [
+            g.regions[c]
+            for c in scope(g, within)
+            if (search is None or _matches(g.regions[c], search))
+            and (level is None or g.regions[c].level == level)
+        ]
+        return paginate(found, first, after, lambda r: Region(rec=r))
+
+    @strawberry.field(
+        description="Jurisdiction disputes (管辖争议) as recorded, by id; `region` keeps a "
+        "region's subtree; `status` one status (open, coordinating, decided...)."
+    )
+    def disputes(
+        self,
+        info: Info,
+        status: str | None = None,
+        region: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Dispute]:
+        g = info.context.graph
+        within = set(g.subtree(g.find("region", region).code)) if region else None
+        found = [
+            d
+            for d in sorted(g.disputes.values(), key=lambda d: d.id)
+            if (status is None or d.status == status) and (within is None or d.region in within)
+        ]
+        return paginate(found, first, after, lambda d: Dispute(rec=d))
+
+
+#: classes merged into the root ``Query`` type
+QUERY_TYPES: list[type] = [Query]
+#: classes merged into the root ``Mutation`` type
+MUTATION_TYPES: list[type] = [*imports.MUTATIONS]
+#: modules that add ``QUERIES`` and ``MUTATIONS`` lists when they exist
+EXTENSION_MODULES: tuple[str, ...] = ("dutygraph.api.disputes",)
+
+#: default limits on one operation: nesting depth, tokens, aliases
+DEFAULT_LIMITS = {"max_depth": 12, "max_tokens": 3000, "max_aliases": 20}
+
+
+def _extensions_of(modules: Iterable[str]) -> tuple[list[type], list[type]]:
+    queries: list[type] = []
+    mutations: list[type] = []
+    for name in modules:
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)  # an error inside it is not hidden
+        queries.extend(getattr(module, "QUERIES", ()))
+        mutations.extend(getattr(module, "MUTATIONS", ()))
+    return queries, mutations
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask unexpected errors; let dutygraph's own (and GraphQL's) messages through."""
+    original = error.original_error
+    return original is not None and not isinstance(original, (DutyGraphError, GraphQLError))
+
+
+def build_schema(
+    *,
+    max_depth: int = DEFAULT_LIMITS["max_depth"],
+    max_tokens: int = DEFAULT_LIMITS["max_tokens"],
+    max_aliases: int = DEFAULT_LIMITS["max_aliases"],
+    extra_extensions: Sequence[SchemaExtension | type[SchemaExtension]] = (),
+    modules: Iterable[str] = EXTENSION_MODULES,
+) -> strawberry.Schema:
+    """The schema, with its safety limits and error masking on.
+
+    Parameters
+    ----------
+    max_depth, max_tokens, max_aliases : int
+        Refuse operations nested deeper, longer, or with more aliases than this.
+    extra_extensions : strawberry schema extensions to add
+    modules : modules to take more ``QUERIES`` and ``MUTATIONS`` from
+    """
+    more_q, more_m = _extensions_of(modules)
+    query = merge_types("Query", tuple(QUERY_TYPES + more_q))
+    mutation = merge_types("Mutation", tuple(MUTATION_TYPES + more_m))
+    extensions: list[Any] = [
+        lambda: QueryDepthLimiter(max_depth=max_depth),
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+        lambda: MaskErrors(
+            should_mask_error=should_mask,
+            error_message="unexpected internal error (a bug: the server log has the details)",
+        ),
+        *extra_extensions,
+    ]
+    return strawberry.Schema(query=query, mutation=mutation, extensions=extensions)
+
+
+def sdl(schema: strawberry.Schema | None = None) -> str:
+    """The schema as SDL text, ending in a newline (what ``schema.graphql`` holds)."""
+    return (schema or build_schema()).as_str().rstrip() + "\n"
