@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -21,24 +22,78 @@ EVAL = ROOT / "tests" / "data" / "assign_eval.csv"
 # SPEC §4: the columns every file must carry, in this order (extra columns may follow).
 COLUMNS = {
     "regions.csv": ["code", "name", "level", "parent"],
-    "departments.csv": ["id", "name", "region", "systems", "superior", "vertical", "aliases",
-                        "valid_from", "valid_to", "successor"],
-    "items.csv": ["id", "name", "parent", "domain", "power_type", "objects", "keywords", "levels",
-                  "key_item"],
+    "departments.csv": [
+        "id",
+        "name",
+        "region",
+        "systems",
+        "superior",
+        "vertical",
+        "aliases",
+        "valid_from",
+        "valid_to",
+        "successor",
+    ],
+    "items.csv": [
+        "id",
+        "name",
+        "parent",
+        "domain",
+        "power_type",
+        "objects",
+        "keywords",
+        "levels",
+        "key_item",
+    ],
     "bases.csv": ["id", "title", "kind", "issuer", "article", "valid_from", "valid_to"],
-    "duties.csv": ["department", "item", "region", "role", "bases", "valid_from", "valid_to",
-                   "source"],
+    "duties.csv": [
+        "department",
+        "item",
+        "region",
+        "role",
+        "bases",
+        "valid_from",
+        "valid_to",
+        "source",
+    ],
     "behaviors.csv": ["id", "name", "items", "keywords"],
-    "business_forms.csv": ["id", "name", "description", "behaviors", "lead", "assist",
-                           "settled_on", "basis"],
+    "business_forms.csv": [
+        "id",
+        "name",
+        "description",
+        "behaviors",
+        "lead",
+        "assist",
+        "settled_on",
+        "basis",
+    ],
 }
 EVAL_COLUMNS = ["name", "description", "behaviors", "expected_lead", "source"]
 
-POWER_TYPES = {"行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认",
-               "行政奖励", "行政裁决", "其他行政权力"}
+POWER_TYPES = {
+    "行政许可",
+    "行政处罚",
+    "行政强制",
+    "行政征收",
+    "行政给付",
+    "行政检查",
+    "行政确认",
+    "行政奖励",
+    "行政裁决",
+    "其他行政权力",
+}
 LEVELS = {"national", "province", "prefecture", "county", "township"}
-KINDS = {"law", "administrative-regulation", "local-regulation", "department-rule", "local-rule",
-         "normative-document", "three-determinations", "power-list", "decision"}
+KINDS = {
+    "law",
+    "administrative-regulation",
+    "local-regulation",
+    "department-rule",
+    "local-rule",
+    "normative-document",
+    "three-determinations",
+    "power-list",
+    "decision",
+}
 ROLES = {"lead", "assist", "territorial"}
 
 
@@ -50,7 +105,9 @@ def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     rows = list(reader)
     header = list(reader.fieldnames or [])
     for n, row in enumerate(rows, start=2):
-        assert None not in row and None not in row.values(), f"{path.name} row {n}: wrong number of cells"
+        assert None not in row and None not in row.values(), (
+            f"{path.name} row {n}: wrong number of cells"
+        )
     return header, rows
 
 
@@ -108,22 +165,33 @@ def test_ids_unique(cat: dict[str, list[dict[str, str]]]) -> None:
 
 
 def test_vocabularies(cat: dict[str, list[dict[str, str]]]) -> None:
-    assert cat["regions.csv"] == [{"code": "000000", "name": "全国", "level": "national", "parent": ""}]
+    assert cat["regions.csv"] == [
+        {"code": "000000", "name": "全国", "level": "national", "parent": ""}
+    ]
     for n, it in enumerate(cat["items.csv"], start=2):
-        assert it["power_type"] in POWER_TYPES, f"items.csv row {n}: power_type {it['power_type']!r}"
+        assert it["power_type"] in POWER_TYPES, (
+            f"items.csv row {n}: power_type {it['power_type']!r}"
+        )
         assert set(_multi(it["levels"])) <= LEVELS, f"items.csv row {n}: levels {it['levels']!r}"
         assert it["key_item"] in {"", "yes"}, f"items.csv row {n}: key_item"
-        assert it["domain"] and it["keywords"] and it["objects"], f"items.csv row {n}: domain/keywords/objects"
+        assert it["domain"] and it["keywords"] and it["objects"], (
+            f"items.csv row {n}: domain/keywords/objects"
+        )
     for n, b in enumerate(cat["bases.csv"], start=2):
         assert b["kind"] in KINDS, f"bases.csv row {n}: kind {b['kind']!r}"
-        start, end = _date(b["valid_from"], f"bases.csv row {n}"), _date(b["valid_to"], f"bases.csv row {n}")
+        start, end = (
+            _date(b["valid_from"], f"bases.csv row {n}"),
+            _date(b["valid_to"], f"bases.csv row {n}"),
+        )
         assert start, f"bases.csv row {n}: valid_from is required here"
         assert end is None or start < end, f"bases.csv row {n}: empty interval"
     for n, d in enumerate(cat["departments.csv"], start=2):
         assert d["region"] == "000000" and d["systems"], f"departments.csv row {n}"
         assert d["vertical"] in {"", "yes"}, f"departments.csv row {n}: vertical"
         for line in _multi(d["systems"]):
-            assert line == line.lower() and " " not in line, f"departments.csv row {n}: line {line!r}"
+            assert line == line.lower() and " " not in line, (
+                f"departments.csv row {n}: line {line!r}"
+            )
     for n, d in enumerate(cat["duties.csv"], start=2):
         assert d["role"] in ROLES and d["region"] == "000000", f"duties.csv row {n}"
         assert d["source"] == "national-catalogue", f"duties.csv row {n}: source"
@@ -137,7 +205,9 @@ def test_references(cat: dict[str, list[dict[str, str]]], ids: dict[str, set[str
     for n, d in enumerate(cat["departments.csv"], start=2):
         check("departments.csv", n, "superior", "department", d["superior"])
         check("departments.csv", n, "successor", "department", d["successor"])
-        assert not d["successor"] or d["valid_to"], f"departments.csv row {n}: successor without valid_to"
+        assert not d["successor"] or d["valid_to"], (
+            f"departments.csv row {n}: successor without valid_to"
+        )
     for n, it in enumerate(cat["items.csv"], start=2):
         check("items.csv", n, "parent", "item", it["parent"])
     for n, d in enumerate(cat["duties.csv"], start=2):
@@ -155,12 +225,17 @@ def test_references(cat: dict[str, list[dict[str, str]]], ids: dict[str, set[str
         check("business_forms.csv", n, "assist", "department", f["assist"])
         check("business_forms.csv", n, "basis", "basis", f["basis"])
         assert f["basis"] and _date(f["settled_on"], f"business_forms.csv row {n}")
-        assert f["lead"] not in _multi(f["assist"]), f"business_forms.csv row {n}: lead also assists"
+        assert f["lead"] not in _multi(f["assist"]), (
+            f"business_forms.csv row {n}: lead also assists"
+        )
 
 
 def test_trees_have_no_cycles(cat: dict[str, list[dict[str, str]]]) -> None:
-    for file, key, parent in (("items.csv", "id", "parent"), ("departments.csv", "id", "superior"),
-                              ("departments.csv", "id", "successor")):
+    for file, key, parent in (
+        ("items.csv", "id", "parent"),
+        ("departments.csv", "id", "superior"),
+        ("departments.csv", "id", "successor"),
+    ):
         up = {r[key]: r[parent] for r in cat[file] if r[parent]}
         for start in up:
             seen, node = {start}, up[start]
@@ -170,7 +245,9 @@ def test_trees_have_no_cycles(cat: dict[str, list[dict[str, str]]]) -> None:
                 node = up.get(node, "")
 
 
-def test_every_item_has_exactly_one_national_lead_at_any_date(cat: dict[str, list[dict[str, str]]]) -> None:
+def test_every_item_has_exactly_one_national_lead_at_any_date(
+    cat: dict[str, list[dict[str, str]]],
+) -> None:
     """From its first lead on, each item has one lead at 000000 on every date: the
     lead intervals neither overlap nor leave a hole, and the last stays open."""
     leads: dict[str, list[tuple[date, date | None, str]]] = defaultdict(list)
@@ -183,9 +260,11 @@ def test_every_item_has_exactly_one_national_lead_at_any_date(cat: dict[str, lis
     for it in cat["items.csv"]:
         spans = sorted(leads.get(it["id"], []), key=lambda s: s[0])
         assert spans, f"item {it['id']} has no lead at 000000"
-        for (s1, e1, d1), (s2, _e2, d2) in zip(spans, spans[1:]):
+        for (_s1, e1, d1), (s2, _e2, d2) in pairwise(spans):
             assert e1 is not None, f"item {it['id']}: {d1} (open) overlaps {d2} from {s2}"
-            assert e1 == s2, f"item {it['id']}: {d1} ends {e1} but {d2} starts {s2} (overlap or hole)"
+            assert e1 == s2, (
+                f"item {it['id']}: {d1} ends {e1} but {d2} starts {s2} (overlap or hole)"
+            )
         assert spans[-1][1] is None, f"item {it['id']}: the last lead is closed; nobody leads today"
 
 
@@ -194,10 +273,13 @@ def test_duties_fall_within_their_departments_life(cat: dict[str, list[dict[str,
     for n, d in enumerate(cat["duties.csv"], start=2):
         dept = life[d["department"]]
         if dept["valid_from"]:
-            assert d["valid_from"] >= dept["valid_from"], f"duties.csv row {n}: before {dept['id']} existed"
+            assert d["valid_from"] >= dept["valid_from"], (
+                f"duties.csv row {n}: before {dept['id']} existed"
+            )
         if dept["valid_to"] and not dept["successor"]:
-            assert d["valid_to"] and d["valid_to"] <= dept["valid_to"], \
+            assert d["valid_to"] and d["valid_to"] <= dept["valid_to"], (
                 f"duties.csv row {n}: outlives {dept['id']}, which has no successor"
+            )
 
 
 def test_eval_set(ids: dict[str, set[str]]) -> None:
