@@ -56,3 +56,18 @@ def test_items_apply_only_at_their_levels(demo_store):
 def test_region_scope_is_the_subtree(demo_store):
     scoped = kinds(demo_store, "2025-01-01", region="成都市")
     assert scoped and {r for _, r in scoped} <= {"510100", "510104", "510107"}
+
+
+def test_the_fast_scan_agrees_with_full_resolution_on_every_pair(demo_store):
+    """find_gaps resolves in full only the pairs its scanner flags: the two must agree."""
+    from dutygraph.analysis.gaps import _Scanner, gaps_of
+    from dutygraph.analysis.resolve import resolve
+
+    g = demo_store.graph()
+    for as_of in ("2021-01-01", "2023-06-01", "2024-03-01", "2025-01-01", "2025-10-01"):
+        scanner = _Scanner(g, as_of)
+        for code, region in g.regions.items():
+            for item in g.items.values():
+                if item.applies_at(region.level):
+                    full = bool(gaps_of(g, resolve(g, item.id, code, "lead", as_of)))
+                    assert scanner.bad(item.id, code) == full, (item.id, code, as_of)

@@ -66,16 +66,30 @@ class DutyGraph:
         self.departments: dict[str, Department] = {}
         self.items: dict[str, Item] = {}
         self.bases: dict[str, LegalBasis] = {}
-        self.duties: dict[str, Duty] = {}
+        self._duty_list: list[Duty] = []
+        self._duty_dict: dict[str, Duty] | None = None
         self.behaviors: dict[str, Behavior] = {}
         self.business_forms: dict[str, BusinessForm] = {}
         self.disputes: dict[str, Dispute] = {}
         tables: dict[str, dict[str, Any]] = {
-            cls.label: getattr(self, _ATTR[cls.label]) for cls in RECORD_TYPES
+            cls.label: getattr(self, _ATTR[cls.label]) for cls in RECORD_TYPES if cls is not Duty
         }
+        duties = self._duty_list
         for r in records:
-            tables[r.label][record_id(r)] = r
+            if r.label == "duty":
+                duties.append(r)
+            else:
+                tables[r.label][record_id(r)] = r
         self._build_indexes()
+
+    @property
+    def duties(self) -> dict[str, Duty]:
+        """Every duty by its id (built on first use: scans and look-ups use the indexes)."""
+        if self._duty_dict is None:
+            self._duty_dict = {d.id: d for d in self._duty_list}
+            if len(self._duty_dict) != len(self._duty_list):
+                self._duty_list = list(self._duty_dict.values())
+        return self._duty_dict
 
     # -- construction ---------------------------------------------------------
 
@@ -109,13 +123,18 @@ class DutyGraph:
             for s in dep.systems:
                 self._by_region_line[(dep.region, s)].append(dep)
 
-        self._duties_at: dict[tuple[str, str], list[Duty]] = defaultdict(list)
-        self._duties_of: dict[str, list[Duty]] = defaultdict(list)
-        self._duties_on: dict[str, list[Duty]] = defaultdict(list)
-        for duty in self.duties.values():
-            self._duties_at[(duty.item, duty.region)].append(duty)
-            self._duties_of[duty.department].append(duty)
-            self._duties_on[duty.item].append(duty)
+        at: dict[tuple[str, str], list[Duty]] = {}
+        for duty in self._duty_list:
+            key = (duty.item, duty.region)
+            bucket = at.get(key)
+            if bucket is None:
+                at[key] = [duty]
+            else:
+                bucket.append(duty)
+        self._duties_at = at
+        self._duties_of: dict[str, list[Duty]] | None = None
+        self._multi_lead: list[tuple[str, str]] | None = None
+        self._duties_on: dict[str, list[Duty]] | None = None
 
         self._names: dict[str, dict[str, list[str]]] = {}
         for label, table in (
@@ -142,12 +161,22 @@ class DutyGraph:
         >>> demo_graph().counts()["region"]
         9
         """
-        return {cls.label: len(getattr(self, _ATTR[cls.label])) for cls in RECORD_TYPES}
+        return {
+            cls.label: len(self._duty_list) if cls is Duty else len(getattr(self, _ATTR[cls.label]))
+            for cls in RECORD_TYPES
+        }
 
     def records(self) -> Iterator[Record]:
         """Every record, kinds in load order."""
         for cls in RECORD_TYPES:
-            yield from getattr(self, _ATTR[cls.label]).values()
+            if cls is Duty:
+                yield from self._duty_list
+            else:
+                yield from getattr(self, _ATTR[cls.label]).values()
+
+    def duty_list(self) -> list[Duty]:
+        """Every duty, in store order (cheaper than ``duties`` when ids are not needed)."""
+        return self._duty_list
 
     def table(self, label: str) -> Mapping[str, Any]:
         """The records of one kind by id (``label`` as in :data:`model.RECORD_TYPES`)."""
@@ -273,11 +302,31 @@ class DutyGraph:
 
     def duties_of(self, department: str) -> list[Duty]:
         """Duties a department holds (any item, role or date)."""
+        if self._duties_of is None:
+            of: dict[str, list[Duty]] = defaultdict(list)
+            for d in self._duty_list:
+                of[d.department].append(d)
+            self._duties_of = of
         return self._duties_of.get(department, [])
 
     def duties_on(self, item: str) -> list[Duty]:
         """Duties on an item, in every region."""
+        if self._duties_on is None:
+            on: dict[str, list[Duty]] = defaultdict(list)
+            for d in self._duty_list:
+                on[d.item].append(d)
+            self._duties_on = on
         return self._duties_on.get(item, [])
+
+    def multi_lead_sites(self) -> list[tuple[str, str]]:
+        """The (item, region) pairs recorded with two or more lead duties (at any dates)."""
+        if self._multi_lead is None:
+            self._multi_lead = [
+                key
+                for key, duties in self._duties_at.items()
+                if len(duties) > 1 and sum(d.role == "lead" for d in duties) > 1
+            ]
+        return self._multi_lead
 
     def duty_sites(self) -> Iterator[tuple[str, str]]:
         """Every (item, region) pair that has recorded duties."""

@@ -1,6 +1,9 @@
 """The records of the duty graph (SPEC §2) and their controlled vocabularies.
 
-Records are frozen dataclasses holding plain values: ids are strings, dates are
+Records are slotted dataclasses holding plain values, to be treated as
+immutable: a change is a new record written to the store (they are not frozen
+only because frozen dataclasses are many times slower to build, and a province
+holds half a million duties). Ids are strings, dates are
 ISO ``YYYY-MM-DD`` strings (they compare correctly as text) or ``None`` for an
 open bound, multi-valued fields are tuples. Validity intervals are half-open:
 a fact holds from ``valid_from`` (inclusive) to ``valid_to`` (exclusive).
@@ -19,10 +22,11 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 __all__ = [
     "BASIS_KINDS",
+    "EMPTY_ATTRS",
     "LEVELS",
     "POWER_TYPES",
     "RECORD_TYPES",
@@ -114,6 +118,9 @@ POWER_TYPE_WORDS = {
 
 INSPECTION = "行政检查"
 
+#: the shared ``attrs`` of records without unknown columns (never mutate a record's attrs)
+EMPTY_ATTRS: dict[str, str] = {}
+
 
 def today() -> str:
     """Today's date as an ISO string (the default ``as_of``)."""
@@ -146,9 +153,11 @@ def canonical_region_code(code: str) -> str:
     return code
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """Where a record was read: file, sheet (for XLSX) and 1-based row."""
+class Origin(NamedTuple):
+    """Where a record was read: file, sheet (for XLSX), 1-based row, list version.
+
+    A named tuple: immutable, hashable, and cheap to build half a million times.
+    """
 
     file: str
     row: int | None = None
@@ -179,10 +188,10 @@ class _Record:
         out: dict[str, Any] = {}
         for f in fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
-            if isinstance(value, tuple):
-                value = list(value)
-            elif isinstance(value, Origin):
+            if isinstance(value, Origin):
                 value = {k: v for k, v in _origin_items(value) if v is not None}
+            elif isinstance(value, tuple):
+                value = list(value)
             elif isinstance(value, dict):
                 value = dict(value)
             out[f.name] = value
@@ -193,7 +202,7 @@ def _origin_items(o: Origin) -> list[tuple[str, Any]]:
     return [("file", o.file), ("sheet", o.sheet), ("row", o.row), ("version", o.version)]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Region(_Record):
     """A region (地区) of the GB/T 2260 tree; the national root is ``000000``."""
 
@@ -211,7 +220,7 @@ class Region(_Record):
         return self.code
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RegionGroup(_Record):
     """A group of regions (区域) such as 京津冀; not part of the tree."""
 
@@ -224,7 +233,7 @@ class RegionGroup(_Record):
     origin: Origin | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Department(_Record):
     """A department (部门) of one government (its ``region``).
 
@@ -251,7 +260,7 @@ class Department(_Record):
         return active(self.valid_from, self.valid_to, as_of)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Item(_Record):
     """A regulatory item (监管事项) of the catalogue tree (主项 → 子项)."""
 
@@ -274,7 +283,7 @@ class Item(_Record):
         return not self.levels or level in self.levels
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LegalBasis(_Record):
     """A legal basis (依据): a law, regulation, 三定 provision, power list, decision..."""
 
@@ -294,7 +303,7 @@ class LegalBasis(_Record):
         return active(self.valid_from, self.valid_to, as_of)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Duty(_Record):
     """A duty (职责): a department's role on an item in a region, for a time.
 
@@ -336,7 +345,7 @@ class Duty(_Record):
         return active(self.valid_from, self.valid_to, as_of)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Behavior(_Record):
     """A behavioural feature (行为特征) of a business, linked to the items it triggers."""
 
@@ -350,7 +359,7 @@ class Behavior(_Record):
     origin: Origin | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BusinessForm(_Record):
     """A new business form (新业态); a settled one is a precedent for 业务相近.
 
@@ -375,7 +384,7 @@ class BusinessForm(_Record):
         return self.lead is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Dispute(_Record):
     """A jurisdiction dispute (管辖争议) between departments.
 

@@ -12,7 +12,7 @@ row that referred to a dropped row is reported too; what is left is consistent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -65,6 +65,10 @@ def _values(value: Any) -> tuple[str, ...]:
     return (value,)
 
 
+def _key(rec: Any) -> Any:
+    return rec.key if rec.label == "duty" else record_id(rec)
+
+
 def _check(rows: list[Row], graph: DutyGraph) -> tuple[list[Problem], set[int]]:
     problems: list[Problem] = []
     bad: set[int] = set()
@@ -74,15 +78,19 @@ def _check(rows: list[Row], graph: DutyGraph) -> tuple[list[Problem], set[int]]:
         if p.severity == "error":
             bad.add(i)
 
-    # duplicates within the batch
-    seen: dict[tuple[str, str], Row] = {}
+    # duplicates within the batch; ids of each kind the batch brings
+    seen: dict[tuple[str, Any], int] = {}
+    batch_ids: dict[str, set[str]] = {kind: set() for kind in _ATTRS}
     for i, row in enumerate(rows):
         rec = row.record
-        key = (rec.label, record_id(rec))
-        first = seen.get(key)
-        if first is None:
-            seen[key] = row
-        elif first.record == rec:
+        key = (rec.label, _key(rec))
+        j = seen.setdefault(key, i)
+        if j == i:
+            if rec.label != "duty":
+                batch_ids[rec.label].add(key[1])
+            continue
+        first = rows[j]
+        if first.record == rec:
             flag(
                 i,
                 _problem(
@@ -94,48 +102,61 @@ def _check(rows: list[Row], graph: DutyGraph) -> tuple[list[Problem], set[int]]:
                     severity="warning",
                 ),
             )
-        else:
-            column = (
-                "id"
-                if rec.label not in ("duty", "region")
-                else ("code" if rec.label == "region" else None)
-            )
-            what = "duty" if rec.label == "duty" else f"{rec.label} id {record_id(rec)!r}"
-            flag(
-                i,
-                _problem(
-                    row,
-                    column,
-                    f"duplicate {what}: also at {first.origin}",
-                    "give each row its own id, or merge the two rows",
-                    "duplicate-id",
-                ),
-            )
+            continue
+        column = {"duty": None, "region": "code"}.get(rec.label, "id")
+        what = "duty" if rec.label == "duty" else f"{rec.label} id {record_id(rec)!r}"
+        flag(
+            i,
+            _problem(
+                row,
+                column,
+                f"duplicate {what}: also at {first.origin}",
+                "give each row its own id, or merge the two rows",
+                "duplicate-id",
+            ),
+        )
 
-    # references
-    def exists(kind: str) -> Callable[[str], bool]:
-        table = graph.table(kind)
-        return lambda key: key in table or (kind, key) in seen
-
-    lookup = {kind: exists(kind) for kind in _ATTRS}
+    # references: check each distinct value once, then find the rows that hold a bad one
+    known = {kind: graph.table(kind).keys() | batch_ids[kind] for kind in _ATTRS if kind != "duty"}
+    by_label: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
+        by_label.setdefault(row.record.label, []).append(i)
+    for label, indexes in by_label.items():
+        for fieldname, kind in _REFS.get(label, ()):
+            values: set[str] = set()
+            for i in indexes:
+                v = getattr(rows[i].record, fieldname)
+                if v is None:
+                    continue
+                if isinstance(v, tuple):
+                    values.update(v)
+                else:
+                    values.add(v)
+            missing = values - known[kind]
+            if not missing:
+                continue
+            for i in indexes:
+                row = rows[i]
+                for value in _values(getattr(row.record, fieldname)):
+                    if value in missing:
+                        flag(
+                            i,
+                            _problem(
+                                row,
+                                fieldname,
+                                f"{fieldname} {value!r}: no such {kind}",
+                                f"add {kind} {value!r} to the bundle (or the store) first, or correct the id",
+                                f"unknown-{kind.replace('_', '-')}",
+                            ),
+                        )
+    departments = graph.table("department")
+    batch_departments = {r.record.id: r.record for r in rows if r.record.label == "department"}
+    for i in by_label.get("duty", ()):
+        row = rows[i]
         rec = row.record
-        for fieldname, kind in _REFS.get(rec.label, ()):
-            for value in _values(getattr(rec, fieldname)):
-                if not lookup[kind](value):
-                    flag(
-                        i,
-                        _problem(
-                            row,
-                            fieldname,
-                            f"{fieldname} {value!r}: no such {kind}",
-                            f"add {kind} {value!r} to the bundle (or the store) first, or correct the id",
-                            f"unknown-{kind.replace('_', '-')}",
-                        ),
-                    )
-        if rec.label == "duty":
-            dep = _get(graph, seen, "department", rec.department)
-            if rec.line and dep is not None and rec.line not in dep.systems:
+        if rec.line:
+            dep = batch_departments.get(rec.department) or departments.get(rec.department)
+            if dep is not None and rec.line not in dep.systems:
                 flag(
                     i,
                     _problem(
@@ -146,19 +167,21 @@ def _check(rows: list[Row], graph: DutyGraph) -> tuple[list[Problem], set[int]]:
                         "unknown-line",
                     ),
                 )
-            if not rec.bases:
-                flag(
-                    i,
-                    _problem(
-                        row,
-                        "bases",
-                        "duty has no legal basis",
-                        "name the law, 三定 provision or power list it rests on",
-                        "no-basis",
-                        severity="warning",
-                    ),
-                )
-        if rec.label == "region" and rec.parent == rec.code:
+        if not rec.bases:
+            flag(
+                i,
+                _problem(
+                    row,
+                    "bases",
+                    "duty has no legal basis",
+                    "name the law, 三定 provision or power list it rests on",
+                    "no-basis",
+                    severity="warning",
+                ),
+            )
+    for i in by_label.get("region", ()):
+        row = rows[i]
+        if row.record.parent == row.record.code:
             flag(
                 i,
                 _problem(
@@ -216,13 +239,6 @@ _ATTRS = (
     "business_form",
     "dispute",
 )
-
-
-def _get(graph: DutyGraph, seen: dict[tuple[str, str], Row], kind: str, key: str) -> Any:
-    row = seen.get((kind, key))
-    if row is not None:
-        return row.record
-    return graph.table(kind).get(key)
 
 
 def check_batch(batch: Batch, graph: DutyGraph, *, skip_invalid: bool = False) -> list[Row]:

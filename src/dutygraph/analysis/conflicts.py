@@ -88,7 +88,7 @@ def find_conflicts(
     out: list[Conflict] = []
     order = {code: i for i, code in enumerate(scope(g, None))}
     sites = sorted(
-        ((i, r) for i, r in g.duty_sites() if r in in_scope),
+        ((i, r) for i, r in g.multi_lead_sites() if r in in_scope),
         key=lambda s: (order.get(s[1], 0), s[0]),
     )
     for item, reg in sites:
@@ -130,14 +130,20 @@ def find_conflicts(
         for dispute in g.disputes.values():
             pending = dispute.status in PENDING and dispute.raised_on <= as_of
             if pending and dispute.region in in_scope:
+                # a case names its item in attrs; a business form or a case keeps its subject
+                subject_kind = dispute.attrs.get("subject_kind", "item")
                 out.append(
                     Conflict(
-                        dispute.subject,
+                        dispute.attrs.get("item") or dispute.subject,
                         dispute.region,
                         "OPEN_DISPUTE",
                         list(dispute.parties),
                         f"dispute {dispute.id} is {dispute.status}",
-                        extra={"dispute": dispute.id},
+                        extra={
+                            "dispute": dispute.id,
+                            "subject": dispute.subject,
+                            "subject_kind": subject_kind,
+                        },
                     )
                 )
     return out

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..graph import DutyGraph
-from ..model import today
+from ..model import Duty, today
 from .resolve import Resolution, has_basis_in_force, resolve
 
 __all__ = ["GAP_KINDS", "Gap", "find_gaps", "lead_resolutions"]
@@ -72,6 +72,102 @@ def lead_resolutions(
         for item in g.items.values():
             if item.applies_at(level):
                 yield resolve(g, item.id, code, "lead", as_of)
+
+
+class _Scanner:
+    """Finds the (item, region) pairs that resolve badly, without resolving every pair in full.
+
+    The nearest lead duties of (I, R) are those of R itself, else those of
+    (I, parent of R): one memoised step per pair, top-down over the region
+    tree. Counterpart look-ups, successor chains and basis checks are cached.
+    Only the pairs that show a problem are then resolved in full (with
+    evidence) by :func:`~dutygraph.analysis.resolve.resolve` — so the rules
+    live in one place, and a test holds the two to the same answers.
+    """
+
+    def __init__(self, g: DutyGraph, as_of: str) -> None:
+        self.g = g
+        self.as_of = as_of
+        self.leads: dict[tuple[str, str], list[Duty]] = {}
+        for key, duties in g._duties_at.items():
+            active = [d for d in duties if d.role == "lead" and d.active(as_of)]
+            if active:
+                self.leads[key] = active
+        self.nearest: dict[tuple[str, str], tuple[str, list[Duty]] | None] = {}
+        self._current: dict[str, bool] = {}
+        self._counterpart: dict[tuple[str, str], bool] = {}
+        self._vertical: dict[tuple[str, str, str], bool] = {}
+        self._basis: dict[int, bool] = {}
+
+    def find(self, item: str, region: str) -> tuple[str, list[Duty]] | None:
+        key = (item, region)
+        if key in self.nearest:
+            return self.nearest[key]
+        found: tuple[str, list[Duty]] | None = None
+        for it in self.g.item_path(item):
+            duties = self.leads.get((it, region))
+            if duties:
+                found = (region, duties)
+                break
+        else:
+            parent = self.g.regions[region].parent
+            if parent and parent in self.g.regions:
+                found = self.find(item, parent)
+        self.nearest[key] = found
+        return found
+
+    def _alive(self, dept: str) -> bool:
+        ok = self._current.get(dept)
+        if ok is None:
+            ok = self._current[dept] = self.g.current(dept, self.as_of)[0] is not None
+        return ok
+
+    def _has_counterpart(self, region: str, line: str) -> bool:
+        key = (region, line)
+        ok = self._counterpart.get(key)
+        if ok is None:
+            ok = self._counterpart[key] = bool(self.g.counterparts(region, line, self.as_of))
+        return ok
+
+    def _covered(self, region: str, source: str, line: str) -> bool:
+        key = (region, source, line)
+        ok = self._vertical.get(key)
+        if ok is None:
+            ok = False
+            for reg in self.g.region_path(region):
+                if self._has_counterpart(reg, line):
+                    ok = True
+                    break
+                if reg == source:
+                    break
+            self._vertical[key] = ok
+        return ok
+
+    def bad(self, item: str, region: str) -> bool:
+        """Whether (item, region) has a gap (cheap; :func:`gaps_of` says which)."""
+        found = self.find(item, region)
+        if found is None:
+            return True
+        source, duties = found
+        ok = self._basis.get(id(duties))
+        if ok is None:
+            ok = self._basis[id(duties)] = has_basis_in_force(self.g, duties, self.as_of)
+        if not ok:
+            return True
+        if source == region:
+            return not all(self._alive(d.department) for d in duties)
+        departments = self.g.departments
+        for d in duties:
+            upstream = departments.get(d.department)
+            if upstream is None:
+                continue
+            for line in (d.line,) if d.line else upstream.systems:
+                if upstream.vertical:
+                    if not self._covered(region, source, line):
+                        return True
+                elif not self._has_counterpart(region, line):
+                    return True
+        return False
 
 
 def gaps_of(g: DutyGraph, res: Resolution) -> list[Gap]:
@@ -114,10 +210,16 @@ def find_gaps(
     as_of : ISO date, optional (default today)
     kinds : gap kinds to keep, optional (default all)
     """
+    as_of = as_of or today()
     wanted = set(kinds) if kinds else None
+    scanner = _Scanner(g, as_of)
+    items = list(g.items.values())
     out = []
-    for res in lead_resolutions(g, region, as_of):
-        for gap in gaps_of(g, res):
-            if wanted is None or gap.kind in wanted:
-                out.append(gap)
+    for code in scope(g, region):
+        level = g.regions[code].level
+        for item in items:
+            if item.applies_at(level) and scanner.bad(item.id, code):
+                for gap in gaps_of(g, resolve(g, item.id, code, "lead", as_of)):
+                    if wanted is None or gap.kind in wanted:
+                        out.append(gap)
     return out

@@ -22,12 +22,14 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from ..errors import LoadError, Problem
 from ..model import (
     BASIS_KINDS,
+    EMPTY_ATTRS,
     LEVEL_WORDS,
     LEVELS,
     POWER_TYPE_WORDS,
@@ -35,6 +37,7 @@ from ..model import (
     RECORD_TYPES,
     ROLE_WORDS,
     ROLES,
+    Duty,
     Origin,
     canonical_region_code,
 )
@@ -59,14 +62,12 @@ _TRUE = {"yes", "y", "true", "1", "是", "√", "x"}
 _FALSE = {"", "no", "n", "false", "0", "否"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One input row turned into a record, with where it came from."""
 
     record: Any
     origin: Origin
-    #: the column that holds each reference, for error messages
-    columns: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -215,7 +216,7 @@ def _label(table: Table) -> str:
 
 
 def _attrs(table: Table, values: dict[str, str], known: set[str]) -> dict[str, str]:
-    return {k: v for k, v in values.items() if k and k not in known and v}
+    return {k: v for k, v in values.items() if k and k not in known and v} or EMPTY_ATTRS
 
 
 def _region(c: _Cells) -> dict[str, Any]:
@@ -417,17 +418,100 @@ def tables_to_batch(tables: Iterable[Table], version: str | None = None) -> Batc
             )
             continue
         known = _known_columns(cls)
+        label = _label(table)
         parse = _PARSERS[table.name]
         batch.sources.append(str(table.file) + (f"#{table.sheet}" if table.sheet else ""))
+        if table.name == "duties":
+            _read_duties(table, known, version, batch)
+            continue
         for number, values in table.records():
             cells = _Cells(table, number, values, batch.problems)
             kwargs = parse(cells)
             if not cells.ok:
                 continue
-            origin = Origin(_label(table), number, table.sheet, version)
+            origin = Origin(label, number, table.sheet, version)
             record = cls(**kwargs, attrs=_attrs(table, values, known), origin=origin)
             batch.rows.append(Row(record, origin))
     return batch
+
+
+_DUTY_COLUMNS = (
+    "department",
+    "item",
+    "region",
+    "role",
+    "bases",
+    "valid_from",
+    "valid_to",
+    "source",
+    "line",
+)
+
+
+def _read_duties(table: Table, known: set[str], version: str | None, batch: Batch) -> None:
+    """The duty table, which may hold half a million rows: the same checks as the
+    generic path, with each distinct cell value converted once.
+
+    A row whose values are all known-good is built straight from the caches;
+    any other row goes through the generic parser, which reports its problems
+    and, when the row is good, teaches the caches its values.
+    """
+    header = table.header
+    width = len(header)
+    at = {name: i for i, name in enumerate(header)}
+    idx = [at.get(c) for c in _DUTY_COLUMNS]
+    extras = [(i, name) for i, name in enumerate(header) if name and name not in known]
+    label, sheet = _label(table), table.sheet
+    pool: dict[str, str] = {}
+    codes: dict[str, str] = {}
+    roles: dict[str, str] = {}
+    dates: dict[str, str | None] = {"": None}
+    multis: dict[str, tuple[str, ...]] = {"": ()}
+    rows = batch.rows
+    pick = itemgetter(*(i if i is not None else width for i in idx))
+    pad = [""]
+    for number, cells in table.rows:
+        if not any(cells):
+            continue
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        dep, item, reg, role, bases, vf, vt, src, line = pick(cells + pad)
+        try:
+            rec = Duty(
+                pool.setdefault(dep, dep) if dep else _MISSING[0],
+                pool.setdefault(item, item) if item else _MISSING[0],
+                codes[reg],
+                roles[role],
+                multis[bases],
+                dates[vf],
+                dates[vt],
+                pool.setdefault(src, src) if src else None,
+                pool.setdefault(line, line) if line else None,
+                {name: cells[i] for i, name in extras if cells[i]} or EMPTY_ATTRS,
+                Origin(label, number, sheet, version),
+            )
+            if rec.valid_from and rec.valid_to and rec.valid_to <= rec.valid_from:
+                raise KeyError("reversed")
+        except (KeyError, IndexError):
+            values = dict(zip(header, cells[:width], strict=True))
+            c = _Cells(table, number, values, batch.problems)
+            kwargs = _duty(c)
+            if not c.ok:
+                continue
+            codes[reg] = kwargs["region"]
+            roles[role] = kwargs["role"]
+            multis[bases] = kwargs["bases"]
+            dates[vf] = kwargs["valid_from"]
+            dates[vt] = kwargs["valid_to"]
+            rec = Duty(
+                **kwargs,
+                attrs=_attrs(table, values, known),
+                origin=Origin(label, number, sheet, version),
+            )
+        rows.append(Row(rec, rec.origin))
+
+
+_MISSING: tuple[str, ...] = ()  # indexing it raises IndexError: sends the row to the slow path
 
 
 def read_bundle(path: str | Path, version: str | None = None) -> Batch:

@@ -70,7 +70,7 @@ def read_csv(path: Path, name: str | None = None) -> Table:
     except StopIteration:
         raise LoadError(f"{path}: the file is empty; a header row is required") from None
     table = Table(name or path.stem, str(path), header)
-    table.rows = [(n, [_clean(c) for c in cells]) for n, cells in enumerate(reader, start=2)]
+    table.rows = [(n, [c.strip() for c in cells]) for n, cells in enumerate(reader, start=2)]
     return table
 
 

@@ -41,7 +41,7 @@ from .base import ChangeSet
 __all__ = ["EmbeddedStore"]
 
 MAGIC = b"DUTYGRAPH-STORE\n"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _CLASSES = {cls.label: cls for cls in RECORD_TYPES}
 _FIELDS = {cls.label: [f.name for f in fields(cls)] for cls in RECORD_TYPES}
 
@@ -53,30 +53,28 @@ class _SafeUnpickler(pickle.Unpickler):
         raise StoreCorrupt(f"the store file refers to {module}.{name}; it is not a dutygraph store")
 
 
-def _encode(rec: Any) -> tuple[Any, ...]:
-    values = []
-    for name in _FIELDS[rec.label]:
-        v = getattr(rec, name)
-        if isinstance(v, Origin):
-            v = (v.file, v.row, v.sheet, v.version)
-        values.append(v)
-    return tuple(values)
+def _columns(records: list[Any], label: str) -> dict[str, Any]:
+    """Records of one kind as columns of plain values (origins as plain tuples)."""
+    names = _FIELDS[label]
+    cols = {}
+    for name in names:
+        if name == "origin":
+            cols[name] = [tuple(r.origin) if r.origin is not None else None for r in records]
+        else:
+            cols[name] = [getattr(r, name) for r in records]
+    return {"fields": names, "columns": [cols[n] for n in names]}
 
 
-def _decode(label: str, values: tuple[Any, ...]) -> Any:
-    kwargs = dict(zip(_FIELDS[label], values, strict=True))
-    origin = kwargs.get("origin")
-    if origin is not None:
-        kwargs["origin"] = Origin(*origin)
-    return _CLASSES[label](**kwargs)
-
-
-def _key(label: str, values: tuple[Any, ...]) -> str:
-    """The record id of an encoded record, without decoding it."""
-    if label != "duty":
-        return values[0]  # type: ignore[no-any-return]
-    department, item, region, role, _bases, valid_from, _to, _source, line = values[:9]
-    return "|".join((department, item, region, role, line or "", valid_from or ""))
+def _records(label: str, table: dict[str, Any]) -> list[Any]:
+    """The inverse of :func:`_columns`."""
+    names = table["fields"]
+    if names != _FIELDS[label]:
+        raise StoreCorrupt(f"the store's {label} fields {names} are not {_FIELDS[label]}")
+    cols = list(table["columns"])
+    at = names.index("origin")
+    cols[at] = [Origin(*o) if o is not None else None for o in cols[at]]
+    cls = _CLASSES[label]
+    return [cls(*values) for values in zip(*cols, strict=True)]
 
 
 class EmbeddedStore:
@@ -139,9 +137,10 @@ class EmbeddedStore:
             return self._cache[1], self._cache[2]
         state = self._read_state()
         records = [
-            _decode(label, values)
-            for label in _CLASSES
-            for values in state["tables"].get(label, ())
+            rec
+            for label, table in state["tables"].items()
+            if label in _CLASSES
+            for rec in _records(label, table)
         ]
         graph = DutyGraph(records)
         if stamp is not None:
@@ -172,24 +171,25 @@ class EmbeddedStore:
     def write(self, plan: Callable[[DutyGraph], ChangeSet]) -> ChangeSet:
         with self._locked():
             self._sweep_temporaries()
-            graph, _ = self._load()
+            graph, log = self._load()  # under the lock, and re-read if another writer changed it
             changes = plan(graph)
             if not changes:
                 return changes
-            state = self._read_state()
-            tables: dict[str, dict[str, tuple[Any, ...]]] = {
-                label: {_key(label, v): v for v in state["tables"].get(label, ())}
-                for label in _CLASSES
+            tables: dict[str, dict[str, Any]] = {
+                label: dict(graph.table(label)) for label in _CLASSES
             }
             for rec in changes.records:
-                tables[rec.label][record_id(rec)] = _encode(rec)
+                tables[rec.label][record_id(rec)] = rec
             entry = {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **changes.log}
             new_state = {
                 "version": FORMAT_VERSION,
-                "tables": {label: list(t.values()) for label, t in tables.items() if t},
-                "log": [*state["log"], entry],
+                "tables": {
+                    label: _columns(list(t.values()), label) for label, t in tables.items() if t
+                },
+                "log": [*log, entry],
             }
             self._write_atomic(new_state)
+            self._cache = None
             return changes
 
     def _write_atomic(self, state: dict[str, Any]) -> None:
