@@ -71,3 +71,20 @@ def test_the_fast_scan_agrees_with_full_resolution_on_every_pair(demo_store):
                 if item.applies_at(region.level):
                     full = bool(gaps_of(g, resolve(g, item.id, code, "lead", as_of)))
                     assert scanner.bad(item.id, code) == full, (item.id, code, as_of)
+
+
+def test_the_scan_flags_exactly_the_pairs_with_gaps(demo_store):
+    from dutygraph.analysis.gaps import _Scanner, gaps_of, scope
+    from dutygraph.analysis.resolve import resolve
+
+    g = demo_store.graph()
+    for as_of in ("2023-06-01", "2025-10-01"):
+        truth = {
+            (item.id, code)
+            for code, region in g.regions.items()
+            for item in g.items.values()
+            if item.applies_at(region.level)
+            and gaps_of(g, resolve(g, item.id, code, "lead", as_of))
+        }
+        flagged = set(_Scanner(g, as_of).bad_pairs(scope(g, None), list(g.items.values())))
+        assert flagged == truth and truth  # the demo has gaps on both dates

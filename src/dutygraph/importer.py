@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._gc import gc_paused
 from .errors import Problem, ValidationFailed
 from .graph import DutyGraph, record_id
 from .io import read_input
@@ -115,8 +116,9 @@ def load(
     """
     paths = [os.fspath(p) for p in paths]
     batch = Batch()
-    for path in paths:
-        batch.extend(read_input(path, **options))
+    with gc_paused():
+        for path in paths:
+            batch.extend(read_input(path, **options))
     report = ImportReport(sources=paths, dry_run=dry_run)
     report.read = batch.counts()
 

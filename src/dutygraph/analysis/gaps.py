@@ -33,8 +33,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._gc import gc_paused
 from ..graph import DutyGraph
-from ..model import Duty, today
+from ..model import Duty, Item, today
 from .resolve import Resolution, has_basis_in_force, resolve
 
 __all__ = ["GAP_KINDS", "Gap", "find_gaps", "lead_resolutions"]
@@ -79,25 +80,30 @@ class _Scanner:
 
     The nearest lead duties of (I, R) are those of R itself, else those of
     (I, parent of R): one memoised step per pair, top-down over the region
-    tree. Counterpart look-ups, successor chains and basis checks are cached.
-    Only the pairs that show a problem are then resolved in full (with
-    evidence) by :func:`~dutygraph.analysis.resolve.resolve` — so the rules
-    live in one place, and a test holds the two to the same answers.
+    tree. What makes an answer bad is then cached where it is shared: whether
+    a duty list has a basis in force and which lines it needs (per list — an
+    inherited list serves a whole subtree), whether a region has a counterpart
+    of a line (per region and line). Only the pairs flagged are resolved in
+    full (with evidence) by :func:`~dutygraph.analysis.resolve.resolve`, so the
+    rules live in one place; a test holds the two to the same answers.
     """
 
     def __init__(self, g: DutyGraph, as_of: str) -> None:
         self.g = g
         self.as_of = as_of
+        basis_ok: dict[tuple[str, ...], bool] = {}
         self.leads: dict[tuple[str, str], list[Duty]] = {}
         for key, duties in g._duties_at.items():
             active = [d for d in duties if d.role == "lead" and d.active(as_of)]
             if active:
                 self.leads[key] = active
+        self._basis_ok = basis_ok
         self.nearest: dict[tuple[str, str], tuple[str, list[Duty]] | None] = {}
-        self._current: dict[str, bool] = {}
+        self._alive: dict[str, bool] = {}
         self._counterpart: dict[tuple[str, str], bool] = {}
         self._vertical: dict[tuple[str, str, str], bool] = {}
-        self._basis: dict[int, bool] = {}
+        self._list_ok: dict[int, bool] = {}
+        self._needs: dict[int, tuple[tuple[str, bool], ...]] = {}
 
     def find(self, item: str, region: str) -> tuple[str, list[Duty]] | None:
         key = (item, region)
@@ -116,11 +122,42 @@ class _Scanner:
         self.nearest[key] = found
         return found
 
-    def _alive(self, dept: str) -> bool:
-        ok = self._current.get(dept)
+    def _bases_in_force(self, duties: list[Duty]) -> bool:
+        ok = self._list_ok.get(id(duties))
         if ok is None:
-            ok = self._current[dept] = self.g.current(dept, self.as_of)[0] is not None
+            cache = self._basis_ok
+            ok = False
+            for d in duties:
+                b = cache.get(d.bases)
+                if b is None:
+                    b = cache[d.bases] = has_basis_in_force(self.g, [d], self.as_of)
+                if b:
+                    ok = True
+                    break
+            self._list_ok[id(duties)] = ok
         return ok
+
+    def _all_alive(self, duties: list[Duty]) -> bool:
+        alive = self._alive
+        for d in duties:
+            ok = alive.get(d.department)
+            if ok is None:
+                ok = alive[d.department] = self.g.current(d.department, self.as_of)[0] is not None
+            if not ok:
+                return False
+        return True
+
+    def _lines(self, duties: list[Duty]) -> tuple[tuple[str, bool], ...]:
+        needs = self._needs.get(id(duties))
+        if needs is None:
+            out = []
+            for d in duties:
+                upstream = self.g.departments.get(d.department)
+                if upstream is not None:
+                    for line in (d.line,) if d.line else upstream.systems:
+                        out.append((line, upstream.vertical))
+            needs = self._needs[id(duties)] = tuple(out)
+        return needs
 
     def _has_counterpart(self, region: str, line: str) -> bool:
         key = (region, line)
@@ -143,31 +180,54 @@ class _Scanner:
             self._vertical[key] = ok
         return ok
 
-    def bad(self, item: str, region: str) -> bool:
-        """Whether (item, region) has a gap (cheap; :func:`gaps_of` says which)."""
-        found = self.find(item, region)
+    def judge(self, region: str, found: tuple[str, list[Duty]] | None) -> bool:
+        """Whether the answer resting on ``found`` is bad in ``region``."""
         if found is None:
             return True
         source, duties = found
-        ok = self._basis.get(id(duties))
-        if ok is None:
-            ok = self._basis[id(duties)] = has_basis_in_force(self.g, duties, self.as_of)
-        if not ok:
+        if not self._bases_in_force(duties):
             return True
         if source == region:
-            return not all(self._alive(d.department) for d in duties)
-        departments = self.g.departments
-        for d in duties:
-            upstream = departments.get(d.department)
-            if upstream is None:
-                continue
-            for line in (d.line,) if d.line else upstream.systems:
-                if upstream.vertical:
-                    if not self._covered(region, source, line):
-                        return True
-                elif not self._has_counterpart(region, line):
+            return not self._all_alive(duties)
+        for line, vertical in self._lines(duties):
+            if vertical:
+                if not self._covered(region, source, line):
                     return True
+            elif not self._has_counterpart(region, line):
+                return True
         return False
+
+    def bad(self, item: str, region: str) -> bool:
+        """Whether (item, region) has a gap (cheap; :func:`gaps_of` says which)."""
+        return self.judge(region, self.find(item, region))
+
+    def bad_pairs(self, codes: list[str], items: list[Item]) -> Iterator[tuple[str, str]]:
+        """The bad (item, region) pairs among ``codes`` (parents first) and ``items``."""
+        g, leads, nearest = self.g, self.leads, self.nearest
+        paths = [(item.id, g.item_path(item.id), item) for item in items]
+        for code in codes:
+            region = g.regions[code]
+            parent = region.parent if region.parent in g.regions else None
+            level = region.level
+            judge = self.judge
+            for item_id, path, item in paths:
+                found = None
+                for it in path:
+                    duties = leads.get((it, code))
+                    if duties:
+                        found = (code, duties)
+                        break
+                else:
+                    if parent is not None:
+                        found = nearest.get((item_id, parent), _UNSEEN)
+                        if found is _UNSEEN:
+                            found = self.find(item_id, parent)
+                nearest[(item_id, code)] = found
+                if (not item.levels or level in item.levels) and judge(code, found):
+                    yield item_id, code
+
+
+_UNSEEN: Any = object()
 
 
 def gaps_of(g: DutyGraph, res: Resolution) -> list[Gap]:
@@ -212,14 +272,11 @@ def find_gaps(
     """
     as_of = as_of or today()
     wanted = set(kinds) if kinds else None
-    scanner = _Scanner(g, as_of)
-    items = list(g.items.values())
     out = []
-    for code in scope(g, region):
-        level = g.regions[code].level
-        for item in items:
-            if item.applies_at(level) and scanner.bad(item.id, code):
-                for gap in gaps_of(g, resolve(g, item.id, code, "lead", as_of)):
-                    if wanted is None or gap.kind in wanted:
-                        out.append(gap)
+    with gc_paused():
+        scanner = _Scanner(g, as_of)
+        for item, code in scanner.bad_pairs(scope(g, region), list(g.items.values())):
+            for gap in gaps_of(g, resolve(g, item, code, "lead", as_of)):
+                if wanted is None or gap.kind in wanted:
+                    out.append(gap)
     return out

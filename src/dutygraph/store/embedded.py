@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import io
 import os
 import pickle
@@ -33,6 +34,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from .._gc import gc_paused
 from ..errors import StoreCorrupt, StoreUnavailable
 from ..graph import DutyGraph, record_id
 from ..model import RECORD_TYPES, Origin
@@ -72,7 +74,8 @@ def _records(label: str, table: dict[str, Any]) -> list[Any]:
         raise StoreCorrupt(f"the store's {label} fields {names} are not {_FIELDS[label]}")
     cols = list(table["columns"])
     at = names.index("origin")
-    cols[at] = [Origin(*o) if o is not None else None for o in cols[at]]
+    make = functools.partial(tuple.__new__, Origin)  # C speed: no Python-level __new__
+    cols[at] = [make(o) if o is not None else None for o in cols[at]]
     cls = _CLASSES[label]
     return [cls(*values) for values in zip(*cols, strict=True)]
 
@@ -135,6 +138,12 @@ class EmbeddedStore:
         stamp = self._stamp()
         if self._cache is not None and stamp == self._cache[0]:
             return self._cache[1], self._cache[2]
+        with gc_paused():
+            return self._load_fresh(stamp)
+
+    def _load_fresh(
+        self, stamp: tuple[int, int, int] | None
+    ) -> tuple[DutyGraph, list[dict[str, Any]]]:
         state = self._read_state()
         records = [
             rec
@@ -169,7 +178,7 @@ class EmbeddedStore:
             os.close(fd)
 
     def write(self, plan: Callable[[DutyGraph], ChangeSet]) -> ChangeSet:
-        with self._locked():
+        with self._locked(), gc_paused():
             self._sweep_temporaries()
             graph, log = self._load()  # under the lock, and re-read if another writer changed it
             changes = plan(graph)

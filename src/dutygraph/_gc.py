@@ -1,0 +1,26 @@
+"""Pausing the cyclic garbage collector around bulk work (internal)."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterator
+
+__all__ = ["gc_paused"]
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects.
+
+    Building half a million records triggers a collection every few hundred
+    allocations, each walking every live object: pausing it more than halves
+    the time to open or import a province. Records hold no reference cycles.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
