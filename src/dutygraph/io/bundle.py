@@ -41,7 +41,7 @@ from ..model import (
     Origin,
     canonical_region_code,
 )
-from .tables import Table, read_table_file
+from .tables import Table, read_csv, read_table_file
 
 __all__ = [
     "BUNDLE_TABLES",
@@ -521,7 +521,7 @@ def read_bundle(path: str | Path, version: str | None = None) -> Batch:
         files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
         if not files:
             raise LoadError(f"{path}: no CSV files in this folder; a bundle holds regions.csv, ...")
-        tables = [t for f in files for t in read_table_file(f)]
+        tables = [read_csv(f, stream=True) for f in files]
     else:
         tables = read_table_file(path)
     return tables_to_batch(tables, version)

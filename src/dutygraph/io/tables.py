@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +27,8 @@ class Table:
     name: str
     file: str
     header: list[str]
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    #: a list, or (for a streamed CSV file) an iterator that can be read once
+    rows: Iterable[tuple[int, list[str]]] = field(default_factory=list)
     sheet: str | None = None
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
@@ -51,8 +52,12 @@ def _clean(value: object) -> str:
     return str(value).strip()
 
 
-def read_csv(path: Path, name: str | None = None) -> Table:
-    """Read a UTF-8 CSV file (a BOM is accepted) with its header row."""
+def read_csv(path: Path, name: str | None = None, *, stream: bool = False) -> Table:
+    """Read a UTF-8 CSV file (a BOM is accepted) with its header row.
+
+    With ``stream``, the rows are parsed as they are read (once): a province's
+    duty table never exists as half a million lists at once.
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -70,7 +75,8 @@ def read_csv(path: Path, name: str | None = None) -> Table:
     except StopIteration:
         raise LoadError(f"{path}: the file is empty; a header row is required") from None
     table = Table(name or path.stem, str(path), header)
-    table.rows = [(n, [c.strip() for c in cells]) for n, cells in enumerate(reader, start=2)]
+    rows = ((n, [c.strip() for c in cells]) for n, cells in enumerate(reader, start=2))
+    table.rows = rows if stream else list(rows)
     return table
 
 
