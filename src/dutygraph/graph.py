@@ -37,7 +37,7 @@ from .model import (
     canonical_region_code,
 )
 
-__all__ = ["DutyGraph", "record_id"]
+__all__ = ["DutyGraph", "identity", "record_id"]
 
 Record = (
     Region | RegionGroup | Department | Item | LegalBasis | Duty | Behavior | BusinessForm | Dispute
@@ -45,8 +45,13 @@ Record = (
 
 
 def record_id(record: Any) -> str:
-    """The identity of a record within its kind (a duty's is its key)."""
+    """The id of a record within its kind (a duty's is its key joined with ``|``)."""
     return record.id  # type: ignore[no-any-return]
+
+
+def identity(record: Any) -> Any:
+    """What makes a record the same record: its id, or a duty's key tuple (cheaper than its id)."""
+    return record.key if record.label == "duty" else record.id
 
 
 class DutyGraph:
@@ -68,6 +73,7 @@ class DutyGraph:
         self.bases: dict[str, LegalBasis] = {}
         self._duty_list: list[Duty] = []
         self._duty_dict: dict[str, Duty] | None = None
+        self._duty_keys: dict[tuple[str, ...], Duty] | None = None
         self.behaviors: dict[str, Behavior] = {}
         self.business_forms: dict[str, BusinessForm] = {}
         self.disputes: dict[str, Dispute] = {}
@@ -173,6 +179,14 @@ class DutyGraph:
                 yield from self._duty_list
             else:
                 yield from getattr(self, _ATTR[cls.label]).values()
+
+    def by_identity(self, label: str) -> Mapping[Any, Any]:
+        """The records of one kind keyed by :func:`identity` (duties by key tuple)."""
+        if label != "duty":
+            return self.table(label)
+        if self._duty_keys is None:
+            self._duty_keys = {d.key: d for d in self._duty_list}
+        return self._duty_keys
 
     def duty_list(self) -> list[Duty]:
         """Every duty, in store order (cheaper than ``duties`` when ids are not needed)."""

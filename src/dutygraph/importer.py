@@ -26,7 +26,7 @@ from typing import Any
 
 from ._gc import gc_paused
 from .errors import Problem, ValidationFailed
-from .graph import DutyGraph, record_id
+from .graph import DutyGraph, identity
 from .io import read_input
 from .io.bundle import Batch
 from .store.base import ChangeSet, Store
@@ -70,10 +70,10 @@ def _plan(graph: DutyGraph, rows: Sequence[Any], report: ImportReport) -> list[A
     added: Counter[str] = Counter()
     changed: Counter[str] = Counter()
     unchanged: Counter[str] = Counter()
-    out: dict[tuple[str, str], Any] = {}
+    out: dict[tuple[str, Any], Any] = {}
     for rec in rows:
-        key = (rec.label, record_id(rec))
-        old = out.get(key) or graph.table(rec.label).get(key[1])
+        key = (rec.label, identity(rec))
+        old = out.get(key) or graph.by_identity(rec.label).get(key[1])
         if old is None:
             added[rec.label] += 1
         elif old == rec and old.attrs == rec.attrs:

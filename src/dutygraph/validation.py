@@ -13,12 +13,13 @@ row that referred to a dropped row is reported too; what is left is consistent.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any
 
 import networkx as nx
 
 from .errors import Problem
-from .graph import DutyGraph, record_id
+from .graph import DutyGraph, identity, record_id
 from .io.bundle import Batch, Row
 
 __all__ = ["check_batch"]
@@ -65,10 +66,6 @@ def _values(value: Any) -> tuple[str, ...]:
     return (value,)
 
 
-def _key(rec: Any) -> Any:
-    return rec.key if rec.label == "duty" else record_id(rec)
-
-
 def _check(rows: list[Row], graph: DutyGraph) -> tuple[list[Problem], set[int]]:
     problems: list[Problem] = []
     bad: set[int] = set()
@@ -81,13 +78,16 @@ def _check(rows: list[Row], graph: DutyGraph) -> tuple[list[Problem], set[int]]:
     # duplicates within the batch; ids of each kind the batch brings
     seen: dict[tuple[str, Any], int] = {}
     batch_ids: dict[str, set[str]] = {kind: set() for kind in _ATTRS}
+    by_label: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
         rec = row.record
-        key = (rec.label, _key(rec))
+        label = rec.label
+        by_label.setdefault(label, []).append(i)
+        key = (label, identity(rec))
         j = seen.setdefault(key, i)
         if j == i:
-            if rec.label != "duty":
-                batch_ids[rec.label].add(key[1])
+            if label != "duty":
+                batch_ids[label].add(key[1])
             continue
         first = rows[j]
         if first.record == rec:
@@ -118,20 +118,16 @@ def _check(rows: list[Row], graph: DutyGraph) -> tuple[list[Problem], set[int]]:
 
     # references: check each distinct value once, then find the rows that hold a bad one
     known = {kind: graph.table(kind).keys() | batch_ids[kind] for kind in _ATTRS if kind != "duty"}
-    by_label: dict[str, list[int]] = {}
-    for i, row in enumerate(rows):
-        by_label.setdefault(row.record.label, []).append(i)
     for label, indexes in by_label.items():
+        records = [rows[i].record for i in indexes]
         for fieldname, kind in _REFS.get(label, ()):
+            column = list(map(attrgetter(fieldname), records))
             values: set[str] = set()
-            for i in indexes:
-                v = getattr(rows[i].record, fieldname)
-                if v is None:
-                    continue
-                if isinstance(v, tuple):
-                    values.update(v)
-                else:
-                    values.add(v)
+            if fieldname in _MULTI:
+                values.update(*set(column))
+            else:
+                values.update(column)
+                values.discard(None)  # type: ignore[arg-type]
             missing = values - known[kind]
             if not missing:
                 continue
@@ -227,6 +223,9 @@ def _check(rows: list[Row], graph: DutyGraph) -> tuple[list[Problem], set[int]]:
                     )
     return problems, bad
 
+
+#: the reference fields that hold several ids
+_MULTI = {"members", "bases", "items", "behaviors", "assist", "parties"}
 
 _ATTRS = (
     "region",

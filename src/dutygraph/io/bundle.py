@@ -462,11 +462,26 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
     idx = [at.get(c) for c in _DUTY_COLUMNS]
     extras = [(i, name) for i, name in enumerate(header) if name and name not in known]
     label, sheet = _label(table), table.sheet
-    pool: dict[str, str] = {}
+    # caches from the raw cell text (unstripped, as read) to the checked value
+    ids: dict[str, str] = {}
     codes: dict[str, str] = {}
     roles: dict[str, str] = {}
     dates: dict[str, str | None] = {"": None}
     multis: dict[str, tuple[str, ...]] = {"": ()}
+    opt: dict[str, str | None] = {"": None}
+
+    def ident(raw: str) -> str:
+        value = raw.strip()
+        if not value:
+            raise IndexError(raw)  # a required id is missing: the slow path reports it
+        ids[raw] = value = ids.get(value, value)
+        return value
+
+    def optional(raw: str) -> str | None:
+        value = raw.strip() or None
+        opt[raw] = value
+        return value
+
     rows = batch.rows
     pick = itemgetter(*(i if i is not None else width for i in idx))
     pad = [""]
@@ -477,23 +492,28 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
             cells = cells + [""] * (width - len(cells))
         dep, item, reg, role, bases, vf, vt, src, line = pick(cells + pad)
         try:
+            start, end = dates[vf], dates[vt]
+            if start and end and end <= start:
+                raise KeyError("reversed")
             rec = Duty(
-                pool.setdefault(dep, dep) if dep else _MISSING[0],
-                pool.setdefault(item, item) if item else _MISSING[0],
+                ids.get(dep) or ident(dep),
+                ids.get(item) or ident(item),
                 codes[reg],
                 roles[role],
                 multis[bases],
-                dates[vf],
-                dates[vt],
-                pool.setdefault(src, src) if src else None,
-                pool.setdefault(line, line) if line else None,
-                {name: cells[i] for i, name in extras if cells[i]} or EMPTY_ATTRS,
+                start,
+                end,
+                opt[src] if src in opt else optional(src),
+                opt[line] if line in opt else optional(line),
+                {name: v for i, name in extras if (v := cells[i].strip())}
+                if extras
+                else EMPTY_ATTRS,
                 Origin(label, number, sheet, version),
             )
-            if rec.valid_from and rec.valid_to and rec.valid_to <= rec.valid_from:
-                raise KeyError("reversed")
         except (KeyError, IndexError):
-            values = dict(zip(header, cells[:width], strict=True))
+            values = {h: c.strip() for h, c in zip(header, cells[:width], strict=True)}
+            if not any(values.values()):
+                continue
             c = _Cells(table, number, values, batch.problems)
             kwargs = _duty(c)
             if not c.ok:

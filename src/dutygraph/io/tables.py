@@ -30,11 +30,15 @@ class Table:
     #: a list, or (for a streamed CSV file) an iterator that can be read once
     rows: Iterable[tuple[int, list[str]]] = field(default_factory=list)
     sheet: str | None = None
+    #: cells are as read, not yet stripped (streamed CSV: the reader strips what it uses)
+    raw: bool = False
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         """``(row_number, {column: value})`` for every non-blank row."""
         width = len(self.header)
         for number, cells in self.rows:
+            if self.raw:
+                cells = [c.strip() for c in cells]
             if not any(cells):
                 continue
             padded = cells + [""] * (width - len(cells))
@@ -55,8 +59,9 @@ def _clean(value: object) -> str:
 def read_csv(path: Path, name: str | None = None, *, stream: bool = False) -> Table:
     """Read a UTF-8 CSV file (a BOM is accepted) with its header row.
 
-    With ``stream``, the rows are parsed as they are read (once): a province's
-    duty table never exists as half a million lists at once.
+    With ``stream``, the rows are parsed as they are read (once), and their
+    cells are left as read (``raw``): a province's duty table never exists as
+    half a million lists at once, and only the cells used are stripped.
     """
     try:
         raw = path.read_bytes()
@@ -75,8 +80,10 @@ def read_csv(path: Path, name: str | None = None, *, stream: bool = False) -> Ta
     except StopIteration:
         raise LoadError(f"{path}: the file is empty; a header row is required") from None
     table = Table(name or path.stem, str(path), header)
-    rows = ((n, [c.strip() for c in cells]) for n, cells in enumerate(reader, start=2))
-    table.rows = rows if stream else list(rows)
+    if stream:
+        table.rows, table.raw = enumerate(reader, start=2), True
+    else:
+        table.rows = [(n, [c.strip() for c in cells]) for n, cells in enumerate(reader, start=2)]
     return table
 
 

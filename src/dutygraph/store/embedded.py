@@ -36,7 +36,7 @@ from typing import Any
 
 from .._gc import gc_paused
 from ..errors import StoreCorrupt, StoreUnavailable
-from ..graph import DutyGraph, record_id
+from ..graph import DutyGraph, identity
 from ..model import RECORD_TYPES, Origin
 from .base import ChangeSet
 
@@ -184,11 +184,11 @@ class EmbeddedStore:
             changes = plan(graph)
             if not changes:
                 return changes
-            tables: dict[str, dict[str, Any]] = {
-                label: dict(graph.table(label)) for label in _CLASSES
+            tables: dict[str, dict[Any, Any]] = {
+                label: dict(graph.by_identity(label)) for label in _CLASSES
             }
             for rec in changes.records:
-                tables[rec.label][record_id(rec)] = rec
+                tables[rec.label][identity(rec)] = rec
             entry = {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **changes.log}
             new_state = {
                 "version": FORMAT_VERSION,
