@@ -16,8 +16,10 @@ handful of dictionary look-ups rather than a graph traversal.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import fields
 from typing import Any
 
 import networkx as nx
@@ -32,6 +34,7 @@ from .model import (
     Duty,
     Item,
     LegalBasis,
+    Origin,
     Region,
     RegionGroup,
     canonical_region_code,
@@ -42,6 +45,14 @@ __all__ = ["DutyGraph", "identity", "record_id"]
 Record = (
     Region | RegionGroup | Department | Item | LegalBasis | Duty | Behavior | BusinessForm | Dispute
 )
+
+
+_DUTY_FIELDS = [f.name for f in fields(Duty)]
+_DUTY_ITEM = _DUTY_FIELDS.index("item")
+_DUTY_REGION = _DUTY_FIELDS.index("region")
+_DUTY_ROLE = _DUTY_FIELDS.index("role")
+assert _DUTY_FIELDS[-1] == "origin"
+_make_origin = functools.partial(tuple.__new__, Origin)
 
 
 def record_id(record: Any) -> str:
@@ -65,13 +76,18 @@ class DutyGraph:
         replace earlier ones.
     """
 
-    def __init__(self, records: Iterable[Record] = ()) -> None:
+    def __init__(
+        self, records: Iterable[Record] = (), *, duty_columns: list[list[Any]] | None = None
+    ) -> None:
         self.regions: dict[str, Region] = {}
         self.region_groups: dict[str, RegionGroup] = {}
         self.departments: dict[str, Department] = {}
         self.items: dict[str, Item] = {}
         self.bases: dict[str, LegalBasis] = {}
-        self._duty_list: list[Duty] = []
+        # duties are kept as columns (from a store) and built into objects when first used
+        self._duty_cols = duty_columns
+        self._duty_objs: list[Duty | None] = [None] * len(duty_columns[0]) if duty_columns else []
+        self._all_built = not duty_columns
         self._duty_dict: dict[str, Duty] | None = None
         self._duty_keys: dict[tuple[str, ...], Duty] | None = None
         self.behaviors: dict[str, Behavior] = {}
@@ -80,7 +96,7 @@ class DutyGraph:
         tables: dict[str, dict[str, Any]] = {
             cls.label: getattr(self, _ATTR[cls.label]) for cls in RECORD_TYPES if cls is not Duty
         }
-        duties = self._duty_list
+        duties: list[Any] = self._duty_objs
         for r in records:
             if r.label == "duty":
                 duties.append(r)
@@ -88,13 +104,40 @@ class DutyGraph:
                 tables[r.label][record_id(r)] = r
         self._build_indexes()
 
+    def _duty(self, k: int) -> Duty:
+        """Duty number ``k``, built from the columns on first use."""
+        d = self._duty_objs[k]
+        if d is None:
+            assert self._duty_cols is not None
+            values = [col[k] for col in self._duty_cols]
+            if values[-1] is not None:
+                values[-1] = _make_origin(values[-1])
+            d = self._duty_objs[k] = Duty(*values)
+        return d
+
+    @property
+    def _duty_list(self) -> list[Duty]:
+        if not self._all_built:
+            objs = self._duty_objs
+            for k in range(len(objs)):
+                if objs[k] is None:
+                    self._duty(k)
+            self._all_built = True
+        return self._duty_objs  # type: ignore[return-value]
+
+    def duty_buckets(self) -> Iterator[tuple[tuple[str, str], list[Duty]]]:
+        """Every (item, region) with the duties recorded there."""
+        for key in self._duties_at:
+            yield key, self.duties_at(*key)
+
     @property
     def duties(self) -> dict[str, Duty]:
         """Every duty by its id (built on first use: scans and look-ups use the indexes)."""
         if self._duty_dict is None:
             self._duty_dict = {d.id: d for d in self._duty_list}
-            if len(self._duty_dict) != len(self._duty_list):
-                self._duty_list = list(self._duty_dict.values())
+            if len(self._duty_dict) != len(self._duty_objs):  # later duplicates replaced earlier
+                self._duty_objs = list(self._duty_dict.values())
+                self._build_indexes()
         return self._duty_dict
 
     # -- construction ---------------------------------------------------------
@@ -129,14 +172,21 @@ class DutyGraph:
             for s in dep.systems:
                 self._by_region_line[(dep.region, s)].append(dep)
 
-        at: dict[tuple[str, str], list[Duty]] = {}
-        for duty in self._duty_list:
-            key = (duty.item, duty.region)
+        at: dict[tuple[str, str], list[Any]] = {}
+        if self._duty_cols is not None:  # index row numbers; duties are built when asked for
+            keys: Iterable[tuple[str, str]] = zip(
+                self._duty_cols[_DUTY_ITEM], self._duty_cols[_DUTY_REGION], strict=True
+            )
+            entries: Iterable[Any] = range(len(self._duty_objs))
+        else:
+            keys = ((d.item, d.region) for d in self._duty_objs)  # type: ignore[union-attr]
+            entries = self._duty_objs
+        for key, entry in zip(keys, entries, strict=True):
             bucket = at.get(key)
             if bucket is None:
-                at[key] = [duty]
+                at[key] = [entry]
             else:
-                bucket.append(duty)
+                bucket.append(entry)
         self._duties_at = at
         self._duties_of: dict[str, list[Duty]] | None = None
         self._multi_lead: list[tuple[str, str]] | None = None
@@ -168,7 +218,7 @@ class DutyGraph:
         9
         """
         return {
-            cls.label: len(self._duty_list) if cls is Duty else len(getattr(self, _ATTR[cls.label]))
+            cls.label: len(self._duty_objs) if cls is Duty else len(getattr(self, _ATTR[cls.label]))
             for cls in RECORD_TYPES
         }
 
@@ -312,7 +362,12 @@ class DutyGraph:
 
     def duties_at(self, item: str, region: str) -> list[Duty]:
         """Duties recorded for ``item`` at ``region`` (any role, any date)."""
-        return self._duties_at.get((item, region), [])
+        bucket = self._duties_at.get((item, region))
+        if not bucket:
+            return []
+        if bucket[0].__class__ is int:
+            bucket[:] = [self._duty(k) for k in bucket]
+        return bucket
 
     def duties_of(self, department: str) -> list[Duty]:
         """Duties a department holds (any item, role or date)."""
@@ -335,10 +390,15 @@ class DutyGraph:
     def multi_lead_sites(self) -> list[tuple[str, str]]:
         """The (item, region) pairs recorded with two or more lead duties (at any dates)."""
         if self._multi_lead is None:
+            roles = self._duty_cols[_DUTY_ROLE] if self._duty_cols is not None else None
+
+            def role(entry: Any) -> str:
+                return roles[entry] if entry.__class__ is int else entry.role  # type: ignore[index]
+
             self._multi_lead = [
                 key
-                for key, duties in self._duties_at.items()
-                if len(duties) > 1 and sum(d.role == "lead" for d in duties) > 1
+                for key, bucket in self._duties_at.items()
+                if len(bucket) > 1 and sum(role(e) == "lead" for e in bucket) > 1
             ]
         return self._multi_lead
 

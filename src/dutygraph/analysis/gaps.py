@@ -93,7 +93,7 @@ class _Scanner:
         self.as_of = as_of
         basis_ok: dict[tuple[str, ...], bool] = {}
         self.leads: dict[tuple[str, str], list[Duty]] = {}
-        for key, duties in g._duties_at.items():
+        for key, duties in g.duty_buckets():
             active = [d for d in duties if d.role == "lead" and d.active(as_of)]
             if active:
                 self.leads[key] = active

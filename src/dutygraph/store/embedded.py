@@ -145,13 +145,22 @@ class EmbeddedStore:
         self, stamp: tuple[int, int, int] | None
     ) -> tuple[DutyGraph, list[dict[str, Any]]]:
         state = self._read_state()
+        tables = state["tables"]
         records = [
             rec
-            for label, table in state["tables"].items()
-            if label in _CLASSES
+            for label, table in tables.items()
+            if label in _CLASSES and label != "duty"
             for rec in _records(label, table)
         ]
-        graph = DutyGraph(records)
+        duty_table = tables.get("duty")
+        columns = None
+        if duty_table is not None and duty_table["columns"][0]:
+            if duty_table["fields"] != _FIELDS["duty"]:
+                raise StoreCorrupt(
+                    f"the store's duty fields {duty_table['fields']} are not {_FIELDS['duty']}"
+                )
+            columns = duty_table["columns"]
+        graph = DutyGraph(records, duty_columns=columns)
         if stamp is not None:
             self._cache = (stamp, graph, state["log"])
         return graph, state["log"]
