@@ -1,8 +1,9 @@
 """Shared fixtures: stores (every backend runs the same behaviour suite), the demo data, the CLI.
 
 ``store`` is parametrised over the backends in ``STORE_BACKENDS``; a test that
-takes it runs once per backend. Backends that need a server (Neo4j/Bolt) add
-themselves here; under ``CI=true`` a missing server fails the run, never skips.
+takes it runs once per backend: ``embedded``, ``bolt`` (the Neo4j store on a
+FalkorDB Bolt server) and, when ``NEO4J_URI`` is set, ``neo4j`` (a real Neo4j).
+Under ``CI=true`` a missing server fails the run, never skips.
 """
 
 from __future__ import annotations
@@ -39,11 +40,111 @@ def _embedded(tmp_path: Path) -> Store:
     return EmbeddedStore(tmp_path / "test.db")
 
 
+# -- servers: a FalkorDB Bolt server (always), a real Neo4j (when NEO4J_URI is set) ---------
+#
+# One long-lived driver per server for the whole run (FalkorDB's handshakes are
+# fragile); each test gets a fresh Neo4jStore on it, on a graph cleared first.
+# DUTYGRAPH_TEST_BOLT_URL names a running Bolt server (.ci/run starts one with
+# scripts/bolt-server); without it the first test that needs one starts it
+# with scripts/bolt-server and the session stops it. NEO4J_URI (with
+# NEO4J_USER/NEO4J_PASSWORD) adds a "neo4j" backend: its database is CLEARED
+# before every test, so point it at a scratch database.
+
+BOLT_SCRIPT = ROOT / "scripts" / "bolt-server"
+_SERVERS: dict[str, Any] = {}  # name -> shared neo4j driver, or the reason there is none
+_STARTED: list[Path] = []  # state files of servers this session started
+
+
+def _bolt_url() -> str | None:
+    url = os.environ.get("DUTYGRAPH_TEST_BOLT_URL")
+    if url:
+        return url
+    import tempfile
+
+    state = Path(tempfile.mkdtemp(prefix="dutygraph-bolt-")) / "state.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(BOLT_SCRIPT),
+            "start",
+            "--state",
+            str(state),
+            "--watch",
+            str(os.getpid()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    if proc.returncode != 0:
+        _SERVERS["bolt"] = f"scripts/bolt-server could not start FalkorDB: {proc.stderr.strip()}"
+        return None
+    _STARTED.append(state)
+    return proc.stdout.strip()
+
+
+def _server_driver(name: str) -> Any:
+    """The shared driver for server ``name`` ("bolt" or "neo4j"), or skip/fail via need()."""
+    if name not in _SERVERS:
+        try:
+            import neo4j
+        except ImportError:
+            _SERVERS[name] = "the neo4j driver is not installed (pip install -e '.[neo4j]')"
+        else:
+            if name == "bolt":
+                url, auth = _bolt_url(), ("falkordb", "")
+            else:
+                url = os.environ["NEO4J_URI"]
+                auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
+            if url is not None:
+                driver = neo4j.GraphDatabase.driver(
+                    url, auth=auth, connection_timeout=5, connection_acquisition_timeout=5
+                )
+                _SERVERS[name] = (url, driver)
+    got = _SERVERS[name]
+    need(not isinstance(got, str), str(got))
+    return got
+
+
+def _server_store(name: str) -> Store:
+    from dutygraph.store.neo4j import Neo4jStore
+
+    url, driver = _server_driver(name)
+    store = Neo4jStore(url, driver=driver)
+    store.clear()
+    return store
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from dutygraph.store.neo4j import _close_quietly
+
+    for name, got in _SERVERS.items():
+        if not isinstance(got, str):
+            _close_quietly(got[1], limited=name == "bolt")
+    _SERVERS.clear()
+    for state in _STARTED:
+        subprocess.run([sys.executable, str(BOLT_SCRIPT), "stop", "--state", str(state)])
+    _STARTED.clear()
+
+
 #: name -> factory(tmp_path) for every store backend the behaviour suite runs on
-STORE_BACKENDS: dict[str, Callable[[Path], Store]] = {"embedded": _embedded}
+STORE_BACKENDS: dict[str, Callable[[Path], Store]] = {
+    "embedded": _embedded,
+    "bolt": lambda tmp_path: _server_store("bolt"),
+}
+if os.environ.get("NEO4J_URI"):
+    STORE_BACKENDS["neo4j"] = lambda tmp_path: _server_store("neo4j")
+
+#: backends that need a server carry the ``neo4j`` marker (``-m "not neo4j"`` leaves them out)
+_SERVER_BACKENDS = {"bolt", "neo4j"}
 
 
-@pytest.fixture(params=sorted(STORE_BACKENDS))
+@pytest.fixture(
+    params=[
+        pytest.param(name, marks=[pytest.mark.neo4j] if name in _SERVER_BACKENDS else [])
+        for name in sorted(STORE_BACKENDS)
+    ]
+)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty store of each backend."""
     s = STORE_BACKENDS[request.param](tmp_path)

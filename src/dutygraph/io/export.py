@@ -47,6 +47,12 @@ FORMATS: dict[str, Format] = {
     ),
     "nt": Format("dutygraph.io.rdf:write_rdf", ".nt", "application/n-triples", "RDF N-Triples"),
     "jsonld": Format("dutygraph.io.rdf:write_rdf", ".jsonld", "application/ld+json", "RDF JSON-LD"),
+    "cypher": Format(
+        "dutygraph.io.cypher:write_cypher",
+        ".cypher",
+        "application/x-cypher-query",
+        "a Cypher script that recreates the graph in any Neo4j",
+    ),
 }
 
 
