@@ -51,6 +51,8 @@ _DUTY_FIELDS = [f.name for f in fields(Duty)]
 _DUTY_ITEM = _DUTY_FIELDS.index("item")
 _DUTY_REGION = _DUTY_FIELDS.index("region")
 _DUTY_ROLE = _DUTY_FIELDS.index("role")
+_DUTY_FROM = _DUTY_FIELDS.index("valid_from")
+_DUTY_TO = _DUTY_FIELDS.index("valid_to")
 assert _DUTY_FIELDS[-1] == "origin"
 _make_origin = functools.partial(tuple.__new__, Origin)
 
@@ -124,6 +126,36 @@ class DutyGraph:
                     self._duty(k)
             self._all_built = True
         return self._duty_objs  # type: ignore[return-value]
+
+    def active_leads(self, as_of: str) -> dict[tuple[str, str], list[Duty]]:
+        """Every (item, region) with its lead duties active at ``as_of``.
+
+        Filters on the role and date columns, so only the duties kept are built.
+        """
+        out: dict[tuple[str, str], list[Duty]] = {}
+        cols = self._duty_cols
+        if cols is None or self._all_built:
+            for key in self._duties_at:
+                active = [d for d in self.duties_at(*key) if d.role == "lead" and d.active(as_of)]
+                if active:
+                    out[key] = active
+            return out
+        roles, starts, ends = cols[_DUTY_ROLE], cols[_DUTY_FROM], cols[_DUTY_TO]
+        duty = self._duty
+        for key, bucket in self._duties_at.items():
+            if bucket[0].__class__ is not int:
+                active = [d for d in bucket if d.role == "lead" and d.active(as_of)]
+            else:
+                active = [
+                    duty(k)
+                    for k in bucket
+                    if roles[k] == "lead"
+                    and ((f := starts[k]) is None or f <= as_of)
+                    and ((t := ends[k]) is None or as_of < t)
+                ]
+            if active:
+                out[key] = active
+        return out
 
     def duty_buckets(self) -> Iterator[tuple[tuple[str, str], list[Duty]]]:
         """Every (item, region) with the duties recorded there."""

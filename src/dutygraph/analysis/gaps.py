@@ -92,11 +92,7 @@ class _Scanner:
         self.g = g
         self.as_of = as_of
         basis_ok: dict[tuple[str, ...], bool] = {}
-        self.leads: dict[tuple[str, str], list[Duty]] = {}
-        for key, duties in g.duty_buckets():
-            active = [d for d in duties if d.role == "lead" and d.active(as_of)]
-            if active:
-                self.leads[key] = active
+        self.leads = g.active_leads(as_of)
         self._basis_ok = basis_ok
         self.nearest: dict[tuple[str, str], tuple[str, list[Duty]] | None] = {}
         self._alive: dict[str, bool] = {}
@@ -185,7 +181,10 @@ class _Scanner:
         if found is None:
             return True
         source, duties = found
-        if not self._bases_in_force(duties):
+        ok = self._list_ok.get(id(duties))
+        if ok is None:
+            ok = self._bases_in_force(duties)
+        if not ok:
             return True
         if source == region:
             return not self._all_alive(duties)
