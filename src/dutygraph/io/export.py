@@ -8,7 +8,7 @@ format, add one :class:`Format` to :data:`FORMATS`; ``dutygraph export
 --format NAME`` and ``--help`` pick it up.
 
 >>> sorted(FORMATS)[:3]
-['jsonld', 'nt', 'ttl']
+['cypher', 'jsonld', 'nt']
 >>> import io
 >>> from dutygraph.fixtures import demo_graph
 >>> buf = io.StringIO()

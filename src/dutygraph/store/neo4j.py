@@ -315,9 +315,16 @@ class Neo4jStore:
     def _session(self, **kw: Any) -> Any:
         return self._driver.session(database=self.database, **kw)
 
-    def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        """One auto-commit query; its records as dicts."""
+    def _run(self, query: str, _read: bool = False, **params: Any) -> list[dict[str, Any]]:
+        """One query; its records as dicts.
+
+        With ``_read`` it runs in a managed read transaction, which a cluster
+        routes to a follower or read replica (FalkorDB answers an auto-commit
+        query in READ mode with nothing, but a read transaction correctly).
+        """
         with _map_errors(self.url, "running a query"), self._session() as s:
+            if _read:
+                return s.execute_read(lambda tx: tx.run(query, params).data())  # type: ignore[no-any-return]
             return [r.data() for r in s.run(query, params)]
 
     def _read(self, work: Callable[[Any], Any]) -> Any:
@@ -369,7 +376,7 @@ class Neo4jStore:
         return self._read(lambda tx: self._graph_in(tx)[1])  # type: ignore[no-any-return]
 
     def history(self) -> list[dict[str, Any]]:
-        rows = self._run("MATCH (l:Log) RETURN l.entry AS entry ORDER BY l.seq")
+        rows = self._run("MATCH (l:Log) RETURN l.entry AS entry ORDER BY l.seq", _read=True)
         return [json.loads(r["entry"]) for r in rows]
 
     # -- writing ------------------------------------------------------------------
@@ -501,7 +508,7 @@ class Neo4jStore:
         name = {"lead": "who_leads", "assist": "who_assists"}.get(role)
         if name is None:
             raise UsageError(f"role {role!r} has no saved query; use lead or assist")
-        rows = self._run(cypher(name), item=item, region=region, as_of=as_of)
+        rows = self._run(cypher(name), _read=True, item=item, region=region, as_of=as_of)
         if not rows:
             return Nearest([], (), ())
         row = rows[0]
@@ -519,11 +526,11 @@ class Neo4jStore:
         Returns ``(item, region, departments, duties)`` with abolished
         departments replaced by their successors, sorted by region and item.
         """
-        rows = self._run(cypher("multiple_leads"), region=region, as_of=as_of)
+        rows = self._run(cypher("multiple_leads"), _read=True, region=region, as_of=as_of)
         wanted = {d for r in rows for d in r["departments"]}
         known: dict[str, Department] = {}
         while wanted:
-            found = self._run(cypher("departments_by_id"), ids=sorted(wanted))
+            found = self._run(cypher("departments_by_id"), _read=True, ids=sorted(wanted))
             for r in found:
                 dep = decode("department", r["department"])
                 known[dep.id] = dep

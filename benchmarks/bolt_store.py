@@ -1,0 +1,170 @@
+"""Import rate and who-leads latency: the Neo4j store over Bolt next to the embedded store.
+
+    python benchmarks/bolt_store.py [--size county|prefecture] [--url bolt://...]
+
+Both stores get the same synthetic bundle (benchmarks/generate.py). Without
+``--url`` (or ``$DUTYGRAPH_TEST_BOLT_URL``) a FalkorDB server is started with
+scripts/bolt-server for the run and stopped after. Prints one table; the
+committed output is benchmarks/results/bolt_store.txt.
+
+What is measured, per store:
+
+* import: ``load()`` of the whole bundle into an empty store (records/s);
+* cold read: ``graph()`` from a fresh store object (the whole graph into memory);
+* who-leads in memory: ``who_leads`` on the snapshot (the same code on both);
+* who-leads in the database: the saved query ``queries/who_leads.cypher``
+  (one round trip) against the embedded store's in-memory explicit step;
+* a bare ``RETURN 1`` round trip, which bounds every query on the server.
+
+FalkorDB is a test server, not a picture of Neo4j: it has no transactions, a
+~4 KB message limit (so ~10-30 rows a batch) and its own round-trip cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+from dutygraph.analysis.resolve import _nearest_duties, who_leads  # noqa: E402
+from dutygraph.importer import load  # noqa: E402
+from dutygraph.store import EmbeddedStore  # noqa: E402
+from dutygraph.store.neo4j import Neo4jStore  # noqa: E402
+
+
+def _timed(fn, n: int) -> tuple[float, float]:
+    """Median and 95th percentile seconds of ``n`` calls."""
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    times.sort()
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+
+
+def _ms(x: float) -> str:
+    return f"{x * 1000:9.3f} ms"
+
+
+def _pair(times: tuple[float, float]) -> str:
+    return f"{_ms(times[0])} / {_ms(times[1])}"
+
+
+def bench(size: str, url: str) -> list[str]:
+    tmp = Path(tempfile.mkdtemp(prefix="dg-bench-"))
+    bundle = tmp / size
+    generate(size, bundle)
+    out = [
+        f"dutygraph bolt_store benchmark — size {size!r}, {time.strftime('%Y-%m-%d')}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} cores (shared, noisy)",
+    ]
+    embedded = EmbeddedStore(tmp / "bench.db")
+    bolt = Neo4jStore(url, auth=("falkordb", ""))
+    bolt.clear()
+    out.append(f"Bolt server: {bolt.server} at {url}; capabilities {sorted(bolt.capabilities)}")
+    rows: dict[str, dict[str, str]] = {}
+    g = None
+    for name, store in (("embedded", embedded), ("bolt", bolt)):
+        t = time.perf_counter()
+        report = load(store, [bundle])
+        dt = time.perf_counter() - t
+        n = sum(report.added.values())
+        fresh = EmbeddedStore(tmp / "bench.db") if name == "embedded" else Neo4jStore(url)
+        t = time.perf_counter()
+        g = fresh.graph()
+        cold = time.perf_counter() - t
+        fresh.close()
+        rows[name] = {
+            "records": f"{n:,}",
+            "import": f"{dt:8.2f} s",
+            "rate": f"{n / dt:10,.0f} rec/s",
+            "cold read": f"{cold:8.2f} s",
+        }
+    assert g is not None
+    rng = random.Random(7)
+    pairs = [(rng.choice(sorted(g.items)), rng.choice(sorted(g.regions))) for _ in range(200)]
+    as_of = "2025-06-01"
+    snap_e, snap_b = embedded.graph(), bolt.graph()
+    it = iter(pairs * 10)
+    rows["embedded"]["who-leads (memory)"] = _pair(
+        _timed(lambda: who_leads(snap_e, *next(it), as_of), 400)
+    )
+    it = iter(pairs * 10)
+    rows["bolt"]["who-leads (memory)"] = _pair(
+        _timed(lambda: who_leads(snap_b, *next(it), as_of), 400)
+    )
+    it = iter(pairs * 10)
+    rows["embedded"]["explicit step"] = _pair(
+        _timed(lambda: _nearest_duties(snap_e, *next(it), "lead", as_of), 400)
+    )
+    it = iter(pairs * 10)
+    rows["bolt"]["explicit step"] = (
+        _pair(_timed(lambda: bolt.nearest_duties(*next(it), "lead", as_of), 200)) + "  (Cypher)"
+    )
+    rows["embedded"]["round trip"] = "-"
+    rows["bolt"]["round trip"] = _pair(_timed(lambda: bolt._run("RETURN 1 AS x"), 200))
+    # agreement check: the Cypher step gives the same duties as the embedded one
+    for item, region in pairs[:100]:
+        want = _nearest_duties(snap_e, item, region, "lead", as_of)[0]
+        got = bolt.nearest_duties(item, region, "lead", as_of).duties
+        assert sorted(d.id for d in want) == sorted(d.id for d in got), (item, region)
+    bolt.close()
+    embedded.close()
+    keys = list(rows["embedded"])
+    width = max(map(len, keys)) + 2
+    out.append("")
+    out.append(f"{'':{width}}{'embedded':>28}  {'bolt (FalkorDB)':>28}")
+    for k in keys:
+        out.append(f"{k:{width}}{rows['embedded'][k]:>28}  {rows['bolt'][k]:>28}")
+    e_rate = float(rows["embedded"]["rate"].split()[0].replace(",", ""))
+    b_rate = float(rows["bolt"]["rate"].split()[0].replace(",", ""))
+    out.append("")
+    out.append(
+        f"import: the embedded store is {e_rate / b_rate:.1f}x the Bolt store's rate; "
+        "latencies are median / p95; the explicit step on Bolt is one saved-query round trip."
+    )
+    out.append(
+        "(checked: the Cypher explicit step returned the embedded store's duties for 100 pairs)"
+    )
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="county", choices=["county", "prefecture"])
+    ap.add_argument("--url", default=os.environ.get("DUTYGRAPH_TEST_BOLT_URL"))
+    args = ap.parse_args()
+    state = None
+    url = args.url
+    if not url:
+        state = Path(tempfile.mkdtemp(prefix="dg-bench-bolt-")) / "state.json"
+        url = subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "bolt-server"), "start", "--state", str(state),
+             "--watch", str(os.getpid())],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+    try:
+        print("\n".join(bench(args.size, url)))
+    finally:
+        if state is not None:
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "bolt-server"), "stop",
+                            "--state", str(state)], check=False)  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
