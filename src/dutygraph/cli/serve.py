@@ -99,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a server is stopped: uvicorn has shut down cleanly
     finally:
         sock.close()
     print("dutygraph: stopped", file=sys.stderr)
