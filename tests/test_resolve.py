@@ -153,3 +153,27 @@ def test_evidence_names_duties_bases_and_source_rows(demo_store):
     assert all(b["in_force"] for b in duty["bases"])
     assert duty["origin"]["file"] == "duties.csv" and duty["origin"]["row"] == 25
     assert answer["path"]["regions"] == ["510104", "510100", "510000"]
+
+
+def test_a_later_duty_with_the_same_key_replaces_the_earlier():
+    """Regression: a snapshot built from records keeps one duty per key (the last)."""
+    from dutygraph import DutyGraph, demo_graph
+    from dutygraph.model import Duty
+
+    g = demo_graph()
+    old = next(d for d in g.duty_list() if d.department == "CD-YJJ")
+    closed = Duty(
+        old.department,
+        old.item,
+        old.region,
+        old.role,
+        old.bases,
+        old.valid_from,
+        "2024-01-01",
+        old.source,
+        old.line,
+    )
+    g2 = DutyGraph([*g.records(), closed])
+    assert g2.counts()["duty"] == g.counts()["duty"]
+    assert g2.duties_at("I-SELFBUILT", "510100").count(closed) == 1
+    assert who_leads(g2, "I-SELFBUILT", "510100", "2025-01-01").departments() == ["CD-ZJJ"]

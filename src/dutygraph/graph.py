@@ -98,12 +98,14 @@ class DutyGraph:
         tables: dict[str, dict[str, Any]] = {
             cls.label: getattr(self, _ATTR[cls.label]) for cls in RECORD_TYPES if cls is not Duty
         }
-        duties: list[Any] = self._duty_objs
+        duties: dict[tuple[str, ...], Duty] = {}
         for r in records:
             if r.label == "duty":
-                duties.append(r)
+                duties[r.key] = r  # a later duty with the same key replaces an earlier one
             else:
                 tables[r.label][record_id(r)] = r
+        if duties:
+            self._duty_objs.extend(duties.values())
         self._build_indexes()
 
     def _duty(self, k: int) -> Duty:
