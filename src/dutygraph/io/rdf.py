@@ -43,21 +43,11 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 from urllib.parse import quote, unquote
 
+from .. import vocab
 from ..errors import LoadError, Problem, UsageError
 from ..graph import DutyGraph, record_id
-from ..model import (
-    BASIS_KINDS,
-    LEVELS,
-    RECORD_TYPES,
-    ROLES,
-    Origin,
-    canonical_region_code,
-)
-
-try:  # TEMP until vocab.py lands
-    from ..vocab import DG
-except ImportError:
-    DG = "https://w3id.org/dutygraph/ontology#"  # type: ignore[assignment]
+from ..model import RECORD_TYPES, Origin, canonical_region_code
+from ..vocab import DG, field_property
 from .bundle import Batch, Row
 
 __all__ = [
@@ -65,9 +55,11 @@ __all__ = [
     "ID_BASE",
     "RDF_SUFFIXES",
     "node_iri",
+    "rdflib_graph_of",
     "read_rdf",
     "record_of_iri",
     "select_records",
+    "to_rdflib",
     "write_rdf",
 ]
 
@@ -83,7 +75,7 @@ FORMATS = {
 #: file suffixes :func:`read_rdf` reads, and their format
 RDF_SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".json-ld": "jsonld"}
 
-_DG = str(DG)
+_DG = vocab.NAMESPACE
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PREFIXES = {
@@ -140,13 +132,7 @@ class Lit(NamedTuple):
     lang: str | None = None
 
 
-class Blank(NamedTuple):
-    """A blank node described inline: its predicate-object pairs."""
-
-    pairs: tuple[tuple[str, Any], ...]
-
-
-#: an object is an IRI (``str``), a :class:`Lit` or a :class:`Blank`
+#: an object is an IRI (``str``) or a :class:`Lit`
 Pairs = list[tuple[str, Any]]
 
 
@@ -175,163 +161,166 @@ def record_of_iri(iri: str) -> tuple[str, str] | None:
 
 @dataclass(frozen=True, slots=True)
 class _Field:
-    """How one record field is written as triples, and read back."""
+    """How one record field is written as triples, and read back.
+
+    The predicate is dutygraph's property for the field (its name in
+    lowerCamelCase, :func:`dutygraph.vocab.field_property`); ``also`` are the
+    standard properties it specialises, written beside it for consumers that
+    know only those (and ignored on reading).
+    """
 
     name: str
-    predicate: str
     codec: str  # text, label, date, bool, json, ref, enum
-    target: str = ""  # ref: the kind referred to; enum: the IRI prefix of the values
+    target: str = ""  # ref: the kind referred to; enum: the name of the value map
     required: bool = False
+    also: tuple[str, ...] = ()
+
+    @property
+    def predicate(self) -> str:
+        return str(field_property(self.name))
 
 
-def _dg(term: str) -> str:
-    return _DG + term
-
-
-_ID = _P["dct"] + "identifier"
-_LABEL = _P["skos"] + "prefLabel"
-_ALT = _P["skos"] + "altLabel"
-_SPATIAL = _P["dct"] + "spatial"
+_SKOS = _P["skos"]
+_DCT = _P["dct"]
+_CV = _P["cv"]
+_ELI = _P["eli"]
+_NAME = _Field("name", "label", required=True, also=(_SKOS + "prefLabel",))
+_IDF = _Field("id", "text", required=True)
+_FROM = _Field("valid_from", "date")
+_TO = _Field("valid_to", "date")
 
 #: kind -> (dutygraph class, standard classes, fields). The id field comes first.
 MAPPING: dict[str, tuple[str, tuple[str, ...], tuple[_Field, ...]]] = {
     "region": (
-        _dg("Region"),
-        (_P["skos"] + "Concept", _P["dct"] + "Location"),
+        str(DG.Region),
+        (_SKOS + "Concept", _DCT + "Location"),
         (
-            _Field("code", _P["skos"] + "notation", "text", required=True),
-            _Field("name", _LABEL, "label", required=True),
-            _Field("level", _dg("level"), "enum", _dg("level/"), required=True),
-            _Field("parent", _P["skos"] + "broader", "ref", "region"),
+            _Field("code", "text", required=True, also=(_SKOS + "notation",)),
+            _NAME,
+            _Field("level", "enum", "level", required=True),
+            _Field("parent", "ref", "region", also=(_SKOS + "broader",)),
         ),
     ),
     "region_group": (
-        _dg("RegionGroup"),
-        (_P["skos"] + "Collection",),
-        (
-            _Field("id", _ID, "text", required=True),
-            _Field("name", _LABEL, "label", required=True),
-            _Field("members", _P["skos"] + "member", "ref", "region"),
-        ),
+        str(DG.RegionGroup),
+        (_SKOS + "Collection", _DCT + "Location"),
+        (_IDF, _NAME, _Field("members", "ref", "region", also=(_SKOS + "member",))),
     ),
     "department": (
-        _dg("Department"),
-        (_P["cv"] + "PublicOrganisation", _P["org"] + "Organization"),
+        str(DG.Department),
+        (_CV + "PublicOrganisation", _P["org"] + "Organization"),
         (
-            _Field("id", _ID, "text", required=True),
-            _Field("name", _LABEL, "label", required=True),
-            _Field("region", _SPATIAL, "ref", "region", required=True),
-            _Field("systems", _dg("line"), "text"),
-            _Field("superior", _dg("superior"), "ref", "department"),
-            _Field("vertical", _dg("vertical"), "bool"),
-            _Field("aliases", _ALT, "label"),
-            _Field("valid_from", _dg("validFrom"), "date"),
-            _Field("valid_to", _dg("validTo"), "date"),
-            _Field("successor", _P["dct"] + "isReplacedBy", "ref", "department"),
+            _IDF,
+            _NAME,
+            _Field("region", "ref", "region", required=True, also=(_DCT + "spatial",)),
+            _Field("systems", "text"),
+            _Field("superior", "ref", "department", also=(_P["org"] + "subOrganizationOf",)),
+            _Field("vertical", "bool"),
+            _Field("aliases", "label", also=(_SKOS + "altLabel",)),
+            _FROM,
+            _TO,
+            _Field("successor", "ref", "department", also=(_DCT + "isReplacedBy",)),
         ),
     ),
     "item": (
-        _dg("Item"),
+        str(DG.Item),
         (_P["cpsv"] + "PublicService",),
         (
-            _Field("id", _ID, "text", required=True),
-            _Field("name", _LABEL, "label", required=True),
-            _Field("parent", _P["dct"] + "isPartOf", "ref", "item"),
-            _Field("domain", _dg("domain"), "text"),
-            _Field("power_type", _dg("powerType"), "text"),
-            _Field("objects", _dg("supervisedObject"), "text"),
-            _Field("keywords", _dg("keyword"), "text"),
-            _Field("levels", _dg("level"), "enum", _dg("level/")),
-            _Field("key_item", _dg("keyItem"), "bool"),
+            _IDF,
+            _NAME,
+            _Field("parent", "ref", "item", also=(_SKOS + "broader",)),
+            _Field("domain", "text"),
+            _Field("power_type", "enum", "power_type"),
+            _Field("objects", "text"),
+            _Field("keywords", "text"),
+            _Field("levels", "enum", "level"),
+            _Field("key_item", "bool"),
         ),
     ),
     "basis": (
-        _dg("LegalBasis"),
-        (),  # eli:LegalResource or eli:LegalResourceSubdivision, by article
+        str(DG.LegalBasis),
+        (_ELI + "LegalResource",),  # + eli:LegalResourceSubdivision when it names an article
         (
-            _Field("id", _ID, "text", required=True),
-            _Field("title", _P["eli"] + "title", "label", required=True),
-            _Field("kind", _dg("basisKind"), "enum", _dg("basis-kind/"), required=True),
-            _Field("issuer", _dg("issuer"), "label"),
-            _Field("article", _dg("article"), "label"),
-            _Field("valid_from", _P["eli"] + "first_date_entry_in_force", "date"),
-            _Field("valid_to", _P["eli"] + "date_no_longer_in_force", "date"),
+            _IDF,
+            _Field("title", "label", required=True, also=(_ELI + "title",)),
+            _Field("kind", "enum", "basis_kind", required=True),
+            _Field("issuer", "label"),
+            _Field("article", "label"),
+            _Field("valid_from", "date", also=(_ELI + "first_date_entry_in_force",)),
+            _Field("valid_to", "date", also=(_ELI + "date_no_longer_in_force",)),
         ),
     ),
     "duty": (
-        _dg("Duty"),
-        (_P["cv"] + "Participation",),
+        str(DG.Duty),
+        (_CV + "Participation",),
         (
-            _Field("department", _P["cv"] + "hasParticipant", "ref", "department", True),
-            _Field("item", _dg("item"), "ref", "item", required=True),
-            _Field("region", _SPATIAL, "ref", "region", required=True),
-            _Field("role", _P["cv"] + "role", "enum", _dg("role/"), required=True),
-            _Field("bases", _P["cv"] + "hasLegalResource", "ref", "basis"),
-            _Field("valid_from", _dg("validFrom"), "date"),
-            _Field("valid_to", _dg("validTo"), "date"),
-            _Field("source", _P["dct"] + "source", "text"),
-            _Field("line", _dg("line"), "text"),
+            _Field("department", "ref", "department", True, (_CV + "hasParticipant",)),
+            _Field("item", "ref", "item", required=True),
+            _Field("region", "ref", "region", required=True, also=(_DCT + "spatial",)),
+            _Field("role", "enum", "role", required=True, also=(_CV + "role",)),
+            _Field("bases", "ref", "basis", also=(_CV + "hasLegalResource",)),
+            _FROM,
+            _TO,
+            _Field("source", "text"),
+            _Field("line", "text"),
         ),
     ),
     "behavior": (
-        _dg("Behavior"),
+        str(DG.Behavior),
         (),
-        (
-            _Field("id", _ID, "text", required=True),
-            _Field("name", _LABEL, "label", required=True),
-            _Field("items", _dg("triggers"), "ref", "item"),
-            _Field("keywords", _dg("keyword"), "text"),
-        ),
+        (_IDF, _NAME, _Field("items", "ref", "item"), _Field("keywords", "text")),
     ),
     "business_form": (
-        _dg("BusinessForm"),
+        str(DG.BusinessForm),
         (),
         (
-            _Field("id", _ID, "text", required=True),
-            _Field("name", _LABEL, "label", required=True),
-            _Field("description", _P["dct"] + "description", "label"),
-            _Field("behaviors", _dg("behavior"), "ref", "behavior"),
-            _Field("lead", _dg("settledLead"), "ref", "department"),
-            _Field("assist", _dg("settledAssist"), "ref", "department"),
-            _Field("settled_on", _dg("settledOn"), "date"),
-            _Field("basis", _dg("settledBasis"), "ref", "basis"),
+            _IDF,
+            _NAME,
+            _Field("description", "label", also=(_DCT + "description",)),
+            _Field("behaviors", "ref", "behavior"),
+            _Field("lead", "ref", "department"),
+            _Field("assist", "ref", "department"),
+            _Field("settled_on", "date"),
+            _Field("basis", "ref", "basis"),
         ),
     ),
     "dispute": (
-        _dg("Dispute"),
+        str(DG.Dispute),
         (),
         (
-            _Field("id", _ID, "text", required=True),
-            _Field("parties", _dg("party"), "ref", "department"),
-            _Field("subject", _dg("subject"), "text", required=True),
-            _Field("region", _SPATIAL, "ref", "region", required=True),
-            _Field("raised_on", _dg("raisedOn"), "date", required=True),
-            _Field("status", _dg("status"), "text"),
-            _Field("claims", _dg("claims"), "json"),
-            _Field("decision", _dg("decision"), "json"),
+            _IDF,
+            _Field("parties", "ref", "department"),
+            _Field("subject", "text", required=True),
+            _Field("region", "ref", "region", required=True, also=(_DCT + "spatial",)),
+            _Field("raised_on", "date", required=True),
+            _Field("status", "text"),
+            _Field("claims", "json"),
+            _Field("decision", "json"),
         ),
     ),
 }
 
-_ATTRS = _dg("attributes")
+_ATTRS = str(DG.attribute)
+_ORIGIN = str(DG.origin)
+_ORIGIN_CLASS = str(DG.Origin)
 _DERIVED = _P["prov"] + "wasDerivedFrom"
 _ENTITY = _P["prov"] + "Entity"
-_ORIGIN_FIELDS = (
-    ("file", _dg("sourceFile")),
-    ("sheet", _dg("sourceSheet")),
-    ("row", _dg("sourceRow")),
-    ("version", _dg("sourceVersion")),
+_ORIGIN_FIELDS = tuple(
+    (name, str(field_property(name))) for name in ("file", "sheet", "row", "version")
 )
-_COMPETENT = _P["cv"] + "hasCompetentAuthority"
-_PARTICIPATION = _P["cv"] + "hasParticipation"
-_ELI_RESOURCE = _P["eli"] + "LegalResource"
-_ELI_SUBDIVISION = _P["eli"] + "LegalResourceSubdivision"
+_COMPETENT = _CV + "hasCompetentAuthority"
+_PARTICIPATION = _CV + "hasParticipation"
+_ELI_SUBDIVISION = _ELI + "LegalResourceSubdivision"
 _CLASS_KIND = {cls: kind for kind, (cls, _, _) in MAPPING.items()}
-_ENUMS = {
-    _dg("level/"): LEVELS,
-    _dg("basis-kind/"): BASIS_KINDS,
-    _dg("role/"): ROLES,
+#: enum name -> {model value: concept IRI}
+_ENUMS: dict[str, dict[str, str]] = {
+    "role": {k: str(v) for k, v in vocab.ROLES.items()},
+    "level": {k: str(v) for k, v in vocab.LEVELS.items()},
+    "basis_kind": {k: str(v) for k, v in vocab.BASIS_KINDS.items()},
+    "power_type": {k: str(v) for k, v in vocab.POWER_TYPES.items()},
 }
+_ENUM_VALUES = {name: {v: k for k, v in m.items()} for name, m in _ENUMS.items()}
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
 
 # -- records -> triples ----------------------------------------------------------
@@ -341,7 +330,7 @@ def _encode(f: _Field, value: Any) -> Any:
     if f.codec == "text":
         return Lit(value)
     if f.codec == "label":
-        return Lit(value, None, LANG)
+        return Lit(value, None, LANG) if _CJK.search(value) else Lit(value)
     if f.codec == "date":
         return Lit(value, XSD_DATE)
     if f.codec == "bool":
@@ -351,17 +340,17 @@ def _encode(f: _Field, value: Any) -> Any:
     if f.codec == "ref":
         return node_iri(f.target, value)
     if f.codec == "enum":
-        return f.target + value
+        return _ENUMS[f.target][value]
     raise AssertionError(f.codec)
 
 
-def _origin_node(o: Origin) -> Blank:
-    pairs: list[tuple[str, Any]] = [(TYPE, _ENTITY)]
+def _origin_pairs(o: Origin) -> Pairs:
+    pairs: Pairs = [(TYPE, _ORIGIN_CLASS), (TYPE, _ENTITY)]
     for name, pred in _ORIGIN_FIELDS:
         value = getattr(o, name)
         if value is not None:
             pairs.append((pred, Lit(str(value), XSD_INTEGER) if name == "row" else Lit(value)))
-    return Blank(tuple(pairs))
+    return pairs
 
 
 def record_nodes(rec: Any) -> list[tuple[str, Pairs]]:
@@ -375,22 +364,27 @@ def record_nodes(rec: Any) -> list[tuple[str, Pairs]]:
     cls, standard, spec = MAPPING[kind]
     subject = node_iri(kind, record_id(rec))
     types = [cls, *standard]
-    if kind == "basis":
-        types.append(_ELI_SUBDIVISION if rec.article else _ELI_RESOURCE)
+    if kind == "basis" and rec.article:
+        types.append(_ELI_SUBDIVISION)
     pairs: Pairs = [(TYPE, t) for t in types]
     for f in spec:
         value = getattr(rec, f.name)
         if value is None or value == () or value == {} or (f.codec == "bool" and not value):
             continue
-        if isinstance(value, tuple):
-            pairs.extend((f.predicate, _encode(f, v)) for v in value)
-        else:
-            pairs.append((f.predicate, _encode(f, value)))
+        objects = (
+            [_encode(f, v) for v in value] if isinstance(value, tuple) else [_encode(f, value)]
+        )
+        for predicate in (f.predicate, *f.also):
+            pairs.extend((predicate, o) for o in objects)
     if rec.attrs:
-        pairs.append((_ATTRS, Lit(json.dumps(rec.attrs, ensure_ascii=False), RDF_JSON)))
-    if rec.origin is not None:
-        pairs.append((_DERIVED, _origin_node(rec.origin)))
+        attrs = json.dumps(rec.attrs, ensure_ascii=False, sort_keys=True)
+        pairs.append((_ATTRS, Lit(attrs, RDF_JSON)))
     blocks = [(subject, pairs)]
+    if rec.origin is not None:
+        origin = ID_BASE + "origin/" + subject[len(ID_BASE) :]
+        pairs.append((_ORIGIN, origin))
+        pairs.append((_DERIVED, origin))
+        blocks.append((origin, _origin_pairs(rec.origin)))
     if kind == "duty":
         item = node_iri("item", rec.item)
         extra: Pairs = [(_PARTICIPATION, subject)]
@@ -515,69 +509,66 @@ def _ttl_iri(iri: str) -> str:
     return f"<{iri}>"
 
 
-def _ttl_object(obj: Any, indent: str) -> str:
+def _ttl_object(obj: Any) -> str:
     if isinstance(obj, Lit):
         text = _quote(obj.value)
         if obj.lang:
             return f"{text}@{obj.lang}"
+        if obj.datatype == XSD_INTEGER:
+            return obj.value
         if obj.datatype and obj.datatype != XSD_STRING:
             return f"{text}^^{_ttl_iri(obj.datatype)}"
         return text
-    if isinstance(obj, Blank):
-        inner = indent + "    "
-        body = f" ;\n{inner}".join(f"{_ttl_iri(p)} {_ttl_object(o, inner)}" for p, o in obj.pairs)
-        return f"[\n{inner}{body}\n{indent}]"
-    return (
-        _ttl_iri(obj) if obj == TYPE else f"<{obj}>" if obj.startswith(ID_BASE) else _ttl_iri(obj)
-    )
+    return f"<{obj}>" if obj.startswith(ID_BASE) else _ttl_iri(obj)
 
 
 def _write_ttl_block(out: IO[str], subject: str, pairs: Pairs) -> int:
     lines: list[str] = []
     last = None
     for p, o in pairs:
-        obj = _ttl_object(o, "    ")
+        obj = _ttl_object(o)
         if p == last:
             lines[-1] += f", {obj}"
         else:
             lines.append(f"{_ttl_iri(p)} {obj}")
             last = p
     out.write(f"<{subject}>\n    " + " ;\n    ".join(lines) + " .\n\n")
-    return _count(pairs)
+    return len(pairs)
 
 
-def _count(pairs: Iterable[tuple[str, Any]]) -> int:
-    return sum(1 + (_count(o.pairs) if isinstance(o, Blank) else 0) for _, o in pairs)
-
-
-class _NTWriter:
-    def __init__(self, out: IO[str]) -> None:
-        self.out = out
-        self.blanks = 0
-
-    def block(self, subject: str, pairs: Pairs) -> int:
-        return self._write(f"<{subject}>", pairs)
-
-    def _write(self, s: str, pairs: Iterable[tuple[str, Any]]) -> int:
-        n = 0
-        lines = []
-        for p, o in pairs:
-            if isinstance(o, Lit):
-                obj = _nt_literal(o)
-            elif isinstance(o, Blank):
-                self.blanks += 1
-                obj = f"_:b{self.blanks}"
-                n += self._write(obj, o.pairs)
-            else:
-                obj = f"<{o}>"
-            lines.append(f"{s} <{p}> {obj} .\n")
-        self.out.write("".join(lines))
-        return n + len(lines)
+def _write_nt_block(out: IO[str], subject: str, pairs: Pairs) -> int:
+    s = f"<{subject}>"
+    out.write(
+        "".join(
+            f"{s} <{p}> {_nt_literal(o) if isinstance(o, Lit) else f'<{o}>'} .\n" for p, o in pairs
+        )
+    )
+    return len(pairs)
 
 
 def _blocks(g: DutyGraph, region: str | None, item: str | None) -> Iterator[tuple[str, Pairs]]:
     for rec in select_records(g, region, item):
         yield from record_nodes(rec)
+
+
+def to_rdflib(g: DutyGraph, region: str | None = None, item: str | None = None) -> Any:
+    """The export as an ``rdflib.Graph`` (for SHACL and tests; holds it all in memory)."""
+    return _rdflib_graph(_blocks(g, region, item))
+
+
+def rdflib_graph_of(path: str | os.PathLike[str]) -> Any:
+    """An RDF file as an ``rdflib.Graph``, parsed by pyoxigraph (fast; clear syntax errors)."""
+    import pyoxigraph as ox
+    import rdflib
+
+    p = Path(path)
+    fmt = RDF_SUFFIXES.get(p.suffix.lower(), "ttl")
+    _parse(p, fmt)  # a syntax error becomes a LoadError naming the line
+    nt = ox.serialize(
+        ox.parse(path=p, format=getattr(ox.RdfFormat, _PARSE_FORMATS[fmt])),
+        format=ox.RdfFormat.N_TRIPLES,
+    )
+    return rdflib.Graph().parse(data=nt.decode("utf-8"), format="nt")
 
 
 def _rdflib_graph(blocks: Iterable[tuple[str, Pairs]]) -> Any:
@@ -594,17 +585,10 @@ def _rdflib_graph(blocks: Iterable[tuple[str, Pairs]]) -> Any:
             return rdflib.Literal(obj.value, datatype=rdflib.URIRef(obj.datatype or XSD_STRING))
         return rdflib.URIRef(obj)
 
-    def add(s: Any, pairs: Iterable[tuple[str, Any]]) -> None:
-        for p, o in pairs:
-            if isinstance(o, Blank):
-                b = rdflib.BNode()
-                graph.add((s, rdflib.URIRef(p), b))
-                add(b, o.pairs)
-            else:
-                graph.add((s, rdflib.URIRef(p), term(o)))
-
     for subject, pairs in blocks:
-        add(rdflib.URIRef(subject), pairs)
+        s = rdflib.URIRef(subject)
+        for p, o in pairs:
+            graph.add((s, rdflib.URIRef(p), term(o)))
     return graph
 
 
@@ -648,9 +632,8 @@ def write_rdf(
         return len(graph)
     n = 0
     if format == "nt":
-        writer = _NTWriter(stream)
         for subject, pairs in blocks:
-            n += writer.block(subject, pairs)
+            n += _write_nt_block(stream, subject, pairs)
         return n
     for prefix, ns in PREFIXES.items():
         stream.write(f"@prefix {prefix}: <{ns}> .\n")
@@ -741,31 +724,70 @@ def _short(iri: str) -> str:
     return f"<{iri}>"
 
 
-def _known_dg_terms() -> set[str]:
-    terms = {c for c, _, _ in MAPPING.values()}
-    terms.update(f.predicate for _, _, fs in MAPPING.values() for f in fs)
-    terms.update(p for _, p in _ORIGIN_FIELDS)
-    terms.add(_ATTRS)
-    for prefix, values in _ENUMS.items():
-        terms.update(prefix + v for v in values)
-    return {t for t in terms if t.startswith(_DG)}
+#: every term of dutygraph's namespace (what ontology/dutygraph.ttl defines)
+_DG_TERMS = frozenset(vocab.NAMESPACE + t for t in DG.__annotations__)
+#: kind -> the dutygraph properties a record of that kind may carry
+_ALLOWED = {
+    kind: frozenset({f.predicate for f in spec} | {_ATTRS, _ORIGIN})
+    for kind, (_, _, spec) in MAPPING.items()
+}
+
+
+def _check_terms(
+    reader: _Reader, node: Any, pairs: list[tuple[str, Any]], kind: str | None
+) -> None:
+    """Report dutygraph terms that the ontology lacks, or that do not fit the node's kind."""
+    for pred, obj in pairs:
+        if pred.startswith(_DG):
+            if pred not in _DG_TERMS:
+                reader.problem(
+                    node,
+                    _short(pred),
+                    f"unknown property {_short(pred)}",
+                    "use a property of ontology/dutygraph.ttl (see its rdfs:comment per term)",
+                    "unknown-term",
+                )
+            elif kind is not None and pred not in _ALLOWED[kind]:
+                reader.problem(
+                    node,
+                    _short(pred),
+                    f"{_short(pred)} is not a property of a {kind}",
+                    "remove it, or type the node with the class it belongs to",
+                    "wrong-type",
+                )
+        value = getattr(obj, "value", None)
+        if (
+            isinstance(value, str)
+            and value.startswith(_DG)
+            and value not in _DG_TERMS
+            and type(obj).__name__ == "NamedNode"
+        ):
+            reader.problem(
+                node,
+                _short(pred),
+                f"unknown term {_short(value)}",
+                "use a term of ontology/dutygraph.ttl",
+                "unknown-term",
+            )
 
 
 def read_rdf(path: str | os.PathLike[str], format: str | None = None) -> Batch:
     """Read an RDF file written in dutygraph's vocabulary back into records.
 
-    Nodes typed with a dutygraph class (``dg:Duty``, ``dg:Department``...)
-    become records; references follow the IRIs. The provenance
-    (``prov:wasDerivedFrom``) becomes each record's ``origin`` again, and a
-    problem points at the line (N-Triples, Turtle) and the node. Statements in
-    other vocabularies that dutygraph does not read — the standard terms it
-    writes beside its own, or a publisher's extras — are left aside; a term of
-    dutygraph's own namespace that it does not know is an error.
+    Nodes typed with a record class (``dg:Duty``, ``dg:Department``...)
+    become records; references follow the IRIs. Each record's ``dg:origin``
+    becomes its ``origin`` again (the row it was first read from), while
+    problems point at the line of the RDF file (N-Triples, Turtle) and the
+    node. The standard terms written beside dutygraph's own, and statements
+    in other vocabularies, are left aside; a term of dutygraph's namespace
+    that the ontology lacks, or one that does not fit the node's class, is
+    an error, as is a value of the wrong type. Problems are collected in the
+    batch (the importer then imports nothing).
 
     Raises
     ------
     LoadError
-        The file cannot be read or is not valid RDF of that format; names the line.
+        The file cannot be read, or is not valid RDF of that format (names the line).
 
     >>> import io, os, tempfile
     >>> from dutygraph.fixtures import demo_graph
@@ -785,7 +807,6 @@ def read_rdf(path: str | os.PathLike[str], format: str | None = None) -> Batch:
         raise LoadError(f"{p}: no such file")
     nodes = _parse(p, fmt)
     reader = _Reader(p, fmt)
-    known = _known_dg_terms()
     batch = Batch(sources=[str(p)])
 
     import pyoxigraph as ox
@@ -794,69 +815,33 @@ def read_rdf(path: str | os.PathLike[str], format: str | None = None) -> Batch:
     kinds: dict[Any, str] = {}
     for node, pairs in nodes.items():
         for pred, obj in pairs:
-            if pred != TYPE or not isinstance(obj, ox.NamedNode):
-                continue
-            if obj.value.startswith(_DG) and obj.value not in known:
-                reader.problem(
-                    node,
-                    "rdf:type",
-                    f"unknown class {_short(obj.value)}",
-                    "use a class of ontology/dutygraph.ttl",
-                    "unknown-term",
-                )
-            kind = _CLASS_KIND.get(obj.value)
+            kind = _CLASS_KIND.get(obj.value) if pred == TYPE else None
             if kind is None:
                 continue
             if node in kinds and kinds[node] != kind:
                 reader.problem(
                     node,
                     "rdf:type",
-                    f"typed both {MAPPING[kinds[node]][0]} and {obj.value}",
-                    "a node is one kind of record",
+                    f"typed both {_short(MAPPING[kinds[node]][0])} and {_short(obj.value)}",
+                    "a node is one kind of record; keep one class",
                     "wrong-type",
                 )
             kinds[node] = kind
-
     ids: dict[Any, str] = {}
     for node, kind in kinds.items():
-        key_field = MAPPING[kind][2][0]
         if kind == "duty":
             continue
-        values = [o for p_, o in nodes[node] if p_ == key_field.predicate]
+        key = MAPPING[kind][2][0].predicate
+        values = [o for p_, o in nodes[node] if p_ == key]
         if len(values) == 1 and isinstance(values[0], ox.Literal):
             ids[node] = values[0].value
-        elif not values and isinstance(node, ox.NamedNode):
-            hit = record_of_iri(node.value)
-            if hit and hit[0] == kind:
-                ids[node] = hit[1]
     for node, pairs in nodes.items():
-        for pred, obj in pairs:
-            if pred.startswith(_DG) and pred not in known:
-                reader.problem(
-                    node,
-                    _short(pred),
-                    f"unknown property {_short(pred)}",
-                    "use a property of ontology/dutygraph.ttl",
-                    "unknown-term",
-                )
-            elif (
-                isinstance(obj, ox.NamedNode)
-                and obj.value.startswith(_DG)
-                and obj.value not in known
-            ):
-                reader.problem(
-                    node,
-                    _short(pred),
-                    f"unknown term {_short(obj.value)}",
-                    "use a term of ontology/dutygraph.ttl",
-                    "unknown-term",
-                )
         kind = kinds.get(node)
+        _check_terms(reader, node, pairs, kind)
         if kind is not None:
             rec = _record(reader, nodes, kinds, ids, node, kind)
             if rec is not None:
-                line = reader.line(node)
-                batch.rows.append(Row(rec, Origin(reader.label, line)))
+                batch.rows.append(Row(rec, Origin(reader.label, reader.line(node))))
     batch.problems.extend(reader.problems)
     return batch
 
@@ -872,24 +857,18 @@ def _record(
     import pyoxigraph as ox
 
     _, _, spec = MAPPING[kind]
-    cls = _CLASSES[kind]
     by_pred: dict[str, list[Any]] = {}
     for pred, obj in nodes[node]:
         by_pred.setdefault(pred, []).append(obj)
     kwargs: dict[str, Any] = {}
     before = len(reader.problems)
-    multi = _TUPLE_FIELDS[kind]
     for f in spec:
         values = by_pred.get(f.predicate, [])
-        decoded = []
-        for obj in values:
-            value = _decode(reader, nodes, kinds, ids, node, f, obj, ox)
-            if value is not None:
-                decoded.append(value)
-        if f.name in multi:
+        decoded = [_decode(reader, kinds, ids, node, f, obj, ox) for obj in values]
+        decoded = [v for v in decoded if v is not None]
+        if f.name in _TUPLE_FIELDS[kind]:
             kwargs[f.name] = tuple(dict.fromkeys(decoded))
-            continue
-        if len(set(map(_hashable, decoded))) > 1:
+        elif len({_hashable(v) for v in decoded}) > 1:
             reader.problem(
                 node,
                 _short(f.predicate),
@@ -897,25 +876,21 @@ def _record(
                 "keep one of them",
                 "too-many-values",
             )
-            continue
-        if decoded:
+        elif decoded:
             kwargs[f.name] = decoded[0]
-        elif f.required and len(values) == 0:
+        elif f.required and not values:
             reader.problem(
                 node,
                 _short(f.predicate),
-                f"a {kind} needs {_short(f.predicate)} ({f.name})",
+                f"a {kind} needs {_short(f.predicate)} (its {f.name})",
                 f"add the {f.name}",
                 "missing",
             )
-        elif f.codec == "bool":
-            kwargs[f.name] = False
     for obj in by_pred.get(_ATTRS, []):
         attrs = _json(reader, node, _ATTRS, obj, ox)
         if isinstance(attrs, dict):
             kwargs["attrs"] = {str(k): str(v) for k, v in attrs.items()}
-    origins = by_pred.get(_DERIVED, [])
-    for obj in origins:
+    for obj in by_pred.get(_ORIGIN, []):
         origin = _origin(nodes, obj, ox)
         if origin is not None:
             kwargs["origin"] = origin
@@ -924,10 +899,7 @@ def _record(
         return None
     if kind == "region":
         kwargs["code"] = canonical_region_code(kwargs["code"])
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:  # a field the mapping does not cover: a bug, said plainly
-        raise LoadError(f"{reader.path}: cannot build a {kind} from {_show(node)}: {exc}") from None
+    return _CLASSES[kind](**kwargs)
 
 
 def _hashable(value: Any) -> Any:
@@ -970,7 +942,6 @@ def _origin(nodes: dict[Any, list[tuple[str, Any]]], obj: Any, ox: Any) -> Origi
 
 def _decode(
     reader: _Reader,
-    nodes: dict[Any, list[tuple[str, Any]]],
     kinds: dict[Any, str],
     ids: dict[Any, str],
     node: Any,
@@ -991,16 +962,12 @@ def _decode(
             )
             return None
         if f.codec == "enum":
-            allowed = _ENUMS[f.target]
-            value = obj.value[len(f.target) :] if obj.value.startswith(f.target) else None
-            if value not in allowed:
-                if obj.value.startswith(_DG):
-                    return None  # reported as an unknown term already
+            value = _ENUM_VALUES[f.target].get(obj.value)
+            if value is None:
                 bad(
-                    f"{_show(obj)} is not a {f.name}",
-                    "use one of " + ", ".join(_short(f.target + v) for v in allowed),
+                    f"{_show(obj)} is not a {f.name.replace('_', ' ')}",
+                    "use one of " + ", ".join(_short(v) for v in _ENUMS[f.target].values()),
                 )
-                return None
             return value
         target_kind = kinds.get(obj)
         if target_kind is not None:

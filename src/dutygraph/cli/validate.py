@@ -1,0 +1,58 @@
+"""``dutygraph validate [FILE]``: check data against ``ontology/shapes.ttl`` (pySHACL).
+
+FILE is a bundle, a published list or an RDF file (.ttl, .nt, .jsonld); with
+none, the store's graph is checked. Exit codes follow pySHACL: 0 conforms
+(warnings may be printed), 1 violations, 2 could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..errors import DutyGraphError
+from .common import store_from, store_options
+from .output import emit_json
+
+HELP = "check a bundle, a list, an RDF file or the store against the SHACL shapes"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "validate",
+        help=HELP,
+        description=f"{HELP}. Exit codes: 0 conforms, 1 violations, 2 could not run.",
+        parents=[store_options()],
+    )
+    p.add_argument(
+        "file", nargs="?", metavar="FILE", help="bundle, list or RDF file (default: the store)"
+    )
+    p.add_argument("--shapes", metavar="FILE", help="SHACL shapes (default: ontology/shapes.ttl)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..shacl import validate_graph, validate_path
+
+    try:
+        if args.file:
+            report = validate_path(args.file, args.shapes)
+        else:
+            report = validate_graph(store_from(args).graph(), args.shapes, "store")
+    except DutyGraphError as exc:
+        print(f"dutygraph: error: {exc}", file=sys.stderr)
+        return 2
+    except ImportError as exc:
+        print(
+            f"dutygraph: error: validate needs {exc.name}; install dutygraph[rdf]", file=sys.stderr
+        )
+        return 2
+    if args.json:
+        emit_json(report.as_dict())
+    else:
+        verdict = "conforms" if report.conforms else f"{len(report.violations)} violation(s)"
+        print(f"{report.source}: {verdict}")
+        for r in report.results:
+            print(f"  {r}")
+    return 0 if report.conforms else 1

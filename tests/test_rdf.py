@@ -1,0 +1,170 @@
+"""RDF export and import: round trips in every format, an independent parser, bad RDF."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from dutygraph.errors import LoadError, ValidationFailed
+from dutygraph.fixtures import DEMO_PATH, demo_graph
+from dutygraph.graph import DutyGraph
+from dutygraph.importer import load
+from dutygraph.io import read_input
+from dutygraph.io.bundle import read_bundle
+from dutygraph.validation import check_batch
+
+from .conftest import ACCEPTANCE
+
+rdflib = pytest.importorskip("rdflib")
+ox = pytest.importorskip("pyoxigraph")
+
+from rdflib.compare import isomorphic  # noqa: E402
+
+from dutygraph.io.rdf import rdflib_graph_of, read_rdf, write_rdf  # noqa: E402
+
+FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+SUFFIX = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld"}
+
+
+def _graph(path: Path) -> DutyGraph:
+    return DutyGraph(row.record for row in read_bundle(path).rows)
+
+
+@pytest.fixture(params=["demo", "acceptance"])
+def source(request: pytest.FixtureRequest) -> DutyGraph:
+    if request.param == "demo":
+        return demo_graph()
+    return _graph(ACCEPTANCE)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_export_import_export_is_isomorphic(source: DutyGraph, fmt: str, tmp_path: Path):
+    first = tmp_path / f"first{SUFFIX[fmt]}"
+    write_rdf(source, first, fmt)
+    batch = read_rdf(first)
+    assert batch.problems == []
+    again = DutyGraph(row.record for row in batch.rows)
+    out = io.StringIO()
+    write_rdf(again, out, fmt)
+    second = tmp_path / f"second{SUFFIX[fmt]}"
+    second.write_text(out.getvalue(), "utf-8")
+    a, b = rdflib_graph_of(first), rdflib_graph_of(second)
+    assert len(a) > 1000 and isomorphic(a, b)
+    # the records come back whole: fields, order of multi-valued cells, attrs, origin
+    for rec in source.records():
+        back = again.table(rec.label)[rec.id]
+        assert (back, back.attrs, back.origin) == (rec, rec.attrs, rec.origin)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_pyoxigraph_reads_every_export(source: DutyGraph, fmt: str):
+    out = io.StringIO()
+    n = write_rdf(source, out, fmt)
+    fmt_ox = {
+        "ttl": ox.RdfFormat.TURTLE,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "jsonld": ox.RdfFormat.JSON_LD,
+    }
+    triples = {(q.subject, q.predicate, q.object) for q in ox.parse(out.getvalue(), fmt_ox[fmt])}
+    assert len(triples) == n
+
+
+def test_standard_terms_are_written_beside_dutygraphs():
+    g = rdflib.Graph()
+    g.parse(data=_export(demo_graph(), "nt"), format="nt")
+    CV = rdflib.Namespace("http://data.europa.eu/m8g/")
+    ELI = rdflib.Namespace("http://data.europa.eu/eli/ontology#")
+    SKOS = rdflib.namespace.SKOS
+    ID = "https://w3id.org/dutygraph/id/"
+    item, samr = rdflib.URIRef(ID + "item/I-FOOD"), rdflib.URIRef(ID + "department/N-SAMR")
+    assert (item, CV.hasCompetentAuthority, samr) in g
+    assert (samr, rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/org#Organization")) in g
+    assert (samr, rdflib.RDF.type, CV.PublicOrganisation) in g
+    jj = rdflib.URIRef(ID + "region/510104")
+    assert (jj, SKOS.broader, rdflib.URIRef(ID + "region/510100")) in g
+    fhl = rdflib.URIRef(ID + "basis/B-FHL")
+    assert g.value(fhl, ELI.date_no_longer_in_force).toPython().isoformat() == "2009-06-01"
+    assert (fhl, rdflib.RDF.type, ELI.LegalResourceSubdivision) in g
+    duty = next(g.subjects(CV.hasParticipant, samr))
+    assert (duty, rdflib.RDF.type, CV.Participation) in g
+    origin = g.value(duty, rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
+    assert str(g.value(origin, rdflib.URIRef("https://w3id.org/dutygraph#file"))) == "duties.csv"
+
+
+def _export(g: DutyGraph, fmt: str, **kw: str) -> str:
+    out = io.StringIO()
+    write_rdf(g, out, fmt, **kw)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("subset", [{"region": "510104"}, {"item": "I-PREPAID"}])
+def test_a_subset_imports_on_its_own(subset: dict[str, str], tmp_path: Path):
+    path = tmp_path / "subset.ttl"
+    write_rdf(demo_graph(), path, "ttl", **subset)
+    batch = read_rdf(path)
+    rows = check_batch(batch, DutyGraph())
+    assert batch.errors == [] and len(rows) == len(batch.rows)
+    sub = DutyGraph(r.record for r in rows)
+    if "region" in subset:
+        assert "510107" not in sub.regions and "000000" in sub.regions
+        assert all(d.region in sub.region_path("510104") for d in sub.duties.values())
+    else:
+        assert set(sub.items) == {"I-PREPAID", "I-PREPAID-EDU", "I-PREPAID-GYM"}
+
+
+def test_load_reads_rdf_and_answers_the_same(cli, tmp_path: Path):
+    path = tmp_path / "demo.jsonld"
+    write_rdf(demo_graph(), path, "jsonld")
+    cli("load", str(path))
+    got = cli("lead", "I-FOOD", "510104", "--as-of", "2025-06-01", "--json")
+    assert [a["department"]["id"] for a in got["answers"]] == ["JJ-SCJ"]
+
+
+def test_export_command_writes_stdout_and_files(cli, tmp_path: Path):
+    cli("load", str(DEMO_PATH))
+    out = cli("export", "--format", "nt", "--item", "I-ECIG")
+    assert "<https://w3id.org/dutygraph/id/item/I-ECIG>" in out.stdout
+    target = tmp_path / "all.ttl"
+    cli("export", "-f", "ttl", "-o", str(target))
+    assert len(read_input(target).rows) == sum(demo_graph().counts().values())
+    bad = cli("export", "-f", "ttl", "--region", "nowhere", check=False)
+    assert bad.returncode == 2 and "no region" in bad.stderr
+
+
+def test_a_syntax_error_names_the_line(tmp_path: Path):
+    path = tmp_path / "bad.ttl"
+    path.write_text(_export(demo_graph(), "ttl", item="I-ECIG").replace(" .\n\n<", " ;\n\n<", 1))
+    with pytest.raises(LoadError, match=r"bad.ttl: line \d+: not valid text/turtle"):
+        read_rdf(path)
+
+
+def test_unknown_and_ill_typed_terms_are_errors_and_nothing_is_imported(embedded_store, tmp_path):
+    text = _export(demo_graph(), "nt")
+    dg = "https://w3id.org/dutygraph#"
+    samr = "<https://w3id.org/dutygraph/id/department/N-SAMR>"
+    text += f'{samr} <{dg}headcount> "300" .\n'  # not in the ontology
+    text = text.replace(f'{samr} <{dg}vertical> "false"', "")
+    text += f'{samr} <{dg}validFrom> "soon"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
+    path = tmp_path / "bad.nt"
+    path.write_text(text)
+    batch = read_rdf(path)
+    messages = [str(p) for p in batch.errors]
+    assert any("unknown property dg:headcount" in m and "N-SAMR" in m for m in messages)
+    assert any("'soon' is not a date" in m for m in messages)
+    assert all(p.row for p in batch.errors)  # the line of the node in the file
+    with pytest.raises(ValidationFailed):
+        load(embedded_store, [path])
+    assert embedded_store.graph().counts()["duty"] == 0
+
+
+def test_a_reference_to_the_wrong_kind_names_the_node(tmp_path: Path):
+    text = _export(demo_graph(), "nt").replace(
+        "<https://w3id.org/dutygraph#item> <https://w3id.org/dutygraph/id/item/I-ECIG>",
+        "<https://w3id.org/dutygraph#item> <https://w3id.org/dutygraph/id/region/510104>",
+    )
+    path = tmp_path / "wrong.nt"
+    path.write_text(text)
+    errors = [str(p) for p in read_rdf(path).errors]
+    assert errors and all("dg:item points at a region" in e for e in errors)
