@@ -33,3 +33,45 @@ def demo_graph() -> DutyGraph:
     """The demo bundle as an in-memory graph (no store needed)."""
     batch = read_bundle(DEMO_PATH)
     return DutyGraph(row.record for row in batch.rows)
+
+
+# -- the reference national catalogue ------------------------------------------------------
+
+#: the reference national catalogue bundle folder (central departments, items, behaviours,
+#: settled business forms; its sources in ``SOURCES.md``)
+CATALOGUE_PATH = Path(str(files("dutygraph") / "data" / "catalogue"))
+
+
+def catalogue_path() -> Path:
+    """The folder of the reference national catalogue bundle shipped in the package.
+
+    >>> (catalogue_path() / "items.csv").is_file()
+    True
+    """
+    return CATALOGUE_PATH
+
+
+@lru_cache(maxsize=2)
+def catalogue_graph(with_demo: bool = False) -> DutyGraph:
+    """The reference national catalogue as an in-memory graph (no store needed).
+
+    With ``with_demo`` the demo's regions and local departments come too; the
+    catalogue is read last, so its national records replace the demo's
+    records with the same ids (the demo's items are a subset of the catalogue's).
+
+    >>> g = catalogue_graph()
+    >>> len(g.items) >= 80, len(g.behaviors) >= 150
+    (True, True)
+    >>> catalogue_graph(with_demo=True).regions["510104"].name
+    '锦江区'
+    """
+    paths = [DEMO_PATH, CATALOGUE_PATH] if with_demo else [CATALOGUE_PATH]
+    records: dict[tuple[str, object], object] = {}
+    for p in paths:  # a later record with the same identity replaces the earlier one
+        for row in read_bundle(p).rows:
+            r = row.record
+            records[(r.label, r.key if r.label == "duty" else r.id)] = r
+    return DutyGraph(records.values())  # type: ignore[arg-type]
+
+
+__all__ += ["CATALOGUE_PATH", "catalogue_graph", "catalogue_path"]

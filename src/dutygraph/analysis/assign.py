@@ -2,18 +2,22 @@
 
 From a name, a description and optional behaviours (国办发〔2023〕1号 §五):
 
-1. **behaviours → items**: the behaviours named, and those the text matches
-   (keywords and names verbatim, then bigram similarity), lead to their linked
-   items; the text may also name items directly (keywords, supervised objects);
-2. **lead candidates** from the items' resolved leads, weighted by how well
-   each item matched — the main behaviour counts most;
-3. **领域归口**: the main item's domain points to the lines competent for it;
-4. **业务相近**: the most similar settled business forms (precedents) and
-   their leads;
-5. ranked candidates with scores and reasons; assisting departments from the
-   other behaviours and the items' assist duties; an ``UNCOVERED_BEHAVIOR``
-   gap when nothing matches (no guess); a conflict when the top two are too
-   close to call.
+1. **behaviours → items** (:func:`match_items`): the behaviours named count
+   fully; the text is matched against behaviours' and items' names, keywords
+   and supervised objects — verbatim phrases first (longest match, a phrase in
+   the *name* counts half again), then TF-IDF similarity of character bigrams.
+   A behaviour leads to its linked items, the first listed most;
+2. **lead candidates** from the best items' resolved leads, weighted by how
+   well each item matched — the main behaviour's item counts most;
+3. **领域归口**: the main item's domain points to the lines that lead that
+   domain's items; candidates of those lines gain;
+4. **业务相近**: the most similar settled business forms (precedents: wording
+   and shared behaviours) and their leads — today's successor of an abolished
+   lead;
+5. ranked candidates with scores (the best is 1.0) and reasons; assisting
+   departments from the main item's assist duties and the other behaviours'
+   items; an ``UNCOVERED_BEHAVIOR`` gap when nothing matches (no guess); a
+   ``TOO_CLOSE_TO_CALL`` conflict when the runner-up scores within 10 % of the top.
 
 With a region, candidates are that region's departments, through the
 resolution rules of :mod:`dutygraph.analysis.resolve`.
@@ -23,6 +27,8 @@ resolution rules of :mod:`dutygraph.analysis.resolve`.
 ...                          as_of="2025-01-01")
 >>> a.candidates[0].department.id
 'JJ-WTL'
+>>> a.candidates[0].reasons[0]
+'行为特征: leads 剧本娱乐经营场所监管 (I-SCRIPT) in 510104 — behaviour 经营剧本娱乐场所 (text says 密室; similar wording 0.60)'
 """
 
 from __future__ import annotations
@@ -31,19 +37,33 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import NotFound
 from ..graph import DutyGraph
 from ..model import Department, today
 from .resolve import Finding, counterparts_for, resolve
-from .text import TextIndex, phrases_in
+from .text import PhraseIndex, TextIndex, phrase_weight
 
-__all__ = ["Assignment", "Candidate", "assign_business_form"]
+__all__ = [
+    "Assignment",
+    "Candidate",
+    "EvalCase",
+    "ItemMatch",
+    "assign_business_form",
+    "evaluate",
+    "match_items",
+]
 
+#: weights of the three signals: the items' leads, a precedent's lead, the domain's lines
 W_ITEM, W_PRECEDENT, W_DOMAIN = 1.0, 0.6, 0.25
 TOO_CLOSE = 0.9  # the runner-up within 10 % of the top: too close to call
-MIN_SIMILARITY = 0.3
+MIN_SIMILARITY = 0.3  # cosine below this is not "similar wording"
+SIM_SCALE = 4.0  # a perfect cosine counts like a 4-character verbatim phrase
+NAME_BOOST = 1.5  # a phrase in the business form's name says what it is
+LATER_ITEM = 0.7  # a behaviour's second and later items
+KEEP_ITEMS, KEEP_RATIO = 8, 0.15  # items considered: at most 8, at least 15 % of the best
+MAX_PRECEDENTS = 3
 
 
 @dataclass
@@ -72,26 +92,148 @@ class Assignment:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass
+class ItemMatch:
+    """An item a text points to: its score (unnormalised), the behaviours behind it, why."""
+
+    item: str
+    score: float
+    behaviors: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+class _Indexes(NamedTuple):
+    behaviors: TextIndex
+    items: TextIndex
+    forms: TextIndex
+    behavior_phrases: PhraseIndex
+    item_phrases: PhraseIndex
+    by_domain: dict[str, list[str]]
+    domain_lines: dict[tuple[str, str, str], dict[str, list[str]]]  # (domain, region, as_of)
+
+
 @lru_cache(maxsize=8)
-def _indexes(g: DutyGraph) -> tuple[TextIndex, TextIndex, TextIndex]:
+def _indexes(g: DutyGraph) -> _Indexes:
+    """The text indexes of one graph snapshot (built once; a snapshot never changes)."""
     behaviors = TextIndex({b.id: " ".join((b.name, *b.keywords)) for b in g.behaviors.values()})
     items = TextIndex({i.id: " ".join((i.name, *i.keywords, *i.objects)) for i in g.items.values()})
     forms = TextIndex(
         {f.id: f"{f.name} {f.description}" for f in g.business_forms.values() if f.settled}
     )
-    return behaviors, items, forms
+    b_phrases = PhraseIndex((p, b.id) for b in g.behaviors.values() for p in (b.name, *b.keywords))
+    i_phrases = PhraseIndex(
+        (p, i.id) for i in g.items.values() for p in (i.name, *i.keywords, *i.objects)
+    )
+    by_domain: dict[str, list[str]] = defaultdict(list)
+    for i in g.items.values():
+        if i.domain:
+            by_domain[i.domain].append(i.id)
+    return _Indexes(behaviors, items, forms, b_phrases, i_phrases, dict(by_domain), {})
 
 
-def _match_behaviors(g: DutyGraph, text: str, idx: TextIndex) -> dict[str, tuple[float, str]]:
-    out: dict[str, tuple[float, str]] = {}
-    for b in g.behaviors.values():
-        hits = phrases_in(text, (b.name, *b.keywords))
-        if hits:
-            out[b.id] = (float(sum(len(h) for h in hits)), "text says " + "、".join(hits))
-    for bid, sim in idx.similar(text, MIN_SIMILARITY):
-        score, why = out.get(bid, (0.0, ""))
-        out[bid] = (score + 4 * sim, (why + "; " if why else "") + f"similar wording ({sim:.2f})")
+def _phrase_hits(
+    index: PhraseIndex, name: str, description: str
+) -> dict[str, tuple[float, list[str]]]:
+    """key -> (score, phrases) for the phrases found; a phrase in the name counts more."""
+    out: dict[str, tuple[float, list[str]]] = {}
+    in_name = index.find(name)
+    in_text = index.find(description)
+    for key in in_name.keys() | in_text.keys():
+        phrases = list(in_name.get(key, []))
+        phrases += [p for p in in_text.get(key, []) if p not in phrases]
+        score = sum(
+            phrase_weight(p) * (NAME_BOOST if p in in_name.get(key, ()) else 1.0) for p in phrases
+        )
+        out[key] = (score, phrases)
     return out
+
+
+def _match_behaviors(
+    g: DutyGraph, name: str, description: str, idx: _Indexes
+) -> dict[str, tuple[float, str]]:
+    out: dict[str, tuple[float, str]] = {}
+    for bid, (score, phrases) in _phrase_hits(idx.behavior_phrases, name, description).items():
+        out[bid] = (score, "text says " + "、".join(phrases))
+    for bid, sim in idx.behaviors.similar(f"{name} {description}", MIN_SIMILARITY):
+        score, why = out.get(bid, (0.0, ""))
+        out[bid] = (
+            score + SIM_SCALE * sim,
+            (why + "; " if why else "") + f"similar wording {sim:.2f}",
+        )
+    return out
+
+
+def match_items(
+    g: DutyGraph,
+    name: str,
+    description: str = "",
+    behaviors: dict[str, tuple[float, str]] | None = None,
+) -> tuple[list[ItemMatch], dict[str, tuple[float, str]]]:
+    """The items a text points to, best first, and the behaviours matched on the way.
+
+    ``behaviors`` are behaviours already known (id -> (score, reason)); those
+    the text matches are added. An item scores by its behaviours (their first
+    listed item fully, the others at 70 %) and by its own names, keywords and
+    supervised objects found in the text.
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> found, _ = match_items(demo_graph(), "奶茶店", "零售预包装食品和现制饮品")
+    >>> found[0].item, found[0].reasons[0]
+    ('I-FOOD-SALE', 'behaviour 销售食品 (text says 预包装食品; similar wording 0.88)')
+    """
+    idx = _indexes(g)
+    matched = dict(behaviors or {})
+    for bid, hit in _match_behaviors(g, name, description, idx).items():
+        if bid not in matched or matched[bid][0] < hit[0]:
+            matched[bid] = hit
+    found: dict[str, ItemMatch] = {}
+
+    def add(iid: str, score: float, reason: str, behavior: str | None = None) -> None:
+        m = found.setdefault(iid, ItemMatch(iid, 0.0))
+        m.score += score
+        m.reasons.append(reason)
+        if behavior:
+            m.behaviors.append(behavior)
+
+    for bid, (score, why) in sorted(matched.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        b = g.behaviors[bid]
+        linked = [i for i in b.items if i in g.items]
+        for k, iid in enumerate(linked):
+            add(iid, score * (1.0 if k == 0 else LATER_ITEM), f"behaviour {b.name} ({why})", bid)
+    for iid, (score, phrases) in _phrase_hits(idx.item_phrases, name, description).items():
+        add(iid, score, "text names " + "、".join(phrases))
+    for iid, sim in idx.items.similar(f"{name} {description}", MIN_SIMILARITY):
+        add(iid, SIM_SCALE * sim, f"similar wording {sim:.2f}")
+    ranked = sorted(found.values(), key=lambda m: (-m.score, m.item))
+    return ranked, matched
+
+
+def _domain_lines(
+    g: DutyGraph, idx: _Indexes, domain: str, at: str, as_of: str
+) -> dict[str, list[str]]:
+    """line -> the items of ``domain`` it leads at ``at`` or above (cached per graph).
+
+    Only the duties recorded on ``at``'s path up the region tree are read, so
+    the answer costs a few index look-ups per item, not a scan of the duties.
+    """
+    key = (domain, at, as_of)
+    got = idx.domain_lines.get(key)
+    if got is not None:
+        return got
+    lines: dict[str, list[str]] = defaultdict(list)
+    path = g.region_path(at)
+    for iid in idx.by_domain.get(domain, ()):
+        for reg in path:
+            for d in g.duties_at(iid, reg):
+                dep = g.departments.get(d.department)
+                if d.role == "lead" and d.active(as_of) and dep is not None:
+                    for line in (d.line,) if d.line else dep.systems:
+                        if iid not in lines[line]:
+                            lines[line].append(iid)
+    if len(idx.domain_lines) > 4096:
+        idx.domain_lines.clear()
+    idx.domain_lines[key] = got = dict(lines)
+    return got
 
 
 def _region_departments(
@@ -109,6 +251,16 @@ def _region_departments(
         path = path[: path.index(dep.region) + 1]
     findings: list[Finding] = []
     return [d for d, *_ in counterparts_for(g, dep, dep.systems, path, as_of, findings)]
+
+
+def _gap(code: str | None, behavior: str, detail: str) -> dict[str, Any]:
+    return {
+        "item": None,
+        "region": code,
+        "kind": "UNCOVERED_BEHAVIOR",
+        "behavior": behavior,
+        "detail": detail,
+    }
 
 
 def assign_business_form(
@@ -133,84 +285,60 @@ def assign_business_form(
         Name this region's departments (default: the departments as recorded).
     as_of : ISO date, optional
     exclude : business-form ids not to use as precedents (for leave-one-out evaluation)
+
+    Examples
+    --------
+    >>> from dutygraph.fixtures import demo_graph
+    >>> a = assign_business_form(demo_graph(), "宠物殡葬", "为宠物提供遗体火化", as_of="2025-01-01")
+    >>> a.candidates, [x["kind"] for x in a.gaps]
+    ([], ['UNCOVERED_BEHAVIOR'])
     """
     as_of = as_of or today()
     code = g.find("region", region).code if region else None
     out = Assignment(name, description, code, as_of)
-    text = f"{name} {description}"
-    b_idx, i_idx, f_idx = _indexes(g)
+    text = description
+    idx = _indexes(g)
 
-    matched: dict[str, tuple[float, str]] = {}
+    known: dict[str, tuple[float, str]] = {}
     for given in behaviors:
         try:
             b = g.find("behavior", given)
-            matched[b.id] = (10.0, f"named behaviour {b.name}")
+            known[b.id] = (10.0, f"named behaviour {b.name}")
         except NotFound:
-            found = _match_behaviors(g, given, b_idx)
-            if not found:
-                out.gaps.append(
-                    {
-                        "item": None,
-                        "region": code,
-                        "kind": "UNCOVERED_BEHAVIOR",
-                        "behavior": given,
-                        "detail": f"behaviour {given!r} matches no item",
-                    }
-                )
-            matched.update(found)
+            if not _match_behaviors(g, "", given, idx) and not idx.item_phrases.find(given):
+                out.gaps.append(_gap(code, given, f"behaviour {given!r} matches no item"))
             text += " " + given
-    for bid, hit in _match_behaviors(g, text, b_idx).items():
-        if bid not in matched or matched[bid][0] < hit[0]:
-            matched[bid] = hit
+    ranked_items, matched = match_items(g, name, text, known)
 
-    item_scores: dict[str, float] = defaultdict(float)
-    item_reasons: dict[str, list[str]] = defaultdict(list)
-    for bid, (score, why) in matched.items():
+    for bid, (score, why) in sorted(matched.items(), key=lambda kv: (-kv[1][0], kv[0])):
         b = g.behaviors[bid]
         out.behaviors.append({"id": bid, "name": b.name, "score": round(score, 3), "reason": why})
-        if not b.items:
-            out.gaps.append(
-                {
-                    "item": None,
-                    "region": code,
-                    "kind": "UNCOVERED_BEHAVIOR",
-                    "behavior": bid,
-                    "detail": f"behaviour {b.name} is linked to no item",
-                }
-            )
-        for iid in b.items:
-            if iid in g.items:
-                item_scores[iid] += score
-                item_reasons[iid].append(f"behaviour {b.name} ({why})")
-    for item in g.items.values():
-        hits = phrases_in(text, (item.name, *item.keywords, *item.objects))
-        if hits:
-            item_scores[item.id] += sum(len(h) for h in hits)
-            item_reasons[item.id].append("text names " + "、".join(hits))
-    for iid, sim in i_idx.similar(text, MIN_SIMILARITY):
-        item_scores[iid] += 4 * sim
-        item_reasons[iid].append(f"similar wording ({sim:.2f})")
+        if not any(i in g.items for i in b.items):
+            out.gaps.append(_gap(code, bid, f"behaviour {b.name} is linked to no item"))
 
-    if not item_scores:
+    if not ranked_items:
         out.gaps.append(
-            {
-                "item": None,
-                "region": code,
-                "kind": "UNCOVERED_BEHAVIOR",
-                "behavior": name,
-                "detail": "no behaviour or item matches this business form; "
+            _gap(
+                code,
+                name,
+                "no behaviour or item matches this business form; "
                 "add its behaviours to the catalogue or settle it by decision",
-            }
+            )
         )
         return out
 
-    ranked = sorted(item_scores.items(), key=lambda kv: (-kv[1], kv[0]))
-    top = ranked[0][1]
+    top = ranked_items[0].score
     out.items = [
-        {"id": i, "name": g.items[i].name, "score": round(s / top, 3), "reasons": item_reasons[i]}
-        for i, s in ranked
+        {
+            "id": m.item,
+            "name": g.items[m.item].name,
+            "score": round(m.score / top, 3),
+            "reasons": m.reasons,
+        }
+        for m in ranked_items
     ]
-    main = g.items[ranked[0][0]]
+    kept = [m for m in ranked_items[:KEEP_ITEMS] if m.score >= KEEP_RATIO * top]
+    main = g.items[kept[0].item]
     at = code or g.region_path(next(iter(g.regions)))[-1]
 
     cands: dict[str, Candidate] = {}
@@ -221,46 +349,56 @@ def assign_business_form(
         if reason not in c.reasons:
             c.reasons.append(reason)
 
-    lead_lines: set[str] = set()
-    for iid, s in ranked:
-        res = resolve(g, iid, at, "lead", as_of)
-        for a in res.answers:
+    # 行为特征: the matched items' leads, in the region
+    for m in kept:
+        item = g.items[m.item]
+        for a in resolve(g, m.item, at, "lead", as_of).answers:
             credit(
                 a.department,
-                W_ITEM * s / top,
-                f"行为特征: leads {g.items[iid].name} ({iid}) in {at}, matched by {item_reasons[iid][0]}",
+                W_ITEM * m.score / top,
+                f"行为特征: leads {item.name} ({item.id}) in {at} — {m.reasons[0]}",
             )
-            if iid == main.id:
-                lead_lines.update(a.lines or a.department.systems)
 
-    # 领域归口: lines that lead items of the main item's domain
+    # 领域归口: the lines that lead the main item's domain
     if main.domain:
-        domain_lines: set[str] = set()
-        for item in g.items.values():
-            if item.domain == main.domain:
-                for d in g.duties_on(item.id):
-                    dep = g.departments.get(d.department)
-                    if d.role == "lead" and d.active(as_of) and dep is not None:
-                        domain_lines.update((d.line,) if d.line else dep.systems)
-        for c in list(cands.values()):
-            shared = sorted(domain_lines & set(c.department.systems))
+        lines = _domain_lines(g, idx, main.domain, at, as_of)
+        for c in cands.values():
+            shared = sorted(set(lines) & set(c.department.systems))
             if shared:
-                c.score += W_DOMAIN
+                share = max(len(lines[s]) for s in shared) / len(idx.by_domain[main.domain])
+                c.score += W_DOMAIN * share
                 c.reasons.append(
-                    f"领域归口: domain {main.domain} belongs to line {', '.join(shared)}"
+                    f"领域归口: the main item {main.name} is in domain {main.domain}; line "
+                    f"{', '.join(shared)} leads {max(len(lines[s]) for s in shared)} of its "
+                    f"{len(idx.by_domain[main.domain])} item(s)"
                 )
 
-    # 业务相近: the nearest settled precedents
+    # 业务相近: the nearest settled precedents and their leads
     excluded = set(exclude)
     matched_b = set(matched)
-    for fid, sim in f_idx.similar(text, 0.1):
+    precedents = []
+    for fid, sim in idx.forms.similar(f"{name} {text}", 0.05):
         form = g.business_forms[fid]
         if fid in excluded:
             continue
-        overlap = len(matched_b & set(form.behaviors)) / max(len(set(form.behaviors)), 1)
-        score = 0.5 * sim + 0.5 * overlap
-        if score < 0.15 or len(out.precedents) >= 3:
-            continue
+        shared_b = matched_b & set(form.behaviors)
+        overlap = len(shared_b) / max(len(set(form.behaviors)), 1)
+        precedents.append((0.5 * sim + 0.5 * overlap, fid, sim, sorted(shared_b)))
+    for fid in {
+        f.id
+        for f in g.business_forms.values()
+        if f.settled and f.id not in excluded and matched_b & set(f.behaviors)
+    } - {p[1] for p in precedents}:
+        form = g.business_forms[fid]
+        shared_b = matched_b & set(form.behaviors)
+        precedents.append(
+            (0.5 * len(shared_b) / len(set(form.behaviors)), fid, 0.0, sorted(shared_b))
+        )
+    precedents.sort(key=lambda p: (-p[0], p[1]))
+    for score, fid, sim, shared_b in precedents[:MAX_PRECEDENTS]:
+        if score < 0.15:
+            break
+        form = g.business_forms[fid]
         out.precedents.append(
             {
                 "id": fid,
@@ -269,13 +407,16 @@ def assign_business_form(
                 "settled_on": form.settled_on,
                 "basis": form.basis,
                 "similarity": round(score, 3),
+                "shared_behaviors": shared_b,
             }
         )
+        why = f"wording {sim:.2f}" + (f", shares {'、'.join(shared_b)}" if shared_b else "")
         for dep in _region_departments(g, form.lead or "", code, as_of):
             credit(
                 dep,
                 W_PRECEDENT * score,
-                f"业务相近: like {form.name} ({fid}), settled {form.settled_on} on {form.basis}",
+                f"业务相近: like {form.name} ({fid}; {why}), settled {form.settled_on} "
+                f"with {form.lead} leading, on {form.basis}",
             )
 
     ranked_c = sorted(cands.values(), key=lambda c: (-c.score, c.department.id))
@@ -291,11 +432,13 @@ def assign_business_form(
                 "region": code,
                 "kind": "TOO_CLOSE_TO_CALL",
                 "departments": [c.department.id for c in ranked_c[:2]],
-                "detail": "the top two candidates are too close to call: open a dispute",
+                "scores": [c.score for c in ranked_c[:2]],
+                "detail": f"the top two candidates score {ranked_c[0].score} and "
+                f"{ranked_c[1].score}: too close to call — open a dispute",
             }
         )
 
-    # assists: the main item's assist duties, and the other candidates
+    # assists: the main item's assist duties, then the other candidates
     lead_id = ranked_c[0].department.id if ranked_c else None
     assists: dict[str, Candidate] = {}
     for a in resolve(g, main.id, at, "assist", as_of).answers:
@@ -308,3 +451,53 @@ def assign_business_form(
             assists[c.department.id] = Candidate(c.department, c.score, list(c.reasons))
     out.assists = sorted(assists.values(), key=lambda c: (-c.score, c.department.id))
     return out
+
+
+@dataclass
+class EvalCase:
+    """One settled case of an evaluation set, and what :func:`evaluate` made of it."""
+
+    name: str
+    description: str
+    expected_lead: str
+    behaviors: tuple[str, ...] = ()
+    business_form: str | None = None  # the case's own precedent, left out when it is asked
+    source: str = ""
+    got: list[str] = field(default_factory=list)  # the ranked candidates' ids
+    excluded: list[str] = field(default_factory=list)
+
+    @property
+    def rank(self) -> int | None:
+        """1-based rank of the expected lead among the candidates (None: not proposed)."""
+        return self.got.index(self.expected_lead) + 1 if self.expected_lead in self.got else None
+
+
+def evaluate(g: DutyGraph, cases: Iterable[EvalCase], as_of: str | None = None) -> dict[str, Any]:
+    """Score settled cases leave-one-out: top-1 and top-3 accuracy, and the cases missed.
+
+    Each case is asked with its own precedent removed — the business form
+    whose id it names, and any settled form with the same name — so a case
+    cannot be answered by looking itself up.
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> case = EvalCase("剧本杀", "角色扮演推理剧本", "N-MCT", business_form="BF-SCRIPT")
+    >>> r = evaluate(demo_graph(), [case], as_of="2025-01-01")
+    >>> r["top1"], case.excluded
+    (1.0, ['BF-SCRIPT'])
+    """
+    done = []
+    for c in cases:
+        own = {f.id for f in g.business_forms.values() if f.name == c.name}
+        if c.business_form:
+            own.add(c.business_form)
+        c.excluded = sorted(own)
+        a = assign_business_form(g, c.name, c.description, c.behaviors, as_of=as_of, exclude=own)
+        c.got = [x.department.id for x in a.candidates]
+        done.append(c)
+    n = max(len(done), 1)
+    return {
+        "cases": done,
+        "top1": sum(c.rank == 1 for c in done) / n,
+        "top3": sum(c.rank is not None and c.rank <= 3 for c in done) / n,
+        "misses": [c for c in done if c.rank != 1],
+    }

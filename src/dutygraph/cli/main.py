@@ -22,12 +22,44 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import DutyGraphError, ValidationFailed
-from . import assign, demo, dispute, export, load, resolve, scan, schema, serve, show, validate
+from . import (
+    assign,
+    catalogue,
+    demo,
+    dispute,
+    export,
+    guide,
+    inspect,
+    load,
+    resolve,
+    route,
+    scan,
+    schema,
+    serve,
+    show,
+    validate,
+)
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: command modules, in the order ``--help`` lists them
-COMMANDS = [load, resolve, scan, show, assign, dispute, demo, serve, schema, export, validate]
+COMMANDS = [
+    load,
+    catalogue,
+    resolve,
+    scan,
+    show,
+    assign,
+    route,
+    inspect,
+    guide,
+    dispute,
+    demo,
+    serve,
+    schema,
+    export,
+    validate,
+]
 
 
 class _Parser(argparse.ArgumentParser):

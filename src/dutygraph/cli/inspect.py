@@ -1,0 +1,76 @@
+"""``dutygraph inspect OBJECT [--region R]``: one joint inspection plan (综合查一次)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..analysis.inspect import InspectionPlan, plan_inspection
+from ..serialize import department_dict
+from .common import as_of, query_options, store_from
+from .output import emit_json, table
+
+HELP = "plan one joint inspection of a supervised object: lead, participants, items and bases"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("inspect", help=HELP, description=HELP, parents=[query_options()])
+    p.add_argument("object", metavar="OBJECT", help="the supervised object, e.g. 加油站")
+    p.add_argument("--region", help="region code or exact name (default: the root region)")
+    p.set_defaults(func=run)
+
+
+def plan_dict(p: InspectionPlan) -> dict[str, Any]:
+    return {
+        "object": p.object,
+        "region": p.region,
+        "as_of": p.as_of,
+        "objects": p.objects,
+        "joint": p.joint,
+        "lead": department_dict(p.lead) if p.lead else None,
+        "lead_reasons": p.lead_reasons,
+        "participants": [
+            {
+                "department": department_dict(e["department"]),
+                "items": e["items"],
+                "key_items": e["key_items"],
+            }
+            for e in p.participants
+        ],
+        "items": p.items,
+        "findings": p.findings,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    g = store_from(args).graph()
+    region = args.region or g.region_path(next(iter(g.regions)))[-1]
+    p = plan_inspection(g, args.object, region, as_of(args))
+    if args.json:
+        emit_json(plan_dict(p))
+        return 0
+    print(f"joint inspection of {p.object} in {p.region} as of {p.as_of}")
+    if p.lead:
+        print(f"lead: {p.lead.name} ({p.lead.id}) — {'; '.join(p.lead_reasons)}")
+    table(
+        ["department", "name", "items"],
+        [[e["department"].id, e["department"].name, ", ".join(e["items"])] for e in p.participants],
+    )
+    table(
+        ["item", "name", "led by", "bases"],
+        [
+            [
+                i["id"],
+                i["name"],
+                ", ".join(i["departments"]),
+                "; ".join(
+                    b.get("title", b["id"]) + (f" {b['article']}" if b.get("article") else "")
+                    for b in i["bases"]
+                ),
+            ]
+            for i in p.items
+        ],
+    )
+    for f in p.findings:
+        print(f"note: {f['kind']}: {f['detail']}")
+    return 0
