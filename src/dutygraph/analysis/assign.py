@@ -395,7 +395,7 @@ def assign_business_form(
             (0.5 * len(shared_b) / len(set(form.behaviors)), fid, 0.0, sorted(shared_b))
         )
     precedents.sort(key=lambda p: (-p[0], p[1]))
-    for score, fid, sim, shared_b in precedents[:MAX_PRECEDENTS]:
+    for score, fid, sim, shared in precedents[:MAX_PRECEDENTS]:
         if score < 0.15:
             break
         form = g.business_forms[fid]
@@ -407,10 +407,10 @@ def assign_business_form(
                 "settled_on": form.settled_on,
                 "basis": form.basis,
                 "similarity": round(score, 3),
-                "shared_behaviors": shared_b,
+                "sharedehaviors": shared,
             }
         )
-        why = f"wording {sim:.2f}" + (f", shares {'、'.join(shared_b)}" if shared_b else "")
+        why = f"wording {sim:.2f}" + (f", shares {'、'.join(shared)}" if shared else "")
         for dep in _region_departments(g, form.lead or "", code, as_of):
             credit(
                 dep,

@@ -82,8 +82,9 @@ def _items_for(g: DutyGraph, industry: str) -> dict[str, list[str]]:
         if form.name == industry:
             for bid in form.behaviors:
                 b = g.behaviors.get(bid)
-                for iid in b.items if b else ():
-                    add(iid, f"business form {form.name} ({form.id}) shows behaviour {b.name}")
+                if b is not None:
+                    for iid in b.items:
+                        add(iid, f"business form {form.name} ({form.id}) shows behaviour {b.name}")
     for item in g.items.values():
         if item.domain == industry:
             add(item.id, f"in domain {industry}")
@@ -113,7 +114,8 @@ def build_guide(
             res = resolve(g, iid, code, role, as_of)
             led = led or (role == "lead" and bool(res.answers))
             for a in res.answers:
-                bases, repealed = [], []
+                bases: list[dict[str, Any]] = []
+                repealed: list[dict[str, Any]] = []
                 for d in a.duties:
                     for bid in d.bases:
                         b = g.bases.get(bid)
@@ -128,13 +130,13 @@ def build_guide(
                         target = bases if b.in_force(as_of) else repealed
                         if entry not in target:
                             target.append(entry)
-                for b in repealed:
+                for gone in repealed:
                     guide.findings.append(
                         {
                             "kind": "BASIS_NOT_IN_FORCE",
                             "item": iid,
                             "department": a.department.id,
-                            "detail": f"{b['title']} is not in force on {as_of}; left out",
+                            "detail": f"{gone['title']} is not in force on {as_of}; left out",
                         }
                     )
                 sec = sections.setdefault(a.department.id, GuideSection(a.department))

@@ -53,7 +53,8 @@ class Routing:
 
 def _basis_note(g: DutyGraph, a: Answer, as_of: str) -> str:
     """The duty's legal bases in force (at most two), or why there is none."""
-    in_force, repealed = [], []
+    in_force: list[str] = []
+    repealed: list[str] = []
     for d in a.duties:
         for bid in d.bases:
             b = g.bases.get(bid)
