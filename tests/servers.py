@@ -27,6 +27,7 @@ def serve_asgi(app: Any, *, timeout: float = 10.0, **config: Any) -> Iterator[st
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets inherit it
     sock.bind(("127.0.0.1", 0))
     host, port = sock.getsockname()
     config.setdefault("log_level", "warning")

@@ -41,11 +41,14 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.tools import merge_types
 
@@ -364,14 +367,22 @@ def build_schema(
     more_q, more_m = _extensions_of(modules)
     query = merge_types("Query", tuple(QUERY_TYPES + more_q))
     mutation = merge_types("Mutation", tuple(MUTATION_TYPES + more_m))
+    # the limits' validation rules are built once, so that validation results can be cached
+    rules = [
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+    ]
     extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=max_depth),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
         lambda: MaskErrors(
             should_mask_error=should_mask,
             error_message="unexpected internal error (a bug: the server log has the details)",
         ),
+        # the same operations come again and again (saved queries, clients): parse and
+        # validate each text once; a limit's refusal is part of the cached validation
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
         *extra_extensions,
     ]
     return strawberry.Schema(query=query, mutation=mutation, extensions=extensions)
