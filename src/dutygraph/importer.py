@@ -18,6 +18,7 @@ input twice changes nothing.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -47,6 +48,10 @@ class ImportReport:
     skipped_rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     dry_run: bool = False
+    #: published lists: per list version, the duties added, removed and changed
+    lists: list[dict[str, Any]] = field(default_factory=list)
+    #: data rows read from published lists
+    rows_read: int = 0
 
     @property
     def warnings(self) -> list[Problem]:
@@ -63,6 +68,8 @@ class ImportReport:
             "skipped_rows": self.skipped_rows,
             "problems_by_kind": summarize(self.problems),
             "problems": [p.as_dict() for p in self.problems],
+            "rows_read": self.rows_read,
+            "lists": self.lists,
         }
 
 
@@ -116,10 +123,16 @@ def load(
     """
     paths = [os.fspath(p) for p in paths]
     batch = Batch()
+    versions: list[Any] = []  # published-list versions (dutygraph.io.lists.ListVersion)
+    options.setdefault("graph", functools.cache(store.graph))  # lists match names against it
+    rows_read = 0
     with gc_paused():
         for path in paths:
-            batch.extend(read_input(path, **options))
-    report = ImportReport(sources=paths, dry_run=dry_run)
+            got = read_input(path, **options)
+            batch.extend(got)
+            versions.extend(getattr(got, "versions", ()))
+            rows_read += getattr(got, "rows_read", 0)
+    report = ImportReport(sources=paths, dry_run=dry_run, rows_read=rows_read)
     report.read = batch.counts()
 
     def plan(graph: DutyGraph) -> ChangeSet:
@@ -128,10 +141,25 @@ def load(
         if batch.errors and not skip_invalid:
             raise ValidationFailed(batch.problems)
         report.skipped_rows = len({(p.file, p.sheet, p.row) for p in batch.errors})
-        records = _plan(graph, [r.record for r in rows], report)
+        records = [r.record for r in rows]
+        if versions:
+            from .io.lists import apply_versions
+
+            records, report.lists = apply_versions(graph, versions, records)
+        records = _plan(graph, records, report)
         if dry_run:
             return ChangeSet()
-        log = {"op": "import", "sources": paths, "added": report.added, "changed": report.changed}
+        log: dict[str, Any] = {
+            "op": "import",
+            "sources": paths,
+            "added": report.added,
+            "changed": report.changed,
+        }
+        if report.lists:
+            log["lists"] = [
+                {k: d[k] for k in ("list", "version", "effective", "previous")}
+                for d in report.lists
+            ]
         return ChangeSet(records, log)
 
     store.write(plan)

@@ -1,10 +1,20 @@
-"""``dutygraph load PATH...``: import bundles and published lists, all or nothing."""
+"""``dutygraph load PATH...``: import bundles and published lists, all or nothing.
+
+Published lists (权责清单, key-item and joint-inspection lists, the division
+code table) are recognised by their headers; ``--format`` names the format
+when they are not. ``--effective`` dates a new version of a list; the report
+shows what it adds, removes (closes) and changes. A progress bar shows on
+stderr while a long list is read, when stderr is a terminal.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
+from typing import Any, TextIO
 
+from ..errors import UsageError
 from ..importer import ImportReport
 from ..importer import load as load_inputs
 from .common import store_from, store_options
@@ -15,7 +25,27 @@ HELP = "import bundles and published lists into the store (all or nothing)"
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("load", help=HELP, description=HELP, parents=[store_options()])
-    p.add_argument("paths", nargs="+", metavar="PATH", help="bundle folder, .csv or .xlsx file")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="bundle folder, .csv or .xlsx file, published list"
+    )
+    p.add_argument(
+        "--format",
+        metavar="NAME",
+        help="list format: power_list, key_items, division_codes, bundle, rdf, "
+        "or a mapping file (.toml) (default: detected from the headers)",
+    )
+    p.add_argument(
+        "--region", metavar="REGION", help="the list's government (code or name), when unclear"
+    )
+    p.add_argument(
+        "--department",
+        metavar="DEPT",
+        help="the list's owner (id or name): takes rows that name no department",
+    )
+    p.add_argument(
+        "--effective", metavar="DATE", help="the date this version of the list takes effect"
+    )
+    p.add_argument("--list", metavar="ID", help="the list's id (default: from its owner or title)")
     p.add_argument(
         "--skip-invalid", action="store_true", help="import the valid rows, report the rest"
     )
@@ -24,11 +54,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
-def print_report(report: ImportReport, out=None) -> None:  # type: ignore[no-untyped-def]
+def print_report(report: ImportReport, out: TextIO | None = None) -> None:
     out = out or sys.stdout
     kinds = sorted(set(report.read) | set(report.added) | set(report.changed))
     verb = "would import" if report.dry_run else "imported"
     print(f"{verb} {', '.join(report.sources)}", file=out)
+    if report.rows_read:
+        errors = len(report.problems) - len(report.warnings)
+        print(
+            f"list rows read {report.rows_read}, skipped {report.skipped_rows}, "
+            f"errors {errors}, warnings {len(report.warnings)}",
+            file=out,
+        )
     table(
         ["kind", "read", "added", "changed", "unchanged"],
         [
@@ -43,22 +80,93 @@ def print_report(report: ImportReport, out=None) -> None:  # type: ignore[no-unt
         ],
         out,
     )
+    for diff in report.lists:
+        print_diff(diff, out)
     if report.skipped_rows:
         print(f"skipped {report.skipped_rows} invalid row(s):", file=out)
         for p in report.problems:
             if p.severity == "error":
                 print(f"  error: {p}", file=out)
     if report.warnings:
-        print(f"{len(report.warnings)} warning(s):", file=out)
+        kinds_w: dict[str, int] = {}
+        for p in report.warnings:
+            kinds_w[p.code] = kinds_w.get(p.code, 0) + 1
+        by_kind = ", ".join(f"{k} {n}" for k, n in sorted(kinds_w.items()))
+        print(f"{len(report.warnings)} warning(s) ({by_kind}):", file=out)
         for p in report.warnings[:20]:
             print(f"  warning: {p}", file=out)
         if len(report.warnings) > 20:
             print(f"  ... and {len(report.warnings) - 20} more (--json lists all)", file=out)
 
 
+def _who(d: dict[str, Any]) -> str:
+    return f"{d['role']:<6} {d['department']} {d['item']} @ {d['region']}"
+
+
+def print_diff(diff: dict[str, Any], out: TextIO | None = None) -> None:
+    """A list version's diff (or two versions' diff) for people."""
+    out = out or sys.stdout
+    head = diff.get("version") or f"{diff.get('old')} → {diff.get('new')}"
+    prev = f" (previous {diff['previous']})" if diff.get("previous") else ""
+    print(
+        f"list {diff['list']} version {head}{prev}: {len(diff['added'])} added, "
+        f"{len(diff['removed'])} removed, {len(diff['changed'])} changed, "
+        f"{diff['unchanged']} unchanged",
+        file=out,
+    )
+    for d in diff["added"]:
+        print(f"  + {_who(d)}", file=out)
+    for d in diff["removed"]:
+        print(f"  - {_who(d)}", file=out)
+    for c in diff["changed"]:
+        print(
+            f"  ~ {_who(c['new'])}: bases {';'.join(c['old']['bases'])} → {';'.join(c['new']['bases'])}",
+            file=out,
+        )
+
+
+class _Bar:
+    """A progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        frac = done / total if total else 1.0
+        filled = int(frac * 30)
+        sys.stderr.write(f"\rreading [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} rows")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
 def run(args: argparse.Namespace) -> int:
+    options: dict[str, Any] = {}
+    for name in ("format", "region", "department", "effective", "list"):
+        value = getattr(args, name, None)
+        if value:
+            options[name] = value
+    if args.effective:
+        import datetime as dt
+
+        try:
+            options["effective"] = dt.date.fromisoformat(args.effective).isoformat()
+        except ValueError:
+            raise UsageError(
+                f"--effective {args.effective!r} is not a date; write YYYY-MM-DD"
+            ) from None
+    if sys.stderr.isatty() and not args.json:
+        options["progress"] = _Bar()
     report = load_inputs(
-        store_from(args), args.paths, skip_invalid=args.skip_invalid, dry_run=args.dry_run
+        store_from(args),
+        args.paths,
+        skip_invalid=args.skip_invalid,
+        dry_run=args.dry_run,
+        **options,
     )
     if args.json:
         emit_json(report.as_dict())

@@ -26,6 +26,7 @@ from . import (
     assign,
     catalogue,
     demo,
+    diff,
     dispute,
     export,
     guide,
@@ -45,6 +46,7 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 #: command modules, in the order ``--help`` lists them
 COMMANDS = [
     load,
+    diff,
     catalogue,
     resolve,
     scan,

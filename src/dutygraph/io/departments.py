@@ -1,0 +1,221 @@
+"""Match the department names that published lists write to the departments of the graph.
+
+Lists name departments loosely: ``市场监管局`` for ``市场监督管理局``, with or
+without the government's name in front (``成都市锦江区市场监督管理局``), or
+only by line (``市场监管部门``, ``教育、卫生健康部门``). :class:`DepartmentMatcher`
+tries, in order: the id, the exact name or an alias, then the normalised
+name (:func:`core_name`) among the departments of the region in question
+(the region the name itself names, else the list's region), then everywhere.
+More than one hit is :class:`~dutygraph.errors.Ambiguous`; none is ``None``
+(the loader then creates the department, with a warning).
+
+>>> from dutygraph.fixtures import demo_graph
+>>> m = DepartmentMatcher(demo_graph())
+>>> m.match("成都市锦江区市场监管局").id, m.match("市场监管部门", region="510104").id
+('JJ-SCJ', 'JJ-SCJ')
+>>> core_name("成都市锦江区市场监督管理局", ["成都市", "锦江区"])
+'市场监督管理'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ..errors import Ambiguous
+from ..graph import DutyGraph
+from ..model import Department
+
+__all__ = ["DepartmentMatcher", "core_name", "line_of"]
+
+#: short forms lists use, and the full words they stand for (longest first)
+_SYNONYMS = (
+    ("市场监管", "市场监督管理"),
+    ("卫健", "卫生健康"),
+    ("发改", "发展和改革"),
+    ("发展改革", "发展和改革"),
+    ("住建", "住房和城乡建设"),
+    ("住房城乡建设", "住房和城乡建设"),
+    ("文旅", "文化和旅游"),
+    ("文化旅游", "文化和旅游"),
+    ("生态环境保护", "生态环境"),
+    ("人社", "人力资源和社会保障"),
+    ("人力资源社会保障", "人力资源和社会保障"),
+    ("农业农村", "农业农村"),
+    ("人防", "人民防空"),
+    ("应急管理", "应急管理"),
+)
+#: the endings that name the kind of body, not its line (longest first)
+_SUFFIXES = (
+    "主管部门",
+    "行政主管部门",
+    "委员会办公室",
+    "委员会",
+    "办公室",
+    "总局",
+    "部门",
+    "厅",
+    "局",
+    "委",
+    "办",
+    "部",
+)
+
+#: core name -> line (``Department.systems``) for departments the loader creates
+LINES = {
+    "市场监督管理": "market-regulation",
+    "卫生健康": "health",
+    "文化和旅游": "culture-tourism",
+    "住房和城乡建设": "housing",
+    "应急管理": "emergency",
+    "商务": "commerce",
+    "公安": "public-security",
+    "教育": "education",
+    "税务": "tax",
+    "生态环境": "ecology-environment",
+    "交通运输": "transport",
+    "农业农村": "agriculture",
+    "自然资源": "natural-resources",
+    "发展和改革": "development-reform",
+    "人力资源和社会保障": "human-resources",
+    "人民防空": "civil-air-defence",
+    "宣传": "publicity",
+    "体育": "sports",
+    "消防救援": "fire-rescue",
+    "烟草专卖": "tobacco",
+}
+
+
+def core_name(name: str, region_names: Iterable[str] = ()) -> str:
+    """The part of a department's name that names its line.
+
+    Full-width forms are folded, spaces dropped, leading region names
+    (``region_names``, longest first, repeatedly) removed, short forms
+    expanded and the ending that names the kind of body (局, 部门, 委员会...)
+    removed.
+
+    >>> core_name("市场监管局"), core_name("卫生健康部门"), core_name("四川省卫生健康委员会", ["四川省"])
+    ('市场监督管理', '卫生健康', '卫生健康')
+    """
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    names = sorted({*region_names, "国家"}, key=len, reverse=True)
+    stripped = True
+    while stripped:
+        stripped = False
+        for n in names:
+            if n and text.startswith(n) and len(text) > len(n):
+                text = text[len(n) :]
+                stripped = True
+    for short, full in _SYNONYMS:
+        if full not in text:
+            text = text.replace(short, full)
+    for suffix in _SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+            break
+    return text
+
+
+def line_of(core: str) -> str | None:
+    """The line a core name stands for, if it is a well-known one.
+
+    >>> line_of("市场监督管理"), line_of("某某")
+    ('market-regulation', None)
+    """
+    return LINES.get(core)
+
+
+class DepartmentMatcher:
+    """Finds departments by id, name, alias or normalised name (see the module docstring).
+
+    Departments the loader creates are added with :meth:`add`, so a name met
+    again in a later row finds the same one.
+    """
+
+    def __init__(self, graph: DutyGraph) -> None:
+        self.graph = graph
+        self.region_names: dict[str, list[str]] = defaultdict(list)  # name -> codes
+        for code, r in graph.regions.items():
+            self.region_names[r.name].append(code)
+        self._all = sorted(self.region_names, key=len, reverse=True)
+        self._by_name: dict[str, list[Department]] = defaultdict(list)
+        self._by_core: dict[str, list[Department]] = defaultdict(list)
+        self._by_id: dict[str, Department] = {}
+        for dep in graph.departments.values():
+            self.add(dep)
+
+    def add(self, dep: Department) -> None:
+        self._by_id[dep.id] = dep
+        for n in (dep.name, *dep.aliases):
+            key = unicodedata.normalize("NFKC", n).replace(" ", "")
+            if dep not in self._by_name[key]:
+                self._by_name[key].append(dep)
+            core = core_name(n, self._all)
+            if dep not in self._by_core[core]:
+                self._by_core[core].append(dep)
+
+    def region_of(self, name: str) -> str | None:
+        """The region a name starts with (the most specific one: 成都市锦江区 → 锦江区).
+
+        >>> from dutygraph.fixtures import demo_graph
+        >>> DepartmentMatcher(demo_graph()).region_of("成都市锦江区市场监督管理局")
+        '510104'
+        """
+        text = unicodedata.normalize("NFKC", name).replace(" ", "")
+        found = None
+        while True:
+            for n in self._all:
+                if text.startswith(n) and len(text) > len(n):
+                    codes = self.region_names[n]
+                    if found is not None and len(codes) > 1:
+                        # a repeated name (two 朝阳区): the one below the region already named
+                        codes = [c for c in codes if found in self.graph.region_path(c)] or codes
+                    if len(codes) == 1:
+                        found = codes[0]
+                    text = text[len(n) :]
+                    break
+            else:
+                return found
+
+    def match(self, name: str, region: str | None = None) -> Department | None:
+        """The department ``name`` stands for, or ``None``; :class:`Ambiguous` if several."""
+        key = unicodedata.normalize("NFKC", name).replace(" ", "")
+        if key in self._by_id:
+            return self._by_id[key]
+        hits = self._by_name.get(key, [])
+        if len(hits) == 1:
+            return hits[0]
+        named = self.region_of(key)
+        where = named or region
+        if hits:
+            return self._pick(name, hits, where)
+        core = core_name(key, self._all)
+        cands = self._by_core.get(core, [])
+        if where is not None:
+            here = [d for d in cands if d.region == where]
+            line = line_of(core)
+            if not here and line is not None:  # 文化和旅游部门 in 锦江区: its body of that line
+                here = [
+                    d for d in self.graph.departments_of_line(where, line) if d.valid_to is None
+                ]
+            # a name without its government's name, in a list of a known government, is one of
+            # that government's departments: none there means a new one, not another's
+            return self._pick(name, here, where) if here else None
+        if not cands:
+            return None
+        return self._pick(name, cands, where)
+
+    def _pick(self, name: str, hits: list[Department], where: str | None) -> Department | None:
+        if where is not None and len(hits) > 1:
+            here = [d for d in hits if d.region == where]
+            hits = here or hits
+        if len(hits) > 1:
+            active = [d for d in hits if d.valid_to is None]
+            hits = active or hits
+        if len(hits) == 1:
+            return hits[0]
+        if not hits:
+            return None
+        raise Ambiguous("department", name, [(d.id, f"{d.name}, {d.region}") for d in hits])
