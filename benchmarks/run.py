@@ -1,5 +1,6 @@
 """Benchmarks: every figure beside a baseline measured on the same data, in the same run.
 
+    pip install -e '.[all,bench]'            # the baselines need pyoxigraph and polars
     python benchmarks/run.py --quick          # prefecture size, under a minute
     python benchmarks/run.py --size province  # the committed results
     python benchmarks/run.py --growth         # county, prefecture, province: how cost grows
