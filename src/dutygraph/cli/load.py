@@ -50,8 +50,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--skip-invalid", action="store_true", help="import the valid rows, report the rest"
     )
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    p.add_argument(
+        "--validate",
+        action="store_true",
+        help="first check the inputs (with the store) against the SHACL shapes; "
+        "a violation stops the import (exit 2, nothing written)",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=run)
+
+
+def _validate_first(args: argparse.Namespace, options: dict[str, Any]) -> bool:
+    """SHACL-check every input beside the store's graph; print what is wrong; True if all conform."""
+    from ..io import read_input
+    from ..shacl import validate_batch
+
+    base = store_from(args).graph()
+    ok = True
+    for path in args.paths:
+        report = validate_batch(read_input(path, **{**options, "graph": lambda: base}), base=base)
+        if not report.conforms:
+            ok = False
+            print(f"{path}: {len(report.violations)} SHACL violation(s)", file=sys.stderr)
+            for r in report.violations:
+                print(f"  {r}", file=sys.stderr)
+    return ok
 
 
 def print_report(report: ImportReport, out: TextIO | None = None) -> None:
@@ -159,6 +182,12 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"--effective {args.effective!r} is not a date; write YYYY-MM-DD"
             ) from None
+    if args.validate and not _validate_first(args, options):
+        print(
+            "dutygraph: the input does not conform to the shapes; nothing was imported",
+            file=sys.stderr,
+        )
+        return 2
     if sys.stderr.isatty() and not args.json:
         options["progress"] = _Bar()
     report = load_inputs(
