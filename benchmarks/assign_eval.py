@@ -15,7 +15,6 @@ Also the latency per case (median, warm indexes). Target: top-1 >= 85 %.
 
 from __future__ import annotations
 
-import csv
 import statistics
 import sys
 import time
@@ -31,23 +30,12 @@ RESULT = HERE / "results" / "assign_eval.txt"
 AS_OF = "2025-06-01"
 
 from dutygraph.analysis import assign  # noqa: E402
-from dutygraph.analysis.assign import EvalCase, evaluate  # noqa: E402
+from dutygraph.analysis.assign import EvalCase, evaluate, read_eval_cases  # noqa: E402
 from dutygraph.fixtures import catalogue_graph  # noqa: E402
 
 
 def cases() -> list[EvalCase]:
-    with EVAL.open(encoding="utf-8", newline="") as f:
-        return [
-            EvalCase(
-                r["name"],
-                r["description"],
-                r["expected_lead"],
-                tuple(b for b in (r.get("behaviors") or "").split(";") if b),
-                r.get("business_form") or None,
-                r.get("source", ""),
-            )
-            for r in csv.DictReader(f)
-        ]
+    return read_eval_cases(EVAL)
 
 
 @contextmanager

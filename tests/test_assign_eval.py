@@ -8,12 +8,11 @@ prints the same figures with the cases missed.
 
 from __future__ import annotations
 
-import csv
 import time
 
 import pytest
 
-from dutygraph.analysis.assign import EvalCase, assign_business_form, evaluate
+from dutygraph.analysis.assign import EvalCase, assign_business_form, evaluate, read_eval_cases
 from dutygraph.fixtures import catalogue_graph
 
 from .conftest import ROOT
@@ -24,18 +23,7 @@ TARGET_TOP1, TARGET_TOP3 = 0.85, 0.95
 
 
 def eval_cases() -> list[EvalCase]:
-    with EVAL.open(encoding="utf-8", newline="") as f:
-        return [
-            EvalCase(
-                r["name"],
-                r["description"],
-                r["expected_lead"],
-                tuple(b for b in (r.get("behaviors") or "").split(";") if b),
-                r.get("business_form") or None,
-                r.get("source", ""),
-            )
-            for r in csv.DictReader(f)
-        ]
+    return read_eval_cases(EVAL)
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,8 @@ resolution rules of :mod:`dutygraph.analysis.resolve`.
 
 from __future__ import annotations
 
+import csv
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -53,6 +55,7 @@ __all__ = [
     "assign_business_form",
     "evaluate",
     "match_items",
+    "read_eval_cases",
 ]
 
 #: weights of the three signals: the items' leads, a precedent's lead, the domain's lines
@@ -470,6 +473,23 @@ class EvalCase:
     def rank(self) -> int | None:
         """1-based rank of the expected lead among the candidates (None: not proposed)."""
         return self.got.index(self.expected_lead) + 1 if self.expected_lead in self.got else None
+
+
+def read_eval_cases(path: str | os.PathLike[str]) -> list[EvalCase]:
+    """An evaluation set: a CSV with ``name, description, behaviors, expected_lead``
+    (and optionally ``business_form``, the case's own precedent, and ``source``)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return [
+            EvalCase(
+                r["name"],
+                r["description"],
+                r["expected_lead"],
+                tuple(b for b in (r.get("behaviors") or "").split(";") if b),
+                r.get("business_form") or None,
+                r.get("source", ""),
+            )
+            for r in csv.DictReader(f)
+        ]
 
 
 def evaluate(g: DutyGraph, cases: Iterable[EvalCase], as_of: str | None = None) -> dict[str, Any]:
