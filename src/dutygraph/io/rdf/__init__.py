@@ -1,0 +1,64 @@
+"""RDF export and import on dutygraph's published ontology (``ontology/dutygraph.ttl``).
+
+Every record becomes one node with a stable IRI,
+``https://w3id.org/dutygraph/id/<kind>/<id>`` (the id percent-encoded), typed
+with dutygraph's class and the standard class it specialises, and described
+with dutygraph's terms plus the standard ones:
+
+* a department is an ``org:Organization`` and a ``cv:PublicOrganisation``,
+  ``dct:spatial`` its government's region;
+* an item is a ``cpsv:PublicService``; each lead duty also says
+  ``item cv:hasCompetentAuthority department``;
+* a duty is a qualified ``cv:Participation``: ``cv:role``, ``dct:spatial``,
+  its validity and ``cv:hasLegalResource`` → a legal basis, which is an
+  ``eli:LegalResource`` (``eli:LegalResourceSubdivision`` when it names an
+  article) with ``eli:first_date_entry_in_force`` / ``eli:date_no_longer_in_force``;
+* regions form a ``skos:broader`` tree;
+* the file, sheet and row a record was read from is a ``prov:Entity`` the
+  record ``prov:wasDerivedFrom``.
+
+N-Triples and Turtle are written node by node from the graph in memory, never
+building a second copy of it; JSON-LD builds an rdflib graph first (the JSON
+document needs it). :func:`read_rdf` reads the same vocabulary back into a
+:class:`~dutygraph.io.bundle.Batch`, so export → import → export gives an
+isomorphic graph.
+
+>>> import io
+>>> from dutygraph.fixtures import demo_graph
+>>> out = io.StringIO()
+>>> write_rdf(demo_graph(), out, format="nt", item="I-ECIG") > 0
+True
+>>> node_iri("department", "N-SAMR")
+'https://w3id.org/dutygraph/id/department/N-SAMR'
+
+The package: :mod:`~dutygraph.io.rdf.terms` (IRIs, prefixes, literals),
+:mod:`~dutygraph.io.rdf.mapping` (which record field is which predicate),
+:mod:`~dutygraph.io.rdf.select` (which records a subset exports),
+:mod:`~dutygraph.io.rdf.write` (records into triples and files) and
+:mod:`~dutygraph.io.rdf.read` (files back into records, checked).
+"""
+
+from __future__ import annotations
+
+from .mapping import MAPPING as MAPPING
+from .read import rdflib_graph_of, read_rdf
+from .select import select_records
+from .terms import FORMATS, ID_BASE, RDF_SUFFIXES, node_iri, record_of_iri
+from .terms import PREFIXES as PREFIXES
+from .terms import Lit as Lit
+from .terms import _short as _short
+from .write import record_nodes as record_nodes
+from .write import to_rdflib, write_rdf
+
+__all__ = [
+    "FORMATS",
+    "ID_BASE",
+    "RDF_SUFFIXES",
+    "node_iri",
+    "rdflib_graph_of",
+    "read_rdf",
+    "record_of_iri",
+    "select_records",
+    "to_rdflib",
+    "write_rdf",
+]

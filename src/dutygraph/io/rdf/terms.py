@@ -1,0 +1,104 @@
+"""The terms of dutygraph's RDF: node IRIs, prefixes, datatypes and literals."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+from urllib.parse import quote, unquote
+
+from ... import vocab
+
+#: where every node of the data lives
+ID_BASE = "https://w3id.org/dutygraph/id/"
+
+#: export formats: name -> (media type, file suffix)
+FORMATS = {
+    "ttl": ("text/turtle", ".ttl"),
+    "nt": ("application/n-triples", ".nt"),
+    "jsonld": ("application/ld+json", ".jsonld"),
+}
+#: file suffixes :func:`read_rdf` reads, and their format
+RDF_SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".json-ld": "jsonld"}
+
+_DG = vocab.NAMESPACE
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PREFIXES = {
+    "dg": _DG,
+    "org": "http://www.w3.org/ns/org#",
+    "cv": "http://data.europa.eu/m8g/",
+    "cpsv": "http://purl.org/vocab/cpsv#",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": RDF,
+    "xsd": XSD,
+}
+_P = PREFIXES
+TYPE = RDF + "type"
+XSD_STRING = XSD + "string"
+XSD_DATE = XSD + "date"
+XSD_BOOLEAN = XSD + "boolean"
+XSD_INTEGER = XSD + "integer"
+RDF_JSON = RDF + "JSON"
+RDF_LANGSTRING = RDF + "langString"
+LANG = "zh"
+
+# kind (record label) -> path segment of its IRIs
+_SEGMENT = {
+    "region": "region",
+    "region_group": "region-group",
+    "department": "department",
+    "item": "item",
+    "basis": "basis",
+    "duty": "duty",
+    "behavior": "behavior",
+    "business_form": "business-form",
+    "dispute": "dispute",
+}
+_KIND_OF_SEGMENT = {v: k for k, v in _SEGMENT.items()}
+
+
+# -- terms ---------------------------------------------------------------------
+
+
+class Lit(NamedTuple):
+    """A literal: lexical value, datatype IRI (``None``: a language string)."""
+
+    value: str
+    datatype: str | None = XSD_STRING
+    lang: str | None = None
+
+
+#: an object is an IRI (``str``) or a :class:`Lit`
+Pairs = list[tuple[str, Any]]
+
+
+def node_iri(kind: str, key: str) -> str:
+    """The IRI of the record of ``kind`` (a record label) with id ``key``."""
+    return ID_BASE + _SEGMENT[kind] + "/" + quote(key, safe="")
+
+
+def record_of_iri(iri: str) -> tuple[str, str] | None:
+    """``(kind, id)`` for an IRI made by :func:`node_iri`, else ``None``.
+
+    >>> record_of_iri("https://w3id.org/dutygraph/id/duty/N-SAMR%7CI-FOOD%7C000000%7Clead%7C%7C")
+    ('duty', 'N-SAMR|I-FOOD|000000|lead||')
+    """
+    if not iri.startswith(ID_BASE):
+        return None
+    segment, _, rest = iri[len(ID_BASE) :].partition("/")
+    kind = _KIND_OF_SEGMENT.get(segment)
+    if kind is None or not rest or "/" in rest:
+        return None
+    return kind, unquote(rest)
+
+
+_PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def _short(iri: str) -> str:
+    for prefix, ns in _PREFIX_ORDER:
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return f"<{iri}>"
