@@ -30,8 +30,10 @@ I-OIL NO_LEAD
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from itertools import compress
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from .._gc import gc_paused
 from ..graph import DutyGraph
@@ -75,39 +77,119 @@ def lead_resolutions(
                 yield resolve(g, item.id, code, "lead", as_of)
 
 
-class _Scanner:
-    """Finds the (item, region) pairs that resolve badly, without resolving every pair in full.
+class _DutyTable:
+    """The duty table as columns, for the scan's filtering passes (built once per graph).
 
-    The nearest lead duties of (I, R) are those of R itself, else those of
-    (I, parent of R): one memoised step per pair, top-down over the region
-    tree. What makes an answer bad is then cached where it is shared: whether
-    a duty list has a basis in force and which lines it needs (per list — an
-    inherited list serves a whole subtree), whether a region has a counterpart
-    of a line (per region and line). Only the pairs flagged are resolved in
-    full (with evidence) by :func:`~dutygraph.analysis.resolve.resolve`, so the
-    rules live in one place; a test holds the two to the same answers.
+    A store's graph keeps its duties as columns and builds a duty object only
+    when one is asked for; a graph built from records has the objects, and
+    the columns are taken from them. Only the columns the scan filters on are
+    kept.
+    """
+
+    def __init__(self, g: DutyGraph) -> None:
+        cols = getattr(g, "_duty_cols", None)
+        if cols is not None and len(cols[0]) == g.counts()["duty"]:
+            by_name = dict(zip(_DUTY_FIELDS, cols, strict=True))
+        else:  # no columns, or duplicates were dropped from the objects: read the objects
+            duties = g.duty_list()
+            by_name = {name: [getattr(d, name) for d in duties] for name in _DUTY_FIELDS[:9]}
+        self.item: list[str] = by_name["item"]
+        self.region: list[str] = by_name["region"]
+        self.department: list[str] = by_name["department"]
+        self.role: list[str] = by_name["role"]
+        self.bases: list[tuple[str, ...]] = by_name["bases"]
+        self.start: list[str | None] = by_name["valid_from"]
+        self.end: list[str | None] = by_name["valid_to"]
+        self.line: list[str | None] = by_name["line"]
+        self._distinct: dict[str, set[Any]] = {}
+
+    def distinct(self, column: str) -> set[Any]:
+        """The values found in ``column`` (any role, any date)."""
+        out = self._distinct.get(column)
+        if out is None:
+            out = self._distinct[column] = set(getattr(self, column))
+        return out
+
+    def lead_rows(self, column: str, values: set[Any], as_of: str) -> list[int]:
+        """The lead duties active at ``as_of`` whose ``column`` is one of ``values``."""
+        hits = compress(range(len(self.item)), map(values.__contains__, getattr(self, column)))
+        role, start, end = self.role, self.start, self.end
+        return [
+            k
+            for k in hits
+            if role[k] == "lead"
+            and ((f := start[k]) is None or f <= as_of)
+            and ((t := end[k]) is None or as_of < t)
+        ]
+
+
+_DUTY_FIELDS = [f.name for f in fields(Duty)]
+_TABLES: WeakKeyDictionary[DutyGraph, _DutyTable] = WeakKeyDictionary()
+
+
+def _duty_table(g: DutyGraph) -> _DutyTable:
+    table = _TABLES.get(g)
+    if table is None:
+        table = _TABLES[g] = _DutyTable(g)
+    return table
+
+
+class _Scanner:
+    """Finds the (item, region) pairs that resolve badly, without visiting every pair.
+
+    Two questions, kept apart. *Is a pair bad?* The nearest lead duties of
+    (I, R) are those of R itself, else those of (I, parent of R): one memoised
+    step per pair (:meth:`find`); what makes an answer on them bad is cached
+    where it is shared — whether a duty list has a basis in force and which
+    lines it needs, whether a region has a counterpart of a line
+    (:meth:`judge`). *Which pairs can be bad?* A pair answers badly only if
+    (1) no lead is found on its path, (2) the duties found rest on no basis in
+    force, (3) they are the region's own and a department of theirs is
+    abolished with no successor, or (4) they are inherited and the region
+    lacks a department of a line they need. :meth:`candidates` lists the pairs
+    open to each cause from the few duties, departments and regions that show
+    it, so a province's 400,000 pairs come down to a few thousand, each judged
+    by the rules above. Only the pairs judged bad are resolved in full (with
+    evidence) by :func:`~dutygraph.analysis.resolve.resolve`, so the rules
+    live in one place; tests hold the three to the same answers.
     """
 
     def __init__(self, g: DutyGraph, as_of: str) -> None:
         self.g = g
         self.as_of = as_of
-        basis_ok: dict[tuple[str, ...], bool] = {}
-        self.leads = g.active_leads(as_of)
-        self._basis_ok = basis_ok
         self.nearest: dict[tuple[str, str], tuple[str, list[Duty]] | None] = {}
+        self._sites: dict[tuple[str, str], list[Duty] | None] = {}
+        self._basis_ok: dict[tuple[str, ...], bool] = {}
         self._alive: dict[str, bool] = {}
         self._counterpart: dict[tuple[str, str], bool] = {}
         self._vertical: dict[tuple[str, str, str], bool] = {}
         self._list_ok: dict[int, bool] = {}
         self._needs: dict[int, tuple[tuple[str, bool], ...]] = {}
+        self._row_needs: dict[tuple[str, str | None], tuple[tuple[str, bool], ...]] = {}
+        self._below: dict[str, list[str]] | None = None
+
+    # -- is a pair bad? ----------------------------------------------------------
+
+    def leads_at(self, item: str, region: str) -> list[Duty] | None:
+        """The lead duties recorded for ``item`` at ``region`` and active (``None``: none)."""
+        key = (item, region)
+        try:
+            return self._sites[key]
+        except KeyError:
+            pass
+        as_of = self.as_of
+        found = [d for d in self.g.duties_at(item, region) if d.role == "lead" and d.active(as_of)]
+        self._sites[key] = found or None
+        return found or None
 
     def find(self, item: str, region: str) -> tuple[str, list[Duty]] | None:
+        """The region where (item, region)'s nearest lead duties are recorded, and those duties."""
         key = (item, region)
         if key in self.nearest:
             return self.nearest[key]
         found: tuple[str, list[Duty]] | None = None
         for it in self.g.item_path(item):
-            duties = self.leads.get((it, region))
+            duties = self.leads_at(it, region)
             if duties:
                 found = (region, duties)
                 break
@@ -118,41 +200,50 @@ class _Scanner:
         self.nearest[key] = found
         return found
 
+    def _tuple_ok(self, bases: tuple[str, ...]) -> bool:
+        ok = self._basis_ok.get(bases)
+        if ok is None:
+            g, as_of = self.g, self.as_of
+            ok = self._basis_ok[bases] = any(
+                (b := g.bases.get(bid)) is not None and b.in_force(as_of) for bid in bases
+            )
+        return ok
+
     def _bases_in_force(self, duties: list[Duty]) -> bool:
         ok = self._list_ok.get(id(duties))
         if ok is None:
-            cache = self._basis_ok
-            ok = False
-            for d in duties:
-                b = cache.get(d.bases)
-                if b is None:
-                    b = cache[d.bases] = has_basis_in_force(self.g, [d], self.as_of)
-                if b:
-                    ok = True
-                    break
-            self._list_ok[id(duties)] = ok
+            ok = self._list_ok[id(duties)] = any(self._tuple_ok(d.bases) for d in duties)
+        return ok
+
+    def _is_alive(self, department: str) -> bool:
+        ok = self._alive.get(department)
+        if ok is None:
+            ok = self._alive[department] = self.g.current(department, self.as_of)[0] is not None
         return ok
 
     def _all_alive(self, duties: list[Duty]) -> bool:
-        alive = self._alive
-        for d in duties:
-            ok = alive.get(d.department)
-            if ok is None:
-                ok = alive[d.department] = self.g.current(d.department, self.as_of)[0] is not None
-            if not ok:
-                return False
-        return True
+        return all(self._is_alive(d.department) for d in duties)
+
+    def _needs_of(self, department: str, line: str | None) -> tuple[tuple[str, bool], ...]:
+        """The (line, vertical) a duty of ``department`` (under ``line``) needs in an inheriting region."""
+        key = (department, line)
+        needs = self._row_needs.get(key)
+        if needs is None:
+            upstream = self.g.departments.get(department)
+            if upstream is None:
+                needs = ()
+            else:
+                lines = (line,) if line else upstream.systems
+                needs = tuple((ln, upstream.vertical) for ln in lines)
+            self._row_needs[key] = needs
+        return needs
 
     def _lines(self, duties: list[Duty]) -> tuple[tuple[str, bool], ...]:
         needs = self._needs.get(id(duties))
         if needs is None:
-            out = []
-            for d in duties:
-                upstream = self.g.departments.get(d.department)
-                if upstream is not None:
-                    for line in (d.line,) if d.line else upstream.systems:
-                        out.append((line, upstream.vertical))
-            needs = self._needs[id(duties)] = tuple(out)
+            needs = self._needs[id(duties)] = tuple(
+                need for d in duties for need in self._needs_of(d.department, d.line)
+            )
         return needs
 
     def _has_counterpart(self, region: str, line: str) -> bool:
@@ -181,10 +272,7 @@ class _Scanner:
         if found is None:
             return True
         source, duties = found
-        ok = self._list_ok.get(id(duties))
-        if ok is None:
-            ok = self._bases_in_force(duties)
-        if not ok:
+        if not self._bases_in_force(duties):
             return True
         if source == region:
             return not self._all_alive(duties)
@@ -200,33 +288,125 @@ class _Scanner:
         """Whether (item, region) has a gap (cheap; :func:`gaps_of` says which)."""
         return self.judge(region, self.find(item, region))
 
-    def bad_pairs(self, codes: list[str], items: list[Item]) -> Iterator[tuple[str, str]]:
-        """The bad (item, region) pairs among ``codes`` (parents first) and ``items``."""
-        g, leads, nearest = self.g, self.leads, self.nearest
-        paths = [(item.id, g.item_path(item.id), item) for item in items]
+    # -- which pairs can be bad? -------------------------------------------------
+
+    def _item_below(self, item: str) -> list[str]:
+        """``item`` and the items under it: those whose item path passes through it."""
+        if self._below is None:
+            below: dict[str, list[str]] = {}
+            items = self.g.items
+            for i, it in items.items():
+                if it.parent in items:
+                    below.setdefault(it.parent, []).append(i)
+            self._below = below
+        out, seen = [item], {item}
+        k = 0
+        while k < len(out):
+            for child in self._below.get(out[k], ()):
+                if child not in seen:
+                    seen.add(child)
+                    out.append(child)
+            k += 1
+        return out
+
+    def _missing_lines(self) -> dict[str, set[str]]:
+        """For every region, the lines (of any duty or department) it has no active department of."""
+        g = self.g
+        table = _duty_table(g)
+        lines = {ln for ln in table.distinct("line") if ln}
+        for dep in g.departments.values():
+            lines.update(dep.systems)
+        out = {}
+        for code in g.regions:
+            present: set[str] = set()
+            for dep in g.departments_in(code):
+                if self._is_alive(dep.id):
+                    present.update(dep.systems)
+            out[code] = lines - present
+        return out
+
+    def candidates(self, codes: list[str], items: list[Item]) -> set[tuple[str, str]]:
+        """A superset of the bad (item, region) pairs among ``codes`` and ``items``."""
+        g, as_of = self.g, self.as_of
+        in_scope = set(codes)
+        wanted = {item.id for item in items}
+        out: set[tuple[str, str]] = set()
+        table = _duty_table(g)
+
+        def add_below(item: str, regions: Iterable[str]) -> None:
+            for i in self._item_below(item):
+                if i in wanted:
+                    out.update((i, code) for code in regions)
+
+        # (1) no lead anywhere on the path: walk down from the roots while none is found
+        roots = [c for c, r in g.regions.items() if not r.parent or r.parent not in g.regions]
+        leads_at = self.leads_at
+        for item in items:
+            path = g.item_path(item.id)
+            stack = list(roots)
+            while stack:
+                code = stack.pop()
+                if any(leads_at(it, code) for it in path):
+                    continue
+                if code in in_scope:
+                    out.add((item.id, code))
+                stack.extend(g.region_children(code))
+
+        # (2) duties resting on no basis in force, and every pair that may inherit them
+        bad_bases = {b for b in table.distinct("bases") if not self._tuple_ok(b)}
+        if bad_bases:
+            sites = {
+                (table.item[k], table.region[k]) for k in table.lead_rows("bases", bad_bases, as_of)
+            }
+            for item_id, code in sites:
+                duties = leads_at(item_id, code)
+                if duties and not self._bases_in_force(duties):
+                    add_below(item_id, [c for c in g.subtree(code) if c in in_scope])
+
+        # (3) a region's own lead duties held by an abolished department with no successor
+        dead = {d for d in table.distinct("department") if not self._is_alive(d)}
+        if dead:
+            for k in table.lead_rows("department", dead, as_of):
+                if table.region[k] in in_scope:
+                    add_below(table.item[k], (table.region[k],))
+
+        # (4) inherited duties needing a line the region has no department of (for a
+        # vertical line, neither has its parent: the parent is on every inherited path)
+        missing = self._missing_lines()
+        problems: dict[str, set[tuple[str, bool]]] = {}
         for code in codes:
-            region = g.regions[code]
-            parent = region.parent if region.parent in g.regions else None
-            level = region.level
-            judge = self.judge
-            for item_id, path, item in paths:
-                found = None
-                for it in path:
-                    duties = leads.get((it, code))
-                    if duties:
-                        found = (code, duties)
-                        break
-                else:
-                    if parent is not None:
-                        found = nearest.get((item_id, parent), _UNSEEN)
-                        if found is _UNSEEN:
-                            found = self.find(item_id, parent)
-                nearest[(item_id, code)] = found
-                if (not item.levels or level in item.levels) and judge(code, found):
-                    yield item_id, code
+            miss = missing[code]
+            parent = g.regions[code].parent
+            if miss and parent and parent in g.regions:
+                found = {(ln, False) for ln in miss}
+                found.update((ln, True) for ln in miss & missing[parent])
+                problems[code] = found
+        if problems:
+            above = {s for code in problems for s in g.region_path(code)[1:]}
+            needed: dict[tuple[str, tuple[str, bool]], set[str]] = {}
+            for k in table.lead_rows("region", above, as_of):
+                for need in self._needs_of(table.department[k], table.line[k]):
+                    needed.setdefault((table.region[k], need), set()).add(table.item[k])
+            for code, needs in problems.items():
+                for source in g.region_path(code)[1:]:
+                    for need in needs:
+                        for item_id in needed.get((source, need), ()):
+                            add_below(item_id, (code,))
+        return out
 
-
-_UNSEEN: Any = object()
+    def bad_pairs(self, codes: list[str], items: list[Item]) -> list[tuple[str, str]]:
+        """The bad (item, region) pairs among ``codes`` and ``items``, in that order."""
+        g = self.g
+        region_rank = {code: n for n, code in enumerate(codes)}
+        item_rank = {item.id: n for n, item in enumerate(items)}
+        bad = [
+            (item_id, code)
+            for item_id, code in self.candidates(codes, items)
+            if g.items[item_id].applies_at(g.regions[code].level)
+            and self.judge(code, self.find(item_id, code))
+        ]
+        bad.sort(key=lambda pair: (region_rank[pair[1]], item_rank[pair[0]]))
+        return bad
 
 
 def gaps_of(g: DutyGraph, res: Resolution) -> list[Gap]:
