@@ -45,7 +45,7 @@ def _query(name: str, **params: str) -> str:
 
 @pytest.fixture(scope="module")
 def scenario() -> DutyGraph:
-    return DutyGraph(row.record for row in read_bundle(ACCEPTANCE).rows)
+    return DutyGraph(read_bundle(ACCEPTANCE).records())
 
 
 @pytest.fixture(scope="module", params=["rdflib", "pyoxigraph"])

@@ -32,7 +32,7 @@ DEMO_PATH = Path(str(files("dutygraph") / "data" / "demo"))
 def demo_graph() -> DutyGraph:
     """The demo bundle as an in-memory graph (no store needed)."""
     batch = read_bundle(DEMO_PATH)
-    return DutyGraph(row.record for row in batch.rows)
+    return DutyGraph(batch.records())
 
 
 # -- the reference national catalogue ------------------------------------------------------
@@ -68,8 +68,7 @@ def catalogue_graph(with_demo: bool = False) -> DutyGraph:
     paths = [DEMO_PATH, CATALOGUE_PATH] if with_demo else [CATALOGUE_PATH]
     records: dict[tuple[str, object], object] = {}
     for p in paths:  # a later record with the same identity replaces the earlier one
-        for row in read_bundle(p).rows:
-            r = row.record
+        for r in read_bundle(p).records():
             records[(r.label, r.key if r.label == "duty" else r.id)] = r
     return DutyGraph(records.values())  # type: ignore[arg-type]
 

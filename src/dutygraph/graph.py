@@ -24,6 +24,7 @@ from typing import Any
 
 import networkx as nx
 
+from .columns import DutyColumns
 from .errors import Ambiguous, NotFound
 from .model import (
     RECORD_TYPES,
@@ -92,6 +93,7 @@ class DutyGraph:
         self._all_built = not duty_columns
         self._duty_dict: dict[str, Duty] | None = None
         self._duty_keys: dict[tuple[str, ...], Duty] | None = None
+        self._duty_index: dict[tuple[str, ...], int] | None = None
         self.behaviors: dict[str, Behavior] = {}
         self.business_forms: dict[str, BusinessForm] = {}
         self.disputes: dict[str, Dispute] = {}
@@ -271,6 +273,18 @@ class DutyGraph:
         if self._duty_keys is None:
             self._duty_keys = {d.key: d for d in self._duty_list}
         return self._duty_keys
+
+    def duty_columns(self) -> DutyColumns:
+        """Every duty as columns, in store order (the store's own lists: do not change them)."""
+        if self._duty_cols is not None:
+            return DutyColumns.wrap(self._duty_cols)
+        return DutyColumns.from_records(self._duty_objs)  # type: ignore[arg-type]
+
+    def duty_index(self) -> dict[tuple[str, ...], int]:
+        """Row number in :meth:`duty_columns` by duty key."""
+        if self._duty_index is None:
+            self._duty_index = self.duty_columns().index() if self._duty_objs else {}
+        return self._duty_index
 
     def duty_list(self) -> list[Duty]:
         """Every duty, in store order (cheaper than ``duties`` when ids are not needed)."""

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._gc import gc_paused
+from .columns import DutyColumns
 from .errors import Problem, ValidationFailed
 from .graph import DutyGraph, identity
 from .io import read_input
@@ -73,10 +74,14 @@ class ImportReport:
         }
 
 
-def _plan(graph: DutyGraph, rows: Sequence[Any], report: ImportReport) -> list[Any]:
+def _plan(
+    graph: DutyGraph, rows: Sequence[Any], duties: DutyColumns, report: ImportReport
+) -> tuple[list[Any], DutyColumns]:
+    """What to write: the records and duties that are new or changed, counted in ``report``."""
     added: Counter[str] = Counter()
     changed: Counter[str] = Counter()
     unchanged: Counter[str] = Counter()
+    duties = _plan_duties(graph, duties, added, changed, unchanged)
     out: dict[tuple[str, Any], Any] = {}
     for rec in rows:
         key = (rec.label, identity(rec))
@@ -90,7 +95,40 @@ def _plan(graph: DutyGraph, rows: Sequence[Any], report: ImportReport) -> list[A
             changed[rec.label] += 1
         out[key] = rec
     report.added, report.changed, report.unchanged = dict(added), dict(changed), dict(unchanged)
-    return list(out.values())
+    return list(out.values()), duties
+
+
+def _plan_duties(
+    graph: DutyGraph,
+    duties: DutyColumns,
+    added: Counter[str],
+    changed: Counter[str],
+    unchanged: Counter[str],
+) -> DutyColumns:
+    """The duties read as columns that are new or differ from the store's (a later row
+    with the same key replaces an earlier one), compared a column at a time."""
+    if not duties:
+        return duties
+    if not duties.unique():
+        last = {key: k for k, key in enumerate(duties.keys())}
+        duties = duties.take(sorted(last.values()))
+    keys = duties.keys()
+    index = graph.duty_index()
+    if not index or index.keys().isdisjoint(keys):
+        added["duty"] += len(keys)
+        return duties
+    theirs = graph.duty_columns().values()
+    mine = duties.values()
+    keep = [(j := index.get(key)) is None or theirs[j] != mine[k] for k, key in enumerate(keys)]
+    new = sum(key not in index for key in keys)
+    kept = sum(keep)
+    if new:
+        added["duty"] += new
+    if kept > new:
+        changed["duty"] += kept - new
+    if len(keys) > kept:
+        unchanged["duty"] += len(keys) - kept
+    return duties if kept == len(keys) else duties.take(mask=keep)
 
 
 def load(
@@ -136,7 +174,7 @@ def load(
     report.read = batch.counts()
 
     def plan(graph: DutyGraph) -> ChangeSet:
-        rows = check_batch(batch, graph, skip_invalid=skip_invalid)
+        rows, duties = check_batch(batch, graph, skip_invalid=skip_invalid)
         report.problems = list(batch.problems)
         if batch.errors and not skip_invalid:
             raise ValidationFailed(batch.problems)
@@ -145,8 +183,9 @@ def load(
         if versions:
             from .io.lists import apply_versions
 
-            records, report.lists = apply_versions(graph, versions, records)
-        records = _plan(graph, records, report)
+            records, report.lists = apply_versions(graph, versions, [*records, *duties])
+            duties = DutyColumns()
+        records, duties = _plan(graph, records, duties, report)
         if dry_run:
             return ChangeSet()
         log: dict[str, Any] = {
@@ -160,7 +199,7 @@ def load(
                 {k: d[k] for k in ("list", "version", "effective", "previous")}
                 for d in report.lists
             ]
-        return ChangeSet(records, log)
+        return ChangeSet(records, log, duties)
 
     store.write(plan)
     return report

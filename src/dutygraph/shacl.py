@@ -199,10 +199,11 @@ def validate_batch(
     The rows' origins (file, sheet, row of the input) are what results point at.
     """
     records = list(base.records()) if base is not None else []
-    records.extend(row.record for row in batch.rows)
+    rows = batch.all_rows()
+    records.extend(row.record for row in rows)
     g = DutyGraph(records)
     report = validate_graph(g, shapes, ", ".join(batch.sources) or "batch")
-    by_place = {(row.record.label, row.record.id): row.origin for row in batch.rows}
+    by_place = {(row.record.label, row.record.id): row.origin for row in rows}
     report.results = [
         Result(**{**r.__dict__, "origin": by_place.get(r.record, r.origin)}) if r.record else r
         for r in report.results

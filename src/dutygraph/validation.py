@@ -18,9 +18,11 @@ from typing import Any
 
 import networkx as nx
 
+from .columns import DutyColumns
 from .errors import Problem
 from .graph import DutyGraph, identity, record_id
 from .io.bundle import Batch, Row
+from .model import Origin
 
 __all__ = ["check_batch"]
 
@@ -53,8 +55,10 @@ _TREES = {
 }
 
 
-def _problem(row: Row, column: str | None, message: str, fix: str, code: str, **kw: Any) -> Problem:
-    o = row.origin
+def _problem(
+    at: Row | Origin, column: str | None, message: str, fix: str, code: str, **kw: Any
+) -> Problem:
+    o = at.origin if isinstance(at, Row) else at
     return Problem(o.file, o.row, column, message, fix, o.sheet, code=code, **kw)
 
 
@@ -66,14 +70,23 @@ def _values(value: Any) -> tuple[str, ...]:
     return (value,)
 
 
-def _check(rows: list[Row], graph: DutyGraph) -> tuple[list[Problem], set[int]]:
+def _check(
+    rows: list[Row], duties: DutyColumns, graph: DutyGraph
+) -> tuple[list[Problem], set[int], set[int]]:
+    """The problems of ``rows`` and ``duties``, and the rows and duties in error."""
     problems: list[Problem] = []
     bad: set[int] = set()
+    bad_duties: set[int] = set()
 
     def flag(i: int, p: Problem) -> None:
         problems.append(p)
         if p.severity == "error":
             bad.add(i)
+
+    def flag_duty(k: int, p: Problem) -> None:
+        problems.append(p)
+        if p.severity == "error":
+            bad_duties.add(k)
 
     # duplicates within the batch; ids of each kind the batch brings
     seen: dict[tuple[str, Any], int] = {}
@@ -90,31 +103,9 @@ def _check(rows: list[Row], graph: DutyGraph) -> tuple[list[Problem], set[int]]:
                 batch_ids[label].add(key[1])
             continue
         first = rows[j]
-        if first.record == rec:
-            flag(
-                i,
-                _problem(
-                    row,
-                    None,
-                    f"repeats {first.origin}",
-                    "delete one of the two rows",
-                    "duplicate-row",
-                    severity="warning",
-                ),
-            )
-            continue
-        column = {"duty": None, "region": "code"}.get(rec.label, "id")
-        what = "duty" if rec.label == "duty" else f"{rec.label} id {record_id(rec)!r}"
-        flag(
-            i,
-            _problem(
-                row,
-                column,
-                f"duplicate {what}: also at {first.origin}",
-                "give each row its own id, or merge the two rows",
-                "duplicate-id",
-            ),
-        )
+        flag(i, _duplicate(row.origin, first.origin, first.record == rec, rec))
+    if duties:
+        _duplicate_duties(duties, seen, rows, flag_duty)
 
     # references: check each distinct value once, then find the rows that hold a bad one
     known = {kind: graph.table(kind).keys() | batch_ids[kind] for kind in _ATTRS if kind != "duty"}
@@ -135,46 +126,22 @@ def _check(rows: list[Row], graph: DutyGraph) -> tuple[list[Problem], set[int]]:
                 row = rows[i]
                 for value in _values(getattr(row.record, fieldname)):
                     if value in missing:
-                        flag(
-                            i,
-                            _problem(
-                                row,
-                                fieldname,
-                                f"{fieldname} {value!r}: no such {kind}",
-                                f"add {kind} {value!r} to the bundle (or the store) first, or correct the id",
-                                f"unknown-{kind.replace('_', '-')}",
-                            ),
-                        )
+                        flag(i, _unknown(row, fieldname, value, kind))
+    if duties:
+        _duty_references(duties, known, flag_duty)
     departments = graph.table("department")
     batch_departments = {r.record.id: r.record for r in rows if r.record.label == "department"}
+    if duties:
+        _duty_lines_and_bases(duties, batch_departments, departments, flag_duty)
     for i in by_label.get("duty", ()):
         row = rows[i]
         rec = row.record
         if rec.line:
             dep = batch_departments.get(rec.department) or departments.get(rec.department)
             if dep is not None and rec.line not in dep.systems:
-                flag(
-                    i,
-                    _problem(
-                        row,
-                        "line",
-                        f"department {rec.department} does not carry line {rec.line!r}",
-                        f"use one of its systems: {', '.join(dep.systems) or '(none)'}",
-                        "unknown-line",
-                    ),
-                )
+                flag(i, _wrong_line(row, rec.department, rec.line, dep))
         if not rec.bases:
-            flag(
-                i,
-                _problem(
-                    row,
-                    "bases",
-                    "duty has no legal basis",
-                    "name the law, 三定 provision or power list it rests on",
-                    "no-basis",
-                    severity="warning",
-                ),
-            )
+            flag(i, _no_basis(row))
     for i in by_label.get("region", ()):
         row = rows[i]
         if row.record.parent == row.record.code:
@@ -221,7 +188,140 @@ def _check(rows: list[Row], graph: DutyGraph) -> tuple[list[Problem], set[int]]:
                             "cycle",
                         ),
                     )
-    return problems, bad
+    return problems, bad, bad_duties
+
+
+def _duplicate(at: Origin, first: Origin, same: bool, rec: Any) -> Problem:
+    """A record whose identity an earlier row of the batch has: a warning when it repeats
+    that row, an error when it differs."""
+    if same:
+        return _problem(
+            at,
+            None,
+            f"repeats {first}",
+            "delete one of the two rows",
+            "duplicate-row",
+            severity="warning",
+        )
+    column = {"duty": None, "region": "code"}.get(rec.label, "id")
+    what = "duty" if rec.label == "duty" else f"{rec.label} id {record_id(rec)!r}"
+    return _problem(
+        at,
+        column,
+        f"duplicate {what}: also at {first}",
+        "give each row its own id, or merge the two rows",
+        "duplicate-id",
+    )
+
+
+def _duplicate_duties(
+    duties: DutyColumns,
+    seen: dict[tuple[str, Any], int],
+    rows: list[Row],
+    flag: Any,
+) -> None:
+    """Duties read as columns whose key an earlier duty of the batch has."""
+    keys = duties.keys()
+    earlier = {key[1] for key in seen if key[0] == "duty"}
+    if duties.unique() and earlier.isdisjoint(keys):
+        return  # the usual case, found in C
+    origins = duties.column("origin")
+    first: dict[tuple[str, ...], int] = {}
+    for k, key in enumerate(keys):
+        j = first.setdefault(key, k)
+        at = Origin(*origins[k])
+        if ("duty", key) in seen:
+            row = rows[seen[("duty", key)]]
+            rec = duties.record(k)
+            flag(
+                k,
+                _duplicate(
+                    at, row.origin, rec == row.record and rec.attrs == row.record.attrs, rec
+                ),
+            )
+        elif j != k:
+            rec = duties.record(k)
+            flag(k, _duplicate(at, Origin(*origins[j]), duties.record(j) == rec, rec))
+
+
+def _duty_references(duties: DutyColumns, known: dict[str, Any], flag: Any) -> None:
+    """References of duties read as columns: each distinct value checked once."""
+    origins = duties.column("origin")
+    for fieldname, kind in _REFS["duty"]:
+        column = duties.column(fieldname)
+        distinct = set(column)
+        values = set().union(*distinct) if fieldname in _MULTI else distinct - {None}
+        missing = values - known[kind]
+        if not missing:
+            continue
+        holding = {v for v in distinct if set(_values(v)) & missing}
+        for k, value in enumerate(column):
+            if value in holding:
+                for v in _values(value):
+                    if v in missing:
+                        flag(k, _unknown(Origin(*origins[k]), fieldname, v, kind))
+
+
+def _unknown(at: Row | Origin, fieldname: str, value: str, kind: str) -> Problem:
+    return _problem(
+        at,
+        fieldname,
+        f"{fieldname} {value!r}: no such {kind}",
+        f"add {kind} {value!r} to the bundle (or the store) first, or correct the id",
+        f"unknown-{kind.replace('_', '-')}",
+    )
+
+
+def _duty_lines_and_bases(
+    duties: DutyColumns,
+    batch_departments: dict[str, Any],
+    departments: Any,
+    flag: Any,
+) -> None:
+    """Lines a department does not carry; duties with no legal basis (a warning)."""
+    deps, lines, bases = duties.column("department"), duties.column("line"), duties.column("bases")
+    wrong_line: dict[tuple[str, str], Any] = {}
+    for dep_id, line in set(zip(deps, lines, strict=False)):
+        if line:
+            dep = batch_departments.get(dep_id) or departments.get(dep_id)
+            if dep is not None and line not in dep.systems:
+                wrong_line[(dep_id, line)] = dep
+    rows = set()
+    if wrong_line:
+        rows.update(
+            k for k, pair in enumerate(zip(deps, lines, strict=False)) if pair in wrong_line
+        )
+    if () in bases:
+        rows.update(k for k, b in enumerate(bases) if not b)
+    origins = duties.column("origin")
+    for k in sorted(rows):
+        at = Origin(*origins[k])
+        dep = wrong_line.get((deps[k], lines[k]))
+        if dep is not None:
+            flag(k, _wrong_line(at, deps[k], lines[k], dep))
+        if not bases[k]:
+            flag(k, _no_basis(at))
+
+
+def _wrong_line(at: Row | Origin, dep_id: str, line: str, dep: Any) -> Problem:
+    return _problem(
+        at,
+        "line",
+        f"department {dep_id} does not carry line {line!r}",
+        f"use one of its systems: {', '.join(dep.systems) or '(none)'}",
+        "unknown-line",
+    )
+
+
+def _no_basis(at: Row | Origin) -> Problem:
+    return _problem(
+        at,
+        "bases",
+        "duty has no legal basis",
+        "name the law, 三定 provision or power list it rests on",
+        "no-basis",
+        severity="warning",
+    )
 
 
 #: the reference fields that hold several ids
@@ -240,38 +340,45 @@ _ATTRS = (
 )
 
 
-def check_batch(batch: Batch, graph: DutyGraph, *, skip_invalid: bool = False) -> list[Row]:
+def check_batch(
+    batch: Batch, graph: DutyGraph, *, skip_invalid: bool = False
+) -> tuple[list[Row], DutyColumns]:
     """Check ``batch`` against itself and ``graph``; add the problems to the batch.
 
-    Returns the rows that may be imported: all of them when there is no
-    error, none when there is one (unless ``skip_invalid``: then the valid
-    rows, after repeating the check without the rows in error).
+    Returns the rows and the duties read as columns that may be imported: all
+    of them when there is no error, none when there is one (unless
+    ``skip_invalid``: then the valid ones, after repeating the check without
+    those in error).
 
     >>> from dutygraph.fixtures import DEMO_PATH
     >>> from dutygraph.io.bundle import read_bundle
     >>> batch = read_bundle(DEMO_PATH)
-    >>> len(check_batch(batch, DutyGraph())) == len(batch.rows)
-    True
+    >>> rows, duties = check_batch(batch, DutyGraph())
+    >>> len(rows) == len(batch.rows), len(duties) == len(batch.duties)
+    (True, True)
     """
     rows = list(batch.rows)
+    duties = batch.duties
     reported: set[tuple[Any, ...]] = set()
     has_error = bool(batch.errors)
     while True:
-        problems, bad = _check(rows, graph)
+        problems, bad, bad_duties = _check(rows, duties, graph)
         for p in problems:
             key = (p.file, p.sheet, p.row, p.column, p.message)
             if key not in reported:
                 reported.add(key)
                 batch.problems.append(p)
-        has_error = has_error or bool(bad)
-        if not bad:
+        has_error = has_error or bool(bad) or bool(bad_duties)
+        if not bad and not bad_duties:
             break
         if not skip_invalid:
-            return []
+            return [], DutyColumns()
         rows = [r for i, r in enumerate(rows) if i not in bad]
+        if bad_duties:
+            duties = duties.take(mask=[k not in bad_duties for k in range(len(duties))])
     if has_error and not skip_invalid:
-        return []
-    return rows
+        return [], DutyColumns()
+    return rows, duties
 
 
 def summarize(problems: Iterable[Problem]) -> dict[str, int]:

@@ -20,12 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
-from operator import itemgetter
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+from ..columns import DUTY_FIELDS, DutyColumns
 from ..errors import LoadError, Problem
 from ..model import (
     BASIS_KINDS,
@@ -41,7 +42,7 @@ from ..model import (
     Origin,
     canonical_region_code,
 )
-from .tables import Table, read_csv, read_table_file
+from .tables import Table, read_csv, read_table_file, table_frame
 
 __all__ = [
     "BUNDLE_TABLES",
@@ -72,19 +73,39 @@ class Row:
 
 @dataclass
 class Batch:
-    """Records read from one or more inputs, with the problems found in their cells."""
+    """Records read from one or more inputs, with the problems found in their cells.
+
+    Bundle duty tables are read as columns (``duties``); every other record,
+    duties of published lists included, as a :class:`Row`. :meth:`records`
+    and :meth:`all_rows` give both.
+    """
 
     rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    duties: DutyColumns = field(default_factory=DutyColumns)
 
     def extend(self, other: Batch) -> None:
         self.rows.extend(other.rows)
         self.problems.extend(other.problems)
         self.sources.extend(other.sources)
+        self.duties.extend(other.duties)
 
     def counts(self) -> dict[str, int]:
-        return dict(Counter(r.record.label for r in self.rows))
+        counts = Counter(r.record.label for r in self.rows)
+        if self.duties:
+            counts["duty"] += len(self.duties)
+        return dict(counts)
+
+    def records(self) -> Iterator[Any]:
+        """Every record read: the rows', then the duties read as columns."""
+        for row in self.rows:
+            yield row.record
+        yield from self.duties
+
+    def all_rows(self) -> list[Row]:
+        """Every record read as a :class:`Row` (duties read as columns built one by one)."""
+        return [*self.rows, *(Row(d, d.origin) for d in self.duties)]  # type: ignore[arg-type]
 
     @property
     def errors(self) -> list[Problem]:
@@ -435,103 +456,118 @@ def tables_to_batch(tables: Iterable[Table], version: str | None = None) -> Batc
     return batch
 
 
-_DUTY_COLUMNS = (
-    "department",
-    "item",
-    "region",
-    "role",
-    "bases",
-    "valid_from",
-    "valid_to",
-    "source",
-    "line",
+def _text(raw: str) -> str | None:
+    return raw.strip() or None  # as _Cells.text
+
+
+def _required(raw: str) -> Any:
+    return raw.strip() or _BAD  # as _Cells.text(required=True)
+
+
+def _checked(name: str, check: Callable[[_Cells], Any]) -> Callable[[str], Any]:
+    """One cell's value as ``check`` (a :class:`_Cells` method) gives it, or ``_BAD``."""
+    probe = Table("duties", "", [])
+
+    def convert(raw: str) -> Any:
+        cells = _Cells(probe, 0, {name: raw}, [])
+        value = check(cells)
+        return value if cells.ok else _BAD
+
+    return convert
+
+
+_BAD = object()  # a cell that is not valid: its row goes to the generic parser
+
+#: the duty table's columns in :data:`~dutygraph.columns.DUTY_FIELDS` order, each with the
+#: conversion of one cell (the generic parser's own checks) and the value of an absent column
+_DUTY_CELLS: tuple[tuple[str, Callable[[str], Any], Any], ...] = (
+    ("department", _required, None),
+    ("item", _required, None),
+    ("region", _checked("region", lambda c: c.region_code("region")), None),
+    ("role", _checked("role", lambda c: c.choice("role", ROLES, ROLE_WORDS)), None),
+    ("bases", split_multi, ()),
+    ("valid_from", _checked("valid_from", lambda c: c.date("valid_from")), None),
+    ("valid_to", _checked("valid_to", lambda c: c.date("valid_to")), None),
+    ("source", _text, None),
+    ("line", _text, None),
 )
+assert tuple(name for name, _, _ in _DUTY_CELLS) == DUTY_FIELDS[:-2]  # then attrs, origin
 
 
 def _read_duties(table: Table, known: set[str], version: str | None, batch: Batch) -> None:
-    """The duty table, which may hold half a million rows: the same checks as the
-    generic path, with each distinct cell value converted once.
+    """The duty table, which may hold half a million rows, read as columns.
 
-    A row whose values are all known-good is built straight from the caches;
-    any other row goes through the generic parser, which reports its problems
-    and, when the row is good, teaches the caches its values.
+    polars parses the file; each distinct cell value is converted and checked
+    once, with the generic parser's own checks (a province's 4.5 million duty
+    cells hold a few thousand distinct values, bar the source column), and
+    the columns are mapped from the distinct values in C. A row holding a bad
+    value goes through the generic parser, which reports its problems exactly
+    as for every other table.
     """
+    import polars as pl
+
+    frame, numbers = table_frame(table)
     header = table.header
-    width = len(header)
-    at = {name: i for i, name in enumerate(header)}
-    idx = [at.get(c) for c in _DUTY_COLUMNS]
-    extras = [(i, name) for i, name in enumerate(header) if name and name not in known]
+    n = frame.height
+    at = {name: i for i, name in enumerate(header)}  # a repeated column: the last one, as dict()
     label, sheet = _label(table), table.sheet
-    # caches from the raw cell text (unstripped, as read) to the checked value
-    ids: dict[str, str] = {}
-    codes: dict[str, str] = {}
-    roles: dict[str, str] = {}
-    dates: dict[str, str | None] = {"": None}
-    multis: dict[str, tuple[str, ...]] = {"": ()}
-    opt: dict[str, str | None] = {"": None}
-
-    def ident(raw: str) -> str:
-        value = raw.strip()
-        if not value:
-            raise IndexError(raw)  # a required id is missing: the slow path reports it
-        ids[raw] = value = ids.get(value, value)
-        return value
-
-    def optional(raw: str) -> str | None:
-        value = raw.strip() or None
-        opt[raw] = value
-        return value
-
-    rows = batch.rows
-    pick = itemgetter(*(i if i is not None else width for i in idx))
-    pad = [""]
-    for number, cells in table.rows:
-        if not any(cells):
+    bad: set[int] = set()
+    columns: list[list[Any]] = []
+    for name, convert, absent in _DUTY_CELLS:
+        if name not in at:
+            columns.append([absent] * n)
             continue
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        dep, item, reg, role, bases, vf, vt, src, line = pick(cells + pad)
-        try:
-            start, end = dates[vf], dates[vt]
-            if start and end and end <= start:
-                raise KeyError("reversed")
-            rec = Duty(
-                ids.get(dep) or ident(dep),
-                ids.get(item) or ident(item),
-                codes[reg],
-                roles[role],
-                multis[bases],
-                start,
-                end,
-                opt[src] if src in opt else optional(src),
-                opt[line] if line in opt else optional(line),
-                {name: v for i, name in extras if (v := cells[i].strip())}
-                if extras
-                else EMPTY_ATTRS,
-                Origin(label, number, sheet, version),
-            )
-        except (KeyError, IndexError):
-            values = {h: c.strip() for h, c in zip(header, cells[:width], strict=True)}
-            if not any(values.values()):
-                continue
-            c = _Cells(table, number, values, batch.problems)
-            kwargs = _duty(c)
-            if not c.ok:
-                continue
-            codes[reg] = kwargs["region"]
-            roles[role] = kwargs["role"]
-            multis[bases] = kwargs["bases"]
-            dates[vf] = kwargs["valid_from"]
-            dates[vt] = kwargs["valid_to"]
-            rec = Duty(
-                **kwargs,
-                attrs=_attrs(table, values, known),
-                origin=Origin(label, number, sheet, version),
-            )
-        rows.append(Row(rec, rec.origin))
+        cells = frame.get_column(frame.columns[at[name]]).fill_null("")
+        distinct = cells.unique(maintain_order=True)
+        values = distinct.to_list()
+        if len(values) * 2 > n:  # nearly every value differs: convert them one by one
+            converted = list(map(convert, cells.to_list()))
+            wrong = [v for v, c in zip(cells.to_list(), converted, strict=True) if c is _BAD]
+        else:
+            table_of = list(map(convert, values))
+            codes = cells.cast(pl.Enum(distinct)).to_physical().to_list()
+            converted = list(map(table_of.__getitem__, codes))
+            wrong = [v for v, c in zip(values, table_of, strict=True) if c is _BAD]
+        if wrong:
+            bad.update(cells.is_in(wrong).arg_true().to_list())
+        columns.append(converted)
+    starts, ends = columns[5], columns[6]
+    reversed_ = {(s, e) for s, e in set(zip(starts, ends, strict=False)) if _reversed(s, e)}
+    if reversed_:
+        bad.update(k for k, pair in enumerate(zip(starts, ends, strict=False)) if pair in reversed_)
+    extras = [(i, name) for i, name in enumerate(header) if name and name not in known]
+    if extras:
+        raw = [frame.get_column(frame.columns[i]).fill_null("").to_list() for i, _ in extras]
+        names = [name for _, name in extras]
+        columns.append(
+            [
+                {k: v for k, c in zip(names, cells, strict=True) if (v := c.strip())} or EMPTY_ATTRS
+                for cells in zip(*raw, strict=True)
+            ]
+        )
+    else:
+        columns.append([EMPTY_ATTRS] * n)
+    columns.append(list(zip(repeat(label), numbers, repeat(sheet), repeat(version))))
+    duties = DutyColumns.wrap(columns)
+    if bad:
+        duties = duties.take(mask=[k not in bad for k in range(n)])
+    batch.duties.extend(duties)
+    width = len(header)
+    for k in sorted(bad):  # report, in row order, as the generic path does
+        raw_row = ["" if v is None else v for v in frame.row(k)]
+        values = {h: c.strip() for h, c in zip(header, raw_row[:width], strict=True)}
+        if not any(values.values()):
+            continue  # a blank row
+        c = _Cells(table, numbers[k], values, batch.problems)
+        kwargs = _duty(c)
+        if c.ok:  # never expected: the cell checks are the generic parser's own
+            origin = Origin(label, numbers[k], sheet, version)
+            rec = Duty(**kwargs, attrs=_attrs(table, values, known), origin=origin)
+            batch.duties.extend(DutyColumns.from_records([rec]))
 
 
-_MISSING: tuple[str, ...] = ()  # indexing it raises IndexError: sends the row to the slow path
+def _reversed(start: Any, end: Any) -> bool:
+    return bool(start and end and start is not _BAD and end is not _BAD and end <= start)
 
 
 def read_bundle(path: str | Path, version: str | None = None) -> Batch:

@@ -8,16 +8,18 @@ is not UTF-8 CSV or not a workbook) become :class:`~dutygraph.errors.LoadError`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import LoadError
 
-__all__ = ["Table", "read_csv", "read_table_file", "read_xlsx"]
+__all__ = ["Table", "read_csv", "read_table_file", "read_xlsx", "table_frame"]
 
 
 @dataclass
@@ -32,6 +34,8 @@ class Table:
     sheet: str | None = None
     #: cells are as read, not yet stripped (streamed CSV: the reader strips what it uses)
     raw: bool = False
+    #: a streamed CSV file's bytes (UTF-8, no BOM), for :func:`table_frame`
+    data: bytes | None = field(default=None, repr=False)
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         """``(row_number, {column: value})`` for every non-blank row."""
@@ -82,9 +86,42 @@ def read_csv(path: Path, name: str | None = None, *, stream: bool = False) -> Ta
     table = Table(name or path.stem, str(path), header)
     if stream:
         table.rows, table.raw = enumerate(reader, start=2), True
+        table.data = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
     else:
         table.rows = [(n, [c.strip() for c in cells]) for n, cells in enumerate(reader, start=2)]
     return table
+
+
+def table_frame(table: Table) -> tuple[Any, Sequence[int]]:
+    """The cells of ``table`` as a polars DataFrame of strings, and each row's number.
+
+    Columns are in header order, named by position (``table.header[i]`` is
+    column ``i``); cells are as read, empty ones null. A streamed CSV file is
+    parsed by polars, several times faster than the ``csv`` module; a file
+    polars cannot parse the way the ``csv`` module does (odd quoting) and
+    every other table go through the rows. Consumes a streamed table's rows.
+    """
+    import polars as pl  # imported here: only large tables pay for it
+
+    width = len(table.header)
+    if table.data is not None:
+        try:
+            frame = pl.read_csv(
+                io.BytesIO(table.data), infer_schema=False, truncate_ragged_lines=True
+            )
+        except pl.exceptions.PolarsError:
+            frame = None  # the csv module reads it below, and says where it is wrong
+        if frame is not None and frame.width == width:
+            return frame, range(2, frame.height + 2)
+    rows = list(table.rows)
+    numbers = [n for n, _ in rows]
+    cells = [c if len(c) >= width else [*c, *[""] * (width - len(c))] for _, c in rows]
+    columns = list(zip(*cells, strict=False)) if cells else [() for _ in range(width)]
+    frame = pl.DataFrame(
+        {f"column_{i}": list(col[: len(cells)]) for i, col in enumerate(columns[:width])},
+        schema={f"column_{i}": pl.String for i in range(width)},
+    )
+    return frame, numbers
 
 
 def read_xlsx(path: Path) -> list[Table]:

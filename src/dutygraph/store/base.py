@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from ..columns import DutyColumns
 from ..errors import UnsupportedOperation
 from ..graph import DutyGraph
 
@@ -41,13 +42,22 @@ CAPABILITIES = frozenset({"transactions", "durable", "snapshots"})
 
 @dataclass
 class ChangeSet:
-    """Records to write (each replaces the record of the same kind and id) and a log entry."""
+    """Records to write (each replaces the record of the same kind and id) and a log entry.
+
+    A bundle import brings its duties as columns (``duties``), written after
+    ``records``; :meth:`all_records` gives both as records.
+    """
 
     records: list[Any] = field(default_factory=list)
     log: dict[str, Any] = field(default_factory=dict)
+    duties: DutyColumns = field(default_factory=DutyColumns)
 
     def __bool__(self) -> bool:
-        return bool(self.records)
+        return bool(self.records) or bool(self.duties)
+
+    def all_records(self) -> list[Any]:
+        """Every record to write, the duties of ``duties`` built one by one."""
+        return [*self.records, *self.duties]
 
 
 @runtime_checkable

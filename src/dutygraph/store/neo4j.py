@@ -456,7 +456,8 @@ class Neo4jStore:
             if not changes:
                 return None
             by_label: dict[str, dict[str, dict[str, Any]]] = {}
-            for rec in changes.records:
+            records = changes.all_records()
+            for rec in records:
                 by_label.setdefault(rec.label, {})[record_id(rec)] = encode(rec)
             for label, rows in by_label.items():
                 query = f"UNWIND $rows AS r MERGE (n:{LABELS[label]} {{id: r.id}}) SET n += r"
@@ -483,7 +484,7 @@ class Neo4jStore:
                 entry=json.dumps(entry, ensure_ascii=False),
             ).consume()
             merged = {(r.label, record_id(r)): r for r in graph.records()}
-            merged.update(((r.label, record_id(r)), r) for r in changes.records)
+            merged.update(((r.label, record_id(r)), r) for r in records)
             return ((meta["epoch"], seq), DutyGraph(merged.values()))
 
         with _map_errors(self.url, "writing"), self._session() as s:

@@ -1,0 +1,196 @@
+"""Duties as columns: the shape half a million duties take in an import and a store file.
+
+A province holds about half a million duties. Built one by one as
+:class:`~dutygraph.model.Duty` objects, they cost more to make than to read
+from disk; kept as one list per field, they are read, checked, compared with
+the store and written with the loops in C (``zip``, ``map``, ``set``), and
+built into objects only where an answer needs one.
+
+:class:`DutyColumns` holds one list per :class:`~dutygraph.model.Duty` field,
+in field order, origins as plain tuples — exactly what the embedded store
+writes, so an import writes the columns it read.
+
+>>> from dutygraph.model import Duty, Origin
+>>> cols = DutyColumns.from_records([
+...     Duty("D1", "I1", "510000", "lead", ("B1",), origin=Origin("duties.csv", 2)),
+...     Duty("D2", "I1", "510000", "assist", origin=Origin("duties.csv", 3)),
+... ])
+>>> len(cols), cols.column("role")
+(2, ['lead', 'assist'])
+>>> cols.keys()[1]
+('D2', 'I1', '510000', 'assist', '', '')
+>>> cols.record(0).origin.row
+2
+>>> newer = DutyColumns.from_records([Duty("D2", "I1", "510000", "assist", ("B2",))])
+>>> [d.bases for d in cols.merged(newer)]
+[('B1',), ('B2',)]
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import fields
+from itertools import compress
+from typing import Any
+
+from .model import Duty, Origin
+
+__all__ = ["DUTY_FIELDS", "DutyColumns"]
+
+#: the fields of a duty, in the order of its columns
+DUTY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Duty))
+_AT = {name: i for i, name in enumerate(DUTY_FIELDS)}
+#: the fields of :attr:`Duty.key`, which make a duty the same duty
+_KEY = ("department", "item", "region", "role", "line", "valid_from")
+#: what an import compares to tell a changed duty from an unchanged one (all but the origin)
+_COMPARED = tuple(name for name in DUTY_FIELDS if name != "origin")
+_make_origin = functools.partial(tuple.__new__, Origin)  # C speed: no Python-level __new__
+
+
+class DutyColumns:
+    """Duties as one list per field (see the module docstring).
+
+    Parameters
+    ----------
+    columns : list of lists, optional
+        One list per name in :data:`DUTY_FIELDS`, all of one length; origins
+        as plain ``(file, row, sheet, version)`` tuples or ``None``.
+    """
+
+    __slots__ = ("_keys", "_unique", "columns")
+
+    def __init__(self, columns: Sequence[list[Any]] | None = None) -> None:
+        self.columns: list[list[Any]] = (
+            [list(c) for c in columns] if columns is not None else [[] for _ in DUTY_FIELDS]
+        )
+        self._keys: list[tuple[str, ...]] | None = None
+        self._unique: bool | None = None
+        if len(self.columns) != len(DUTY_FIELDS):
+            raise ValueError(f"{len(self.columns)} columns for the {len(DUTY_FIELDS)} duty fields")
+
+    @classmethod
+    def wrap(cls, columns: list[list[Any]]) -> DutyColumns:
+        """Columns over ``columns`` themselves (not copied): the caller gives them up."""
+        if len(columns) != len(DUTY_FIELDS):
+            raise ValueError(f"{len(columns)} columns for the {len(DUTY_FIELDS)} duty fields")
+        out = cls.__new__(cls)
+        out.columns = columns
+        out._keys = out._unique = None
+        return out
+
+    @classmethod
+    def from_records(cls, records: Iterable[Duty]) -> DutyColumns:
+        """The columns of ``records`` (in their order)."""
+        out = cls()
+        rows = [
+            (
+                *(getattr(d, name) for name in DUTY_FIELDS[:-1]),
+                tuple(d.origin) if d.origin else None,
+            )
+            for d in records
+        ]
+        if rows:
+            out.columns = [list(c) for c in zip(*rows, strict=True)]
+        return out
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def __bool__(self) -> bool:
+        return bool(self.columns[0])
+
+    def __repr__(self) -> str:
+        return f"<DutyColumns of {len(self)} duties>"
+
+    def column(self, name: str) -> list[Any]:
+        """The column of field ``name`` (the list itself: do not change it)."""
+        return self.columns[_AT[name]]
+
+    def record(self, k: int) -> Duty:
+        """Duty number ``k`` as a :class:`Duty`."""
+        values = [col[k] for col in self.columns]
+        if values[-1] is not None:
+            values[-1] = _make_origin(values[-1])
+        return Duty(*values)
+
+    def __iter__(self) -> Iterator[Duty]:
+        for k in range(len(self)):
+            yield self.record(k)
+
+    def keys(self) -> list[tuple[str, ...]]:
+        """Every duty's :attr:`Duty.key`, in row order (computed once: do not change them)."""
+        if self._keys is None:
+            self._keys = self._make_keys()
+        return self._keys
+
+    def unique(self) -> bool:
+        """Whether no two duties have the same key."""
+        if self._unique is None:
+            keys = self.keys()
+            self._unique = len(set(keys)) == len(keys)
+        return self._unique
+
+    def _make_keys(self) -> list[tuple[str, ...]]:
+        dep, item, region, role, line, start = (self.column(n) for n in _KEY)
+        if None in line:
+            line = ["" if v is None else v for v in line]
+        if None in start:
+            start = ["" if v is None else v for v in start]
+        return list(zip(dep, item, region, role, line, start, strict=True))
+
+    def values(self) -> list[tuple[Any, ...]]:
+        """Every duty's compared fields (all but the origin), in row order."""
+        return list(zip(*(self.column(n) for n in _COMPARED), strict=True))
+
+    def take(
+        self, rows: Iterable[int] | None = None, *, mask: Sequence[Any] | None = None
+    ) -> DutyColumns:
+        """The duties at ``rows`` (in that order), or where ``mask`` is true."""
+        out = DutyColumns.__new__(DutyColumns)
+        out._keys = out._unique = None
+        if mask is not None:
+            out.columns = [list(compress(col, mask)) for col in self.columns]
+        else:
+            at = list(rows or ())
+            out.columns = [[col[k] for k in at] for col in self.columns]
+        return out
+
+    def extend(self, other: DutyColumns) -> None:
+        """Append ``other``'s duties."""
+        self._keys = self._unique = None
+        for mine, theirs in zip(self.columns, other.columns, strict=True):
+            mine.extend(theirs)
+
+    def index(self) -> dict[tuple[str, ...], int]:
+        """Row number by key (the last row, where a key repeats)."""
+        return {key: k for k, key in enumerate(self.keys())}
+
+    def merged(
+        self, other: DutyColumns, index: dict[tuple[str, ...], int] | None = None
+    ) -> DutyColumns:
+        """These duties with ``other``'s: a duty of ``other`` replaces the one with its key.
+
+        ``index`` is :meth:`index` of ``self``, when the caller has it. New keys
+        are appended in ``other``'s order; ``self`` is left unchanged.
+        """
+        if not other:
+            return self
+        if not self and other.unique():
+            return other
+        index = self.index() if index is None else index
+        out = DutyColumns(self.columns)
+        appended: dict[tuple[str, ...], int] = {}
+        n = len(self)
+        for k, key in enumerate(other.keys()):
+            at = index.get(key)
+            if at is None:
+                at = appended.get(key)
+                if at is None:
+                    appended[key] = n + len(appended)
+                    for col, src in zip(out.columns, other.columns, strict=True):
+                        col.append(src[k])
+                    continue
+            for col, src in zip(out.columns, other.columns, strict=True):
+                col[at] = src[k]
+        return out
