@@ -10,10 +10,12 @@ node, whose ``id`` (or ``code``) is the CLI's value.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
 
+from .fields import from_entry
 from .types import (
     BasisNode,
     Department,
@@ -23,9 +25,10 @@ from .types import (
     Origin,
     Region,
     as_date,
+    department_link,
     department_node,
-    item_node,
-    region_node,
+    item_link,
+    region_link,
 )
 
 __all__ = [
@@ -41,6 +44,16 @@ __all__ = [
     "inspection_of",
     "resolution_of",
 ]
+
+
+def _entry(key: str) -> Callable[[Any], Any]:
+    """``key`` of the wrapped dict: the id a :func:`~dutygraph.api.fields.link` follows."""
+    return lambda self: self.d[key]
+
+
+def _get(key: str) -> Callable[[Any], Any]:
+    """``key`` of the wrapped dict, ``None`` when absent."""
+    return lambda self: self.d.get(key)
 
 
 async def _departments(info: Info, ids: list[str]) -> list[Department]:
@@ -98,41 +111,17 @@ class BasisEvidence:
 class Evidence:
     d: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field
-    async def department(self, info: Info) -> Department | None:
-        return department_node(await info.context.loaders.department.load(self.d["department"]))
-
-    @strawberry.field
-    async def item(self, info: Info) -> Item | None:
-        return item_node(await info.context.loaders.item.load(self.d["item"]))
-
-    @strawberry.field
-    async def region(self, info: Info) -> Region | None:
-        return region_node(await info.context.loaders.region.load(self.d["region"]))
-
-    @strawberry.field
-    def role(self) -> str:
-        return self.d["role"]  # type: ignore[no-any-return]
-
-    @strawberry.field
-    def line(self) -> str | None:
-        return self.d["line"]  # type: ignore[no-any-return]
-
-    @strawberry.field
-    def valid_from(self) -> dt.date | None:
-        return as_date(self.d["valid_from"])
-
-    @strawberry.field
-    def valid_to(self) -> dt.date | None:
-        return as_date(self.d["valid_to"])
-
-    @strawberry.field(description="The list (and version or row) the duty came from.")
-    def source(self) -> str | None:
-        return self.d["source"]  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The file, sheet and row the duty was read from.")
-    def origin(self) -> Origin | None:
-        return Origin.of(self.d["origin"])
+    department = department_link(_entry("department"))
+    item = item_link(_entry("item"))
+    region = region_link(_entry("region"))
+    role = from_entry("role", str)
+    line = from_entry("line", str | None)
+    valid_from = from_entry("valid_from", dt.date | None, convert=as_date)
+    valid_to = from_entry("valid_to", dt.date | None, convert=as_date)
+    source = from_entry("source", str | None, "The list (and version or row) the duty came from.")
+    origin = from_entry(
+        "origin", Origin | None, "The file, sheet and row the duty was read from.", Origin.of
+    )
 
     @strawberry.field
     def bases(self) -> list[BasisEvidence]:
@@ -176,17 +165,11 @@ class AnswerNode:
         rec = await info.context.loaders.department.load(self.d["department"]["id"])
         return Department(rec=rec)
 
-    @strawberry.field(description="Found above the region asked, through the region tree.")
-    def inherited(self) -> bool:
-        return self.d["inherited"]  # type: ignore[no-any-return]
-
-    @strawberry.field(description="explicit, counterpart (same line in the region) or vertical.")
-    def via(self) -> str:
-        return self.d["via"]  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The lines (条) it answers for.")
-    def lines(self) -> list[str]:
-        return list(self.d["lines"])
+    inherited = from_entry(
+        "inherited", bool, "Found above the region asked, through the region tree."
+    )
+    via = from_entry("via", str, "explicit, counterpart (same line in the region) or vertical.")
+    lines = from_entry("lines", list[str], "The lines (条) it answers for.", list)
 
     @strawberry.field(description="Abolished departments it answers for as their successor.")
     async def replaces(self, info: Info) -> list[Department]:
@@ -219,22 +202,16 @@ class Resolution:
     async def region(self, info: Info) -> Region:
         return Region(rec=await info.context.loaders.region.load(self.d["region"]["code"]))
 
-    @strawberry.field(description="lead or assist.")
-    def role(self) -> str:
-        return self.d["role"]  # type: ignore[no-any-return]
-
-    @strawberry.field
-    def as_of(self) -> dt.date:
-        return dt.date.fromisoformat(self.d["as_of"])
+    role = from_entry("role", str, "lead or assist.")
+    as_of = from_entry("as_of", dt.date, convert=dt.date.fromisoformat)
 
     @strawberry.field(description="Every department answering (empty: nobody; see findings).")
     def answers(self) -> list[AnswerNode]:
         return [AnswerNode(d=a) for a in self.d["answers"]]
 
-    @strawberry.field(description="The region where the duties used are recorded.")
-    async def source_region(self, info: Info) -> Region | None:
-        code = self.d["source_region"]
-        return region_node(await info.context.loaders.region.load(code)) if code else None
+    source_region = region_link(
+        _entry("source_region"), "The region where the duties used are recorded."
+    )
 
     @strawberry.field
     def path(self) -> Path:
@@ -258,10 +235,7 @@ def resolution_of(d: dict[str, Any]) -> Resolution:
 class GapEvidence:
     d: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field
-    async def source_region(self, info: Info) -> Region | None:
-        code = self.d["source_region"]
-        return region_node(await info.context.loaders.region.load(code)) if code else None
+    source_region = region_link(_entry("source_region"))
 
     @strawberry.field
     async def path(self, info: Info) -> list[Region]:
@@ -283,36 +257,21 @@ class GapEvidence:
 class Gap:
     d: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(description="The item (null for a behaviour that matches no item).")
-    async def item(self, info: Info) -> Item | None:
-        iid = self.d.get("item")
-        return item_node(await info.context.loaders.item.load(iid)) if iid else None
+    item = item_link(_get("item"), "The item (null for a behaviour that matches no item).")
+    region = region_link(_get("region"))
+    kind = from_entry("kind", str)
+    detail = from_entry("detail", str, default="")
+    line = from_entry(
+        "line", str | None, "The line with no department in the region.", default=None
+    )
 
-    @strawberry.field
-    async def region(self, info: Info) -> Region | None:
-        code = self.d.get("region")
-        return region_node(await info.context.loaders.region.load(code)) if code else None
-
-    @strawberry.field
-    def kind(self) -> str:
-        return self.d["kind"]  # type: ignore[no-any-return]
-
-    @strawberry.field
-    def detail(self) -> str:
-        return self.d.get("detail", "")  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The line with no department in the region.")
-    def line(self) -> str | None:
-        return self.d.get("line")
-
-    @strawberry.field(description="The abolished department (LEAD_ABOLISHED).")
-    async def abolished(self, info: Info) -> Department | None:
-        did = self.d.get("abolished")
-        return department_node(await info.context.loaders.department.load(did)) if did else None
-
-    @strawberry.field(description="The behaviour that matches no item (UNCOVERED_BEHAVIOR).")
-    def behavior(self) -> str | None:
-        return self.d.get("behavior")
+    abolished = department_link(_get("abolished"), "The abolished department (LEAD_ABOLISHED).")
+    behavior = from_entry(
+        "behavior",
+        str | None,
+        "The behaviour that matches no item (UNCOVERED_BEHAVIOR).",
+        default=None,
+    )
 
     @strawberry.field
     def evidence(self) -> GapEvidence | None:
@@ -341,29 +300,18 @@ class SourceLeads:
 class Conflict:
     d: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(description="The subject as recorded: an item id (or a dispute's subject).")
-    def subject(self) -> str:
-        return self.d["item"]  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The item, when the subject is one.")
-    async def item(self, info: Info) -> Item | None:
-        return item_node(await info.context.loaders.item.load(self.d["item"]))
-
-    @strawberry.field
-    async def region(self, info: Info) -> Region | None:
-        return region_node(await info.context.loaders.region.load(self.d["region"]))
-
-    @strawberry.field
-    def kind(self) -> str:
-        return self.d["kind"]  # type: ignore[no-any-return]
+    subject = from_entry(
+        "item", str, "The subject as recorded: an item id (or a dispute's subject)."
+    )
+    item = item_link(_entry("item"), "The item, when the subject is one.")
+    region = region_link(_entry("region"))
+    kind = from_entry("kind", str)
 
     @strawberry.field
     async def departments(self, info: Info) -> list[Department]:
         return await _departments(info, self.d["departments"])
 
-    @strawberry.field
-    def detail(self) -> str:
-        return self.d["detail"]  # type: ignore[no-any-return]
+    detail = from_entry("detail", str)
 
     @strawberry.field(description="SOURCE_DISAGREEMENT: what each source names.")
     def sources(self) -> list[SourceLeads]:
@@ -394,13 +342,8 @@ def conflict_of(d: dict[str, Any]) -> Conflict:
 class Inspection:
     d: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field
-    async def region(self, info: Info) -> Region | None:
-        return region_node(await info.context.loaders.region.load(self.d["region"]))
-
-    @strawberry.field(description="The supervised object (监管对象).")
-    def object(self) -> str:
-        return self.d["object"]  # type: ignore[no-any-return]
+    region = region_link(_entry("region"))
+    object = from_entry("object", str, "The supervised object (监管对象).")
 
     @strawberry.field
     async def departments(self, info: Info) -> list[Department]:
@@ -427,13 +370,8 @@ class Candidate:
             rec=await info.context.loaders.department.load(self.d["department"]["id"])
         )
 
-    @strawberry.field
-    def score(self) -> float:
-        return float(self.d["score"])
-
-    @strawberry.field
-    def reasons(self) -> list[str]:
-        return list(self.d["reasons"])
+    score = from_entry("score", float, convert=float)
+    reasons = from_entry("reasons", list[str], convert=list)
 
 
 @strawberry.type(description="A behaviour the business form was matched to, and why.")
@@ -451,9 +389,7 @@ class MatchedItem:
     score: float
     reasons: list[str]
 
-    @strawberry.field
-    async def item(self, info: Info) -> Item | None:
-        return item_node(await info.context.loaders.item.load(str(self.id)))
+    item = item_link(lambda self: str(self.id))
 
 
 @strawberry.type(description="A settled business form like this one (业务相近), and its lead.")
@@ -481,27 +417,15 @@ class Precedent:
 class AssignConflict:
     d: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field
-    async def item(self, info: Info) -> Item | None:
-        iid = self.d.get("item")
-        return item_node(await info.context.loaders.item.load(iid)) if iid else None
-
-    @strawberry.field
-    async def region(self, info: Info) -> Region | None:
-        code = self.d.get("region")
-        return region_node(await info.context.loaders.region.load(code)) if code else None
-
-    @strawberry.field
-    def kind(self) -> str:
-        return self.d["kind"]  # type: ignore[no-any-return]
+    item = item_link(_get("item"))
+    region = region_link(_get("region"))
+    kind = from_entry("kind", str)
 
     @strawberry.field
     async def departments(self, info: Info) -> list[Department]:
         return await _departments(info, self.d.get("departments", []))
 
-    @strawberry.field
-    def detail(self) -> str:
-        return self.d.get("detail", "")  # type: ignore[no-any-return]
+    detail = from_entry("detail", str, default="")
 
 
 @strawberry.type(
@@ -511,22 +435,12 @@ class AssignConflict:
 class Assignment:
     d: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field
-    def name(self) -> str:
-        return self.d["name"]  # type: ignore[no-any-return]
-
-    @strawberry.field
-    def description(self) -> str:
-        return self.d["description"]  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The region whose departments are named (null: as recorded).")
-    async def region(self, info: Info) -> Region | None:
-        code = self.d["region"]
-        return region_node(await info.context.loaders.region.load(code)) if code else None
-
-    @strawberry.field
-    def as_of(self) -> dt.date:
-        return dt.date.fromisoformat(self.d["as_of"])
+    name = from_entry("name", str)
+    description = from_entry("description", str)
+    region = region_link(
+        _entry("region"), "The region whose departments are named (null: as recorded)."
+    )
+    as_of = from_entry("as_of", dt.date, convert=dt.date.fromisoformat)
 
     @strawberry.field
     def candidates(self) -> list[Candidate]:

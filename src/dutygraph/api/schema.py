@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import importlib.util
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import strawberry
@@ -105,6 +105,42 @@ def _matches(rec: Any, text: str) -> bool:
     return any(text in str(n).casefold() for n in names)
 
 
+def _one(kind: str, node: type, description: str) -> Any:
+    """A root field giving the one ``kind`` record an ``id`` argument names."""
+
+    def resolve(self: Any, info: Info, id: str) -> Any:
+        return node(rec=info.context.graph.find(kind, id))
+
+    return strawberry.field(resolver=resolve, graphql_type=node, description=description)
+
+
+def _scan(
+    find: Callable[..., list[Any]],
+    known: Sequence[str],
+    what: str,
+    shape: Callable[[Any, Any, str], Any],
+    type_: Any,
+    description: str,
+) -> Any:
+    """A root field listing what ``find(graph, region, date, kinds)`` finds, as a connection."""
+
+    def resolve(
+        self: Any,
+        info: Info,
+        region: str | None = None,
+        as_of: dt.date | None = None,
+        kinds: list[str] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Any:
+        g = info.context.graph
+        date = when(as_of)
+        found = find(g, region, date, _kinds(kinds, known, what))
+        return paginate(found, first, after, lambda x: shape(g, x, date))
+
+    return strawberry.field(resolver=resolve, graphql_type=type_, description=description)
+
+
 @strawberry.input(description="A new business form (新业态) to place.")
 class BusinessFormInput:
     name: str
@@ -138,40 +174,24 @@ class Query:
         g = info.context.graph
         return resolution_of(resolution_dict(g, who_assists(g, item, region, when(as_of))))
 
-    @strawberry.field(
-        description="Gaps (事有人管) in a region's subtree (default: everywhere) on asOf; "
-        f"kinds: {', '.join(GAP_KINDS)}."
+    gaps = _scan(
+        find_gaps,
+        GAP_KINDS,
+        "gap",
+        lambda g, x, date: gap_of(gap_dict(g, x)),
+        Connection[Gap],
+        "Gaps (事有人管) in a region's subtree (default: everywhere) on asOf; "
+        f"kinds: {', '.join(GAP_KINDS)}.",
     )
-    def gaps(
-        self,
-        info: Info,
-        region: str | None = None,
-        as_of: dt.date | None = None,
-        kinds: list[str] | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> Connection[Gap]:
-        g = info.context.graph
-        found = find_gaps(g, region, when(as_of), _kinds(kinds, GAP_KINDS, "gap"))
-        return paginate(found, first, after, lambda x: gap_of(gap_dict(g, x)))
-
-    @strawberry.field(
-        description="Conflicts recorded in a region's subtree (default: everywhere) on asOf; "
-        f"kinds: {', '.join(CONFLICT_KINDS)}."
+    conflicts = _scan(
+        find_conflicts,
+        CONFLICT_KINDS,
+        "conflict",
+        lambda g, c, date: conflict_of(conflict_dict(g, c, date)),
+        Connection[Conflict],
+        "Conflicts recorded in a region's subtree (default: everywhere) on asOf; "
+        f"kinds: {', '.join(CONFLICT_KINDS)}.",
     )
-    def conflicts(
-        self,
-        info: Info,
-        region: str | None = None,
-        as_of: dt.date | None = None,
-        kinds: list[str] | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> Connection[Conflict]:
-        g = info.context.graph
-        date = when(as_of)
-        found = find_conflicts(g, region, date, _kinds(kinds, CONFLICT_KINDS, "conflict"))
-        return paginate(found, first, after, lambda c: conflict_of(conflict_dict(g, c, date)))
 
     @strawberry.field(
         description="Joint-inspection candidates (综合查一次): departments leading 行政检查 items "
@@ -203,9 +223,7 @@ class Query:
         )
         return assignment_of(assignment_dict(a))
 
-    @strawberry.field(description="One item by id or exact name.")
-    def item(self, info: Info, id: str) -> Item:
-        return Item(rec=info.context.graph.find("item", id))
+    item = _one("item", Item, "One item by id or exact name.")
 
     @strawberry.field(
         description="Items, by id; `search` matches id, name and keywords; `parent` lists "
@@ -235,9 +253,7 @@ class Query:
         ]
         return paginate(found, first, after, lambda i: Item(rec=i))
 
-    @strawberry.field(description="One department by id, exact name or alias.")
-    def department(self, info: Info, id: str) -> Department:
-        return Department(rec=info.context.graph.find("department", id))
+    department = _one("department", Department, "One department by id, exact name or alias.")
 
     @strawberry.field(
         description="Departments active on asOf (all with includeInactive), by id; `region` "

@@ -12,14 +12,16 @@ Every field that depends on time takes ``asOf`` (default: today).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Optional
 
 import strawberry
 from strawberry.scalars import JSON
 
 from .. import model
 from ..errors import UsageError
-from .context import Context, date_str
+from .context import Context
+from .fields import as_date, from_record, link, validity, when
 from .pagination import Connection, paginate
 
 __all__ = [
@@ -37,14 +39,9 @@ __all__ = [
 Info = strawberry.Info[Context, None]
 
 
-def as_date(value: str | None) -> dt.date | None:
-    """An ISO date string of the model as a GraphQL ``Date`` (``None`` stays ``None``)."""
-    return dt.date.fromisoformat(value) if value else None
-
-
-def when(as_of: dt.date | None) -> str:
-    """The ``asOf`` argument as the ISO string the analyses take (default today)."""
-    return date_str(as_of) or model.today()
+def _rec(attr: str) -> Callable[[Any], Any]:
+    """The wrapped record's ``attr``: the id a :func:`~dutygraph.api.fields.link` follows."""
+    return lambda self: getattr(self.rec, attr)
 
 
 def check_role(role: str | None) -> str | None:
@@ -52,6 +49,33 @@ def check_role(role: str | None) -> str | None:
     if role is not None and role not in model.ROLES:
         raise UsageError(f"unknown role {role!r}; use one of {', '.join(model.ROLES)}")
     return role
+
+
+def region_node(rec: model.Region | None) -> Region | None:
+    return Region(rec=rec) if rec is not None else None
+
+
+def department_node(rec: model.Department | None) -> Department | None:
+    return Department(rec=rec) if rec is not None else None
+
+
+def item_node(rec: model.Item | None) -> Item | None:
+    return Item(rec=rec) if rec is not None else None
+
+
+def region_link(key: Callable[[Any], str | None], description: str | None = None) -> Any:
+    """A field giving the :class:`Region` whose code ``key(self)`` names (null: none)."""
+    return link("region", key, region_node, Optional["Region"], description)
+
+
+def department_link(key: Callable[[Any], str | None], description: str | None = None) -> Any:
+    """A field giving the :class:`Department` whose id ``key(self)`` names (null: none)."""
+    return link("department", key, department_node, Optional["Department"], description)
+
+
+def item_link(key: Callable[[Any], str | None], description: str | None = None) -> Any:
+    """A field giving the :class:`Item` whose id ``key(self)`` names (null: none)."""
+    return link("item", key, item_node, Optional["Item"], description)
 
 
 @strawberry.type(description="Where a record was read: file, sheet (XLSX), row, list version.")
@@ -79,23 +103,10 @@ class Origin:
 class Region:
     rec: strawberry.Private[model.Region]
 
-    @strawberry.field(description="GB/T 2260 code (6 digits, or 12 for a township).")
-    def code(self) -> str:
-        return self.rec.code
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.rec.name
-
-    @strawberry.field(description="national, province, prefecture, county or township.")
-    def level(self) -> str:
-        return self.rec.level
-
-    @strawberry.field(description="The region above (null at the root).")
-    async def parent(self, info: Info) -> Region | None:
-        if not self.rec.parent:
-            return None
-        return region_node(await info.context.loaders.region.load(self.rec.parent))
+    code = from_record("code", str, "GB/T 2260 code (6 digits, or 12 for a township).")
+    name = from_record("name", str)
+    level = from_record("level", str, "national, province, prefecture, county or township.")
+    parent = region_link(_rec("parent"), "The region above (null at the root).")
 
     @strawberry.field(description="The regions directly below.")
     async def children(self, info: Info) -> list[Region]:
@@ -127,9 +138,7 @@ class Region:
             if (include_inactive or d.active(date)) and (line is None or line in d.systems)
         ]
 
-    @strawberry.field
-    def origin(self) -> Origin | None:
-        return Origin.of(self.rec.origin)
+    origin = from_record("origin", Origin | None, convert=Origin.of)
 
 
 @strawberry.type(
@@ -139,56 +148,21 @@ class Region:
 class Department:
     rec: strawberry.Private[model.Department]
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.rec.id)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.rec.name
-
-    @strawberry.field(description="The government (region) it belongs to.")
-    async def region(self, info: Info) -> Region | None:
-        return region_node(await info.context.loaders.region.load(self.rec.region))
-
-    @strawberry.field(description="Its lines (条), e.g. market-regulation.")
-    def systems(self) -> list[str]:
-        return list(self.rec.systems)
-
-    @strawberry.field
-    def vertical(self) -> bool:
-        return self.rec.vertical
-
-    @strawberry.field
-    def aliases(self) -> list[str]:
-        return list(self.rec.aliases)
-
-    @strawberry.field
-    def valid_from(self) -> dt.date | None:
-        return as_date(self.rec.valid_from)
-
-    @strawberry.field
-    def valid_to(self) -> dt.date | None:
-        return as_date(self.rec.valid_to)
-
-    @strawberry.field(description="Whether it exists on asOf (default today).")
-    def active(self, as_of: dt.date | None = None) -> bool:
-        return self.rec.active(when(as_of))
-
-    @strawberry.field(description="The department that took over its duties when abolished.")
-    async def successor(self, info: Info) -> Department | None:
-        if not self.rec.successor:
-            return None
-        return department_node(await info.context.loaders.department.load(self.rec.successor))
-
-    @strawberry.field(
-        description="The department above it: its government's, or for a vertical line "
-        "the upper department of the line."
+    id = from_record("id", strawberry.ID)
+    name = from_record("name", str)
+    region = region_link(_rec("region"), "The government (region) it belongs to.")
+    systems = from_record("systems", list[str], "Its lines (条), e.g. market-regulation.", list)
+    vertical = from_record("vertical", bool)
+    aliases = from_record("aliases", list[str], convert=list)
+    valid_from, valid_to, active = validity("active", "Whether it exists on asOf (default today).")
+    successor = department_link(
+        _rec("successor"), "The department that took over its duties when abolished."
     )
-    async def superior(self, info: Info) -> Department | None:
-        if not self.rec.superior:
-            return None
-        return department_node(await info.context.loaders.department.load(self.rec.superior))
+    superior = department_link(
+        _rec("superior"),
+        "The department above it: its government's, or for a vertical line the upper department "
+        "of the line.",
+    )
 
     @strawberry.field(
         description="The duties it holds, active on asOf unless includeInactive=true."
@@ -210,56 +184,29 @@ class Department:
             lambda d: Duty(rec=d),
         )
 
-    @strawberry.field
-    def origin(self) -> Origin | None:
-        return Origin.of(self.rec.origin)
+    origin = from_record("origin", Origin | None, convert=Origin.of)
 
 
 @strawberry.type(description="A regulatory item (监管事项) of the catalogue tree (主项 → 子项).")
 class Item:
     rec: strawberry.Private[model.Item]
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.rec.id)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.rec.name
-
-    @strawberry.field(description="The main item (主项) above this one.")
-    async def parent(self, info: Info) -> Item | None:
-        if not self.rec.parent:
-            return None
-        return item_node(await info.context.loaders.item.load(self.rec.parent))
+    id = from_record("id", strawberry.ID)
+    name = from_record("name", str)
+    parent = item_link(_rec("parent"), "The main item (主项) above this one.")
 
     @strawberry.field(description="Its sub-items (子项).")
     async def children(self, info: Info) -> list[Item]:
         return [Item(rec=i) for i in await info.context.loaders.item_children.load(self.rec.id)]
 
-    @strawberry.field
-    def domain(self) -> str | None:
-        return self.rec.domain
-
-    @strawberry.field(description="职权类型, e.g. 行政检查.")
-    def power_type(self) -> str | None:
-        return self.rec.power_type
-
-    @strawberry.field(description="Supervised objects (监管对象).")
-    def objects(self) -> list[str]:
-        return list(self.rec.objects)
-
-    @strawberry.field
-    def keywords(self) -> list[str]:
-        return list(self.rec.keywords)
-
-    @strawberry.field(description="Government levels that implement it (empty: every level).")
-    def levels(self) -> list[str]:
-        return list(self.rec.levels)
-
-    @strawberry.field
-    def key_item(self) -> bool:
-        return self.rec.key_item
+    domain = from_record("domain", str | None)
+    power_type = from_record("power_type", str | None, "职权类型, e.g. 行政检查.")
+    objects = from_record("objects", list[str], "Supervised objects (监管对象).", list)
+    keywords = from_record("keywords", list[str], convert=list)
+    levels = from_record(
+        "levels", list[str], "Government levels that implement it (empty: every level).", list
+    )
+    key_item = from_record("key_item", bool)
 
     @strawberry.field(
         description="Duties on this item, active on asOf unless includeInactive=true; "
@@ -292,9 +239,7 @@ class Item:
             ]
         return paginate(duties, first, after, lambda d: Duty(rec=d))
 
-    @strawberry.field
-    def origin(self) -> Origin | None:
-        return Origin.of(self.rec.origin)
+    origin = from_record("origin", Origin | None, convert=Origin.of)
 
 
 @strawberry.type(
@@ -303,41 +248,15 @@ class Item:
 class BasisNode:
     rec: strawberry.Private[model.LegalBasis]
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.rec.id)
-
-    @strawberry.field
-    def title(self) -> str:
-        return self.rec.title
-
-    @strawberry.field
-    def kind(self) -> str:
-        return self.rec.kind
-
-    @strawberry.field
-    def issuer(self) -> str | None:
-        return self.rec.issuer
-
-    @strawberry.field
-    def article(self) -> str | None:
-        return self.rec.article
-
-    @strawberry.field
-    def valid_from(self) -> dt.date | None:
-        return as_date(self.rec.valid_from)
-
-    @strawberry.field
-    def valid_to(self) -> dt.date | None:
-        return as_date(self.rec.valid_to)
-
-    @strawberry.field(description="Whether it is in force on asOf (default today).")
-    def in_force(self, as_of: dt.date | None = None) -> bool:
-        return self.rec.in_force(when(as_of))
-
-    @strawberry.field
-    def origin(self) -> Origin | None:
-        return Origin.of(self.rec.origin)
+    id = from_record("id", strawberry.ID)
+    title = from_record("title", str)
+    kind = from_record("kind", str)
+    issuer = from_record("issuer", str | None)
+    article = from_record("article", str | None)
+    valid_from, valid_to, in_force = validity(
+        "in_force", "Whether it is in force on asOf (default today)."
+    )
+    origin = from_record("origin", Origin | None, convert=Origin.of)
 
 
 @strawberry.type(
@@ -347,49 +266,18 @@ class BasisNode:
 class Duty:
     rec: strawberry.Private[model.Duty]
 
-    @strawberry.field(description="department|item|region|role|line|validFrom")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.rec.id)
+    id = from_record("id", strawberry.ID, "department|item|region|role|line|validFrom")
+    role = from_record("role", str, "lead, assist or territorial.")
+    line = from_record(
+        "line", str | None, "The line under which a department with several holds it."
+    )
 
-    @strawberry.field(description="lead, assist or territorial.")
-    def role(self) -> str:
-        return self.rec.role
-
-    @strawberry.field(description="The line under which a department with several holds it.")
-    def line(self) -> str | None:
-        return self.rec.line
-
-    @strawberry.field
-    def valid_from(self) -> dt.date | None:
-        return as_date(self.rec.valid_from)
-
-    @strawberry.field
-    def valid_to(self) -> dt.date | None:
-        return as_date(self.rec.valid_to)
-
-    @strawberry.field(description="Whether it holds on asOf (default today).")
-    def active(self, as_of: dt.date | None = None) -> bool:
-        return self.rec.active(when(as_of))
-
-    @strawberry.field(description="The list (and version or row) it came from.")
-    def source(self) -> str | None:
-        return self.rec.source
-
-    @strawberry.field
-    def origin(self) -> Origin | None:
-        return Origin.of(self.rec.origin)
-
-    @strawberry.field
-    async def department(self, info: Info) -> Department | None:
-        return department_node(await info.context.loaders.department.load(self.rec.department))
-
-    @strawberry.field
-    async def item(self, info: Info) -> Item | None:
-        return item_node(await info.context.loaders.item.load(self.rec.item))
-
-    @strawberry.field
-    async def region(self, info: Info) -> Region | None:
-        return region_node(await info.context.loaders.region.load(self.rec.region))
+    valid_from, valid_to, active = validity("active", "Whether it holds on asOf (default today).")
+    source = from_record("source", str | None, "The list (and version or row) it came from.")
+    origin = from_record("origin", Origin | None, convert=Origin.of)
+    department = department_link(_rec("department"))
+    item = item_link(_rec("item"))
+    region = region_link(_rec("region"))
 
     @strawberry.field(description="Its legal bases (a missing one is left out).")
     async def bases(self, info: Info) -> list[BasisNode]:
@@ -407,58 +295,28 @@ class Claim:
 class Dispute:
     rec: strawberry.Private[model.Dispute]
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.rec.id)
+    id = from_record("id", strawberry.ID)
 
     @strawberry.field(description="The departments in dispute.")
     async def parties(self, info: Info) -> list[Department]:
         found = await info.context.loaders.department.load_many(list(self.rec.parties))
         return [Department(rec=d) for d in found if d is not None]
 
-    @strawberry.field(description="An item id, a business-form id or a case description.")
-    def subject(self) -> str:
-        return self.rec.subject
-
-    @strawberry.field(description="The item in dispute, when the subject is an item.")
-    async def item(self, info: Info) -> Item | None:
-        return item_node(await info.context.loaders.item.load(self.rec.subject))
-
-    @strawberry.field
-    async def region(self, info: Info) -> Region | None:
-        return region_node(await info.context.loaders.region.load(self.rec.region))
-
-    @strawberry.field
-    def raised_on(self) -> dt.date | None:
-        return as_date(self.rec.raised_on)
-
-    @strawberry.field(description="open, coordinating, decided, withdrawn...")
-    def status(self) -> str:
-        return self.rec.status
+    subject = from_record("subject", str, "An item id, a business-form id or a case description.")
+    item = item_link(_rec("subject"), "The item in dispute, when the subject is an item.")
+    region = region_link(_rec("region"))
+    raised_on = from_record("raised_on", dt.date | None, convert=as_date)
+    status = from_record("status", str, "open, coordinating, decided, withdrawn...")
 
     @strawberry.field
     def claims(self) -> list[Claim]:
         return [Claim(party=p, claim=c) for p, c in self.rec.claims.items()]
 
-    @strawberry.field(description="The decision record (who, when, why, duties) once decided.")
-    def decision(self) -> JSON | None:
-        return self.rec.decision
+    decision = from_record(
+        "decision", JSON | None, "The decision record (who, when, why, duties) once decided."
+    )
 
-    @strawberry.field
-    def origin(self) -> Origin | None:
-        return Origin.of(self.rec.origin)
-
-
-def region_node(rec: model.Region | None) -> Region | None:
-    return Region(rec=rec) if rec is not None else None
-
-
-def department_node(rec: model.Department | None) -> Department | None:
-    return Department(rec=rec) if rec is not None else None
-
-
-def item_node(rec: model.Item | None) -> Item | None:
-    return Item(rec=rec) if rec is not None else None
+    origin = from_record("origin", Origin | None, convert=Origin.of)
 
 
 def _filter_duties(

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from ..analysis.assign import Assignment, Candidate, assign_business_form
 from ..serialize import department_dict
-from .common import as_of, query_options, store_from
+from .common import add_command, as_of, store_from
 from .output import emit_json, table
 
 HELP = "propose lead and assisting departments for a new business form"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("assign", help=HELP, description=HELP, parents=[query_options()])
+    p = add_command(sub, "assign", HELP, run)
     p.add_argument("--name", required=True, help="the business form's name")
     p.add_argument("--description", default="", help="what it does, in plain words")
     p.add_argument(
@@ -24,10 +25,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="a behaviour id, name or text (repeatable)",
     )
     p.add_argument("--region", help="name this region's departments")
-    p.set_defaults(func=run)
 
 
-def _cand(c: Candidate) -> dict[str, object]:
+def candidate_dict(c: Candidate) -> dict[str, Any]:
+    """A proposed department as plain data: the department, its score, the reasons."""
     return {"department": department_dict(c.department), "score": c.score, "reasons": c.reasons}
 
 
@@ -37,8 +38,8 @@ def assignment_dict(a: Assignment) -> dict[str, object]:
         "description": a.description,
         "region": a.region,
         "as_of": a.as_of,
-        "candidates": [_cand(c) for c in a.candidates],
-        "assists": [_cand(c) for c in a.assists],
+        "candidates": [candidate_dict(c) for c in a.candidates],
+        "assists": [candidate_dict(c) for c in a.assists],
         "gaps": a.gaps,
         "conflicts": a.conflicts,
         "behaviors": a.behaviors,

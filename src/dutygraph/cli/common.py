@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import UsageError
 from ..store import Store, open_store
 
-__all__ = ["as_of", "query_options", "store_from", "store_options"]
+__all__ = ["add_command", "as_of", "query_options", "store_from", "store_options"]
 
 
 def store_options() -> argparse.ArgumentParser:
@@ -31,6 +33,29 @@ def query_options() -> argparse.ArgumentParser:
         "--as-of", metavar="DATE", help="answer as of this date, YYYY-MM-DD (default: today)"
     )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    return p
+
+
+def add_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    text: str,
+    run: Callable[[argparse.Namespace], int],
+    parent: argparse.ArgumentParser | None = None,
+    **defaults: Any,
+) -> argparse.ArgumentParser:
+    """A sub-command ``name`` that ``run`` carries out, with ``text`` as help and description.
+
+    It takes ``parent``'s options (default: :func:`query_options`, for a
+    command that answers a question); ``defaults`` are set on its arguments.
+
+    >>> sub = argparse.ArgumentParser(prog="dutygraph").add_subparsers()
+    >>> p = add_command(sub, "ask", "answer a question", lambda args: 0)
+    >>> sorted(vars(p.parse_args(["--json"])))
+    ['as_of', 'func', 'json']
+    """
+    p = sub.add_parser(name, help=text, description=text, parents=[parent or query_options()])
+    p.set_defaults(func=run, **defaults)
     return p
 
 

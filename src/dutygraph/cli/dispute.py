@@ -14,8 +14,9 @@ from typing import Any
 
 from ..analysis import disputes as lib
 from ..errors import UsageError
-from ..model import today
-from .common import as_of, query_options, store_from, store_options
+from ..model import Dispute, today
+from ..store import Store
+from .common import add_command, as_of, store_from, store_options
 from .output import emit_json, table
 
 HELP = "jurisdiction disputes: open, route, evidence, decide, withdraw, history"
@@ -46,7 +47,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     acts.required = True
 
     text = "record a new dispute between departments over an item, business form or case"
-    a = acts.add_parser("open", help=text, description=text, parents=[_writer()])
+    a = add_command(acts, "open", text, run_open, _writer())
     a.add_argument(
         "--party", action="append", required=True, metavar="DEPT", help="a party (repeatable)"
     )
@@ -76,45 +77,34 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     a.add_argument("--item", metavar="ITEM", help="a case: the item it falls under")
     a.add_argument("--id", metavar="ID", help="the dispute id (default: the next DSP-NNNN)")
-    a.set_defaults(func=run_open)
 
     text = "open a duty dispute from a MULTIPLE_LEADS or SOURCE_DISAGREEMENT conflict"
-    a = acts.add_parser("from-conflict", help=text, description=text, parents=[_writer()])
+    a = add_command(acts, "from-conflict", text, run_from_conflict, _writer())
     a.add_argument("item", metavar="ITEM")
     a.add_argument("region", metavar="REGION", help="where the conflict is recorded")
     a.add_argument("--as-of", metavar="DATE", help="the conflict's date, and the raised date")
-    a.set_defaults(func=run_from_conflict)
 
-    text = "list disputes"
-    a = acts.add_parser("list", help=text, description=text, parents=[query_options()])
+    a = add_command(acts, "list", "list disputes", run_list)
     a.add_argument("--status", choices=lib.STATUSES)
     a.add_argument("--region", metavar="REGION", help="only this region and those below it")
-    a.set_defaults(func=run_list)
 
-    for name, text in (
-        ("show", "one dispute: record, evidence, statutory route and history"),
-        ("route", "the statutory route of a dispute, explained"),
+    for name, text, run in (
+        ("show", "one dispute: record, evidence, statutory route and history", run_show),
+        ("route", "the statutory route of a dispute, explained", run_route),
     ):
-        a = acts.add_parser(name, help=text, description=text, parents=[query_options()])
+        add_command(acts, name, text, run).add_argument("id", metavar="ID")
+
+    for name, text, status in (
+        ("coordinate", "start coordination (open → coordinating)", "coordinating"),
+        ("withdraw", "withdraw a pending dispute", "withdrawn"),
+    ):
+        a = add_command(acts, name, text, run_status, _writer(), status=status)
         a.add_argument("id", metavar="ID")
-        a.set_defaults(func=run_show if name == "show" else run_route)
-
-    text = "start coordination (open → coordinating)"
-    a = acts.add_parser("coordinate", help=text, description=text, parents=[_writer()])
-    a.add_argument("id", metavar="ID")
-    a.add_argument("--on", metavar="DATE", help="YYYY-MM-DD (default: today)")
-    a.add_argument("--note", default="")
-    a.set_defaults(func=run_status, status="coordinating")
-
-    text = "withdraw a pending dispute"
-    a = acts.add_parser("withdraw", help=text, description=text, parents=[_writer()])
-    a.add_argument("id", metavar="ID")
-    a.add_argument("--on", metavar="DATE", help="YYYY-MM-DD (default: today)")
-    a.add_argument("--note", default="")
-    a.set_defaults(func=run_status, status="withdrawn")
+        a.add_argument("--on", metavar="DATE", help="YYYY-MM-DD (default: today)")
+        a.add_argument("--note", default="")
 
     text = "decide a dispute: closes and opens duties from the decision date"
-    a = acts.add_parser("decide", help=text, description=text, parents=[_writer()])
+    a = add_command(acts, "decide", text, run_decide, _writer())
     a.add_argument("id", metavar="ID")
     a.add_argument("--lead", required=True, metavar="DEPT", help="the department that leads")
     a.add_argument(
@@ -129,7 +119,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="let the lead be a department that is not a party (designation by the superior)",
     )
-    a.set_defaults(func=run_decide)
 
 
 def _pairs(values: list[str], what: str) -> dict[str, str]:
@@ -167,19 +156,18 @@ def run_open(args: argparse.Namespace) -> int:
         by=args.by,
         dispute_id=args.id,
     )
-    g = store.graph()
-    return _say(
-        args, lib.dispute_dict(g, d), f"opened {d.id}: {', '.join(d.parties)} over {d.subject}"
-    )
+    return _opened(args, store, d)
 
 
 def run_from_conflict(args: argparse.Namespace) -> int:
     store = store_from(args)
     d = lib.dispute_from_conflict(store, args.item, args.region, as_of(args), by=args.by)
-    g = store.graph()
-    return _say(
-        args, lib.dispute_dict(g, d), f"opened {d.id}: {', '.join(d.parties)} over {d.subject}"
-    )
+    return _opened(args, store, d)
+
+
+def _opened(args: argparse.Namespace, store: Store, d: Dispute) -> int:
+    line = f"opened {d.id}: {', '.join(d.parties)} over {d.subject}"
+    return _say(args, lib.dispute_dict(store.graph(), d), line)
 
 
 def run_list(args: argparse.Namespace) -> int:

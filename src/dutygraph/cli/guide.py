@@ -9,19 +9,18 @@ from typing import Any
 from ..analysis.guide import Guide, build_guide, render_html, render_markdown, write_xlsx
 from ..errors import UsageError
 from ..serialize import department_dict
-from .common import as_of, query_options, store_from
+from .common import add_command, as_of, store_from
 from .output import emit_json
 
 HELP = "write the one-industry guide (一业一册): every department, item, power and legal basis"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("guide", help=HELP, description=HELP, parents=[query_options()])
+    p = add_command(sub, "guide", HELP, run)
     p.add_argument("industry", metavar="INDUSTRY", help="the industry in plain words, e.g. 剧本杀")
     p.add_argument("--region", help="region code or exact name (default: the whole catalogue)")
     p.add_argument("--format", choices=("md", "html", "xlsx"), default="md")
     p.add_argument("-o", "--output", metavar="FILE", help="write here (required for xlsx)")
-    p.set_defaults(func=run)
 
 
 def guide_dict(guide: Guide) -> dict[str, Any]:

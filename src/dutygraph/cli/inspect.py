@@ -7,17 +7,16 @@ from typing import Any
 
 from ..analysis.inspect import InspectionPlan, plan_inspection
 from ..serialize import department_dict
-from .common import as_of, query_options, store_from
+from .common import add_command, as_of, store_from
 from .output import emit_json, table
 
 HELP = "plan one joint inspection of a supervised object: lead, participants, items and bases"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("inspect", help=HELP, description=HELP, parents=[query_options()])
+    p = add_command(sub, "inspect", HELP, run)
     p.add_argument("object", metavar="OBJECT", help="the supervised object, e.g. 加油站")
     p.add_argument("--region", help="region code or exact name (default: the root region)")
-    p.set_defaults(func=run)
 
 
 def plan_dict(p: InspectionPlan) -> dict[str, Any]:

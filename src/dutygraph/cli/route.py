@@ -5,24 +5,18 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..analysis.assign import Candidate
 from ..analysis.route import Routing, route_clue
-from ..serialize import department_dict
-from .common import as_of, query_options, store_from
+from .assign import candidate_dict
+from .common import add_command, as_of, store_from
 from .output import emit_json, table
 
 HELP = "route a complaint (e.g. a 12345 hotline text) to the lead and assisting departments"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("route", help=HELP, description=HELP, parents=[query_options()])
+    p = add_command(sub, "route", HELP, run)
     p.add_argument("text", metavar="TEXT", help="the complaint, in the complainant's words")
     p.add_argument("--region", help="where it happened (code or exact name)")
-    p.set_defaults(func=run)
-
-
-def _cand(c: Candidate) -> dict[str, Any]:
-    return {"department": department_dict(c.department), "score": c.score, "reasons": c.reasons}
 
 
 def routing_dict(r: Routing) -> dict[str, Any]:
@@ -32,8 +26,8 @@ def routing_dict(r: Routing) -> dict[str, Any]:
         "as_of": r.as_of,
         "matched": r.matched,
         "items": r.items,
-        "leads": [_cand(c) for c in r.leads],
-        "assists": [_cand(c) for c in r.assists],
+        "leads": [candidate_dict(c) for c in r.leads],
+        "assists": [candidate_dict(c) for c in r.assists],
         "findings": r.findings,
     }
 
