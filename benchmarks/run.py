@@ -7,12 +7,13 @@
 
 Figures and their baselines:
 
-* import (duties/s)       vs the stdlib ``csv`` parse of the same files (rows/s)
-* open a stored graph (s) vs unpickling the same records as plain tuples
+* import (duties/s)       vs the stdlib ``csv`` parse of the same files (rows/s), and a
+                          polars parse of them (the floor of the columnar import)
+* open a stored graph (s) vs a plain unpickle of the same file (no graph built)
 * who-leads p50/p99 (µs)  vs the same question as SPARQL over pyoxigraph holding the same data
 * gaps + conflicts scan   vs a polars group-by over the raw duty table
 * assign (ms)             vs a who-leads (the floor any answer pays)
-* peak RSS (MB)
+* peak RSS (MB)           vs the size of the duty CSV it came from
 
 Machines here are shared and noisy: read the ratios, not the absolute times.
 Results go to ``benchmarks/results/<size>.json`` and a readable ``.txt``.
@@ -24,6 +25,7 @@ import argparse
 import csv
 import gc
 import json
+import pickle
 import platform
 import random
 import resource
@@ -44,7 +46,9 @@ from dutygraph.analysis.conflicts import find_conflicts  # noqa: E402
 from dutygraph.analysis.gaps import find_gaps  # noqa: E402
 from dutygraph.analysis.resolve import resolve  # noqa: E402
 from dutygraph.importer import load  # noqa: E402
+from dutygraph._gc import gc_paused  # noqa: E402
 from dutygraph.store import EmbeddedStore  # noqa: E402
+from dutygraph.store.embedded import MAGIC  # noqa: E402
 
 AS_OF = "2025-06-01"
 
@@ -114,6 +118,16 @@ SELECT ?dep WHERE {{ ?d dg:item ?i ; dg:region ?r ; dg:role "lead" ; dg:departme
     return times
 
 
+def polars_parse_baseline(bundle: Path) -> tuple[float, int]:
+    import polars as pl
+
+    rows = 0
+    t = time.perf_counter()
+    for f in sorted(bundle.glob("*.csv")):
+        rows += pl.read_csv(f, infer_schema=False, truncate_ragged_lines=True).height + 1
+    return time.perf_counter() - t, rows
+
+
 def polars_baseline(bundle: Path) -> float | None:
     try:
         import polars as pl
@@ -136,6 +150,7 @@ def run_size(size: str, workdir: Path, lookups: int = 2000) -> dict[str, Any]:
     out: dict[str, Any] = {"size": size, "duties": expected["duties"], "governments": expected["governments"]}
 
     csv_s, csv_rows = csv_baseline(bundle)
+    pl_s, pl_rows = polars_parse_baseline(bundle)
     store_path = workdir / f"{size}.db"
     store_path.unlink(missing_ok=True)
     imp_s, _ = timed(load, EmbeddedStore(store_path), [bundle])
@@ -143,10 +158,17 @@ def run_size(size: str, workdir: Path, lookups: int = 2000) -> dict[str, Any]:
     out["import_duties_per_s"] = expected["duties"] / imp_s
     out["csv_rows_per_s"] = csv_rows / csv_s
     out["import_vs_csv"] = out["import_duties_per_s"] / out["csv_rows_per_s"]
+    out["polars_rows_per_s"] = pl_rows / pl_s
+    out["import_vs_polars"] = out["import_duties_per_s"] / out["polars_rows_per_s"]
 
     open_s, g = timed(lambda: EmbeddedStore(store_path).graph())
     out["open_s"] = open_s
     out["store_mb"] = store_path.stat().st_size / 1e6
+    data = store_path.read_bytes()[len(MAGIC) :]
+    with gc_paused():
+        out["unpickle_s"], _ = timed(pickle.loads, data)
+    del data, _
+    out["open_vs_unpickle"] = open_s / out["unpickle_s"]
 
     rng = random.Random(7)
     regions = list(g.regions)
@@ -176,9 +198,14 @@ def run_size(size: str, workdir: Path, lookups: int = 2000) -> dict[str, Any]:
         assign_business_form(g, name, name, region=region, as_of=AS_OF)
         assign_lat.append(time.perf_counter() - t)
     out["assign_ms"] = statistics.median(assign_lat) * 1e3
+    out["assign_vs_who_leads"] = out["assign_ms"] * 1e3 / out["who_leads_p50_us"]
     # dutygraph's own peak, before the baselines (pyoxigraph, polars) load the data again
     out["peak_rss_mb"] = rss_mb()
+    out["duties_csv_mb"] = (bundle / "duties.csv").stat().st_size / 1e6
+    out["rss_vs_csv"] = out["peak_rss_mb"] / out["duties_csv_mb"]
 
+    if size == "national":  # by hand, once: the SPARQL store and the group-by would hold 12M rows again
+        return out
     sp = sparql_baseline(g, sample[: min(300, lookups)])
     if sp:
         sp.sort()
@@ -206,8 +233,12 @@ def summary(r: dict[str, Any]) -> str:
     lines = [f"## {r['size']}: {r['governments']} governments, {r['duties']:,} duties"]
     fmt = [
         ("import", f"{r['import_duties_per_s']:,.0f} duties/s ({r['import_s']:.2f} s); "
-                   f"stdlib csv parse {r['csv_rows_per_s']:,.0f} rows/s; ratio {r['import_vs_csv']:.2f}"),
-        ("open", f"{r['open_s']:.2f} s ({r['store_mb']:.0f} MB file)"),
+                   f"stdlib csv parse {r['csv_rows_per_s']:,.0f} rows/s, ratio {r['import_vs_csv']:.2f}"
+                   + (f"; polars parse {r['polars_rows_per_s']:,.0f} rows/s, ratio {r['import_vs_polars']:.2f}"
+                      if "polars_rows_per_s" in r else "")),
+        ("open", f"{r['open_s']:.2f} s ({r['store_mb']:.0f} MB file)"
+         + (f"; plain unpickle of the file {r['unpickle_s']:.2f} s, ratio {r['open_vs_unpickle']:.1f}"
+            if "unpickle_s" in r else "")),
         ("who-leads", f"p50 {r['who_leads_p50_us']:.1f} µs, p99 {r['who_leads_p99_us']:.1f} µs"
          + (f"; SPARQL/pyoxigraph p50 {r['sparql_p50_us']:.0f} µs → {r['who_leads_vs_sparql']:.0f}× faster"
             if "sparql_p50_us" in r else "")),
@@ -215,8 +246,10 @@ def summary(r: dict[str, Any]) -> str:
                  f"planted found {r['planted_conflicts_found']})"
          + (f"; polars group-by {r['polars_groupby_s']:.2f} s → ratio {r['scan_vs_polars']:.1f}"
             if "polars_groupby_s" in r else "")),
-        ("assign", f"{r['assign_ms']:.1f} ms"),
-        ("peak RSS", f"{r['peak_rss_mb']:.0f} MB"),
+        ("assign", f"{r['assign_ms']:.1f} ms"
+         + (f" = {r['assign_vs_who_leads']:.0f} who-leads" if "assign_vs_who_leads" in r else "")),
+        ("peak RSS", f"{r['peak_rss_mb']:.0f} MB"
+         + (f"; {r['rss_vs_csv']:.1f}× the {r['duties_csv_mb']:.0f} MB duty CSV" if "rss_vs_csv" in r else "")),
     ]  # fmt: skip
     lines += [f"- {k}: {v}" for k, v in fmt]
     if r["size"] == "province":
