@@ -41,12 +41,12 @@ sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
 
+from dutygraph._gc import gc_paused  # noqa: E402
 from dutygraph.analysis.assign import assign_business_form  # noqa: E402
 from dutygraph.analysis.conflicts import find_conflicts  # noqa: E402
 from dutygraph.analysis.gaps import find_gaps  # noqa: E402
 from dutygraph.analysis.resolve import resolve  # noqa: E402
 from dutygraph.importer import load  # noqa: E402
-from dutygraph._gc import gc_paused  # noqa: E402
 from dutygraph.store import EmbeddedStore  # noqa: E402
 from dutygraph.store.embedded import MAGIC  # noqa: E402
 
