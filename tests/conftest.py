@@ -192,3 +192,27 @@ def cli(tmp_path: Path) -> Callable[..., Any]:
 
     run.store_path = store_path  # type: ignore[attr-defined]
     return run
+
+
+# -- the browser: a headless Chromium per test module, a fresh page (Visit) per test ---------
+# (per module, not per session: Playwright's sync API keeps an event loop running in this
+# thread while the browser is open, and later tests call asyncio.run())
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from .servers import chromium
+
+    with chromium(need) as b:
+        yield b
+
+
+@pytest.fixture
+def visit(browser: Any) -> Iterator[Any]:
+    from .servers import Visit
+
+    v = Visit(browser)
+    try:
+        yield v
+    finally:
+        v.close()

@@ -1,19 +1,25 @@
-"""Serve an ASGI app with uvicorn on 127.0.0.1 in a background thread, for tests.
+"""Servers and a browser for tests: an ASGI app under uvicorn, a headless Chromium page.
 
 Usage::
 
     with serve_asgi(app) as base_url:  # e.g. "http://127.0.0.1:41234"
         urllib.request.urlopen(base_url + "/graphql")
+
+The explorer tests open pages with :class:`Visit` (the ``visit`` fixture of
+``conftest.py``), in the Chromium that :func:`chromium` launches.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 @contextmanager
@@ -59,3 +65,88 @@ def serve_asgi(app: Any, *, timeout: float = 10.0, **config: Any) -> Iterator[st
         sock.close()
         if failure:
             raise RuntimeError("uvicorn failed while serving") from failure[0]
+
+
+# -- a real headless browser for the explorer tests ------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+# from NOTES.md; Playwright adds --headless itself and gives every launch a fresh profile
+# (it refuses --user-data-dir in launch(); that is what launch_persistent_context is for).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def importable(module: str) -> bool:
+    """Whether ``module`` can be imported here."""
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True
+
+
+@contextmanager
+def chromium(need: Callable[[bool, str], None]) -> Iterator[Any]:
+    """Debian's Chromium, headless under Playwright (``need`` skips, or fails under CI)."""
+    need(importable("playwright.sync_api"), "Playwright for Python is not installed")
+    need(Path(CHROMIUM).exists(), f"{CHROMIUM} missing: run scripts/install-browser.sh")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Visit:
+    """A fresh page that records every URL it requests (HTTP and WebSocket)."""
+
+    def __init__(self, browser: Any) -> None:
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.urls: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda request: self.urls.append(request.url))
+        self.page.on("websocket", lambda ws: self.urls.append(ws.url))
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def foreign(self) -> list[str]:
+        """Requested URLs that leave 127.0.0.1."""
+        return [
+            u
+            for u in self.urls
+            if not u.startswith("data:") and urlsplit(u).hostname != "127.0.0.1"
+        ]
+
+    def open_saved_query(self, base_url: str, link: str, query: str) -> None:
+        """Open the explorer, click the saved-query link ``link``, wait for ``query`` to load."""
+        self.page.goto(f"{base_url}/graphql", wait_until="load")
+        self.page.locator(".graphiql-execute-button").wait_for()
+        with self.page.expect_navigation():
+            self.page.locator("#dutygraph-saved-queries a", has_text=link).click()
+        self.page.locator(".graphiql-query-editor", has_text=query).wait_for()
+
+    def run_query_and_read_result(self, expected: str = "你好, dutygraph") -> str:
+        self.page.locator(".graphiql-execute-button").click()
+        result = self.page.locator(".result-window")
+        result.get_by_text(expected).wait_for(timeout=15_000)
+        return result.inner_text()
+
+    def screenshot(self, name: str) -> None:
+        """Save the page as ``name`` in $DUTYGRAPH_SCREENSHOTS, when that is set."""
+        if os.environ.get("DUTYGRAPH_SCREENSHOTS"):
+            out = Path(os.environ["DUTYGRAPH_SCREENSHOTS"])
+            out.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(out / name))
+
+    def close(self) -> None:
+        self.context.close()

@@ -8,10 +8,7 @@ Playwright (skips without them, fails under ``CI=true``).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,30 +17,15 @@ from dutygraph.importer import load
 from dutygraph.store import EmbeddedStore
 
 from .conftest import need
-from .servers import serve_asgi
-from .test_explorer_browser import CHROMIUM, CHROMIUM_ARGS, Visit, _importable
+from .servers import Visit, importable, serve_asgi
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    need(_importable("playwright.sync_api"), "Playwright for Python is not installed")
-    need(Path(CHROMIUM).exists(), f"{CHROMIUM} missing: run scripts/install-browser.sh")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for module in ("strawberry", "starlette", "uvicorn"):
-        need(_importable(module), f"{module} is not installed (the api extra)")
+        need(importable(module), f"{module} is not installed (the api extra)")
     from dutygraph.api.app import create_app
 
     store = EmbeddedStore(tmp_path_factory.mktemp("explorer") / "demo.db")
@@ -52,35 +34,13 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def visit(chromium: Any) -> Iterator[Visit]:
-    v = Visit(chromium)
-    try:
-        yield v
-    finally:
-        v.close()
-
-
-def _shot(visit: Visit, name: str) -> None:
-    if os.environ.get("DUTYGRAPH_SCREENSHOTS"):
-        out = Path(os.environ["DUTYGRAPH_SCREENSHOTS"])
-        out.mkdir(parents=True, exist_ok=True)
-        visit.page.screenshot(path=str(out / name))
-
-
 def test_a_saved_query_answers_who_leads_in_one_click(visit: Visit, demo_url: str) -> None:
-    visit.page.goto(f"{demo_url}/graphql", wait_until="load")
-    visit.page.locator(".graphiql-execute-button").wait_for()
-    with visit.page.expect_navigation():
-        visit.page.locator(
-            "#dutygraph-saved-queries a", has_text="Who leads an item in a region"
-        ).click()
-    visit.page.locator(".graphiql-query-editor", has_text="query WhoLeads").wait_for()
+    visit.open_saved_query(demo_url, "Who leads an item in a region", "query WhoLeads")
     text = visit.run_query_and_read_result("锦江区市场监督管理局")
     assert '"id": "JJ-SCJ"' in text and '"inherited": true' in text
     assert visit.errors == []
     assert visit.foreign() == []
-    _shot(visit, "explorer-who-leads.png")
+    visit.screenshot("explorer-who-leads.png")
 
 
 def test_the_page_opens_on_a_query_that_runs_as_is(visit: Visit, demo_url: str) -> None:
@@ -91,11 +51,7 @@ def test_the_page_opens_on_a_query_that_runs_as_is(visit: Visit, demo_url: str) 
 
 
 def test_saved_gaps_query_lists_the_gaps(visit: Visit, demo_url: str) -> None:
-    visit.page.goto(f"{demo_url}/graphql", wait_until="load")
-    visit.page.locator(".graphiql-execute-button").wait_for()
-    with visit.page.expect_navigation():
-        visit.page.locator("#dutygraph-saved-queries a", has_text="Gaps in a region").click()
-    visit.page.locator(".graphiql-query-editor", has_text="query GapsInRegion").wait_for()
+    visit.open_saved_query(demo_url, "Gaps in a region", "query GapsInRegion")
     text = visit.run_query_and_read_result("LEAD_ABOLISHED")
     # the result pane renders only its visible lines: check the head of the answer
     assert "武侯区" in text and '"totalCount": 5' in text
