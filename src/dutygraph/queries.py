@@ -26,8 +26,9 @@ from .errors import NotFound
 
 __all__ = ["QUERY_DIR", "cypher", "cypher_names", "describe"]
 
-#: where the saved queries live: ``queries/`` at the top of the source tree
-QUERY_DIR = Path(__file__).resolve().parents[2] / "queries"
+#: where the saved queries live: ``queries/`` at the top of the source tree, shipped in the
+#: package as ``saved_queries`` (a link to it in a checkout, the files in a wheel)
+QUERY_DIR = Path(__file__).parent / "saved_queries"
 
 
 def cypher_names() -> list[str]:

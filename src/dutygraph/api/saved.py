@@ -165,10 +165,7 @@ def load_saved(folder: str | Path | None) -> list[SavedQuery]:
 
 
 def default_queries_dir() -> Path | None:
-    """The ``queries/`` folder of a source checkout (where ``dutygraph`` is installed from)."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "queries"
-        if (parent / "pyproject.toml").is_file() and candidate.is_dir():
-            return candidate
-    return None
+    """The saved operations shipped with the package (``queries/`` of the source tree)."""
+    from ..queries import QUERY_DIR
+
+    return QUERY_DIR if QUERY_DIR.is_dir() else None
