@@ -102,7 +102,7 @@ class DutyGraph:
         }
         duties: dict[tuple[str, ...], Duty] = {}
         for r in records:
-            if r.label == "duty":
+            if isinstance(r, Duty):
                 duties[r.key] = r  # a later duty with the same key replaces an earlier one
             else:
                 tables[r.label][record_id(r)] = r
@@ -238,10 +238,10 @@ class DutyGraph:
             ("business_form", self.business_forms),
         ):
             names: dict[str, list[str]] = defaultdict(list)
-            for key, rec in table.items():
+            for rid, rec in table.items():
                 for name in _names_of(rec):
-                    if key not in names[name]:
-                        names[name].append(key)
+                    if rid not in names[name]:
+                        names[name].append(rid)
             self._names[label] = names
 
     # -- sizes and iteration --------------------------------------------------

@@ -159,18 +159,18 @@ def load(
     LoadError
         When an input cannot be read at all.
     """
-    paths = [os.fspath(p) for p in paths]
+    sources = [os.fspath(p) for p in paths]
     batch = Batch()
     versions: list[Any] = []  # published-list versions (dutygraph.io.lists.ListVersion)
     options.setdefault("graph", functools.cache(store.graph))  # lists match names against it
     rows_read = 0
     with gc_paused():
-        for path in paths:
+        for path in sources:
             got = read_input(path, **options)
             batch.extend(got)
             versions.extend(getattr(got, "versions", ()))
             rows_read += getattr(got, "rows_read", 0)
-    report = ImportReport(sources=paths, dry_run=dry_run, rows_read=rows_read)
+    report = ImportReport(sources=sources, dry_run=dry_run, rows_read=rows_read)
     report.read = batch.counts()
 
     def plan(graph: DutyGraph) -> ChangeSet:
@@ -190,7 +190,7 @@ def load(
             return ChangeSet()
         log: dict[str, Any] = {
             "op": "import",
-            "sources": paths,
+            "sources": sources,
             "added": report.added,
             "changed": report.changed,
         }

@@ -179,6 +179,8 @@ class _Record:
     """Shared behaviour of the record classes (mix-in, no state)."""
 
     __slots__ = ()
+    #: set by ``@dataclass`` on each record class (declared so type checkers see dataclasses)
+    __dataclass_fields__: ClassVar[dict[str, Any]]
     #: the node label (kind of node) in the graph
     label: ClassVar[str]
     #: the bundle file this kind is read from

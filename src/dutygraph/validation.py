@@ -160,18 +160,18 @@ def _check(
     for kind, (fieldname, tree_name) in _TREES.items():
         links: dict[str, str] = {}
         row_of: dict[str, tuple[int, Row]] = {}
-        for key, rec in graph.table(kind).items():
+        for rid, rec in graph.table(kind).items():
             if getattr(rec, fieldname):
-                links[key] = getattr(rec, fieldname)
+                links[rid] = getattr(rec, fieldname)
         for i, row in enumerate(rows):
             rec = row.record
             if rec.label == kind:
                 target = getattr(rec, fieldname)
-                key = record_id(rec)
-                links.pop(key, None)
+                rid = record_id(rec)
+                links.pop(rid, None)
                 if target:
-                    links[key] = target
-                row_of[key] = (i, row)
+                    links[rid] = target
+                row_of[rid] = (i, row)
         g = nx.DiGraph(list(links.items()))
         for cycle in nx.simple_cycles(g):
             members = " → ".join([*cycle, cycle[0]])
@@ -286,7 +286,7 @@ def _duty_lines_and_bases(
             dep = batch_departments.get(dep_id) or departments.get(dep_id)
             if dep is not None and line not in dep.systems:
                 wrong_line[(dep_id, line)] = dep
-    rows = set()
+    rows: set[int] = set()
     if wrong_line:
         rows.update(
             k for k, pair in enumerate(zip(deps, lines, strict=False)) if pair in wrong_line

@@ -408,7 +408,7 @@ def tables_to_batch(tables: Iterable[Table], version: str | None = None) -> Batc
     """
     batch = Batch()
     for table in tables:
-        cls = BUNDLE_TABLES.get(table.name)
+        cls: Any = BUNDLE_TABLES.get(table.name)
         if cls is None:
             batch.problems.append(
                 Problem(

@@ -224,7 +224,7 @@ class EmbeddedStore:
                 else:
                     tables[rec.label][identity(rec)] = rec
             duties = graph.duty_columns()
-            index = graph.duty_index()
+            index: dict[tuple[str, ...], int] | None = graph.duty_index()
             if duty_records:
                 duties = duties.merged(DutyColumns.from_records(duty_records), index)
                 index = None
