@@ -58,13 +58,12 @@ class DutyColumns:
         as plain ``(file, row, sheet, version)`` tuples or ``None``.
     """
 
-    __slots__ = ("_keys", "_unique", "columns")
+    __slots__ = ("_unique", "columns")
 
     def __init__(self, columns: Sequence[list[Any]] | None = None) -> None:
         self.columns: list[list[Any]] = (
             [list(c) for c in columns] if columns is not None else [[] for _ in DUTY_FIELDS]
         )
-        self._keys: list[tuple[str, ...]] | None = None
         self._unique: bool | None = None
         if len(self.columns) != len(DUTY_FIELDS):
             raise ValueError(f"{len(self.columns)} columns for the {len(DUTY_FIELDS)} duty fields")
@@ -76,7 +75,7 @@ class DutyColumns:
             raise ValueError(f"{len(columns)} columns for the {len(DUTY_FIELDS)} duty fields")
         out = cls.__new__(cls)
         out.columns = columns
-        out._keys = out._unique = None
+        out._unique = None
         return out
 
     @classmethod
@@ -119,25 +118,23 @@ class DutyColumns:
             yield self.record(k)
 
     def keys(self) -> list[tuple[str, ...]]:
-        """Every duty's :attr:`Duty.key`, in row order (computed once: do not change them)."""
-        if self._keys is None:
-            self._keys = self._make_keys()
-        return self._keys
+        """Every duty's :attr:`Duty.key`, in row order (made anew: a province's keys take
+        ~100 MB, not worth keeping)."""
+        return list(zip(*self._key_columns(), strict=True))
+
+    def _key_columns(self) -> list[list[Any]]:
+        """The key fields' columns, a missing line or start as ``""`` (as in :attr:`Duty.key`)."""
+        out = [self.column(n) for n in _KEY]
+        for at in (4, 5):  # line, valid_from
+            if None in out[at]:
+                out[at] = ["" if v is None else v for v in out[at]]
+        return out
 
     def unique(self) -> bool:
-        """Whether no two duties have the same key."""
+        """Whether no two duties have the same key (remembered until the columns change)."""
         if self._unique is None:
-            keys = self.keys()
-            self._unique = len(set(keys)) == len(keys)
+            self._unique = len(set(zip(*self._key_columns(), strict=True))) == len(self)
         return self._unique
-
-    def _make_keys(self) -> list[tuple[str, ...]]:
-        dep, item, region, role, line, start = (self.column(n) for n in _KEY)
-        if None in line:
-            line = ["" if v is None else v for v in line]
-        if None in start:
-            start = ["" if v is None else v for v in start]
-        return list(zip(dep, item, region, role, line, start, strict=True))
 
     def values(self) -> list[tuple[Any, ...]]:
         """Every duty's compared fields (all but the origin), in row order."""
@@ -148,7 +145,7 @@ class DutyColumns:
     ) -> DutyColumns:
         """The duties at ``rows`` (in that order), or where ``mask`` is true."""
         out = DutyColumns.__new__(DutyColumns)
-        out._keys = out._unique = None
+        out._unique = None
         if mask is not None:
             out.columns = [list(compress(col, mask)) for col in self.columns]
         else:
@@ -158,7 +155,7 @@ class DutyColumns:
 
     def extend(self, other: DutyColumns) -> None:
         """Append ``other``'s duties."""
-        self._keys = self._unique = None
+        self._unique = None
         for mine, theirs in zip(self.columns, other.columns, strict=True):
             mine.extend(theirs)
 

@@ -112,10 +112,10 @@ def _plan_duties(
     if not duties.unique():
         last = {key: k for k, key in enumerate(duties.keys())}
         duties = duties.take(sorted(last.values()))
-    keys = duties.keys()
     index = graph.duty_index()
+    keys = duties.keys() if index else []
     if not index or index.keys().isdisjoint(keys):
-        added["duty"] += len(keys)
+        added["duty"] += len(duties)
         return duties
     theirs = graph.duty_columns().values()
     mine = duties.values()

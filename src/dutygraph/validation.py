@@ -221,10 +221,10 @@ def _duplicate_duties(
     flag: Any,
 ) -> None:
     """Duties read as columns whose key an earlier duty of the batch has."""
-    keys = duties.keys()
     earlier = {key[1] for key in seen if key[0] == "duty"}
-    if duties.unique() and earlier.isdisjoint(keys):
+    if duties.unique() and (not earlier or earlier.isdisjoint(duties.keys())):
         return  # the usual case, found in C
+    keys = duties.keys()
     origins = duties.column("origin")
     first: dict[tuple[str, ...], int] = {}
     for k, key in enumerate(keys):
