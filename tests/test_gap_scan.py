@@ -207,3 +207,25 @@ def test_the_scan_reads_a_stores_columns_alike(tmp_path, seed):
         assert [describe(g, x) for x in find_gaps(g, None, as_of)] == [
             describe(from_records, x) for x in find_gaps(from_records, None, as_of)
         ]
+
+
+def test_a_duty_naming_a_line_its_department_does_not_carry():
+    """The line a duty names is the one an inheriting region needs, carried or not upstream."""
+    g = DutyGraph(
+        [
+            Region("000000", "全国", "national"),
+            Region("110000", "省", "province", "000000"),
+            Department("N-L0", "N-L0", "000000", ("L0",)),
+            Department("P-L0", "P-L0", "110000", ("L0",)),
+            Item("I0", "事项0"),
+            Item("I1", "事项1"),
+            LegalBasis("B-LAW", "法"),
+            Duty("N-L0", "I0", "000000", "lead", ("B-LAW",), line="L9"),
+            Duty("N-L0", "I1", "000000", "lead", ("B-LAW",)),
+        ]
+    )
+    found = [(x.item, x.region, x.kind, x.extra) for x in find_gaps(g, None, "2025-01-01")]
+    assert found == [("I0", "110000", "NO_COUNTERPART", {"line": "L9"})]
+    assert [describe(g, x) for x in find_gaps(g, None, "2025-01-01")] == by_definition(
+        g, None, "2025-01-01"
+    )

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._gc import gc_paused
 from ..graph import DutyGraph
 from ..model import INSPECTION, Duty, today
 from .gaps import scope
@@ -81,7 +82,22 @@ def find_conflicts(
     as_of: str | None = None,
     kinds: Iterable[str] | None = None,
 ) -> list[Conflict]:
-    """Every conflict recorded in ``region``'s subtree (or everywhere), as of a date."""
+    """Every conflict recorded in ``region``'s subtree (or everywhere), as of a date.
+
+    Only the (item, region) pairs recorded with two or more lead duties are
+    looked at (:meth:`DutyGraph.multi_lead_sites`, found once per graph with
+    the cyclic garbage collector paused: it walks half a million duties).
+    """
+    with gc_paused():
+        return _find_conflicts(g, region, as_of, kinds)
+
+
+def _find_conflicts(
+    g: DutyGraph,
+    region: str | None,
+    as_of: str | None,
+    kinds: Iterable[str] | None,
+) -> list[Conflict]:
     as_of = as_of or today()
     wanted = set(kinds) if kinds else set(CONFLICT_KINDS)
     in_scope = set(scope(g, region))

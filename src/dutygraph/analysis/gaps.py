@@ -382,11 +382,19 @@ class _Scanner:
                 found.update((ln, True) for ln in miss & missing[parent])
                 problems[code] = found
         if problems:
+            # the lead duties that need one of those lines: held by a department carrying
+            # it, or naming it as their line; kept when recorded above a region lacking it
+            short = {ln for needs in problems.values() for ln, _ in needs}
+            carriers = {d.id for d in g.departments.values() if short.intersection(d.systems)}
+            rows = set(table.lead_rows("department", carriers, as_of))
+            if short & table.distinct("line"):
+                rows.update(table.lead_rows("line", short, as_of))
             above = {s for code in problems for s in g.region_path(code)[1:]}
             needed: dict[tuple[str, tuple[str, bool]], set[str]] = {}
-            for k in table.lead_rows("region", above, as_of):
-                for need in self._needs_of(table.department[k], table.line[k]):
-                    needed.setdefault((table.region[k], need), set()).add(table.item[k])
+            for k in rows:
+                if table.region[k] in above:
+                    for need in self._needs_of(table.department[k], table.line[k]):
+                        needed.setdefault((table.region[k], need), set()).add(table.item[k])
             for code, needs in problems.items():
                 for source in g.region_path(code)[1:]:
                     for need in needs:
