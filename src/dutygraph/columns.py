@@ -7,8 +7,8 @@ the store and written with the loops in C (``zip``, ``map``, ``set``), and
 built into objects only where an answer needs one.
 
 :class:`DutyColumns` holds one list per :class:`~dutygraph.model.Duty` field,
-in field order, origins as plain tuples — exactly what the embedded store
-writes, so an import writes the columns it read.
+in field order, the origin as four (file, row, sheet, version) — exactly what
+the embedded store writes, so an import writes the columns it read.
 
 >>> from dutygraph.model import Duty, Origin
 >>> cols = DutyColumns.from_records([
@@ -36,15 +36,20 @@ from typing import Any
 
 from .model import Duty, Origin
 
-__all__ = ["DUTY_FIELDS", "DutyColumns"]
+__all__ = ["COLUMNS", "DUTY_FIELDS", "DutyColumns"]
 
-#: the fields of a duty, in the order of its columns
+#: the fields of a duty, in order
 DUTY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Duty))
-_AT = {name: i for i, name in enumerate(DUTY_FIELDS)}
+assert DUTY_FIELDS[-1] == "origin"
+#: the columns: every field but the origin, then the origin's four parts (half a million
+#: origin tuples cost more to build, pickle and unpickle than all the other columns)
+COLUMNS: tuple[str, ...] = (*DUTY_FIELDS[:-1], *(f"origin.{n}" for n in Origin._fields))
+_AT = {name: i for i, name in enumerate(COLUMNS)}
+_FIELDS = len(DUTY_FIELDS) - 1  # the columns before the origin's
 #: the fields of :attr:`Duty.key`, which make a duty the same duty
 _KEY = ("department", "item", "region", "role", "line", "valid_from")
 #: what an import compares to tell a changed duty from an unchanged one (all but the origin)
-_COMPARED = tuple(name for name in DUTY_FIELDS if name != "origin")
+_COMPARED = DUTY_FIELDS[:-1]
 _make_origin = functools.partial(tuple.__new__, Origin)  # C speed: no Python-level __new__
 
 
@@ -54,25 +59,25 @@ class DutyColumns:
     Parameters
     ----------
     columns : list of lists, optional
-        One list per name in :data:`DUTY_FIELDS`, all of one length; origins
-        as plain ``(file, row, sheet, version)`` tuples or ``None``.
+        One list per name in :data:`COLUMNS`, all of one length (a duty with
+        no origin has ``None`` as its origin's file).
     """
 
     __slots__ = ("_unique", "columns")
 
     def __init__(self, columns: Sequence[list[Any]] | None = None) -> None:
         self.columns: list[list[Any]] = (
-            [list(c) for c in columns] if columns is not None else [[] for _ in DUTY_FIELDS]
+            [list(c) for c in columns] if columns is not None else [[] for _ in COLUMNS]
         )
         self._unique: bool | None = None
-        if len(self.columns) != len(DUTY_FIELDS):
-            raise ValueError(f"{len(self.columns)} columns for the {len(DUTY_FIELDS)} duty fields")
+        if len(self.columns) != len(COLUMNS):
+            raise ValueError(f"{len(self.columns)} columns for the {len(COLUMNS)} duty columns")
 
     @classmethod
     def wrap(cls, columns: list[list[Any]]) -> DutyColumns:
         """Columns over ``columns`` themselves (not copied): the caller gives them up."""
-        if len(columns) != len(DUTY_FIELDS):
-            raise ValueError(f"{len(columns)} columns for the {len(DUTY_FIELDS)} duty fields")
+        if len(columns) != len(COLUMNS):
+            raise ValueError(f"{len(columns)} columns for the {len(COLUMNS)} duty columns")
         out = cls.__new__(cls)
         out.columns = columns
         out._unique = None
@@ -82,12 +87,9 @@ class DutyColumns:
     def from_records(cls, records: Iterable[Duty]) -> DutyColumns:
         """The columns of ``records`` (in their order)."""
         out = cls()
+        none = (None, None, None, None)
         rows = [
-            (
-                *(getattr(d, name) for name in DUTY_FIELDS[:-1]),
-                tuple(d.origin) if d.origin else None,
-            )
-            for d in records
+            (*(getattr(d, name) for name in DUTY_FIELDS[:-1]), *(d.origin or none)) for d in records
         ]
         if rows:
             out.columns = [list(c) for c in zip(*rows, strict=True)]
@@ -109,9 +111,13 @@ class DutyColumns:
     def record(self, k: int) -> Duty:
         """Duty number ``k`` as a :class:`Duty`."""
         values = [col[k] for col in self.columns]
-        if values[-1] is not None:
-            values[-1] = _make_origin(values[-1])
+        values[_FIELDS:] = [_make_origin(values[_FIELDS:]) if values[_FIELDS] is not None else None]
         return Duty(*values)
+
+    def origin(self, k: int) -> Origin | None:
+        """Where duty number ``k`` was read."""
+        parts = [col[k] for col in self.columns[_FIELDS:]]
+        return _make_origin(parts) if parts[0] is not None else None
 
     def __iter__(self) -> Iterator[Duty]:
         for k in range(len(self)):

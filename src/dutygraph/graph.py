@@ -16,7 +16,6 @@ handful of dictionary look-ups rather than a graph traversal.
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
@@ -35,7 +34,6 @@ from .model import (
     Duty,
     Item,
     LegalBasis,
-    Origin,
     Region,
     RegionGroup,
     canonical_region_code,
@@ -54,8 +52,7 @@ _DUTY_REGION = _DUTY_FIELDS.index("region")
 _DUTY_ROLE = _DUTY_FIELDS.index("role")
 _DUTY_FROM = _DUTY_FIELDS.index("valid_from")
 _DUTY_TO = _DUTY_FIELDS.index("valid_to")
-assert _DUTY_FIELDS[-1] == "origin"
-_make_origin = functools.partial(tuple.__new__, Origin)
+assert _DUTY_FIELDS[-1] == "origin"  # the columns of the fields before it are in this order
 
 
 def record_id(record: Any) -> str:
@@ -80,7 +77,7 @@ class DutyGraph:
     """
 
     def __init__(
-        self, records: Iterable[Record] = (), *, duty_columns: list[list[Any]] | None = None
+        self, records: Iterable[Record] = (), *, duty_columns: DutyColumns | None = None
     ) -> None:
         self.regions: dict[str, Region] = {}
         self.region_groups: dict[str, RegionGroup] = {}
@@ -88,8 +85,9 @@ class DutyGraph:
         self.items: dict[str, Item] = {}
         self.bases: dict[str, LegalBasis] = {}
         # duties are kept as columns (from a store) and built into objects when first used
-        self._duty_cols = duty_columns
-        self._duty_objs: list[Duty | None] = [None] * len(duty_columns[0]) if duty_columns else []
+        self._duty_table = duty_columns if duty_columns else None
+        self._duty_cols = self._duty_table.columns if self._duty_table is not None else None
+        self._duty_objs: list[Duty | None] = [None] * len(duty_columns) if duty_columns else []
         self._all_built = not duty_columns
         self._duty_dict: dict[str, Duty] | None = None
         self._duty_keys: dict[tuple[str, ...], Duty] | None = None
@@ -114,11 +112,8 @@ class DutyGraph:
         """Duty number ``k``, built from the columns on first use."""
         d = self._duty_objs[k]
         if d is None:
-            assert self._duty_cols is not None
-            values = [col[k] for col in self._duty_cols]
-            if values[-1] is not None:
-                values[-1] = _make_origin(values[-1])
-            d = self._duty_objs[k] = Duty(*values)
+            assert self._duty_table is not None
+            d = self._duty_objs[k] = self._duty_table.record(k)
         return d
 
     @property
@@ -276,8 +271,8 @@ class DutyGraph:
 
     def duty_columns(self) -> DutyColumns:
         """Every duty as columns, in store order (the store's own lists: do not change them)."""
-        if self._duty_cols is not None:
-            return DutyColumns.wrap(self._duty_cols)
+        if self._duty_table is not None:
+            return self._duty_table
         return DutyColumns.from_records(self._duty_objs)  # type: ignore[arg-type]
 
     def duty_index(self) -> dict[tuple[str, ...], int]:

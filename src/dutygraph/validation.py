@@ -191,6 +191,13 @@ def _check(
     return problems, bad, bad_duties
 
 
+_NOWHERE = Origin("(a duty with no origin)")
+
+
+def _place(duties: DutyColumns, k: int) -> Origin:
+    return duties.origin(k) or _NOWHERE
+
+
 def _duplicate(at: Origin, first: Origin, same: bool, rec: Any) -> Problem:
     """A record whose identity an earlier row of the batch has: a warning when it repeats
     that row, an error when it differs."""
@@ -225,11 +232,10 @@ def _duplicate_duties(
     if duties.unique() and (not earlier or earlier.isdisjoint(duties.keys())):
         return  # the usual case, found in C
     keys = duties.keys()
-    origins = duties.column("origin")
     first: dict[tuple[str, ...], int] = {}
     for k, key in enumerate(keys):
         j = first.setdefault(key, k)
-        at = Origin(*origins[k])
+        at = _place(duties, k)
         if ("duty", key) in seen:
             row = rows[seen[("duty", key)]]
             rec = duties.record(k)
@@ -241,12 +247,11 @@ def _duplicate_duties(
             )
         elif j != k:
             rec = duties.record(k)
-            flag(k, _duplicate(at, Origin(*origins[j]), duties.record(j) == rec, rec))
+            flag(k, _duplicate(at, _place(duties, j), duties.record(j) == rec, rec))
 
 
 def _duty_references(duties: DutyColumns, known: dict[str, Any], flag: Any) -> None:
     """References of duties read as columns: each distinct value checked once."""
-    origins = duties.column("origin")
     for fieldname, kind in _REFS["duty"]:
         column = duties.column(fieldname)
         distinct = set(column)
@@ -259,7 +264,7 @@ def _duty_references(duties: DutyColumns, known: dict[str, Any], flag: Any) -> N
             if value in holding:
                 for v in _values(value):
                     if v in missing:
-                        flag(k, _unknown(Origin(*origins[k]), fieldname, v, kind))
+                        flag(k, _unknown(_place(duties, k), fieldname, v, kind))
 
 
 def _unknown(at: Row | Origin, fieldname: str, value: str, kind: str) -> Problem:
@@ -293,9 +298,8 @@ def _duty_lines_and_bases(
         )
     if () in bases:
         rows.update(k for k, b in enumerate(bases) if not b)
-    origins = duties.column("origin")
     for k in sorted(rows):
-        at = Origin(*origins[k])
+        at = _place(duties, k)
         dep = wrong_line.get((deps[k], lines[k]))
         if dep is not None:
             flag(k, _wrong_line(at, deps[k], lines[k], dep))

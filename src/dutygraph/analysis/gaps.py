@@ -87,12 +87,8 @@ class _DutyTable:
     """
 
     def __init__(self, g: DutyGraph) -> None:
-        cols = getattr(g, "_duty_cols", None)
-        if cols is not None and len(cols[0]) == g.counts()["duty"]:
-            by_name = dict(zip(_DUTY_FIELDS, cols, strict=True))
-        else:  # no columns, or duplicates were dropped from the objects: read the objects
-            duties = g.duty_list()
-            by_name = {name: [getattr(d, name) for d in duties] for name in _DUTY_FIELDS[:9]}
+        cols = g.duty_columns()  # a store's own columns, or made from the duty objects
+        by_name = {name: cols.column(name) for name in _DUTY_FIELDS[:9]}
         self.item: list[str] = by_name["item"]
         self.region: list[str] = by_name["region"]
         self.department: list[str] = by_name["department"]

@@ -22,11 +22,10 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from ..columns import DUTY_FIELDS, DutyColumns
+from ..columns import COLUMNS, DutyColumns
 from ..errors import LoadError, Problem
 from ..model import (
     BASIS_KINDS,
@@ -478,7 +477,7 @@ def _checked(name: str, check: Callable[[_Cells], Any]) -> Callable[[str], Any]:
 
 _BAD = object()  # a cell that is not valid: its row goes to the generic parser
 
-#: the duty table's columns in :data:`~dutygraph.columns.DUTY_FIELDS` order, each with the
+#: the duty table's columns in :data:`~dutygraph.columns.COLUMNS` order, each with the
 #: conversion of one cell (the generic parser's own checks) and the value of an absent column
 _DUTY_CELLS: tuple[tuple[str, Callable[[str], Any], Any], ...] = (
     ("department", _required, None),
@@ -491,7 +490,7 @@ _DUTY_CELLS: tuple[tuple[str, Callable[[str], Any], Any], ...] = (
     ("source", _text, None),
     ("line", _text, None),
 )
-assert tuple(name for name, _, _ in _DUTY_CELLS) == DUTY_FIELDS[:-2]  # then attrs, origin
+assert tuple(name for name, _, _ in _DUTY_CELLS) == COLUMNS[:-5]  # then attrs, the origin
 
 
 def _read_duties(table: Table, known: set[str], version: str | None, batch: Batch) -> None:
@@ -547,7 +546,7 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
         )
     else:
         columns.append([EMPTY_ATTRS] * n)
-    columns.append(list(zip(repeat(label), numbers, repeat(sheet), repeat(version))))
+    columns += [[label] * n, list(numbers), [sheet] * n, [version] * n]  # the origin's parts
     duties = DutyColumns.wrap(columns)
     if bad:
         duties = duties.take(mask=[k not in bad for k in range(n)])

@@ -72,13 +72,15 @@ def read_csv(path: Path, name: str | None = None, *, stream: bool = False) -> Ta
     except OSError as exc:
         raise LoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     try:
-        text = raw.decode("utf-8-sig")
+        raw.decode("utf-8-sig")  # checked whole, up front: the rows are decoded as they are read
     except UnicodeDecodeError as exc:
         raise LoadError(
             f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8 CSV "
             "(Excel: 'CSV UTF-8 (Comma delimited)')"
         ) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # a text stream over the bytes, not one string of the whole file: a province's duty
+    # table is 35 MB of bytes but up to 140 MB as a str, twice over in a StringIO
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""))
     try:
         header = [_clean(h) for h in next(reader)]
     except StopIteration:

@@ -71,16 +71,27 @@ def _columns(records: list[Any], label: str) -> dict[str, Any]:
 
 
 def _duty_table(duties: DutyColumns) -> dict[str, Any]:
-    """The duty columns as stored: origins as four columns (file, row, sheet, version),
-    which pickle and unpickle several times faster than half a million tuples."""
-    *columns, origins = duties.columns
-    if None in origins:
-        origins = [o or (None, None, None, None) for o in origins]
+    """The duty columns as stored (format 3): the fields' columns, then the origins as
+    four columns (file, row, sheet, version) — half a million origin tuples took longer
+    to pickle and unpickle than every other column together."""
+    fields_ = len(DUTY_FIELDS) - 1
     return {
         "fields": list(DUTY_FIELDS),
-        "columns": [*columns, None],
-        "origins": [list(c) for c in zip(*origins, strict=True)] if origins else [[], [], [], []],
+        "columns": [*duties.columns[:fields_], None],
+        "origins": duties.columns[fields_:],
     }
+
+
+def _duty_columns(table: dict[str, Any]) -> DutyColumns:
+    """The inverse of :func:`_duty_table`; also reads format 2 (origins as tuples)."""
+    if table["fields"] != list(DUTY_FIELDS):
+        raise StoreCorrupt(f"the store's duty fields {table['fields']} are not {list(DUTY_FIELDS)}")
+    *columns, origins = table["columns"]
+    if "origins" in table:
+        return DutyColumns.wrap([*columns, *table["origins"]])
+    none = (None, None, None, None)  # format 2
+    parts = zip(*(o or none for o in origins), strict=True) if origins else ([], [], [], [])
+    return DutyColumns.wrap([*columns, *map(list, parts)])
 
 
 def _records(label: str, table: dict[str, Any]) -> list[Any]:
@@ -171,16 +182,7 @@ class EmbeddedStore:
         duty_table = tables.get("duty")
         columns = None
         if duty_table is not None and duty_table["columns"][0]:
-            if duty_table["fields"] != _FIELDS["duty"]:
-                raise StoreCorrupt(
-                    f"the store's duty fields {duty_table['fields']} are not {_FIELDS['duty']}"
-                )
-            columns = duty_table["columns"]
-            if "origins" in duty_table:  # format 3: origins as four columns, cheaper to pickle
-                files = duty_table["origins"][0]
-                columns[-1] = list(zip(*duty_table["origins"], strict=True))
-                if None in files:  # a duty with no origin
-                    columns[-1] = [o if o[0] is not None else None for o in columns[-1]]
+            columns = _duty_columns(duty_table)
         graph = DutyGraph(records, duty_columns=columns)
         if stamp is not None:
             self._cache = (stamp, graph, state["log"])
