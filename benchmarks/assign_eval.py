@@ -1,16 +1,24 @@
-"""How well ``assign`` finds the settled lead: the evaluation set, leave-one-out, on the catalogue.
+"""How well ``assign`` finds the lead: two evaluation sets, on the reference catalogue.
 
     python benchmarks/assign_eval.py            # prints, and writes results/assign_eval.txt
 
-Every case of ``tests/data/assign_eval.csv`` is asked with its own precedent
-removed (the business form it names, and any settled form of the same name).
+* **settled** (``tests/data/assign_eval.csv``) — the catalogue's settled
+  business forms in the catalogue's own wording, each asked leave-one-out
+  (its own precedent removed). Easy: the words are the catalogue's words.
+* **held-out** (``tests/data/assign_eval_heldout.csv``) — new business forms
+  described the way a clerk or a news report would, in other words (synonyms,
+  colloquial terms), with the lead expected under current practice and its
+  basis. Cases whose lead is disputed in practice are asked and listed, but
+  left out of the headline figures.
+
 Beside the full method, three ablations show what each signal is worth:
 
 * no precedents   — every settled business form removed (业务相近 off);
 * no phrases      — verbatim keyword/name hits off, bigram similarity only;
 * no name boost   — a phrase in the name counts like one in the description.
 
-Also the latency per case (median, warm indexes). Target: top-1 >= 85 %.
+Also the latency per case (median, warm indexes). Target: top-1 >= 85 % on the
+settled set; the held-out set is reported against the floor its test keeps.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 EVAL = ROOT / "tests" / "data" / "assign_eval.csv"
+HELDOUT = ROOT / "tests" / "data" / "assign_eval_heldout.csv"
 RESULT = HERE / "results" / "assign_eval.txt"
 AS_OF = "2025-06-01"
 
@@ -34,8 +43,8 @@ from dutygraph.analysis.assign import EvalCase, evaluate, read_eval_cases  # noq
 from dutygraph.fixtures import catalogue_graph  # noqa: E402
 
 
-def cases() -> list[EvalCase]:
-    return read_eval_cases(EVAL)
+def cases(path: Path = EVAL) -> list[EvalCase]:
+    return read_eval_cases(path)
 
 
 @contextmanager
@@ -56,35 +65,54 @@ def main() -> int:
         print(text)
         lines.append(text)
 
-    full = evaluate(g, cases(), AS_OF)
-    n = len(full["cases"])
+    sets = {"settled": EVAL, "held-out": HELDOUT}
+
+    def run() -> dict[str, dict[str, Any]]:
+        return {label: evaluate(g, cases(path), AS_OF) for label, path in sets.items()}
+
+    full = run()
     say(
         f"assign on the reference catalogue ({len(g.items)} items, {len(g.behaviors)} behaviours, "
         f"{sum(f.settled for f in g.business_forms.values())} settled forms), as of {AS_OF}"
     )
-    say(f"evaluation set: {n} settled cases, leave-one-out")
+    for label, r in full.items():
+        n, d = len(r["cases"]), len(r["disputed"])
+        note = f"; {d} disputed in practice, not scored" if d else ""
+        say(f"{label}: {n} cases ({n - d} scored{note})")
     say()
-    say(f"{'method':<16} {'top-1':>7} {'top-3':>7}")
+    say(f"{'':<16} {'settled':>15}   {'held-out':>15}")
+    say(f"{'method':<16} {'top-1':>7} {'top-3':>7}   {'top-1':>7} {'top-3':>7}")
     rows = [("full", full)]
     with patched("_region_departments", lambda *a, **k: []):
-        rows.append(("no precedents", evaluate(g, cases(), AS_OF)))
+        rows.append(("no precedents", run()))
     with patched("_phrase_hits", lambda *a, **k: {}):
-        rows.append(("no phrases", evaluate(g, cases(), AS_OF)))
+        rows.append(("no phrases", run()))
     with patched("NAME_BOOST", 1.0):
-        rows.append(("no name boost", evaluate(g, cases(), AS_OF)))
+        rows.append(("no name boost", run()))
     for label, r in rows:
-        say(f"{label:<16} {r['top1']:>7.1%} {r['top3']:>7.1%}")
-    say()
-    say("misses (full method):")
-    for c in full["misses"]:
-        rank = c.rank if c.rank is not None else "-"
+        s, h = r["settled"], r["held-out"]
         say(
-            f"  {c.name}: want {c.expected_lead} (rank {rank}), got {', '.join(c.got[:3]) or 'nothing'}"
+            f"{label:<16} {s['top1']:>7.1%} {s['top3']:>7.1%}   {h['top1']:>7.1%} {h['top3']:>7.1%}"
         )
-    if not full["misses"]:
-        say("  none")
+    for label, r in full.items():
+        say()
+        say(f"misses, {label} (full method):")
+        for c in r["misses"]:
+            rank = c.rank if c.rank is not None else "-"
+            say(
+                f"  {c.name}: want {c.expected_lead} (rank {rank}), "
+                f"got {', '.join(c.got[:3]) or 'nothing'}"
+            )
+        if not r["misses"]:
+            say("  none")
+        if r["disputed"]:
+            say(f"disputed in practice, not scored ({label}):")
+            for c in r["disputed"]:
+                say(
+                    f"  {c.name}: expected {c.expected_lead}, got {', '.join(c.got[:3]) or 'nothing'}"
+                )
     lat = []
-    for c in cases():
+    for c in cases(EVAL) + cases(HELDOUT):
         t = time.perf_counter()
         assign.assign_business_form(g, c.name, c.description, c.behaviors, as_of=AS_OF)
         lat.append(time.perf_counter() - t)
@@ -93,8 +121,8 @@ def main() -> int:
         f"latency per case: median {statistics.median(lat) * 1e3:.2f} ms, "
         f"max {max(lat) * 1e3:.2f} ms (warm indexes)"
     )
-    target = full["top1"] >= 0.85
-    say(f"target top-1 >= 85 %: {'met' if target else 'NOT met'}")
+    target = full["settled"]["top1"] >= 0.85
+    say(f"target top-1 >= 85 % on the settled set: {'met' if target else 'NOT met'}")
     RESULT.parent.mkdir(exist_ok=True)
     RESULT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0 if target else 1

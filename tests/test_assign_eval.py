@@ -1,9 +1,16 @@
-"""Measured quality of ``assign`` on the reference catalogue: the settled cases, leave-one-out.
+"""Measured quality of ``assign`` on the reference catalogue: two evaluation sets.
 
 Each case of ``tests/data/assign_eval.csv`` (written from public policy, with
 its source) is asked with its own precedent removed; the settled lead must be
-the top candidate in at least 85 % of them. ``benchmarks/assign_eval.py``
-prints the same figures with the cases missed.
+the top candidate in at least 85 % of them. That set speaks the catalogue's
+own words, so it is easy.
+
+``tests/data/assign_eval_heldout.csv`` describes new business forms the way a
+clerk or a news report would, in other words, each with the lead expected
+under current practice and its basis; cases whose lead is disputed in practice
+are marked and left out of the score. Its floors sit a little below the
+measured figures, so a real regression fails. ``benchmarks/assign_eval.py``
+prints both sets side by side with the cases missed.
 """
 
 from __future__ import annotations
@@ -18,8 +25,11 @@ from dutygraph.fixtures import catalogue_graph
 from .conftest import ROOT
 
 EVAL = ROOT / "tests" / "data" / "assign_eval.csv"
+HELDOUT = ROOT / "tests" / "data" / "assign_eval_heldout.csv"
 AS_OF = "2025-06-01"
 TARGET_TOP1, TARGET_TOP3 = 0.85, 0.95
+#: measured 32.2 % / 45.8 % top-1 / top-3 on the held-out set (see benchmarks/results)
+HELDOUT_TOP1, HELDOUT_TOP3 = 0.28, 0.42
 
 
 def eval_cases() -> list[EvalCase]:
@@ -29,6 +39,35 @@ def eval_cases() -> list[EvalCase]:
 @pytest.fixture(scope="module")
 def result():
     return evaluate(catalogue_graph(), eval_cases(), as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def heldout():
+    return evaluate(catalogue_graph(), read_eval_cases(HELDOUT), as_of=AS_OF)
+
+
+def test_the_heldout_set_is_new_wording_with_a_basis_for_every_lead(heldout):
+    g = catalogue_graph()
+    cases = heldout["cases"]
+    scored = [c for c in cases if not c.disputed]
+    assert len(scored) >= 40
+    settled_names = {f.name for f in g.business_forms.values()}
+    for c in cases:
+        assert c.expected_lead in g.departments, c.name
+        assert c.source, f"{c.name}: no basis given"
+        assert c.name not in settled_names, f"{c.name} is a settled form's own name"
+        assert not c.behaviors, f"{c.name}: held-out cases give free text only"
+        if c.disputed:
+            assert c.source.startswith("disputed"), f"{c.name}: say why it is disputed"
+    # the disputed cases are asked, but the headline does not count them
+    assert heldout["disputed"] and all(c.got is not None for c in heldout["disputed"])
+    assert not any(c.disputed for c in heldout["misses"])
+
+
+def test_heldout_accuracy_stays_above_its_floor(heldout):
+    missed = [f"{c.name}: want {c.expected_lead}, got {c.got[:3]}" for c in heldout["misses"]]
+    assert heldout["top1"] >= HELDOUT_TOP1, "\n".join(missed)
+    assert heldout["top3"] >= HELDOUT_TOP3, "\n".join(missed)
 
 
 def test_the_evaluation_set_is_big_enough_and_leaves_precedents_out(result):

@@ -466,6 +466,7 @@ class EvalCase:
     behaviors: tuple[str, ...] = ()
     business_form: str | None = None  # the case's own precedent, left out when it is asked
     source: str = ""
+    disputed: bool = False  # the lead is disputed in practice: reported, not in the headline
     got: list[str] = field(default_factory=list)  # the ranked candidates' ids
     excluded: list[str] = field(default_factory=list)
 
@@ -477,7 +478,8 @@ class EvalCase:
 
 def read_eval_cases(path: str | os.PathLike[str]) -> list[EvalCase]:
     """An evaluation set: a CSV with ``name, description, behaviors, expected_lead``
-    (and optionally ``business_form``, the case's own precedent, and ``source``)."""
+    (and optionally ``business_form``, the case's own precedent, ``source``, and
+    ``disputed`` — ``yes`` where the lead is disputed in practice)."""
     with open(path, encoding="utf-8", newline="") as f:
         return [
             EvalCase(
@@ -487,6 +489,7 @@ def read_eval_cases(path: str | os.PathLike[str]) -> list[EvalCase]:
                 tuple(b for b in (r.get("behaviors") or "").split(";") if b),
                 r.get("business_form") or None,
                 r.get("source", ""),
+                (r.get("disputed") or "").strip().lower() in {"yes", "true", "1"},
             )
             for r in csv.DictReader(f)
         ]
@@ -497,7 +500,9 @@ def evaluate(g: DutyGraph, cases: Iterable[EvalCase], as_of: str | None = None) 
 
     Each case is asked with its own precedent removed — the business form
     whose id it names, and any settled form with the same name — so a case
-    cannot be answered by looking itself up.
+    cannot be answered by looking itself up. Cases marked ``disputed`` are
+    asked and returned but left out of ``top1``, ``top3`` and ``misses``
+    (``disputed_top1`` says how often the proposed lead was the expected one).
 
     >>> from dutygraph.fixtures import demo_graph
     >>> case = EvalCase("剧本杀", "角色扮演推理剧本", "N-MCT", business_form="BF-SCRIPT")
@@ -514,10 +519,14 @@ def evaluate(g: DutyGraph, cases: Iterable[EvalCase], as_of: str | None = None) 
         a = assign_business_form(g, c.name, c.description, c.behaviors, as_of=as_of, exclude=own)
         c.got = [x.department.id for x in a.candidates]
         done.append(c)
-    n = max(len(done), 1)
+    scored = [c for c in done if not c.disputed]
+    disputed = [c for c in done if c.disputed]
+    n = max(len(scored), 1)
     return {
         "cases": done,
-        "top1": sum(c.rank == 1 for c in done) / n,
-        "top3": sum(c.rank is not None and c.rank <= 3 for c in done) / n,
-        "misses": [c for c in done if c.rank != 1],
+        "top1": sum(c.rank == 1 for c in scored) / n,
+        "top3": sum(c.rank is not None and c.rank <= 3 for c in scored) / n,
+        "misses": [c for c in scored if c.rank != 1],
+        "disputed": disputed,
+        "disputed_top1": sum(c.rank == 1 for c in disputed) / max(len(disputed), 1),
     }
