@@ -4,8 +4,10 @@ From a name, a description and optional behaviours (国办发〔2023〕1号 §�
 
 1. **behaviours → items** (:func:`match_items`): the behaviours named count
    fully; the text is matched against behaviours' and items' names, keywords
-   and supervised objects — verbatim phrases first (longest match, a phrase in
-   the *name* counts half again), then TF-IDF similarity of character bigrams.
+   and supervised objects — verbatim phrases first (the text segmented once
+   with every phrase, longest match; a phrase in the *name* counts half again,
+   one that only says where or through what channel a quarter), then TF-IDF
+   similarity of character bigrams.
    A behaviour leads to its linked items, the first listed most;
 2. **lead candidates** from the best items' resolved leads, weighted by how
    well each item matched — the main behaviour's item counts most;
@@ -16,7 +18,8 @@ From a name, a description and optional behaviours (国办发〔2023〕1号 §�
    lead;
 5. ranked candidates with scores (the best is 1.0) and reasons; assisting
    departments from the main item's assist duties and the other behaviours'
-   items; an ``UNCOVERED_BEHAVIOR`` gap when nothing matches (no guess); a
+   items; an ``UNCOVERED_BEHAVIOR`` gap when nothing matches, or when the best
+   match rests on too little (a context word, a faint likeness: no guess); a
    ``TOO_CLOSE_TO_CALL`` conflict when the runner-up scores within 10 % of the top.
 
 With a region, candidates are that region's departments, through the
@@ -67,6 +70,10 @@ NAME_BOOST = 1.5  # a phrase in the business form's name says what it is
 LATER_ITEM = 0.7  # a behaviour's second and later items
 KEEP_ITEMS, KEEP_RATIO = 8, 0.15  # items considered: at most 8, at least 15 % of the best
 MAX_PRECEDENTS = 3
+#: the main item's evidence below which no lead is proposed (a gap instead): three
+#: quarters of a two-character keyword found verbatim — a context word (商场, App)
+#: or a faint likeness of wording (cosine < 0.375) alone does not name a lead
+MIN_EVIDENCE = 1.5
 
 
 @dataclass
@@ -111,6 +118,7 @@ class _Indexes(NamedTuple):
     forms: TextIndex
     behavior_phrases: PhraseIndex
     item_phrases: PhraseIndex
+    lexicon: PhraseIndex  # both sets of phrases: the text is segmented once, with all of them
     by_domain: dict[str, list[str]]
     domain_lines: dict[tuple[str, str, str], dict[str, list[str]]]  # (domain, region, as_of)
 
@@ -127,20 +135,21 @@ def _indexes(g: DutyGraph) -> _Indexes:
     i_phrases = PhraseIndex(
         (p, i.id) for i in g.items.values() for p in (i.name, *i.keywords, *i.objects)
     )
+    lexicon = PhraseIndex((p, "") for p in (*b_phrases.by_phrase, *i_phrases.by_phrase))
     by_domain: dict[str, list[str]] = defaultdict(list)
     for i in g.items.values():
         if i.domain:
             by_domain[i.domain].append(i.id)
-    return _Indexes(behaviors, items, forms, b_phrases, i_phrases, dict(by_domain), {})
+    return _Indexes(behaviors, items, forms, b_phrases, i_phrases, lexicon, dict(by_domain), {})
 
 
 def _phrase_hits(
-    index: PhraseIndex, name: str, description: str
+    index: PhraseIndex, name: str, description: str, lexicon: PhraseIndex | None = None
 ) -> dict[str, tuple[float, list[str]]]:
     """key -> (score, phrases) for the phrases found; a phrase in the name counts more."""
     out: dict[str, tuple[float, list[str]]] = {}
-    in_name = index.find(name)
-    in_text = index.find(description)
+    in_name = index.find(name, lexicon)
+    in_text = index.find(description, lexicon)
     for key in in_name.keys() | in_text.keys():
         phrases = list(in_name.get(key, []))
         phrases += [p for p in in_text.get(key, []) if p not in phrases]
@@ -155,7 +164,9 @@ def _match_behaviors(
     g: DutyGraph, name: str, description: str, idx: _Indexes
 ) -> dict[str, tuple[float, str]]:
     out: dict[str, tuple[float, str]] = {}
-    for bid, (score, phrases) in _phrase_hits(idx.behavior_phrases, name, description).items():
+    for bid, (score, phrases) in _phrase_hits(
+        idx.behavior_phrases, name, description, idx.lexicon
+    ).items():
         out[bid] = (score, "text says " + "、".join(phrases))
     for bid, sim in idx.behaviors.similar(f"{name} {description}", MIN_SIMILARITY):
         score, why = out.get(bid, (0.0, ""))
@@ -203,7 +214,9 @@ def match_items(
         linked = [i for i in b.items if i in g.items]
         for k, iid in enumerate(linked):
             add(iid, score * (1.0 if k == 0 else LATER_ITEM), f"behaviour {b.name} ({why})", bid)
-    for iid, (score, phrases) in _phrase_hits(idx.item_phrases, name, description).items():
+    for iid, (score, phrases) in _phrase_hits(
+        idx.item_phrases, name, description, idx.lexicon
+    ).items():
         add(iid, score, "text names " + "、".join(phrases))
     for iid, sim in idx.items.similar(f"{name} {description}", MIN_SIMILARITY):
         add(iid, SIM_SCALE * sim, f"similar wording {sim:.2f}")
@@ -308,7 +321,9 @@ def assign_business_form(
             b = g.find("behavior", given)
             known[b.id] = (10.0, f"named behaviour {b.name}")
         except NotFound:
-            if not _match_behaviors(g, "", given, idx) and not idx.item_phrases.find(given):
+            if not _match_behaviors(g, "", given, idx) and not idx.item_phrases.find(
+                given, idx.lexicon
+            ):
                 out.gaps.append(_gap(code, given, f"behaviour {given!r} matches no item"))
             text += " " + given
     ranked_items, matched = match_items(g, name, text, known)
@@ -340,6 +355,18 @@ def assign_business_form(
         }
         for m in ranked_items
     ]
+    if top < MIN_EVIDENCE:
+        best = g.items[ranked_items[0].item]
+        out.gaps.append(
+            _gap(
+                code,
+                name,
+                f"the best match, {best.name} ({best.id}), rests on "
+                f"{ranked_items[0].reasons[0]}: too little to name a lead; "
+                "add this business's behaviours to the catalogue or settle it by decision",
+            )
+        )
+        return out
     kept = [m for m in ranked_items[:KEEP_ITEMS] if m.score >= KEEP_RATIO * top]
     main = g.items[kept[0].item]
     at = code or g.region_path(next(iter(g.regions)))[-1]
@@ -503,6 +530,9 @@ def evaluate(g: DutyGraph, cases: Iterable[EvalCase], as_of: str | None = None) 
     cannot be answered by looking itself up. Cases marked ``disputed`` are
     asked and returned but left out of ``top1``, ``top3`` and ``misses``
     (``disputed_top1`` says how often the proposed lead was the expected one).
+    ``answered`` is the share of scored cases given any lead and ``wrong`` the
+    number given a lead other than the expected one — a wrong lead misleads,
+    a gap only asks for a decision.
 
     >>> from dutygraph.fixtures import demo_graph
     >>> case = EvalCase("剧本杀", "角色扮演推理剧本", "N-MCT", business_form="BF-SCRIPT")
@@ -522,10 +552,13 @@ def evaluate(g: DutyGraph, cases: Iterable[EvalCase], as_of: str | None = None) 
     scored = [c for c in done if not c.disputed]
     disputed = [c for c in done if c.disputed]
     n = max(len(scored), 1)
+    answered = [c for c in scored if c.got]
     return {
         "cases": done,
         "top1": sum(c.rank == 1 for c in scored) / n,
         "top3": sum(c.rank is not None and c.rank <= 3 for c in scored) / n,
+        "answered": len(answered) / n,
+        "wrong": sum(c.rank != 1 for c in answered),
         "misses": [c for c in scored if c.rank != 1],
         "disputed": disputed,
         "disputed_top1": sum(c.rank == 1 for c in disputed) / max(len(disputed), 1),

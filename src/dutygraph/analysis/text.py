@@ -6,7 +6,9 @@ Two signals, both explainable:
   found verbatim in the text (the strongest evidence; the reason names them).
   :class:`PhraseIndex` finds them all in one pass over the text, longest match
   first, the way a dictionary segmenter would: ``外卖`` inside ``外卖平台`` is not
-  a second hit;
+  a second hit, and of two crossing hits one reading wins. A phrase that says
+  only where or through what channel (:data:`CONTEXT_PHRASES`: 商场, App …)
+  counts little;
 * **bigrams** — TF-IDF cosine over character bigrams of CJK runs (and whole
   ASCII words), with the bigrams of generic business words removed, for texts
   that say the same thing in other words (:class:`TextIndex`, searched through
@@ -29,7 +31,16 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-__all__ = ["STOP_BIGRAMS", "PhraseIndex", "TextIndex", "bigrams", "phrase_weight", "phrases_in"]
+__all__ = [
+    "CONTEXT_PHRASES",
+    "CONTEXT_WEIGHT",
+    "STOP_BIGRAMS",
+    "PhraseIndex",
+    "TextIndex",
+    "bigrams",
+    "phrase_weight",
+    "phrases_in",
+]
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9]+")
 
@@ -95,6 +106,41 @@ STOP_BIGRAMS = frozenset(
 )
 
 
+#: phrases that say where a business sits, through what channel it reaches people or how
+#: it charges — not what it does. Nearly every description has some (商场, 小区, App,
+#: 收费, 门票 …); a hit on one is weak evidence of the main behaviour (国办发〔2023〕1号
+#: asks for the 主要行为), so it counts at ``CONTEXT_WEIGHT``. Alone it still answers.
+CONTEXT_PHRASES = frozenset(
+    [
+        # channels
+        "app",
+        "小程序",
+        "应用程序",
+        "公众号",
+        "平台",
+        "网上",
+        "线上",
+        "网络",
+        # settings
+        "商场",
+        "小区",
+        "社区",
+        "写字楼",
+        "门店",
+        # charging and paying
+        "收费",
+        "价格",
+        "门票",
+        "充值",
+        "消费",
+        "退款",
+        "售后",
+        "投诉",
+    ]
+)
+CONTEXT_WEIGHT = 0.25
+
+
 def bigrams(text: str) -> list[str]:
     """Character bigrams of each CJK run (a lone character counts), and ASCII words.
 
@@ -114,12 +160,15 @@ def phrase_weight(phrase: str) -> float:
     """How much a verbatim hit says: its length in characters, capped at 6.
 
     A two-character keyword is weak evidence, a long specific term strong; past
-    six characters a term says little more.
+    six characters a term says little more. A context phrase (where, through
+    what channel, how paid: :data:`CONTEXT_PHRASES`) says little about what a
+    business does and counts at :data:`CONTEXT_WEIGHT`.
 
-    >>> phrase_weight("医美"), phrase_weight("互联网租赁自行车")
-    (2.0, 6.0)
+    >>> phrase_weight("医美"), phrase_weight("互联网租赁自行车"), phrase_weight("App")
+    (2.0, 6.0, 0.75)
     """
-    return float(min(len(phrase), 6))
+    weight = float(min(len(phrase), 6))
+    return weight * CONTEXT_WEIGHT if phrase.lower() in CONTEXT_PHRASES else weight
 
 
 def phrases_in(text: str, phrases: Iterable[str], min_len: int = 2) -> list[str]:
@@ -156,7 +205,16 @@ class PhraseIndex:
         self.max_len = max((len(p) for p in self.by_phrase), default=0)
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
-        """Every ``(start, end, phrase)`` in ``text`` not strictly inside a longer hit."""
+        """The ``(start, end, phrase)`` hits of ``text``, segmented by maximum matching.
+
+        A hit inside a longer one is dropped; of two hits that cross (``上网``
+        and ``网店`` in ``包夜上网店``), only one can be a word of the text: the
+        longer is kept, or the earlier when they are as long — the way a
+        maximum-matching segmenter reads Chinese.
+
+        >>> PhraseIndex([("上网", "a"), ("网店", "b")]).spans("包夜上网店")
+        [(2, 4, '上网')]
+        """
         text = text.lower()
         found: list[tuple[int, int, str]] = []
         n = len(text)
@@ -166,17 +224,31 @@ class PhraseIndex:
                     found.append((i, j, text[i:j]))
         found.sort(key=lambda s: (s[0] - s[1], s[0]))  # longest first
         kept: list[tuple[int, int, str]] = []
-        for s in found:
-            if not any(
-                k[0] <= s[0] and s[1] <= k[1] and (k[1] - k[0]) > (s[1] - s[0]) for k in kept
-            ):
+        for s in found:  # longest first, then leftmost: a kept hit wins every overlap
+            if not any(k[0] < s[1] and s[0] < k[1] and k[2] != s[2] for k in kept):
                 kept.append(s)
         return sorted(kept)
 
-    def find(self, text: str) -> dict[str, list[str]]:
-        """The keys whose phrases occur in ``text``, each with its distinct phrases, longest first."""
+    def find(self, text: str, lexicon: PhraseIndex | None = None) -> dict[str, list[str]]:
+        """The keys whose phrases occur in ``text``, each with its distinct phrases, longest first.
+
+        ``lexicon`` is a larger vocabulary (these phrases and others) that
+        segments the text: a phrase counts only inside one of its words, so a
+        word this index does not know still keeps its characters from a
+        crossing phrase (``网店`` is no word of 包夜上网店 once ``上网`` is known),
+        while a phrase inside a longer word (``快递`` in ``快递公司``) still counts.
+
+        >>> shops = PhraseIndex([("网店", "shop"), ("快递", "post")])
+        >>> words = PhraseIndex([("上网", ""), ("网店", ""), ("快递公司", "")])
+        >>> shops.find("包夜上网店"), shops.find("包夜上网店", words), shops.find("快递公司", words)
+        ({'shop': ['网店']}, {}, {'post': ['快递']})
+        """
         out: dict[str, list[str]] = {}
-        for _, _, phrase in sorted(self.spans(text), key=lambda s: (s[0] - s[1], s[0])):
+        spans = self.spans(text)
+        if lexicon is not None:
+            words = lexicon.spans(text)
+            spans = [s for s in spans if any(w[0] <= s[0] and s[1] <= w[1] for w in words)]
+        for _, _, phrase in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
             for key in self.by_phrase[phrase]:
                 hits = out.setdefault(key, [])
                 if phrase not in hits:
