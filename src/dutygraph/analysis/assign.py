@@ -144,15 +144,27 @@ def _indexes(g: DutyGraph) -> _Indexes:
 
 
 def _phrase_hits(
-    index: PhraseIndex, name: str, description: str, lexicon: PhraseIndex | None = None
+    index: PhraseIndex,
+    name: str,
+    description: str,
+    lexicon: PhraseIndex | None = None,
+    counted: dict[str, set[str]] | None = None,
 ) -> dict[str, tuple[float, list[str]]]:
-    """key -> (score, phrases) for the phrases found; a phrase in the name counts more."""
+    """key -> (score, phrases) for the phrases found; a phrase in the name counts more.
+
+    ``counted`` (key -> phrases) are words already credited to that key another
+    way: a phrase inside one of them is not counted again.
+    """
     out: dict[str, tuple[float, list[str]]] = {}
     in_name = index.find(name, lexicon)
     in_text = index.find(description, lexicon)
     for key in in_name.keys() | in_text.keys():
         phrases = list(in_name.get(key, []))
         phrases += [p for p in in_text.get(key, []) if p not in phrases]
+        seen = (counted or {}).get(key, set())
+        phrases = [p for p in phrases if not any(p in q for q in seen)]
+        if not phrases:
+            continue
         score = sum(
             phrase_weight(p) * (NAME_BOOST if p in in_name.get(key, ()) else 1.0) for p in phrases
         )
@@ -209,13 +221,17 @@ def match_items(
         if behavior:
             m.behaviors.append(behavior)
 
+    b_phrases = _phrase_hits(idx.behavior_phrases, name, description, idx.lexicon)
+    counted: dict[str, set[str]] = defaultdict(set)  # item -> words its behaviours matched
     for bid, (score, why) in sorted(matched.items(), key=lambda kv: (-kv[1][0], kv[0])):
         b = g.behaviors[bid]
         linked = [i for i in b.items if i in g.items]
         for k, iid in enumerate(linked):
             add(iid, score * (1.0 if k == 0 else LATER_ITEM), f"behaviour {b.name} ({why})", bid)
+            counted[iid].update(b_phrases.get(bid, (0.0, []))[1])
+    # the item's own words, less those its behaviours already counted: one word, one vote
     for iid, (score, phrases) in _phrase_hits(
-        idx.item_phrases, name, description, idx.lexicon
+        idx.item_phrases, name, description, idx.lexicon, counted
     ).items():
         add(iid, score, "text names " + "、".join(phrases))
     for iid, sim in idx.items.similar(f"{name} {description}", MIN_SIMILARITY):
