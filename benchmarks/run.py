@@ -25,14 +25,15 @@ import argparse
 import csv
 import gc
 import json
+import multiprocessing
 import pickle
 import platform
 import random
 import resource
 import statistics
 import sys
-import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -260,6 +261,21 @@ def summary(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def growth(results: list[dict[str, Any]]) -> str:
+    """How cost grows: each size against the smallest (linear means the per-duty ratio stays near 1)."""
+    lines = ["", "", "## growth (each size against the smallest: times the duties, the time, the time per duty)"]
+    base = results[0]
+    for r in results[1:]:
+        k = r["duties"] / base["duties"]
+        parts = [f"{r['size']}: {k:.0f}× the duties"]
+        for name, key in (("import", "import_s"), ("scan", "scan_s")):
+            t = r[key] / base[key]
+            parts.append(f"{name} {t:.0f}× ({t / k:.2f}× per duty)")
+        parts.append(f"who-leads p50 {r['who_leads_p50_us'] / base['who_leads_p50_us']:.1f}×")
+        lines.append("- " + "; ".join(parts))
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="dutygraph benchmarks")
     ap.add_argument("--quick", action="store_true", help="prefecture size only (under a minute)")
@@ -272,27 +288,23 @@ def main() -> None:
                                                else [args.size or "province"])  # fmt: skip
     args.data.mkdir(parents=True, exist_ok=True)
     results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for size in sizes:
-            r = run_size(size, args.data)
-            r["machine"] = f"{platform.machine()} {platform.python_version()}"
-            results.append(r)
-            print(summary(r), flush=True)
-            Path(tmp, "x").touch()
-    if len(results) > 1:
-        print("\n## growth (cost per duty relative to the smallest size)")
-        base = results[0]
-        for r in results[1:]:
-            k = r["duties"] / base["duties"]
-            print(f"- {r['size']}: {k:.0f}× the duties; import {r['import_s'] / base['import_s']:.0f}×, "
-                  f"scan {r['scan_s'] / base['scan_s']:.0f}×, who-leads p50 "
-                  f"{r['who_leads_p50_us'] / base['who_leads_p50_us']:.1f}×")  # fmt: skip
+    for size in sizes:
+        # each size in a fresh process: peak RSS is that size's own, not what the
+        # smaller sizes and their baselines left behind in this one
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            r = pool.submit(run_size, size, args.data).result()
+        r["machine"] = f"{platform.machine()} {platform.python_version()}"
+        results.append(r)
+        print(summary(r), flush=True)
+    growth_text = growth(results) if len(results) > 1 else ""
+    if growth_text:
+        print(growth_text)
     if not args.no_save:
         out = HERE / "results"
         out.mkdir(exist_ok=True)
         name = "quick" if args.quick else ("growth" if args.growth else sizes[0])
         (out / f"{name}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False), "utf-8")
-        (out / f"{name}.txt").write_text("\n\n".join(summary(r) for r in results) + "\n", "utf-8")
+        (out / f"{name}.txt").write_text("\n\n".join(summary(r) for r in results) + growth_text + "\n", "utf-8")
 
 
 if __name__ == "__main__":
