@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pickle
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
-from dutygraph import load, who_leads
+import pytest
+
+from dutygraph import columns, load, who_leads
+from dutygraph.columns import DutyColumns
 from dutygraph.fixtures import DEMO_PATH
 from dutygraph.io.bundle import _Cells, _duty, read_bundle
 from dutygraph.io.tables import read_csv
-from dutygraph.model import Origin
+from dutygraph.model import Duty, Origin
 from dutygraph.store import EmbeddedStore
 from dutygraph.store.embedded import MAGIC
 
@@ -91,7 +95,9 @@ def test_columns_read_the_same_duties_and_problems_as_the_row_parser(tmp_path):
     assert first.origin == Origin("duties.csv", 2)
 
 
-def test_a_repeated_duty_row_is_a_warning_and_goes_in_once(tmp_path, store):
+@pytest.mark.parametrize("polars_from", [0, columns.POLARS_FROM], ids=["polars", "set"])
+def test_a_repeated_duty_row_is_a_warning_and_goes_in_once(tmp_path, store, monkeypatch, polars_from):
+    monkeypatch.setattr(columns, "POLARS_FROM", polars_from)
     bundle = _messy_bundle(tmp_path)
     lines = MESSY.splitlines(keepends=True)
     good = [lines[0], lines[1], lines[2], lines[3], lines[10]]  # rows 2, 3 (two lines), 4
@@ -101,6 +107,23 @@ def test_a_repeated_duty_row_is_a_warning_and_goes_in_once(tmp_path, store):
     assert [(p.row, p.message) for p in repeats] == [(4, "repeats duties.csv, row 2")]
     assert report.added["duty"] == 2
     assert who_leads(store.graph(), "I-FOOD", "510104", "2025-01-01").departments() == ["JJ-SCJ"]
+
+
+@pytest.mark.parametrize("polars_from", [0, columns.POLARS_FROM], ids=["polars", "set"])
+def test_duties_are_the_same_duty_by_key_alone(monkeypatch, polars_from):
+    monkeypatch.setattr(columns, "POLARS_FROM", polars_from)
+    lead = Duty("D1", "I1", "510000", "lead", ("B1",), valid_from="2024-01-01")
+    others = [
+        replace(lead, role="assist"),
+        replace(lead, valid_from=None),
+        replace(lead, line="市场监管"),
+        replace(lead, region="510100"),
+    ]
+    assert DutyColumns.from_records([lead, *others]).unique()
+    # another basis, source or end date is the same duty said again; no line is line ""
+    for again in (replace(lead, bases=("B2",), source="x"), replace(lead, valid_to="2025-01-01")):
+        assert not DutyColumns.from_records([lead, *others, again]).unique()
+    assert not DutyColumns.from_records([lead, replace(lead, line="")]).unique()
 
 
 def test_reimporting_a_changed_bundle_counts_added_changed_and_unchanged(tmp_path, embedded_store):

@@ -520,8 +520,9 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
         distinct = cells.unique(maintain_order=True)
         values = distinct.to_list()
         if len(values) * 2 > n:  # nearly every value differs: convert them one by one
-            converted = list(map(convert, cells.to_list()))
-            wrong = [v for v, c in zip(cells.to_list(), converted, strict=True) if c is _BAD]
+            raw = cells.to_list()
+            converted = list(map(convert, raw))
+            wrong = [v for v, c in zip(raw, converted, strict=True) if c is _BAD] if _BAD in converted else []
         else:
             table_of = list(map(convert, values))
             codes = cells.cast(pl.Enum(distinct)).to_physical().to_list()
@@ -550,7 +551,10 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
     duties = DutyColumns.wrap(columns)
     if bad:
         duties = duties.take(mask=[k not in bad for k in range(n)])
-    batch.duties.extend(duties)
+    if batch.duties:
+        batch.duties.extend(duties)
+    else:  # the first duty table: its columns, not a copy of them
+        batch.duties = duties
     width = len(header)
     for k in sorted(bad):  # report, in row order, as the generic path does
         raw_row = ["" if v is None else v for v in frame.row(k)]
