@@ -231,7 +231,7 @@ def validate_path(
 
     batch = read_rdf(p)  # raises LoadError, naming the line, on a syntax error
     data = rdflib_graph_of(p)
-    places = {}
+    places: dict[str, tuple[tuple[str, str], Origin | None]] = {}
     for row in batch.rows:
         rec = row.record
         places[node_iri(rec.label, rec.id)] = ((rec.label, rec.id), row.origin)

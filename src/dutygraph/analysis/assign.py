@@ -467,9 +467,9 @@ def assign_business_form(
 
     ranked_c = sorted(cands.values(), key=lambda c: (-c.score, c.department.id))
     if ranked_c:
-        best = ranked_c[0].score
+        best_score = ranked_c[0].score
         for c in ranked_c:
-            c.score = round(c.score / best, 3)
+            c.score = round(c.score / best_score, 3)
     out.candidates = ranked_c
     if len(ranked_c) >= 2 and ranked_c[1].score >= TOO_CLOSE:
         out.conflicts.append(

@@ -21,6 +21,8 @@ from .types import Info
 __all__ = ["QUERIES", "AnalysisQueries"]
 
 
+# ``JSON(...)`` is strawberry's NewType over ``object``: it returns its argument
+# unchanged, and tells the type checker the dict is the JSON scalar
 @strawberry.type
 class AnalysisQueries:
     @strawberry.field(
@@ -30,7 +32,7 @@ class AnalysisQueries:
     def route_clue(
         self, info: Info, text: str, region: str | None = None, as_of: str | None = None
     ) -> JSON:
-        return routing_dict(route_clue(info.context.graph, text, region, as_of))
+        return JSON(routing_dict(route_clue(info.context.graph, text, region, as_of)))
 
     @strawberry.field(
         description="综合查一次: one joint inspection of a supervised object in a region — the "
@@ -39,7 +41,7 @@ class AnalysisQueries:
     def inspect_object(
         self, info: Info, object: str, region: str, as_of: str | None = None
     ) -> JSON:
-        return plan_dict(plan_inspection(info.context.graph, object, region, as_of))
+        return JSON(plan_dict(plan_inspection(info.context.graph, object, region, as_of)))
 
     @strawberry.field(
         description="一业一册: every department, item, power type and legal basis touching an "
@@ -49,7 +51,7 @@ class AnalysisQueries:
         self, info: Info, industry: str, region: str | None = None, as_of: str | None = None
     ) -> JSON:
         guide = build_guide(info.context.graph, industry, region, as_of)
-        return {**guide_dict(guide), "markdown": render_markdown(guide)}
+        return JSON({**guide_dict(guide), "markdown": render_markdown(guide)})
 
 
 #: this module's contribution to the one ``Query`` type

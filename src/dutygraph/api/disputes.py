@@ -14,6 +14,7 @@ import asyncio
 from typing import Any
 
 import strawberry
+from strawberry.extensions import FieldExtension
 from strawberry.permission import PermissionExtension
 from strawberry.scalars import JSON
 
@@ -23,7 +24,8 @@ from .types import Dispute, Info
 
 __all__ = ["MUTATIONS", "QUERIES", "DisputeMutations", "DisputeQueries"]
 
-_COORDINATOR = [PermissionExtension(permissions=[Allowed("decide")])]
+# annotated: the decorators take list[FieldExtension], and list is invariant
+_COORDINATOR: list[FieldExtension] = [PermissionExtension(permissions=[Allowed("decide")])]
 
 
 def _by(info: Info, by: str | None) -> str:
@@ -31,6 +33,8 @@ def _by(info: Info, by: str | None) -> str:
     return f"{who} ({by})" if by else who
 
 
+# ``JSON(...)`` is strawberry's NewType over ``object``: it returns its argument
+# unchanged, and tells the type checker the dict is the JSON scalar
 @strawberry.type
 class DisputeQueries:
     @strawberry.field(
@@ -38,18 +42,18 @@ class DisputeQueries:
         "and rules (行政处罚法 第二十二、二十三、二十五条; 机构编制 for duty disputes)."
     )
     def dispute_route(self, info: Info, id: str, as_of: str | None = None) -> JSON:
-        return dsp.route(info.context.graph, id, as_of)
+        return JSON(dsp.route(info.context.graph, id, as_of))
 
     @strawberry.field(
         description="Each party's duties on the subject with bases, sources and validity, and "
         "the settled precedents that resemble it."
     )
     def dispute_evidence(self, info: Info, id: str, as_of: str | None = None) -> JSON:
-        return dsp.evidence(info.context.graph, id, as_of)
+        return JSON(dsp.evidence(info.context.graph, id, as_of))
 
     @strawberry.field(description="The audit log of a dispute: who did what, when (oldest first).")
     def dispute_history(self, info: Info, id: str) -> JSON:
-        return dsp.dispute_history(info.context.store, id)
+        return JSON(dsp.dispute_history(info.context.store, id))
 
 
 async def _write(info: Info, fn: Any, *args: Any, **kwargs: Any) -> Dispute:

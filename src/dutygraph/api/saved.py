@@ -32,14 +32,14 @@ from typing import Any
 from graphql import GraphQLSyntaxError, Visitor, parse, print_ast, visit
 from graphql.language import (
     BooleanValueNode,
+    ConstListValueNode,
+    ConstObjectFieldNode,
+    ConstObjectValueNode,
+    ConstValueNode,
     FloatValueNode,
     IntValueNode,
-    ListValueNode,
     NullValueNode,
-    ObjectFieldNode,
-    ObjectValueNode,
     StringValueNode,
-    ValueNode,
     VariableDefinitionNode,
 )
 from graphql.language import NameNode as _Name
@@ -89,7 +89,7 @@ class SavedQuery:
         return print_ast(visit(parse(self.query), Defaults()))
 
 
-def _value_node(v: Any) -> ValueNode:
+def _value_node(v: Any) -> ConstValueNode:
     if v is None:
         return NullValueNode()
     if isinstance(v, bool):
@@ -101,11 +101,12 @@ def _value_node(v: Any) -> ValueNode:
     if isinstance(v, str):
         return StringValueNode(value=v)
     if isinstance(v, list):
-        return ListValueNode(values=tuple(_value_node(x) for x in v))
+        return ConstListValueNode(values=tuple(_value_node(x) for x in v))
     if isinstance(v, dict):
-        return ObjectValueNode(
+        return ConstObjectValueNode(
             fields=tuple(
-                ObjectFieldNode(name=_Name(value=k), value=_value_node(x)) for k, x in v.items()
+                ConstObjectFieldNode(name=_Name(value=k), value=_value_node(x))
+                for k, x in v.items()
             )
         )
     raise TypeError(f"cannot write {v!r} as a GraphQL value")

@@ -13,6 +13,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import IO, Any
 
 from ..errors import UsageError
 from ..io.export import FORMATS, export
@@ -55,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"-o {target}: no folder {folder}; create it first")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
     try:
-        mode = "wb" if fmt.binary else "w"
-        with os.fdopen(fd, mode, **({} if fmt.binary else {"encoding": "utf-8"})) as fh:
+        fh: IO[Any] = os.fdopen(fd, "wb") if fmt.binary else os.fdopen(fd, "w", encoding="utf-8")
+        with fh:
             export(graph, args.format, fh, **options)
         os.replace(tmp, target)
     except BaseException:

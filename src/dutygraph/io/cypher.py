@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from ..graph import DutyGraph
+from ..model import Duty
 from ..store.neo4j import _INDEXES, LABELS, encode
 
 __all__ = ["literal", "statements", "write_cypher"]
@@ -129,7 +130,7 @@ def write_cypher(
     n = sum(
         1
         for rec in g.records()
-        if rec.label != "duty"
+        if not isinstance(rec, Duty)
         or ((keep is None or rec.region in keep) and (not item or rec.item == item))
     )
     out.write(f"// dutygraph export: {n} records; run with: cypher-shell -f FILE\n")

@@ -91,7 +91,7 @@ def _precedents(g: DutyGraph, d: Dispute, items: list[str]) -> list[dict[str, An
         text_parts.extend((form.name, form.description))
     similar = dict(_indexes(g)[2].similar(" ".join(text_parts), 0.05))
     related = _related_items(g, items)
-    scored = []
+    scored: list[dict[str, Any]] = []
     for form in g.business_forms.values():
         if not form.settled or form.id == d.subject:
             continue

@@ -138,7 +138,7 @@ def route(g: DutyGraph, dispute: str | Dispute, as_of: str | None = None) -> dic
     common_region = sup_region
     line_note = _line_note(g, parties, h)
     items = _items_of(g, d)
-    current = []
+    current: list[str] = []
     for item in items:
         current.extend(
             x for x in resolve(g, item, d.region, "lead", as_of).departments() if x not in current
@@ -298,7 +298,7 @@ def _duty_steps(
     host = (next((p for p in parties if p in current), None) or parties[0]) if parties else None
     why = "the designated lead" if host in current else "the first listed party (first objector)"
     gov = _gov_name(g, coordinator["region"])
-    steps = [
+    steps: list[dict[str, Any]] = [
         {
             "step": "allocation",
             "rule": "三定规定、权责清单 (部门职责分工协调办法 第四条)",

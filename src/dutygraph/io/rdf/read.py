@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ... import vocab
 from ...errors import LoadError, Problem
@@ -117,9 +117,14 @@ def rdflib_graph_of(path: str | os.PathLike[str]) -> Any:
     p = Path(path)
     fmt = RDF_SUFFIXES.get(p.suffix.lower(), "ttl")
     _parse(p, fmt)  # a syntax error becomes a LoadError naming the line
-    nt = ox.serialize(
-        ox.parse(path=p, format=getattr(ox.RdfFormat, _PARSE_FORMATS[fmt])),
-        format=ox.RdfFormat.N_TRIPLES,
+    # without an ``output`` pyoxigraph returns the bytes; its stub says ``bytes | None``
+    # for both cases (no overload on ``output``)
+    nt = cast(
+        bytes,
+        ox.serialize(
+            ox.parse(path=p, format=getattr(ox.RdfFormat, _PARSE_FORMATS[fmt])),
+            format=ox.RdfFormat.N_TRIPLES,
+        ),
     )
     return rdflib.Graph().parse(data=nt.decode("utf-8"), format="nt")
 
