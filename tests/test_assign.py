@@ -29,7 +29,13 @@ def test_precedent_and_domain_reasons_are_given():
     top = a.candidates[0]
     assert top.department.id == "JY-ZHZF"
     assert any(r.startswith("业务相近") for r in top.reasons)
-    assert a.precedents[0]["id"] == "BF-SCRIPT"
+    precedent = a.precedents[0]
+    assert precedent["id"] == "BF-SCRIPT"
+    # what a reader of the answer sees of the precedent: who was settled, on what, and why alike
+    assert set(precedent) == {
+        "id", "name", "lead", "settled_on", "basis", "similarity", "shared_behaviors"
+    }
+    assert precedent["shared_behaviors"] == ["BH-VENUE"]  # 剧本杀 too runs a venue
 
 
 def test_leave_one_out_removes_the_precedent():

@@ -453,7 +453,7 @@ def assign_business_form(
                 "settled_on": form.settled_on,
                 "basis": form.basis,
                 "similarity": round(score, 3),
-                "sharedehaviors": shared,
+                "shared_behaviors": shared,
             }
         )
         why = f"wording {sim:.2f}" + (f", shares {'、'.join(shared)}" if shared else "")
