@@ -132,29 +132,36 @@ class DutyGraph:
         Filters on the role and date columns, so only the duties kept are built.
         """
         out: dict[tuple[str, str], list[Duty]] = {}
-        cols = self._duty_cols
-        if cols is None or self._all_built:
-            for key in self._duties_at:
-                active = [d for d in self.duties_at(*key) if d.role == "lead" and d.active(as_of)]
-                if active:
-                    out[key] = active
-            return out
-        roles, starts, ends = cols[_DUTY_ROLE], cols[_DUTY_FROM], cols[_DUTY_TO]
-        duty = self._duty
         for key, bucket in self._duties_at.items():
-            if bucket[0].__class__ is not int:
-                active = [d for d in bucket if d.role == "lead" and d.active(as_of)]
-            else:
-                active = [
-                    duty(k)
-                    for k in bucket
-                    if roles[k] == "lead"
-                    and ((f := starts[k]) is None or f <= as_of)
-                    and ((t := ends[k]) is None or as_of < t)
-                ]
+            active = self._in_force(bucket, "lead", as_of)
             if active:
                 out[key] = active
         return out
+
+    def active_duties_at(self, item: str, region: str, role: str, as_of: str) -> list[Duty]:
+        """The duties of ``role`` recorded for ``item`` at ``region`` and in force at ``as_of``.
+
+        Like filtering :meth:`duties_at`, but a stored graph reads the role and date
+        columns first and builds only the duties kept: the first question about a
+        place builds its one lead, not its assists too.
+        """
+        bucket = self._duties_at.get((item, region))
+        return self._in_force(bucket, role, as_of) if bucket else []
+
+    def _in_force(self, bucket: list[Any], role: str, as_of: str) -> list[Duty]:
+        if bucket[0].__class__ is not int:
+            return [d for d in bucket if d.role == role and d.active(as_of)]
+        cols = self._duty_cols
+        assert cols is not None  # row numbers index a stored graph's columns
+        roles, starts, ends = cols[_DUTY_ROLE], cols[_DUTY_FROM], cols[_DUTY_TO]
+        duty = self._duty
+        return [
+            duty(k)
+            for k in bucket
+            if roles[k] == role  # as Duty.active:
+            and ((f := starts[k]) is None or f <= as_of)
+            and ((t := ends[k]) is None or as_of < t)
+        ]
 
     def duty_buckets(self) -> Iterator[tuple[tuple[str, str], list[Duty]]]:
         """Every (item, region) with the duties recorded there."""

@@ -108,7 +108,7 @@ def _find_conflicts(
         key=lambda s: (order.get(s[1], 0), s[0]),
     )
     for item, reg in sites:
-        leads = [d for d in g.duties_at(item, reg) if d.role == "lead" and d.active(as_of)]
+        leads = g.active_duties_at(item, reg, "lead", as_of)
         if len(leads) < 2:
             continue
         depts = sorted({_current(g, d.department, as_of) for d in leads})

@@ -174,7 +174,7 @@ class _Scanner:
         except KeyError:
             pass
         as_of = self.as_of
-        found = [d for d in self.g.duties_at(item, region) if d.role == "lead" and d.active(as_of)]
+        found = self.g.active_duties_at(item, region, "lead", as_of)
         self._sites[key] = found or None
         return found or None
 

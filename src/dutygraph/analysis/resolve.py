@@ -100,7 +100,7 @@ def _nearest_duties(
     ipath = g.item_path(item)
     for depth, reg in enumerate(rpath):
         for j, it in enumerate(ipath):
-            found = [d for d in g.duties_at(it, reg) if d.role == role and d.active(as_of)]
+            found = g.active_duties_at(it, reg, role, as_of)
             if found:
                 return found, rpath[: depth + 1], ipath[: j + 1]
     return [], rpath, ipath
