@@ -66,6 +66,16 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def who_leads_latencies(g: Any, sample: list[tuple[str, str]]) -> list[float]:
+    """Seconds each (item, region) of ``sample`` takes to resolve its lead, in order."""
+    out = []
+    for item, region in sample:
+        t = time.perf_counter()
+        resolve(g, item, region, "lead", AS_OF)
+        out.append(time.perf_counter() - t)
+    return out
+
+
 def csv_baseline(bundle: Path) -> tuple[float, int]:
     rows = 0
     t = time.perf_counter()
@@ -177,22 +187,12 @@ def run_size(size: str, workdir: Path, lookups: int = 2000) -> dict[str, Any]:
     regions = list(g.regions)
     items = list(g.items)
     sample = [(rng.choice(items), rng.choice(regions)) for _ in range(lookups)]
-    lat = []
-    for item, region in sample:
-        t = time.perf_counter()
-        resolve(g, item, region, "lead", AS_OF)
-        lat.append(time.perf_counter() - t)
-    lat.sort()
+    lat = sorted(who_leads_latencies(g, sample))
     out["who_leads_p50_us"] = statistics.median(lat) * 1e6
     out["who_leads_p99_us"] = lat[int(len(lat) * 0.99)] * 1e6
     # the same questions again: the first time builds each answer's duties from the
     # columns (and finds them out of the CPU cache); the target is held to the first time
-    warm = []
-    for item, region in sample:
-        t = time.perf_counter()
-        resolve(g, item, region, "lead", AS_OF)
-        warm.append(time.perf_counter() - t)
-    out["who_leads_warm_p50_us"] = statistics.median(warm) * 1e6
+    out["who_leads_warm_p50_us"] = statistics.median(who_leads_latencies(g, sample)) * 1e6
 
     scan_s, (gaps, conflicts) = timed(lambda: (find_gaps(g, as_of=AS_OF), find_conflicts(g, as_of=AS_OF)))
     out["scan_s"] = scan_s

@@ -154,8 +154,7 @@ class DutyColumns:
                 import polars as pl
 
                 frame = pl.DataFrame(
-                    {n: col for n, col in zip(_KEY, keys, strict=True)},
-                    schema=dict.fromkeys(_KEY, pl.String),
+                    dict(zip(_KEY, keys, strict=True)), schema=dict.fromkeys(_KEY, pl.String)
                 )
                 self._unique = (
                     frame.hash_rows().n_unique() == len(self) or frame.n_unique() == len(self)

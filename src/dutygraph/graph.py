@@ -36,6 +36,7 @@ from .model import (
     LegalBasis,
     Region,
     RegionGroup,
+    active,
     canonical_region_code,
 )
 
@@ -126,18 +127,6 @@ class DutyGraph:
             self._all_built = True
         return self._duty_objs  # type: ignore[return-value]
 
-    def active_leads(self, as_of: str) -> dict[tuple[str, str], list[Duty]]:
-        """Every (item, region) with its lead duties active at ``as_of``.
-
-        Filters on the role and date columns, so only the duties kept are built.
-        """
-        out: dict[tuple[str, str], list[Duty]] = {}
-        for key, bucket in self._duties_at.items():
-            active = self._in_force(bucket, "lead", as_of)
-            if active:
-                out[key] = active
-        return out
-
     def active_duties_at(self, item: str, region: str, role: str, as_of: str) -> list[Duty]:
         """The duties of ``role`` recorded for ``item`` at ``region`` and in force at ``as_of``.
 
@@ -146,21 +135,15 @@ class DutyGraph:
         place builds its one lead, not its assists too.
         """
         bucket = self._duties_at.get((item, region))
-        return self._in_force(bucket, role, as_of) if bucket else []
-
-    def _in_force(self, bucket: list[Any], role: str, as_of: str) -> list[Duty]:
+        if not bucket:
+            return []
         if bucket[0].__class__ is not int:
             return [d for d in bucket if d.role == role and d.active(as_of)]
         cols = self._duty_cols
         assert cols is not None  # row numbers index a stored graph's columns
         roles, starts, ends = cols[_DUTY_ROLE], cols[_DUTY_FROM], cols[_DUTY_TO]
-        duty = self._duty
         return [
-            duty(k)
-            for k in bucket
-            if roles[k] == role  # as Duty.active:
-            and ((f := starts[k]) is None or f <= as_of)
-            and ((t := ends[k]) is None or as_of < t)
+            self._duty(k) for k in bucket if roles[k] == role and active(starts[k], ends[k], as_of)
         ]
 
     def duty_buckets(self) -> Iterator[tuple[tuple[str, str], list[Duty]]]:
