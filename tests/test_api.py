@@ -41,7 +41,8 @@ class CountingAccess(GraphAccess):
 
 
 class CountingStore:
-    """A store that counts ``graph()`` calls and otherwise passes through."""
+    """A store that counts the views it hands out (``graph()`` or ``reader()``) and
+    otherwise passes through."""
 
     def __init__(self, inner: Store) -> None:
         self.inner = inner
@@ -52,6 +53,10 @@ class CountingStore:
     def graph(self) -> Any:
         self.graph_calls += 1
         return self.inner.graph()
+
+    def reader(self) -> Any:
+        self.graph_calls += 1
+        return self.inner.reader()
 
     def write(self, plan: Any) -> Any:
         return self.inner.write(plan)

@@ -44,6 +44,7 @@ from .model import (
     Region,
     RegionGroup,
 )
+from .reader import GraphReader
 from .store import EmbeddedStore, Store, open_store
 
 __version__ = "0.1.0"
@@ -66,6 +67,7 @@ __all__ = [
     "DutyGraphError",
     "EmbeddedStore",
     "Gap",
+    "GraphReader",
     "ImportReport",
     "Item",
     "LegalBasis",

@@ -156,8 +156,8 @@ class DutyColumns:
                 frame = pl.DataFrame(
                     dict(zip(_KEY, keys, strict=True)), schema=dict.fromkeys(_KEY, pl.String)
                 )
-                self._unique = (
-                    frame.hash_rows().n_unique() == len(self) or frame.n_unique() == len(self)
+                self._unique = frame.hash_rows().n_unique() == len(self) or frame.n_unique() == len(
+                    self
                 )
         return self._unique
 

@@ -212,6 +212,7 @@ class DutyGraph:
         self._duties_of: dict[str, list[Duty]] | None = None
         self._multi_lead: list[tuple[str, str]] | None = None
         self._duties_on: dict[str, list[Duty]] | None = None
+        self._duties_by_basis: dict[str, list[Duty]] | None = None
 
         self._names: dict[str, dict[str, list[str]]] = {}
         for label, table in (
@@ -420,6 +421,21 @@ class DutyGraph:
             self._duties_on = on
         return self._duties_on.get(item, [])
 
+    def duties_resting_on(self, basis: str) -> list[Duty]:
+        """Duties whose bases include ``basis`` (any item, region, role or date).
+
+        >>> from dutygraph.fixtures import demo_graph
+        >>> len(demo_graph().duties_resting_on("B-FSL-6")) > 0
+        True
+        """
+        if self._duties_by_basis is None:
+            by: dict[str, list[Duty]] = defaultdict(list)
+            for d in self._duty_list:
+                for b in d.bases:
+                    by[b].append(d)
+            self._duties_by_basis = by
+        return self._duties_by_basis.get(basis, [])
+
     def multi_lead_sites(self) -> list[tuple[str, str]]:
         """The (item, region) pairs recorded with two or more lead duties (at any dates)."""
         if self._multi_lead is None:
@@ -438,6 +454,11 @@ class DutyGraph:
     def duty_sites(self) -> Iterator[tuple[str, str]]:
         """Every (item, region) pair that has recorded duties."""
         return iter(self._duties_at)
+
+    def native(self, name: str) -> None:
+        """No analysis of its own: the in-memory graph is what the Python analyses read
+        (:mod:`dutygraph.reader`)."""
+        return None
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The whole graph as one networkx multigraph, for graph algorithms and drawing.

@@ -17,8 +17,8 @@ from typing import Any
 from .analysis.conflicts import Conflict, DuplicateInspection
 from .analysis.gaps import Gap
 from .analysis.resolve import Resolution, duty_evidence
-from .graph import DutyGraph
 from .model import Department, Item, Region
+from .reader import GraphReader
 
 __all__ = [
     "conflict_dict",
@@ -60,7 +60,7 @@ def region_dict(r: Region) -> dict[str, Any]:
     return {"code": r.code, "name": r.name, "level": r.level, "parent": r.parent}
 
 
-def resolution_dict(g: DutyGraph, res: Resolution) -> dict[str, Any]:
+def resolution_dict(g: GraphReader, res: Resolution) -> dict[str, Any]:
     """``{"item", "region", "as_of", "role", "answers": [{"department", "inherited", "evidence"}], ...}``."""
     path = {"regions": list(res.path), "items": list(res.item_path)}
     answers = []
@@ -91,7 +91,7 @@ def resolution_dict(g: DutyGraph, res: Resolution) -> dict[str, Any]:
     }
 
 
-def gap_dict(g: DutyGraph, gap: Gap) -> dict[str, Any]:
+def gap_dict(g: GraphReader, gap: Gap) -> dict[str, Any]:
     out: dict[str, Any] = {
         "item": gap.item,
         "region": gap.region,
@@ -110,7 +110,7 @@ def gap_dict(g: DutyGraph, gap: Gap) -> dict[str, Any]:
     return out
 
 
-def conflict_dict(g: DutyGraph, c: Conflict, as_of: str) -> dict[str, Any]:
+def conflict_dict(g: GraphReader, c: Conflict, as_of: str) -> dict[str, Any]:
     return {
         "item": c.item,
         "region": c.region,

@@ -45,8 +45,8 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from ..errors import NotFound
-from ..graph import DutyGraph
 from ..model import Department, today
+from ..reader import GraphReader, dispatchable
 from .resolve import Finding, counterparts_for, resolve
 from .text import PhraseIndex, TextIndex, phrase_weight
 
@@ -124,7 +124,7 @@ class _Indexes(NamedTuple):
 
 
 @lru_cache(maxsize=8)
-def _indexes(g: DutyGraph) -> _Indexes:
+def _indexes(g: GraphReader) -> _Indexes:
     """The text indexes of one graph snapshot (built once; a snapshot never changes)."""
     behaviors = TextIndex({b.id: " ".join((b.name, *b.keywords)) for b in g.behaviors.values()})
     items = TextIndex({i.id: " ".join((i.name, *i.keywords, *i.objects)) for i in g.items.values()})
@@ -173,7 +173,7 @@ def _phrase_hits(
 
 
 def _match_behaviors(
-    g: DutyGraph, name: str, description: str, idx: _Indexes
+    g: GraphReader, name: str, description: str, idx: _Indexes
 ) -> dict[str, tuple[float, str]]:
     out: dict[str, tuple[float, str]] = {}
     for bid, (score, phrases) in _phrase_hits(
@@ -190,7 +190,7 @@ def _match_behaviors(
 
 
 def match_items(
-    g: DutyGraph,
+    g: GraphReader,
     name: str,
     description: str = "",
     behaviors: dict[str, tuple[float, str]] | None = None,
@@ -241,7 +241,7 @@ def match_items(
 
 
 def _domain_lines(
-    g: DutyGraph, idx: _Indexes, domain: str, at: str, as_of: str
+    g: GraphReader, idx: _Indexes, domain: str, at: str, as_of: str
 ) -> dict[str, list[str]]:
     """line -> the items of ``domain`` it leads at ``at`` or above (cached per graph).
 
@@ -269,7 +269,7 @@ def _domain_lines(
 
 
 def _region_departments(
-    g: DutyGraph, dept_id: str, region: str | None, as_of: str
+    g: GraphReader, dept_id: str, region: str | None, as_of: str
 ) -> list[Department]:
     """The department(s) standing for ``dept_id`` in ``region`` (itself, or its successor)."""
     dep = g.departments.get(dept_id)
@@ -295,8 +295,9 @@ def _gap(code: str | None, behavior: str, detail: str) -> dict[str, Any]:
     }
 
 
+@dispatchable
 def assign_business_form(
-    g: DutyGraph,
+    g: GraphReader,
     name: str,
     description: str = "",
     behaviors: Iterable[str] = (),
@@ -538,7 +539,7 @@ def read_eval_cases(path: str | os.PathLike[str]) -> list[EvalCase]:
         ]
 
 
-def evaluate(g: DutyGraph, cases: Iterable[EvalCase], as_of: str | None = None) -> dict[str, Any]:
+def evaluate(g: GraphReader, cases: Iterable[EvalCase], as_of: str | None = None) -> dict[str, Any]:
     """Score settled cases leave-one-out: top-1 and top-3 accuracy, and the cases missed.
 
     Each case is asked with its own precedent removed — the business form

@@ -31,6 +31,7 @@ from typing import Any
 from .._gc import gc_paused
 from ..graph import DutyGraph
 from ..model import INSPECTION, Duty, today
+from ..reader import GraphReader, dispatchable, whole_graph
 from .gaps import scope
 from .resolve import resolve
 
@@ -76,8 +77,9 @@ def _current(g: DutyGraph, dept: str, as_of: str) -> str:
     return cur.id if cur is not None else dept
 
 
+@dispatchable
 def find_conflicts(
-    g: DutyGraph,
+    g: GraphReader,
     region: str | None = None,
     as_of: str | None = None,
     kinds: Iterable[str] | None = None,
@@ -88,6 +90,7 @@ def find_conflicts(
     looked at (:meth:`DutyGraph.multi_lead_sites`, found once per graph with
     the cyclic garbage collector paused: it walks half a million duties).
     """
+    g = whole_graph(g, "find_conflicts")
     with gc_paused():
         return _find_conflicts(g, region, as_of, kinds)
 
@@ -175,8 +178,9 @@ class DuplicateInspection:
     items: list[str]
 
 
+@dispatchable
 def duplicate_inspections(
-    g: DutyGraph, region: str | None = None, as_of: str | None = None
+    g: GraphReader, region: str | None = None, as_of: str | None = None
 ) -> list[DuplicateInspection]:
     """Joint-inspection candidates: 行政检查 items sharing an object, led by 2+ departments.
 
@@ -185,6 +189,7 @@ def duplicate_inspections(
     >>> [(x.object, x.departments) for x in d]
     [('加油站', ['JJ-JXJ', 'JJ-SCJ', 'JJ-YJJ', 'JJ-ZJJ'])]
     """
+    g = whole_graph(g, "duplicate_inspections")
     as_of = as_of or today()
     by_object: dict[str, list[str]] = defaultdict(list)
     for item in g.items.values():

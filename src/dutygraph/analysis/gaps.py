@@ -38,6 +38,7 @@ from weakref import WeakKeyDictionary
 from .._gc import gc_paused
 from ..graph import DutyGraph
 from ..model import Duty, Item, today
+from ..reader import GraphReader, dispatchable, whole_graph
 from .resolve import Resolution, has_basis_in_force, resolve
 
 __all__ = ["GAP_KINDS", "Gap", "find_gaps", "lead_resolutions"]
@@ -438,8 +439,9 @@ def gaps_of(g: DutyGraph, res: Resolution) -> list[Gap]:
     return out
 
 
+@dispatchable
 def find_gaps(
-    g: DutyGraph,
+    g: GraphReader,
     region: str | None = None,
     as_of: str | None = None,
     kinds: Iterable[str] | None = None,
@@ -453,6 +455,7 @@ def find_gaps(
     as_of : ISO date, optional (default today)
     kinds : gap kinds to keep, optional (default all)
     """
+    g = whole_graph(g, "find_gaps")
     as_of = as_of or today()
     wanted = set(kinds) if kinds else None
     out = []

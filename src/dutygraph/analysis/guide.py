@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..graph import DutyGraph
 from ..model import Department, today
+from ..reader import GraphReader, dispatchable
 from .assign import match_items
 from .resolve import resolve
 
@@ -64,7 +64,7 @@ class Guide:
     findings: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _items_for(g: DutyGraph, industry: str) -> dict[str, list[str]]:
+def _items_for(g: GraphReader, industry: str) -> dict[str, list[str]]:
     """item id -> why it belongs to the industry, in the order found."""
     why: dict[str, list[str]] = {}
 
@@ -91,8 +91,9 @@ def _items_for(g: DutyGraph, industry: str) -> dict[str, list[str]]:
     return why
 
 
+@dispatchable
 def build_guide(
-    g: DutyGraph, industry: str, region: str | None = None, as_of: str | None = None
+    g: GraphReader, industry: str, region: str | None = None, as_of: str | None = None
 ) -> Guide:
     """The guide for ``industry`` in ``region``.
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import NotFound
-from ..graph import DutyGraph
 from ..model import INSPECTION, Department, today
+from ..reader import GraphReader, dispatchable
 from .resolve import basis_evidence, resolve
 
 __all__ = ["InspectionPlan", "matching_objects", "plan_inspection"]
@@ -55,7 +55,7 @@ class InspectionPlan:
         return len(self.participants) >= 2
 
 
-def matching_objects(g: DutyGraph, obj: str) -> list[str]:
+def matching_objects(g: GraphReader, obj: str) -> list[str]:
     """The supervised objects of 行政检查 items that ``obj`` names: exactly, else by containment.
 
     >>> from dutygraph.fixtures import demo_graph
@@ -69,8 +69,9 @@ def matching_objects(g: DutyGraph, obj: str) -> list[str]:
     return [o for o in every if len(obj) >= 2 and (obj in o or o in obj)]
 
 
+@dispatchable
 def plan_inspection(
-    g: DutyGraph, obj: str, region: str, as_of: str | None = None
+    g: GraphReader, obj: str, region: str, as_of: str | None = None
 ) -> InspectionPlan:
     """Plan one joint inspection of ``obj`` (a supervised object) in ``region``.
 

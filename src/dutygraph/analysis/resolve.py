@@ -32,8 +32,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..graph import DutyGraph
 from ..model import Department, Duty, Item, Region, today
+from ..reader import GraphReader, dispatchable
 
 __all__ = ["Answer", "Finding", "Resolution", "resolve", "who_assists", "who_leads"]
 
@@ -94,7 +94,7 @@ class Resolution:
 
 
 def _nearest_duties(
-    g: DutyGraph, item: str, region: str, role: str, as_of: str
+    g: GraphReader, item: str, region: str, role: str, as_of: str
 ) -> tuple[list[Duty], tuple[str, ...], tuple[str, ...]]:
     rpath = g.region_path(region)
     ipath = g.item_path(item)
@@ -107,7 +107,7 @@ def _nearest_duties(
 
 
 def resolve(
-    g: DutyGraph, item: str, region: str, role: str = "lead", as_of: str | None = None
+    g: GraphReader, item: str, region: str, role: str = "lead", as_of: str | None = None
 ) -> Resolution:
     """Resolve ``role`` for the item id and region code given (see the module docstring).
 
@@ -162,7 +162,7 @@ def resolve(
 
 
 def counterparts_for(
-    g: DutyGraph,
+    g: GraphReader,
     upstream: Department,
     lines: tuple[str, ...],
     path: tuple[str, ...],
@@ -224,11 +224,12 @@ def counterparts_for(
     return out
 
 
-def _lookup(g: DutyGraph, item: str, region: str) -> tuple[str, str]:
+def _lookup(g: GraphReader, item: str, region: str) -> tuple[str, str]:
     return g.find("item", item).id, g.find("region", region).code
 
 
-def who_leads(g: DutyGraph, item: str, region: str, as_of: str | None = None) -> Resolution:
+@dispatchable
+def who_leads(g: GraphReader, item: str, region: str, as_of: str | None = None) -> Resolution:
     """Who leads ``item`` in ``region`` (ids, codes or exact names) as of a date.
 
     >>> from dutygraph.fixtures import demo_graph
@@ -239,7 +240,8 @@ def who_leads(g: DutyGraph, item: str, region: str, as_of: str | None = None) ->
     return resolve(g, i, r, "lead", as_of)
 
 
-def who_assists(g: DutyGraph, item: str, region: str, as_of: str | None = None) -> Resolution:
+@dispatchable
+def who_assists(g: GraphReader, item: str, region: str, as_of: str | None = None) -> Resolution:
     """Who assists ``item`` in ``region``: the same rules, applied to assist duties alone.
 
     >>> from dutygraph.fixtures import demo_graph
@@ -250,7 +252,7 @@ def who_assists(g: DutyGraph, item: str, region: str, as_of: str | None = None) 
     return resolve(g, i, r, "assist", as_of)
 
 
-def duty_evidence(g: DutyGraph, duty: Duty, as_of: str) -> dict[str, Any]:
+def duty_evidence(g: GraphReader, duty: Duty, as_of: str) -> dict[str, Any]:
     """A duty as evidence: who, what, where, role, validity, its bases (in force or not), its row."""
     return {
         "department": duty.department,
@@ -266,7 +268,7 @@ def duty_evidence(g: DutyGraph, duty: Duty, as_of: str) -> dict[str, Any]:
     }
 
 
-def basis_evidence(g: DutyGraph, basis_id: str, as_of: str) -> dict[str, Any]:
+def basis_evidence(g: GraphReader, basis_id: str, as_of: str) -> dict[str, Any]:
     b = g.bases.get(basis_id)
     if b is None:
         return {"id": basis_id, "missing": True, "in_force": False}
@@ -282,7 +284,7 @@ def basis_evidence(g: DutyGraph, basis_id: str, as_of: str) -> dict[str, Any]:
     }
 
 
-def has_basis_in_force(g: DutyGraph, duties: list[Duty], as_of: str) -> bool:
+def has_basis_in_force(g: GraphReader, duties: list[Duty], as_of: str) -> bool:
     """Whether any of ``duties`` rests on a legal basis in force at ``as_of``."""
     return any(
         (b := g.bases.get(bid)) is not None and b.in_force(as_of) for d in duties for bid in d.bases

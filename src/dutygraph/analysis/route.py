@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..graph import DutyGraph
 from ..model import Department, today
+from ..reader import GraphReader, dispatchable
 from .assign import Candidate, match_items
 from .resolve import Answer, has_basis_in_force, resolve
 
@@ -51,7 +51,7 @@ class Routing:
         return bool(self.items)
 
 
-def _basis_note(g: DutyGraph, a: Answer, as_of: str) -> str:
+def _basis_note(g: GraphReader, a: Answer, as_of: str) -> str:
     """The duty's legal bases in force (at most two), or why there is none."""
     in_force: list[str] = []
     repealed: list[str] = []
@@ -70,8 +70,9 @@ def _basis_note(g: DutyGraph, a: Answer, as_of: str) -> str:
     return "no basis recorded"
 
 
+@dispatchable
 def route_clue(
-    g: DutyGraph, text: str, region: str | None = None, as_of: str | None = None
+    g: GraphReader, text: str, region: str | None = None, as_of: str | None = None
 ) -> Routing:
     """Route a complaint text to lead and assisting departments in ``region``.
 

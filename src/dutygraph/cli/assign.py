@@ -49,7 +49,7 @@ def assignment_dict(a: Assignment) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
-    g = store_from(args).graph()
+    g = store_from(args).reader()
     a = assign_business_form(
         g, args.name, args.description, args.behavior, args.region, as_of(args)
     )

@@ -40,7 +40,7 @@ def guide_dict(guide: Guide) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     if args.format == "xlsx" and not args.output and not args.json:
         raise UsageError("--format xlsx writes a workbook: name it with -o FILE.xlsx")
-    g = store_from(args).graph()
+    g = store_from(args).reader()
     guide = build_guide(g, args.industry, args.region, as_of(args))
     if args.json:
         emit_json(guide_dict(guide))

@@ -42,7 +42,7 @@ def plan_dict(p: InspectionPlan) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    g = store_from(args).graph()
+    g = store_from(args).reader()
     region = args.region or g.region_path(next(iter(g.regions)))[-1]
     p = plan_inspection(g, args.object, region, as_of(args))
     if args.json:

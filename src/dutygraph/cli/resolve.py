@@ -48,7 +48,7 @@ def print_resolution(res: Resolution) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    g = store_from(args).graph()
+    g = store_from(args).reader()
     fn = who_leads if args.role == "lead" else who_assists
     res = fn(g, args.item, args.region, as_of(args))
     if args.json:

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     for k in args.kinds or ():
         if k not in args.known:
             raise UsageError(f"unknown kind {k!r}; use one of {', '.join(args.known)}")
-    g = store_from(args).graph()
+    g = store_from(args).reader()
     date = as_of(args)
     if args.scan == "gaps":
         gaps = find_gaps(g, args.region, date, args.kinds)

@@ -7,8 +7,8 @@ from typing import Any
 
 from ..analysis.resolve import duty_evidence
 from ..errors import NotFound
-from ..graph import DutyGraph
 from ..model import today
+from ..reader import GraphReader
 from .common import query_options, store_from
 from .output import emit_json
 
@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
-def describe(g: DutyGraph, key: str, as_of: str) -> dict[str, Any]:
+def describe(g: GraphReader, key: str, as_of: str) -> dict[str, Any]:
     """The node ``key`` as a dict: its fields, and its neighbours by relation."""
     hits = []
     for kind in _KINDS:
@@ -56,14 +56,14 @@ def describe(g: DutyGraph, key: str, as_of: str) -> dict[str, Any]:
         out["departments"] = [d.id for d in g.departments_in(rec.code)]
     elif rec.label == "basis":
         out["in_force"] = rec.in_force(as_of)
-        out["duties"] = [duty_evidence(g, d, as_of) for d in g.duties.values() if rec.id in d.bases]
+        out["duties"] = [duty_evidence(g, d, as_of) for d in g.duties_resting_on(rec.id)]
     if len(hits) > 1:
         out["also_matches"] = [{"kind": h.label, "id": getattr(h, "id", None)} for h in hits[1:]]
     return out
 
 
 def run(args: argparse.Namespace) -> int:
-    g = store_from(args).graph()
+    g = store_from(args).reader()
     data = describe(g, args.id, args.as_of or today())
     if args.json:
         emit_json(data)

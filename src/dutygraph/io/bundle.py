@@ -522,7 +522,11 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
         if len(values) * 2 > n:  # nearly every value differs: convert them one by one
             raw = cells.to_list()
             converted = list(map(convert, raw))
-            wrong = [v for v, c in zip(raw, converted, strict=True) if c is _BAD] if _BAD in converted else []
+            wrong = (
+                [v for v, c in zip(raw, converted, strict=True) if c is _BAD]
+                if _BAD in converted
+                else []
+            )
         else:
             table_of = list(map(convert, values))
             codes = cells.cast(pl.Enum(distinct)).to_physical().to_list()

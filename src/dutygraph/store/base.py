@@ -8,7 +8,12 @@ decisions). It does three things:
   returns a :class:`ChangeSet`) and apply its changes; with the
   ``transactions`` capability this is all-or-nothing and serialised against
   other writers;
-* :meth:`Store.history` — the log of what was written, oldest first.
+* :meth:`Store.history` — the log of what was written, oldest first;
+* :meth:`Store.reader` — what to answer questions with (a
+  :class:`~dutygraph.reader.GraphReader`): the snapshot itself, or a reader
+  that fetches only what an answer walks (and may compute answers itself, see
+  :mod:`dutygraph.reader`). Commands and requests that answer a question use
+  it; ``graph()`` is for work that needs everything (export, a whole import).
 
 Stores declare ``capabilities``; an operation that needs one the store lacks
 raises :class:`~dutygraph.errors.UnsupportedOperation` naming it, never a
@@ -34,6 +39,7 @@ from typing import Any, Protocol, runtime_checkable
 from ..columns import DutyColumns
 from ..errors import UnsupportedOperation
 from ..graph import DutyGraph
+from ..reader import GraphReader
 
 __all__ = ["CAPABILITIES", "ChangeSet", "Store", "require"]
 
@@ -77,6 +83,10 @@ class Store(Protocol):
 
     def history(self) -> list[dict[str, Any]]:
         """Log entries of every write, oldest first."""
+        ...
+
+    def reader(self) -> GraphReader:
+        """What to answer questions with: one consistent view, read as the answer needs."""
         ...
 
     def close(self) -> None: ...

@@ -39,6 +39,7 @@ from ..columns import DUTY_FIELDS, DutyColumns
 from ..errors import StoreCorrupt, StoreUnavailable
 from ..graph import DutyGraph, identity
 from ..model import RECORD_TYPES, Origin
+from ..reader import GraphReader
 from .base import ChangeSet
 
 __all__ = ["EmbeddedStore"]
@@ -190,6 +191,10 @@ class EmbeddedStore:
 
     def graph(self) -> DutyGraph:
         return self._load()[0]
+
+    def reader(self) -> GraphReader:
+        """The snapshot: every answer is computed over the whole graph in memory."""
+        return self.graph()
 
     def history(self) -> list[dict[str, Any]]:
         return list(self._load()[1])

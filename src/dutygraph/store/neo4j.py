@@ -58,6 +58,7 @@ from ..errors import (
 from ..graph import DutyGraph, record_id
 from ..model import RECORD_TYPES, Department, Duty, Origin
 from ..queries import cypher
+from ..reader import GraphReader
 from .base import ChangeSet
 
 __all__ = ["LABELS", "Nearest", "Neo4jStore", "credentials"]
@@ -374,6 +375,10 @@ class Neo4jStore:
 
     def graph(self) -> DutyGraph:
         return self._read(lambda tx: self._graph_in(tx)[1])  # type: ignore[no-any-return]
+
+    def reader(self) -> GraphReader:
+        """The snapshot: every answer is computed over the whole graph in memory."""
+        return self.graph()
 
     def history(self) -> list[dict[str, Any]]:
         rows = self._run("MATCH (l:Log) RETURN l.entry AS entry ORDER BY l.seq", _read=True)

@@ -1,0 +1,185 @@
+"""What the analyses read: the :class:`GraphReader` contract, and answers a backend computes itself.
+
+Every question of SPEC §3 is a free function taking a *reader* first
+(``who_leads(g, item, region, as_of)``). A :class:`~dutygraph.graph.DutyGraph`
+— the whole graph in memory — is one reader; a store can hand out others
+(:meth:`dutygraph.store.base.Store.reader`) that read only what an answer
+walks: the embedded store's tables row by row, a Neo4j server through Cypher.
+The analyses use nothing but the members below, so they run unchanged on any
+of them.
+
+A reader may also compute an answer itself — a Cypher query that resolves a
+lead in the database, a scan that builds the in-memory graph first — the way
+networkx hands an algorithm to a backend that ``can_run`` it. Each public
+analysis is :func:`dispatchable`: it first asks the reader's :meth:`native`
+for an implementation under its own name and runs that, with the same
+arguments and the same result type, when there is one.
+
+>>> from dutygraph.fixtures import demo_graph
+>>> from dutygraph.analysis.resolve import who_leads
+>>> g = demo_graph()
+>>> isinstance(g, GraphReader), g.native("who_leads") is None
+(True, True)
+>>> class Counting:  # a reader that answers who_leads itself, over the demo graph
+...     def __init__(self, g): self.g, self.asked = g, 0
+...     def __getattr__(self, name): return getattr(self.g, name)
+...     def native(self, name):
+...         if name == "who_leads":
+...             def run(item, region, as_of=None):
+...                 self.asked += 1
+...                 return who_leads.python(self.g, item, region, as_of)
+...             return run
+...         return None
+>>> r = Counting(g)
+>>> who_leads(r, "I-FOOD", "锦江区", "2025-06-01").departments(), r.asked
+(['JJ-SCJ'], 1)
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, runtime_checkable
+
+from .errors import UnsupportedOperation
+from .model import (
+    Behavior,
+    BusinessForm,
+    Department,
+    Dispute,
+    Duty,
+    Item,
+    LegalBasis,
+    Region,
+    RegionGroup,
+)
+
+if TYPE_CHECKING:
+    from .graph import DutyGraph
+
+__all__ = ["GraphReader", "dispatchable", "whole_graph"]
+
+
+@runtime_checkable
+class GraphReader(Protocol):
+    """The read side of the graph that every analysis uses (a ``DutyGraph`` is one).
+
+    The tables are mappings by id (a lazy reader fetches a record when it is
+    first asked for); the methods are those of :class:`~dutygraph.graph.DutyGraph`,
+    with the same meaning.
+    """
+
+    @property
+    def regions(self) -> Mapping[str, Region]: ...
+
+    @property
+    def region_groups(self) -> Mapping[str, RegionGroup]: ...
+
+    @property
+    def departments(self) -> Mapping[str, Department]: ...
+
+    @property
+    def items(self) -> Mapping[str, Item]: ...
+
+    @property
+    def bases(self) -> Mapping[str, LegalBasis]: ...
+
+    @property
+    def behaviors(self) -> Mapping[str, Behavior]: ...
+
+    @property
+    def business_forms(self) -> Mapping[str, BusinessForm]: ...
+
+    @property
+    def disputes(self) -> Mapping[str, Dispute]: ...
+
+    def find(self, label: str, key: str) -> Any:
+        """The record of kind ``label`` with id/code or exact name ``key`` (NotFound, Ambiguous)."""
+        ...
+
+    def region_path(self, code: str) -> tuple[str, ...]:
+        """``code`` and its ancestors, nearest first."""
+        ...
+
+    def item_path(self, item: str) -> tuple[str, ...]:
+        """``item`` and its ancestors in the catalogue tree, nearest first."""
+        ...
+
+    def region_children(self, code: str) -> list[str]: ...
+
+    def subtree(self, code: str) -> list[str]:
+        """``code`` and every region below it, parents before children."""
+        ...
+
+    def departments_in(self, region: str) -> list[Department]: ...
+
+    def departments_of_line(self, region: str, line: str) -> list[Department]: ...
+
+    def current(self, dept_id: str, as_of: str) -> tuple[Department | None, list[str]]:
+        """The department holding ``dept_id``'s duties at ``as_of`` (successors followed)."""
+        ...
+
+    def counterparts(self, region: str, line: str, as_of: str) -> list[Department]: ...
+
+    def active_duties_at(self, item: str, region: str, role: str, as_of: str) -> list[Duty]:
+        """Duties of ``role`` recorded for ``item`` at ``region``, in force at ``as_of``."""
+        ...
+
+    def duties_at(self, item: str, region: str) -> list[Duty]: ...
+
+    def duties_of(self, department: str) -> list[Duty]: ...
+
+    def duties_on(self, item: str) -> list[Duty]: ...
+
+    def duties_resting_on(self, basis: str) -> list[Duty]:
+        """Duties whose bases include ``basis`` (any item, region, role or date)."""
+        ...
+
+    def __hash__(self) -> int:
+        """Readers are hashable (by identity): analyses cache their indexes per reader."""
+        ...
+
+    def native(self, name: str) -> Callable[..., Any] | None:
+        """This reader's own implementation of the analysis ``name``, or ``None``."""
+        ...
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def dispatchable(fn: F) -> F:
+    """Let the reader passed first compute ``fn`` itself (see the module docstring).
+
+    The pure-Python implementation stays reachable as ``fn.python`` — what a
+    native implementation calls when it has narrowed the graph it needs.
+    """
+    name = fn.__name__
+
+    @functools.wraps(fn)
+    def run(g: Any, *args: Any, **kwargs: Any) -> Any:
+        native = getattr(g, "native", None)
+        impl = native(name) if native is not None else None
+        if impl is not None:
+            return impl(*args, **kwargs)
+        return fn(g, *args, **kwargs)
+
+    run.python = fn  # type: ignore[attr-defined]
+    return cast(F, run)
+
+
+def whole_graph(g: GraphReader, analysis: str) -> DutyGraph:
+    """``g`` as the whole in-memory graph, for an analysis that reads all of it.
+
+    A reader that is not the whole graph must answer such an analysis itself
+    (:meth:`GraphReader.native`); reaching here with one is a bug in that reader,
+    said as :class:`~dutygraph.errors.UnsupportedOperation`, never a silent load.
+    """
+    from .graph import DutyGraph
+
+    if isinstance(g, DutyGraph):
+        return g
+    raise UnsupportedOperation(
+        analysis,
+        type(g).__name__,
+        "it reads the whole graph, and this reader does not answer it itself",
+    )
