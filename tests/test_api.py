@@ -58,6 +58,9 @@ class CountingStore:
         self.graph_calls += 1
         return self.inner.reader()
 
+    def stamp(self) -> Any:
+        return self.inner.stamp()
+
     def write(self, plan: Any) -> Any:
         return self.inner.write(plan)
 

@@ -33,7 +33,13 @@ def test_precedent_and_domain_reasons_are_given():
     assert precedent["id"] == "BF-SCRIPT"
     # what a reader of the answer sees of the precedent: who was settled, on what, and why alike
     assert set(precedent) == {
-        "id", "name", "lead", "settled_on", "basis", "similarity", "shared_behaviors"
+        "id",
+        "name",
+        "lead",
+        "settled_on",
+        "basis",
+        "similarity",
+        "shared_behaviors",
     }
     assert precedent["shared_behaviors"] == ["BH-VENUE"]  # 剧本杀 too runs a venue
 

@@ -96,7 +96,9 @@ def test_columns_read_the_same_duties_and_problems_as_the_row_parser(tmp_path):
 
 
 @pytest.mark.parametrize("polars_from", [0, columns.POLARS_FROM], ids=["polars", "set"])
-def test_a_repeated_duty_row_is_a_warning_and_goes_in_once(tmp_path, store, monkeypatch, polars_from):
+def test_a_repeated_duty_row_is_a_warning_and_goes_in_once(
+    tmp_path, store, monkeypatch, polars_from
+):
     monkeypatch.setattr(columns, "POLARS_FROM", polars_from)
     bundle = _messy_bundle(tmp_path)
     lines = MESSY.splitlines(keepends=True)

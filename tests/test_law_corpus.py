@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from dutygraph.errors import LoadError
-from dutygraph.io.laws import SAMPLE_CORPUS, act_id, is_corpus, parse_text, read_corpus
+from dutygraph.io.laws import (
+    SAMPLE_CORPUS,
+    act_id,
+    is_corpus,
+    packaged_corpus,
+    parse_text,
+    read_corpus,
+)
 
 TEXT = """# 示例管理条例
 
@@ -179,3 +186,16 @@ def test_the_same_text_listed_twice_is_read_once(tmp_path):
     assert len(corpus.find("示例管理条例").versions) == 1
     assert len(corpus.find("示例管理条例").versions[0].articles) == 5
     assert [p.code for p in corpus.problems] == ["law-duplicate-file"]
+
+
+def test_the_package_ships_the_national_corpus():
+    corpus = packaged_corpus()
+    assert corpus.counts() == {"act": 993, "version": 1061, "article": 52706}
+    food = corpus.find("食品安全法").version_at("2025-06-01")
+    assert "食品安全监督管理部门" in food.article("第一百一十条").text
+    # the corpus's own defects are warnings, located in its files; none is lost silently
+    assert {p.code for p in corpus.problems} <= {
+        "law-numbering-gap",
+        "law-index-date",
+        "law-duplicate-file",
+    }

@@ -203,3 +203,24 @@ def test_cypher_answers_equal_the_embedded_answers_on_the_acceptance_scenario(
     g = store.graph()
     assert _check_nearest(store, g) > 50
     _check_multiple_leads(store, g)
+
+
+def test_the_stamp_changes_with_every_committed_write(store: Store) -> None:
+    before = store.stamp()
+    if before is None and type(store).__name__ != "EmbeddedStore":
+        return  # a server store that cannot tell cheaply says so with None
+    store.write(lambda g: ChangeSet([Region("000000", "全国", "national")], {"op": "test"}))
+    after = store.stamp()
+    assert after is not None and after != before
+    store.write(lambda g: ChangeSet())  # an empty plan commits nothing
+    assert store.stamp() == after
+
+
+def test_the_reader_answers_like_the_snapshot(demo_store: Store) -> None:
+    from dutygraph import who_leads
+
+    for as_of in DATES:
+        assert (
+            who_leads(demo_store.reader(), "I-FOOD", "510104", as_of).departments()
+            == who_leads(demo_store.graph(), "I-FOOD", "510104", as_of).departments()
+        )

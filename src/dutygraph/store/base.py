@@ -32,7 +32,7 @@ Capabilities:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -87,6 +87,14 @@ class Store(Protocol):
 
     def reader(self) -> GraphReader:
         """What to answer questions with: one consistent view, read as the answer needs."""
+        ...
+
+    def stamp(self) -> Hashable | None:
+        """A cheap token that changes with every committed write, by any process.
+
+        A long-lived process (``serve``) compares it to know whether its snapshot is
+        stale, without reading the store. ``None``: this store cannot tell cheaply.
+        """
         ...
 
     def close(self) -> None: ...

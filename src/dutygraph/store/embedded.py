@@ -192,6 +192,10 @@ class EmbeddedStore:
     def graph(self) -> DutyGraph:
         return self._load()[0]
 
+    def stamp(self) -> tuple[int, int, int] | None:
+        """The store file's (inode, size, mtime): a write renames a new file into place."""
+        return self._stamp()
+
     def reader(self) -> GraphReader:
         """The snapshot: every answer is computed over the whole graph in memory."""
         return self.graph()

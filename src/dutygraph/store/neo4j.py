@@ -376,6 +376,10 @@ class Neo4jStore:
     def graph(self) -> DutyGraph:
         return self._read(lambda tx: self._graph_in(tx)[1])  # type: ignore[no-any-return]
 
+    def stamp(self) -> None:
+        """Not known cheaply: the server has no change counter dutygraph reads yet."""
+        return None
+
     def reader(self) -> GraphReader:
         """The snapshot: every answer is computed over the whole graph in memory."""
         return self.graph()

@@ -5,6 +5,7 @@
 """
 
 from .parse import (
+    PACKAGED_CORPUS,
     SAMPLE_CORPUS,
     Act,
     Article,
@@ -14,11 +15,13 @@ from .parse import (
     act_id,
     article_key,
     is_corpus,
+    packaged_corpus,
     parse_text,
     read_corpus,
 )
 
 __all__ = [
+    "PACKAGED_CORPUS",
     "SAMPLE_CORPUS",
     "Act",
     "Article",
@@ -28,6 +31,7 @@ __all__ = [
     "act_id",
     "article_key",
     "is_corpus",
+    "packaged_corpus",
     "parse_text",
     "read_corpus",
 ]
