@@ -16,7 +16,7 @@ from dutygraph.io.bundle import _Cells, _duty, read_bundle
 from dutygraph.io.tables import read_csv
 from dutygraph.model import Duty, Origin
 from dutygraph.store import EmbeddedStore
-from dutygraph.store.embedded import MAGIC
+from dutygraph.store.pickled import MAGIC, PickledStore
 
 from .bundles import append_rows, copy_demo
 
@@ -152,7 +152,9 @@ def test_reimporting_a_changed_bundle_counts_added_changed_and_unchanged(tmp_pat
 
 def test_a_store_written_in_format_2_still_opens(tmp_path, embedded_store):
     load(embedded_store, [DEMO_PATH])
-    state = pickle.loads(embedded_store.path.read_bytes()[len(MAGIC) :])
+    pickled = PickledStore(tmp_path / "pickled.db")
+    load(pickled, [DEMO_PATH])
+    state = pickle.loads(pickled.path.read_bytes()[len(MAGIC) :])
     assert state["version"] == 3
     duty = state["tables"]["duty"]
     origins = duty.pop("origins")

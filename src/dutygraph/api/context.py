@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from ..graph import DutyGraph
 from ..store.base import Store
@@ -38,8 +38,8 @@ def make_context(
     loopback: bool = True,
     access: Callable[[DutyGraph], GraphAccess] = GraphAccess,
 ) -> Context:
-    """A context over one fresh view of ``store`` (one ``store.reader()`` call)."""
-    graph = cast(DutyGraph, store.reader())  # the API's batched accessors read a snapshot
+    """A context over one fresh snapshot of ``store`` (one ``store.graph()`` call)."""
+    graph = store.graph()  # the API's batched accessors read the whole snapshot
     acc = access(graph)
     return Context(store, graph, acc, Loaders(acc), role=role, loopback=loopback)
 

@@ -1,14 +1,19 @@
-"""The embedded store: the whole graph in one file, written atomically.
+"""The embedded store: a SQLite database file (WAL), one transaction per write.
 
-The file holds a magic header and the records as plain tuples, pickled with a
-restricted unpickler that refuses every global — opening a store never runs
-code from the file. A write takes an exclusive lock (``PATH.lock``), reads the
-current state, applies the plan's changes, writes the new state to a temporary
-file in the same folder, ``fsync``\\ s it and renames it over the store (then
-``fsync``\\ s the folder). A rename is atomic, so a reader opens either the old
-file or the new one, and a process killed at any point — even with SIGKILL —
-leaves the store exactly as before the write, plus perhaps a stray temporary
-file that the next write removes.
+The records are kept in one table per kind (:mod:`dutygraph.store.sqlite.schema`),
+so the file opens in ``sqlite3``, datasette or any BI tool. A write
+(:meth:`EmbeddedStore.write`) takes SQLite's write lock (``BEGIN IMMEDIATE``; a
+second writer waits up to ``timeout`` seconds, then gets a clear error), runs
+the plan on the current graph, writes its changes, the log entry and a bumped
+write counter, and commits: all of it or — after an error, a crash, a SIGKILL
+or a power cut — none of it (SQLite's journal; ``synchronous=FULL``). Readers
+never wait for a writer and see the old or the new state.
+
+:meth:`EmbeddedStore.reader` answers a question from the tables as it walks
+(:class:`~dutygraph.store.sqlite.reader.SqliteReader`, indexed queries); only
+:meth:`EmbeddedStore.graph` reads everything, for the work that needs it. A
+store in the old pickled format (:mod:`dutygraph.store.pickled`) is upgraded on
+first open (:mod:`dutygraph.store.sqlite.upgrade`), the old file kept beside it.
 
 >>> import tempfile, os
 >>> from dutygraph.model import Region
@@ -16,268 +21,292 @@ file that the next write removes.
 >>> path = os.path.join(tempfile.mkdtemp(), "doc.db")
 >>> s = EmbeddedStore(path)
 >>> _ = s.write(lambda g: ChangeSet([Region("000000", "全国", "national")], {"op": "doc"}))
->>> EmbeddedStore(path).graph().regions["000000"].name
+>>> EmbeddedStore(path).reader().regions["000000"].name
 '全国'
+>>> [e["op"] for e in s.history()]
+['doc']
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import functools
-import io
+import json
 import os
-import pickle
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from .._gc import gc_paused
-from ..columns import DUTY_FIELDS, DutyColumns
+from ..columns import DutyColumns
 from ..errors import StoreCorrupt, StoreUnavailable
-from ..graph import DutyGraph, identity
-from ..model import RECORD_TYPES, Origin
+from ..graph import DutyGraph
 from ..reader import GraphReader
 from .base import ChangeSet
+from .sqlite import schema
+from .sqlite.reader import SqliteReader
+from .sqlite.writes import apply_changes
 
 __all__ = ["EmbeddedStore"]
 
-MAGIC = b"DUTYGRAPH-STORE\n"
-FORMAT_VERSION = 3
-#: older formats this version reads (2: duty origins as one column of tuples)
-_READS = (2, 3)
-_CLASSES = {cls.label: cls for cls in RECORD_TYPES}
-_FIELDS = {cls.label: [f.name for f in fields(cls)] for cls in RECORD_TYPES}
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    """Unpickles plain containers only; any class or function is refused."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        raise StoreCorrupt(f"the store file refers to {module}.{name}; it is not a dutygraph store")
-
-
-def _columns(records: list[Any], label: str) -> dict[str, Any]:
-    """Records of one kind as columns of plain values (origins as plain tuples)."""
-    names = _FIELDS[label]
-    cols = {}
-    for name in names:
-        if name == "origin":
-            cols[name] = [tuple(r.origin) if r.origin is not None else None for r in records]
-        else:
-            cols[name] = [getattr(r, name) for r in records]
-    return {"fields": names, "columns": [cols[n] for n in names]}
-
-
-def _duty_table(duties: DutyColumns) -> dict[str, Any]:
-    """The duty columns as stored (format 3): the fields' columns, then the origins as
-    four columns (file, row, sheet, version) — half a million origin tuples took longer
-    to pickle and unpickle than every other column together."""
-    fields_ = len(DUTY_FIELDS) - 1
-    return {
-        "fields": list(DUTY_FIELDS),
-        "columns": [*duties.columns[:fields_], None],
-        "origins": duties.columns[fields_:],
-    }
-
-
-def _duty_columns(table: dict[str, Any]) -> DutyColumns:
-    """The inverse of :func:`_duty_table`; also reads format 2 (origins as tuples)."""
-    if table["fields"] != list(DUTY_FIELDS):
-        raise StoreCorrupt(f"the store's duty fields {table['fields']} are not {list(DUTY_FIELDS)}")
-    *columns, origins = table["columns"]
-    if "origins" in table:
-        return DutyColumns.wrap([*columns, *table["origins"]])
-    none = (None, None, None, None)  # format 2
-    parts = zip(*(o or none for o in origins), strict=True) if origins else ([], [], [], [])
-    return DutyColumns.wrap([*columns, *map(list, parts)])
-
-
-def _records(label: str, table: dict[str, Any]) -> list[Any]:
-    """The inverse of :func:`_columns`."""
-    names = table["fields"]
-    if names != _FIELDS[label]:
-        raise StoreCorrupt(f"the store's {label} fields {names} are not {_FIELDS[label]}")
-    cols = list(table["columns"])
-    at = names.index("origin")
-    make = functools.partial(tuple.__new__, Origin)  # C speed: no Python-level __new__
-    cols[at] = [make(o) if o is not None else None for o in cols[at]]
-    cls = _CLASSES[label]
-    return [cls(*values) for values in zip(*cols, strict=True)]
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class EmbeddedStore:
-    """The default store: one file on disk, networkx and dictionaries in memory.
+    """The default store: one SQLite file on disk; the graph in memory when asked for.
 
     Parameters
     ----------
     path : str or Path
         The store file; created on the first write. Its folder must exist.
+    timeout : float
+        Seconds a write waits for another process's write to finish before it
+        gives up with :class:`~dutygraph.errors.StoreUnavailable`.
     """
 
     capabilities = frozenset({"transactions", "durable", "snapshots"})
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
         self.path = Path(path)
         self.url = str(self.path)
-        self._cache: tuple[tuple[int, int, int], DutyGraph, list[dict[str, Any]]] | None = None
+        self.timeout = timeout
+        self._cache: tuple[Any, DutyGraph] | None = None
+        self._checked: tuple[int, int] | None = None
         if self.path.is_dir():
             raise StoreUnavailable(f"{self.path} is a folder; give a file path for the store")
         if not self.path.parent.exists():
             raise StoreUnavailable(f"{self.path}: the folder {self.path.parent} does not exist")
 
-    # -- reading ----------------------------------------------------------------
+    # -- opening ----------------------------------------------------------------
 
-    def _stamp(self) -> tuple[int, int, int] | None:
+    def _connect(self, *, create: bool = False) -> sqlite3.Connection | None:
+        """A connection to the store (``None``: there is no store yet and ``create`` is false)."""
+        self._check_file()
+        if not self.path.exists() and not create:
+            return None
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA synchronous=FULL")
+            if create:
+                self._initialise(conn)
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc, "open") from exc
+        return conn
+
+    def _check_file(self) -> None:
+        """Refuse what is not a store of this version; upgrade an old pickled store."""
         try:
             st = self.path.stat()
         except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-    def _read_state(self) -> dict[str, Any]:
+            return
+        if self._checked == (st.st_ino, st.st_dev):
+            return
         try:
             with open(self.path, "rb") as fh:
-                data = fh.read()
-        except FileNotFoundError:
-            return {"tables": {}, "log": []}
+                head = fh.read(len(_SQLITE_HEADER))
         except OSError as exc:
-            raise StoreUnavailable(f"{self.path}: cannot read the store: {exc.strerror}") from exc
-        if not data.startswith(MAGIC):
+            raise StoreUnavailable(f"{self.path}：无法读取存储 (cannot read the store: {exc.strerror})") from exc
+        from .pickled import MAGIC
+
+        if head.startswith(MAGIC):
+            from .sqlite.upgrade import upgrade
+
+            upgrade(self.path)
+            self._checked = None
+            return self._check_file()
+        if head and head != _SQLITE_HEADER:
             raise StoreCorrupt(
-                f"{self.path} is not a dutygraph store; point --store at a new file or a store"
+                f"{self.path} 不是 dutygraph 存储；请让 --store 指向新文件或已有存储 "
+                "(not a dutygraph store; point --store at a new file or a store)"
             )
+        if head:
+            with contextlib.closing(sqlite3.connect(self.path, timeout=self.timeout)) as conn:
+                try:
+                    app, version = (
+                        conn.execute("PRAGMA application_id").fetchone()[0],
+                        conn.execute("PRAGMA user_version").fetchone()[0],
+                    )
+                    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                except sqlite3.DatabaseError as exc:
+                    raise self._error(exc, "open") from exc
+            if app != schema.APPLICATION_ID and tables:
+                raise StoreCorrupt(
+                    f"{self.path} 是 SQLite 数据库，但不是 dutygraph 存储 "
+                    "(a SQLite database, but not a dutygraph store)"
+                )
+            if version > schema.SCHEMA_VERSION:
+                raise StoreUnavailable(
+                    f"{self.path}：存储格式版本 {version} 比本版 dutygraph 支持的 "
+                    f"{schema.SCHEMA_VERSION} 更新，请升级 dutygraph 后再打开；本程序不会改动它 "
+                    f"(store schema {version} is newer than this dutygraph reads: upgrade dutygraph)"
+                )
+        self._checked = (st.st_ino, st.st_dev)
+
+    def _initialise(self, conn: sqlite3.Connection) -> None:
+        if conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION:
+            return
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            state = _SafeUnpickler(io.BytesIO(data[len(MAGIC) :])).load()
-        except StoreCorrupt:
+            for stmt in schema.base_ddl():
+                conn.execute(stmt)
+            conn.execute(f"PRAGMA application_id={schema.APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
             raise
-        except Exception as exc:
-            raise StoreCorrupt(f"{self.path}: the store file is damaged ({exc})") from exc
-        if state.get("version") not in _READS:
-            raise StoreCorrupt(
-                f"{self.path}: store format {state.get('version')} is not {FORMAT_VERSION}; "
-                "export it with the dutygraph that wrote it"
+
+    def _error(self, exc: sqlite3.Error, doing: str) -> Exception:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return StoreUnavailable(
+                f"{self.path}：另一个进程正在写入存储，等待 {self.timeout:g} 秒后仍未结束；"
+                f"请稍后再试 (another process is writing the store; {doing} gave up "
+                f"after {self.timeout:g} s)"
             )
-        return state  # type: ignore[no-any-return]
+        if isinstance(exc, sqlite3.DatabaseError) and (
+            "malformed" in text or "not a database" in text or "corrupt" in text
+        ):
+            return StoreCorrupt(f"{self.path}：存储文件已损坏 (the store file is damaged: {text})")
+        verb = {"open": "打开", "read": "读取", "write": "写入"}.get(doing, doing)
+        return StoreUnavailable(f"{self.path}：无法{verb}存储 (cannot {doing} the store: {text})")
 
-    def _load(self) -> tuple[DutyGraph, list[dict[str, Any]]]:
-        stamp = self._stamp()
-        if self._cache is not None and stamp == self._cache[0]:
-            return self._cache[1], self._cache[2]
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection | None]:
+        """A connection inside one read transaction (one consistent state), or ``None``."""
+        conn = self._connect()
+        if conn is None:
+            yield None
+            return
+        try:
+            conn.execute("BEGIN")
+            yield conn
+        except sqlite3.Error as exc:
+            raise self._error(exc, "read") from exc
+        finally:
+            conn.close()
+
+    # -- reading ----------------------------------------------------------------
+
+    def _counter(self, conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'writes'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _graph_in(self, conn: sqlite3.Connection | None) -> DutyGraph:
+        """The whole graph as ``conn``'s transaction sees it (cached by write counter)."""
+        if conn is None:
+            return DutyGraph()
+        key = (self._checked, self._counter(conn))
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
         with gc_paused():
-            return self._load_fresh(stamp)
+            graph = self._load(conn)
+        self._cache = (key, graph)
+        return graph
 
-    def _load_fresh(
-        self, stamp: tuple[int, int, int] | None
-    ) -> tuple[DutyGraph, list[dict[str, Any]]]:
-        state = self._read_state()
-        tables = state["tables"]
-        records = [
-            rec
-            for label, table in tables.items()
-            if label in _CLASSES and label != "duty"
-            for rec in _records(label, table)
-        ]
-        duty_table = tables.get("duty")
-        columns = None
-        if duty_table is not None and duty_table["columns"][0]:
-            columns = _duty_columns(duty_table)
-        graph = DutyGraph(records, duty_columns=columns)
-        if stamp is not None:
-            self._cache = (stamp, graph, state["log"])
-        return graph, state["log"]
+    def _load(self, conn: sqlite3.Connection) -> DutyGraph:
+        records: list[Any] = []
+        columns: DutyColumns | None = None
+        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        for label, table in schema.TABLES.items():
+            if label not in present:
+                continue
+            rows = conn.execute(table.select_sql()).fetchall()
+            if label == "duty":
+                if rows:
+                    columns = DutyColumns.wrap(table.decode_columns(rows))
+            else:
+                records.extend(table.decode(rows))
+        return DutyGraph(records, duty_columns=columns)
 
     def graph(self) -> DutyGraph:
-        return self._load()[0]
+        with self._read() as conn:
+            return self._graph_in(conn)
 
-    def stamp(self) -> tuple[int, int, int] | None:
-        """The store file's (inode, size, mtime): a write renames a new file into place."""
-        return self._stamp()
+    def stamp(self) -> tuple[int, int] | None:
+        """(inode, write counter): changes with every committed write, by any process."""
+        with self._read() as conn:
+            if conn is None:
+                return None
+            assert self._checked is not None
+            return (self._checked[0], self._counter(conn))
 
     def reader(self) -> GraphReader:
-        """The snapshot: every answer is computed over the whole graph in memory."""
-        return self.graph()
+        """A reader that queries the tables as an answer walks them, in one read transaction."""
+        conn = self._connect()
+        if conn is None:
+            return DutyGraph()
+        try:
+            conn.execute("BEGIN")
+            self._counter(conn)  # the transaction's snapshot starts with its first read
+        except sqlite3.Error as exc:
+            conn.close()
+            raise self._error(exc, "read") from exc
+        return SqliteReader(conn, whole=lambda: self._graph_in(conn))
 
     def history(self) -> list[dict[str, Any]]:
-        return list(self._load()[1])
+        with self._read() as conn:
+            if conn is None:
+                return []
+            rows = conn.execute("SELECT entry FROM history ORDER BY seq").fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def check(self, *, full: bool = False) -> list[str]:
+        """SQLite's ``quick_check`` (``full``: ``integrity_check``): ``[]`` when the file is sound."""
+        with self._read() as conn:
+            if conn is None:
+                return []
+            pragma = "integrity_check" if full else "quick_check"
+            rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}")]
+        return [] if rows == ["ok"] else rows
 
     # -- writing ----------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        try:
-            fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
-        except OSError as exc:
-            raise StoreUnavailable(f"{lock_path}: cannot lock the store: {exc.strerror}") from exc
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)
-
     def write(self, plan: Callable[[DutyGraph], ChangeSet]) -> ChangeSet:
-        with self._locked(), gc_paused():
-            self._sweep_temporaries()
-            graph, log = self._load()  # under the lock, and re-read if another writer changed it
-            changes = plan(graph)
-            if not changes:
-                return changes
-            tables: dict[str, dict[Any, Any]] = {
-                label: dict(graph.by_identity(label)) for label in _CLASSES if label != "duty"
-            }
-            duty_records = []
-            for rec in changes.records:
-                if rec.label == "duty":
-                    duty_records.append(rec)
-                else:
-                    tables[rec.label][identity(rec)] = rec
-            duties = graph.duty_columns()
-            index: dict[tuple[str, ...], int] | None = graph.duty_index()
-            if duty_records:
-                duties = duties.merged(DutyColumns.from_records(duty_records), index)
-                index = None
-            duties = duties.merged(changes.duties, index)
-            entry = {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **changes.log}
-            new_state = {
-                "version": FORMAT_VERSION,
-                "tables": {
-                    **{
-                        label: _columns(list(t.values()), label) for label, t in tables.items() if t
-                    },
-                    **({"duty": _duty_table(duties)} if duties else {}),
-                },
-                "log": [*log, entry],
-            }
-            self._write_atomic(new_state)
-            self._cache = None
-            return changes
-
-    def _write_atomic(self, state: dict[str, Any]) -> None:
-        tmp = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
+        first: ChangeSet | None = None
+        if not self.path.exists():
+            # no store yet: a plan that fails or changes nothing must not create the file
+            first = plan(DutyGraph())
+            if not first:
+                return first
+        conn = self._connect(create=True)
+        assert conn is not None
         try:
-            with open(tmp, "wb") as fh:
-                fh.write(MAGIC)
-                pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-            dir_fd = os.open(self.path.parent, os.O_RDONLY)
             try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise StoreUnavailable(f"{self.path}: cannot write the store: {exc.strerror}") from exc
-
-    def _sweep_temporaries(self) -> None:
-        for stray in self.path.parent.glob(f"{self.path.name}.tmp-*"):
-            with contextlib.suppress(OSError):
-                stray.unlink()
+                conn.execute("BEGIN IMMEDIATE")  # the write lock: other writers wait here
+            except sqlite3.Error as exc:
+                raise self._error(exc, "write") from exc
+            try:
+                if first is not None and self._counter(conn) == 0:
+                    changes = first  # planned on the empty graph, and still empty
+                else:  # under the lock: what the plan sees is current
+                    changes = plan(self._graph_in(conn))
+                if not changes:
+                    conn.execute("ROLLBACK")
+                    return changes
+                with gc_paused():
+                    apply_changes(conn, changes)
+                entry = {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **changes.log}
+                conn.execute(
+                    "INSERT INTO history (at, op, entry) VALUES (?, ?, ?)",
+                    (entry["at"], str(entry.get("op", "")), json.dumps(entry, ensure_ascii=False)),
+                )
+                conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'writes'")
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise self._error(exc, "write") from exc
+        finally:
+            conn.close()
+        self._cache = None
+        return changes
 
     def close(self) -> None:
         self._cache = None

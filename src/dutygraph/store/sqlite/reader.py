@@ -1,0 +1,277 @@
+"""A :class:`~dutygraph.reader.GraphReader` over the SQLite store's tables, read as asked.
+
+Each table is a lazy mapping (a record is fetched by id when first asked for and
+kept); each method of the reader contract is an indexed query (duties by
+(item, region, role), by department, by item, by basis; departments by region;
+regions and items by parent). One reader is one read transaction: it sees one
+state of the store however long it lives. The analyses that read the whole
+graph (the gap and conflict scans) are answered natively over the whole graph,
+read once from the same transaction.
+
+>>> import os, tempfile
+>>> from dutygraph import load
+>>> from dutygraph.fixtures import DEMO_PATH
+>>> from dutygraph.store import EmbeddedStore
+>>> from dutygraph.analysis.resolve import who_leads
+>>> store = EmbeddedStore(os.path.join(tempfile.mkdtemp(), "doc.db")); _ = load(store, [DEMO_PATH])
+>>> r = store.reader()
+>>> who_leads(r, "I-FOOD", "锦江区", "2025-06-01").departments()
+['JJ-SCJ']
+>>> r.region_path("510104"), len(r.items.cache)  # only what the answer walked was read
+(('510104', '510100', '510000', '000000'), 1)
+"""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from ...errors import Ambiguous, NotFound
+from ...graph import DutyGraph, _name_of, _suggest
+from ...model import Department, Duty, canonical_region_code
+from .schema import TABLES, Table
+
+__all__ = ["LazyTable", "SqliteReader"]
+
+#: analyses that read the whole graph, answered over it (name -> module)
+_WHOLE = {
+    "find_gaps": "dutygraph.analysis.gaps",
+    "find_conflicts": "dutygraph.analysis.conflicts",
+    "duplicate_inspections": "dutygraph.analysis.conflicts",
+}
+
+
+class LazyTable(Mapping[str, Any]):
+    """The records of one kind by id, each read from its table when first asked for."""
+
+    def __init__(self, conn: sqlite3.Connection, table: Table, present: bool) -> None:
+        self._conn = conn
+        self._table = table
+        self._present = present
+        self.cache: dict[str, Any] = {}
+        self._missing: set[str] = set()
+        self._all: list[str] | None = None if present else []
+
+    def __getitem__(self, key: str) -> Any:
+        rec = self.cache.get(key)
+        if rec is not None:
+            return rec
+        if key in self._missing or self._all is not None or not isinstance(key, str):
+            raise KeyError(key)
+        got = self.where("id = ?", (key,))
+        if not got:
+            self._missing.add(key)
+            raise KeyError(key)
+        return got[0]
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            self[key]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    def where(self, condition: str, params: tuple[Any, ...]) -> list[Any]:
+        """The records matching an SQL ``condition``, in store order (kept in the cache)."""
+        if not self._present:
+            return []
+        t = self._table
+        sql = t.select_sql(condition).replace("SELECT ", "SELECT id, ", 1)
+        rows = self._conn.execute(sql, params).fetchall()
+        recs = t.decode([r[1:] for r in rows])
+        out = []
+        for (rid, *_), rec in zip(rows, recs, strict=True):
+            out.append(self.cache.setdefault(rid, rec))
+        return out
+
+    def _everything(self) -> list[str]:
+        if self._all is None:
+            rows = self._conn.execute(
+                f"SELECT id FROM {self._table.name} ORDER BY rowid"
+            ).fetchall()
+            ids = [r[0] for r in rows]
+            missing = [i for i in ids if i not in self.cache]
+            if missing:
+                self.where("1", ())
+            self._all = ids
+        return self._all
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._everything())
+
+    def __len__(self) -> int:
+        if self._all is not None:
+            return len(self._all)
+        row = self._conn.execute(f"SELECT count(*) FROM {self._table.name}").fetchone()
+        return int(row[0])
+
+
+class SqliteReader:
+    """The reader contract over one read transaction of the store (see the module docstring)."""
+
+    def __init__(self, conn: sqlite3.Connection, whole: Callable[[], DutyGraph]) -> None:
+        self._conn = conn
+        self._whole = whole
+        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        self._present = present
+        self._tables = {
+            label: LazyTable(conn, t, label in present) for label, t in TABLES.items()
+        }
+        self._region_paths: dict[str, tuple[str, ...]] = {}
+        self._item_paths: dict[str, tuple[str, ...]] = {}
+        self._duties = self._tables["duty"]
+
+    # -- the tables -------------------------------------------------------------
+
+    def table(self, label: str) -> LazyTable:
+        return self._tables[label]
+
+    @property
+    def regions(self) -> LazyTable:
+        return self._tables["region"]
+
+    @property
+    def region_groups(self) -> LazyTable:
+        return self._tables["region_group"]
+
+    @property
+    def departments(self) -> LazyTable:
+        return self._tables["department"]
+
+    @property
+    def items(self) -> LazyTable:
+        return self._tables["item"]
+
+    @property
+    def bases(self) -> LazyTable:
+        return self._tables["basis"]
+
+    @property
+    def behaviors(self) -> LazyTable:
+        return self._tables["behavior"]
+
+    @property
+    def business_forms(self) -> LazyTable:
+        return self._tables["business_form"]
+
+    @property
+    def disputes(self) -> LazyTable:
+        return self._tables["dispute"]
+
+    # -- look-ups ---------------------------------------------------------------
+
+    def find(self, label: str, key: str) -> Any:
+        """As :meth:`DutyGraph.find`: by id (or region code), else by exact name or alias."""
+        table = self.table(label)
+        key = key.strip()
+        if key in table:
+            return table[key]
+        if label == "region" and key.isdigit():
+            code = canonical_region_code(key)
+            if code in table:
+                return table[code]
+        hits = list(
+            dict.fromkeys(
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT id FROM names WHERE label = ? AND name = ? ORDER BY rowid", (label, key)
+                )
+            )
+        )
+        if len(hits) == 1:
+            return table[hits[0]]
+        if len(hits) > 1:
+            raise Ambiguous(label, key, [(h, _name_of(table[h])) for h in hits])
+        close = self._conn.execute(
+            "SELECT DISTINCT name FROM names WHERE label = ? AND (instr(name, ?) OR instr(?, name))"
+            " ORDER BY rowid LIMIT 5",
+            (label, key, key),
+        ).fetchall()
+        raise NotFound(label, key, _suggest(key, {r[0]: [] for r in close}))
+
+    def _path(self, table: LazyTable, paths: dict[str, tuple[str, ...]], start: str) -> tuple[str, ...]:
+        path = paths.get(start)
+        if path is None:
+            out = [start]
+            seen = {start}
+            parent = table[start].parent if start in table else None
+            while parent and parent in table and parent not in seen:
+                out.append(parent)
+                seen.add(parent)
+                parent = table[parent].parent
+            path = paths[start] = tuple(out)
+        return path
+
+    def region_path(self, code: str) -> tuple[str, ...]:
+        return self._path(self.regions, self._region_paths, code)
+
+    def item_path(self, item: str) -> tuple[str, ...]:
+        return self._path(self.items, self._item_paths, item)
+
+    def region_children(self, code: str) -> list[str]:
+        return [r.code for r in self.regions.where("parent = ?", (code,))]
+
+    def subtree(self, code: str) -> list[str]:
+        out = [code]
+        i = 0
+        while i < len(out):
+            out.extend(self.region_children(out[i]))
+            i += 1
+        return out
+
+    def departments_in(self, region: str) -> list[Department]:
+        return self.departments.where("region = ?", (region,))
+
+    def departments_of_line(self, region: str, line: str) -> list[Department]:
+        return [d for d in self.departments_in(region) if line in d.systems]
+
+    def current(self, dept_id: str, as_of: str) -> tuple[Department | None, list[str]]:
+        return DutyGraph.current(self, dept_id, as_of)  # type: ignore[arg-type]
+
+    def counterparts(self, region: str, line: str, as_of: str) -> list[Department]:
+        return DutyGraph.counterparts(self, region, line, as_of)  # type: ignore[arg-type]
+
+    # -- duties -----------------------------------------------------------------
+
+    def active_duties_at(self, item: str, region: str, role: str, as_of: str) -> list[Duty]:
+        return self._duties.where(
+            "item = ? AND region = ? AND role = ? AND (valid_from IS NULL OR valid_from <= ?)"
+            " AND (valid_to IS NULL OR ? < valid_to)",
+            (item, region, role, as_of, as_of),
+        )
+
+    def duties_at(self, item: str, region: str) -> list[Duty]:
+        return self._duties.where("item = ? AND region = ?", (item, region))
+
+    def duties_of(self, department: str) -> list[Duty]:
+        return self._duties.where("department = ?", (department,))
+
+    def duties_on(self, item: str) -> list[Duty]:
+        return self._duties.where("item = ?", (item,))
+
+    def duties_resting_on(self, basis: str) -> list[Duty]:
+        return self._duties.where(
+            "id IN (SELECT duty FROM duty_basis WHERE basis = ?)", (basis,)
+        )
+
+    # -- answers over the whole graph ---------------------------------------------
+
+    def whole(self) -> DutyGraph:
+        """The whole graph as this reader's transaction sees it (read once, then kept)."""
+        return self._whole()
+
+    def native(self, name: str) -> Callable[..., Any] | None:
+        """The whole-graph scans, run over :meth:`whole`; every other analysis reads the tables."""
+        module = _WHOLE.get(name)
+        if module is None:
+            return None
+        fn = getattr(importlib.import_module(module), name).python
+        return lambda *args, **kwargs: fn(self.whole(), *args, **kwargs)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __repr__(self) -> str:
+        return "<SqliteReader>"

@@ -1,0 +1,246 @@
+"""The SQLite store's tables: one per kind of record, its columns the record's fields.
+
+Every kind of :data:`~dutygraph.model.RECORD_TYPES` is a table named by its label
+(``region``, ``department``, ``duty``, …) whose columns are ``id`` (the record's
+id; a duty's is its key joined with ``|``) and then its fields in order: plain
+values as they are, tuples and mappings as JSON text, booleans as 0/1, the
+origin as four columns (``origin_file``, ``origin_row``, ``origin_sheet``,
+``origin_version``). So ``sqlite3 dutygraph.db 'select * from duty limit 3'``
+reads like the bundle, and a new kind of record gets its table without a
+change here. Beside them: ``names`` (every name and alias by kind, for
+:meth:`find`), ``duty_basis`` (which duties rest on which basis), ``history``
+(the log) and ``meta`` (the write counter).
+
+>>> t = TABLES["region"]
+>>> t.columns[:4], t.columns[-4:]
+(('id', 'code', 'name', 'level'), ('origin_file', 'origin_row', 'origin_sheet', 'origin_version'))
+>>> from dutygraph.model import Region, Origin
+>>> row = t.encode(Region("510104", "锦江区", "county", "510100", origin=Origin("r.csv", 3)))
+>>> row[:5], row[-4:]
+(('510104', '510104', '锦江区', 'county', '510100'), ('r.csv', 3, None, None))
+>>> t.decode([row[1:]])[0] == Region("510104", "锦江区", "county", "510100")
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
+from typing import Any
+
+from ...columns import DUTY_FIELDS, DutyColumns
+from ...model import EMPTY_ATTRS, RECORD_TYPES, Origin
+
+__all__ = [
+    "APPLICATION_ID",
+    "INDEXES",
+    "SCHEMA_VERSION",
+    "TABLES",
+    "Table",
+    "base_ddl",
+    "duty_ids",
+    "duty_rows",
+    "table_for",
+]
+
+#: ``PRAGMA application_id`` of a dutygraph store ("dgst")
+APPLICATION_ID = 0x64677374
+#: ``PRAGMA user_version``: the schema this code writes (and the newest it reads)
+SCHEMA_VERSION = 1
+_ORIGIN = tuple(f"origin_{n}" for n in Origin._fields)
+_make_origin = functools.partial(tuple.__new__, Origin)
+
+#: the indexes the answers need, by table
+INDEXES: dict[str, list[tuple[str, ...]]] = {
+    "region": [("parent",)],
+    "item": [("parent",)],
+    "department": [("region",)],
+    "duty": [("item", "region", "role"), ("department",)],
+}
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _tuple_decoder() -> Callable[[list[Any]], list[Any]]:
+    def decode(col: list[Any]) -> list[Any]:
+        memo = {s: tuple(json.loads(s)) for s in set(col) if s is not None}
+        return [memo[s] if s is not None else () for s in col]
+
+    return decode
+
+
+def _attrs_decoder(col: list[Any]) -> list[Any]:
+    # equal attrs are shared between records, as EMPTY_ATTRS is (records are never mutated)
+    memo = {s: json.loads(s) for s in set(col) if s is not None and s != "{}"}
+    return [memo[s] if s is not None and s != "{}" else EMPTY_ATTRS for s in col]
+
+
+def _json_decoder(col: list[Any]) -> list[Any]:
+    return [json.loads(s) if s is not None else None for s in col]
+
+
+def _bool_decoder(col: list[Any]) -> list[Any]:
+    return [bool(v) for v in col]
+
+
+class Table:
+    """How records of one kind are written to and read from their table."""
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+        self.label: str = cls.label  # type: ignore[attr-defined]
+        self.fields = [f.name for f in fields(cls)]
+        self.has_origin = "origin" in self.fields
+        self.plain = [n for n in self.fields if n != "origin"]
+        #: the stored columns of the fields (a record's ``id`` field is the ``id`` column)
+        self.stored = [n for n in self.plain if n != "id"]
+        self.columns: tuple[str, ...] = (
+            "id",
+            *self.stored,
+            *(_ORIGIN if self.has_origin else ()),
+        )
+        self._encoders: list[Callable[[Any], Any] | None] = []
+        self._decoders: list[Callable[[list[Any]], list[Any]] | None] = []
+        for f in fields(cls):
+            if f.name == "origin":
+                continue
+            kind = str(f.type)
+            if f.name == "attrs":
+                self._encoders.append(lambda v: _json(v) if v else "{}")
+                self._decoders.append(_attrs_decoder)
+            elif kind.startswith("tuple"):
+                self._encoders.append(lambda v: _json(list(v)))
+                self._decoders.append(_tuple_decoder())
+            elif kind.startswith("dict"):
+                self._encoders.append(lambda v: _json(v) if v is not None else None)
+                self._decoders.append(_json_decoder)
+            elif kind == "bool":
+                self._encoders.append(lambda v: int(bool(v)))
+                self._decoders.append(_bool_decoder)
+            else:
+                self._encoders.append(None)
+                self._decoders.append(None)
+
+    @property
+    def name(self) -> str:
+        return _q(self.label)
+
+    def ddl(self) -> list[str]:
+        cols = ", ".join(f"{_q(c)}{' PRIMARY KEY' if c == 'id' else ''}" for c in self.columns)
+        out = [f"CREATE TABLE IF NOT EXISTS {self.name} ({cols})"]
+        for idx in INDEXES.get(self.label, []):
+            iname = _q(f"{self.label}_by_{'_'.join(idx)}")
+            out.append(
+                f"CREATE INDEX IF NOT EXISTS {iname} ON {self.name} ({', '.join(map(_q, idx))})"
+            )
+        return out
+
+    def upsert_sql(self) -> str:
+        cols = ", ".join(map(_q, self.columns))
+        marks = ", ".join("?" for _ in self.columns)
+        sets = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in self.columns[1:])
+        return (
+            f"INSERT INTO {self.name} ({cols}) VALUES ({marks}) "
+            f"ON CONFLICT(id) DO UPDATE SET {sets}"
+        )
+
+    def select_sql(self, where: str = "", order: str = "rowid") -> str:
+        cols = ", ".join(map(_q, [*self.plain, *(_ORIGIN if self.has_origin else ())]))
+        return f"SELECT {cols} FROM {self.name}{' WHERE ' + where if where else ''} ORDER BY {order}"
+
+    def encode(self, rec: Any) -> tuple[Any, ...]:
+        """The row of ``rec``: its id, then its columns."""
+        values = [
+            enc(getattr(rec, n)) if enc is not None else getattr(rec, n)
+            for n, enc in zip(self.plain, self._encoders, strict=True)
+            if n != "id"
+        ]
+        if self.has_origin:
+            values.extend(rec.origin if rec.origin is not None else (None, None, None, None))
+        return (rec.id, *values)
+
+    def decode_columns(self, rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+        """The rows (as :meth:`select_sql` reads them) as decoded columns, the origin's four last."""
+        if not rows:
+            return [[] for _ in self.columns[1:]]
+        cols = [list(c) for c in zip(*rows, strict=True)]
+        for i, dec in enumerate(self._decoders):
+            if dec is not None:
+                cols[i] = dec(cols[i])
+        return cols
+
+    def decode(self, rows: Sequence[Sequence[Any]]) -> list[Any]:
+        """The records of ``rows`` (as :meth:`select_sql` reads them)."""
+        if not rows:
+            return []
+        cols = self.decode_columns(rows)
+        if self.has_origin:
+            n = len(self.plain)
+            origins = [
+                _make_origin(o) if o[0] is not None else None for o in zip(*cols[n:], strict=True)
+            ]
+            at = self.fields.index("origin")
+            cols = [*cols[:n]]
+            cols.insert(at, origins)
+        cls = self.cls
+        return [cls(*values) for values in zip(*cols, strict=True)]
+
+
+TABLES: dict[str, Table] = {cls.label: Table(cls) for cls in RECORD_TYPES}
+assert TABLES["duty"].columns[1:] == (*DUTY_FIELDS[:-1], *_ORIGIN)  # the DutyColumns order
+
+
+def table_for(label: str) -> Table:
+    return TABLES[label]
+
+
+def base_ddl() -> list[str]:
+    """Every table and index of a new store."""
+    out = [
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)",
+        "INSERT OR IGNORE INTO meta VALUES ('writes', 0)",
+        "CREATE TABLE IF NOT EXISTS history (seq INTEGER PRIMARY KEY, at TEXT, op TEXT, entry TEXT)",
+        "CREATE TABLE IF NOT EXISTS names (label TEXT, name TEXT, id TEXT)",
+        "CREATE INDEX IF NOT EXISTS names_by_name ON names (label, name)",
+        "CREATE INDEX IF NOT EXISTS names_by_id ON names (label, id)",
+        "CREATE TABLE IF NOT EXISTS duty_basis (basis TEXT, duty TEXT)",
+        "CREATE INDEX IF NOT EXISTS duty_basis_by_basis ON duty_basis (basis)",
+        "CREATE INDEX IF NOT EXISTS duty_basis_by_duty ON duty_basis (duty)",
+    ]
+    for t in TABLES.values():
+        out.extend(t.ddl())
+    return out
+
+
+def duty_ids(duties: DutyColumns) -> list[str]:
+    """The ids of the duties of ``duties`` (their keys joined with ``|``)."""
+    return ["|".join(k) for k in duties.keys()]
+
+
+def duty_rows(duties: DutyColumns) -> Iterable[tuple[Any, ...]]:
+    """The rows of the duty table for ``duties`` (encoded column by column)."""
+    t = TABLES["duty"]
+    cols: list[list[Any]] = list(duties.columns)
+    for i, enc in enumerate(t._encoders):
+        if enc is not None:
+            if t.plain[i] == "attrs":
+                cols[i] = [_json(v) if v else "{}" for v in cols[i]]
+            else:
+                memo: dict[Any, Any] = {}
+                col = cols[i]
+                out = []
+                for v in col:
+                    e = memo.get(v)
+                    if e is None:
+                        e = memo[v] = enc(v)
+                    out.append(e)
+                cols[i] = out
+    return zip(duty_ids(duties), *cols, strict=True)

@@ -1,0 +1,72 @@
+"""Writing a change set into the SQLite store's tables, inside the caller's transaction.
+
+Each record replaces the row of the same kind and id (an upsert: the row keeps
+its place, so the store's order is the order records were first written, as in
+the in-memory graph); the ``names`` and ``duty_basis`` look-up tables follow.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from typing import Any
+
+from ...columns import DutyColumns
+from ...graph import _names_of
+from ..base import ChangeSet
+from .schema import TABLES, Table, duty_rows
+
+__all__ = ["NAMED", "apply_changes"]
+
+#: the kinds :meth:`find` looks up by name (as :class:`~dutygraph.graph.DutyGraph` does)
+NAMED = ("item", "region", "department", "basis", "behavior", "business_form")
+
+
+def _table(conn: sqlite3.Connection, rec: Any) -> Table:
+    table = TABLES.get(rec.label)
+    if table is None:  # a kind of record this schema was not written with: its own table
+        table = TABLES[rec.label] = Table(type(rec))
+        for stmt in table.ddl():
+            conn.execute(stmt)
+    return table
+
+
+def apply_changes(conn: sqlite3.Connection, changes: ChangeSet) -> None:
+    """Write ``changes``' records, then its duty columns, into the open transaction."""
+    by_label: dict[str, list[Any]] = defaultdict(list)
+    duty_records = []
+    for rec in changes.records:
+        if rec.label == "duty":
+            duty_records.append(rec)
+        else:
+            by_label[rec.label].append(rec)
+    for recs in by_label.values():
+        table = _table(conn, recs[0])
+        rows = [table.encode(r) for r in recs]
+        conn.executemany(table.upsert_sql(), rows)
+        if table.label in NAMED:
+            label = table.label
+            conn.executemany(
+                "DELETE FROM names WHERE label = ? AND id = ?", [(label, r[0]) for r in rows]
+            )
+            conn.executemany(
+                "INSERT INTO names (label, name, id) VALUES (?, ?, ?)",
+                [(label, n, r.id) for r in recs for n in dict.fromkeys(_names_of(r))],
+            )
+    if duty_records:
+        _write_duties(conn, DutyColumns.from_records(duty_records))
+    if changes.duties:
+        _write_duties(conn, changes.duties)
+
+
+def _write_duties(conn: sqlite3.Connection, duties: DutyColumns) -> None:
+    rows = list(duty_rows(duties))
+    had_duties = conn.execute("SELECT 1 FROM duty_basis LIMIT 1").fetchone() is not None
+    conn.executemany(TABLES["duty"].upsert_sql(), rows)
+    ids = [r[0] for r in rows]
+    if had_duties:  # a changed duty's bases replace its old ones
+        conn.executemany("DELETE FROM duty_basis WHERE duty = ?", [(i,) for i in ids])
+    conn.executemany(
+        "INSERT INTO duty_basis (basis, duty) VALUES (?, ?)",
+        [(b, i) for i, bases in zip(ids, duties.column("bases"), strict=True) for b in bases],
+    )
