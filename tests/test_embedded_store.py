@@ -1,9 +1,11 @@
-"""What only the embedded store promises: one file, atomic writes, crash safety, safe opening."""
+"""What only the embedded store promises: one SQLite file, transactions, crash safety,
+serialised writers, safe opening, the upgrade from the old pickled format."""
 
 from __future__ import annotations
 
 import os
 import pickle
+import sqlite3
 import signal
 import subprocess
 import sys
@@ -13,9 +15,12 @@ import time
 import pytest
 
 from dutygraph import StoreCorrupt, StoreUnavailable, load
+from dutygraph.model import Region
 from dutygraph.fixtures import DEMO_PATH
 from dutygraph.store import EmbeddedStore, open_store
-from dutygraph.store.embedded import MAGIC
+from dutygraph.store.base import ChangeSet
+from dutygraph.store.pickled import MAGIC, PickledStore
+from dutygraph.store.sqlite import schema
 
 from .bundles import big_bundle
 
@@ -63,7 +68,7 @@ def test_opening_a_store_never_runs_code_from_it(tmp_path):
             return (os.system, ("touch " + str(tmp_path / "pwned"),))
 
     path = tmp_path / "evil.db"
-    path.write_bytes(MAGIC + pickle.dumps({"version": 1, "tables": {}, "log": [Evil()]}))
+    path.write_bytes(MAGIC + pickle.dumps({"version": 3, "tables": {}, "log": [Evil()]}))
     with pytest.raises(StoreCorrupt, match=r"refers to (posix|os)\.system"):
         EmbeddedStore(path).graph()
     assert not (tmp_path / "pwned").exists()
@@ -77,31 +82,157 @@ def _import_process(store, bundle, stderr=subprocess.DEVNULL):
     )
 
 
+def _state(path):
+    """(duties, history length) as a fresh process would read them."""
+    store = EmbeddedStore(path)
+    return store.graph().counts()["duty"], len(store.history())
+
+
 @pytest.mark.slow
 def test_sigkill_in_the_middle_of_an_import_leaves_the_store_as_before(tmp_path):
     store = tmp_path / "s.db"
     load(EmbeddedStore(store), [DEMO_PATH])
-    before = store.read_bytes()
     bundle = big_bundle(tmp_path / "big", counties=150, items=100)  # 15,000 duties
-    killed_while_writing = 0
-    for attempt in range(3):
+    for attempt, delay in enumerate((0.6, 1.2, 2.0, 3.0)):
         proc = _import_process(store, bundle)
-        tmp = store.with_name(f"{store.name}.tmp-{proc.pid}")
-        deadline = time.monotonic() + 60
-        while not tmp.exists() and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.0005)
-        if tmp.exists():
-            killed_while_writing += 1
+        time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        assert proc.returncode == -signal.SIGKILL, f"attempt {attempt}: the import finished first"
-        assert store.read_bytes() == before, f"attempt {attempt}: the store changed"
-        assert EmbeddedStore(store).graph().counts()["duty"] == 31
-    assert killed_while_writing >= 1, "no kill landed while the new state was being written"
-    # the next write sweeps the stray temporary file and works
+        if proc.returncode != -signal.SIGKILL:
+            continue  # the import finished first: fine, but it says nothing about a crash
+        assert _state(store) == (31, 1), f"attempt {attempt}: the store changed"
+        assert EmbeddedStore(store).check(full=True) == []
+    # the next write works and is whole
     load(EmbeddedStore(store), [bundle])
-    assert EmbeddedStore(store).graph().counts()["duty"] == 31 + 15_000
-    assert not list(tmp_path.glob("s.db.tmp-*"))
+    assert _state(store) == (31 + 15_000, 2)
+
+
+def test_a_failing_plan_midway_leaves_nothing_and_the_file_sound(tmp_path):
+    store = EmbeddedStore(tmp_path / "s.db")
+    load(store, [DEMO_PATH])
+
+    def plan(g):
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C while it ran
+
+    with pytest.raises(KeyboardInterrupt):
+        store.write(plan)
+    assert _state(store.path) == (31, 1) and store.check() == []
+
+
+_HOLD_THE_WRITE_LOCK = """
+import sys, time
+from dutygraph.store import EmbeddedStore
+from dutygraph.store.base import ChangeSet
+from dutygraph.model import Region
+def plan(g):
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[2]))
+    return ChangeSet([Region("000001", "甲", "national")], {"op": "slow"})
+EmbeddedStore(sys.argv[1]).write(plan)
+"""
+
+
+def _hold(path, seconds):
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_THE_WRITE_LOCK, str(path), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "holding"
+    return proc
+
+
+def test_a_second_writer_waits_for_the_first_then_writes(tmp_path):
+    path = tmp_path / "s.db"
+    load(EmbeddedStore(path), [DEMO_PATH])
+    proc = _hold(path, 1.0)
+    seen = []
+    EmbeddedStore(path, timeout=30).write(
+        lambda g: (
+            seen.append("000001" in g.regions)
+            or ChangeSet([Region("000002", "乙", "national")], {"op": "second"})
+        )
+    )
+    proc.communicate()
+    assert proc.returncode == 0
+    assert seen == [True]  # it waited, and planned on the first writer's state
+    assert [e["op"] for e in EmbeddedStore(path).history()] == ["import", "slow", "second"]
+
+
+def test_a_writer_that_cannot_wait_longer_gets_a_clear_error(tmp_path):
+    path = tmp_path / "s.db"
+    load(EmbeddedStore(path), [DEMO_PATH])
+    proc = _hold(path, 2.0)
+    with pytest.raises(StoreUnavailable, match="另一个进程正在写入存储"):
+        EmbeddedStore(path, timeout=0.2).write(
+            lambda g: ChangeSet([Region("000002", "乙", "national")], {"op": "second"})
+        )
+    # readers are not blocked meanwhile
+    assert EmbeddedStore(path).reader().find("region", "锦江区").code == "510104"
+    proc.communicate()
+    assert proc.returncode == 0
+    assert [e["op"] for e in EmbeddedStore(path).history()] == ["import", "slow"]
+
+
+def test_an_old_pickled_store_is_upgraded_on_first_open_with_nothing_lost(tmp_path):
+    path = tmp_path / "old.db"
+    old = PickledStore(path)
+    load(old, [DEMO_PATH])
+    old.write(lambda g: ChangeSet([Region("510108", "成华区", "county", "510100")], {"op": "x"}))
+    want, want_log = old.graph(), old.history()
+    store = EmbeddedStore(path)
+    got = store.graph()
+    assert path.read_bytes().startswith(b"SQLite format 3")
+    assert got.counts() == want.counts()
+    for rec in want.records():
+        assert got.table(rec.label)[rec.id] == rec
+    assert store.history() == want_log
+    assert (tmp_path / "old.db.v3.pickle").read_bytes().startswith(MAGIC)  # the old file kept
+    # and the store is written in the new format from now on
+    load(store, [DEMO_PATH])
+    assert [e["op"] for e in store.history()] == ["import", "x"]
+
+
+def test_a_store_from_a_newer_dutygraph_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "new.db"
+    load(EmbeddedStore(path), [DEMO_PATH])
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION + 1}")
+    before = path.read_bytes()
+    with pytest.raises(StoreUnavailable, match="比本版 dutygraph 支持的 .* 更新"):
+        EmbeddedStore(path).graph()
+    assert path.read_bytes() == before
+
+
+def test_a_sqlite_file_that_is_not_a_store_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    with pytest.raises(StoreCorrupt, match="不是 dutygraph 存储"):
+        EmbeddedStore(path).graph()
+
+
+def test_the_file_browses_as_tables_of_records(tmp_path):
+    path = tmp_path / "s.db"
+    load(EmbeddedStore(path), [DEMO_PATH])
+    with sqlite3.connect(path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        row = conn.execute("SELECT name, parent FROM region WHERE id = '510104'").fetchone()
+        leads = conn.execute(
+            "SELECT department FROM duty WHERE item = 'I-FOOD' AND region = '000000' AND role = 'lead'"
+        ).fetchall()
+    assert {"region", "department", "item", "basis", "duty", "history"} <= tables
+    assert row == ("锦江区", "510100") and leads == [("N-SAMR",)]
+
+
+def test_the_reader_reads_only_what_an_answer_walks(tmp_path):
+    from dutygraph.analysis.resolve import who_leads
+
+    path = tmp_path / "s.db"
+    load(EmbeddedStore(path), [DEMO_PATH])
+    r = EmbeddedStore(path).reader()
+    assert who_leads(r, "I-FOOD", "510104", "2025-06-01").departments() == ["JJ-SCJ"]
+    assert len(r.items.cache) < len(r.items) and len(r.departments.cache) < len(r.departments)
 
 
 @pytest.mark.slow

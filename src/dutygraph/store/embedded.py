@@ -108,7 +108,9 @@ class EmbeddedStore:
             with open(self.path, "rb") as fh:
                 head = fh.read(len(_SQLITE_HEADER))
         except OSError as exc:
-            raise StoreUnavailable(f"{self.path}：无法读取存储 (cannot read the store: {exc.strerror})") from exc
+            raise StoreUnavailable(
+                f"{self.path}：无法读取存储 (cannot read the store: {exc.strerror})"
+            ) from exc
         from .pickled import MAGIC
 
         if head.startswith(MAGIC):

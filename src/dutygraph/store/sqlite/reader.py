@@ -116,9 +116,7 @@ class SqliteReader:
         self._whole = whole
         present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         self._present = present
-        self._tables = {
-            label: LazyTable(conn, t, label in present) for label, t in TABLES.items()
-        }
+        self._tables = {label: LazyTable(conn, t, label in present) for label, t in TABLES.items()}
         self._region_paths: dict[str, tuple[str, ...]] = {}
         self._item_paths: dict[str, tuple[str, ...]] = {}
         self._duties = self._tables["duty"]
@@ -191,7 +189,9 @@ class SqliteReader:
         ).fetchall()
         raise NotFound(label, key, _suggest(key, {r[0]: [] for r in close}))
 
-    def _path(self, table: LazyTable, paths: dict[str, tuple[str, ...]], start: str) -> tuple[str, ...]:
+    def _path(
+        self, table: LazyTable, paths: dict[str, tuple[str, ...]], start: str
+    ) -> tuple[str, ...]:
         path = paths.get(start)
         if path is None:
             out = [start]
@@ -252,9 +252,7 @@ class SqliteReader:
         return self._duties.where("item = ?", (item,))
 
     def duties_resting_on(self, basis: str) -> list[Duty]:
-        return self._duties.where(
-            "id IN (SELECT duty FROM duty_basis WHERE basis = ?)", (basis,)
-        )
+        return self._duties.where("id IN (SELECT duty FROM duty_basis WHERE basis = ?)", (basis,))
 
     # -- answers over the whole graph ---------------------------------------------
 

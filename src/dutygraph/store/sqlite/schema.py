@@ -154,7 +154,9 @@ class Table:
 
     def select_sql(self, where: str = "", order: str = "rowid") -> str:
         cols = ", ".join(map(_q, [*self.plain, *(_ORIGIN if self.has_origin else ())]))
-        return f"SELECT {cols} FROM {self.name}{' WHERE ' + where if where else ''} ORDER BY {order}"
+        return (
+            f"SELECT {cols} FROM {self.name}{' WHERE ' + where if where else ''} ORDER BY {order}"
+        )
 
     def encode(self, rec: Any) -> tuple[Any, ...]:
         """The row of ``rec``: its id, then its columns."""
