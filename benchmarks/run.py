@@ -49,8 +49,8 @@ from dutygraph.analysis.conflicts import find_conflicts  # noqa: E402
 from dutygraph.analysis.gaps import find_gaps  # noqa: E402
 from dutygraph.analysis.resolve import resolve  # noqa: E402
 from dutygraph.importer import load  # noqa: E402
-from dutygraph.store import EmbeddedStore  # noqa: E402
-from dutygraph.store.embedded import MAGIC  # noqa: E402
+from dutygraph.store import ChangeSet, EmbeddedStore  # noqa: E402
+from dutygraph.store.pickled import MAGIC, PickledStore  # noqa: E402
 
 AS_OF = "2025-06-01"
 
@@ -95,7 +95,10 @@ def sparql_baseline(g: Any, sample: list[tuple[str, str]]) -> list[float] | None
     store = ox.Store()
     n = ox.NamedNode
     quads = []
-    P = {k: n(ns + k) for k in ("department", "item", "region", "role", "validFrom", "validTo", "parent")}
+    P = {
+        k: n(ns + k)
+        for k in ("department", "item", "region", "role", "validFrom", "validTo", "parent")
+    }
     for code, r in g.regions.items():
         if r.parent:
             quads.append(ox.Quad(n(ns + "r" + code), P["parent"], n(ns + "r" + r.parent)))
@@ -120,7 +123,9 @@ SELECT ?dep WHERE {{ ?d dg:item ?i ; dg:region ?r ; dg:role "lead" ; dg:departme
             hit = False
             for it in g.item_path(item):
                 bound = {"i": n(ns + "i" + it), "r": n(ns + "r" + reg)}
-                q = query.replace("?i ", f"<{bound['i'].value}> ").replace("?r ", f"<{bound['r'].value}> ")
+                q = query.replace("?i ", f"<{bound['i'].value}> ").replace(
+                    "?r ", f"<{bound['r'].value}> "
+                )
                 if list(store.query(q)):
                     hit = True
                     break
@@ -148,8 +153,10 @@ def polars_baseline(bundle: Path) -> float | None:
     t = time.perf_counter()
     df = pl.read_csv(bundle / "duties.csv", infer_schema_length=0)
     leads = df.filter((pl.col("role") == "lead") & (pl.col("valid_from") <= AS_OF))
-    _multi = leads.group_by(["item", "region"]).agg(pl.col("department").n_unique().alias("n")).filter(
-        pl.col("n") > 1
+    _multi = (
+        leads.group_by(["item", "region"])
+        .agg(pl.col("department").n_unique().alias("n"))
+        .filter(pl.col("n") > 1)
     )
     return time.perf_counter() - t
 
@@ -159,7 +166,11 @@ def run_size(size: str, workdir: Path, lookups: int = 2000) -> dict[str, Any]:
     if not (bundle / "expected.json").exists():
         generate(size, bundle)
     expected = json.loads((bundle / "expected.json").read_text("utf-8"))
-    out: dict[str, Any] = {"size": size, "duties": expected["duties"], "governments": expected["governments"]}
+    out: dict[str, Any] = {
+        "size": size,
+        "duties": expected["duties"],
+        "governments": expected["governments"],
+    }
 
     csv_s, csv_rows = csv_baseline(bundle)
     pl_s, pl_rows = polars_parse_baseline(bundle)
@@ -174,7 +185,11 @@ def run_size(size: str, workdir: Path, lookups: int = 2000) -> dict[str, Any]:
     out["import_vs_polars"] = out["import_duties_per_s"] / out["polars_rows_per_s"]
 
     # the baseline first, so its copy of the file is gone before the graph is held
-    data = store_path.read_bytes()[len(MAGIC) :]
+    pickled = store_path.with_name("pickled.db")  # the old format's file of the same graph
+    PickledStore(pickled).write(
+        lambda g: ChangeSet(list(EmbeddedStore(store_path).graph().records()))
+    )
+    data = pickled.read_bytes()[len(MAGIC) :]
     with gc_paused():
         out["unpickle_s"], _ = timed(pickle.loads, data)
     del data, _
@@ -194,7 +209,9 @@ def run_size(size: str, workdir: Path, lookups: int = 2000) -> dict[str, Any]:
     # columns (and finds them out of the CPU cache); the target is held to the first time
     out["who_leads_warm_p50_us"] = statistics.median(who_leads_latencies(g, sample)) * 1e6
 
-    scan_s, (gaps, conflicts) = timed(lambda: (find_gaps(g, as_of=AS_OF), find_conflicts(g, as_of=AS_OF)))
+    scan_s, (gaps, conflicts) = timed(
+        lambda: (find_gaps(g, as_of=AS_OF), find_conflicts(g, as_of=AS_OF))
+    )
     out["scan_s"] = scan_s
     out["gaps"] = len(gaps)
     out["conflicts"] = len(conflicts)
@@ -215,7 +232,9 @@ def run_size(size: str, workdir: Path, lookups: int = 2000) -> dict[str, Any]:
     out["duties_csv_mb"] = (bundle / "duties.csv").stat().st_size / 1e6
     out["rss_vs_csv"] = out["peak_rss_mb"] / out["duties_csv_mb"]
 
-    if size == "national":  # by hand, once: the SPARQL store and the group-by would hold 12M rows again
+    if (
+        size == "national"
+    ):  # by hand, once: the SPARQL store and the group-by would hold 12M rows again
         return out
     sp = sparql_baseline(g, sample[: min(300, lookups)])
     if sp:
@@ -268,13 +287,19 @@ def summary(r: dict[str, Any]) -> str:
         for key, (op, target) in TARGETS.items():
             if key in r:
                 ok = r[key] >= target if op == ">=" else r[key] <= target
-                lines.append(f"- target {key} {op} {target}: {'met' if ok else 'NOT met'} ({r[key]:,.1f})")
+                lines.append(
+                    f"- target {key} {op} {target}: {'met' if ok else 'NOT met'} ({r[key]:,.1f})"
+                )
     return "\n".join(lines)
 
 
 def growth(results: list[dict[str, Any]]) -> str:
     """How cost grows: each size against the smallest (linear means the per-duty ratio stays near 1)."""
-    lines = ["", "", "## growth (each size against the smallest: times the duties, the time, the time per duty)"]
+    lines = [
+        "",
+        "",
+        "## growth (each size against the smallest: times the duties, the time, the time per duty)",
+    ]
     base = results[0]
     for r in results[1:]:
         k = r["duties"] / base["duties"]
@@ -292,7 +317,9 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="prefecture size only (under a minute)")
     ap.add_argument("--size", choices=["county", "prefecture", "province", "national"])
     ap.add_argument("--growth", action="store_true", help="county, prefecture and province")
-    ap.add_argument("--data", type=Path, default=HERE / "data", help="where generated bundles are kept")
+    ap.add_argument(
+        "--data", type=Path, default=HERE / "data", help="where generated bundles are kept"
+    )
     ap.add_argument("--no-save", action="store_true")
     args = ap.parse_args()
     sizes = ["prefecture"] if args.quick else (["county", "prefecture", "province"] if args.growth
@@ -302,7 +329,9 @@ def main() -> None:
     for size in sizes:
         # each size in a fresh process: peak RSS is that size's own, not what the
         # smaller sizes and their baselines left behind in this one
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn")
+        ) as pool:
             r = pool.submit(run_size, size, args.data).result()
         r["machine"] = f"{platform.machine()} {platform.python_version()}"
         results.append(r)
@@ -314,8 +343,12 @@ def main() -> None:
         out = HERE / "results"
         out.mkdir(exist_ok=True)
         name = "quick" if args.quick else ("growth" if args.growth else sizes[0])
-        (out / f"{name}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False), "utf-8")
-        (out / f"{name}.txt").write_text("\n\n".join(summary(r) for r in results) + growth_text + "\n", "utf-8")
+        (out / f"{name}.json").write_text(
+            json.dumps(results, indent=1, ensure_ascii=False), "utf-8"
+        )
+        (out / f"{name}.txt").write_text(
+            "\n\n".join(summary(r) for r in results) + growth_text + "\n", "utf-8"
+        )
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import pickle
-import sqlite3
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -15,8 +15,8 @@ import time
 import pytest
 
 from dutygraph import StoreCorrupt, StoreUnavailable, load
-from dutygraph.model import Region
 from dutygraph.fixtures import DEMO_PATH
+from dutygraph.model import Region
 from dutygraph.store import EmbeddedStore, open_store
 from dutygraph.store.base import ChangeSet
 from dutygraph.store.pickled import MAGIC, PickledStore
@@ -199,7 +199,7 @@ def test_a_store_from_a_newer_dutygraph_is_refused_and_left_alone(tmp_path):
     with sqlite3.connect(path) as conn:
         conn.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION + 1}")
     before = path.read_bytes()
-    with pytest.raises(StoreUnavailable, match="比本版 dutygraph 支持的 .* 更新"):
+    with pytest.raises(StoreUnavailable, match=r"比本版 dutygraph 支持的 .* 更新"):
         EmbeddedStore(path).graph()
     assert path.read_bytes() == before
 

@@ -224,7 +224,7 @@ def base_ddl() -> list[str]:
 
 def duty_ids(duties: DutyColumns) -> list[str]:
     """The ids of the duties of ``duties`` (their keys joined with ``|``)."""
-    return ["|".join(k) for k in duties.keys()]
+    return ["|".join(k) for k in duties.keys()]  # noqa: SIM118 - DutyColumns.keys()
 
 
 def duty_rows(duties: DutyColumns) -> Iterable[tuple[Any, ...]]:
