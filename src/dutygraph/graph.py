@@ -17,7 +17,7 @@ handful of dictionary look-ups rather than a graph traversal.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import fields
 from typing import Any
 
@@ -40,7 +40,7 @@ from .model import (
     canonical_region_code,
 )
 
-__all__ = ["DutyGraph", "identity", "record_id"]
+__all__ = ["DutyGraph", "find_in", "identity", "record_id"]
 
 Record = (
     Region | RegionGroup | Department | Item | LegalBasis | Duty | Behavior | BusinessForm | Dispute
@@ -294,20 +294,8 @@ class DutyGraph:
         >>> demo_graph().find("item", "食品安全监督管理").id
         'I-FOOD'
         """
-        table = self.table(label)
-        key = key.strip()
-        if key in table:
-            return table[key]
-        if label == "region" and key.isdigit():
-            code = canonical_region_code(key)
-            if code in table:
-                return table[code]
-        hits = self._names.get(label, {}).get(key, [])
-        if len(hits) == 1:
-            return table[hits[0]]
-        if len(hits) > 1:
-            raise Ambiguous(label, key, [(h, _name_of(table[h])) for h in hits])
-        raise NotFound(label, key, _suggest(key, self._names.get(label, {})))
+        names = self._names.get(label, {})
+        return find_in(self.table(label), label, key, lambda k: names.get(k, []), lambda k: names)
 
     # -- the region and item trees --------------------------------------------
 
@@ -511,7 +499,31 @@ def _names_of(rec: Any) -> list[str]:
     return names
 
 
-def _suggest(key: str, names: Mapping[str, list[str]]) -> str:
+def find_in(
+    table: Mapping[str, Any],
+    label: str,
+    key: str,
+    named: Callable[[str], list[str]],
+    names: Callable[[str], Iterable[str]],
+) -> Any:
+    """:meth:`DutyGraph.find` over any table: ``named(key)`` gives the ids bearing the
+    name ``key``, ``names(key)`` the names to suggest from (shared by the store readers)."""
+    key = key.strip()
+    if key in table:
+        return table[key]
+    if label == "region" and key.isdigit():
+        code = canonical_region_code(key)
+        if code in table:
+            return table[code]
+    hits = named(key)
+    if len(hits) == 1:
+        return table[hits[0]]
+    if len(hits) > 1:
+        raise Ambiguous(label, key, [(h, _name_of(table[h])) for h in hits])
+    raise NotFound(label, key, _suggest(key, names(key)))
+
+
+def _suggest(key: str, names: Iterable[str]) -> str:
     close = [n for n in names if key in n or n in key][:5]
     if close:
         return "did you mean " + ", ".join(f"{n!r}" for n in close) + "?"

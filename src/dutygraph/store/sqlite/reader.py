@@ -28,9 +28,8 @@ import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from ...errors import Ambiguous, NotFound
-from ...graph import DutyGraph, _name_of, _suggest
-from ...model import Department, Duty, canonical_region_code
+from ...graph import DutyGraph, find_in
+from ...model import Department, Duty
 from .schema import TABLES, Table
 
 __all__ = ["LazyTable", "SqliteReader"]
@@ -162,32 +161,28 @@ class SqliteReader:
 
     def find(self, label: str, key: str) -> Any:
         """As :meth:`DutyGraph.find`: by id (or region code), else by exact name or alias."""
-        table = self.table(label)
-        key = key.strip()
-        if key in table:
-            return table[key]
-        if label == "region" and key.isdigit():
-            code = canonical_region_code(key)
-            if code in table:
-                return table[code]
-        hits = list(
-            dict.fromkeys(
+        return find_in(
+            self.table(label),
+            label,
+            key,
+            lambda k: list(
+                dict.fromkeys(
+                    r[0]
+                    for r in self._conn.execute(
+                        "SELECT id FROM names WHERE label = ? AND name = ? ORDER BY rowid",
+                        (label, k),
+                    )
+                )
+            ),
+            lambda k: [
                 r[0]
                 for r in self._conn.execute(
-                    "SELECT id FROM names WHERE label = ? AND name = ? ORDER BY rowid", (label, key)
+                    "SELECT DISTINCT name FROM names WHERE label = ?"
+                    " AND (instr(name, ?) OR instr(?, name)) ORDER BY rowid LIMIT 5",
+                    (label, k, k),
                 )
-            )
+            ],
         )
-        if len(hits) == 1:
-            return table[hits[0]]
-        if len(hits) > 1:
-            raise Ambiguous(label, key, [(h, _name_of(table[h])) for h in hits])
-        close = self._conn.execute(
-            "SELECT DISTINCT name FROM names WHERE label = ? AND (instr(name, ?) OR instr(?, name))"
-            " ORDER BY rowid LIMIT 5",
-            (label, key, key),
-        ).fetchall()
-        raise NotFound(label, key, _suggest(key, {r[0]: [] for r in close}))
 
     def _path(
         self, table: LazyTable, paths: dict[str, tuple[str, ...]], start: str

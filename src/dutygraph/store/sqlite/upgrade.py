@@ -12,14 +12,13 @@ next open.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
 import tempfile
 from pathlib import Path
 
-from ...errors import StoreCorrupt, StoreUnavailable
+from ...errors import StoreCorrupt
 from ..base import ChangeSet
 from ..pickled import MAGIC, PickledStore
 from .writes import apply_changes
@@ -36,13 +35,7 @@ def upgrade(path: Path) -> Path | None:
     """
     from ..embedded import EmbeddedStore
 
-    lock_path = path.with_name(path.name + ".lock")
-    try:
-        fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
-    except OSError as exc:
-        raise StoreUnavailable(f"{lock_path}：无法加锁升级存储 ({exc.strerror})") from exc
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with PickledStore(path)._locked():  # the old writers' lock
         with open(path, "rb") as fh:
             if not fh.read(len(MAGIC)).startswith(MAGIC):
                 return None  # upgraded by another process while this one waited
@@ -95,5 +88,3 @@ def upgrade(path: Path) -> Path | None:
             backup,
         )
         return backup
-    finally:
-        os.close(fd)
