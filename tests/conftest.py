@@ -23,8 +23,12 @@ from dutygraph.importer import load
 from dutygraph.store import EmbeddedStore, Store
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-ACCEPTANCE = SHARED / "acceptance" / "scenario_zj"
+#: the acceptance scenario and its runner, copied from the project's shared folder
+#: (shared/acceptance beside the repository): a user's fresh clone has none, and tests
+#: never read it
+ACCEPTANCE_DIR = ROOT / "tests" / "data" / "acceptance"
+ACCEPTANCE = ACCEPTANCE_DIR / "scenario_zj"
+ACCEPTANCE_RUNNER = ACCEPTANCE_DIR / "run.py"
 IN_CI = os.environ.get("CI") == "true"
 
 

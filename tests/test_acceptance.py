@@ -7,11 +7,11 @@ import shutil
 import subprocess
 import sys
 
-from .conftest import ACCEPTANCE, SHARED, need
+from .conftest import ACCEPTANCE, ACCEPTANCE_RUNNER, need
 
 
 def test_acceptance_scenario_passes_every_case(tmp_path):
-    runner = SHARED / "acceptance" / "run.py"
+    runner = ACCEPTANCE_RUNNER
     need(runner.exists(), f"the shared acceptance scenario is not at {runner}")
     dg = shutil.which("dutygraph")
     need(dg is not None, "the dutygraph command is not on PATH (pip install -e .)")

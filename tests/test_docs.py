@@ -34,3 +34,16 @@ def test_readme_opens_with_the_two_commands():
     assert "scripts/test" in head and "dutygraph " in head
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     assert "scripts/test" in ci
+
+
+def test_no_test_reads_the_shared_folder():
+    """A user's fresh clone has no ../shared: what a test needs is in tests/data/."""
+    pattern = re.compile(r"""\.\./shared|/work/shared|["']shared["']\s*[)/]|/ ["']shared["']""")
+    readers = [
+        str(p.relative_to(ROOT))
+        for p in sorted((ROOT / "tests").rglob("*.py"))
+        if p.name != "test_docs.py"
+        and "data" not in p.relative_to(ROOT / "tests").parts
+        and pattern.search(p.read_text("utf-8"))
+    ]
+    assert not readers, f"these tests refer to the shared folder: {readers}"

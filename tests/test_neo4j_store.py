@@ -22,7 +22,7 @@ from dutygraph.io.export import export
 from dutygraph.queries import cypher, cypher_names, describe
 from dutygraph.store import open_store
 
-from .conftest import ACCEPTANCE, SHARED, _server_driver, _server_store, need
+from .conftest import ACCEPTANCE, ACCEPTANCE_RUNNER, _server_driver, _server_store, need
 
 neo4j = pytest.importorskip("neo4j", reason="the Neo4j store needs the neo4j extra")
 from dutygraph.store.neo4j import Neo4jStore, credentials  # noqa: E402
@@ -171,7 +171,7 @@ def test_the_cli_runs_on_the_bolt_store(bolt: Neo4jStore) -> None:
 
 @pytest.mark.slow
 def test_the_acceptance_scenario_passes_on_the_bolt_store(bolt: Neo4jStore) -> None:
-    runner = SHARED / "acceptance" / "run.py"
+    runner = ACCEPTANCE_RUNNER
     need(runner.exists() and ACCEPTANCE.is_dir(), "the shared acceptance scenario is missing")
     dg = shutil.which("dutygraph")
     need(dg is not None, "the dutygraph command is not on PATH (pip install -e .)")
