@@ -102,6 +102,29 @@ def _ragged(tmp: Path) -> Path:
     return folder
 
 
+def _headerless_csv(table: str) -> Callable[[Path], Path]:
+    """A column with an empty header, one row holding a value in it."""
+
+    def build(tmp: Path) -> Path:
+        folder = demo_copy(tmp / "bundle")
+        path = folder / f"{table}.csv"
+        lines = path.read_text("utf-8").split("\n")
+        lines = [
+            line + ("" if not line.strip() else ",没有表头的值" if n == 4 else ",")
+            for n, line in enumerate(lines, start=1)
+        ]
+        path.write_text("\n".join(lines), "utf-8")
+        return folder
+
+    return build
+
+
+def _duplicate_header(tmp: Path) -> Path:
+    folder = demo_copy(tmp / "bundle")
+    edit_line(folder / "items.csv", 1, lambda s: s.replace(",domain,", ",name,", 1))
+    return folder
+
+
 def _oversized(tmp: Path) -> Path:
     folder = demo_copy(tmp / "bundle")
     edit_line(folder / "items.csv", 3, lambda s: s.replace("食品销售监督检查", "食" * 140_000, 1))
@@ -164,6 +187,22 @@ def _far_cell(tmp: Path) -> Path:
     wb["duties"]["XFD1048576"] = "x"
     wb.save(book)
     return book
+
+
+def _beyond_header(sheet: str) -> Callable[[Path], Path]:
+    """A value two columns right of the last header cell of ``sheet``, row 4."""
+
+    def build(tmp: Path) -> Path:
+        import openpyxl
+
+        book = demo_workbook(tmp)
+        wb = openpyxl.load_workbook(book)
+        ws = wb[sheet]
+        ws.cell(row=4, column=ws.max_column + 2, value="表头以外的值")
+        wb.save(book)
+        return book
+
+    return build
 
 
 def _strings_bomb(inflated: int) -> Callable[[Path], Path]:
@@ -291,10 +330,10 @@ _REGION_TTL = """@prefix dg: <https://w3id.org/dutygraph#> .
 """
 
 
-def _rdf_region(code: str) -> Callable[[Path], Path]:
+def _rdf_region(code: str, name: str = "测试区") -> Callable[[Path], Path]:
     def build(tmp: Path) -> Path:
         path = tmp / "regions.ttl"
-        path.write_text(_REGION_TTL.format(code=code), "utf-8")
+        path.write_text(_REGION_TTL.format(code=code).replace("测试区", name), "utf-8")
         return path
 
     return build
@@ -332,6 +371,19 @@ CASES: list[Case] = [
         ("items.csv", "row 4", "引号未闭合", "column name"),
     ),
     Case("csv-ragged-row", _ragged, REFUSED, ("duties.csv", "row 5", "丢失的单元格")),
+    Case(
+        "csv-value-under-empty-header",
+        _headerless_csv("items"),
+        REFUSED,
+        ("items.csv", "row 4", "没有表头的值", "no header"),
+    ),
+    Case(
+        "csv-duties-value-under-empty-header",
+        _headerless_csv("duties"),
+        REFUSED,
+        ("duties.csv", "row 4", "没有表头的值", "no header"),
+    ),
+    Case("csv-duplicate-header", _duplicate_header, REFUSED, ("items.csv", "'name'", "两次")),
     Case("csv-oversized-cell", _oversized, REFUSED, ("items.csv", "row 3", "131,072")),
     Case("csv-nul", _control("\x00"), REFUSED, ("departments.csv", "row 4", "U+0000 (NUL)")),
     Case(
@@ -354,6 +406,18 @@ CASES: list[Case] = [
         _formula_without_value,
         REFUSED,
         ("demo.xlsx", "sheet duties", "row 3", "column department", "formula"),
+    ),
+    Case(
+        "xlsx-value-beyond-header",
+        _beyond_header("items"),
+        REFUSED,
+        ("demo.xlsx", "sheet items", "row 4", "表头以外的值"),
+    ),
+    Case(
+        "xlsx-duties-value-beyond-header",
+        _beyond_header("duties"),
+        REFUSED,
+        ("demo.xlsx", "sheet duties", "row 4", "表头以外的值"),
     ),
     Case("xlsx-cell-at-XFD1048576", _far_cell, REFUSED, ("demo.xlsx", "XFD1048576")),
     Case(
@@ -396,6 +460,12 @@ CASES: list[Case] = [
     Case("list-csv-gbk", _list_csv_encoded("gbk"), REFUSED, ("GBK/GB18030", "--encoding gb18030")),
     Case(
         "rdf-region-code-abc", _rdf_region("abc"), REFUSED, ("regions.ttl", "'abc'", "region code")
+    ),
+    Case(
+        "rdf-terminal-escape-in-name",
+        _rdf_region("510199", "测试\\u001B[2J区"),  # a Turtle escape: the text holds ESC
+        REFUSED,
+        ("regions.ttl", "name", "U+001B (ESC)"),
     ),
     Case("rdf-remote-context", _remote_context, REFUSED, ("remote.jsonld", "@context", "remote")),
 ]

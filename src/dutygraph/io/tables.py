@@ -40,6 +40,7 @@ __all__ = [
     "ENCODINGS",
     "Table",
     "cell_problem",
+    "check_header",
     "control_character",
     "decode",
     "decode_as",
@@ -87,7 +88,7 @@ class Table:
                 cells = [c.strip() for c in cells]
             if not any(cells):
                 continue
-            if _bad_cells(self, number, cells):
+            if _bad_cells(self, number, cells) or _headerless(self, number, cells):
                 continue
             padded = cells + [""] * (width - len(cells))
             yield number, dict(zip(self.header, padded[:width], strict=True))
@@ -140,6 +141,51 @@ def cell_problem(
             code="control-character",
         )
     return None
+
+
+def _headerless(table: Table, number: int, cells: Sequence[Any]) -> bool:
+    """Report a value in a column the header does not name (it would be lost); True if any."""
+    header = table.header
+    for i, value in enumerate(cells):
+        if (i >= len(header) or not header[i]) and value not in (None, "") and str(value).strip():
+            table.problems.append(_headerless_problem(table, number, i, value))
+            return True
+    return False
+
+
+def _headerless_problem(table: Table, number: int, index: int, value: Any) -> Problem:
+    letter = column_letter(index + 1)
+    return Problem(
+        Path(table.file).name,
+        number,
+        letter,
+        f"第 {letter} 列没有表头，单元格 {str(value)[:40]!r} 会丢失 (a value in a column "
+        "with no header would be lost)",
+        "name the column in the header row, or delete the value",
+        table.sheet,
+        code="no-header",
+    )
+
+
+def check_header(where: str, header: Sequence[str]) -> None:
+    """Refuse a header that names one column twice (one of the two would be lost).
+
+    >>> check_header("items.csv", ["id", "name", "id"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dutygraph.errors.LoadError: items.csv: 表头中 'id' 出现两次 (columns A and C...
+    """
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if not name:
+            continue
+        if name in seen:
+            raise LoadError(
+                f"{where}: 表头中 {name!r} 出现两次 (columns {column_letter(seen[name] + 1)} "
+                f"and {column_letter(i + 1)}: the values of one would be lost); rename or "
+                "merge one of them"
+            )
+        seen[name] = i
 
 
 def _bad_cells(table: Table, number: int, cells: Sequence[Any]) -> bool:
@@ -400,6 +446,7 @@ def read_csv(
     except StopIteration:
         raise LoadError(f"{path}: the file is empty; a header row is required") from None
     rows.header, rows.width = header, len(header)
+    check_header(str(path), header)
     bad = [(i, w) for i, h in enumerate(header) if (w := control_character(h))]
     if bad:
         i, what = bad[0]
@@ -470,8 +517,13 @@ def table_frame(table: Table) -> tuple[Any, Sequence[int]]:
                 "split the file, or raise the setting"
             )
         _check_lengths(table, frame, numbers, limits)
+        frame, numbers = _drop_headerless_rows(table, frame, numbers)
     else:
-        rows = [(n, c) for n, c in table.rows if not _bad_cells(table, n, c)]
+        rows = [
+            (n, c)
+            for n, c in table.rows
+            if not _bad_cells(table, n, c) and not _headerless(table, n, c)
+        ]
         numbers = [n for n, _ in rows]
         cells = [c if len(c) >= width else [*c, *[""] * (width - len(c))] for _, c in rows]
         columns = list(zip(*cells, strict=False)) if cells else [() for _ in range(width)]
@@ -480,6 +532,30 @@ def table_frame(table: Table) -> tuple[Any, Sequence[int]]:
             schema={f"column_{i}": pl.String for i in range(width)},
         )
     return _drop_control_rows(table, frame, numbers)
+
+
+def _drop_headerless_rows(table: Table, frame: Any, numbers: Sequence[int]) -> tuple[Any, Any]:
+    """Rows holding a value under an empty header name, reported and left out."""
+    import polars as pl
+
+    blank = [i for i, h in enumerate(table.header) if not h]
+    if not blank or not frame.height:
+        return frame, numbers
+    names = [frame.columns[i] for i in blank]
+    hits = frame.select(
+        pl.any_horizontal(
+            [pl.col(c).str.strip_chars().str.len_chars().fill_null(0) > 0 for c in names]
+        )
+    ).to_series()
+    if not hits.any():
+        return frame, numbers
+    rows = hits.arg_true().to_list()
+    for k in rows:
+        i = next(i for i in blank if (frame.row(k)[i] or "").strip())
+        table.problems.append(_headerless_problem(table, numbers[k], i, frame.row(k)[i]))
+    keep = set(rows)
+    mask = [k not in keep for k in range(frame.height)]
+    return frame.filter(pl.Series(mask)), [n for k, n in enumerate(numbers) if mask[k]]
 
 
 def _check_lengths(table: Table, frame: Any, numbers: Sequence[int], limits: Settings) -> None:
@@ -539,6 +615,7 @@ def read_xlsx(path: Path, limits: Settings | None = None) -> list[Table]:
                 f"{path}, 工作表 {sheet.title} (sheet {sheet.title}): 表头有问题 (the header row "
                 f"{number} is bad): " + "; ".join(str(p) for p in table.problems)
             )
+        check_header(f"{path}, 工作表 {sheet.title} (sheet {sheet.title})", header)
         table.header = header
         tables.append(table)
     return tables
