@@ -14,6 +14,7 @@ boundary where they occur, so callers never catch a third-party exception::
     └── StoreError            the store cannot do what was asked (exit 3)
         ├── StoreUnavailable  cannot open or reach the store
         ├── StoreCorrupt      the store file is not a dutygraph store
+        ├── OutputError       an output file (-o) cannot be written: disk full, no access
         └── UnsupportedOperation  the store lacks a capability; says which and why
 
 Messages say what is wrong, where, and how to fix it. The command line maps each
@@ -31,6 +32,7 @@ __all__ = [
     "DutyGraphError",
     "LoadError",
     "NotFound",
+    "OutputError",
     "Problem",
     "StoreCorrupt",
     "StoreError",
@@ -158,6 +160,10 @@ class StoreUnavailable(StoreError):
 
 class StoreCorrupt(StoreError):
     """The store file exists but is not a readable dutygraph store."""
+
+
+class OutputError(StoreError):
+    """An output file cannot be written (disk full, no permission); nothing was left behind."""
 
 
 class UnsupportedOperation(StoreError):

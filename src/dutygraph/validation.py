@@ -12,7 +12,8 @@ row that referred to a dropped row is reported too; what is left is consistent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from operator import attrgetter
 from typing import Any
 
@@ -22,6 +23,7 @@ from .columns import DutyColumns
 from .errors import Problem
 from .graph import DutyGraph, identity, record_id
 from .io.bundle import Batch, Row
+from .io.tables import control_character
 from .model import Origin
 
 __all__ = ["check_batch"]
@@ -62,6 +64,26 @@ def _problem(
     return Problem(o.file, o.row, column, message, fix, o.sheet, code=code, **kw)
 
 
+def _control_characters(row: Row) -> Iterator[Problem]:
+    """A control character (other than tab and line breaks) in any text of ``row``'s record."""
+    rec = row.record
+    for f in fields(rec):
+        value = getattr(rec, f.name)
+        texts = value if isinstance(value, tuple) else (value,)
+        if f.name == "attrs" and isinstance(value, dict):
+            texts = (*value.keys(), *value.values())
+        for text in texts:
+            if isinstance(text, str) and (what := control_character(text)):
+                yield _problem(
+                    row,
+                    f.name,
+                    f"{f.name} 含控制字符 {what} (a control character)",
+                    "delete it: a text may hold tab and line breaks, no other control character",
+                    "control-character",
+                )
+                break
+
+
 def _values(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -87,6 +109,11 @@ def _check(
         problems.append(p)
         if p.severity == "error":
             bad_duties.add(k)
+
+    # texts no reader may hand out (the RDF reader and library callers meet no cell check)
+    for i, row in enumerate(rows):
+        for p in _control_characters(row):
+            flag(i, p)
 
     # duplicates within the batch; ids of each kind the batch brings
     seen: dict[tuple[str, Any], int] = {}

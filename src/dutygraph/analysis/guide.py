@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..io.outputs import atomic_output, markdown_text, xlsx_append
 from ..model import Department, today
 from ..reader import GraphReader, dispatchable
 from .assign import match_items
@@ -205,24 +206,25 @@ def render_markdown(guide: Guide) -> str:
     >>> print(md.splitlines()[0])
     # 剧本杀 一业一册：锦江区（510104）
     """
-    out = [f"# {_title(guide)}", ""]
+    m = markdown_text
+    out = [f"# {m(_title(guide))}", ""]
     out.append(
-        f"截至 {guide.as_of}，经营{guide.industry}涉及以下 {len(guide.sections)} 个部门、"
+        f"截至 {m(guide.as_of)}，经营{m(guide.industry)}涉及以下 {len(guide.sections)} 个部门、"
         f"{len(guide.items)} 个监管事项。"
     )
     if not guide.sections:
         out += ["", "目录中没有与该行业匹配的监管事项。"]
     for s in guide.sections:
-        out += ["", f"## {s.department.name}（{s.department.id}）", ""]
+        out += ["", f"## {m(s.department.name)}（{m(s.department.id)}）", ""]
         out.append("| " + " | ".join(HEADERS[1:]) + " |")
         out.append("|" + " --- |" * (len(HEADERS) - 1))
         for e in s.entries:
             bases = "；".join(_basis_text(b) for b in e["bases"]) or "（未登记依据）"
             cells = [e["name"], e["power_type"] or "", ROLE_WORDS.get(e["role"], e["role"]), bases]
-            out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            out.append("| " + " | ".join(m(c) for c in cells) + " |")
     if guide.findings:
         out += ["", "## 说明", ""]
-        out += [f"- {f['kind']}: {f['detail']}" for f in guide.findings]
+        out += [f"- {m(f['kind'])}: {m(f['detail'])}" for f in guide.findings]
     return "\n".join(out) + "\n"
 
 
@@ -261,28 +263,33 @@ def render_html(guide: Guide) -> str:
 
 
 def write_xlsx(guide: Guide, path: str | Path) -> Path:
-    """Write the guide as an XLSX workbook: sheet 一业一册 (one row per item and department)."""
+    """Write the guide as an XLSX workbook: sheet 一业一册 (one row per item and department).
+
+    Every cell from the data is a string cell (a name starting with ``=`` is never a
+    formula); the file is written whole or not at all (:func:`~dutygraph.io.outputs.atomic_output`).
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
     ws.title = "一业一册"
-    ws.append([_title(guide)])
+    xlsx_append(ws, [_title(guide)])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([f"截至 {guide.as_of}"])
-    ws.append(HEADERS)
+    xlsx_append(ws, [f"截至 {guide.as_of}"])
+    xlsx_append(ws, HEADERS)
     for cell in ws[3]:
         cell.font = Font(bold=True)
     for row in _rows(guide):
-        ws.append(row)
+        xlsx_append(ws, row)
     for col, w in zip("ABCDE", (30, 40, 12, 14, 60), strict=True):
         ws.column_dimensions[col].width = w
     if guide.findings:
         notes = wb.create_sheet("说明")
-        notes.append(["kind", "item", "detail"])
+        xlsx_append(notes, ["kind", "item", "detail"])
         for f in guide.findings:
-            notes.append([f["kind"], f.get("item", ""), f["detail"]])
+            xlsx_append(notes, [f["kind"], f.get("item", ""), f["detail"]])
     path = Path(path)
-    wb.save(path)
+    with atomic_output(path, binary=True, example="guide.xlsx") as fh:
+        wb.save(fh)
     return path

@@ -8,15 +8,10 @@ file renamed over it at the end).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
-from pathlib import Path
-from typing import IO, Any
 
-from ..errors import UsageError
 from ..io.export import FORMATS, export
+from ..io.outputs import atomic_output
 from .common import store_from, store_options
 
 HELP = "write the graph (or a region or item subset) in a standard format"
@@ -46,22 +41,6 @@ def run(args: argparse.Namespace) -> int:
         export(graph, args.format, out, **options)
         out.flush()
         return 0
-    target = Path(args.output)
-    if target.is_dir():
-        raise UsageError(
-            f"-o {target}: is a folder; name a file, e.g. {target / ('graph' + fmt.suffix)}"
-        )
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"-o {target}: no folder {folder}; create it first")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
-    try:
-        fh: IO[Any] = os.fdopen(fd, "wb") if fmt.binary else os.fdopen(fd, "w", encoding="utf-8")
-        with fh:
-            export(graph, args.format, fh, **options)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with atomic_output(args.output, binary=fmt.binary, example="graph" + fmt.suffix) as fh:
+        export(graph, args.format, fh, **options)
     return 0

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..analysis.guide import Guide, build_guide, render_html, render_markdown, write_xlsx
 from ..errors import UsageError
+from ..io.outputs import atomic_output
 from ..serialize import department_dict
 from .common import add_command, as_of, store_from
 from .output import emit_json
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     text = render_html(guide) if args.format == "html" else render_markdown(guide)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as f:
+        with atomic_output(args.output, example=f"guide.{args.format}") as f:
             f.write(text)
     else:
         sys.stdout.write(text)

@@ -47,6 +47,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--list", metavar="ID", help="the list's id (default: from its owner or title)")
     p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the encoding of CSV inputs, bundles and lists alike: utf-8 (default) or "
+        "gb18030 (reads GBK and GB2312 too)",
+    )
+    p.add_argument(
         "--skip-invalid", action="store_true", help="import the valid rows, report the rest"
     )
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
@@ -169,7 +175,7 @@ class _Bar:
 
 def run(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {}
-    for name in ("format", "region", "department", "effective", "list"):
+    for name in ("format", "region", "department", "effective", "list", "encoding"):
         value = getattr(args, name, None)
         if value:
             options[name] = value

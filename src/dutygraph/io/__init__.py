@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import LoadError
 from .bundle import BUNDLE_TABLES, Batch, read_bundle
-from .tables import read_table_file
+from .xlsx import sheet_names
 
 __all__ = ["Batch", "read_input"]
 
@@ -30,7 +30,7 @@ def _is_bundle(path: Path) -> bool:
     if path.suffix.lower() == ".csv":
         return path.stem in BUNDLE_TABLES
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        names = {t.name for t in read_table_file(path)}
+        names = {n[:-4] if n.lower().endswith(".csv") else n for n in sheet_names(path)}
         return bool(names & set(BUNDLE_TABLES))
     return False
 
@@ -46,7 +46,7 @@ def read_input(path: str | os.PathLike[str], **options: Any) -> Batch:
 
         return read_rdf(p)
     if (fmt in (None, "bundle")) and _is_bundle(p):
-        return read_bundle(p)
+        return read_bundle(p, encoding=options.get("encoding"))
     try:
         from .lists import read_published_list
     except ImportError:

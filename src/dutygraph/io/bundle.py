@@ -45,8 +45,10 @@ from .tables import Table, read_csv, read_table_file, table_frame
 
 __all__ = [
     "BUNDLE_TABLES",
+    "REGION_CODE_FIX",
     "Batch",
     "Row",
+    "is_region_code",
     "parse_date",
     "read_bundle",
     "split_multi",
@@ -109,6 +111,22 @@ class Batch:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+
+#: how to write a region code, for every reader that refuses one
+REGION_CODE_FIX = (
+    "region codes are GB/T 2260: 6 digits (or 12-digit statistical codes); "
+    "the national root is 000000"
+)
+
+
+def is_region_code(value: str) -> bool:
+    """Whether ``value`` is a region code as every reader takes it (bundles, RDF).
+
+    >>> is_region_code("510104"), is_region_code("510104001"), is_region_code("abc")
+    (True, True, False)
+    """
+    return bool(_REGION_CODE.match(value.strip()))
 
 
 def split_multi(cell: str) -> tuple[str, ...]:
@@ -208,13 +226,9 @@ class _Cells:
             if required:
                 self.problem(column, f"{column} is empty", "give a GB/T 2260 region code")
             return None
-        if not _REGION_CODE.match(value):
+        if not is_region_code(value):
             self.problem(
-                column,
-                f"{value!r} is not a region code",
-                "region codes are GB/T 2260: 6 digits (or 12-digit statistical codes); "
-                "the national root is 000000",
-                code="bad-region-code",
+                column, f"{value!r} is not a region code", REGION_CODE_FIX, code="bad-region-code"
             )
             return None
         return canonical_region_code(value)
@@ -443,15 +457,16 @@ def tables_to_batch(tables: Iterable[Table], version: str | None = None) -> Batc
         batch.sources.append(str(table.file) + (f"#{table.sheet}" if table.sheet else ""))
         if table.name == "duties":
             _read_duties(table, known, version, batch)
-            continue
-        for number, values in table.records():
-            cells = _Cells(table, number, values, batch.problems)
-            kwargs = parse(cells)
-            if not cells.ok:
-                continue
-            origin = Origin(label, number, table.sheet, version)
-            record = cls(**kwargs, attrs=_attrs(table, values, known), origin=origin)
-            batch.rows.append(Row(record, origin))
+        else:
+            for number, values in table.records():
+                cells = _Cells(table, number, values, batch.problems)
+                kwargs = parse(cells)
+                if not cells.ok:
+                    continue
+                origin = Origin(label, number, table.sheet, version)
+                record = cls(**kwargs, attrs=_attrs(table, values, known), origin=origin)
+                batch.rows.append(Row(record, origin))
+        batch.problems.extend(table.problems)  # cells the reader refused (their rows not read)
     return batch
 
 
@@ -577,14 +592,17 @@ def _reversed(start: Any, end: Any) -> bool:
     return bool(start and end and start is not _BAD and end is not _BAD and end <= start)
 
 
-def read_bundle(path: str | Path, version: str | None = None) -> Batch:
-    """Read a bundle folder of CSV files, one CSV file, or one XLSX workbook."""
+def read_bundle(path: str | Path, version: str | None = None, encoding: str | None = None) -> Batch:
+    """Read a bundle folder of CSV files, one CSV file, or one XLSX workbook.
+
+    CSV files are UTF-8 unless ``encoding`` says otherwise (``"gb18030"``).
+    """
     path = Path(path)
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
         if not files:
             raise LoadError(f"{path}: no CSV files in this folder; a bundle holds regions.csv, ...")
-        tables = [read_csv(f, stream=True) for f in files]
+        tables = [read_csv(f, stream=True, encoding=encoding) for f in files]
     else:
-        tables = read_table_file(path)
+        tables = read_table_file(path, encoding)
     return tables_to_batch(tables, version)

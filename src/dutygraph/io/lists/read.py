@@ -44,11 +44,13 @@ def read_published_list(path: str | Path, **options: Any) -> ListBatch:
     candidates = [mapping(fmt)] if fmt else list(builtin_mappings())
     if options.get("mapping"):
         candidates = [mapping(str(options["mapping"]))]
-    sheets = _read_sheets(p)
+    refused: list[Problem] = []  # cells the reader refused; their rows read as blank
+    sheets = _read_sheets(p, options.get("encoding"), refused)
     progress: Callable[[int, int], None] | None = options.get("progress")
     total = sum(len(rows) for _, rows in sheets)
     done = 0
     out = ListBatch()
+    out.problems.extend(refused)
     found_any = False
     for sheet, rows in sheets:
         layout = _find_layout(rows, candidates)

@@ -1,19 +1,28 @@
-"""Reading a published list's file: its cells, its header rows, its title and note rows."""
+"""Reading a published list's file: its cells, its header rows, its title and note rows.
+
+Files are read strictly and bounded, as bundles are (:mod:`dutygraph.io.tables`,
+:mod:`dutygraph.io.xlsx`): CSV as UTF-8 unless ``encoding`` names GB18030,
+every row of a workbook whatever its ``<dimension>`` tag says, merged ranges
+expanded only over the cells that hold the sheet's data (their area capped by
+``max_merged_cells``); a cell with a control character or a formula saved
+without its value is a problem of that cell, and its row is not read.
+"""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ...errors import LoadError
+from ...config import current
+from ...errors import LoadError, Problem
 from ..mapping import Mapping, assign_columns, header_key
+from ..tables import _CsvRows, cell_problem, decode
+from ..xlsx import Formula, column_letter, read_workbook
 
 # -- reading cells ------------------------------------------------------------------------
 
@@ -32,47 +41,67 @@ def _cell(value: object) -> str:
 Sheet = tuple[str | None, list[tuple[int, list[str]]]]
 
 
-def _read_csv(path: Path) -> list[Sheet]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise LoadError(f"{path}: neither UTF-8 nor GB18030; save it as UTF-8 CSV")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    return [(None, [(n, [_cell(c) for c in cells]) for n, cells in enumerate(reader, start=1)])]
+def _checked(
+    label: str, sheet: str | None, number: int, values: list[Any], problems: list[Problem]
+) -> list[str]:
+    """A row's cells as text; a row holding a bad cell is reported and read as blank."""
+    bad = False
+    for i, value in enumerate(values):
+        if isinstance(value, Formula | str) and (
+            p := cell_problem(label, sheet, number, column_letter(i + 1), value)
+        ):
+            problems.append(p)
+            bad = True
+    return [""] * len(values) if bad else [_cell(v) for v in values]
 
 
-def _read_xlsx(path: Path) -> list[Sheet]:
-    import openpyxl  # imported here: only workbook users pay for it
+def _read_csv(path: Path, encoding: str | None, problems: list[Problem]) -> list[Sheet]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    reader = _CsvRows(decode(raw, str(path), encoding), str(path), current())
+    rows = [
+        (n, _checked(path.name, None, n, cells, problems))
+        for n, cells in enumerate(reader, start=1)
+    ]
+    return [(None, rows)]
 
-    try:  # not read_only: merged cells are needed
-        wb = openpyxl.load_workbook(path, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise LoadError(f"{path}: not a readable XLSX workbook ({exc})") from exc
+
+def _read_xlsx(path: Path, problems: list[Problem]) -> list[Sheet]:
+    limits = current()
     sheets: list[Sheet] = []
-    for ws in wb.worksheets:
-        grid = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        for rng in ws.merged_cells.ranges:
-            value = grid[rng.min_row - 1][rng.min_col - 1]
-            for r in range(rng.min_row - 1, min(rng.max_row, len(grid))):
-                row = grid[r]
-                for c in range(rng.min_col - 1, min(rng.max_col, len(row))):
+    for ws in read_workbook(path, str(path), limits):
+        last = ws.rows[-1][0] if ws.rows else 0
+        width = ws.width
+        grid: dict[int, list[str]] = {
+            n: _checked(path.name, ws.title, n, [*cells, *[None] * (width - len(cells))], problems)
+            for n, cells in ws.rows
+        }
+        # a merged range gives its top-left value to every cell it covers, within the
+        # rows and columns that hold data (a range past them covers nothing that is read)
+        for r1, c1, r2, c2 in ws.merged:
+            value = grid.get(r1, [])[c1 - 1] if c1 - 1 < len(grid.get(r1, [])) else ""
+            if not value:
+                continue
+            for r in range(r1, min(r2, last) + 1):
+                row = grid.setdefault(r, [""] * width)
+                for c in range(c1 - 1, min(c2, width)):
                     row[c] = value
-        sheets.append((ws.title, list(enumerate(grid, start=1))))
-    wb.close()
+        sheets.append((ws.title, [(n, grid.get(n, [""] * width)) for n in range(1, last + 1)]))
     return sheets
 
 
-def _read_sheets(path: Path) -> list[Sheet]:
+def _read_sheets(
+    path: Path, encoding: str | None = None, problems: list[Problem] | None = None
+) -> list[Sheet]:
+    """The sheets of a list's file; cells refused (with their place) are added to ``problems``."""
+    problems = [] if problems is None else problems
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
+        return _read_xlsx(path, problems)
     if suffix in (".csv", ".txt"):
-        return _read_csv(path)
+        return _read_csv(path, encoding, problems)
     raise LoadError(f"{path}: unknown file type {suffix!r}; a published list is .xlsx or .csv")
 
 

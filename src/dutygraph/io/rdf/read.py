@@ -11,7 +11,7 @@ from ... import vocab
 from ...errors import LoadError, Problem
 from ...model import Origin, canonical_region_code
 from ...vocab import DG
-from ..bundle import Batch, Row
+from ..bundle import REGION_CODE_FIX, Batch, Row, is_region_code
 from .mapping import (
     _ATTRS,
     _CLASS_KIND,
@@ -57,6 +57,12 @@ def _parse(path: Path, fmt: str) -> dict[Any, list[tuple[str, Any]]]:
     except SyntaxError as exc:
         where = f"line {exc.lineno}: " if exc.lineno else ""
         msg = str(exc.msg if hasattr(exc, "msg") else exc)
+        if "remote context" in msg or "LoadDocumentCallback" in msg:
+            raise LoadError(
+                f"{path}: JSON-LD 引用了远程 @context (a remote @context), which dutygraph never "
+                "fetches; put the context in the file (dutygraph export --format jsonld writes it "
+                "inline)"
+            ) from None
         raise LoadError(
             f"{path}: {where}not valid {FORMATS[fmt][0]}: {msg}; fix the syntax there"
         ) from None
@@ -301,6 +307,14 @@ def _record(
         if origin is not None:
             kwargs["origin"] = origin
             break
+    if kind == "region" and not is_region_code(kwargs.get("code") or ""):
+        reader.problem(  # the bundle reader's own check: the same codes pass both
+            node,
+            "dg:code",
+            f"{kwargs.get('code')!r} is not a region code",
+            REGION_CODE_FIX,
+            "bad-region-code",
+        )
     if len(reader.problems) > before:
         return None
     if kind == "region":
