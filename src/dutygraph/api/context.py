@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from ..graph import DutyGraph
 from ..store.base import Store
@@ -39,7 +39,8 @@ def make_context(
     access: Callable[[DutyGraph], GraphAccess] = GraphAccess,
 ) -> Context:
     """A context over one fresh view of ``store`` (one ``store.reader()`` call)."""
-    graph = cast(DutyGraph, store.reader())  # the API's batched accessors read a snapshot
+    view = store.reader()  # the API's batched accessors read a snapshot (for now)
+    graph = view if isinstance(view, DutyGraph) else store.graph()
     acc = access(graph)
     return Context(store, graph, acc, Loaders(acc), role=role, loopback=loopback)
 

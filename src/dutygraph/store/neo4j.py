@@ -514,8 +514,7 @@ class Neo4jStore:
             ).consume()
             merged = {(r.label, record_id(r)): r for r in graph.records()}
             merged.update(((r.label, record_id(r)), r) for r in records)
-            # in id order, as _read_records reads it: every process sees the same graph
-            return ((meta["epoch"], seq), DutyGraph(merged[k] for k in sorted(merged)))
+            return ((meta["epoch"], seq), DutyGraph(merged.values()))
 
         with _map_errors(self.url, "writing"), self._session() as s:
             cached = s.execute_write(work)
