@@ -8,13 +8,13 @@ comments are stripped before the text is sent (FalkorDB refuses a Bolt
 message over ~4 KB, so every byte counts).
 
 >>> sorted(cypher_names())[:3]
-['departments_by_id', 'multiple_leads', 'who_assists']
+['active_duties', 'departments_by_id', 'departments_in']
 >>> "$as_of" in cypher("who_leads")
 True
->>> cypher("no_such_query")
+>>> cypher("no_such_query")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-dutygraph.errors.NotFound: no saved Cypher query with id or name 'no_such_query'; saved: departments_by_id, multiple_leads, who_assists, who_leads
+dutygraph.errors.NotFound: no saved Cypher query with id or name 'no_such_query'; saved: active_duties, departments_by_id, ..., who_assists, who_leads
 """
 
 from __future__ import annotations

@@ -96,6 +96,9 @@ class Resolution:
 def _nearest_duties(
     g: GraphReader, item: str, region: str, role: str, as_of: str
 ) -> tuple[list[Duty], tuple[str, ...], tuple[str, ...]]:
+    native = g.native("nearest_duties")  # a server walks both trees in one query
+    if native is not None:
+        return native(item, region, role, as_of)  # type: ignore[no-any-return]
     rpath = g.region_path(region)
     ipath = g.item_path(item)
     for depth, reg in enumerate(rpath):

@@ -78,7 +78,16 @@ LABELS = {
 _CLASSES = {cls.label: cls for cls in RECORD_TYPES}
 _JSON_FIELDS = {"attrs", "claims", "decision"}
 #: indexed properties besides ``id`` (the saved queries look duties up by these)
-_INDEXES = [("Duty", "item"), ("Duty", "region"), ("Duty", "department"), ("Department", "region")]
+_INDEXES = [
+    ("Duty", "item"),
+    ("Duty", "region"),
+    ("Duty", "department"),
+    ("Department", "region"),
+    ("Region", "parent"),
+    ("Dispute", "region"),
+    *((node, "name") for node in ("Region", "Department", "Item", "Behavior", "BusinessForm")),
+    ("LegalBasis", "title"),
+]
 #: FalkorDB drops the connection (and crashes) on a Bolt message over ~4 KB
 _LIMITED_MESSAGE_BYTES = 3200
 _BATCH_ROWS = 500
@@ -376,13 +385,19 @@ class Neo4jStore:
     def graph(self) -> DutyGraph:
         return self._read(lambda tx: self._graph_in(tx)[1])  # type: ignore[no-any-return]
 
-    def stamp(self) -> None:
-        """Not known cheaply: the server has no change counter dutygraph reads yet."""
-        return None
+    def stamp(self) -> tuple[str, int]:
+        """The ``:StoreMeta`` node's (epoch, write sequence): one small query.
+
+        Every committed write increments the sequence in its own transaction;
+        a cleared or re-created graph gets a new epoch. ``("", 0)``: never written.
+        """
+        return self._read(self._stamp) or ("", 0)  # type: ignore[no-any-return]
 
     def reader(self) -> GraphReader:
-        """The snapshot: every answer is computed over the whole graph in memory."""
-        return self.graph()
+        """A :class:`~dutygraph.store.neo4j_reader.Neo4jReader`: answers read as they need, in Cypher."""
+        from .neo4j_reader import Neo4jReader
+
+        return Neo4jReader(self)
 
     def history(self) -> list[dict[str, Any]]:
         rows = self._run("MATCH (l:Log) RETURN l.entry AS entry ORDER BY l.seq", _read=True)
@@ -415,6 +430,11 @@ class Neo4jStore:
                     f"CREATE INDEX dutygraph_{node.lower()}_{prop} IF NOT EXISTS "
                     f"FOR (n:{node}) ON (n.{prop})"
                 )
+            # the who-leads step looks duties up by (item, region): one composite index
+            self._run(
+                "CREATE INDEX dutygraph_duty_item_region IF NOT EXISTS "
+                "FOR (n:Duty) ON (n.item, n.region)"
+            )
         self._set_up = True
 
     def _batches(self, rows: list[dict[str, Any]], query: str) -> Iterator[list[dict[str, Any]]]:

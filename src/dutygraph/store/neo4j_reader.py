@@ -1,0 +1,427 @@
+"""Answers read from a Neo4j server as they are needed: :class:`Neo4jReader`.
+
+:meth:`Neo4jStore.reader() <dutygraph.store.neo4j.Neo4jStore.reader>` hands
+this out instead of the whole graph. It is a
+:class:`~dutygraph.reader.GraphReader` whose every member is a saved,
+parameterised query (``queries/*.cypher``) or a look-up by id, so a question
+reads only what its answer walks:
+
+* the tables (``regions``, ``departments``, ``bases``…) are mappings that
+  fetch a record by id when first asked for (and keep it for this reader);
+  iterating one reads that one table, never the graph;
+* the tree walks (``region_path``, ``item_path``, ``subtree``) are one query
+  each, the duty and department look-ups (``active_duties_at``,
+  ``departments_of_line``…) one query on the indexed properties;
+* the explicit step of who-leads / who-assists (SPEC §3 rules 1-3: item tree ×
+  region tree, half-open validity) is the saved ``who_leads`` /
+  ``who_assists`` query: one round trip, the nearest duties only
+  (:meth:`native` ``"nearest_duties"``); the counterpart, vertical-line and
+  successor steps that follow are a few look-ups, each bounded by the depth of
+  the trees;
+* the scans over a region (``find_gaps``, ``find_conflicts``,
+  ``duplicate_inspections`` with ``region``) read that region's subtree, its
+  ancestors, their departments and duties, the bases those rest on and the
+  item catalogue — never the rest of the country — and run the Python scan on
+  that (:meth:`regional_graph`). Without a region a scan needs everything and
+  says so by reading the store's snapshot.
+
+Answers are the Python analyses' own, on the same records in the same order
+(every query orders by id, as the snapshot does), so they equal the
+snapshot's answers; ``tests/test_neo4j_reader.py`` holds both to that.
+
+Counting. ``queries`` and ``records`` count the round trips and the records
+the server returned — what the tests and ``benchmarks/bolt_store.py`` use to
+show that an answer reads a bounded part of the graph.
+
+Consistency. A reader is one view for one question (a CLI command, a
+request). On a server with transactions each query sees committed data; the
+reader does not hold one transaction across its queries, so a write committed
+between two of them can show in the later one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+from ..errors import Ambiguous, NotFound
+from ..graph import DutyGraph, _name_of, _suggest
+from ..model import RECORD_TYPES, Department, Duty, canonical_region_code
+from ..queries import cypher
+
+if TYPE_CHECKING:
+    from .neo4j import Neo4jStore
+
+__all__ = ["Neo4jReader"]
+
+_MISSING = object()
+
+
+class _Table(Mapping[str, Any]):
+    """One kind of record by id, fetched from the server when first asked for."""
+
+    def __init__(self, reader: Neo4jReader, label: str) -> None:
+        from .neo4j import LABELS
+
+        self._reader = reader
+        self._label = label
+        self._node = LABELS[label]
+        self._cache: dict[str, Any] = {}
+        self._all: list[str] | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        got = self._cache.get(key, _MISSING)
+        if got is _MISSING:
+            if self._all is not None or not isinstance(key, str):
+                raise KeyError(key)
+            rows = self._reader._rows(
+                f"MATCH (n:{self._node} {{id: $id}}) RETURN properties(n) AS p", id=key
+            )
+            got = self._reader._decode(self._label, rows[0]["p"]) if rows else None
+            self._cache[key] = got
+        if got is None:
+            raise KeyError(key)
+        return got
+
+    def put(self, rec: Any) -> Any:
+        """Keep ``rec`` (read by another query) so that a later look-up needs no round trip."""
+        self._cache.setdefault(rec.id, rec)
+        return self._cache[rec.id]
+
+    def _load_all(self) -> list[str]:
+        if self._all is None:
+            ids: list[str] = []
+            after = ""
+            while True:  # paged by id: one table, however long
+                rows = self._reader._rows(
+                    f"MATCH (n:{self._node}) WHERE n.id > $after "
+                    "RETURN properties(n) AS p ORDER BY n.id LIMIT 5000",
+                    after=after,
+                )
+                for r in rows:
+                    rec = self.put(self._reader._decode(self._label, r["p"]))
+                    ids.append(rec.id)
+                if len(rows) < 5000:
+                    break
+                after = ids[-1]
+            self._all = ids
+            self._cache = {k: v for k, v in self._cache.items() if v is not None}
+        return self._all
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load_all())
+
+    def __len__(self) -> int:
+        return len(self._load_all())
+
+
+class Neo4jReader:
+    """A :class:`~dutygraph.reader.GraphReader` over a Neo4j store (see the module docstring)."""
+
+    def __init__(self, store: Neo4jStore) -> None:
+        self.store = store
+        #: round trips made, and records the server returned
+        self.queries = 0
+        self.records = 0
+        self._tables = {cls.label: _Table(self, cls.label) for cls in RECORD_TYPES}
+        self._paths: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._memo: dict[tuple[Any, ...], Any] = {}
+        self._scopes: dict[str | None, DutyGraph] = {}
+
+    # -- running queries ------------------------------------------------------------
+
+    def _rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        rows = self.store._run(query, _read=True, **params)
+        self.queries += 1
+        self.records += len(rows)
+        return rows
+
+    def _saved(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self._rows(cypher(name), **params)
+
+    def _decode(self, label: str, props: dict[str, Any]) -> Any:
+        from .neo4j import decode
+
+        return decode(label, props)
+
+    def _records(self, label: str, name: str, **params: Any) -> list[Any]:
+        """The records a saved query returns as ``p``, by id, each kept in its table."""
+        key = (name, *sorted(params.items()))
+        got = self._memo.get(key)
+        if got is None:
+            table = self._tables[label]
+            recs = [self._decode(label, r["p"]) for r in self._saved(name, **params)]
+            if label != "duty":
+                recs = [table.put(r) for r in recs]
+            got = self._memo[key] = sorted(recs, key=lambda r: r.id)
+        return cast(list[Any], got)
+
+    # -- the tables -----------------------------------------------------------------
+
+    @property
+    def regions(self) -> Mapping[str, Any]:
+        return self._tables["region"]
+
+    @property
+    def region_groups(self) -> Mapping[str, Any]:
+        return self._tables["region_group"]
+
+    @property
+    def departments(self) -> Mapping[str, Any]:
+        return self._tables["department"]
+
+    @property
+    def items(self) -> Mapping[str, Any]:
+        return self._tables["item"]
+
+    @property
+    def bases(self) -> Mapping[str, Any]:
+        return self._tables["basis"]
+
+    @property
+    def behaviors(self) -> Mapping[str, Any]:
+        return self._tables["behavior"]
+
+    @property
+    def business_forms(self) -> Mapping[str, Any]:
+        return self._tables["business_form"]
+
+    @property
+    def disputes(self) -> Mapping[str, Any]:
+        return self._tables["dispute"]
+
+    def table(self, label: str) -> Mapping[str, Any]:
+        """The records of one kind by id."""
+        return self._tables[label]
+
+    # -- look-ups -------------------------------------------------------------------
+
+    def find(self, label: str, key: str) -> Any:
+        """As :meth:`DutyGraph.find`: by id (a region by 6 or 12 digits), else by exact name or alias."""
+        from .neo4j import LABELS
+
+        table = self._tables[label]
+        key = key.strip()
+        if key in table:
+            return table[key]
+        if label == "region" and key.isdigit():
+            code = canonical_region_code(key)
+            if code in table:
+                return table[code]
+        if label == "duty":
+            raise NotFound(label, key, "give a duty id")
+        node = LABELS[label]
+        rows = self._rows(
+            f"MATCH (n:{node}) WHERE n.name = $key OR n.title = $key "
+            "OR $key IN coalesce(n.aliases, []) RETURN properties(n) AS p ORDER BY n.id",
+            key=key,
+        )
+        hits = [self._tables[label].put(self._decode(label, r["p"])) for r in rows]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            raise Ambiguous(label, key, [(h.id, _name_of(h)) for h in hits])
+        rows = self._rows(
+            f"MATCH (n:{node}) WHERE n.name CONTAINS $key OR $key CONTAINS n.name "
+            "OR n.title CONTAINS $key OR $key CONTAINS n.title "
+            "OR any(a IN coalesce(n.aliases, []) WHERE a CONTAINS $key OR $key CONTAINS a) "
+            "RETURN properties(n) AS p ORDER BY n.id",
+            key=key,
+        )
+        names: dict[str, list[str]] = {}
+        for r in rows:
+            rec = self._decode(label, r["p"])
+            for name in (_name_of(rec), *getattr(rec, "aliases", ())):
+                names.setdefault(name, []).append(rec.id)
+        raise NotFound(label, key, _suggest(key, names))
+
+    def _path(self, kind: str, key: str) -> tuple[str, ...]:
+        got = self._paths.get((kind, key))
+        if got is None:
+            param = "code" if kind == "region" else "item"
+            rows = self._saved(f"{kind}_path", **{param: key})
+            out: list[str] = []
+            for node in rows[0]["path"] if rows else [key]:
+                if node in out:  # a cycle: stop where it closes, as the snapshot does
+                    break
+                out.append(node)
+            got = self._paths[(kind, key)] = tuple(out)
+        return got
+
+    def region_path(self, code: str) -> tuple[str, ...]:
+        """``code`` and its ancestors, nearest first (one query)."""
+        return self._path("region", code)
+
+    def item_path(self, item: str) -> tuple[str, ...]:
+        """``item`` and its ancestors in the catalogue tree, nearest first (one query)."""
+        return self._path("item", item)
+
+    def _tree(self, code: str) -> dict[str, list[str]]:
+        key = ("subtree", code)
+        got = self._memo.get(key)
+        if got is None:
+            children: dict[str, list[str]] = {}
+            for r in self._saved("subtree", code=code):
+                if r["id"] != code:
+                    children.setdefault(r["parent"], []).append(r["id"])
+            for kids in children.values():
+                kids.sort()
+            got = self._memo[key] = children
+        return cast(dict[str, list[str]], got)
+
+    def region_children(self, code: str) -> list[str]:
+        return list(self._tree(code).get(code, []))
+
+    def subtree(self, code: str) -> list[str]:
+        """``code`` and every region below it, parents before children (one query)."""
+        below = self._tree(code)
+        out, seen = [code], {code}
+        i = 0
+        while i < len(out):
+            for child in below.get(out[i], ()):
+                if child not in seen:
+                    seen.add(child)
+                    out.append(child)
+            i += 1
+        return out
+
+    def departments_in(self, region: str) -> list[Department]:
+        return self._records("department", "departments_in", region=region)
+
+    def departments_of_line(self, region: str, line: str) -> list[Department]:
+        return self._records("department", "departments_of_line", region=region, line=line)
+
+    def current(self, dept_id: str, as_of: str) -> tuple[Department | None, list[str]]:
+        """As :meth:`DutyGraph.current`: successors followed, one look-up per step."""
+        return DutyGraph.current(cast(DutyGraph, self), dept_id, as_of)
+
+    def counterparts(self, region: str, line: str, as_of: str) -> list[Department]:
+        return DutyGraph.counterparts(cast(DutyGraph, self), region, line, as_of)
+
+    def active_duties_at(self, item: str, region: str, role: str, as_of: str) -> list[Duty]:
+        return self._records(
+            "duty", "active_duties", item=item, region=region, role=role, as_of=as_of
+        )
+
+    def duties_at(self, item: str, region: str) -> list[Duty]:
+        return self._records("duty", "duties_at", item=item, region=region)
+
+    def duties_of(self, department: str) -> list[Duty]:
+        return self._records("duty", "duties_of", department=department)
+
+    def duties_on(self, item: str) -> list[Duty]:
+        return self._records("duty", "duties_on", item=item)
+
+    def duties_resting_on(self, basis: str) -> list[Duty]:
+        return self._records("duty", "duties_resting_on", basis=basis)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    # -- answers computed here ------------------------------------------------------
+
+    def nearest_duties(
+        self, item: str, region: str, role: str, as_of: str
+    ) -> tuple[list[Duty], tuple[str, ...], tuple[str, ...]]:
+        """SPEC §3 rules 1-3 in one saved query (``who_leads`` / ``who_assists``)."""
+        name = {"lead": "who_leads", "assist": "who_assists"}[role]
+        rows = self._saved(name, item=item, region=region, as_of=as_of)
+        if not rows:
+            return [], self.region_path(region), self.item_path(item)
+        row = rows[0]
+        duties = sorted((self._decode("duty", p) for p in row["duties"]), key=lambda d: d.id)
+        return duties, tuple(row["region_path"]), tuple(row["item_path"])
+
+    def regional_graph(self, region: str | None) -> DutyGraph:
+        """What a scan over ``region``'s subtree reads, as an in-memory graph.
+
+        The subtree and the path above it; the departments of those
+        governments, and the departments their duties name or succeed to; the
+        duties recorded there and the bases they rest on; the item catalogue;
+        the disputes raised in the subtree. ``region=None``: the whole graph
+        (the store's snapshot), which a national scan needs.
+        """
+        if region is None:
+            return self.store.graph()
+        code = self.find("region", region).code
+        got = self._scopes.get(code)
+        if got is not None:
+            return got
+        above = self.region_path(code)[1:]
+        regions = [self._decode("region", r["p"]) for r in self._saved("scope_regions", code=code)]
+        regions += [self.regions[c] for c in above if c in self.regions]
+        duties = [self._decode("duty", r["p"]) for r in self._saved("scope_duties", code=code)]
+        deps = [
+            self._decode("department", r["p"]) for r in self._saved("scope_departments", code=code)
+        ]
+        for c in above:
+            duties += self.duties_in_region(c)
+            deps += self.departments_in(c)
+        known = {d.id for d in deps}
+        wanted = {d.department for d in duties} | {d.successor for d in deps if d.successor}
+        while wanted - known:  # departments named from elsewhere, and successor chains
+            found = [self.departments[d] for d in sorted(wanted - known) if d in self.departments]
+            known |= wanted
+            deps += found
+            wanted = {d.successor for d in found if d.successor}
+        bases = [
+            self.bases[b] for b in sorted({b for d in duties for b in d.bases}) if b in self.bases
+        ]
+        disputes = [
+            self._decode("dispute", r["p"]) for r in self._saved("scope_disputes", code=code)
+        ]
+        records: list[Any] = []
+        for group in (regions, deps, list(self.items.values()), bases, duties, disputes):
+            records += sorted(group, key=lambda r: r.id)
+        got = self._scopes[code] = DutyGraph(records)
+        return got
+
+    def duties_in_region(self, code: str) -> list[Duty]:
+        """Every duty recorded at ``code`` (any item, role or date)."""
+        return self._records("duty", "duties_in_region", region=code)
+
+    def native(self, name: str) -> Callable[..., Any] | None:
+        """``nearest_duties`` in Cypher; the regional scans on :meth:`regional_graph`."""
+        if name == "nearest_duties":
+            return self.nearest_duties
+        scan = _SCANS.get(name)
+        if scan is None:
+            return None
+        fn = scan()
+
+        def run(region: str | None = None, *args: Any, **kwargs: Any) -> Any:
+            return fn.python(self.regional_graph(region), region, *args, **kwargs)
+
+        return run
+
+    def __repr__(self) -> str:
+        return f"Neo4jReader({self.store.url!r})"
+
+
+def _gaps() -> Any:
+    from ..analysis.gaps import find_gaps
+
+    return find_gaps
+
+
+def _conflicts() -> Any:
+    from ..analysis.conflicts import find_conflicts
+
+    return find_conflicts
+
+
+def _inspections() -> Any:
+    from ..analysis.conflicts import duplicate_inspections
+
+    return duplicate_inspections
+
+
+#: the scans a reader runs on the graph of a region's subtree (imported when first run)
+_SCANS: dict[str, Callable[[], Any]] = {
+    "find_gaps": _gaps,
+    "find_conflicts": _conflicts,
+    "duplicate_inspections": _inspections,
+}
