@@ -28,17 +28,40 @@ from .graph import DutyGraph
 from .io.bundle import Batch
 from .model import Origin
 
-__all__ = ["Report", "Result", "shapes_path", "validate_batch", "validate_graph", "validate_path"]
+__all__ = [
+    "STANDARDS",
+    "Report",
+    "Result",
+    "shapes_path",
+    "validate_batch",
+    "validate_graph",
+    "validate_path",
+]
 
 _SH = "http://www.w3.org/ns/shacl#"
 
 
-def shapes_path() -> Path:
-    """``ontology/shapes.ttl`` of the source tree (or ``$DUTYGRAPH_SHAPES``)."""
+_STANDARDS_DIR = Path(__file__).resolve().parent / "data" / "standards"
+#: the official shapes shipped with dutygraph, by the name ``--shapes`` also takes
+#: (``data/standards/README.md`` says where they come from)
+STANDARDS: dict[str, Path] = {
+    "cpsv-ap": _STANDARDS_DIR / "cpsv-ap-3.2.0-SHACL.ttl",
+    "cpov-ap": _STANDARDS_DIR / "cpov-ap-2.1.2-SHACL.ttl",
+}
+
+
+def shapes_path(name: str | None = None) -> Path:
+    """dutygraph's shapes ``ontology/shapes.ttl`` (or ``$DUTYGRAPH_SHAPES``), or a standard's.
+
+    >>> shapes_path().name, shapes_path("cpsv-ap").name
+    ('shapes.ttl', 'cpsv-ap-3.2.0-SHACL.ttl')
+    """
+    if name:
+        return STANDARDS[name]
     env = os.environ.get("DUTYGRAPH_SHAPES")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "ontology" / "shapes.ttl"
+    return Path(__file__).resolve().parent / "ontology" / "shapes.ttl"
 
 
 @dataclass(frozen=True)
@@ -104,7 +127,10 @@ class Report:
 def _load_shapes(shapes: str | os.PathLike[str] | None) -> Any:
     import rdflib
 
-    path = Path(shapes) if shapes else shapes_path()
+    if isinstance(shapes, str) and shapes in STANDARDS:
+        path = STANDARDS[shapes]
+    else:
+        path = Path(shapes) if shapes else shapes_path()
     if not path.is_file():
         raise LoadError(f"{path}: no SHACL shapes file; pass --shapes FILE")
     try:

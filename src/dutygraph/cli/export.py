@@ -1,4 +1,4 @@
-"""``dutygraph export --format F [--region R] [--item I] [-o FILE]``: standard exports.
+"""``dutygraph export --format F [--region R] [--item I] [--as-of D] [-o FILE]``: standard exports.
 
 The formats come from :data:`dutygraph.io.export.FORMATS`; the output goes to
 stdout unless ``-o`` names a file (written whole or not at all: a temporary
@@ -12,7 +12,7 @@ import sys
 
 from ..io.export import FORMATS, export
 from ..io.outputs import atomic_output
-from .common import store_from, store_options
+from .common import as_of, store_from, store_options
 
 HELP = "write the graph (or a region or item subset) in a standard format"
 
@@ -28,6 +28,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--format", "-f", required=True, choices=sorted(FORMATS), metavar="FORMAT")
     p.add_argument("--region", metavar="R", help="only this region's subtree (and its path up)")
     p.add_argument("--item", metavar="I", help="only this item's subtree (and its ancestors)")
+    p.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="RDF: the date cv:hasCompetentAuthority holds at, YYYY-MM-DD (default: today)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     p.set_defaults(func=run)
 
@@ -35,7 +40,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     fmt = FORMATS[args.format]
     graph = store_from(args).graph()
-    options = {"region": args.region, "item": args.item}
+    options = {"region": args.region, "item": args.item, "as_of": as_of(args)}
     if not args.output:
         out = sys.stdout.buffer if fmt.binary else sys.stdout
         export(graph, args.format, out, **options)

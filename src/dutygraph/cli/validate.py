@@ -1,7 +1,8 @@
 """``dutygraph validate [FILE]``: check data against ``ontology/shapes.ttl`` (pySHACL).
 
 FILE is a bundle, a published list or an RDF file (.ttl, .nt, .jsonld); with
-none, the store's graph is checked. Exit codes follow pySHACL: 0 conforms
+none, the store's graph is checked. ``--shapes cpsv-ap`` (or ``cpov-ap``)
+checks against the official shapes shipped with dutygraph, offline. Exit codes follow pySHACL: 0 conforms
 (warnings may be printed), 1 violations, 2 could not run.
 """
 
@@ -27,7 +28,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "file", nargs="?", metavar="FILE", help="bundle, list or RDF file (default: the store)"
     )
-    p.add_argument("--shapes", metavar="FILE", help="SHACL shapes (default: ontology/shapes.ttl)")
+    p.add_argument(
+        "--shapes",
+        metavar="FILE",
+        help="SHACL shapes: a file, or cpsv-ap / cpov-ap for the official CPSV-AP 3.2.0 / "
+        "CPOV-AP 2.1.2 shapes shipped with dutygraph (default: ontology/shapes.ttl)",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=run)
 

@@ -72,5 +72,5 @@ def writer(name: str) -> Callable[..., int]:
 
 
 def export(g: DutyGraph, name: str, out: IO[Any], **options: Any) -> int:
-    """Write ``g`` in format ``name`` to ``out``; ``options`` are ``region`` and ``item``."""
+    """Write ``g`` in format ``name`` to ``out``; ``options`` are ``region``, ``item``, ``as_of``."""
     return writer(name)(g, out, format=name, **options)

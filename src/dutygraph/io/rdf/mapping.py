@@ -60,7 +60,7 @@ MAPPING: dict[str, tuple[str, tuple[str, ...], tuple[_Field, ...]]] = {
     ),
     "department": (
         str(DG.Department),
-        (_CV + "PublicOrganisation", _P["org"] + "Organization"),
+        (_CV + "PublicOrganisation", _P["org"] + "Organization", _P["foaf"] + "Agent"),
         (
             _IDF,
             _NAME,
@@ -68,7 +68,7 @@ MAPPING: dict[str, tuple[str, tuple[str, ...], tuple[_Field, ...]]] = {
             _Field("systems", "text"),
             _Field("superior", "ref", "department", also=(_P["org"] + "subOrganizationOf",)),
             _Field("vertical", "bool"),
-            _Field("aliases", "label", also=(_SKOS + "altLabel",)),
+            _Field("aliases", "label"),  # the first is also skos:altLabel (io/rdf/standard.py)
             _FROM,
             _TO,
             _Field("successor", "ref", "department", also=(_DCT + "isReplacedBy",)),
@@ -76,7 +76,7 @@ MAPPING: dict[str, tuple[str, tuple[str, ...], tuple[_Field, ...]]] = {
     ),
     "item": (
         str(DG.Item),
-        (_P["cpsv"] + "PublicService",),
+        (),  # cpsv:PublicService when it has a competent authority as of the date (standard.py)
         (
             _IDF,
             _NAME,

@@ -31,6 +31,7 @@ PREFIXES = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dct": "http://purl.org/dc/terms/",
     "prov": "http://www.w3.org/ns/prov#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
     "rdf": RDF,
     "xsd": XSD,
 }
@@ -56,6 +57,10 @@ _SEGMENT = {
     "business_form": "business-form",
     "dispute": "dispute",
 }
+#: path segments of the nodes an export derives (not records; :func:`record_of_iri` says None)
+LINE_BASE = ID_BASE + "line/"
+LINE_SCHEME = ID_BASE + "line"
+SERVICE_BASE = ID_BASE + "service/"
 _KIND_OF_SEGMENT = {v: k for k, v in _SEGMENT.items()}
 
 

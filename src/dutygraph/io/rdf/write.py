@@ -10,11 +10,10 @@ from typing import IO, Any
 
 from ...errors import UsageError
 from ...graph import DutyGraph, record_id
-from ...model import Origin
+from ...model import Origin, today
 from .mapping import (
     _ATTRS,
     _CJK,
-    _COMPETENT,
     _DERIVED,
     _ELI_SUBDIVISION,
     _ENTITY,
@@ -27,6 +26,7 @@ from .mapping import (
     _Field,
 )
 from .select import select_records
+from .standard import authority_blocks, concept_blocks, standard_pairs
 from .terms import (
     _PREFIX_ORDER,
     FORMATS,
@@ -76,8 +76,9 @@ def record_nodes(rec: Any) -> list[tuple[str, Pairs]]:
     """The node of one record, and the statements about other nodes it implies.
 
     The first block is the record's own node; a duty adds
-    ``item cv:hasParticipation duty`` and, when it leads,
-    ``item cv:hasCompetentAuthority department``.
+    ``item cv:hasParticipation duty``. (What the standard profiles require
+    beside, and ``cv:hasCompetentAuthority``, come from
+    :mod:`~dutygraph.io.rdf.standard`: they need the graph and a date.)
     """
     kind = rec.label
     cls, standard, spec = MAPPING[kind]
@@ -106,10 +107,7 @@ def record_nodes(rec: Any) -> list[tuple[str, Pairs]]:
         blocks.append((origin, _origin_pairs(rec.origin)))
     if kind == "duty":
         item = node_iri("item", rec.item)
-        extra: Pairs = [(_PARTICIPATION, subject)]
-        if rec.role == "lead":
-            extra.append((_COMPETENT, node_iri("department", rec.department)))
-        blocks.append((item, extra))
+        blocks.append((item, [(_PARTICIPATION, subject)]))
     return blocks
 
 
@@ -186,14 +184,31 @@ def _write_nt_block(out: IO[str], subject: str, pairs: Pairs) -> int:
     return len(pairs)
 
 
-def _blocks(g: DutyGraph, region: str | None, item: str | None) -> Iterator[tuple[str, Pairs]]:
+def _blocks(
+    g: DutyGraph, region: str | None, item: str | None, as_of: str | None
+) -> Iterator[tuple[str, Pairs]]:
+    items: list[str] = []
+    regions: list[str] = []
+    lines: set[str] = set()
     for rec in select_records(g, region, item):
-        yield from record_nodes(rec)
+        blocks = record_nodes(rec)
+        blocks[0][1].extend(standard_pairs(g, rec))
+        if rec.label == "item":
+            items.append(rec.id)
+        elif rec.label == "region":
+            regions.append(rec.code)
+        elif rec.label == "department":
+            lines.update(rec.systems)
+        yield from blocks
+    yield from concept_blocks(lines)
+    yield from authority_blocks(g, items, regions, as_of or today())
 
 
-def to_rdflib(g: DutyGraph, region: str | None = None, item: str | None = None) -> Any:
+def to_rdflib(
+    g: DutyGraph, region: str | None = None, item: str | None = None, as_of: str | None = None
+) -> Any:
     """The export as an ``rdflib.Graph`` (for SHACL and tests; holds it all in memory)."""
-    return _rdflib_graph(_blocks(g, region, item))
+    return _rdflib_graph(_blocks(g, region, item, as_of))
 
 
 def _rdflib_graph(blocks: Iterable[tuple[str, Pairs]]) -> Any:
@@ -223,6 +238,7 @@ def write_rdf(
     format: str = "ttl",
     region: str | None = None,
     item: str | None = None,
+    as_of: str | None = None,
 ) -> int:
     """Write the graph (or a ``region`` / ``item`` subset) as RDF; returns the triple count.
 
@@ -234,6 +250,9 @@ def write_rdf(
     region, item : id, code or exact name, optional
         Export only that region's subtree (with its path up) or that item's
         subtree (with its ancestors); see :func:`select_records`.
+    as_of : ``YYYY-MM-DD``, optional (default: today)
+        The date ``cv:hasCompetentAuthority`` holds at
+        (see :mod:`~dutygraph.io.rdf.standard`).
 
     >>> import io
     >>> from dutygraph.fixtures import demo_graph
@@ -246,9 +265,9 @@ def write_rdf(
         raise UsageError(f"unknown RDF format {format!r}; use one of {', '.join(FORMATS)}")
     if not hasattr(out, "write"):
         with open(out, "w", encoding="utf-8") as fh:  # type: ignore[arg-type]
-            return write_rdf(g, fh, format, region, item)
+            return write_rdf(g, fh, format, region, item, as_of)
     stream: IO[str] = out  # type: ignore[assignment]
-    blocks = _blocks(g, region, item)
+    blocks = _blocks(g, region, item, as_of)
     if format == "jsonld":
         graph = _rdflib_graph(blocks)
         context = {k: v for k, v in PREFIXES.items() if k != "rdf"}
