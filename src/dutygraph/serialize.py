@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .analysis.assign import Assignment, Candidate
 from .analysis.conflicts import Conflict, DuplicateInspection
 from .analysis.gaps import Gap
 from .analysis.resolve import Resolution, duty_evidence
@@ -21,6 +22,8 @@ from .model import Department, Item, Region
 from .reader import GraphReader
 
 __all__ = [
+    "assignment_dict",
+    "candidate_dict",
     "conflict_dict",
     "department_dict",
     "gap_dict",
@@ -124,3 +127,24 @@ def conflict_dict(g: GraphReader, c: Conflict, as_of: str) -> dict[str, Any]:
 
 def inspection_dict(x: DuplicateInspection) -> dict[str, Any]:
     return {"region": x.region, "object": x.object, "departments": x.departments, "items": x.items}
+
+
+def candidate_dict(c: Candidate) -> dict[str, Any]:
+    """A proposed department as plain data: the department, its score, the reasons."""
+    return {"department": department_dict(c.department), "score": c.score, "reasons": c.reasons}
+
+
+def assignment_dict(a: Assignment) -> dict[str, object]:
+    return {
+        "name": a.name,
+        "description": a.description,
+        "region": a.region,
+        "as_of": a.as_of,
+        "candidates": [candidate_dict(c) for c in a.candidates],
+        "assists": [candidate_dict(c) for c in a.assists],
+        "gaps": a.gaps,
+        "conflicts": a.conflicts,
+        "behaviors": a.behaviors,
+        "items": a.items,
+        "precedents": a.precedents,
+    }

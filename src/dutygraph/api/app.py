@@ -1,9 +1,13 @@
-"""The ASGI app: ``/graphql`` (API and explorer), ``/static/*``, ``/schema.graphql``.
+"""The ASGI app: ``/`` (the explorer), ``/graphql`` (API and GraphiQL), ``/static/*``, ``/schema.graphql``.
+
+* ``GET /`` is the explorer for policy staff (:mod:`dutygraph.api.explorer_app`):
+  the four questions in Chinese, each answer drawn, with its JSON routes
+  under ``/explorer/``.
 
 * ``POST /graphql`` (and ``GET /graphql?query=...`` for queries) runs an
   operation on **one snapshot** of the store: ``store.graph()`` is called once
   per request (the embedded store caches it by file stamp, so that is cheap).
-* ``GET /graphql`` from a browser renders the vendored GraphiQL explorer
+* ``GET /graphql`` from a browser renders the vendored GraphiQL IDE
   (:mod:`dutygraph.api.explorer`) with the saved operations of ``queries/``
   one click away; it opens on the first one, ready to run.
 * ``/static/*`` serves the vendored assets; the page loads nothing else.
@@ -17,7 +21,7 @@ Mutations always need a token whose role grants them.
 >>> from dutygraph.store import EmbeddedStore
 >>> app = create_app(EmbeddedStore(os.path.join(tempfile.mkdtemp(), "doc.db")))
 >>> sorted(r.path for r in app.routes)
-['/', '/graphql', '/schema.graphql', '/static']
+['/', '/explorer/article', '/explorer/assign', '/explorer/assist', '/explorer/conflicts', '/explorer/gaps', '/explorer/lead', '/explorer/suggest', '/graphql', '/schema.graphql', '/static']
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
@@ -42,6 +46,7 @@ from ..store.base import Store
 from .auth import role_of
 from .context import Context, make_context
 from .explorer import explorer_html, static_files
+from .explorer_app import explorer_routes
 from .loaders import GraphAccess
 from .saved import SavedQuery, default_queries_dir, load_saved
 from .schema import DEFAULT_LIMITS, build_schema, sdl
@@ -177,12 +182,15 @@ def create_app(
     async def home(request: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
+    front: list[BaseRoute] = [Route("/", home)]
+    if explorer:  # the explorer for people at /, GraphiQL for analysts at /graphql
+        front = explorer_routes(store, tokens=tokens or {}, saved=saved)
     middleware = []
     if allowed_hosts:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
     return Starlette(
         routes=[
-            Route("/", home),
+            *front,
             Route("/graphql", view, methods=["GET", "POST"]),
             Route("/schema.graphql", schema_sdl),
             Mount("/static", StaticFiles(directory=static_files()), name="static"),

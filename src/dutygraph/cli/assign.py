@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from ..analysis.assign import Assignment, Candidate, assign_business_form
-from ..serialize import department_dict
+from ..analysis.assign import assign_business_form
+from ..serialize import assignment_dict, candidate_dict
 from .common import add_command, as_of, store_from
 from .output import emit_json, table
+
+__all__ = ["assignment_dict", "candidate_dict", "register", "run"]
 
 HELP = "propose lead and assisting departments for a new business form"
 
@@ -25,27 +26,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="a behaviour id, name or text (repeatable)",
     )
     p.add_argument("--region", help="name this region's departments")
-
-
-def candidate_dict(c: Candidate) -> dict[str, Any]:
-    """A proposed department as plain data: the department, its score, the reasons."""
-    return {"department": department_dict(c.department), "score": c.score, "reasons": c.reasons}
-
-
-def assignment_dict(a: Assignment) -> dict[str, object]:
-    return {
-        "name": a.name,
-        "description": a.description,
-        "region": a.region,
-        "as_of": a.as_of,
-        "candidates": [candidate_dict(c) for c in a.candidates],
-        "assists": [candidate_dict(c) for c in a.assists],
-        "gaps": a.gaps,
-        "conflicts": a.conflicts,
-        "behaviors": a.behaviors,
-        "items": a.items,
-        "precedents": a.precedents,
-    }
 
 
 def run(args: argparse.Namespace) -> int:
