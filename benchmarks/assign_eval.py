@@ -1,72 +1,107 @@
-"""How well ``assign`` finds the lead: two evaluation sets, on the reference catalogue.
+"""How well ``assign`` finds the lead of a new business form, on the reference catalogue.
 
-    python benchmarks/assign_eval.py            # prints, and writes results/assign_eval.txt
+    python benchmarks/assign_eval.py [--out results/assign_eval.txt]
 
-* **settled** (``tests/data/assign_eval.csv``) — the catalogue's settled
-  business forms in the catalogue's own wording, each asked leave-one-out
-  (its own precedent removed). Easy: the words are the catalogue's words.
-* **held-out** (``tests/data/assign_eval_heldout.csv``) — new business forms
-  described the way a clerk or a news report would, in other words (synonyms,
-  colloquial terms), with the lead expected under current practice and its
-  basis. Cases whose lead is disputed in practice are asked and listed, but
-  left out of the headline figures. Its misses were studied to improve the
-  matcher, so after that work it is no longer quite unseen;
-* **fresh** (``tests/data/assign_eval_fresh.csv``) — more such cases, written
-  after the first measurement and before any change, and never used to choose
-  one: the check that a change generalises rather than memorises.
+Sets (``tests/data/``), each case asked with its own precedent left out:
 
-Per set: top-1 and top-3 accuracy, and **wrong** — the cases given a lead
-other than the expected one (a wrong lead misleads; a gap only asks for a
-decision).
+* **settled** (``assign_eval.csv``) — the catalogue's settled forms in its own
+  wording. Easy: the words are the catalogue's words.
+* **held-out** (``assign_eval_heldout.csv``) and **fresh**
+  (``assign_eval_fresh.csv``) — the earlier paraphrased sets; the held-out
+  set's misses were studied to tune the old matcher.
+* **forms** (``assign_eval_forms.csv``, issue #15) — 88 new business forms in a
+  clerk's or a citizen's words (no department names, no words of the settling
+  statute's title), over 38 departments, each with its lead and the rule that
+  settles it; 6 marked disputed in practice. Written and committed before the
+  method of #15 was changed, and never looked at while tuning it: **the
+  held-out test set**.
+* **dev** (``assign_eval_dev.csv``) — 36 more such cases, written at the same
+  time, for tuning.
 
-Beside the full method, three ablations show what each signal is worth:
+Per set: top-1 and top-3 (the expected lead ranked first / in the first
+three), right (the expected lead named, not abstained), wrong (a lead named
+other than the expected one: worse than an abstention), abstained (no lead, or
+too close to call: referred for coordination) and ECE, the expected
+calibration error of the confidence over the answered cases (the old method's
+confidence is its normalised top score, always 1.0). Then the ablations the
+method offers (:data:`ABLATIONS`), the reliability table on the forms set,
+the misses, and the latency per case (warm).
 
-* no precedents   — every settled business form removed (业务相近 off);
-* no phrases      — verbatim keyword/name hits off, bigram similarity only;
-* no name boost   — a phrase in the name counts like one in the description.
-
-Also the latency per case (median, warm indexes). Target: top-1 >= 85 % on the
-settled set; the held-out set is reported against the floor its test keeps.
+The figures are deterministic (no timing in them but the latency), so a
+result file of an older commit is a valid baseline: the old method's figures
+are in ``results/assign_eval_old.txt``.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
+import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-EVAL = ROOT / "tests" / "data" / "assign_eval.csv"
-HELDOUT = ROOT / "tests" / "data" / "assign_eval_heldout.csv"
-FRESH = ROOT / "tests" / "data" / "assign_eval_fresh.csv"
+DATA = ROOT / "tests" / "data"
+SETS = {
+    "settled": DATA / "assign_eval.csv",
+    "held-out": DATA / "assign_eval_heldout.csv",
+    "fresh": DATA / "assign_eval_fresh.csv",
+    "forms": DATA / "assign_eval_forms.csv",
+    "dev": DATA / "assign_eval_dev.csv",
+}
 RESULT = HERE / "results" / "assign_eval.txt"
 AS_OF = "2025-06-01"
 
 from dutygraph.analysis import assign  # noqa: E402
-from dutygraph.analysis.assign import EvalCase, evaluate, read_eval_cases  # noqa: E402
+from dutygraph.analysis.assign_eval import evaluate, read_eval_cases  # noqa: E402
 from dutygraph.fixtures import catalogue_graph  # noqa: E402
 
 
-def cases(path: Path = EVAL) -> list[EvalCase]:
-    return read_eval_cases(path)
-
-
 @contextmanager
-def patched(name: str, value: Any) -> Iterator[None]:
-    old = getattr(assign, name)
-    setattr(assign, name, value)
+def patched(target: Any, name: str, value: Any) -> Iterator[None]:
+    old = getattr(target, name)
+    setattr(target, name, value)
     try:
         yield
     finally:
-        setattr(assign, name, old)
+        setattr(target, name, old)
 
 
-def main() -> int:
+def _ablations() -> dict[str, list[tuple[Any, str, Any]]]:
+    """label -> the (module, attribute, value) patches that switch a signal off."""
+    hook: Callable[[], dict[str, list[tuple[Any, str, Any]]]] | None = getattr(
+        assign, "ablations", None
+    )
+    if hook is not None:
+        return hook()
+    return {  # the old method's signals
+        "no precedents": [(assign, "_region_departments", lambda *a, **k: [])],
+        "no phrases": [(assign, "_phrase_hits", lambda *a, **k: {})],
+    }
+
+
+def commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(ROOT), "log", "-1", "--format=%h %s"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return out.stdout.strip()[:90]
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=RESULT)
+    args = ap.parse_args(argv)
     g = catalogue_graph()
     lines: list[str] = []
 
@@ -74,68 +109,77 @@ def main() -> int:
         print(text)
         lines.append(text)
 
-    sets = {"settled": EVAL, "held-out": HELDOUT, "fresh": FRESH}
-
     def run() -> dict[str, dict[str, Any]]:
-        return {label: evaluate(g, cases(path), AS_OF) for label, path in sets.items()}
+        return {label: evaluate(g, read_eval_cases(p), AS_OF) for label, p in SETS.items()}
 
+    t0 = time.perf_counter()
     full = run()
+    say(f"commit: {commit()}")
     say(
         f"assign on the reference catalogue ({len(g.items)} items, {len(g.behaviors)} behaviours, "
-        f"{sum(f.settled for f in g.business_forms.values())} settled forms), as of {AS_OF}"
+        f"{sum(f.settled for f in g.business_forms.values())} settled forms), as of {AS_OF}; "
+        "machine shared with other engineers (latency is noisy, the rest is deterministic)"
     )
     for label, r in full.items():
         n, d = len(r["cases"]), len(r["disputed"])
         note = f"; {d} disputed in practice, not scored" if d else ""
         say(f"{label}: {n} cases ({n - d} scored{note})")
     say()
-    head = "".join(f"  {label:^21}" for label in sets)
-    say(f"{'':<16}{head}")
-    say(f"{'method':<16}" + "  top-1  top-3  wrong" * len(sets))
+    cols = "  top-1 top-3 right wrong abst   ECE"
+    say(f"{'':<16}" + "".join(f"  {label:^34}" for label in SETS))
+    say(f"{'method':<16}" + cols * len(SETS))
     rows = [("full", full)]
-    with patched("_region_departments", lambda *a, **k: []):
-        rows.append(("no precedents", run()))
-    with patched("_phrase_hits", lambda *a, **k: {}):
-        rows.append(("no phrases", run()))
-    with patched("NAME_BOOST", 1.0):
-        rows.append(("no name boost", run()))
+    for label, patches in _ablations().items():
+        with ExitStack() as stack:
+            for target, name, value in patches:
+                stack.enter_context(patched(target, name, value))
+            rows.append((label, run()))
     for label, r in rows:
         cells = "".join(
-            f"  {x['top1']:>5.1%} {x['top3']:>6.1%} {x['wrong']:>6d}" for x in r.values()
+            f"  {x['top1']:>5.0%} {x['top3']:>5.0%} {x['right']:>5.0%} {x['wrong_rate']:>5.0%}"
+            f" {x['abstained']:>4.0%} {x['calibration']['ece']:>5.2f}"
+            for x in r.values()
         )
         say(f"{label:<16}{cells}")
+    for label in ("forms", "dev"):
+        say()
+        say(
+            f"reliability on {label} (answered cases): confidence bin, n, mean confidence, share right"
+        )
+        for b in full[label]["calibration"]["bins"]:
+            say(
+                f"  [{b['from']:.1f}, {b['to']:.1f})  n={b['n']:>3}  {b['confidence']:.2f}  {b['right']:.0%}"
+            )
     for label, r in full.items():
+        if label == "forms":
+            continue  # the held-out test set: figures only, its cases are not studied
         say()
         say(f"misses, {label} (full method):")
         for c in r["misses"]:
             rank = c.rank if c.rank is not None else "-"
+            tag = " (abstained)" if c.abstained else ""
             say(
                 f"  {c.name}: want {c.expected_lead} (rank {rank}), "
-                f"got {', '.join(c.got[:3]) or 'nothing'}"
+                f"got {', '.join(c.got[:3]) or 'nothing'}{tag}"
             )
         if not r["misses"]:
             say("  none")
-        if r["disputed"]:
-            say(f"disputed in practice, not scored ({label}):")
-            for c in r["disputed"]:
-                say(
-                    f"  {c.name}: expected {c.expected_lead}, got {', '.join(c.got[:3]) or 'nothing'}"
-                )
     lat = []
-    for c in [c for path in sets.values() for c in cases(path)]:
-        t = time.perf_counter()
-        assign.assign_business_form(g, c.name, c.description, c.behaviors, as_of=AS_OF)
-        lat.append(time.perf_counter() - t)
+    for p in SETS.values():
+        for c in read_eval_cases(p):
+            t = time.perf_counter()
+            assign.assign_business_form(g, c.name, c.description, c.behaviors, as_of=AS_OF)
+            lat.append(time.perf_counter() - t)
     say()
     say(
         f"latency per case: median {statistics.median(lat) * 1e3:.2f} ms, "
-        f"max {max(lat) * 1e3:.2f} ms (warm indexes)"
+        f"max {max(lat) * 1e3:.2f} ms (warm indexes); whole run {time.perf_counter() - t0:.1f} s"
     )
-    target = full["settled"]["top1"] >= 0.85
-    say(f"target top-1 >= 85 % on the settled set: {'met' if target else 'NOT met'}")
-    RESULT.parent.mkdir(exist_ok=True)
-    RESULT.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return 0 if target else 1
+    target = full["settled"]["top1"] >= 0.95
+    say(f"target top-1 >= 95 % on the settled set: {'met' if target else 'NOT met'}")
+    args.out.parent.mkdir(exist_ok=True)
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":

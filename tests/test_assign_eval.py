@@ -36,6 +36,27 @@ from .conftest import ROOT
 EVAL = ROOT / "tests" / "data" / "assign_eval.csv"
 HELDOUT = ROOT / "tests" / "data" / "assign_eval_heldout.csv"
 FRESH = ROOT / "tests" / "data" / "assign_eval_fresh.csv"
+#: issue #15's sets, frozen before the method changed: FORMS the held-out test set, DEV for tuning
+FORMS = ROOT / "tests" / "data" / "assign_eval_forms.csv"
+DEV = ROOT / "tests" / "data" / "assign_eval_dev.csv"
+#: words that name a department (or its line) outright: a citizen's wording does not
+DEPARTMENT_WORDS = (
+    "市场监管",
+    "文旅",
+    "文化和旅游",
+    "公安局",
+    "派出所",
+    "卫健",
+    "民政局",
+    "人社",
+    "交通局",
+    "网信",
+    "应急管理",
+    "住建",
+    "生态环境局",
+    "农业农村",
+    "药监",
+)
 AS_OF = "2025-06-01"
 TARGET_TOP1, TARGET_TOP3 = 0.85, 0.95
 #: measured (benchmarks/results/assign_eval.txt): held-out 37.3 % / 44.1 % top-1 / top-3
@@ -83,6 +104,27 @@ def test_the_heldout_set_is_new_wording_with_a_basis_for_every_lead(heldout, fre
     assert heldout["disputed"] == [c for c in cases if c.disputed]
     assert heldout["top1"] == sum(c.rank == 1 for c in scored) / len(scored)
     assert not any(c.disputed for c in heldout["misses"])
+
+
+def test_the_forms_sets_are_new_wording_over_many_departments():
+    g = catalogue_graph()
+    forms, dev = read_eval_cases(FORMS), read_eval_cases(DEV)
+    scored = [c for c in forms if not c.disputed]
+    assert len(scored) >= 80
+    assert len({c.expected_lead for c in scored}) >= 20
+    earlier = {c.name for p in (EVAL, HELDOUT, FRESH) for c in read_eval_cases(p)}
+    names = [c.name for c in forms + dev]
+    assert len(set(names)) == len(names)
+    assert not set(names) & earlier
+    dept_names = [d.name for d in g.departments.values()]
+    for c in forms + dev:
+        assert c.expected_lead in g.departments, c.name
+        assert c.source, f"{c.name}: no rule given"
+        assert not c.behaviors, f"{c.name}: free text only"
+        text = c.name + c.description
+        assert not any(n in text for n in dept_names + list(DEPARTMENT_WORDS)), c.name
+        if c.disputed:
+            assert "争议" in c.source or "无定论" in c.source, f"{c.name}: say why it is disputed"
 
 
 @pytest.mark.parametrize(

@@ -36,8 +36,6 @@ resolution rules of :mod:`dutygraph.analysis.resolve`.
 
 from __future__ import annotations
 
-import csv
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -500,83 +498,4 @@ def assign_business_form(
     return out
 
 
-@dataclass
-class EvalCase:
-    """One settled case of an evaluation set, and what :func:`evaluate` made of it."""
-
-    name: str
-    description: str
-    expected_lead: str
-    behaviors: tuple[str, ...] = ()
-    business_form: str | None = None  # the case's own precedent, left out when it is asked
-    source: str = ""
-    disputed: bool = False  # the lead is disputed in practice: reported, not in the headline
-    got: list[str] = field(default_factory=list)  # the ranked candidates' ids
-    excluded: list[str] = field(default_factory=list)
-
-    @property
-    def rank(self) -> int | None:
-        """1-based rank of the expected lead among the candidates (None: not proposed)."""
-        return self.got.index(self.expected_lead) + 1 if self.expected_lead in self.got else None
-
-
-def read_eval_cases(path: str | os.PathLike[str]) -> list[EvalCase]:
-    """An evaluation set: a CSV with ``name, description, behaviors, expected_lead``
-    (and optionally ``business_form``, the case's own precedent, ``source``, and
-    ``disputed`` — ``yes`` where the lead is disputed in practice)."""
-    with open(path, encoding="utf-8", newline="") as f:
-        return [
-            EvalCase(
-                r["name"],
-                r["description"],
-                r["expected_lead"],
-                tuple(b for b in (r.get("behaviors") or "").split(";") if b),
-                r.get("business_form") or None,
-                r.get("source", ""),
-                (r.get("disputed") or "").strip().lower() in {"yes", "true", "1"},
-            )
-            for r in csv.DictReader(f)
-        ]
-
-
-def evaluate(g: GraphReader, cases: Iterable[EvalCase], as_of: str | None = None) -> dict[str, Any]:
-    """Score settled cases leave-one-out: top-1 and top-3 accuracy, and the cases missed.
-
-    Each case is asked with its own precedent removed — the business form
-    whose id it names, and any settled form with the same name — so a case
-    cannot be answered by looking itself up. Cases marked ``disputed`` are
-    asked and returned but left out of ``top1``, ``top3`` and ``misses``
-    (``disputed_top1`` says how often the proposed lead was the expected one).
-    ``answered`` is the share of scored cases given any lead and ``wrong`` the
-    number given a lead other than the expected one — a wrong lead misleads,
-    a gap only asks for a decision.
-
-    >>> from dutygraph.fixtures import demo_graph
-    >>> case = EvalCase("剧本杀", "角色扮演推理剧本", "N-MCT", business_form="BF-SCRIPT")
-    >>> r = evaluate(demo_graph(), [case], as_of="2025-01-01")
-    >>> r["top1"], case.excluded
-    (1.0, ['BF-SCRIPT'])
-    """
-    done = []
-    for c in cases:
-        own = {f.id for f in g.business_forms.values() if f.name == c.name}
-        if c.business_form:
-            own.add(c.business_form)
-        c.excluded = sorted(own)
-        a = assign_business_form(g, c.name, c.description, c.behaviors, as_of=as_of, exclude=own)
-        c.got = [x.department.id for x in a.candidates]
-        done.append(c)
-    scored = [c for c in done if not c.disputed]
-    disputed = [c for c in done if c.disputed]
-    n = max(len(scored), 1)
-    answered = [c for c in scored if c.got]
-    return {
-        "cases": done,
-        "top1": sum(c.rank == 1 for c in scored) / n,
-        "top3": sum(c.rank is not None and c.rank <= 3 for c in scored) / n,
-        "answered": len(answered) / n,
-        "wrong": sum(c.rank != 1 for c in answered),
-        "misses": [c for c in scored if c.rank != 1],
-        "disputed": disputed,
-        "disputed_top1": sum(c.rank == 1 for c in disputed) / max(len(disputed), 1),
-    }
+from .assign_eval import EvalCase, evaluate, read_eval_cases  # noqa: E402  (re-exported)

@@ -1,0 +1,127 @@
+"""The law's own text as evidence for an assignment: cited articles, scope and definitions.
+
+A catalogue duty rests on legal bases (``《食品安全法》第五条``); the law corpus
+(:func:`dutygraph.io.laws.parse.packaged_corpus`) holds their text. For an
+item this module gathers
+
+* the **cited articles** of the bases its national duties rest on (the
+  competence clause: who is competent), and
+* the **scope and definition articles** of those acts (适用范围 ``在中华人民共和国境内从事…``,
+  ``本法所称…是指…``): what activity the statute covers — the 领域归口 of
+  国办发〔2023〕1号 read from the statute itself.
+
+A description that falls in a statute's scope points to the items resting on
+it, and the answer quotes both articles. Bases the corpus does not hold
+(most department rules, normative documents) give no text: the answer says
+only their title and article.
+
+>>> from dutygraph.fixtures import catalogue_graph
+>>> law = item_law(catalogue_graph(), "I-FOOD-SALE", "2025-06-01")
+>>> law[0].label, law[0].act, law[0].kind
+('第五条', '中华人民共和国食品安全法', 'competence')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..io.laws.parse import Corpus, Version, packaged_corpus
+from ..reader import GraphReader
+
+__all__ = ["LawArticle", "basis_article", "item_law", "law_words"]
+
+_DEFINES = re.compile(r"本(?:法|条例|办法|规定|细则)所称|是指")
+_SCOPE = re.compile(r"适用本(?:法|条例|办法|规定)|(?:在|从事)[^。]{0,40}(?:活动|经营)")
+MAX_SCOPE = 3  # scope/definition articles kept per act
+MAX_TEXT = 240  # characters of an article quoted in a reason
+
+
+@dataclass(frozen=True, slots=True)
+class LawArticle:
+    """An article of the corpus: its act, label, text, and why it is cited."""
+
+    act: str
+    label: str
+    text: str
+    kind: str  # "competence" (the basis's cited article) or "scope" (适用范围 / 本法所称)
+    basis: str = ""  # the basis id it comes from
+
+    def quote(self) -> str:
+        """``《act》label：text`` (the text cut at :data:`MAX_TEXT` characters)."""
+        text = self.text.replace("\n", "")
+        if len(text) > MAX_TEXT:
+            text = text[:MAX_TEXT] + "…"
+        return f"《{self.act}》{self.label}：{text}"
+
+
+@lru_cache(maxsize=1)
+def _corpus() -> Corpus:
+    return packaged_corpus()
+
+
+def _version(title: str, as_of: str) -> Version | None:
+    act = _corpus().find(re.sub(r"（[^）]*）$", "", title))
+    if act is None:
+        return None
+    return act.version_at(as_of) or act.versions[-1]
+
+
+def basis_article(g: GraphReader, basis_id: str, as_of: str) -> LawArticle | None:
+    """The cited article of basis ``basis_id`` from the corpus (its first article cited)."""
+    b = g.bases.get(basis_id)
+    if b is None or not b.article:
+        return None
+    v = _version(b.title, as_of)
+    m = re.match(r"第[零一二三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?", b.article)
+    art = v.article(m.group(0)) if v is not None and m else None
+    if art is None or v is None:
+        return None
+    return LawArticle(v.title, art.label, art.text, "competence", basis_id)
+
+
+def _scope(v: Version) -> list[LawArticle]:
+    out = []
+    for art in v.articles[:40]:
+        text = art.text
+        if _DEFINES.search(text) or (art.number <= 3 and _SCOPE.search(text)):
+            out.append(LawArticle(v.title, art.label, text, "scope"))
+        if len(out) >= MAX_SCOPE:
+            break
+    return out
+
+
+def item_law(g: GraphReader, item: str, as_of: str) -> list[LawArticle]:
+    """The cited (competence) articles of ``item``'s national duties, then its acts' scope
+    and definition articles; empty where the corpus holds none of its bases."""
+    root = g.region_path(next(iter(g.regions)))[-1] if g.regions else ""
+    out: list[LawArticle] = []
+    acts: list[Version] = []
+    for d in g.duties_at(item, root):
+        for bid in d.bases:
+            art = basis_article(g, bid, as_of)
+            if art is not None and art not in out:
+                out.append(art)
+            b = g.bases.get(bid)
+            v = _version(b.title, as_of) if b is not None else None
+            if v is not None and all(v is not a for a in acts):
+                acts.append(v)
+    for v in acts:
+        out.extend(a for a in _scope(v) if a not in out)
+    return out
+
+
+def law_words(g: GraphReader) -> list[str]:
+    """Defined terms of the acts the catalogue cites (``本法所称X，是指``): dictionary words."""
+    words: list[str] = []
+    seen: set[str] = set()
+    for b in g.bases.values():
+        v = _version(b.title, "9999-12-31")
+        if v is None or v.act in seen:
+            continue
+        seen.add(v.act)
+        for a in _scope(v):
+            for m in re.finditer(r"所称([\u4e00-\u9fff]{2,12}?)(?:，|,)?是指", a.text):
+                words.append(m.group(1))
+    return words

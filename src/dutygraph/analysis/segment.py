@@ -1,0 +1,330 @@
+"""Reading a business description as a sentence: jieba words, each with its role.
+
+A description says what a business *does* (its verbs and their objects), and
+around that through what channel it reaches people (网店, App, 小程序, 直播),
+for whom (给/为/帮 X) and where (商场, 小区, 酒店). Only the first says which
+line leads it (国办发〔2023〕1号: the 主要行为特征), so each word carries a
+weight by its role:
+
+* ``activity`` (1.0): the business's own verbs and objects;
+* ``customer`` (:data:`CUSTOMER_WEIGHT`): the words right after 给/为/帮/替/向,
+  up to the next verb;
+* ``channel`` and ``place`` (:data:`CONTEXT_WEIGHT`): words of
+  :data:`CHANNEL_WORDS` and :data:`PLACE_WORDS`, and place words jieba tags so.
+
+Words of :data:`GENERIC_WORDS` (提供, 服务, 经营 …), punctuation, numbers and
+single characters that are not a verb are dropped. The segmenter is jieba
+(a dictionary segmenter with an HMM for unknown words, shipped with its
+dictionary: nothing is downloaded), with a domain dictionary added — the
+catalogue's phrases and the corpus's defined terms — so that ``无人驾驶航空器``
+is one word and ``无人值守`` shares nothing with it.
+
+>>> seg = Segmenter(["无人驾驶航空器"])
+>>> [(w.text, w.role) for w in seg.words("为宠物提供遗体火化")]
+[('宠物', 'customer'), ('遗体', 'activity'), ('火化', 'activity')]
+>>> [w.text for w in seg.words("在小区里用无人驾驶航空器送快递")][:3]
+['小区', '无人驾驶航空器', '送']
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "CHANNEL_WORDS",
+    "CONTEXT_WEIGHT",
+    "CUSTOMER_WEIGHT",
+    "GENERIC_WORDS",
+    "PLACE_WORDS",
+    "Segmenter",
+    "Word",
+]
+
+CONTEXT_WEIGHT = 0.25
+CUSTOMER_WEIGHT = 0.6
+
+#: through what a business reaches people: says nothing of what it does
+CHANNEL_WORDS = frozenset(
+    [
+        "app",
+        "小程序",
+        "应用程序",
+        "公众号",
+        "平台",
+        "网上",
+        "线上",
+        "网络",
+        "网店",
+        "直播",
+        "直播间",
+        "微信",
+        "微信群",
+        "朋友圈",
+        "短视频",
+        "视频号",
+        "抖音",
+        "快手",
+        "淘宝",
+        "社交软件",
+        "社交平台",
+        "群里",
+        "群",
+        "手机",
+        "扫码",
+        "二维码",
+        "下单",
+        "接单",
+        "网站",
+        "电话",
+    ]
+)
+#: where a business sits
+PLACE_WORDS = frozenset(
+    [
+        "商场",
+        "小区",
+        "社区",
+        "写字楼",
+        "门店",
+        "店里",
+        "店",
+        "酒店",
+        "饭店",
+        "宾馆",
+        "工地",
+        "物业",
+        "景区",
+        "街边",
+        "路边",
+        "门口",
+        "附近",
+        "中庭",
+        "楼下",
+        "城郊",
+        "城边",
+        "郊外",
+        "山里",
+        "家里",
+        "在家",
+        "学校",
+        "校园",
+        "大学",
+        "市场",
+        "菜市场",
+        "停车场",
+        "街道",
+        "村里",
+        "农村",
+        "城区",
+        "商业街",
+        "广场",
+        "包间",
+        "房间",
+        "院子",
+        "小院",
+        "厂房",
+        "老厂房",
+        "仓库",
+    ]
+)
+#: words every business description uses
+GENERIC_WORDS = frozenset(
+    [
+        "提供",
+        "服务",
+        "经营",
+        "管理",
+        "监管",
+        "活动",
+        "场所",
+        "企业",
+        "单位",
+        "相关",
+        "进行",
+        "开展",
+        "通过",
+        "以及",
+        "用户",
+        "消费",
+        "消费者",
+        "客户",
+        "客人",
+        "顾客",
+        "业务",
+        "产品",
+        "方式",
+        "从事",
+        "为主",
+        "主要",
+        "其他",
+        "包括",
+        "一种",
+        "新型",
+        "模式",
+        "行为",
+        "人员",
+        "机构",
+        "收取",
+        "收费",
+        "收钱",
+        "付费",
+        "付钱",
+        "计费",
+        "按次",
+        "按小时",
+        "小时",
+        "按天",
+        "按月",
+        "每天",
+        "公众",
+        "面向",
+        "我们",
+        "他们",
+        "一个",
+        "一些",
+        "可以",
+        "能",
+        "就",
+        "还",
+        "也",
+        "都",
+        "再",
+        "又",
+        "自己",
+        "专门",
+        "声称",
+        "准备",
+        "负责",
+        "帮忙",
+        "顺便",
+        "一起",
+        "开",
+        "开一家",
+        "做",
+        "搞",
+        "弄",
+        "用",
+        "让",
+        "跟",
+        "和",
+        "与",
+        "或",
+        "及",
+        "的",
+        "了",
+        "着",
+        "在",
+        "是",
+        "有",
+        "把",
+        "被",
+        "从",
+        "到",
+        "等",
+        "之",
+        "里",
+        "上",
+        "下",
+        "中",
+        "内",
+        "外",
+        "前",
+        "后",
+        "元",
+        "块",
+        "一",
+        "二",
+        "三",
+        "几",
+        "多",
+        "很",
+        "最",
+        "更",
+        "比较",
+        "统一",
+        "现场",
+        "按人头",
+        "按场次",
+        "按斤",
+        "一对一",
+        "二十四",
+        "24",
+    ]
+)
+_MARKERS = frozenset(["给", "为", "帮", "替", "向", "帮人", "替人", "给人", "为人"])
+_PLACE_FLAGS = frozenset({"s", "ns", "f"})
+_log = logging.getLogger("jieba")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word of the text, where it starts, its role and its weight."""
+
+    text: str
+    start: int
+    role: str
+    weight: float
+
+
+class Segmenter:
+    """jieba with a domain dictionary; :meth:`words` reads a text into weighted words.
+
+    Parameters
+    ----------
+    words : the domain dictionary (catalogue phrases, defined terms); each is
+        kept whole by the segmenter.
+    """
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        import jieba
+        import jieba.posseg
+
+        _log.setLevel(logging.WARNING)
+        self._tk = jieba.Tokenizer()
+        self._tk.initialize()
+        for w in {w.strip().lower() for w in words}:
+            if len(w) >= 2 and not w.isascii():
+                self._tk.add_word(w, freq=max(1000, 200 * len(w)), tag="n")
+        self._pos = jieba.posseg.POSTokenizer(self._tk)
+        self._lock = threading.Lock()  # jieba's tokenizer is not thread-safe on first cuts
+
+    def tokens(self, text: str) -> list[tuple[str, str, int]]:
+        """``(word, part of speech, start)`` of every word, punctuation kept out."""
+        out = []
+        at = 0
+        with self._lock:
+            pairs = [(p.word, p.flag) for p in self._pos.cut(text.lower(), HMM=True)]
+        for w, flag in pairs:
+            start = at
+            at += len(w)
+            if w.strip() and flag not in {"x", "w"}:
+                out.append((w, flag, start))
+        return out
+
+    def words(self, text: str) -> list[Word]:
+        """The content words of ``text``, each with its role and weight (see the module)."""
+        out: list[Word] = []
+        customer = False
+        for w, flag, start in self.tokens(text):
+            if w in _MARKERS:
+                customer = True
+                continue
+            verb = flag.startswith("v")
+            if verb:
+                customer = False
+            if w in GENERIC_WORDS or w.isdigit() or flag in {"m", "uj", "ul", "p", "c", "r", "d"}:
+                continue
+            if len(w) < 2 and not verb:
+                continue
+            if w in CHANNEL_WORDS:
+                out.append(Word(w, start, "channel", CONTEXT_WEIGHT))
+            elif w in PLACE_WORDS or (flag in _PLACE_FLAGS and not verb):
+                out.append(Word(w, start, "place", CONTEXT_WEIGHT))
+            elif customer:
+                out.append(Word(w, start, "customer", CUSTOMER_WEIGHT))
+            else:
+                out.append(Word(w, start, "activity", 1.0))
+        return out
