@@ -13,6 +13,7 @@ import csv
 import os
 import resource
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -87,6 +88,11 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(command, tmp_path, 
     folder.mkdir()
     target = folder / "result"
     target.write_text("the previous result", "utf-8")
+    # The limit stands for a full disk under the output folder, not under the store: a
+    # connection held open here keeps the store's WAL index at its full size, so the
+    # command's own store opens without growing a file and only the output write fails.
+    held = sqlite3.connect(cli.store_path)
+    held.execute("select count(*) from sqlite_master").fetchone()
     proc = subprocess.run(
         [sys.executable, "-m", "dutygraph", *command, "-o", str(target)],
         capture_output=True,
@@ -95,6 +101,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(command, tmp_path, 
         env={**os.environ, "DUTYGRAPH_STORE": str(cli.store_path)},
         preexec_fn=_limited(200),
     )
+    held.close()
     assert proc.returncode == 3, proc.stderr
     assert str(target) in proc.stderr and "internal error" not in proc.stderr
     assert target.read_text("utf-8") == "the previous result"
