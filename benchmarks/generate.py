@@ -82,14 +82,26 @@ def generate(size: str, dest: Path, seed: int = 2023) -> dict[str, Any]:
                                            "vertical", "aliases", "valid_from", "valid_to", "successor"])  # fmt: skip
         items = writer("items.csv", ["id", "name", "parent", "domain", "power_type", "objects",
                                      "keywords", "levels", "key_item"])  # fmt: skip
-        bases = writer("bases.csv", ["id", "title", "kind", "issuer", "article", "valid_from", "valid_to"])
+        bases = writer(
+            "bases.csv", ["id", "title", "kind", "issuer", "article", "valid_from", "valid_to"]
+        )
         duties = writer("duties.csv", ["department", "item", "region", "role", "bases",
                                        "valid_from", "valid_to", "source", "line"])  # fmt: skip
 
         for line in LINES:
             bases.writerow([f"B-{line}", f"{line}管理条例", "administrative-regulation", "国务院",
                             "第五条", "2015-01-01", ""])  # fmt: skip
-        bases.writerow(["B-OLD", "已废止的规定", "department-rule", "某部", "第三条", "2000-01-01", "2010-01-01"])
+        bases.writerow(
+            [
+                "B-OLD",
+                "已废止的规定",
+                "department-rule",
+                "某部",
+                "第三条",
+                "2000-01-01",
+                "2010-01-01",
+            ]
+        )
         for i in range(n_items):
             parent = f"I{i % 1000:04d}" if i >= 1000 else ""
             line = LINES[i % 40]
