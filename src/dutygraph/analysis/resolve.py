@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Department, Duty, Item, Region, today
+from ..model import Department, Duty, Item, Region, origin_dict, today
 from ..reader import GraphReader, dispatchable
 
 __all__ = ["Answer", "Finding", "Resolution", "resolve", "who_assists", "who_leads"]
@@ -266,7 +266,7 @@ def duty_evidence(g: GraphReader, duty: Duty, as_of: str) -> dict[str, Any]:
         "valid_from": duty.valid_from,
         "valid_to": duty.valid_to,
         "source": duty.source,
-        "origin": duty.as_dict()["origin"],
+        "origin": origin_dict(duty.origin),
         "bases": [basis_evidence(g, b, as_of) for b in duty.bases],
     }
 

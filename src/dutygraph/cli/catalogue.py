@@ -6,7 +6,7 @@ import argparse
 
 from ..fixtures import CATALOGUE_PATH, DEMO_PATH
 from ..importer import load
-from .common import store_from, store_options
+from .common import add_pretty, store_from, store_options
 from .load import print_report
 from .output import emit_json
 
@@ -24,6 +24,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="load the demo regions and local departments first, then the catalogue over them",
     )
     p.add_argument("--json", action="store_true", help="print the import reports as JSON")
+    add_pretty(p)
     p.add_argument("--path", action="store_true", help="print the catalogue folder and stop")
     p.set_defaults(func=run)
 

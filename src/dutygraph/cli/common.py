@@ -10,7 +10,14 @@ from typing import Any
 from ..errors import UsageError
 from ..store import Store, open_store
 
-__all__ = ["add_command", "as_of", "query_options", "store_from", "store_options"]
+__all__ = [
+    "add_command",
+    "add_pretty",
+    "as_of",
+    "query_options",
+    "store_from",
+    "store_options",
+]
 
 
 def store_options() -> argparse.ArgumentParser:
@@ -33,7 +40,18 @@ def query_options() -> argparse.ArgumentParser:
         "--as-of", metavar="DATE", help="answer as of this date, YYYY-MM-DD (default: today)"
     )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_pretty(p)
     return p
+
+
+def add_pretty(p: argparse.ArgumentParser) -> None:
+    """``--pretty``: indent JSON even when stdout is not a terminal (it is compact then)."""
+    p.add_argument(
+        "--pretty",
+        action="store_true",
+        default=None,
+        help="indent the JSON (default: indented on a terminal, compact in a pipe or file)",
+    )
 
 
 def add_command(
@@ -52,7 +70,7 @@ def add_command(
     >>> sub = argparse.ArgumentParser(prog="dutygraph").add_subparsers()
     >>> p = add_command(sub, "ask", "answer a question", lambda args: 0)
     >>> sorted(vars(p.parse_args(["--json"])))
-    ['as_of', 'func', 'json']
+    ['as_of', 'func', 'json', 'pretty']
     """
     p = sub.add_parser(name, help=text, description=text, parents=[parent or query_options()])
     p.set_defaults(func=run, **defaults)

@@ -12,7 +12,7 @@ import argparse
 
 from ..errors import NotFound
 from ..io.lists import diff_versions, list_versions
-from .common import store_from, store_options
+from .common import add_pretty, store_from, store_options
 from .load import print_diff
 from .output import emit_json, table
 
@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("old", nargs="?", metavar="OLD", help="older version (effective date)")
     p.add_argument("new", nargs="?", metavar="NEW", help="newer version (effective date)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    add_pretty(p)
     p.set_defaults(func=run)
 
 

@@ -16,7 +16,7 @@ from ..analysis import disputes as lib
 from ..errors import UsageError
 from ..model import Dispute, today
 from ..store import Store
-from .common import add_command, as_of, store_from, store_options
+from .common import add_command, add_pretty, as_of, store_from, store_options
 from .output import emit_json, table
 
 HELP = "jurisdiction disputes: open, route, evidence, decide, withdraw, history"
@@ -38,6 +38,7 @@ def _writer() -> argparse.ArgumentParser:
         help="who acts, for the audit log (default: $DUTYGRAPH_USER, else your login name)",
     )
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_pretty(p)
     return p
 
 

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from ..errors import UsageError
 from ..importer import ImportReport
 from ..importer import load as load_inputs
-from .common import store_from, store_options
+from .common import add_pretty, store_from, store_options
 from .output import emit_json, table
 
 HELP = "import bundles and published lists into the store (all or nothing)"
@@ -63,6 +63,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "a violation stops the import (exit 2, nothing written)",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_pretty(p)
     p.set_defaults(func=run)
 
 

@@ -32,6 +32,7 @@ from . import (
     guide,
     inspect,
     load,
+    output,
     resolve,
     route,
     scan,
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    output.configure(pretty=getattr(args, "pretty", None))
     try:
         return int(args.func(args) or 0)
     except ValidationFailed as exc:

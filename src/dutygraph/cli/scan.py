@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from typing import Any
 
+from .._gc import gc_paused
 from ..analysis.conflicts import CONFLICT_KINDS, duplicate_inspections, find_conflicts
 from ..analysis.gaps import GAP_KINDS, find_gaps
 from ..errors import UsageError
+from ..reader import GraphReader
 from ..serialize import conflict_dict, gap_dict, inspection_dict
 from .common import as_of, query_options, store_from
-from .output import emit_json, table
+from .output import emit_json, emit_ndjson, table
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,11 +30,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             dest="kinds",
             help=f"only these kinds (repeatable): {', '.join(kinds)}",
         )
+        _ndjson(p)
         p.set_defaults(func=run, scan=name, known=kinds)
     text = "departments leading inspections of the same supervised object (joint-inspection candidates)"
     p = sub.add_parser("inspections", help=text, description=text, parents=[query_options()])
     p.add_argument("--region", metavar="REGION", help="only this region and those below it")
+    _ndjson(p)
     p.set_defaults(func=run, scan="inspections", known=(), kinds=None)
+
+
+def _ndjson(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--ndjson",
+        action="store_true",
+        help="print one JSON object per line (NDJSON), each as soon as it is built: "
+        "the same objects as --json, for large scans",
+    )
+
+
+def _emit(args: argparse.Namespace, rows: Iterator[Any]) -> None:
+    if args.ndjson:
+        emit_ndjson(rows)
+    else:
+        emit_json(list(rows))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,10 +61,18 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown kind {k!r}; use one of {', '.join(args.known)}")
     g = store_from(args).reader()
     date = as_of(args)
+    # building thousands of evidence dicts beside a province's records: without the pause,
+    # collections walking the whole heap take 60x longer than the dicts themselves
+    with gc_paused():
+        _run(args, g, date)
+    return 0
+
+
+def _run(args: argparse.Namespace, g: GraphReader, date: str) -> None:
     if args.scan == "gaps":
         gaps = find_gaps(g, args.region, date, args.kinds)
-        if args.json:
-            emit_json([gap_dict(g, x) for x in gaps])
+        if args.json or args.ndjson:
+            _emit(args, (gap_dict(g, x) for x in gaps))
         else:
             table(
                 ["item", "region", "kind", "detail"],
@@ -54,8 +84,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"{len(gaps)} gap(s) as of {date}")
     elif args.scan == "conflicts":
         conflicts = find_conflicts(g, args.region, date, args.kinds)
-        if args.json:
-            emit_json([conflict_dict(g, c, date) for c in conflicts])
+        if args.json or args.ndjson:
+            _emit(args, (conflict_dict(g, c, date) for c in conflicts))
         else:
             table(
                 ["item", "region", "kind", "departments", "detail"],
@@ -64,12 +94,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"{len(conflicts)} conflict(s) as of {date}")
     else:
         found = duplicate_inspections(g, args.region, date)
-        if args.json:
-            emit_json([inspection_dict(x) for x in found])
+        if args.json or args.ndjson:
+            _emit(args, (inspection_dict(x) for x in found))
         else:
             table(
                 ["region", "object", "departments", "items"],
                 [[x.region, x.object, ", ".join(x.departments), ", ".join(x.items)] for x in found],
             )
             print(f"{len(found)} joint-inspection candidate(s) as of {date}")
-    return 0

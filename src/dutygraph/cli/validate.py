@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from ..errors import DutyGraphError
-from .common import store_from, store_options
+from .common import add_pretty, store_from, store_options
 from .output import emit_json
 
 HELP = "check a bundle, a list, an RDF file or the store against the SHACL shapes"
@@ -35,6 +35,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "CPOV-AP 2.1.2 shapes shipped with dutygraph (default: ontology/shapes.ttl)",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_pretty(p)
     p.set_defaults(func=run)
 
 

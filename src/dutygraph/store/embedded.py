@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .._gc import gc_paused
+from .._gc import gc_paused, keep
 from ..columns import DutyColumns
 from ..errors import StoreCorrupt, StoreUnavailable
 from ..graph import DutyGraph
@@ -207,6 +207,7 @@ class EmbeddedStore:
             return self._cache[1]
         with gc_paused():
             graph = self._load(conn)
+            keep()  # no later collection walks the graph's million objects
         self._cache = (key, graph)
         return graph
 
