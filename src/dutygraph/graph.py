@@ -77,6 +77,9 @@ class DutyGraph:
         replace earlier ones.
     """
 
+    #: never changes once built: answers on it may be memoised (analysis.resolve)
+    immutable = True
+
     def __init__(
         self, records: Iterable[Record] = (), *, duty_columns: DutyColumns | None = None
     ) -> None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from ..model import Department, Duty, Item, Region, origin_dict, today
 from ..reader import GraphReader, dispatchable
@@ -109,14 +110,62 @@ def _nearest_duties(
     return [], rpath, ipath
 
 
+#: resolutions already made, per reader (a snapshot: it never changes), by question
+_MEMO: WeakKeyDictionary[Any, dict[tuple[str, str, str, str], Resolution]] = WeakKeyDictionary()
+#: a reader's memo is emptied when it holds this many (a scan can ask half a million)
+MEMO_SIZE = 65536
+
+
 def resolve(
     g: GraphReader, item: str, region: str, role: str = "lead", as_of: str | None = None
 ) -> Resolution:
     """Resolve ``role`` for the item id and region code given (see the module docstring).
 
     Names are not looked up here; :func:`who_leads` and :func:`who_assists` do that.
+    On a reader that is one immutable state of the graph (``immutable = True``:
+    a :class:`~dutygraph.graph.DutyGraph`, a read transaction of the embedded
+    store) each question is resolved once per reader and then looked up: the same question again gets the same
+    :class:`Resolution` object (shared: read it, never change it).
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> g = demo_graph()
+    >>> resolve(g, "I-FOOD", "510104", "lead", "2025-06-01") is resolve(g, "I-FOOD", "510104", "lead", "2025-06-01")
+    True
     """
     as_of = as_of or today()
+    memo = _memo(g)
+    if memo is None:
+        return _resolve(g, item, region, role, as_of)
+    key = (item, region, role, as_of)
+    res = memo.get(key)
+    if res is None:
+        res = _remember(memo, key, _resolve(g, item, region, role, as_of))
+    return res
+
+
+def _memo(g: GraphReader) -> dict[tuple[str, str, str, str], Resolution] | None:
+    """``g``'s memo of resolutions, or ``None`` for a live reader (a server's may change)."""
+    if not getattr(g, "immutable", False):
+        return None
+    try:
+        return _MEMO[g]
+    except KeyError:
+        memo = _MEMO[g] = {}
+        return memo
+
+
+def _remember(
+    memo: dict[tuple[str, str, str, str], Resolution],
+    key: tuple[str, str, str, str],
+    res: Resolution,
+) -> Resolution:
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    memo[key] = res
+    return res
+
+
+def _resolve(g: GraphReader, item: str, region: str, role: str, as_of: str) -> Resolution:
     res = Resolution(g.items[item], g.regions[region], role, as_of)
     duties, path, ipath = _nearest_duties(g, item, region, role, as_of)
     res.duties, res.path, res.item_path = duties, path, ipath
@@ -231,6 +280,18 @@ def _lookup(g: GraphReader, item: str, region: str) -> tuple[str, str]:
     return g.find("item", item).id, g.find("region", region).code
 
 
+def _asked(g: GraphReader, role: str, item: str, region: str, as_of: str | None) -> Resolution:
+    """Who leads/assists as asked (names or ids): a repeated question on a snapshot is a look-up."""
+    as_of = as_of or today()
+    memo = _memo(g)
+    key = (item, region, "?" + role, as_of)  # as asked; resolve() keys by ids
+    if memo is not None and (res := memo.get(key)) is not None:
+        return res
+    i, r = _lookup(g, item, region)
+    res = resolve(g, i, r, role, as_of)
+    return res if memo is None else _remember(memo, key, res)
+
+
 @dispatchable
 def who_leads(g: GraphReader, item: str, region: str, as_of: str | None = None) -> Resolution:
     """Who leads ``item`` in ``region`` (ids, codes or exact names) as of a date.
@@ -239,8 +300,7 @@ def who_leads(g: GraphReader, item: str, region: str, as_of: str | None = None) 
     >>> who_leads(demo_graph(), "I-ECIG", "510104", "2025-01-01").departments()
     ['CD-YC']
     """
-    i, r = _lookup(g, item, region)
-    return resolve(g, i, r, "lead", as_of)
+    return _asked(g, "lead", item, region, as_of)
 
 
 @dispatchable
@@ -251,8 +311,7 @@ def who_assists(g: GraphReader, item: str, region: str, as_of: str | None = None
     >>> sorted(who_assists(demo_graph(), "I-SCRIPT", "510104", "2025-06-01").departments())
     ['JJ-SCJ', 'JJ-YJJ', 'JJ-ZJJ']
     """
-    i, r = _lookup(g, item, region)
-    return resolve(g, i, r, "assist", as_of)
+    return _asked(g, "assist", item, region, as_of)
 
 
 def duty_evidence(g: GraphReader, duty: Duty, as_of: str) -> dict[str, Any]:

@@ -110,6 +110,9 @@ class LazyTable(Mapping[str, Any]):
 class SqliteReader:
     """The reader contract over one read transaction of the store (see the module docstring)."""
 
+    #: one read transaction: it sees one state, so answers on it may be memoised
+    immutable = True
+
     def __init__(self, conn: sqlite3.Connection, whole: Callable[[], DutyGraph]) -> None:
         self._conn = conn
         self._whole = whole

@@ -1,0 +1,156 @@
+"""``gaps --json`` / ``conflicts --json`` on the command line vs the same scan in process, one run.
+
+    python benchmarks/cli_json.py [--size province] [--workdir /tmp/dutygraph-bench] [--repeat 3]
+
+For each scan it prints, on the same generated bundle and store:
+
+* the command (``dutygraph gaps --json``, a subprocess, stdout to a file): wall time;
+* in process: opening the whole graph, the scan, building the JSON's dicts, encoding them
+  with orjson (what the CLI does) and with ``json.dump(indent=2)`` (what it did);
+* the SQLite peer: a fresh process's ``GROUP BY`` of the multiple-lead sites on the same
+  store file (far less work than either scan);
+
+and the ratios: command / (open + scan), command / scan, encoders. Medians of
+``--repeat`` runs. The machine is shared and noisy: read the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+from dutygraph._gc import gc_paused  # noqa: E402
+from dutygraph.analysis.conflicts import find_conflicts  # noqa: E402
+from dutygraph.analysis.gaps import find_gaps  # noqa: E402
+from dutygraph.cli.output import dumps  # noqa: E402
+from dutygraph.importer import load  # noqa: E402
+from dutygraph.serialize import conflict_dict, gap_dict  # noqa: E402
+from dutygraph.store import EmbeddedStore  # noqa: E402
+
+AS_OF = "2025-06-01"
+
+GROUP_BY = """SELECT item, region, count(DISTINCT department) AS n FROM duty
+WHERE role = 'lead' AND (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR ? < valid_to)
+GROUP BY item, region HAVING n > 1"""
+
+
+def store_for(size: str, workdir: Path) -> Path:
+    bundle = workdir / size
+    if not (bundle / "expected.json").exists():
+        generate(size, bundle)
+    path = workdir / f"{size}-cli.db"
+    if not path.exists():
+        load(EmbeddedStore(path), [bundle])
+    return path
+
+
+def command(path: Path, scan: str, out: Path) -> float:
+    t = time.perf_counter()
+    with open(out, "wb") as fh:
+        subprocess.run(
+            [sys.executable, "-m", "dutygraph", scan, "--json", "--as-of", AS_OF],
+            stdout=fh,
+            check=True,
+            env={**os.environ, "DUTYGRAPH_STORE": str(path)},
+        )
+    return time.perf_counter() - t
+
+
+def sqlite_peer(path: Path) -> float:
+    code = (
+        "import sqlite3,sys;c=sqlite3.connect(sys.argv[1]);"
+        f"rows=c.execute({GROUP_BY!r},(sys.argv[2],sys.argv[2])).fetchall();print(len(rows))"
+    )
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, str(path), AS_OF], check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
+def in_process(path: Path, scan: str) -> dict[str, float]:
+    gc.collect()
+    t0 = time.perf_counter()
+    r = EmbeddedStore(path).reader()
+    r.whole()  # type: ignore[attr-defined]
+    t1 = time.perf_counter()
+    if scan == "gaps":
+        found: list[Any] = find_gaps(r, None, AS_OF)
+        t2 = time.perf_counter()
+        with gc_paused():
+            rows = [gap_dict(r, x) for x in found]
+    else:
+        found = find_conflicts(r, None, AS_OF)
+        t2 = time.perf_counter()
+        with gc_paused():
+            rows = [conflict_dict(r, c, AS_OF) for c in found]
+    t3 = time.perf_counter()
+    dumps(rows)
+    t4 = time.perf_counter()
+    json.dump(rows, io.StringIO(), ensure_ascii=False, indent=2, default=str)
+    t5 = time.perf_counter()
+    return {
+        "open": t1 - t0,
+        "scan": t2 - t1,
+        "dicts": t3 - t2,
+        "orjson": t4 - t3,
+        "json_indent2": t5 - t4,
+        "rows": len(rows),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="province")
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/dutygraph-bench"))
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--out", type=Path, help="write the figures as JSON here too")
+    args = ap.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    path = store_for(args.size, args.workdir)
+    load_avg = os.getloadavg()[0]
+    print(
+        f"CLI JSON vs in-process scan, {args.size}, {os.cpu_count()} cores (shared machine, "
+        f"load {load_avg:.1f}), Python {platform.python_version()}, median of {args.repeat}"
+    )
+    results: dict[str, Any] = {"size": args.size, "load_average": load_avg}
+    peer = statistics.median(sqlite_peer(path) for _ in range(args.repeat))
+    results["sqlite_group_by_process_s"] = peer
+    print(f"SQLite peer: a process doing the multiple-leads GROUP BY: {peer:.2f} s")
+    for scan in ("gaps", "conflicts"):
+        cmd = statistics.median(
+            command(path, scan, args.workdir / f"{scan}.json") for _ in range(args.repeat)
+        )
+        runs = [in_process(path, scan) for _ in range(args.repeat)]
+        med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        results[scan] = {"command_s": cmd, **med}
+        print(
+            f"{scan} --json: command {cmd:.2f} s | in process: open {med['open']:.2f} s, "
+            f"scan {med['scan']:.2f} s, dicts {med['dicts']:.3f} s, orjson {med['orjson']:.3f} s "
+            f"(json.dump indent=2 {med['json_indent2']:.3f} s, "
+            f"{med['json_indent2'] / max(med['orjson'], 1e-9):.0f}x) | {int(med['rows'])} rows"
+        )
+        print(
+            f"  ratios: command / (open + scan) {cmd / (med['open'] + med['scan']):.2f}, "
+            f"command / scan {cmd / med['scan']:.1f}, command / SQLite GROUP BY process "
+            f"{cmd / peer:.1f}"
+        )
+    if args.out:
+        args.out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()
