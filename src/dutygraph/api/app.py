@@ -21,7 +21,7 @@ Mutations always need a token whose role grants them.
 >>> from dutygraph.store import EmbeddedStore
 >>> app = create_app(EmbeddedStore(os.path.join(tempfile.mkdtemp(), "doc.db")))
 >>> sorted(r.path for r in app.routes)
-['/', '/explorer/article', '/explorer/assign', '/explorer/assist', '/explorer/conflicts', '/explorer/gaps', '/explorer/lead', '/explorer/suggest', '/graphql', '/schema.graphql', '/static']
+['/', '/api/assign', '/api/assist', '/api/conflicts', '/api/gaps', '/api/inspections', '/api/lead', '/explorer/article', '/explorer/assign', '/explorer/assist', '/explorer/conflicts', '/explorer/gaps', '/explorer/lead', '/explorer/suggest', '/graphql', '/graphql/saved/{name}', '/schema.graphql', '/static']
 """
 
 from __future__ import annotations
@@ -42,14 +42,17 @@ from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
 from ..graph import DutyGraph
+from ..serialize import dumps
 from ..store.base import Store
 from .auth import role_of
 from .context import Context, make_context
 from .explorer import explorer_html, static_files
 from .explorer_app import explorer_routes
 from .loaders import GraphAccess
+from .routes import api_routes
 from .saved import SavedQuery, default_queries_dir, load_saved
 from .schema import DEFAULT_LIMITS, build_schema, sdl
+from .state import Snapshots, SnapshotStore
 
 __all__ = ["LOOPBACK_HOSTS", "create_app", "is_loopback"]
 
@@ -85,9 +88,11 @@ class _View(GraphQL[Context, None]):
         tokens: Mapping[str, str],
         access: Callable[[DutyGraph], GraphAccess],
         explorer_page: str | None,
+        snapshots: Snapshots,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if explorer_page else None)
         self.store = store
+        self.snapshots = snapshots
         self.tokens = dict(tokens)
         self.access = access
         self.explorer_page = explorer_page
@@ -95,7 +100,16 @@ class _View(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         client = request.client.host if request.client else None
         role = role_of(self.tokens, request.headers.get("authorization"))
-        return make_context(self.store, role=role, loopback=is_loopback(client), access=self.access)
+        return make_context(
+            self.store,
+            role=role,
+            loopback=is_loopback(client),
+            access=self.access,
+            graph=self.snapshots.graph(),
+        )
+
+    def encode_json(self, data: object) -> bytes:
+        return dumps(data)
 
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
         assert self.explorer_page is not None
@@ -173,7 +187,8 @@ def create_app(
             saved_queries=[q.as_dict() for q in saved],
             default_query=_opening(saved[0]) if saved else None,
         )
-    view = _View(schema, store, tokens or {}, access, page)
+    snapshots = Snapshots(store)  # one state for every request, the store's newest
+    view = _View(schema, store, tokens or {}, access, page, snapshots)
     schema_text = sdl(schema)
 
     async def schema_sdl(request: Request) -> PlainTextResponse:
@@ -184,13 +199,14 @@ def create_app(
 
     front: list[BaseRoute] = [Route("/", home)]
     if explorer:  # the explorer for people at /, GraphiQL for analysts at /graphql
-        front = explorer_routes(store, tokens=tokens or {}, saved=saved)
+        front = explorer_routes(SnapshotStore(store, snapshots), tokens=tokens or {}, saved=saved)
     middleware = []
     if allowed_hosts:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
     return Starlette(
         routes=[
             *front,
+            *api_routes(snapshots, schema, tokens=tokens, saved=saved, access=access),
             Route("/graphql", view, methods=["GET", "POST"]),
             Route("/schema.graphql", schema_sdl),
             Mount("/static", StaticFiles(directory=static_files()), name="static"),

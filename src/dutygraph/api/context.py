@@ -37,9 +37,14 @@ def make_context(
     role: str | None = None,
     loopback: bool = True,
     access: Callable[[DutyGraph], GraphAccess] = GraphAccess,
+    graph: DutyGraph | None = None,
 ) -> Context:
-    """A context over one fresh snapshot of ``store`` (one ``store.graph()`` call)."""
-    graph = store.graph()  # the API's batched accessors read the whole snapshot
+    """A context over one snapshot of ``store``: ``graph``, else one ``store.graph()`` call.
+
+    A server passes its shared snapshot (:class:`dutygraph.api.state.Snapshots`).
+    """
+    if graph is None:
+        graph = store.graph()  # the API's batched accessors read the whole snapshot
     acc = access(graph)
     return Context(store, graph, acc, Loaders(acc), role=role, loopback=loopback)
 

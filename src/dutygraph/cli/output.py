@@ -13,11 +13,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-import orjson
+from ..serialize import dumps
 
 __all__ = ["configure", "dumps", "emit_json", "emit_ndjson", "table", "width"]
-
-_OPTIONS = orjson.OPT_NON_STR_KEYS
 
 #: ``--pretty`` of the command being run (``None``: indent on a terminal only)
 _pretty: bool | None = None
@@ -59,32 +57,6 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO | N
         print("  ".join(_pad(v, c) for v, c in zip(r, cols, strict=True)).rstrip(), file=out)
 
 
-def _default(value: Any) -> Any:
-    """What orjson cannot write itself: tuples inside sets, paths, dates as text."""
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=str)
-    return str(value)
-
-
-def dumps(data: Any, *, pretty: bool = False) -> bytes:
-    """``data`` as UTF-8 JSON bytes (not ASCII-escaped); ``pretty``: indented by two.
-
-    The one encoder of the CLI's ``--json`` and the HTTP JSON routes, so both
-    print the same text for the same answer.
-
-    >>> dumps({"部门": "JJ-SCJ", "lines": ("L01",)})
-    b'{"\\xe9\\x83\\xa8\\xe9\\x97\\xa8":"JJ-SCJ","lines":["L01"]}'
-    >>> print(dumps({"a": [1]}, pretty=True).decode())
-    {
-      "a": [
-        1
-      ]
-    }
-    """
-    option = _OPTIONS | orjson.OPT_INDENT_2 if pretty else _OPTIONS
-    return orjson.dumps(data, default=_default, option=option)
-
-
 def _is_terminal(out: TextIO) -> bool:
     isatty = getattr(out, "isatty", None)
     try:
@@ -117,7 +89,7 @@ def emit_ndjson(rows: Iterable[Any], out: TextIO | None = None) -> int:
     out = out or sys.stdout
     n = 0
     for row in rows:
-        out.write(orjson.dumps(row, default=_default, option=_OPTIONS).decode())
+        out.write(dumps(row).decode())
         out.write("\n")
         n += 1
     return n

@@ -10,8 +10,8 @@ from .._gc import gc_paused
 from ..analysis.conflicts import CONFLICT_KINDS, duplicate_inspections, find_conflicts
 from ..analysis.gaps import GAP_KINDS, find_gaps
 from ..errors import UsageError
+from ..questions import rows
 from ..reader import GraphReader
-from ..serialize import conflict_dict, gap_dict, inspection_dict
 from .common import as_of, query_options, store_from
 from .output import emit_json, emit_ndjson, table
 
@@ -69,36 +69,26 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, g: GraphReader, date: str) -> None:
-    if args.scan == "gaps":
+    if args.json or args.ndjson:  # the very rows GET /api/<scan> answers with
+        _emit(args, rows(g, args.scan, region=args.region, as_of=date, kinds=args.kinds))
+    elif args.scan == "gaps":
         gaps = find_gaps(g, args.region, date, args.kinds)
-        if args.json or args.ndjson:
-            _emit(args, (gap_dict(g, x) for x in gaps))
-        else:
-            table(
-                ["item", "region", "kind", "detail"],
-                [
-                    [x.item, f"{x.region} {g.regions[x.region].name}", x.kind, x.detail]
-                    for x in gaps
-                ],
-            )
-            print(f"{len(gaps)} gap(s) as of {date}")
+        table(
+            ["item", "region", "kind", "detail"],
+            [[x.item, f"{x.region} {g.regions[x.region].name}", x.kind, x.detail] for x in gaps],
+        )
+        print(f"{len(gaps)} gap(s) as of {date}")
     elif args.scan == "conflicts":
         conflicts = find_conflicts(g, args.region, date, args.kinds)
-        if args.json or args.ndjson:
-            _emit(args, (conflict_dict(g, c, date) for c in conflicts))
-        else:
-            table(
-                ["item", "region", "kind", "departments", "detail"],
-                [[c.item, c.region, c.kind, ", ".join(c.departments), c.detail] for c in conflicts],
-            )
-            print(f"{len(conflicts)} conflict(s) as of {date}")
+        table(
+            ["item", "region", "kind", "departments", "detail"],
+            [[c.item, c.region, c.kind, ", ".join(c.departments), c.detail] for c in conflicts],
+        )
+        print(f"{len(conflicts)} conflict(s) as of {date}")
     else:
         found = duplicate_inspections(g, args.region, date)
-        if args.json or args.ndjson:
-            _emit(args, (inspection_dict(x) for x in found))
-        else:
-            table(
-                ["region", "object", "departments", "items"],
-                [[x.region, x.object, ", ".join(x.departments), ", ".join(x.items)] for x in found],
-            )
-            print(f"{len(found)} joint-inspection candidate(s) as of {date}")
+        table(
+            ["region", "object", "departments", "items"],
+            [[x.region, x.object, ", ".join(x.departments), ", ".join(x.items)] for x in found],
+        )
+        print(f"{len(found)} joint-inspection candidate(s) as of {date}")
