@@ -34,6 +34,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import DutyGraphError, NotFound, UsageError
+from ..graph import DutyGraph
 from ..questions import SCANS, answer
 from ..serialize import dumps
 from .auth import role_of
@@ -130,7 +131,8 @@ def api_routes(
                 except DutyGraphError as exc:
                     return _error(exc)
                 snap.remember(key, body)
-            return _JSON(body)
+            # which state answered: the whole graph in memory, or the store's tables meanwhile
+            return _JSON(body, headers={"x-dutygraph-reader": _kind(snap.reader)})
 
         return handle
 
@@ -166,6 +168,10 @@ def api_routes(
     routes: list[BaseRoute] = [Route(f"/api/{view}", question(view)) for view in _PARAMS]
     routes.append(Route("/graphql/saved/{name}", run_saved, methods=["GET", "POST"]))
     return routes
+
+
+def _kind(reader: Any) -> str:
+    return "graph" if isinstance(reader, DutyGraph) else "tables"
 
 
 def _check_date(value: str) -> None:

@@ -1,0 +1,235 @@
+"""who-leads over HTTP at province size: ``dutygraph serve`` vs a Starlette + SQLite peer, one run.
+
+    python benchmarks/http_json.py [--workdir /tmp/dutygraph-bench] [--requests 2000] [--clients 1,4]
+
+Both servers run as processes of their own on 127.0.0.1 (uvicorn, one worker,
+TCP_NODELAY) over the same store file; the clients are threads of this process,
+one keep-alive connection each, asking the same random (item, region) pairs:
+
+* ``serve`` ready: from starting the process to the first answer of ``/api/lead``
+  (answered from the store's tables while the whole graph is read), and to the
+  first answer from the whole graph;
+* latency (one client: p50, p99) and throughput (several clients) of
+  ``GET /api/lead`` (the CLI's full JSON with evidence), of the saved GraphQL
+  operation ``/graphql/saved/01-who-leads``, of ``POST /graphql`` with the same
+  text, and of the peer's ``GET /peer/lead`` (SQL resolution; lead ids only);
+  questions never asked before (``first``) and the same ones again (``again``:
+  the memoised answers);
+* the SQLite peer checked equal to ``who_leads`` on the pairs first.
+
+The machine is shared (8 engineers on 2 cores): read the ratios, not the times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from cli_json import store_for  # noqa: E402
+from sqlite_peer import check, random_pairs  # noqa: E402
+
+from dutygraph.api.saved import default_queries_dir, load_saved  # noqa: E402
+
+AS_OF = "2025-06-01"
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(p / 100 * len(xs)))]
+
+
+def start(cmd: list[str], pattern: str) -> tuple[subprocess.Popen[str], str, float]:
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    m = re.search(pattern, line)
+    if not m:
+        proc.kill()
+        raise RuntimeError(f"no URL in {line!r}")
+    return proc, m.group(1), t
+
+
+Ask = Any  # (client, item, region) -> response
+
+
+def asks(base: str) -> dict[str, Ask]:
+    (text,) = [q.query for q in load_saved(default_queries_dir()) if q.name == "01-who-leads"]
+
+    def api(c: httpx.Client, item: str, region: str) -> httpx.Response:
+        return c.get(f"{base}/api/lead", params={"item": item, "region": region, "asOf": AS_OF})
+
+    def saved(c: httpx.Client, item: str, region: str) -> httpx.Response:
+        return c.get(
+            f"{base}/graphql/saved/01-who-leads",
+            params={"item": item, "region": region, "asOf": AS_OF},
+        )
+
+    def graphql(c: httpx.Client, item: str, region: str) -> httpx.Response:
+        v = {"item": item, "region": region, "asOf": AS_OF}
+        return c.post(f"{base}/graphql", json={"query": text, "variables": v})
+
+    return {"/api/lead": api, "/graphql/saved": saved, "POST /graphql": graphql}
+
+
+def latency(ask: Ask, pairs: list[tuple[str, str]]) -> list[float]:
+    out = []
+    with httpx.Client(timeout=60) as c:
+        for item, region in pairs:
+            t = time.perf_counter()
+            r = ask(c, item, region)
+            out.append(time.perf_counter() - t)
+            assert r.status_code == 200, r.text[:300]
+    return out
+
+
+def throughput(ask: Ask, pairs: list[tuple[str, str]], clients: int) -> float:
+    share = [pairs[k::clients] for k in range(clients)]
+    errors: list[str] = []
+
+    def run(mine: list[tuple[str, str]]) -> None:
+        with httpx.Client(timeout=60) as c:
+            for item, region in mine:
+                r = ask(c, item, region)
+                if r.status_code != 200:
+                    errors.append(r.text[:200])
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in share]
+    t = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    took = time.perf_counter() - t
+    assert not errors, errors[:3]
+    return len(pairs) / took
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="province")
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/dutygraph-bench"))
+    ap.add_argument("--requests", type=int, default=2000)
+    ap.add_argument("--clients", default="1,4")
+    ap.add_argument("--out", type=Path, help="write the figures as JSON here too")
+    args = ap.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    path = store_for(args.size, args.workdir)
+    clients = [min(int(c), 16) for c in args.clients.split(",")]
+    n = args.requests
+    pairs = random_pairs(path, n, seed=5)
+    res: dict[str, Any] = {"size": args.size, "load_average": os.getloadavg()[0]}
+    print(
+        f"who-leads over HTTP, {args.size}, {os.cpu_count()} cores (shared machine, load "
+        f"{res['load_average']:.1f}), Python {platform.python_version()}, {n} requests a figure"
+    )
+    same, differ = check(path, pairs[:n], AS_OF)
+    res["peer_equal"] = [same, n]
+    print(f"SQLite peer gives who_leads' departments on {same} of {n} random pairs {differ[:2]}")
+    assert same == n
+
+    ours, base, t0 = start(
+        [sys.executable, "-m", "dutygraph", "serve", "--port", "0", "--store", str(path)],
+        r"(http://\S+)/graphql",
+    )
+    peer = None
+    try:
+        with httpx.Client(timeout=120) as c:
+            item, region = pairs[-1]
+            r = c.get(f"{base}/api/lead", params={"item": item, "region": region, "asOf": AS_OF})
+            ready = time.perf_counter() - t0
+            assert r.status_code == 200
+            k = 0
+            while r.headers.get("x-dutygraph-reader") != "graph":
+                time.sleep(0.05)
+                item, region = pairs[-2 - k % 50]
+                k += 1
+                r = c.get(
+                    f"{base}/api/lead", params={"item": item, "region": region, "asOf": AS_OF}
+                )
+            whole = time.perf_counter() - t0
+        res["ready_s"], res["whole_graph_s"] = ready, whole
+        print(
+            f"serve: first answer {ready:.2f} s after start (from the tables), from the whole graph {whole:.2f} s"
+        )
+
+        peer, peer_base, p0 = start(
+            [sys.executable, str(HERE / "sqlite_peer.py"), str(path), "--serve"],
+            r"(http://\S+)/peer/lead",
+        )
+        with httpx.Client(timeout=60) as c:
+            c.get(f"{peer_base}/peer/lead", params={"item": "I0000", "region": "110000"})
+        res["peer_ready_s"] = time.perf_counter() - p0
+        print(f"peer: first answer {res['peer_ready_s']:.2f} s after start")
+
+        def peer_ask(c: httpx.Client, item: str, region: str) -> httpx.Response:
+            return c.get(
+                f"{peer_base}/peer/lead", params={"item": item, "region": region, "asOf": AS_OF}
+            )
+
+        ways = {"peer /peer/lead": peer_ask, **asks(base)}
+        fresh = iter(random_pairs(path, (n // 2 + n * len(clients)) * len(ways), seed=11))
+
+        def take(k: int) -> list[tuple[str, str]]:
+            return [next(fresh) for _ in range(k)]
+
+        for name, ask in ways.items():
+            fig: dict[str, Any] = {}
+            asked = take(n // 2)
+            lat = latency(ask, asked)
+            fig["p50_ms"], fig["p99_ms"] = pct(lat, 50) * 1e3, pct(lat, 99) * 1e3
+            again = latency(ask, asked)
+            fig["again_p50_ms"] = pct(again, 50) * 1e3
+            for cl in clients:
+                mine = take(n)
+                fig[f"rps_{cl}"] = throughput(ask, mine, cl)
+                fig[f"again_rps_{cl}"] = throughput(ask, mine, cl)
+            res[name] = fig
+            print(
+                f"{name:16} p50 {fig['p50_ms']:.2f} ms (p99 {fig['p99_ms']:.2f}), again p50 "
+                f"{fig['again_p50_ms']:.2f} ms; "
+                + ", ".join(
+                    f"{cl} client(s) {fig[f'rps_{cl}']:.0f} req/s (again {fig[f'again_rps_{cl}']:.0f})"
+                    for cl in clients
+                )
+            )
+        peer_fig = res["peer /peer/lead"]
+        for name in asks(base):
+            fig = res[name]
+            print(
+                f"  {name} vs peer: p50 {fig['p50_ms'] / peer_fig['p50_ms']:.2f}x, "
+                + ", ".join(
+                    f"{cl} clients {fig[f'rps_{cl}'] / peer_fig[f'rps_{cl}']:.2f}x throughput"
+                    for cl in clients
+                )
+            )
+        print(
+            "(every figure on random questions not asked before on that server; 'again': the "
+            "same questions once more, which dutygraph answers from its memo and the peer "
+            "resolves again)"
+        )
+    finally:
+        for proc in (ours, peer):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(10)
+    if args.out:
+        args.out.write_text(json.dumps(res, indent=2) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()
