@@ -32,31 +32,14 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from bench_common import AS_OF, GROUP_BY, store_for  # noqa: E402
 
 from dutygraph._gc import gc_paused  # noqa: E402
 from dutygraph.analysis.conflicts import find_conflicts  # noqa: E402
 from dutygraph.analysis.gaps import find_gaps  # noqa: E402
 from dutygraph.cli.output import dumps  # noqa: E402
-from dutygraph.importer import load  # noqa: E402
 from dutygraph.serialize import conflict_dict, gap_dict  # noqa: E402
 from dutygraph.store import EmbeddedStore  # noqa: E402
-
-AS_OF = "2025-06-01"
-
-GROUP_BY = """SELECT item, region, count(DISTINCT department) AS n FROM duty
-WHERE role = 'lead' AND (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR ? < valid_to)
-GROUP BY item, region HAVING n > 1"""
-
-
-def store_for(size: str, workdir: Path) -> Path:
-    bundle = workdir / size
-    if not (bundle / "expected.json").exists():
-        generate(size, bundle)
-    path = workdir / f"{size}-cli.db"
-    if not path.exists():
-        load(EmbeddedStore(path), [bundle])
-    return path
 
 
 def command(path: Path, scan: str, out: Path) -> float:

@@ -39,17 +39,10 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from cli_json import store_for  # noqa: E402
+from bench_common import AS_OF, pct, store_for  # noqa: E402
 from sqlite_peer import check, random_pairs  # noqa: E402
 
 from dutygraph.api.saved import default_queries_dir, load_saved  # noqa: E402
-
-AS_OF = "2025-06-01"
-
-
-def pct(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(p / 100 * len(xs)))]
 
 
 def start(cmd: list[str], pattern: str) -> tuple[subprocess.Popen[str], str, float]:

@@ -24,18 +24,11 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from cli_json import store_for  # noqa: E402
+from bench_common import AS_OF, pct, store_for  # noqa: E402
 from sqlite_peer import SqlitePeer, random_pairs  # noqa: E402
 
 from dutygraph.analysis.resolve import who_leads  # noqa: E402
 from dutygraph.store import EmbeddedStore  # noqa: E402
-
-AS_OF = "2025-06-01"
-
-
-def pct(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(p / 100 * len(xs)))]
 
 
 def timed(fn: Any, pairs: list[tuple[str, str]]) -> tuple[list[float], list[Any]]:

@@ -30,7 +30,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from cli_json import GROUP_BY  # noqa: E402
+from bench_common import GROUP_BY  # noqa: E402
 from generate import generate  # noqa: E402
 from mess import make_mess  # noqa: E402
 

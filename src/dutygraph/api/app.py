@@ -5,8 +5,13 @@
   under ``/explorer/``.
 
 * ``POST /graphql`` (and ``GET /graphql?query=...`` for queries) runs an
-  operation on **one snapshot** of the store: ``store.graph()`` is called once
-  per request (the embedded store caches it by file stamp, so that is cheap).
+  operation on **one snapshot** of the store: the server's shared one
+  (:mod:`dutygraph.api.state`), current as of the store's ``stamp()``, so no
+  request opens the store.
+* ``GET /api/lead`` · ``assist`` · ``gaps`` · ``conflicts`` · ``inspections`` ·
+  ``assign`` answer with exactly the CLI's ``--json``, and
+  ``/graphql/saved/NAME`` runs a saved operation by name
+  (:mod:`dutygraph.api.routes`): the fast paths.
 * ``GET /graphql`` from a browser renders the vendored GraphiQL IDE
   (:mod:`dutygraph.api.explorer`) with the saved operations of ``queries/``
   one click away; it opens on the first one, ready to run.
@@ -161,7 +166,7 @@ def create_app(
     Parameters
     ----------
     store : Store
-        Read once per request (``store.graph()``); mutations write to it.
+        Read through one shared snapshot (a new one after each write); mutations write to it.
     tokens : mapping token -> role, optional
         Bearer tokens (see :func:`dutygraph.api.auth.load_tokens`); none: no mutation is allowed.
     explorer : bool
