@@ -19,9 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import fields
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from .columns import DutyColumns
 from .errors import Ambiguous, NotFound
@@ -39,6 +37,9 @@ from .model import (
     active,
     canonical_region_code,
 )
+
+if TYPE_CHECKING:  # networkx takes a third of a second to import: only when used
+    import networkx as nx
 
 __all__ = ["DutyGraph", "find_in", "identity", "record_id"]
 
@@ -167,6 +168,8 @@ class DutyGraph:
     # -- construction ---------------------------------------------------------
 
     def _build_indexes(self) -> None:
+        import networkx as nx
+
         self.region_tree = nx.DiGraph()  # child -> parent
         self.region_tree.add_nodes_from(self.regions)
         self.region_tree.add_edges_from(
@@ -457,6 +460,8 @@ class DutyGraph:
         Nodes are ``(label, id)`` with the record as ``data``; duties are
         edges from department to item keyed by the duty's id.
         """
+        import networkx as nx
+
         G = nx.MultiDiGraph()
         for rec in self.records():
             if isinstance(rec, Duty):

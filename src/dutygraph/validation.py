@@ -15,9 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from operator import attrgetter
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from .columns import DutyColumns
 from .errors import Problem
@@ -25,6 +23,9 @@ from .graph import DutyGraph, identity, record_id
 from .io.bundle import Batch, Row
 from .io.tables import control_character
 from .model import Origin
+
+if TYPE_CHECKING:  # networkx takes a third of a second to import: only when used
+    pass
 
 __all__ = ["check_batch"]
 
@@ -199,6 +200,8 @@ def _check(
                 if target:
                     links[rid] = target
                 row_of[rid] = (i, row)
+        import networkx as nx
+
         g = nx.DiGraph(list(links.items()))
         for cycle in nx.simple_cycles(g):
             members = " → ".join([*cycle, cycle[0]])

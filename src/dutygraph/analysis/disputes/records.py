@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import networkx as nx
-
 from ...errors import NotFound, UsageError
 from ...graph import DutyGraph
 from ...model import Dispute
@@ -89,6 +87,8 @@ def _filed(d: Dispute) -> dict[str, str]:
 
 
 def _related_items(g: DutyGraph, items: Iterable[str]) -> set[str]:
+    import networkx as nx
+
     out: set[str] = set()
     for i in items:
         out.update(g.item_path(i))

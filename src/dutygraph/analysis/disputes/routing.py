@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from ...graph import DutyGraph
 from ...model import Department, Dispute, today
 from ...serialize import department_dict
 from ..resolve import resolve
 from .records import _filed, _items_of, find_dispute
+
+if TYPE_CHECKING:  # networkx takes a third of a second to import: only when used
+    import networkx as nx
 
 #: lines of the bodies that coordinate
 JUSTICE, ESTABLISHMENT = "justice", "establishment"
@@ -30,6 +31,8 @@ def hierarchy(g: DutyGraph) -> nx.DiGraph:
     """Who answers to whom (child → superior): governments up the region tree; a
     department to its government, a vertically managed one to its ``superior``
     in the line (the top of the line to the government of its region)."""
+    import networkx as nx
+
     h = nx.DiGraph()
     h.add_edges_from((_gov(c), _gov(p)) for c, p in g.region_tree.edges)
     h.add_nodes_from(_gov(c) for c in g.regions)
@@ -47,6 +50,8 @@ def _superior(h: nx.DiGraph, node: tuple[str, str]) -> tuple[str, str] | None:
 
 def _common_superior(h: nx.DiGraph, parties: list[str]) -> tuple[tuple[str, str] | None, list[str]]:
     """The nearest node above every party (never a party itself), and notes on how."""
+    import networkx as nx
+
     down = h.reverse(copy=False)  # superior -> subordinate, as networkx's LCA wants
     nodes = [("dept", p) for p in parties]
     lca: tuple[str, str] | None = nodes[0]
@@ -168,6 +173,8 @@ def route(g: DutyGraph, dispute: str | Dispute, as_of: str | None = None) -> dic
     if any(g.departments[p].vertical for p in parties) and not all(
         g.departments[p].vertical for p in parties
     ):
+        import networkx as nx
+
         regions = [g.departments[p].region for p in parties]
         local = _gov(regions[0])
         for r in regions[1:]:
