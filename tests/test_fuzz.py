@@ -140,14 +140,15 @@ def damaged_bytes(draw: st.DrawFn, data: bytes) -> bytes:
     text = data.decode("utf-8")
     for _ in range(draw(st.integers(1, 2))):
         how = draw(st.sampled_from(["insert", "delete", "double", "cut", "encode", "big"]))
-        at = draw(st.integers(0, max(len(text) - 1, 0)))
+        # (no draw from a one-value range: hypothesis then records the run inconsistently)
+        at = draw(st.integers(0, len(text) - 1)) if len(text) > 1 else 0
         if how == "insert":
             text = text[:at] + draw(TEXT) + text[at:]
         elif how == "delete":
             text = text[:at] + text[at + draw(st.integers(1, 40)) :]
         elif how == "double":
             lines = text.split("\n")
-            n = draw(st.integers(0, len(lines) - 1))
+            n = draw(st.integers(0, len(lines) - 1)) if len(lines) > 1 else 0
             text = "\n".join(lines[: n + 1] + lines[n:])
         elif how == "cut":
             text = text[:at]
