@@ -292,3 +292,17 @@ def test_a_damaged_page_met_by_any_answer_is_a_store_error_not_a_bug(command, tm
     assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
     if proc.returncode == 3:
         assert str(cli.store_path) in proc.stderr and "损坏" in proc.stderr
+
+
+def test_check_says_whether_the_store_file_is_sound(tmp_path, cli):
+    cli("load", str(DEMO_PATH))
+    proc = cli("check")
+    assert "存储完好" in proc.stdout
+    data = bytearray(cli.store_path.read_bytes())
+    page = 4096
+    data[4 * page : 4 * page + 8] = b"\x00" + b"\xff" * 7  # a b-tree page's header destroyed
+    cli.store_path.write_bytes(bytes(data))
+    for args in ((), ("--full",)):
+        proc = cli("check", *args, check=False)
+        assert proc.returncode == 3, proc.stderr
+        assert "损坏" in proc.stderr and str(cli.store_path) in proc.stderr

@@ -25,6 +25,7 @@ from ..errors import DutyGraphError, UsageError, ValidationFailed
 from . import (
     assign,
     catalogue,
+    check,
     demo,
     diff,
     dispute,
@@ -62,6 +63,7 @@ COMMANDS = [
     schema,
     export,
     validate,
+    check,
     settings,
 ]
 
