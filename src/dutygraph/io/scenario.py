@@ -166,7 +166,9 @@ def read_scenario(path: str | Path) -> Scenario:
         title = str(data.get("title") or title)
         changes = data.get("change", [])
         if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
-            raise LoadError(f"{p}: 情景应由 [[change]] 表组成 (write each change as a [[change]] table)")
+            raise LoadError(
+                f"{p}: 情景应由 [[change]] 表组成 (write each change as a [[change]] table)"
+            )
         rows = [(n, None, c) for n, c in enumerate(changes, start=1)]
     else:
         from .tables import read_table_file
@@ -183,8 +185,16 @@ def read_scenario(path: str | Path) -> Scenario:
         if change is not None:
             out.changes.append(change)
     if not rows:
-        problems.append(Problem(str(p), None, None, "情景中没有任何变动 (the scenario has no changes)",
-                                "每项变动写一个 [[change]] 表或一行", code="scenario"))
+        problems.append(
+            Problem(
+                str(p),
+                None,
+                None,
+                "情景中没有任何变动 (the scenario has no changes)",
+                "每项变动写一个 [[change]] 表或一行",
+                code="scenario",
+            )
+        )
     if problems:
         raise ValidationFailed(problems)
     return out
@@ -224,8 +234,11 @@ def _change(
     action = str(values.get("action", ""))
     action = ACTION_WORDS.get(action, action.lower())
     if action not in ACTIONS:
-        bad("action", f"未知的变动类型 {values.get('action', '')!r} (unknown action)",
-            f"可用：{', '.join(ACTIONS)}（或 {'、'.join(ACTION_WORDS)}）")
+        bad(
+            "action",
+            f"未知的变动类型 {values.get('action', '')!r} (unknown action)",
+            f"可用：{', '.join(ACTIONS)}（或 {'、'.join(ACTION_WORDS)}）",
+        )
         return None
     date = str(values.get("date", ""))
     try:

@@ -1,0 +1,415 @@
+"""The difference a scenario makes: every answer of SPEC §3, before and after, on one date.
+
+:func:`what_if` applies the scenario to a copy of the graph
+(:func:`~dutygraph.analysis.whatif.apply.apply_scenario`) and asks both graphs the
+same questions on the same date — the scenario's date unless told otherwise —
+with the analyses themselves (:mod:`~dutygraph.analysis.resolve`,
+:mod:`~dutygraph.analysis.gaps`, :mod:`~dutygraph.analysis.conflicts`): so the
+difference is the scenario's alone, whatever else the store has on that date.
+
+* **who leads, who assists**: the (item, region) pairs whose answer names other
+  departments, from whom to whom, and the scenario's changes behind it. Only pairs
+  the scenario can reach are resolved: the regions below every department, duty and
+  basis it touches, the items with a duty of a touched department, line or basis
+  (and the items under them); tests hold this to a resolution of every pair;
+* **gaps** by kind and **conflicts**, new and resolved (the whole scan on both sides);
+* **duplicate inspections** that appear, vanish or change departments;
+* **disputes** pending whose parties are abolished (and who takes their place);
+* **lists to revise**: the rows of imported lists (with their source rows) that name
+  a department the scenario abolishes, a basis it closes, or a duty it moves.
+
+>>> from dutygraph.fixtures import SCENARIOS_PATH, demo_graph
+>>> from dutygraph.io.scenario import read_scenario
+>>> w = what_if(demo_graph(), read_scenario(SCENARIOS_PATH / "jinjiang-enforcement-2026.toml"))
+>>> w.as_of, [(c.item, c.before, c.after) for c in w.leads if c.role == "lead"][:2]
+('2026-01-01', [('I-SCRIPT', ['JJ-WTL'], ['JJ-ZHZF']), ('I-PREPAID', ['JJ-JXJ'], ['JJ-ZHZF'])])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import compress
+from typing import Any
+
+from ...errors import UsageError
+from ...graph import DutyGraph
+from ...io.scenario import Change, Scenario
+from ...model import Dispute, Duty
+from ..conflicts import PENDING, Conflict, duplicate_inspections, find_conflicts, source_of
+from ..gaps import Gap, find_gaps, scope
+from ..resolve import Resolution, resolve
+from .apply import Applied, apply_scenario, describe
+
+__all__ = [
+    "DisputeChange",
+    "InspectionChange",
+    "LeadChange",
+    "ListRow",
+    "WhatIf",
+    "affected",
+    "what_if",
+]
+
+
+@dataclass
+class LeadChange:
+    """An (item, region) whose lead (or assist) answer names other departments after the change."""
+
+    item: str
+    region: str
+    role: str
+    before: list[str]
+    after: list[str]
+    why: list[Change]
+    before_res: Resolution = field(repr=False)
+    after_res: Resolution = field(repr=False)
+
+
+@dataclass
+class InspectionChange:
+    """A joint-inspection candidate (region, object) that appears, vanishes or changes."""
+
+    region: str
+    object: str
+    change: str  # "appears", "vanishes", "changes"
+    before: list[str]
+    after: list[str]
+    items: list[str]
+
+
+@dataclass
+class DisputeChange:
+    """A pending dispute one of whose parties is abolished: who takes its place (or nobody)."""
+
+    dispute: Dispute
+    party: str
+    successor: str | None
+    why: list[Change]
+
+
+@dataclass
+class ListRow:
+    """A row of an imported list that must change: the duty as read, where, and what to change."""
+
+    duty: Duty
+    source: str
+    change: str  # "department", "basis", "moved"
+    detail: str
+    why: list[Change]
+    new: Duty | None = None
+
+
+@dataclass
+class WhatIf:
+    """The difference of the answers of ``before`` and ``after`` on ``as_of`` (see the module)."""
+
+    scenario: Scenario
+    as_of: str
+    region: str | None
+    applied: Applied
+    leads: list[LeadChange] = field(default_factory=list)
+    gaps_new: list[Gap] = field(default_factory=list)
+    gaps_resolved: list[Gap] = field(default_factory=list)
+    conflicts_new: list[Conflict] = field(default_factory=list)
+    conflicts_resolved: list[Conflict] = field(default_factory=list)
+    inspections: list[InspectionChange] = field(default_factory=list)
+    disputes: list[DisputeChange] = field(default_factory=list)
+    lists: list[ListRow] = field(default_factory=list)
+
+    @property
+    def before(self) -> DutyGraph:
+        return self.applied.before
+
+    @property
+    def after(self) -> DutyGraph:
+        return self.applied.graph
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "leads": sum(c.role == "lead" for c in self.leads),
+            "assists": sum(c.role == "assist" for c in self.leads),
+            "gaps_new": len(self.gaps_new),
+            "gaps_resolved": len(self.gaps_resolved),
+            "conflicts_new": len(self.conflicts_new),
+            "conflicts_resolved": len(self.conflicts_resolved),
+            "inspections": len(self.inspections),
+            "disputes": len(self.disputes),
+            "lists": len(self.lists),
+        }
+
+
+def _valid_date(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UsageError(f"--as-of {value!r} 不是日期 (not a date); write YYYY-MM-DD") from None
+
+
+def what_if(
+    g: DutyGraph,
+    scenario: Scenario,
+    region: str | None = None,
+    as_of: str | None = None,
+    *,
+    exhaustive: bool = False,
+) -> WhatIf:
+    """What changes in every answer when ``scenario`` applies to ``g`` (never changed).
+
+    Parameters
+    ----------
+    g : DutyGraph
+        The graph as it is (a store's snapshot).
+    scenario : Scenario
+    region : code or name, optional
+        Only this region and those below it (default: everywhere).
+    as_of : ISO date, optional
+        The date to compare on (default: the scenario's date, its last change's).
+    exhaustive : bool
+        Resolve every (item, region) pair instead of those the scenario can reach
+        (slow on a province; the tests' check of :func:`affected`).
+
+    Raises
+    ------
+    ValidationFailed
+        A change of the scenario cannot apply to ``g`` (located problems).
+    """
+    date = _valid_date(as_of) if as_of else scenario.date
+    applied = apply_scenario(g, scenario)
+    after = applied.graph
+    in_scope = scope(g, region)
+    code = g.find("region", region).code if region else None
+    out = WhatIf(scenario, date, code, applied)
+
+    regions, items = (set(in_scope), set(g.items)) if exhaustive else affected(applied)
+    regions &= set(in_scope)
+    ordered = [c for c in in_scope if c in regions]
+    item_order = [i for i in g.items if i in items]
+    for role in ("lead", "assist"):
+        for reg in ordered:
+            level = g.regions[reg].level
+            for item in item_order:
+                if not g.items[item].applies_at(level):
+                    continue
+                a = resolve(g, item, reg, role, date)
+                b = resolve(after, item, reg, role, date)
+                if a.departments() != b.departments():
+                    why = applied.touching(
+                        departments=[
+                            *a.departments(),
+                            *b.departments(),
+                            *(d.department for d in (*a.duties, *b.duties)),
+                        ],
+                        bases=[x for d in (*a.duties, *b.duties) for x in d.bases],
+                    )
+                    out.leads.append(
+                        LeadChange(item, reg, role, a.departments(), b.departments(), why, a, b)
+                    )
+    out.leads.sort(
+        key=lambda c: (c.role != "lead", ordered.index(c.region), item_order.index(c.item))
+    )
+
+    gaps_a = find_gaps(g, code, date)
+    gaps_b = find_gaps(after, code, date)
+    ka = {_gap_key(x) for x in gaps_a}
+    kb = {_gap_key(x) for x in gaps_b}
+    out.gaps_new = [x for x in gaps_b if _gap_key(x) not in ka]
+    out.gaps_resolved = [x for x in gaps_a if _gap_key(x) not in kb]
+
+    conf_a = find_conflicts(g, code, date)
+    conf_b = find_conflicts(after, code, date)
+    ca = {_conflict_key(x) for x in conf_a}
+    cb = {_conflict_key(x) for x in conf_b}
+    out.conflicts_new = [x for x in conf_b if _conflict_key(x) not in ca]
+    out.conflicts_resolved = [x for x in conf_a if _conflict_key(x) not in cb]
+
+    out.inspections = _inspections(g, after, set(ordered), date)
+    out.disputes = _disputes(applied, set(in_scope), date)
+    out.lists = _lists(applied, set(in_scope), date)
+    return out
+
+
+def _gap_key(gap: Gap) -> tuple[Any, ...]:
+    return (gap.item, gap.region, gap.kind, gap.extra.get("line"))
+
+
+def _conflict_key(c: Conflict) -> tuple[Any, ...]:
+    return (c.item, c.region, c.kind, tuple(c.departments))
+
+
+def _roots(codes: set[str], g: DutyGraph) -> list[str]:
+    """The regions of ``codes`` whose parent is not in it (``codes`` is a union of subtrees)."""
+    return [c for c in g.regions if c in codes and g.regions[c].parent not in codes]
+
+
+def affected(applied: Applied) -> tuple[set[str], set[str]]:
+    """The regions and items whose answers the scenario can change (a superset).
+
+    Regions: every region below a department the scenario touches, a duty it
+    changes, or a duty resting on a basis it closes. Items: those with a duty held
+    by a touched department, by a department of a touched line, under a touched
+    line, changed, or resting on a touched basis — and every item under them.
+    """
+    g, after = applied.before, applied.graph
+    touched = set(applied.departments)
+    lines = set(applied.lines)
+    for dep_id in touched:
+        for graph in (g, after):
+            dep = graph.departments.get(dep_id)
+            if dep is not None:
+                lines.update(dep.systems)
+    carriers = {
+        d.id
+        for graph in (g, after)
+        for d in graph.departments.values()
+        if lines.intersection(d.systems)
+    }
+    holders = touched | carriers
+    bases = set(applied.bases)
+    regions: set[str] = set()
+    items: set[str] = set()
+    for dep_id in touched:
+        dep = after.departments.get(dep_id) or g.departments.get(dep_id)
+        if dep is not None:
+            regions.add(dep.region)
+    for _, old, new, _ in applied.duties:
+        for d in (old, new):
+            if d is not None:
+                regions.add(d.region)
+                items.add(d.item)
+    cols = g.duty_columns()
+    if cols:
+        dept_col, item_col, line_col = (cols.column(n) for n in ("department", "item", "line"))
+        region_col, bases_col = cols.column("region"), cols.column("bases")
+        hit = [
+            dep in holders or (ln is not None and ln in lines)
+            for dep, ln in zip(dept_col, line_col, strict=True)
+        ]
+        items.update(compress(item_col, hit))
+        if bases:
+            on = [not bases.isdisjoint(b) for b in bases_col]
+            items.update(compress(item_col, on))
+            regions.update(compress(region_col, on))
+    below: dict[str, list[str]] = {}
+    for i, it in g.items.items():
+        if it.parent:
+            below.setdefault(it.parent, []).append(i)
+    stack = list(items)
+    while stack:
+        for child in below.get(stack.pop(), ()):
+            if child not in items:
+                items.add(child)
+                stack.append(child)
+    codes: set[str] = set()
+    for r in regions:
+        if r in g.regions and r not in codes:
+            codes.update(g.subtree(r))
+    return codes, items & set(g.items)
+
+
+def _inspections(
+    g: DutyGraph, after: DutyGraph, regions: set[str], date: str
+) -> list[InspectionChange]:
+    out: list[InspectionChange] = []
+    for root in _roots(regions, g):
+        a = {(x.region, x.object): x for x in duplicate_inspections(g, root, date)}
+        b = {(x.region, x.object): x for x in duplicate_inspections(after, root, date)}
+        for key in [*a, *(k for k in b if k not in a)]:
+            xa, xb = a.get(key), b.get(key)
+            before = xa.departments if xa else []
+            now = xb.departments if xb else []
+            if before == now:
+                continue
+            kind = "appears" if xa is None else "vanishes" if xb is None else "changes"
+            items = (xb or xa).items  # type: ignore[union-attr]
+            out.append(InspectionChange(key[0], key[1], kind, before, now, items))
+    return out
+
+
+def _disputes(applied: Applied, in_scope: set[str], date: str) -> list[DisputeChange]:
+    g, after = applied.before, applied.graph
+    out: list[DisputeChange] = []
+    for d in after.disputes.values():
+        if d.status not in PENDING or d.region not in in_scope:
+            continue
+        for party in d.parties:
+            was, _ = g.current(party, date)
+            now, _ = after.current(party, date)
+            if was is not None and (now is None or now.id != was.id):
+                why = applied.touching(departments=[party, was.id])
+                out.append(DisputeChange(d, party, now.id if now else None, why))
+    return out
+
+
+def _lists(applied: Applied, in_scope: set[str], date: str) -> list[ListRow]:
+    """The rows of imported lists the scenario makes wrong, each once, in list order."""
+    g, after = applied.before, applied.graph
+    out: dict[tuple[str, ...], ListRow] = {}
+
+    def live(d: Duty) -> bool:
+        return d.region in in_scope and (d.valid_to is None or date < d.valid_to)
+
+    for _, old, new, change in applied.duties:
+        if old is not None and live(old):
+            moved = [n for _, o, n, _ in applied.duties if o is None and _same_row(n, old)]
+            to = moved[0] if moved else new
+            detail = (
+                f"职责划转：{old.department} → {to.department}（自 {to.valid_from}）"
+                if to.department != old.department
+                else f"依据变更：{'、'.join(new.bases)}"
+            )
+            out[old.key] = ListRow(old, source_of(old), "moved", detail, [change], to)
+    for dep_id in applied.departments:
+        dep = after.departments.get(dep_id)
+        was = g.departments.get(dep_id)
+        if dep is None or was is None or dep.valid_to == was.valid_to:
+            continue
+        succ, _ = after.current(dep_id, date)
+        for duty in g.duties_of(dep_id):
+            if live(duty) and duty.key not in out:
+                detail = (
+                    f"实施主体 {dep.name} ({dep_id}) 撤销，改为 {succ.name} ({succ.id})"
+                    if succ is not None
+                    else f"实施主体 {dep.name} ({dep_id}) 撤销且无承接部门：需重新确定"
+                )
+                out[duty.key] = ListRow(
+                    duty, source_of(duty), "department", detail, applied.departments[dep_id]
+                )
+    for basis_id, changes in applied.bases.items():
+        b = after.bases.get(basis_id)
+        if b is None or b.valid_to is None:
+            continue
+        for duty in g.duties_resting_on(basis_id):
+            if live(duty) and duty.key not in out:
+                rest = [x for x in after.duties_at(duty.item, duty.region) if x.key == duty.key]
+                still = rest and any(
+                    (bb := after.bases.get(x)) is not None and bb.in_force(date)
+                    for x in rest[0].bases
+                )
+                detail = f"依据 {b.title}{b.article or ''} ({basis_id}) 自 {b.valid_to} 失效" + (
+                    "" if still else "：该职责再无有效依据，需补充依据"
+                )
+                out[duty.key] = ListRow(duty, source_of(duty), "basis", detail, changes)
+    rows = list(out.values())
+    rows.sort(
+        key=lambda r: (
+            r.source,
+            r.duty.origin.file if r.duty.origin else "",
+            r.duty.origin.row or 0 if r.duty.origin else 0,
+        )
+    )
+    return rows
+
+
+def _same_row(new: Duty, old: Duty) -> bool:
+    return (
+        new.item == old.item
+        and new.region == old.region
+        and new.role == old.role
+        and (new.origin == old.origin)
+    )
+
+
+def _why_text(changes: Iterable[Change]) -> list[str]:
+    return [describe(c) for c in changes]
