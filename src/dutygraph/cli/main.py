@@ -39,6 +39,7 @@ from . import (
     serve,
     show,
     validate,
+    whatif,
 )
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -61,6 +62,7 @@ COMMANDS = [
     schema,
     export,
     validate,
+    whatif,
 ]
 
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import LoadError, Problem, ValidationFailed
+from ..errors import LoadError, Problem, ScenarioInvalid
 
 __all__ = ["ACTIONS", "Change", "Scenario", "read_scenario"]
 
@@ -150,7 +150,7 @@ def read_scenario(path: str | Path) -> Scenario:
     ------
     LoadError
         The file cannot be read at all.
-    ValidationFailed
+    ScenarioInvalid
         Some change is malformed (unknown action, missing column, bad date); nothing is returned.
     """
     p = Path(path)
@@ -196,7 +196,7 @@ def read_scenario(path: str | Path) -> Scenario:
             )
         )
     if problems:
-        raise ValidationFailed(problems)
+        raise ScenarioInvalid(problems)
     return out
 
 

@@ -5,7 +5,7 @@ against the graph — and against the changes before it, taken in date order —
 returns the changed copy with what it touched. A change that cannot apply (an
 unknown department, a merge into itself, a department named before it exists or
 after it is gone, a repealed article the law lacks) is a located
-:class:`~dutygraph.errors.Problem`; with any, :class:`~dutygraph.errors.ValidationFailed`
+:class:`~dutygraph.errors.Problem`; with any, :class:`~dutygraph.errors.ScenarioInvalid`
 lists them all and nothing is returned.
 
 What each action does on its date D (nothing is deleted: records are closed):
@@ -57,10 +57,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import compress
+from pathlib import Path
 from typing import Any
 
 from ...columns import DutyColumns
-from ...errors import Ambiguous, NotFound, Problem, ValidationFailed
+from ...errors import Ambiguous, NotFound, Problem, ScenarioInvalid
 from ...graph import DutyGraph
 from ...io.scenario import Change, Scenario
 from ...model import Department, Duty, LegalBasis
@@ -141,11 +142,8 @@ def describe(change: Change) -> str:
         "replace": f"{v.get('basis', '')} → {target or (v.get('title', '') + v.get('article', ''))}",
         "transfer": f"{deps} → {target} {v.get('item', '')}",
     }[change.action]
-    where = (
-        f"{change.file} 第 {change.row} 项"
-        if change.file.endswith(".toml")
-        else (f"{change.file} 第 {change.row} 行")
-    )
+    name = Path(change.file).name
+    where = f"{name} 第 {change.row} 项" if name.endswith(".toml") else f"{name} 第 {change.row} 行"
     return f"{change.date} {ACTION_NAMES[change.action]} {what.strip()}（{where}）"
 
 
@@ -326,7 +324,7 @@ def apply_scenario(g: DutyGraph, scenario: Scenario) -> Applied:
 
     Raises
     ------
-    ValidationFailed
+    ScenarioInvalid
         A change cannot apply to this graph; every such problem is listed, located.
     """
     state = _State(g, scenario)
@@ -335,7 +333,7 @@ def apply_scenario(g: DutyGraph, scenario: Scenario) -> Applied:
         change = scenario.changes[n]
         _APPLY[change.action](state, change)
     if state.problems:
-        raise ValidationFailed(state.problems)
+        raise ScenarioInvalid(state.problems)
     graph = state.graph()
     state.applied.graph = graph
     return state.applied

@@ -28,7 +28,6 @@ difference is the scenario's alone, whatever else the store has on that date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import compress
 from typing import Any
@@ -40,7 +39,7 @@ from ...model import Dispute, Duty
 from ..conflicts import PENDING, Conflict, duplicate_inspections, find_conflicts, source_of
 from ..gaps import Gap, find_gaps, scope
 from ..resolve import Resolution, resolve
-from .apply import Applied, apply_scenario, describe
+from .apply import Applied, apply_scenario
 
 __all__ = [
     "DisputeChange",
@@ -172,7 +171,7 @@ def what_if(
 
     Raises
     ------
-    ValidationFailed
+    ScenarioInvalid
         A change of the scenario cannot apply to ``g`` (located problems).
     """
     date = _valid_date(as_of) if as_of else scenario.date
@@ -195,14 +194,7 @@ def what_if(
                 a = resolve(g, item, reg, role, date)
                 b = resolve(after, item, reg, role, date)
                 if a.departments() != b.departments():
-                    why = applied.touching(
-                        departments=[
-                            *a.departments(),
-                            *b.departments(),
-                            *(d.department for d in (*a.duties, *b.duties)),
-                        ],
-                        bases=[x for d in (*a.duties, *b.duties) for x in d.bases],
-                    )
+                    why = _why(applied, a, b)
                     out.leads.append(
                         LeadChange(item, reg, role, a.departments(), b.departments(), why, a, b)
                     )
@@ -411,5 +403,22 @@ def _same_row(new: Duty, old: Duty) -> bool:
     )
 
 
-def _why_text(changes: Iterable[Change]) -> list[str]:
-    return [describe(c) for c in changes]
+def _why(applied: Applied, a: Resolution, b: Resolution) -> list[Change]:
+    """The scenario's changes behind a changed answer: those touching a department or basis
+    it rests on, and — for a change of lines — one of the lines the answers went through."""
+    duties = (*a.duties, *b.duties)
+    found = applied.touching(
+        departments=[*a.departments(), *b.departments(), *(d.department for d in duties)],
+        bases=[x for d in duties for x in d.bases],
+    )
+    used = {ln for res in (a, b) for ans in res.answers for ln in ans.lines}
+    used.update(d.line for d in duties if d.line)
+    if not used:
+        return found
+    kept = [
+        c
+        for c in found
+        if not (lines := {*c.many("lines"), *([c.get("line")] if c.get("line") else [])})
+        or lines & used
+    ]
+    return kept or found
