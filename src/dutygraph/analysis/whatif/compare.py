@@ -164,7 +164,8 @@ def what_if(
     region : code or name, optional
         Only this region and those below it (default: everywhere).
     as_of : ISO date, optional
-        The date to compare on (default: the scenario's date, its last change's).
+        The date to compare on (default: the scenario's date, its last change's); the
+        changes dated after it are checked but not applied (they are not in effect yet).
     exhaustive : bool
         Resolve every (item, region) pair instead of those the scenario can reach
         (slow on a province; the tests' check of :func:`affected`).
@@ -175,7 +176,11 @@ def what_if(
         A change of the scenario cannot apply to ``g`` (located problems).
     """
     date = _valid_date(as_of) if as_of else scenario.date
-    applied = apply_scenario(g, scenario)
+    applied = apply_scenario(g, scenario)  # every change checked, whatever the date
+    later = [c for c in scenario.changes if c.date > date]
+    if later:  # a change not yet in effect changes nothing (and lines are unversioned)
+        kept = [c for c in scenario.changes if c.date <= date]
+        applied = apply_scenario(g, Scenario(scenario.title, kept, scenario.source))
     after = applied.graph
     in_scope = scope(g, region)
     code = g.find("region", region).code if region else None
