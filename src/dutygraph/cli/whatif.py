@@ -133,9 +133,13 @@ def apply_to_store(store: Store, scenario: Any) -> dict[str, Any]:
 
 
 def _records(applied: Applied) -> list[Any]:
-    g = applied.graph
-    out: list[Any] = [g.departments[d] for d in applied.departments if d in g.departments]
-    out.extend(g.bases[b] for b in applied.bases if b in g.bases)
+    g, was = applied.graph, applied.before
+    out: list[Any] = [
+        g.departments[d]
+        for d in applied.departments
+        if d in g.departments and g.departments[d] != was.departments.get(d)
+    ]
+    out.extend(g.bases[b] for b in applied.bases if b in g.bases and g.bases[b] != was.bases.get(b))
     out.extend(new for _, _, new, _ in applied.duties)
     return out
 

@@ -228,7 +228,8 @@ def _change(
         if not key:
             continue
         if key not in COLUMNS:
-            bad(key, f"未知的列 {key!r} (unknown column)", f"可用的列：{', '.join(COLUMNS)}")
+            if _text(value):  # an empty cell under an unknown header loses nothing
+                bad(key, f"未知的列 {key!r} (unknown column)", f"可用的列：{', '.join(COLUMNS)}")
             continue
         values[key] = _split(value) if key in _MULTI else _text(value)
     action = str(values.get("action", ""))
