@@ -42,7 +42,7 @@ from typing import Any
 
 from ..errors import LoadError, Problem, ScenarioInvalid
 
-__all__ = ["ACTIONS", "Change", "Scenario", "read_scenario"]
+__all__ = ["ACTIONS", "COLUMNS", "Change", "Scenario", "read_scenario", "scenario_from_rows"]
 
 #: actions, and the columns each requires
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -178,16 +178,30 @@ def read_scenario(path: str | Path) -> Scenario:
                 values = dict(zip(table.header, cells, strict=False))
                 if any(str(v).strip() for v in values.values()):
                     rows.append((number, table.sheet, values))
+    return scenario_from_rows(title, str(p), rows)
+
+
+def scenario_from_rows(
+    title: str, source: str, rows: list[tuple[int, str | None, dict[str, Any]]]
+) -> Scenario:
+    """A scenario from rows ``(row number, sheet, {column: value})`` read from ``source``
+    (a file, or an API request): the same checks as :func:`read_scenario`.
+
+    >>> s = scenario_from_rows("t", "request", [(1, None, {"date": "2026-01-01",
+    ...     "action": "撤销", "department": "WH-SCJ"})])
+    >>> s.changes[0].action, s.changes[0].many("department")
+    ('abolish', ('WH-SCJ',))
+    """
     problems: list[Problem] = []
-    out = Scenario(title, source=str(p))
+    out = Scenario(title, source=source)
     for number, sheet, values in rows:
-        change = _change(str(p), number, sheet, values, problems)
+        change = _change(source, number, sheet, values, problems)
         if change is not None:
             out.changes.append(change)
     if not rows:
         problems.append(
             Problem(
-                str(p),
+                source,
                 None,
                 None,
                 "情景中没有任何变动 (the scenario has no changes)",
