@@ -236,7 +236,7 @@ def diff_of(out: dict[str, Any]) -> WhatIfDiff:
 
 
 def _rows(scenario: ScenarioInput) -> list[tuple[int, str | None, dict[str, Any]]]:
-    rows = []
+    rows: list[tuple[int, str | None, dict[str, Any]]] = []
     for n, c in enumerate(scenario.changes, start=1):
         values: dict[str, Any] = {}
         for key, value in vars(c).items():
