@@ -59,6 +59,7 @@ from dataclasses import dataclass, field, replace
 from itertools import compress
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from ...columns import DutyColumns
 from ...errors import Ambiguous, NotFound, Problem, ScenarioInvalid
@@ -66,7 +67,7 @@ from ...graph import DutyGraph
 from ...io.scenario import Change, Scenario
 from ...model import Department, Duty, LegalBasis
 
-__all__ = ["ACTION_NAMES", "Applied", "apply_scenario", "describe"]
+__all__ = ["ACTION_NAMES", "Applied", "apply_scenario", "describe", "rows_by_department"]
 
 #: the Chinese name of each action, as reports show it
 ACTION_NAMES = {
@@ -147,6 +148,25 @@ def describe(change: Change) -> str:
     return f"{change.date} {ACTION_NAMES[change.action]} {what.strip()}（{where}）"
 
 
+_BY_DEPARTMENT: WeakKeyDictionary[DutyGraph, dict[str, list[int]]] = WeakKeyDictionary()
+
+
+def rows_by_department(g: DutyGraph) -> dict[str, list[int]]:
+    """Row numbers in ``g.duty_columns()`` by department (one pass, kept per graph): a
+    scenario touching a line in every county asks for a few hundred departments' duties."""
+    rows = _BY_DEPARTMENT.get(g)
+    if rows is None:
+        rows = {}
+        for k, dep in enumerate(g.duty_columns().column("department")):
+            hit = rows.get(dep)
+            if hit is None:
+                rows[dep] = [k]
+            else:
+                hit.append(k)
+        _BY_DEPARTMENT[g] = rows
+    return rows
+
+
 def _day_before(date: str) -> str:
     return (dt.date.fromisoformat(date) - dt.timedelta(days=1)).isoformat()
 
@@ -163,7 +183,6 @@ class _State:
         # duty changes: original row -> (old, new); new duties by key
         self._rows: dict[int, tuple[Duty, Duty, Change]] = {}
         self._new: dict[tuple[str, ...], tuple[Duty, Change]] = {}
-        self._by_department: dict[str, list[int]] | None = None
 
     # -- looking things up ----------------------------------------------------------
 
@@ -211,15 +230,7 @@ class _State:
         return dep
 
     def _rows_of(self, department: str) -> list[int]:
-        if self._by_department is None:
-            self._by_department = {}
-        rows = self._by_department.get(department)
-        if rows is None:
-            col = self.g.duty_columns().column("department")
-            rows = self._by_department[department] = list(
-                compress(range(len(col)), (d == department for d in col))
-            )
-        return rows
+        return rows_by_department(self.g).get(department, [])
 
     def duties_of(self, department: str) -> list[tuple[int | None, Duty]]:
         """The duties ``department`` holds now (the scenario's changes so far included)."""

@@ -39,7 +39,7 @@ from ...model import Dispute, Duty
 from ..conflicts import PENDING, Conflict, duplicate_inspections, find_conflicts, source_of
 from ..gaps import Gap, find_gaps, scope
 from ..resolve import Resolution, resolve
-from .apply import Applied, apply_scenario
+from .apply import Applied, apply_scenario, rows_by_department
 
 __all__ = [
     "DisputeChange",
@@ -363,7 +363,8 @@ def _lists(applied: Applied, in_scope: set[str], date: str) -> list[ListRow]:
         if dep is None or was is None or dep.valid_to == was.valid_to:
             continue
         succ, _ = after.current(dep_id, date)
-        for duty in g.duties_of(dep_id):
+        cols = g.duty_columns()
+        for duty in (cols.record(k) for k in rows_by_department(g).get(dep_id, ())):
             if live(duty) and duty.key not in out:
                 detail = (
                     f"实施主体 {dep.name} ({dep_id}) 撤销，改为 {succ.name} ({succ.id})"
@@ -377,7 +378,10 @@ def _lists(applied: Applied, in_scope: set[str], date: str) -> list[ListRow]:
         b = after.bases.get(basis_id)
         if b is None or b.valid_to is None:
             continue
-        for duty in g.duties_resting_on(basis_id):
+        cols = g.duty_columns()
+        bases_col = cols.column("bases") if cols else []
+        resting = compress(range(len(bases_col)), (basis_id in b for b in bases_col))
+        for duty in (cols.record(k) for k in resting):
             if live(duty) and duty.key not in out:
                 rest = [x for x in after.duties_at(duty.item, duty.region) if x.key == duty.key]
                 still = rest and any(
