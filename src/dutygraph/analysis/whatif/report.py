@@ -12,7 +12,7 @@ the JSON keeps ids and names apart. Evidence is the analyses' own
 >>> [(r["region"]["code"], r["leads"], r["assists"]) for r in summary(w)["regions"]]
 [('510104', 8, 3)]
 >>> [(d["department"]["id"], d["gains"], d["loses"]) for d in summary(w)["departments"]][:2]
-[('JJ-ZHZF', 11, 0), ('JJ-YJJ', 0, 4)]
+[('JJ-ZHZF', 11, 0), ('JJ-YJJ', 0, 5)]
 """
 
 from __future__ import annotations
