@@ -183,6 +183,7 @@ class _State:
         # duty changes: original row -> (old, new); new duties by key
         self._rows: dict[int, tuple[Duty, Duty, Change]] = {}
         self._new: dict[tuple[str, ...], tuple[Duty, Change]] = {}
+        self._described: dict[int, str] = {}
 
     # -- looking things up ----------------------------------------------------------
 
@@ -288,7 +289,10 @@ class _State:
         start = max(date, duty.valid_from or date)
         closed = replace(duty, valid_to=start)  # a duty starting later is closed before it starts
         self.set_duty(row, duty, closed, change)
-        attrs = {**duty.attrs, "whatif": describe(change)}
+        text = self._described.get(id(change))
+        if text is None:
+            text = self._described[id(change)] = describe(change)
+        attrs = {**duty.attrs, "whatif": text}
         moved = replace(
             duty,
             department=to.id,

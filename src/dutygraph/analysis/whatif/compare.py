@@ -35,7 +35,7 @@ from typing import Any
 from ...errors import UsageError
 from ...graph import DutyGraph
 from ...io.scenario import Change, Scenario
-from ...model import Dispute, Duty
+from ...model import INSPECTION, Dispute, Duty
 from ..conflicts import PENDING, Conflict, duplicate_inspections, find_conflicts, source_of
 from ..gaps import Gap, find_gaps, scope
 from ..resolve import Resolution, resolve
@@ -186,11 +186,19 @@ def what_if(
     code = g.find("region", region).code if region else None
     out = WhatIf(scenario, date, code, applied)
 
-    regions, items = (set(in_scope), set(g.items)) if exhaustive else affected(applied)
+    if exhaustive:
+        regions, items = set(in_scope), {"lead": set(g.items), "assist": set(g.items)}
+    else:
+        regions, items = affected(applied)
     regions &= set(in_scope)
     ordered = [c for c in in_scope if c in regions]
-    item_order = [i for i in g.items if i in items]
+    region_rank = {c: n for n, c in enumerate(ordered)}
+    item_rank = {i: n for n, i in enumerate(g.items)}
+    #: the lead resolutions made, on each side, by (item, region): the inspections reuse them
+    leads_a: dict[tuple[str, str], Resolution] = {}
+    leads_b: dict[tuple[str, str], Resolution] = {}
     for role in ("lead", "assist"):
+        item_order = [i for i in g.items if i in items[role]]
         for reg in ordered:
             level = g.regions[reg].level
             for item in item_order:
@@ -198,14 +206,14 @@ def what_if(
                     continue
                 a = resolve(g, item, reg, role, date)
                 b = resolve(after, item, reg, role, date)
+                if role == "lead":
+                    leads_a[(item, reg)], leads_b[(item, reg)] = a, b
                 if a.departments() != b.departments():
                     why = _why(applied, a, b)
                     out.leads.append(
                         LeadChange(item, reg, role, a.departments(), b.departments(), why, a, b)
                     )
-    out.leads.sort(
-        key=lambda c: (c.role != "lead", ordered.index(c.region), item_order.index(c.item))
-    )
+    out.leads.sort(key=lambda c: (c.role != "lead", region_rank[c.region], item_rank[c.item]))
 
     gaps_a = find_gaps(g, code, date)
     gaps_b = find_gaps(after, code, date)
@@ -221,7 +229,10 @@ def what_if(
     out.conflicts_new = [x for x in conf_b if _conflict_key(x) not in ca]
     out.conflicts_resolved = [x for x in conf_a if _conflict_key(x) not in cb]
 
-    out.inspections = _inspections(g, after, set(ordered), date)
+    if exhaustive:  # the reference: the whole scan on both sides
+        out.inspections = _all_inspections(g, after, set(ordered), date)
+    else:
+        out.inspections = _inspections(out, leads_a, leads_b, items["lead"])
     out.disputes = _disputes(applied, set(in_scope), date)
     out.lists = _lists(applied, set(in_scope), date)
     return out
@@ -240,13 +251,14 @@ def _roots(codes: set[str], g: DutyGraph) -> list[str]:
     return [c for c in g.regions if c in codes and g.regions[c].parent not in codes]
 
 
-def affected(applied: Applied) -> tuple[set[str], set[str]]:
-    """The regions and items whose answers the scenario can change (a superset).
+def affected(applied: Applied) -> tuple[set[str], dict[str, set[str]]]:
+    """The regions, and the items by role, whose answers the scenario can change (a superset).
 
     Regions: every region below a department the scenario touches, a duty it
-    changes, or a duty resting on a basis it closes. Items: those with a duty held
-    by a touched department, by a department of a touched line, under a touched
-    line, changed, or resting on a touched basis — and every item under them.
+    changes, or a duty resting on a basis it closes. Items, for a role: those with a
+    duty of that role held by a touched department, by a department of a touched line,
+    under a touched line, changed, or resting on a touched basis — and every item under
+    them (who leads an item with no duty of its own is who leads its parent).
     """
     g, after = applied.before, applied.graph
     touched = set(applied.departments)
@@ -265,7 +277,7 @@ def affected(applied: Applied) -> tuple[set[str], set[str]]:
     holders = touched | carriers
     bases = set(applied.bases)
     regions: set[str] = set()
-    items: set[str] = set()
+    items: dict[str, set[str]] = {role: set() for role in ("lead", "assist", "territorial")}
     for dep_id in touched:
         dep = after.departments.get(dep_id) or g.departments.get(dep_id)
         if dep is not None:
@@ -274,38 +286,41 @@ def affected(applied: Applied) -> tuple[set[str], set[str]]:
         for d in (old, new):
             if d is not None:
                 regions.add(d.region)
-                items.add(d.item)
+                items.setdefault(d.role, set()).add(d.item)
     cols = g.duty_columns()
     if cols:
         dept_col, item_col, line_col = (cols.column(n) for n in ("department", "item", "line"))
-        region_col, bases_col = cols.column("region"), cols.column("bases")
+        role_col, region_col, bases_col = (cols.column(n) for n in ("role", "region", "bases"))
         hit = [
             dep in holders or (ln is not None and ln in lines)
             for dep, ln in zip(dept_col, line_col, strict=True)
         ]
-        items.update(compress(item_col, hit))
         if bases:
             on = [not bases.isdisjoint(b) for b in bases_col]
-            items.update(compress(item_col, on))
             regions.update(compress(region_col, on))
+            hit = [h or o for h, o in zip(hit, on, strict=True)]
+        for item, role in compress(zip(item_col, role_col, strict=True), hit):
+            items.setdefault(role, set()).add(item)
     below: dict[str, list[str]] = {}
     for i, it in g.items.items():
         if it.parent:
             below.setdefault(it.parent, []).append(i)
-    stack = list(items)
-    while stack:
-        for child in below.get(stack.pop(), ()):
-            if child not in items:
-                items.add(child)
-                stack.append(child)
+    for found in items.values():
+        stack = list(found)
+        while stack:
+            for child in below.get(stack.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    stack.append(child)
+        found &= set(g.items)
     codes: set[str] = set()
     for r in regions:
         if r in g.regions and r not in codes:
             codes.update(g.subtree(r))
-    return codes, items & set(g.items)
+    return codes, items
 
 
-def _inspections(
+def _all_inspections(
     g: DutyGraph, after: DutyGraph, regions: set[str], date: str
 ) -> list[InspectionChange]:
     out: list[InspectionChange] = []
@@ -321,6 +336,61 @@ def _inspections(
             kind = "appears" if xa is None else "vanishes" if xb is None else "changes"
             items = (xb or xa).items  # type: ignore[union-attr]
             out.append(InspectionChange(key[0], key[1], kind, before, now, items))
+    return out
+
+
+def _inspections(
+    w: WhatIf,
+    leads_a: dict[tuple[str, str], Resolution],
+    leads_b: dict[tuple[str, str], Resolution],
+    affected_items: set[str],
+) -> list[InspectionChange]:
+    """Duplicate inspections that appear, vanish or change, as
+    :func:`~dutygraph.analysis.conflicts.duplicate_inspections` finds them — looked at only
+    where an inspection item's lead changed, with the resolutions already made; an item the
+    scenario cannot reach answers the same on both sides, so it is resolved once (the tests
+    hold this to the scan on both graphs)."""
+    g, after, date = w.before, w.after, w.as_of
+    by_object: dict[str, list[str]] = {}
+    for item in g.items.values():
+        if item.power_type == INSPECTION:
+            for obj in item.objects:
+                by_object.setdefault(obj, []).append(item.id)
+    touched: dict[str, dict[str, None]] = {}
+    for c in w.leads:
+        it = g.items[c.item]
+        if c.role == "lead" and it.power_type == INSPECTION:
+            for obj in it.objects:
+                touched.setdefault(c.region, {})[obj] = None
+    out: list[InspectionChange] = []
+    order = {c: n for n, c in enumerate(scope(g, None))}
+    for reg in sorted(touched, key=lambda c: order.get(c, 0)):
+        level = g.regions[reg].level
+        for obj in (o for o in by_object if o in touched[reg]):
+            applying = [i for i in by_object[obj] if g.items[i].applies_at(level)]
+            if len(applying) < 2:
+                continue
+            sides = []
+            for side, cache, graph in (("a", leads_a, g), ("b", leads_b, after)):
+                depts: dict[str, None] = {}
+                used: list[str] = []
+                for i in applying:
+                    res = cache.get((i, reg))
+                    if res is None:
+                        if side == "b" and i not in affected_items:
+                            res = leads_a.get((i, reg))
+                        if res is None:
+                            res = cache[(i, reg)] = resolve(graph, i, reg, "lead", date)
+                    answers = res.departments()
+                    if answers:
+                        used.append(i)
+                    depts.update(dict.fromkeys(answers))
+                sides.append((sorted(depts) if len(depts) >= 2 else [], used))
+            (before, used_a), (now, used_b) = sides
+            if before == now:
+                continue
+            kind = "appears" if not before else "vanishes" if not now else "changes"
+            out.append(InspectionChange(reg, obj, kind, before, now, used_b if now else used_a))
     return out
 
 
@@ -347,10 +417,10 @@ def _lists(applied: Applied, in_scope: set[str], date: str) -> list[ListRow]:
     def live(d: Duty) -> bool:
         return d.region in in_scope and (d.valid_to is None or date < d.valid_to)
 
+    opened = {_row_key(n): n for _, o, n, _ in applied.duties if o is None}
     for _, old, new, change in applied.duties:
         if old is not None and live(old):
-            moved = [n for _, o, n, _ in applied.duties if o is None and _same_row(n, old)]
-            to = moved[0] if moved else new
+            to = opened.get(_row_key(old), new)
             detail = (
                 f"职责划转：{old.department} → {to.department}（自 {to.valid_from}）"
                 if to.department != old.department
@@ -403,13 +473,10 @@ def _lists(applied: Applied, in_scope: set[str], date: str) -> list[ListRow]:
     return rows
 
 
-def _same_row(new: Duty, old: Duty) -> bool:
-    return (
-        new.item == old.item
-        and new.region == old.region
-        and new.role == old.role
-        and (new.origin == old.origin)
-    )
+def _row_key(d: Duty) -> tuple[Any, ...]:
+    """A duty's list row: a duty moved to another department keeps its item, region, role
+    and origin."""
+    return (d.item, d.region, d.role, d.origin)
 
 
 def _why(applied: Applied, a: Resolution, b: Resolution) -> list[Change]:
