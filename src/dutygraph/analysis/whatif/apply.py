@@ -103,6 +103,7 @@ class Applied:
     created: list[str] = field(default_factory=list)
     #: departments that existed before the scenario and whose lines or flag it changes
     unversioned: list[str] = field(default_factory=list)
+    _order: dict[int, int] = field(default_factory=dict, repr=False)
 
     def touching(
         self, departments: Iterable[str] = (), bases: Iterable[str] = (), lines: Iterable[str] = ()
@@ -117,7 +118,9 @@ class Applied:
             for k in keys:
                 for c in table.get(k, ()):
                     out[id(c)] = c
-        order = {id(c): n for n, c in enumerate(self.scenario.changes)}
+        if len(self._order) != len(self.scenario.changes):
+            self._order = {id(c): n for n, c in enumerate(self.scenario.changes)}
+        order = self._order
         return sorted(out.values(), key=lambda c: order[id(c)])
 
 
@@ -312,7 +315,7 @@ class _State:
         cols = g.duty_columns()
         changed = sorted(self._rows.items())
         if changed or self._new:
-            mine = DutyColumns([list(c) for c in cols.columns])  # a copy: the store's lists stay
+            mine = DutyColumns.wrap([list(c) for c in cols.columns])  # a copy: the store's stay
             over = DutyColumns.from_records([new for _, (_, new, _) in changed])
             for n, (k, _) in enumerate(changed):
                 for col, src in zip(mine.columns, over.columns, strict=True):

@@ -370,6 +370,13 @@ def _inspections(
             applying = [i for i in by_object[obj] if g.items[i].applies_at(level)]
             if len(applying) < 2:
                 continue
+            reached = [i for i in applying if i in affected_items and (i, reg) in leads_a]
+            if all(
+                leads_a[(i, reg)].departments() == leads_b[(i, reg)].departments() for i in reached
+            ) or {d for i in reached for d in leads_a[(i, reg)].departments()} == {
+                d for i in reached for d in leads_b[(i, reg)].departments()
+            }:
+                continue  # the items the scenario reaches name the same departments together
             sides = []
             for side, cache, graph in (("a", leads_a, g), ("b", leads_b, after)):
                 depts: dict[str, None] = {}
