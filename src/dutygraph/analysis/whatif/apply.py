@@ -545,15 +545,22 @@ def _rename(state: _State, change: Change) -> None:
         _close(state, dep, new.id, change)
 
 
-def _move_line(state: _State, change: Change) -> None:
-    line = change.get("line") or ""
+def _from_to(state: _State, change: Change) -> tuple[Department, Department] | None:
+    """The one department a change moves something from, and its target (both active then)."""
     dep_id = _one(state, change)
     if dep_id is None:
-        return
+        return None
     source = state.department(change, "department", dep_id, change.date)
     target = state.department(change, "target", change.get("target") or "", change.date)
-    if source is None or target is None:
+    return (source, target) if source is not None and target is not None else None
+
+
+def _move_line(state: _State, change: Change) -> None:
+    line = change.get("line") or ""
+    pair = _from_to(state, change)
+    if pair is None:
         return
+    source, target = pair
     if source.id == target.id:
         state.problems.append(
             change.problem(
@@ -735,13 +742,10 @@ def _replace(state: _State, change: Change) -> None:
 
 
 def _transfer(state: _State, change: Change) -> None:
-    dep_id = _one(state, change)
-    if dep_id is None:
+    pair = _from_to(state, change)
+    if pair is None:
         return
-    source = state.department(change, "department", dep_id, change.date)
-    target = state.department(change, "target", change.get("target") or "", change.date)
-    if source is None or target is None:
-        return
+    source, target = pair
     item = change.get("item")
     if item and item not in state.g.items:
         try:

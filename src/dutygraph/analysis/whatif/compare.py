@@ -28,9 +28,10 @@ difference is the scenario's alone, whatever else the store has on that date.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress
-from typing import Any
+from typing import Any, TypeVar
 
 from ...errors import UsageError
 from ...graph import DutyGraph
@@ -215,19 +216,12 @@ def what_if(
                     )
     out.leads.sort(key=lambda c: (c.role != "lead", region_rank[c.region], item_rank[c.item]))
 
-    gaps_a = find_gaps(g, code, date)
-    gaps_b = find_gaps(after, code, date)
-    ka = {_gap_key(x) for x in gaps_a}
-    kb = {_gap_key(x) for x in gaps_b}
-    out.gaps_new = [x for x in gaps_b if _gap_key(x) not in ka]
-    out.gaps_resolved = [x for x in gaps_a if _gap_key(x) not in kb]
-
-    conf_a = find_conflicts(g, code, date)
-    conf_b = find_conflicts(after, code, date)
-    ca = {_conflict_key(x) for x in conf_a}
-    cb = {_conflict_key(x) for x in conf_b}
-    out.conflicts_new = [x for x in conf_b if _conflict_key(x) not in ca]
-    out.conflicts_resolved = [x for x in conf_a if _conflict_key(x) not in cb]
+    out.gaps_new, out.gaps_resolved = _new_and_gone(
+        find_gaps(g, code, date), find_gaps(after, code, date), _gap_key
+    )
+    out.conflicts_new, out.conflicts_resolved = _new_and_gone(
+        find_conflicts(g, code, date), find_conflicts(after, code, date), _conflict_key
+    )
 
     if exhaustive:  # the reference: the whole scan on both sides
         out.inspections = _all_inspections(g, after, set(ordered), date)
@@ -236,6 +230,17 @@ def what_if(
     out.disputes = _disputes(applied, set(in_scope), date)
     out.lists = _lists(applied, set(in_scope), date)
     return out
+
+
+T = TypeVar("T")
+
+
+def _new_and_gone(
+    before: list[T], after: list[T], key: Callable[[T], tuple[Any, ...]]
+) -> tuple[list[T], list[T]]:
+    """What ``after`` finds that ``before`` does not, and what ``before`` finds that is gone."""
+    was, now = {key(x) for x in before}, {key(x) for x in after}
+    return [x for x in after if key(x) not in was], [x for x in before if key(x) not in now]
 
 
 def _gap_key(gap: Gap) -> tuple[Any, ...]:
