@@ -15,6 +15,7 @@ from .analysis.assign import Assignment, Candidate, assign_business_form
 from .analysis.conflicts import Conflict, DuplicateInspection, duplicate_inspections, find_conflicts
 from .analysis.gaps import Gap, find_gaps
 from .analysis.resolve import Answer, Resolution, who_assists, who_leads
+from .analysis.whatif import WhatIf, what_if
 from .errors import (
     Ambiguous,
     ConflictingUpdate,
@@ -22,6 +23,7 @@ from .errors import (
     LoadError,
     NotFound,
     Problem,
+    ScenarioInvalid,
     StoreCorrupt,
     StoreError,
     StoreUnavailable,
@@ -32,6 +34,7 @@ from .errors import (
 from .fixtures import DEMO_PATH, demo_graph
 from .graph import DutyGraph
 from .importer import ImportReport, load
+from .io.scenario import Scenario, read_scenario
 from .model import (
     Behavior,
     BusinessForm,
@@ -78,6 +81,8 @@ __all__ = [
     "Region",
     "RegionGroup",
     "Resolution",
+    "Scenario",
+    "ScenarioInvalid",
     "Store",
     "StoreCorrupt",
     "StoreError",
@@ -85,6 +90,7 @@ __all__ = [
     "UnsupportedOperation",
     "UsageError",
     "ValidationFailed",
+    "WhatIf",
     "assign_business_form",
     "demo_graph",
     "duplicate_inspections",
@@ -92,6 +98,8 @@ __all__ = [
     "find_gaps",
     "load",
     "open_store",
+    "read_scenario",
+    "what_if",
     "who_assists",
     "who_leads",
 ]

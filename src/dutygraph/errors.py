@@ -10,6 +10,7 @@ boundary where they occur, so callers never catch a third-party exception::
     │   └── Ambiguous         a name that matches several; lists the candidates (exit 2)
     ├── LoadError             an input file cannot be read at all (exit 2)
     │   └── ValidationFailed  rows are wrong; carries every Problem with its place (exit 2)
+    │       └── ScenarioInvalid  a what-if scenario's changes cannot apply (exit 2)
     ├── ConflictingUpdate     a change that the current state forbids (exit 2)
     └── StoreError            the store cannot do what was asked (exit 3)
         ├── StoreUnavailable  cannot open or reach the store
@@ -34,6 +35,7 @@ __all__ = [
     "NotFound",
     "OutputError",
     "Problem",
+    "ScenarioInvalid",
     "StoreCorrupt",
     "StoreError",
     "StoreUnavailable",
@@ -142,6 +144,25 @@ class ValidationFailed(LoadError):
         shown = "\n".join(f"  {p}" for p in errors[:50])
         more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
         super().__init__(f"{head}\n{shown}{more}\n(fix them, or pass --skip-invalid)")
+
+
+class ScenarioInvalid(ValidationFailed):
+    """A what-if scenario has malformed changes, or changes that cannot apply to the graph.
+
+    Nothing was compared and nothing was written; ``problems`` locate each (file, row, column).
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        super().__init__(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        shown = "\n".join(f"  {p}" for p in errors[:50])
+        more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
+        Exception.__init__(
+            self,
+            f"情景有 {len(errors)} 处错误，未做推演，存储未改动 "
+            f"(the scenario has {len(errors)} error(s); nothing was compared or written)\n"
+            f"{shown}{more}",
+        )
 
 
 class ConflictingUpdate(DutyGraphError):

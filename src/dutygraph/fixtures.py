@@ -74,3 +74,25 @@ def catalogue_graph(with_demo: bool = False) -> DutyGraph:
 
 
 __all__ += ["CATALOGUE_PATH", "catalogue_graph", "catalogue_path"]
+
+
+# -- worked what-if examples ---------------------------------------------------------------
+
+#: the worked what-if scenarios shipped with the demo (``dutygraph whatif``)
+SCENARIOS_PATH = DEMO_PATH / "scenarios"
+#: the financial-regulation line as of 2022, a small bundle apart from the demo, that the
+#: 2023 reform scenario (``scenarios/finance-reform-2023.toml``) changes
+FINANCE_2022_PATH = DEMO_PATH / "finance-2022"
+
+
+@lru_cache(maxsize=1)
+def finance_graph() -> DutyGraph:
+    """The finance-2022 bundle as an in-memory graph.
+
+    >>> finance_graph().departments["N-CBIRC"].name
+    '中国银行保险监督管理委员会'
+    """
+    return DutyGraph(read_bundle(FINANCE_2022_PATH).records())
+
+
+__all__ += ["FINANCE_2022_PATH", "SCENARIOS_PATH", "finance_graph"]

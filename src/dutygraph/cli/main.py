@@ -42,6 +42,7 @@ from . import (
     settings,
     show,
     validate,
+    whatif,
 )
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -66,6 +67,7 @@ COMMANDS = [
     validate,
     check,
     settings,
+    whatif,
 ]
 
 
