@@ -392,7 +392,7 @@ _PAGE = """<!doctype html>
 </form>
 <main>
   <p id="status" role="status" aria-live="polite"></p>
-  <section id="result">
+  <section id="result" aria-busy="true">
     <div id="left"><div id="graph" aria-label="关系图"></div><div id="tree"></div></div>
     <div id="right"><div id="words"></div><aside id="detail" aria-live="polite"></aside></div>
   </section>

@@ -144,17 +144,19 @@
     var missing = VIEWS[q.view].fields.filter(function (f) {
       return (f === "item" || f === "name") && !q[f];
     });
-    if (missing.length) { status("请先填写" + (missing[0] === "item" ? "事项" : "业态名称") + "。"); clear(); return; }
+    if (missing.length) { status("请先填写" + (missing[0] === "item" ? "事项" : "业态名称") + "。"); clear(); busy(false); return; }
     status("查询中…");
+    busy(true);
     var params = Object.assign({}, q); delete params.view;
     return getJSON("/explorer/" + q.view, params).then(function (out) {
- clear();
+      clear();
       named(q, out);
       if (q.view === "lead" || q.view === "assist") drawResolution(out);
       else if (q.view === "gaps" || q.view === "conflicts") drawScan(out, q.view);
       else drawAssign(out);
-    }).catch(function (e) { clear(); status("查询失败：" + e.message, true); });
+    }).catch(function (e) { clear(); status("查询失败：" + e.message, true); }).then(function () { busy(false); });
   }
+  function busy(on) { $("result").setAttribute("aria-busy", on ? "true" : "false"); }  /* tests wait on it too */
   function named(q, out) {  /* show names in the pickers, keep the ids for the URL */
     var names = out.names || {};
     ["item", "region"].forEach(function (f) {
