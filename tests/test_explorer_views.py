@@ -15,8 +15,6 @@ Needs Debian's chromium and Playwright (skips without them, fails under ``CI=tru
 from __future__ import annotations
 
 import itertools
-import os
-import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,12 +27,12 @@ from dutygraph.importer import load
 from dutygraph.store import EmbeddedStore
 
 from .conftest import need
+from .explorer_pages import VIEWPORT, answered, screenshot_dir, snap
 from .servers import Visit, importable, serve_asgi
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 AS_OF = "2025-06-01"  # the saved who-leads question's date (queries/01-who-leads.graphql)
-VIEWPORT = {"width": 1366, "height": 768}
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +50,7 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = os.environ.get("DUTYGRAPH_SCREENSHOTS")
-    return Path(out) if out else tmp_path_factory.mktemp("screenshots")
+    return screenshot_dir(tmp_path_factory)
 
 
 @pytest.fixture
@@ -71,25 +68,9 @@ def g() -> Any:
     return demo_graph()
 
 
-def answered(v: Visit) -> None:
-    """Wait until the page has drawn its answer (``#result`` no longer busy)."""
-    v.page.locator('#result[aria-busy="false"]').wait_for(timeout=15_000)
-    assert not v.page.locator("#status.error").count(), v.page.locator("#status").inner_text()
-
-
 def open_view(v: Visit, base: str, query: str) -> None:
     v.page.goto(f"{base}/?{query}", wait_until="load")
     answered(v)
-
-
-def snap(v: Visit, shots: Path, name: str) -> Path:
-    """A screenshot of the whole 1366×768 window, checked to be that PNG."""
-    path = shots / name
-    v.page.screenshot(path=str(path))
-    head = path.read_bytes()[:24]
-    assert head[:8] == b"\x89PNG\r\n\x1a\n"
-    assert struct.unpack(">II", head[16:24]) == (VIEWPORT["width"], VIEWPORT["height"])
-    return path
 
 
 def clean(v: Visit) -> None:

@@ -18,21 +18,28 @@ term after it in parentheses where an analyst may grep for it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .reader import GraphReader
 
 __all__ = [
+    "DISPUTE_KIND_ZH",
     "HEADERS",
     "KIND_ZH",
     "LINE_ZH",
+    "OP_ZH",
+    "STATUS_ZH",
+    "STEP_ZH",
     "VIA_ZH",
     "explain_conflict",
+    "explain_dispute",
     "explain_gap",
+    "explain_route",
     "kind_zh",
     "line_zh",
     "named",
+    "names_of",
     "via_zh",
 ]
 
@@ -136,6 +143,18 @@ def named(g: GraphReader, ident: str | None) -> str:
     return ident
 
 
+def names_of(g: GraphReader, ids: Iterable[str]) -> dict[str, str]:
+    """``{id: name}`` for the departments, items and regions among ``ids`` (others left out)."""
+    out = {}
+    for ident in sorted(set(ids)):
+        for table in (g.departments, g.items, g.regions):
+            rec = table.get(ident)
+            if rec is not None:
+                out[ident] = rec.name
+                break
+    return out
+
+
 def _where(g: GraphReader, row: Mapping[str, Any]) -> str:
     return f"{named(g, row['region'])} 的{named(g, row['item'])}"
 
@@ -176,3 +195,135 @@ def explain_conflict(g: GraphReader, row: Mapping[str, Any]) -> str:
     if kind == "OPEN_DISPUTE":
         return f"{where}：有未决的管辖争议，涉及{depts}。"
     return f"{where}：{kind_zh(kind)}，{row.get('detail', '')}"
+
+
+# -- disputes: statuses, kinds, the statutory route's steps, the audit log's operations ------
+
+#: dispute statuses
+STATUS_ZH = {"open": "待协调", "coordinating": "协调中", "decided": "已决定", "withdrawn": "已撤回"}
+#: dispute kinds
+DISPUTE_KIND_ZH = {"duty": "职责分工争议", "enforcement": "执法管辖争议"}
+#: the steps of :func:`dutygraph.analysis.disputes.route`
+STEP_ZH = {
+    "place": "违法行为发生地",
+    "level": "级别管辖",
+    "first_filing": "最先立案",
+    "negotiation": "协商",
+    "designation": "指定管辖",
+    "allocation": "核对职责分工",
+    "consultation": "部门协商",
+    "coordination": "编制部门协调",
+    "decision": "报请决定",
+}
+#: operations of the audit log (``store.history()``)
+OP_ZH = {
+    "dispute.open": "立案",
+    "dispute.status": "开始协调",
+    "dispute.withdraw": "撤回",
+    "dispute.decide": "作出决定",
+}
+
+
+def _names(g: GraphReader, ids: Any) -> str:
+    return "、".join(named(g, x) for x in ids or ()) or "无"
+
+
+def _body_name(body: Mapping[str, Any] | None) -> str:
+    """A route's authority (a government or a department) as ``名称 (id)``."""
+    if not body:
+        return "（未找到）"
+    dep = body.get("department")
+    if isinstance(dep, Mapping) and dep.get("id"):
+        return f"{dep.get('name', '')} ({dep['id']})"
+    if body.get("id"):
+        return f"{body.get('name', '')} ({body['id']})"
+    return str(body.get("name") or body.get("government") or "")
+
+
+def explain_dispute(g: GraphReader, d: Mapping[str, Any]) -> str:
+    """One sentence for a dispute (a :func:`dutygraph.analysis.disputes.dispute_dict`).
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> explain_dispute(demo_graph(), {"id": "DSP-0001", "kind": "duty", "status": "open",
+    ...     "parties": ["CD-YJJ", "CD-ZJJ"], "region": "510100", "raised_on": "2025-06-01",
+    ...     "subject": {"kind": "item", "id": "I-SELFBUILT", "name": "经营性自建房安全监管"}})
+    'DSP-0001 职责分工争议（待协调）：成都市 (510100) 的经营性自建房安全监管 (I-SELFBUILT)，当事部门 成都市应急管理局 (CD-YJJ)、成都市住房和城乡建设局 (CD-ZJJ)，2025-06-01 提出。'
+    """
+    subject = d.get("subject") or {}
+    if subject.get("kind") == "case":
+        what = f"案件「{subject.get('description') or subject.get('id', '')}」"
+    else:
+        what = f"{subject.get('name', '')} ({subject.get('id', '')})"
+    kind = DISPUTE_KIND_ZH.get(d.get("kind", "duty"), d.get("kind", ""))
+    status = STATUS_ZH.get(d["status"], d["status"])
+    return (
+        f"{d['id']} {kind}（{status}）：{named(g, d['region'])} 的{what}，"
+        f"当事部门 {_names(g, d['parties'])}，{d['raised_on']} 提出。"
+    )
+
+
+def explain_route(g: GraphReader, r: Mapping[str, Any]) -> list[str]:
+    """The statutory route (:func:`dutygraph.analysis.disputes.route`) as Chinese sentences.
+
+    One sentence for who coordinates, one per step (its rule first), one for the
+    interim rule, one for the outcome when the route settles it.
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> from dutygraph.analysis.disputes import route
+    >>> from dutygraph.model import Dispute
+    >>> g = demo_graph()
+    >>> d = Dispute("DSP-X", ("JJ-SCJ", "JY-SCJ"), "I-FOOD-SALE", "510104", "2025-03-10",
+    ...             attrs={"kind": "enforcement", "place": "510104",
+    ...                    "filed": "JJ-SCJ=2025-03-02;JY-SCJ=2025-03-01"})
+    >>> for line in explain_route(g, route(g, d, "2025-03-10"))[:3]: print(line)
+    协调机关：四川省司法厅 (SC-SFT)（共同上级：四川省人民政府）。
+    1. 违法行为发生地（中华人民共和国行政处罚法 第二十二条）：由违法行为发生地的行政机关管辖；发生地 锦江区 (510104)，符合的有 锦江区市场监督管理局 (JJ-SCJ)。
+    2. 级别管辖（中华人民共和国行政处罚法 第二十三条）：由县级以上有行政处罚权的地方行政机关管辖；符合的有 锦江区市场监督管理局 (JJ-SCJ)。
+    """
+    sup = r.get("common_superior")
+    out = [
+        f"协调机关：{_body_name(r.get('coordinator'))}"
+        + (f"（共同上级：{_body_name(sup)}）。" if sup else "。")
+    ]
+    for n, s in enumerate(r.get("steps", []), 1):
+        step = s["step"]
+        head = f"{n}. {STEP_ZH.get(step, step)}（{s.get('rule', '')}）："
+        if step == "place":
+            text = (
+                f"由违法行为发生地的行政机关管辖；发生地 {named(g, s.get('place'))}，"
+                f"符合的有 {_names(g, s.get('eligible'))}。"
+            )
+        elif step == "level":
+            text = f"由县级以上有行政处罚权的地方行政机关管辖；符合的有 {_names(g, s.get('eligible'))}。"
+        elif step == "first_filing":
+            filed = "；".join(f"{named(g, p)} {day}" for p, day in (s.get("filed") or {}).items())
+            text = (
+                f"两个以上机关都有管辖权的，由最先立案的管辖；立案日期：{filed or '未登记'}，"
+                f"最先立案：{_names(g, s.get('first'))}。"
+            )
+        elif step == "negotiation":
+            text = f"管辖发生争议的，先由 {_names(g, s.get('between'))} 协商解决。"
+        elif step == "designation":
+            text = f"协商不成的，报请共同的上一级行政机关 {_body_name(s.get('by'))} 指定管辖。"
+        elif step == "allocation":
+            text = "核对三定规定、权责清单给各方的职责（见证据）。"
+        elif step == "consultation":
+            text = f"各方先协商，由 {named(g, s.get('host'))} 牵头组织。"
+        elif step == "coordination":
+            text = (
+                f"协商不成的，由 {_body_name(s.get('by'))} 协调（一件事情原则上由一个部门负责）。"
+            )
+        elif step == "decision":
+            text = f"仍有分歧的，报 {_body_name(s.get('by'))} 决定。"
+        else:
+            text = str(s.get("explain", ""))
+        out.append(head + text)
+    interim = r.get("interim") or {}
+    out.append(
+        "协调期间各方按现有分工继续履职，不留空白；现牵头部门："
+        f"{_names(g, interim.get('current_leads'))}。"
+    )
+    outcome = r.get("outcome") or {}
+    if outcome.get("department"):
+        out.append(f"按上述规则可确定由 {named(g, outcome['department'])} 管辖。")
+    return out

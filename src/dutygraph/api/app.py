@@ -21,7 +21,7 @@ Mutations always need a token whose role grants them.
 >>> from dutygraph.store import EmbeddedStore
 >>> app = create_app(EmbeddedStore(os.path.join(tempfile.mkdtemp(), "doc.db")))
 >>> sorted(r.path for r in app.routes)
-['/', '/explorer/article', '/explorer/assign', '/explorer/assist', '/explorer/conflicts', '/explorer/gaps', '/explorer/lead', '/explorer/suggest', '/graphql', '/schema.graphql', '/static']
+['/', '/explorer/article', '/explorer/assign', '/explorer/assist', '/explorer/conflicts', '/explorer/disputes', '/explorer/gaps', '/explorer/lead', '/explorer/suggest', '/graphql', '/schema.graphql', '/static']
 """
 
 from __future__ import annotations

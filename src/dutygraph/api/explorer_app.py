@@ -13,6 +13,10 @@
   ``explain`` each, and the region tree).
 * ``GET /explorer/article?title=…&article=第六条&as_of=…`` — an article's text
   from the law corpus shipped in the package.
+* ``GET /explorer/disputes?region=…&as_of=…`` — the coordinators' board
+  (:mod:`dutygraph.api.explorer_disputes`): disputes with their evidence,
+  statutory route and history, and the caller's ``role``; its forms send the
+  GraphQL dispute mutations with the coordinator's token.
 
 Reading follows the GraphQL endpoint's rule: from this machine without a token,
 from elsewhere with a valid bearer token; a question that names nothing known
@@ -46,11 +50,12 @@ from ..analysis.conflicts import find_conflicts
 from ..analysis.gaps import find_gaps
 from ..analysis.resolve import Resolution, who_assists, who_leads
 from ..errors import DutyGraphError, NotFound, UsageError
-from ..explain import explain_conflict, explain_gap, kind_zh, line_zh, named, via_zh
+from ..explain import explain_conflict, explain_gap, kind_zh, line_zh, named, names_of, via_zh
 from ..reader import GraphReader
 from ..serialize import assignment_dict, conflict_dict, gap_dict, region_dict, resolution_dict
 from ..store.base import Store
-from .auth import role_of
+from .auth import may, role_of
+from .explorer_disputes import BOARD_QUERY, MUTATIONS, board
 from .saved import SavedQuery
 
 __all__ = ["explorer_routes", "initials", "page_html"]
@@ -81,12 +86,14 @@ def initials(name: str) -> str:
 
 def page_html(saved: Sequence[SavedQuery], static_prefix: str = "/static") -> str:
     """The explorer page: Chinese, every asset from ``static_prefix``."""
-    operations = {
+    operations: dict[str, Any] = {
         view: {"query": q.query, "variables": q.variables}
         for view, stem in GRAPHQL_OPERATION.items()
         for q in saved
         if q.name == stem
     }
+    operations["disputes"] = {"query": BOARD_QUERY, "variables": {}}
+    operations["mutations"] = MUTATIONS  # the board's forms send these (api/disputes.py)
     data = json.dumps(operations, ensure_ascii=False).replace("</", "<\\/")
     s = static_prefix + "/explorer"
     return _PAGE.format(s=s, operations=data)
@@ -138,17 +145,6 @@ def suggest(g: GraphReader, kind: str, q: str, limit: int = 12) -> list[dict[str
     return [x for _, _, x in found[:limit]]
 
 
-def _names(g: GraphReader, ids: set[str]) -> dict[str, str]:
-    out = {}
-    for ident in sorted(ids):
-        for table in (g.departments, g.items, g.regions):
-            rec = table.get(ident)
-            if rec is not None:
-                out[ident] = rec.name
-                break
-    return out
-
-
 def _basis_label(b: Mapping[str, Any]) -> str:
     title = b.get("title") or b.get("id") or ""
     return f"《{title}》" + (b.get("article") or "")
@@ -190,7 +186,7 @@ def resolution_answer(g: GraphReader, res: Resolution) -> dict[str, Any]:
             f"{named(g, res.region.code)} 的{named(g, res.item.id)}{nobody}："
             + "；".join(f"{kind_zh(f['kind'])}，{f['detail']}" for f in answer["findings"])
         )
-    return {"answer": answer, "names": _names(g, ids), "explain": sentences}
+    return {"answer": answer, "names": names_of(g, ids), "explain": sentences}
 
 
 def assignment_answer(g: GraphReader, answer: dict[str, Any]) -> dict[str, Any]:
@@ -204,7 +200,7 @@ def assignment_answer(g: GraphReader, answer: dict[str, Any]) -> dict[str, Any]:
         b = g.bases.get(p.get("basis") or "")
         if b is not None:
             bases[b.id] = {"id": b.id, "title": b.title, "article": b.article}
-    return {"answer": answer, "names": _names(g, ids), "bases": bases}
+    return {"answer": answer, "names": names_of(g, ids), "bases": bases}
 
 
 def _region_tree(g: GraphReader, top: str | None) -> list[dict[str, Any]]:
@@ -251,7 +247,7 @@ def _scan(g: GraphReader, view: str, region: str | None, as_of: str) -> dict[str
         row["kind_zh"] = kind_zh(row["kind"])
         ids.update((row["item"], row["region"]))
         ids.update(row.get("departments", []))
-    return {"rows": rows, "regions": tree, "names": _names(g, ids), "as_of": as_of}
+    return {"rows": rows, "regions": tree, "names": names_of(g, ids), "as_of": as_of}
 
 
 def _article(title: str, article: str, as_of: str) -> dict[str, Any]:
@@ -315,6 +311,12 @@ def explorer_routes(
                 out: dict[str, Any]
                 if view == "suggest":
                     return JSONResponse(suggest(g, p.get("kind", "item"), p.get("q", "").strip()))
+                if view == "disputes":
+                    top = p.get("region") or None
+                    role = role_of(allowed, request.headers.get("authorization"))
+                    out = board(store, top, as_of)
+                    out.update(role=role, may_decide=may(role, "decide"))
+                    return JSONResponse(out)
                 if view == "article":
                     return JSONResponse(_article(p.get("title", ""), p.get("article", ""), as_of))
                 if view in ("lead", "assist"):
@@ -342,7 +344,7 @@ def explorer_routes(
     async def home(request: Request) -> HTMLResponse:
         return HTMLResponse(page)
 
-    views = ("suggest", "article", "lead", "assist", "gaps", "conflicts", "assign")
+    views = ("suggest", "article", "lead", "assist", "gaps", "conflicts", "assign", "disputes")
     routes: list[BaseRoute] = [Route("/", home)]
     return routes + [Route(f"/explorer/{v}", answer(v)) for v in views]
 
@@ -372,6 +374,7 @@ _PAGE = """<!doctype html>
     <button role="tab" data-view="gaps">监管空白</button>
     <button role="tab" data-view="conflicts">管辖冲突</button>
     <button role="tab" data-view="assign">新业态归口</button>
+    <button role="tab" data-view="disputes">争议协调</button>
   </nav>
 </header>
 <form id="question" autocomplete="off">
@@ -386,6 +389,9 @@ _PAGE = """<!doctype html>
     aria-controls="region-list" placeholder="名称、代码或拼音首字母"><ul id="region-list"
     role="listbox"></ul></span></label>
   <label class="f-date">日期 <input id="as_of" name="as_of" type="date"></label>
+  <label class="f-token">协调员令牌 <input id="token" type="password" autocomplete="off"
+    placeholder="办理争议需要"></label>
+  <label class="f-by">经办人 <input id="by" placeholder="姓名"></label>
   <button type="submit" id="ask">查询</button>
   <a id="permalink" href="/">本页链接</a>
   <a id="graphiql" href="/graphql" target="_blank" rel="noopener">在 GraphiQL 中打开</a>
@@ -401,6 +407,7 @@ _PAGE = """<!doctype html>
 <script src="{s}/vendor/cytoscape/cytoscape.min.js"></script>
 <script src="{s}/vendor/dagre/dagre.min.js"></script>
 <script src="{s}/vendor/cytoscape-dagre/cytoscape-dagre.js"></script>
+<script src="{s}/disputes.js"></script>
 <script src="{s}/explorer.js"></script>
 </body>
 </html>

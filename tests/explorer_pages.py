@@ -1,0 +1,36 @@
+"""Helpers for the explorer's browser tests: wait for an answer, take a checked screenshot."""
+
+from __future__ import annotations
+
+import os
+import struct
+from pathlib import Path
+
+import pytest
+
+from .servers import Visit
+
+#: the smallest screen the explorer promises to fit
+VIEWPORT = {"width": 1366, "height": 768}
+
+
+def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``$DUTYGRAPH_SCREENSHOTS`` when set, else a folder in the test run's output."""
+    out = os.environ.get("DUTYGRAPH_SCREENSHOTS")
+    return Path(out) if out else tmp_path_factory.mktemp("screenshots")
+
+
+def answered(v: Visit) -> None:
+    """Wait until the page has drawn its answer (``#result`` no longer busy)."""
+    v.page.locator('#result[aria-busy="false"]').wait_for(timeout=15_000)
+    assert not v.page.locator("#status.error").count(), v.page.locator("#status").inner_text()
+
+
+def snap(v: Visit, shots: Path, name: str) -> Path:
+    """A screenshot of the whole 1366×768 window, checked to be that PNG."""
+    path = shots / name
+    v.page.screenshot(path=str(path))
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", head[16:24]) == (VIEWPORT["width"], VIEWPORT["height"])
+    return path
