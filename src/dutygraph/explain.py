@@ -36,6 +36,7 @@ __all__ = [
     "explain_dispute",
     "explain_gap",
     "explain_route",
+    "header",
     "kind_zh",
     "line_zh",
     "named",
@@ -116,6 +117,11 @@ HEADERS = {
 }
 
 
+def header(key: str, lang: str = "zh") -> str:
+    """A CLI table header: ``'部门 department'`` (Chinese first), or ``'department'`` in English."""
+    return HEADERS.get(key, key) if lang == "zh" else key
+
+
 def kind_zh(kind: str) -> str:
     """``'无牵头部门 (NO_LEAD)'``; an unknown kind as is."""
     return f"{KIND_ZH[kind]} ({kind})" if kind in KIND_ZH else kind
@@ -159,8 +165,17 @@ def _where(g: GraphReader, row: Mapping[str, Any]) -> str:
     return f"{named(g, row['region'])} 的{named(g, row['item'])}"
 
 
-def explain_gap(g: GraphReader, row: Mapping[str, Any]) -> str:
-    """One sentence in Chinese for a gap (a :func:`dutygraph.serialize.gap_dict` row)."""
+def explain_gap(g: GraphReader, row: Mapping[str, Any], *, where: bool = True) -> str:
+    """One sentence in Chinese for a gap (a :func:`dutygraph.serialize.gap_dict` row).
+
+    ``where=False`` leaves out the item and region it begins with (for a table
+    that shows them in columns of their own).
+    """
+    text = _explain_gap(g, row)
+    return text if where else text.split("：", 1)[1]
+
+
+def _explain_gap(g: GraphReader, row: Mapping[str, Any]) -> str:
     where = _where(g, row)
     kind = row["kind"]
     line = line_zh(row.get("line"))
@@ -179,8 +194,13 @@ def explain_gap(g: GraphReader, row: Mapping[str, Any]) -> str:
     return f"{where}：{kind_zh(kind)}，{row.get('detail', '')}"
 
 
-def explain_conflict(g: GraphReader, row: Mapping[str, Any]) -> str:
+def explain_conflict(g: GraphReader, row: Mapping[str, Any], *, where: bool = True) -> str:
     """One sentence in Chinese for a conflict (a :func:`dutygraph.serialize.conflict_dict` row)."""
+    text = _explain_conflict(g, row)
+    return text if where else text.split("：", 1)[1]
+
+
+def _explain_conflict(g: GraphReader, row: Mapping[str, Any]) -> str:
     where = _where(g, row)
     depts = "、".join(named(g, d) for d in row.get("departments", []))
     kind = row["kind"]

@@ -40,6 +40,7 @@ from . import (
     show,
     validate,
 )
+from .common import lang_option
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"dutygraph {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    lang_option(parser, default="zh")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for module in COMMANDS:

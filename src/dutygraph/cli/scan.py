@@ -3,13 +3,55 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
+from typing import Any
 
-from ..analysis.conflicts import CONFLICT_KINDS, duplicate_inspections, find_conflicts
-from ..analysis.gaps import GAP_KINDS, find_gaps
+from ..analysis.conflicts import CONFLICT_KINDS, Conflict, duplicate_inspections, find_conflicts
+from ..analysis.gaps import GAP_KINDS, Gap, find_gaps
 from ..errors import UsageError
+from ..explain import explain_conflict, explain_gap, header, kind_zh, named
+from ..reader import GraphReader
 from ..serialize import conflict_dict, gap_dict, inspection_dict
-from .common import as_of, query_options, store_from
+from .common import as_of, lang, query_options, store_from
 from .output import emit_json, table
+
+__all__ = ["print_conflicts", "print_gaps", "register", "run"]
+
+
+def print_gaps(g: GraphReader, gaps: Sequence[Gap], language: str = "zh") -> None:
+    """The gaps as a table: Chinese first, each explained; ``language="en"``: the English detail."""
+    keys = ["item", "region", "kind", "detail"]
+    rows: list[list[Any]] = []
+    for x in gaps:
+        if language == "zh":
+            row = gap_dict(g, x)
+            rows.append(
+                [
+                    named(g, x.item),
+                    named(g, x.region),
+                    kind_zh(x.kind),
+                    explain_gap(g, row, where=False),
+                ]
+            )
+        else:
+            rows.append([x.item, f"{x.region} {g.regions[x.region].name}", x.kind, x.detail])
+    table([header(k, language) for k in keys], rows)
+
+
+def print_conflicts(
+    g: GraphReader, conflicts: Sequence[Conflict], as_of: str, language: str = "zh"
+) -> None:
+    """The conflicts as a table: Chinese first, each explained; ``language="en"``: as recorded."""
+    keys = ["item", "region", "kind", "departments", "detail"]
+    rows: list[list[Any]] = []
+    for c in conflicts:
+        if language == "zh":
+            text = explain_conflict(g, conflict_dict(g, c, as_of), where=False)
+            depts = "、".join(named(g, d) for d in c.departments)
+            rows.append([named(g, c.item), named(g, c.region), kind_zh(c.kind), depts, text])
+        else:
+            rows.append([c.item, c.region, c.kind, ", ".join(c.departments), c.detail])
+    table([header(k, language) for k in keys], rows)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,37 +81,54 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown kind {k!r}; use one of {', '.join(args.known)}")
     g = store_from(args).reader()
     date = as_of(args)
+    zh = lang(args) == "zh"
     if args.scan == "gaps":
         gaps = find_gaps(g, args.region, date, args.kinds)
         if args.json:
             emit_json([gap_dict(g, x) for x in gaps])
         else:
-            table(
-                ["item", "region", "kind", "detail"],
-                [
-                    [x.item, f"{x.region} {g.regions[x.region].name}", x.kind, x.detail]
-                    for x in gaps
-                ],
+            print_gaps(g, gaps, lang(args))
+            print(
+                f"共 {len(gaps)} 条监管空白（截至 {date}）"
+                if zh
+                else f"{len(gaps)} gap(s) as of {date}"
             )
-            print(f"{len(gaps)} gap(s) as of {date}")
     elif args.scan == "conflicts":
         conflicts = find_conflicts(g, args.region, date, args.kinds)
         if args.json:
             emit_json([conflict_dict(g, c, date) for c in conflicts])
         else:
-            table(
-                ["item", "region", "kind", "departments", "detail"],
-                [[c.item, c.region, c.kind, ", ".join(c.departments), c.detail] for c in conflicts],
+            print_conflicts(g, conflicts, date, lang(args))
+            print(
+                f"共 {len(conflicts)} 条管辖冲突（截至 {date}）"
+                if zh
+                else f"{len(conflicts)} conflict(s) as of {date}"
             )
-            print(f"{len(conflicts)} conflict(s) as of {date}")
     else:
         found = duplicate_inspections(g, args.region, date)
         if args.json:
             emit_json([inspection_dict(x) for x in found])
         else:
-            table(
-                ["region", "object", "departments", "items"],
-                [[x.region, x.object, ", ".join(x.departments), ", ".join(x.items)] for x in found],
+            keys = ["region", "object", "departments", "items"]
+            if zh:
+                rows = [
+                    [
+                        named(g, x.region),
+                        x.object,
+                        "、".join(named(g, d) for d in x.departments),
+                        "、".join(named(g, i) for i in x.items),
+                    ]
+                    for x in found
+                ]
+            else:
+                rows = [
+                    [x.region, x.object, ", ".join(x.departments), ", ".join(x.items)]
+                    for x in found
+                ]
+            table([header(k, lang(args)) for k in keys], rows)
+            print(
+                f"共 {len(found)} 个联合检查候选（截至 {date}）"
+                if zh
+                else f"{len(found)} joint-inspection candidate(s) as of {date}"
             )
-            print(f"{len(found)} joint-inspection candidate(s) as of {date}")
     return 0
