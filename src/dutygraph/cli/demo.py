@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = store_from(args)
-    print_report(load(store, [DEMO_PATH]))
+    print_report(load(store, [DEMO_PATH]), language=lang(args))
     g = store.graph()
     date = as_of(args)
     for item, region in (("I-FOOD", "510104"), ("I-SCRIPT", "510781"), ("I-ECIG", "510104")):
