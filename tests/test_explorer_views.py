@@ -384,3 +384,19 @@ def test_a_bad_question_is_told_in_chinese(staff: Visit, demo_url: str) -> None:
     status = page.locator("#status.error").inner_text()
     assert status.startswith("查询失败：") and "I-NOPE" in status
     assert staff.errors == [] and staff.foreign() == []
+
+
+def test_nobody_leads_and_an_uncovered_business_form_are_told_why_in_chinese(
+    staff: Visit, demo_url: str
+) -> None:
+    page = staff.page
+    open_view(staff, demo_url, f"view=lead&item=I-PREPAID&region=510107&as_of={AS_OF}")
+    words = page.locator("#words").inner_text()
+    assert "武侯区 (510107) 的单用途预付卡监管 (I-PREPAID) 没有牵头部门" in words
+    assert "牵头部门已撤销 (LEAD_ABOLISHED)" in words and "武侯区商务局 (WH-SWJ)" in words
+    assert "abolished" not in words  # the English detail stays in the JSON
+    assert page.locator("#status").inner_text() == "没有牵头部门。"
+    open_view(staff, demo_url, f"view=assign&name=无人机表演&description=夜间灯光秀&as_of={AS_OF}")
+    note = page.locator("#tree .note-row").first.inner_text()
+    assert note.startswith("注意：行为无人监管 (UNCOVERED_BEHAVIOR)") and "无人机表演" in note
+    clean(staff)

@@ -32,8 +32,10 @@ __all__ = [
     "STATUS_ZH",
     "STEP_ZH",
     "VIA_ZH",
+    "explain_assignment_note",
     "explain_conflict",
     "explain_dispute",
+    "explain_finding",
     "explain_gap",
     "explain_route",
     "header",
@@ -192,6 +194,53 @@ def _explain_gap(g: GraphReader, row: Mapping[str, Any]) -> str:
     if kind == "UNCOVERED_BEHAVIOR":
         return f"{where}：有经营行为没有任何事项覆盖（{row.get('detail', '')}）。"
     return f"{where}：{kind_zh(kind)}，{row.get('detail', '')}"
+
+
+def explain_finding(g: GraphReader, item: str, region: str, finding: Mapping[str, Any]) -> str:
+    """A resolution's finding (``resolution_dict(...)["findings"]``) as its Chinese kind and sentence.
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> explain_finding(demo_graph(), "I-OIL", "510104", {"kind": "NO_LEAD", "detail": "…"})
+    '无牵头部门 (NO_LEAD)：从本级到全国的地区路径上都没有牵头职责。'
+    """
+    kind = finding["kind"]
+    if kind in ("NO_LEAD", "NO_COUNTERPART", "LEAD_ABOLISHED", "NO_LEGAL_BASIS"):
+        row = {
+            "item": item,
+            "region": region,
+            "kind": kind,
+            "line": finding.get("line"),
+            "abolished": finding.get("department"),
+        }
+        return f"{kind_zh(kind)}：{explain_gap(g, row, where=False)}"
+    return f"{kind_zh(kind)}：{finding.get('detail', '')}"
+
+
+def explain_assignment_note(g: GraphReader, row: Mapping[str, Any]) -> str:
+    """A new business form's gap or conflict (``assignment_dict``'s ``gaps``/``conflicts``) in Chinese.
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> explain_assignment_note(demo_graph(), {"kind": "TOO_CLOSE_TO_CALL", "item": "I-SCRIPT",
+    ...     "departments": ["N-MCT", "N-MPS"], "scores": [0.5, 0.48]})
+    '难以判定 (TOO_CLOSE_TO_CALL)：剧本娱乐经营场所监管 (I-SCRIPT) 的前两位候选 文化和旅游部 (N-MCT)（0.50）、公安部 (N-MPS)（0.48）得分过近，建议按管辖争议立案协调。'
+    """
+    kind = row["kind"]
+    if kind == "UNCOVERED_BEHAVIOR":
+        what = row.get("behavior") or named(g, row.get("item")) or "该业态"
+        return (
+            f"{kind_zh(kind)}：{what} 没有对应的监管事项；"
+            "请把它的行为特征加入目录，或以决定认定归口。"
+        )
+    if kind == "TOO_CLOSE_TO_CALL":
+        pairs = "、".join(
+            f"{named(g, d)}（{s:.2f}）"
+            for d, s in zip(row.get("departments", []), row.get("scores", []), strict=False)
+        )
+        return (
+            f"难以判定 ({kind})：{named(g, row.get('item'))} 的前两位候选 {pairs}得分过近，"
+            "建议按管辖争议立案协调。"
+        )
+    return f"{kind_zh(kind)}：{row.get('detail', '')}"
 
 
 def explain_conflict(g: GraphReader, row: Mapping[str, Any], *, where: bool = True) -> str:

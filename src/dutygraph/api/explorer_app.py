@@ -50,7 +50,17 @@ from ..analysis.conflicts import find_conflicts
 from ..analysis.gaps import find_gaps
 from ..analysis.resolve import Resolution, who_assists, who_leads
 from ..errors import DutyGraphError, NotFound, UsageError
-from ..explain import explain_conflict, explain_gap, kind_zh, line_zh, named, names_of, via_zh
+from ..explain import (
+    explain_assignment_note,
+    explain_conflict,
+    explain_finding,
+    explain_gap,
+    kind_zh,
+    line_zh,
+    named,
+    names_of,
+    via_zh,
+)
 from ..reader import GraphReader
 from ..serialize import assignment_dict, conflict_dict, gap_dict, region_dict, resolution_dict
 from ..store.base import Store
@@ -153,6 +163,9 @@ def _basis_label(b: Mapping[str, Any]) -> str:
 def resolution_answer(g: GraphReader, res: Resolution) -> dict[str, Any]:
     """The CLI's JSON for a who-leads/assists answer, with names and a sentence per answer."""
     answer = resolution_dict(g, res)
+    findings = [
+        explain_finding(g, res.item.id, res.region.code, f).rstrip("。") for f in answer["findings"]
+    ]
     ids = set(res.path) | set(res.item_path)
     role = "牵头" if res.role == "lead" else "协办"
     sentences = []
@@ -172,7 +185,7 @@ def resolution_answer(g: GraphReader, res: Resolution) -> dict[str, Any]:
         if a["inherited"] and a["via"] != "counterpart":
             how = f"{how}，职责来自上级"
         lines = "、".join(line_zh(x) for x in a["lines"])
-        text = f"{named(g, dept['id'])} {role}（{how}；{lines}）。"
+        text = f"{named(g, dept['id'])} {role}（{how}{'；' + lines if lines else ''}）。"
         if owners:
             text += "；".join(dict.fromkeys(owners)) + "。"
         if a["replaces"]:
@@ -183,10 +196,16 @@ def resolution_answer(g: GraphReader, res: Resolution) -> dict[str, Any]:
     if not answer["answers"]:
         nobody = "没有牵头部门" if res.role == "lead" else "没有协办部门"
         sentences.append(
-            f"{named(g, res.region.code)} 的{named(g, res.item.id)}{nobody}："
-            + "；".join(f"{kind_zh(f['kind'])}，{f['detail']}" for f in answer["findings"])
+            f"{named(g, res.region.code)} 的{named(g, res.item.id)} {nobody}："
+            + "；".join(findings)
+            + "。"
         )
-    return {"answer": answer, "names": names_of(g, ids), "explain": sentences}
+    return {
+        "answer": answer,
+        "names": names_of(g, ids),
+        "explain": sentences,
+        "findings": findings,
+    }
 
 
 def assignment_answer(g: GraphReader, answer: dict[str, Any]) -> dict[str, Any]:
@@ -200,7 +219,8 @@ def assignment_answer(g: GraphReader, answer: dict[str, Any]) -> dict[str, Any]:
         b = g.bases.get(p.get("basis") or "")
         if b is not None:
             bases[b.id] = {"id": b.id, "title": b.title, "article": b.article}
-    return {"answer": answer, "names": names_of(g, ids), "bases": bases}
+    notes = [explain_assignment_note(g, x) for x in answer["gaps"] + answer["conflicts"]]
+    return {"answer": answer, "names": names_of(g, ids), "bases": bases, "notes": notes}
 
 
 def _region_tree(g: GraphReader, top: str | None) -> list[dict[str, Any]]:
@@ -342,11 +362,22 @@ def explorer_routes(
         return handle
 
     async def home(request: Request) -> HTMLResponse:
+        _warm_corpus()  # the first article a person opens need not wait for the corpus
         return HTMLResponse(page)
 
     views = ("suggest", "article", "lead", "assist", "gaps", "conflicts", "assign", "disputes")
     routes: list[BaseRoute] = [Route("/", home)]
     return routes + [Route(f"/explorer/{v}", answer(v)) for v in views]
+
+
+@functools.cache
+def _warm_corpus() -> None:
+    """Read the packaged law corpus once, in the background (``_article`` then finds it cached)."""
+    import threading
+
+    from ..io.laws.parse import packaged_corpus
+
+    threading.Thread(target=packaged_corpus, name="dutygraph-corpus", daemon=True).start()
 
 
 def _need(params: Mapping[str, str], key: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..analysis.resolve import Finding, Resolution, who_assists, who_leads
-from ..explain import LINE_ZH, explain_gap, header, kind_zh, named, via_zh
+from ..explain import LINE_ZH, explain_finding, header, named, via_zh
 from ..reader import GraphReader
 from ..serialize import resolution_dict
 from .common import as_of, lang, query_options, store_from
@@ -29,17 +29,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def finding_zh(g: GraphReader, res: Resolution, f: Finding) -> str:
     """A finding of a resolution in Chinese: its kind, then what it means here."""
-    row = {
-        "item": res.item.id,
-        "region": res.region.code,
-        "kind": f.kind,
-        "line": f.line,
-        "abolished": f.department,
-        "detail": f.detail,
-    }
-    if f.kind in ("NO_LEAD", "NO_COUNTERPART", "LEAD_ABOLISHED", "NO_LEGAL_BASIS"):
-        return f"{kind_zh(f.kind)}：{explain_gap(g, row, where=False)}"
-    return f"{kind_zh(f.kind)}：{f.detail}"
+    row = {"kind": f.kind, "detail": f.detail, "line": f.line, "department": f.department}
+    return explain_finding(g, res.item.id, res.region.code, row)
 
 
 def print_resolution(res: Resolution, g: GraphReader | None = None, language: str = "zh") -> None:

@@ -286,7 +286,7 @@
     var path = a.path.regions.map(function (c) { return esc(nameOf(names, c)); }).join(" → ");
     w.innerHTML = head + sentences + (rows ? '<table id="answer-table"><thead><tr><th>部门</th><th>方式</th><th>清单来源</th><th>法律依据</th></tr></thead><tbody>' + rows +
       "</tbody></table>" : "") + "<p><small>地区路径：" + path + "</small></p>" +
-      a.findings.map(function (f) { return '<p class="sentence">注意：' + esc(f.kind) + "，" + esc(f.detail) + "</p>"; }).join("");
+      (a.answers.length ? (out.findings || []).map(function (f) { return '<p class="sentence finding">注意：' + esc(f) + "。</p>"; }).join("") : "");
     status(a.answers.length ? "找到 " + a.answers.length + " 个" + role + "部门。" : "没有" + role + "部门。");
   }
 
@@ -383,8 +383,7 @@
         return "<tr><td>" + esc(p.name) + " (" + esc(p.id) + ")</td><td>" + esc(nameOf(out.names, p.lead)) + "</td><td>" + esc(p.settled_on) + "</td><td>" + basis + "</td><td>" + p.similarity.toFixed(2) + "</td></tr>";
       }).join("") +
       "</tbody></table>" +
-      (a.gaps.length ? "<p>空白：" + a.gaps.map(function (g) { return esc(g.kind) + " " + esc(g.detail); }).join("；") + "</p>" : "") +
-      (a.conflicts.length ? "<p>冲突：" + a.conflicts.map(function (c) { return esc(c.kind) + " " + esc(c.detail); }).join("；") + "</p>" : "");
+      (out.notes || []).map(function (n) { return '<p class="sentence note-row">注意：' + esc(n) + "</p>"; }).join("");
     status(a.candidates.length ? "共 " + a.candidates.length + " 个牵头候选。" : "没有候选部门。");
   }
 
