@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +15,16 @@ from .servers import Visit
 
 #: the smallest screen the explorer promises to fit
 VIEWPORT = {"width": 1366, "height": 768}
+
+
+@contextmanager
+def chinese_page(browser: Any) -> Iterator[Visit]:
+    """A page as policy staff and coordinators have it: 1366×768, Chinese locale."""
+    v = Visit(browser, viewport=VIEWPORT, locale="zh-CN")
+    try:
+        yield v
+    finally:
+        v.close()
 
 
 def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

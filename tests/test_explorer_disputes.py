@@ -27,7 +27,7 @@ from dutygraph.importer import load
 from dutygraph.store import EmbeddedStore, Store
 
 from .conftest import need
-from .explorer_pages import VIEWPORT, answered, screenshot_dir, snap
+from .explorer_pages import answered, chinese_page, screenshot_dir, snap
 from .servers import Visit, importable, serve_asgi
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -54,11 +54,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Store]]:
 
 @pytest.fixture
 def coordinator(browser: Any) -> Iterator[Visit]:
-    v = Visit(browser, viewport=VIEWPORT, locale="zh-CN")
-    try:
+    with chinese_page(browser) as v:
         yield v
-    finally:
-        v.close()
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from dutygraph.importer import load
 from dutygraph.store import EmbeddedStore
 
 from .conftest import need
-from .explorer_pages import VIEWPORT, answered, screenshot_dir, snap
+from .explorer_pages import VIEWPORT, answered, chinese_page, screenshot_dir, snap
 from .servers import Visit, importable, serve_asgi
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -55,12 +55,8 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def staff(browser: Any) -> Iterator[Visit]:
-    """A page as a policy staffer has it: 1366×768, Chinese locale."""
-    v = Visit(browser, viewport=VIEWPORT, locale="zh-CN")
-    try:
+    with chinese_page(browser) as v:
         yield v
-    finally:
-        v.close()
 
 
 @pytest.fixture(scope="module")
@@ -300,14 +296,11 @@ def test_the_url_reproduces_the_view_and_back_returns_to_the_previous_one(
     gaps_words = page.locator("#words").inner_text()
     assert page.locator("#permalink").get_attribute("href") == page.url.removeprefix(demo_url)
     # the same URL in a fresh window shows the same answer
-    other = Visit(browser, viewport=VIEWPORT, locale="zh-CN")
-    try:
+    with chinese_page(browser) as other:
         other.page.goto(page.url, wait_until="load")
         answered(other)
         assert other.page.locator("#words").inner_text() == gaps_words
         clean(other)
-    finally:
-        other.close()
     page.go_back()
     page.locator("#words h2", has_text="由谁牵头").wait_for()
     answered(staff)
