@@ -47,3 +47,14 @@ def snap(v: Visit, shots: Path, name: str) -> Path:
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", head[16:24]) == (VIEWPORT["width"], VIEWPORT["height"])
     return path
+
+
+def fits_the_window(v: Visit) -> None:
+    """Nothing scrolls sideways and the answer's panels start inside the 1366×768 window."""
+    width = v.page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= VIEWPORT["width"]
+    for sel in ("#question", "#words"):
+        box = v.page.locator(sel).bounding_box()
+        assert box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORT["width"]
+        assert box["y"] < VIEWPORT["height"]

@@ -27,7 +27,7 @@ from dutygraph.importer import load
 from dutygraph.store import EmbeddedStore, Store
 
 from .conftest import need
-from .explorer_pages import answered, chinese_page, screenshot_dir, snap
+from .explorer_pages import answered, chinese_page, fits_the_window, screenshot_dir, snap
 from .servers import Visit, importable, serve_asgi
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -148,6 +148,7 @@ def test_a_coordinator_takes_a_conflict_through_coordination_to_a_decision(
     assert ops == ["dispute.open", "dispute.status", "dispute.decide"]
     assert page.locator("#history tbody tr").count() == 3
     assert all("张三" in e["by"] for e in dsp.dispute_history(store, dispute.id))
+    fits_the_window(coordinator)
     snap(coordinator, shots, "explorer-disputes.png")
     # who leads now follows the decision, in the explorer too
     res = who_leads(store.graph(), "I-SELFBUILT", "510100", AS_OF)

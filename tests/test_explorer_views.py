@@ -27,7 +27,7 @@ from dutygraph.importer import load
 from dutygraph.store import EmbeddedStore
 
 from .conftest import need
-from .explorer_pages import VIEWPORT, answered, chinese_page, screenshot_dir, snap
+from .explorer_pages import answered, chinese_page, fits_the_window, screenshot_dir, snap
 from .servers import Visit, importable, serve_asgi
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -89,17 +89,6 @@ def click_node(v: Visit, node_id: str) -> None:
     assert box is not None
     pos = v.page.evaluate("id => window.dutygraphCy.getElementById(id).renderedPosition()", node_id)
     v.page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
-
-
-def fits_the_window(v: Visit) -> None:
-    """Nothing scrolls sideways and the answer's panels start inside the 1366×768 window."""
-    width = v.page.evaluate("document.scrollingElement.scrollWidth")
-    assert width <= VIEWPORT["width"]
-    for sel in ("#question", "#words"):
-        box = v.page.locator(sel).bounding_box()
-        assert box is not None
-        assert box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORT["width"]
-        assert box["y"] < VIEWPORT["height"]
 
 
 # -- done when: who leads 食品安全监督管理 in 锦江区, and under which article -----------------

@@ -145,7 +145,7 @@ window.dutygraphDisputes = (function () {
     if (d.decision) {
       var x = d.decision;
       decision = '<p class="sentence" id="decision">决定：' + h(x.decider) + " 于 " + h(x.decided_on) + " 决定由 " + h(nm(x.lead)) + " 牵头" +
-        (x.assists.length ? "，" + x.assists.map(nm).map(h).join("、") + " 协办" : "") + "（" + h(x.rule) + "）。理由：" + h(x.reasoning) +
+        (x.assists.length ? "，" + x.assists.map(nm).map(h).join("、") + " 协办" : "") + "（" + h(x.rule) + "）。理由：" + h(String(x.reasoning).replace(/[。.\s]+$/, "")) +
         "。依据 " + h(x.basis) + "；关闭职责 " + x.closed.length + " 条，新增 " + x.opened.length + " 条。</p>";
     }
     w.innerHTML = "<h2>" + h(d.id) + " " + h(d.kind_zh) + " <small>" + h(d.status_zh) + "</small></h2>" +
@@ -155,6 +155,7 @@ window.dutygraphDisputes = (function () {
       '<details open id="route"><summary>法定路径</summary>' + route + "</details>" +
       '<details open id="history"><summary>历史</summary>' + history + "</details>";
     if (d.pending) w.appendChild(actions(d));
+    env.$("right").scrollTop = 0;  /* the dispute's head (and its decision) first */
   }
 
   function actions(d) {
