@@ -110,8 +110,9 @@ def chromium(need: Callable[[bool, str], None]) -> Iterator[Any]:
 class Visit:
     """A fresh page that records every URL it requests (HTTP and WebSocket)."""
 
-    def __init__(self, browser: Any) -> None:
-        self.context = browser.new_context()
+    def __init__(self, browser: Any, **options: Any) -> None:
+        # options go to browser.new_context (e.g. viewport=..., locale="zh-CN")
+        self.context = browser.new_context(**options)
         self.page = self.context.new_page()
         self.urls: list[str] = []
         self.errors: list[str] = []

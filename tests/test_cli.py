@@ -49,7 +49,14 @@ def test_scans_as_json(cli):
 def test_tables_for_people(cli):
     cli("load", str(DEMO_PATH))
     out = cli("lead", "剧本娱乐经营场所监管", "江油市", "--as-of", "2025-06-01").stdout
-    assert "JY-ZHZF" in out and "江油市综合行政执法局" in out and "path: 510781 → 510700" in out
+    assert "JY-ZHZF" in out and "江油市综合行政执法局" in out
+    # Chinese first: the question, the headers and the path in words, ids beside the names
+    assert "江油市 (510781) 的 剧本娱乐经营场所监管 (I-SCRIPT) 由谁牵头（截至 2025-06-01）" in out
+    assert "部门 department" in out and "上级职责由本级对口部门承接" in out
+    assert "地区路径：江油市 (510781) → 绵阳市 (510700)" in out
+    en = cli("--lang", "en", "lead", "I-SCRIPT", "510781", "--as-of", "2025-06-01").stdout
+    assert "path: 510781 → 510700" in en and "counterpart (inherited)" in en
+    assert cli("lead", "I-SCRIPT", "510781", "--as-of", "2025-06-01", "--lang", "en").stdout == en
     out = cli("show", "JJ-JXJ", "--as-of", "2025-06-01").stdout
     assert "predecessors: ['JJ-SWJ']" in out
 
@@ -116,4 +123,22 @@ def test_load_report(cli):
 
 def test_demo_command_prints_leads_gaps_and_conflicts(cli):
     out = cli("demo").stdout
-    assert "JJ-SCJ" in out and "gaps as of 2025-06-01" in out and "MULTIPLE_LEADS" in out
+    assert "JJ-SCJ" in out and "监管空白（截至 2025-06-01）" in out and "MULTIPLE_LEADS" in out
+    assert "多头牵头 (MULTIPLE_LEADS)" in out
+
+
+def test_scan_tables_are_chinese_first_with_ids_beside_names_and_english_on_request(cli):
+    cli("load", str(DEMO_PATH))
+    out = cli("gaps", "--region", "510107", "--as-of", "2025-06-01").stdout
+    # the example, "WH-SWJ of line 'commerce' abolished with no successor", in Chinese
+    assert "牵头部门已撤销 (LEAD_ABOLISHED)" in out
+    assert "牵头部门武侯区商务局 (WH-SWJ)（商务条线）已撤销，且没有承接部门。" in out
+    assert "单用途预付卡监管 (I-PREPAID)" in out and "武侯区 (510107)" in out
+    assert out.rstrip().endswith("条监管空白（截至 2025-06-01）")
+    en = cli("gaps", "--region", "510107", "--as-of", "2025-06-01", "--lang", "en").stdout
+    assert "WH-SWJ of line 'commerce' abolished with no successor" in en
+    assert "gap(s) as of 2025-06-01" in en
+    out = cli("conflicts", "--region", "510100", "--as-of", "2025-06-01").stdout
+    assert "清单来源不一致 (SOURCE_DISAGREEMENT)" in out and "成都市应急管理局 (CD-YJJ)" in out
+    out = cli("inspections", "--region", "510104", "--as-of", "2025-10-01").stdout
+    assert "监管对象 object" in out and "锦江区市场监督管理局 (JJ-SCJ)" in out

@@ -163,6 +163,9 @@ def test_lifecycle_through_the_cli(cli):
     ]
     assert shown["history"][-1]["by"] == "carol"
     text = cli("dispute", "show", did).stdout
+    assert "四川省人民政府" in text and "历史 (history)：" in text and "carol" in text
+    assert "法定路径" in text and "作出决定 (dispute.decide)" in text
+    text = cli("dispute", "show", did, "--lang", "en").stdout
     assert "四川省人民政府" in text and "history:" in text and "carol" in text
 
 

@@ -106,7 +106,9 @@ def test_a_repeated_duty_row_is_a_warning_and_goes_in_once(
     (bundle / "duties.csv").write_text("".join(good), encoding="utf-8")
     report = load(store, [bundle])
     repeats = [p for p in report.problems if p.code == "duplicate-row"]
-    assert [(p.row, p.message) for p in repeats] == [(4, "repeats duties.csv, row 2")]
+    assert [(p.row, p.message) for p in repeats] == [
+        (4, "与 duties.csv, row 2 重复 (repeats duties.csv, row 2)")
+    ]
     assert report.added["duty"] == 2
     assert who_leads(store.graph(), "I-FOOD", "510104", "2025-01-01").departments() == ["JJ-SCJ"]
 

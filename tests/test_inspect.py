@@ -66,6 +66,8 @@ def test_cli_inspect(cli):
     assert out["lead"]["id"] == "JJ-JXJ" and out["joint"]
     assert len(out["participants"]) == 4 and all(i["bases"] for i in out["items"])
     text = cli("inspect", "加油站", "--region", "510104", "--as-of", "2025-10-01").stdout
-    assert "lead: 锦江区经济科技和信息化局" in text
+    assert "牵头：锦江区经济科技和信息化局 (JJ-JXJ)" in text and "综合查一次" in text
+    en = cli("inspect", "加油站", "--region", "510104", "--as-of", "2025-10-01", "--lang", "en")
+    assert "lead: 锦江区经济科技和信息化局" in en.stdout
     bad = cli("inspect", "火箭发射场", "--region", "510104", check=False)
     assert bad.returncode == 2 and "火箭发射场" in bad.stderr

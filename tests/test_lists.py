@@ -287,7 +287,11 @@ def test_cli_load_reports_and_json(cli, tmp_path):
     assert dry["dry_run"] and dry["lists"][0]["version"] == "2024-03-01"
     assert len(dry["lists"][0]["added"]) == 6
     assert dry["problems_by_kind"] == {"warning:owner-taken": 1, "warning:new-department": 1}
-    text = cli("load", str(path)).stdout
+    text = cli("load", str(path), "--dry-run").stdout
+    assert "清单行：读取 5，跳过 0，错误 0，警告 2" in text
+    assert "清单 power_list:JJ-SCJ 版本 2024-03-01：新增 6，删除 0" in text
+    assert "owner-taken 1" in text and "类别 kind" in text
+    text = cli("load", str(path), "--lang", "en").stdout
     assert "list rows read 5, skipped 0, errors 0, warnings 2" in text
     assert "list power_list:JJ-SCJ version 2024-03-01: 6 added, 0 removed" in text
     assert "owner-taken 1" in text

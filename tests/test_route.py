@@ -70,6 +70,8 @@ def test_cli_route_json_and_table(cli):
     assert out["matched"] and out["leads"][0]["department"]["id"] == "JJ-SCJ"
     assert out["leads"][0]["reasons"]
     text = cli("route", "楼上邻居半夜弹钢琴", "--region", "510104").stdout
+    assert text.startswith("未能分派 (not routed)")
+    text = cli("route", "楼上邻居半夜弹钢琴", "--region", "510104", "--lang", "en").stdout
     assert text.startswith("not routed")
     bad = cli("route", "超市", "--region", "火星", check=False)
     assert bad.returncode == 2 and "火星" in bad.stderr

@@ -139,6 +139,11 @@ def test_cli_diff_and_dry_run(cli, two_versions, tmp_path):
     cli("load", str(power_list_xlsx(tmp_path / "v1.xlsx")))
     dry = cli("load", str(v2), "--dry-run").stdout
     assert (
+        "清单 power_list:JJ-SCJ 版本 2025-01-01（上一版 2024-03-01）：新增 1，删除 1，变更 1，未变 4"
+        in dry
+    )
+    dry = cli("load", str(v2), "--dry-run", "--lang", "en").stdout
+    assert (
         "list power_list:JJ-SCJ version 2025-01-01 (previous 2024-03-01): 1 added, 1 removed, 1 changed, 4 unchanged"
         in dry
     )
@@ -160,6 +165,8 @@ def test_cli_diff_and_dry_run(cli, two_versions, tmp_path):
         1,
     )
     text = cli("diff", LIST).stdout
+    assert "新增 1，删除 1，变更 1" in text and "  - lead" in text
+    text = cli("diff", LIST, "--lang", "en").stdout
     assert "1 added, 1 removed, 1 changed" in text and "  - lead" in text
     missing = cli("diff", "nope", check=False)
     assert missing.returncode == 2 and "power_list:JJ-SCJ" in missing.stderr

@@ -140,10 +140,14 @@ class ValidationFailed(LoadError):
             (p for p in self.problems if p.severity == "error"),
             key=lambda p: (p.file, p.sheet or "", p.row or 0, p.column or ""),
         )
-        head = f"{len(errors)} error(s) in the input; nothing was imported"
+        n = len(errors)
+        head = (
+            f"输入有 {n} 处错误，未导入任何数据 ({n} error(s) in the input; nothing was imported)"
+        )
         shown = "\n".join(f"  {p}" for p in errors[:50])
-        more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
-        super().__init__(f"{head}\n{shown}{more}\n(fix them, or pass --skip-invalid)")
+        more = f"\n  …… 另有 {n - 50} 处 (and {n - 50} more)" if n > 50 else ""
+        fix = "改正它们，或加 --skip-invalid 跳过这些行 (fix them, or pass --skip-invalid)"
+        super().__init__(f"{head}\n{shown}{more}\n{fix}")
 
 
 class ScenarioInvalid(ValidationFailed):

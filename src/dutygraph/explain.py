@@ -18,21 +18,31 @@ term after it in parentheses where an analyst may grep for it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .reader import GraphReader
 
 __all__ = [
+    "DISPUTE_KIND_ZH",
     "HEADERS",
     "KIND_ZH",
     "LINE_ZH",
+    "OP_ZH",
+    "STATUS_ZH",
+    "STEP_ZH",
     "VIA_ZH",
+    "explain_assignment_note",
     "explain_conflict",
+    "explain_dispute",
+    "explain_finding",
     "explain_gap",
+    "explain_route",
+    "header",
     "kind_zh",
     "line_zh",
     "named",
+    "names_of",
     "via_zh",
 ]
 
@@ -109,6 +119,11 @@ HEADERS = {
 }
 
 
+def header(key: str, lang: str = "zh") -> str:
+    """A CLI table header: ``'部门 department'`` (Chinese first), or ``'department'`` in English."""
+    return HEADERS.get(key, key) if lang == "zh" else key
+
+
 def kind_zh(kind: str) -> str:
     """``'无牵头部门 (NO_LEAD)'``; an unknown kind as is."""
     return f"{KIND_ZH[kind]} ({kind})" if kind in KIND_ZH else kind
@@ -136,12 +151,33 @@ def named(g: GraphReader, ident: str | None) -> str:
     return ident
 
 
+def names_of(g: GraphReader, ids: Iterable[str]) -> dict[str, str]:
+    """``{id: name}`` for the departments, items and regions among ``ids`` (others left out)."""
+    out = {}
+    for ident in sorted(set(ids)):
+        for table in (g.departments, g.items, g.regions):
+            rec = table.get(ident)
+            if rec is not None:
+                out[ident] = rec.name
+                break
+    return out
+
+
 def _where(g: GraphReader, row: Mapping[str, Any]) -> str:
     return f"{named(g, row['region'])} 的{named(g, row['item'])}"
 
 
-def explain_gap(g: GraphReader, row: Mapping[str, Any]) -> str:
-    """One sentence in Chinese for a gap (a :func:`dutygraph.serialize.gap_dict` row)."""
+def explain_gap(g: GraphReader, row: Mapping[str, Any], *, where: bool = True) -> str:
+    """One sentence in Chinese for a gap (a :func:`dutygraph.serialize.gap_dict` row).
+
+    ``where=False`` leaves out the item and region it begins with (for a table
+    that shows them in columns of their own).
+    """
+    text = _explain_gap(g, row)
+    return text if where else text.split("：", 1)[1]
+
+
+def _explain_gap(g: GraphReader, row: Mapping[str, Any]) -> str:
     where = _where(g, row)
     kind = row["kind"]
     line = line_zh(row.get("line"))
@@ -160,8 +196,60 @@ def explain_gap(g: GraphReader, row: Mapping[str, Any]) -> str:
     return f"{where}：{kind_zh(kind)}，{row.get('detail', '')}"
 
 
-def explain_conflict(g: GraphReader, row: Mapping[str, Any]) -> str:
+def explain_finding(g: GraphReader, item: str, region: str, finding: Mapping[str, Any]) -> str:
+    """A resolution's finding (``resolution_dict(...)["findings"]``) as its Chinese kind and sentence.
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> explain_finding(demo_graph(), "I-OIL", "510104", {"kind": "NO_LEAD", "detail": "…"})
+    '无牵头部门 (NO_LEAD)：从本级到全国的地区路径上都没有牵头职责。'
+    """
+    kind = finding["kind"]
+    if kind in ("NO_LEAD", "NO_COUNTERPART", "LEAD_ABOLISHED", "NO_LEGAL_BASIS"):
+        row = {
+            "item": item,
+            "region": region,
+            "kind": kind,
+            "line": finding.get("line"),
+            "abolished": finding.get("department"),
+        }
+        return f"{kind_zh(kind)}：{explain_gap(g, row, where=False)}"
+    return f"{kind_zh(kind)}：{finding.get('detail', '')}"
+
+
+def explain_assignment_note(g: GraphReader, row: Mapping[str, Any]) -> str:
+    """A new business form's gap or conflict (``assignment_dict``'s ``gaps``/``conflicts``) in Chinese.
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> explain_assignment_note(demo_graph(), {"kind": "TOO_CLOSE_TO_CALL", "item": "I-SCRIPT",
+    ...     "departments": ["N-MCT", "N-MPS"], "scores": [0.5, 0.48]})
+    '难以判定 (TOO_CLOSE_TO_CALL)：剧本娱乐经营场所监管 (I-SCRIPT) 的前两位候选 文化和旅游部 (N-MCT)（0.50）、公安部 (N-MPS)（0.48）得分过近，建议按管辖争议立案协调。'
+    """
+    kind = row["kind"]
+    if kind == "UNCOVERED_BEHAVIOR":
+        what = row.get("behavior") or named(g, row.get("item")) or "该业态"
+        return (
+            f"{kind_zh(kind)}：{what} 没有对应的监管事项；"
+            "请把它的行为特征加入目录，或以决定认定归口。"
+        )
+    if kind == "TOO_CLOSE_TO_CALL":
+        pairs = "、".join(
+            f"{named(g, d)}（{s:.2f}）"
+            for d, s in zip(row.get("departments", []), row.get("scores", []), strict=False)
+        )
+        return (
+            f"难以判定 ({kind})：{named(g, row.get('item'))} 的前两位候选 {pairs}得分过近，"
+            "建议按管辖争议立案协调。"
+        )
+    return f"{kind_zh(kind)}：{row.get('detail', '')}"
+
+
+def explain_conflict(g: GraphReader, row: Mapping[str, Any], *, where: bool = True) -> str:
     """One sentence in Chinese for a conflict (a :func:`dutygraph.serialize.conflict_dict` row)."""
+    text = _explain_conflict(g, row)
+    return text if where else text.split("：", 1)[1]
+
+
+def _explain_conflict(g: GraphReader, row: Mapping[str, Any]) -> str:
     where = _where(g, row)
     depts = "、".join(named(g, d) for d in row.get("departments", []))
     kind = row["kind"]
@@ -176,3 +264,135 @@ def explain_conflict(g: GraphReader, row: Mapping[str, Any]) -> str:
     if kind == "OPEN_DISPUTE":
         return f"{where}：有未决的管辖争议，涉及{depts}。"
     return f"{where}：{kind_zh(kind)}，{row.get('detail', '')}"
+
+
+# -- disputes: statuses, kinds, the statutory route's steps, the audit log's operations ------
+
+#: dispute statuses
+STATUS_ZH = {"open": "待协调", "coordinating": "协调中", "decided": "已决定", "withdrawn": "已撤回"}
+#: dispute kinds
+DISPUTE_KIND_ZH = {"duty": "职责分工争议", "enforcement": "执法管辖争议"}
+#: the steps of :func:`dutygraph.analysis.disputes.route`
+STEP_ZH = {
+    "place": "违法行为发生地",
+    "level": "级别管辖",
+    "first_filing": "最先立案",
+    "negotiation": "协商",
+    "designation": "指定管辖",
+    "allocation": "核对职责分工",
+    "consultation": "部门协商",
+    "coordination": "编制部门协调",
+    "decision": "报请决定",
+}
+#: operations of the audit log (``store.history()``)
+OP_ZH = {
+    "dispute.open": "立案",
+    "dispute.status": "开始协调",
+    "dispute.withdraw": "撤回",
+    "dispute.decide": "作出决定",
+}
+
+
+def _names(g: GraphReader, ids: Any) -> str:
+    return "、".join(named(g, x) for x in ids or ()) or "无"
+
+
+def _body_name(body: Mapping[str, Any] | None) -> str:
+    """A route's authority (a government or a department) as ``名称 (id)``."""
+    if not body:
+        return "（未找到）"
+    dep = body.get("department")
+    if isinstance(dep, Mapping) and dep.get("id"):
+        return f"{dep.get('name', '')} ({dep['id']})"
+    if body.get("id"):
+        return f"{body.get('name', '')} ({body['id']})"
+    return str(body.get("name") or body.get("government") or "")
+
+
+def explain_dispute(g: GraphReader, d: Mapping[str, Any]) -> str:
+    """One sentence for a dispute (a :func:`dutygraph.analysis.disputes.dispute_dict`).
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> explain_dispute(demo_graph(), {"id": "DSP-0001", "kind": "duty", "status": "open",
+    ...     "parties": ["CD-YJJ", "CD-ZJJ"], "region": "510100", "raised_on": "2025-06-01",
+    ...     "subject": {"kind": "item", "id": "I-SELFBUILT", "name": "经营性自建房安全监管"}})
+    'DSP-0001 职责分工争议（待协调）：成都市 (510100) 的经营性自建房安全监管 (I-SELFBUILT)，当事部门 成都市应急管理局 (CD-YJJ)、成都市住房和城乡建设局 (CD-ZJJ)，2025-06-01 提出。'
+    """
+    subject = d.get("subject") or {}
+    if subject.get("kind") == "case":
+        what = f"案件「{subject.get('description') or subject.get('id', '')}」"
+    else:
+        what = f"{subject.get('name', '')} ({subject.get('id', '')})"
+    kind = DISPUTE_KIND_ZH.get(d.get("kind", "duty"), d.get("kind", ""))
+    status = STATUS_ZH.get(d["status"], d["status"])
+    return (
+        f"{d['id']} {kind}（{status}）：{named(g, d['region'])} 的{what}，"
+        f"当事部门 {_names(g, d['parties'])}，{d['raised_on']} 提出。"
+    )
+
+
+def explain_route(g: GraphReader, r: Mapping[str, Any]) -> list[str]:
+    """The statutory route (:func:`dutygraph.analysis.disputes.route`) as Chinese sentences.
+
+    One sentence for who coordinates, one per step (its rule first), one for the
+    interim rule, one for the outcome when the route settles it.
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> from dutygraph.analysis.disputes import route
+    >>> from dutygraph.model import Dispute
+    >>> g = demo_graph()
+    >>> d = Dispute("DSP-X", ("JJ-SCJ", "JY-SCJ"), "I-FOOD-SALE", "510104", "2025-03-10",
+    ...             attrs={"kind": "enforcement", "place": "510104",
+    ...                    "filed": "JJ-SCJ=2025-03-02;JY-SCJ=2025-03-01"})
+    >>> for line in explain_route(g, route(g, d, "2025-03-10"))[:3]: print(line)
+    协调机关：四川省司法厅 (SC-SFT)（共同上级：四川省人民政府）。
+    1. 违法行为发生地（中华人民共和国行政处罚法 第二十二条）：由违法行为发生地的行政机关管辖；发生地 锦江区 (510104)，符合的有 锦江区市场监督管理局 (JJ-SCJ)。
+    2. 级别管辖（中华人民共和国行政处罚法 第二十三条）：由县级以上有行政处罚权的地方行政机关管辖；符合的有 锦江区市场监督管理局 (JJ-SCJ)。
+    """
+    sup = r.get("common_superior")
+    out = [
+        f"协调机关：{_body_name(r.get('coordinator'))}"
+        + (f"（共同上级：{_body_name(sup)}）。" if sup else "。")
+    ]
+    for n, s in enumerate(r.get("steps", []), 1):
+        step = s["step"]
+        head = f"{n}. {STEP_ZH.get(step, step)}（{s.get('rule', '')}）："
+        if step == "place":
+            text = (
+                f"由违法行为发生地的行政机关管辖；发生地 {named(g, s.get('place'))}，"
+                f"符合的有 {_names(g, s.get('eligible'))}。"
+            )
+        elif step == "level":
+            text = f"由县级以上有行政处罚权的地方行政机关管辖；符合的有 {_names(g, s.get('eligible'))}。"
+        elif step == "first_filing":
+            filed = "；".join(f"{named(g, p)} {day}" for p, day in (s.get("filed") or {}).items())
+            text = (
+                f"两个以上机关都有管辖权的，由最先立案的管辖；立案日期：{filed or '未登记'}，"
+                f"最先立案：{_names(g, s.get('first'))}。"
+            )
+        elif step == "negotiation":
+            text = f"管辖发生争议的，先由 {_names(g, s.get('between'))} 协商解决。"
+        elif step == "designation":
+            text = f"协商不成的，报请共同的上一级行政机关 {_body_name(s.get('by'))} 指定管辖。"
+        elif step == "allocation":
+            text = "核对三定规定、权责清单给各方的职责（见证据）。"
+        elif step == "consultation":
+            text = f"各方先协商，由 {named(g, s.get('host'))} 牵头组织。"
+        elif step == "coordination":
+            text = (
+                f"协商不成的，由 {_body_name(s.get('by'))} 协调（一件事情原则上由一个部门负责）。"
+            )
+        elif step == "decision":
+            text = f"仍有分歧的，报 {_body_name(s.get('by'))} 决定。"
+        else:
+            text = str(s.get("explain", ""))
+        out.append(head + text)
+    interim = r.get("interim") or {}
+    out.append(
+        "协调期间各方按现有分工继续履职，不留空白；现牵头部门："
+        f"{_names(g, interim.get('current_leads'))}。"
+    )
+    outcome = r.get("outcome") or {}
+    if outcome.get("department"):
+        out.append(f"按上述规则可确定由 {named(g, outcome['department'])} 管辖。")
+    return out

@@ -56,6 +56,21 @@ _TREES = {
     "item": ("parent", "item tree"),
     "department": ("superior", "department tree (superior)"),
 }
+#: Chinese names of the record kinds and trees, for messages (Chinese first, English after)
+_ZH = {
+    "region": "地区",
+    "region_group": "区域",
+    "department": "部门",
+    "item": "事项",
+    "basis": "依据",
+    "duty": "职责",
+    "behavior": "行为特征",
+    "business_form": "新业态",
+    "dispute": "争议",
+    "region tree": "地区树",
+    "item tree": "事项树",
+    "department tree (superior)": "部门上下级",
+}
 
 
 def _problem(
@@ -79,7 +94,8 @@ def _control_characters(row: Row) -> Iterator[Problem]:
                     row,
                     f.name,
                     f"{f.name} 含控制字符 {what} (a control character)",
-                    "delete it: a text may hold tab and line breaks, no other control character",
+                    "删除它：文本只能含制表符和换行 (delete it: a text may hold tab and line "
+                    "breaks, no other control character)",
                     "control-character",
                 )
                 break
@@ -178,8 +194,8 @@ def _check(
                 _problem(
                     row,
                     "parent",
-                    "a region cannot be its own parent",
-                    "give the code of the region above it",
+                    "地区不能以自己为上级 (a region cannot be its own parent)",
+                    "填写上一级地区的代码 (give the code of the region above it)",
                     "cycle",
                 ),
             )
@@ -213,8 +229,8 @@ def _check(
                         _problem(
                             row,
                             fieldname,
-                            f"cycle in the {tree_name}: {members}",
-                            f"correct the {fieldname} of one of them",
+                            f"{_ZH[tree_name]}成环 (cycle in the {tree_name})：{members}",
+                            f"改正其中一条的 {fieldname} (correct the {fieldname} of one of them)",
                             "cycle",
                         ),
                     )
@@ -235,18 +251,19 @@ def _duplicate(at: Origin, first: Origin, same: bool, rec: Any) -> Problem:
         return _problem(
             at,
             None,
-            f"repeats {first}",
-            "delete one of the two rows",
+            f"与 {first} 重复 (repeats {first})",
+            "删除其中一行 (delete one of the two rows)",
             "duplicate-row",
             severity="warning",
         )
     column = {"duty": None, "region": "code"}.get(rec.label, "id")
     what = "duty" if rec.label == "duty" else f"{rec.label} id {record_id(rec)!r}"
+    zh = _ZH.get(rec.label, rec.label) + ("" if rec.label == "duty" else f" {record_id(rec)!r}")
     return _problem(
         at,
         column,
-        f"duplicate {what}: also at {first}",
-        "give each row its own id, or merge the two rows",
+        f"重复的{zh}，另见 {first} (duplicate {what}: also at {first})",
+        "每行用自己的编号，或合并这两行 (give each row its own id, or merge the two rows)",
         "duplicate-id",
     )
 
@@ -301,8 +318,9 @@ def _unknown(at: Row | Origin, fieldname: str, value: str, kind: str) -> Problem
     return _problem(
         at,
         fieldname,
-        f"{fieldname} {value!r}: no such {kind}",
-        f"add {kind} {value!r} to the bundle (or the store) first, or correct the id",
+        f"{fieldname} {value!r}：没有这个{_ZH.get(kind, kind)} (no such {kind})",
+        f"先把{_ZH.get(kind, kind)} {value!r} 加入数据包（或存储），或改正编号 "
+        f"(add {kind} {value!r} to the bundle (or the store) first, or correct the id)",
         f"unknown-{kind.replace('_', '-')}",
     )
 
@@ -341,8 +359,8 @@ def _wrong_line(at: Row | Origin, dep_id: str, line: str, dep: Any) -> Problem:
     return _problem(
         at,
         "line",
-        f"department {dep_id} does not carry line {line!r}",
-        f"use one of its systems: {', '.join(dep.systems) or '(none)'}",
+        f"部门 {dep_id} 没有 {line!r} 条线 (department {dep_id} does not carry line {line!r})",
+        f"改用它的条线之一 (use one of its systems)：{', '.join(dep.systems) or '（无）'}",
         "unknown-line",
     )
 
@@ -351,8 +369,8 @@ def _no_basis(at: Row | Origin) -> Problem:
     return _problem(
         at,
         "bases",
-        "duty has no legal basis",
-        "name the law, 三定 provision or power list it rests on",
+        "职责没有法律依据 (duty has no legal basis)",
+        "写明它所依据的法律、三定规定或权责清单 (name the law, 三定 provision or power list it rests on)",
         "no-basis",
         severity="warning",
     )

@@ -13,6 +13,10 @@
   ``explain`` each, and the region tree).
 * ``GET /explorer/article?title=…&article=第六条&as_of=…`` — an article's text
   from the law corpus shipped in the package.
+* ``GET /explorer/disputes?region=…&as_of=…`` — the coordinators' board
+  (:mod:`dutygraph.api.explorer_disputes`): disputes with their evidence,
+  statutory route and history, and the caller's ``role``; its forms send the
+  GraphQL dispute mutations with the coordinator's token.
 
 Reading follows the GraphQL endpoint's rule: from this machine without a token,
 from elsewhere with a valid bearer token; a question that names nothing known
@@ -46,11 +50,22 @@ from ..analysis.conflicts import find_conflicts
 from ..analysis.gaps import find_gaps
 from ..analysis.resolve import Resolution, who_assists, who_leads
 from ..errors import DutyGraphError, NotFound, UsageError
-from ..explain import explain_conflict, explain_gap, kind_zh, line_zh, named, via_zh
+from ..explain import (
+    explain_assignment_note,
+    explain_conflict,
+    explain_finding,
+    explain_gap,
+    kind_zh,
+    line_zh,
+    named,
+    names_of,
+    via_zh,
+)
 from ..reader import GraphReader
 from ..serialize import assignment_dict, conflict_dict, gap_dict, region_dict, resolution_dict
 from ..store.base import Store
-from .auth import role_of
+from .auth import may, role_of
+from .explorer_disputes import BOARD_QUERY, MUTATIONS, board
 from .saved import SavedQuery
 
 __all__ = ["explorer_routes", "initials", "page_html"]
@@ -81,12 +96,14 @@ def initials(name: str) -> str:
 
 def page_html(saved: Sequence[SavedQuery], static_prefix: str = "/static") -> str:
     """The explorer page: Chinese, every asset from ``static_prefix``."""
-    operations = {
+    operations: dict[str, Any] = {
         view: {"query": q.query, "variables": q.variables}
         for view, stem in GRAPHQL_OPERATION.items()
         for q in saved
         if q.name == stem
     }
+    operations["disputes"] = {"query": BOARD_QUERY, "variables": {}}
+    operations["mutations"] = MUTATIONS  # the board's forms send these (api/disputes.py)
     data = json.dumps(operations, ensure_ascii=False).replace("</", "<\\/")
     s = static_prefix + "/explorer"
     return _PAGE.format(s=s, operations=data)
@@ -138,17 +155,6 @@ def suggest(g: GraphReader, kind: str, q: str, limit: int = 12) -> list[dict[str
     return [x for _, _, x in found[:limit]]
 
 
-def _names(g: GraphReader, ids: set[str]) -> dict[str, str]:
-    out = {}
-    for ident in sorted(ids):
-        for table in (g.departments, g.items, g.regions):
-            rec = table.get(ident)
-            if rec is not None:
-                out[ident] = rec.name
-                break
-    return out
-
-
 def _basis_label(b: Mapping[str, Any]) -> str:
     title = b.get("title") or b.get("id") or ""
     return f"《{title}》" + (b.get("article") or "")
@@ -157,6 +163,9 @@ def _basis_label(b: Mapping[str, Any]) -> str:
 def resolution_answer(g: GraphReader, res: Resolution) -> dict[str, Any]:
     """The CLI's JSON for a who-leads/assists answer, with names and a sentence per answer."""
     answer = resolution_dict(g, res)
+    findings = [
+        explain_finding(g, res.item.id, res.region.code, f).rstrip("。") for f in answer["findings"]
+    ]
     ids = set(res.path) | set(res.item_path)
     role = "牵头" if res.role == "lead" else "协办"
     sentences = []
@@ -176,7 +185,7 @@ def resolution_answer(g: GraphReader, res: Resolution) -> dict[str, Any]:
         if a["inherited"] and a["via"] != "counterpart":
             how = f"{how}，职责来自上级"
         lines = "、".join(line_zh(x) for x in a["lines"])
-        text = f"{named(g, dept['id'])} {role}（{how}；{lines}）。"
+        text = f"{named(g, dept['id'])} {role}（{how}{'；' + lines if lines else ''}）。"
         if owners:
             text += "；".join(dict.fromkeys(owners)) + "。"
         if a["replaces"]:
@@ -187,10 +196,16 @@ def resolution_answer(g: GraphReader, res: Resolution) -> dict[str, Any]:
     if not answer["answers"]:
         nobody = "没有牵头部门" if res.role == "lead" else "没有协办部门"
         sentences.append(
-            f"{named(g, res.region.code)} 的{named(g, res.item.id)}{nobody}："
-            + "；".join(f"{kind_zh(f['kind'])}，{f['detail']}" for f in answer["findings"])
+            f"{named(g, res.region.code)} 的{named(g, res.item.id)} {nobody}："
+            + "；".join(findings)
+            + "。"
         )
-    return {"answer": answer, "names": _names(g, ids), "explain": sentences}
+    return {
+        "answer": answer,
+        "names": names_of(g, ids),
+        "explain": sentences,
+        "findings": findings,
+    }
 
 
 def assignment_answer(g: GraphReader, answer: dict[str, Any]) -> dict[str, Any]:
@@ -204,7 +219,8 @@ def assignment_answer(g: GraphReader, answer: dict[str, Any]) -> dict[str, Any]:
         b = g.bases.get(p.get("basis") or "")
         if b is not None:
             bases[b.id] = {"id": b.id, "title": b.title, "article": b.article}
-    return {"answer": answer, "names": _names(g, ids), "bases": bases}
+    notes = [explain_assignment_note(g, x) for x in answer["gaps"] + answer["conflicts"]]
+    return {"answer": answer, "names": names_of(g, ids), "bases": bases, "notes": notes}
 
 
 def _region_tree(g: GraphReader, top: str | None) -> list[dict[str, Any]]:
@@ -251,7 +267,7 @@ def _scan(g: GraphReader, view: str, region: str | None, as_of: str) -> dict[str
         row["kind_zh"] = kind_zh(row["kind"])
         ids.update((row["item"], row["region"]))
         ids.update(row.get("departments", []))
-    return {"rows": rows, "regions": tree, "names": _names(g, ids), "as_of": as_of}
+    return {"rows": rows, "regions": tree, "names": names_of(g, ids), "as_of": as_of}
 
 
 def _article(title: str, article: str, as_of: str) -> dict[str, Any]:
@@ -315,6 +331,12 @@ def explorer_routes(
                 out: dict[str, Any]
                 if view == "suggest":
                     return JSONResponse(suggest(g, p.get("kind", "item"), p.get("q", "").strip()))
+                if view == "disputes":
+                    top = p.get("region") or None
+                    role = role_of(allowed, request.headers.get("authorization"))
+                    out = board(store, top, as_of)
+                    out.update(role=role, may_decide=may(role, "decide"))
+                    return JSONResponse(out)
                 if view == "article":
                     return JSONResponse(_article(p.get("title", ""), p.get("article", ""), as_of))
                 if view in ("lead", "assist"):
@@ -340,11 +362,22 @@ def explorer_routes(
         return handle
 
     async def home(request: Request) -> HTMLResponse:
+        _warm_corpus()  # the first article a person opens need not wait for the corpus
         return HTMLResponse(page)
 
-    views = ("suggest", "article", "lead", "assist", "gaps", "conflicts", "assign")
+    views = ("suggest", "article", "lead", "assist", "gaps", "conflicts", "assign", "disputes")
     routes: list[BaseRoute] = [Route("/", home)]
     return routes + [Route(f"/explorer/{v}", answer(v)) for v in views]
+
+
+@functools.cache
+def _warm_corpus() -> None:
+    """Read the packaged law corpus once, in the background (``_article`` then finds it cached)."""
+    import threading
+
+    from ..io.laws.parse import packaged_corpus
+
+    threading.Thread(target=packaged_corpus, name="dutygraph-corpus", daemon=True).start()
 
 
 def _need(params: Mapping[str, str], key: str) -> str:
@@ -372,6 +405,7 @@ _PAGE = """<!doctype html>
     <button role="tab" data-view="gaps">监管空白</button>
     <button role="tab" data-view="conflicts">管辖冲突</button>
     <button role="tab" data-view="assign">新业态归口</button>
+    <button role="tab" data-view="disputes">争议协调</button>
   </nav>
 </header>
 <form id="question" autocomplete="off">
@@ -386,13 +420,16 @@ _PAGE = """<!doctype html>
     aria-controls="region-list" placeholder="名称、代码或拼音首字母"><ul id="region-list"
     role="listbox"></ul></span></label>
   <label class="f-date">日期 <input id="as_of" name="as_of" type="date"></label>
+  <label class="f-token">协调员令牌 <input id="token" type="password" autocomplete="off"
+    placeholder="办理争议需要"></label>
+  <label class="f-by">经办人 <input id="by" placeholder="姓名"></label>
   <button type="submit" id="ask">查询</button>
   <a id="permalink" href="/">本页链接</a>
   <a id="graphiql" href="/graphql" target="_blank" rel="noopener">在 GraphiQL 中打开</a>
 </form>
 <main>
   <p id="status" role="status" aria-live="polite"></p>
-  <section id="result">
+  <section id="result" aria-busy="true">
     <div id="left"><div id="graph" aria-label="关系图"></div><div id="tree"></div></div>
     <div id="right"><div id="words"></div><aside id="detail" aria-live="polite"></aside></div>
   </section>
@@ -401,6 +438,7 @@ _PAGE = """<!doctype html>
 <script src="{s}/vendor/cytoscape/cytoscape.min.js"></script>
 <script src="{s}/vendor/dagre/dagre.min.js"></script>
 <script src="{s}/vendor/cytoscape-dagre/cytoscape-dagre.js"></script>
+<script src="{s}/disputes.js"></script>
 <script src="{s}/explorer.js"></script>
 </body>
 </html>

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from ..analysis.assign import assign_business_form
+from ..explain import explain_assignment_note, header, named
 from ..serialize import assignment_dict, candidate_dict
-from .common import add_command, as_of, store_from
+from .common import add_command, as_of, lang, store_from
 from .output import emit_json, table
 
 __all__ = ["assignment_dict", "candidate_dict", "register", "run"]
@@ -36,11 +37,19 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(assignment_dict(a))
         return 0
+    zh = lang(args) == "zh"
+    rows = [[c.department.id, c.department.name, c.score, c.reasons[0]] for c in a.candidates]
+    if zh:
+        where = f"（{named(g, a.region)}）" if a.region else ""
+        print(f"{a.name}：牵头候选部门{where}")
+        table([header(k) for k in ("department", "name", "score", "why")], rows)
+        if a.assists:
+            print("协办：" + "、".join(named(g, c.department.id) for c in a.assists))
+        for note in a.gaps + a.conflicts:
+            print(f"注意：{explain_assignment_note(g, note)}")
+        return 0
     print(f"{a.name}: lead candidates" + (f" in {a.region}" if a.region else ""))
-    table(
-        ["department", "name", "score", "why"],
-        [[c.department.id, c.department.name, c.score, c.reasons[0]] for c in a.candidates],
-    )
+    table(["department", "name", "score", "why"], rows)
     if a.assists:
         print(
             "assisting: " + ", ".join(f"{c.department.name} ({c.department.id})" for c in a.assists)

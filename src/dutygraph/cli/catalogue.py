@@ -6,7 +6,7 @@ import argparse
 
 from ..fixtures import CATALOGUE_PATH, DEMO_PATH
 from ..importer import load
-from .common import add_pretty, store_from, store_options
+from .common import add_pretty, lang, store_from, store_options
 from .load import print_report
 from .output import emit_json
 
@@ -42,6 +42,6 @@ def run(args: argparse.Namespace) -> int:
         emit_json([r.as_dict() for r in reports])
     else:
         for r in reports:
-            print_report(r)
+            print_report(r, language=lang(args))
         print(f"store: {store.url}  (try: dutygraph assign --name 剧本杀 --store {store.url})")
     return 0

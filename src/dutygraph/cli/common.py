@@ -11,13 +11,34 @@ from ..errors import UsageError
 from ..store import Store, open_store
 
 __all__ = [
+    "LANGS",
     "add_command",
     "add_pretty",
     "as_of",
+    "lang",
+    "lang_option",
     "query_options",
     "store_from",
     "store_options",
 ]
+
+#: languages of what a person reads: Chinese first, English on request
+LANGS = ("zh", "en")
+
+
+def lang_option(p: argparse.ArgumentParser, default: Any = argparse.SUPPRESS) -> None:
+    """``--lang zh|en``: before the command (default ``zh``) or after it."""
+    p.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=default,
+        help="language of tables and messages: zh (Chinese, the default) or en (English)",
+    )
+
+
+def lang(args: argparse.Namespace) -> str:
+    """The language asked for (``zh`` unless ``--lang en``)."""
+    return str(getattr(args, "lang", None) or "zh")
 
 
 def store_options() -> argparse.ArgumentParser:
@@ -30,6 +51,7 @@ def store_options() -> argparse.ArgumentParser:
         help="store file (embedded) or bolt://, neo4j:// URL "
         "(default: $DUTYGRAPH_STORE, else ./dutygraph.db)",
     )
+    lang_option(p)
     return p
 
 

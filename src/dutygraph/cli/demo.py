@@ -9,10 +9,10 @@ from ..analysis.gaps import find_gaps
 from ..analysis.resolve import who_leads
 from ..fixtures import DEMO_PATH
 from ..importer import load
-from .common import as_of, store_from, store_options
+from .common import as_of, lang, store_from, store_options
 from .load import print_report
-from .output import table
 from .resolve import print_resolution
+from .scan import print_conflicts, print_gaps
 
 HELP = "load the bundled demo data into the store and print who leads, the gaps and the conflicts"
 
@@ -25,27 +25,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = store_from(args)
-    print_report(load(store, [DEMO_PATH]))
+    print_report(load(store, [DEMO_PATH]), language=lang(args))
     g = store.graph()
     date = as_of(args)
     for item, region in (("I-FOOD", "510104"), ("I-SCRIPT", "510781"), ("I-ECIG", "510104")):
         print()
-        print_resolution(who_leads(g, item, region, date))
-    print(f"\ngaps as of {date}:")
-    gaps = find_gaps(g, as_of=date)
-    table(
-        ["item", "region", "kind", "detail"],
-        [[x.item, f"{x.region} {g.regions[x.region].name}", x.kind, x.detail] for x in gaps],
-    )
-    print(f"\nconflicts as of {date}:")
-    table(
-        ["item", "region", "kind", "departments"],
-        [
-            [c.item, c.region, c.kind, ", ".join(c.departments)]
-            for c in find_conflicts(g, as_of=date)
-        ],
-    )
+        print_resolution(who_leads(g, item, region, date), g, lang(args))
+    zh = lang(args) == "zh"
+    print(f"\n监管空白（截至 {date}）：" if zh else f"\ngaps as of {date}:")
+    print_gaps(g, find_gaps(g, as_of=date), lang(args))
+    print(f"\n管辖冲突（截至 {date}）：" if zh else f"\nconflicts as of {date}:")
+    print_conflicts(g, find_conflicts(g, as_of=date), date, lang(args))
+    try_it = f"dutygraph lead 食品安全监督管理 锦江区 --store {store.url}"
     print(
-        f"\nstore: {store.url}  (try: dutygraph lead 食品安全监督管理 锦江区 --store {store.url})"
+        f"\n存储：{store.url}（试试：{try_it}）" if zh else f"\nstore: {store.url}  (try: {try_it})"
     )
     return 0

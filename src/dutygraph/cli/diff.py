@@ -12,7 +12,7 @@ import argparse
 
 from ..errors import NotFound
 from ..io.lists import diff_versions, list_versions
-from .common import add_pretty, store_from, store_options
+from .common import add_pretty, lang, store_from, store_options
 from .load import print_diff
 from .output import emit_json, table
 
@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             emit_json(versions)
         else:
-            table(["list", "versions"], [[k, ", ".join(v)] for k, v in versions.items()])
+            heads = ["清单 list", "版本 versions"] if lang(args) == "zh" else ["list", "versions"]
+            table(heads, [[k, ", ".join(v)] for k, v in versions.items()])
         return 0
     if args.list not in versions:
         known = ", ".join(versions) or "none imported yet"
@@ -58,5 +59,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(diff)
     else:
-        print_diff(diff)
+        print_diff(diff, language=lang(args))
     return 0

@@ -14,9 +14,10 @@ from typing import Any
 
 from ..analysis import disputes as lib
 from ..errors import UsageError
+from ..explain import DISPUTE_KIND_ZH, OP_ZH, explain_dispute, explain_route, named
 from ..model import Dispute, today
 from ..store import Store
-from .common import add_command, add_pretty, as_of, store_from, store_options
+from .common import add_command, add_pretty, as_of, lang, store_from, store_options
 from .output import emit_json, table
 
 HELP = "jurisdiction disputes: open, route, evidence, decide, withdraw, history"
@@ -210,6 +211,9 @@ def run_show(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(data)
         return 0
+    if lang(args) == "zh":
+        _show_zh(g, d, data)
+        return 0
     print(f"{d.id} [{d.status}] {data['kind']} dispute in {d.region}, raised {d.raised_on}")
     subject = data["subject"]
     print(f"subject: {subject.get('name') or subject.get('description')} ({subject['id']})")
@@ -242,7 +246,49 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_route(r: dict[str, Any]) -> None:
+def _show_zh(g: Any, d: Dispute, data: dict[str, Any]) -> None:
+    """``dispute show`` in Chinese: the dispute, each party's duties, the route, the history."""
+    print(explain_dispute(g, data))
+    for p in data["evidence"]["parties"]:
+        dep = p["department"]
+        print(f"当事部门 {named(g, dep['id'])}：{p['claim'] or '（未记录主张）'}")
+        for x in p["duties"]:
+            role = {"lead": "牵头", "assist": "协办", "territorial": "属地"}.get(
+                x["role"], x["role"]
+            )
+            bases = "、".join(
+                f"《{b.get('title') or b['id']}》{b.get('article') or ''}" for b in x["bases"]
+            )
+            print(
+                f"  {role} {named(g, x['item'])} {named(g, x['region'])}  "
+                f"[{x['valid_from'] or '…'}, {x['valid_to'] or '…'})  {x['source'] or ''}  {bases}"
+            )
+    for prec in data["evidence"]["precedents"]:
+        print(f"相近先例 {prec['id']}：{named(g, prec['lead'])} 牵头，{prec['settled_on']} 认定")
+    _print_route(data["route"], g, "zh")
+    if d.decision:
+        dec = d.decision
+        print(
+            f"决定：{dec['decider']} 于 {dec['decided_on']} 决定由 {named(g, dec['lead'])} 牵头"
+            + (
+                "，" + "、".join(named(g, a) for a in dec["assists"]) + " 协办"
+                if dec["assists"]
+                else ""
+            )
+            + f"（{dec['rule']}）。理由：{dec['reasoning']}"
+        )
+    print("历史 (history)：")
+    for e in data["history"]:
+        op = OP_ZH.get(e["op"], e["op"])
+        print(f"  {e.get('at', '')}  {op} ({e['op']})  经办 {e.get('by', '')}")
+
+
+def _print_route(r: dict[str, Any], g: Any = None, language: str = "en") -> None:
+    if language == "zh" and g is not None:
+        print(f"法定路径（{DISPUTE_KIND_ZH.get(r['kind'], r['kind'])}）：")
+        for line in explain_route(g, r):
+            print(f"  {line}")
+        return
     sup = r["common_superior"]
     print(f"route ({r['kind']}):")
     for i, s in enumerate(r["steps"], 1):
@@ -273,7 +319,7 @@ def run_route(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(r)
     else:
-        _print_route(r)
+        _print_route(r, g, lang(args))
     return 0
 
 

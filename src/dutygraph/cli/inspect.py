@@ -6,8 +6,9 @@ import argparse
 from typing import Any
 
 from ..analysis.inspect import InspectionPlan, plan_inspection
+from ..explain import header, kind_zh, named
 from ..serialize import department_dict
-from .common import add_command, as_of, store_from
+from .common import add_command, as_of, lang, store_from
 from .output import emit_json, table
 
 HELP = "plan one joint inspection of a supervised object: lead, participants, items and bases"
@@ -41,12 +42,42 @@ def plan_dict(p: InspectionPlan) -> dict[str, Any]:
     }
 
 
+def _print_zh(g: Any, p: Any) -> None:
+    """The plan in Chinese: who leads the joint inspection, who takes part, on which items."""
+    print(f"{named(g, p.region)} 对 {p.object} 的联合检查（综合查一次，截至 {p.as_of}）")
+    if p.lead:
+        print(f"牵头：{named(g, p.lead.id)} — {'；'.join(p.lead_reasons)}")
+    table(
+        [header(k) for k in ("department", "name", "items")],
+        [[e["department"].id, e["department"].name, "、".join(e["items"])] for e in p.participants],
+    )
+    table(
+        ["事项 item", "名称 name", "牵头 led by", "依据 bases"],
+        [
+            [
+                i["id"],
+                i["name"],
+                "、".join(named(g, d) for d in i["departments"]),
+                "；".join(
+                    f"《{b.get('title', b['id'])}》{b.get('article') or ''}" for b in i["bases"]
+                ),
+            ]
+            for i in p.items
+        ],
+    )
+    for f in p.findings:
+        print(f"注意：{kind_zh(f['kind'])}：{f['detail']}")
+
+
 def run(args: argparse.Namespace) -> int:
     g = store_from(args).reader()
     region = args.region or g.region_path(next(iter(g.regions)))[-1]
     p = plan_inspection(g, args.object, region, as_of(args))
     if args.json:
         emit_json(plan_dict(p))
+        return 0
+    if lang(args) == "zh":
+        _print_zh(g, p)
         return 0
     print(f"joint inspection of {p.object} in {p.region} as of {p.as_of}")
     if p.lead:

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from ..errors import UsageError
 from ..importer import ImportReport
 from ..importer import load as load_inputs
-from .common import add_pretty, store_from, store_options
+from .common import add_pretty, lang, store_from, store_options
 from .output import emit_json, table
 
 HELP = "import bundles and published lists into the store (all or nothing)"
@@ -84,20 +84,38 @@ def _validate_first(args: argparse.Namespace, options: dict[str, Any]) -> bool:
     return ok
 
 
-def print_report(report: ImportReport, out: TextIO | None = None) -> None:
+#: the import report's words, Chinese first (``--lang en``: the English)
+_REPORT_ZH = {
+    "kind": "类别 kind",
+    "read": "读取 read",
+    "added": "新增 added",
+    "changed": "变更 changed",
+    "unchanged": "未变 unchanged",
+}
+
+
+def print_report(report: ImportReport, out: TextIO | None = None, language: str = "zh") -> None:
+    """An import's report for people: what was read, added and changed, and what was wrong."""
     out = out or sys.stdout
+    zh = language == "zh"
     kinds = sorted(set(report.read) | set(report.added) | set(report.changed))
-    verb = "would import" if report.dry_run else "imported"
+    if zh:
+        verb = "将导入（试运行，未写入）" if report.dry_run else "已导入"
+    else:
+        verb = "would import" if report.dry_run else "imported"
     print(f"{verb} {', '.join(report.sources)}", file=out)
     if report.rows_read:
         errors = len(report.problems) - len(report.warnings)
-        print(
-            f"list rows read {report.rows_read}, skipped {report.skipped_rows}, "
-            f"errors {errors}, warnings {len(report.warnings)}",
-            file=out,
+        counts = (report.rows_read, report.skipped_rows, errors, len(report.warnings))
+        text = (
+            "清单行：读取 {}，跳过 {}，错误 {}，警告 {}"
+            if zh
+            else "list rows read {}, skipped {}, errors {}, warnings {}"
         )
+        print(text.format(*counts), file=out)
+    keys = ["kind", "read", "added", "changed", "unchanged"]
     table(
-        ["kind", "read", "added", "changed", "unchanged"],
+        [_REPORT_ZH[k] for k in keys] if zh else keys,
         [
             [
                 k,
@@ -111,39 +129,55 @@ def print_report(report: ImportReport, out: TextIO | None = None) -> None:
         out,
     )
     for diff in report.lists:
-        print_diff(diff, out)
+        print_diff(diff, out, language)
     if report.skipped_rows:
-        print(f"skipped {report.skipped_rows} invalid row(s):", file=out)
+        n = report.skipped_rows
+        print(f"跳过 {n} 行无效数据：" if zh else f"skipped {n} invalid row(s):", file=out)
         for p in report.problems:
             if p.severity == "error":
-                print(f"  error: {p}", file=out)
+                print(f"  {'错误' if zh else 'error'}: {p}", file=out)
     if report.warnings:
         kinds_w: dict[str, int] = {}
         for p in report.warnings:
             kinds_w[p.code] = kinds_w.get(p.code, 0) + 1
         by_kind = ", ".join(f"{k} {n}" for k, n in sorted(kinds_w.items()))
-        print(f"{len(report.warnings)} warning(s) ({by_kind}):", file=out)
+        n = len(report.warnings)
+        print(f"{n} 条警告（{by_kind}）：" if zh else f"{n} warning(s) ({by_kind}):", file=out)
         for p in report.warnings[:20]:
-            print(f"  warning: {p}", file=out)
-        if len(report.warnings) > 20:
-            print(f"  ... and {len(report.warnings) - 20} more (--json lists all)", file=out)
+            print(f"  {'警告' if zh else 'warning'}: {p}", file=out)
+        if n > 20:
+            rest = n - 20
+            print(
+                f"  …… 另有 {rest} 条（--json 列出全部）"
+                if zh
+                else f"  ... and {rest} more (--json lists all)",
+                file=out,
+            )
 
 
 def _who(d: dict[str, Any]) -> str:
     return f"{d['role']:<6} {d['department']} {d['item']} @ {d['region']}"
 
 
-def print_diff(diff: dict[str, Any], out: TextIO | None = None) -> None:
+def print_diff(diff: dict[str, Any], out: TextIO | None = None, language: str = "zh") -> None:
     """A list version's diff (or two versions' diff) for people."""
     out = out or sys.stdout
     head = diff.get("version") or f"{diff.get('old')} → {diff.get('new')}"
-    prev = f" (previous {diff['previous']})" if diff.get("previous") else ""
-    print(
-        f"list {diff['list']} version {head}{prev}: {len(diff['added'])} added, "
-        f"{len(diff['removed'])} removed, {len(diff['changed'])} changed, "
-        f"{diff['unchanged']} unchanged",
-        file=out,
-    )
+    counts = (len(diff["added"]), len(diff["removed"]), len(diff["changed"]), diff["unchanged"])
+    if language == "zh":
+        prev = f"（上一版 {diff['previous']}）" if diff.get("previous") else ""
+        print(
+            f"清单 {diff['list']} 版本 {head}{prev}：新增 {counts[0]}，删除 {counts[1]}，"
+            f"变更 {counts[2]}，未变 {counts[3]}",
+            file=out,
+        )
+    else:
+        prev = f" (previous {diff['previous']})" if diff.get("previous") else ""
+        print(
+            f"list {diff['list']} version {head}{prev}: {counts[0]} added, "
+            f"{counts[1]} removed, {counts[2]} changed, {counts[3]} unchanged",
+            file=out,
+        )
     for d in diff["added"]:
         print(f"  + {_who(d)}", file=out)
     for d in diff["removed"]:
@@ -207,5 +241,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(report.as_dict())
     else:
-        print_report(report)
+        print_report(report, language=lang(args))
     return 0

@@ -44,6 +44,7 @@ from . import (
     validate,
     whatif,
 )
+from .common import lang_option
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"dutygraph {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    lang_option(parser, default="zh")
     # Read by main() wherever they stand (before or after the command); listed here for --help.
     parser.add_argument(
         "--settings",

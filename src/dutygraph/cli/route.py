@@ -6,8 +6,9 @@ import argparse
 from typing import Any
 
 from ..analysis.route import Routing, route_clue
+from ..explain import header, kind_zh
 from .assign import candidate_dict
-from .common import add_command, as_of, store_from
+from .common import add_command, as_of, lang, store_from
 from .output import emit_json, table
 
 HELP = "route a complaint (e.g. a 12345 hotline text) to the lead and assisting departments"
@@ -38,15 +39,24 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(routing_dict(r))
         return 0
+    zh = lang(args) == "zh"
     if not r.matched:
-        print(f"not routed: {r.findings[0]['detail']}")
+        head = "未能分派 (not routed)" if zh else "not routed"
+        print(f"{head}: {r.findings[0]['detail']}")
         return 0
-    print("items: " + ", ".join(f"{i['name']} ({i['id']}, {i['score']})" for i in r.items))
-    rows = [["lead", c.department.id, c.department.name, c.score, c.reasons[0]] for c in r.leads]
-    rows += [
-        ["assist", c.department.id, c.department.name, c.score, c.reasons[0]] for c in r.assists
-    ]
-    table(["role", "department", "name", "score", "why"], rows)
+    if zh:
+        print("相关事项：" + "、".join(f"{i['name']} ({i['id']}，{i['score']})" for i in r.items))
+    else:
+        print("items: " + ", ".join(f"{i['name']} ({i['id']}, {i['score']})" for i in r.items))
+    lead, assist = ("牵头", "协办") if zh else ("lead", "assist")
+    rows = [[lead, c.department.id, c.department.name, c.score, c.reasons[0]] for c in r.leads]
+    rows += [[assist, c.department.id, c.department.name, c.score, c.reasons[0]] for c in r.assists]
+    keys = ("role", "department", "name", "score", "why")
+    table([("角色 role" if k == "role" else header(k)) if zh else k for k in keys], rows)
     for f in r.findings:
-        print(f"note: {f['kind']}: {f['detail']}")
+        print(
+            f"注意：{kind_zh(f['kind'])}：{f['detail']}"
+            if zh
+            else f"note: {f['kind']}: {f['detail']}"
+        )
     return 0

@@ -3,17 +3,57 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .._gc import gc_paused
-from ..analysis.conflicts import CONFLICT_KINDS, duplicate_inspections, find_conflicts
-from ..analysis.gaps import GAP_KINDS, find_gaps
+from ..analysis.conflicts import CONFLICT_KINDS, Conflict, duplicate_inspections, find_conflicts
+from ..analysis.gaps import GAP_KINDS, Gap, find_gaps
 from ..errors import UsageError
-from ..questions import rows
+from ..explain import explain_conflict, explain_gap, header, kind_zh, named
+from ..questions import rows as answer_rows
 from ..reader import GraphReader
-from .common import as_of, query_options, store_from
+from ..serialize import conflict_dict, gap_dict
+from .common import as_of, lang, query_options, store_from
 from .output import emit_json, emit_ndjson, table
+
+__all__ = ["print_conflicts", "print_gaps", "register", "run"]
+
+
+def print_gaps(g: GraphReader, gaps: Sequence[Gap], language: str = "zh") -> None:
+    """The gaps as a table: Chinese first, each explained; ``language="en"``: the English detail."""
+    keys = ["item", "region", "kind", "detail"]
+    rows: list[list[Any]] = []
+    for x in gaps:
+        if language == "zh":
+            row = gap_dict(g, x)
+            rows.append(
+                [
+                    named(g, x.item),
+                    named(g, x.region),
+                    kind_zh(x.kind),
+                    explain_gap(g, row, where=False),
+                ]
+            )
+        else:
+            rows.append([x.item, f"{x.region} {g.regions[x.region].name}", x.kind, x.detail])
+    table([header(k, language) for k in keys], rows)
+
+
+def print_conflicts(
+    g: GraphReader, conflicts: Sequence[Conflict], as_of: str, language: str = "zh"
+) -> None:
+    """The conflicts as a table: Chinese first, each explained; ``language="en"``: as recorded."""
+    keys = ["item", "region", "kind", "departments", "detail"]
+    rows: list[list[Any]] = []
+    for c in conflicts:
+        if language == "zh":
+            text = explain_conflict(g, conflict_dict(g, c, as_of), where=False)
+            depts = "、".join(named(g, d) for d in c.departments)
+            rows.append([named(g, c.item), named(g, c.region), kind_zh(c.kind), depts, text])
+        else:
+            rows.append([c.item, c.region, c.kind, ", ".join(c.departments), c.detail])
+    table([header(k, language) for k in keys], rows)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,11 +88,11 @@ def _ndjson(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _emit(args: argparse.Namespace, rows: Iterator[Any]) -> None:
+def _emit(args: argparse.Namespace, found: Iterator[Any]) -> None:
     if args.ndjson:
-        emit_ndjson(rows)
+        emit_ndjson(found)
     else:
-        emit_json(list(rows))
+        emit_json(list(found))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,25 +110,46 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, g: GraphReader, date: str) -> None:
     if args.json or args.ndjson:  # the very rows GET /api/<scan> answers with
-        _emit(args, rows(g, args.scan, region=args.region, as_of=date, kinds=args.kinds))
-    elif args.scan == "gaps":
+        _emit(args, answer_rows(g, args.scan, region=args.region, as_of=date, kinds=args.kinds))
+        return
+    language = lang(args)
+    zh = language == "zh"
+    if args.scan == "gaps":
         gaps = find_gaps(g, args.region, date, args.kinds)
-        table(
-            ["item", "region", "kind", "detail"],
-            [[x.item, f"{x.region} {g.regions[x.region].name}", x.kind, x.detail] for x in gaps],
+        print_gaps(g, gaps, language)
+        print(
+            f"共 {len(gaps)} 条监管空白（截至 {date}）"
+            if zh
+            else f"{len(gaps)} gap(s) as of {date}"
         )
-        print(f"{len(gaps)} gap(s) as of {date}")
     elif args.scan == "conflicts":
         conflicts = find_conflicts(g, args.region, date, args.kinds)
-        table(
-            ["item", "region", "kind", "departments", "detail"],
-            [[c.item, c.region, c.kind, ", ".join(c.departments), c.detail] for c in conflicts],
+        print_conflicts(g, conflicts, date, language)
+        print(
+            f"共 {len(conflicts)} 条管辖冲突（截至 {date}）"
+            if zh
+            else f"{len(conflicts)} conflict(s) as of {date}"
         )
-        print(f"{len(conflicts)} conflict(s) as of {date}")
     else:
         found = duplicate_inspections(g, args.region, date)
-        table(
-            ["region", "object", "departments", "items"],
-            [[x.region, x.object, ", ".join(x.departments), ", ".join(x.items)] for x in found],
+        keys = ["region", "object", "departments", "items"]
+        if zh:
+            table_rows = [
+                [
+                    named(g, x.region),
+                    x.object,
+                    "、".join(named(g, d) for d in x.departments),
+                    "、".join(named(g, i) for i in x.items),
+                ]
+                for x in found
+            ]
+        else:
+            table_rows = [
+                [x.region, x.object, ", ".join(x.departments), ", ".join(x.items)] for x in found
+            ]
+        table([header(k, language) for k in keys], table_rows)
+        print(
+            f"共 {len(found)} 个联合检查候选（截至 {date}）"
+            if zh
+            else f"{len(found)} joint-inspection candidate(s) as of {date}"
         )
-        print(f"{len(found)} joint-inspection candidate(s) as of {date}")

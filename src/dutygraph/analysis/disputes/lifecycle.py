@@ -211,7 +211,8 @@ def dispute_from_conflict(
             for duty in c.duties:
                 cur, _ = g.current(duty.department, date)
                 who = cur.id if cur else duty.department
-                why = f"lead per {source_of(duty)} ({', '.join(duty.bases) or 'no basis'})"
+                bases = "、".join(duty.bases) or "无"
+                why = f"{source_of(duty)} 列为牵头（依据：{bases}）"
                 if why not in claims.setdefault(who, []):
                     claims[who].append(why)
         d = _plan_open(

@@ -9,8 +9,10 @@
     assist: { title: "谁协办", fields: ["item", "region", "as_of"] },
     gaps: { title: "监管空白", fields: ["region", "as_of"] },
     conflicts: { title: "管辖冲突", fields: ["region", "as_of"] },
-    assign: { title: "新业态归口", fields: ["name", "description", "region", "as_of"] }
+    assign: { title: "新业态归口", fields: ["name", "description", "region", "as_of"] },
+    disputes: { title: "争议协调", fields: ["region", "as_of", "token", "by"] }
   };
+  var SECRET = { token: true, by: true };  /* never in the URL */
   var VIA = { explicit: "清单直接列明", counterpart: "对口承接", vertical: "垂直管理" };
   var state = { view: "lead" };
   var cy = null;
@@ -36,7 +38,9 @@
     Object.keys(params).forEach(function (k) {
       if (params[k] !== "" && params[k] != null) q.set(k, params[k]);
     });
-    return fetch(path + "?" + q.toString(), { headers: { Accept: "application/json" } }).then(function (r) {
+    var headers = { Accept: "application/json" };
+    if (token()) headers.Authorization = "Bearer " + token();
+    return fetch(path + "?" + q.toString(), { headers: headers }).then(function (r) {
       return r.json().then(function (body) {
         if (!r.ok) throw new Error(body.error || ("HTTP " + r.status));
         return body;
@@ -94,9 +98,11 @@
   }
   function question() {
     var q = { view: state.view };
-    VIEWS[state.view].fields.forEach(function (f) { q[f] = fieldValue(f); });
+    VIEWS[state.view].fields.forEach(function (f) { if (!SECRET[f]) q[f] = fieldValue(f); });
+    if (state.view === "disputes" && state.dispute) q.dispute = state.dispute;
     return q;
   }
+  function token() { return $("token").value.trim(); }
   function urlOf(q) {
     var p = new URLSearchParams();
     Object.keys(q).forEach(function (k) { if (q[k]) p.set(k, q[k]); });
@@ -111,6 +117,7 @@
     } else {
       v = { region: q.region || null, asOf: q.as_of || null };
       if (q.item) v.item = q.item;
+      if (q.view === "disputes") v.id = q.dispute || "";
     }
     return "/graphql?q=" + encodeURIComponent(op.query) + "&variables=" + encodeURIComponent(JSON.stringify(v, null, 2));
   }
@@ -121,7 +128,7 @@
       b.setAttribute("aria-selected", on ? "true" : "false");
       b.tabIndex = on ? 0 : -1;
     });
-    ["item", "name", "description", "region", "as_of"].forEach(function (f) {
+    ["item", "name", "description", "region", "as_of", "token", "by"].forEach(function (f) {
       var label = document.querySelector(".f-" + (f === "as_of" ? "date" : f));
       label.classList.toggle("hide", VIEWS[view].fields.indexOf(f) < 0);
     });
@@ -133,6 +140,7 @@
       var input = $(f);
       if (v != null) { input.value = v; if (input.dataset.kind) input.dataset.id = v; }
     });
+    state.dispute = params.get("dispute") || null;
   }
 
   function ask(push) {
@@ -144,17 +152,20 @@
     var missing = VIEWS[q.view].fields.filter(function (f) {
       return (f === "item" || f === "name") && !q[f];
     });
-    if (missing.length) { status("请先填写" + (missing[0] === "item" ? "事项" : "业态名称") + "。"); clear(); return; }
+    if (missing.length) { status("请先填写" + (missing[0] === "item" ? "事项" : "业态名称") + "。"); clear(); busy(false); return; }
     status("查询中…");
+    busy(true);
     var params = Object.assign({}, q); delete params.view;
     return getJSON("/explorer/" + q.view, params).then(function (out) {
- clear();
+      clear();
       named(q, out);
       if (q.view === "lead" || q.view === "assist") drawResolution(out);
       else if (q.view === "gaps" || q.view === "conflicts") drawScan(out, q.view);
+      else if (q.view === "disputes") drawDisputes(out);
       else drawAssign(out);
-    }).catch(function (e) { clear(); status("查询失败：" + e.message, true); });
+    }).catch(function (e) { clear(); status("查询失败：" + e.message, true); }).then(function () { busy(false); });
   }
+  function busy(on) { $("result").setAttribute("aria-busy", on ? "true" : "false"); }  /* tests wait on it too */
   function named(q, out) {  /* show names in the pickers, keep the ids for the URL */
     var names = out.names || {};
     ["item", "region"].forEach(function (f) {
@@ -275,7 +286,7 @@
     var path = a.path.regions.map(function (c) { return esc(nameOf(names, c)); }).join(" → ");
     w.innerHTML = head + sentences + (rows ? '<table id="answer-table"><thead><tr><th>部门</th><th>方式</th><th>清单来源</th><th>法律依据</th></tr></thead><tbody>' + rows +
       "</tbody></table>" : "") + "<p><small>地区路径：" + path + "</small></p>" +
-      a.findings.map(function (f) { return '<p class="sentence">注意：' + esc(f.kind) + "，" + esc(f.detail) + "</p>"; }).join("");
+      (a.answers.length ? (out.findings || []).map(function (f) { return '<p class="sentence finding">注意：' + esc(f) + "。</p>"; }).join("") : "");
     status(a.answers.length ? "找到 " + a.answers.length + " 个" + role + "部门。" : "没有" + role + "部门。");
   }
 
@@ -372,9 +383,38 @@
         return "<tr><td>" + esc(p.name) + " (" + esc(p.id) + ")</td><td>" + esc(nameOf(out.names, p.lead)) + "</td><td>" + esc(p.settled_on) + "</td><td>" + basis + "</td><td>" + p.similarity.toFixed(2) + "</td></tr>";
       }).join("") +
       "</tbody></table>" +
-      (a.gaps.length ? "<p>空白：" + a.gaps.map(function (g) { return esc(g.kind) + " " + esc(g.detail); }).join("；") + "</p>" : "") +
-      (a.conflicts.length ? "<p>冲突：" + a.conflicts.map(function (c) { return esc(c.kind) + " " + esc(c.detail); }).join("；") + "</p>" : "");
+      (out.notes || []).map(function (n) { return '<p class="sentence note-row">注意：' + esc(n) + "</p>"; }).join("");
     status(a.candidates.length ? "共 " + a.candidates.length + " 个牵头候选。" : "没有候选部门。");
+  }
+
+  /* ---- disputes: the board lives in disputes.js ---- */
+  function drawDisputes(out) {
+    graphMode(false);
+    if (state.pickNewest) {  /* after opening one: show it */
+      state.pickNewest = false;
+      var ids = out.disputes.map(function (d) { return d.id; }).sort();
+      if (ids.length) state.dispute = ids[ids.length - 1];
+      var q = question();
+      history.replaceState(q, "", urlOf(q));
+      $("permalink").href = urlOf(q); $("graphiql").href = graphiqlLink(q);
+    }
+    window.dutygraphDisputes.draw(out, {
+      $: $, el: el, esc: esc, status: status, basisButton: basisButton, nameOf: nameOf,
+      mutations: OPS.mutations || {}, token: token, by: function () { return $("by").value.trim(); },
+      selected: function () { return state.dispute; },
+      select: function (id) {
+        state.dispute = id;
+        var q = question(), link = urlOf(q);
+        history.pushState(q, "", link);
+        $("permalink").href = link; $("graphiql").href = graphiqlLink(q);
+        window.dutygraphDisputes.show(id);
+      },
+      reload: function (keep, message) {
+        if (keep === "newest") state.pickNewest = true; else if (keep) state.dispute = keep;
+        var p = ask(true);
+        if (p && message) p.then(function () { if (!$("status").classList.contains("error")) status(message + " " + $("status").textContent); });
+      }
+    });
   }
 
   /* ---- wiring ---- */
@@ -392,6 +432,11 @@
     });
   });
   document.querySelectorAll("input[data-kind]").forEach(picker);
+  try { $("token").value = sessionStorage.getItem("dutygraph-token") || ""; } catch (e) { /* storage off */ }
+  $("token").addEventListener("change", function () {
+    try { sessionStorage.setItem("dutygraph-token", token()); } catch (e) { /* storage off */ }
+    if (state.view === "disputes") ask(false);
+  });
   $("question").addEventListener("submit", function (ev) { ev.preventDefault(); ask(true); });
   function start() {
     var p = new URLSearchParams(location.search);
