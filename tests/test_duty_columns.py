@@ -153,7 +153,7 @@ def test_reimporting_a_changed_bundle_counts_added_changed_and_unchanged(tmp_pat
 def test_a_store_written_in_format_2_still_opens(tmp_path, embedded_store):
     load(embedded_store, [DEMO_PATH])
     state = pickle.loads(embedded_store.path.read_bytes()[len(MAGIC) :])
-    assert state["version"] == 3
+    assert state["version"] == 4
     duty = state["tables"]["duty"]
     origins = duty.pop("origins")
     duty["columns"][-1] = list(zip(*origins, strict=True))  # format 2: one column of tuples

@@ -311,8 +311,10 @@ class DutyGraph:
         got = book.law(key.strip())
         if got is None:
             close = book.suggest(key)
-            hint = ("did you mean " + ", ".join(close) + "?") if close else (
-                "give an act's title as the law corpus writes it"
+            hint = (
+                ("did you mean " + ", ".join(close) + "?")
+                if close
+                else ("give an act's title as the law corpus writes it")
             )
             raise NotFound("law", key, hint)
         return got

@@ -63,7 +63,9 @@ class GroupedTable(Mapping[str, Any]):
         self._count = count
 
     @classmethod
-    def of_records(cls, records: Iterable[Any], field: str, group_of: Callable[[str], str]) -> GroupedTable:
+    def of_records(
+        cls, records: Iterable[Any], field: str, group_of: Callable[[str], str]
+    ) -> GroupedTable:
         """The records given, grouped by ``field`` (a later record with an id replaces an earlier)."""
         by_id: dict[str, Any] = {}
         for r in records:

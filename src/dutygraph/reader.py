@@ -59,6 +59,7 @@ from .model import (
 
 if TYPE_CHECKING:
     from .graph import DutyGraph
+    from .lawbook import LawBook
 
 __all__ = ["GraphReader", "dispatchable", "whole_graph"]
 
@@ -139,6 +140,11 @@ class GraphReader(Protocol):
         ...
 
     # -- the law (SPEC §6): the store's corpus, or the one the package ships
+
+    def lawbook(self) -> LawBook:
+        """The law corpus by key (:class:`~dutygraph.lawbook.LawBook`, which a lazy reader
+        builds over its own look-ups)."""
+        ...
 
     @property
     def laws(self) -> Mapping[str, Law]:

@@ -10,6 +10,11 @@ file or the new one, and a process killed at any point — even with SIGKILL —
 leaves the store exactly as before the write, plus perhaps a stray temporary
 file that the next write removes.
 
+The law corpus's articles (52,000, most of the file when a corpus is loaded)
+are not unpickled when the store is opened: each act's articles are one
+compressed blob, unpacked when one of them is first read, and written back
+untouched by a write that does not change them (format 4).
+
 >>> import tempfile, os
 >>> from dutygraph.model import Region
 >>> from dutygraph.store.base import ChangeSet
@@ -29,6 +34,7 @@ import io
 import os
 import pickle
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import fields
 from pathlib import Path
@@ -38,6 +44,7 @@ from .._gc import gc_paused
 from ..columns import DUTY_FIELDS, DutyColumns
 from ..errors import StoreCorrupt, StoreUnavailable
 from ..graph import DutyGraph, identity
+from ..lawbook import GroupedTable
 from ..model import RECORD_TYPES, Origin
 from ..reader import GraphReader
 from .base import ChangeSet
@@ -45,11 +52,14 @@ from .base import ChangeSet
 __all__ = ["EmbeddedStore"]
 
 MAGIC = b"DUTYGRAPH-STORE\n"
-FORMAT_VERSION = 3
-#: older formats this version reads (2: duty origins as one column of tuples)
-_READS = (2, 3)
+FORMAT_VERSION = 4
+#: older formats this version reads (2: duty origins as one column of tuples; 3: no
+#: law corpus — its bases lack the fields the corpus gives them)
+_READS = (2, 3, 4)
 _CLASSES = {cls.label: cls for cls in RECORD_TYPES}
 _FIELDS = {cls.label: [f.name for f in fields(cls)] for cls in RECORD_TYPES}
+#: kinds kept apart, a group at a time (``lazy``): the law corpus's articles, by act
+_LAZY = {cls.label: cls.lazy for cls in RECORD_TYPES if cls.lazy is not None}
 
 
 class _SafeUnpickler(pickle.Unpickler):
@@ -96,16 +106,76 @@ def _duty_columns(table: dict[str, Any]) -> DutyColumns:
 
 
 def _records(label: str, table: dict[str, Any]) -> list[Any]:
-    """The inverse of :func:`_columns`."""
+    """The inverse of :func:`_columns` (a store written before a kind gained fields reads
+    with their defaults)."""
     names = table["fields"]
-    if names != _FIELDS[label]:
-        raise StoreCorrupt(f"the store's {label} fields {names} are not {_FIELDS[label]}")
-    cols = list(table["columns"])
-    at = names.index("origin")
-    make = functools.partial(tuple.__new__, Origin)  # C speed: no Python-level __new__
-    cols[at] = [make(o) if o is not None else None for o in cols[at]]
     cls = _CLASSES[label]
-    return [cls(*values) for values in zip(*cols, strict=True)]
+    cols = list(table["columns"])
+    at = names.index("origin") if "origin" in names else None
+    if at is not None:
+        make = functools.partial(tuple.__new__, Origin)  # C speed: no Python-level __new__
+        cols[at] = [make(o) if o is not None else None for o in cols[at]]
+    if names == _FIELDS[label]:
+        return [cls(*values) for values in zip(*cols, strict=True)]
+    if not set(names) <= set(_FIELDS[label]):
+        raise StoreCorrupt(f"the store's {label} fields {names} are not {_FIELDS[label]}")
+    return [cls(**dict(zip(names, values, strict=True))) for values in zip(*cols, strict=True)]
+
+
+def _pack_group(records: list[Any], label: str) -> bytes:
+    """One group of a lazy kind as stored: its columns, pickled and compressed."""
+    return zlib.compress(pickle.dumps(_columns(records, label), pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpacker(label: str) -> Callable[[Any], list[Any]]:
+    def unpack(raw: Any) -> list[Any]:
+        if isinstance(raw, list):
+            return raw
+        table = _SafeUnpickler(io.BytesIO(zlib.decompress(raw))).load()
+        return _records(label, table)
+
+    return unpack
+
+
+def _lazy_tables(state: dict[str, Any]) -> dict[str, GroupedTable]:
+    """The lazy kinds of a store's state, each group unpacked when first read."""
+    from ..graph import _GROUP_OF
+
+    out = {}
+    for label, stored in state.get("lazy", {}).items():
+        if label in _LAZY:
+            out[label] = GroupedTable(
+                stored["groups"], _GROUP_OF[label], _unpacker(label), stored["count"]
+            )
+    return out
+
+
+def _lazy_state(graph: DutyGraph, records: list[Any]) -> dict[str, Any]:
+    """The lazy kinds to write: the groups ``records`` touch are merged and packed again,
+    the others written back as they were read (not unpacked)."""
+    out: dict[str, Any] = {}
+    for label, field_ in _LAZY.items():
+        table = graph.table(label)
+        assert isinstance(table, GroupedTable)
+        groups = dict(table.raw_groups())
+        count = len(table)
+        touched: dict[str, list[Any]] = {}
+        for rec in records:
+            if rec.label == label:
+                touched.setdefault(getattr(rec, field_), []).append(rec)
+        unpack = _unpacker(label)
+        for key, new in touched.items():
+            old = {r.id: r for r in unpack(groups[key])} if key in groups else {}
+            count -= len(old)
+            old.update((r.id, r) for r in new)
+            count += len(old)
+            groups[key] = list(old.values())
+        for key, raw in groups.items():
+            if isinstance(raw, list):
+                groups[key] = _pack_group(raw, label)
+        if groups:
+            out[label] = {"count": count, "groups": groups}
+    return out
 
 
 class EmbeddedStore:
@@ -184,7 +254,7 @@ class EmbeddedStore:
         columns = None
         if duty_table is not None and duty_table["columns"][0]:
             columns = _duty_columns(duty_table)
-        graph = DutyGraph(records, duty_columns=columns)
+        graph = DutyGraph(records, duty_columns=columns, lazy=_lazy_tables(state))
         if stamp is not None:
             self._cache = (stamp, graph, state["log"])
         return graph, state["log"]
@@ -226,14 +296,17 @@ class EmbeddedStore:
             if not changes:
                 return changes
             tables: dict[str, dict[Any, Any]] = {
-                label: dict(graph.by_identity(label)) for label in _CLASSES if label != "duty"
+                label: dict(graph.by_identity(label))
+                for label in _CLASSES
+                if label != "duty" and label not in _LAZY
             }
             duty_records = []
             for rec in changes.records:
                 if rec.label == "duty":
                     duty_records.append(rec)
-                else:
+                elif rec.label not in _LAZY:
                     tables[rec.label][identity(rec)] = rec
+            lazy = _lazy_state(graph, changes.records)
             duties = graph.duty_columns()
             index: dict[tuple[str, ...], int] | None = graph.duty_index()
             if duty_records:
@@ -249,6 +322,7 @@ class EmbeddedStore:
                     },
                     **({"duty": _duty_table(duties)} if duties else {}),
                 },
+                **({"lazy": lazy} if lazy else {}),
                 "log": [*log, entry],
             }
             self._write_atomic(new_state)
