@@ -25,6 +25,7 @@ import networkx as nx
 
 from .columns import DutyColumns
 from .errors import Ambiguous, NotFound
+from .lawbook import GroupedTable, LawBook, packaged_lawbook
 from .model import (
     RECORD_TYPES,
     Behavior,
@@ -33,6 +34,9 @@ from .model import (
     Dispute,
     Duty,
     Item,
+    Law,
+    LawArticle,
+    LawVersion,
     LegalBasis,
     Region,
     RegionGroup,
@@ -43,7 +47,18 @@ from .model import (
 __all__ = ["DutyGraph", "find_in", "identity", "record_id"]
 
 Record = (
-    Region | RegionGroup | Department | Item | LegalBasis | Duty | Behavior | BusinessForm | Dispute
+    Region
+    | RegionGroup
+    | Department
+    | Item
+    | LegalBasis
+    | Duty
+    | Behavior
+    | BusinessForm
+    | Dispute
+    | Law
+    | LawVersion
+    | LawArticle
 )
 
 
@@ -78,7 +93,11 @@ class DutyGraph:
     """
 
     def __init__(
-        self, records: Iterable[Record] = (), *, duty_columns: DutyColumns | None = None
+        self,
+        records: Iterable[Record] = (),
+        *,
+        duty_columns: DutyColumns | None = None,
+        lazy: Mapping[str, GroupedTable] | None = None,
     ) -> None:
         self.regions: dict[str, Region] = {}
         self.region_groups: dict[str, RegionGroup] = {}
@@ -96,17 +115,35 @@ class DutyGraph:
         self.behaviors: dict[str, Behavior] = {}
         self.business_forms: dict[str, BusinessForm] = {}
         self.disputes: dict[str, Dispute] = {}
+        # the law corpus the store holds (the lawbook() answers from it, or the packaged one)
+        self._laws: dict[str, Law] = {}
+        self._law_versions: dict[str, LawVersion] = {}
         tables: dict[str, dict[str, Any]] = {
-            cls.label: getattr(self, _ATTR[cls.label]) for cls in RECORD_TYPES if cls is not Duty
+            cls.label: getattr(self, _ATTR[cls.label])
+            for cls in RECORD_TYPES
+            if cls is not Duty and cls.lazy is None
         }
         duties: dict[tuple[str, ...], Duty] = {}
+        grouped: dict[str, list[Any]] = {cls.label: [] for cls in _LAZY}
         for r in records:
             if isinstance(r, Duty):
                 duties[r.key] = r  # a later duty with the same key replaces an earlier one
+            elif r.lazy is not None:
+                grouped[r.label].append(r)
             else:
                 tables[r.label][record_id(r)] = r
         if duties:
             self._duty_objs.extend(duties.values())
+        for cls in _LAZY:  # kept apart by the store and read on demand, or grouped here
+            table = (lazy or {}).get(cls.label)
+            if table is None or grouped[cls.label]:
+                table = GroupedTable.of_records(
+                    [*(table.values() if table is not None else ()), *grouped[cls.label]],
+                    cls.lazy,  # type: ignore[arg-type]
+                    _GROUP_OF[cls.label],
+                )
+            setattr(self, _ATTR[cls.label], table)
+        self._lawbook: LawBook | None = None
         self._build_indexes()
 
     def _duty(self, k: int) -> Duty:
@@ -214,6 +251,7 @@ class DutyGraph:
         self._duties_on: dict[str, list[Duty]] | None = None
         self._duties_by_basis: dict[str, list[Duty]] | None = None
 
+        self._lawbook = None
         self._names: dict[str, dict[str, list[str]]] = {}
         for label, table in (
             ("item", self.items),
@@ -243,6 +281,68 @@ class DutyGraph:
             cls.label: len(self._duty_objs) if cls is Duty else len(getattr(self, _ATTR[cls.label]))
             for cls in RECORD_TYPES
         }
+
+    # -- the law ----------------------------------------------------------------
+
+    def lawbook(self) -> LawBook:
+        """The law the answers read: the corpus this graph holds, or (holding none) the one
+        the package ships (:mod:`dutygraph.lawbook`)."""
+        if self._lawbook is None:
+            if self._laws:
+                articles: GroupedTable = self._articles  # type: ignore[attr-defined]
+                self._lawbook = LawBook(self._laws, self._law_versions, articles.group)
+            else:
+                self._lawbook = packaged_lawbook()
+        return self._lawbook
+
+    @property
+    def laws(self) -> Mapping[str, Law]:
+        """Every act of :meth:`lawbook` by id."""
+        return self.lawbook().laws
+
+    def law(self, key: str) -> Law:
+        """The act with id or title ``key`` (《》 and 中华人民共和国 optional).
+
+        >>> from dutygraph.fixtures import demo_graph
+        >>> demo_graph().law("《食品安全法》").title
+        '中华人民共和国食品安全法'
+        """
+        book = self.lawbook()
+        got = book.law(key.strip())
+        if got is None:
+            close = book.suggest(key)
+            hint = (
+                ("did you mean " + ", ".join(close) + "?")
+                if close
+                else ("give an act's title as the law corpus writes it")
+            )
+            raise NotFound("law", key, hint)
+        return got
+
+    def law_versions(self, law: str) -> list[LawVersion]:
+        """The versions of act ``law`` (an id), oldest first."""
+        return self.lawbook().versions_of(law)
+
+    def law_articles(self, version: str) -> list[LawArticle]:
+        """The articles of a version (a :class:`~dutygraph.model.LawVersion` id), in order."""
+        return self.lawbook().articles_of(version)
+
+    def article(self, law: str, ref: str, as_of: str | None = None) -> LawArticle | None:
+        """Article ``ref`` (a key like ``"110"`` or a label like ``第一百一十条``) of act ``law``
+        as in force on ``as_of`` (default: its latest version).
+
+        >>> from dutygraph.fixtures import demo_graph
+        >>> g = demo_graph()
+        >>> g.article(g.law("食品安全法").id, "第一百一十条").id.endswith("@2021-04-29#110")
+        True
+        """
+        book = self.lawbook()
+        if as_of is None:
+            versions = book.versions_of(law)
+            version = versions[-1] if versions else None
+        else:
+            version = book.version_at(law, as_of)
+        return book.article(version.id, ref) if version is not None else None
 
     def records(self) -> Iterator[Record]:
         """Every record, kinds in load order."""
@@ -477,6 +577,9 @@ class DutyGraph:
 
 
 _ATTR = {
+    "law": "_laws",
+    "law_version": "_law_versions",
+    "article": "_articles",
     "region": "regions",
     "region_group": "region_groups",
     "department": "departments",
@@ -487,6 +590,11 @@ _ATTR = {
     "business_form": "business_forms",
     "dispute": "disputes",
 }
+
+
+#: the kinds stores keep apart (``lazy``), and how to find an id's group
+_LAZY = [cls for cls in RECORD_TYPES if cls.lazy is not None]
+_GROUP_OF = {"article": lambda rid: rid.partition("@")[0]}
 
 
 def _name_of(rec: Any) -> str:

@@ -46,7 +46,16 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import Ambiguous, NotFound
 from ..graph import DutyGraph, _name_of, _suggest
-from ..model import RECORD_TYPES, Department, Duty, canonical_region_code
+from ..lawbook import LawBook, packaged_lawbook
+from ..model import (
+    RECORD_TYPES,
+    Department,
+    Duty,
+    Law,
+    LawArticle,
+    LawVersion,
+    canonical_region_code,
+)
 from ..queries import cypher
 
 if TYPE_CHECKING:
@@ -127,6 +136,7 @@ class Neo4jReader:
         self._paths: dict[tuple[str, str], tuple[str, ...]] = {}
         self._memo: dict[tuple[Any, ...], Any] = {}
         self._scopes: dict[str | None, DutyGraph] = {}
+        self._lawbook: LawBook | None = None
 
     # -- running queries ------------------------------------------------------------
 
@@ -314,6 +324,47 @@ class Neo4jReader:
 
     def duties_resting_on(self, basis: str) -> list[Duty]:
         return self._records("duty", "duties_resting_on", basis=basis)
+
+    # -- the law ----------------------------------------------------------------------
+
+    def lawbook(self) -> LawBook:
+        """The store's law corpus (an act's articles by one query on the indexed ``law``), or
+        — the store holding none — the one the package ships."""
+        if self._lawbook is None:
+            rows = self._rows("MATCH (n:Law) RETURN n.id AS id LIMIT 1")
+            if rows:
+
+                def articles_of(law: str) -> list[LawArticle]:
+                    got = self._rows(
+                        "MATCH (n:LawArticle {law: $law}) RETURN properties(n) AS p ORDER BY n.id",
+                        law=law,
+                    )
+                    return [
+                        self._tables["article"].put(self._decode("article", r["p"])) for r in got
+                    ]
+
+                self._lawbook = LawBook(
+                    self._tables["law"], self._tables["law_version"], articles_of
+                )
+            else:
+                self._lawbook = packaged_lawbook()
+        return self._lawbook
+
+    @property
+    def laws(self) -> Mapping[str, Law]:
+        return self.lawbook().laws
+
+    def law(self, key: str) -> Law:
+        return DutyGraph.law(self, key)  # type: ignore[arg-type]
+
+    def law_versions(self, law: str) -> list[LawVersion]:
+        return self.lawbook().versions_of(law)
+
+    def law_articles(self, version: str) -> list[LawArticle]:
+        return self.lawbook().articles_of(version)
+
+    def article(self, law: str, ref: str, as_of: str | None = None) -> LawArticle | None:
+        return DutyGraph.article(self, law, ref, as_of)  # type: ignore[arg-type]
 
     def __hash__(self) -> int:
         return id(self)

@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ...graph import DutyGraph, find_in
-from ...model import Department, Duty
+from ...lawbook import LawBook, packaged_lawbook
+from ...model import Department, Duty, Law, LawArticle, LawVersion
 from .schema import TABLES, Table
 
 __all__ = ["LazyTable", "SqliteReader"]
@@ -119,6 +120,7 @@ class SqliteReader:
         self._region_paths: dict[str, tuple[str, ...]] = {}
         self._item_paths: dict[str, tuple[str, ...]] = {}
         self._duties = self._tables["duty"]
+        self._lawbook: LawBook | None = None
 
     # -- the tables -------------------------------------------------------------
 
@@ -227,6 +229,40 @@ class SqliteReader:
 
     def counterparts(self, region: str, line: str, as_of: str) -> list[Department]:
         return DutyGraph.counterparts(self, region, line, as_of)  # type: ignore[arg-type]
+
+    # -- the law ------------------------------------------------------------------
+
+    def lawbook(self) -> LawBook:
+        """The store's law corpus, read an act at a time (its articles by one indexed query),
+        or — the store holding none — the one the package ships."""
+        if self._lawbook is None:
+            laws = self._tables["law"]
+            if len(laws):
+                articles = self._tables["article"]
+                self._lawbook = LawBook(
+                    laws,
+                    self._tables["law_version"],
+                    lambda law: articles.where("law = ?", (law,)),
+                )
+            else:
+                self._lawbook = packaged_lawbook()
+        return self._lawbook
+
+    @property
+    def laws(self) -> Mapping[str, Law]:
+        return self.lawbook().laws
+
+    def law(self, key: str) -> Law:
+        return DutyGraph.law(self, key)  # type: ignore[arg-type]
+
+    def law_versions(self, law: str) -> list[LawVersion]:
+        return self.lawbook().versions_of(law)
+
+    def law_articles(self, version: str) -> list[LawArticle]:
+        return self.lawbook().articles_of(version)
+
+    def article(self, law: str, ref: str, as_of: str | None = None) -> LawArticle | None:
+        return DutyGraph.article(self, law, ref, as_of)  # type: ignore[arg-type]
 
     # -- duties -----------------------------------------------------------------
 
