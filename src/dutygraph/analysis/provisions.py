@@ -22,6 +22,7 @@ the gap scan's ``NO_LEGAL_BASIS`` follows the law's history).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,9 +34,11 @@ __all__ = [
     "EXCERPT",
     "SAME",
     "Provision",
+    "basis_text",
     "citations_of",
     "evidence",
     "follow",
+    "law_evidence",
     "provision_lifetime",
     "provisions_at",
     "quote",
@@ -273,7 +276,8 @@ def evidence(book: LawBook, basis: LegalBasis, as_of: str, limit: int = EXCERPT)
     these fields to each basis): the act, the version in force, each provision's article
     with its text (the 款/项 cited, or the first ``limit`` characters), and a note in
     Chinese when the version changed, the article moved or is gone, or the act expired.
-    Empty for a basis that did not resolve to the corpus.
+    Empty for a basis that did not resolve to the corpus. Kept per book, basis and date
+    (an answer cites the same few bases many times): do not change what it returns.
 
     >>> from dutygraph.fixtures import demo_graph
     >>> g = demo_graph()
@@ -281,6 +285,23 @@ def evidence(book: LawBook, basis: LegalBasis, as_of: str, limit: int = EXCERPT)
     >>> e["law"]["title"], e["provisions"][0]["article"]["name"], e["provisions"][0]["truncated"]
     ('中华人民共和国食品安全法', '第三十五条', True)
     """
+    memo: dict[tuple[Any, ...], dict[str, Any]] = book.__dict__.setdefault("_evidence", {})
+    key = (basis.id, basis.title, basis.article, basis.law_version, as_of, limit)
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = _evidence(book, basis, as_of, limit)
+    return got
+
+
+def law_evidence(g: Any, basis: LegalBasis, as_of: str) -> dict[str, Any]:
+    """:func:`evidence` for ``basis`` read from ``g``'s law (a reader or graph); empty, with
+    no law read, for a basis the import did not resolve to the corpus."""
+    if not basis.law_version:
+        return {}
+    return evidence(g.lawbook(), basis, as_of)
+
+
+def _evidence(book: LawBook, basis: LegalBasis, as_of: str, limit: int) -> dict[str, Any]:
     found = provisions_at(book, basis, as_of)
     if not found:
         return {}
@@ -322,6 +343,47 @@ def evidence(book: LawBook, basis: LegalBasis, as_of: str, limit: int = EXCERPT)
         "text": "\n".join(p["text"] for p in provisions if p["text"]),
         "note": "；".join(dict.fromkeys(notes)) or None,
     }
+
+
+def basis_text(b: Mapping[str, Any], *, quote: bool = True) -> str:
+    """One basis of the evidence (a dict of :func:`~dutygraph.analysis.resolve.basis_evidence`)
+    as a person reads it: 《title》 and the provisions cited, each with its text (``quote``),
+    the version when it is not the one cited, the note, and 已失效 when out of force.
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> from dutygraph.analysis.resolve import basis_evidence
+    >>> g = demo_graph()
+    >>> print(basis_text(basis_evidence(g, "B-FSL-6", "2025-06-01"))[:40])
+    《中华人民共和国食品安全法》第六条：县级以上地方人民政府对本行政区域的食品安全监
+    >>> basis_text(basis_evidence(g, "B-FSL-6", "2025-06-01"), quote=False)
+    '《中华人民共和国食品安全法》第六条'
+    >>> basis_text({"id": "B-X", "title": "某市清单", "in_force": False})
+    '《某市清单》（已失效）'
+    """
+    law = b.get("law") or {}
+    title = law.get("title") or b.get("title") or b.get("id") or ""
+    out = f"《{title}》"
+    provisions = b.get("provisions") or []
+    cited = [p for p in provisions if p.get("label")]
+    if not cited:
+        out += b.get("article") or ""
+    parts = []
+    for p in cited:
+        art = p.get("article") or {}
+        label = p["label"]
+        if art.get("name") and not label.startswith(art["name"]):
+            label += f"（现{art['name']}）"
+        text = " ".join(p.get("text", "").split("\n")) if quote else ""
+        parts.append(label + (f"：{text}" if text else ""))
+    out += "；".join(parts)
+    version = b.get("version") or {}
+    if provisions and version and not version.get("cited") and version.get("valid_from"):
+        out += f"（{version['valid_from']} 起施行的版本）"
+    if b.get("note"):
+        out += f"（{b['note']}）"
+    if not b.get("in_force", True):
+        out += "（已失效）"
+    return out
 
 
 def _note(p: Provision, basis: LegalBasis, as_of: str) -> str | None:

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     date = as_of(args)
     for item, region in (("I-FOOD", "510104"), ("I-SCRIPT", "510781"), ("I-ECIG", "510104")):
         print()
-        print_resolution(who_leads(g, item, region, date))
+        print_resolution(who_leads(g, item, region, date), g)
     print(f"\ngaps as of {date}:")
     gaps = find_gaps(g, as_of=date)
     table(

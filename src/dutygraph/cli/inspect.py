@@ -6,9 +6,11 @@ import argparse
 from typing import Any
 
 from ..analysis.inspect import InspectionPlan, plan_inspection
+from ..analysis.provisions import basis_text
 from ..serialize import department_dict
 from .common import add_command, as_of, store_from
 from .output import emit_json, table
+from .resolve import print_bases
 
 HELP = "plan one joint inspection of a supervised object: lead, participants, items and bases"
 
@@ -62,14 +64,12 @@ def run(args: argparse.Namespace) -> int:
                 i["id"],
                 i["name"],
                 ", ".join(i["departments"]),
-                "; ".join(
-                    b.get("title", b["id"]) + (f" {b['article']}" if b.get("article") else "")
-                    for b in i["bases"]
-                ),
+                "; ".join(basis_text(b, quote=False) for b in i["bases"]),
             ]
             for i in p.items
         ],
     )
     for f in p.findings:
         print(f"note: {f['kind']}: {f['detail']}")
+    print_bases(g, sorted({b["id"] for i in p.items for b in i["bases"]}), p.as_of)
     return 0

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from ..analysis.resolve import Resolution, who_assists, who_leads
+from ..analysis.provisions import basis_text
+from ..analysis.resolve import Resolution, basis_evidence, who_assists, who_leads
+from ..reader import GraphReader
 from ..serialize import resolution_dict
 from .common import as_of, query_options, store_from
 from .output import emit_json, table
@@ -25,7 +27,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p.set_defaults(func=run, role=name)
 
 
-def print_resolution(res: Resolution) -> None:
+def print_resolution(res: Resolution, g: GraphReader | None = None) -> None:
+    """The answer as a table, then (given ``g``) each basis with the article's text."""
     verb = "leads" if res.role == "lead" else "assists"
     print(
         f"{res.item.name} ({res.item.id}) in {res.region.name} ({res.region.code}), as of {res.as_of}"
@@ -45,6 +48,18 @@ def print_resolution(res: Resolution) -> None:
         print("path: " + " → ".join(res.path) + f" (duty on {res.item_path[-1]})")
     for f in res.findings:
         print(f"note: {f.kind}: {f.detail}")
+    if g is not None:
+        print_bases(
+            g, sorted({b for a in res.answers for d in a.duties for b in d.bases}), res.as_of
+        )
+
+
+def print_bases(g: GraphReader, bases: list[str], as_of: str) -> None:
+    """``依据 (bases):`` and one line per basis: its id, 《title》, the provisions and their text."""
+    if bases:
+        print("依据 (bases):")
+    for bid in bases:
+        print(f"  {bid}  {basis_text(basis_evidence(g, bid, as_of))}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,5 +69,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(resolution_dict(g, res))
     else:
-        print_resolution(res)
+        print_resolution(res, g)
     return 0
