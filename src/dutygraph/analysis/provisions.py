@@ -36,6 +36,7 @@ __all__ = [
     "Provision",
     "basis_text",
     "citations_of",
+    "duties_on_law",
     "evidence",
     "follow",
     "law_evidence",
@@ -43,6 +44,7 @@ __all__ = [
     "provisions_at",
     "quote",
     "similarity",
+    "version_for",
 ]
 
 #: how much of an article evidence quotes when no 款/项 is cited (the rest on request)
@@ -185,10 +187,16 @@ def quote(
     return text[:limit] + "…", True
 
 
-def _version_for(book: LawBook, law: Law, as_of: str) -> tuple[LawVersion | None, bool]:
+def version_for(book: LawBook, law: Law, as_of: str) -> tuple[LawVersion | None, bool]:
     """The version to read on ``as_of`` and whether the act is in force then: the version in
     force; before the corpus's first text (the act already adopted), that text; after the
-    act's end, its last text."""
+    act's end, its last text.
+
+    >>> book = packaged_lawbook()
+    >>> v, in_force = version_for(book, book.law("食品安全法"), "2025-06-01")
+    >>> v.valid_from, in_force
+    ('2021-04-29', True)
+    """
     versions = book.versions_of(law.id)
     if not versions:
         return None, False
@@ -216,7 +224,7 @@ def provisions_at(book: LawBook, basis: LegalBasis, as_of: str) -> list[Provisio
     law = book.law(basis.law or "")
     if law is None:
         return []
-    version, act_in_force = _version_for(book, law, as_of)
+    version, act_in_force = version_for(book, law, as_of)
     out = []
     for c in citations_of(basis):
         if c.article is None:
@@ -413,3 +421,35 @@ def _note(p: Provision, basis: LegalBasis, as_of: str) -> str | None:
             f"（{p.article.name if p.article else p.cited.name}，{same}）"
         )
     return None
+
+
+def duties_on_law(
+    g: Any, law: Law, article: LawArticle | None = None, as_of: str | None = None
+) -> list[tuple[LegalBasis, Any]]:
+    """The (basis, duty) pairs of the duties resting on ``law`` — on ``article`` only, if
+    given: the bases whose provision is carried, on ``as_of`` (default: the article's
+    version's start), by that article, so a basis citing the old number of a renumbered
+    article counts. Bases in store order, each one's duties as the reader gives them.
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> g = demo_graph()
+    >>> law = g.law("食品安全法")
+    >>> sorted({d.department for _, d in duties_on_law(g, law)})[:3]
+    ['N-NHC', 'N-SAMR', 'SC-SCJ']
+    >>> art = g.article(law.id, "第六条")
+    >>> sorted({b.id for b, _ in duties_on_law(g, law, art)})
+    ['B-FSL-6']
+    """
+    book = g.lawbook()
+    version = book.versions.get(article.version) if article is not None else None
+    when = as_of or (version.valid_from if version is not None else None)
+    out: list[tuple[LegalBasis, Any]] = []
+    for b in g.bases.values():
+        if b.law != law.id:
+            continue
+        if article is not None:
+            found = provisions_at(book, b, when or "9999-12-31")
+            if not any(p.article is not None and p.article.id == article.id for p in found):
+                continue
+        out.extend((b, d) for d in g.duties_resting_on(b.id))
+    return out
