@@ -339,7 +339,11 @@ QUERY_TYPES: list[type] = [Query]
 #: classes merged into the root ``Mutation`` type
 MUTATION_TYPES: list[type] = [*imports.MUTATIONS]
 #: modules that add ``QUERIES`` and ``MUTATIONS`` lists when they exist
-EXTENSION_MODULES: tuple[str, ...] = ("dutygraph.api.disputes", "dutygraph.api.analyses")
+EXTENSION_MODULES: tuple[str, ...] = (
+    "dutygraph.api.disputes",
+    "dutygraph.api.analyses",
+    "dutygraph.api.laws",
+)
 
 #: default limits on one operation: nesting depth, tokens, aliases
 DEFAULT_LIMITS = {"max_depth": 12, "max_tokens": 3000, "max_aliases": 20}
