@@ -25,7 +25,7 @@ import networkx as nx
 
 from .columns import DutyColumns
 from .errors import Ambiguous, NotFound
-from .lawbook import GroupedTable, LawBook, packaged_lawbook
+from .lawbook import GroupedTable, LawBook, LawLookups, packaged_lawbook
 from .model import (
     RECORD_TYPES,
     Behavior,
@@ -81,7 +81,7 @@ def identity(record: Any) -> Any:
     return record.key if record.label == "duty" else record.id
 
 
-class DutyGraph:
+class DutyGraph(LawLookups):
     """An immutable snapshot of the graph, indexed for the questions of SPEC §3.
 
     Parameters
@@ -294,55 +294,6 @@ class DutyGraph:
             else:
                 self._lawbook = packaged_lawbook()
         return self._lawbook
-
-    @property
-    def laws(self) -> Mapping[str, Law]:
-        """Every act of :meth:`lawbook` by id."""
-        return self.lawbook().laws
-
-    def law(self, key: str) -> Law:
-        """The act with id or title ``key`` (《》 and 中华人民共和国 optional).
-
-        >>> from dutygraph.fixtures import demo_graph
-        >>> demo_graph().law("《食品安全法》").title
-        '中华人民共和国食品安全法'
-        """
-        book = self.lawbook()
-        got = book.law(key.strip())
-        if got is None:
-            close = book.suggest(key)
-            hint = (
-                ("did you mean " + ", ".join(close) + "?")
-                if close
-                else ("give an act's title as the law corpus writes it")
-            )
-            raise NotFound("law", key, hint)
-        return got
-
-    def law_versions(self, law: str) -> list[LawVersion]:
-        """The versions of act ``law`` (an id), oldest first."""
-        return self.lawbook().versions_of(law)
-
-    def law_articles(self, version: str) -> list[LawArticle]:
-        """The articles of a version (a :class:`~dutygraph.model.LawVersion` id), in order."""
-        return self.lawbook().articles_of(version)
-
-    def article(self, law: str, ref: str, as_of: str | None = None) -> LawArticle | None:
-        """Article ``ref`` (a key like ``"110"`` or a label like ``第一百一十条``) of act ``law``
-        as in force on ``as_of`` (default: its latest version).
-
-        >>> from dutygraph.fixtures import demo_graph
-        >>> g = demo_graph()
-        >>> g.article(g.law("食品安全法").id, "第一百一十条").id.endswith("@2021-04-29#110")
-        True
-        """
-        book = self.lawbook()
-        if as_of is None:
-            versions = book.versions_of(law)
-            version = versions[-1] if versions else None
-        else:
-            version = book.version_at(law, as_of)
-        return book.article(version.id, ref) if version is not None else None
 
     def records(self) -> Iterator[Record]:
         """Every record, kinds in load order."""

@@ -30,7 +30,7 @@ from typing import Any
 
 from .model import Law, LawArticle, LawVersion
 
-__all__ = ["GroupedTable", "LawBook", "packaged_lawbook"]
+__all__ = ["GroupedTable", "LawBook", "LawLookups", "packaged_lawbook"]
 
 
 class GroupedTable(Mapping[str, Any]):
@@ -225,6 +225,66 @@ class LawBook:
                 max(v.valid_from or "", v.publish or "") for v in self.versions.values()
             )
         return self._horizon
+
+
+class LawLookups:
+    """The law members of the reader contract (:class:`~dutygraph.reader.GraphReader`), over
+    :meth:`lawbook` — what a graph and every reader share; a reader only says where its
+    :class:`LawBook` reads from."""
+
+    def lawbook(self) -> LawBook:
+        raise NotImplementedError
+
+    @property
+    def laws(self) -> Mapping[str, Law]:
+        """Every act of :meth:`lawbook` by id."""
+        return self.lawbook().laws
+
+    def law(self, key: str) -> Law:
+        """The act with id or title ``key`` (《》 and 中华人民共和国 optional).
+
+        >>> from dutygraph.fixtures import demo_graph
+        >>> demo_graph().law("《食品安全法》").title
+        '中华人民共和国食品安全法'
+        """
+        book = self.lawbook()
+        got = book.law(key.strip())
+        if got is None:
+            close = book.suggest(key)
+            hint = (
+                ("did you mean " + ", ".join(close) + "?")
+                if close
+                else ("give an act's title as the law corpus writes it")
+            )
+            from .errors import NotFound
+
+            raise NotFound("law", key, hint)
+        return got
+
+    def law_versions(self, law: str) -> list[LawVersion]:
+        """The versions of act ``law`` (an id), oldest first."""
+        return self.lawbook().versions_of(law)
+
+    def law_articles(self, version: str) -> list[LawArticle]:
+        """The articles of a version (a :class:`~dutygraph.model.LawVersion` id), in order."""
+        return self.lawbook().articles_of(version)
+
+    def article(self, law: str, ref: str, as_of: str | None = None) -> LawArticle | None:
+        """Article ``ref`` (a key like ``"110"`` or a label like ``第一百一十条``) of act ``law``
+        as in force on ``as_of`` (default: its latest version).
+
+        >>> from dutygraph.fixtures import demo_graph
+        >>> g = demo_graph()
+        >>> g.article(g.law("食品安全法").id, "第一百一十条").id.endswith("@2021-04-29#110")
+        True
+        """
+        book = self.lawbook()
+        if as_of is None:
+            versions = book.versions_of(law)
+            version = versions[-1] if versions else None
+        else:
+            version = book.version_at(law, as_of)
+        return book.article(version.id, ref) if version is not None else None
 
 
 @functools.cache

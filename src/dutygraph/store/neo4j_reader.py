@@ -46,14 +46,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import Ambiguous, NotFound
 from ..graph import DutyGraph, _name_of, _suggest
-from ..lawbook import LawBook, packaged_lawbook
+from ..lawbook import LawBook, LawLookups, packaged_lawbook
 from ..model import (
     RECORD_TYPES,
     Department,
     Duty,
-    Law,
     LawArticle,
-    LawVersion,
     canonical_region_code,
 )
 from ..queries import cypher
@@ -124,7 +122,7 @@ class _Table(Mapping[str, Any]):
         return len(self._load_all())
 
 
-class Neo4jReader:
+class Neo4jReader(LawLookups):
     """A :class:`~dutygraph.reader.GraphReader` over a Neo4j store (see the module docstring)."""
 
     def __init__(self, store: Neo4jStore) -> None:
@@ -349,22 +347,6 @@ class Neo4jReader:
             else:
                 self._lawbook = packaged_lawbook()
         return self._lawbook
-
-    @property
-    def laws(self) -> Mapping[str, Law]:
-        return self.lawbook().laws
-
-    def law(self, key: str) -> Law:
-        return DutyGraph.law(self, key)  # type: ignore[arg-type]
-
-    def law_versions(self, law: str) -> list[LawVersion]:
-        return self.lawbook().versions_of(law)
-
-    def law_articles(self, version: str) -> list[LawArticle]:
-        return self.lawbook().articles_of(version)
-
-    def article(self, law: str, ref: str, as_of: str | None = None) -> LawArticle | None:
-        return DutyGraph.article(self, law, ref, as_of)  # type: ignore[arg-type]
 
     def __hash__(self) -> int:
         return id(self)

@@ -29,8 +29,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ...graph import DutyGraph, find_in
-from ...lawbook import LawBook, packaged_lawbook
-from ...model import Department, Duty, Law, LawArticle, LawVersion
+from ...lawbook import LawBook, LawLookups, packaged_lawbook
+from ...model import Department, Duty
 from .schema import TABLES, Table
 
 __all__ = ["LazyTable", "SqliteReader"]
@@ -108,7 +108,7 @@ class LazyTable(Mapping[str, Any]):
         return int(row[0])
 
 
-class SqliteReader:
+class SqliteReader(LawLookups):
     """The reader contract over one read transaction of the store (see the module docstring)."""
 
     def __init__(self, conn: sqlite3.Connection, whole: Callable[[], DutyGraph]) -> None:
@@ -247,22 +247,6 @@ class SqliteReader:
             else:
                 self._lawbook = packaged_lawbook()
         return self._lawbook
-
-    @property
-    def laws(self) -> Mapping[str, Law]:
-        return self.lawbook().laws
-
-    def law(self, key: str) -> Law:
-        return DutyGraph.law(self, key)  # type: ignore[arg-type]
-
-    def law_versions(self, law: str) -> list[LawVersion]:
-        return self.lawbook().versions_of(law)
-
-    def law_articles(self, version: str) -> list[LawArticle]:
-        return self.lawbook().articles_of(version)
-
-    def article(self, law: str, ref: str, as_of: str | None = None) -> LawArticle | None:
-        return DutyGraph.article(self, law, ref, as_of)  # type: ignore[arg-type]
 
     # -- duties -----------------------------------------------------------------
 
