@@ -192,6 +192,7 @@ def version_for(book: LawBook, law: Law, as_of: str) -> tuple[LawVersion | None,
     force; before the corpus's first text (the act already adopted), that text; after the
     act's end, its last text.
 
+    >>> from dutygraph.lawbook import packaged_lawbook
     >>> book = packaged_lawbook()
     >>> v, in_force = version_for(book, book.law("食品安全法"), "2025-06-01")
     >>> v.valid_from, in_force
