@@ -8,9 +8,7 @@ from dutygraph.io.citations import (
     Citation,
     basis_id,
     chinese_number,
-    format_citations,
     parse_citations,
-    read_citations,
 )
 
 
@@ -72,8 +70,14 @@ def test_one_id_per_law_whatever_the_prefix_and_brackets():
     assert basis_id("食品安全法") != basis_id("药品管理法")
 
 
-def test_stored_citations_read_back():
+def test_one_basis_per_provision_under_the_law_id():
     cites = parse_citations("《人民防空法》第二十五条第二款第（三）项；《人民防空法》第二十三条")
-    stored = format_citations(cites)
-    titles = {basis_id("人民防空法"): "人民防空法"}
-    assert read_citations(stored, titles) == cites
+    law = basis_id("人民防空法")
+    assert [c.basis for c in cites] == [f"{law}:25.2.3", f"{law}:23"]
+    assert [c.label for c in cites] == ["第二十五条第二款第（三）项", "第二十三条"]
+    assert parse_citations("《人民防空法》")[0].basis == law
+
+
+def test_article_suffixes():
+    (c,) = parse_citations("《中华人民共和国刑法》第十七条之一第二款")
+    assert (c.article, c.suffix, c.paragraph, c.key) == (17, 1, 2, "17-1.2")

@@ -46,8 +46,12 @@ def test_markdown_is_grouped_by_department_for_a_business_owner():
     md = render_markdown(build_guide(demo_graph(), "加油站", "510104", "2025-10-01"))
     assert md.startswith("# 加油站 一业一册：锦江区（510104）")
     assert md.count("\n## ") >= 4
+    # the basis with the article's text as the law corpus has it
+    g = demo_graph()
+    text = g.article(g.law("特种设备安全法").id, "第五条", "2025-10-01").text
     assert (
-        "| 特种设备安全监督检查 | 行政检查 | 牵头（主管） | 中华人民共和国特种设备安全法 第五条 |"
+        "| 特种设备安全监督检查 | 行政检查 | 牵头（主管） | 《中华人民共和国特种设备安全法》第五条："
+        + text[:30]
         in md
     )
 
@@ -70,7 +74,9 @@ def test_xlsx_holds_one_row_per_department_and_item(tmp_path):
     body = rows[3:]
     assert len(body) == sum(len(s.entries) for s in guide.sections)
     assert any(
-        r[0].startswith("锦江区市场监督管理局") and "特种设备安全法 第五条" in r[4] for r in body
+        r[0].startswith("锦江区市场监督管理局")
+        and "《中华人民共和国特种设备安全法》第五条：" in r[4]
+        for r in body
     )
 
 

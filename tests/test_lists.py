@@ -76,23 +76,28 @@ def test_power_list_rows_become_items_duties_and_bases(jj, tmp_path, builder):
     assert rows[5][0] == 9 and rows[5][1].startswith("D-510104-")  # 锦江区人防办, created
     assert all(d.valid_from == "2024-03-01" and d.region == "510104" for d in duties)
     assert all(d.origin.version == "2024-03-01" for d in duties)
-    # legal bases: one node per law, articles on the duty
+    # legal bases: one node per provision cited, resolved to the law corpus's article
     fsl = basis_id("食品安全法")
-    assert g.bases[fsl].title == "中华人民共和国食品安全法" and g.bases[fsl].kind == "law"
-    assert g.bases[basis_id("食品经营许可管理办法")].kind == "department-rule"
+    b110 = g.bases[f"{fsl}:110"]
+    assert b110.title == "中华人民共和国食品安全法" and b110.kind == "law"
+    assert b110.article == "第一百一十条" and b110.law_version.startswith(fsl + "@")
+    assert g.bases[basis_id("食品经营许可管理办法") + ":41"].kind == "department-rule"
     cater_duty = next(d for d in duties if d.item == cater.id)
-    assert fsl in cater_duty.bases
-    assert cater_duty.attrs["citations"] == f"{fsl} 第110条; {fsl} 第114条"
+    assert [b for b in cater_duty.bases if b.startswith(fsl)] == [f"{fsl}:110", f"{fsl}:114"]
     assert cater_duty.attrs["office"] == "餐饮服务食品安全监督管理科"
     punish_duty = next(d for d in duties if d.item == punish.id)
-    assert punish_duty.attrs["citations"].startswith(f"{fsl} 第122条第1款; ")
+    assert punish_duty.bases[0] == f"{fsl}:122.1"
     defence = next(d for d in duties if d.origin.row == 9)
-    assert defence.attrs["citations"] == f"{basis_id('人民防空法')} 第25条第2款第3项"
+    assert defence.bases[0] == f"{basis_id('人民防空法')}:25.2.3"
+    assert g.bases[defence.bases[0]].article == "第二十五条第二款第（三）项"
     # the power list itself is a basis of every duty it makes
     assert all(any(g.bases[b].kind == "power-list" for b in d.bases) for d in duties)
     # warnings, row by row
     warned = sorted((p.row, p.code) for p in report.warnings)
-    assert warned == [(8, "owner-taken"), (9, "new-department")]
+    # 人民防空法 第二十五条第二款 has no items: a located warning, the basis kept
+    assert warned == [(8, "owner-taken"), (9, "law-no-article"), (9, "new-department")]
+    (no_item,) = [p for p in report.warnings if p.code == "law-no-article"]
+    assert no_item.column == "bases" and "第二十五条" in no_item.message
     assert g.departments[defence.department].systems == ("civil-air-defence",)
     assert g.departments[defence.department].name == "锦江区人防办"
     assert report.rows_read == 5
@@ -190,8 +195,8 @@ def test_department_option_is_the_owner(jj, tmp_path):
     report = load(jj, [path], department="WH-SCJ", effective="2024-05-01")
     (duty,) = [d for d in jj.graph().duty_list() if d.source and d.source.startswith("power_list")]
     assert (duty.department, duty.region, duty.valid_from) == ("WH-SCJ", "510107", "2024-05-01")
-    assert [p.code for p in report.warnings] == ["owner-taken"]
-    assert jj.graph().bases[basis_id("某某条例")].kind == "administrative-regulation"
+    assert [p.code for p in report.warnings] == ["owner-taken", "law-unknown"]  # 某某条例
+    assert jj.graph().bases[basis_id("某某条例") + ":3"].kind == "administrative-regulation"
 
 
 def test_unparsed_basis_is_kept_as_text_with_a_warning(jj, tmp_path):
@@ -286,13 +291,17 @@ def test_cli_load_reports_and_json(cli, tmp_path):
     dry = cli("load", str(path), "--dry-run", "--json")
     assert dry["dry_run"] and dry["lists"][0]["version"] == "2024-03-01"
     assert len(dry["lists"][0]["added"]) == 6
-    assert dry["problems_by_kind"] == {"warning:owner-taken": 1, "warning:new-department": 1}
+    assert dry["problems_by_kind"] == {
+        "warning:owner-taken": 1,
+        "warning:new-department": 1,
+        "warning:law-no-article": 1,
+    }
     text = cli("load", str(path), "--dry-run").stdout
-    assert "清单行：读取 5，跳过 0，错误 0，警告 2" in text
+    assert "清单行：读取 5，跳过 0，错误 0，警告 3" in text
     assert "清单 power_list:JJ-SCJ 版本 2024-03-01：新增 6，删除 0" in text
     assert "owner-taken 1" in text and "类别 kind" in text
     text = cli("load", str(path), "--lang", "en").stdout
-    assert "list rows read 5, skipped 0, errors 0, warnings 2" in text
+    assert "list rows read 5, skipped 0, errors 0, warnings 3" in text
     assert "list power_list:JJ-SCJ version 2024-03-01: 6 added, 0 removed" in text
     assert "owner-taken 1" in text
     item = "对未取得食品经营许可从事食品经营活动的处罚"

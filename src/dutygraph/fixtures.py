@@ -20,7 +20,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from .graph import DutyGraph
-from .io.bundle import read_bundle
+from .io.bundle import Batch, read_bundle
 
 __all__ = ["DEMO_PATH", "demo_graph"]
 
@@ -30,9 +30,16 @@ DEMO_PATH = Path(str(files("dutygraph") / "data" / "demo"))
 
 @lru_cache(maxsize=1)
 def demo_graph() -> DutyGraph:
-    """The demo bundle as an in-memory graph (no store needed)."""
-    batch = read_bundle(DEMO_PATH)
-    return DutyGraph(batch.records())
+    """The demo bundle as an in-memory graph (no store needed), its bases resolved to the
+    law corpus the package ships, as an import resolves them (:mod:`dutygraph.io.laws.cite`)."""
+    return DutyGraph(_resolved(read_bundle(DEMO_PATH)).records())
+
+
+def _resolved(batch: Batch) -> Batch:
+    from .io.laws.cite import resolve_citations
+
+    resolve_citations(batch, DutyGraph())
+    return batch
 
 
 # -- the reference national catalogue ------------------------------------------------------
@@ -68,7 +75,7 @@ def catalogue_graph(with_demo: bool = False) -> DutyGraph:
     paths = [DEMO_PATH, CATALOGUE_PATH] if with_demo else [CATALOGUE_PATH]
     records: dict[tuple[str, object], object] = {}
     for p in paths:  # a later record with the same identity replaces the earlier one
-        for r in read_bundle(p).records():
+        for r in _resolved(read_bundle(p)).records():
             records[(r.label, r.key if r.label == "duty" else r.id)] = r
     return DutyGraph(records.values())  # type: ignore[arg-type]
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .columns import DutyColumns
 from .errors import Ambiguous, NotFound
+from .lawbook import GroupedTable, LawBook, LawLookups, packaged_lawbook
 from .model import (
     RECORD_TYPES,
     Behavior,
@@ -31,6 +32,9 @@ from .model import (
     Dispute,
     Duty,
     Item,
+    Law,
+    LawArticle,
+    LawVersion,
     LegalBasis,
     Region,
     RegionGroup,
@@ -44,7 +48,18 @@ if TYPE_CHECKING:  # networkx takes a third of a second to import: only when use
 __all__ = ["DutyGraph", "find_in", "identity", "record_id"]
 
 Record = (
-    Region | RegionGroup | Department | Item | LegalBasis | Duty | Behavior | BusinessForm | Dispute
+    Region
+    | RegionGroup
+    | Department
+    | Item
+    | LegalBasis
+    | Duty
+    | Behavior
+    | BusinessForm
+    | Dispute
+    | Law
+    | LawVersion
+    | LawArticle
 )
 
 
@@ -67,7 +82,7 @@ def identity(record: Any) -> Any:
     return record.key if record.label == "duty" else record.id
 
 
-class DutyGraph:
+class DutyGraph(LawLookups):
     """An immutable snapshot of the graph, indexed for the questions of SPEC §3.
 
     Parameters
@@ -82,7 +97,11 @@ class DutyGraph:
     immutable = True
 
     def __init__(
-        self, records: Iterable[Record] = (), *, duty_columns: DutyColumns | None = None
+        self,
+        records: Iterable[Record] = (),
+        *,
+        duty_columns: DutyColumns | None = None,
+        lazy: Mapping[str, GroupedTable] | None = None,
     ) -> None:
         self.regions: dict[str, Region] = {}
         self.region_groups: dict[str, RegionGroup] = {}
@@ -100,17 +119,35 @@ class DutyGraph:
         self.behaviors: dict[str, Behavior] = {}
         self.business_forms: dict[str, BusinessForm] = {}
         self.disputes: dict[str, Dispute] = {}
+        # the law corpus the store holds (the lawbook() answers from it, or the packaged one)
+        self._laws: dict[str, Law] = {}
+        self._law_versions: dict[str, LawVersion] = {}
         tables: dict[str, dict[str, Any]] = {
-            cls.label: getattr(self, _ATTR[cls.label]) for cls in RECORD_TYPES if cls is not Duty
+            cls.label: getattr(self, _ATTR[cls.label])
+            for cls in RECORD_TYPES
+            if cls is not Duty and cls.lazy is None
         }
         duties: dict[tuple[str, ...], Duty] = {}
+        grouped: dict[str, list[Any]] = {cls.label: [] for cls in _LAZY}
         for r in records:
             if isinstance(r, Duty):
                 duties[r.key] = r  # a later duty with the same key replaces an earlier one
+            elif r.lazy is not None:
+                grouped[r.label].append(r)
             else:
                 tables[r.label][record_id(r)] = r
         if duties:
             self._duty_objs.extend(duties.values())
+        for cls in _LAZY:  # kept apart by the store and read on demand, or grouped here
+            table = (lazy or {}).get(cls.label)
+            if table is None or grouped[cls.label]:
+                table = GroupedTable.of_records(
+                    [*(table.values() if table is not None else ()), *grouped[cls.label]],
+                    cls.lazy,  # type: ignore[arg-type]
+                    _GROUP_OF[cls.label],
+                )
+            setattr(self, _ATTR[cls.label], table)
+        self._lawbook: LawBook | None = None
         self._build_indexes()
 
     def _duty(self, k: int) -> Duty:
@@ -220,6 +257,7 @@ class DutyGraph:
         self._duties_on: dict[str, list[Duty]] | None = None
         self._duties_by_basis: dict[str, list[Duty]] | None = None
 
+        self._lawbook = None
         self._names: dict[str, dict[str, list[str]]] = {}
         for label, table in (
             ("item", self.items),
@@ -249,6 +287,19 @@ class DutyGraph:
             cls.label: len(self._duty_objs) if cls is Duty else len(getattr(self, _ATTR[cls.label]))
             for cls in RECORD_TYPES
         }
+
+    # -- the law ----------------------------------------------------------------
+
+    def lawbook(self) -> LawBook:
+        """The law the answers read: the corpus this graph holds, or (holding none) the one
+        the package ships (:mod:`dutygraph.lawbook`)."""
+        if self._lawbook is None:
+            if self._laws:
+                articles: GroupedTable = self._articles  # type: ignore[attr-defined]
+                self._lawbook = LawBook(self._laws, self._law_versions, articles.group)
+            else:
+                self._lawbook = packaged_lawbook()
+        return self._lawbook
 
     def records(self) -> Iterator[Record]:
         """Every record, kinds in load order."""
@@ -485,6 +536,9 @@ class DutyGraph:
 
 
 _ATTR = {
+    "law": "_laws",
+    "law_version": "_law_versions",
+    "article": "_articles",
     "region": "regions",
     "region_group": "region_groups",
     "department": "departments",
@@ -495,6 +549,11 @@ _ATTR = {
     "business_form": "business_forms",
     "dispute": "disputes",
 }
+
+
+#: the kinds stores keep apart (``lazy``), and how to find an id's group
+_LAZY = [cls for cls in RECORD_TYPES if cls.lazy is not None]
+_GROUP_OF = {"article": lambda rid: rid.partition("@")[0]}
 
 
 def _name_of(rec: Any) -> str:

@@ -149,6 +149,9 @@ def load(
         Import the valid rows and report the others, instead of nothing.
     dry_run : bool
         Check and plan, but write nothing.
+    strict : bool
+        A citation the law corpus contradicts (unknown law, missing article, not in
+        force on the duty's dates: :mod:`dutygraph.io.laws.cite`) is an error, not a warning.
     **options
         Passed to the readers (e.g. ``format``, ``region``, ``effective``).
 
@@ -160,6 +163,7 @@ def load(
         When an input cannot be read at all.
     """
     sources = [os.fspath(p) for p in paths]
+    strict = bool(options.pop("strict", False))
     batch = Batch()
     versions: list[Any] = []  # published-list versions (dutygraph.io.lists.ListVersion)
     options.setdefault("graph", functools.cache(store.graph))  # lists match names against it
@@ -174,6 +178,9 @@ def load(
     report.read = batch.counts()
 
     def plan(graph: DutyGraph) -> ChangeSet:
+        from .io.laws.cite import resolve_citations
+
+        resolve_citations(batch, graph, strict=strict)
         rows, duties = check_batch(batch, graph, skip_invalid=skip_invalid)
         report.problems = list(batch.problems)
         if batch.errors and not skip_invalid:

@@ -21,12 +21,14 @@ Every record keeps ``origin`` (the file, sheet and row it came from) and
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, NamedTuple
 
 __all__ = [
     "BASIS_KINDS",
     "EMPTY_ATTRS",
+    "LAW_KINDS",
     "LEVELS",
     "POWER_TYPES",
     "RECORD_TYPES",
@@ -37,6 +39,9 @@ __all__ = [
     "Dispute",
     "Duty",
     "Item",
+    "Law",
+    "LawArticle",
+    "LawVersion",
     "LegalBasis",
     "Origin",
     "Region",
@@ -186,6 +191,9 @@ class _Record:
     label: ClassVar[str]
     #: the bundle file this kind is read from
     table: ClassVar[str]
+    #: a bulky kind that stores keep apart and read on demand, grouped by this field
+    #: (the law corpus's 52,000 articles are grouped by ``law``); ``None``: read eagerly
+    lazy: ClassVar[str | None] = None
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -304,7 +312,21 @@ class Item(_Record):
 
 @dataclass(slots=True)
 class LegalBasis(_Record):
-    """A legal basis (依据): a law, regulation, 三定 provision, power list, decision..."""
+    """A legal basis (依据): a law, regulation, 三定 provision, power list, decision...
+
+    ``article`` names the provision cited (``第一百一十条第一款第（四）项``), if any.
+    The last three fields are what the import found in the law corpus (never
+    written by hand): ``law_version`` is the version of the act (a
+    :class:`LawVersion` id) the citation was read against — the one in force
+    on the duty's start date — and ``[law_from, law_to)`` the time the cited
+    provision is in force by the corpus: from the act's adoption until a new
+    version drops the article or the act is repealed. A basis is in force
+    when both its own interval and the corpus's hold.
+
+    >>> b = LegalBasis("B1", "某法", valid_from="2015-10-01", law_to="2023-01-01")
+    >>> b.in_force("2022-12-31"), b.in_force("2023-01-01")
+    (True, False)
+    """
 
     label: ClassVar[str] = "basis"
     table: ClassVar[str] = "bases"
@@ -317,9 +339,142 @@ class LegalBasis(_Record):
     valid_to: str | None = None
     attrs: dict[str, str] = field(default_factory=dict, compare=False)
     origin: Origin | None = field(default=None, compare=False)
+    law_version: str | None = None
+    law_from: str | None = None
+    law_to: str | None = None
+
+    def in_force(self, as_of: str) -> bool:
+        return active(self.valid_from, self.valid_to, as_of) and active(
+            self.law_from, self.law_to, as_of
+        )
+
+    @property
+    def law(self) -> str | None:
+        """The act (:class:`Law` id) the citation resolved to, if it did."""
+        return self.law_version.partition("@")[0] if self.law_version else None
+
+
+#: the kinds of the law corpus (SPEC §6), read from its own format, not from bundles
+LAW_KINDS = ("law", "law_version", "article")
+
+
+@dataclass(slots=True)
+class Law(_Record):
+    """An act of the law corpus (法律、行政法规、规章…): ELI's ``LegalResource``.
+
+    ``id`` is the basis id of its normalised title
+    (:func:`dutygraph.io.citations.basis_id`: the leading 中华人民共和国 does not
+    count), so a citation of the title finds it. ``[valid_from, valid_to)`` is
+    the act's life as far as the corpus says: from its first adoption (its
+    history lines) until it is repealed (``repealed_by`` names the repealing act).
+    """
+
+    label: ClassVar[str] = "law"
+    table: ClassVar[str] = "laws"
+    id: str
+    title: str
+    kind: str = "law"
+    level: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    repealed_by: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict, compare=False)
+    origin: Origin | None = field(default=None, compare=False)
 
     def in_force(self, as_of: str) -> bool:
         return active(self.valid_from, self.valid_to, as_of)
+
+
+@dataclass(slots=True)
+class LawVersion(_Record):
+    """One version (text) of an act: ELI's ``LegalExpression``.
+
+    In force ``[valid_from, valid_to)``: from its effective date until the next
+    version's (the last one open, or closed when the act is repealed). ``id``
+    is ``<law id>@<valid_from>``; ``history`` the text's adoption and amendment
+    lines; ``files`` the corpus files it was read from.
+    """
+
+    label: ClassVar[str] = "law_version"
+    table: ClassVar[str] = "law_versions"
+    id: str
+    law: str
+    title: str
+    publish: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    expired: bool = False
+    history: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    preamble: str = ""
+    attrs: dict[str, str] = field(default_factory=dict, compare=False)
+    origin: Origin | None = field(default=None, compare=False)
+
+    def in_force(self, as_of: str) -> bool:
+        return active(self.valid_from, self.valid_to, as_of)
+
+
+@dataclass(slots=True)
+class LawArticle(_Record):
+    """An article (条) of one version: ELI's ``LegalResourceSubdivision``.
+
+    ``id`` is ``<version id>#<key>``, the key ``"110"`` or ``"17-1"`` (第十七条之一);
+    ``name`` the label as written (``第一百一十条``); ``chapter`` the 编/章/节 path;
+    ``paragraphs`` its 款, each the paragraph's own text and then its 项 one a
+    line (a 目 continues the 项 before it). Stores keep articles apart, by act
+    (``lazy``), and read an act's articles when one is asked for.
+
+    >>> a = LawArticle("L@2020-01-01#2", "L", "L@2020-01-01", "2", "第二条", 2,
+    ...                paragraphs=("本条例所称示例：\\n（一）甲；\\n（二）乙。", "前款规定不适用于丙。"))
+    >>> a.items(1), a.text.count("\\n")
+    (('（一）甲；', '（二）乙。'), 3)
+    """
+
+    label: ClassVar[str] = "article"
+    table: ClassVar[str] = "articles"
+    lazy: ClassVar[str | None] = "law"
+    id: str
+    law: str
+    version: str
+    key: str
+    name: str
+    number: int
+    suffix: int = 0
+    chapter: tuple[str, ...] = ()
+    paragraphs: tuple[str, ...] = ()
+    attrs: dict[str, str] = field(default_factory=dict, compare=False)
+    origin: Origin | None = field(default=None, compare=False)
+
+    @property
+    def text(self) -> str:
+        """The whole text: paragraphs and items one a line."""
+        return "\n".join(self.paragraphs)
+
+    def paragraph(self, n: int) -> str | None:
+        """Paragraph (款) ``n`` (1-based) with its items, or ``None``."""
+        return self.paragraphs[n - 1] if 0 < n <= len(self.paragraphs) else None
+
+    def items(self, n: int) -> tuple[str, ...]:
+        """The items (项) of paragraph ``n``."""
+        p = self.paragraph(n)
+        if p is None:
+            return ()
+        out: list[str] = []
+        for line in p.split("\n")[1:]:
+            if _ITEM_START.match(line) or not out:
+                out.append(line)
+            else:  # a 目 continues its item
+                out[-1] += "\n" + line
+        return tuple(out)
+
+    def item(self, paragraph: int, n: int) -> str | None:
+        """Item (项) ``n`` of paragraph ``paragraph`` (1-based), or ``None``."""
+        items = self.items(paragraph)
+        return items[n - 1] if 0 < n <= len(items) else None
+
+
+#: an item's marker, as the corpus reader tells a 项 from a 目 (:data:`dutygraph.io.citations.NUM`)
+_ITEM_START = re.compile(r"^[（(][0-9零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟]+[)）]")
 
 
 @dataclass(slots=True)
@@ -430,6 +585,9 @@ class Dispute(_Record):
 RECORD_TYPES: tuple[type[_Record], ...] = (
     Region,
     RegionGroup,
+    Law,
+    LawVersion,
+    LawArticle,
     LegalBasis,
     Department,
     Item,

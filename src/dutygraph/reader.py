@@ -49,6 +49,9 @@ from .model import (
     Dispute,
     Duty,
     Item,
+    Law,
+    LawArticle,
+    LawVersion,
     LegalBasis,
     Region,
     RegionGroup,
@@ -56,6 +59,7 @@ from .model import (
 
 if TYPE_CHECKING:
     from .graph import DutyGraph
+    from .lawbook import LawBook
 
 __all__ = ["GraphReader", "dispatchable", "whole_graph"]
 
@@ -133,6 +137,34 @@ class GraphReader(Protocol):
 
     def duties_resting_on(self, basis: str) -> list[Duty]:
         """Duties whose bases include ``basis`` (any item, region, role or date)."""
+        ...
+
+    # -- the law (SPEC §6): the store's corpus, or the one the package ships
+
+    def lawbook(self) -> LawBook:
+        """The law corpus by key (:class:`~dutygraph.lawbook.LawBook`, which a lazy reader
+        builds over its own look-ups)."""
+        ...
+
+    @property
+    def laws(self) -> Mapping[str, Law]:
+        """Every act of the law corpus the answers read, by id."""
+        ...
+
+    def law(self, key: str) -> Law:
+        """The act with id or title ``key`` (NotFound, with the nearest titles)."""
+        ...
+
+    def law_versions(self, law: str) -> list[LawVersion]:
+        """The versions of act ``law``, oldest first."""
+        ...
+
+    def law_articles(self, version: str) -> list[LawArticle]:
+        """The articles of a version, in order."""
+        ...
+
+    def article(self, law: str, ref: str, as_of: str | None = None) -> LawArticle | None:
+        """Article ``ref`` (key or label) of act ``law`` in the version in force on ``as_of``."""
         ...
 
     def __hash__(self) -> int:

@@ -144,7 +144,7 @@ def _check(
         j = seen.setdefault(key, i)
         if j == i:
             if label != "duty":
-                batch_ids[label].add(key[1])
+                batch_ids.setdefault(label, set()).add(key[1])
             continue
         first = rows[j]
         flag(i, _duplicate(row.origin, first.origin, first.record == rec, rec))

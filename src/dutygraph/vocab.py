@@ -57,6 +57,9 @@ class DG(DefinedNamespace):
     Gap: URIRef  # 监管空白 / gap
     GapKind: URIRef  # 空白类型 / kind of gap
     Item: URIRef  # 监管事项 / regulatory item
+    Law: URIRef  # 法律文本 / law
+    LawArticle: URIRef  # 条 / article
+    LawVersion: URIRef  # 法律版本 / law version
     LegalBasis: URIRef  # 依据 / legal basis
     Level: URIRef  # 政府层级 / government level
     Origin: URIRef  # 来源记录 / origin
@@ -73,6 +76,7 @@ class DG(DefinedNamespace):
     bases: URIRef  # 依据 / legal bases
     basis: URIRef  # 明确依据 / basis
     behaviors: URIRef  # 行为特征 / behaviours
+    chapter: URIRef  # 章节 / chapter
     claims: URIRef  # 主张 / claims
     code: URIRef  # 区划代码 / region code
     decision: URIRef  # 决定 / decision
@@ -80,26 +84,38 @@ class DG(DefinedNamespace):
     description: URIRef  # 描述 / description
     domain: URIRef  # 领域 / domain
     evidence: URIRef  # 证据 / evidence
+    expired: URIRef  # 已失效 / expired
     file: URIRef  # 文件 / file
+    files: URIRef  # 文件 / files
+    history: URIRef  # 修订沿革 / history
     id: URIRef  # 标识 / identifier
     issuer: URIRef  # 制定机关 / issuer
     item: URIRef  # 监管事项 / item
     items: URIRef  # 触发事项 / items
+    key: URIRef  # 条号键 / article key
     keyItem: URIRef  # 重点事项 / key item
     keywords: URIRef  # 关键词 / keywords
     kind: URIRef  # 类别 / kind
+    lawFrom: URIRef  # 依法施行起 / in force from (by the law)
+    lawTo: URIRef  # 依法施行止 / in force until (by the law)
+    lawVersion: URIRef  # 法律版本 / law version
     level: URIRef  # 层级 / level
     levels: URIRef  # 实施层级 / implementing levels
     line: URIRef  # 条线 / line
     members: URIRef  # 成员地区 / members
     name: URIRef  # 名称 / name
+    number: URIRef  # 条号 / article number
     objects: URIRef  # 监管对象 / supervised objects
     origin: URIRef  # 来源 / origin
+    paragraphs: URIRef  # 款 / paragraphs
     parent: URIRef  # 上级 / parent
     parties: URIRef  # 当事部门 / parties
     powerType: URIRef  # 职权类型 / power type
+    preamble: URIRef  # 序言 / preamble
+    publish: URIRef  # 公布日期 / publication date
     raisedOn: URIRef  # 提起日期 / raised on
     region: URIRef  # 地区 / region
+    repealedBy: URIRef  # 废止依据 / repealed by
     role: URIRef  # 角色 / role
     row: URIRef  # 行号 / row
     settledOn: URIRef  # 明确日期 / settled on
@@ -108,6 +124,7 @@ class DG(DefinedNamespace):
     status: URIRef  # 状态 / status
     subject: URIRef  # 争议对象 / subject
     successor: URIRef  # 承继部门 / successor
+    suffix: URIRef  # 之几 / article suffix
     superior: URIRef  # 上级部门 / superior
     systems: URIRef  # 条线 / systems
     title: URIRef  # 标题 / title

@@ -36,7 +36,8 @@ from ..io.outputs import atomic_output, markdown_text, xlsx_append
 from ..model import Department, today
 from ..reader import GraphReader, dispatchable
 from .assign import match_items
-from .resolve import resolve
+from .provisions import basis_text
+from .resolve import basis_evidence, resolve
 
 __all__ = ["Guide", "GuideSection", "build_guide", "render_html", "render_markdown", "write_xlsx"]
 
@@ -123,12 +124,7 @@ def build_guide(
                         b = g.bases.get(bid)
                         if b is None:
                             continue
-                        entry = {
-                            "id": b.id,
-                            "title": b.title,
-                            "article": b.article,
-                            "kind": b.kind,
-                        }
+                        entry = basis_evidence(g, bid, as_of)  # with the article's text
                         target = bases if b.in_force(as_of) else repealed
                         if entry not in target:
                             target.append(entry)
@@ -173,7 +169,7 @@ def build_guide(
 
 
 def _basis_text(b: dict[str, Any]) -> str:
-    return b["title"] + (f" {b['article']}" if b.get("article") else "")
+    return basis_text(b)
 
 
 def _rows(guide: Guide) -> list[list[str]]:

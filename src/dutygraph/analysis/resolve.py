@@ -35,6 +35,7 @@ from weakref import WeakKeyDictionary
 
 from ..model import Department, Duty, Item, Region, origin_dict, today
 from ..reader import GraphReader, dispatchable
+from .provisions import law_evidence
 
 __all__ = ["Answer", "Finding", "Resolution", "resolve", "who_assists", "who_leads"]
 
@@ -343,6 +344,8 @@ def basis_evidence(g: GraphReader, basis_id: str, as_of: str) -> dict[str, Any]:
         "valid_from": b.valid_from,
         "valid_to": b.valid_to,
         "in_force": b.in_force(as_of),
+        # what the law says (SPEC §6): law, version, provisions with their text, note
+        **law_evidence(g, b, as_of),
     }
 
 

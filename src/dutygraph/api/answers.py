@@ -16,6 +16,7 @@ from typing import Any
 import strawberry
 
 from .fields import from_entry
+from .laws import LawNode, LawVersionNode, ProvisionEvidence
 from .types import (
     BasisNode,
     Department,
@@ -84,11 +85,38 @@ class BasisEvidence:
     valid_to: dt.date | None
     in_force: bool
     missing: bool = strawberry.field(description="The duty names a basis the graph lacks.")
+    law_evidence: strawberry.Private[dict[str, Any] | None] = None
 
     @strawberry.field(description="The basis node.")
     async def basis(self, info: Info) -> BasisNode | None:
         rec = await info.context.loaders.basis.load(str(self.id))
         return BasisNode(rec=rec) if rec is not None else None
+
+    @strawberry.field(description="The act of the law corpus it resolved to (null: none).")
+    def law(self, info: Info) -> LawNode | None:
+        ref = (self.law_evidence or {}).get("law")
+        got = info.context.graph.lawbook().law(ref["id"]) if ref else None
+        return LawNode(rec=got) if got is not None else None
+
+    @strawberry.field(description="The version of the act in force on the date asked.")
+    def law_version(self, info: Info) -> LawVersionNode | None:
+        ref = (self.law_evidence or {}).get("version")
+        got = info.context.graph.lawbook().versions.get(ref["id"]) if ref else None
+        return LawVersionNode(rec=got) if got is not None else None
+
+    @strawberry.field(description="Each provision it cites, with the article's text on the date.")
+    def provisions(self) -> list[ProvisionEvidence]:
+        return [ProvisionEvidence(d=p) for p in (self.law_evidence or {}).get("provisions", [])]
+
+    @strawberry.field(description="The text of the provisions cited (款/项, or 120 characters).")
+    def text(self) -> str | None:
+        return (self.law_evidence or {}).get("text")
+
+    @strawberry.field(
+        description="Said in Chinese when the version changed or the article is gone."
+    )
+    def note(self) -> str | None:
+        return (self.law_evidence or {}).get("note")
 
     @staticmethod
     def of(d: dict[str, Any]) -> BasisEvidence:
@@ -102,6 +130,7 @@ class BasisEvidence:
             valid_to=as_date(d.get("valid_to")),
             in_force=bool(d.get("in_force")),
             missing=bool(d.get("missing", False)),
+            law_evidence=d if "provisions" in d else None,
         )
 
 

@@ -343,6 +343,7 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "dutygraph.api.disputes",
     "dutygraph.api.analyses",
     "dutygraph.api.whatif",
+    "dutygraph.api.laws",
 )
 
 #: default limits on one operation: nesting depth, tokens, aliases

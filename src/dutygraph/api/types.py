@@ -258,6 +258,10 @@ class BasisNode:
     )
     origin = from_record("origin", Origin | None, convert=Origin.of)
 
+    @strawberry.field(description="The duties resting on it (any date).")
+    def duties(self, info: Info) -> list[Duty]:
+        return [Duty(rec=d) for d in info.context.graph.duties_resting_on(self.rec.id)]
+
 
 @strawberry.type(
     description="A duty (职责): a department's role (lead, assist, territorial) on an item "

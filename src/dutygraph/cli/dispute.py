@@ -13,12 +13,14 @@ import os
 from typing import Any
 
 from ..analysis import disputes as lib
+from ..analysis.provisions import basis_text
 from ..errors import UsageError
 from ..explain import DISPUTE_KIND_ZH, OP_ZH, explain_dispute, explain_route, named
 from ..model import Dispute, today
 from ..store import Store
 from .common import add_command, add_pretty, as_of, lang, store_from, store_options
 from .output import emit_json, table
+from .resolve import print_bases
 
 HELP = "jurisdiction disputes: open, route, evidence, decide, withdraw, history"
 
@@ -221,13 +223,18 @@ def run_show(args: argparse.Namespace) -> int:
         dep = p["department"]
         print(f"party {dep['id']} {dep.get('name', '')}: {p['claim'] or '(no claim recorded)'}")
         for x in p["duties"]:
-            bases = ", ".join(
-                f"{b.get('title', b['id'])}{b.get('article') or ''}" for b in x["bases"]
-            )
+            bases = ", ".join(basis_text(b, quote=False) for b in x["bases"])
             print(
                 f"  {x['role']:<11} {x['item']:<14} {x['region']}  "
                 f"[{x['valid_from'] or '…'}, {x['valid_to'] or '…'})  {x['source'] or ''}  {bases}"
             )
+    print_bases(
+        g,
+        sorted(
+            {b["id"] for p in data["evidence"]["parties"] for x in p["duties"] for b in x["bases"]}
+        ),
+        date,
+    )
     for prec in data["evidence"]["precedents"]:
         print(
             f"precedent {prec['id']} ({prec['kind']}): lead {prec['lead']}, settled {prec['settled_on']}"

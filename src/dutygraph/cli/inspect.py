@@ -6,10 +6,12 @@ import argparse
 from typing import Any
 
 from ..analysis.inspect import InspectionPlan, plan_inspection
+from ..analysis.provisions import basis_text
 from ..explain import header, kind_zh, named
 from ..serialize import department_dict
 from .common import add_command, as_of, lang, store_from
 from .output import emit_json, table
+from .resolve import print_bases
 
 HELP = "plan one joint inspection of a supervised object: lead, participants, items and bases"
 
@@ -58,9 +60,7 @@ def _print_zh(g: Any, p: Any) -> None:
                 i["id"],
                 i["name"],
                 "、".join(named(g, d) for d in i["departments"]),
-                "；".join(
-                    f"《{b.get('title', b['id'])}》{b.get('article') or ''}" for b in i["bases"]
-                ),
+                "；".join(basis_text(b, quote=False) for b in i["bases"]),
             ]
             for i in p.items
         ],
@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if lang(args) == "zh":
         _print_zh(g, p)
+        print_bases(g, sorted({b["id"] for i in p.items for b in i["bases"]}), p.as_of)
         return 0
     print(f"joint inspection of {p.object} in {p.region} as of {p.as_of}")
     if p.lead:
@@ -93,14 +94,12 @@ def run(args: argparse.Namespace) -> int:
                 i["id"],
                 i["name"],
                 ", ".join(i["departments"]),
-                "; ".join(
-                    b.get("title", b["id"]) + (f" {b['article']}" if b.get("article") else "")
-                    for b in i["bases"]
-                ),
+                "; ".join(basis_text(b, quote=False) for b in i["bases"]),
             ]
             for i in p.items
         ],
     )
     for f in p.findings:
         print(f"note: {f['kind']}: {f['detail']}")
+    print_bases(g, sorted({b["id"] for i in p.items for b in i["bases"]}), p.as_of)
     return 0

@@ -1,8 +1,10 @@
 """``dutygraph load PATH...``: import bundles and published lists, all or nothing.
 
 Published lists (权责清单, key-item and joint-inspection lists, the division
-code table) are recognised by their headers; ``--format`` names the format
-when they are not. ``--effective`` dates a new version of a list; the report
+code table) are recognised by their headers, a law corpus by its
+``index.csv``; ``--format`` names the format when they are not. ``--strict``
+makes the citation warnings (``law-unknown``, ``law-no-article``,
+``law-not-in-force``) errors. ``--effective`` dates a new version of a list; the report
 shows what it adds, removes (closes) and changes. A progress bar shows on
 stderr while a long list is read, when stderr is a terminal.
 """
@@ -31,7 +33,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--format",
         metavar="NAME",
-        help="list format: power_list, key_items, division_codes, bundle, rdf, "
+        help="list format: power_list, key_items, division_codes, bundle, rdf, laws, "
         "or a mapping file (.toml) (default: detected from the headers)",
     )
     p.add_argument(
@@ -56,6 +58,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--skip-invalid", action="store_true", help="import the valid rows, report the rest"
     )
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="a citation the law corpus cannot back (unknown law, no such article, "
+        "law not in force on the duty's start date) is an error, not a warning: "
+        "nothing is imported",
+    )
     p.add_argument(
         "--validate",
         action="store_true",
@@ -236,6 +245,7 @@ def run(args: argparse.Namespace) -> int:
         args.paths,
         skip_invalid=args.skip_invalid,
         dry_run=args.dry_run,
+        strict=args.strict,
         **options,
     )
     if args.json:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..analysis.resolve import Finding, Resolution, who_assists, who_leads
+from ..analysis.provisions import basis_text
+from ..analysis.resolve import Finding, Resolution, basis_evidence, who_assists, who_leads
 from ..explain import LINE_ZH, explain_finding, header, named, via_zh
 from ..reader import GraphReader
 from ..serialize import resolution_dict
@@ -34,9 +35,11 @@ def finding_zh(g: GraphReader, res: Resolution, f: Finding) -> str:
 
 
 def print_resolution(res: Resolution, g: GraphReader | None = None, language: str = "zh") -> None:
-    """Who leads or assists, as a person reads it: Chinese first (``language="en"``: English)."""
+    """Who leads or assists, as a person reads it: Chinese first (``language="en"``: English);
+    then (given ``g``) each basis with the article's text."""
     if language == "zh" and g is not None:
         _print_zh(res, g)
+        print_bases(g, sorted({b for a in res.answers for d in a.duties for b in d.bases}), res.as_of)
         return
     verb = "leads" if res.role == "lead" else "assists"
     print(
@@ -57,6 +60,18 @@ def print_resolution(res: Resolution, g: GraphReader | None = None, language: st
         print("path: " + " → ".join(res.path) + f" (duty on {res.item_path[-1]})")
     for f in res.findings:
         print(f"note: {f.kind}: {f.detail}")
+    if g is not None:
+        print_bases(
+            g, sorted({b for a in res.answers for d in a.duties for b in d.bases}), res.as_of
+        )
+
+
+def print_bases(g: GraphReader, bases: list[str], as_of: str) -> None:
+    """``依据 (bases):`` and one line per basis: its id, 《title》, the provisions and their text."""
+    if bases:
+        print("依据 (bases):")
+    for bid in bases:
+        print(f"  {bid}  {basis_text(basis_evidence(g, bid, as_of))}")
 
 
 def _print_zh(res: Resolution, g: GraphReader) -> None:

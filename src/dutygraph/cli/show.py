@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..analysis.provisions import basis_text
 from ..analysis.resolve import duty_evidence
 from ..errors import NotFound
 from ..model import today
 from ..reader import GraphReader
 from .common import query_options, store_from
 from .output import emit_json
+from .resolve import print_bases
 
 HELP = "show any node (item, region, department, basis, ...) with its duties and neighbours"
 _KINDS = (
@@ -72,13 +74,16 @@ def run(args: argparse.Namespace) -> int:
         if k in ("duties",):
             print(f"{k}: {len(v)}")
             for d in v:
-                bases = ", ".join(
-                    f"{b.get('title', b['id'])}{b.get('article') or ''}" for b in d["bases"]
-                )
+                bases = ", ".join(basis_text(b, quote=False) for b in d["bases"])
                 print(
                     f"  {d['role']:<11} {d['department']:<12} {d['item']:<14} {d['region']}  "
                     f"[{d['valid_from'] or '…'}, {d['valid_to'] or '…'})  {bases}"
                 )
         elif v not in (None, [], {}, ""):
             print(f"{k}: {v}")
+    print_bases(
+        g,
+        sorted({b["id"] for d in data.get("duties", []) for b in d["bases"]}),
+        args.as_of or today(),
+    )
     return 0

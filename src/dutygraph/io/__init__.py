@@ -5,7 +5,8 @@ workbook whose files or sheets are named after bundle tables, is a bundle
 (SPEC §4); a ``.ttl``, ``.nt``, ``.jsonld`` or ``.json-ld`` file is RDF in
 dutygraph's ontology (:mod:`dutygraph.io.rdf`); anything else goes to the
 published-list loaders when they are installed, which detect the list format
-from its headers.
+from its headers. A folder or ``.tar.xz`` with a corpus ``index.csv`` is a law
+corpus (:mod:`dutygraph.io.laws`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,14 @@ def read_input(path: str | os.PathLike[str], **options: Any) -> Batch:
         from .rdf import read_rdf  # rdflib/pyoxigraph are imported only for RDF
 
         return read_rdf(p)
+    if fmt in (None, "laws"):
+        from .laws import is_corpus, read_corpus_batch
+
+        if fmt == "laws" or is_corpus(p):
+            graph = options.get("graph")
+            return read_corpus_batch(
+                p, graph() if callable(graph) else graph, progress=options.get("progress")
+            )
     if (fmt in (None, "bundle")) and _is_bundle(p):
         return read_bundle(p, encoding=options.get("encoding"))
     try:

@@ -6,15 +6,19 @@ may cite several articles (``第十六、十八条``, ``第五条第一款、第
 :func:`parse_citations` turns a cell into :class:`Citation` objects, one per
 article, with Chinese numerals turned into integers.
 
-How a citation lands in the graph (see :mod:`dutygraph.io.lists`): each law
-(instrument) is **one** :class:`~dutygraph.model.LegalBasis` node whose id is
-derived from its title (:func:`basis_id`, stable across rows, files and
-versions; the leading ``中华人民共和国`` does not count), and the article-level
-citations stay on the duty, in its ``citations`` attribute (:func:`format_citations`,
-read back with :func:`read_citations`).
+How a citation lands in the graph (see :mod:`dutygraph.io.lists`): each cited
+provision is one :class:`~dutygraph.model.LegalBasis` node (:attr:`Citation.basis`):
+the law's id (:func:`basis_id` of its title, stable across rows, files and
+versions; the leading ``中华人民共和国`` does not count — the same id the law
+corpus gives the act) and the provision's key, ``LB-3708d6b3e9:25.1.3`` for
+第二十五条第一款第（三）项; a law cited without an article is the law's id alone.
+The import then resolves each to the corpus's article
+(:mod:`dutygraph.io.laws.cite`).
 
 >>> [str(c) for c in parse_citations("1.《人民防空法》第二十五条第一款第（三）项；\\n2.《政府投资条例》第十六、十八条")]
 ['人民防空法 第25条第1款第3项', '政府投资条例 第16条', '政府投资条例 第18条']
+>>> [c.basis for c in parse_citations("《人民防空法》第二十五条第一款第（三）项、第二十六条")]
+['LB-3708d6b3e9:25.1.3', 'LB-3708d6b3e9:26']
 >>> basis_id("中华人民共和国食品安全法") == basis_id("食品安全法")
 True
 """
@@ -29,13 +33,14 @@ from functools import lru_cache
 
 __all__ = [
     "Citation",
+    "article_ref",
     "basis_id",
     "basis_kind",
     "chinese_number",
-    "format_citations",
+    "chinese_numeral",
     "law_key",
     "parse_citations",
-    "read_citations",
+    "parse_provisions",
 ]
 
 _DIGITS = {
@@ -88,30 +93,95 @@ def chinese_number(text: str) -> int:
     return total + digit
 
 
+def chinese_numeral(n: int) -> str:
+    """``n`` in Chinese numerals, as laws number their articles.
+
+    >>> [chinese_numeral(n) for n in (4, 10, 15, 110, 105, 1001, 1010)]
+    ['四', '十', '十五', '一百一十', '一百零五', '一千零一', '一千零一十']
+    """
+    if n <= 0:
+        return "零"
+    out = ""
+    zero = False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
+        d, n = divmod(n, value)
+        if d:
+            out += ("零" if zero else "") + _NUMERALS[d] + unit
+            zero = False
+        elif out:
+            zero = True
+    if n:
+        out += ("零" if zero else "") + _NUMERALS[n]
+    return out[1:] if out.startswith("一十") else out
+
+
+_NUMERALS = "零一二三四五六七八九"
+
+
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """One cited provision: the law's title and, when given, article, paragraph and item."""
+    """One cited provision: the law's title and, when given, article (with its 之X
+    ``suffix``), paragraph (款) and item (项)."""
 
     title: str
     article: int | None = None
     paragraph: int | None = None
     item: int | None = None
+    suffix: int = 0
+
+    @property
+    def law(self) -> str:
+        """The id of the law (:func:`basis_id`), which is also its corpus act's id."""
+        return basis_id(self.title)
+
+    @property
+    def key(self) -> str:
+        """The provision as a key: ``"110"``, ``"110.1.4"``, ``"17-1"`` (empty: the whole law)."""
+        if self.article is None:
+            return ""
+        out = f"{self.article}-{self.suffix}" if self.suffix else str(self.article)
+        if self.paragraph is not None:
+            out += f".{self.paragraph}"
+            if self.item is not None:
+                out += f".{self.item}"
+        elif self.item is not None:
+            out += f"..{self.item}"
+        return out
 
     @property
     def basis(self) -> str:
-        """The id of the law's :class:`~dutygraph.model.LegalBasis` node."""
-        return basis_id(self.title)
+        """The id of the :class:`~dutygraph.model.LegalBasis` node of this provision: the
+        law's id, and the provision's key after a ``:`` when an article is cited."""
+        return f"{self.law}:{self.key}" if self.key else self.law
 
     @property
     def provision(self) -> str:
         """``第25条第1款第3项`` (empty for a citation of the whole law)."""
         out = ""
         if self.article is not None:
-            out += f"第{self.article}条"
+            out += f"第{self.article}条" + (f"之{self.suffix}" if self.suffix else "")
         if self.paragraph is not None:
             out += f"第{self.paragraph}款"
         if self.item is not None:
             out += f"第{self.item}项"
+        return out
+
+    @property
+    def label(self) -> str:
+        """The provision as laws write it: ``第一百一十条第一款第（四）项``.
+
+        >>> Citation("食品安全法", 110, 1, 4).label, Citation("刑法", 17, suffix=1).label
+        ('第一百一十条第一款第（四）项', '第十七条之一')
+        """
+        out = ""
+        if self.article is not None:
+            out += f"第{chinese_numeral(self.article)}条"
+            if self.suffix:
+                out += f"之{chinese_numeral(self.suffix)}"
+        if self.paragraph is not None:
+            out += f"第{chinese_numeral(self.paragraph)}款"
+        if self.item is not None:
+            out += f"第（{chinese_numeral(self.item)}）项"
         return out
 
     def __str__(self) -> str:
@@ -161,7 +231,7 @@ _BARE_TITLE = re.compile(
 )
 _PROVISION = re.compile(
     rf"第(?P<lo>{NUM})条\s*[至到-]\s*第(?P<hi>{NUM})条"
-    rf"|第(?P<arts>{NUM}(?:\s*[、,，和及至到-]\s*(?:第)?{NUM})*)条"
+    rf"|第(?P<arts>{NUM}(?:\s*[、,，和及至到-]\s*(?:第)?{NUM})*)条(?:之(?P<suf>{NUM}))?"
     rf"|第(?P<par>{NUM})款"
     rf"|第[(（]?(?P<item>{NUM})[)）]?项"
 )
@@ -193,12 +263,18 @@ def _provisions(title: str, text: str) -> list[Citation]:
             out.extend(Citation(title, a) for a in _articles(f"{m.group('lo')}至{m.group('hi')}"))
         elif m.group("arts"):
             out.extend(Citation(title, a) for a in _articles(m.group("arts")))
+            if m.group("suf"):  # 第十七条之一: the suffix belongs to the last article named
+                out[-1] = Citation(title, out[-1].article, suffix=chinese_number(m.group("suf")))
         elif out and m.group("par"):
             last = out[-1]
-            out[-1] = Citation(title, last.article, chinese_number(m.group("par")))
+            out[-1] = Citation(
+                title, last.article, chinese_number(m.group("par")), suffix=last.suffix
+            )
         elif out and m.group("item"):
             last = out[-1]
-            out[-1] = Citation(title, last.article, last.paragraph, chinese_number(m.group("item")))
+            out[-1] = Citation(
+                title, last.article, last.paragraph, chinese_number(m.group("item")), last.suffix
+            )
     return out or [Citation(title)]
 
 
@@ -230,31 +306,33 @@ def parse_citations(cell: str) -> list[Citation]:
     return list(dict.fromkeys(out))
 
 
-def format_citations(citations: list[Citation]) -> str:
-    """The ``citations`` attribute of a duty: ``<basis id> <provision>`` joined by ``; ``.
+def parse_provisions(title: str, text: str | None) -> list[Citation]:
+    """The provisions a bundle's ``article`` cell names for the law ``title``
+    (``第六条``, ``第十六、十八条``, ``第五条第一款``); the whole law when it names none.
 
-    >>> format_citations(parse_citations("《人民防空法》第二十三条"))
-    'LB-3708d6b3e9 第23条'
+    >>> [c.key for c in parse_provisions("食品安全法", "第一百一十条第一款第（四）项、第一百一十四条")]
+    ['110.1.4', '114']
+    >>> parse_provisions("食品安全法", "")
+    [Citation(title='食品安全法', article=None, paragraph=None, item=None, suffix=0)]
     """
-    return "; ".join(f"{c.basis} {c.provision}".strip() for c in citations)
+    return list(dict.fromkeys(_provisions(title, unicodedata.normalize("NFKC", text or ""))))
 
 
-_STORED = re.compile(r"(?:第(\d+)条)?(?:第(\d+)款)?(?:第(\d+)项)?$")
+_REF = re.compile(rf"^第?({NUM})条?(?:之({NUM})|-(\d+))?$")
 
 
-def read_citations(attr: str, titles: dict[str, str] | None = None) -> list[Citation]:
-    """Read a ``citations`` attribute back; ``titles`` maps basis ids to titles.
+def article_ref(ref: str) -> str | None:
+    """The key of an article given as a label, a number or a key (``None``: not one).
 
-    >>> read_citations("LB-1b1a7d1a09 第23条第1款", {"LB-1b1a7d1a09": "人民防空法"})
-    [Citation(title='人民防空法', article=23, paragraph=1, item=None)]
+    >>> [article_ref(r) for r in ("第一百一十条", "110", "第十七条之一", "17-1", "第１１０条", "总则")]
+    ['110', '110', '17-1', '17-1', '110', None]
     """
-    out = []
-    for part in attr.split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        bid, _, provision = part.partition(" ")
-        m = _STORED.match(provision.strip())
-        nums = [int(g) if g else None for g in m.groups()] if m else [None, None, None]
-        out.append(Citation((titles or {}).get(bid, bid), *nums))
-    return out
+    m = _REF.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", ref)))
+    if not m:
+        return None
+    try:
+        number = chinese_number(m.group(1))
+        suffix = chinese_number(m.group(2)) if m.group(2) else int(m.group(3) or 0)
+    except ValueError:
+        return None
+    return f"{number}-{suffix}" if suffix else str(number)

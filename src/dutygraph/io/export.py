@@ -8,7 +8,7 @@ format, add one :class:`Format` to :data:`FORMATS`; ``dutygraph export
 --format NAME`` and ``--help`` pick it up.
 
 >>> sorted(FORMATS)[:3]
-['cypher', 'jsonld', 'nt']
+['cypher', 'eli', 'jsonld']
 >>> import io
 >>> from dutygraph.fixtures import demo_graph
 >>> buf = io.StringIO()
@@ -47,6 +47,12 @@ FORMATS: dict[str, Format] = {
     ),
     "nt": Format("dutygraph.io.rdf:write_rdf", ".nt", "application/n-triples", "RDF N-Triples"),
     "jsonld": Format("dutygraph.io.rdf:write_rdf", ".jsonld", "application/ld+json", "RDF JSON-LD"),
+    "eli": Format(
+        "dutygraph.io.rdf.eli:export_eli",
+        ".ttl",
+        "text/turtle",
+        "the acts the graph cites, their versions and articles, as ELI (Turtle)",
+    ),
     "cypher": Format(
         "dutygraph.io.cypher:write_cypher",
         ".cypher",

@@ -42,7 +42,9 @@ from typing import Any
 from .._gc import gc_paused, keep
 from ..columns import DutyColumns
 from ..errors import StoreCorrupt, StoreUnavailable
-from ..graph import DutyGraph
+from ..graph import _GROUP_OF, DutyGraph
+from ..lawbook import GroupedTable
+from ..model import RECORD_TYPES
 from ..reader import GraphReader
 from .base import ChangeSet
 from .sqlite import schema
@@ -53,6 +55,20 @@ from .sqlite.writes import apply_changes
 __all__ = ["EmbeddedStore"]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
+#: the kinds a graph keeps apart, grouped by a field (the law corpus's articles, by act)
+_LAZY = {cls.label: cls.lazy for cls in RECORD_TYPES if cls.lazy is not None}
+
+
+def _lazy_table(conn: sqlite3.Connection, table: schema.Table) -> GroupedTable:
+    """A lazy kind's rows, grouped and left undecoded until a group is first read (the
+    52,000 articles of a national corpus are read as rows, made records an act at a time)."""
+    field = _LAZY[table.label]
+    groups: dict[str, list[Any]] = {}
+    n = 0
+    for row in conn.execute(table.select_sql().replace("SELECT ", f'SELECT "{field}", ', 1)):
+        groups.setdefault(row[0], []).append(row[1:])
+        n += 1
+    return GroupedTable(groups, _GROUP_OF[table.label], decode=table.decode, count=n)
 
 
 class EmbeddedStore:
@@ -150,16 +166,27 @@ class EmbeddedStore:
                     f"{schema.SCHEMA_VERSION} 更新，请升级 dutygraph 后再打开；本程序不会改动它 "
                     f"(store schema {version} is newer than this dutygraph reads: upgrade dutygraph)"
                 )
+            if 0 < version < schema.SCHEMA_VERSION:  # an older schema: add what it lacks
+                with contextlib.closing(
+                    sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+                ) as conn:
+                    try:
+                        self._initialise(conn)
+                    except sqlite3.Error as exc:
+                        raise self._error(exc, "write") from exc
         self._checked = (st.st_ino, st.st_dev)
 
     def _initialise(self, conn: sqlite3.Connection) -> None:
+        """Create the tables of a new store, or bring an older schema's up to this one."""
         if conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION:
             return
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for stmt in schema.base_ddl():
-                conn.execute(stmt)
+            if conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION:
+                conn.execute("ROLLBACK")  # another process did it while this one waited
+                return
+            schema.migrate(conn)
             conn.execute(f"PRAGMA application_id={schema.APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
             conn.execute("COMMIT")
@@ -223,9 +250,13 @@ class EmbeddedStore:
     def _load(self, conn: sqlite3.Connection) -> DutyGraph:
         records: list[Any] = []
         columns: DutyColumns | None = None
+        lazy: dict[str, GroupedTable] = {}
         present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         for label, table in schema.TABLES.items():
             if label not in present:
+                continue
+            if label in _LAZY:
+                lazy[label] = _lazy_table(conn, table)
                 continue
             rows = conn.execute(table.select_sql()).fetchall()
             if label == "duty":
@@ -233,7 +264,7 @@ class EmbeddedStore:
                     columns = DutyColumns.wrap(table.decode_columns(rows))
             else:
                 records.extend(table.decode(rows))
-        return DutyGraph(records, duty_columns=columns)
+        return DutyGraph(records, duty_columns=columns, lazy=lazy)
 
     def graph(self) -> DutyGraph:
         with self._read() as conn:

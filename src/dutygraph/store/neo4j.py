@@ -74,6 +74,9 @@ LABELS = {
     "behavior": "Behavior",
     "business_form": "BusinessForm",
     "dispute": "Dispute",
+    "law": "Law",
+    "law_version": "LawVersion",
+    "article": "LawArticle",
 }
 _CLASSES = {cls.label: cls for cls in RECORD_TYPES}
 _JSON_FIELDS = {"attrs", "claims", "decision"}
@@ -87,6 +90,8 @@ _INDEXES = [
     ("Dispute", "region"),
     *((node, "name") for node in ("Region", "Department", "Item", "Behavior", "BusinessForm")),
     ("LegalBasis", "title"),
+    ("LawVersion", "law"),
+    ("LawArticle", "law"),
 ]
 #: FalkorDB drops the connection (and crashes) on a Bolt message over ~4 KB
 _LIMITED_MESSAGE_BYTES = 3200

@@ -46,7 +46,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import Ambiguous, NotFound
 from ..graph import DutyGraph, _name_of, _suggest
-from ..model import RECORD_TYPES, Department, Duty, canonical_region_code
+from ..lawbook import LawBook, LawLookups, packaged_lawbook
+from ..model import (
+    RECORD_TYPES,
+    Department,
+    Duty,
+    LawArticle,
+    canonical_region_code,
+)
 from ..queries import cypher
 
 if TYPE_CHECKING:
@@ -115,7 +122,7 @@ class _Table(Mapping[str, Any]):
         return len(self._load_all())
 
 
-class Neo4jReader:
+class Neo4jReader(LawLookups):
     """A :class:`~dutygraph.reader.GraphReader` over a Neo4j store (see the module docstring)."""
 
     def __init__(self, store: Neo4jStore) -> None:
@@ -127,6 +134,7 @@ class Neo4jReader:
         self._paths: dict[tuple[str, str], tuple[str, ...]] = {}
         self._memo: dict[tuple[Any, ...], Any] = {}
         self._scopes: dict[str | None, DutyGraph] = {}
+        self._lawbook: LawBook | None = None
 
     # -- running queries ------------------------------------------------------------
 
@@ -314,6 +322,31 @@ class Neo4jReader:
 
     def duties_resting_on(self, basis: str) -> list[Duty]:
         return self._records("duty", "duties_resting_on", basis=basis)
+
+    # -- the law ----------------------------------------------------------------------
+
+    def lawbook(self) -> LawBook:
+        """The store's law corpus (an act's articles by one query on the indexed ``law``), or
+        — the store holding none — the one the package ships."""
+        if self._lawbook is None:
+            rows = self._rows("MATCH (n:Law) RETURN n.id AS id LIMIT 1")
+            if rows:
+
+                def articles_of(law: str) -> list[LawArticle]:
+                    got = self._rows(
+                        "MATCH (n:LawArticle {law: $law}) RETURN properties(n) AS p ORDER BY n.id",
+                        law=law,
+                    )
+                    return [
+                        self._tables["article"].put(self._decode("article", r["p"])) for r in got
+                    ]
+
+                self._lawbook = LawBook(
+                    self._tables["law"], self._tables["law_version"], articles_of
+                )
+            else:
+                self._lawbook = packaged_lawbook()
+        return self._lawbook
 
     def __hash__(self) -> int:
         return id(self)

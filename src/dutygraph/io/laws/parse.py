@@ -506,8 +506,10 @@ def _opener(source: Path) -> tuple[Callable[[str], bytes | None], Callable[[], N
     return read_tar, tar.close
 
 
-def read_corpus(source: str | Path) -> Corpus:
+def read_corpus(source: str | Path, progress: Callable[[int, int], None] | None = None) -> Corpus:
     """Read a corpus folder or archive (see the module docstring).
+
+    ``progress(done, total)`` is called as the files are read.
 
     Raises :class:`~dutygraph.errors.LoadError` when there is no readable
     ``index.csv``; every problem with one file is a warning and the rest is read.
@@ -524,16 +526,23 @@ def read_corpus(source: str | Path) -> Corpus:
             rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
         except UnicodeDecodeError as exc:
             raise LoadError(f"{source}/index.csv: 不是 UTF-8 编码 (not UTF-8): {exc}") from exc
-        return _build(source, rows, read)
+        return _build(source, rows, read, progress)
     finally:
         close()
 
 
-def _build(source: Path, rows: list[dict[str, str]], read: Callable[[str], bytes | None]) -> Corpus:
+def _build(
+    source: Path,
+    rows: list[dict[str, str]],
+    read: Callable[[str], bytes | None],
+    progress: Callable[[int, int], None] | None = None,
+) -> Corpus:
     corpus = Corpus(source=str(source))
     index_file = f"{source.name}/index.csv"
     parts: dict[tuple[str, str], list[Version]] = {}  # (act, date): the files of one version
     for row_no, row in enumerate(rows, start=2):
+        if progress is not None and row_no % 50 == 0:
+            progress(row_no - 2, len(rows))
         rel = (row.get("path") or "").strip()
         if not rel:
             continue
@@ -588,6 +597,8 @@ def _build(source: Path, rows: list[dict[str, str]], read: Callable[[str], bytes
             )
             continue
         same.append(version)
+    if progress is not None:
+        progress(len(rows), len(rows))
     for versions in parts.values():
         v = versions[0] if len(versions) == 1 else _joined(versions)
         act = corpus.acts.get(v.act)

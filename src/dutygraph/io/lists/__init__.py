@@ -12,9 +12,10 @@ with NFKC), multi-line cells and numbered lists inside a cell.
 What it makes (``kind = "duties"``): an :class:`~dutygraph.model.Item` per
 main item and per sub-item (its ``parent`` the main item); a duty for each
 implementing, lead (``牵头``/``发起``) and assisting (``配合``) department, in
-that department's region; one :class:`~dutygraph.model.LegalBasis` per law
-cited (:mod:`dutygraph.io.citations`: the articles stay on the duty, in its
-``citations`` attribute); departments that are not in the store, created
+that department's region; one :class:`~dutygraph.model.LegalBasis` per
+provision cited (:mod:`dutygraph.io.citations`; the import resolves each to
+the law corpus's article, :mod:`dutygraph.io.laws.cite`), a cell with no
+readable citation kept as text on the duty; departments that are not in the store, created
 with a warning. A main item whose sub-items share a lead gets that lead too.
 ``kind = "regions"`` makes the region tree from GB/T 2260 codes.
 

@@ -10,7 +10,7 @@ from ...errors import Ambiguous, Problem
 from ...graph import DutyGraph
 from ...model import POWER_TYPES, Department, Duty, Item, LegalBasis, Origin
 from ..bundle import Batch, Row
-from ..citations import basis_kind, format_citations, law_key, parse_citations
+from ..citations import basis_kind, parse_citations
 from ..departments import DepartmentMatcher, core_name, line_of
 from ..mapping import Mapping
 from .sheets import _dates, _list_title_core, _title_owner
@@ -53,7 +53,7 @@ class _Reader:
         self.sheet: str | None = None
         # main item -> (lead department sets of its sub-item rows, first row, own row seen)
         self.groups: dict[str, list[Any]] = {}
-        self._cited: dict[str, tuple[tuple[str, ...], str]] = {}
+        self._cited: dict[str, tuple[str, ...]] = {}
 
     # -- problems
     def problem(
@@ -211,7 +211,9 @@ class _Reader:
         self.add(rec, row)
         return iid
 
-    def cited(self, cell: str, row: int) -> tuple[tuple[str, ...], str]:
+    def cited(self, cell: str, row: int) -> tuple[str, ...]:
+        """The bases a citation cell names: one per provision (``LB-…:110.1.4``), made on the
+        first row that cites it; the import resolves them to the law corpus."""
         hit = self._cited.get(cell)
         if hit is not None:
             return hit
@@ -220,8 +222,9 @@ class _Reader:
             self.problem(
                 row,
                 "bases",
-                f"no law title found in {cell[:40]!r}; kept as text on the duty",
-                "write citations as 《法名》第X条",
+                f"依据单元格中找不到法名：{cell[:40]!r}，原文保留在职责上 "
+                "(no law title found; the text is kept on the duty)",
+                "依据写作《法名》第X条",
                 "unparsed-basis",
                 warn=True,
             )
@@ -231,10 +234,15 @@ class _Reader:
             ids.append(bid)
             if bid not in self.bases:
                 self.bases.add(bid)
-                title = law_key(c.title) if c.title.startswith("中华人民共和国") else c.title
-                title = c.title if title == c.title else "中华人民共和国" + title
-                self.add(LegalBasis(bid, title, basis_kind(c.title), origin=self.origin(row)), row)
-        out = tuple(dict.fromkeys(ids)), format_citations(citations)
+                basis = LegalBasis(
+                    bid,
+                    c.title,
+                    basis_kind(c.title),
+                    article=c.label or None,
+                    origin=self.origin(row),
+                )
+                self.add(basis, row)
+        out = tuple(dict.fromkeys(ids))
         if citations:  # a cell without citations warns on every row it is in
             self._cited[cell] = out
         return out
@@ -292,13 +300,11 @@ class _Reader:
             return
         parent = self.item(name, None, values, number)
         iid = self.item(sub, parent, values, number) if sub else parent
-        bases, citations = self.cited(values.get("bases", ""), number)
+        bases = self.cited(values.get("bases", ""), number)
         if self.m.list_basis:
             bases = (*bases, self.list_basis())
         attrs = dict(extra)
-        if citations:
-            attrs["citations"] = citations
-        elif values.get("bases"):
+        if values.get("bases") and not self._cited.get(values["bases"]):
             attrs["basis_text"] = values["bases"]
         if offices and "office" not in attrs:
             attrs["office"] = "；".join(offices)

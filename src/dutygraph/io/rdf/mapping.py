@@ -100,6 +100,10 @@ MAPPING: dict[str, tuple[str, tuple[str, ...], tuple[_Field, ...]]] = {
             _Field("article", "label"),
             _Field("valid_from", "date", also=(_ELI + "first_date_entry_in_force",)),
             _Field("valid_to", "date", also=(_ELI + "date_no_longer_in_force",)),
+            # what the import found in the law corpus (dutygraph.io.laws.cite)
+            _Field("law_version", "text"),
+            _Field("law_from", "date"),
+            _Field("law_to", "date"),
         ),
     ),
     "duty": (

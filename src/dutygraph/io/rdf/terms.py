@@ -56,6 +56,9 @@ _SEGMENT = {
     "behavior": "behavior",
     "business_form": "business-form",
     "dispute": "dispute",
+    "law": "law",
+    "law_version": "law-version",
+    "article": "article",
 }
 #: path segments of the nodes an export derives (not records; :func:`record_of_iri` says None)
 LINE_BASE = ID_BASE + "line/"

@@ -267,7 +267,11 @@ def write_rdf(
         with open(out, "w", encoding="utf-8") as fh:  # type: ignore[arg-type]
             return write_rdf(g, fh, format, region, item, as_of)
     stream: IO[str] = out  # type: ignore[assignment]
-    blocks = _blocks(g, region, item, as_of)
+    return write_blocks(stream, _blocks(g, region, item, as_of), format)
+
+
+def write_blocks(stream: IO[str], blocks: Iterable[tuple[str, Pairs]], format: str) -> int:
+    """Nodes (subject, its pairs) written as ``format`` (ttl, nt, jsonld); the triple count."""
     if format == "jsonld":
         graph = _rdflib_graph(blocks)
         context = {k: v for k, v in PREFIXES.items() if k != "rdf"}

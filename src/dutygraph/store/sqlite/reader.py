@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ...graph import DutyGraph, find_in
+from ...lawbook import LawBook, LawLookups, packaged_lawbook
 from ...model import Department, Duty
 from .guard import Guarded
 from .schema import TABLES, Table
@@ -107,7 +108,7 @@ class LazyTable(Mapping[str, Any]):
         return int(row[0])
 
 
-class SqliteReader:
+class SqliteReader(LawLookups):
     """The reader contract over one read transaction of the store (see the module docstring)."""
 
     #: one read transaction: it sees one state, so answers on it may be memoised
@@ -122,6 +123,7 @@ class SqliteReader:
         self._region_paths: dict[str, tuple[str, ...]] = {}
         self._item_paths: dict[str, tuple[str, ...]] = {}
         self._duties = self._tables["duty"]
+        self._lawbook: LawBook | None = None
 
     # -- the tables -------------------------------------------------------------
 
@@ -230,6 +232,24 @@ class SqliteReader:
 
     def counterparts(self, region: str, line: str, as_of: str) -> list[Department]:
         return DutyGraph.counterparts(self, region, line, as_of)  # type: ignore[arg-type]
+
+    # -- the law ------------------------------------------------------------------
+
+    def lawbook(self) -> LawBook:
+        """The store's law corpus, read an act at a time (its articles by one indexed query),
+        or — the store holding none — the one the package ships."""
+        if self._lawbook is None:
+            laws = self._tables["law"]
+            if len(laws):
+                articles = self._tables["article"]
+                self._lawbook = LawBook(
+                    laws,
+                    self._tables["law_version"],
+                    lambda law: articles.where("law = ?", (law,)),
+                )
+            else:
+                self._lawbook = packaged_lawbook()
+        return self._lawbook
 
     # -- duties -----------------------------------------------------------------
 

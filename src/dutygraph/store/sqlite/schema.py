@@ -42,13 +42,16 @@ __all__ = [
     "base_ddl",
     "duty_ids",
     "duty_rows",
+    "migrate",
     "table_for",
 ]
 
 #: ``PRAGMA application_id`` of a dutygraph store ("dgst")
 APPLICATION_ID = 0x64677374
-#: ``PRAGMA user_version``: the schema this code writes (and the newest it reads)
-SCHEMA_VERSION = 1
+#: ``PRAGMA user_version``: the schema this code writes (and the newest it reads); 2 added
+#: the law corpus's tables (``law``, ``law_version``, ``article``) and the basis's
+#: ``law_version``/``law_from``/``law_to`` columns (:func:`migrate` adds them to a store of 1)
+SCHEMA_VERSION = 2
 _ORIGIN = tuple(f"origin_{n}" for n in Origin._fields)
 _make_origin = functools.partial(tuple.__new__, Origin)
 
@@ -58,6 +61,8 @@ INDEXES: dict[str, list[tuple[str, ...]]] = {
     "item": [("parent",)],
     "department": [("region",)],
     "duty": [("item", "region", "role"), ("department",)],
+    "law_version": [("law",)],
+    "article": [("law",), ("version",)],
 }
 
 
@@ -220,6 +225,35 @@ def base_ddl() -> list[str]:
     for t in TABLES.values():
         out.extend(t.ddl())
     return out
+
+
+def migrate(conn: Any) -> list[str]:
+    """Bring an older store's tables up to this schema inside the caller's transaction: the
+    missing tables and indexes are created and the missing columns added (empty); nothing is
+    rewritten. The statements run, in order.
+
+    >>> import sqlite3
+    >>> conn = sqlite3.connect(":memory:")
+    >>> _ = conn.execute('CREATE TABLE basis (id PRIMARY KEY, title)')
+    >>> done = migrate(conn)
+    >>> [s.split(maxsplit=2)[2] for s in done if "law_" in s]
+    ['"basis" ADD COLUMN "law_version"', '"basis" ADD COLUMN "law_from"', '"basis" ADD COLUMN "law_to"']
+    """
+    done = []
+    for stmt in base_ddl():
+        if stmt.startswith("CREATE TABLE"):
+            conn.execute(stmt)
+    for t in TABLES.values():
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({t.name})")}
+        for col in t.columns:
+            if col not in have:
+                stmt = f"ALTER TABLE {t.name} ADD COLUMN {_q(col)}"
+                conn.execute(stmt)
+                done.append(stmt)
+    for stmt in base_ddl():
+        if not stmt.startswith("CREATE TABLE"):
+            conn.execute(stmt)
+    return done
 
 
 def duty_ids(duties: DutyColumns) -> list[str]:

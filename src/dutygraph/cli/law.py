@@ -1,0 +1,304 @@
+"""``dutygraph law``: ask the law corpus (the store's, or the one the package ships).
+
+* ``dutygraph law TITLE [ARTICLE] [--as-of D]`` prints the article (第一百一十条,
+  110, 17-1) as in force on D, or — without an article — the act's versions and
+  its table of contents;
+* ``dutygraph law uses TITLE [ARTICLE]`` lists the duties that rest on the act
+  (on that article only, if given);
+* more sub-commands register themselves in :data:`SUBCOMMANDS` with
+  :func:`subcommand` from the modules in :data:`EXTENSIONS` that exist (the
+  statutory competence clauses: ``dutygraph law competence``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from ..analysis.provisions import duties_on_law, version_for
+from ..errors import NotFound, UsageError
+from ..model import Law, LawArticle, LawVersion
+from ..reader import GraphReader
+from .common import as_of, query_options, store_from
+from .output import emit_json, table
+
+__all__ = ["EXTENSIONS", "SUBCOMMANDS", "register", "subcommand"]
+
+HELP = "print an article or the contents of a law as in force on a date; law uses: its duties"
+
+#: name → (help, build): ``build`` adds the sub-command's arguments and ``set_defaults(func=…)``
+SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {}
+#: modules that add sub-commands with :func:`subcommand` when they exist
+EXTENSIONS = ("dutygraph.cli.law_competence",)
+
+
+def subcommand(
+    name: str, help: str
+) -> Callable[
+    [Callable[[argparse.ArgumentParser], None]], Callable[[argparse.ArgumentParser], None]
+]:
+    """Register ``dutygraph law NAME``: decorate a function that builds its parser."""
+
+    def deco(
+        build: Callable[[argparse.ArgumentParser], None],
+    ) -> Callable[[argparse.ArgumentParser], None]:
+        SUBCOMMANDS[name] = (help, build)
+        return build
+
+    return deco
+
+
+def _extensions() -> None:
+    for module in EXTENSIONS:
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    _extensions()
+    more = "".join(f"\n  dutygraph law {n} ...   {h}" for n, (h, _) in SUBCOMMANDS.items())
+    more += "\n\n(dutygraph law NAME --help: the options of each)"
+    p = sub.add_parser(
+        "law",
+        help=HELP,
+        description=HELP
+        + "\n\n  dutygraph law TITLE [ARTICLE] [--as-of D] [--json]   the article, or the contents"
+        + more,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("words", nargs=argparse.REMAINDER, metavar="...")
+    p.set_defaults(func=run)
+
+
+@subcommand("uses", "list the duties that rest on a law (on one article, if given)")
+def _uses_parser(p: argparse.ArgumentParser) -> None:
+    p.add_argument("title", metavar="TITLE", help="the act's title (《》, 中华人民共和国 optional)")
+    p.add_argument("article", metavar="ARTICLE", nargs="?", help="第一百一十条, 110 or 17-1")
+    p.set_defaults(func=run_uses)
+
+
+def _show_parser(p: argparse.ArgumentParser) -> None:
+    p.add_argument("title", metavar="TITLE", help="the act's title (《》, 中华人民共和国 optional)")
+    p.add_argument("article", metavar="ARTICLE", nargs="?", help="第一百一十条, 110 or 17-1")
+    p.set_defaults(func=run_show)
+
+
+def run(args: argparse.Namespace) -> int:
+    words = list(args.words)
+    if not words:
+        raise UsageError(
+            "dutygraph law 需要法名 (give a law's title): dutygraph law TITLE [ARTICLE], "
+            "dutygraph law uses TITLE; see dutygraph law --help"
+        )
+    if words[0] in SUBCOMMANDS:
+        text, build = SUBCOMMANDS[words[0]]
+        prog, rest = f"dutygraph law {words[0]}", words[1:]
+    else:
+        text, build, prog, rest = HELP, _show_parser, "dutygraph law", words
+    p = argparse.ArgumentParser(prog=prog, description=text, parents=[query_options()])
+    build(p)
+    sub_args = p.parse_args(rest)
+    result: int = sub_args.func(sub_args)
+    return result
+
+
+# -- dutygraph law TITLE [ARTICLE] ---------------------------------------------
+
+
+def _law_and_version(g: GraphReader, title: str, date: str) -> tuple[Law, LawVersion, bool]:
+    law = g.law(title)
+    version, in_force = version_for(g.lawbook(), law, date)
+    if version is None:
+        raise NotFound("law", title, "the corpus holds no text of it")
+    return law, version, in_force
+
+
+def _article(g: GraphReader, law: Law, version: LawVersion, ref: str) -> LawArticle:
+    got = g.lawbook().article(version.id, ref)
+    if got is None:
+        articles = g.law_articles(version.id)
+        others = [v.valid_from for v in g.law_versions(law.id) if g.lawbook().article(v.id, ref)]
+        hint = (
+            f"{version.valid_from} 版共 {len(articles)} 条，最后一条是{articles[-1].name}"
+            if articles
+            else f"{version.valid_from} 版没有条文"
+        )
+        if others:
+            hint += f"；{'、'.join(str(o) for o in others)} 版有此条，可用 --as-of 指定日期"
+        raise NotFound("article", f"《{law.title}》{ref}", hint)
+    return got
+
+
+def _version_dict(v: LawVersion) -> dict[str, Any]:
+    return {
+        "id": v.id,
+        "title": v.title,
+        "publish": v.publish,
+        "valid_from": v.valid_from,
+        "valid_to": v.valid_to,
+        "expired": v.expired,
+        "history": list(v.history),
+    }
+
+
+def _law_dict(law: Law) -> dict[str, Any]:
+    return {
+        "id": law.id,
+        "title": law.title,
+        "kind": law.kind,
+        "level": law.level,
+        "valid_from": law.valid_from,
+        "valid_to": law.valid_to,
+        "repealed_by": law.repealed_by,
+    }
+
+
+def article_dict(a: LawArticle) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "key": a.key,
+        "name": a.name,
+        "chapter": list(a.chapter),
+        "paragraphs": list(a.paragraphs),
+        "text": a.text,
+    }
+
+
+def _contents(articles: list[LawArticle]) -> list[dict[str, Any]]:
+    out = []
+    for chapter, group in itertools.groupby(articles, key=lambda a: a.chapter):
+        arts = list(group)
+        out.append(
+            {
+                "chapter": list(chapter),
+                "first": arts[0].name,
+                "last": arts[-1].name,
+                "articles": len(arts),
+            }
+        )
+    return out
+
+
+def _status(version: LawVersion, in_force: bool) -> str:
+    span = f"{version.valid_from or '…'} 起施行" + (
+        f"，{version.valid_to} 起被新版替代" if version.valid_to and in_force is False else ""
+    )
+    return f"{span}，{'现行有效' if in_force else '当日不在施行期'}"
+
+
+def run_show(args: argparse.Namespace) -> int:
+    g = store_from(args).reader()
+    date = as_of(args)
+    law, version, in_force = _law_and_version(g, args.title, date)
+    if args.article:
+        a = _article(g, law, version, args.article)
+        if args.json:
+            emit_json(
+                {
+                    "as_of": date,
+                    "law": _law_dict(law),
+                    "version": _version_dict(version),
+                    "in_force": in_force,
+                    "article": article_dict(a),
+                }
+            )
+            return 0
+        print(f"《{law.title}》{a.name}（{version.valid_from} 版，{_status(version, in_force)}）")
+        if a.chapter:
+            print(" / ".join(a.chapter))
+        print()
+        print(a.text)
+        return 0
+    articles = g.law_articles(version.id)
+    versions = g.law_versions(law.id)
+    if args.json:
+        emit_json(
+            {
+                "as_of": date,
+                "law": _law_dict(law),
+                "versions": [_version_dict(v) for v in versions],
+                "version": _version_dict(version),
+                "in_force": in_force,
+                "contents": _contents(articles),
+            }
+        )
+        return 0
+    print(f"《{law.title}》（{law.level or law.kind}，{law.id}）")
+    print(f"截至 {date}：{version.valid_from} 版，{_status(version, in_force)}")
+    print("版本 (versions):")
+    table(
+        ["施行日期 from", "至 to", "公布 published", "当日 on the date"],
+        [
+            [
+                v.valid_from or "",
+                v.valid_to or "",
+                v.publish or "",
+                "←" if v.id == version.id else "",
+            ]
+            for v in versions
+        ],
+    )
+    print(f"目录 (contents)，共 {len(articles)} 条:")
+    table(
+        ["章节 chapter", "条文 articles", "条数 count"],
+        [
+            [" / ".join(c["chapter"]) or "（不分章）", f"{c['first']}—{c['last']}", c["articles"]]
+            for c in _contents(articles)
+        ],
+    )
+    return 0
+
+
+# -- dutygraph law uses TITLE [ARTICLE] ------------------------------------------
+
+
+def run_uses(args: argparse.Namespace) -> int:
+    from ..analysis.resolve import duty_evidence
+
+    g = store_from(args).reader()
+    date = as_of(args)
+    law, version, _ = _law_and_version(g, args.title, date)
+    article = _article(g, law, version, args.article) if args.article else None
+    pairs = duties_on_law(g, law, article, date if article else None)
+    if args.json:
+        emit_json(
+            {
+                "as_of": date,
+                "law": _law_dict(law),
+                "article": article_dict(article) if article else None,
+                "duties": [
+                    {"basis": b.id, **duty_evidence(g, d, date), "active": d.active(date)}
+                    for b, d in pairs
+                ],
+            }
+        )
+        return 0
+    what = f"《{law.title}》" + (article.name if article else "")
+    if not pairs:
+        print(f"没有职责以{what}为依据 (no duty rests on it)")
+        return 0
+    print(f"以{what}为依据的职责 {len(pairs)} 项 (duties resting on it), as of {date}:")
+
+    def name(table_: Any, key: str) -> str:
+        rec = table_.get(key)
+        return f"{rec.name} ({key})" if rec is not None else key
+
+    table(
+        ["部门 department", "事项 item", "地区 region", "角色 role", "依据 basis", "有效 active"],
+        [
+            [
+                name(g.departments, d.department),
+                name(g.items, d.item),
+                name(g.regions, d.region),
+                d.role,
+                b.article or b.title,
+                "是" if d.active(date) else "否",
+            ]
+            for b, d in pairs
+        ],
+    )
+    return 0
