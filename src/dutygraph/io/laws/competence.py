@@ -171,12 +171,13 @@ _LEVEL_WORDS = (
 _LEVEL_RE = [(re.compile("^" + p), lvl) for p, lvl in _LEVEL_WORDS]
 #: named bodies of the State Council that need no level words
 _CENTRAL = re.compile(
-    r"^(?:中国人民银行|中国证监会|中国证券监督管理委员会|海关总署|外交部|审计署|国家\w+局|\w{1,8}部$|中国\w+监督管理委员会)"
+    r"^(?:中国人民银行|中国证监会|中国证券监督管理委员会|海关总署|外交部|审计署|国家\w+局|中国\w+监督管理委员会"
+    r"|(?!人民武装|政治|武装)\w{1,6}部$)"
 )
 #: the verbs that put a body in charge, and whether the matter comes after them
 _VERB = re.compile(
     r"(?P<verb>统一负责|具体负责|负责|主管|统一管理|指导和监督|组织实施|开展|实施统一监督管理|实施监督管理|"
-    r"实施统一监督|实施监督|实行(?:集中)?(?:统一)?监督管理|履行监督管理职责|负有下列职责|做好|监督管理|管理)"
+    r"实施统一监督(?!检查)|实施监督(?!检查)|进行监督(?!抽查|检查)(?:管理)?(?:、指导)?|实行(?:集中)?(?:统一)?监督管理|履行监督管理职责|负有下列职责|做好|监督管理|管理)"
 )
 #: what a matter ends with when the verb is a general one (负责, 管理, 开展, 做好)
 _FIELD = re.compile(r"(?:工作|管理|事务|监督|监管|检查|职责|事宜|指导|审批|登记|执法)$")
@@ -201,9 +202,9 @@ _ENDINGS = (
 )
 _SPLIT = re.compile(r"、|及其|以及|会同|和|及|与|或者|或")
 #: words a body's name does not contain (a sentence's verbs and conditions)
-_NOT_A_NAME = re.compile(r"必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|经(?!济|营|贸)|向|报(?!刊)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营")
+_NOT_A_NAME = re.compile(r"居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|经(?!济|营|贸)|向|报(?!刊)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营")
 #: sentences that are not about competence: purposes, penalties
-_SKIP = re.compile(r"^为了?|违反本|违反[^，。；]{0,20}规定|罚款|处分|追究|责令|没收|吊销|给予警告")
+_SKIP = re.compile(r"^为了?|遵守本|适用本|违反本|违反[^，。；]{0,20}规定|罚款|处分|追究|责令|没收|吊销|给予警告")
 _ITEM_MARK = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 #: names with 和 inside that are one name, not two (and the mark that stands for that 和 meanwhile)
 _COMPOUNDS = (
@@ -253,6 +254,7 @@ def _prepare(text: str) -> str:
         text = text.replace(name, name.replace("和", _AND))
     text = re.sub(r"（(?:以下简称|以下统称|简称|下称)[^）]*）", "", text)
     text = re.sub(r"省、自治区(?!、直辖市)", "省级", text)
+    text = re.sub(r"县、自治县、(?:不设区的)?市、市辖区(?:的)?", "县级", text)
     text = re.sub(r"省、自治区、直辖市(?:和计划单列市)?(?:、设区的市(?:级)?)?(?:、县级)?", "省级", text)
     text = re.sub(r"(?:设区的市级|市级)、县级", "设区的市级", text)
     text = text.replace("乡（镇）", "乡镇").replace("乡、镇", "乡镇").replace("乡、民族乡、镇", "乡镇")
@@ -337,7 +339,7 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
         return
     m = re.search(
         rf"^(?P<matter>[^。；]*?)[，]?(?:分别)?由(?P<subj>[^，。；]{{2,60}}?{_BODY})(?:按照[^，。；]*?|依照[^，。；]*?|根据[^，。；]*?)?"
-        r"(?:(?P<verb>统一负责|具体负责|负责|主管|统一管理|管理|进行监督管理|实施监督管理)$"
+        r"(?:组织实施和指导|组织实施和|组织|统一)?(?:(?P<verb>统一负责|具体负责|负责|主管|统一管理|管理|进行监督管理|实施监督管理)$"
         r"|负责(?P<tail>[^，。；]{0,20}?(?:管理|监督|监管|检查|工作|指导|审批)))(?:$|，)",
         sentence,
     )
@@ -358,7 +360,7 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
         return
     for vm in _VERB.finditer(sentence):
         before = sentence[: vm.start()]
-        if vm.group("verb").startswith(("实施", "实行")):
+        if vm.group("verb").startswith(("实施", "实行", "进行")):
             om = re.search(r"对(?P<m>[^，。；]+)$", before)
             if om:
                 before = before[: om.start()]
@@ -369,15 +371,20 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
             if s and all(_is_adverbial(c) for c in [rest, *chunks[i + 1 :]]):
                 subject = s
                 break
+        if not subject and _is_adverbial(chunks[-1]) and len(chunks) > 1:
+            # 国务院X部门负责组织拟订…，负责…监督管理工作: the sentence's subject goes on
+            s0, rest0 = _subject(chunks[0])
+            if s0 and _VERB.match(_strip_adverbials(rest0)):
+                subject = s0
         if not subject:
             continue
         verb = vm.group("verb")
         matter = sentence[vm.end() :].split("，")[0] if verb not in ("负有下列职责",) else ""
-        if re.search(r"负责|主管", matter) and verb in ("负责", "主管") and re.search(r"(?:部门|机构|机关)负责", matter):
+        if verb in ("负责", "主管") and re.search(r"的(?:行政主管|主管|行政)?(?:部门|机构|机关)(?:和|对|负责|主管|在|依照|按照|依法|根据|应当)", matter):
             continue  # 负责出版管理的部门负责…: the first 负责 is part of a name
         if matter.endswith("时") or sentence[vm.end() :].startswith(("检查时", "管理时", "时")):
             continue
-        if verb.startswith(("实施", "实行")):
+        if verb.startswith(("实施", "实行", "进行")):
             om = re.search(r"对(?P<m>[^，。；]+)$", sentence[: vm.start()])
             matter = om.group("m") if om else matter
         if verb in ("负责", "统一负责", "具体负责", "管理", "统一管理", "开展", "做好", "组织实施") and not _FIELD.search(
@@ -394,7 +401,7 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
 
 def _subject(chunk: str) -> tuple[str, str]:
     """The body names a chunk starts with (``''`` if none) and what follows them."""
-    m = re.match(rf"^(?P<s>[^，。；]{{0,60}}{_BODY})", chunk)
+    m = re.match(rf"^(?P<s>(?:(?!按照|依照|依据|根据|对|在(?!地))[^，。；]){{0,60}}{_BODY})", chunk)
     if not m:
         return "", chunk
     s = m.group("s")
@@ -406,6 +413,15 @@ def _subject(chunk: str) -> tuple[str, str]:
     ):
         return "", chunk
     return s, chunk[m.end() :]
+
+
+def _strip_adverbials(text: str) -> str:
+    while text:
+        m = _ADVERBIAL.match(text)
+        if not m or not m.end():
+            break
+        text = text[m.end() :]
+    return text
 
 
 def _is_adverbial(text: str) -> bool:
@@ -432,6 +448,9 @@ def _subjects(subject: str, matter: str, verb: str, passive: bool = False) -> It
             part = "有关部门"
         part = re.sub(r"^等", "", part)
         name, lvl = _strip_level(part)
+        if re.fullmatch(r"中央|国家|国务院|地方|省级|县级|中央和国家", name):
+            level = _strip_level(name + "部门")[1] or level
+            continue
         if lvl is not None:
             level = lvl
         name = re.sub(r"(?<=部门|机构|机关)等(?:有关)?(?:部门|机构|机关)$", "", name)
@@ -450,14 +469,16 @@ def _subjects(subject: str, matter: str, verb: str, passive: bool = False) -> It
             continue
         seen.append((here, name))
     for here, name in seen:
-        if not name or core(name) in _GENERIC or "有关" in name or re.match(r"^(?:各|其他|专用|指定的|相关)", name):
+        if len(name) < 2 or name in ("部门", "机构", "机关") or core(name) in _GENERIC or "有关" in name:
+            continue
+        if re.match(r"^(?:各|其他|其它|他|专用|相关|所属)", name):
             continue
         yield here, name.replace(_AND, "和"), _clean_matter(matter).replace(_AND, "和")
 
 
 def _clean_matter(matter: str) -> str:
     matter = re.sub(r"[，]?在[^，]*?领导下$", "", matter)
-    matter = re.sub(r"^.*，(?=[^，]+$)", "", matter) if re.search(r"，(?:按照|依照|根据)[^，]*$", matter) else matter
+    matter = re.sub(r"(?:，(?:按照|依照|根据)[^，]*)+$", "", matter)
     matter = re.sub(r"^(?:对|本条例规定的|有关的)", "", matter)
     return matter.strip("，、 ")
 
