@@ -148,7 +148,7 @@ def line_for(department: str, matter: str = "") -> Mapping | None:
 #: what ends the name of a public body (longest first)
 _BODY = (
     r"(?:行政主管部门|主管部门|行政部门|管理部门|工作部门|部门|主管机构|管理机构|监督机构|机构|主管机关|机关"
-    r"|人民政府|监督管理委员会|委员会|总局|管理局|局|总署|署|中国人民银行|人民银行|证监会|海关|政治部|武装部|外交部|[^的内全局本外下上各]部)"
+    r"|人民政府|监督管理委员会|委员会|总局|管理局|局|总署|署|中国人民银行|人民银行|证监会|海关|政治部|武装部|外交部|科学院|工程院|[^的内全局本外下上各]部)"
 )
 #: level words in front of a department, and the level they name (tried in order)
 _LEVEL_WORDS = (
@@ -177,10 +177,11 @@ _CENTRAL = re.compile(
 #: the verbs that put a body in charge, and whether the matter comes after them
 _VERB = re.compile(
     r"(?P<verb>统一负责|具体负责|负责|主管|统一管理|指导和监督|组织实施|开展|实施统一监督管理|实施监督管理|"
-    r"实施统一监督(?!检查)|实施监督(?!检查)|进行监督(?!抽查|检查)(?:管理)?(?:、指导)?|实行(?:集中)?(?:统一)?监督管理|履行监督管理职责|负有下列职责|做好|监督管理|管理)"
+    r"实施统一监督(?!检查)|实施监督(?!检查)|进行监督(?:管理)?(?:、指导)?(?=$|，)|实行(?:集中)?(?:统一)?监督管理|履行监督管理职责|负有下列职责|做好|监督管理|管理)"
 )
 #: what a matter ends with when the verb is a general one (负责, 管理, 开展, 做好)
 _FIELD = re.compile(r"(?:工作|管理|事务|监督|监管|检查|职责|事宜|指导|审批|登记|执法)$")
+_FIELD_PART = re.compile(r"(?:工作|监督管理|管理|监督|监管|检查)(?:及|和|、|并|以及)")
 #: the adverbials between a department and its verb
 _ADVERBIAL = re.compile(
     r"^(?:在[^，。；]*?(?:领导下|职责范围内|范围内)|按照[^，。；]*?(?:职责分工|职责|规定)|依照[^，。；]*?(?:职责分工|职责|规定)|"
@@ -202,7 +203,7 @@ _ENDINGS = (
 )
 _SPLIT = re.compile(r"、|及其|以及|会同|和|及|与|或者|或")
 #: words a body's name does not contain (a sentence's verbs and conditions)
-_NOT_A_NAME = re.compile(r"居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|经(?!济|营|贸)|向|报(?!刊)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营")
+_NOT_A_NAME = re.compile(r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|经(?!济|营|贸)|向|报(?!刊)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营")
 #: sentences that are not about competence: purposes, penalties
 _SKIP = re.compile(r"^为了?|遵守本|适用本|违反本|违反[^，。；]{0,20}规定|罚款|处分|追究|责令|没收|吊销|给予警告")
 _ITEM_MARK = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
@@ -224,6 +225,7 @@ _COMPOUNDS = (
     "教育和科学",
 )
 _AND = "\u2060"
+_COMMA = "\u2061"
 _SENTENCE = re.compile(r"[^。；]+[。；]?")
 
 
@@ -265,7 +267,7 @@ def _strip_level(part: str) -> tuple[str, str | None]:
     """``part`` without its level words, and the level they name (``None``: none said)."""
     level = None
     for _ in range(3):  # 国务院 … / 县级以上地方人民政府 … / 其授权的地方 …
-        part = re.sub(r"^(?:中华人民共和国|其(?!他|它)|所在地|所在|当地|同级|本级|受委托的|其授权的|授权的)", "", part)
+        part = re.sub(r"^(?:中华人民共和国|其(?!他|它)|[^，、]{0,10}?所在地的?|所在|当地|同级|本级|受委托的|其授权的|授权的|各(?=省|地方)|的)", "", part)
         for rx, lvl in _LEVEL_RE:
             m = rx.match(part)
             if m and (len(part) > m.end() or lvl in ("township", "local", "all") and "人民政府" in m.group()):
@@ -339,7 +341,7 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
         return
     m = re.search(
         rf"^(?P<matter>[^。；]*?)[，]?(?:分别)?由(?P<subj>[^，。；]{{2,60}}?{_BODY})(?:按照[^，。；]*?|依照[^，。；]*?|根据[^，。；]*?)?"
-        r"(?:组织实施和指导|组织实施和|组织|统一)?(?:(?P<verb>统一负责|具体负责|负责|主管|统一管理|管理|进行监督管理|实施监督管理)$"
+        r"(?:组织实施和指导|组织实施和|组织|统一)?(?:(?P<verb>统一负责|具体负责|负责|主管|统一管理|监督管理|管理|进行监督管理|实施监督管理)$"
         r"|负责(?P<tail>[^，。；]{0,20}?(?:管理|监督|监管|检查|工作|指导|审批)))(?:$|，)",
         sentence,
     )
@@ -358,8 +360,11 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
     if m and not _NOT_A_NAME.search(m.group("subj")):
         yield from _subjects(m.group("subj"), m.group("matter"), "主管")
         return
+    start = 0  # where the text of the next clause starts (after the matter of the last one)
     for vm in _VERB.finditer(sentence):
-        before = sentence[: vm.start()]
+        if vm.start() < start:
+            continue
+        before = sentence[start : vm.start()].lstrip("，")
         if vm.group("verb").startswith(("实施", "实行", "进行")):
             om = re.search(r"对(?P<m>[^，。；]+)$", before)
             if om:
@@ -380,15 +385,16 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
             continue
         verb = vm.group("verb")
         matter = sentence[vm.end() :].split("，")[0] if verb not in ("负有下列职责",) else ""
+        end = vm.end() + len(matter)
         if verb in ("负责", "主管") and re.search(r"的(?:行政主管|主管|行政)?(?:部门|机构|机关)(?:和|对|负责|主管|在|依照|按照|依法|根据|应当)", matter):
             continue  # 负责出版管理的部门负责…: the first 负责 is part of a name
         if matter.endswith("时") or sentence[vm.end() :].startswith(("检查时", "管理时", "时")):
             continue
         if verb.startswith(("实施", "实行", "进行")):
-            om = re.search(r"对(?P<m>[^，。；]+)$", sentence[: vm.start()])
+            om = re.search(r"对(?P<m>[^，。；]+)$", sentence[start : vm.start()])
             matter = om.group("m") if om else matter
-        if verb in ("负责", "统一负责", "具体负责", "管理", "统一管理", "开展", "做好", "组织实施") and not _FIELD.search(
-            matter
+        if verb in ("负责", "统一负责", "具体负责", "管理", "统一管理", "开展", "做好", "组织实施") and not (
+            _FIELD.search(matter) or _FIELD_PART.search(matter)
         ):
             continue
         if verb == "做好" and "职责" not in before:
@@ -396,7 +402,7 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
         if verb == "管理" and not matter:
             continue
         yield from _subjects(subject, matter, verb)
-        return
+        start = end
 
 
 def _subject(chunk: str) -> tuple[str, str]:
@@ -434,7 +440,8 @@ def _is_adverbial(text: str) -> bool:
 
 
 def _subjects(subject: str, matter: str, verb: str, passive: bool = False) -> Iterator[tuple[str, str, str]]:
-    parts = [p for p in _SPLIT.split(subject) if p]
+    subject = re.sub(r"负责[^，。；]*?的(?=(?:行政主管|主管|行政)?(?:部门|机构|机关))", lambda m: m.group().replace("、", _COMMA).replace("和", _AND), subject)
+    parts = [p.replace(_COMMA, "、") for p in _SPLIT.split(subject) if p]
     # 国务院环境保护、工业、科学技术、财政部门: the last part's ending belongs to all
     tail = ""
     for ending in ("行政主管部门", "主管部门", "行政部门", "部门", "机构", "机关"):
@@ -462,7 +469,7 @@ def _subjects(subject: str, matter: str, verb: str, passive: bool = False) -> It
                 continue
         here = lvl or level
         if here is None:
-            here = "national" if _CENTRAL.match(name) or "全国" in matter else "any"
+            here = "national" if _CENTRAL.match(name) or re.search("全国|全军", matter) else "any"
         if name in ("人民政府",):
             name = part
         if name.endswith("人民政府") and verb not in ("负责", "统一负责", "具体负责"):
