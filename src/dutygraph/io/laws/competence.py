@@ -16,8 +16,8 @@ mapping is data, ``data/laws/reform_lines.csv`` (:func:`reform_lines`).
 
 >>> from dutygraph.io.laws import SAMPLE_CORPUS, act_id, read_corpus
 >>> food = read_corpus(SAMPLE_CORPUS).acts[act_id("食品安全法")].versions[-1]
->>> [(c.article, c.level, c.department, c.line) for c in extract(food)][:3]
-[('第五条', 'national', '食品安全监督管理部门', 'market-regulation'), ('第五条', 'national', '卫生行政部门', 'health'), ('第五条', 'national', '有关部门', None)]
+>>> [(c.article, c.level, c.department, c.line) for c in extract(food)][:2]
+[('第五条', 'national', '食品安全监督管理部门', 'market-regulation'), ('第十七条', 'national', '卫生行政部门', 'health')]
 >>> line_for("国家工商行政管理总局")
 Mapping(phrase='工商行政管理', line='market-regulation', reform='2018', note='国家工商行政管理总局 → 国家市场监督管理总局')
 """
@@ -67,7 +67,7 @@ class Clause:
     (``农业主管部门`` from ``国务院农业主管部门``); ``line`` the line it stands for
     today (``None`` where the mapping knows no line, e.g. ``有关部门``),
     ``reform`` the reform that moved it there (``'2018'``), ``text`` the
-    sentence the clause was read from.
+    paragraph (款) or item (项) the clause was read from, as the law writes it.
     """
 
     act: str
@@ -184,15 +184,24 @@ _FIELD = re.compile(r"(?:工作|管理|事务|监督|监管|检查|职责|事宜
 _FIELD_PART = re.compile(r"(?:工作|监督管理|管理|监督|监管|检查)(?:及|和|、|并|以及)")
 #: the adverbials between a department and its verb
 _ADVERBIAL = re.compile(
-    r"^(?:在[^，。；]*?(?:领导下|职责范围内|范围内)|按照[^，。；]*?(?:职责分工|职责|规定)|依照[^，。；]*?(?:职责分工|职责|规定)|"
-    r"依据[^，。；]*?职责|根据[^，。；]*?(?:职责|授权)|依法|分别|共同|各自|具体|应当|统一)[，、]?"
+    r"^(?:在[^，。；]*(?:领导下|职责范围内|范围内)|按照[^，。；]*(?:职责分工|职责|规定)|依照[^，。；]*(?:职责分工|职责|规定)|"
+    r"依据[^，。；]*?职责|根据[^，。；]*(?:职责|授权)|依法|分别|共同|各自|具体|应当|统一)[，、]?"
 )
-_GENERIC = {"有关", "其他有关", "各有关", "相关", "其他相关", "有关主管", "其他有关主管", "各", "其他"}
+_GENERIC = {
+    "有关",
+    "其他有关",
+    "各有关",
+    "相关",
+    "其他相关",
+    "有关主管",
+    "其他有关主管",
+    "各",
+    "其他",
+}
 _ENDINGS = (
     "行政主管部门",
     "主管部门",
     "行政部门",
-    "管理部门",
     "工作部门",
     "部门",
     "主管机构",
@@ -203,9 +212,15 @@ _ENDINGS = (
 )
 _SPLIT = re.compile(r"、|及其|以及|会同|和|及|与|或者|或")
 #: words a body's name does not contain (a sentence's verbs and conditions)
-_NOT_A_NAME = re.compile(r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|经(?!济|营|贸)|向|报(?!刊)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营")
+_NOT_A_NAME = re.compile(
+    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|经(?!济|营|贸)|向|报(?!刊)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营"
+)
 #: sentences that are not about competence: purposes, penalties
-_SKIP = re.compile(r"^为了?|遵守本|适用本|违反本|违反[^，。；]{0,20}规定|罚款|处分|追究|责令|没收|吊销|给予警告")
+_SKIP = re.compile(
+    r"^为了?|遵守本|适用本|违反本|违反[^，。；]{0,20}规定|罚款|处分|追究|责令|没收|吊销|给予警告"
+)
+#: a paragraph without any of these words has no clause (a quick test before the sentence patterns)
+_QUICK = re.compile(r"负责|主管|管理|监督|职责|做好|开展|组织实施")
 _ITEM_MARK = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 #: names with 和 inside that are one name, not two (and the mark that stands for that 和 meanwhile)
 _COMPOUNDS = (
@@ -243,13 +258,27 @@ def core(department: str) -> str:
 
 
 def _fold(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("(", "（").replace(")", "）")
+    return (
+        re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+        .replace("(", "（")
+        .replace(")", "）")
+    )
 
 
 def _prepare(text: str) -> str:
     """A paragraph's text with half-width punctuation made full-width and enumerated levels joined."""
-    text = re.sub(r"\s+", "", text).replace(",", "，").replace(";", "；").replace("(", "（").replace(")", "）")
-    text = re.sub(r"在(?:国务院|本级人民政府|上级人民政府|同级人民政府|[^，。；]{2,20}?)的?(?:统一)?领导下[，]?", "", text)
+    text = (
+        re.sub(r"\s+", "", text)
+        .replace(",", "，")
+        .replace(";", "；")
+        .replace("(", "（")
+        .replace(")", "）")
+    )
+    text = re.sub(
+        r"在(?:国务院|本级人民政府|上级人民政府|同级人民政府|[^，。；]{2,20}?)的?(?:统一)?领导下[，]?",
+        "",
+        text,
+    )
     text = re.sub(r"，(?:以下简称|以下统称|以下称)[^，。；]*", "", text)
     text = text.replace("中华人民共和国", "")
     for name in _COMPOUNDS:
@@ -257,9 +286,13 @@ def _prepare(text: str) -> str:
     text = re.sub(r"（(?:以下简称|以下统称|简称|下称)[^）]*）", "", text)
     text = re.sub(r"省、自治区(?!、直辖市)", "省级", text)
     text = re.sub(r"县、自治县、(?:不设区的)?市、市辖区(?:的)?", "县级", text)
-    text = re.sub(r"省、自治区、直辖市(?:和计划单列市)?(?:、设区的市(?:级)?)?(?:、县级)?", "省级", text)
+    text = re.sub(
+        r"省、自治区、直辖市(?:和计划单列市)?(?:、设区的市(?:级)?)?(?:、县级)?", "省级", text
+    )
     text = re.sub(r"(?:设区的市级|市级)、县级", "设区的市级", text)
-    text = text.replace("乡（镇）", "乡镇").replace("乡、镇", "乡镇").replace("乡、民族乡、镇", "乡镇")
+    text = (
+        text.replace("乡（镇）", "乡镇").replace("乡、镇", "乡镇").replace("乡、民族乡、镇", "乡镇")
+    )
     return text
 
 
@@ -267,10 +300,17 @@ def _strip_level(part: str) -> tuple[str, str | None]:
     """``part`` without its level words, and the level they name (``None``: none said)."""
     level = None
     for _ in range(3):  # 国务院 … / 县级以上地方人民政府 … / 其授权的地方 …
-        part = re.sub(r"^(?:中华人民共和国|其(?!他|它)|[^，、]{0,10}?所在地的?|所在|当地|同级|本级|受委托的|其授权的|授权的|各(?=省|地方)|的)", "", part)
+        part = re.sub(
+            r"^(?:中华人民共和国|其(?!他|它)|[^，、]{0,10}?所在地的?|所在|当地|同级|本级|受委托的|其授权的|授权的|各(?=省|地方)|的)",
+            "",
+            part,
+        )
         for rx, lvl in _LEVEL_RE:
             m = rx.match(part)
-            if m and (len(part) > m.end() or lvl in ("township", "local", "all") and "人民政府" in m.group()):
+            if m and (
+                len(part) > m.end()
+                or (lvl in ("township", "local", "all") and "人民政府" in m.group())
+            ):
                 if len(part) == m.end():  # the government itself
                     return part, lvl
                 part = part[m.end() :]
@@ -286,8 +326,11 @@ def extract(version: Version) -> list[Clause]:
     out: list[Clause] = []
     for article in version.articles:
         for pn, paragraph in enumerate(article.paragraphs, 1):
-            texts = [_prepare(paragraph.text)] + [_prepare(_ITEM_MARK.sub("", item)) for item in paragraph.items]
-            for sentence in (s for text in texts for s in _SENTENCE.findall(text)):
+            originals = [t for t in (paragraph.text, *paragraph.items) if _QUICK.search(t)]
+            pairs = [(o, _prepare(_ITEM_MARK.sub("", o))) for o in originals]
+            for original, sentence in (
+                (o, s) for o, text in pairs for s in _SENTENCE.findall(text)
+            ):
                 for level, dept, matter in _clauses(sentence):
                     mapping = line_for(dept, matter)
                     out.append(
@@ -303,7 +346,7 @@ def extract(version: Version) -> list[Clause]:
                             line=mapping.line if mapping else None,
                             reform=mapping.reform if mapping else "",
                             matter=matter,
-                            text=sentence,
+                            text=original,
                         )
                     )
     return _unique(out)
@@ -314,7 +357,7 @@ def extract_corpus(corpus: Corpus, as_of: str | None = None) -> Iterator[Clause]
 
     >>> from dutygraph.io.laws import SAMPLE_CORPUS, read_corpus
     >>> sorted({c.title for c in extract_corpus(read_corpus(SAMPLE_CORPUS))})[:2]
-    ['中华人民共和国噪声污染防治法', '中华人民共和国食品安全法']
+    ['中华人民共和国农产品质量安全法', '中华人民共和国噪声污染防治法']
     """
     for version in in_force(corpus, as_of):
         yield from extract(version)
@@ -346,17 +389,30 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
         sentence,
     )
     if m and not _NOT_A_NAME.search(m.group("subj")):
-        yield from _subjects(m.group("subj"), (m.group("matter") or "") + (m.group("tail") or ""), m.group("verb") or "负责")
+        yield from _subjects(
+            m.group("subj"),
+            (m.group("matter") or "") + (m.group("tail") or ""),
+            m.group("verb") or "负责",
+        )
         return
-    m = re.search(rf"^(?P<subj>[^，。；的]{{2,60}}?{_BODY})是(?P<matter>[^，。；]{{0,40}}?)(?:的)?(?:主管机关|主管部门|审批管理机关|管理机关|主管机构)$", sentence)
+    m = re.search(
+        rf"^(?P<subj>[^，。；的]{{2,60}}?{_BODY})是(?P<matter>[^，。；]{{0,40}}?)(?:的)?(?:主管机关|主管部门|审批管理机关|管理机关|主管机构)$",
+        sentence,
+    )
     if m and not _NOT_A_NAME.search(m.group("subj")):
         yield from _subjects(m.group("subj"), m.group("matter"), "主管")
         return
-    m = re.search(r"^(?P<matter>[^，。；]{2,40}?)的主管(?:部门|机关|机构)(?:是|为)(?P<subj>[^，。；]{2,60})$", sentence)
+    m = re.search(
+        r"^(?P<matter>[^，。；]{2,40}?)的主管(?:部门|机关|机构)(?:是|为)(?P<subj>[^，。；]{2,60})$",
+        sentence,
+    )
     if m:
         yield from _subjects(m.group("subj"), m.group("matter"), "主管")
         return
-    m = re.search(rf"^(?P<matter>[^，。；]{{2,40}}?)(?:依法|应当)?接受(?P<subj>[^，。；]{{2,40}}?{_BODY})的监督管理", sentence)
+    m = re.search(
+        rf"^(?P<matter>[^，。；]{{2,40}}?)(?:依法|应当)?接受(?P<subj>[^，。；]{{2,40}}?{_BODY})的监督管理",
+        sentence,
+    )
     if m and not _NOT_A_NAME.search(m.group("subj")):
         yield from _subjects(m.group("subj"), m.group("matter"), "主管")
         return
@@ -386,16 +442,26 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
         verb = vm.group("verb")
         matter = sentence[vm.end() :].split("，")[0] if verb not in ("负有下列职责",) else ""
         end = vm.end() + len(matter)
-        if verb in ("负责", "主管") and re.search(r"的(?:行政主管|主管|行政)?(?:部门|机构|机关)(?:和|对|负责|主管|在|依照|按照|依法|根据|应当)", matter):
+        if verb in ("负责", "主管") and re.search(
+            r"的(?:行政主管|主管|行政)?(?:部门|机构|机关)(?:和|对|负责|主管|在|依照|按照|依法|根据|应当)",
+            matter,
+        ):
             continue  # 负责出版管理的部门负责…: the first 负责 is part of a name
         if matter.endswith("时") or sentence[vm.end() :].startswith(("检查时", "管理时", "时")):
             continue
         if verb.startswith(("实施", "实行", "进行")):
             om = re.search(r"对(?P<m>[^，。；]+)$", sentence[start : vm.start()])
             matter = om.group("m") if om else matter
-        if verb in ("负责", "统一负责", "具体负责", "管理", "统一管理", "开展", "做好", "组织实施") and not (
-            _FIELD.search(matter) or _FIELD_PART.search(matter)
-        ):
+        if verb in (
+            "负责",
+            "统一负责",
+            "具体负责",
+            "管理",
+            "统一管理",
+            "开展",
+            "做好",
+            "组织实施",
+        ) and not (_FIELD.search(matter) or _FIELD_PART.search(matter)):
             continue
         if verb == "做好" and "职责" not in before:
             continue
@@ -414,9 +480,10 @@ def _subject(chunk: str) -> tuple[str, str]:
     if _NOT_A_NAME.search(s):
         return "", chunk
     # a name cannot start with the verbs or conditions of a sentence
-    if re.match(r"^(?:对|在|经|向|由|分别由|为|因|凡|有|依照|按照|根据|除|如|本条例|本法|本办法|本规定|前款)", s) and not s.startswith(
-        "国"
-    ):
+    if re.match(
+        r"^(?:对|在|经|向|由|分别由|为|因|凡|有|依照|按照|根据|除|如|本条例|本法|本办法|本规定|前款)",
+        s,
+    ) and not s.startswith("国"):
         return "", chunk
     return s, chunk[m.end() :]
 
@@ -439,8 +506,14 @@ def _is_adverbial(text: str) -> bool:
     return True
 
 
-def _subjects(subject: str, matter: str, verb: str, passive: bool = False) -> Iterator[tuple[str, str, str]]:
-    subject = re.sub(r"负责[^，。；]*?的(?=(?:行政主管|主管|行政)?(?:部门|机构|机关))", lambda m: m.group().replace("、", _COMMA).replace("和", _AND), subject)
+def _subjects(
+    subject: str, matter: str, verb: str, passive: bool = False
+) -> Iterator[tuple[str, str, str]]:
+    subject = re.sub(
+        r"负责[^，。；]*?的(?=(?:行政主管|主管|行政)?(?:部门|机构|机关))",
+        lambda m: m.group().replace("、", _COMMA).replace("和", _AND),
+        subject,
+    )
     parts = [p.replace(_COMMA, "、") for p in _SPLIT.split(subject) if p]
     # 国务院环境保护、工业、科学技术、财政部门: the last part's ending belongs to all
     tail = ""
@@ -476,7 +549,12 @@ def _subjects(subject: str, matter: str, verb: str, passive: bool = False) -> It
             continue
         seen.append((here, name))
     for here, name in seen:
-        if len(name) < 2 or name in ("部门", "机构", "机关") or core(name) in _GENERIC or "有关" in name:
+        if (
+            len(name) < 2
+            or name in ("部门", "机构", "机关")
+            or core(name) in _GENERIC
+            or "有关" in name
+        ):
             continue
         if re.match(r"^(?:各|其他|其它|他|专用|相关|所属)", name):
             continue
