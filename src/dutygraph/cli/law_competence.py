@@ -211,6 +211,8 @@ def run_check(args: argparse.Namespace) -> int:
         print()
     s = report.summary()
     print(
-        f"核对 {s['duties']} 项职责：通过 {s['grounded']}，未通过 {s['failing']}（{s['failing']} failing rows）"
+        f"核对 {s['duties']} 项职责：有法定依据 {s['grounded']}，仅有概括授权 {s['generic']}，"
+        f"依据不在法律文本库中无法核对 {s['unchecked']}，未通过 {s['failing']}"
+        f"（{s['grounded']} grounded, {s['generic']} generic, {s['unchecked']} unchecked, {s['failing']} failing）"
     )
     return 0

@@ -51,7 +51,16 @@ __all__ = ["CheckReport", "CheckRow", "check_catalogue", "ground"]
 LAW_KINDS = {"law", "administrative-regulation", "department-rule"}
 
 _TODAY = dt.date.today().isoformat()
-_VERDICT_ZH = {"grounded": "有法定依据", "unchecked": "无法核对", "failing": "未通过"}
+_VERDICT_ZH = {
+    "grounded": "有法定依据",
+    "generic": "仅有概括授权",
+    "unchecked": "无法核对",
+    "failing": "未通过",
+}
+#: 国务院有关部门在各自职责范围内负责…: the law grounds assisting departments only in general terms
+_GENERIC_CLAUSE = re.compile(
+    r"(?:其他)?有关(?:主管)?部门[^。；]{0,30}?(?:在各自(?:的)?职责范围内|按照(?:各自的)?职责(?:分工)?|依照[^。；]{0,20}?(?:职责|规定))"
+)
 
 
 @dataclass(slots=True)
@@ -73,6 +82,7 @@ class CheckRow:
     #: for a failing row: (basis id, article label) of an article of a cited act that grounds the role
     suggestion: tuple[str, str] | None = None
     checked: bool = False  # at least one basis is a text of the corpus
+    generic_basis: str = ""  # a cited article that grounds only 有关部门 (for an assisting role)
 
     @property
     def department_label(self) -> str:
@@ -119,6 +129,11 @@ class CheckReport:
         return [r for r in self.rows if r.verdict == "failing"]
 
     @property
+    def generic(self) -> list[CheckRow]:
+        """Assisting rows whose cited article grounds them only as 有关部门 (other departments within their duties)."""
+        return [r for r in self.rows if r.verdict == "generic"]
+
+    @property
     def unchecked(self) -> list[CheckRow]:
         """Rows none of whose bases is a text of the corpus (policy documents, rules the corpus lacks)."""
         return [r for r in self.rows if r.verdict == "unchecked"]
@@ -127,6 +142,7 @@ class CheckReport:
         return {
             "duties": len(self.rows),
             "grounded": sum(1 for r in self.rows if r.verdict == "grounded"),
+            "generic": len(self.generic),
             "unchecked": len(self.unchecked),
             "failing": len(self.failing),
         }
@@ -212,6 +228,8 @@ def check_catalogue(path: Path | str = CATALOGUE_PATH, corpus: Corpus | None = N
             and not _structural(row)
         ):
             row.verdict = "unchecked"
+        if row.verdict == "failing" and row.suggestion is None and row.generic_basis:
+            row.verdict = "generic"
         rows.append(row)
     return CheckReport(rows)
 
@@ -219,7 +237,8 @@ def check_catalogue(path: Path | str = CATALOGUE_PATH, corpus: Corpus | None = N
 def _structural(row: CheckRow) -> bool:
     """A failure that no text can mend: the department did not exist, a basis id is unknown."""
     return any(
-        "才设立" in r or "不在 bases.csv" in r or "不在 departments.csv" in r for r in row.reasons
+        "才设立" in r or "不在 bases.csv" in r or "不在 departments.csv" in r or "地方性法规" in r
+        for r in row.reasons
     )
 
 
@@ -246,6 +265,11 @@ def _check(
         b = bases.get(bid)
         if b is None:
             row.reasons.append(f"{bid}：不在 bases.csv")
+            continue
+        if b["kind"] in ("local-regulation", "local-rule") and duty.get("region") == "000000":
+            row.reasons.append(
+                f"{bid}：全国职责不能以地方性法规、规章为依据（《{b['title']}》; a national duty on a local rule）"
+            )
             continue
         if b["kind"] not in LAW_KINDS:
             continue  # a policy document: not a text of the corpus, neither grounds nor fails
@@ -275,11 +299,22 @@ def _check(
             _suggest(row, bid, act.title, version, lines, names)
             continue
         art = version.article(b["article"])
+        if art is None and len(version.articles) < 5:
+            row.checked = False
+            row.reasons.append(
+                f"{bid}：文本库中《{act.title}》的文本不完整（{len(version.articles)} 条；the corpus text is incomplete）"
+            )
+            continue
         if art is None:
             row.reasons.append(f"{bid}：《{act.title}》没有{b['article']}（no such article）")
             _suggest(row, bid, act.title, version, lines, names)
             continue
         how = ground(art, version, lines, names)
+        if how is None and _GENERIC_CLAUSE.search(art.text) and not row.generic_basis:
+            row.generic_basis = f"《{act.title}》{art.label}"
+            row.reasons.append(
+                f"{row.generic_basis}只规定“有关部门在各自职责范围内”负责（grounds other departments only in general）"
+            )
         if how is None:
             _suggest(row, bid, act.title, version, lines, names)
             row.reasons.append(

@@ -213,7 +213,7 @@ _ENDINGS = (
 _SPLIT = re.compile(r"、|及其|以及|会同|和|及|与|或者|或")
 #: words a body's name does not contain (a sentence's verbs and conditions)
 _NOT_A_NAME = re.compile(
-    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|经(?!济|营|贸)|向|报(?!刊)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营"
+    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|经(?!济|营|贸)|向|报(?!刊|废)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营"
 )
 #: sentences that are not about competence: purposes, penalties
 _SKIP = re.compile(
