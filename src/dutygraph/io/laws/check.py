@@ -191,8 +191,13 @@ def ground(article: Article, version: Version, lines: set[str], names: list[str]
     for phrase in _line_phrases(lines):
         for m in re.finditer(re.escape(phrase), text):
             # a department phrase: the line's name, then (an enumeration of other lines and) the kind of body
-            tail = re.match(r"[^。；，：]{0,24}?(?:部门|机构|机关|总局|管理局|部(?!分))", text[m.end() :])
-            if tail is None or not re.fullmatch(r"(?:(?:行政|主管|执法|监督管理|管理)*|(?:、[^、。；，：]{1,10})*(?:等|和[^、。；，：]{1,10})?(?:有关)?(?:行政|主管)*)", tail.group()[: -len(_ending(tail.group()))]):
+            tail = re.match(
+                r"[^。；，：]{0,24}?(?:部门|机构|机关|总局|管理局|部(?!分))", text[m.end() :]
+            )
+            if tail is None or not re.fullmatch(
+                r"(?:(?:行政|主管|执法|监督管理|管理)*|(?:、[^、。；，：]{1,10})*(?:等|和[^、。；，：]{1,10})?(?:有关)?(?:行政|主管)*)",
+                tail.group()[: -len(_ending(tail.group()))],
+            ):
                 continue
             mapping = line_for(text[max(0, m.start() - 2) : m.end() + len(tail.group())])
             if mapping is None or mapping.line in lines:
