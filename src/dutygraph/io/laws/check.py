@@ -26,7 +26,7 @@ ground the role, where one does (``suggestion``).
 
 >>> report = check_catalogue()
 >>> s = report.summary()
->>> s["duties"] == s["grounded"] + s["unchecked"] + s["failing"]
+>>> s["duties"] == s["grounded"] + s["generic"] + s["unchecked"] + s["failing"]
 True
 >>> row = next(r for r in report.rows if r.department == "N-SAMR" and r.item == "I-FOOD")
 >>> row.verdict, row.article_label

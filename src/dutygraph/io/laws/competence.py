@@ -215,6 +215,29 @@ _SPLIT = re.compile(r"、|及其|以及|会同|和|及|与|或者|或")
 _NOT_A_NAME = re.compile(
     r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|经(?!济|营|贸)|向|报(?!刊|废)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营"
 )
+#: sentences that name the body in charge without a verb of charge, and whether its name is checked:
+#: Y是X的主管机关; X的主管部门是Y; X接受Y的监督管理
+_NAMING = (
+    (
+        re.compile(
+            rf"^(?P<subj>[^，。；的]{{2,60}}?{_BODY})是(?P<matter>[^，。；]{{0,40}}?)(?:的)?"
+            r"(?:主管机关|主管部门|审批管理机关|管理机关|主管机构)$"
+        ),
+        True,
+    ),
+    (
+        re.compile(
+            r"^(?P<matter>[^，。；]{2,40}?)的主管(?:部门|机关|机构)(?:是|为)(?P<subj>[^，。；]{2,60})$"
+        ),
+        False,
+    ),
+    (
+        re.compile(
+            rf"^(?P<matter>[^，。；]{{2,40}}?)(?:依法|应当)?接受(?P<subj>[^，。；]{{2,40}}?{_BODY})的监督管理"
+        ),
+        True,
+    ),
+)
 #: sentences that are not about competence: purposes, penalties
 _SKIP = re.compile(
     r"^为了?|遵守本|适用本|违反本|违反[^，。；]{0,20}规定|罚款|处分|追究|责令|没收|吊销|给予警告"
@@ -395,27 +418,11 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
             m.group("verb") or "负责",
         )
         return
-    m = re.search(
-        rf"^(?P<subj>[^，。；的]{{2,60}}?{_BODY})是(?P<matter>[^，。；]{{0,40}}?)(?:的)?(?:主管机关|主管部门|审批管理机关|管理机关|主管机构)$",
-        sentence,
-    )
-    if m and not _NOT_A_NAME.search(m.group("subj")):
-        yield from _subjects(m.group("subj"), m.group("matter"), "主管")
-        return
-    m = re.search(
-        r"^(?P<matter>[^，。；]{2,40}?)的主管(?:部门|机关|机构)(?:是|为)(?P<subj>[^，。；]{2,60})$",
-        sentence,
-    )
-    if m:
-        yield from _subjects(m.group("subj"), m.group("matter"), "主管")
-        return
-    m = re.search(
-        rf"^(?P<matter>[^，。；]{{2,40}}?)(?:依法|应当)?接受(?P<subj>[^，。；]{{2,40}}?{_BODY})的监督管理",
-        sentence,
-    )
-    if m and not _NOT_A_NAME.search(m.group("subj")):
-        yield from _subjects(m.group("subj"), m.group("matter"), "主管")
-        return
+    for rx, named in _NAMING:
+        m = rx.search(sentence)
+        if m and (not named or not _NOT_A_NAME.search(m.group("subj"))):
+            yield from _subjects(m.group("subj"), m.group("matter"), "主管")
+            return
     start = 0  # where the text of the next clause starts (after the matter of the last one)
     for vm in _VERB.finditer(sentence):
         if vm.start() < start:
@@ -498,12 +505,7 @@ def _strip_adverbials(text: str) -> str:
 
 
 def _is_adverbial(text: str) -> bool:
-    while text:
-        m = _ADVERBIAL.match(text)
-        if not m or not m.end():
-            return False
-        text = text[m.end() :]
-    return True
+    return not _strip_adverbials(text)
 
 
 def _subjects(
