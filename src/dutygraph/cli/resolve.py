@@ -39,7 +39,9 @@ def print_resolution(res: Resolution, g: GraphReader | None = None, language: st
     then (given ``g``) each basis with the article's text."""
     if language == "zh" and g is not None:
         _print_zh(res, g)
-        print_bases(g, sorted({b for a in res.answers for d in a.duties for b in d.bases}), res.as_of)
+        print_bases(
+            g, sorted({b for a in res.answers for d in a.duties for b in d.bases}), res.as_of
+        )
         return
     verb = "leads" if res.role == "lead" else "assists"
     print(

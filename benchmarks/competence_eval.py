@@ -1,0 +1,218 @@
+"""How well competence clauses are found (issue #14 item 4), on the corpus the package ships.
+
+    python benchmarks/competence_eval.py [--out results/competence_eval.txt] [--misses]
+
+* **coverage**: over every text in force (the open, unexpired versions, the
+  constitution left out), the share with at least one clause found; and,
+  on the hand-checked sample, the share of the texts that have a clause (by
+  reading) where at least one was found.
+* **precision / recall** on the sample ``tests/data/competence_sample.csv``
+  (60 texts drawn with a fixed seed, read by hand and committed before the
+  extractor was written; ``competence_sample.md`` says what counts and how a
+  found clause matches a written one). The extractor was tuned on other texts.
+
+Beside :func:`dutygraph.io.laws.competence.extract`, the same figures for a
+**baseline**: the two sentence patterns the issue quotes, as one regular
+expression each (国务院X部门负责全国…, 县级以上地方人民政府X部门负责本行政区域…).
+
+The figures are deterministic (no timing), so a result file of an older
+commit is a valid baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SAMPLE = ROOT / "tests" / "data" / "competence_sample.csv"
+#: the tuning set (50 other texts): its figures are not the result, they show what tuning reached
+DEV = ROOT / "tests" / "data" / "competence_dev.csv"
+RESULT = HERE / "results" / "competence_eval.txt"
+
+from dutygraph.io.laws import packaged_corpus  # noqa: E402
+from dutygraph.io.laws.competence import core, extract, in_force, line_for  # noqa: E402
+from dutygraph.io.laws.parse import Version  # noqa: E402
+
+Key = tuple[str, str, str, str]  # version, article label, level, department core
+
+_BASELINE = (
+    (re.compile(r"国务院(\w{1,20}?(?:主管部门|行政部门|部门|机构))(?:负责|主管)全国"), "national"),
+    (
+        re.compile(
+            r"县级以上地方(?:各级)?人民政府(\w{1,20}?(?:主管部门|行政部门|部门|机构))(?:负责|主管)本行政区域"
+        ),
+        "local",
+    ),
+)
+
+
+def _key(department: str) -> str:
+    """The department's core, 乡（镇）/乡、镇 written as 乡镇 (the extractor's spelling)."""
+    return core(re.sub(r"乡[（(、]?镇[）)]?", "乡镇", department))
+
+
+def baseline(version: Version) -> list[Key]:
+    """The two patterns of the issue, literally: the old way of finding who is in charge."""
+    out = []
+    for a in version.articles:
+        for rx, level in _BASELINE:
+            for m in rx.finditer(a.text):
+                out.append((version.id, a.label, level, _key(m.group(1))))
+    return out
+
+
+def method(version: Version) -> list[Key]:
+    return [(c.version, c.article, c.level, _key(c.department)) for c in extract(version)]
+
+
+def read_sample(path: Path = SAMPLE) -> tuple[dict[str, set[Key]], dict[str, str]]:
+    """Written clauses by version id (an empty set: no clause), and the titles."""
+    gold: dict[str, set[Key]] = {}
+    titles: dict[str, str] = {}
+    with path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(line for line in f if not line.startswith("#")):
+            gold.setdefault(row["version"], set())
+            titles[row["version"]] = row["title"]
+            if row["level"] != "none":
+                gold[row["version"]].add(
+                    (row["version"], row["article"], row["level"], _key(row["department"]))
+                )
+    return gold, titles
+
+
+def _same(a: Key, b: Key, lenient: bool) -> bool:
+    if a[:3] != b[:3]:
+        return False
+    if a[3] == b[3]:
+        return True
+    if not lenient:
+        return False
+    la, lb = line_for(a[3]), line_for(b[3])
+    return bool(
+        a[3] and b[3] and (a[3] in b[3] or b[3] in a[3] or (la and lb and la.line == lb.line))
+    )
+
+
+def _matched(found: set[Key], gold: set[Key], lenient: bool) -> int:
+    """Written clauses matched one to one by found ones (greedy, exact matches first)."""
+    left = set(found)
+    n = 0
+    for g in sorted(gold, key=lambda g: g not in found):
+        hit = next((f for f in sorted(left, key=lambda f: f != g) if _same(f, g, lenient)), None)
+        if hit is not None:
+            left.discard(hit)
+            n += 1
+    return n
+
+
+def figures(
+    find: Callable[[Version], list[Key]],
+    versions: Iterable[Version],
+    gold: dict[str, set[Key]],
+    lenient: bool = False,
+) -> dict:
+    versions = list(versions)
+    by_id = {v.id: v for v in versions}
+    with_clause = sum(1 for v in versions if find(v))
+    found = {vid: set(find(by_id[vid])) for vid in gold}
+    tp = sum(_matched(found[v], gold[v], lenient) for v in gold)
+    nfound = sum(len(found[v]) for v in gold)
+    ngold = sum(len(gold[v]) for v in gold)
+    texts = [v for v in gold if gold[v]]
+    covered = [v for v in texts if found[v]]
+    return {
+        "corpus_texts": len(versions),
+        "corpus_with_clause": with_clause,
+        "sample_texts": len(gold),
+        "sample_texts_with_clause": len(texts),
+        "sample_covered": len(covered),
+        "found": nfound,
+        "written": ngold,
+        "matched": tp,
+        "precision": tp / nfound if nfound else 0.0,
+        "recall": tp / ngold if ngold else 0.0,
+        "false_texts": sum(1 for v in gold if not gold[v] and found[v]),
+        "misses": {v: (sorted(gold[v] - found[v]), sorted(found[v] - gold[v])) for v in gold},
+    }
+
+
+def report(name: str, f: dict) -> list[str]:
+    return [
+        f"## {name}",
+        f"corpus coverage: {f['corpus_with_clause']}/{f['corpus_texts']} texts in force with >=1 clause found "
+        f"({f['corpus_with_clause'] / f['corpus_texts']:.1%})",
+        f"sample coverage: {f['sample_covered']}/{f['sample_texts_with_clause']} texts that have a clause "
+        f"({f['sample_covered'] / f['sample_texts_with_clause']:.1%}); "
+        f"clauses found in texts that have none: {f['false_texts']} texts",
+        f"sample precision: {f['matched']}/{f['found']} = {f['precision']:.1%}",
+        f"sample recall:    {f['matched']}/{f['written']} = {f['recall']:.1%}",
+        "",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=RESULT)
+    ap.add_argument(
+        "--misses", action="store_true", help="list the sample's missed and wrong clauses"
+    )
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    corpus = packaged_corpus()
+    versions = [v for v in in_force(corpus) if v.level != "宪法"]
+    gold, titles = read_sample()
+    lines = [
+        "# competence extraction (issue #14 item 4) — python benchmarks/competence_eval.py",
+        f"# corpus: the packaged corpus, {len(versions)} texts in force (constitution left out)",
+        f"# sample: {SAMPLE.relative_to(ROOT)} ({len(gold)} texts, seed 14, written before the extractor)",
+        "",
+    ]
+    results = {}
+    for name, find in (
+        ("extract (dutygraph.io.laws.competence)", method),
+        ("baseline (the issue's two patterns)", baseline),
+    ):
+        for lenient in (False, True):
+            how = (
+                "lenient match: department phrases contain one another or name one line"
+                if lenient
+                else "strict match"
+            )
+            results[name, lenient] = f = figures(find, versions, gold, lenient)
+            lines += report(f"{name} — {how}", f)
+    dev, _ = read_sample(DEV)
+    fd = figures(method, versions, dev, True)
+    lines += [
+        "## tuning set (tests/data/competence_dev.csv, 50 texts the extractor was tuned on; not the result)",
+        f"coverage {fd['sample_covered']}/{fd['sample_texts_with_clause']}, precision {fd['precision']:.1%}, "
+        f"recall {fd['recall']:.1%} (lenient match)",
+        "",
+    ]
+    f = results["extract (dutygraph.io.laws.competence)", False]
+    lines.append("## sample: missed (-) and not written (+), by text")
+    for vid, (missed, extra) in f["misses"].items():
+        if missed or extra:
+            lines.append(f"{titles[vid]} ({vid})")
+            lines += [f"  - {k[1]} {k[2]} {k[3]}" for k in missed]
+            lines += [f"  + {k[1]} {k[2]} {k[3]}" for k in extra]
+    text = "\n".join(lines) + "\n"
+    print(
+        text
+        if args.misses
+        else "\n".join(lines[: lines.index("## sample: missed (-) and not written (+), by text")])
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"({time.perf_counter() - t0:.1f} s; written to {args.out})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,581 @@
+"""Statutory competence: who the law puts in charge of what (issue #14 item 4).
+
+Most laws and regulations say, usually in their first chapter, which department
+of the State Council and which department of the local governments is in charge
+of a field: ``国务院农业主管部门负责全国的农药监督管理工作。县级以上地方人民政府农业
+主管部门负责本行政区域的农药监督管理工作。`` :func:`extract` finds such
+clauses in a :class:`~dutygraph.io.laws.parse.Version` and returns them as
+:class:`Clause` records: the act, version and article, the government level
+(``national``, ``local``, ``township``, ``all`` for 县级以上人民政府… without
+地方, ``any`` where no level is said), the department phrase as written, the
+line (条线, ``Department.systems``) it stands for today and the matter.
+
+Old names map to today's lines through the reforms of 2018 and 2023
+(工商行政管理 → market regulation, 银行业监督管理机构 → financial regulation, …): the
+mapping is data, ``data/laws/reform_lines.csv`` (:func:`reform_lines`).
+
+>>> from dutygraph.io.laws import SAMPLE_CORPUS, act_id, read_corpus
+>>> food = read_corpus(SAMPLE_CORPUS).acts[act_id("食品安全法")].versions[-1]
+>>> [(c.article, c.level, c.department, c.line) for c in extract(food)][:2]
+[('第五条', 'national', '食品安全监督管理部门', 'market-regulation'), ('第十七条', 'national', '卫生行政部门', 'health')]
+>>> line_for("国家工商行政管理总局")
+Mapping(phrase='工商行政管理', line='market-regulation', reform='2018', note='国家工商行政管理总局 → 国家市场监督管理总局')
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .parse import Corpus, Version
+
+__all__ = [
+    "LEVELS",
+    "REFORM_LINES",
+    "Clause",
+    "Mapping",
+    "core",
+    "extract",
+    "extract_corpus",
+    "line_for",
+    "reform_lines",
+]
+
+#: the mapping of department names (old and new) to today's lines, shipped as data
+REFORM_LINES = Path(__file__).resolve().parent.parent.parent / "data" / "laws" / "reform_lines.csv"
+
+#: government levels a clause can name, and how they read in Chinese
+LEVELS = {
+    "national": "国家",
+    "local": "地方（县级以上）",
+    "township": "乡镇",
+    "all": "县级以上各级",
+    "any": "未写明层级",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One competence clause: ``department`` (at ``level``) is in charge of ``matter``.
+
+    ``department`` is the phrase as the text writes it, without the level words
+    (``农业主管部门`` from ``国务院农业主管部门``); ``line`` the line it stands for
+    today (``None`` where the mapping knows no line, e.g. ``有关部门``),
+    ``reform`` the reform that moved it there (``'2018'``), ``text`` the
+    paragraph (款) or item (项) the clause was read from, as the law writes it.
+    """
+
+    act: str
+    version: str
+    title: str
+    article: str
+    article_key: str
+    paragraph: int
+    level: str
+    department: str
+    line: str | None
+    reform: str
+    matter: str
+    text: str
+
+    @property
+    def generic(self) -> bool:
+        """True for 有关部门 / 其他有关部门: a clause that names no department."""
+        return core(self.department) in _GENERIC or "有关" in self.department
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """One row of :data:`REFORM_LINES`: a name's core, its line, the reform that moved it."""
+
+    phrase: str
+    line: str
+    reform: str
+    note: str
+
+
+@functools.cache
+def reform_lines() -> tuple[tuple[Mapping, re.Pattern[str] | None], ...]:
+    """The rows of :data:`REFORM_LINES`, longest phrase first (with the pattern on the matter).
+
+    >>> any(m.phrase == "安全生产监督管理" and m.line == "emergency" for m, _ in reform_lines())
+    True
+    """
+    with REFORM_LINES.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    out = [
+        (
+            Mapping(r["phrase"], r["line"], r["reform"], r["note"]),
+            re.compile(r["when"]) if r["when"] else None,
+        )
+        for r in rows
+    ]
+    # longest phrase first; for one phrase, the rows with a condition before the plain one
+    order = sorted(range(len(out)), key=lambda i: (-len(out[i][0].phrase), out[i][1] is None, i))
+    return tuple(out[i] for i in order)
+
+
+def line_for(department: str, matter: str = "") -> Mapping | None:
+    """The line a department phrase stands for today, or ``None``.
+
+    The longest phrase of :data:`REFORM_LINES` the name contains wins; a row
+    with a ``when`` pattern applies only where the matter matches it.
+
+    >>> line_for("食品药品监督管理部门", "药品监督管理工作").line
+    'drug-regulation'
+    >>> line_for("食品药品监督管理部门", "食品安全监督管理").line
+    'market-regulation'
+    >>> line_for("有关部门") is None
+    True
+    """
+    name = _fold(department)
+    if name.endswith("人民政府"):
+        return None
+    name = name.replace("人民政府", "")  # 人民政府 contains 民政
+    for mapping, when in reform_lines():
+        if mapping.phrase in name and (when is None or when.search(matter)):
+            return mapping
+    return None
+
+
+# -- reading clauses -----------------------------------------------------------
+
+#: what ends the name of a public body (longest first)
+_BODY = (
+    r"(?:行政主管部门|主管部门|行政部门|管理部门|工作部门|部门|主管机构|管理机构|监督机构|机构|主管机关|机关"
+    r"|人民政府|监督管理委员会|委员会|总局|管理局|局|总署|署|中国人民银行|人民银行|证监会|海关|政治部|武装部|外交部|科学院|工程院|[^的内全局本外下上各]部)"
+)
+#: level words in front of a department, and the level they name (tried in order)
+_LEVEL_WORDS = (
+    (r"县级以上地方(?:各级)?(?:人民政府)?", "local"),
+    (r"地方各级(?:人民政府)?", "local"),
+    (r"省级(?:以上)?(?:地方)?(?:人民政府)?", "local"),
+    (r"设区的市(?:级)?(?:以上)?(?:地方)?(?:人民政府)?", "local"),
+    (r"县级以上(?:各级)?(?:人民政府)?", "all"),
+    (r"各级(?:人民政府)?", "all"),
+    (r"(?:市、)?县(?:级)?人民政府", "local"),
+    (r"县级", "local"),
+    (r"本级人民政府", "local"),
+    (r"地方(?:人民政府)?", "local"),
+    (r"乡镇?人民政府", "township"),
+    (r"国务院", "national"),
+    (r"中央", "national"),
+    (r"国家(?=[^安]|安全局)", "national"),
+    (r"[^，、]{0,15}?人民政府(?=[^，、]+(?:部门|机构|机关)$)", "local"),
+)
+_LEVEL_RE = [(re.compile("^" + p), lvl) for p, lvl in _LEVEL_WORDS]
+#: named bodies of the State Council that need no level words
+_CENTRAL = re.compile(
+    r"^(?:中国人民银行|中国证监会|中国证券监督管理委员会|海关总署|外交部|审计署|国家\w+局|中国\w+监督管理委员会"
+    r"|(?!人民武装|政治|武装)\w{1,6}部$)"
+)
+#: the verbs that put a body in charge, and whether the matter comes after them
+_VERB = re.compile(
+    r"(?P<verb>统一负责|具体负责|负责|主管|统一管理|指导和监督|组织实施|开展|实施统一监督管理|实施监督管理|"
+    r"实施统一监督(?!检查)|实施监督(?!检查)|进行监督(?:管理)?(?:、指导)?(?=$|，)|实行(?:集中)?(?:统一)?监督管理|履行监督管理职责|负有下列职责|做好|监督管理|管理)"
+)
+#: what a matter ends with when the verb is a general one (负责, 管理, 开展, 做好)
+_FIELD = re.compile(r"(?:工作|管理|事务|监督|监管|检查|职责|事宜|指导|审批|登记|执法)$")
+_FIELD_PART = re.compile(r"(?:工作|监督管理|管理|监督|监管|检查)(?:及|和|、|并|以及)")
+#: the adverbials between a department and its verb
+_ADVERBIAL = re.compile(
+    r"^(?:在[^，。；]*(?:领导下|职责范围内|范围内)|按照[^，。；]*(?:职责分工|职责|规定)|依照[^，。；]*(?:职责分工|职责|规定)|"
+    r"依据[^，。；]*?职责|根据[^，。；]*(?:职责|授权)|依法|分别|共同|各自|具体|应当|统一)[，、]?"
+)
+_GENERIC = {
+    "有关",
+    "其他有关",
+    "各有关",
+    "相关",
+    "其他相关",
+    "有关主管",
+    "其他有关主管",
+    "各",
+    "其他",
+}
+_ENDINGS = (
+    "行政主管部门",
+    "主管部门",
+    "行政部门",
+    "工作部门",
+    "部门",
+    "主管机构",
+    "管理机构",
+    "机构",
+    "主管机关",
+    "机关",
+)
+_SPLIT = re.compile(r"、|及其|以及|会同|和|及|与|或者|或")
+#: words a body's name does not contain (a sentence's verbs and conditions)
+_NOT_A_NAME = re.compile(
+    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|经(?!济|营|贸)|向|报(?!刊|废)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营"
+)
+#: sentences that name the body in charge without a verb of charge, and whether its name is checked:
+#: Y是X的主管机关; X的主管部门是Y; X接受Y的监督管理
+_NAMING = (
+    (
+        re.compile(
+            rf"^(?P<subj>[^，。；的]{{2,60}}?{_BODY})是(?P<matter>[^，。；]{{0,40}}?)(?:的)?"
+            r"(?:主管机关|主管部门|审批管理机关|管理机关|主管机构)$"
+        ),
+        True,
+    ),
+    (
+        re.compile(
+            r"^(?P<matter>[^，。；]{2,40}?)的主管(?:部门|机关|机构)(?:是|为)(?P<subj>[^，。；]{2,60})$"
+        ),
+        False,
+    ),
+    (
+        re.compile(
+            rf"^(?P<matter>[^，。；]{{2,40}}?)(?:依法|应当)?接受(?P<subj>[^，。；]{{2,40}}?{_BODY})的监督管理"
+        ),
+        True,
+    ),
+)
+#: sentences that are not about competence: purposes, penalties
+_SKIP = re.compile(
+    r"^为了?|遵守本|适用本|违反本|违反[^，。；]{0,20}规定|罚款|处分|追究|责令|没收|吊销|给予警告"
+)
+#: a paragraph without any of these words has no clause (a quick test before the sentence patterns)
+_QUICK = re.compile(r"负责|主管|管理|监督|职责|做好|开展|组织实施")
+_ITEM_MARK = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
+#: names with 和 inside that are one name, not two (and the mark that stands for that 和 meanwhile)
+_COMPOUNDS = (
+    "发展和改革",
+    "工业和信息化",
+    "住房和城乡建设",
+    "人力资源和社会保障",
+    "劳动和社会保障",
+    "文化和旅游",
+    "林业和草原",
+    "粮食和物资储备",
+    "粮食和储备",
+    "卫生和计划生育",
+    "人口和计划生育",
+    "科学技术和工业",
+    "新闻出版和广播电视",
+    "教育和科学",
+)
+_AND = "\u2060"
+_COMMA = "\u2061"
+_SENTENCE = re.compile(r"[^。；]+[。；]?")
+
+
+def core(department: str) -> str:
+    """A department phrase without level words and the ending naming the kind of body.
+
+    >>> core("国务院农业行政主管部门"), core("县级以上地方人民政府市场监督管理部门"), core("海关")
+    ('农业', '市场监督管理', '海关')
+    """
+    text = _strip_level(_fold(department))[0]
+    for ending in _ENDINGS:
+        if text.endswith(ending) and len(text) > len(ending):
+            return text[: -len(ending)]
+    return text
+
+
+def _fold(text: str) -> str:
+    return (
+        re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+        .replace("(", "（")
+        .replace(")", "）")
+    )
+
+
+def _prepare(text: str) -> str:
+    """A paragraph's text with half-width punctuation made full-width and enumerated levels joined."""
+    text = (
+        re.sub(r"\s+", "", text)
+        .replace(",", "，")
+        .replace(";", "；")
+        .replace("(", "（")
+        .replace(")", "）")
+    )
+    text = re.sub(
+        r"在(?:国务院|本级人民政府|上级人民政府|同级人民政府|[^，。；]{2,20}?)的?(?:统一)?领导下[，]?",
+        "",
+        text,
+    )
+    text = re.sub(r"，(?:以下简称|以下统称|以下称)[^，。；]*", "", text)
+    text = text.replace("中华人民共和国", "")
+    for name in _COMPOUNDS:
+        text = text.replace(name, name.replace("和", _AND))
+    text = re.sub(r"（(?:以下简称|以下统称|简称|下称)[^）]*）", "", text)
+    text = re.sub(r"省、自治区(?!、直辖市)", "省级", text)
+    text = re.sub(r"县、自治县、(?:不设区的)?市、市辖区(?:的)?", "县级", text)
+    text = re.sub(
+        r"省、自治区、直辖市(?:和计划单列市)?(?:、设区的市(?:级)?)?(?:、县级)?", "省级", text
+    )
+    text = re.sub(r"(?:设区的市级|市级)、县级", "设区的市级", text)
+    text = (
+        text.replace("乡（镇）", "乡镇").replace("乡、镇", "乡镇").replace("乡、民族乡、镇", "乡镇")
+    )
+    return text
+
+
+def _strip_level(part: str) -> tuple[str, str | None]:
+    """``part`` without its level words, and the level they name (``None``: none said)."""
+    level = None
+    for _ in range(3):  # 国务院 … / 县级以上地方人民政府 … / 其授权的地方 …
+        part = re.sub(
+            r"^(?:中华人民共和国|其(?!他|它)|[^，、]{0,10}?所在地的?|所在|当地|同级|本级|受委托的|其授权的|授权的|各(?=省|地方)|的)",
+            "",
+            part,
+        )
+        for rx, lvl in _LEVEL_RE:
+            m = rx.match(part)
+            if m and (
+                len(part) > m.end()
+                or (lvl in ("township", "local", "all") and "人民政府" in m.group())
+            ):
+                if len(part) == m.end():  # the government itself
+                    return part, lvl
+                part = part[m.end() :]
+                level = level if level in ("local", "township") else lvl
+                break
+        else:
+            break
+    return part, level
+
+
+def extract(version: Version) -> list[Clause]:
+    """The competence clauses of one version (see the module docstring), in article order."""
+    out: list[Clause] = []
+    for article in version.articles:
+        for pn, paragraph in enumerate(article.paragraphs, 1):
+            originals = [t for t in (paragraph.text, *paragraph.items) if _QUICK.search(t)]
+            pairs = [(o, _prepare(_ITEM_MARK.sub("", o))) for o in originals]
+            for original, sentence in (
+                (o, s) for o, text in pairs for s in _SENTENCE.findall(text)
+            ):
+                for level, dept, matter in _clauses(sentence):
+                    mapping = line_for(dept, matter)
+                    out.append(
+                        Clause(
+                            act=version.act,
+                            version=version.id,
+                            title=version.title,
+                            article=article.label,
+                            article_key=article.key,
+                            paragraph=pn,
+                            level=level,
+                            department=dept,
+                            line=mapping.line if mapping else None,
+                            reform=mapping.reform if mapping else "",
+                            matter=matter,
+                            text=original,
+                        )
+                    )
+    return _unique(out)
+
+
+def extract_corpus(corpus: Corpus, as_of: str | None = None) -> Iterator[Clause]:
+    """The clauses of every version in force at ``as_of`` (default: the last version of each act in force).
+
+    >>> from dutygraph.io.laws import SAMPLE_CORPUS, read_corpus
+    >>> sorted({c.title for c in extract_corpus(read_corpus(SAMPLE_CORPUS))})[:2]
+    ['中华人民共和国农产品质量安全法', '中华人民共和国噪声污染防治法']
+    """
+    for version in in_force(corpus, as_of):
+        yield from extract(version)
+
+
+def in_force(corpus: Corpus, as_of: str | None = None) -> Iterator[Version]:
+    """The versions in force at ``as_of``; without a date, the open, unexpired last versions."""
+    for act in corpus.acts.values():
+        if as_of is not None:
+            v = act.version_at(as_of)
+            if v is not None:
+                yield v
+        else:
+            for v in act.versions:
+                if v.valid_to is None and not v.expired:
+                    yield v
+
+
+def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
+    """(level, department, matter) for each body the sentence puts in charge."""
+    sentence = sentence.rstrip("。；")
+    # X由Y负责/主管/管理: the matter comes first
+    if _SKIP.search(sentence):
+        return
+    m = re.search(
+        rf"^(?P<matter>[^。；]*?)[，]?(?:分别)?由(?P<subj>[^，。；]{{2,60}}?{_BODY})(?:按照[^，。；]*?|依照[^，。；]*?|根据[^，。；]*?)?"
+        r"(?:组织实施和指导|组织实施和|组织|统一)?(?:(?P<verb>统一负责|具体负责|负责|主管|统一管理|监督管理|管理|进行监督管理|实施监督管理)$"
+        r"|负责(?P<tail>[^，。；]{0,20}?(?:管理|监督|监管|检查|工作|指导|审批)))(?:$|，)",
+        sentence,
+    )
+    if m and not _NOT_A_NAME.search(m.group("subj")):
+        yield from _subjects(
+            m.group("subj"),
+            (m.group("matter") or "") + (m.group("tail") or ""),
+            m.group("verb") or "负责",
+        )
+        return
+    for rx, named in _NAMING:
+        m = rx.search(sentence)
+        if m and (not named or not _NOT_A_NAME.search(m.group("subj"))):
+            yield from _subjects(m.group("subj"), m.group("matter"), "主管")
+            return
+    start = 0  # where the text of the next clause starts (after the matter of the last one)
+    for vm in _VERB.finditer(sentence):
+        if vm.start() < start:
+            continue
+        before = sentence[start : vm.start()].lstrip("，")
+        if vm.group("verb").startswith(("实施", "实行", "进行")):
+            om = re.search(r"对(?P<m>[^，。；]+)$", before)
+            if om:
+                before = before[: om.start()]
+        chunks = before.split("，")
+        subject = ""
+        for i, chunk in enumerate(chunks):
+            s, rest = _subject(chunk)
+            if s and all(_is_adverbial(c) for c in [rest, *chunks[i + 1 :]]):
+                subject = s
+                break
+        if not subject and _is_adverbial(chunks[-1]) and len(chunks) > 1:
+            # 国务院X部门负责组织拟订…，负责…监督管理工作: the sentence's subject goes on
+            s0, rest0 = _subject(chunks[0])
+            if s0 and _VERB.match(_strip_adverbials(rest0)):
+                subject = s0
+        if not subject:
+            continue
+        verb = vm.group("verb")
+        matter = sentence[vm.end() :].split("，")[0] if verb not in ("负有下列职责",) else ""
+        end = vm.end() + len(matter)
+        if verb in ("负责", "主管") and re.search(
+            r"的(?:行政主管|主管|行政)?(?:部门|机构|机关)(?:和|对|负责|主管|在|依照|按照|依法|根据|应当)",
+            matter,
+        ):
+            continue  # 负责出版管理的部门负责…: the first 负责 is part of a name
+        if matter.endswith("时") or sentence[vm.end() :].startswith(("检查时", "管理时", "时")):
+            continue
+        if verb.startswith(("实施", "实行", "进行")):
+            om = re.search(r"对(?P<m>[^，。；]+)$", sentence[start : vm.start()])
+            matter = om.group("m") if om else matter
+        if verb in (
+            "负责",
+            "统一负责",
+            "具体负责",
+            "管理",
+            "统一管理",
+            "开展",
+            "做好",
+            "组织实施",
+        ) and not (_FIELD.search(matter) or _FIELD_PART.search(matter)):
+            continue
+        if verb == "做好" and "职责" not in before:
+            continue
+        if verb == "管理" and not matter:
+            continue
+        yield from _subjects(subject, matter, verb)
+        start = end
+
+
+def _subject(chunk: str) -> tuple[str, str]:
+    """The body names a chunk starts with (``''`` if none) and what follows them."""
+    m = re.match(rf"^(?P<s>(?:(?!按照|依照|依据|根据|对|在(?!地))[^，。；]){{0,60}}{_BODY})", chunk)
+    if not m:
+        return "", chunk
+    s = m.group("s")
+    if _NOT_A_NAME.search(s):
+        return "", chunk
+    # a name cannot start with the verbs or conditions of a sentence
+    if re.match(
+        r"^(?:对|在|经|向|由|分别由|为|因|凡|有|依照|按照|根据|除|如|本条例|本法|本办法|本规定|前款)",
+        s,
+    ) and not s.startswith("国"):
+        return "", chunk
+    return s, chunk[m.end() :]
+
+
+def _strip_adverbials(text: str) -> str:
+    while text:
+        m = _ADVERBIAL.match(text)
+        if not m or not m.end():
+            break
+        text = text[m.end() :]
+    return text
+
+
+def _is_adverbial(text: str) -> bool:
+    return not _strip_adverbials(text)
+
+
+def _subjects(
+    subject: str, matter: str, verb: str, passive: bool = False
+) -> Iterator[tuple[str, str, str]]:
+    subject = re.sub(
+        r"负责[^，。；]*?的(?=(?:行政主管|主管|行政)?(?:部门|机构|机关))",
+        lambda m: m.group().replace("、", _COMMA).replace("和", _AND),
+        subject,
+    )
+    parts = [p.replace(_COMMA, "、") for p in _SPLIT.split(subject) if p]
+    # 国务院环境保护、工业、科学技术、财政部门: the last part's ending belongs to all
+    tail = ""
+    for ending in ("行政主管部门", "主管部门", "行政部门", "部门", "机构", "机关"):
+        if parts and parts[-1].endswith(ending):
+            tail = ending
+            break
+    level: str | None = None
+    seen: list[tuple[str, str]] = []
+    for part in parts:
+        if part.startswith(("其他", "其它")) or part in ("有关部门", "等有关部门"):
+            part = "有关部门"
+        part = re.sub(r"^等", "", part)
+        name, lvl = _strip_level(part)
+        if re.fullmatch(r"中央|国家|国务院|地方|省级|县级|中央和国家", name):
+            level = _strip_level(name + "部门")[1] or level
+            continue
+        if lvl is not None:
+            level = lvl
+        name = re.sub(r"(?<=部门|机构|机关)等(?:有关)?(?:部门|机构|机关)$", "", name)
+        name = re.sub(r"等(?:有关)?(?=(?:主管|行政|行政主管)?(?:部门|机构|机关))", "", name)
+        if not re.search(_BODY + "$", name):
+            if tail and not name.endswith(tail):
+                name += tail
+            else:
+                continue
+        here = lvl or level
+        if here is None:
+            here = "national" if _CENTRAL.match(name) or re.search("全国|全军", matter) else "any"
+        if name in ("人民政府",):
+            name = part
+        if name.endswith("人民政府") and verb not in ("负责", "统一负责", "具体负责"):
+            continue
+        seen.append((here, name))
+    for here, name in seen:
+        if (
+            len(name) < 2
+            or name in ("部门", "机构", "机关")
+            or core(name) in _GENERIC
+            or "有关" in name
+        ):
+            continue
+        if re.match(r"^(?:各|其他|其它|他|专用|相关|所属)", name):
+            continue
+        yield here, name.replace(_AND, "和"), _clean_matter(matter).replace(_AND, "和")
+
+
+def _clean_matter(matter: str) -> str:
+    matter = re.sub(r"[，]?在[^，]*?领导下$", "", matter)
+    matter = re.sub(r"(?:，(?:按照|依照|根据)[^，]*)+$", "", matter)
+    matter = re.sub(r"^(?:对|本条例规定的|有关的)", "", matter)
+    return matter.strip("，、 ")
+
+
+def _unique(clauses: list[Clause]) -> list[Clause]:
+    seen: set[tuple[str, str, str, str]] = set()
+    out = []
+    for c in clauses:
+        key = (c.version, c.article_key, c.level, core(c.department))
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out

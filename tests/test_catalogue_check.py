@@ -1,0 +1,82 @@
+"""The reference catalogue checked against the law (issue #14 item 5): every duty that cites a
+text of the corpus rests on an article naming its department's line; ``verified`` says which."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+from dutygraph.fixtures import CATALOGUE_PATH
+from dutygraph.io.laws.check import check_catalogue
+
+
+def _duties(path: Path = CATALOGUE_PATH) -> list[dict[str, str]]:
+    with (path / "duties.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_the_catalogue_has_no_failing_row():
+    report = check_catalogue()
+    assert report.failing == [], "\n".join(
+        f"duties.csv row {r.row}: {r.detail}" for r in report.failing[:10]
+    )
+    s = report.summary()
+    assert s["duties"] == len(_duties()) == s["grounded"] + s["generic"] + s["unchecked"]
+    assert (
+        s["grounded"] > len(_duties()) / 2
+    )  # more than half of the duties rest on an article that names them
+
+
+def test_verified_is_what_the_check_found():
+    """No row says verified without the article that verified it, and every verified row is grounded."""
+    report = check_catalogue()
+    for row, duty in zip(report.rows, _duties(), strict=True):
+        if row.verdict == "grounded":
+            assert duty["verified"] == f"{row.basis} {row.article_label}", (
+                f"duties.csv row {row.row}"
+            )
+        else:
+            assert duty["verified"] == "no", f"duties.csv row {row.row}"
+
+
+def test_a_wrong_article_fails_with_a_suggestion(tmp_path: Path):
+    cat = tmp_path / "catalogue"
+    shutil.copytree(CATALOGUE_PATH, cat)
+    text = (cat / "bases.csv").read_text("utf-8")
+    # 食品安全法 第五条 names the food-safety department; 第一百条 does not
+    (cat / "bases.csv").write_text(
+        text.replace(
+            "L-FSL-5,中华人民共和国食品安全法,law,全国人民代表大会常务委员会,第五条",
+            "L-FSL-5,中华人民共和国食品安全法,law,全国人民代表大会常务委员会,第一百条",
+        ),
+        "utf-8",
+    )
+    report = check_catalogue(cat)
+    row = next(r for r in report.rows if r.department == "N-SAMR" and r.item == "I-FOOD-PROD")
+    assert row.verdict == "failing"
+    assert "第一百条未规定" in row.detail and row.suggestion is not None
+    assert row.suggestion[1].startswith("《中华人民共和国食品安全法》第")
+
+
+def test_a_department_before_it_existed_fails(tmp_path: Path):
+    cat = tmp_path / "catalogue"
+    shutil.copytree(CATALOGUE_PATH, cat)
+    text = (cat / "duties.csv").read_text("utf-8")
+    line = next(ln for ln in text.splitlines() if ln.startswith("N-FIRE,I-FIRE,"))
+    (cat / "duties.csv").write_text(
+        text.replace(line, line.replace(",2023-01-06,", ",2019-04-23,")), "utf-8"
+    )
+    report = check_catalogue(cat)
+    row = next(r for r in report.failing if r.department == "N-FIRE" and r.item == "I-FIRE")
+    assert "才设立" in row.detail
+
+
+def test_cli_report(cli):
+    out = cli("law", "catalogue-check").stdout
+    assert "未通过 0" in out
+    data = cli("law", "catalogue-check", "--all", "--json")
+    assert data["summary"]["failing"] == 0
+    food = next(r for r in data["rows"] if r["department"] == "N-SAMR" and r["item"] == "I-FOOD")
+    assert food["verdict"] == "grounded" and food["article"] == "《中华人民共和国食品安全法》第五条"
+    assert food["file"] == "duties.csv" and food["row"] >= 2

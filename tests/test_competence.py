@@ -1,0 +1,171 @@
+"""Statutory competence (issue #14 item 4): who the law puts in charge of what, read from the
+texts the package ships, old department names mapped to today's lines through the reforms."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from dutygraph.io.laws import act_id, packaged_corpus, parse_text
+from dutygraph.io.laws.competence import core, extract, extract_corpus, line_for, reform_lines
+
+from .conftest import ROOT
+
+SAMPLE = ROOT / "tests" / "data" / "competence_sample.csv"
+
+
+def _version(title: str):  # type: ignore[no-untyped-def]
+    act = packaged_corpus().find(title)
+    assert act is not None, title
+    return act.version_at("2025-06-01") or act.versions[-1]
+
+
+def _clauses(title: str, article: str) -> list[tuple[str, str, str | None]]:
+    return [
+        (c.level, core(c.department), c.line)
+        for c in extract(_version(title))
+        if c.article == article
+    ]
+
+
+def test_national_and_local_clauses_of_one_article():
+    # 农药管理条例 第三条: 国务院农业主管部门负责全国…；县级以上地方人民政府农业主管部门负责本行政区域…
+    got = _clauses("农药管理条例", "第三条")
+    assert ("national", "农业", "agriculture") in got
+    assert ("local", "农业", "agriculture") in got
+    assert all(dept != "有关" for _, dept, _ in got)  # 其他有关部门 names no one
+
+
+def test_old_names_map_to_todays_lines():
+    # texts from before the 2018 reform name departments that no longer exist
+    assert line_for("国务院工商行政管理部门").line == "market-regulation"
+    assert line_for("质量技术监督部门").line == "market-regulation"
+    assert line_for("安全生产监督管理部门").line == "emergency"
+    assert line_for("国务院银行业监督管理机构").line == "financial-regulation"
+    assert line_for("国务院保险监督管理机构").reform == "2023"
+    assert line_for("食品药品监督管理部门", "药品监督管理工作").line == "drug-regulation"
+    assert line_for("食品药品监督管理部门", "食品安全监督管理").line == "market-regulation"
+    # 人民政府 contains the characters of 民政: a government is no line at all
+    assert line_for("县级以上地方人民政府") is None
+    assert line_for("县级以上人民政府渔业行政主管部门").line == "agriculture"
+
+
+def test_the_mapping_is_data_and_uses_the_catalogue_lines():
+    lines = {m.line for m, _ in reform_lines()}
+    with (ROOT / "src" / "dutygraph" / "data" / "catalogue" / "departments.csv").open(
+        encoding="utf-8"
+    ) as f:
+        catalogue = {s for row in csv.DictReader(f) for s in row["systems"].split(";") if s}
+    # every line of a national department is reachable from some name in the law texts
+    assert not catalogue - lines, catalogue - lines
+
+
+def test_enumerations_one_clause_per_department_and_the_ending_shared():
+    # 建设工程抗震管理条例 第四条: 国务院交通运输、水利、工业和信息化、能源等有关部门按照职责分工，负责…
+    got = _clauses("建设工程抗震管理条例", "第四条")
+    assert ("national", "住房和城乡建设", "housing") in got
+    for dept, line in (
+        ("交通运输", "transport"),
+        ("水利", "water"),
+        ("工业和信息化", "industry-it"),
+        ("能源", "energy"),
+    ):
+        assert ("national", dept, line) in got  # 工业和信息化 is one name, not two
+        assert ("local", dept, line) in got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # X由Y负责 / 主管: the matter comes first
+        (
+            "第一条 人民陪审员的日常管理工作，由基层人民法院会同司法行政机关负责。",
+            ("any", "司法行政机关"),
+        ),
+        # X是Y的主管机关
+        ("第一条 港务监督机构是船舶登记主管机关。", ("any", "港务监督机构")),
+        # 接受Y的监督管理
+        (
+            "第一条 商业银行依法接受国务院银行业监督管理机构的监督管理。",
+            ("national", "银行业监督管理机构"),
+        ),
+        # 对X实施监督管理, an adverbial between
+        (
+            "第一条 国务院住房和城乡建设主管部门对全国的建设工程抗震实施统一监督管理。",
+            ("national", "住房和城乡建设主管部门"),
+        ),
+        # 乡镇人民政府
+        (
+            "第一条 乡(镇)人民政府负责本行政区域内的基本农田保护管理工作。",
+            ("township", "乡镇人民政府"),
+        ),
+    ],
+)
+def test_sentence_shapes(text: str, expected: tuple[str, str]):
+    v, problems = parse_text(f"# 示例条例\n\n<!-- INFO END -->\n\n{text}\n", "示例.md")
+    assert not problems
+    assert expected in [(c.level, c.department) for c in extract(v)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第一条 为了加强农药监督管理，制定本条例。",  # a purpose, not a competence
+        "第一条 违反本条例规定的，由县级以上地方人民政府农业主管部门责令改正。",  # a penalty
+        "第一条 市场监督管理部门实施监督检查时，应当有二名以上检查人员参加。",  # a procedure
+        "第一条 国务院有关部门在各自职责范围内负责有关工作。",  # names no department
+        "第一条 本条例由国务院农业主管部门负责解释。",  # who interprets, not who is in charge
+    ],
+)
+def test_not_competence(text: str):
+    v, _ = parse_text(f"# 示例条例\n\n<!-- INFO END -->\n\n{text}\n", "示例.md")
+    assert extract(v) == []
+
+
+def test_every_text_in_force_is_read_and_clauses_name_their_source():
+    corpus = packaged_corpus()
+    clauses = list(extract_corpus(corpus))
+    assert len({c.version for c in clauses}) > 500  # well over half of the 960 texts in force
+    food = [c for c in clauses if c.act == act_id("食品安全法")]
+    assert any(c.line == "market-regulation" and c.level == "national" for c in food)
+    for c in clauses[:200]:
+        version = next(v for v in corpus.acts[c.act].versions if v.id == c.version)
+        article = version.article(c.article)
+        assert article is not None and c.text in article.text
+
+
+def test_as_of_reads_the_version_in_force_then():
+    # 环境噪声污染防治法 was repealed by 噪声污染防治法 (in force 2022-06-05)
+    old = {c.title for c in extract_corpus(packaged_corpus(), "2020-01-01")}
+    new = {c.title for c in extract_corpus(packaged_corpus(), "2025-01-01")}
+    assert "中华人民共和国环境噪声污染防治法" in old - new
+
+
+def test_the_sample_is_what_the_benchmark_says():
+    """The hand-checked sample is committed with the corpus version ids it was read from."""
+    corpus = packaged_corpus()
+    ids = {v.id for v in corpus.versions()}
+    with SAMPLE.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    assert len({r["version"] for r in rows}) == 60
+    assert {r["version"] for r in rows} <= ids
+    assert {r["level"] for r in rows} <= {"national", "local", "township", "all", "any", "none"}
+
+
+def test_cli_lists_clauses_by_line_department_and_words(cli):
+    rows = cli("law", "competence", "--line", "emergency", "--json")
+    assert rows and all(r["line"] == "emergency" for r in rows)
+    # an old name found under today's line, with the reform that moved it
+    assert any("安全生产监督管理" in r["department"] and r["reform"] == "2018" for r in rows)
+    samr = cli("law", "competence", "--department", "N-SAMR", "--level", "national", "--json")
+    assert any(r["title"] == "中华人民共和国产品质量法" and r["article"] == "第八条" for r in samr)
+    table = cli("law", "competence", "--text", "农药 监督管理", "--level", "national").stdout
+    assert "《农药管理条例》第三条" in table and "农业农村条线 (agriculture)" in table
+    none = cli("law", "competence", "--text", "不存在的事项名称", "--level", "township").stdout
+    assert "没有找到" in none
+
+
+def test_cli_bad_corpus_is_a_usage_error(cli, tmp_path):
+    proc = cli("law", "competence", "--corpus", str(tmp_path / "nope"), check=False)
+    assert proc.returncode == 2 and "法律文本库不存在" in proc.stderr
