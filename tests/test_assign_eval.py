@@ -153,13 +153,15 @@ def test_context_words_alone_name_no_lead():
     assert a.items  # what little matched is still shown
 
 
-def test_the_text_is_segmented_once_with_every_phrase():
-    # 上网 (an item's word) and 网店 (a behaviour's) cross in 上网店: one reading wins
+def test_the_whole_word_outweighs_a_word_inside_it():
+    # 网店 (a behaviour's word) sits inside 上网店 (a net cafe): the whole word wins, the
+    # part counts only as much of it as it covers
     a = assign_business_form(
         catalogue_graph(), "通宵上网店", "学校附近的上网店，按小时计费", as_of=AS_OF
     )
     assert a.candidates[0].department.id == "N-MCT"
-    assert "BH-ONLINE-SHOP" not in {b["id"] for b in a.behaviors if "网店" in b["reason"]}
+    score = {b["id"]: b["score"] for b in a.behaviors}
+    assert score["BH-NETCAFE"] > 1.5 * score.get("BH-ONLINE-SHOP", 0.0)
 
 
 def test_the_evaluation_set_is_big_enough_and_leaves_precedents_out(result):

@@ -285,11 +285,32 @@ class Segmenter:
         _log.setLevel(logging.WARNING)
         self._tk = jieba.Tokenizer()
         self._tk.initialize()
-        for w in {w.strip().lower() for w in words}:
-            if len(w) >= 2 and not w.isascii():
-                self._tk.add_word(w, freq=max(1000, 200 * len(w)), tag="n")
-        self._pos = jieba.posseg.POSTokenizer(self._tk)
         self._lock = threading.Lock()  # jieba's tokenizer is not thread-safe on first cuts
+        self._added: set[str] = set()
+        self._cache: dict[str, list[Word]] = {}
+        self.add_words(words)
+        self._pos = jieba.posseg.POSTokenizer(self._tk)
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Add ``words`` to the domain dictionary (each is then kept whole)."""
+        new = {w.strip().lower() for w in words} - self._added
+        new = {w for w in new if len(w) >= 2 and not w.isascii()}
+        if not new:
+            return
+        with self._lock:
+            for w in sorted(new):
+                self._tk.add_word(w, freq=max(1000, 200 * len(w)), tag="n")
+            self._added |= new
+            self._cache.clear()
+
+    def sub_words(self, word: str) -> list[str]:
+        """The dictionary words inside ``word`` (jieba's search mode), ``word`` among them.
+
+        >>> sorted(Segmenter().sub_words("麻将馆"))
+        ['麻将', '麻将馆']
+        """
+        with self._lock:
+            return list(self._tk.cut_for_search(word, HMM=False))
 
     def tokens(self, text: str) -> list[tuple[str, str, int]]:
         """``(word, part of speech, start)`` of every word, punctuation kept out."""
@@ -306,6 +327,15 @@ class Segmenter:
 
     def words(self, text: str) -> list[Word]:
         """The content words of ``text``, each with its role and weight (see the module)."""
+        got = self._cache.get(text)
+        if got is None:
+            got = self._words(text)
+            if len(self._cache) > 20000:
+                self._cache.clear()
+            self._cache[text] = got
+        return list(got)
+
+    def _words(self, text: str) -> list[Word]:
         out: list[Word] = []
         customer = False
         for w, flag, start in self.tokens(text):
