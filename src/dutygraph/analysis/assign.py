@@ -574,6 +574,7 @@ def _open_questions(
         self_score = next((x.score for x in own if x.key == form.id), 0.0)
         if self_score and h.score >= OPEN_QUESTION * self_score:
             out.abstained = True
+            out.confidence = 0.0  # on record as unsettled: no candidate is the lead yet
             out.conflicts.append(
                 {
                     "item": None,

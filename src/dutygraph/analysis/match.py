@@ -51,6 +51,7 @@ __all__ = [
 ]
 
 COVERAGE = True  # a sub-word weighs by the share of the word it covers
+CONTEXT_ROLES = frozenset({"channel", "place"})
 SUB_WEIGHT = 1.0  # a dictionary sub-word of a query word, or of a document's phrase
 #: words every statute uses: they say nothing about which statute a business falls under
 LEGAL_WORDS = frozenset(
@@ -242,7 +243,9 @@ class WordIndex:
         """Documents matching ``words``, best first (each word votes once per document)."""
         best: dict[str, dict[int, Match]] = defaultdict(dict)
         for k, w in enumerate(words):
-            for term, mw in _terms(self.seg, w.text):
+            # a context word (channel, place, way of running) matches only as itself
+            terms = _terms(self.seg, w.text)[:1] if w.role in CONTEXT_ROLES else None
+            for term, mw in terms if terms is not None else _terms(self.seg, w.text):
                 idf = self.idf.get(term)
                 if idf is None:
                     continue

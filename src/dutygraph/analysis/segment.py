@@ -10,7 +10,8 @@ weight by its role:
 * ``customer`` (:data:`CUSTOMER_WEIGHT`): the words right after 给/为/帮/替/向,
   up to the next verb;
 * ``channel`` and ``place`` (:data:`CONTEXT_WEIGHT`): words of
-  :data:`CHANNEL_WORDS` and :data:`PLACE_WORDS`, and place words jieba tags so.
+  :data:`CHANNEL_WORDS` (and of :data:`MODE_WORDS`: 无人值守, 自助 …) and
+  :data:`PLACE_WORDS`, and place words jieba tags so.
 
 Words of :data:`GENERIC_WORDS` (提供, 服务, 经营 …), punctuation, numbers and
 single characters that are not a verb are dropped. The segmenter is jieba
@@ -38,6 +39,7 @@ __all__ = [
     "CONTEXT_WEIGHT",
     "CUSTOMER_WEIGHT",
     "GENERIC_WORDS",
+    "MODE_WORDS",
     "PLACE_WORDS",
     "Segmenter",
     "Word",
@@ -79,6 +81,23 @@ CHANNEL_WORDS = frozenset(
         "接单",
         "网站",
         "电话",
+    ]
+)
+#: how a business runs (unattended, self-service, round the clock): says nothing of what it
+#: does either; kept whole so that 无人值守 shares nothing with 无人驾驶航空器
+MODE_WORDS = frozenset(
+    [
+        "无人值守",
+        "无人看守",
+        "自助",
+        "自助式",
+        "全天候",
+        "24小时",
+        "通宵",
+        "连锁",
+        "加盟",
+        "会员制",
+        "预约",
     ]
 )
 #: where a business sits
@@ -288,7 +307,7 @@ class Segmenter:
         self._lock = threading.Lock()  # jieba's tokenizer is not thread-safe on first cuts
         self._added: set[str] = set()
         self._cache: dict[str, list[Word]] = {}
-        self.add_words(words)
+        self.add_words([*words, *MODE_WORDS])
         self._pos = jieba.posseg.POSTokenizer(self._tk)
 
     def add_words(self, words: Iterable[str]) -> None:
@@ -349,7 +368,7 @@ class Segmenter:
                 continue
             if len(w) < 2 and not verb:
                 continue
-            if w in CHANNEL_WORDS:
+            if w in CHANNEL_WORDS or w in MODE_WORDS:
                 out.append(Word(w, start, "channel", CONTEXT_WEIGHT))
             elif w in PLACE_WORDS or (flag in _PLACE_FLAGS and not verb):
                 out.append(Word(w, start, "place", CONTEXT_WEIGHT))

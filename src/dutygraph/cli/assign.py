@@ -36,11 +36,23 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(assignment_dict(a))
         return 0
-    print(f"{a.name}: lead candidates" + (f" in {a.region}" if a.region else ""))
+    head = f"{a.name}：牵头候选 (lead candidates)" + (f" in {a.region}" if a.region else "")
+    verdict = (
+        "不指定牵头部门，请提请协调 (abstained: no lead named)"
+        if a.abstained
+        else f"建议由 {a.candidates[0].department.name} ({a.candidates[0].department.id}) 牵头"
+    )
+    print(f"{head} — 置信度 (confidence) {a.confidence:.2f}；{verdict}")
     table(
         ["department", "name", "score", "why"],
         [[c.department.id, c.department.name, c.score, c.reasons[0]] for c in a.candidates],
     )
+    if a.candidates:
+        top = a.candidates[0]
+        for r in top.reasons[1:]:
+            print(f"  {top.department.id}: {r}")
+        for art in top.articles:
+            print(f"  法条 (article): {art}")
     if a.assists:
         print(
             "assisting: " + ", ".join(f"{c.department.name} ({c.department.id})" for c in a.assists)
