@@ -70,6 +70,8 @@ __all__ = [
 #: department's second and third items, a precedent's lead and the domain's lines (both
 #: as shares of the best item's score)
 W_LAW, W_SECOND, W_PRECEDENT, W_DOMAIN = 0.5, 0.2, 0.25, 0.1
+W_ACT = 0.5  # an act in force whose scope the text falls in, for the department it names
+MAX_STATUTES = 3  # acts considered
 LAW_MIN_WORDS = 2  # distinct words of the text an article must share to count
 KNOWN_BEHAVIOR = 10.0  # a behaviour the caller names
 PRECEDENT_SHARE = 0.3  # a behaviour counts as shared with a precedent from this share of the top
@@ -449,6 +451,22 @@ def assign_business_form(
             for r in m.reasons:
                 if r.startswith("法律依据："):
                     c.articles.append(r)
+    # 领域归口 from the statutes: an act in force whose scope holds the text's words makes
+    # the department its competence clause names a candidate, whether or not the
+    # catalogue has an item for it
+    for sh in ix.statutes.search(words, LAW_MIN_WORDS)[:MAX_STATUTES] if W_ACT else ():
+        st = sh.statute
+        scope = sh.scope_article()
+        quoted = [scope.quote()] + ([st.competence.quote()] if st.competence else [])
+        for dep in _region_departments(g, st.department, code, as_of):
+            c = cands.setdefault(dep.id, Candidate(dep, 0.0))
+            per_dep[dep.id].append(W_ACT * sh.score)
+            c.reasons.append(
+                f"领域归口（法律）：描述中的词 {'、'.join(sh.words[:5])} 在《{st.act}》"
+                f"{scope.label}的调整范围内，其{st.competence.label if st.competence else ''}"
+                f"规定由该部门主管 — " + "；".join(quoted)
+            )
+            c.articles.extend(q for q in quoted if q not in c.articles)
     for did, c in cands.items():
         s = sorted(per_dep[did], reverse=True)
         c.score = s[0] + W_SECOND * sum(s[1:3])

@@ -42,6 +42,8 @@ __all__ = [
     "Hit",
     "Indexes",
     "Match",
+    "StatuteHit",
+    "StatuteIndex",
     "WordIndex",
     "bigram_words",
     "indexes",
@@ -52,6 +54,7 @@ __all__ = [
 
 COVERAGE = True  # a sub-word weighs by the share of the word it covers
 CONTEXT_ROLES = frozenset({"channel", "place"})
+MAX_ACT_SHARE = 0.05  # a word in more of the acts than this says nothing of which one
 SUB_WEIGHT = 1.0  # a dictionary sub-word of a query word, or of a document's phrase
 #: words every statute uses: they say nothing about which statute a business falls under
 LEGAL_WORDS = frozenset(
@@ -300,6 +303,7 @@ class Indexes:
     law: WordIndex  # statute articles (competence, scope, definitions), by article key
     articles: dict[str, Any]  # article key -> LawArticle
     article_items: dict[str, list[str]]  # article key -> the items resting on it
+    statutes: StatuteIndex  # every act in force naming a competent department
 
 
 _cache: dict[tuple[int, bool, str], tuple[Any, Indexes]] = {}
@@ -322,7 +326,7 @@ def indexes(g: GraphReader, as_of: str) -> Indexes:
 
 
 def _build(g: GraphReader, as_of: str) -> Indexes:
-    from .lawtext import item_law, law_words
+    from .lawtext import item_law, law_words, statutes
 
     law = {iid: item_law(g, iid, as_of) for iid in g.items}
     vocab = [
@@ -373,6 +377,7 @@ def _build(g: GraphReader, as_of: str) -> Indexes:
         WordIndex(seg, law_docs, True, read),
         articles,
         dict(article_items),
+        StatuteIndex(statutes(g, as_of)),
     )
 
 
@@ -394,3 +399,70 @@ def query_words(ix: Indexes, name: str, description: str) -> list[Word]:
     """The words of a business form's name (weighed :data:`NAME_BOOST` more) and description."""
     out = [Word(w.text, w.start, w.role, w.weight * NAME_BOOST) for w in ix.read(name)]
     return out + ix.read(description)
+
+
+@dataclass(slots=True)
+class StatuteHit:
+    """An act in force whose head articles hold words of the text."""
+
+    statute: Any  # lawtext.Statute
+    score: float
+    words: list[str]
+
+    def scope_article(self) -> Any:
+        """The head article holding the most of the matched words (the one to quote)."""
+        return max(self.statute.head, key=lambda a: sum(w in a.text for w in self.words))
+
+
+class StatuteIndex:
+    """The head text (purpose, scope, definitions) of every act in force that names a
+    competent department, searched by substring: a word of the text found in an act's
+    head counts ``role weight × log(1 + N / acts holding it)``; a word in more than
+    :data:`MAX_ACT_SHARE` of the acts says nothing and is skipped."""
+
+    def __init__(self, statutes: Iterable[Any]) -> None:
+        self.statutes = [s for s in statutes if s.department]
+        parts = [s.text for s in self.statutes]
+        self.starts: list[int] = []
+        at = 0
+        for p in parts:
+            self.starts.append(at)
+            at += len(p) + 1
+        self.text = "\x00".join(parts)
+
+    def _acts_with(self, word: str) -> set[int]:
+        from bisect import bisect_right
+
+        out: set[int] = set()
+        at = self.text.find(word)
+        while at >= 0:
+            k = bisect_right(self.starts, at) - 1
+            out.add(k)
+            nxt = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.text)
+            at = self.text.find(word, nxt)
+        return out
+
+    def search(self, words: Sequence[Word], min_words: int = 2) -> list[StatuteHit]:
+        n = max(len(self.statutes), 1)
+        score: dict[int, float] = defaultdict(float)
+        found: dict[int, list[str]] = defaultdict(list)
+        best: dict[str, float] = {}
+        for w in words:
+            if w.role in CONTEXT_ROLES or len(w.text) < 2 or w.text in LEGAL_WORDS:
+                continue
+            best[w.text] = max(best.get(w.text, 0.0), w.weight)
+        for text, weight in best.items():
+            acts = self._acts_with(text)
+            if not acts or len(acts) > MAX_ACT_SHARE * n:
+                continue
+            idf = math.log(1 + n / len(acts))
+            for k in acts:
+                score[k] += weight * idf
+                found[k].append(text)
+        hits = [
+            StatuteHit(self.statutes[k], s, found[k])
+            for k, s in score.items()
+            if len(found[k]) >= min_words
+        ]
+        hits.sort(key=lambda h: (-h.score, h.statute.act))
+        return hits
