@@ -567,6 +567,19 @@ def assign_business_form(
     return out
 
 
+def ablations() -> dict[str, list[tuple[Any, str, Any]]]:
+    """The method's signals switched off one at a time, for ``benchmarks/assign_eval.py``:
+    label -> ``(module, attribute, value)`` patches."""
+    import sys
+
+    me = sys.modules[__name__]
+    return {
+        "no statutes": [(me, "W_LAW", 0.0), (me, "W_ACT", 0.0)],
+        "no segmentation": [(match, "SEGMENT", False)],
+        "no precedents": [(me, "W_PRECEDENT", 0.0)],
+    }
+
+
 def _sources(h: match.Hit) -> str:
     seen: list[str] = []
     for m in h.matches[:4]:
