@@ -18,8 +18,6 @@ cases missed.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from dutygraph.analysis.assign import (
@@ -244,16 +242,6 @@ def test_reasons_name_the_three_grounds():
     assert a.candidates[0].department.id == "N-MCT"
     for ground in ("行为特征", "领域归口", "业务相近"):
         assert ground in reasons
-
-
-def test_assign_is_fast_on_the_catalogue():
-    g = catalogue_graph()
-    assign_business_form(g, "预热", "预热索引", as_of=AS_OF)
-    t = time.perf_counter()
-    for c in eval_cases():
-        assign_business_form(g, c.name, c.description, c.behaviors, as_of=AS_OF)
-    per_case = (time.perf_counter() - t) / len(eval_cases())
-    assert per_case < 0.02
 
 
 def test_a_word_counts_once_for_an_item():

@@ -541,13 +541,14 @@ def assign_business_form(
                     f"置信度 {out.confidence:.2f}：请提请协调 (too close to call — open a dispute)",
                 }
             )
-        else:
+        elif ranked_c:
             out.gaps.append(
                 _gap(
                     code,
                     name,
-                    f"证据不足：最佳匹配 {main.name} ({main.id}) 仅凭 {kept[0].reasons[0]}，"
-                    f"置信度 {out.confidence:.2f}，不据此指定牵头部门；请补充行为或由编制部门决定 "
+                    f"证据不足：首位候选 {ranked_c[0].department.name} ({ranked_c[0].department.id}) "
+                    f"的置信度仅 {out.confidence:.2f}（低于 {ABSTAIN_BELOW}），不据此指定牵头部门；"
+                    f"最相近的事项为 {main.name} ({main.id})。请补充行为或由编制部门决定 "
                     "(too little evidence: no lead named)",
                 )
             )
