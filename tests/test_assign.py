@@ -82,3 +82,50 @@ def test_assists_come_from_the_other_items_and_assist_duties():
     )
     assert a.candidates[0].department.id == "JJ-WTL"
     assert "JJ-JXJ" in {c.department.id for c in a.assists}
+
+
+#: the catalogue has no item for fossils: the statute alone names the department
+FOSSIL = ("古生物化石交易", "收购和倒卖恐龙化石、古生物化石标本")
+ARTICLE = "《古生物化石保护条例》第五条：国务院自然资源主管部门主管全国古生物化石保护工作"
+
+
+def test_the_cli_shows_the_confidence_and_the_article_behind_the_top_candidate(cli):
+    from dutygraph.fixtures import CATALOGUE_PATH
+
+    cli("load", str(CATALOGUE_PATH))
+    args = ("assign", "--name", FOSSIL[0], "--description", FOSSIL[1], "--as-of", "2025-06-01")
+    answer = cli(*args, "--json")
+    assert {"confidence", "abstained"} <= set(answer)
+    top = answer["candidates"][0]
+    assert top["department"]["id"] == "N-MNR"
+    assert any(a.startswith(ARTICLE) for a in top["articles"])
+    table = cli(*args).stdout
+    assert "置信度" in table
+    assert f"法条 (article): {ARTICLE}" in table
+
+
+def test_the_explorer_answers_with_the_article_text_over_http(tmp_path):
+    import httpx
+
+    from dutygraph.fixtures import CATALOGUE_PATH
+    from dutygraph.importer import load
+    from dutygraph.store import EmbeddedStore
+
+    from .conftest import need
+    from .servers import importable, serve_asgi
+
+    for module in ("strawberry", "starlette", "uvicorn"):
+        need(importable(module), f"{module} is not installed (the api extra)")
+    from dutygraph.api.app import create_app
+
+    store = EmbeddedStore(tmp_path / "catalogue.db")
+    load(store, [CATALOGUE_PATH])
+    with serve_asgi(create_app(store)) as url:
+        params = {"name": FOSSIL[0], "description": FOSSIL[1], "as_of": "2025-06-01"}
+        got = httpx.get(f"{url}/explorer/assign", params=params, timeout=120).json()
+        again = httpx.get(f"{url}/explorer/assign", params=params, timeout=120).json()
+    a = got["answer"]
+    assert a["candidates"][0]["department"]["id"] == "N-MNR"
+    assert any(q.startswith(ARTICLE) for q in a["candidates"][0]["articles"])
+    assert isinstance(a["confidence"], float) and isinstance(a["abstained"], bool)
+    assert again == got  # a fresh reader per request answers the same (indexes by content)

@@ -163,7 +163,12 @@ def inspection_dict(x: DuplicateInspection) -> dict[str, Any]:
 
 def candidate_dict(c: Candidate) -> dict[str, Any]:
     """A proposed department as plain data: the department, its score, the reasons."""
-    return {"department": department_dict(c.department), "score": c.score, "reasons": c.reasons}
+    return {
+        "department": department_dict(c.department),
+        "score": c.score,
+        "reasons": c.reasons,
+        "articles": c.articles,
+    }
 
 
 def assignment_dict(a: Assignment) -> dict[str, object]:
@@ -172,6 +177,8 @@ def assignment_dict(a: Assignment) -> dict[str, object]:
         "description": a.description,
         "region": a.region,
         "as_of": a.as_of,
+        "confidence": a.confidence,
+        "abstained": a.abstained,
         "candidates": [candidate_dict(c) for c in a.candidates],
         "assists": [candidate_dict(c) for c in a.assists],
         "gaps": a.gaps,

@@ -2,36 +2,41 @@
 
 From a name, a description and optional behaviours (国办发〔2023〕1号 §五):
 
-1. **behaviours → items** (:func:`match_items`): the behaviours named count
-   fully; the text is matched against behaviours' and items' names, keywords
-   and supervised objects — verbatim phrases first (the text segmented once
-   with every phrase, longest match; a phrase in the *name* counts half again,
-   one that only says where or through what channel a quarter), then TF-IDF
-   similarity of character bigrams.
-   A behaviour leads to its linked items, the first listed most;
-2. **lead candidates** from the best items' resolved leads, weighted by how
-   well each item matched — the main behaviour's item counts most;
-3. **领域归口**: the main item's domain points to the lines that lead that
-   domain's items; candidates of those lines gain;
-4. **业务相近**: the most similar settled business forms (precedents: wording
-   and shared behaviours) and their leads — today's successor of an abolished
-   lead;
-5. ranked candidates with scores (the best is 1.0) and reasons; assisting
-   departments from the main item's assist duties and the other behaviours'
-   items; an ``UNCOVERED_BEHAVIOR`` gap when nothing matches, or when the best
-   match rests on too little (a context word, a faint likeness: no guess); a
-   ``TOO_CLOSE_TO_CALL`` conflict when the runner-up scores within 10 % of the top.
+1. **the text read as a sentence** (:mod:`dutygraph.analysis.segment`): jieba
+   words with a domain dictionary (the catalogue's phrases, department names,
+   the statutes' defined terms), each weighted by its role — what the business
+   does counts fully, whom it serves (给/为/帮 X) less, its channel (网店, App)
+   and place (商场, 小区) little; a word of the name counts half again;
+2. **behaviours and items** (:mod:`dutygraph.analysis.match`): a word TF-IDF
+   index of each item's names, keywords, supervised objects and its behaviours'
+   words; a word votes once per item, with its best-matching term;
+3. **the statutes** (:mod:`dutygraph.analysis.lawtext`): the competence,
+   scope and definition articles of the acts an item rests on; an article
+   sharing at least :data:`LAW_MIN_WORDS` words with the text adds to its
+   items, and the reason quotes it;
+4. **lead candidates**: a department scores by its best-grounded item (plus a
+   little for its second and third); 领域归口 — the lines leading the main
+   item's domain — and 业务相近 — settled precedents, only through behaviours
+   the text actually shares with them — add small shares of the best score;
+5. **calibrated confidence** (:mod:`dutygraph.analysis.confidence`) from the
+   top candidate's evidence and its lead over the runner-up; below
+   :data:`~dutygraph.analysis.confidence.ABSTAIN_BELOW` the answer abstains
+   (``abstained``) with a ``TOO_CLOSE_TO_CALL`` conflict (the top two close)
+   or an ``UNCOVERED_BEHAVIOR`` gap (thin evidence); a known-unsettled form
+   the text describes (a business form with no lead) answers as an open
+   question. Below :data:`MIN_EVIDENCE` no candidate is named at all.
 
 With a region, candidates are that region's departments, through the
-resolution rules of :mod:`dutygraph.analysis.resolve`.
+resolution rules of :mod:`dutygraph.analysis.resolve`. The older phrase and
+bigram matcher (:func:`match_items`) still serves clue routing and the guide.
 
 >>> from dutygraph.fixtures import demo_graph
 >>> a = assign_business_form(demo_graph(), "密室逃脱", "沉浸式密室解谜娱乐场所", region="510104",
 ...                          as_of="2025-01-01")
->>> a.candidates[0].department.id
-'JJ-WTL'
->>> a.candidates[0].reasons[0]
-'行为特征: leads 剧本娱乐经营场所监管 (I-SCRIPT) in 510104 — behaviour 经营剧本娱乐场所 (text says 密室; similar wording 0.60)'
+>>> a.candidates[0].department.id, a.abstained
+('JJ-WTL', False)
+>>> a.candidates[0].reasons[0].split(" — ")[0]
+'行为特征：在 510104 牵头 剧本娱乐经营场所监管 (I-SCRIPT)'
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ from typing import Any, NamedTuple
 from ..errors import NotFound
 from ..model import Department, today
 from ..reader import GraphReader, dispatchable
+from . import match
+from .confidence import ABSTAIN_BELOW, confidence, features
 from .resolve import Finding, counterparts_for, resolve
 from .text import PhraseIndex, TextIndex, phrase_weight
 
@@ -59,18 +66,26 @@ __all__ = [
     "read_eval_cases",
 ]
 
-#: weights of the three signals: the items' leads, a precedent's lead, the domain's lines
-W_ITEM, W_PRECEDENT, W_DOMAIN = 1.0, 0.6, 0.25
-TOO_CLOSE = 0.9  # the runner-up within 10 % of the top: too close to call
+#: weights of the signals: the statute articles (added to an item's catalogue words), a
+#: department's second and third items, a precedent's lead and the domain's lines (both
+#: as shares of the best item's score)
+W_LAW, W_SECOND, W_PRECEDENT, W_DOMAIN = 0.5, 0.2, 0.25, 0.1
+W_ACT = 0.5  # an act in force whose scope the text falls in, for the department it names
+MAX_STATUTES = 3  # acts considered
+LAW_MIN_WORDS = 2  # distinct words of the text an article must share to count
+KNOWN_BEHAVIOR = 10.0  # a behaviour the caller names
+PRECEDENT_SHARE = 0.3  # a behaviour counts as shared with a precedent from this share of the top
+CLOSE_MARGIN = 0.1  # the runner-up within 10 % of the top: too close to call
+OPEN_QUESTION = 0.4  # this share of an unsettled form's own score: the text describes it
 MIN_SIMILARITY = 0.3  # cosine below this is not "similar wording"
 SIM_SCALE = 4.0  # a perfect cosine counts like a 4-character verbatim phrase
 NAME_BOOST = 1.5  # a phrase in the business form's name says what it is
 LATER_ITEM = 0.7  # a behaviour's second and later items
 KEEP_ITEMS, KEEP_RATIO = 8, 0.15  # items considered: at most 8, at least 15 % of the best
 MAX_PRECEDENTS = 3
-#: the main item's evidence below which no lead is proposed (a gap instead): three
-#: quarters of a two-character keyword found verbatim — a context word (商场, App)
-#: or a faint likeness of wording (cosine < 0.375) alone does not name a lead
+#: the main item's raw score below which no candidate is proposed (a gap instead): a
+#: context word (商场, App: weight 0.25 × idf) alone does not reach it, one activity
+#: word the catalogue names does
 MIN_EVIDENCE = 1.5
 
 
@@ -81,6 +96,7 @@ class Candidate:
     department: Department
     score: float
     reasons: list[str] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)  # the statute articles behind it, quoted
 
 
 @dataclass
@@ -98,6 +114,9 @@ class Assignment:
     assists: list[Candidate] = field(default_factory=list)
     gaps: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    confidence: float = 0.0  # calibrated chance the top candidate is the lead
+    abstained: bool = False  # no lead named: too little evidence, too close, or an open question
+    evidence: tuple[float, float] = (0.0, 0.0)  # (top raw score, margin): what confidence reads
 
 
 @dataclass
@@ -321,45 +340,77 @@ def assign_business_form(
     --------
     >>> from dutygraph.fixtures import demo_graph
     >>> a = assign_business_form(demo_graph(), "宠物殡葬", "为宠物提供遗体火化", as_of="2025-01-01")
-    >>> a.candidates, [x["kind"] for x in a.gaps]
-    ([], ['UNCOVERED_BEHAVIOR'])
+    >>> a.abstained, [x["kind"] for x in a.gaps]
+    (True, ['UNCOVERED_BEHAVIOR'])
     """
     as_of = as_of or today()
     code = g.find("region", region).code if region else None
     out = Assignment(name, description, code, as_of)
+    ix = match.indexes(g, as_of)
     text = description
-    idx = _indexes(g)
-
-    known: dict[str, tuple[float, str]] = {}
+    known: dict[str, float] = {}
     for given in behaviors:
         try:
-            b = g.find("behavior", given)
-            known[b.id] = (10.0, f"named behaviour {b.name}")
+            known[g.find("behavior", given).id] = KNOWN_BEHAVIOR
         except NotFound:
-            if not _match_behaviors(g, "", given, idx) and not idx.item_phrases.find(
-                given, idx.lexicon
-            ):
-                out.gaps.append(_gap(code, given, f"behaviour {given!r} matches no item"))
+            if not ix.items.search(ix.read(given)):
+                out.gaps.append(
+                    _gap(code, given, f"行为 {given!r} 不对应任何监管事项 (matches no item)")
+                )
             text += " " + given
-    ranked_items, matched = match_items(g, name, text, known)
+    words = match.query_words(ix, name, text)
 
-    for bid, (score, why) in sorted(matched.items(), key=lambda kv: (-kv[1][0], kv[0])):
+    # 行为特征: behaviours and items, by the words of the text
+    b_hits = {h.key: h for h in ix.behaviors.search(words)}
+    for bid in known:
+        b_hits.setdefault(bid, match.Hit(bid, 0.0))
+    for bid, h in sorted(
+        b_hits.items(), key=lambda kv: (-kv[1].score - known.get(kv[0], 0), kv[0])
+    ):
         b = g.behaviors[bid]
-        out.behaviors.append({"id": bid, "name": b.name, "score": round(score, 3), "reason": why})
-        if not any(i in g.items for i in b.items):
-            out.gaps.append(_gap(code, bid, f"behaviour {b.name} is linked to no item"))
-
+        why = "已指明 (named)" if bid in known else f"描述中的词 {h.words()}"
+        out.behaviors.append(
+            {
+                "id": bid,
+                "name": b.name,
+                "score": round(h.score + known.get(bid, 0), 3),
+                "reason": why,
+            }
+        )
+    found: dict[str, ItemMatch] = {}
+    for h in ix.items.search(words):
+        found[h.key] = ItemMatch(h.key, h.score, [], [f"描述中的词 {h.words()}（{_sources(h)}）"])
+    for bid in known:
+        for k, iid in enumerate(i for i in g.behaviors[bid].items if i in g.items):
+            m = found.setdefault(iid, ItemMatch(iid, 0.0))
+            m.score += KNOWN_BEHAVIOR * (1.0 if k == 0 else LATER_ITEM)
+            m.behaviors.append(bid)
+            m.reasons.insert(0, f"已指明行为 {g.behaviors[bid].name} ({bid})")
+    # 领域归口 from the statutes: the articles the text falls under
+    law_of: dict[str, tuple[float, Any, match.Hit]] = {}
+    for h in ix.law.search(words):
+        if len({m.word for m in h.matches}) < LAW_MIN_WORDS:
+            continue  # one shared word does not put a business under a statute
+        art = ix.articles[h.key]
+        for iid in ix.article_items.get(h.key, ()):
+            if iid not in law_of or h.score > law_of[iid][0]:
+                law_of[iid] = (h.score, art, h)
+    for iid, (score, art, h) in law_of.items():
+        m = found.setdefault(iid, ItemMatch(iid, 0.0))
+        m.score += W_LAW * score
+        m.reasons.append(f"法律依据：{art.quote()}（描述中的词 {h.words()}）")
+    ranked_items = sorted(found.values(), key=lambda m: (-m.score, m.item))
     if not ranked_items:
+        out.abstained = True
         out.gaps.append(
             _gap(
                 code,
                 name,
-                "no behaviour or item matches this business form; "
-                "add its behaviours to the catalogue or settle it by decision",
+                "没有任何行为、事项或法条与此新业态相符；请在目录中补充其行为，或由编制部门决定 "
+                "(no behaviour, item or article matches this business form)",
             )
         )
         return out
-
     top = ranked_items[0].score
     out.items = [
         {
@@ -368,81 +419,84 @@ def assign_business_form(
             "score": round(m.score / top, 3),
             "reasons": m.reasons,
         }
-        for m in ranked_items
+        for m in ranked_items[:KEEP_ITEMS]
     ]
+    kept = [m for m in ranked_items[:KEEP_ITEMS] if m.score >= KEEP_RATIO * top]
+    main = g.items[kept[0].item]
+    at = code or g.region_path(next(iter(g.regions)))[-1]
     if top < MIN_EVIDENCE:
-        best = g.items[ranked_items[0].item]
+        out.abstained = True
         out.gaps.append(
             _gap(
                 code,
                 name,
-                f"the best match, {best.name} ({best.id}), rests on "
-                f"{ranked_items[0].reasons[0]}: too little to name a lead; "
-                "add this business's behaviours to the catalogue or settle it by decision",
+                f"证据太少：最佳匹配 {main.name} ({main.id}) 仅凭 {kept[0].reasons[0]}，"
+                "不提出牵头部门；请在目录中补充其行为，或由编制部门决定 "
+                "(too little to name a lead: a context word alone)",
             )
         )
         return out
-    kept = [m for m in ranked_items[:KEEP_ITEMS] if m.score >= KEEP_RATIO * top]
-    main = g.items[kept[0].item]
-    at = code or g.region_path(next(iter(g.regions)))[-1]
 
+    # a department scores by its best-grounded item, plus a little for a second one
+    per_dep: dict[str, list[float]] = defaultdict(list)
     cands: dict[str, Candidate] = {}
-
-    def credit(dep: Department, score: float, reason: str) -> None:
-        c = cands.setdefault(dep.id, Candidate(dep, 0.0))
-        c.score += score
-        if reason not in c.reasons:
-            c.reasons.append(reason)
-
-    # 行为特征: the matched items' leads, in the region
     for m in kept:
         item = g.items[m.item]
         for a in resolve(g, m.item, at, "lead", as_of).answers:
-            credit(
-                a.department,
-                W_ITEM * m.score / top,
-                f"行为特征: leads {item.name} ({item.id}) in {at} — {m.reasons[0]}",
+            c = cands.setdefault(a.department.id, Candidate(a.department, 0.0))
+            per_dep[a.department.id].append(m.score)
+            c.reasons.append(
+                f"行为特征：在 {at} 牵头 {item.name} ({item.id}) — " + "；".join(m.reasons)
             )
+            for r in m.reasons:
+                if r.startswith("法律依据："):
+                    c.articles.append(r)
+    # 领域归口 from the statutes: an act in force whose scope holds the text's words makes
+    # the department its competence clause names a candidate, whether or not the
+    # catalogue has an item for it
+    for sh in ix.statutes.search(words, LAW_MIN_WORDS)[:MAX_STATUTES] if W_ACT else ():
+        st = sh.statute
+        scope = sh.scope_article()
+        quoted = [scope.quote()] + ([st.competence.quote()] if st.competence else [])
+        for dep in _region_departments(g, st.department, code, as_of):
+            c = cands.setdefault(dep.id, Candidate(dep, 0.0))
+            per_dep[dep.id].append(W_ACT * sh.score)
+            c.reasons.append(
+                f"领域归口（法律）：描述中的词 {'、'.join(sh.words[:5])} 在《{st.act}》"
+                f"{scope.label}的调整范围内，其{st.competence.label if st.competence else ''}"
+                f"规定由该部门主管 — " + "；".join(quoted)
+            )
+            c.articles.extend(q for q in quoted if q not in c.articles)
+    for did, c in cands.items():
+        s = sorted(per_dep[did], reverse=True)
+        c.score = s[0] + W_SECOND * sum(s[1:3])
 
-    # 领域归口: the lines that lead the main item's domain
+    # 领域归口 (catalogue): the lines that lead the main item's domain
     if main.domain:
-        lines = _domain_lines(g, idx, main.domain, at, as_of)
+        lines = _domain_lines(g, _indexes(g), main.domain, at, as_of)
+        n = len(_indexes(g).by_domain[main.domain])
         for c in cands.values():
             shared = sorted(set(lines) & set(c.department.systems))
             if shared:
-                share = max(len(lines[s]) for s in shared) / len(idx.by_domain[main.domain])
-                c.score += W_DOMAIN * share
+                led = max(len(lines[s]) for s in shared)
+                c.score += W_DOMAIN * top * led / n
                 c.reasons.append(
-                    f"领域归口: the main item {main.name} is in domain {main.domain}; line "
-                    f"{', '.join(shared)} leads {max(len(lines[s]) for s in shared)} of its "
-                    f"{len(idx.by_domain[main.domain])} item(s)"
+                    f"领域归口：主要事项 {main.name} ({main.id}) 属{main.domain}领域，"
+                    f"{'、'.join(shared)} 条线牵头其中 {led}/{n} 个事项"
                 )
 
-    # 业务相近: the nearest settled precedents and their leads
+    # 业务相近: settled precedents, only through behaviours actually shared
     excluded = set(exclude)
-    matched_b = set(matched)
+    strong = {bid for bid, h in b_hits.items() if bid in known or h.score >= PRECEDENT_SHARE * top}
     precedents = []
-    for fid, sim in idx.forms.similar(f"{name} {text}", 0.05):
-        form = g.business_forms[fid]
-        if fid in excluded:
+    for f in g.business_forms.values():
+        if not f.settled or f.id in excluded or not f.behaviors:
             continue
-        shared_b = matched_b & set(form.behaviors)
-        overlap = len(shared_b) / max(len(set(form.behaviors)), 1)
-        precedents.append((0.5 * sim + 0.5 * overlap, fid, sim, sorted(shared_b)))
-    for fid in {
-        f.id
-        for f in g.business_forms.values()
-        if f.settled and f.id not in excluded and matched_b & set(f.behaviors)
-    } - {p[1] for p in precedents}:
-        form = g.business_forms[fid]
-        shared_b = matched_b & set(form.behaviors)
-        precedents.append(
-            (0.5 * len(shared_b) / len(set(form.behaviors)), fid, 0.0, sorted(shared_b))
-        )
+        shared_b = sorted(strong & set(f.behaviors))
+        if shared_b:
+            precedents.append((len(shared_b) / len(set(f.behaviors)), f.id, shared_b))
     precedents.sort(key=lambda p: (-p[0], p[1]))
-    for score, fid, sim, shared in precedents[:MAX_PRECEDENTS]:
-        if score < 0.15:
-            break
+    for overlap, fid, shared_b in precedents[:MAX_PRECEDENTS]:
         form = g.business_forms[fid]
         out.precedents.append(
             {
@@ -451,37 +505,53 @@ def assign_business_form(
                 "lead": form.lead,
                 "settled_on": form.settled_on,
                 "basis": form.basis,
-                "similarity": round(score, 3),
-                "shared_behaviors": shared,
+                "similarity": round(overlap, 3),
+                "shared_behaviors": shared_b,
             }
         )
-        why = f"wording {sim:.2f}" + (f", shares {'、'.join(shared)}" if shared else "")
+        names = "、".join(g.behaviors[b].name for b in shared_b)
         for dep in _region_departments(g, form.lead or "", code, as_of):
-            credit(
-                dep,
-                W_PRECEDENT * score,
-                f"业务相近: like {form.name} ({fid}; {why}), settled {form.settled_on} "
-                f"with {form.lead} leading, on {form.basis}",
+            c = cands.setdefault(dep.id, Candidate(dep, 0.0))
+            c.score += W_PRECEDENT * top * overlap
+            c.reasons.append(
+                f"业务相近：与已定新业态 {form.name} ({fid}) 共有行为 {names}，"
+                f"{form.settled_on} 定由 {form.lead} 牵头，依据 {form.basis}"
             )
 
     ranked_c = sorted(cands.values(), key=lambda c: (-c.score, c.department.id))
-    if ranked_c:
-        best_score = ranked_c[0].score
-        for c in ranked_c:
-            c.score = round(c.score / best_score, 3)
+    raw = [c.score for c in ranked_c[:2]] + [0.0, 0.0]
+    evidence, margin = features(raw[0], raw[1])
+    out.evidence = (round(evidence, 4), round(margin, 4))
+    out.confidence = round(confidence(evidence, margin), 3)
+    for c in ranked_c:
+        c.score = round(c.score / raw[0], 3) if raw[0] else 0.0
     out.candidates = ranked_c
-    if len(ranked_c) >= 2 and ranked_c[1].score >= TOO_CLOSE:
-        out.conflicts.append(
-            {
-                "item": main.id,
-                "region": code,
-                "kind": "TOO_CLOSE_TO_CALL",
-                "departments": [c.department.id for c in ranked_c[:2]],
-                "scores": [c.score for c in ranked_c[:2]],
-                "detail": f"the top two candidates score {ranked_c[0].score} and "
-                f"{ranked_c[1].score}: too close to call — open a dispute",
-            }
-        )
+    _open_questions(g, ix, words, out, code, excluded)
+    if out.confidence < ABSTAIN_BELOW and not out.abstained:
+        out.abstained = True
+        if len(ranked_c) >= 2 and margin < CLOSE_MARGIN:
+            out.conflicts.append(
+                {
+                    "item": main.id,
+                    "region": code,
+                    "kind": "TOO_CLOSE_TO_CALL",
+                    "departments": [c.department.id for c in ranked_c[:2]],
+                    "scores": [c.score for c in ranked_c[:2]],
+                    "detail": f"前两名得分 {ranked_c[0].score} 与 {ranked_c[1].score} 过于接近，"
+                    f"置信度 {out.confidence:.2f}：请提请协调 (too close to call — open a dispute)",
+                }
+            )
+        elif ranked_c:
+            out.gaps.append(
+                _gap(
+                    code,
+                    name,
+                    f"证据不足：首位候选 {ranked_c[0].department.name} ({ranked_c[0].department.id}) "
+                    f"的置信度仅 {out.confidence:.2f}（低于 {ABSTAIN_BELOW}），不据此指定牵头部门；"
+                    f"最相近的事项为 {main.name} ({main.id})。请补充行为或由编制部门决定 "
+                    "(too little evidence: no lead named)",
+                )
+            )
 
     # assists: the main item's assist duties, then the other candidates
     lead_id = ranked_c[0].department.id if ranked_c else None
@@ -489,13 +559,69 @@ def assign_business_form(
     for a in resolve(g, main.id, at, "assist", as_of).answers:
         if a.department.id != lead_id:
             assists.setdefault(a.department.id, Candidate(a.department, 1.0)).reasons.append(
-                f"assists {main.name} ({main.id}) in {at}"
+                f"在 {at} 配合 {main.name} ({main.id})"
             )
     for c in ranked_c[1:]:
         if c.department.id not in assists:
             assists[c.department.id] = Candidate(c.department, c.score, list(c.reasons))
     out.assists = sorted(assists.values(), key=lambda c: (-c.score, c.department.id))
     return out
+
+
+def ablations() -> dict[str, list[tuple[Any, str, Any]]]:
+    """The method's signals switched off one at a time, for ``benchmarks/assign_eval.py``:
+    label -> ``(module, attribute, value)`` patches."""
+    import sys
+
+    me = sys.modules[__name__]
+    return {
+        "no statutes": [(me, "W_LAW", 0.0), (me, "W_ACT", 0.0)],
+        "no segmentation": [(match, "SEGMENT", False)],
+        "no precedents": [(me, "W_PRECEDENT", 0.0)],
+    }
+
+
+def _sources(h: match.Hit) -> str:
+    seen: list[str] = []
+    for m in h.matches[:4]:
+        if m.source not in seen:
+            seen.append(m.source)
+    return "；".join(seen[:2])
+
+
+def _open_questions(
+    g: GraphReader,
+    ix: match.Indexes,
+    words: list[Any],
+    out: Assignment,
+    code: str | None,
+    excluded: set[str],
+) -> None:
+    """A known-unsettled business form the text describes: answer it as an open question."""
+    for h in ix.forms.search(words):
+        form = g.business_forms[h.key]
+        if form.settled or form.id in excluded:
+            continue
+        own = ix.forms.search(match.query_words(ix, form.name, form.description))
+        self_score = next((x.score for x in own if x.key == form.id), 0.0)
+        if self_score and h.score >= OPEN_QUESTION * self_score:
+            out.abstained = True
+            out.confidence = 0.0  # on record as unsettled: no candidate is the lead yet
+            out.conflicts.append(
+                {
+                    "item": None,
+                    "region": code,
+                    "kind": "TOO_CLOSE_TO_CALL",
+                    "departments": [c.department.id for c in out.candidates[:2]],
+                    "scores": [c.score for c in out.candidates[:2]],
+                    "business_form": form.id,
+                    "detail": f"已知未定的新业态：{form.name} ({form.id}) 的牵头部门尚无定论"
+                    + (f"（{form.attrs['note']}）" if form.attrs.get("note") else "")
+                    + f"；描述中的词 {h.words()} 与其相符。请提请协调，勿径行指定 "
+                    "(a known open question: refer it for a decision)",
+                }
+            )
+            return
 
 
 from .assign_eval import EvalCase, evaluate, read_eval_cases  # noqa: E402  (re-exported)

@@ -19,7 +19,10 @@ from typing import Any
 
 from ..reader import GraphReader
 
-__all__ = ["EvalCase", "calibration", "evaluate", "read_eval_cases"]
+__all__ = ["FIT_SETS", "EvalCase", "calibration", "evaluate", "fit_confidence", "read_eval_cases"]
+
+#: the sets the confidence is fitted on (tests/data): tuning sets only, never the forms set
+FIT_SETS = ("assign_eval_dev.csv", "assign_eval_fresh.csv")
 
 
 @dataclass
@@ -37,6 +40,7 @@ class EvalCase:
     excluded: list[str] = field(default_factory=list)
     confidence: float = 0.0  # the answer's confidence in its top candidate
     abstained: bool = False  # no lead named, or too close to call
+    evidence: tuple[float, float] = (0.0, 0.0)  # what the confidence was computed from
 
     @property
     def rank(self) -> int | None:
@@ -124,7 +128,10 @@ def evaluate(g: GraphReader, cases: Iterable[EvalCase], as_of: str | None = None
         c.confidence = float(
             conf if conf is not None else (a.candidates[0].score if a.candidates else 0.0)
         )
-        c.abstained = not a.candidates or any(x["kind"] == "TOO_CLOSE_TO_CALL" for x in a.conflicts)
+        c.evidence = tuple(getattr(a, "evidence", (0.0, 0.0)))  # type: ignore[assignment]
+        c.abstained = bool(getattr(a, "abstained", False)) or (
+            not a.candidates or any(x["kind"] == "TOO_CLOSE_TO_CALL" for x in a.conflicts)
+        )
         done.append(c)
     scored = [c for c in done if not c.disputed]
     disputed = [c for c in done if c.disputed]
@@ -145,3 +152,21 @@ def evaluate(g: GraphReader, cases: Iterable[EvalCase], as_of: str | None = None
         "disputed": disputed,
         "disputed_top1": sum(c.rank == 1 for c in disputed) / max(len(disputed), 1),
     }
+
+
+def fit_confidence(
+    g: GraphReader, folder: str | os.PathLike[str], as_of: str | None = None
+) -> tuple[float, float, float]:
+    """Fit :data:`dutygraph.analysis.confidence.COEFFICIENTS` on :data:`FIT_SETS` in ``folder``:
+    every scored case given candidates, right when its top candidate is the expected lead."""
+    from .confidence import fit
+
+    samples = []
+    for name in FIT_SETS:
+        r = evaluate(g, read_eval_cases(os.path.join(folder, name)), as_of)
+        samples += [
+            (c.evidence[0], c.evidence[1], c.rank == 1)
+            for c in r["cases"]
+            if not c.disputed and c.got
+        ]
+    return fit(samples)

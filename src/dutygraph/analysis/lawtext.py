@@ -30,7 +30,15 @@ from functools import lru_cache
 from ..io.laws.parse import Corpus, Version, packaged_corpus
 from ..reader import GraphReader
 
-__all__ = ["LawArticle", "basis_article", "item_law", "law_words"]
+__all__ = [
+    "LawArticle",
+    "Statute",
+    "authority_department",
+    "basis_article",
+    "item_law",
+    "law_words",
+    "statutes",
+]
 
 _DEFINES = re.compile(r"本(?:法|条例|办法|规定|细则)所称|是指")
 _SCOPE = re.compile(r"适用本(?:法|条例|办法|规定)|(?:在|从事)[^。]{0,40}(?:活动|经营)")
@@ -61,6 +69,7 @@ def _corpus() -> Corpus:
     return packaged_corpus()
 
 
+@lru_cache(maxsize=8192)
 def _version(title: str, as_of: str) -> Version | None:
     act = _corpus().find(re.sub(r"（[^）]*）$", "", title))
     if act is None:
@@ -125,3 +134,106 @@ def law_words(g: GraphReader) -> list[str]:
             for m in re.finditer(r"所称([\u4e00-\u9fff]{2,12}?)(?:，|,)?是指", a.text):
                 words.append(m.group(1))
     return words
+
+
+# -- every act in force: its scope and the department it makes competent ----------------
+
+_AUTHORITY = re.compile(
+    r"(?:国务院|县级以上(?:地方)?(?:各级)?人民政府)([\u4e00-\u9fff、和]{2,16}?)(?:行政主管部门|主管部门|行政管理部门|管理部门|行政部门|部门|管理机构|主管机构|机构)"
+)
+_IN_CHARGE = re.compile(
+    r"[^。；]{0,40}?(?:负责|主管|统一|实施监督管理|履行)"
+    r"[^。；]{0,40}?(?:全国|本(?:法|条例|办法|规定)的实施|监督管理)"
+)
+_NAME_AFFIX = re.compile(r"^(?:中华人民共和国|国家)|(?:总局|委员会|办公室|部|局|署|总署)$")
+HEAD_ARTICLES = 40  # an act's first articles: purpose, scope, definitions, competence, duties
+MAX_COMPETENCE = 15  # the competence clause is looked for in the first articles
+
+
+@dataclass(frozen=True, slots=True)
+class Statute:
+    """An act in force, read for 领域归口: its head text, competence article and department."""
+
+    act: str
+    head: tuple[LawArticle, ...]  # purpose, scope and definition articles
+    competence: LawArticle | None  # the article naming the competent department
+    department: str | None  # that department's id in the graph (None: not in the graph)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(a.text for a in self.head)
+
+
+def _core(name: str) -> str:
+    return re.sub(r"[和、与]", "", name)
+
+
+def authority_department(g: GraphReader, phrase: str) -> str | None:
+    """The national department that ``国务院…部门`` names: its core words (卫生健康,
+    外汇管理, 出版) found in a department's name (or the name in them), the longest first.
+
+    >>> from dutygraph.fixtures import catalogue_graph
+    >>> g = catalogue_graph()
+    >>> authority_department(g, "外汇管理"), authority_department(g, "文化和旅游")
+    ('N-SAFE', 'N-MCT')
+    """
+    core = _core(phrase)
+    if len(core) < 2 or core in {"有关", "其他", "相关"}:
+        return None
+    best: tuple[int, str] | None = None
+    for d in g.departments.values():
+        name = _core(_NAME_AFFIX.sub("", _NAME_AFFIX.sub("", d.name)))
+        if len(name) < 2:
+            continue
+        if core in name or name in core:
+            key = (min(len(core), len(name)), d.id)
+            if best is None or key[0] > best[0]:
+                best = key
+    return best[1] if best else None
+
+
+@lru_cache(maxsize=4)
+def _raw_statutes(as_of: str) -> list[tuple[str, tuple[LawArticle, ...], list[tuple[str, int]]]]:
+    """Per act in force: its title, head articles and the authorities its first articles
+    put in charge (core words, article index) — the graph-free part, cached per date."""
+    out = []
+    for act in _corpus().acts.values():
+        v = act.version_at(as_of)
+        if v is None or not v.articles:
+            continue
+        head = tuple(
+            LawArticle(v.title, a.label, a.text, "scope")
+            for a in v.articles[:40]
+            if a.number <= HEAD_ARTICLES or _DEFINES.search(a.text)
+        )
+        named = [
+            (m.group(1), k)
+            for k, a in enumerate(v.articles[:MAX_COMPETENCE])
+            for m in _AUTHORITY.finditer(a.text)
+            if _IN_CHARGE.match(a.text, m.end())  # named and put in charge (负责/主管 …)
+        ]
+        out.append((v.title, head, named))
+    return out
+
+
+def statutes(g: GraphReader, as_of: str) -> list[Statute]:
+    """Every act of the packaged corpus in force at ``as_of``, with its head articles
+    (the first :data:`HEAD_ARTICLES`, and definitions among the first 40) and the
+    national department its competence clause names (``国务院X部门负责…``)."""
+    root = g.region_path(next(iter(g.regions)))[-1] if g.regions else ""
+    national = {d.id for d in g.departments.values() if d.region == root}
+    out = []
+    for title, head, named in _raw_statutes(as_of):
+        competence = None
+        dept = None
+        for core, k in named:
+            did = authority_department(g, core)
+            if did in national:
+                v = _version(title, as_of)
+                art = v.articles[k] if v is not None else None
+                if art is not None:
+                    competence = LawArticle(title, art.label, art.text, "competence")
+                    dept = did
+                break
+        out.append(Statute(title, head, competence, dept))
+    return out

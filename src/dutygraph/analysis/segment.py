@@ -10,7 +10,8 @@ weight by its role:
 * ``customer`` (:data:`CUSTOMER_WEIGHT`): the words right after 给/为/帮/替/向,
   up to the next verb;
 * ``channel`` and ``place`` (:data:`CONTEXT_WEIGHT`): words of
-  :data:`CHANNEL_WORDS` and :data:`PLACE_WORDS`, and place words jieba tags so.
+  :data:`CHANNEL_WORDS` (and of :data:`MODE_WORDS`: 无人值守, 自助 …) and
+  :data:`PLACE_WORDS`, and place words jieba tags so.
 
 Words of :data:`GENERIC_WORDS` (提供, 服务, 经营 …), punctuation, numbers and
 single characters that are not a verb are dropped. The segmenter is jieba
@@ -38,6 +39,7 @@ __all__ = [
     "CONTEXT_WEIGHT",
     "CUSTOMER_WEIGHT",
     "GENERIC_WORDS",
+    "MODE_WORDS",
     "PLACE_WORDS",
     "Segmenter",
     "Word",
@@ -79,6 +81,23 @@ CHANNEL_WORDS = frozenset(
         "接单",
         "网站",
         "电话",
+    ]
+)
+#: how a business runs (unattended, self-service, round the clock): says nothing of what it
+#: does either; kept whole so that 无人值守 shares nothing with 无人驾驶航空器
+MODE_WORDS = frozenset(
+    [
+        "无人值守",
+        "无人看守",
+        "自助",
+        "自助式",
+        "全天候",
+        "24小时",
+        "通宵",
+        "连锁",
+        "加盟",
+        "会员制",
+        "预约",
     ]
 )
 #: where a business sits
@@ -285,11 +304,32 @@ class Segmenter:
         _log.setLevel(logging.WARNING)
         self._tk = jieba.Tokenizer()
         self._tk.initialize()
-        for w in {w.strip().lower() for w in words}:
-            if len(w) >= 2 and not w.isascii():
-                self._tk.add_word(w, freq=max(1000, 200 * len(w)), tag="n")
-        self._pos = jieba.posseg.POSTokenizer(self._tk)
         self._lock = threading.Lock()  # jieba's tokenizer is not thread-safe on first cuts
+        self._added: set[str] = set()
+        self._cache: dict[str, list[Word]] = {}
+        self.add_words([*words, *MODE_WORDS])
+        self._pos = jieba.posseg.POSTokenizer(self._tk)
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Add ``words`` to the domain dictionary (each is then kept whole)."""
+        new = {w.strip().lower() for w in words} - self._added
+        new = {w for w in new if len(w) >= 2 and not w.isascii()}
+        if not new:
+            return
+        with self._lock:
+            for w in sorted(new):
+                self._tk.add_word(w, freq=max(1000, 200 * len(w)), tag="n")
+            self._added |= new
+            self._cache.clear()
+
+    def sub_words(self, word: str) -> list[str]:
+        """The dictionary words inside ``word`` (jieba's search mode), ``word`` among them.
+
+        >>> sorted(Segmenter().sub_words("麻将馆"))
+        ['麻将', '麻将馆']
+        """
+        with self._lock:
+            return list(self._tk.cut_for_search(word, HMM=False))
 
     def tokens(self, text: str) -> list[tuple[str, str, int]]:
         """``(word, part of speech, start)`` of every word, punctuation kept out."""
@@ -306,6 +346,15 @@ class Segmenter:
 
     def words(self, text: str) -> list[Word]:
         """The content words of ``text``, each with its role and weight (see the module)."""
+        got = self._cache.get(text)
+        if got is None:
+            got = self._words(text)
+            if len(self._cache) > 20000:
+                self._cache.clear()
+            self._cache[text] = got
+        return list(got)
+
+    def _words(self, text: str) -> list[Word]:
         out: list[Word] = []
         customer = False
         for w, flag, start in self.tokens(text):
@@ -319,7 +368,7 @@ class Segmenter:
                 continue
             if len(w) < 2 and not verb:
                 continue
-            if w in CHANNEL_WORDS:
+            if w in CHANNEL_WORDS or w in MODE_WORDS:
                 out.append(Word(w, start, "channel", CONTEXT_WEIGHT))
             elif w in PLACE_WORDS or (flag in _PLACE_FLAGS and not verb):
                 out.append(Word(w, start, "place", CONTEXT_WEIGHT))

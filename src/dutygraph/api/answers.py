@@ -401,6 +401,13 @@ class Candidate:
 
     score = from_entry("score", float, convert=float)
     reasons = from_entry("reasons", list[str], convert=list)
+    articles = from_entry(
+        "articles",
+        list[str],
+        convert=list,
+        default=[],
+        description="The statute articles behind this candidate, quoted (《法》第N条：text).",
+    )
 
 
 @strawberry.type(description="A behaviour the business form was matched to, and why.")
@@ -470,6 +477,21 @@ class Assignment:
         _entry("region"), "The region whose departments are named (null: as recorded)."
     )
     as_of = from_entry("as_of", dt.date, convert=dt.date.fromisoformat)
+    confidence = from_entry(
+        "confidence",
+        float,
+        convert=float,
+        default=0.0,
+        description="Calibrated chance that the top candidate is the lead (0 when none).",
+    )
+    abstained = from_entry(
+        "abstained",
+        bool,
+        convert=bool,
+        default=False,
+        description="No lead is named: too little evidence, too close to call, or a known "
+        "open question (see gaps and conflicts); candidates are shown for coordination.",
+    )
 
     @strawberry.field
     def candidates(self) -> list[Candidate]:

@@ -360,12 +360,13 @@
     var a = out.answer;
     var w = $("words");
     var top = a.candidates.length ? a.candidates[0].score : 1;
-    w.innerHTML = "<h2>" + esc(a.name) + "：牵头候选部门" + (a.region ? "（" + esc(nameOf(out.names, a.region)) + "）" : "") + "</h2>";
+    w.innerHTML = "<h2>" + esc(a.name) + "：牵头候选部门" + (a.region ? "（" + esc(nameOf(out.names, a.region)) + "）" : "") + "</h2>" +
+      '<p id="verdict">置信度 ' + (a.confidence || 0).toFixed(2) + "：" + (a.abstained ? "证据不足或尚无定论，不指定牵头部门，请提请协调" : "建议由第一名牵头") + "</p>";
     var ol = el("ol", { id: "candidates" });
     a.candidates.forEach(function (c) {
       var li = el("li", { class: "cand" },
         "<strong>" + esc(c.department.name) + " (" + esc(c.department.id) + ")</strong> " +
-        '<span class="bar" style="width:' + Math.round(80 * c.score / (top || 1)) + 'px"></span>置信度 ' + c.score.toFixed(2) +
+        '<span class="bar" style="width:' + Math.round(80 * c.score / (top || 1)) + 'px"></span>得分 ' + c.score.toFixed(2) +
         "<ul>" + c.reasons.map(function (r) { return "<li>" + esc(r) + "</li>"; }).join("") + "</ul>");
       ol.appendChild(li);
     });

@@ -1,0 +1,504 @@
+"""Word matching for assignment: a TF-IDF index over jieba words, weighted by role.
+
+A document (an item with its behaviours, a statute article, a business form)
+is a bag of **terms**, each with a field weight and where it comes from (the
+item's name, a keyword, a behaviour, an article). A query is the description
+read as weighted words (:mod:`dutygraph.analysis.segment`). A query word votes
+once per document, with its best-matching term::
+
+    role weight × match weight × field weight × idf(term)
+
+where the match weight is 1.0 for the word itself and :func:`sub_weight` for
+a dictionary sub-word of it or of the term (``麻将`` inside ``麻将馆``). The search walks
+only the postings of the query's own terms, so it costs what the query's
+words cost, not what the index holds. Every hit keeps which word of the text
+matched which term, and where that term came from: the reason a clerk reads.
+
+>>> from dutygraph.analysis.segment import Segmenter
+>>> seg = Segmenter(["剧本杀", "预包装食品"])
+>>> idx = WordIndex(seg, {"a": [("剧本杀", 1.0, "关键词")], "b": [("预包装食品", 1.0, "关键词")]})
+>>> hits = idx.search(seg.words("周末玩剧本杀"))
+>>> [(h.key, h.matches[0].word, h.matches[0].term) for h in hits]
+[('a', '剧本杀', '剧本杀')]
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..reader import GraphReader
+from .segment import GENERIC_WORDS, Segmenter, Word
+
+__all__ = [
+    "LEGAL_WORDS",
+    "NAME_BOOST",
+    "SEGMENT",
+    "SUB_WEIGHT",
+    "Hit",
+    "Indexes",
+    "Match",
+    "StatuteHit",
+    "StatuteIndex",
+    "WordIndex",
+    "bigram_words",
+    "indexes",
+    "query_words",
+    "segmenter",
+    "sub_weight",
+]
+
+COVERAGE = True  # a sub-word weighs by the share of the word it covers
+CONTEXT_ROLES = frozenset({"channel", "place"})
+MAX_ACT_SHARE = 0.05  # a word in more of the acts than this says nothing of which one
+SUB_WEIGHT = 1.0  # a dictionary sub-word of a query word, or of a document's phrase
+#: words every statute uses: they say nothing about which statute a business falls under
+LEGAL_WORDS = frozenset(
+    [
+        "国务院",
+        "部门",
+        "主管",
+        "主管部门",
+        "行政",
+        "县级",
+        "以上",
+        "地方",
+        "人民政府",
+        "人民",
+        "政府",
+        "本法",
+        "本条例",
+        "本办法",
+        "规定",
+        "依照",
+        "职责",
+        "负责",
+        "工作",
+        "监督",
+        "监督管理",
+        "实施",
+        "有关",
+        "其他",
+        "国家",
+        "全国",
+        "行政区域",
+        "本行政区域",
+        "应当",
+        "法律",
+        "法规",
+        "条例",
+        "办法",
+        "下列",
+        "境内",
+        "中华人民共和国",
+        "中华",
+        "共和国",
+        "单位",
+        "个人",
+        "组织",
+        "活动",
+        "遵守",
+        "适用",
+        "所称",
+        "是指",
+        "以下",
+        "简称",
+        "统称",
+        "范围",
+        "职责范围",
+        "分工",
+        "按照",
+        "各自",
+        "方面",
+        "内",
+        "的",
+        "和",
+        "或者",
+        "及其",
+        "以及",
+        "等",
+        "具体",
+        "相关",
+        "根据",
+        "需要",
+        "建立",
+        "健全",
+        "加强",
+        "制度",
+        "机制",
+        "保障",
+        "保护",
+        "促进",
+        "发展",
+        "社会",
+        "公共",
+        "安全",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A word of the text that matched a term of a document, and where the term is from."""
+
+    word: str
+    term: str
+    source: str
+    score: float
+
+
+@dataclass(slots=True)
+class Hit:
+    """A document the text matched: its score and the words behind it, best first."""
+
+    key: str
+    score: float
+    matches: list[Match] = field(default_factory=list)
+
+    def words(self, n: int = 4) -> str:
+        """``词→术语`` pairs of the best matches, for a reason."""
+        out = []
+        for m in self.matches[:n]:
+            out.append(m.word if m.word == m.term else f"{m.word}→{m.term}")
+        return "、".join(out)
+
+
+_shared: Segmenter | None = None
+_shared_lock = threading.Lock()
+
+
+def segmenter(words: Iterable[str] = ()) -> Segmenter:
+    """The process's one segmenter (jieba loads once), with ``words`` added to its dictionary."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Segmenter(words)
+        else:
+            _shared.add_words(words)
+        return _shared
+
+
+def _terms(seg: Segmenter, phrase: str) -> list[tuple[str, float]]:
+    """A phrase's terms: itself (whole) and its dictionary sub-words at :data:`SUB_WEIGHT`."""
+    p = phrase.strip().lower()
+    if len(p) < 2 or p in GENERIC_WORDS or p in LEGAL_WORDS:
+        return []
+    out = [(p, 1.0)]
+    for w in seg.sub_words(p):
+        if w != p and len(w) >= 2 and w not in GENERIC_WORDS and w not in LEGAL_WORDS:
+            out.append((w, sub_weight(w, p)))
+    return out
+
+
+def sub_weight(w: str, p: str) -> float:
+    """How much the dictionary word ``w`` inside ``p`` stands for it: :data:`SUB_WEIGHT`
+    times the share of ``p`` it covers (with :data:`COVERAGE`).
+
+    ``无人`` stands little for ``无人驾驶航空器`` (two of seven characters), ``麻将`` much for
+    ``麻将馆``:
+
+    >>> round(sub_weight("无人", "无人驾驶航空器"), 2), round(sub_weight("麻将", "麻将馆"), 2)
+    (0.29, 0.67)
+    """
+    return SUB_WEIGHT * (len(w) / len(p) if COVERAGE else 1.0)
+
+
+class WordIndex:
+    """Documents as weighted terms; :meth:`search` scores them against weighted words.
+
+    Parameters
+    ----------
+    seg : the segmenter (for the documents' and the query's sub-words)
+    docs : key -> ``(phrase, field weight, source)``; a long text may be given
+        as one phrase: it is read into words first (``text=True``).
+    text : the phrases are running text (statute articles), read into words
+    read : how a text is read into words (default: ``seg.words``)
+    """
+
+    def __init__(
+        self,
+        seg: Segmenter,
+        docs: Mapping[str, Iterable[tuple[str, float, str]]],
+        text: bool = False,
+        read: Callable[[str], list[Word]] | None = None,
+    ) -> None:
+        self.seg = seg
+        read = read or seg.words
+        post: dict[str, dict[str, tuple[float, str]]] = defaultdict(dict)
+        for key, phrases in docs.items():
+            for phrase, weight, source in phrases:
+                parts = [w.text for w in read(phrase)] if text else [phrase]
+                for part in parts:
+                    for term, tw in _terms(seg, part):
+                        w = weight * tw
+                        if w > post[term].get(key, (0.0, ""))[0]:
+                            post[term][key] = (w, source)
+        self.postings = dict(post)
+        n = max(len(docs), 1)
+        self.idf = {t: math.log(1 + n / len(p)) for t, p in post.items()}
+        self.size = len(docs)
+
+    def search(self, words: Sequence[Word], min_score: float = 0.0) -> list[Hit]:
+        """Documents matching ``words``, best first (each word votes once per document)."""
+        best: dict[str, dict[int, Match]] = defaultdict(dict)
+        for k, w in enumerate(words):
+            # a context word (channel, place, way of running) matches only as itself
+            terms = _terms(self.seg, w.text)[:1] if w.role in CONTEXT_ROLES else None
+            for term, mw in terms if terms is not None else _terms(self.seg, w.text):
+                idf = self.idf.get(term)
+                if idf is None:
+                    continue
+                for key, (fw, source) in self.postings[term].items():
+                    s = w.weight * mw * fw * idf
+                    got = best[key].get(k)
+                    if got is None or s > got.score:
+                        best[key][k] = Match(w.text, term, source, s)
+        hits = []
+        for key, by_word in best.items():
+            # the same word twice in the text (name and description) votes once, and a
+            # term of the document is credited once, to its best word
+            seen: dict[str, Match] = {}
+            for m in sorted(by_word.values(), key=lambda m: (-m.score, m.word)):
+                if m.word not in seen and all(m.term != x.term for x in seen.values()):
+                    seen[m.word] = m
+            ms = list(seen.values())
+            score = sum(m.score for m in ms)
+            if score > min_score:
+                hits.append(Hit(key, score, ms))
+        hits.sort(key=lambda h: (-h.score, h.key))
+        return hits
+
+
+def bigram_words(text: str) -> list[Word]:
+    """Character bigrams of the text's CJK runs, all as activity words (no segmentation:
+    the ablation of :mod:`dutygraph.analysis.segment`).
+
+    >>> [w.text for w in bigram_words("剧本杀")]
+    ['剧本', '本杀']
+    """
+    from .text import bigrams
+
+    return [Word(b, k, "activity", 1.0) for k, b in enumerate(bigrams(text.lower()))]
+
+
+#: field weights of an item's document
+W_NAME, W_KEYWORD, W_OBJECT, W_LATER_BEHAVIOR = 1.0, 1.0, 0.8, 0.7
+NAME_BOOST = 1.5  # a word of the business form's name says what it is
+SEGMENT = True  # read texts with jieba (False: character bigrams, the ablation)
+
+
+@dataclass
+class Indexes:
+    """The word indexes of one graph snapshot (built once, at first use)."""
+
+    seg: Segmenter
+    read: Callable[[str], list[Word]]
+    items: WordIndex  # an item's own names, keywords, objects and its behaviours' words
+    behaviors: WordIndex
+    forms: WordIndex  # settled and unsettled business forms: name and description
+    law: WordIndex  # statute articles (competence, scope, definitions), by article key
+    articles: dict[str, Any]  # article key -> LawArticle
+    article_items: dict[str, list[str]]  # article key -> the items resting on it
+    statutes: StatuteIndex  # every act in force naming a competent department
+
+
+_cache: dict[tuple[Any, ...], tuple[Any, Indexes]] = {}
+_cache_lock = threading.Lock()
+
+
+def indexes(g: GraphReader, as_of: str) -> Indexes:
+    """The word indexes of ``g``, law text as of ``as_of``'s year: cached per snapshot, and
+    per content — a reader opened afresh per request on an unchanged store (the API's)
+    finds the indexes its predecessor built."""
+    key = (id(g), SEGMENT, as_of[:4])
+    with _cache_lock:
+        got = _cache.get(key)
+        if got is not None and got[0] is g:
+            return got[1]
+    content = ("content", SEGMENT, as_of[:4], _fingerprint(g))
+    with _cache_lock:
+        same = _cache.get(content)
+    built = same[1] if same is not None else _build(g, as_of)
+    with _cache_lock:
+        if len(_cache) > 16:
+            _cache.clear()
+        _cache[key] = (g, built)
+        _cache[content] = (None, built)
+    return built
+
+
+def _national(g: GraphReader, item: str) -> list[Any]:
+    root = g.region_path(next(iter(g.regions)))[-1] if g.regions else ""
+    return list(g.duties_at(item, root)) if root else []
+
+
+def _fingerprint(g: GraphReader) -> int:
+    """What the indexes are built from: items, behaviours, business forms, departments' names,
+    the bases' titles and articles and the national duties (whose bases give an item its
+    law text): a few hundred records, milliseconds."""
+    parts = (
+        sorted((i.id, i.name, i.keywords, i.objects, i.domain) for i in g.items.values()),
+        sorted((b.id, b.name, b.items, b.keywords) for b in g.behaviors.values()),
+        sorted((f.id, f.name, f.description, f.lead) for f in g.business_forms.values()),
+        sorted((d.id, d.name, d.region) for d in g.departments.values()),
+        sorted((b.id, b.title, b.article) for b in g.bases.values()),
+        [(d.item, d.department, d.role, d.bases) for i in sorted(g.items) for d in _national(g, i)],
+    )
+    return hash(repr(parts))
+
+
+def _build(g: GraphReader, as_of: str) -> Indexes:
+    from .lawtext import item_law, law_words, statutes
+
+    law = {iid: item_law(g, iid, as_of) for iid in g.items}
+    vocab = [
+        *(p for i in g.items.values() for p in (i.name, *i.keywords, *i.objects)),
+        *(p for b in g.behaviors.values() for p in (b.name, *b.keywords)),
+        *(d.name for d in g.departments.values()),
+        *law_words(g),
+    ]
+    seg = segmenter(vocab)
+    read: Callable[[str], list[Word]] = seg.words if SEGMENT else bigram_words
+    text = not SEGMENT
+    item_docs: dict[str, list[tuple[str, float, str]]] = {}
+    for i in g.items.values():
+        doc = [(i.name, W_NAME, f"事项 {i.name} ({i.id})")]
+        doc += [(k, W_KEYWORD, f"事项 {i.name} ({i.id}) 的关键词") for k in i.keywords]
+        doc += [(o, W_OBJECT, f"事项 {i.name} ({i.id}) 的监管对象") for o in i.objects]
+        item_docs[i.id] = doc
+    for b in g.behaviors.values():
+        for k, iid in enumerate(x for x in b.items if x in item_docs):
+            w = 1.0 if k == 0 else W_LATER_BEHAVIOR
+            item_docs[iid] += [(p, w, f"行为 {b.name} ({b.id})") for p in (b.name, *b.keywords)]
+    behavior_docs = {
+        b.id: [(p, 1.0, f"行为 {b.name} ({b.id})") for p in (b.name, *b.keywords)]
+        for b in g.behaviors.values()
+    }
+    form_docs = {
+        f.id: [
+            (f.name, 1.0, f"新业态 {f.name} ({f.id})"),
+            (f.description, 0.8, f"新业态 {f.name} ({f.id}) 的描述"),
+        ]
+        for f in g.business_forms.values()
+    }
+    articles: dict[str, Any] = {}
+    article_items: dict[str, list[str]] = defaultdict(list)
+    for iid, arts in law.items():
+        for art in arts:
+            ak = f"{art.act}|{art.label}"
+            articles.setdefault(ak, art)
+            if iid not in article_items[ak]:
+                article_items[ak].append(iid)
+    law_docs = {k: [(a.text, 1.0, f"《{a.act}》{a.label}")] for k, a in articles.items()}
+    return Indexes(
+        seg,
+        read,
+        WordIndex(seg, item_docs, text, read),
+        WordIndex(seg, behavior_docs, text, read),
+        _forms_index(seg, form_docs, read),
+        WordIndex(seg, law_docs, True, read),
+        articles,
+        dict(article_items),
+        StatuteIndex(statutes(g, as_of)),
+    )
+
+
+def _forms_index(
+    seg: Segmenter,
+    docs: Mapping[str, list[tuple[str, float, str]]],
+    read: Callable[[str], list[Word]],
+) -> WordIndex:
+    # a form's name is a phrase; its description is running text
+    return WordIndex(
+        seg,
+        {k: [d[0], *((w.text, d[1][1], d[1][2]) for w in read(d[1][0]))] for k, d in docs.items()},
+        False,
+        read,
+    )
+
+
+def query_words(ix: Indexes, name: str, description: str) -> list[Word]:
+    """The words of a business form's name (weighed :data:`NAME_BOOST` more) and description."""
+    out = [Word(w.text, w.start, w.role, w.weight * NAME_BOOST) for w in ix.read(name)]
+    return out + ix.read(description)
+
+
+@dataclass(slots=True)
+class StatuteHit:
+    """An act in force whose head articles hold words of the text."""
+
+    statute: Any  # lawtext.Statute
+    score: float
+    words: list[str]
+
+    def scope_article(self) -> Any:
+        """The head article holding the most of the matched words (the one to quote)."""
+        return max(self.statute.head, key=lambda a: sum(w in a.text for w in self.words))
+
+
+class StatuteIndex:
+    """The head text (purpose, scope, definitions) of every act in force that names a
+    competent department, searched by substring: a word of the text found in an act's
+    head counts ``role weight × log(1 + N / acts holding it)``; a word in more than
+    :data:`MAX_ACT_SHARE` of the acts says nothing and is skipped."""
+
+    def __init__(self, statutes: Iterable[Any]) -> None:
+        self.statutes = [s for s in statutes if s.department]
+        parts = [s.text for s in self.statutes]
+        self.starts: list[int] = []
+        at = 0
+        for p in parts:
+            self.starts.append(at)
+            at += len(p) + 1
+        self.text = "\x00".join(parts)
+        self._memo: dict[str, set[int]] = {}  # word -> the acts holding it
+
+    def _acts_with(self, word: str) -> set[int]:
+        got = self._memo.get(word)
+        if got is None:
+            got = self._find(word)
+            if len(self._memo) > 50000:
+                self._memo.clear()
+            self._memo[word] = got
+        return got
+
+    def _find(self, word: str) -> set[int]:
+        from bisect import bisect_right
+
+        out: set[int] = set()
+        at = self.text.find(word)
+        while at >= 0:
+            k = bisect_right(self.starts, at) - 1
+            out.add(k)
+            nxt = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.text)
+            at = self.text.find(word, nxt)
+        return out
+
+    def search(self, words: Sequence[Word], min_words: int = 2) -> list[StatuteHit]:
+        n = max(len(self.statutes), 1)
+        score: dict[int, float] = defaultdict(float)
+        found: dict[int, list[str]] = defaultdict(list)
+        best: dict[str, float] = {}
+        for w in words:
+            if w.role in CONTEXT_ROLES or len(w.text) < 2 or w.text in LEGAL_WORDS:
+                continue
+            best[w.text] = max(best.get(w.text, 0.0), w.weight)
+        for text, weight in best.items():
+            acts = self._acts_with(text)
+            if not acts or len(acts) > MAX_ACT_SHARE * n:
+                continue
+            idf = math.log(1 + n / len(acts))
+            for k in acts:
+                score[k] += weight * idf
+                found[k].append(text)
+        hits = [
+            StatuteHit(self.statutes[k], s, found[k])
+            for k, s in score.items()
+            if len(found[k]) >= min_words
+        ]
+        hits.sort(key=lambda h: (-h.score, h.statute.act))
+        return hits
