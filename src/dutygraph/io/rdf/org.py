@@ -105,9 +105,9 @@ def organisation_blocks(
     chosen = set(depts)
     by_region: dict[str, list[str]] = {}
     for d in depts:
-        region = g.departments[d].region
-        if region in exported:
-            by_region.setdefault(region, []).append(d)
+        home = g.departments[d].region
+        if home in exported:
+            by_region.setdefault(home, []).append(d)
     for code in codes:
         region = g.regions[code]
         name = government_name(region)
