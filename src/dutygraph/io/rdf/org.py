@@ -36,11 +36,11 @@ from typing import Any
 from urllib.parse import quote
 
 from ...graph import DutyGraph
+from .standard import _DESCRIPTION, _IDENTIFIER, _SPATIAL, _TITLE, _zh
 from .terms import (
     _P,
     CHANGE_BASE,
     GOVERNMENT_BASE,
-    LANG,
     TYPE,
     XSD_DATETIME,
     Lit,
@@ -62,14 +62,6 @@ _CHANGED_BY = _ORG + "changedBy"
 _RESULTED_FROM = _ORG + "resultedFrom"
 _ENDED = _P["prov"] + "endedAtTime"
 _PREF = _P["skos"] + "prefLabel"
-_IDENTIFIER = _P["dct"] + "identifier"
-_DESCRIPTION = _P["dct"] + "description"
-_TITLE = _P["dct"] + "title"
-_SPATIAL = _P["dct"] + "spatial"
-
-
-def _zh(text: str) -> Lit:
-    return Lit(text, None, LANG)
 
 
 def government_iri(code: str) -> str:
