@@ -232,6 +232,17 @@ def _malformed_xml(tmp: Path) -> Path:
     return edit_member(book, sheet_part(book, "items"), lambda xml: xml[: len(xml) // 2])
 
 
+def _sheet_list_lost_a_sheet(tmp: Path) -> Path:
+    """One byte of workbook.xml flipped turns ``<sheet name="bases" …/>`` into text: the
+    sheet list names seven sheets, the file still holds eight (found by tests/test_fuzz.py)."""
+    book = demo_workbook(tmp)
+    return edit_member(
+        book,
+        "xl/workbook.xml",
+        lambda xml: xml.replace(b'<sheet name="bases"', b'=sheet name="bases"', 1),
+    )
+
+
 def _entities(tmp: Path) -> Path:
     """A billion-laughs document type in a worksheet."""
     book = demo_workbook(tmp)
@@ -369,6 +380,12 @@ CASES: list[Case] = [
         _unterminated_quote("items", 4),
         REFUSED,
         ("items.csv", "row 4", "引号未闭合", "column name"),
+    ),
+    Case(
+        "xlsx-sheet-list-lost-a-sheet",
+        _sheet_list_lost_a_sheet,
+        REFUSED,
+        ("demo.xlsx", "xl/worksheets/sheet1.xml", "damaged"),
     ),
     Case("csv-ragged-row", _ragged, REFUSED, ("duties.csv", "row 5", "丢失的单元格")),
     Case(

@@ -19,6 +19,7 @@ pytest.importorskip("strawberry", reason="the API needs the api extra (strawberr
 httpx = pytest.importorskip("httpx", reason="the HTTP tests need httpx (the test extra)")
 pytest.importorskip("uvicorn", reason="the HTTP tests need uvicorn (the api extra)")
 
+from dutygraph import config  # noqa: E402
 from dutygraph.api.app import LOOPBACK_HOSTS, create_app  # noqa: E402
 from dutygraph.api.auth import load_tokens, parse_tokens  # noqa: E402
 from dutygraph.api.schema import sdl  # noqa: E402
@@ -39,8 +40,13 @@ LOAD = "mutation($path: String!) { loadBundle(path: $path) { added { kind count 
 
 @pytest.fixture
 def server(demo_store: Store) -> Iterator[str]:
-    with serve_asgi(create_app(demo_store, tokens=TOKENS)) as url:
-        yield url
+    # loadBundle reads only under the import folder: here, the one holding the acceptance bundle
+    config.use(config.Settings().replace(import_folder=ACCEPTANCE.parent))
+    try:
+        with serve_asgi(create_app(demo_store, tokens=TOKENS)) as url:
+            yield url
+    finally:
+        config.use(None)
 
 
 def post(url: str, query: str, variables: Any = None, token: str | None = None) -> Any:
@@ -136,6 +142,19 @@ def test_loader_token_imports_a_bundle(server: str, demo_store: Store) -> None:
 def test_loading_a_bad_path_says_so(server: str) -> None:
     out = post(server, LOAD, {"path": "/nonexistent/bundle"}, token="load-token-1234")
     assert "/nonexistent/bundle" in out["errors"][0]["message"]
+
+
+def test_load_bundle_reads_only_under_the_import_folder(server: str, demo_store: Store) -> None:
+    """A loader token cannot make the server read a file outside its import folder."""
+    before = _count(demo_store)
+    for path in ("../../../etc/passwd", "/etc/passwd", f"{ACCEPTANCE.name}/../../.."):
+        out = post(server, LOAD, {"path": path}, token="load-token-1234")
+        message = out["errors"][0]["message"]
+        assert "outside the import folder" in message and "root:" not in message, message
+    config.use(config.Settings())  # no import folder: loading by path is refused outright
+    out = post(server, LOAD, {"path": ACCEPTANCE.name}, token="load-token-1234")
+    assert "no import folder is set" in out["errors"][0]["message"]
+    assert _count(demo_store) == before
 
 
 def test_mutations_are_not_allowed_over_get(server: str) -> None:

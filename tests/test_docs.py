@@ -47,3 +47,13 @@ def test_no_test_reads_the_shared_folder():
         and pattern.search(p.read_text("utf-8"))
     ]
     assert not readers, f"these tests refer to the shared folder: {readers}"
+
+
+def test_the_readme_settings_table_is_current():
+    """The README's table of limits is :func:`dutygraph.config.settings_table`, word for word."""
+    from dutygraph.config import settings_table
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = re.search(r"<!-- settings:begin[^>]*-->\n(.*?)\n<!-- settings:end -->", readme, re.S)
+    assert block, "README.md has no settings table between the settings:begin/end markers"
+    assert block.group(1) == settings_table(), "refresh the table from config.settings_table()"

@@ -270,3 +270,39 @@ def test_readers_see_the_old_or_the_new_state_never_half(tmp_path):
     reader.join()
     assert proc.returncode == 0, err.decode()
     assert seen <= {31, 31 + 10_000} and 31 + 10_000 in seen
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("gaps",), ("conflicts",), ("lead", "I-FOOD", "510104"), ("show", "JJ-SCJ")],
+    ids=["gaps", "conflicts", "lead", "show"],
+)
+def test_a_damaged_page_met_by_any_answer_is_a_store_error_not_a_bug(command, tmp_path, cli):
+    """Bytes of a department's name overwritten in the file (a bad sector, a bad copy): the
+    lazy reader meets them deep inside an answer, which ends as exit 3 naming the file."""
+    cli("load", str(DEMO_PATH))
+    data = bytearray(cli.store_path.read_bytes())
+    name = "锦江区市场监督管理局".encode()
+    at = data.find(name)
+    assert at > 0
+    data[at : at + 6] = b"\xff" * 6  # no longer UTF-8
+    cli.store_path.write_bytes(bytes(data))
+    proc = cli(*command, check=False)
+    assert proc.returncode in (0, 3), proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+    if proc.returncode == 3:
+        assert str(cli.store_path) in proc.stderr and "损坏" in proc.stderr
+
+
+def test_check_says_whether_the_store_file_is_sound(tmp_path, cli):
+    cli("load", str(DEMO_PATH))
+    proc = cli("check")
+    assert "存储完好" in proc.stdout
+    data = bytearray(cli.store_path.read_bytes())
+    page = 4096
+    data[4 * page : 4 * page + 8] = b"\x00" + b"\xff" * 7  # a b-tree page's header destroyed
+    cli.store_path.write_bytes(bytes(data))
+    for args in ((), ("--full",)):
+        proc = cli("check", *args, check=False)
+        assert proc.returncode == 3, proc.stderr
+        assert "损坏" in proc.stderr and str(cli.store_path) in proc.stderr

@@ -117,7 +117,9 @@ def test_an_ambiguous_name_lists_the_same_candidates(store: Store) -> None:
 
 def _bolt(store: Store) -> None:
     if "cypher" not in store.capabilities:
-        pytest.skip("only a server store reads part of the graph (the embedded reader is it all)")
+        pytest.skip(
+            "counts the Neo4j reader's round trips (the SQLite reader's laziness: test_embedded_store.py)"
+        )
 
 
 def test_a_lead_reads_a_bounded_number_of_records(store: Store) -> None:

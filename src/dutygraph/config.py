@@ -98,65 +98,77 @@ SETTINGS: tuple[Setting, ...] = (
         "max_cell_chars",
         "int",
         131_072,
-        "longest cell of an input (CSV, XLSX, published list), in characters",
+        "输入单元格最长字符数 (longest cell of an input: CSV, XLSX, published list)",
         "readers",
     ),
-    Setting("max_rows", "int", 2_000_000, "most rows in one input table or sheet", "readers"),
-    Setting("max_columns", "int", 1_000, "most columns in one input table or sheet", "readers"),
+    Setting(
+        "max_rows",
+        "int",
+        2_000_000,
+        "一个表或工作表最多行数 (most rows in one input table or sheet)",
+        "readers",
+    ),
+    Setting(
+        "max_columns",
+        "int",
+        1_000,
+        "一个表或工作表最多列数 (most columns in one input table or sheet)",
+        "readers",
+    ),
     Setting(
         "max_sheet_cells",
         "int",
         50_000_000,
-        "most cells (last row × last column holding a value) in one XLSX sheet",
+        "一个 XLSX 工作表最多单元格数 (most cells, last row × last column holding a value, in one XLSX sheet)",
         "readers",
     ),
     Setting(
         "max_merged_cells",
         "int",
         1_000_000,
-        "most cells covered by merged ranges in one XLSX sheet",
+        "一个 XLSX 工作表合并区域覆盖的最多单元格数 (most cells covered by merged ranges in one sheet)",
         "readers",
     ),
     Setting(
         "max_xlsx_bytes",
         "int",
         512 * MiB,
-        "most bytes an XLSX workbook may hold uncompressed (all its members), checked before it is opened",
+        "XLSX 解压后最多字节数，打开前检查 (most bytes a workbook holds uncompressed, checked before it is opened)",
         "readers",
     ),
     Setting(
         "max_xlsx_ratio",
         "int",
         200,
-        "highest compression ratio of an XLSX member over 1 MiB uncompressed (a zip bomb's is ~1000)",
+        "XLSX 成员（解压超过 1 MiB）的最高压缩比 (highest compression ratio of a member over 1 MiB; a zip bomb's is ~1000)",
         "readers",
     ),
     Setting(
         "max_body_bytes",
         "int",
         10 * MiB,
-        "largest HTTP request body `dutygraph serve` accepts (413 past it)",
+        "`dutygraph serve` 接受的最大请求体 (largest HTTP request body; 413 past it)",
         "server",
     ),
     Setting(
         "max_text_chars",
         "int",
         20_000,
-        "longest free-text argument (route text, assign description, search), in characters (400 past it)",
+        "自由文本参数最长字符数 (longest free-text argument: route text, assign description, search; 400 past it)",
         "server",
     ),
     Setting(
         "request_timeout",
         "float",
         30.0,
-        "seconds one request may run before it is stopped",
+        "单个请求最长运行秒数 (seconds one request may run before it is stopped)",
         "server",
     ),
     Setting(
         "import_folder",
         "path",
         None,
-        "the only folder `loadBundle` may read from (none: `loadBundle(path:)` is refused)",
+        "`loadBundle` 唯一可读取的文件夹 (the only folder loadBundle may read; none: loadBundle(path:) is refused)",
         "server",
     ),
 )
@@ -279,7 +291,7 @@ def use(settings: Settings | None) -> None:
 def _value(setting: Setting) -> str:
     v = setting.default
     if v is None:
-        return "none"
+        return "无 (none)"
     if isinstance(v, int) and v >= MiB and v % MiB == 0:
         return f"{v:_} ({v // MiB} MiB)".replace("_", ",")
     if isinstance(v, int):
@@ -291,13 +303,13 @@ def settings_table() -> str:
     """The README's table of settings (Markdown), from :data:`SETTINGS`.
 
     >>> settings_table().splitlines()[0]
-    '| setting | default | environment | enforced by | meaning |'
+    '| 设置 (setting) | 默认值 (default) | 环境变量 (environment) | 谁执行 (enforced by) | 含义 (meaning) |'
     """
     lines = [
-        "| setting | default | environment | enforced by | meaning |",
+        "| 设置 (setting) | 默认值 (default) | 环境变量 (environment) | 谁执行 (enforced by) | 含义 (meaning) |",
         "| --- | --- | --- | --- | --- |",
     ]
     for s in SETTINGS:
-        who = "every import" if s.scope == "readers" else "`dutygraph serve`"
+        who = "每次导入 (every import)" if s.scope == "readers" else "`dutygraph serve`"
         lines.append(f"| `{s.name}` | {_value(s)} | `{s.env}` | {who} | {s.help} |")
     return "\n".join(lines)

@@ -20,11 +20,12 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
-from ..errors import DutyGraphError, ValidationFailed
+from .. import __version__, config
+from ..errors import DutyGraphError, UsageError, ValidationFailed
 from . import (
     assign,
     catalogue,
+    check,
     demo,
     diff,
     dispute,
@@ -37,6 +38,7 @@ from . import (
     scan,
     schema,
     serve,
+    settings,
     show,
     validate,
 )
@@ -61,6 +63,8 @@ COMMANDS = [
     schema,
     export,
     validate,
+    check,
+    settings,
 ]
 
 
@@ -79,6 +83,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"dutygraph {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    # Read by main() wherever they stand (before or after the command); listed here for --help.
+    parser.add_argument(
+        "--settings",
+        metavar="FILE",
+        help="a TOML file of limits (name = value); default $DUTYGRAPH_SETTINGS",
+    )
+    parser.add_argument(
+        "--setting",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="set one limit (repeatable; see `dutygraph settings`)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for module in COMMANDS:
@@ -86,9 +103,61 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def split_settings(argv: Sequence[str]) -> tuple[list[str], str | None, list[tuple[str, str]]]:
+    """``argv`` without its ``--settings FILE`` and ``--setting NAME VALUE`` options, and those.
+
+    They may stand anywhere, before or after the command:
+
+    >>> split_settings(["load", "x.csv", "--setting", "max_rows", "10", "--settings=a.toml"])
+    (['load', 'x.csv'], 'a.toml', [('max_rows', '10')])
+    """
+    rest: list[str] = []
+    file: str | None = None
+    flags: list[tuple[str, str]] = []
+    words = list(argv)
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            rest.extend(words[i:])
+            break
+        if word == "--settings" or word.startswith("--settings="):
+            if "=" in word:
+                file = word.split("=", 1)[1]
+            elif i + 1 < len(words):
+                file, i = words[i + 1], i + 1
+            else:
+                raise UsageError("--settings: 缺少文件名 (name a settings file: --settings FILE)")
+        elif word == "--setting":
+            if i + 2 >= len(words):
+                raise UsageError(
+                    "--setting: 需要名称和值 (give a name and a value: --setting max_rows 100000)"
+                )
+            flags.append((words[i + 1], words[i + 2]))
+            i += 2
+        else:
+            rest.append(word)
+        i += 1
+    return rest, file, flags
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        words, file, flags = split_settings(sys.argv[1:] if argv is None else argv)
+        in_force = config.Settings.load(file=file, flags=flags)
+    except UsageError as exc:
+        print(f"dutygraph: error: {exc}", file=sys.stderr)
+        return exc.exit_code
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words)
+    config.use(in_force)
+    try:
+        return _run(args)
+    finally:
+        config.use(None)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args) or 0)
     except ValidationFailed as exc:

@@ -289,9 +289,23 @@ def _workbook(book: _Book) -> tuple[list[tuple[str, str]], str | None, str | Non
             date1904 = el.get("date1904", "0").lower() in ("1", "true")
         elif tag == "sheet":
             rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
-            kind, part = rels.get(rid, ("", ""))
+            if rid not in rels:
+                raise LoadError(
+                    f"{book.label}: 工作表 {el.get('name', '')!r} 在 {main} 中没有对应的部件 "
+                    f"(sheet {el.get('name', '')!r} points at no part: the workbook is damaged); "
+                    "re-save it from Excel"
+                )
+            kind, part = rels[rid]
             if kind.endswith(_REL_WORKSHEET):
                 sheets.append((el.get("name", ""), part))
+    named = {part for _, part in sheets}
+    unnamed = sorted(p for k, p in rels.values() if k.endswith(_REL_WORKSHEET) and p not in named)
+    if unnamed:  # a worksheet the sheet list lost: its rows would be skipped without a word
+        raise LoadError(
+            f"{book.label}: {main} 没有列出工作表 {', '.join(unnamed)} (the workbook holds "
+            f"{len(named) + len(unnamed)} worksheets but its sheet list names {len(named)}: "
+            "the file is damaged); re-save it from Excel"
+        )
     strings = next((p for k, p in rels.values() if k.endswith(_REL_STRINGS)), None)
     styles = next((p for k, p in rels.values() if k.endswith(_REL_STYLES)), None)
     return sheets, strings, styles, date1904

@@ -45,6 +45,7 @@ from ..graph import DutyGraph
 from ..reader import GraphReader
 from .base import ChangeSet
 from .sqlite import schema
+from .sqlite.guard import Guarded
 from .sqlite.reader import SqliteReader
 from .sqlite.writes import apply_changes
 
@@ -171,9 +172,13 @@ class EmbeddedStore:
                 f"after {self.timeout:g} s)"
             )
         if isinstance(exc, sqlite3.DatabaseError) and (
-            "malformed" in text or "not a database" in text or "corrupt" in text
+            "malformed" in text or "not a database" in text or "corrupt" in text or "decode" in text
         ):
-            return StoreCorrupt(f"{self.path}：存储文件已损坏 (the store file is damaged: {text})")
+            return StoreCorrupt(
+                f"{self.path}：存储文件已损坏；请从备份恢复，或把数据重新导入新的存储 "
+                f"(the store file is damaged: {text}; restore it from a backup or load the "
+                "data again into a new store)"
+            )
         verb = {"open": "打开", "read": "读取", "write": "写入"}.get(doing, doing)
         return StoreUnavailable(f"{self.path}：无法{verb}存储 (cannot {doing} the store: {text})")
 
@@ -248,7 +253,14 @@ class EmbeddedStore:
         except sqlite3.Error as exc:
             conn.close()
             raise self._error(exc, "read") from exc
-        return SqliteReader(conn, whole=lambda: self._graph_in(conn))
+
+        def whole() -> DutyGraph:
+            try:
+                return self._graph_in(conn)
+            except sqlite3.Error as exc:
+                raise self._error(exc, "read") from exc
+
+        return SqliteReader(Guarded(conn, lambda exc: self._error(exc, "read")), whole=whole)
 
     def history(self) -> list[dict[str, Any]]:
         with self._read() as conn:

@@ -24,12 +24,12 @@ read once from the same transaction.
 from __future__ import annotations
 
 import importlib
-import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ...graph import DutyGraph, find_in
 from ...model import Department, Duty
+from .guard import Guarded
 from .schema import TABLES, Table
 
 __all__ = ["LazyTable", "SqliteReader"]
@@ -45,7 +45,7 @@ _WHOLE = {
 class LazyTable(Mapping[str, Any]):
     """The records of one kind by id, each read from its table when first asked for."""
 
-    def __init__(self, conn: sqlite3.Connection, table: Table, present: bool) -> None:
+    def __init__(self, conn: Guarded, table: Table, present: bool) -> None:
         self._conn = conn
         self._table = table
         self._present = present
@@ -110,7 +110,7 @@ class LazyTable(Mapping[str, Any]):
 class SqliteReader:
     """The reader contract over one read transaction of the store (see the module docstring)."""
 
-    def __init__(self, conn: sqlite3.Connection, whole: Callable[[], DutyGraph]) -> None:
+    def __init__(self, conn: Guarded, whole: Callable[[], DutyGraph]) -> None:
         self._conn = conn
         self._whole = whole
         present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
