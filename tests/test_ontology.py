@@ -40,7 +40,7 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 DCT = Namespace("http://purl.org/dc/terms/")
-SCHEMA = Namespace("https://schema.org/")
+SCHEMA = Namespace("http://schema.org/")
 
 #: Record classes: the ones loaded from a bundle, plus the provenance record.
 RECORDS = (*model.RECORD_TYPES, model.Origin)
@@ -324,7 +324,7 @@ ex:bhSale a dg:Behavior ; dg:id "BH-FOODSALE" ; dg:name "销售食品" ; dg:item
 ex:bfShop a dg:BusinessForm ; dg:id "BF-SHOP" ; dg:name "无人零售" ; dg:description "自助售货" ;
     dg:behaviors ex:bhSale ; dg:lead ex:dSAMR ; dg:assist ex:dNHC ;
     dg:settledOn "2022-01-01"^^xsd:date ; dg:basis ex:bFSL .
-ex:disp1 a dg:Dispute ; dg:id "D-1" ; dg:parties ex:dSAMR, ex:dNHC ; dg:subject ex:iFoodSale ;
+ex:disp1 a dg:Dispute ; dg:id "D-1" ; dg:parties ex:dSAMR, ex:dNHC ; dg:subject "I-FOOD-SALE" ;
     dg:region ex:r330106 ; dg:raisedOn "2024-03-01"^^xsd:date ; dg:status "open" ;
     dg:claims '{"N-SAMR": "assist", "N-NHC": "assist"}'^^rdf:JSON .
 

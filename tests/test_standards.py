@@ -128,3 +128,87 @@ def test_the_cli_validates_against_a_standard_offline(cli, tmp_path: Path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     bad = cli("export", "-f", "ttl", "--as-of", "2025-13-01", check=False)
     assert bad.returncode == 2 and "--as-of" in bad.stderr
+
+
+# -- ORG / CPOV depth: governments, sub-organisations, change events ---------------------
+
+ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
+DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+SKOS = rdflib.namespace.SKOS
+PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
+
+
+def _write(g: DutyGraph, path: Path, **kw: str) -> Path:
+    write_rdf(g, path, "ttl", as_of="2025-01-01", **kw)
+    return path
+
+
+def _dept(key: str) -> Any:
+    return rdflib.URIRef(ID + "department/" + key)
+
+
+def test_each_government_is_a_public_organisation_with_its_departments(tmp_path: Path):
+    g = catalogue_graph(with_demo=True)
+    rdf = rdflib_graph_of(_write(g, tmp_path / "all.ttl"))
+    governments = set(rdf.subjects(rdflib.RDF.type, CV.PublicOrganisation)) - {
+        _dept(d) for d in g.departments
+    }
+    assert len(governments) == len(g.regions)
+    for gov in governments:
+        (region,) = rdf.objects(gov, DCT.spatial)
+        code = str(region).rsplit("/", 1)[-1]
+        assert gov == rdflib.URIRef(ID + "government/" + code)
+        (label,) = rdf.objects(gov, SKOS.prefLabel)
+        assert label.language == "zh"
+        assert g.regions[code].name in label or code == "000000"
+        subs = {str(d).rsplit("/", 1)[-1] for d in rdf.objects(gov, ORG.hasSubOrganization)}
+        assert subs == {d for d, rec in g.departments.items() if rec.region == code}
+    for key in g.departments:
+        ups = set(rdf.objects(_dept(key), ORG.subOrganizationOf)) & governments
+        assert ups == {rdflib.URIRef(ID + "government/" + g.departments[key].region)}
+    names = {str(o) for gov in governments for o in rdf.objects(gov, SKOS.prefLabel)}
+    assert {"国务院", "四川省人民政府", "锦江区人民政府"} <= names
+
+
+def _events(rdf: Any, original: str) -> list[Any]:
+    return list(rdf.subjects(ORG.originalOrganization, _dept(original)))
+
+
+def test_abolitions_mergers_and_successions_are_change_events(tmp_path: Path):
+    g = catalogue_graph(with_demo=True)
+    rdf = rdflib_graph_of(_write(g, tmp_path / "all.ttl"))
+    (merger,) = _events(rdf, "N-CFDA")
+    assert (merger, rdflib.RDF.type, ORG.ChangeEvent) in rdf
+    assert set(rdf.objects(merger, ORG.originalOrganization)) == {
+        _dept("N-CFDA"),
+        _dept("N-AQSIQ"),
+        _dept("N-SAIC"),
+    }
+    assert set(rdf.objects(merger, ORG.resultingOrganization)) == {_dept("N-SAMR")}
+    assert (_dept("N-SAMR"), ORG.resultedFrom, merger) in rdf
+    for d in ("N-CFDA", "N-AQSIQ", "N-SAIC"):
+        assert set(rdf.objects(_dept(d), ORG.changedBy)) == {merger}
+    (ended,) = rdf.objects(merger, PROV.endedAtTime)
+    assert str(ended).startswith(g.departments["N-CFDA"].valid_to)
+    # a succession chain: CBRC -> CBIRC -> NFRA, two events, CBIRC in both
+    (first,) = _events(rdf, "N-CBRC")
+    (second,) = _events(rdf, "N-CBIRC")
+    assert first != second
+    assert (_dept("N-CBIRC"), ORG.resultedFrom, first) in rdf
+    assert set(rdf.objects(second, ORG.resultingOrganization)) == {_dept("N-NFRA")}
+    # abolished with no successor: an event with no resulting organisation
+    (alone,) = _events(rdf, "WH-SWJ")
+    assert list(rdf.objects(alone, ORG.resultingOrganization)) == []
+    (text,) = rdf.objects(alone, DCT.description)
+    assert text.language == "zh" and "武侯区商务局（WH-SWJ）" in text and "撤销" in text
+    # every department that ends or has a successor is in exactly one event as the original
+    ending = [d for d, rec in g.departments.items() if rec.valid_to or rec.successor]
+    assert ending and all(len(_events(rdf, d)) == 1 for d in ending)
+    assert all(not _events(rdf, d) for d in g.departments if d not in ending)
+
+
+def test_a_region_subset_passes_cpov_ap_with_its_governments(tmp_path: Path):
+    assert _violations(demo_graph(), "cpov-ap", tmp_path, region="510104") == []
+    rdf = rdflib_graph_of(_write(demo_graph(), tmp_path / "jj.ttl", region="510104"))
+    governments = {str(s).rsplit("/", 1)[-1] for s in rdf.subjects(ORG.hasSubOrganization, None)}
+    assert "510104" in governments and "510107" not in governments

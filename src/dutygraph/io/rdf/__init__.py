@@ -7,8 +7,11 @@ with dutygraph's terms plus the standard ones:
 
 * a department is an ``org:Organization`` and a ``cv:PublicOrganisation``,
   ``dct:spatial`` its government's region;
-* an item is a ``cpsv:PublicService``; each lead duty also says
-  ``item cv:hasCompetentAuthority department``;
+* an item led at the export's date is a ``cpsv:PublicService`` with its
+  ``cv:hasCompetentAuthority`` as of that date (:mod:`~dutygraph.io.rdf.standard`);
+* each region's government is a ``cv:PublicOrganisation`` with its departments
+  as sub-organisations, and abolitions, mergers and successions are
+  ``org:ChangeEvent`` nodes (:mod:`~dutygraph.io.rdf.org`);
 * a duty is a qualified ``cv:Participation``: ``cv:role``, ``dct:spatial``,
   its validity and ``cv:hasLegalResource`` → a legal basis, which is an
   ``eli:LegalResource`` (``eli:LegalResourceSubdivision`` when it names an
@@ -34,7 +37,9 @@ True
 The package: :mod:`~dutygraph.io.rdf.terms` (IRIs, prefixes, literals),
 :mod:`~dutygraph.io.rdf.mapping` (which record field is which predicate),
 :mod:`~dutygraph.io.rdf.select` (which records a subset exports),
-:mod:`~dutygraph.io.rdf.write` (records into triples and files) and
+:mod:`~dutygraph.io.rdf.write` (records into triples and files),
+:mod:`~dutygraph.io.rdf.standard` and :mod:`~dutygraph.io.rdf.org` (what the
+standard profiles need beside the records: derived, never read back) and
 :mod:`~dutygraph.io.rdf.read` (files back into records, checked).
 """
 

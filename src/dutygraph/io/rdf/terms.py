@@ -64,6 +64,9 @@ _SEGMENT = {
 LINE_BASE = ID_BASE + "line/"
 LINE_SCHEME = ID_BASE + "line"
 SERVICE_BASE = ID_BASE + "service/"
+GOVERNMENT_BASE = ID_BASE + "government/"
+CHANGE_BASE = ID_BASE + "change/"
+XSD_DATETIME = XSD + "dateTime"
 _KIND_OF_SEGMENT = {v: k for k, v in _SEGMENT.items()}
 
 

@@ -25,6 +25,7 @@ from .mapping import (
     MAPPING,
     _Field,
 )
+from .org import organisation_blocks
 from .select import select_records
 from .standard import authority_blocks, concept_blocks, standard_pairs
 from .terms import (
@@ -190,6 +191,7 @@ def _blocks(
     items: list[str] = []
     regions: list[str] = []
     lines: set[str] = set()
+    departments: list[str] = []
     for rec in select_records(g, region, item):
         blocks = record_nodes(rec)
         blocks[0][1].extend(standard_pairs(g, rec))
@@ -199,8 +201,10 @@ def _blocks(
             regions.append(rec.code)
         elif rec.label == "department":
             lines.update(rec.systems)
+            departments.append(rec.id)
         yield from blocks
     yield from concept_blocks(lines)
+    yield from organisation_blocks(g, regions, departments)
     yield from authority_blocks(g, items, regions, as_of or today())
 
 
