@@ -256,7 +256,8 @@ def test_new_business_form_ranks_candidates_with_confidence_and_the_precedents_a
     best = want.candidates[0]
     first = cands.first.inner_text()
     assert f"{best.department.name} ({best.department.id})" in first
-    assert f"置信度 {best.score:.2f}" in first
+    assert f"得分 {best.score:.2f}" in first
+    assert f"置信度 {want.confidence:.2f}" in page.locator("#verdict").inner_text()
     assert cands.first.locator(".bar").evaluate("e => e.getBoundingClientRect().width") > 0
     # the precedent's basis is a link to its text
     basis = page.locator("#tree button.basis").first

@@ -30,7 +30,7 @@ __all__ = ["ABSTAIN_BELOW", "COEFFICIENTS", "confidence", "features", "fit"]
 
 ABSTAIN_BELOW = 0.5
 #: (a, b, c), fitted by :func:`fit` on the dev and fresh sets (see the module)
-COEFFICIENTS = (-5.6469, 2.0816, 3.3828)
+COEFFICIENTS = (-4.2447, 1.4336, 2.746)
 
 
 def features(top: float, runner_up: float) -> tuple[float, float]:

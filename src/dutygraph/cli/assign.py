@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"{a.name}：牵头候选部门{where} — 置信度 {a.confidence:.2f}；{verdict}")
         table([header(k) for k in ("department", "name", "score", "why")], rows)
-        _why(a, "法条")
+        _why(a, "法条 (article)")
         if a.assists:
             print("协办：" + "、".join(named(g, c.department.id) for c in a.assists))
         for note in a.gaps + a.conflicts:
