@@ -400,7 +400,7 @@ def assign_business_form(
         m.score += W_LAW * score
         m.reasons.append(f"法律依据：{art.quote()}（描述中的词 {h.words()}）")
     ranked_items = sorted(found.values(), key=lambda m: (-m.score, m.item))
-    if not ranked_items:
+    if not ranked_items or ranked_items[0].score <= 0:  # only zero-weight hits: nothing matches
         out.abstained = True
         out.gaps.append(
             _gap(
