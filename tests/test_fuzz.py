@@ -360,3 +360,32 @@ def test_damaged_turtle_is_imported_or_refused_with_its_place(
     code, _, err = _load(path, demo_store, work)
     if code == 2:
         _says_where(err, "graph.ttl")
+
+
+@pytest.mark.parametrize(
+    "scenario", ["jinjiang-enforcement-2026.toml", "gas-regulation-repeal-2026.csv"]
+)
+@given(data=st.data())
+@FUZZ
+def test_a_damaged_scenario_is_compared_or_refused_with_its_place(
+    scenario: str, data: st.DataObject, demo_store: Path, tmp_path: Path
+) -> None:
+    """A what-if never writes: whatever the scenario file holds, the store stays as it was."""
+    from dutygraph.fixtures import SCENARIOS_PATH
+
+    work = tmp_path / "ex"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    store = work / "store.db"
+    shutil.copy(demo_store, store)
+    before = _store_bytes(store)
+    path = work / scenario
+    path.write_bytes(
+        data.draw(damaged_bytes((SCENARIOS_PATH / scenario).read_bytes()), label="bytes")
+    )
+    code, _, err = _run("whatif", str(path), "--store", str(store), "--json")
+    assert code in (0, 2), f"exit {code}: {err}"
+    assert "Traceback" not in err and "internal error" not in err, err
+    if code == 2:
+        _says_where(err, scenario)
+    assert _store_bytes(store) == before, "a what-if changed the store"
