@@ -20,10 +20,11 @@ from .analysis.assign import Assignment, Candidate
 from .analysis.conflicts import Conflict, DuplicateInspection
 from .analysis.gaps import Gap
 from .analysis.resolve import Resolution, duty_evidence
-from .model import Department, Item, Region
+from .model import Department, Item, Law, LawArticle, LawVersion, Region
 from .reader import GraphReader
 
 __all__ = [
+    "article_dict",
     "assignment_dict",
     "candidate_dict",
     "conflict_dict",
@@ -32,6 +33,8 @@ __all__ = [
     "gap_dict",
     "inspection_dict",
     "item_dict",
+    "law_dict",
+    "law_version_dict",
     "region_dict",
     "resolution_dict",
 ]
@@ -186,4 +189,42 @@ def assignment_dict(a: Assignment) -> dict[str, object]:
         "behaviors": a.behaviors,
         "items": a.items,
         "precedents": a.precedents,
+    }
+
+
+def law_version_dict(v: LawVersion) -> dict[str, Any]:
+    """One version of an act (``dutygraph law … --json``)."""
+    return {
+        "id": v.id,
+        "title": v.title,
+        "publish": v.publish,
+        "valid_from": v.valid_from,
+        "valid_to": v.valid_to,
+        "expired": v.expired,
+        "history": list(v.history),
+    }
+
+
+def law_dict(law: Law) -> dict[str, Any]:
+    """An act of the law corpus (``dutygraph law … --json``)."""
+    return {
+        "id": law.id,
+        "title": law.title,
+        "kind": law.kind,
+        "level": law.level,
+        "valid_from": law.valid_from,
+        "valid_to": law.valid_to,
+        "repealed_by": law.repealed_by,
+    }
+
+
+def article_dict(a: LawArticle) -> dict[str, Any]:
+    """An article with its chapter path, paragraphs and text (``dutygraph law … --json``)."""
+    return {
+        "id": a.id,
+        "key": a.key,
+        "name": a.name,
+        "chapter": list(a.chapter),
+        "paragraphs": list(a.paragraphs),
+        "text": a.text,
     }

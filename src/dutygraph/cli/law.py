@@ -23,6 +23,7 @@ from ..analysis.provisions import duties_on_law, version_for
 from ..errors import NotFound, UsageError
 from ..model import Law, LawArticle, LawVersion
 from ..reader import GraphReader
+from ..serialize import article_dict, law_dict, law_version_dict
 from .common import as_of, query_options, store_from
 from .output import emit_json, table
 
@@ -133,41 +134,6 @@ def _article(g: GraphReader, law: Law, version: LawVersion, ref: str) -> LawArti
     return got
 
 
-def _version_dict(v: LawVersion) -> dict[str, Any]:
-    return {
-        "id": v.id,
-        "title": v.title,
-        "publish": v.publish,
-        "valid_from": v.valid_from,
-        "valid_to": v.valid_to,
-        "expired": v.expired,
-        "history": list(v.history),
-    }
-
-
-def _law_dict(law: Law) -> dict[str, Any]:
-    return {
-        "id": law.id,
-        "title": law.title,
-        "kind": law.kind,
-        "level": law.level,
-        "valid_from": law.valid_from,
-        "valid_to": law.valid_to,
-        "repealed_by": law.repealed_by,
-    }
-
-
-def article_dict(a: LawArticle) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "key": a.key,
-        "name": a.name,
-        "chapter": list(a.chapter),
-        "paragraphs": list(a.paragraphs),
-        "text": a.text,
-    }
-
-
 def _contents(articles: list[LawArticle]) -> list[dict[str, Any]]:
     out = []
     for chapter, group in itertools.groupby(articles, key=lambda a: a.chapter):
@@ -200,8 +166,8 @@ def run_show(args: argparse.Namespace) -> int:
             emit_json(
                 {
                     "as_of": date,
-                    "law": _law_dict(law),
-                    "version": _version_dict(version),
+                    "law": law_dict(law),
+                    "version": law_version_dict(version),
                     "in_force": in_force,
                     "article": article_dict(a),
                 }
@@ -219,9 +185,9 @@ def run_show(args: argparse.Namespace) -> int:
         emit_json(
             {
                 "as_of": date,
-                "law": _law_dict(law),
-                "versions": [_version_dict(v) for v in versions],
-                "version": _version_dict(version),
+                "law": law_dict(law),
+                "versions": [law_version_dict(v) for v in versions],
+                "version": law_version_dict(version),
                 "in_force": in_force,
                 "contents": _contents(articles),
             }
@@ -268,7 +234,7 @@ def run_uses(args: argparse.Namespace) -> int:
         emit_json(
             {
                 "as_of": date,
-                "law": _law_dict(law),
+                "law": law_dict(law),
                 "article": article_dict(article) if article else None,
                 "duties": [
                     {"basis": b.id, **duty_evidence(g, d, date), "active": d.active(date)}
