@@ -95,6 +95,14 @@ def _run(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def _fresh(tmp_path: Path) -> Path:
+    """An empty folder for one example (hypothesis runs many in one test's tmp_path)."""
+    work = tmp_path / "ex"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    return work
+
+
 def _store_bytes(path: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(path.parent.glob(path.name + "*"))}
 
@@ -103,16 +111,25 @@ def _load(
     source: Path, demo_store: Path, work: Path, *args: str
 ) -> tuple[int, dict[str, Any], str]:
     """``dutygraph load SOURCE --json`` into a fresh copy of the demo store; checks the two endings."""
+    return _command("load", source, demo_store, work, *args)
+
+
+def _command(
+    command: str, source: Path, demo_store: Path, work: Path, *args: str, writes: bool = True
+) -> tuple[int, dict[str, Any], str]:
+    """``dutygraph COMMAND SOURCE --json`` on a fresh copy of the demo store: exit 0 or 2, no
+    traceback, and the store byte-identical after a refusal (always, if it never ``writes``)."""
     store = work / "store.db"
     for old in work.glob("store.db*"):
         old.unlink()
     shutil.copy(demo_store, store)
     before = _store_bytes(store)
-    code, out, err = _run("load", str(source), "--store", str(store), "--json", *args)
+    code, out, err = _run(command, str(source), "--store", str(store), "--json", *args)
     assert code in (0, 2), f"exit {code}: {err}"
     assert "Traceback" not in err and "internal error" not in err, err
+    if code == 2 or not writes:
+        assert _store_bytes(store) == before, f"{command} changed the store: {err}"
     if code == 2:
-        assert _store_bytes(store) == before, f"a refused input changed the store: {err}"
         return code, {}, err
     return code, json.loads(out), err
 
@@ -181,8 +198,7 @@ def test_a_damaged_bundle_table_is_read_whole_or_refused_with_its_place(
     data: st.DataObject, demo_store: Path, tmp_path: Path
 ) -> None:
     table = data.draw(st.sampled_from(TABLES), label="table")
-    work = tmp_path / "ex"
-    shutil.rmtree(work, ignore_errors=True)
+    work = _fresh(tmp_path)
     bundle = work / "bundle"
     shutil.copytree(DEMO_PATH, bundle)
     damaged = data.draw(damaged_bytes((DEMO_PATH / table).read_bytes()), label="bytes")
@@ -245,9 +261,7 @@ def test_a_damaged_bundle_workbook_is_read_whole_or_refused_with_its_place(
 ) -> None:
     import openpyxl
 
-    work = tmp_path / "ex"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
+    work = _fresh(tmp_path)
     path = work / "bundle.xlsx"
     wb = openpyxl.load_workbook(demo_workbook)
     sheets = {ws.title: (ws.max_row, ws.max_column) for ws in wb.worksheets}
@@ -270,9 +284,7 @@ def test_a_damaged_bundle_workbook_is_read_whole_or_refused_with_its_place(
 def test_a_workbook_with_damaged_xml_is_refused_with_its_place_or_read_whole(
     data: st.DataObject, demo_store: Path, demo_workbook: Path, tmp_path: Path
 ) -> None:
-    work = tmp_path / "ex"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
+    work = _fresh(tmp_path)
     path = work / "bundle.xlsx"
     with zipfile.ZipFile(demo_workbook) as src:
         members = {i.filename: src.read(i.filename) for i in src.infolist()}
@@ -306,9 +318,7 @@ def test_a_workbook_with_damaged_xml_is_refused_with_its_place_or_read_whole(
 def test_a_damaged_power_list_is_imported_or_refused_with_its_place(
     data: st.DataObject, demo_store: Path, tmp_path: Path
 ) -> None:
-    work = tmp_path / "ex"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
+    work = _fresh(tmp_path)
     as_xlsx = data.draw(st.booleans(), label="xlsx")
     if as_xlsx:
         import openpyxl
@@ -352,9 +362,7 @@ def _demo_db(folder: Path) -> Path:
 def test_damaged_turtle_is_imported_or_refused_with_its_place(
     data: st.DataObject, demo_store: Path, demo_turtle: bytes, tmp_path: Path
 ) -> None:
-    work = tmp_path / "ex"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
+    work = _fresh(tmp_path)
     path = work / "graph.ttl"
     path.write_bytes(data.draw(damaged_bytes(demo_turtle), label="bytes"))
     code, _, err = _load(path, demo_store, work)
@@ -373,19 +381,11 @@ def test_a_damaged_scenario_is_compared_or_refused_with_its_place(
     """A what-if never writes: whatever the scenario file holds, the store stays as it was."""
     from dutygraph.fixtures import SCENARIOS_PATH
 
-    work = tmp_path / "ex"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
-    store = work / "store.db"
-    shutil.copy(demo_store, store)
-    before = _store_bytes(store)
+    work = _fresh(tmp_path)
     path = work / scenario
     path.write_bytes(
         data.draw(damaged_bytes((SCENARIOS_PATH / scenario).read_bytes()), label="bytes")
     )
-    code, _, err = _run("whatif", str(path), "--store", str(store), "--json")
-    assert code in (0, 2), f"exit {code}: {err}"
-    assert "Traceback" not in err and "internal error" not in err, err
+    code, _, err = _command("whatif", path, demo_store, work, writes=False)
     if code == 2:
         _says_where(err, scenario)
-    assert _store_bytes(store) == before, "a what-if changed the store"
