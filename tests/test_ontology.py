@@ -291,9 +291,9 @@ ex:dSAMR a dg:Department ; dg:id "N-SAMR" ; dg:name "国家市场监督管理总
     dg:region ex:r000000 ; dg:systems "market-regulation" ; dg:aliases "市场监管总局" .
 ex:dXH a dg:Department ; dg:id "XH-SCJ" ; dg:name "西湖区市场监督管理局" ;
     dg:region ex:r330106 ; dg:systems "market-regulation" ; dg:vertical false ;
-    dg:validFrom "2019-01-01"^^xsd:date ;
+    dg:validFrom "2019-01-01T00:00:00+08:00"^^xsd:dateTime ;
     dg:origin [ a dg:Origin ; dg:file "departments.csv" ; dg:row 3 ; dg:version "2024" ] ;
-    dg:attribute '{"备注": "综合行政执法"}'^^rdf:JSON .
+    dg:attribute '{"备注": "综合行政执法"}' .
 ex:dNHC a dg:Department ; dg:id "N-NHC" ; dg:name "国家卫生健康委员会" ; dg:region ex:r000000 .
 
 ex:iFood a dg:Item ; dg:id "I-FOOD" ; dg:name "食品安全监督管理" ; dg:domain "食品" ;
@@ -303,19 +303,19 @@ ex:iFoodSale a dg:Item ; dg:id "I-FOOD-SALE" ; dg:name "食品销售监督检查
 
 ex:bFSL a dg:LegalBasis ; dg:id "B-FSL-6" ; dg:title "中华人民共和国食品安全法" ; dg:kind dg:law ;
     dg:issuer "全国人民代表大会常务委员会" ; dg:article "第六条" ;
-    dg:validFrom "2015-10-01"^^xsd:date .
+    dg:validFrom "2015-10-01T00:00:00+08:00"^^xsd:dateTime .
 ex:bFHL a dg:LegalBasis ; dg:id "B-FHL" ; dg:title "中华人民共和国食品卫生法" ; dg:kind dg:law ;
-    dg:validFrom "1995-10-30"^^xsd:date ; dg:validTo "2009-06-01"^^xsd:date .
+    dg:validFrom "1995-10-30T00:00:00+08:00"^^xsd:dateTime ; dg:validTo "2009-06-01T00:00:00+08:00"^^xsd:dateTime .
 
 ex:duty1 a dg:Duty ; dg:department ex:dSAMR ; dg:item ex:iFood ; dg:region ex:r000000 ;
-    dg:role dg:lead ; dg:bases ex:bFSL ; dg:validFrom "2018-09-10"^^xsd:date ;
+    dg:role dg:lead ; dg:bases ex:bFSL ; dg:validFrom "2018-09-10T00:00:00+08:00"^^xsd:dateTime ;
     dg:source "national-catalogue" .
 ex:duty2 a dg:Duty ; dg:department ex:dNHC ; dg:item ex:iFood ; dg:region ex:r000000 ;
-    dg:role dg:assist ; dg:bases ex:bFSL ; dg:validFrom "2018-09-10"^^xsd:date .
+    dg:role dg:assist ; dg:bases ex:bFSL ; dg:validFrom "2018-09-10T00:00:00+08:00"^^xsd:dateTime .
 # an earlier lead, closed the day the next one starts: half-open, so no overlap
 ex:duty0 a dg:Duty ; dg:department ex:dNHC ; dg:item ex:iFood ; dg:region ex:r000000 ;
-    dg:role dg:lead ; dg:bases ex:bFHL ; dg:validFrom "2009-06-01"^^xsd:date ;
-    dg:validTo "2018-09-10"^^xsd:date .
+    dg:role dg:lead ; dg:bases ex:bFHL ; dg:validFrom "2009-06-01T00:00:00+08:00"^^xsd:dateTime ;
+    dg:validTo "2018-09-10T00:00:00+08:00"^^xsd:dateTime .
 ex:duty3 a dg:Duty ; dg:department ex:dXH ; dg:item ex:iFoodSale ; dg:region ex:r330106 ;
     dg:role dg:territorial ; dg:bases ex:bFSL ; dg:line "market-regulation" .
 
@@ -323,13 +323,13 @@ ex:bhSale a dg:Behavior ; dg:id "BH-FOODSALE" ; dg:name "销售食品" ; dg:item
     dg:keywords "卖食品" .
 ex:bfShop a dg:BusinessForm ; dg:id "BF-SHOP" ; dg:name "无人零售" ; dg:description "自助售货" ;
     dg:behaviors ex:bhSale ; dg:lead ex:dSAMR ; dg:assist ex:dNHC ;
-    dg:settledOn "2022-01-01"^^xsd:date ; dg:basis ex:bFSL .
+    dg:settledOn "2022-01-01T00:00:00+08:00"^^xsd:dateTime ; dg:basis ex:bFSL .
 ex:disp1 a dg:Dispute ; dg:id "D-1" ; dg:parties ex:dSAMR, ex:dNHC ; dg:subject "I-FOOD-SALE" ;
-    dg:region ex:r330106 ; dg:raisedOn "2024-03-01"^^xsd:date ; dg:status "open" ;
-    dg:claims '{"N-SAMR": "assist", "N-NHC": "assist"}'^^rdf:JSON .
+    dg:region ex:r330106 ; dg:raisedOn "2024-03-01T00:00:00+08:00"^^xsd:dateTime ; dg:status "open" ;
+    dg:claims '{"N-SAMR": "assist", "N-NHC": "assist"}' .
 
 ex:gap1 a dg:Gap ; dg:kind dg:noLead ; dg:item ex:iFoodSale ; dg:region ex:r330106 ;
-    dg:asOf "2024-06-01"^^xsd:date ; dg:description "no lead on the path" .
+    dg:asOf "2024-06-01T00:00:00+08:00"^^xsd:dateTime ; dg:description "no lead on the path" .
 """
 )
 
@@ -348,7 +348,7 @@ ex:dutyBoss a dg:Duty ; dg:department ex:dSAMR ; dg:item ex:iFood ; dg:region ex
 # planted: valid_from after valid_to
 ex:dutyReversed a dg:Duty ; dg:department ex:dSAMR ; dg:item ex:iFood ; dg:region ex:r000000 ;
     dg:role dg:assist ; dg:bases ex:bFSL ;
-    dg:validFrom "2024-01-01"^^xsd:date ; dg:validTo "2023-01-01"^^xsd:date .
+    dg:validFrom "2024-01-01T00:00:00+08:00"^^xsd:dateTime ; dg:validTo "2023-01-01T00:00:00+08:00"^^xsd:dateTime .
 """
 )
 
@@ -417,7 +417,7 @@ def test_planted_violations_fail_with_their_focus_nodes(shapes: Graph) -> None:
             SH.InConstraintComponent,
         ),
         (
-            'dg:validFrom "2018-09-10"^^xsd:date ;\n    dg:source',
+            'dg:validFrom "2018-09-10T00:00:00+08:00"^^xsd:dateTime ;\n    dg:source',
             'dg:validFrom "2018-09-10" ;\n    dg:source',
             EX.duty1,
             DG.validFrom,
@@ -492,7 +492,10 @@ def test_duty_without_basis_is_a_warning(shapes: Graph) -> None:
 
 def test_two_overlapping_leads_are_a_warning(shapes: Graph) -> None:
     # duty0 (NHC, lead until 2018-09-10) now runs one more day: it overlaps duty1 (SAMR)
-    data = GOOD.replace('dg:validTo "2018-09-10"^^xsd:date', 'dg:validTo "2018-09-11"^^xsd:date')
+    data = GOOD.replace(
+        'dg:validTo "2018-09-10T00:00:00+08:00"^^xsd:dateTime',
+        'dg:validTo "2018-09-11T00:00:00+08:00"^^xsd:dateTime',
+    )
     conforms, results = validate(data, shapes)
     assert not conforms
     assert {r["focus"] for r in results} == {EX.duty0, EX.duty1}
@@ -504,7 +507,8 @@ def test_two_overlapping_leads_are_a_warning(shapes: Graph) -> None:
 
 def test_open_ended_leads_overlap(shapes: Graph) -> None:
     data = GOOD.replace(
-        'dg:validFrom "2009-06-01"^^xsd:date ;\n    dg:validTo "2018-09-10"^^xsd:date .', "."
+        'dg:validFrom "2009-06-01T00:00:00+08:00"^^xsd:dateTime ;\n    dg:validTo "2018-09-10T00:00:00+08:00"^^xsd:dateTime .',
+        ".",
     )
     assert data != GOOD
     _, results = validate(data, shapes)
@@ -515,7 +519,7 @@ def test_same_department_twice_is_not_multiple_leads(shapes: Graph) -> None:
     data = GOOD + (
         "ex:duty1b a dg:Duty ; dg:department ex:dSAMR ; dg:item ex:iFood ;"
         ' dg:region ex:r000000 ; dg:role dg:lead ; dg:bases ex:bFSL ; dg:line "food" ;'
-        ' dg:validFrom "2018-09-10"^^xsd:date .\n'
+        ' dg:validFrom "2018-09-10T00:00:00+08:00"^^xsd:dateTime .\n'
     )
     conforms, results = validate(data, shapes)
     assert conforms, results

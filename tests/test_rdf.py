@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,11 @@ def test_standard_terms_are_written_beside_dutygraphs():
     jj = rdflib.URIRef(ID + "region/510104")
     assert (jj, SKOS.broader, rdflib.URIRef(ID + "region/510100")) in g
     fhl = rdflib.URIRef(ID + "basis/B-FHL")
-    assert g.value(fhl, ELI.date_no_longer_in_force).toPython().isoformat() == "2009-06-01"
+    # a date is the start of its day in Beijing (xsd:dateTime, in the OWL 2 datatype map);
+    # ELI's in-force dates (xsd:date, last day inclusive) are the ELI export's, not written here
+    end = g.value(fhl, rdflib.URIRef("https://w3id.org/dutygraph#validTo"))
+    assert (str(end), end.datatype) == ("2009-06-01T00:00:00+08:00", rdflib.XSD.dateTime)
+    assert g.value(fhl, ELI.date_no_longer_in_force) is None
     assert (fhl, rdflib.RDF.type, ELI.LegalResourceSubdivision) in g
     duty = next(g.subjects(CV.hasParticipant, samr))
     assert (duty, rdflib.RDF.type, CV.Participation) in g
@@ -200,3 +205,82 @@ def test_the_standard_statements_are_derived_and_read_back_to_the_same_records(t
     again = tmp_path / "again.nt"
     write_rdf(DutyGraph(r.record for r in b.rows), again, "nt", as_of="2025-01-01")
     assert isomorphic(rdflib_graph_of(full), rdflib_graph_of(again))
+
+
+def _with_json_cells() -> DutyGraph:
+    """The demo with a dispute (claims, decision: JSON cells) and a department with attrs."""
+    from dataclasses import replace
+
+    from dutygraph.model import Dispute
+
+    g = demo_graph()
+    records = [
+        replace(r, attrs={"备注": "综合行政执法", "编制": "12"}) if r.id == "JJ-SCJ" else r
+        for r in g.records()
+    ]
+    records.append(
+        Dispute(
+            id="DSP-1",
+            parties=("JJ-SCJ", "JJ-SWJ"),
+            subject="I-PREPAID",
+            region="510104",
+            raised_on="2024-03-01",
+            status="decided",
+            claims={"JJ-SCJ": "assist", "JJ-SWJ": "lead"},
+            decision={"by": "锦江区人民政府", "on": "2024-04-01", "lead": ["JJ-SWJ"]},
+        )
+    )
+    return DutyGraph(records)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_json_cells_are_their_text_and_come_back_whole(fmt: str, tmp_path: Path):
+    g = _with_json_cells()
+    path = tmp_path / f"json{SUFFIX[fmt]}"
+    write_rdf(g, path, fmt)
+    graph = rdflib_graph_of(path)
+    dg = rdflib.Namespace("https://w3id.org/dutygraph#")
+    claims = [o for o in graph.objects(None, dg.claims)]
+    assert len(claims) == 1 and claims[0].datatype is None  # xsd:string, not rdf:JSON
+    assert "锦江区人民政府" in str(next(graph.objects(None, dg.decision)))
+    batch = read_rdf(path)
+    assert batch.problems == []
+    back = DutyGraph(row.record for row in batch.rows)
+    assert back.disputes["DSP-1"] == g.disputes["DSP-1"]
+    assert back.departments["JJ-SCJ"].attrs == {"备注": "综合行政执法", "编制": "12"}
+
+
+def test_older_exports_with_xsd_date_and_rdf_json_still_read(tmp_path: Path):
+    """Files written before dates became xsd:dateTime read back to the same records."""
+    g = _with_json_cells()
+    text = _export(g, "nt")
+    xsd, rdf = "http://www.w3.org/2001/XMLSchema#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    old = re.sub(
+        rf'"(\d{{4}}-\d{{2}}-\d{{2}})T00:00:00\+08:00"\^\^<{xsd}dateTime>',
+        rf'"\1"^^<{xsd}date>',
+        text,
+    )
+    old = re.sub(r'(<https://w3id.org/dutygraph#claims> "[^\n]*")( \.)', rf"\1^^<{rdf}JSON>\2", old)
+    assert old.count(f"^^<{xsd}date>") > 10 and f"^^<{rdf}JSON>" in old
+    path = tmp_path / "old.nt"
+    path.write_text(old, "utf-8")
+    batch = read_rdf(path)
+    assert batch.problems == []
+    back = {(r.record.label, r.record.id): r.record for r in batch.rows}
+    assert back == {(r.label, r.id): r for r in g.records()}
+    assert back["dispute", "DSP-1"].claims == {"JJ-SCJ": "assist", "JJ-SWJ": "lead"}
+
+
+def test_a_time_that_is_not_the_start_of_a_day_is_a_located_error(tmp_path: Path):
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    text = _export(demo_graph(), "nt").replace(
+        f'"2018-09-10T00:00:00+08:00"^^<{xsd}dateTime>', f'"2018-09-10T08:00:00Z"^^<{xsd}dateTime>'
+    )
+    assert "T08:00:00Z" in text
+    path = tmp_path / "noon.nt"
+    path.write_text(text, "utf-8")
+    errors = [str(p) for p in read_rdf(path).errors]
+    assert errors and all(
+        "'2018-09-10T08:00:00Z' is not a date" in e and "T00:00:00+08:00" in e and "noon.nt" in e
+        for e in errors
+    )

@@ -1,12 +1,12 @@
 """The ontology under OWL reasoners: OWL 2 DL for HermiT, consistent with every export.
 
-HermiT (bundled with owlready2, run on Java) reads the ontology alone as it is:
-nothing outside the OWL 2 datatype map. An export writes dates as ``xsd:date``
-and JSON as ``rdf:JSON`` (what ELI, schema.org and CPSV-AP consumers expect),
-both outside the map, so the ontology plus an export is reasoned over with
-``--ignoreUnsupportedDatatypes``; a test holds that nothing else in an export
-is outside the map. The OWL-RL closure (owlrl) of the ontology plus an export
-reports no inconsistency. Each check is shown to fail on a planted fault.
+HermiT (bundled with owlready2, run on Java; under CI=true a missing Java or
+owlready2 fails, never skips) reads the ontology, and the ontology plus each
+export, as they are: no ``--ignoreUnsupportedDatatypes``. An export writes a
+date as the ``xsd:dateTime`` of the start of that day in Beijing and a JSON cell
+as its text (``xsd:string``), so nothing in it is outside the OWL 2 datatype
+map; a test holds that. The OWL-RL closure (owlrl) of the ontology plus an
+export reports no inconsistency. Each check is shown to fail on a planted fault.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ import pytest
 
 from dutygraph.fixtures import catalogue_graph, demo_graph
 from dutygraph.graph import DutyGraph
+from dutygraph.io.bundle import read_bundle
 
-from .conftest import need
+from .conftest import ACCEPTANCE, need
+from .test_rdf import _with_json_cells
 
 rdflib = pytest.importorskip("rdflib")
 
@@ -77,8 +79,6 @@ OWL2_MAP = {
     RDF.XMLLiteral,
     RDFS.Literal,
 }
-#: what an export writes outside the map, on purpose (see the ontology's header)
-OUTSIDE_THE_MAP = {XSD.date, RDF.JSON}
 #: the published kind of the SKOS terms an export writes (SKOS reference, skos.rdf): a
 #: DL reasoner that imports SKOS sees these declarations
 SKOS_DECLARATIONS = """\
@@ -95,6 +95,8 @@ skos:Concept a owl:Class . skos:ConceptScheme a owl:Class . skos:Collection a ow
 EXPORTS: dict[str, Callable[[], DutyGraph]] = {
     "demo": demo_graph,
     "demo+catalogue": lambda: catalogue_graph(with_demo=True),
+    "scenario": lambda: DutyGraph(read_bundle(ACCEPTANCE).records()),
+    "demo+json": _with_json_cells,  # a dispute's claims and decision, a department's attrs
 }
 
 
@@ -119,6 +121,9 @@ def _merged(*graphs: Any) -> Any:
 # -- HermiT ---------------------------------------------------------------------------
 
 
+_HERMIT = "org.semanticweb.HermiT.cli.CommandLine"
+
+
 def _hermit_classpath() -> str:
     need(shutil.which("java") is not None, "no java on PATH: HermiT needs Java")
     try:
@@ -141,7 +146,7 @@ def _hermit(graph: Any, tmp_path: Path, *flags: str) -> tuple[bool, str]:
             "-Xmx2g",
             "-cp",
             classpath,
-            "org.semanticweb.HermiT.cli.CommandLine",
+            _HERMIT,
             *flags,
             "-k",
             path.as_uri(),
@@ -170,29 +175,52 @@ def test_hermit_accepts_the_ontology_as_it_is(tmp_path: Path):
 
 @pytest.mark.parametrize("name", sorted(EXPORTS))
 def test_hermit_finds_the_ontology_with_each_export_consistent(name: str, tmp_path: Path):
+    """No datatype ignored: HermiT reads every literal of the export."""
     graph = _merged(_ontology(), _skos(), _export(name))
-    consistent, output = _hermit(graph, tmp_path, "--ignoreUnsupportedDatatypes")
+    consistent, output = _hermit(graph, tmp_path)
     assert consistent, output[-3000:]
 
 
-def test_hermit_finds_a_literal_against_its_range(tmp_path: Path):
-    """The check can fail: a Chinese literal (@zh) on dg:code, whose range is xsd:string."""
-    graph = _merged(_ontology(), _export("demo"))
+@pytest.mark.parametrize(
+    "predicate, literal",
+    [
+        ("code", Literal("四川", lang="zh")),  # @zh where the range is xsd:string
+        ("validFrom", Literal("2025-01-01", datatype=XSD.string)),  # a string, not a dateTime
+    ],
+)
+def test_hermit_finds_a_literal_against_its_range(predicate: str, literal: Any, tmp_path: Path):
+    """The check can fail: a literal outside its property's range makes the export inconsistent."""
+    graph = _merged(_ontology(), _skos(), _export("demo"))
     region = URIRef("https://w3id.org/dutygraph/id/region/510000")
-    graph.add((region, URIRef(DG + "code"), Literal("四川", lang="zh")))
-    consistent, _ = _hermit(graph, tmp_path, "--ignoreUnsupportedDatatypes")
+    graph.add((region, URIRef(DG + predicate), literal))
+    consistent, _ = _hermit(graph, tmp_path)
     assert not consistent
 
 
+def test_hermit_refuses_what_is_outside_the_datatype_map(tmp_path: Path):
+    """Why an export writes no xsd:date: HermiT, with no flag, does not accept one."""
+    graph = _merged(_ontology(), _skos(), _export("demo"))
+    duty = next(graph.subjects(RDF.type, URIRef(DG + "Duty")))
+    graph.add((duty, URIRef(DG + "validTo"), Literal("2030-01-01", datatype=XSD.date)))
+    path = tmp_path / "onto.owl"
+    graph.serialize(path, format="xml")
+    run = subprocess.run(
+        ["java", "-cp", _hermit_classpath(), _HERMIT, "-k", path.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode != 0 and "UnsupportedDatatype" in run.stdout + run.stderr
+
+
 @pytest.mark.parametrize("name", sorted(EXPORTS))
-def test_nothing_else_in_an_export_is_outside_the_owl2_datatype_map(name: str):
-    datatypes = {
-        o.datatype
-        for o in _export(name).objects()
-        if isinstance(o, Literal) and o.datatype is not None
-    }
-    assert datatypes - OWL2_MAP <= OUTSIDE_THE_MAP
-    assert XSD.date in datatypes
+def test_nothing_in_an_export_is_outside_the_owl2_datatype_map(name: str):
+    literals = [o for o in _export(name).objects() if isinstance(o, Literal)]
+    datatypes = {o.datatype for o in literals if o.datatype is not None}
+    assert datatypes - OWL2_MAP == set()
+    # dates are there, as the start of a day in Beijing, and JSON cells are their text
+    dates = {str(o) for o in literals if o.datatype == XSD.dateTime}
+    assert dates and all(d.endswith("T00:00:00+08:00") for d in dates)
 
 
 def test_the_ontology_names_no_datatype_outside_the_map():

@@ -23,9 +23,9 @@ rdflib = pytest.importorskip("rdflib")
 ox = pytest.importorskip("pyoxigraph")
 
 from dutygraph.io.rdf import node_iri, record_of_iri, write_rdf  # noqa: E402
+from dutygraph.io.rdf.terms import date_literal  # noqa: E402
 
 QUERIES = ROOT / "queries"
-XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 CASES = json.loads((ACCEPTANCE / "expected.json").read_text("utf-8"))
 
 
@@ -81,8 +81,14 @@ def _params(item: str, region: str, as_of: str) -> dict[str, str]:
     return {
         "item": f"<{node_iri('item', item)}>",
         "region": f"<{node_iri('region', region)}>",
-        "asOf": f'"{as_of}"^^<{XSD_DATE}>',
+        "asOf": _day(as_of),
     }
+
+
+def _day(as_of: str) -> str:
+    """The N-Triples term of a date as an export writes it (xsd:dateTime, 00:00 Beijing)."""
+    lit = date_literal(as_of)
+    return f'"{lit.value}"^^<{lit.datatype}>'
 
 
 def _covered(res: Any) -> bool:
@@ -132,7 +138,7 @@ def test_who_leads_with_inheritance_agrees(engine, scenario):
 
 @pytest.mark.parametrize("as_of", ["2023-01-01", "2025-01-01", "2025-06-01"])
 def test_multiple_leads_agree(engine, scenario, as_of):
-    rows = engine(_query("multiple-leads.rq", asOf=f'"{as_of}"^^<{XSD_DATE}>'))
+    rows = engine(_query("multiple-leads.rq", asOf=_day(as_of)))
     got = sorted((record_of_iri(r["item"])[1], record_of_iri(r["region"])[1]) for r in rows)  # type: ignore[index]
     want = sorted(
         (c.item, c.region) for c in find_conflicts(scenario, as_of=as_of, kinds=["MULTIPLE_LEADS"])
@@ -142,7 +148,7 @@ def test_multiple_leads_agree(engine, scenario, as_of):
 
 @pytest.mark.parametrize("as_of", ["2023-01-01", "2025-06-01"])
 def test_no_basis_in_force_agrees_where_answers_are_explicit(engine, scenario, as_of):
-    rows = engine(_query("no-basis-in-force.rq", asOf=f'"{as_of}"^^<{XSD_DATE}>'))
+    rows = engine(_query("no-basis-in-force.rq", asOf=_day(as_of)))
     got = {(record_of_iri(r["item"])[1], record_of_iri(r["region"])[1]) for r in rows}  # type: ignore[index]
     gaps = {(g.item, g.region) for g in find_gaps(scenario, as_of=as_of, kinds=["NO_LEGAL_BASIS"])}
     for item, region in scenario.duty_sites():

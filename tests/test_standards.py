@@ -9,6 +9,8 @@ and the test lists every violation it finds.
 from __future__ import annotations
 
 import io
+import itertools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -161,13 +163,44 @@ def test_each_government_is_a_public_organisation_with_its_departments(tmp_path:
         (label,) = rdf.objects(gov, SKOS.prefLabel)
         assert label.language == "zh"
         assert g.regions[code].name in label or code == "000000"
-        subs = {str(d).rsplit("/", 1)[-1] for d in rdf.objects(gov, ORG.hasSubOrganization)}
-        assert subs == {d for d, rec in g.departments.items() if rec.region == code}
+        subs = set(rdf.objects(gov, ORG.hasSubOrganization))
+        assert subs - governments == {
+            _dept(d) for d, rec in g.departments.items() if rec.region == code
+        }
+        # the governments one level down along the region tree, and the one above
+        lower = {
+            rdflib.URIRef(ID + "government/" + c) for c, r in g.regions.items() if r.parent == code
+        }
+        assert subs & governments == lower
+        for c in lower:
+            assert (c, ORG.subOrganizationOf, gov) in rdf
+        parent = g.regions[code].parent
+        ups = set(rdf.objects(gov, ORG.subOrganizationOf))
+        assert ups == ({rdflib.URIRef(ID + "government/" + parent)} if parent else set())
     for key in g.departments:
         ups = set(rdf.objects(_dept(key), ORG.subOrganizationOf)) & governments
         assert ups == {rdflib.URIRef(ID + "government/" + g.departments[key].region)}
     names = {str(o) for gov in governments for o in rdf.objects(gov, SKOS.prefLabel)}
     assert {"国务院", "四川省人民政府", "锦江区人民政府"} <= names
+    # ORG: a county government is in its prefecture's, the prefecture's in the province's...
+    chain = [ID + "government/" + c for c in ("510104", "510100", "510000", "000000")]
+    for lower_gov, upper in itertools.pairwise(chain):
+        assert (rdflib.URIRef(lower_gov), ORG.subOrganizationOf, rdflib.URIRef(upper)) in rdf
+
+
+def test_every_line_is_a_concept_with_a_chinese_name(tmp_path: Path):
+    g = catalogue_graph(with_demo=True)
+    rdf = rdflib_graph_of(_write(g, tmp_path / "all.ttl"))
+    lines = {x for rec in g.departments.values() for x in rec.systems}
+    scheme = rdflib.URIRef(ID + "line")
+    concepts = set(rdf.objects(scheme, SKOS.hasTopConcept))
+    assert {str(rdf.value(c, SKOS.notation)) for c in concepts} == lines
+    for c in concepts:
+        (label,) = rdf.objects(c, SKOS.prefLabel)
+        assert label.language == "zh" and re.search(r"[\u4e00-\u9fff]", label), (c, label)
+    market = rdflib.URIRef(ID + "line/market-regulation")
+    assert str(rdf.value(market, SKOS.prefLabel)) == "市场监管"
+    assert (_dept("N-SAMR"), ORG.classification, market) in rdf
 
 
 def _events(rdf: Any, original: str) -> list[Any]:

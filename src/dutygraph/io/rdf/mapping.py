@@ -98,8 +98,10 @@ MAPPING: dict[str, tuple[str, tuple[str, ...], tuple[_Field, ...]]] = {
             _Field("kind", "enum", "basis_kind", required=True),
             _Field("issuer", "label"),
             _Field("article", "label"),
-            _Field("valid_from", "date", also=(_ELI + "first_date_entry_in_force",)),
-            _Field("valid_to", "date", also=(_ELI + "date_no_longer_in_force",)),
+            # not also ELI's in-force dates: those are xsd:date (outside OWL 2 DL) and ELI's
+            # last day in force is the day before valid_to; the ELI export has them
+            _FROM,
+            _TO,
             # what the import found in the law corpus (dutygraph.io.laws.cite)
             _Field("law_version", "text"),
             _Field("law_from", "date"),

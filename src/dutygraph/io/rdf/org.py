@@ -7,6 +7,16 @@ Beside the records, an export states for consumers of ORG and CPOV-AP:
   ``skos:prefLabel`` and ``dct:title``\\@zh (CPOV-AP, CPSV-AP), ``dct:spatial``
   its region, and the departments of that region as its sub-organisations
   (``org:hasSubOrganization`` and, on each department, ``org:subOrganizationOf``);
+* the governments linked along the region tree: the government of a region is
+  ``org:subOrganizationOf`` the government of its parent region, which
+  ``org:hasSubOrganization`` it. ORG defines the pair as hierarchical
+  containment of organisations (both sub-properties of the transitive
+  ``org:transitiveSubOrganizationOf``), CPOV-AP 2.1.2 lists both on
+  ``org:Organization``, and the Constitution (宪法第一百一十条) makes each local
+  people's government answer to the state administrative organ one level up,
+  all of them under the State Council (国务院); a street office (街道办事处) is
+  the district government's agency (派出机关). ``dct:spatial`` alone would only
+  say where each acts, not which answers to which;
 * each abolition, merger and succession as an ``org:ChangeEvent``
   ``<id/change/...>``: the departments abolished on one day into one successor
   are one event (a merger when there are several), ``org:originalOrganization``
@@ -27,6 +37,9 @@ from the regions and departments (their ``region``, ``valid_to`` and
 >>> [o.value for s, pairs in organisation_blocks(g, g.regions, g.departments)
 ...  if s.startswith(CHANGE_BASE) for p, o in pairs if p.endswith("description")]
 ['锦江区商务局（JJ-SWJ）自 2024-03-01 撤销，由 锦江区经济科技和信息化局（JJ-JXJ）承继', '武侯区商务局（WH-SWJ）自 2024-03-01 撤销']
+>>> [o for s, pairs in organisation_blocks(g, g.regions, []) if s == government_iri("510104")
+...  for p, o in pairs if p == _SUB_OF]
+['https://w3id.org/dutygraph/id/government/510100']
 """
 
 from __future__ import annotations
@@ -42,9 +55,9 @@ from .terms import (
     CHANGE_BASE,
     GOVERNMENT_BASE,
     TYPE,
-    XSD_DATETIME,
     Lit,
     Pairs,
+    date_literal,
     node_iri,
 )
 
@@ -100,11 +113,17 @@ def organisation_blocks(
         home = g.departments[d].region
         if home in exported:
             by_region.setdefault(home, []).append(d)
+    below: dict[str, list[str]] = {}
+    for code in codes:
+        parent = g.regions[code].parent
+        if parent in exported and parent != code:
+            below.setdefault(parent, []).append(code)
     for code in codes:
         region = g.regions[code]
         name = government_name(region)
         subject = government_iri(code)
         members = sorted(by_region.get(code, ()))
+        lower = sorted(below.get(code, ()))
         pairs: Pairs = [
             (TYPE, _PUBLIC_ORGANISATION),
             (TYPE, _ORGANIZATION),
@@ -112,14 +131,22 @@ def organisation_blocks(
             (_IDENTIFIER, Lit(f"GOV-{code}")),
             (_PREF, _zh(name)),
             (_TITLE, _zh(name)),
-            (_DESCRIPTION, _zh(f"{region.name}（{code}）政府：{name}，所属部门 {len(members)} 个")),
+            (_DESCRIPTION, _zh(_government_text(region, name, len(members), len(lower)))),
             (_SPATIAL, node_iri("region", code)),
         ]
+        if region.parent in exported and region.parent != code:
+            pairs.append((_SUB_OF, government_iri(region.parent)))
         pairs.extend((_HAS_SUB, node_iri("department", d)) for d in members)
+        pairs.extend((_HAS_SUB, government_iri(c)) for c in lower)
         yield subject, pairs
         for d in members:
             yield node_iri("department", d), [(_SUB_OF, subject)]
     yield from _change_blocks(g, depts, chosen)
+
+
+def _government_text(region: Any, name: str, departments: int, lower: int) -> str:
+    text = f"{region.name}（{region.code}）政府：{name}，所属部门 {departments} 个"
+    return text + (f"，下级人民政府 {lower} 个" if lower else "")
 
 
 def _change_blocks(g: DutyGraph, depts: list[str], chosen: set[str]) -> Iterator[tuple[str, Pairs]]:
@@ -148,7 +175,7 @@ def _change_blocks(g: DutyGraph, depts: list[str], chosen: set[str]) -> Iterator
             (_DESCRIPTION, _zh(text)),
         ]
         if day:
-            pairs.append((_ENDED, Lit(f"{day}T00:00:00+08:00", XSD_DATETIME)))
+            pairs.append((_ENDED, date_literal(day)))
         pairs.extend((_ORIGINAL, node_iri("department", d)) for d in originals)
         if successor:
             pairs.append((_RESULTING, node_iri("department", successor)))

@@ -32,6 +32,7 @@ from .terms import (
     RDF_SUFFIXES,
     TYPE,
     _short,
+    day_of,
     record_of_iri,
 )
 
@@ -329,7 +330,11 @@ def _hashable(value: Any) -> Any:
 def _json(reader: _Reader, node: Any, pred: str, obj: Any, ox: Any) -> Any:
     if not isinstance(obj, ox.Literal):
         reader.problem(
-            node, _short(pred), "expects a JSON literal", "write it as rdf:JSON", "wrong-type"
+            node,
+            _short(pred),
+            "expects a JSON literal",
+            "write the JSON text as a literal",
+            "wrong-type",
         )
         return None
     try:
@@ -414,13 +419,13 @@ def _decode(
     if f.codec in ("text", "label"):
         return value
     if f.codec == "date":
-        from ..bundle import parse_date
-
-        try:
-            return parse_date(value)
-        except ValueError:
-            bad(f"{value!r} is not a date", "write xsd:date YYYY-MM-DD")
-            return None
+        day = day_of(value, obj.datatype.value if obj.datatype else None)
+        if day is None:
+            bad(
+                f"{value!r} is not a date (the start of a day in Beijing)",
+                'write "YYYY-MM-DDT00:00:00+08:00"^^xsd:dateTime (or "YYYY-MM-DD"^^xsd:date)',
+            )
+        return day
     if f.codec == "bool":
         if value in ("true", "1"):
             return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 from urllib.parse import quote, unquote
 
@@ -39,6 +40,7 @@ _P = PREFIXES
 TYPE = RDF + "type"
 XSD_STRING = XSD + "string"
 XSD_DATE = XSD + "date"
+XSD_DATETIME = XSD + "dateTime"
 XSD_BOOLEAN = XSD + "boolean"
 XSD_INTEGER = XSD + "integer"
 RDF_JSON = RDF + "JSON"
@@ -66,7 +68,6 @@ LINE_SCHEME = ID_BASE + "line"
 SERVICE_BASE = ID_BASE + "service/"
 GOVERNMENT_BASE = ID_BASE + "government/"
 CHANGE_BASE = ID_BASE + "change/"
-XSD_DATETIME = XSD + "dateTime"
 _KIND_OF_SEGMENT = {v: k for k, v in _SEGMENT.items()}
 
 
@@ -79,6 +80,51 @@ class Lit(NamedTuple):
     value: str
     datatype: str | None = XSD_STRING
     lang: str | None = None
+
+
+#: the time zone of every date: a dutygraph date is a calendar day in Beijing
+TIMEZONE = "+08:00"
+_DAY_START = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00(?:\.0+)?" + re.escape(TIMEZONE) + "$")
+
+
+def date_literal(day: str) -> Lit:
+    """A date as OWL 2 DL can type it: the ``xsd:dateTime`` of the start of that day in Beijing.
+
+    ``xsd:date`` is outside the OWL 2 datatype map, ``xsd:dateTime`` is in it; and
+    the start of the day keeps the order of the dates (``[from, to)`` compare as days).
+
+    >>> date_literal("2025-01-01").value
+    '2025-01-01T00:00:00+08:00'
+    """
+    return Lit(f"{day}T00:00:00{TIMEZONE}", XSD_DATETIME)
+
+
+def day_of(lexical: str, datatype: str | None) -> str | None:
+    """The day a date literal stands for: ``xsd:dateTime`` at 00:00 Beijing time, or an ``xsd:date``.
+
+    ``None`` when it is neither (another time of day, another zone, not a date).
+
+    >>> day_of("2025-01-01T00:00:00+08:00", XSD_DATETIME), day_of("2025-01-01", XSD_DATE)
+    ('2025-01-01', '2025-01-01')
+    >>> day_of("2025-01-01T00:00:00Z", XSD_DATETIME) is None
+    True
+    """
+    import datetime as dt
+
+    text = lexical.strip()
+    if datatype == XSD_DATETIME:
+        m = _DAY_START.match(text)
+        if m is None:
+            return None
+        text = m.group(1)
+    elif datatype not in (XSD_DATE, XSD_STRING, None) or not re.fullmatch(
+        r"\d{4}-\d{2}-\d{2}", text
+    ):
+        return None
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
 
 
 #: an object is an IRI (``str``) or a :class:`Lit`

@@ -34,16 +34,20 @@ from .terms import (
     ID_BASE,
     LANG,
     PREFIXES,
-    RDF_JSON,
     TYPE,
     XSD_BOOLEAN,
-    XSD_DATE,
     XSD_INTEGER,
     XSD_STRING,
     Lit,
     Pairs,
+    date_literal,
     node_iri,
 )
+
+
+def _json_text(value: Any) -> Lit:
+    """A JSON cell as its text, ``xsd:string`` (``rdf:JSON`` is outside the OWL 2 datatype map)."""
+    return Lit(json.dumps(value, ensure_ascii=False, sort_keys=True))
 
 
 def _encode(f: _Field, value: Any) -> Any:
@@ -52,11 +56,11 @@ def _encode(f: _Field, value: Any) -> Any:
     if f.codec == "label":
         return Lit(value, None, LANG) if _CJK.search(value) else Lit(value)
     if f.codec == "date":
-        return Lit(value, XSD_DATE)
+        return date_literal(value)
     if f.codec == "bool":
         return Lit("true" if value else "false", XSD_BOOLEAN)
     if f.codec == "json":
-        return Lit(json.dumps(value, ensure_ascii=False, sort_keys=True), RDF_JSON)
+        return _json_text(value)
     if f.codec == "ref":
         return node_iri(f.target, value)
     if f.codec == "enum":
@@ -98,8 +102,7 @@ def record_nodes(rec: Any) -> list[tuple[str, Pairs]]:
         for predicate in (f.predicate, *f.also):
             pairs.extend((predicate, o) for o in objects)
     if rec.attrs:
-        attrs = json.dumps(rec.attrs, ensure_ascii=False, sort_keys=True)
-        pairs.append((_ATTRS, Lit(attrs, RDF_JSON)))
+        pairs.append((_ATTRS, _json_text(rec.attrs)))
     blocks = [(subject, pairs)]
     if rec.origin is not None:
         origin = ID_BASE + "origin/" + subject[len(ID_BASE) :]
