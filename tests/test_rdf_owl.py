@@ -197,6 +197,25 @@ def test_hermit_finds_a_literal_against_its_range(predicate: str, literal: Any, 
     assert not consistent
 
 
+def test_the_law_corpus_eli_export_is_consistent_when_its_xsd_dates_are_ignored(tmp_path: Path):
+    """The one export that is not OWL 2 DL: ``--format eli`` keeps ELI's ``xsd:date``
+    (ELI's ranges); with those ignored, the ontology plus it is consistent."""
+    import io
+
+    from dutygraph.io.rdf.eli import write_eli
+
+    buf = io.StringIO()
+    write_eli(demo_graph(), buf)
+    eli = rdflib.Graph().parse(data=buf.getvalue(), format="turtle")
+    assert {
+        o.datatype for o in eli.objects() if isinstance(o, Literal) and o.datatype
+    } - OWL2_MAP == {XSD.date}
+    consistent, output = _hermit(
+        _merged(_ontology(), _skos(), eli), tmp_path, "--ignoreUnsupportedDatatypes"
+    )
+    assert consistent, output[-3000:]
+
+
 def test_hermit_refuses_what_is_outside_the_datatype_map(tmp_path: Path):
     """Why an export writes no xsd:date: HermiT, with no flag, does not accept one."""
     graph = _merged(_ontology(), _skos(), _export("demo"))

@@ -15,8 +15,11 @@ with dutygraph's terms plus the standard ones:
 * a duty is a qualified ``cv:Participation``: ``cv:role``, ``dct:spatial``,
   its validity and ``cv:hasLegalResource`` → a legal basis, which is an
   ``eli:LegalResource`` (``eli:LegalResourceSubdivision`` when it names an
-  article) with ``eli:first_date_entry_in_force`` / ``eli:date_no_longer_in_force``;
+  article); its dates are dutygraph's (the law corpus's ELI export has ELI's);
 * regions form a ``skos:broader`` tree;
+* a date is the ``xsd:dateTime`` of the start of that day in Beijing
+  (``"2025-01-01T00:00:00+08:00"``) and a JSON cell its text, so that the
+  ontology plus any export stays in OWL 2 DL (:func:`~dutygraph.io.rdf.terms.date_literal`);
 * the file, sheet and row a record was read from is a ``prov:Entity`` the
   record ``prov:wasDerivedFrom``.
 
