@@ -166,9 +166,7 @@ def _run(
         declared = shapes_graph.value(constraint, SH.severity) if constraint else None
         severity = declared or severity
         focus = str(one(SH.focusNode))
-        messages = list(results_graph.objects(res, SH.resultMessage))
-        english = [m for m in messages if getattr(m, "language", None) in (None, "en")]
-        message = str((english or messages or ["does not conform"])[0])
+        message = _message(list(results_graph.objects(res, SH.resultMessage)))
         path = one(SH.resultPath)
         value = one(SH.value)
         shape = one(SH.sourceShape)
@@ -189,7 +187,36 @@ def _run(
         )
     order = {"violation": 0, "warning": 1, "info": 2}
     report.results.sort(key=lambda r: (order.get(r.severity, 3), r.focus, r.message))
+    # one line per node, property and message: a shape whose constraints (say, datatype
+    # and pattern) share one sh:message would otherwise say the same thing twice
+    seen: set[tuple[Any, ...]] = set()
+    unique = []
+    for r in report.results:
+        key = (r.severity, r.focus, r.path, r.message, r.value)
+        if key not in seen:
+            seen.add(key)
+            unique.append(r)
+    report.results = unique
     return report
+
+
+def _message(messages: list[Any]) -> str:
+    """A result's message, Chinese first with the English beside it, as every text a person reads.
+
+    >>> import rdflib
+    >>> _message([rdflib.Literal("one", lang="en"), rdflib.Literal("一个", lang="zh")])
+    '一个 (one)'
+    >>> _message([rdflib.Literal("only English")]), _message([])
+    ('only English', '不符合约束 (does not conform)')
+    """
+    by_lang: dict[str, str] = {}
+    for m in messages:
+        by_lang.setdefault(getattr(m, "language", None) or "", str(m))
+    zh = by_lang.get("zh")
+    en = by_lang.get("en") or by_lang.get("")
+    if zh and en:
+        return f"{zh} ({en})"
+    return zh or en or (next(iter(by_lang.values()), None) or "不符合约束 (does not conform)")
 
 
 def _origin_in(data: Any, node: Any) -> Origin | None:
