@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Install the headless browser the explorer's browser test drives: Debian's
-# chromium package, plus a small CJK font (fonts-wqy-microhei) so screenshots
-# of Chinese data show characters rather than empty boxes.
+# Install the system parts the tests drive: the headless browser of the explorer's
+# browser test (Debian's chromium package, plus a small CJK font, fonts-wqy-microhei,
+# so screenshots of Chinese data show characters rather than empty boxes), a Java
+# runtime for the HermiT OWL 2 DL reasoner (tests/test_rdf_owl.py), and Node.js with
+# npm for graphql-js, the reference GraphQL implementation the schema is checked with.
 # Idempotent: installs only what is missing.
 #
 # Never use `playwright install` here: it downloads a browser build from the
@@ -17,6 +19,12 @@ if [[ ! -x "$CHROMIUM" ]]; then
 fi
 if ! { command -v fc-list >/dev/null 2>&1 && [[ -n "$(fc-list :lang=zh 2>/dev/null)" ]]; }; then
   packages+=(fonts-wqy-microhei)
+fi
+if ! command -v java >/dev/null 2>&1; then
+  packages+=(default-jre-headless)
+fi
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
 fi
 
 if [[ ${#packages[@]} -gt 0 ]]; then
