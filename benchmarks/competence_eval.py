@@ -185,7 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     first = None
     for path, what in (
         (FRESH, "fresh sample, 30 texts, seed 1403, read before this session's tuning: THE RESULT"),
-        (SAMPLE, "first sample, 60 texts, seed 14: read while tuning in session 5, no longer held out"),
+        (
+            SAMPLE,
+            "first sample, 60 texts, seed 14: read while tuning in session 5, no longer held out",
+        ),
     ):
         gold, titles = read_sample(path)
         lines += [f"# === {path.relative_to(ROOT)} ({what})", ""]
@@ -228,7 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         text
         if args.misses
-        else "\n".join(lines[: next(i for i, x in enumerate(lines) if x.startswith("## sample: missed"))])
+        else "\n".join(
+            lines[: next(i for i, x in enumerate(lines) if x.startswith("## sample: missed"))]
+        )
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
