@@ -148,3 +148,18 @@ def cli_env():
         return proc.stdout
 
     return run, dict(os.environ)
+
+
+def test_a_prepared_file_that_goes_away_is_read_around(corpus, tmp_path):
+    """The acts are read at once, an act's articles later: a file removed (or damaged) in
+    between is no error, the articles come from the corpus itself."""
+    cache = tmp_path / "cache"
+    prepared_lawbook(corpus, cache)
+    book = prepared_lawbook(corpus, cache)
+    path = prepared_path(corpus, cache)
+    assert path is not None
+    path.write_bytes(b"not a database")
+    assert _answers(book)["article"][0].endswith("#110")  # type: ignore[index]
+    path.unlink()
+    again = prepared_lawbook(corpus, cache)  # prepares it anew
+    assert _answers(again) == _answers(book) and path.is_file()

@@ -144,16 +144,26 @@ def _select(path: Path, kind: str, where: str = "", params: tuple[Any, ...] = ()
     return table.decode(rows)
 
 
-def _book_from_file(path: Path) -> LawBook:
+def _book_from_file(path: Path, source: Path) -> LawBook:
     laws = {r.id: r for r in _select(path, "law")}
     versions = {r.id: r for r in _select(path, "law_version")}
 
     @functools.cache
     def articles_of_law(law: str) -> list[LawArticle]:
         # a connection per call: the book is shared by the server's threads
-        return _select(path, "article", "law = ?", (law,))
+        try:
+            return _select(path, "article", "law = ?", (law,))
+        except sqlite3.Error:  # the file went away or is damaged: read the corpus itself
+            return _articles_parsed(source, law)
 
     return LawBook(laws, versions, articles_of_law)
+
+
+def _articles_parsed(source: Path | Any, law: str) -> list[LawArticle]:
+    """The articles of act ``law`` of a corpus (or of the one at a path), parsed."""
+    corpus = _corpus(source) if isinstance(source, Path) else source
+    act = corpus.acts.get(law)
+    return [] if act is None else [a for v in act.versions for a in article_records(v)]
 
 
 def _book_from_corpus(source: Path) -> LawBook:
@@ -163,8 +173,7 @@ def _book_from_corpus(source: Path) -> LawBook:
 
     @functools.cache
     def articles_of_law(law: str) -> list[LawArticle]:
-        act = corpus.acts.get(law)
-        return [] if act is None else [a for v in act.versions for a in article_records(v)]
+        return _articles_parsed(corpus, law)
 
     return LawBook(laws, versions, articles_of_law)
 
@@ -176,7 +185,7 @@ def prepared_lawbook(source: Path = PACKAGED_CORPUS, where: Path | None = None) 
     path = prepared_path(source, where)
     if path is not None and path.is_file():
         try:
-            return _book_from_file(path)
+            return _book_from_file(path, source)
         except sqlite3.Error:
             pass  # a damaged file: read the corpus, and prepare it again
     book = _book_from_corpus(source)
