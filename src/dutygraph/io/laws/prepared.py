@@ -85,7 +85,13 @@ def _digest(source: Path) -> str:
 def prepared_path(source: Path = PACKAGED_CORPUS, where: Path | None = None) -> Path | None:
     """The prepared file of the corpus at ``source`` (``None``: no cache)."""
     folder = where if where is not None else cache_dir()
-    return None if folder is None else folder / f"laws-{_digest(Path(source))}.sqlite"
+    if folder is None:
+        return None
+    try:
+        digest = _digest(Path(source))
+    except OSError:  # the corpus or the code cannot be read to name the file: no cache
+        return None
+    return folder / f"laws-{digest}.sqlite"
 
 
 def _write(path: Path, records: Iterator[Any]) -> None:
