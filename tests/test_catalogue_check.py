@@ -72,6 +72,23 @@ def test_a_department_before_it_existed_fails(tmp_path: Path):
     assert "才设立" in row.detail
 
 
+def test_a_national_duty_on_a_province_s_document_fails(tmp_path: Path):
+    """体育健身预收费 once rested nationally on a Jiangsu notice and a Shanghai rule: a
+    national duty cannot rest on a province's or city's document, whatever its kind."""
+    cat = tmp_path / "catalogue"
+    shutil.copytree(CATALOGUE_PATH, cat)
+    text = (cat / "duties.csv").read_text("utf-8")
+    line = next(ln for ln in text.splitlines() if ln.startswith("N-SAMR,I-PREPAID-GYM,000000,"))
+    (cat / "duties.csv").write_text(
+        text.replace(line, line.replace(",L-SPORTS-103,", ",P-JS-GYM;P-SH-GYM,")), "utf-8"
+    )
+    report = check_catalogue(cat)
+    row = next(r for r in report.failing if r.department == "N-SAMR" and r.item == "I-PREPAID-GYM")
+    assert "全国职责不能以地方文件为依据" in row.detail and "P-JS-GYM" in row.detail
+    assert "P-SH-GYM" in row.detail  # 上海市体育局等六部门: a city's too
+    assert [r.row for r in report.failing] == [row.row]  # nothing else in the catalogue
+
+
 def test_cli_report(cli):
     out = cli("law", "catalogue-check").stdout
     assert "未通过 0" in out

@@ -79,3 +79,35 @@ def test_export_format_eli_writes_the_cited_acts(cli, tmp_path):
     graph = rdflib.Graph().parse(out)
     titles = {str(t) for t in graph.objects(None, rdflib.URIRef("http://purl.org/dc/terms/title"))}
     assert "中华人民共和国食品安全法" in titles
+
+
+def test_the_bases_link_to_the_eli_resources_they_rest_on():
+    """Each basis resolved to the corpus is linked to the act, the version it was read
+    against and the articles it cites — nodes of the same export, of the ELI classes."""
+    g = demo_graph()
+    out = _export(g)
+    related, part_of = ELI.related_to, ELI.is_part_of
+    resolved = [b for b in g.bases.values() if b.law_version]
+    assert resolved
+    for b in resolved:
+        node = rdflib.URIRef(node_iri("basis", b.id))
+        links = set(out.objects(node, related))
+        act = rdflib.URIRef(node_iri("law", b.law))
+        version = rdflib.URIRef(node_iri("law_version", b.law_version))
+        assert {act, version} <= links, b.id
+        assert (act, RDF.type, ELI.LegalResource) in out
+        assert (version, RDF.type, ELI.LegalExpression) in out
+        articles = [x for x in links if (x, RDF.type, ELI.LegalResourceSubdivision) in out]
+        if b.article:
+            assert articles and out.value(node, part_of) == act, b.id
+            for a in articles:  # an article of the version the basis was read against
+                assert (
+                    out.value(a, rdflib.URIRef("https://w3id.org/dutygraph#lawVersion")) == version
+                )
+            numbers = {str(out.value(a, ELI.number)) for a in articles}
+            label = g.lawbook().article(b.law_version, sorted(numbers)[0])
+            assert label is not None and label.name in b.article
+    # a basis the corpus does not hold (a normative document) links to nothing
+    unresolved = [b for b in g.bases.values() if not b.law_version]
+    for b in unresolved:
+        assert not set(out.objects(rdflib.URIRef(node_iri("basis", b.id)), related))

@@ -199,3 +199,30 @@ def test_the_package_ships_the_national_corpus():
         "law-index-date",
         "law-duplicate-file",
     }
+
+
+def test_a_control_character_in_an_article_is_a_located_error(tmp_path):
+    """The import's text check (one search over a record's texts first) still finds a control
+    character in an article's paragraphs, and names the file, its line and the field."""
+    from dutygraph import load
+    from dutygraph.errors import ValidationFailed
+    from dutygraph.store import EmbeddedStore
+
+    corpus = Path(shutil.copytree(SAMPLE_CORPUS, tmp_path / "laws"))
+    food = corpus / "行政法" / "食品安全法(2021-04-29).md"
+    text = food.read_text(encoding="utf-8")
+    line = next(i for i, x in enumerate(text.splitlines(), 1) if x.startswith("第一百一十条 "))
+    food.write_text(
+        text.replace("第一百一十条 县级以上", "第一百一十条 县级\x1b[31m以上", 1), "utf-8"
+    )
+    store = EmbeddedStore(tmp_path / "s.db")
+    with pytest.raises(ValidationFailed) as err:
+        load(store, [corpus])
+    [problem] = [p for p in err.value.problems if p.code == "control-character"]
+    assert (problem.file, problem.row, problem.column) == (
+        "行政法/食品安全法(2021-04-29).md",
+        line,
+        "paragraphs",
+    )
+    assert "U+001B" in problem.message
+    assert not (tmp_path / "s.db").exists()  # nothing was written

@@ -3,9 +3,9 @@
 A store that has loaded a law corpus (``dutygraph load laws/``, see
 :mod:`dutygraph.io.laws`) answers from its own records; a store that holds
 none answers from the corpus the package ships
-(:func:`dutygraph.io.laws.packaged_corpus`, read once per process when a law
-is first asked for, ~1 s). Either way the questions are the same few look-ups
-by key — an act by id or title, its versions, a version's articles — which
+(:func:`dutygraph.io.laws.packaged_corpus`, prepared once in the user's cache
+and read from there when a law is first asked for: :mod:`dutygraph.io.laws.prepared`).
+Either way the questions are the same few look-ups by key — an act by id or title, its versions, a version's articles — which
 is what a lazy reader (SQL, Cypher) implements too.
 
 Articles are many (52,000 in the national corpus) and rarely read: a store
@@ -289,18 +289,10 @@ class LawLookups:
 
 @functools.cache
 def packaged_lawbook() -> LawBook:
-    """The corpus the package ships as a :class:`LawBook` (read once per process, ~1 s;
-    an act's articles become records when first asked for)."""
-    from .io.laws import packaged_corpus
-    from .io.laws.records import act_record, article_records, version_record
+    """The corpus the package ships as a :class:`LawBook`, read once per process from its
+    prepared file in the user's cache (:mod:`dutygraph.io.laws.prepared`: the acts and
+    versions at once, an act's articles when first asked for; the first use parses the
+    archive, ~1-3 s, and writes that file)."""
+    from .io.laws.prepared import prepared_lawbook
 
-    corpus = packaged_corpus()
-    laws = {act.id: act_record(act) for act in corpus.acts.values()}
-    versions = {v.id: version_record(v) for v in corpus.versions()}
-
-    @functools.cache
-    def articles_of_law(law: str) -> list[LawArticle]:
-        act = corpus.acts.get(law)
-        return [] if act is None else [a for v in act.versions for a in article_records(v)]
-
-    return LawBook(laws, versions, articles_of_law)
+    return prepared_lawbook()

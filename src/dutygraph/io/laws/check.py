@@ -51,6 +51,14 @@ __all__ = ["CheckReport", "CheckRow", "check_catalogue", "ground"]
 LAW_KINDS = {"law", "administrative-regulation", "department-rule"}
 
 _TODAY = dt.date.today().isoformat()
+_PROVINCES = (
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
+    "海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门"
+)
+#: a document of a province or city: 江苏省体育局…, 上海市…, a title ending （江苏）
+_LOCAL_DOCUMENT = re.compile(
+    rf"(?:{_PROVINCES})(?:省|市|自治区|维吾尔|壮族|回族)|（(?:{_PROVINCES})）"
+)
 _VERDICT_ZH = {
     "grounded": "有法定依据",
     "generic": "仅有概括授权",
@@ -249,7 +257,11 @@ def check_catalogue(path: Path | str = CATALOGUE_PATH, corpus: Corpus | None = N
 def _structural(row: CheckRow) -> bool:
     """A failure that no text can mend: the department did not exist, a basis id is unknown."""
     return any(
-        "才设立" in r or "不在 bases.csv" in r or "不在 departments.csv" in r or "地方性法规" in r
+        "才设立" in r
+        or "不在 bases.csv" in r
+        or "不在 departments.csv" in r
+        or "地方性法规" in r
+        or "地方文件" in r
         for r in row.reasons
     )
 
@@ -281,6 +293,16 @@ def _check(
         if b["kind"] in ("local-regulation", "local-rule") and duty.get("region") == "000000":
             row.reasons.append(
                 f"{bid}：全国职责不能以地方性法规、规章为依据（《{b['title']}》; a national duty on a local rule）"
+            )
+            continue
+        if (
+            b["kind"] not in LAW_KINDS
+            and duty.get("region") == "000000"
+            and _LOCAL_DOCUMENT.search(f"{b['title']} {b.get('issuer', '')}")
+        ):
+            row.reasons.append(
+                f"{bid}：全国职责不能以地方文件为依据（《{b['title']}》，{b.get('issuer', '')}；"
+                "a national duty on a province's or city's document）"
             )
             continue
         if b["kind"] not in LAW_KINDS:

@@ -174,10 +174,15 @@ _CENTRAL = re.compile(
     r"^(?:中国人民银行|中国证监会|中国证券监督管理委员会|海关总署|外交部|审计署|国家\w+局|中国\w+监督管理委员会"
     r"|(?!人民武装|政治|武装)\w{1,6}部$)"
 )
+#: a local government or body named by its place (海南省人民政府, 宜昌市公安局)
+_NAMED_LOCAL = re.compile(
+    r"^[^，、]{2,8}?(?:省|自治区|市|县|自治州|盟)(?:人民政府|[^，、]{0,10}(?:局|厅|委员会))$"
+)
 #: the verbs that put a body in charge, and whether the matter comes after them
 _VERB = re.compile(
-    r"(?P<verb>统一负责|具体负责|负责|主管|统一管理|指导和监督|组织实施|开展|实施统一监督管理|实施监督管理|"
-    r"实施统一监督(?!检查)|实施监督(?!检查)|进行监督(?:管理)?(?:、指导)?(?=$|，)|实行(?:集中)?(?:统一)?监督管理|履行监督管理职责|负有下列职责|做好|监督管理|管理)"
+    r"(?P<verb>统一负责|具体负责|负责(?!人)|主管|统一管理|指导和监督|组织实施|开展|实施统一监督管理|实施监督管理|"
+    r"实施统一监督(?!检查)|实施监督检查(?=$|，)|实施监督(?!检查)|进行监督(?:管理)?(?:、指导)?(?=$|，)|实行(?:集中)?(?:统一)?监督管理|履行监督管理职责|负有下列职责|做好"
+    r"|指导和协调|指导推动|监督管理|管理)"
 )
 #: what a matter ends with when the verb is a general one (负责, 管理, 开展, 做好)
 _FIELD = re.compile(r"(?:工作|管理|事务|监督|监管|检查|职责|事宜|指导|审批|登记|执法)$")
@@ -185,7 +190,8 @@ _FIELD_PART = re.compile(r"(?:工作|监督管理|管理|监督|监管|检查)(?
 #: the adverbials between a department and its verb
 _ADVERBIAL = re.compile(
     r"^(?:在[^，。；]*(?:领导下|职责范围内|范围内)|按照[^，。；]*(?:职责分工|职责|规定)|依照[^，。；]*(?:职责分工|职责|规定)|"
-    r"依据[^，。；]*?职责|根据[^，。；]*(?:职责|授权)|依法|分别|共同|各自|具体|应当|统一)[，、]?"
+    r"依据[^，。；]*?职责|根据[^，。；]*(?:职责|授权)|依照本(?:条例|法|办法|规定|细则)|对执行本(?:条例|法|办法|规定|细则)|依法|分别|共同|各自|具体|应当|统一"
+    r"|(?:和|及|以及)[^，。；、]{2,20}?(?:单位|企业|组织))[，、]?"
 )
 _GENERIC = {
     "有关",
@@ -213,7 +219,7 @@ _ENDINGS = (
 _SPLIT = re.compile(r"、|及其|以及|会同|和|及|与|或者|或")
 #: words a body's name does not contain (a sentence's verbs and conditions)
 _NOT_A_NAME = re.compile(
-    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|经(?!济|营|贸)|向|报(?!刊|废)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营"
+    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|经(?!济|营|贸)|向|报(?!刊|废)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营|聘请|组成|以外"
 )
 #: sentences that name the body in charge without a verb of charge, and whether its name is checked:
 #: Y是X的主管机关; X的主管部门是Y; X接受Y的监督管理
@@ -233,6 +239,12 @@ _NAMING = (
     ),
     (
         re.compile(
+            rf"^(?P<subj>[^，。；的]{{2,80}}?{_BODY})是(?:具体)?负责(?P<matter>[^，。；]{{2,40}}?)的(?:机关|部门|机构)$"
+        ),
+        True,
+    ),
+    (
+        re.compile(
             rf"^(?P<matter>[^，。；]{{2,40}}?)(?:依法|应当)?接受(?P<subj>[^，。；]{{2,40}}?{_BODY})的监督管理"
         ),
         True,
@@ -244,7 +256,7 @@ _SKIP = re.compile(
 )
 #: a paragraph without any of these words has no clause (a quick test before the sentence patterns)
 _QUICK = re.compile(r"负责|主管|管理|监督|职责|做好|开展|组织实施")
-_ITEM_MARK = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
+_ITEM_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 #: names with 和 inside that are one name, not two (and the mark that stands for that 和 meanwhile)
 _COMPOUNDS = (
     "发展和改革",
@@ -304,6 +316,8 @@ def _prepare(text: str) -> str:
     )
     text = re.sub(r"，(?:以下简称|以下统称|以下称)[^，。；]*", "", text)
     text = text.replace("中华人民共和国", "")
+    # 国务院和（有关）地方人民政府X部门: every level at or above county
+    text = re.sub(r"国务院和(?:有关)?地方(?:各级)?人民政府", "县级以上人民政府", text)
     for name in _COMPOUNDS:
         text = text.replace(name, name.replace("和", _AND))
     text = re.sub(r"（(?:以下简称|以下统称|简称|下称)[^）]*）", "", text)
@@ -324,7 +338,7 @@ def _strip_level(part: str) -> tuple[str, str | None]:
     level = None
     for _ in range(3):  # 国务院 … / 县级以上地方人民政府 … / 其授权的地方 …
         part = re.sub(
-            r"^(?:中华人民共和国|其(?!他|它)|[^，、]{0,10}?所在地的?|所在|当地|同级|本级|受委托的|其授权的|授权的|各(?=省|地方)|的)",
+            r"^(?:中华人民共和国|其(?!他|它)|[^，、]{0,10}?所在地的?|所在|当地|同级|本级|受委托的|其授权的|授权的|各(?=省|地方)|的|确定的)",
             "",
             part,
         )
@@ -351,9 +365,12 @@ def extract(version: Version) -> list[Clause]:
         for pn, paragraph in enumerate(article.paragraphs, 1):
             originals = [t for t in (paragraph.text, *paragraph.items) if _QUICK.search(t)]
             pairs = [(o, _prepare(_ITEM_MARK.sub("", o))) for o in originals]
-            for original, sentence in (
-                (o, s) for o, text in pairs for s in _SENTENCE.findall(text)
-            ):
+            for original, sentence, before in _sentences(pairs):
+                if before and re.match(r"^(?:并|还|同时)?负责", sentence):
+                    # 国务院财政部门负责…；负责…: the subject goes on over the semicolon
+                    subject = _subject(before)[0]
+                    if subject:
+                        sentence = subject + re.sub(r"^(?:并|还|同时)", "", sentence)
                 for level, dept, matter in _clauses(sentence):
                     mapping = line_for(dept, matter)
                     out.append(
@@ -373,6 +390,15 @@ def extract(version: Version) -> list[Clause]:
                         )
                     )
     return _unique(out)
+
+
+def _sentences(pairs: list[tuple[str, str]]) -> Iterator[tuple[str, str, str]]:
+    """(original text, sentence, the sentence before it in the same text) for each sentence."""
+    for original, text in pairs:
+        before = ""
+        for sentence in _SENTENCE.findall(text):
+            yield original, sentence, before if before.endswith("；") else ""
+            before = sentence
 
 
 def extract_corpus(corpus: Corpus, as_of: str | None = None) -> Iterator[Clause]:
@@ -444,6 +470,12 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
             s0, rest0 = _subject(chunks[0])
             if s0 and _VERB.match(_strip_adverbials(rest0)):
                 subject = s0
+        if not subject and len(chunks) > 1 and _is_adverbial(chunks[-1]):
+            # 国务院设立国家防汛指挥机构，负责…: the body set up is in charge
+            sm = re.search(r"设立(?P<s>[^，。；、]{2,30}?(?:机构|部门|机关))$", chunks[-2])
+            if sm and not _NOT_A_NAME.search(sm.group("s")):
+                lead = chunks[-2][: sm.start()]
+                subject = ("国务院" if lead.startswith("国务院") else "") + sm.group("s")
         if not subject:
             continue
         verb = vm.group("verb")
@@ -468,7 +500,9 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
             "开展",
             "做好",
             "组织实施",
-        ) and not (_FIELD.search(matter) or _FIELD_PART.search(matter)):
+            "指导和协调",
+            "指导推动",
+        ) and not (_FIELD.search(matter) or (verb != "开展" and _FIELD_PART.search(matter))):
             continue
         if verb == "做好" and "职责" not in before:
             continue
@@ -517,15 +551,27 @@ def _subjects(
         subject,
     )
     parts = [p.replace(_COMMA, "、") for p in _SPLIT.split(subject) if p]
-    # 国务院环境保护、工业、科学技术、财政部门: the last part's ending belongs to all
+    # 国务院环境保护、工业、科学技术、财政部门: a part's ending belongs to the parts before it —
+    # not where that part is a body of something else (研制、试验、使用部门计量机构; 江河、湖泊
+    # 所在地的…部门): the parts before it are then no bodies
+    tails: list[str] = []
     tail = ""
-    for ending in ("行政主管部门", "主管部门", "行政部门", "部门", "机构", "机关"):
-        if parts and parts[-1].endswith(ending):
-            tail = ending
-            break
+    for part in reversed(parts):
+        ending = next(
+            (
+                e
+                for e in ("行政主管部门", "主管部门", "行政部门", "部门", "机构", "机关")
+                if part.endswith(e)
+            ),
+            None,
+        )
+        if ending is not None:
+            tail = "" if re.search("部门|的", part[: -len(ending)]) else ending
+        tails.append(tail)
+    tails.reverse()
     level: str | None = None
     seen: list[tuple[str, str]] = []
-    for part in parts:
+    for part, tail in zip(parts, tails, strict=True):
         if part.startswith(("其他", "其它")) or part in ("有关部门", "等有关部门"):
             part = "有关部门"
         part = re.sub(r"^等", "", part)
@@ -535,7 +581,9 @@ def _subjects(
             continue
         if lvl is not None:
             level = lvl
-        name = re.sub(r"(?<=部门|机构|机关)等(?:有关)?(?:部门|机构|机关)$", "", name)
+        name = re.sub(
+            r"(?<=部门|机构|机关)等(?:其他|其它)?(?:有关)?(?:主管)?(?:部门|机构|机关)$", "", name
+        )
         name = re.sub(r"等(?:有关)?(?=(?:主管|行政|行政主管)?(?:部门|机构|机关))", "", name)
         if not re.search(_BODY + "$", name):
             if tail and not name.endswith(tail):
@@ -543,6 +591,10 @@ def _subjects(
             else:
                 continue
         here = lvl or level
+        if here is None and (
+            _NAMED_LOCAL.match(name) or re.search("(?:分支|派出)(?:机构|机关)$", name)
+        ):
+            here = "local"
         if here is None:
             here = "national" if _CENTRAL.match(name) or re.search("全国|全军", matter) else "any"
         if name in ("人民政府",):
@@ -558,8 +610,10 @@ def _subjects(
             or "有关" in name
         ):
             continue
-        if re.match(r"^(?:各|其他|其它|他|专用|相关|所属)", name):
-            continue
+        if re.match(r"^(?:各|其他|其它|他|专用|相关|所属)", name) or re.search(
+            "人民法院|人民检察院", name
+        ):
+            continue  # not a public administration body (courts and procuratorates)
         yield here, name.replace(_AND, "和"), _clean_matter(matter).replace(_AND, "和")
 
 

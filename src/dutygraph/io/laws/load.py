@@ -36,7 +36,8 @@ from typing import Any
 
 from ...model import Law, LawArticle, Origin
 from ..bundle import Batch, Row
-from .parse import PACKAGED_CORPUS, packaged_corpus, read_corpus
+from .parse import PACKAGED_CORPUS, read_corpus
+from .prepared import packaged_records
 from .records import corpus_records
 
 __all__ = ["merge_law_records", "read_corpus_batch"]
@@ -61,7 +62,10 @@ def read_corpus_batch(
         acts = {r.id for r in new if r.label == "law"}
         old = _stored(graph, acts)
     elif packaged and p.resolve() != PACKAGED_CORPUS.resolve():
-        old = list(corpus_records(packaged_corpus()))
+        # the packaged acts from their prepared file, without the articles of the versions
+        # this corpus brings (its own replace them)
+        mine = {r.id for r in new if r.label == "law_version"}
+        old = packaged_records(skip_versions=mine)
     else:
         old = []
     records = merge_law_records(old, new, keep_old=not own) if old else new

@@ -14,8 +14,13 @@
 
 ELI's ``date_no_longer_in_force`` is the last day in force; dutygraph's ends are
 exclusive, so it is the day before ``valid_to``. Legal bases
-(:mod:`~dutygraph.io.rdf.mapping`) point at the version they were read against
-with ``dg:lawVersion``.
+(:mod:`~dutygraph.io.rdf.mapping`) name the version they were read against
+with ``dg:lawVersion`` (its id); :func:`basis_links` links each basis that
+resolved to the corpus to the ELI resources themselves — ``eli:related_to`` the
+act, the version and each article it cites (in that version), and
+``eli:is_part_of`` the act when it cites articles (a basis naming an article is a
+subdivision of the act) — and the ELI export writes those links for the bases
+of the graph that cite the acts it writes.
 
 >>> import io
 >>> from dutygraph.lawbook import packaged_lawbook
@@ -25,6 +30,10 @@ with ``dg:lawVersion``.
 True
 >>> "eli:date_no_longer_in_force \\"2022-12-31\\"^^xsd:date" in buf.getvalue()
 True
+>>> from dutygraph import demo_graph
+>>> g = demo_graph()
+>>> [o.rsplit("/", 2)[-2] for _, o in basis_links(g, g.bases["B-FSL-6"])]
+['law', 'law-version', 'article', 'law']
 """
 
 from __future__ import annotations
@@ -36,12 +45,14 @@ from typing import IO, Any
 
 from ... import vocab
 from ...errors import UsageError
-from ...model import Law, LawArticle, LawVersion
+from ...model import Law, LawArticle, LawVersion, LegalBasis
 from ...vocab import DG, field_property
+from ..citations import parse_provisions
+from ..laws.parse import article_key
 from .terms import FORMATS, LANG, PREFIXES, TYPE, XSD_DATE, Lit, Pairs, node_iri
 from .write import write_blocks
 
-__all__ = ["eli_blocks", "export_eli", "last_day", "write_eli"]
+__all__ = ["basis_links", "eli_blocks", "export_eli", "last_day", "write_eli"]
 
 _ELI = PREFIXES["eli"]
 _DCT = PREFIXES["dct"]
@@ -111,9 +122,32 @@ def _article(a: LawArticle) -> tuple[str, Pairs]:
     return node_iri("article", a.id), pairs
 
 
+def basis_links(g: Any, basis: LegalBasis) -> Pairs:
+    """The links from ``basis`` to the ELI resources of ``g``'s law it resolved to (see the
+    module docstring); empty for a basis the import did not resolve to the corpus."""
+    version = basis.law_version
+    law = basis.law
+    book = g.lawbook()
+    if not version or law is None or law not in book.laws or version not in book.versions:
+        return []
+    related = _ELI + "related_to"
+    pairs: Pairs = [(related, node_iri("law", law)), (related, node_iri("law_version", version))]
+    cited = [c for c in parse_provisions(basis.title, basis.article) if c.article is not None]
+    for c in cited:
+        assert c.article is not None
+        article = book.article(version, article_key(c.article, c.suffix))
+        link = (related, node_iri("article", article.id)) if article is not None else None
+        if link is not None and link not in pairs:
+            pairs.append(link)
+    if cited:
+        pairs.append((_ELI + "is_part_of", node_iri("law", law)))
+    return pairs
+
+
 def eli_blocks(g: Any, laws: Iterable[str] | None = None) -> Iterator[tuple[str, Pairs]]:
     """The nodes of the acts ``laws`` (ids or titles; default: the acts the graph's bases
-    cite), their versions and articles, from ``g``'s law (a graph or a reader)."""
+    cite), their versions and articles, from ``g``'s law (a graph or a reader); then the
+    links of the graph's bases that cite those acts (:func:`basis_links`)."""
     book = g.lawbook()
     if laws is None:
         ids = list(dict.fromkeys(b.law for b in g.bases.values() if b.law))
@@ -127,6 +161,12 @@ def eli_blocks(g: Any, laws: Iterable[str] | None = None) -> Iterator[tuple[str,
             yield _version(v)
             for a in book.articles_of(v.id):
                 yield _article(a)
+    wanted = set(ids)
+    for b in g.bases.values():
+        if b.law in wanted:
+            links = basis_links(g, b)
+            if links:
+                yield node_iri("basis", b.id), [(TYPE, str(DG.LegalBasis)), *links]
 
 
 def write_eli(
