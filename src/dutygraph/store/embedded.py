@@ -91,9 +91,10 @@ class EmbeddedStore:
         self.timeout = timeout
         self._cache: tuple[Any, DutyGraph] | None = None
         self._checked: tuple[int, int] | None = None
-        # the connection stamp() reads the write counter on, with the file it opened
-        self._stamp_conn: tuple[tuple[int, int], sqlite3.Connection] | None = None
-        self._stamp_lock = threading.Lock()
+        # connections kept open ("stamp": reading the write counter; "write"), each with
+        # the (inode, device) of the file it opened, and a lock for each
+        self._kept: dict[str, tuple[tuple[int, int], sqlite3.Connection]] = {}
+        self._locks = {"stamp": threading.Lock(), "write": threading.Lock()}
         if self.path.is_dir():
             raise StoreUnavailable(f"{self.path} is a folder; give a file path for the store")
         if not self.path.parent.exists():
@@ -125,6 +126,47 @@ class EmbeddedStore:
             return
         if self._checked == (st.st_ino, st.st_dev):
             return
+        # SQLite reads the header itself: opening the file with open() and closing it
+        # would drop every POSIX lock this process holds on it (those of a connection
+        # kept open by this or another store object), and another process could then
+        # take the file for the last reader and checkpoint the WAL under ours
+        try:
+            with contextlib.closing(sqlite3.connect(self.path, timeout=self.timeout)) as conn:
+                app, version = (
+                    conn.execute("PRAGMA application_id").fetchone()[0],
+                    conn.execute("PRAGMA user_version").fetchone()[0],
+                )
+                tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            if "not a database" not in str(exc):
+                raise self._error(exc, "open") from exc
+            self._not_sqlite()  # raises, or upgrades an old pickled store
+            self._checked = None
+            return self._check_file()
+        if app != schema.APPLICATION_ID and tables:
+            raise StoreCorrupt(
+                f"{self.path} 是 SQLite 数据库，但不是 dutygraph 存储 "
+                "(a SQLite database, but not a dutygraph store)"
+            )
+        if version > schema.SCHEMA_VERSION:
+            raise StoreUnavailable(
+                f"{self.path}：存储格式版本 {version} 比本版 dutygraph 支持的 "
+                f"{schema.SCHEMA_VERSION} 更新，请升级 dutygraph 后再打开；本程序不会改动它 "
+                f"(store schema {version} is newer than this dutygraph reads: upgrade dutygraph)"
+            )
+        if 0 < version < schema.SCHEMA_VERSION:  # an older schema: add what it lacks
+            with contextlib.closing(
+                sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            ) as conn:
+                try:
+                    self._initialise(conn)
+                except sqlite3.Error as exc:
+                    raise self._error(exc, "write") from exc
+        self._checked = (st.st_ino, st.st_dev)
+
+    def _not_sqlite(self) -> None:
+        """A file SQLite does not read (so no SQLite lock of ours is on it): upgrade an old
+        pickled store, refuse anything else."""
         try:
             with open(self.path, "rb") as fh:
                 head = fh.read(len(_SQLITE_HEADER))
@@ -134,47 +176,14 @@ class EmbeddedStore:
             ) from exc
         from .pickled import MAGIC
 
-        if head.startswith(MAGIC):
-            from .sqlite.upgrade import upgrade
-
-            upgrade(self.path)
-            self._checked = None
-            return self._check_file()
-        if head and head != _SQLITE_HEADER:
+        if not head.startswith(MAGIC):
             raise StoreCorrupt(
                 f"{self.path} 不是 dutygraph 存储；请让 --store 指向新文件或已有存储 "
                 "(not a dutygraph store; point --store at a new file or a store)"
             )
-        if head:
-            with contextlib.closing(sqlite3.connect(self.path, timeout=self.timeout)) as conn:
-                try:
-                    app, version = (
-                        conn.execute("PRAGMA application_id").fetchone()[0],
-                        conn.execute("PRAGMA user_version").fetchone()[0],
-                    )
-                    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-                except sqlite3.DatabaseError as exc:
-                    raise self._error(exc, "open") from exc
-            if app != schema.APPLICATION_ID and tables:
-                raise StoreCorrupt(
-                    f"{self.path} 是 SQLite 数据库，但不是 dutygraph 存储 "
-                    "(a SQLite database, but not a dutygraph store)"
-                )
-            if version > schema.SCHEMA_VERSION:
-                raise StoreUnavailable(
-                    f"{self.path}：存储格式版本 {version} 比本版 dutygraph 支持的 "
-                    f"{schema.SCHEMA_VERSION} 更新，请升级 dutygraph 后再打开；本程序不会改动它 "
-                    f"(store schema {version} is newer than this dutygraph reads: upgrade dutygraph)"
-                )
-            if 0 < version < schema.SCHEMA_VERSION:  # an older schema: add what it lacks
-                with contextlib.closing(
-                    sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-                ) as conn:
-                    try:
-                        self._initialise(conn)
-                    except sqlite3.Error as exc:
-                        raise self._error(exc, "write") from exc
-        self._checked = (st.st_ino, st.st_dev)
+        from .sqlite.upgrade import upgrade
+
+        upgrade(self.path)
 
     def _initialise(self, conn: sqlite3.Connection) -> None:
         """Create the tables of a new store, or bring an older schema's up to this one."""
@@ -277,24 +286,44 @@ class EmbeddedStore:
         and one indexed read on a connection kept open for it (opening one
         costs milliseconds); a new file at the path opens a new one.
         """
+        with self._locks["stamp"]:
+            got = self._kept_connection("stamp")
+            if got is None:
+                return None
+            ino, conn = got
+            try:
+                return (ino, self._counter(conn))
+            except sqlite3.Error as exc:
+                raise self._error(exc, "read") from exc
+
+    def _kept_connection(
+        self, which: str, *, create: bool = False
+    ) -> tuple[int, sqlite3.Connection] | None:
+        """(inode, connection) kept open for ``which`` (under its lock), opened again when
+        the file at the path is another one; ``None``: there is no store (and no ``create``).
+
+        Opening a connection costs milliseconds, and closing the last one checkpoints
+        the WAL into the file (another fsync): a long-lived process keeps them."""
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
-            return None
-        with self._stamp_lock:
-            held = self._stamp_conn
-            if held is None or held[0] != (st.st_ino, st.st_dev):
-                if held is not None:
-                    held[1].close()
-                    self._stamp_conn = None
-                conn = self._connect()
-                if conn is None:
-                    return None
-                held = self._stamp_conn = ((st.st_ino, st.st_dev), conn)
-            try:
-                return (st.st_ino, self._counter(held[1]))
-            except sqlite3.Error as exc:
-                raise self._error(exc, "read") from exc
+            if not create:
+                return None
+            st = None
+        held = self._kept.get(which)
+        if held is None or st is None or held[0] != (st.st_ino, st.st_dev):
+            self._drop(which)
+            conn = self._connect(create=create)
+            if conn is None:
+                return None
+            st = os.stat(self.path)
+            held = self._kept[which] = ((st.st_ino, st.st_dev), conn)
+        return held[0][0], held[1]
+
+    def _drop(self, which: str) -> None:
+        held = self._kept.pop(which, None)
+        if held is not None:
+            held[1].close()
 
     def reader(self) -> GraphReader:
         """A reader that queries the tables as an answer walks them, in one read transaction."""
@@ -341,18 +370,24 @@ class EmbeddedStore:
             first = plan(DutyGraph())
             if not first:
                 return first
-        conn = self._connect(create=True)
-        assert conn is not None
+        with self._locks["write"]:  # one write at a time on the kept connection
+            return self._write(plan, first)
+
+    def _write(self, plan: Callable[[DutyGraph], ChangeSet], first: ChangeSet | None) -> ChangeSet:
+        got = self._kept_connection("write", create=True)
+        assert got is not None
+        conn = got[1]
         try:
             try:
                 conn.execute("BEGIN IMMEDIATE")  # the write lock: other writers wait here
             except sqlite3.Error as exc:
                 raise self._error(exc, "write") from exc
             try:
-                if first is not None and self._counter(conn) == 0:
+                before = self._counter(conn)
+                if first is not None and before == 0:
                     changes = first  # planned on the empty graph, and still empty
                 else:  # under the lock: what the plan sees is current
-                    changes = plan(self._graph_in(conn))
+                    changes = plan(self._plan_view(conn, plan, before))
                 if not changes:
                     conn.execute("ROLLBACK")
                     return changes
@@ -370,18 +405,41 @@ class EmbeddedStore:
                     conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
+            self._drop("write")  # a connection that failed is not kept
             raise self._error(exc, "write") from exc
-        finally:
-            conn.close()
-        self._cache = None
+        self._after_write(before, changes)
         return changes
+
+    def _plan_view(self, conn: sqlite3.Connection, plan: Any, counter: int) -> Any:
+        """What ``plan`` reads, inside the write's transaction: the graph this process
+        holds if it is current, else — for a plan marked :func:`~.base.reads_rows` —
+        a reader fetching only the rows the plan asks for, else the whole graph."""
+        cached = self._cache
+        if (cached is not None and cached[0] == (self._checked, counter)) or not getattr(
+            plan, "reads_rows", False
+        ):
+            return self._graph_in(conn)
+        return SqliteReader(
+            Guarded(conn, lambda exc: self._error(exc, "write")),
+            whole=lambda: self._graph_in(conn),
+        )
+
+    def _after_write(self, before: int, changes: ChangeSet) -> None:
+        """Keep the graph this process holds current: the change set applied to it when
+        it was the state written over and the change leaves its indexes alone
+        (:meth:`DutyGraph.with_changes`), else dropped (read again when next asked)."""
+        cached, self._cache = self._cache, None
+        if cached is None or cached[0] != (self._checked, before) or changes.duties:
+            return
+        graph = cached[1].with_changes(changes.records)
+        if graph is not None:
+            self._cache = ((self._checked, before + 1), graph)
 
     def close(self) -> None:
         self._cache = None
-        with self._stamp_lock:
-            if self._stamp_conn is not None:
-                self._stamp_conn[1].close()
-                self._stamp_conn = None
+        for which, lock in self._locks.items():
+            with lock:
+                self._drop(which)
 
     def __repr__(self) -> str:
         return f"EmbeddedStore({str(self.path)!r})"
