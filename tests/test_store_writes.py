@@ -25,10 +25,8 @@ class Counting(EmbeddedStore):
 
 
 @pytest.fixture
-def path(tmp_path):
-    p = tmp_path / "s.db"
-    load(EmbeddedStore(p), [DEMO_PATH])
-    return p
+def path(demo_db):
+    return demo_db
 
 
 def test_opening_a_dispute_reads_only_the_rows_it_touches(path):

@@ -35,6 +35,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ from ..lawbook import GroupedTable
 from ..model import RECORD_TYPES
 from ..reader import GraphReader
 from .base import ChangeSet
-from .sqlite import schema
+from .sqlite import schema, snapshot
 from .sqlite.guard import Guarded
 from .sqlite.reader import SqliteReader
 from .sqlite.writes import apply_changes
@@ -69,6 +70,13 @@ def _lazy_table(conn: sqlite3.Connection, table: schema.Table) -> GroupedTable:
         groups.setdefault(row[0], []).append(row[1:])
         n += 1
     return GroupedTable(groups, _GROUP_OF[table.label], decode=table.decode, count=n)
+
+
+def _close_all(kept: dict[str, tuple[Any, sqlite3.Connection]]) -> None:
+    for _, conn in kept.values():
+        with contextlib.suppress(sqlite3.Error):
+            conn.close()
+    kept.clear()
 
 
 class EmbeddedStore:
@@ -95,6 +103,10 @@ class EmbeddedStore:
         # the (inode, device) of the file it opened, and a lock for each
         self._kept: dict[str, tuple[tuple[int, int], sqlite3.Connection]] = {}
         self._locks = {"stamp": threading.Lock(), "write": threading.Lock()}
+        self._writing = False  # a write is under way in this object (its whole graph is not kept)
+        # closed when the store is dropped or the process exits: closing the last connection
+        # folds the WAL into the file and removes the -wal and -shm files
+        weakref.finalize(self, _close_all, self._kept)
         if self.path.is_dir():
             raise StoreUnavailable(f"{self.path} is a folder; give a file path for the store")
         if not self.path.parent.exists():
@@ -256,16 +268,29 @@ class EmbeddedStore:
         self._cache = (key, graph)
         return graph
 
+    def _state(self, conn: sqlite3.Connection) -> tuple[Any, ...]:
+        """Which state ``conn``'s transaction sees, for the columns kept beside the file: the
+        file (inode, device), its write counter and its last log entry (a store deleted and
+        made again may get the same inode and counter, not the same entry)."""
+        last = conn.execute("SELECT seq, entry FROM history ORDER BY seq DESC LIMIT 1").fetchone()
+        return (*(self._checked or ()), self._counter(conn), *(last or ()))
+
     def _load(self, conn: sqlite3.Connection) -> DutyGraph:
+        """The whole graph: from the columns kept beside the file for this state
+        (:mod:`.sqlite.snapshot`), else read from every table (and those columns kept)."""
         records: list[Any] = []
         columns: DutyColumns | None = None
         lazy: dict[str, GroupedTable] = {}
         present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        state = self._state(conn) if "history" in present else None
+        kept = snapshot.read(self.path, state) if state is not None else None
         for label, table in schema.TABLES.items():
             if label not in present:
                 continue
             if label in _LAZY:
                 lazy[label] = _lazy_table(conn, table)
+                continue
+            if kept is not None:
                 continue
             rows = conn.execute(table.select_sql()).fetchall()
             if label == "duty":
@@ -273,6 +298,10 @@ class EmbeddedStore:
                     columns = DutyColumns.wrap(table.decode_columns(rows))
             else:
                 records.extend(table.decode(rows))
+        if kept is not None:
+            records, columns = kept
+        elif state is not None and not self._writing:  # a write's graph is stale at its commit
+            snapshot.write(self.path, state, records, columns)
         return DutyGraph(records, duty_columns=columns, lazy=lazy)
 
     def graph(self) -> DutyGraph:
@@ -374,6 +403,15 @@ class EmbeddedStore:
             return self._write(plan, first)
 
     def _write(self, plan: Callable[[DutyGraph], ChangeSet], first: ChangeSet | None) -> ChangeSet:
+        self._writing = True
+        try:
+            return self._write_locked(plan, first)
+        finally:
+            self._writing = False
+
+    def _write_locked(
+        self, plan: Callable[[DutyGraph], ChangeSet], first: ChangeSet | None
+    ) -> ChangeSet:
         got = self._kept_connection("write", create=True)
         assert got is not None
         conn = got[1]
