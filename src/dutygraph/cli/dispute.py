@@ -175,7 +175,7 @@ def _opened(args: argparse.Namespace, store: Store, d: Dispute) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    g = store_from(args).graph()
+    g = store_from(args).reader()  # the disputes table and, with --region, the region rows
     found = lib.list_disputes(g, args.status, args.region)
     if args.json:
         emit_json([lib.dispute_dict(g, d) for d in found])

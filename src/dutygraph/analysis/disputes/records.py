@@ -30,7 +30,7 @@ def find_dispute(g: DutyGraph, dispute: str | Dispute) -> Dispute:
 
 
 def list_disputes(
-    g: DutyGraph, status: str | None = None, region: str | None = None
+    g: GraphReader, status: str | None = None, region: str | None = None
 ) -> list[Dispute]:
     """Disputes by id; ``region`` keeps that region's subtree, ``status`` one status.
 
