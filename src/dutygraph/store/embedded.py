@@ -9,9 +9,17 @@ write counter, and commits: all of it or — after an error, a crash, a SIGKILL
 or a power cut — none of it (SQLite's journal; ``synchronous=FULL``). Readers
 never wait for a writer and see the old or the new state.
 
+A plan marked :func:`~dutygraph.store.base.reads_rows` (a dispute opened, moved,
+decided) reads through a reader on the write's own transaction — only the rows it
+asks for — and a process that holds the whole graph applies such a change to it
+(:meth:`~dutygraph.graph.DutyGraph.with_changes`) instead of reading it again. The
+write connection stays open between writes (closed with the store or the process).
+
 :meth:`EmbeddedStore.reader` answers a question from the tables as it walks
 (:class:`~dutygraph.store.sqlite.reader.SqliteReader`, indexed queries); only
-:meth:`EmbeddedStore.graph` reads everything, for the work that needs it. A
+:meth:`EmbeddedStore.graph` reads everything, for the work that needs it — from the
+columns kept beside the file for that state when there are some
+(:mod:`dutygraph.store.sqlite.snapshot`). A
 store in the old pickled format (:mod:`dutygraph.store.pickled`) is upgraded on
 first open (:mod:`dutygraph.store.sqlite.upgrade`), the old file kept beside it.
 
