@@ -110,3 +110,58 @@ def test_another_process_write_is_seen_while_this_process_keeps_connections(tmp_
     assert keeper.graph().counts()["duty"] == 131
     assert [e["op"] for e in keeper.history()] == ["import", "import"]
     keeper.close()
+
+
+_DISPUTE_LOOP = """
+import sys
+from dutygraph.analysis.disputes import decide, open_dispute
+from dutygraph.store import EmbeddedStore
+store = EmbeddedStore(sys.argv[1])
+print("ready", flush=True)
+n = 0
+while True:  # open a dispute, decide every third (that one also closes and opens duties)
+    d = open_dispute(store, ["JJ-SCJ", "JJ-WJJ"], f"case {sys.argv[2]}-{n}", "510104", "2025-01-05",
+                     kind="enforcement", case={"place": "510104"}, by="loop")
+    if n % 3 == 0:
+        decide(store, d.id, "JJ-SCJ", [], "2025-01-06", "锦江区人民政府", "r", "rule", by="loop")
+    n += 1
+"""
+
+
+@pytest.mark.slow
+def test_sigkill_amid_dispute_writes_leaves_every_write_whole_or_absent(path):
+    """A process writing disputes as fast as it can (each write reading only its rows, on a
+    kept connection) killed at random moments: the store is sound, and what it holds is
+    exactly the writes its log holds — each dispute with its log entry, each decision
+    with its basis — never half of one."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rng = random.Random(16)
+    for run in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _DISPUTE_LOOP, str(path), str(run)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None
+        with proc.stdout:
+            assert proc.stdout.readline() == "ready\n"
+            time.sleep(rng.uniform(0.3, 1.2))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        assert proc.returncode == -signal.SIGKILL
+        store = EmbeddedStore(path)
+        assert store.check(full=True) == []
+        g = store.graph()
+        log = store.history()
+        opened = [e["dispute"] for e in log if e["op"] == "dispute.open"]
+        decided = [e["dispute"] for e in log if e["op"] == "dispute.decide"]
+        assert sorted(g.disputes) == sorted(opened)
+        assert sorted(d.id for d in g.disputes.values() if d.status == "decided") == sorted(decided)
+        assert {b for b in g.bases if b.startswith("DEC-")} == {f"DEC-{d}" for d in decided}
+        store.close()
+    assert opened, "no write committed before the kills"
