@@ -39,7 +39,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_common import AS_OF, pct, store_for  # noqa: E402
+from bench_common import AS_OF, child_env, pct, store_for  # noqa: E402
 from sqlite_peer import check, random_pairs  # noqa: E402
 
 from dutygraph.api.saved import default_queries_dir, load_saved  # noqa: E402
@@ -47,7 +47,7 @@ from dutygraph.api.saved import default_queries_dir, load_saved  # noqa: E402
 
 def start(cmd: list[str], pattern: str) -> tuple[subprocess.Popen[str], str, float]:
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=child_env())
     assert proc.stdout is not None
     line = proc.stdout.readline()
     m = re.search(pattern, line)
@@ -119,6 +119,9 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--clients", default="1,4")
     ap.add_argument("--out", type=Path, help="write the figures as JSON here too")
+    ap.add_argument(
+        "--ready-only", action="store_true", help="only the start-up figures (serve and peer)"
+    )
     args = ap.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     path = store_for(args.size, args.workdir)
@@ -168,6 +171,8 @@ def main() -> None:
             c.get(f"{peer_base}/peer/lead", params={"item": "I0000", "region": "110000"})
         res["peer_ready_s"] = time.perf_counter() - p0
         print(f"peer: first answer {res['peer_ready_s']:.2f} s after start")
+        if args.ready_only:
+            return
 
         def peer_ask(c: httpx.Client, item: str, region: str) -> httpx.Response:
             return c.get(

@@ -8,7 +8,10 @@ the old pickled store (dutygraph.store.pickled). Then, each in a fresh process
 (as a one-shot ``dutygraph lead`` runs), the same who-leads question is asked:
 
 * ``sqlite-lazy``: ``EmbeddedStore.reader()`` — indexed queries, only what the answer walks;
-* ``sqlite-full``: ``EmbeddedStore.graph()`` — every table read into the in-memory graph;
+* ``sqlite-full``: ``EmbeddedStore.graph()`` with no columns kept beside the store (the
+  first whole read after a write) — every table read into the in-memory graph, and its
+  columns then kept (:mod:`dutygraph.store.sqlite.snapshot`);
+* ``sqlite-kept``: ``EmbeddedStore.graph()`` of the same state again: the kept columns read;
 * ``pickle-full``: ``PickledStore.graph()`` — the old store, read whole.
 
 Each figure is the median of the fresh processes' time from opening the store to
@@ -32,6 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from bench_common import child_env  # noqa: E402
 from generate import generate  # noqa: E402
 
 from dutygraph.importer import load  # noqa: E402
@@ -47,9 +51,14 @@ from dutygraph.store import EmbeddedStore
 from dutygraph.store.pickled import PickledStore
 t1 = time.perf_counter()
 how, path, item, region, as_of = sys.argv[1:]
+if how == "sqlite-full":  # from the tables: the columns kept beside it removed first
+    from pathlib import Path
+    from dutygraph.store.sqlite import snapshot
+    snapshot.path_of(Path(path)).unlink(missing_ok=True)
+    t1 = time.perf_counter()
 if how == "sqlite-lazy":
     g = EmbeddedStore(path).reader()
-elif how == "sqlite-full":
+elif how in ("sqlite-full", "sqlite-kept"):
     g = EmbeddedStore(path).graph()
 else:
     g = PickledStore(path).graph()
@@ -67,6 +76,7 @@ def child(how: str, path: Path, item: str, region: str) -> dict:
         capture_output=True,
         text=True,
         check=True,
+        env=child_env(),
     )
     return json.loads(out.stdout)
 
@@ -102,6 +112,7 @@ def main() -> None:
     for how, path in (
         ("sqlite-lazy", sqlite_path),
         ("sqlite-full", sqlite_path),
+        ("sqlite-kept", sqlite_path),
         ("pickle-full", pickle_path),
     ):
         runs = [child(how, path, item, region) for _ in range(args.runs)]
@@ -110,7 +121,7 @@ def main() -> None:
             "answer_s": statistics.median(r["answer_s"] for r in runs),
             "rss_mb": statistics.median(r["rss_mb"] for r in runs),
         }
-    assert len(answers) == 1, f"the three disagree: {answers}"
+    assert len(answers) == 1, f"they disagree: {answers}"
     base = rows["pickle-full"]
     lines = [
         f"store_latency: size {args.size}, {duties:,} duties, {args.runs} fresh processes each, "

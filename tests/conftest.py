@@ -172,6 +172,16 @@ def demo_store(store: Store) -> Store:
 
 
 @pytest.fixture
+def demo_db(tmp_path: Path) -> Path:
+    """The path of an embedded store file holding the demo data (no store object kept)."""
+    from dutygraph.store import EmbeddedStore
+
+    path = tmp_path / "demo.db"
+    load(EmbeddedStore(path), [DEMO_PATH])
+    return path
+
+
+@pytest.fixture
 def cli(tmp_path: Path) -> Callable[..., Any]:
     """Run the real ``dutygraph`` command in a subprocess against a fresh store file.
 

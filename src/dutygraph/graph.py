@@ -16,6 +16,7 @@ handful of dictionary look-ups rather than a graph traversal.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import fields
@@ -267,12 +268,45 @@ class DutyGraph(LawLookups):
             ("behavior", self.behaviors),
             ("business_form", self.business_forms),
         ):
-            names: dict[str, list[str]] = defaultdict(list)
-            for rid, rec in table.items():
-                for name in _names_of(rec):
-                    if rid not in names[name]:
-                        names[name].append(rid)
-            self._names[label] = names
+            self._names[label] = _name_index(table)
+
+    def with_changes(self, records: Iterable[Record]) -> DutyGraph | None:
+        """This graph with ``records`` written over it, or ``None`` if they touch its indexes.
+
+        A write of bases, behaviours, business forms or disputes (a dispute opened,
+        moved or decided on a business form) leaves every index but the names alone: the
+        new graph shares the duties, the trees and the other tables with this one and
+        copies only the changed kinds' tables (a long-lived process keeps its graph
+        after such a write instead of reading the store again). A record of any other
+        kind — a duty, region, department, item, the law — gives ``None``: read the
+        graph again. This graph is left as it was (it is an immutable snapshot).
+
+        >>> from dutygraph.fixtures import demo_graph
+        >>> from dutygraph.model import Dispute
+        >>> g = demo_graph()
+        >>> d = Dispute("DSP-9", ("JJ-SCJ", "JJ-WJJ"), "I-FOOD", "510104", "2025-01-02", "open",
+        ...             {}, None, {})
+        >>> g2 = g.with_changes([d])
+        >>> "DSP-9" in g2.disputes, "DSP-9" in g.disputes, g2.duty_list() is g.duty_list()
+        (True, False, True)
+        >>> g.with_changes([g.regions["510104"]]) is None
+        True
+        """
+        by_label: dict[str, list[Any]] = {}
+        for r in records:
+            if r.label not in _PLAIN:
+                return None
+            by_label.setdefault(r.label, []).append(r)
+        new = copy.copy(self)
+        new._names = dict(self._names)
+        for label, recs in by_label.items():
+            table = dict(self.table(label))
+            for r in recs:
+                table[record_id(r)] = r
+            setattr(new, _ATTR[label], table)
+            if label in new._names:
+                new._names[label] = _name_index(table)
+        return new
 
     # -- sizes and iteration --------------------------------------------------
 
@@ -553,11 +587,23 @@ _ATTR = {
 
 #: the kinds stores keep apart (``lazy``), and how to find an id's group
 _LAZY = [cls for cls in RECORD_TYPES if cls.lazy is not None]
+#: kinds no index of the graph is built from but the names (see DutyGraph.with_changes)
+_PLAIN = frozenset({"basis", "behavior", "business_form", "dispute"})
 _GROUP_OF = {"article": lambda rid: rid.partition("@")[0]}
 
 
 def _name_of(rec: Any) -> str:
     return getattr(rec, "name", None) or getattr(rec, "title", None) or record_id(rec)
+
+
+def _name_index(table: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Ids by each name and alias of the records of ``table`` (``find``'s look-up)."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for rid, rec in table.items():
+        for name in _names_of(rec):
+            if rid not in names[name]:
+                names[name].append(rid)
+    return names
 
 
 def _names_of(rec: Any) -> list[str]:

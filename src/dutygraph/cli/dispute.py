@@ -171,11 +171,11 @@ def run_from_conflict(args: argparse.Namespace) -> int:
 
 def _opened(args: argparse.Namespace, store: Store, d: Dispute) -> int:
     line = f"opened {d.id}: {', '.join(d.parties)} over {d.subject}"
-    return _say(args, lib.dispute_dict(store.graph(), d), line)
+    return _say(args, lib.dispute_dict(store.reader(), d), line)
 
 
 def run_list(args: argparse.Namespace) -> int:
-    g = store_from(args).graph()
+    g = store_from(args).reader()  # the disputes table and, with --region, the region rows
     found = lib.list_disputes(g, args.status, args.region)
     if args.json:
         emit_json([lib.dispute_dict(g, d) for d in found])
@@ -333,7 +333,7 @@ def run_route(args: argparse.Namespace) -> int:
 def run_status(args: argparse.Namespace) -> int:
     store = store_from(args)
     d = lib.set_status(store, args.id, args.status, args.on, by=args.by, note=args.note)
-    return _say(args, lib.dispute_dict(store.graph(), d), f"{d.id} is {d.status}")
+    return _say(args, lib.dispute_dict(store.reader(), d), f"{d.id} is {d.status}")
 
 
 def run_decide(args: argparse.Namespace) -> int:
@@ -353,7 +353,7 @@ def run_decide(args: argparse.Namespace) -> int:
     dec = d.decision or {}
     return _say(
         args,
-        lib.dispute_dict(store.graph(), d),
+        lib.dispute_dict(store.reader(), d),
         f"{d.id} decided: {dec.get('lead')} leads from {dec.get('decided_on')} "
         f"(closed {len(dec.get('closed', []))}, opened {len(dec.get('opened', []))} duties)",
     )

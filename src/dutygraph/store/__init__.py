@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from .base import CAPABILITIES, ChangeSet, Store, require
+from .base import CAPABILITIES, ChangeSet, Store, reads_rows, require
 from .embedded import EmbeddedStore
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "EmbeddedStore",
     "Store",
     "open_store",
+    "reads_rows",
     "require",
 ]
 

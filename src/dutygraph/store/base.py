@@ -34,14 +34,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from ..columns import DutyColumns
 from ..errors import UnsupportedOperation
 from ..graph import DutyGraph
 from ..reader import GraphReader
 
-__all__ = ["CAPABILITIES", "ChangeSet", "Store", "require"]
+__all__ = ["CAPABILITIES", "ChangeSet", "Store", "reads_rows", "require"]
 
 CAPABILITIES = frozenset({"transactions", "durable", "snapshots"})
 
@@ -64,6 +64,27 @@ class ChangeSet:
     def all_records(self) -> list[Any]:
         """Every record to write, the duties of ``duties`` built one by one."""
         return [*self.records, *self.duties]
+
+
+Plan = TypeVar("Plan", bound=Callable[..., ChangeSet])
+
+
+def reads_rows(plan: Plan) -> Plan:
+    """Mark ``plan`` as reading only the reader contract (:class:`GraphReader`).
+
+    A store may then hand it a reader that fetches only the rows the plan asks
+    for (the embedded store: indexed queries in the write's own transaction)
+    instead of the whole graph; a store that does not know the mark passes the
+    whole graph, which is a reader too. Plans that need more of the graph
+    (``by_identity``, ``duty_index``: a whole import) stay unmarked.
+
+    >>> @reads_rows
+    ... def plan(g): return ChangeSet()
+    >>> plan.reads_rows
+    True
+    """
+    plan.reads_rows = True  # type: ignore[attr-defined]
+    return plan
 
 
 @runtime_checkable

@@ -9,9 +9,17 @@ write counter, and commits: all of it or — after an error, a crash, a SIGKILL
 or a power cut — none of it (SQLite's journal; ``synchronous=FULL``). Readers
 never wait for a writer and see the old or the new state.
 
+A plan marked :func:`~dutygraph.store.base.reads_rows` (a dispute opened, moved,
+decided) reads through a reader on the write's own transaction — only the rows it
+asks for — and a process that holds the whole graph applies such a change to it
+(:meth:`~dutygraph.graph.DutyGraph.with_changes`) instead of reading it again. The
+write connection stays open between writes (closed with the store or the process).
+
 :meth:`EmbeddedStore.reader` answers a question from the tables as it walks
 (:class:`~dutygraph.store.sqlite.reader.SqliteReader`, indexed queries); only
-:meth:`EmbeddedStore.graph` reads everything, for the work that needs it. A
+:meth:`EmbeddedStore.graph` reads everything, for the work that needs it — from the
+columns kept beside the file for that state when there are some
+(:mod:`dutygraph.store.sqlite.snapshot`). A
 store in the old pickled format (:mod:`dutygraph.store.pickled`) is upgraded on
 first open (:mod:`dutygraph.store.sqlite.upgrade`), the old file kept beside it.
 
@@ -35,6 +43,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,7 +56,7 @@ from ..lawbook import GroupedTable
 from ..model import RECORD_TYPES
 from ..reader import GraphReader
 from .base import ChangeSet
-from .sqlite import schema
+from .sqlite import schema, snapshot
 from .sqlite.guard import Guarded
 from .sqlite.reader import SqliteReader
 from .sqlite.writes import apply_changes
@@ -71,6 +80,13 @@ def _lazy_table(conn: sqlite3.Connection, table: schema.Table) -> GroupedTable:
     return GroupedTable(groups, _GROUP_OF[table.label], decode=table.decode, count=n)
 
 
+def _close_all(kept: dict[str, tuple[Any, sqlite3.Connection]]) -> None:
+    for _, conn in kept.values():
+        with contextlib.suppress(sqlite3.Error):
+            conn.close()
+    kept.clear()
+
+
 class EmbeddedStore:
     """The default store: one SQLite file on disk; the graph in memory when asked for.
 
@@ -91,9 +107,14 @@ class EmbeddedStore:
         self.timeout = timeout
         self._cache: tuple[Any, DutyGraph] | None = None
         self._checked: tuple[int, int] | None = None
-        # the connection stamp() reads the write counter on, with the file it opened
-        self._stamp_conn: tuple[tuple[int, int], sqlite3.Connection] | None = None
-        self._stamp_lock = threading.Lock()
+        # connections kept open ("stamp": reading the write counter; "write"), each with
+        # the (inode, device) of the file it opened, and a lock for each
+        self._kept: dict[str, tuple[tuple[int, int], sqlite3.Connection]] = {}
+        self._locks = {"stamp": threading.Lock(), "write": threading.Lock()}
+        self._writing = False  # a write is under way in this object (its whole graph is not kept)
+        # closed when the store is dropped or the process exits: closing the last connection
+        # folds the WAL into the file and removes the -wal and -shm files
+        weakref.finalize(self, _close_all, self._kept)
         if self.path.is_dir():
             raise StoreUnavailable(f"{self.path} is a folder; give a file path for the store")
         if not self.path.parent.exists():
@@ -125,6 +146,47 @@ class EmbeddedStore:
             return
         if self._checked == (st.st_ino, st.st_dev):
             return
+        # SQLite reads the header itself: opening the file with open() and closing it
+        # would drop every POSIX lock this process holds on it (those of a connection
+        # kept open by this or another store object), and another process could then
+        # take the file for the last reader and checkpoint the WAL under ours
+        try:
+            with contextlib.closing(sqlite3.connect(self.path, timeout=self.timeout)) as conn:
+                app, version = (
+                    conn.execute("PRAGMA application_id").fetchone()[0],
+                    conn.execute("PRAGMA user_version").fetchone()[0],
+                )
+                tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            if "not a database" not in str(exc):
+                raise self._error(exc, "open") from exc
+            self._not_sqlite()  # raises, or upgrades an old pickled store
+            self._checked = None
+            return self._check_file()
+        if app != schema.APPLICATION_ID and tables:
+            raise StoreCorrupt(
+                f"{self.path} 是 SQLite 数据库，但不是 dutygraph 存储 "
+                "(a SQLite database, but not a dutygraph store)"
+            )
+        if version > schema.SCHEMA_VERSION:
+            raise StoreUnavailable(
+                f"{self.path}：存储格式版本 {version} 比本版 dutygraph 支持的 "
+                f"{schema.SCHEMA_VERSION} 更新，请升级 dutygraph 后再打开；本程序不会改动它 "
+                f"(store schema {version} is newer than this dutygraph reads: upgrade dutygraph)"
+            )
+        if 0 < version < schema.SCHEMA_VERSION:  # an older schema: add what it lacks
+            with contextlib.closing(
+                sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            ) as conn:
+                try:
+                    self._initialise(conn)
+                except sqlite3.Error as exc:
+                    raise self._error(exc, "write") from exc
+        self._checked = (st.st_ino, st.st_dev)
+
+    def _not_sqlite(self) -> None:
+        """A file SQLite does not read (so no SQLite lock of ours is on it): upgrade an old
+        pickled store, refuse anything else."""
         try:
             with open(self.path, "rb") as fh:
                 head = fh.read(len(_SQLITE_HEADER))
@@ -134,47 +196,14 @@ class EmbeddedStore:
             ) from exc
         from .pickled import MAGIC
 
-        if head.startswith(MAGIC):
-            from .sqlite.upgrade import upgrade
-
-            upgrade(self.path)
-            self._checked = None
-            return self._check_file()
-        if head and head != _SQLITE_HEADER:
+        if not head.startswith(MAGIC):
             raise StoreCorrupt(
                 f"{self.path} 不是 dutygraph 存储；请让 --store 指向新文件或已有存储 "
                 "(not a dutygraph store; point --store at a new file or a store)"
             )
-        if head:
-            with contextlib.closing(sqlite3.connect(self.path, timeout=self.timeout)) as conn:
-                try:
-                    app, version = (
-                        conn.execute("PRAGMA application_id").fetchone()[0],
-                        conn.execute("PRAGMA user_version").fetchone()[0],
-                    )
-                    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-                except sqlite3.DatabaseError as exc:
-                    raise self._error(exc, "open") from exc
-            if app != schema.APPLICATION_ID and tables:
-                raise StoreCorrupt(
-                    f"{self.path} 是 SQLite 数据库，但不是 dutygraph 存储 "
-                    "(a SQLite database, but not a dutygraph store)"
-                )
-            if version > schema.SCHEMA_VERSION:
-                raise StoreUnavailable(
-                    f"{self.path}：存储格式版本 {version} 比本版 dutygraph 支持的 "
-                    f"{schema.SCHEMA_VERSION} 更新，请升级 dutygraph 后再打开；本程序不会改动它 "
-                    f"(store schema {version} is newer than this dutygraph reads: upgrade dutygraph)"
-                )
-            if 0 < version < schema.SCHEMA_VERSION:  # an older schema: add what it lacks
-                with contextlib.closing(
-                    sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-                ) as conn:
-                    try:
-                        self._initialise(conn)
-                    except sqlite3.Error as exc:
-                        raise self._error(exc, "write") from exc
-        self._checked = (st.st_ino, st.st_dev)
+        from .sqlite.upgrade import upgrade
+
+        upgrade(self.path)
 
     def _initialise(self, conn: sqlite3.Connection) -> None:
         """Create the tables of a new store, or bring an older schema's up to this one."""
@@ -247,16 +276,29 @@ class EmbeddedStore:
         self._cache = (key, graph)
         return graph
 
+    def _state(self, conn: sqlite3.Connection) -> tuple[Any, ...]:
+        """Which state ``conn``'s transaction sees, for the columns kept beside the file: the
+        file (inode, device), its write counter and its last log entry (a store deleted and
+        made again may get the same inode and counter, not the same entry)."""
+        last = conn.execute("SELECT seq, entry FROM history ORDER BY seq DESC LIMIT 1").fetchone()
+        return (*(self._checked or ()), self._counter(conn), *(last or ()))
+
     def _load(self, conn: sqlite3.Connection) -> DutyGraph:
+        """The whole graph: from the columns kept beside the file for this state
+        (:mod:`.sqlite.snapshot`), else read from every table (and those columns kept)."""
         records: list[Any] = []
         columns: DutyColumns | None = None
         lazy: dict[str, GroupedTable] = {}
         present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        state = self._state(conn) if "history" in present else None
+        kept = snapshot.read(self.path, state) if state is not None else None
         for label, table in schema.TABLES.items():
             if label not in present:
                 continue
             if label in _LAZY:
                 lazy[label] = _lazy_table(conn, table)
+                continue
+            if kept is not None:
                 continue
             rows = conn.execute(table.select_sql()).fetchall()
             if label == "duty":
@@ -264,6 +306,10 @@ class EmbeddedStore:
                     columns = DutyColumns.wrap(table.decode_columns(rows))
             else:
                 records.extend(table.decode(rows))
+        if kept is not None:
+            records, columns = kept
+        elif state is not None and not self._writing:  # a write's graph is stale at its commit
+            snapshot.write(self.path, state, records, columns)
         return DutyGraph(records, duty_columns=columns, lazy=lazy)
 
     def graph(self) -> DutyGraph:
@@ -277,24 +323,44 @@ class EmbeddedStore:
         and one indexed read on a connection kept open for it (opening one
         costs milliseconds); a new file at the path opens a new one.
         """
+        with self._locks["stamp"]:
+            got = self._kept_connection("stamp")
+            if got is None:
+                return None
+            ino, conn = got
+            try:
+                return (ino, self._counter(conn))
+            except sqlite3.Error as exc:
+                raise self._error(exc, "read") from exc
+
+    def _kept_connection(
+        self, which: str, *, create: bool = False
+    ) -> tuple[int, sqlite3.Connection] | None:
+        """(inode, connection) kept open for ``which`` (under its lock), opened again when
+        the file at the path is another one; ``None``: there is no store (and no ``create``).
+
+        Opening a connection costs milliseconds, and closing the last one checkpoints
+        the WAL into the file (another fsync): a long-lived process keeps them."""
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
-            return None
-        with self._stamp_lock:
-            held = self._stamp_conn
-            if held is None or held[0] != (st.st_ino, st.st_dev):
-                if held is not None:
-                    held[1].close()
-                    self._stamp_conn = None
-                conn = self._connect()
-                if conn is None:
-                    return None
-                held = self._stamp_conn = ((st.st_ino, st.st_dev), conn)
-            try:
-                return (st.st_ino, self._counter(held[1]))
-            except sqlite3.Error as exc:
-                raise self._error(exc, "read") from exc
+            if not create:
+                return None
+            st = None
+        held = self._kept.get(which)
+        if held is None or st is None or held[0] != (st.st_ino, st.st_dev):
+            self._drop(which)
+            conn = self._connect(create=create)
+            if conn is None:
+                return None
+            st = os.stat(self.path)
+            held = self._kept[which] = ((st.st_ino, st.st_dev), conn)
+        return held[0][0], held[1]
+
+    def _drop(self, which: str) -> None:
+        held = self._kept.pop(which, None)
+        if held is not None:
+            held[1].close()
 
     def reader(self) -> GraphReader:
         """A reader that queries the tables as an answer walks them, in one read transaction."""
@@ -341,18 +407,33 @@ class EmbeddedStore:
             first = plan(DutyGraph())
             if not first:
                 return first
-        conn = self._connect(create=True)
-        assert conn is not None
+        with self._locks["write"]:  # one write at a time on the kept connection
+            return self._write(plan, first)
+
+    def _write(self, plan: Callable[[DutyGraph], ChangeSet], first: ChangeSet | None) -> ChangeSet:
+        self._writing = True
+        try:
+            return self._write_locked(plan, first)
+        finally:
+            self._writing = False
+
+    def _write_locked(
+        self, plan: Callable[[DutyGraph], ChangeSet], first: ChangeSet | None
+    ) -> ChangeSet:
+        got = self._kept_connection("write", create=True)
+        assert got is not None
+        conn = got[1]
         try:
             try:
                 conn.execute("BEGIN IMMEDIATE")  # the write lock: other writers wait here
             except sqlite3.Error as exc:
                 raise self._error(exc, "write") from exc
             try:
-                if first is not None and self._counter(conn) == 0:
+                before = self._counter(conn)
+                if first is not None and before == 0:
                     changes = first  # planned on the empty graph, and still empty
                 else:  # under the lock: what the plan sees is current
-                    changes = plan(self._graph_in(conn))
+                    changes = plan(self._plan_view(conn, plan, before))
                 if not changes:
                     conn.execute("ROLLBACK")
                     return changes
@@ -370,18 +451,41 @@ class EmbeddedStore:
                     conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
+            self._drop("write")  # a connection that failed is not kept
             raise self._error(exc, "write") from exc
-        finally:
-            conn.close()
-        self._cache = None
+        self._after_write(before, changes)
         return changes
+
+    def _plan_view(self, conn: sqlite3.Connection, plan: Any, counter: int) -> Any:
+        """What ``plan`` reads, inside the write's transaction: the graph this process
+        holds if it is current, else — for a plan marked :func:`~.base.reads_rows` —
+        a reader fetching only the rows the plan asks for, else the whole graph."""
+        cached = self._cache
+        if (cached is not None and cached[0] == (self._checked, counter)) or not getattr(
+            plan, "reads_rows", False
+        ):
+            return self._graph_in(conn)
+        return SqliteReader(
+            Guarded(conn, lambda exc: self._error(exc, "write")),
+            whole=lambda: self._graph_in(conn),
+        )
+
+    def _after_write(self, before: int, changes: ChangeSet) -> None:
+        """Keep the graph this process holds current: the change set applied to it when
+        it was the state written over and the change leaves its indexes alone
+        (:meth:`DutyGraph.with_changes`), else dropped (read again when next asked)."""
+        cached, self._cache = self._cache, None
+        if cached is None or cached[0] != (self._checked, before) or changes.duties:
+            return
+        graph = cached[1].with_changes(changes.records)
+        if graph is not None:
+            self._cache = ((self._checked, before + 1), graph)
 
     def close(self) -> None:
         self._cache = None
-        with self._stamp_lock:
-            if self._stamp_conn is not None:
-                self._stamp_conn[1].close()
-                self._stamp_conn = None
+        for which, lock in self._locks.items():
+            with lock:
+                self._drop(which)
 
     def __repr__(self) -> str:
         return f"EmbeddedStore({str(self.path)!r})"

@@ -11,7 +11,7 @@ from typing import Any
 from ...errors import Ambiguous, ConflictingUpdate, NotFound, UsageError
 from ...graph import DutyGraph
 from ...model import Dispute, Duty, LegalBasis, today
-from ...store.base import ChangeSet, Store
+from ...store.base import ChangeSet, Store, reads_rows
 from ..conflicts import PENDING, find_conflicts, source_of
 from .records import DISPUTE_KINDS, find_dispute
 
@@ -171,6 +171,7 @@ def open_dispute(
     parties = list(parties)
     holder: list[Dispute] = []
 
+    @reads_rows
     def plan(g: DutyGraph) -> ChangeSet:
         d = _plan_open(g, parties, subject, region, raised_on, claims, kind, case, dispute_id)
         holder.append(d)
@@ -192,6 +193,7 @@ def dispute_from_conflict(
     date = _date(as_of, "as_of") if as_of else today()
     holder: list[Dispute] = []
 
+    @reads_rows
     def plan(g: DutyGraph) -> ChangeSet:
         iid, code = g.find("item", item).id, g.find("region", region).code
         found = [
@@ -261,6 +263,7 @@ def set_status(
     day = _date(on, "the date") if on else today()
     holder: list[Dispute] = []
 
+    @reads_rows
     def plan(g: DutyGraph) -> ChangeSet:
         d = find_dispute(g, dispute_id)
         _check_transition(d, status)
@@ -317,6 +320,7 @@ def decide(
     day = _date(decided_on, "decided_on") if decided_on else today()
     assist_keys = list(assists)
 
+    @reads_rows
     def plan(g: DutyGraph) -> ChangeSet:
         d = find_dispute(g, dispute_id)
         _check_transition(d, "decided")

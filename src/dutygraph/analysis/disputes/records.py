@@ -8,6 +8,7 @@ from typing import Any
 from ...errors import NotFound, UsageError
 from ...graph import DutyGraph
 from ...model import Dispute
+from ...reader import GraphReader
 
 #: ``duty``: who owns a kind of matter (机构编制部门); ``enforcement``: who handles a case (司法行政)
 DISPUTE_KINDS = ("duty", "enforcement")
@@ -29,7 +30,7 @@ def find_dispute(g: DutyGraph, dispute: str | Dispute) -> Dispute:
 
 
 def list_disputes(
-    g: DutyGraph, status: str | None = None, region: str | None = None
+    g: GraphReader, status: str | None = None, region: str | None = None
 ) -> list[Dispute]:
     """Disputes by id; ``region`` keeps that region's subtree, ``status`` one status.
 
@@ -47,7 +48,7 @@ def list_disputes(
     ]
 
 
-def _items_of(g: DutyGraph, d: Dispute) -> list[str]:
+def _items_of(g: GraphReader, d: Dispute) -> list[str]:
     """The items a dispute is about: the item, the business form's behaviours' items, the case's item."""
     kind = d.attrs.get("subject_kind", "item")
     if kind == "business_form" and d.subject in g.business_forms:
@@ -61,7 +62,7 @@ def _items_of(g: DutyGraph, d: Dispute) -> list[str]:
     return [item] if item in g.items else []
 
 
-def _subject_dict(g: DutyGraph, d: Dispute) -> dict[str, Any]:
+def _subject_dict(g: GraphReader, d: Dispute) -> dict[str, Any]:
     kind = d.attrs.get("subject_kind", "item")
     out: dict[str, Any] = {"kind": kind, "id": d.subject, "items": _items_of(g, d)}
     if kind == "item" and d.subject in g.items:
@@ -96,7 +97,7 @@ def _related_items(g: DutyGraph, items: Iterable[str]) -> set[str]:
     return out
 
 
-def dispute_dict(g: DutyGraph, d: Dispute) -> dict[str, Any]:
+def dispute_dict(g: GraphReader, d: Dispute) -> dict[str, Any]:
     """A dispute as plain data (the CLI's ``--json`` shape)."""
     return {
         "id": d.id,

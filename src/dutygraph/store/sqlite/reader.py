@@ -162,6 +162,11 @@ class SqliteReader(LawLookups):
     def disputes(self) -> LazyTable:
         return self._tables["dispute"]
 
+    @property
+    def duties(self) -> LazyTable:
+        """Duties by id, each read when asked for (as ``DutyGraph.duties``, without building all)."""
+        return self._duties
+
     # -- look-ups ---------------------------------------------------------------
 
     def find(self, label: str, key: str) -> Any:

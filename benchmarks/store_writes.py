@@ -1,0 +1,161 @@
+"""Small writes into a province-sized embedded store vs SQLite's bare commit, one run.
+
+    python benchmarks/store_writes.py [--size province] [--workdir /tmp/dutygraph-bench] [--repeat 5]
+
+On a copy of the generated bundle's store (benchmarks/bench_common.py), each figure the
+median of ``--repeat``:
+
+* ``dispute open, fresh store object``: ``open_dispute`` on a new ``EmbeddedStore`` (a
+  one-shot command's write: no graph held; the plan reads only its rows);
+* ``dispute open, graph held``: the same in a process that holds the whole graph
+  (``serve``, a notebook), and the ``graph()`` it asks for after the write (the change
+  applied to the held graph, not read again);
+* ``CLI dispute open --json``: the command, a fresh process, stdout to a file (with its
+  bytecode written, as an installed package has it: ``bench_common.child_env``);
+
+beside SQLite doing a bare write in the same run: one row inserted and committed
+(``BEGIN IMMEDIATE`` … ``COMMIT``, WAL, ``synchronous=FULL``, the fsync included) on a
+connection already open, and a fresh Python process that connects, inserts and commits.
+The machine is shared and noisy: read the ratios. Results go to
+``benchmarks/results/store_writes.txt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_common import child_env, machine, store_for  # noqa: E402
+
+from dutygraph.analysis.disputes import open_dispute  # noqa: E402
+from dutygraph.store import EmbeddedStore  # noqa: E402
+
+DAY = "2025-01-05"
+
+_PEER = (
+    "import sqlite3,sys;c=sqlite3.connect(sys.argv[1],isolation_level=None);"
+    "c.execute('PRAGMA journal_mode=WAL');c.execute('PRAGMA synchronous=FULL');"
+    "c.execute('CREATE TABLE IF NOT EXISTS t (a, b, c)');"
+    "c.execute('BEGIN IMMEDIATE');c.execute('INSERT INTO t VALUES (?,?,?)',('x','y','z'));"
+    "c.execute('COMMIT')"
+)
+
+
+def parties(path: Path, n: int) -> tuple[str, str, list[str], str]:
+    """Two departments of one county and ``n`` items of the store: disputes to open."""
+    conn = sqlite3.connect(path)
+    region, a, b = conn.execute(
+        "SELECT d1.region, d1.id, d2.id FROM department d1 JOIN department d2"
+        " ON d1.region = d2.region AND d1.id < d2.id WHERE length(d1.region) = 6"
+        " AND d1.region NOT LIKE '%00' LIMIT 1"
+    ).fetchone()
+    items = [r[0] for r in conn.execute("SELECT id FROM item LIMIT ?", (n,))]
+    conn.close()
+    return a, b, items, region
+
+
+def median_ms(times: list[float]) -> float:
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="province")
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/dutygraph-bench"))
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    source = store_for(args.size, args.workdir)
+    path = args.workdir / f"{args.size}-writes.db"
+    shutil.copyfile(source, path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    n = args.repeat
+    a, b, items, region = parties(path, 3 * n + 1)
+    subjects = iter(items)
+
+    def one(store: EmbeddedStore) -> float:
+        item = next(subjects)
+        t = time.perf_counter()
+        open_dispute(store, [a, b], item, region, DAY, by="bench")
+        return time.perf_counter() - t
+
+    fresh = [one(EmbeddedStore(path)) for _ in range(n)]
+
+    held = EmbeddedStore(path)
+    t = time.perf_counter()
+    duties = held.graph().counts()["duty"]
+    open_s = time.perf_counter() - t
+    held_w, held_g = [], []
+    for _ in range(n):
+        held_w.append(one(held))
+        t = time.perf_counter()
+        g = held.graph()
+        held_g.append(time.perf_counter() - t)
+    assert len(g.disputes) == 2 * n, len(g.disputes)
+
+    cli = []
+    env = child_env(DUTYGRAPH_STORE=str(path))
+    cmd = [sys.executable, "-m", "dutygraph", "dispute", "open", "--party", a, "--party", b]
+    cmd += ["--region", region, "--raised-on", DAY, "--by", "bench", "--json", "--subject"]
+    with open(args.workdir / "dispute.json", "wb") as out:
+        subprocess.run([*cmd, next(subjects)], stdout=out, check=True, env=env)  # bytecode
+        for item in subjects:
+            t = time.perf_counter()
+            subprocess.run([*cmd, item], stdout=out, check=True, env=env)
+            cli.append(time.perf_counter() - t)
+
+    peer_db = args.workdir / "bare-commit.db"
+    peer_db.unlink(missing_ok=True)
+    conn = sqlite3.connect(peer_db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE t (a, b, c)")
+    bare = []
+    for _ in range(max(n, 20)):
+        t = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t VALUES (?, ?, ?)", ("x", "y", "z"))
+        conn.execute("COMMIT")
+        bare.append(time.perf_counter() - t)
+    conn.close()
+    peer = []
+    for _ in range(n):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", _PEER, str(peer_db)], check=True, env=env)
+        peer.append(time.perf_counter() - t)
+
+    b_ms, p_ms = median_ms(bare), median_ms(peer)
+    rows = [
+        ("dispute open, fresh store object", median_ms(fresh), b_ms, "bare commit"),
+        ("dispute open, graph held", median_ms(held_w), b_ms, "bare commit"),
+        ("  graph() after it", median_ms(held_g), median_ms([open_s]), "reading it whole"),
+        ("CLI dispute open --json", median_ms(cli), p_ms, "peer process"),
+    ]
+    lines = [
+        f"store_writes: size {args.size}, {duties:,} duties, median of {n}, {machine()}",
+        f"SQLite bare commit (open connection, WAL, synchronous=FULL): {b_ms:.2f} ms; "
+        f"a fresh process connecting, inserting, committing: {p_ms:.1f} ms",
+        f"reading the whole graph in this run: {open_s:.2f} s",
+        "",
+        f"{'figure':<34} {'ms':>9}  {'baseline ms':>12}  ratio",
+    ]
+    for name, ms, base, what in rows:
+        lines.append(f"{name:<34} {ms:>9.2f}  {base:>12.2f}  {ms / base:>6.2f}x ({what})")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    suffix = "" if args.size == "province" else "-" + args.size
+    (HERE / "results" / f"store_writes{suffix}.txt").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
