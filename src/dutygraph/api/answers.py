@@ -76,7 +76,7 @@ async def _items(info: Info, ids: list[str]) -> list[Item]:
     description="A legal basis as evidence, with whether it is in force on the date asked."
 )
 class BasisEvidence:
-    id: strawberry.ID
+    key: str = strawberry.field(description="Its own key: the record id.")
     title: str | None
     kind: str | None
     article: str | None
@@ -89,7 +89,7 @@ class BasisEvidence:
 
     @strawberry.field(description="The basis node.")
     async def basis(self, info: Info) -> BasisNode | None:
-        rec = await info.context.loaders.basis.load(str(self.id))
+        rec = await info.context.loaders.basis.load(self.key)
         return BasisNode(rec=rec) if rec is not None else None
 
     @strawberry.field(description="The act of the law corpus it resolved to (null: none).")
@@ -121,7 +121,7 @@ class BasisEvidence:
     @staticmethod
     def of(d: dict[str, Any]) -> BasisEvidence:
         return BasisEvidence(
-            id=strawberry.ID(d["id"]),
+            key=d["id"],
             title=d.get("title"),
             kind=d.get("kind"),
             article=d.get("article"),
@@ -412,7 +412,7 @@ class Candidate:
 
 @strawberry.type(description="A behaviour the business form was matched to, and why.")
 class MatchedBehavior:
-    id: strawberry.ID
+    key: str = strawberry.field(description="Its own key: the record id.")
     name: str
     score: float
     reason: str
@@ -420,17 +420,17 @@ class MatchedBehavior:
 
 @strawberry.type(description="An item the business form's behaviours lead to, and why.")
 class MatchedItem:
-    id: strawberry.ID
+    key: str = strawberry.field(description="Its own key: the record id.")
     name: str
     score: float
     reasons: list[str]
 
-    item = item_link(lambda self: str(self.id))
+    item = item_link(lambda self: self.key)
 
 
 @strawberry.type(description="A settled business form like this one (业务相近), and its lead.")
 class Precedent:
-    id: strawberry.ID
+    key: str = strawberry.field(description="Its own key: the record id.")
     name: str
     similarity: float
     settled_on: dt.date | None
@@ -513,7 +513,7 @@ class Assignment:
     def behaviors(self) -> list[MatchedBehavior]:
         return [
             MatchedBehavior(
-                id=strawberry.ID(b["id"]), name=b["name"], score=b["score"], reason=b["reason"]
+                key=b["id"], name=b["name"], score=b["score"], reason=b["reason"]
             )
             for b in self.d["behaviors"]
         ]
@@ -522,7 +522,7 @@ class Assignment:
     def items(self) -> list[MatchedItem]:
         return [
             MatchedItem(
-                id=strawberry.ID(i["id"]),
+                key=i["id"],
                 name=i["name"],
                 score=i["score"],
                 reasons=list(i["reasons"]),
@@ -534,7 +534,7 @@ class Assignment:
     def precedents(self) -> list[Precedent]:
         return [
             Precedent(
-                id=strawberry.ID(p["id"]),
+                key=p["id"],
                 name=p["name"],
                 similarity=p["similarity"],
                 settled_on=as_date(p.get("settled_on")),

@@ -3,8 +3,9 @@
 Queries are open to every reader; every mutation needs a bearer token whose
 role may ``decide`` (the ``coordinator`` role). Each mutation is one
 :mod:`dutygraph.analysis.disputes` call — the same rules, errors and audit log
-as ``dutygraph dispute`` — recorded as done ``by`` the caller's role (and the
-``by`` argument when given). The route and evidence are returned as JSON in
+as ``dutygraph dispute`` — recorded as done by the person the caller's token
+names (``token:role:name``; a token naming nobody: ``api:<role>``), with the
+``by`` argument beside it when given. The route and evidence are returned as JSON in
 the shapes ``dutygraph dispute route|show --json`` prints.
 """
 
@@ -19,7 +20,7 @@ from strawberry.permission import PermissionExtension
 from strawberry.scalars import JSON
 
 from ..analysis import disputes as dsp
-from .auth import Allowed
+from .auth import Allowed, person_of
 from .types import Dispute, Info
 
 __all__ = ["MUTATIONS", "QUERIES", "DisputeMutations", "DisputeQueries"]
@@ -29,7 +30,13 @@ _COORDINATOR: list[FieldExtension] = [PermissionExtension(permissions=[Allowed("
 
 
 def _by(info: Info, by: str | None) -> str:
-    who = f"api:{info.context.role or 'anonymous'}"
+    """Who the history and the audit log name: the person the token names, else its role.
+
+    ``by``, when given, is kept beside it as the caller's own note (it cannot
+    replace the token's name).
+    """
+    role = info.context.role
+    who = person_of(role) or f"api:{role or 'anonymous'}"
     return f"{who} ({by})" if by else who
 
 

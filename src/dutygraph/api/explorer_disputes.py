@@ -81,7 +81,7 @@ MUTATIONS = {
 
 #: what "open in GraphiQL" shows for the board
 BOARD_QUERY = """query DisputeBoard($region: String, $id: String!, $asOf: String) {
-  disputes(region: $region) { nodes { id subject status raisedOn parties { id name } } }
+  disputes(region: $region) { nodes { key subject status raisedOn parties { key name } } }
   disputeRoute(id: $id, asOf: $asOf)
   disputeEvidence(id: $id, asOf: $asOf)
   disputeHistory(id: $id)

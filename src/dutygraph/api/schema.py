@@ -23,11 +23,11 @@ mutation guards itself with ``PermissionExtension([Allowed(action)])`` from
 >>> from dutygraph.store import EmbeddedStore
 >>> import tempfile, os
 >>> store = EmbeddedStore(os.path.join(tempfile.mkdtemp(), "doc.db")); _ = load(store, [DEMO_PATH])
->>> q = '{ whoLeads(item: "食品安全监督管理", region: "锦江区", asOf: "2025-06-01") { answers { department { id name } inherited } } }'
+>>> q = '{ whoLeads(item: "食品安全监督管理", region: "锦江区", asOf: "2025-06-01") { answers { department { key name } inherited } } }'
 >>> async def ask():
 ...     return await build_schema().execute(q, context_value=make_context(store))
 >>> asyncio.run(ask()).data["whoLeads"]["answers"]
-[{'department': {'id': 'JJ-SCJ', 'name': '锦江区市场监督管理局'}, 'inherited': True}]
+[{'department': {'key': 'JJ-SCJ', 'name': '锦江区市场监督管理局'}, 'inherited': True}]
 """
 
 from __future__ import annotations
@@ -57,7 +57,15 @@ from ..analysis.conflicts import CONFLICT_KINDS, duplicate_inspections, find_con
 from ..analysis.gaps import GAP_KINDS, find_gaps, scope
 from ..analysis.resolve import who_assists, who_leads
 from ..cli.assign import assignment_dict
-from ..errors import DutyGraphError, UsageError
+from ..errors import (
+    Ambiguous,
+    DutyGraphError,
+    Forbidden,
+    NotFound,
+    StoreError,
+    Unauthenticated,
+    UsageError,
+)
 from ..serialize import conflict_dict, gap_dict, inspection_dict, resolution_dict
 from . import imports
 from .answers import (
@@ -72,16 +80,19 @@ from .answers import (
     inspection_of,
     resolution_of,
 )
+from .nodes import NodeQueries
 from .pagination import Connection, paginate
 from .types import Department, Dispute, Info, Item, Region, check_role, when
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "ERROR_CODES",
     "EXTENSION_MODULES",
     "MUTATION_TYPES",
     "QUERY_TYPES",
     "Query",
     "build_schema",
+    "error_code",
     "sdl",
     "should_mask",
 ]
@@ -335,7 +346,7 @@ class Query:
 
 
 #: classes merged into the root ``Query`` type
-QUERY_TYPES: list[type] = [Query]
+QUERY_TYPES: list[type] = [Query, NodeQueries]
 #: classes merged into the root ``Mutation`` type
 MUTATION_TYPES: list[type] = [*imports.MUTATIONS]
 #: modules that add ``QUERIES`` and ``MUTATIONS`` lists when they exist
@@ -360,6 +371,47 @@ def _extensions_of(modules: Iterable[str]) -> tuple[list[type], list[type]]:
         queries.extend(getattr(module, "QUERIES", ()))
         mutations.extend(getattr(module, "MUTATIONS", ()))
     return queries, mutations
+
+
+#: ``extensions.code`` of every error, by the error class its resolver raised (first match)
+ERROR_CODES: tuple[tuple[type[Exception], str], ...] = (
+    (Unauthenticated, "UNAUTHENTICATED"),
+    (Forbidden, "FORBIDDEN"),
+    (Ambiguous, "AMBIGUOUS"),
+    (NotFound, "NOT_FOUND"),
+    (StoreError, "STORE_UNAVAILABLE"),
+    (DutyGraphError, "BAD_INPUT"),
+)
+
+
+def error_code(error: GraphQLError) -> str:
+    """The ``extensions.code`` of ``error``: see :data:`ERROR_CODES`.
+
+    An error GraphQL itself raised (syntax, validation, a value that is no
+    ``Date`` or no member of an enum, a limit) is ``BAD_INPUT``; an unexpected
+    one, masked, is ``INTERNAL_SERVER_ERROR``.
+    """
+    original = error.original_error
+    for cls, code in ERROR_CODES:
+        if isinstance(original, cls):
+            return code
+    if should_mask(error):
+        return "INTERNAL_SERVER_ERROR"
+    return "BAD_INPUT"
+
+
+class CodedErrors(MaskErrors):
+    """Mask unexpected errors (:func:`should_mask`) and give every error its ``extensions.code``.
+
+    The one place error codes are set: resolvers raise dutygraph's errors, never codes.
+    """
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        codes = [error_code(e) for e in errors]
+        processed = super()._process_errors(errors)
+        for error, code in zip(processed, codes, strict=True):
+            error.extensions = {**(error.extensions or {}), "code": code}
+        return processed
 
 
 def should_mask(error: GraphQLError) -> bool:
@@ -396,7 +448,7 @@ def build_schema(
     extensions: list[Any] = [
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
-        lambda: MaskErrors(
+        lambda: CodedErrors(
             should_mask_error=should_mask,
             error_message="unexpected internal error (a bug: the server log has the details)",
         ),

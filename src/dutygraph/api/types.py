@@ -22,6 +22,7 @@ from .. import model
 from ..errors import UsageError
 from .context import Context
 from .fields import as_date, from_record, link, validity, when
+from .nodes import Node, register
 from .pagination import Connection, paginate
 
 __all__ = [
@@ -100,8 +101,11 @@ class Origin:
 
 
 @strawberry.type(description="A region (地区) of the GB/T 2260 tree; the national root is 000000.")
-class Region:
+class Region(Node):
     rec: strawberry.Private[model.Region]
+    _key_attr = "code"
+
+    key = from_record("code", str, "Its own key: the GB/T 2260 code.")
 
     code = from_record("code", str, "GB/T 2260 code (6 digits, or 12 for a township).")
     name = from_record("name", str)
@@ -145,10 +149,10 @@ class Region:
     description="A department (部门) of one government. `systems` are its lines (条); "
     "`vertical` marks a vertically managed line."
 )
-class Department:
+class Department(Node):
     rec: strawberry.Private[model.Department]
 
-    id = from_record("id", strawberry.ID)
+    key = from_record("id", str, "Its own key: the record id the CLI and the lists use.")
     name = from_record("name", str)
     region = region_link(_rec("region"), "The government (region) it belongs to.")
     systems = from_record("systems", list[str], "Its lines (条), e.g. market-regulation.", list)
@@ -188,10 +192,10 @@ class Department:
 
 
 @strawberry.type(description="A regulatory item (监管事项) of the catalogue tree (主项 → 子项).")
-class Item:
+class Item(Node):
     rec: strawberry.Private[model.Item]
 
-    id = from_record("id", strawberry.ID)
+    key = from_record("id", str, "Its own key: the record id the CLI and the lists use.")
     name = from_record("name", str)
     parent = item_link(_rec("parent"), "The main item (主项) above this one.")
 
@@ -243,12 +247,13 @@ class Item:
 
 
 @strawberry.type(
+    name="LegalBasis",
     description="A legal basis (依据): law, regulation, 三定 provision, power list, decision."
 )
-class BasisNode:
+class BasisNode(Node):
     rec: strawberry.Private[model.LegalBasis]
 
-    id = from_record("id", strawberry.ID)
+    key = from_record("id", str, "Its own key: the record id the CLI and the lists use.")
     title = from_record("title", str)
     kind = from_record("kind", str)
     issuer = from_record("issuer", str | None)
@@ -267,10 +272,10 @@ class BasisNode:
     description="A duty (职责): a department's role (lead, assist, territorial) on an item "
     "in a region, for a time, on its legal bases, from a source list."
 )
-class Duty:
+class Duty(Node):
     rec: strawberry.Private[model.Duty]
 
-    id = from_record("id", strawberry.ID, "department|item|region|role|line|validFrom")
+    key = from_record("id", str, "Its own key: department|item|region|role|line|validFrom.")
     role = from_record("role", str, "lead, assist or territorial.")
     line = from_record(
         "line", str | None, "The line under which a department with several holds it."
@@ -296,10 +301,10 @@ class Claim:
 
 
 @strawberry.type(description="A jurisdiction dispute (管辖争议) between departments.")
-class Dispute:
+class Dispute(Node):
     rec: strawberry.Private[model.Dispute]
 
-    id = from_record("id", strawberry.ID)
+    key = from_record("id", str, "Its own key: the record id the CLI and the lists use.")
 
     @strawberry.field(description="The departments in dispute.")
     async def parties(self, info: Info) -> list[Department]:
@@ -333,3 +338,11 @@ def _filter_duties(
         for d in duties
         if (include_inactive or d.active(date)) and (role is None or d.role == role)
     ]
+
+
+register("Region", lambda g, k: g.regions.get(k), region_node)
+register("Department", lambda g, k: g.departments.get(k), department_node)
+register("Item", lambda g, k: g.items.get(k), item_node)
+register("Duty", lambda g, k: g.duties.get(k), lambda r: Duty(rec=r))
+register("LegalBasis", lambda g, k: g.bases.get(k), lambda r: BasisNode(rec=r))
+register("Dispute", lambda g, k: g.disputes.get(k), lambda r: Dispute(rec=r))
