@@ -15,7 +15,7 @@ from .test_api_http import TOKENS, post, server  # noqa: F401  (server is a fixt
 COORDINATOR = next(t for t, role in TOKENS.items() if role == "coordinator")
 VIEWER = next(t for t, role in TOKENS.items() if role == "viewer")
 
-FROM_CONFLICT = """mutation($item: String!, $region: String!, $asOf: String) {
+FROM_CONFLICT = """mutation($item: String!, $region: String!, $asOf: Date) {
   disputeFromConflict(item: $item, region: $region, asOf: $asOf) { key status parties { key } }
 }"""
 DECIDE = """mutation($id: String!) {
@@ -39,14 +39,14 @@ def test_a_coordinator_opens_and_decides_a_dispute(server: str, demo_store: Stor
             token=COORDINATOR,
         )
     )["disputeFromConflict"]
-    assert opened["status"] == "open"
+    assert opened["status"] == "OPEN"
     assert {p["key"] for p in opened["parties"]} == {"CD-ZJJ", "CD-YJJ"}
     route = _data(
         post(server, "query($id: String!) { disputeRoute(id: $id) }", {"id": opened["key"]})
     )["disputeRoute"]
     assert route  # the statutory route is computed for readers too
     decided = _data(post(server, DECIDE, {"id": opened["key"]}, token=COORDINATOR))["decideDispute"]
-    assert decided["status"] == "decided" and decided["decision"]["rule"] == "三定规定"
+    assert decided["status"] == "DECIDED" and decided["decision"]["rule"] == "三定规定"
     g = demo_store.graph()
     assert sorted(who_leads(g, "I-SELFBUILT", "510100", "2025-02-28").departments()) == [
         "CD-YJJ",
@@ -80,7 +80,9 @@ def test_a_token_that_names_a_person_puts_the_name_in_the_history(demo_store: St
                 token="wang-fang-token-1234",
             )
         )["disputeFromConflict"]
-        coordinate = 'mutation($id: String!) { coordinateDispute(id: $id, by: "电话会商") { status } }'
+        coordinate = (
+            'mutation($id: String!) { coordinateDispute(id: $id, by: "电话会商") { status } }'
+        )
         _data(post(url, coordinate, {"id": opened["key"]}, token="anon-coord-1234"))
         history = _data(
             post(url, "query($id: String!) { disputeHistory(id: $id) }", {"id": opened["key"]})

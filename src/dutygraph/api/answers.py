@@ -15,6 +15,7 @@ from typing import Any
 
 import strawberry
 
+from .enums import ConflictKind, GapKind, Role
 from .fields import from_entry
 from .laws import LawNode, LawVersionNode, ProvisionEvidence
 from .types import (
@@ -143,7 +144,7 @@ class Evidence:
     department = department_link(_entry("department"))
     item = item_link(_entry("item"))
     region = region_link(_entry("region"))
-    role = from_entry("role", str)
+    role = from_entry("role", Role)
     line = from_entry("line", str | None)
     valid_from = from_entry("valid_from", dt.date | None, convert=as_date)
     valid_to = from_entry("valid_to", dt.date | None, convert=as_date)
@@ -231,7 +232,7 @@ class Resolution:
     async def region(self, info: Info) -> Region:
         return Region(rec=await info.context.loaders.region.load(self.d["region"]["code"]))
 
-    role = from_entry("role", str, "lead or assist.")
+    role = from_entry("role", Role, "LEAD or ASSIST.")
     as_of = from_entry("as_of", dt.date, convert=dt.date.fromisoformat)
 
     @strawberry.field(description="Every department answering (empty: nobody; see findings).")
@@ -288,7 +289,7 @@ class Gap:
 
     item = item_link(_get("item"), "The item (null for a behaviour that matches no item).")
     region = region_link(_get("region"))
-    kind = from_entry("kind", str)
+    kind = from_entry("kind", GapKind)
     detail = from_entry("detail", str, default="")
     line = from_entry(
         "line", str | None, "The line with no department in the region.", default=None
@@ -334,7 +335,7 @@ class Conflict:
     )
     item = item_link(_entry("item"), "The item, when the subject is one.")
     region = region_link(_entry("region"))
-    kind = from_entry("kind", str)
+    kind = from_entry("kind", ConflictKind)
 
     @strawberry.field
     async def departments(self, info: Info) -> list[Department]:
@@ -512,9 +513,7 @@ class Assignment:
     @strawberry.field
     def behaviors(self) -> list[MatchedBehavior]:
         return [
-            MatchedBehavior(
-                key=b["id"], name=b["name"], score=b["score"], reason=b["reason"]
-            )
+            MatchedBehavior(key=b["id"], name=b["name"], score=b["score"], reason=b["reason"])
             for b in self.d["behaviors"]
         ]
 

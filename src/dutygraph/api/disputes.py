@@ -12,6 +12,7 @@ the shapes ``dutygraph dispute route|show --json`` prints.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
 import strawberry
@@ -21,6 +22,8 @@ from strawberry.scalars import JSON
 
 from ..analysis import disputes as dsp
 from .auth import Allowed, person_of
+from .context import date_str
+from .enums import DisputeKind
 from .types import Dispute, Info
 
 __all__ = ["MUTATIONS", "QUERIES", "DisputeMutations", "DisputeQueries"]
@@ -48,15 +51,15 @@ class DisputeQueries:
         description="The statutory route of a dispute: who decides, who coordinates, the steps "
         "and rules (行政处罚法 第二十二、二十三、二十五条; 机构编制 for duty disputes)."
     )
-    def dispute_route(self, info: Info, id: str, as_of: str | None = None) -> JSON:
-        return JSON(dsp.route(info.context.graph, id, as_of))
+    def dispute_route(self, info: Info, id: str, as_of: dt.date | None = None) -> JSON:
+        return JSON(dsp.route(info.context.graph, id, date_str(as_of)))
 
     @strawberry.field(
         description="Each party's duties on the subject with bases, sources and validity, and "
         "the settled precedents that resemble it."
     )
-    def dispute_evidence(self, info: Info, id: str, as_of: str | None = None) -> JSON:
-        return JSON(dsp.evidence(info.context.graph, id, as_of))
+    def dispute_evidence(self, info: Info, id: str, as_of: dt.date | None = None) -> JSON:
+        return JSON(dsp.evidence(info.context.graph, id, date_str(as_of)))
 
     @strawberry.field(description="The audit log of a dispute: who did what, when (oldest first).")
     def dispute_history(self, info: Info, id: str) -> JSON:
@@ -77,8 +80,8 @@ class DisputeMutations:
         parties: list[str],
         subject: str,
         region: str,
-        raised_on: str,
-        kind: str = "duty",
+        raised_on: dt.date,
+        kind: DisputeKind = DisputeKind.DUTY,
         claims: JSON | None = None,
         case: JSON | None = None,
         by: str | None = None,
@@ -89,9 +92,9 @@ class DisputeMutations:
             parties,
             subject,
             region,
-            raised_on,
+            date_str(raised_on),
             claims,
-            kind,
+            kind.value,
             case,
             by=_by(info, by),
         )
@@ -101,23 +104,30 @@ class DisputeMutations:
         extensions=_COORDINATOR,
     )
     async def dispute_from_conflict(
-        self, info: Info, item: str, region: str, as_of: str | None = None, by: str | None = None
+        self,
+        info: Info,
+        item: str,
+        region: str,
+        as_of: dt.date | None = None,
+        by: str | None = None,
     ) -> Dispute:
-        return await _write(info, dsp.dispute_from_conflict, item, region, as_of, by=_by(info, by))
+        return await _write(
+            info, dsp.dispute_from_conflict, item, region, date_str(as_of), by=_by(info, by)
+        )
 
     @strawberry.mutation(description="Start coordinating a dispute.", extensions=_COORDINATOR)
     async def coordinate_dispute(
-        self, info: Info, id: str, on: str | None = None, note: str = "", by: str | None = None
+        self, info: Info, id: str, on: dt.date | None = None, note: str = "", by: str | None = None
     ) -> Dispute:
         return await _write(
-            info, dsp.set_status, id, "coordinating", on, by=_by(info, by), note=note
+            info, dsp.set_status, id, "coordinating", date_str(on), by=_by(info, by), note=note
         )
 
     @strawberry.mutation(description="Withdraw a pending dispute.", extensions=_COORDINATOR)
     async def withdraw_dispute(
-        self, info: Info, id: str, on: str | None = None, note: str = "", by: str | None = None
+        self, info: Info, id: str, on: dt.date | None = None, note: str = "", by: str | None = None
     ) -> Dispute:
-        return await _write(info, dsp.withdraw, id, on, by=_by(info, by), note=note)
+        return await _write(info, dsp.withdraw, id, date_str(on), by=_by(info, by), note=note)
 
     @strawberry.mutation(
         description="Decide a dispute: record it, and close and open duties on a decision basis "
@@ -133,7 +143,7 @@ class DisputeMutations:
         reasoning: str,
         rule: str,
         assists: list[str] | None = None,
-        decided_on: str | None = None,
+        decided_on: dt.date | None = None,
         allow_non_party: bool = False,
         by: str | None = None,
     ) -> Dispute:
@@ -143,7 +153,7 @@ class DisputeMutations:
             id,
             lead,
             assists or [],
-            decided_on,
+            date_str(decided_on),
             decider,
             reasoning,
             rule,

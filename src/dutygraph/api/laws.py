@@ -216,7 +216,6 @@ class LawQueries:
         return paginate(found, first, after, lambda x: LawNode(rec=x))
 
 
-
 def _article(g: Any, key: str) -> model.LawArticle | None:
     version, _, ref = key.partition("#")
     a = g.lawbook().article(version, ref) if ref else None

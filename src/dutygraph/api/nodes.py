@@ -67,9 +67,7 @@ class Node:
         return strawberry.ID(global_id(name, getattr(self.rec, self._key_attr)))  # type: ignore[attr-defined]
 
 
-def register(
-    type_name: str, find: Callable[[Any, str], Any], wrap: Callable[[Any], Any]
-) -> None:
+def register(type_name: str, find: Callable[[Any, str], Any], wrap: Callable[[Any], Any]) -> None:
     """Let ``node(id:)`` find ``type_name`` records: ``find(graph, key)``, then ``wrap`` it."""
     NODE_TYPES[type_name] = (find, wrap)
 

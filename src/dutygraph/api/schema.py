@@ -53,8 +53,8 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 
 from ..analysis.assign import assign_business_form
-from ..analysis.conflicts import CONFLICT_KINDS, duplicate_inspections, find_conflicts
-from ..analysis.gaps import GAP_KINDS, find_gaps, scope
+from ..analysis.conflicts import duplicate_inspections, find_conflicts
+from ..analysis.gaps import find_gaps, scope
 from ..analysis.resolve import who_assists, who_leads
 from ..cli.assign import assignment_dict
 from ..errors import (
@@ -64,7 +64,6 @@ from ..errors import (
     NotFound,
     StoreError,
     Unauthenticated,
-    UsageError,
 )
 from ..serialize import conflict_dict, gap_dict, inspection_dict, resolution_dict
 from . import imports
@@ -80,9 +79,10 @@ from .answers import (
     inspection_of,
     resolution_of,
 )
+from .enums import ConflictKind, DisputeStatus, GapKind, Level, PowerType, Role, value_of
 from .nodes import NodeQueries
 from .pagination import Connection, paginate
-from .types import Department, Dispute, Info, Item, Region, check_role, when
+from .types import Department, Dispute, Info, Item, Region, when
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -96,13 +96,6 @@ __all__ = [
     "sdl",
     "should_mask",
 ]
-
-
-def _kinds(kinds: Sequence[str] | None, known: Sequence[str], what: str) -> list[str] | None:
-    for k in kinds or ():
-        if k not in known:
-            raise UsageError(f"unknown {what} kind {k!r}; use one of {', '.join(known)}")
-    return list(kinds) if kinds else None
 
 
 def _matches(rec: Any, text: str) -> bool:
@@ -127,8 +120,7 @@ def _one(kind: str, node: type, description: str) -> Any:
 
 def _scan(
     find: Callable[..., list[Any]],
-    known: Sequence[str],
-    what: str,
+    kind: type,
     shape: Callable[[Any, Any, str], Any],
     type_: Any,
     description: str,
@@ -140,14 +132,16 @@ def _scan(
         info: Info,
         region: str | None = None,
         as_of: dt.date | None = None,
-        kinds: list[str] | None = None,
+        kinds: list[Any] | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Any:
         g = info.context.graph
         date = when(as_of)
-        found = find(g, region, date, _kinds(kinds, known, what))
+        found = find(g, region, date, value_of(kinds) or None)
         return paginate(found, first, after, lambda x: shape(g, x, date))
+
+    resolve.__annotations__["kinds"] = list[kind] | None  # type: ignore[valid-type]
 
     return strawberry.field(resolver=resolve, graphql_type=type_, description=description)
 
@@ -187,21 +181,17 @@ class Query:
 
     gaps = _scan(
         find_gaps,
-        GAP_KINDS,
-        "gap",
+        GapKind,
         lambda g, x, date: gap_of(gap_dict(g, x)),
         Connection[Gap],
-        "Gaps (事有人管) in a region's subtree (default: everywhere) on asOf; "
-        f"kinds: {', '.join(GAP_KINDS)}.",
+        "Gaps (事有人管) in a region's subtree (default: everywhere) on asOf, of `kinds`.",
     )
     conflicts = _scan(
         find_conflicts,
-        CONFLICT_KINDS,
-        "conflict",
+        ConflictKind,
         lambda g, c, date: conflict_of(conflict_dict(g, c, date)),
         Connection[Conflict],
-        "Conflicts recorded in a region's subtree (default: everywhere) on asOf; "
-        f"kinds: {', '.join(CONFLICT_KINDS)}.",
+        "Conflicts recorded in a region's subtree (default: everywhere) on asOf, of `kinds`.",
     )
 
     @strawberry.field(
@@ -245,7 +235,7 @@ class Query:
         info: Info,
         search: str | None = None,
         domain: str | None = None,
-        power_type: str | None = None,
+        power_type: PowerType | None = None,
         key_item: bool | None = None,
         parent: str | None = None,
         first: int | None = None,
@@ -277,7 +267,7 @@ class Query:
         search: str | None = None,
         region: str | None = None,
         line: str | None = None,
-        role: str | None = None,
+        role: Role | None = None,
         as_of: dt.date | None = None,
         include_inactive: bool = False,
         first: int | None = None,
@@ -285,7 +275,6 @@ class Query:
     ) -> Connection[Department]:
         g = info.context.graph
         date = when(as_of)
-        check_role(role)
         within = set(g.subtree(g.find("region", region).code)) if region else None
         found = [
             d
@@ -309,7 +298,7 @@ class Query:
         self,
         info: Info,
         search: str | None = None,
-        level: str | None = None,
+        level: Level | None = None,
         within: str | None = None,
         first: int | None = None,
         after: str | None = None,
@@ -325,12 +314,12 @@ class Query:
 
     @strawberry.field(
         description="Jurisdiction disputes (管辖争议) as recorded, by id; `region` keeps a "
-        "region's subtree; `status` one status (open, coordinating, decided...)."
+        "region's subtree; `status` one status."
     )
     def disputes(
         self,
         info: Info,
-        status: str | None = None,
+        status: DisputeStatus | None = None,
         region: str | None = None,
         first: int | None = None,
         after: str | None = None,

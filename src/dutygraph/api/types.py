@@ -21,6 +21,7 @@ from strawberry.scalars import JSON
 from .. import model
 from ..errors import UsageError
 from .context import Context
+from .enums import DisputeStatus, Level, PowerType, Role
 from .fields import as_date, from_record, link, validity, when
 from .nodes import Node, register
 from .pagination import Connection, paginate
@@ -109,7 +110,7 @@ class Region(Node):
 
     code = from_record("code", str, "GB/T 2260 code (6 digits, or 12 for a township).")
     name = from_record("name", str)
-    level = from_record("level", str, "national, province, prefecture, county or township.")
+    level = from_record("level", Level, "Its government level.")
     parent = region_link(_rec("parent"), "The region above (null at the root).")
 
     @strawberry.field(description="The regions directly below.")
@@ -175,7 +176,7 @@ class Department(Node):
         self,
         info: Info,
         as_of: dt.date | None = None,
-        role: str | None = None,
+        role: Role | None = None,
         include_inactive: bool = False,
         first: int | None = None,
         after: str | None = None,
@@ -204,7 +205,9 @@ class Item(Node):
         return [Item(rec=i) for i in await info.context.loaders.item_children.load(self.rec.id)]
 
     domain = from_record("domain", str | None)
-    power_type = from_record("power_type", str | None, "职权类型, e.g. 行政检查.")
+    power_type = from_record(
+        "power_type", PowerType | None, "职权类型, e.g. INSPECTION (行政检查)."
+    )
     objects = from_record("objects", list[str], "Supervised objects (监管对象).", list)
     keywords = from_record("keywords", list[str], convert=list)
     levels = from_record(
@@ -220,7 +223,7 @@ class Item(Node):
         self,
         info: Info,
         as_of: dt.date | None = None,
-        role: str | None = None,
+        role: Role | None = None,
         region: str | None = None,
         line: str | None = None,
         include_inactive: bool = False,
@@ -248,7 +251,7 @@ class Item(Node):
 
 @strawberry.type(
     name="LegalBasis",
-    description="A legal basis (依据): law, regulation, 三定 provision, power list, decision."
+    description="A legal basis (依据): law, regulation, 三定 provision, power list, decision.",
 )
 class BasisNode(Node):
     rec: strawberry.Private[model.LegalBasis]
@@ -276,7 +279,7 @@ class Duty(Node):
     rec: strawberry.Private[model.Duty]
 
     key = from_record("id", str, "Its own key: department|item|region|role|line|validFrom.")
-    role = from_record("role", str, "lead, assist or territorial.")
+    role = from_record("role", Role)
     line = from_record(
         "line", str | None, "The line under which a department with several holds it."
     )
@@ -315,7 +318,7 @@ class Dispute(Node):
     item = item_link(_rec("subject"), "The item in dispute, when the subject is an item.")
     region = region_link(_rec("region"))
     raised_on = from_record("raised_on", dt.date | None, convert=as_date)
-    status = from_record("status", str, "open, coordinating, decided, withdrawn...")
+    status = from_record("status", DisputeStatus)
 
     @strawberry.field
     def claims(self) -> list[Claim]:

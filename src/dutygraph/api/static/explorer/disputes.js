@@ -35,7 +35,7 @@ window.dutygraphDisputes = (function () {
     }).then(function (data) {
       var key = Object.keys(data)[0];
       env.reload(done, "已办理：" + ({ open: "立案", from_conflict: "由冲突立案", coordinate: "开始协调", withdraw: "撤回", decide: "作出决定" })[action] +
-        "，状态为“" + STATUS[data[key].status] + "”。");
+        "，状态为“" + STATUS[String(data[key].status).toLowerCase()] + "”。");
     }).catch(function (e) { env.status("办理失败：" + e.message, true); });
   }
   function by() { return env.by() || null; }
@@ -103,7 +103,7 @@ window.dutygraphDisputes = (function () {
       '<label>争议事项 <input name="subject" required placeholder="事项或新业态的编号、全称"></label>' +
       '<label>地区 <input name="region" required placeholder="代码或全称"></label>' +
       '<label>提出日期 <input name="raisedOn" type="date" required value="' + h(out.as_of) + '"></label>' +
-      '<label>类型 <select name="kind">' + option("duty", "职责分工争议") + option("enforcement", "执法管辖争议") + "</select></label>" +
+      '<label>类型 <select name="kind">' + option("DUTY", "职责分工争议") + option("ENFORCEMENT", "执法管辖争议") + "</select></label>" +
       '<button type="submit"' + locked() + ">立案</button>");
     f.addEventListener("submit", function (ev) {
       ev.preventDefault();
