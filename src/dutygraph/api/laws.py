@@ -203,6 +203,8 @@ class LawQueries:
         title: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[LawNode]:
         g = info.context.graph
         day = when(as_of)
@@ -213,7 +215,15 @@ class LawQueries:
             and (in_force is None or x.in_force(day) == in_force)
             and (title is None or title in x.title)
         ]
-        return paginate(found, first, after, lambda x: LawNode(rec=x))
+        return paginate(
+            found,
+            first,
+            after,
+            lambda x: LawNode(rec=x),
+            last=last,
+            before=before,
+            key=lambda x: [x.title, x.id],
+        )
 
 
 def _article(g: Any, key: str) -> model.LawArticle | None:

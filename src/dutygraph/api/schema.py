@@ -80,8 +80,10 @@ from .answers import (
     resolution_of,
 )
 from .enums import ConflictKind, DisputeStatus, GapKind, Level, PowerType, Role, value_of
+from .filters import ItemSort, ItemWhere
+from .lists import ListQueries, keyed_page
 from .nodes import NodeQueries
-from .pagination import Connection, paginate
+from .pagination import Connection, ordered, paginate
 from .types import Department, Dispute, Info, Item, Region, when
 
 __all__ = [
@@ -107,6 +109,11 @@ def _matches(rec: Any, text: str) -> bool:
         *getattr(rec, "keywords", ()),
     )
     return any(text in str(n).casefold() for n in names)
+
+
+def _own_key(rec: Any) -> list[str]:
+    """The keyset key of a list in id order."""
+    return [rec.id]
 
 
 def _one(kind: str, node: type, description: str) -> Any:
@@ -135,11 +142,13 @@ def _scan(
         kinds: list[Any] | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Any:
         g = info.context.graph
         date = when(as_of)
         found = find(g, region, date, value_of(kinds) or None)
-        return paginate(found, first, after, lambda x: shape(g, x, date))
+        return paginate(found, first, after, lambda x: shape(g, x, date), last=last, before=before)
 
     resolve.__annotations__["kinds"] = list[kind] | None  # type: ignore[valid-type]
 
@@ -205,9 +214,18 @@ class Query:
         as_of: dt.date | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Inspection]:
         found = duplicate_inspections(info.context.graph, region, when(as_of))
-        return paginate(found, first, after, lambda x: inspection_of(inspection_dict(x)))
+        return paginate(
+            found,
+            first,
+            after,
+            lambda x: inspection_of(inspection_dict(x)),
+            last=last,
+            before=before,
+        )
 
     @strawberry.field(
         description="Propose lead and assisting departments for a new business form "
@@ -227,8 +245,9 @@ class Query:
     item = _one("item", Item, "One item by id or exact name.")
 
     @strawberry.field(
-        description="Items, by id; `search` matches id, name and keywords; `parent` lists "
-        "the sub-items of one item."
+        description="Items, by id (or `sort`); `search` matches id, name and keywords; `parent` "
+        "lists the sub-items of one item; `where` filters on any field (asOf: the day it is "
+        "judged on)."
     )
     def items(
         self,
@@ -238,21 +257,38 @@ class Query:
         power_type: PowerType | None = None,
         key_item: bool | None = None,
         parent: str | None = None,
+        where: ItemWhere | None = None,
+        sort: list[ItemSort] | None = None,
+        as_of: dt.date | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Item]:
         g = info.context.graph
         parent_id = g.find("item", parent).id if parent else None
         found = [
             i
-            for i in sorted(g.items.values(), key=lambda i: i.id)
+            for i in g.items.values()
             if (search is None or _matches(i, search))
             and (domain is None or i.domain == domain)
             and (power_type is None or i.power_type == power_type)
             and (key_item is None or i.key_item == key_item)
             and (parent_id is None or i.parent == parent_id)
         ]
-        return paginate(found, first, after, lambda i: Item(rec=i))
+        return keyed_page(
+            found,
+            where,
+            sort,
+            ItemSort,
+            info,
+            as_of,
+            lambda i: Item(rec=i),
+            first,
+            after,
+            last,
+            before,
+        )
 
     department = _one("department", Department, "One department by id, exact name or alias.")
 
@@ -272,6 +308,8 @@ class Query:
         include_inactive: bool = False,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Department]:
         g = info.context.graph
         date = when(as_of)
@@ -285,7 +323,9 @@ class Query:
             and (include_inactive or d.active(date))
             and (role is None or any(x.role == role and x.active(date) for x in g.duties_of(d.id)))
         ]
-        return paginate(found, first, after, lambda d: Department(rec=d))
+        return paginate(
+            found, first, after, lambda d: Department(rec=d), last=last, before=before, key=_own_key
+        )
 
     @strawberry.field(description="One region by code (6 or 12 digits) or exact name.")
     def region(self, info: Info, code: str) -> Region:
@@ -302,6 +342,8 @@ class Query:
         within: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Region]:
         g = info.context.graph
         found = [
@@ -310,7 +352,20 @@ class Query:
             if (search is None or _matches(g.regions[c], search))
             and (level is None or g.regions[c].level == level)
         ]
-        return paginate(found, first, after, lambda r: Region(rec=r))
+
+        def tree_key(r: Any) -> list[Any]:  # the codes from the root down: parents first
+            return [list(reversed(g.region_path(r.code)))]
+
+        return paginate(
+            ordered(found, tree_key),
+            first,
+            after,
+            lambda r: Region(rec=r),
+            last=last,
+            before=before,
+            key=tree_key,
+            order="tree",
+        )
 
     @strawberry.field(
         description="Jurisdiction disputes (管辖争议) as recorded, by id; `region` keeps a "
@@ -323,6 +378,8 @@ class Query:
         region: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Dispute]:
         g = info.context.graph
         within = set(g.subtree(g.find("region", region).code)) if region else None
@@ -331,11 +388,13 @@ class Query:
             for d in sorted(g.disputes.values(), key=lambda d: d.id)
             if (status is None or d.status == status) and (within is None or d.region in within)
         ]
-        return paginate(found, first, after, lambda d: Dispute(rec=d))
+        return paginate(
+            found, first, after, lambda d: Dispute(rec=d), last=last, before=before, key=_own_key
+        )
 
 
 #: classes merged into the root ``Query`` type
-QUERY_TYPES: list[type] = [Query, NodeQueries]
+QUERY_TYPES: list[type] = [Query, NodeQueries, ListQueries]
 #: classes merged into the root ``Mutation`` type
 MUTATION_TYPES: list[type] = [*imports.MUTATIONS]
 #: modules that add ``QUERIES`` and ``MUTATIONS`` lists when they exist

@@ -24,7 +24,7 @@ from .context import Context
 from .enums import DisputeStatus, Level, PowerType, Role
 from .fields import as_date, from_record, link, validity, when
 from .nodes import Node, register
-from .pagination import Connection, paginate
+from .pagination import Connection, ordered, paginate
 
 __all__ = [
     "BasisNode",
@@ -180,13 +180,12 @@ class Department(Node):
         include_inactive: bool = False,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Duty]:
         duties = await info.context.loaders.duties_of.load(self.rec.id)
-        return paginate(
-            _filter_duties(duties, as_of, role, include_inactive),
-            first,
-            after,
-            lambda d: Duty(rec=d),
+        return duty_page(
+            _filter_duties(duties, as_of, role, include_inactive), first, after, last, before
         )
 
     origin = from_record("origin", Origin | None, convert=Origin.of)
@@ -229,6 +228,8 @@ class Item(Node):
         include_inactive: bool = False,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Duty]:
         duties = _filter_duties(
             await info.context.loaders.duties_on.load(self.rec.id), as_of, role, include_inactive
@@ -244,7 +245,7 @@ class Item(Node):
                 if d.line == line
                 or (not d.line and line in getattr(deps.get(d.department), "systems", ()))
             ]
-        return paginate(duties, first, after, lambda d: Duty(rec=d))
+        return duty_page(duties, first, after, last, before)
 
     origin = from_record("origin", Origin | None, convert=Origin.of)
 
@@ -329,6 +330,29 @@ class Dispute(Node):
     )
 
     origin = from_record("origin", Origin | None, convert=Origin.of)
+
+
+def _duty_key(d: model.Duty) -> list[str]:
+    return [d.id]
+
+
+def duty_page(
+    duties: list[model.Duty],
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[Duty]:
+    """A page of duties in key order, with keyset cursors."""
+    return paginate(
+        ordered(duties, _duty_key),
+        first,
+        after,
+        lambda d: Duty(rec=d),
+        last=last,
+        before=before,
+        key=_duty_key,
+    )
 
 
 def _filter_duties(
