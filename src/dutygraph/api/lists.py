@@ -22,7 +22,7 @@ from .filters import BasisSort, BasisWhere, DutySort, DutyWhere, select, sort_sp
 from .pagination import Connection, ordered, paginate
 from .types import BasisNode, Duty, Info, when
 
-__all__ = ["QUERIES", "ListQueries", "keyed_page"]
+__all__ = ["QUERIES", "ListQueries", "keyed_page", "listing"]
 
 
 def keyed_page(
@@ -55,17 +55,21 @@ def keyed_page(
     )
 
 
-@strawberry.type
-class ListQueries:
-    @strawberry.field(
-        description="Every duty (active or not), filtered by `where` (on its fields, its "
-        "department, item, region and bases), in `sort` order (its key last)."
-    )
-    def duties(
-        self,
+def listing(
+    records: Callable[[Any], Iterable[Any]],
+    where_cls: type,
+    sort_cls: type,
+    wrap: Callable[[Any], Any],
+    type_: Any,
+    description: str,
+) -> Any:
+    """A root field paging ``records(graph)`` through ``where_cls`` and ``sort_cls`` inputs."""
+
+    def resolve(
+        self: Any,
         info: Info,
-        where: DutyWhere | None = None,
-        sort: list[DutySort] | None = None,
+        where: Any = None,
+        sort: Any = None,
         as_of: Annotated[
             dt.date | None,
             strawberry.argument(description="The day `active` and `inForce` are judged on."),
@@ -74,52 +78,36 @@ class ListQueries:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Duty]:
-        g = info.context.graph
+    ) -> Any:
+        found = records(info.context.graph)
         return keyed_page(
-            g.duties.values(),
-            where,
-            sort,
-            DutySort,
-            info,
-            as_of,
-            lambda d: Duty(rec=d),
-            first,
-            after,
-            last,
-            before,
+            found, where, sort, sort_cls, info, as_of, wrap, first, after, last, before
         )
 
-    @strawberry.field(
-        description="Every legal basis (依据), filtered by `where`, in `sort` order (its key last)."
+    resolve.__annotations__["where"] = where_cls | None
+    resolve.__annotations__["sort"] = list[sort_cls] | None  # type: ignore[valid-type]
+    return strawberry.field(resolver=resolve, graphql_type=type_, description=description)
+
+
+@strawberry.type
+class ListQueries:
+    duties = listing(
+        lambda g: g.duties.values(),
+        DutyWhere,
+        DutySort,
+        lambda d: Duty(rec=d),
+        Connection[Duty],
+        "Every duty (active or not), filtered by `where` (on its fields, its department, item, "
+        "region and bases), in `sort` order (its key last).",
     )
-    def bases(
-        self,
-        info: Info,
-        where: BasisWhere | None = None,
-        sort: list[BasisSort] | None = None,
-        as_of: Annotated[
-            dt.date | None, strawberry.argument(description="The day `inForce` is judged on.")
-        ] = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[BasisNode]:
-        g = info.context.graph
-        return keyed_page(
-            g.bases.values(),
-            where,
-            sort,
-            BasisSort,
-            info,
-            as_of,
-            lambda b: BasisNode(rec=b),
-            first,
-            after,
-            last,
-            before,
-        )
+    bases = listing(
+        lambda g: g.bases.values(),
+        BasisWhere,
+        BasisSort,
+        lambda b: BasisNode(rec=b),
+        Connection[BasisNode],
+        "Every legal basis (依据), filtered by `where`, in `sort` order (its key last).",
+    )
 
 
 QUERIES: list[type] = [ListQueries]

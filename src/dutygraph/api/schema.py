@@ -79,6 +79,7 @@ from .answers import (
     inspection_of,
     resolution_of,
 )
+from .counts import CountQueries
 from .enums import ConflictKind, DisputeStatus, GapKind, Level, PowerType, Role, value_of
 from .filters import ItemSort, ItemWhere
 from .lists import ListQueries, keyed_page
@@ -394,7 +395,7 @@ class Query:
 
 
 #: classes merged into the root ``Query`` type
-QUERY_TYPES: list[type] = [Query, NodeQueries, ListQueries]
+QUERY_TYPES: list[type] = [Query, NodeQueries, ListQueries, CountQueries]
 #: classes merged into the root ``Mutation`` type
 MUTATION_TYPES: list[type] = [*imports.MUTATIONS]
 #: modules that add ``QUERIES`` and ``MUTATIONS`` lists when they exist
