@@ -378,6 +378,20 @@ def test_alias_and_token_limits(demo_store: Store) -> None:
     assert result.errors and "token" in messages(result)[0].lower()
 
 
+def test_cost_limit_counts_list_sizes_through_the_nesting(demo_store: Store) -> None:
+    nested = """query($n: Int) { items(first: $n) { nodes { key
+                  duties(first: $n, includeInactive: true) { nodes { key } } } } }"""
+    # shallow, short, no aliases: only the cost can refuse it, and only for large pages
+    ok, _ = ask(demo_store, nested, {"n": 20})
+    assert ok.errors is None and ok.data["items"]["nodes"]
+    refused, _ = ask(demo_store, nested, {"n": 500})
+    assert refused.data is None and "the limit is 50000" in messages(refused)[0]
+    assert refused.errors[0].extensions == {"code": "BAD_INPUT"}
+    small = build_schema(max_cost=100)
+    capped, _ = ask(demo_store, nested, {"n": 20}, schema=small)
+    assert "the limit is 100" in messages(capped)[0]
+
+
 # -- batching: no N+1 --------------------------------------------------------------
 
 

@@ -428,6 +428,13 @@ class MatchedItem:
 
     item = item_link(lambda self: self.key)
 
+    @staticmethod
+    def of(d: dict[str, Any]) -> MatchedItem:
+        """From the CLI's JSON of a matched item (``id``, ``name``, ``score``, ``reasons``)."""
+        return MatchedItem(
+            key=d["id"], name=d["name"], score=d["score"], reasons=list(d["reasons"])
+        )
+
 
 @strawberry.type(description="A settled business form like this one (业务相近), and its lead.")
 class Precedent:
@@ -519,15 +526,7 @@ class Assignment:
 
     @strawberry.field
     def items(self) -> list[MatchedItem]:
-        return [
-            MatchedItem(
-                key=i["id"],
-                name=i["name"],
-                score=i["score"],
-                reasons=list(i["reasons"]),
-            )
-            for i in self.d["items"]
-        ]
+        return [MatchedItem.of(i) for i in self.d["items"]]
 
     @strawberry.field
     def precedents(self) -> list[Precedent]:

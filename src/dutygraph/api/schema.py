@@ -79,6 +79,7 @@ from .answers import (
     inspection_of,
     resolution_of,
 )
+from .cost import DEFAULT_MAX_COST, CostLimiter
 from .counts import CountQueries
 from .enums import ConflictKind, DisputeStatus, GapKind, Level, PowerType, Role, value_of
 from .filters import ItemSort, ItemWhere
@@ -406,8 +407,13 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "dutygraph.api.laws",
 )
 
-#: default limits on one operation: nesting depth, tokens, aliases
-DEFAULT_LIMITS = {"max_depth": 12, "max_tokens": 3000, "max_aliases": 20}
+#: default limits on one operation: nesting depth, tokens, aliases, cost (list sizes, see cost.py)
+DEFAULT_LIMITS = {
+    "max_depth": 12,
+    "max_tokens": 3000,
+    "max_aliases": 20,
+    "max_cost": DEFAULT_MAX_COST,
+}
 
 
 def _extensions_of(modules: Iterable[str]) -> tuple[list[type], list[type]]:
@@ -474,6 +480,7 @@ def build_schema(
     max_depth: int = DEFAULT_LIMITS["max_depth"],
     max_tokens: int = DEFAULT_LIMITS["max_tokens"],
     max_aliases: int = DEFAULT_LIMITS["max_aliases"],
+    max_cost: int = DEFAULT_LIMITS["max_cost"],
     extra_extensions: Sequence[SchemaExtension | type[SchemaExtension]] = (),
     modules: Iterable[str] = EXTENSION_MODULES,
 ) -> strawberry.Schema:
@@ -483,6 +490,8 @@ def build_schema(
     ----------
     max_depth, max_tokens, max_aliases : int
         Refuse operations nested deeper, longer, or with more aliases than this.
+    max_cost : int
+        Refuse operations that could ask for more values than this (:mod:`dutygraph.api.cost`).
     extra_extensions : strawberry schema extensions to add
     modules : modules to take more ``QUERIES`` and ``MUTATIONS`` from
     """
@@ -505,6 +514,7 @@ def build_schema(
         # validate each text once; a limit's refusal is part of the cached validation
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
+        lambda: CostLimiter(max_cost),  # after the cache: it counts with the variables' values
         *extra_extensions,
     ]
     return strawberry.Schema(query=query, mutation=mutation, extensions=extensions)

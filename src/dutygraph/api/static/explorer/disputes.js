@@ -103,12 +103,13 @@ window.dutygraphDisputes = (function () {
       '<label>争议事项 <input name="subject" required placeholder="事项或新业态的编号、全称"></label>' +
       '<label>地区 <input name="region" required placeholder="代码或全称"></label>' +
       '<label>提出日期 <input name="raisedOn" type="date" required value="' + h(out.as_of) + '"></label>' +
-      '<label>类型 <select name="kind">' + option("DUTY", "职责分工争议") + option("ENFORCEMENT", "执法管辖争议") + "</select></label>" +
+      '<label>类型 <select name="kind">' + option("duty", "职责分工争议") + option("enforcement", "执法管辖争议") + "</select></label>" +
       '<button type="submit"' + locked() + ">立案</button>");
     f.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var v = formValues(f);
       v.parties = v.parties.split(/[,，、;；\s]+/).filter(Boolean);
+      v.kind = v.kind.toUpperCase();  // the DisputeKind enum: DUTY, ENFORCEMENT
       v.by = by();
       send("open", v, "newest");
     });
