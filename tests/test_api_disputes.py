@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dutygraph import who_leads
+from dutygraph.analysis import disputes as dsp
 from dutygraph.api.app import create_app
 from dutygraph.api.auth import parse_tokens
 from dutygraph.store import Store
@@ -42,9 +43,14 @@ def test_a_coordinator_opens_and_decides_a_dispute(server: str, demo_store: Stor
     assert opened["status"] == "OPEN"
     assert {p["key"] for p in opened["parties"]} == {"CD-ZJJ", "CD-YJJ"}
     route = _data(
-        post(server, "query($id: String!) { disputeRoute(id: $id) }", {"id": opened["key"]})
+        post(
+            server,
+            "query($id: String!) { disputeRoute(id: $id) { json steps { rule } parties { key } } }",
+            {"id": opened["key"]},
+        )
     )["disputeRoute"]
-    assert route  # the statutory route is computed for readers too
+    assert route["json"] == dsp.route(demo_store.graph(), opened["key"], None)  # readers too
+    assert route["steps"] and {p["key"] for p in route["parties"]} == {"CD-ZJJ", "CD-YJJ"}
     decided = _data(post(server, DECIDE, {"id": opened["key"]}, token=COORDINATOR))["decideDispute"]
     assert decided["status"] == "DECIDED" and decided["decision"]["rule"] == "三定规定"
     g = demo_store.graph()
@@ -54,9 +60,14 @@ def test_a_coordinator_opens_and_decides_a_dispute(server: str, demo_store: Stor
     ]
     assert who_leads(g, "I-SELFBUILT", "510100", "2025-03-01").departments() == ["CD-ZJJ"]
     history = _data(
-        post(server, "query($id: String!) { disputeHistory(id: $id) }", {"id": opened["key"]})
+        post(
+            server,
+            "query($id: String!) { disputeHistory(id: $id) { op by status json } }",
+            {"id": opened["key"]},
+        )
     )["disputeHistory"]
     assert [e["op"] for e in history][-1] == "dispute.decide"
+    assert [e["json"] for e in history] == dsp.dispute_history(demo_store, opened["key"])
     assert all(e["by"].startswith("api:coordinator") for e in history)
 
 
@@ -85,7 +96,11 @@ def test_a_token_that_names_a_person_puts_the_name_in_the_history(demo_store: St
         )
         _data(post(url, coordinate, {"id": opened["key"]}, token="anon-coord-1234"))
         history = _data(
-            post(url, "query($id: String!) { disputeHistory(id: $id) }", {"id": opened["key"]})
+            post(
+                url,
+                "query($id: String!) { disputeHistory(id: $id) { op by status json } }",
+                {"id": opened["key"]},
+            )
         )["disputeHistory"]
     # the history is the store's audit log, read back
     assert [e["by"] for e in history] == ["王芳", "api:coordinator (电话会商)"]

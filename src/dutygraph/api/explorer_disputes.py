@@ -82,9 +82,13 @@ MUTATIONS = {
 #: what "open in GraphiQL" shows for the board
 BOARD_QUERY = """query DisputeBoard($region: String, $id: String!, $asOf: Date) {
   disputes(region: $region) { nodes { key subject status raisedOn parties { key name } } }
-  disputeRoute(id: $id, asOf: $asOf)
-  disputeEvidence(id: $id, asOf: $asOf)
-  disputeHistory(id: $id)
+  disputeRoute(id: $id, asOf: $asOf) {
+    kind commonSuperior { name } coordinatorName coordinator { key name }
+    interimRule interimLeads { key name } steps { step rule explain } }
+  disputeEvidence(id: $id, asOf: $asOf) {
+    subject items { key name }
+    parties { department { key name } claim duties { role source bases { title article issuer inForce } } } }
+  disputeHistory(id: $id) { at op by status on note }
 }"""
 
 _ORDER = {"open": 0, "coordinating": 1, "decided": 2, "withdrawn": 3}
