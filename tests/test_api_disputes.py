@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from dutygraph import who_leads
 from dutygraph.analysis import disputes as dsp
 from dutygraph.api.app import create_app
-from dutygraph.api.auth import parse_tokens
+from dutygraph.api.auth import load_tokens, parse_tokens, person_of
+from dutygraph.errors import UsageError
 from dutygraph.store import Store
 
 from .servers import serve_asgi
@@ -104,3 +107,19 @@ def test_a_token_that_names_a_person_puts_the_name_in_the_history(demo_store: St
         )["disputeHistory"]
     # the history is the store's audit log, read back
     assert [e["by"] for e in history] == ["王芳", "api:coordinator (电话会商)"]
+
+
+def test_a_tokens_file_names_people_and_a_bad_line_says_where(tmp_path: Any) -> None:
+    path = tmp_path / "tokens"
+    path.write_text(
+        "# 协调员\nwang-fang-token-1234:coordinator:王芳\nplain-view-5678:viewer\n",
+        encoding="utf-8",
+    )
+    tokens = load_tokens({"DUTYGRAPH_TOKENS_FILE": str(path)})
+    assert {t: (r, person_of(r)) for t, r in tokens.items()} == {
+        "wang-fang-token-1234": ("coordinator", "王芳"),
+        "plain-view-5678": ("viewer", None),
+    }
+    path.write_text("ok-token-12345:viewer\nshort:coordinator:李四\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"tokens, line 2: a token of 5 characters"):
+        load_tokens({"DUTYGRAPH_TOKENS_FILE": str(path)})
