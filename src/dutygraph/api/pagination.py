@@ -97,7 +97,10 @@ class _Part:
         return bool(a < b)
 
 
-def _sortable(values: Sequence[Any], descending: Sequence[bool]) -> tuple[_Part, ...]:
+def _sortable(values: Sequence[Any], descending: Sequence[bool]) -> tuple[Any, ...]:
+    """A comparable key: ``None`` first; with a descending value, :class:`_Part` wrappers."""
+    if not any(descending):  # the common case, kept to plain tuples (compared in C)
+        return tuple((False, "") if v is None else (True, v) for v in values)
     return tuple(_Part(v, i < len(descending) and descending[i]) for i, v in enumerate(values))
 
 
