@@ -238,6 +238,20 @@ def test_where_sort_and_counts_over_http(api: str, demo_store: Store) -> None:
         (n["validFrom"] for n in recent), reverse=True
     )
 
+    # a filter on a related record's field: departments of county governments, one line
+    deps = data(
+        api,
+        """{ departments(where: {region: {level: {eq: COUNTY}}, line: {eq: "market-regulation"}},
+                         asOf: "2025-06-01") { nodes { key } } }""",
+    )["departments"]["nodes"]
+    assert [n["key"] for n in deps] == sorted(
+        d.id
+        for d in g.departments.values()
+        if d.active(day)
+        and g.regions[d.region].level == "county"
+        and "market-regulation" in d.systems
+    ) and len(deps) >= 2
+
     counts = data(
         api, '{ gapCounts(asOf: "2025-01-01", by: [KIND]) { kind region { code } count } }'
     )

@@ -52,6 +52,7 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
+from .. import model
 from ..analysis.assign import assign_business_form
 from ..analysis.conflicts import duplicate_inspections, find_conflicts
 from ..analysis.gaps import find_gaps, scope
@@ -82,7 +83,7 @@ from .answers import (
 from .cost import DEFAULT_MAX_COST, CostLimiter
 from .counts import CountQueries
 from .enums import ConflictKind, DisputeStatus, GapKind, Level, PowerType, Role, value_of
-from .filters import ItemSort, ItemWhere
+from .filters import DepartmentWhere, ItemSort, ItemWhere, RegionWhere, select
 from .lists import ListQueries, keyed_page
 from .nodes import NodeQueries
 from .pagination import Connection, ordered, paginate
@@ -297,7 +298,7 @@ class Query:
     @strawberry.field(
         description="Departments active on asOf (all with includeInactive), by id; `region` "
         "keeps that region's subtree, `line` one line (条), `role` those holding an active "
-        "duty of that role."
+        "duty of that role; `where` filters on any field (asOf: the day it is judged on)."
     )
     def departments(
         self,
@@ -308,6 +309,7 @@ class Query:
         role: Role | None = None,
         as_of: dt.date | None = None,
         include_inactive: bool = False,
+        where: DepartmentWhere | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -325,6 +327,7 @@ class Query:
             and (include_inactive or d.active(date))
             and (role is None or any(x.role == role and x.active(date) for x in g.duties_of(d.id)))
         ]
+        found = select(found, where, g, date)
         return paginate(
             found, first, after, lambda d: Department(rec=d), last=last, before=before, key=_own_key
         )
@@ -334,7 +337,8 @@ class Query:
         return Region(rec=info.context.graph.find("region", code))
 
     @strawberry.field(
-        description="Regions in tree order (parents first); `within` keeps one region's subtree."
+        description="Regions in tree order (parents first); `within` keeps one region's subtree; "
+        "`where` filters on any field."
     )
     def regions(
         self,
@@ -342,6 +346,7 @@ class Query:
         search: str | None = None,
         level: Level | None = None,
         within: str | None = None,
+        where: RegionWhere | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -354,6 +359,7 @@ class Query:
             if (search is None or _matches(g.regions[c], search))
             and (level is None or g.regions[c].level == level)
         ]
+        found = select(found, where, g, model.today())
 
         def tree_key(r: Any) -> list[Any]:  # the codes from the root down: parents first
             return [list(reversed(g.region_path(r.code)))]
