@@ -32,7 +32,7 @@ from dutygraph.api.explorer_disputes import BOARD_QUERY, MUTATIONS  # noqa: E402
 from dutygraph.api.nodes import NODE_TYPES, global_id  # noqa: E402
 from dutygraph.api.saved import default_queries_dir, load_saved  # noqa: E402
 from dutygraph.api.schema import sdl  # noqa: E402
-from dutygraph.model import Dispute, Item  # noqa: E402
+from dutygraph.model import Dispute, Duty, Item  # noqa: E402
 from dutygraph.store import ChangeSet, Store  # noqa: E402
 
 from .servers import serve_asgi  # noqa: E402
@@ -158,6 +158,18 @@ def test_a_relay_client_pages_both_ways_and_a_write_does_not_shift_the_next_page
     nxt = data(api, PAGE, {"first": 3, "after": first["pageInfo"]["endCursor"]})["items"]
     assert nxt["totalCount"] == len(want) + 1  # the server sees the write
     assert [e["node"]["key"] for e in nxt["edges"]] == want[3:6]
+    # root duties (their order is kept per snapshot): a new duty is seen, the next page holds
+    duties_q = "query($after: String) { duties(first: 5, after: $after) { totalCount pageInfo { endCursor } nodes { key } } }"
+    before_write = data(api, duties_q)["duties"]
+    all_keys = sorted(demo_store.graph().duties)
+    demo_store.write(
+        lambda g: ChangeSet([Duty("JJ-SCJ", "I-AAA", "510104", "lead", source="t")], {"op": "t"})
+    )
+    after_write = data(api, duties_q, {"after": before_write["pageInfo"]["endCursor"]})["duties"]
+    assert after_write["totalCount"] == before_write["totalCount"] + 1
+    assert [n["key"] for n in after_write["nodes"]] == [
+        k for k in sorted(demo_store.graph().duties) if k > all_keys[4]
+    ][:5]
     # a global id stays the same and refetches the node
     gid = first["edges"][0]["node"]["id"]
     assert data(api, "query($id: ID!) { node(id: $id) { id ... on Item { key } } }", {"id": gid})[

@@ -13,16 +13,22 @@ Cursors are keyset cursors over the ``sort`` order (see
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any
 
 import strawberry
 
-from .filters import BasisSort, BasisWhere, DutySort, DutyWhere, select, sort_spec
-from .pagination import Connection, ordered, paginate
+from .filters import BasisSort, BasisWhere, DutySort, DutyWhere, matches, select, sort_spec
+from .pagination import Connection, ordered_with_keys, paginate
 from .types import BasisNode, Duty, Info, when
 
 __all__ = ["QUERIES", "ListQueries", "keyed_page", "listing"]
+
+#: snapshot -> (collection, order) -> the ordered records and their keys (see keyed_page)
+_ORDERS: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], tuple[list[Any], list[Any]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def keyed_page(
@@ -37,25 +43,43 @@ def keyed_page(
     after: str | None,
     last: int | None,
     before: str | None,
+    cache: str | None = None,
 ) -> Connection[Any]:
-    """The page of ``records`` passing ``where``, in ``sort`` order, with keyset cursors."""
+    """The page of ``records`` passing ``where``, in ``sort`` order, with keyset cursors.
+
+    With ``cache`` (a name for ``records``: the whole collection of the
+    snapshot), the ordered collection and its keys are worked out once per
+    snapshot and order, and ``where`` filters that order; sort values never
+    depend on ``asOf``, so one order serves every date.
+    """
     g, day = info.context.graph, when(as_of)
-    found = select(records, where, g, day)
     values, descending, order = sort_spec(sort, sort_cls, g, day)
+    if cache is None:
+        found, keys = ordered_with_keys(select(records, where, g, day), values, descending)
+    else:
+        per_graph = _ORDERS.setdefault(g, {})
+        hit = per_graph.get((cache, order))
+        if hit is None:
+            hit = per_graph[(cache, order)] = ordered_with_keys(records, values, descending)
+        found, keys = hit
+        if where is not None:
+            kept = [i for i, r in enumerate(found) if matches(where, g, r, day)]
+            found, keys = [found[i] for i in kept], [keys[i] for i in kept]
     return paginate(
-        ordered(found, values, descending),
+        found,
         first,
         after,
         wrap,
         last=last,
         before=before,
-        key=values,
+        keys=keys,
         descending=descending,
         order=order,
     )
 
 
 def listing(
+    name: str,
     records: Callable[[Any], Iterable[Any]],
     where_cls: type,
     sort_cls: type,
@@ -63,7 +87,8 @@ def listing(
     type_: Any,
     description: str,
 ) -> Any:
-    """A root field paging ``records(graph)`` through ``where_cls`` and ``sort_cls`` inputs."""
+    """A root field paging ``records(graph)`` (the whole collection ``name``) through
+    ``where_cls`` and ``sort_cls`` inputs."""
 
     def resolve(
         self: Any,
@@ -81,7 +106,7 @@ def listing(
     ) -> Any:
         found = records(info.context.graph)
         return keyed_page(
-            found, where, sort, sort_cls, info, as_of, wrap, first, after, last, before
+            found, where, sort, sort_cls, info, as_of, wrap, first, after, last, before, name
         )
 
     resolve.__annotations__["where"] = where_cls | None
@@ -92,6 +117,7 @@ def listing(
 @strawberry.type
 class ListQueries:
     duties = listing(
+        "duties",
         lambda g: g.duties.values(),
         DutyWhere,
         DutySort,
@@ -101,6 +127,7 @@ class ListQueries:
         "region and bases), in `sort` order (its key last).",
     )
     bases = listing(
+        "bases",
         lambda g: g.bases.values(),
         BasisWhere,
         BasisSort,

@@ -41,6 +41,7 @@ __all__ = [
     "Edge",
     "PageInfo",
     "ordered",
+    "ordered_with_keys",
     "paginate",
 ]
 
@@ -104,6 +105,15 @@ def _sortable(values: Sequence[Any], descending: Sequence[bool]) -> tuple[Any, .
     return tuple(_Part(v, i < len(descending) and descending[i]) for i, v in enumerate(values))
 
 
+def ordered_with_keys(
+    items: Iterable[Any], key: Callable[[Any], Sequence[Any]], descending: Sequence[bool] = ()
+) -> tuple[list[Any], list[list[Any]]]:
+    """``items`` in :func:`paginate`'s order by ``key``, and their keys (each computed once)."""
+    pairs = [(list(key(x)), x) for x in items]
+    pairs.sort(key=lambda p: _sortable(p[0], descending))
+    return [x for _, x in pairs], [k for k, _ in pairs]
+
+
 def ordered(
     items: Iterable[Any], key: Callable[[Any], Sequence[Any]], descending: Sequence[bool] = ()
 ) -> list[Any]:
@@ -150,6 +160,7 @@ def paginate(
     last: int | None = None,
     before: str | None = None,
     key: Callable[[Any], Sequence[Any]] | None = None,
+    keys: Sequence[Sequence[Any]] | None = None,
     descending: Sequence[bool] = (),
     order: str = "",
 ) -> Connection[Any]:
@@ -157,7 +168,8 @@ def paginate(
 
     ``key(x)`` gives the JSON values ``items`` are ordered by (``descending``
     flags each one; ``order`` names the order, so a cursor of another order is
-    refused); without it, cursors are positions. ``first`` takes the first rows
+    refused); ``keys``, those values already worked out (one per item, in
+    order); without either, cursors are positions. ``first`` takes the first rows
     after ``after`` (and before ``before``), ``last`` the last ones.
     """
     for name, n in (("first", first), ("last", last)):
@@ -165,15 +177,19 @@ def paginate(
             raise UsageError(f"{name}={n} is out of range; ask for 0 to {MAX_PAGE} at a time")
     if first is None and last is None:
         first = DEFAULT_PAGE
-    if key is None:
+    if key is None and keys is None:
         start = decode_cursor(after) + 1 if after else 0
         end = decode_cursor(before) if before else len(items)
         cursors: Callable[[int], str] = encode_cursor
     else:
-        raw = [list(key(x)) for x in items]
-        keys = [_sortable(v, descending) for v in raw]
+        raw: Sequence[Sequence[Any]] = (
+            keys if keys is not None else [list(key(x)) for x in items]  # type: ignore[misc]
+        )
 
-        def bound(cursor: str) -> tuple[_Part, ...]:
+        def sortable(values: Sequence[Any]) -> tuple[Any, ...]:
+            return _sortable(values, descending)
+
+        def bound(cursor: str) -> tuple[Any, ...]:
             found = _decode(cursor)
             if (
                 not isinstance(found, dict)
@@ -184,13 +200,14 @@ def paginate(
                     f"cursor {cursor!r} belongs to another list or order; pass a cursor this "
                     "query (with the same sort) gave"
                 )
-            return _sortable(found["k"], descending)
+            return sortable(found["k"])
 
-        start = bisect.bisect_right(keys, bound(after)) if after else 0
-        end = bisect.bisect_left(keys, bound(before)) if before else len(items)
+        # only the rows the search visits are made comparable: O(log n) of them
+        start = bisect.bisect_right(raw, bound(after), key=sortable) if after else 0
+        end = bisect.bisect_left(raw, bound(before), key=sortable) if before else len(items)
 
         def cursors(i: int) -> str:
-            return _encode({"o": order, "k": raw[i]})
+            return _encode({"o": order, "k": list(raw[i])})
 
     start, end = max(start, 0), max(min(end, len(items)), 0)
     end = max(end, start)
