@@ -318,10 +318,7 @@ def matches(where: Any, g: Any, rec: Any, day: str) -> bool:
         return False
     if where.not_ is not None and matches(where.not_, g, rec, day):
         return False
-    for name, read in FIELDS[type(where)].items():
-        f = getattr(where, name)
-        if f is None:
-            continue
+    for name, read, f in _given(where):
         if name == "within":
             if rec.code not in _subtree(where, g, f):
                 return False
@@ -337,6 +334,19 @@ def matches(where: Any, g: Any, rec: Any, day: str) -> bool:
         elif not _holds(f, value):
             return False
     return True
+
+
+def _given(where: Any) -> list[tuple[str, Getter, Any]]:
+    """The fields ``where`` sets, with their readers (worked out once per input)."""
+    found: list[tuple[str, Getter, Any]] | None = where.__dict__.get("_given")
+    if found is None:
+        found = [
+            (name, read, getattr(where, name))
+            for name, read in FIELDS[type(where)].items()
+            if getattr(where, name) is not None
+        ]
+        where.__dict__["_given"] = found
+    return found
 
 
 def _subtree(where: Any, g: Any, region: str) -> set[str]:
