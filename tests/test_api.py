@@ -172,36 +172,36 @@ def test_who_leads_matches_the_cli_json_field_for_field(demo_store: Store) -> No
     got = data(
         demo_store,
         """{ whoLeads(item: "I-ECIG", region: "510104", asOf: "2025-01-01") {
-              item { id name domain powerType objects levels } region { code name level }
-              role asOf sourceRegion { code } path { regions { code } items { id } }
-              answers { department { id name systems vertical } inherited via lines
-                        replaces { id }
-                        evidence { department { id } item { id } region { code } role line
+              item { key name domain powerType objects levels } region { code name level }
+              role asOf sourceRegion { code } path { regions { code } items { key } }
+              answers { department { key name systems vertical } inherited via lines
+                        replaces { key }
+                        evidence { department { key } item { key } region { code } role line
                                    validFrom validTo source origin { file row }
-                                   bases { id title kind article inForce } } }
+                                   bases { key title kind article inForce } } }
               findings { kind detail line } } }""",
     )["whoLeads"]
-    assert got["item"]["id"] == want["item"]["id"] and got["region"]["code"] == "510104"
-    assert got["asOf"] == want["as_of"] and got["role"] == want["role"] == "lead"
+    assert got["item"]["key"] == want["item"]["id"] and got["region"]["code"] == "510104"
+    assert got["asOf"] == want["as_of"] and got["role"] == want["role"].upper() == "LEAD"
     assert got["sourceRegion"]["code"] == want["source_region"]
     assert [r["code"] for r in got["path"]["regions"]] == want["path"]["regions"]
     assert len(got["answers"]) == len(want["answers"]) == 1
     g_ans, w_ans = got["answers"][0], want["answers"][0]
-    assert g_ans["department"]["id"] == w_ans["department"]["id"] == "CD-YC"
+    assert g_ans["department"]["key"] == w_ans["department"]["id"] == "CD-YC"
     assert (g_ans["inherited"], g_ans["via"], g_ans["lines"]) == (
         w_ans["inherited"],
         w_ans["via"],
         w_ans["lines"],
     )
     for ge, we in zip(g_ans["evidence"], w_ans["evidence"], strict=True):
-        assert ge["department"]["id"] == we["department"]
+        assert ge["department"]["key"] == we["department"]
         assert (ge["role"], ge["source"], ge["validFrom"]) == (
-            we["role"],
+            we["role"].upper(),
             we["source"],
             we["valid_from"],
         )
         assert ge["origin"]["file"] == we["origin"]["file"]
-        assert [b["id"] for b in ge["bases"]] == [b["id"] for b in we["bases"]]
+        assert [b["key"] for b in ge["bases"]] == [b["id"] for b in we["bases"]]
         assert [b["inForce"] for b in ge["bases"]] == [b["in_force"] for b in we["bases"]]
 
 
@@ -209,19 +209,19 @@ def test_gaps_and_conflicts_match_the_analysis(demo_store: Store) -> None:
     g = demo_store.graph()
     got = data(
         demo_store,
-        """{ gaps(asOf: "2025-01-01", first: 500) { totalCount nodes { item { id } region { code } kind } }
-             conflicts(asOf: "2025-01-01") { nodes { item { id } region { code } kind departments { id } } } }""",
+        """{ gaps(asOf: "2025-01-01", first: 500) { totalCount nodes { item { key } region { code } kind } }
+             conflicts(asOf: "2025-01-01") { nodes { item { key } region { code } kind departments { key } } } }""",
     )
     want_gaps = [(x.item, x.region, x.kind) for x in find_gaps(g, as_of="2025-01-01")]
     assert got["gaps"]["totalCount"] == len(want_gaps) > 0
     assert [
-        (n["item"]["id"], n["region"]["code"], n["kind"]) for n in got["gaps"]["nodes"]
+        (n["item"]["key"], n["region"]["code"], n["kind"]) for n in got["gaps"]["nodes"]
     ] == want_gaps
     want_c = [
         (c.item, c.region, c.kind, c.departments) for c in find_conflicts(g, as_of="2025-01-01")
     ]
     assert [
-        (n["item"]["id"], n["region"]["code"], n["kind"], [d["id"] for d in n["departments"]])
+        (n["item"]["key"], n["region"]["code"], n["kind"], [d["key"] for d in n["departments"]])
         for n in got["conflicts"]["nodes"]
     ] == want_c
 
@@ -229,9 +229,9 @@ def test_gaps_and_conflicts_match_the_analysis(demo_store: Store) -> None:
 def test_gap_kinds_filter(demo_store: Store) -> None:
     out = data(
         demo_store,
-        '{ gaps(region: "武侯区", asOf: "2025-01-01", kinds: ["NO_LEAD"]) { nodes { kind item { id } } } }',
+        '{ gaps(region: "武侯区", asOf: "2025-01-01", kinds: [NO_LEAD]) { nodes { kind item { key } } } }',
     )
-    assert out["gaps"]["nodes"] == [{"kind": "NO_LEAD", "item": {"id": "I-OIL"}}]
+    assert out["gaps"]["nodes"] == [{"kind": "NO_LEAD", "item": {"key": "I-OIL"}}]
 
 
 def test_assign_matches_the_cli(demo_store: Store) -> None:
@@ -243,13 +243,13 @@ def test_assign_matches_the_cli(demo_store: Store) -> None:
         demo_store,
         """{ assignBusinessForm(input: {name: "密室逃脱", description: "沉浸式密室解谜娱乐场所",
                                         region: "510104", asOf: "2025-01-01"}) {
-              candidates { department { id } score reasons } assists { department { id } } } }""",
+              candidates { department { key } score reasons } assists { department { key } } } }""",
     )["assignBusinessForm"]
-    assert [(c["department"]["id"], c["score"], c["reasons"]) for c in got["candidates"]] == [
+    assert [(c["department"]["key"], c["score"], c["reasons"]) for c in got["candidates"]] == [
         (c["department"]["id"], c["score"], c["reasons"]) for c in want["candidates"]
     ]
-    assert got["candidates"][0]["department"]["id"] == "JJ-WTL"
-    assert [a["department"]["id"] for a in got["assists"]] == [
+    assert got["candidates"][0]["department"]["key"] == "JJ-WTL"
+    assert [a["department"]["key"] for a in got["assists"]] == [
         a["department"]["id"] for a in want["assists"]
     ]
 
@@ -260,13 +260,13 @@ def test_assign_matches_the_cli(demo_store: Store) -> None:
 def test_item_links_to_duties_departments_regions_and_bases(demo_store: Store) -> None:
     out = data(
         demo_store,
-        """{ item(id: "I-FOOD-SALE") { name parent { id children { id } }
-               duties(asOf: "2025-06-01", role: "lead") { totalCount nodes {
-                 department { id region { code parent { code } } successor { id } }
-                 bases { id inForce(asOf: "2025-06-01") } } } } }""",
+        """{ item(id: "I-FOOD-SALE") { name parent { key children { key } }
+               duties(asOf: "2025-06-01", role: LEAD) { totalCount nodes {
+                 department { key region { code parent { code } } successor { key } }
+                 bases { key inForce(asOf: "2025-06-01") } } } } }""",
     )["item"]
-    assert out["parent"]["id"] == "I-FOOD"
-    assert {"id": "I-FOOD-SALE"} in out["parent"]["children"]
+    assert out["parent"]["key"] == "I-FOOD"
+    assert {"key": "I-FOOD-SALE"} in out["parent"]["children"]
     assert out["duties"]["totalCount"] >= 1
     for n in out["duties"]["nodes"]:
         assert n["department"]["region"]["code"]
@@ -277,24 +277,24 @@ def test_region_and_department_browse(demo_store: Store) -> None:
     out = data(
         demo_store,
         """{ region(code: "510104000000") { name path { code } parent { name }
-               departments(asOf: "2025-06-01", line: "commerce") { id } }
-             department(id: "锦江区市场监督管理局") { id region { name } superior { id } } }""",
+               departments(asOf: "2025-06-01", line: "commerce") { key } }
+             department(id: "锦江区市场监督管理局") { key region { name } superior { key } } }""",
     )
     assert out["region"]["name"] == "锦江区"
     assert [r["code"] for r in out["region"]["path"]] == ["510104", "510100", "510000", "000000"]
-    assert out["department"]["id"] == "JJ-SCJ" and out["department"]["region"]["name"] == "锦江区"
+    assert out["department"]["key"] == "JJ-SCJ" and out["department"]["region"]["name"] == "锦江区"
 
 
 # -- connections and filters --------------------------------------------------------
 
 
 def test_items_pagination_walks_every_item_once(demo_store: Store) -> None:
-    q = "query($after: String) { items(first: 4, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } }"
+    q = "query($after: String) { items(first: 4, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { key } } }"
     seen: list[str] = []
     after = None
     while True:
         page = data(demo_store, q, {"after": after})["items"]
-        seen += [n["id"] for n in page["nodes"]]
+        seen += [n["key"] for n in page["nodes"]]
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
@@ -304,15 +304,15 @@ def test_items_pagination_walks_every_item_once(demo_store: Store) -> None:
 def test_list_filters(demo_store: Store) -> None:
     out = data(
         demo_store,
-        """{ food: items(search: "食品", powerType: "行政检查") { nodes { id } }
+        """{ food: items(search: "食品", powerType: INSPECTION) { nodes { key } }
              sub: items(parent: "I-PREPAID") { totalCount }
-             sc: departments(region: "510100", line: "market-regulation", asOf: "2025-06-01") { nodes { id } }
-             leads: departments(region: "510104", role: "lead", asOf: "2025-06-01") { totalCount }
-             counties: regions(level: "county", within: "510000") { nodes { code } } }""",
+             sc: departments(region: "510100", line: "market-regulation", asOf: "2025-06-01") { nodes { key } }
+             leads: departments(region: "510104", role: LEAD, asOf: "2025-06-01") { totalCount }
+             counties: regions(level: COUNTY, within: "510000") { nodes { code } } }""",
     )
-    assert {n["id"] for n in out["food"]["nodes"]} == {"I-FOOD", "I-FOOD-SALE"}
+    assert {n["key"] for n in out["food"]["nodes"]} == {"I-FOOD", "I-FOOD-SALE"}
     assert out["sub"]["totalCount"] == 2
-    assert [n["id"] for n in out["sc"]["nodes"]] == ["CD-SCJ", "JJ-SCJ", "WH-SCJ"]
+    assert [n["key"] for n in out["sc"]["nodes"]] == ["CD-SCJ", "JJ-SCJ", "WH-SCJ"]
     assert [n["code"] for n in out["counties"]["nodes"]] == ["510104", "510107", "510781"]
 
 
@@ -329,11 +329,11 @@ def test_unknown_item_or_region_is_a_clear_error(demo_store: Store) -> None:
 
 
 def test_bad_arguments_say_how_to_fix_them(demo_store: Store) -> None:
-    result, _ = ask(demo_store, '{ gaps(kinds: ["NOPE"]) { totalCount } }')
+    result, _ = ask(demo_store, "{ gaps(kinds: [NO_LEADS]) { totalCount } }")
     assert messages(result) == [
-        "unknown gap kind 'NOPE'; use one of NO_LEAD, NO_COUNTERPART, LEAD_ABOLISHED, "
-        "NO_LEGAL_BASIS, UNCOVERED_BEHAVIOR"
+        "Value 'NO_LEADS' does not exist in 'GapKind' enum. Did you mean the enum value 'NO_LEAD'?"
     ]
+    assert result.errors[0].extensions == {"code": "BAD_INPUT"}
     result, _ = ask(demo_store, '{ items(after: "garbage") { totalCount } }')
     assert "is not a cursor of this API" in messages(result)[0]
     result, _ = ask(demo_store, "{ items(first: 100000) { totalCount } }")
@@ -352,7 +352,7 @@ class BrokenAccess(GraphAccess):
 def test_unexpected_errors_are_masked(demo_store: Store) -> None:
     result, _ = ask(
         demo_store,
-        '{ whoLeads(item: "I-FOOD", region: "510104") { answers { department { id } } } }',
+        '{ whoLeads(item: "I-FOOD", region: "510104") { answers { department { key } } } }',
         access=BrokenAccess,
     )
     assert result.errors
@@ -370,7 +370,7 @@ def test_depth_limit(demo_store: Store) -> None:
 
 
 def test_alias_and_token_limits(demo_store: Store) -> None:
-    many = "{ " + " ".join(f'a{i}: item(id: "I-FOOD") {{ id }}' for i in range(30)) + " }"
+    many = "{ " + " ".join(f'a{i}: item(id: "I-FOOD") {{ key }}' for i in range(30)) + " }"
     result, _ = ask(demo_store, many)
     assert result.errors and "aliases" in messages(result)[0].lower()
     long = "{ items { nodes { " + " ".join(["id name"] * 2000) + " } } }"
@@ -378,10 +378,24 @@ def test_alias_and_token_limits(demo_store: Store) -> None:
     assert result.errors and "token" in messages(result)[0].lower()
 
 
+def test_cost_limit_counts_list_sizes_through_the_nesting(demo_store: Store) -> None:
+    nested = """query($n: Int) { items(first: $n) { nodes { key
+                  duties(first: $n, includeInactive: true) { nodes { key } } } } }"""
+    # shallow, short, no aliases: only the cost can refuse it, and only for large pages
+    ok, _ = ask(demo_store, nested, {"n": 20})
+    assert ok.errors is None and ok.data["items"]["nodes"]
+    refused, _ = ask(demo_store, nested, {"n": 500})
+    assert refused.data is None and "the limit is 50000" in messages(refused)[0]
+    assert refused.errors[0].extensions == {"code": "BAD_INPUT"}
+    small = build_schema(max_cost=100)
+    capped, _ = ask(demo_store, nested, {"n": 20}, schema=small)
+    assert "the limit is 100" in messages(capped)[0]
+
+
 # -- batching: no N+1 --------------------------------------------------------------
 
 
-NESTED = """query($first: Int) { items(first: $first) { nodes { id
+NESTED = """query($first: Int) { items(first: $first) { nodes { key
   duties(includeInactive: true) { nodes { department { name region { name parent { code } } }
                                           region { name } bases { title } } } } } }"""
 

@@ -21,11 +21,11 @@ pytestmark = pytest.mark.slow
 RESOLVE = """query($item: String!, $region: String!, $asOf: Date) {
   lead: whoLeads(item: $item, region: $region, asOf: $asOf) { ...R }
   assist: whoAssists(item: $item, region: $region, asOf: $asOf) { ...R } }
-fragment R on Resolution { item { id } region { code } asOf
-  answers { department { id } inherited via lines evidence { department { id } region { code } } } }"""
+fragment R on Resolution { item { key } region { code } asOf
+  answers { department { key } inherited via lines evidence { department { key } region { code } } } }"""
 SCANS = """query($asOf: Date) {
-  gaps(asOf: $asOf, first: 500) { totalCount nodes { item { id } region { code } kind } }
-  conflicts(asOf: $asOf, first: 500) { totalCount nodes { subject region { code } kind departments { id } } } }"""
+  gaps(asOf: $asOf, first: 500) { totalCount nodes { item { key } region { code } kind } }
+  conflicts(asOf: $asOf, first: 500) { totalCount nodes { subject region { code } kind departments { key } } } }"""
 
 
 def _api(store: EmbeddedStore, query: str, variables: dict[str, Any]) -> Any:
@@ -62,16 +62,16 @@ def _resolution(out: dict[str, Any]) -> dict[str, Any]:
 
 def _api_resolution(out: dict[str, Any]) -> dict[str, Any]:
     return {
-        "item": out["item"]["id"],
+        "item": out["item"]["key"],
         "region": out["region"]["code"],
         "as_of": out["asOf"],
         "answers": [
             (
-                a["department"]["id"],
+                a["department"]["key"],
                 a["inherited"],
                 a["via"],
                 a["lines"],
-                [(e["department"]["id"], e["region"]["code"]) for e in a["evidence"]],
+                [(e["department"]["key"], e["region"]["code"]) for e in a["evidence"]],
             )
             for a in out["answers"]
         ],
@@ -96,10 +96,10 @@ def test_cli_and_api_agree_on_the_acceptance_scenario(cli: Any) -> None:
         gaps = cli("gaps", "--as-of", as_of, "--json")
         assert api["gaps"]["totalCount"] == len(gaps)
         assert [
-            (n["item"]["id"], n["region"]["code"], n["kind"]) for n in api["gaps"]["nodes"]
+            (n["item"]["key"], n["region"]["code"], n["kind"]) for n in api["gaps"]["nodes"]
         ] == [(g["item"], g["region"], g["kind"]) for g in gaps]
         conflicts = cli("conflicts", "--as-of", as_of, "--json")
         assert [
-            (n["subject"], n["region"]["code"], n["kind"], [d["id"] for d in n["departments"]])
+            (n["subject"], n["region"]["code"], n["kind"], [d["key"] for d in n["departments"]])
             for n in api["conflicts"]["nodes"]
         ] == [(x["item"], x["region"], x["kind"], x["departments"]) for x in conflicts]

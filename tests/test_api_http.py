@@ -34,7 +34,7 @@ TOKENS = {
     "coord-token-1234": "coordinator",
     "load-token-1234": "loader",
 }
-WHO_LEADS = '{ whoLeads(item: "食品安全监督管理", region: "锦江区", asOf: "2025-06-01") { answers { department { id name } } } }'
+WHO_LEADS = '{ whoLeads(item: "食品安全监督管理", region: "锦江区", asOf: "2025-06-01") { answers { department { key name } } } }'
 LOAD = "mutation($path: String!) { loadBundle(path: $path) { added { kind count } } }"
 
 
@@ -63,7 +63,7 @@ def test_who_leads_over_http(server: str) -> None:
     assert out == {
         "data": {
             "whoLeads": {
-                "answers": [{"department": {"id": "JJ-SCJ", "name": "锦江区市场监督管理局"}}]
+                "answers": [{"department": {"key": "JJ-SCJ", "name": "锦江区市场监督管理局"}}]
             }
         }
     }
@@ -134,9 +134,9 @@ def test_loader_token_imports_a_bundle(server: str, demo_store: Store) -> None:
     # and the next request reads the new snapshot
     lead = post(
         server,
-        '{ whoLeads(item: "I-FOOD", region: "330106", asOf: "2025-06-01") { answers { department { id } } } }',
+        '{ whoLeads(item: "I-FOOD", region: "330106", asOf: "2025-06-01") { answers { department { key } } } }',
     )
-    assert lead["data"]["whoLeads"]["answers"] == [{"department": {"id": "ZX-SCJ"}}]
+    assert lead["data"]["whoLeads"]["answers"] == [{"department": {"key": "ZX-SCJ"}}]
 
 
 def test_loading_a_bad_path_says_so(server: str) -> None:
@@ -196,7 +196,7 @@ def test_reading_from_another_host_needs_a_token(demo_store: Store) -> None:
     )
     assert (
         r.status_code == 200
-        and r.json()["data"]["whoLeads"]["answers"][0]["department"]["id"] == "JJ-SCJ"
+        and r.json()["data"]["whoLeads"]["answers"][0]["department"]["key"] == "JJ-SCJ"
     )
     page = _remote(app, "GET", "/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text  # the page holds no data
@@ -278,7 +278,7 @@ def test_serve_demo_prints_its_url_and_answers(tmp_path: Path) -> None:
             url = re.search(r"at (http://127\.0\.0\.1:\d+/graphql)", lines[1])
             assert url, lines
             r = httpx.post(url.group(1), json={"query": WHO_LEADS}, timeout=30)
-            assert r.json()["data"]["whoLeads"]["answers"][0]["department"]["id"] == "JJ-SCJ"
+            assert r.json()["data"]["whoLeads"]["answers"][0]["department"]["key"] == "JJ-SCJ"
         finally:
             proc.send_signal(signal.SIGINT)  # Ctrl-C: the way a person stops it
             try:

@@ -85,12 +85,12 @@ def test_json_routes_answer_exactly_what_the_cli_prints(cli: Any, served: Any) -
 def _answers(resolution: dict[str, Any]) -> list[tuple[Any, ...]]:
     """Who answers, how, and on what evidence: GraphQL gives nodes where the JSON gives ids."""
 
-    def ident(x: Any) -> Any:
-        return x["id"] if isinstance(x, dict) else x
+    def ident(x: Any) -> Any:  # a GraphQL node's own key is `key`, the JSON's `id`
+        return x.get("key", x.get("id")) if isinstance(x, dict) else x
 
     return [
         (
-            a["department"]["id"],
+            ident(a["department"]),
             a["inherited"],
             a["via"],
             list(a["lines"]),
@@ -126,7 +126,7 @@ def test_graphql_saved_operation_and_json_route_agree(served: Any) -> None:
         {"region": "510107", "asOf": AS_OF, "kinds": '["NO_LEAD"]'},
     )
     want = get(url, "/api/gaps", {"region": "510107", "asOf": AS_OF, "kind": "NO_LEAD"})
-    assert [(n["item"]["id"], n["kind"]) for n in gaps["data"]["gaps"]["nodes"]] == [
+    assert [(n["item"]["key"], n["kind"]) for n in gaps["data"]["gaps"]["nodes"]] == [
         (x["item"], x["kind"]) for x in want
     ]
 

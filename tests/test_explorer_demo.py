@@ -37,7 +37,7 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_a_saved_query_answers_who_leads_in_one_click(visit: Visit, demo_url: str) -> None:
     visit.open_saved_query(demo_url, "Who leads an item in a region", "query WhoLeads")
     text = visit.run_query_and_read_result("锦江区市场监督管理局")
-    assert '"id": "JJ-SCJ"' in text and '"inherited": true' in text
+    assert '"key": "JJ-SCJ"' in text and '"inherited": true' in text
     assert visit.errors == []
     assert visit.foreign() == []
     visit.screenshot("explorer-who-leads.png")

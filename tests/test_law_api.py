@@ -26,20 +26,20 @@ def test_which_duties_rest_on_article_110_is_one_query(demo_store, tmp_path):
     assert len(expected) >= 2  # the power list's rows 4 and 5 cite it
     out = data(
         demo_store,
-        '{ law(title: "《中华人民共和国食品安全法》") { id versions { validFrom } '
+        '{ law(title: "《中华人民共和国食品安全法》") { key versions { validFrom } '
         'article(number: "第一百一十条", asOf: "2025-06-01") { name text(limit: 20) '
-        'paragraphs version { id } duties(asOf: "2025-06-01") { department { id } item { id } } } } }',
+        'paragraphs version { key } duties(asOf: "2025-06-01") { department { key } item { key } } } } }',
     )["law"]
     book = packaged_lawbook()
     article = book.article(book.versions_of(law.id)[-1].id, "110")
-    assert out["id"] == law.id
+    assert out["key"] == law.id
     assert [v["validFrom"] for v in out["versions"]] == [
         v.valid_from for v in book.versions_of(law.id)
     ]
     a = out["article"]
     assert a["name"] == "第一百一十条" and a["paragraphs"] == list(article.paragraphs)
-    assert a["text"] == article.text[:20] + "…" and a["version"]["id"] == article.version
-    got = sorted({(d["department"]["id"], d["item"]["id"]) for d in a["duties"]})
+    assert a["text"] == article.text[:20] + "…" and a["version"]["key"] == article.version
+    got = sorted({(d["department"]["key"], d["item"]["key"]) for d in a["duties"]})
     assert got == expected
 
 
@@ -66,11 +66,11 @@ def test_legal_basis_duties_and_the_evidence_quote_the_article(demo_store):
     out = data(
         demo_store,
         '{ whoLeads(item: "I-FOOD", region: "510104", asOf: "2025-06-01") { answers { evidence {'
-        " bases { id text note law { title } lawVersion { validFrom }"
-        " provisions { label text truncated inForce article { name key } }"
-        " basis { duties { department { id } } } } } } } }",
+        " bases { key text note law { title } lawVersion { validFrom }"
+        " provisions { label text truncated inForce article { name ref } }"
+        " basis { duties { department { key } } } } } } } }",
     )
-    bases = {b["id"]: b for e in out["whoLeads"]["answers"][0]["evidence"] for b in e["bases"]}
+    bases = {b["key"]: b for e in out["whoLeads"]["answers"][0]["evidence"] for b in e["bases"]}
     fsl = bases["B-FSL-6"]
     article = g.article(g.law("食品安全法").id, "第六条", "2025-06-01")
     assert fsl["law"]["title"] == "中华人民共和国食品安全法"
@@ -78,7 +78,7 @@ def test_legal_basis_duties_and_the_evidence_quote_the_article(demo_store):
     (p,) = fsl["provisions"]
     assert p["article"]["name"] == "第六条" and p["truncated"]
     assert p["text"] == article.text[:120] + "…" == fsl["text"]
-    assert sorted(d["department"]["id"] for d in fsl["basis"]["duties"]) == sorted(
+    assert sorted(d["department"]["key"] for d in fsl["basis"]["duties"]) == sorted(
         d.department for d in g.duties_resting_on("B-FSL-6")
     )
     assert bases["B-SC-LIST"]["provisions"] == [] and bases["B-SC-LIST"]["law"] is None

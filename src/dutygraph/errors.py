@@ -12,6 +12,8 @@ boundary where they occur, so callers never catch a third-party exception::
     │   └── ValidationFailed  rows are wrong; carries every Problem with its place (exit 2)
     │       └── ScenarioInvalid  a what-if scenario's changes cannot apply (exit 2)
     ├── ConflictingUpdate     a change that the current state forbids (exit 2)
+    ├── Forbidden             the caller's token does not grant the action (API)
+    │   └── Unauthenticated   no valid bearer token was sent (API)
     └── StoreError            the store cannot do what was asked (exit 3)
         ├── StoreUnavailable  cannot open or reach the store
         ├── StoreCorrupt      the store file is not a dutygraph store
@@ -31,6 +33,7 @@ __all__ = [
     "Ambiguous",
     "ConflictingUpdate",
     "DutyGraphError",
+    "Forbidden",
     "LoadError",
     "NotFound",
     "OutputError",
@@ -39,6 +42,7 @@ __all__ = [
     "StoreCorrupt",
     "StoreError",
     "StoreUnavailable",
+    "Unauthenticated",
     "UnsupportedOperation",
     "UsageError",
     "ValidationFailed",
@@ -171,6 +175,14 @@ class ScenarioInvalid(ValidationFailed):
 
 class ConflictingUpdate(DutyGraphError):
     """A change the current state forbids (e.g. deciding a withdrawn dispute)."""
+
+
+class Forbidden(DutyGraphError):
+    """The caller's bearer token names a role that may not do this (GraphQL ``FORBIDDEN``)."""
+
+
+class Unauthenticated(Forbidden):
+    """The action needs a bearer token and none valid was sent (GraphQL ``UNAUTHENTICATED``)."""
 
 
 class StoreError(DutyGraphError):

@@ -15,6 +15,7 @@ from typing import Any
 
 import strawberry
 
+from .enums import ConflictKind, GapKind, Role
 from .fields import from_entry
 from .laws import LawNode, LawVersionNode, ProvisionEvidence
 from .types import (
@@ -76,7 +77,7 @@ async def _items(info: Info, ids: list[str]) -> list[Item]:
     description="A legal basis as evidence, with whether it is in force on the date asked."
 )
 class BasisEvidence:
-    id: strawberry.ID
+    key: str = strawberry.field(description="Its own key: the record id.")
     title: str | None
     kind: str | None
     article: str | None
@@ -89,7 +90,7 @@ class BasisEvidence:
 
     @strawberry.field(description="The basis node.")
     async def basis(self, info: Info) -> BasisNode | None:
-        rec = await info.context.loaders.basis.load(str(self.id))
+        rec = await info.context.loaders.basis.load(self.key)
         return BasisNode(rec=rec) if rec is not None else None
 
     @strawberry.field(description="The act of the law corpus it resolved to (null: none).")
@@ -121,7 +122,7 @@ class BasisEvidence:
     @staticmethod
     def of(d: dict[str, Any]) -> BasisEvidence:
         return BasisEvidence(
-            id=strawberry.ID(d["id"]),
+            key=d["id"],
             title=d.get("title"),
             kind=d.get("kind"),
             article=d.get("article"),
@@ -143,7 +144,7 @@ class Evidence:
     department = department_link(_entry("department"))
     item = item_link(_entry("item"))
     region = region_link(_entry("region"))
-    role = from_entry("role", str)
+    role = from_entry("role", Role)
     line = from_entry("line", str | None)
     valid_from = from_entry("valid_from", dt.date | None, convert=as_date)
     valid_to = from_entry("valid_to", dt.date | None, convert=as_date)
@@ -231,7 +232,7 @@ class Resolution:
     async def region(self, info: Info) -> Region:
         return Region(rec=await info.context.loaders.region.load(self.d["region"]["code"]))
 
-    role = from_entry("role", str, "lead or assist.")
+    role = from_entry("role", Role, "LEAD or ASSIST.")
     as_of = from_entry("as_of", dt.date, convert=dt.date.fromisoformat)
 
     @strawberry.field(description="Every department answering (empty: nobody; see findings).")
@@ -288,7 +289,7 @@ class Gap:
 
     item = item_link(_get("item"), "The item (null for a behaviour that matches no item).")
     region = region_link(_get("region"))
-    kind = from_entry("kind", str)
+    kind = from_entry("kind", GapKind)
     detail = from_entry("detail", str, default="")
     line = from_entry(
         "line", str | None, "The line with no department in the region.", default=None
@@ -334,7 +335,7 @@ class Conflict:
     )
     item = item_link(_entry("item"), "The item, when the subject is one.")
     region = region_link(_entry("region"))
-    kind = from_entry("kind", str)
+    kind = from_entry("kind", ConflictKind)
 
     @strawberry.field
     async def departments(self, info: Info) -> list[Department]:
@@ -412,7 +413,7 @@ class Candidate:
 
 @strawberry.type(description="A behaviour the business form was matched to, and why.")
 class MatchedBehavior:
-    id: strawberry.ID
+    key: str = strawberry.field(description="Its own key: the record id.")
     name: str
     score: float
     reason: str
@@ -420,17 +421,24 @@ class MatchedBehavior:
 
 @strawberry.type(description="An item the business form's behaviours lead to, and why.")
 class MatchedItem:
-    id: strawberry.ID
+    key: str = strawberry.field(description="Its own key: the record id.")
     name: str
     score: float
     reasons: list[str]
 
-    item = item_link(lambda self: str(self.id))
+    item = item_link(lambda self: self.key)
+
+    @staticmethod
+    def of(d: dict[str, Any]) -> MatchedItem:
+        """From the CLI's JSON of a matched item (``id``, ``name``, ``score``, ``reasons``)."""
+        return MatchedItem(
+            key=d["id"], name=d["name"], score=d["score"], reasons=list(d["reasons"])
+        )
 
 
 @strawberry.type(description="A settled business form like this one (业务相近), and its lead.")
 class Precedent:
-    id: strawberry.ID
+    key: str = strawberry.field(description="Its own key: the record id.")
     name: str
     similarity: float
     settled_on: dt.date | None
@@ -512,29 +520,19 @@ class Assignment:
     @strawberry.field
     def behaviors(self) -> list[MatchedBehavior]:
         return [
-            MatchedBehavior(
-                id=strawberry.ID(b["id"]), name=b["name"], score=b["score"], reason=b["reason"]
-            )
+            MatchedBehavior(key=b["id"], name=b["name"], score=b["score"], reason=b["reason"])
             for b in self.d["behaviors"]
         ]
 
     @strawberry.field
     def items(self) -> list[MatchedItem]:
-        return [
-            MatchedItem(
-                id=strawberry.ID(i["id"]),
-                name=i["name"],
-                score=i["score"],
-                reasons=list(i["reasons"]),
-            )
-            for i in self.d["items"]
-        ]
+        return [MatchedItem.of(i) for i in self.d["items"]]
 
     @strawberry.field
     def precedents(self) -> list[Precedent]:
         return [
             Precedent(
-                id=strawberry.ID(p["id"]),
+                key=p["id"],
                 name=p["name"],
                 similarity=p["similarity"],
                 settled_on=as_date(p.get("settled_on")),

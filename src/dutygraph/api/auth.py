@@ -12,13 +12,19 @@ coordinator  read; open, argue and decide disputes (``decide``)
 loader       read; import bundles and published lists (``load``)
 ===========  ===================================================
 
-Tokens come from ``DUTYGRAPH_TOKENS`` (``"token:role,token:role"``) or from
-the file named by ``DUTYGRAPH_TOKENS_FILE`` (one ``token:role`` a line, ``#``
-comments) — never from a command-line flag, where other users could see them.
+Tokens come from ``DUTYGRAPH_TOKENS`` (``"token:role,token:role:name"``) or
+from the file named by ``DUTYGRAPH_TOKENS_FILE`` (one ``token:role`` or
+``token:role:name`` a line, ``#`` comments) — never from a command-line flag,
+where other users could see them. A token may name the person who holds it
+(``k3y-f0r-wang:coordinator:王芳``): the dispute history and the audit log then
+record that name, not only the role.
 
->>> tokens = parse_tokens("s3cret-load:loader, s3cret-view:viewer")
+>>> tokens = parse_tokens("s3cret-load:loader, s3cret-view:viewer, s3cret-wang:coordinator:王芳")
 >>> role_of(tokens, "Bearer s3cret-load"), role_of(tokens, "Bearer nope"), role_of(tokens, None)
 ('loader', None, None)
+>>> who = role_of(tokens, "Bearer s3cret-wang")
+>>> who, who.person, person_of(who), person_of(role_of(tokens, "Bearer s3cret-view"))
+('coordinator', '王芳', '王芳', None)
 >>> may("coordinator", "decide"), may("viewer", "decide"), may(None, "read")
 (True, False, False)
 """
@@ -33,15 +39,17 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
-from ..errors import UsageError
+from ..errors import Forbidden, Unauthenticated, UsageError
 
 __all__ = [
     "GRANTS",
     "ROLES",
     "Allowed",
+    "Principal",
     "load_tokens",
     "may",
     "parse_tokens",
+    "person_of",
     "role_of",
 ]
 
@@ -57,8 +65,31 @@ ROLES = tuple(GRANTS)
 MIN_TOKEN_LENGTH = 8
 
 
+class Principal(str):
+    """A token's role (the string itself, as everywhere roles go) and the person it names.
+
+    A ``str``, so every place that takes a role takes it; ``person`` is the name
+    written after the role in the token setting (``None``: the token names nobody).
+    """
+
+    person: str | None
+
+    def __new__(cls, role: str, person: str | None = None) -> Principal:
+        self = super().__new__(cls, role)
+        self.person = person
+        return self
+
+
+def person_of(role: str | None) -> str | None:
+    """The person a role from :func:`role_of` names (``None``: nobody, or no token)."""
+    return getattr(role, "person", None)
+
+
 def parse_tokens(text: str, where: str = "DUTYGRAPH_TOKENS") -> dict[str, str]:
-    """``token:role`` pairs separated by commas or newlines (``#`` starts a comment)."""
+    """``token:role`` or ``token:role:name`` separated by commas or newlines (``#`` comments).
+
+    The values are the roles, each a :class:`Principal` carrying the name.
+    """
     tokens: dict[str, str] = {}
     for n, line in enumerate(text.splitlines(), 1):
         line = line.split("#", 1)[0]
@@ -66,12 +97,14 @@ def parse_tokens(text: str, where: str = "DUTYGRAPH_TOKENS") -> dict[str, str]:
             part = part.strip()
             if not part:
                 continue
-            token, sep, role = part.rpartition(":")
+            token, person = _split(part)
+            token, sep, role = token.rpartition(":")
             token, role = token.strip(), role.strip()
             place = f"{where}, line {n}" if "\n" in text.strip() else where
             if not sep or not token:
                 raise UsageError(
-                    f"{place}: {part!r} is not token:role; write e.g. 'k3y-f0r-me:viewer'"
+                    f"{place}: {part!r} is not token:role or token:role:name; write e.g. "
+                    "'k3y-f0r-me:viewer' or 'k3y-f0r-wang:coordinator:王芳'"
                 )
             if role not in GRANTS:
                 raise UsageError(f"{place}: unknown role {role!r}; use one of {', '.join(ROLES)}")
@@ -81,8 +114,16 @@ def parse_tokens(text: str, where: str = "DUTYGRAPH_TOKENS") -> dict[str, str]:
                     f"use at least {MIN_TOKEN_LENGTH} (e.g. from `python -c 'import secrets; "
                     "print(secrets.token_urlsafe())'`)"
                 )
-            tokens[token] = role
+            tokens[token] = Principal(role, person)
     return tokens
+
+
+def _split(part: str) -> tuple[str, str | None]:
+    """``token:role`` and the name after a third field, if any (``None``: no name)."""
+    head, sep, last = part.rpartition(":")
+    if sep and last.strip() not in GRANTS and head.rpartition(":")[2].strip() in GRANTS:
+        return head, last.strip() or None
+    return part, None
 
 
 def load_tokens(environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -147,12 +188,10 @@ class Allowed(BasePermission):
         if may(role, self.action):
             return True
         if role is None:
-            self.message = (
+            raise Unauthenticated(
                 f"this needs a bearer token of a role that may {self.action} "
                 f"({_holders(self.action)}); send 'Authorization: Bearer <token>'"
             )
-        else:
-            self.message = (
-                f"the {role} role may not {self.action}; it needs a {_holders(self.action)} token"
-            )
-        return False
+        raise Forbidden(
+            f"the {role} role may not {self.action}; it needs a {_holders(self.action)} token"
+        )

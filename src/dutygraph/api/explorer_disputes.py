@@ -52,26 +52,26 @@ __all__ = ["BOARD_QUERY", "MUTATIONS", "board"]
 MUTATIONS = {
     "open": (
         "mutation OpenDispute($parties: [String!]!, $subject: String!, $region: String!, "
-        "$raisedOn: String!, $kind: String!, $by: String) {\n"
+        "$raisedOn: Date!, $kind: DisputeKind!, $by: String) {\n"
         "  openDispute(parties: $parties, subject: $subject, region: $region, "
         "raisedOn: $raisedOn, kind: $kind, by: $by) { status }\n}"
     ),
     "from_conflict": (
-        "mutation DisputeFromConflict($item: String!, $region: String!, $asOf: String, "
+        "mutation DisputeFromConflict($item: String!, $region: String!, $asOf: Date, "
         "$by: String) {\n"
         "  disputeFromConflict(item: $item, region: $region, asOf: $asOf, by: $by) { status }\n}"
     ),
     "coordinate": (
-        "mutation CoordinateDispute($id: String!, $on: String, $note: String!, $by: String) {\n"
+        "mutation CoordinateDispute($id: String!, $on: Date, $note: String!, $by: String) {\n"
         "  coordinateDispute(id: $id, on: $on, note: $note, by: $by) { status }\n}"
     ),
     "withdraw": (
-        "mutation WithdrawDispute($id: String!, $on: String, $note: String!, $by: String) {\n"
+        "mutation WithdrawDispute($id: String!, $on: Date, $note: String!, $by: String) {\n"
         "  withdrawDispute(id: $id, on: $on, note: $note, by: $by) { status }\n}"
     ),
     "decide": (
         "mutation DecideDispute($id: String!, $lead: String!, $assists: [String!], "
-        "$decidedOn: String, $decider: String!, $reasoning: String!, $rule: String!, "
+        "$decidedOn: Date, $decider: String!, $reasoning: String!, $rule: String!, "
         "$allowNonParty: Boolean!, $by: String) {\n"
         "  decideDispute(id: $id, lead: $lead, assists: $assists, decidedOn: $decidedOn, "
         "decider: $decider, reasoning: $reasoning, rule: $rule, "
@@ -80,11 +80,15 @@ MUTATIONS = {
 }
 
 #: what "open in GraphiQL" shows for the board
-BOARD_QUERY = """query DisputeBoard($region: String, $id: String!, $asOf: String) {
-  disputes(region: $region) { nodes { id subject status raisedOn parties { id name } } }
-  disputeRoute(id: $id, asOf: $asOf)
-  disputeEvidence(id: $id, asOf: $asOf)
-  disputeHistory(id: $id)
+BOARD_QUERY = """query DisputeBoard($region: String, $id: String!, $asOf: Date) {
+  disputes(region: $region) { nodes { key subject status raisedOn parties { key name } } }
+  disputeRoute(id: $id, asOf: $asOf) {
+    kind commonSuperior { name } coordinatorName coordinator { key name }
+    interimRule interimLeads { key name } steps { step rule explain } }
+  disputeEvidence(id: $id, asOf: $asOf) {
+    subject items { key name }
+    parties { department { key name } claim duties { role source bases { title article issuer inForce } } } }
+  disputeHistory(id: $id) { at op by status on note }
 }"""
 
 _ORDER = {"open": 0, "coordinating": 1, "decided": 2, "withdrawn": 3}

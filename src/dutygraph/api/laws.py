@@ -6,7 +6,7 @@ lists them (a connection, filtered by ``level``, ``inForce`` on ``asOf`` and a
 then), ``Law.article(number, asOf)``, ``Article.text``, ``Article.duties`` and
 ``LegalBasis.duties`` make "which duties rest on 食品安全法 第一百一十条?" one query::
 
-    { law(title: "食品安全法") { article(number: "第一百一十条") { text duties { id } } } }
+    { law(title: "食品安全法") { article(number: "第一百一十条") { text duties { key } } } }
 
 The law is the store's corpus, or the one the package ships when it holds none.
 The evidence of every answer carries each basis's article text too
@@ -20,9 +20,9 @@ The evidence of every answer carries each basis's article text too
 >>> from dutygraph.store import EmbeddedStore
 >>> import tempfile, os
 >>> store = EmbeddedStore(os.path.join(tempfile.mkdtemp(), "doc.db")); _ = load(store, [DEMO_PATH])
->>> q = '{ law(title: "食品安全法") { title article(number: "第六条", asOf: "2025-06-01") { name duties(asOf: "2025-06-01") { department { id } } } } }'
+>>> q = '{ law(title: "食品安全法") { title article(number: "第六条", asOf: "2025-06-01") { name duties(asOf: "2025-06-01") { department { key } } } } }'
 >>> out = asyncio.run(build_schema().execute(q, context_value=make_context(store))).data["law"]
->>> out["title"], out["article"]["name"], sorted(d["department"]["id"] for d in out["article"]["duties"])
+>>> out["title"], out["article"]["name"], sorted(d["department"]["key"] for d in out["article"]["duties"])
 ('中华人民共和国食品安全法', '第六条', ['N-NHC', 'N-SAMR', 'SC-SCJ'])
 """
 
@@ -36,6 +36,7 @@ import strawberry
 from .. import model
 from ..analysis.provisions import duties_on_law, version_for
 from .fields import as_date, from_entry, from_record, validity, when
+from .nodes import Node, register
 from .pagination import Connection, paginate
 from .types import Duty, Info
 
@@ -60,11 +61,11 @@ def _duties(pairs: list[tuple[Any, model.Duty]]) -> list[Duty]:
     name="Article",
     description="An article (条) of one version of an act, with its paragraphs (款) and items (项).",
 )
-class ArticleNode:
+class ArticleNode(Node):
     rec: strawberry.Private[model.LawArticle]
 
-    id = from_record("id", strawberry.ID, "<version id>#<key>")
-    key = from_record("key", str, '"110", or "17-1" for 第十七条之一.')
+    key = from_record("id", str, "Its own key: <version id>#<ref>.")
+    ref = from_record("key", str, '"110", or "17-1" for 第十七条之一: its key within the version.')
     name = from_record("name", str, "The article's label as written: 第一百一十条.")
     number = from_record("number", int)
     chapter = from_record("chapter", list[str], "The 编/章/节 it stands in, outermost first.")
@@ -101,10 +102,10 @@ class ArticleNode:
     name="LawVersion",
     description="One version (text) of an act, in force from its effective date until the next.",
 )
-class LawVersionNode:
+class LawVersionNode(Node):
     rec: strawberry.Private[model.LawVersion]
 
-    id = from_record("id", strawberry.ID, "<law id>@<valid from>")
+    key = from_record("id", str, "Its own key: <law id>@<valid from>.")
     title = from_record("title", str)
     publish = from_record("publish", dt.date | None, convert=as_date)
     valid_from, valid_to, in_force = validity("in_force", "Whether it is in force on asOf.")
@@ -120,10 +121,10 @@ class LawVersionNode:
     name="Law",
     description="An act of the law corpus (法律、行政法规、规章): all its versions are one Law.",
 )
-class LawNode:
+class LawNode(Node):
     rec: strawberry.Private[model.Law]
 
-    id = from_record("id", strawberry.ID)
+    key = from_record("id", str, "Its own key: the act's id in the corpus.")
     title = from_record("title", str)
     kind = from_record("kind", str, "law, administrative-regulation, department-rule, …")
     level = from_record("level", str | None, "The corpus's level: 法律, 行政法规, 部门规章…")
@@ -202,6 +203,8 @@ class LawQueries:
         title: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[LawNode]:
         g = info.context.graph
         day = when(as_of)
@@ -212,7 +215,25 @@ class LawQueries:
             and (in_force is None or x.in_force(day) == in_force)
             and (title is None or title in x.title)
         ]
-        return paginate(found, first, after, lambda x: LawNode(rec=x))
+        return paginate(
+            found,
+            first,
+            after,
+            lambda x: LawNode(rec=x),
+            last=last,
+            before=before,
+            key=lambda x: [x.title, x.id],
+        )
 
+
+def _article(g: Any, key: str) -> model.LawArticle | None:
+    version, _, ref = key.partition("#")
+    a = g.lawbook().article(version, ref) if ref else None
+    return a if a is not None and a.id == key else None
+
+
+register("Law", lambda g, k: g.laws.get(k), lambda r: LawNode(rec=r))
+register("LawVersion", lambda g, k: g.lawbook().versions.get(k), lambda r: LawVersionNode(rec=r))
+register("Article", _article, lambda r: ArticleNode(rec=r))
 
 QUERIES = [LawQueries]

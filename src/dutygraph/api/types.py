@@ -21,8 +21,10 @@ from strawberry.scalars import JSON
 from .. import model
 from ..errors import UsageError
 from .context import Context
+from .enums import DisputeStatus, Level, PowerType, Role
 from .fields import as_date, from_record, link, validity, when
-from .pagination import Connection, paginate
+from .nodes import Node, register
+from .pagination import Connection, ordered, paginate
 
 __all__ = [
     "BasisNode",
@@ -100,12 +102,15 @@ class Origin:
 
 
 @strawberry.type(description="A region (地区) of the GB/T 2260 tree; the national root is 000000.")
-class Region:
+class Region(Node):
     rec: strawberry.Private[model.Region]
+    _key_attr = "code"
+
+    key = from_record("code", str, "Its own key: the GB/T 2260 code.")
 
     code = from_record("code", str, "GB/T 2260 code (6 digits, or 12 for a township).")
     name = from_record("name", str)
-    level = from_record("level", str, "national, province, prefecture, county or township.")
+    level = from_record("level", Level, "Its government level.")
     parent = region_link(_rec("parent"), "The region above (null at the root).")
 
     @strawberry.field(description="The regions directly below.")
@@ -145,10 +150,10 @@ class Region:
     description="A department (部门) of one government. `systems` are its lines (条); "
     "`vertical` marks a vertically managed line."
 )
-class Department:
+class Department(Node):
     rec: strawberry.Private[model.Department]
 
-    id = from_record("id", strawberry.ID)
+    key = from_record("id", str, "Its own key: the record id the CLI and the lists use.")
     name = from_record("name", str)
     region = region_link(_rec("region"), "The government (region) it belongs to.")
     systems = from_record("systems", list[str], "Its lines (条), e.g. market-regulation.", list)
@@ -171,27 +176,26 @@ class Department:
         self,
         info: Info,
         as_of: dt.date | None = None,
-        role: str | None = None,
+        role: Role | None = None,
         include_inactive: bool = False,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Duty]:
         duties = await info.context.loaders.duties_of.load(self.rec.id)
-        return paginate(
-            _filter_duties(duties, as_of, role, include_inactive),
-            first,
-            after,
-            lambda d: Duty(rec=d),
+        return duty_page(
+            _filter_duties(duties, as_of, role, include_inactive), first, after, last, before
         )
 
     origin = from_record("origin", Origin | None, convert=Origin.of)
 
 
 @strawberry.type(description="A regulatory item (监管事项) of the catalogue tree (主项 → 子项).")
-class Item:
+class Item(Node):
     rec: strawberry.Private[model.Item]
 
-    id = from_record("id", strawberry.ID)
+    key = from_record("id", str, "Its own key: the record id the CLI and the lists use.")
     name = from_record("name", str)
     parent = item_link(_rec("parent"), "The main item (主项) above this one.")
 
@@ -200,7 +204,9 @@ class Item:
         return [Item(rec=i) for i in await info.context.loaders.item_children.load(self.rec.id)]
 
     domain = from_record("domain", str | None)
-    power_type = from_record("power_type", str | None, "职权类型, e.g. 行政检查.")
+    power_type = from_record(
+        "power_type", PowerType | None, "职权类型, e.g. INSPECTION (行政检查)."
+    )
     objects = from_record("objects", list[str], "Supervised objects (监管对象).", list)
     keywords = from_record("keywords", list[str], convert=list)
     levels = from_record(
@@ -216,12 +222,14 @@ class Item:
         self,
         info: Info,
         as_of: dt.date | None = None,
-        role: str | None = None,
+        role: Role | None = None,
         region: str | None = None,
         line: str | None = None,
         include_inactive: bool = False,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Duty]:
         duties = _filter_duties(
             await info.context.loaders.duties_on.load(self.rec.id), as_of, role, include_inactive
@@ -237,18 +245,19 @@ class Item:
                 if d.line == line
                 or (not d.line and line in getattr(deps.get(d.department), "systems", ()))
             ]
-        return paginate(duties, first, after, lambda d: Duty(rec=d))
+        return duty_page(duties, first, after, last, before)
 
     origin = from_record("origin", Origin | None, convert=Origin.of)
 
 
 @strawberry.type(
-    description="A legal basis (依据): law, regulation, 三定 provision, power list, decision."
+    name="LegalBasis",
+    description="A legal basis (依据): law, regulation, 三定 provision, power list, decision.",
 )
-class BasisNode:
+class BasisNode(Node):
     rec: strawberry.Private[model.LegalBasis]
 
-    id = from_record("id", strawberry.ID)
+    key = from_record("id", str, "Its own key: the record id the CLI and the lists use.")
     title = from_record("title", str)
     kind = from_record("kind", str)
     issuer = from_record("issuer", str | None)
@@ -267,11 +276,11 @@ class BasisNode:
     description="A duty (职责): a department's role (lead, assist, territorial) on an item "
     "in a region, for a time, on its legal bases, from a source list."
 )
-class Duty:
+class Duty(Node):
     rec: strawberry.Private[model.Duty]
 
-    id = from_record("id", strawberry.ID, "department|item|region|role|line|validFrom")
-    role = from_record("role", str, "lead, assist or territorial.")
+    key = from_record("id", str, "Its own key: department|item|region|role|line|validFrom.")
+    role = from_record("role", Role)
     line = from_record(
         "line", str | None, "The line under which a department with several holds it."
     )
@@ -296,10 +305,10 @@ class Claim:
 
 
 @strawberry.type(description="A jurisdiction dispute (管辖争议) between departments.")
-class Dispute:
+class Dispute(Node):
     rec: strawberry.Private[model.Dispute]
 
-    id = from_record("id", strawberry.ID)
+    key = from_record("id", str, "Its own key: the record id the CLI and the lists use.")
 
     @strawberry.field(description="The departments in dispute.")
     async def parties(self, info: Info) -> list[Department]:
@@ -310,7 +319,7 @@ class Dispute:
     item = item_link(_rec("subject"), "The item in dispute, when the subject is an item.")
     region = region_link(_rec("region"))
     raised_on = from_record("raised_on", dt.date | None, convert=as_date)
-    status = from_record("status", str, "open, coordinating, decided, withdrawn...")
+    status = from_record("status", DisputeStatus)
 
     @strawberry.field
     def claims(self) -> list[Claim]:
@@ -323,6 +332,29 @@ class Dispute:
     origin = from_record("origin", Origin | None, convert=Origin.of)
 
 
+def _duty_key(d: model.Duty) -> list[str]:
+    return [d.id]
+
+
+def duty_page(
+    duties: list[model.Duty],
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[Duty]:
+    """A page of duties in key order, with keyset cursors."""
+    return paginate(
+        ordered(duties, _duty_key),
+        first,
+        after,
+        lambda d: Duty(rec=d),
+        last=last,
+        before=before,
+        key=_duty_key,
+    )
+
+
 def _filter_duties(
     duties: list[model.Duty], as_of: dt.date | None, role: str | None, include_inactive: bool
 ) -> list[model.Duty]:
@@ -333,3 +365,11 @@ def _filter_duties(
         for d in duties
         if (include_inactive or d.active(date)) and (role is None or d.role == role)
     ]
+
+
+register("Region", lambda g, k: g.regions.get(k), region_node)
+register("Department", lambda g, k: g.departments.get(k), department_node)
+register("Item", lambda g, k: g.items.get(k), item_node)
+register("Duty", lambda g, k: g.duties.get(k), lambda r: Duty(rec=r))
+register("LegalBasis", lambda g, k: g.bases.get(k), lambda r: BasisNode(rec=r))
+register("Dispute", lambda g, k: g.disputes.get(k), lambda r: Dispute(rec=r))

@@ -35,7 +35,7 @@ window.dutygraphDisputes = (function () {
     }).then(function (data) {
       var key = Object.keys(data)[0];
       env.reload(done, "已办理：" + ({ open: "立案", from_conflict: "由冲突立案", coordinate: "开始协调", withdraw: "撤回", decide: "作出决定" })[action] +
-        "，状态为“" + STATUS[data[key].status] + "”。");
+        "，状态为“" + STATUS[String(data[key].status).toLowerCase()] + "”。");
     }).catch(function (e) { env.status("办理失败：" + e.message, true); });
   }
   function by() { return env.by() || null; }
@@ -109,6 +109,7 @@ window.dutygraphDisputes = (function () {
       ev.preventDefault();
       var v = formValues(f);
       v.parties = v.parties.split(/[,，、;；\s]+/).filter(Boolean);
+      v.kind = v.kind.toUpperCase();  // the DisputeKind enum: DUTY, ENFORCEMENT
       v.by = by();
       send("open", v, "newest");
     });
