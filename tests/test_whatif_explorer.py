@@ -96,7 +96,8 @@ def test_an_uploaded_file_answers_as_the_same_file_read(served):
     g = store.graph()
     data = (SCENARIOS_PATH / JINJIANG).read_bytes()
     status, out = _post(
-        url, {"filename": "改革.toml", "content": base64.b64encode(data).decode(), "region": "锦江区"}
+        url,
+        {"filename": "改革.toml", "content": base64.b64encode(data).decode(), "region": "锦江区"},
     )
     assert status == 200, out
     assert out["region"] == "510104" and [r["code"] for r in out["regions"]] == ["510104"]
