@@ -54,10 +54,10 @@ date, so it is exact there; :attr:`Applied.unversioned` lists those departments.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import compress
-from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -145,7 +145,7 @@ def describe(change: Change) -> str:
         "replace": f"{v.get('basis', '')} → {target or (v.get('title', '') + v.get('article', ''))}",
         "transfer": f"{deps} → {target} {v.get('item', '')}",
     }[change.action]
-    name = Path(change.file).name
+    name = os.path.basename(change.file)  # Path(...).name, without its parsing cost
     where = f"{name} 第 {change.row} 项" if name.endswith(".toml") else f"{name} 第 {change.row} 行"
     return f"{change.date} {ACTION_NAMES[change.action]} {what.strip()}（{where}）"
 
