@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -68,8 +69,10 @@ if how == "whatif":
     g = EmbeddedStore(path).graph()
     t1 = time.perf_counter()
     out["graph_mb"] = rss() - r0
+    c1 = time.process_time()
     w = what_if(g, read_scenario(scenario))
     t2 = time.perf_counter()
+    out["whatif_cpu_s"] = time.process_time() - c1
     out["whatif_peak_mb"] = hwm() - r0
     text = json.dumps(whatif_dict(w), ensure_ascii=False, default=str)
     t3 = time.perf_counter()
@@ -190,12 +193,14 @@ def main() -> None:
         f"whatif: size {args.size}, {duties:,} duties, a scenario of {n_changes} changes "
         f"(a new enforcement body and line {LINE} moved onto it, in every county); "
         f"median of {args.runs} fresh processes",
-        f"machine: {platform.machine()}, Python {platform.python_version()}, shared by ~8 "
-        "engineers (noisy: read the ratios)",
+        f"machine: {platform.machine()}, Python {platform.python_version()}, 2 cores shared by ~7 "
+        f"engineers, busy (load average {os.getloadavg()[0]:.1f} at the end: read the ratios and "
+        "the CPU time)",
         f"diff: {json.dumps(counts)}; JSON {runs[w][0]['json_mb']:.1f} MB",
         "",
         f"whatif    read graph {med(w, 'load_s'):6.2f} s  what_if {med(w, 'whatif_s'):6.2f} s  "
-        f"json {med(w, 'json_s'):5.2f} s  total {med(w, 'total_s'):6.2f} s",
+        f"(CPU {med(w, 'whatif_cpu_s'):5.2f} s)  json {med(w, 'json_s'):5.2f} s  "
+        f"total {med(w, 'total_s'):6.2f} s",
         f"reimport  import+read {med(r, 'load_s'):6.2f} s  gaps+conflicts {med(r, 'scan_s'):5.2f} s"
         f"  total {med(r, 'total_s'):6.2f} s (and no diff)",
         f"ratio     what_if / re-import total: {med(w, 'whatif_s') / med(r, 'total_s'):.3f}; "

@@ -115,3 +115,72 @@ def test_a_malformed_scenario_is_a_located_graphql_error(served):
     assert out["data"] is None
     [err] = out["errors"]
     assert "request, row 1, column target" in err["message"] and "自己" in err["message"]
+
+
+# -- the scenario as an uploaded file (GraphQL multipart request) ------------------------------
+
+FILE_QUERY = """
+query($f: Upload!, $region: String) {
+  whatIf(file: $f, region: $region) { title asOf counts { leads assists inspections lists } json }
+}
+"""
+
+
+def _upload(url: str, name: str, data: bytes, variables: Any = None) -> Any:
+    """A GraphQL multipart request (the spec strawberry follows): operations, map, the file."""
+    import json
+
+    operations = {"query": FILE_QUERY, "variables": {"f": None, **(variables or {})}}
+    r = httpx.post(
+        f"{url}/graphql",
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.f"]})},
+        files={"0": (name, data, "application/octet-stream")},
+        timeout=60,
+    )
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_an_uploaded_scenario_file_answers_as_the_input_does(served):
+    url, store = served
+    digest = hashlib.sha256(Path(store.url).read_bytes()).hexdigest()
+    path = SCENARIOS_PATH / "jinjiang-enforcement-2026.toml"
+    out = _upload(url, path.name, path.read_bytes())
+    assert "errors" not in out, out
+    by_file = out["data"]["whatIf"]
+    by_input = _post(url, QUERY, {"s": _jinjiang_input()})["data"]["whatIf"]
+    assert (
+        by_file["counts"]
+        == by_input["counts"]
+        == {
+            "leads": 8,
+            "assists": 3,
+            "inspections": 1,
+            "lists": 1,
+        }
+    )
+    assert by_file["title"] == by_input["title"] and by_file["asOf"] == "2026-01-01"
+    assert by_file["json"]["scenario"]["source"] == path.name  # the upload's name, no temp path
+    assert by_file["json"]["leads"][0]["why"][1].endswith(f"（{path.name} 第 2 项）")
+    csv = (SCENARIOS_PATH / "gas-regulation-repeal-2026.csv").read_bytes()
+    gas = _upload(url, "燃气.csv", csv, {"region": "510104"})["data"]["whatIf"]
+    assert gas["json"]["gaps"]["new"][0]["kind"] == "NO_LEGAL_BASIS"
+    assert hashlib.sha256(Path(store.url).read_bytes()).hexdigest() == digest
+
+
+def test_a_malformed_upload_is_located_by_its_own_name_row_and_column(served):
+    url, _ = served
+    bad = "date,action,department,target\n2026-01-01,合并,JJ-SCJ,JJ-SCJ\n".encode()
+    out = _upload(url, "坏情景.csv", bad)
+    [err] = out["errors"]
+    assert "坏情景.csv, row 2, column target" in err["message"] and "/tmp" not in err["message"]
+    [err] = _upload(url, "情景.txt", b"x")["errors"]
+    assert "情景.txt" in err["message"] and ".toml" in err["message"]
+    both = _post(
+        url,
+        "query($s: ScenarioInput!) { whatIf(scenario: $s) { title } }",
+        {"s": {"changes": []}},
+    )
+    assert both["data"] is None  # an empty scenario: a located error, not a traceback
+    neither = _post(url, "{ whatIf { title } }", {})
+    assert "scenario 或 file" in neither["errors"][0]["message"]

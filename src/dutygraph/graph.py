@@ -218,11 +218,6 @@ class DutyGraph(LawLookups):
         self.item_tree.add_edges_from(
             (i, it.parent) for i, it in self.items.items() if it.parent in self.items
         )
-        self.department_tree = nx.DiGraph()  # department -> superior
-        self.department_tree.add_nodes_from(self.departments)
-        self.department_tree.add_edges_from(
-            (d, dep.superior) for d, dep in self.departments.items() if dep.superior
-        )
         self._region_children: dict[str, list[str]] = defaultdict(list)
         for code, r in self.regions.items():
             if r.parent:
@@ -230,12 +225,7 @@ class DutyGraph(LawLookups):
         self._region_paths: dict[str, tuple[str, ...]] = {}
         self._item_paths: dict[str, tuple[str, ...]] = {}
 
-        self._by_region_line: dict[tuple[str, str], list[Department]] = defaultdict(list)
-        self._by_region: dict[str, list[Department]] = defaultdict(list)
-        for dep in self.departments.values():
-            self._by_region[dep.region].append(dep)
-            for s in dep.systems:
-                self._by_region_line[(dep.region, s)].append(dep)
+        self._index_departments()
 
         at: dict[tuple[str, str], list[Any]] = {}
         if self._duty_cols is not None:  # index row numbers; duties are built when asked for
@@ -260,15 +250,7 @@ class DutyGraph(LawLookups):
 
         self._lawbook = None
         self._names: dict[str, dict[str, list[str]]] = {}
-        for label, table in (
-            ("item", self.items),
-            ("region", self.regions),
-            ("department", self.departments),
-            ("basis", self.bases),
-            ("behavior", self.behaviors),
-            ("business_form", self.business_forms),
-        ):
-            self._names[label] = _name_index(table)
+        self._index_names("item", "region", "department", "basis", "behavior", "business_form")
 
     def with_changes(self, records: Iterable[Record]) -> DutyGraph | None:
         """This graph with ``records`` written over it, or ``None`` if they touch its indexes.
@@ -307,6 +289,27 @@ class DutyGraph(LawLookups):
             if label in new._names:
                 new._names[label] = _name_index(table)
         return new
+
+    def _index_departments(self) -> None:
+        """The departments by superior, by region and by (region, line)."""
+        import networkx as nx
+
+        self.department_tree = nx.DiGraph()  # department -> superior
+        self.department_tree.add_nodes_from(self.departments)
+        self.department_tree.add_edges_from(
+            (d, dep.superior) for d, dep in self.departments.items() if dep.superior
+        )
+        self._by_region_line: dict[tuple[str, str], list[Department]] = defaultdict(list)
+        self._by_region: dict[str, list[Department]] = defaultdict(list)
+        for dep in self.departments.values():
+            self._by_region[dep.region].append(dep)
+            for s in dep.systems:
+                self._by_region_line[(dep.region, s)].append(dep)
+
+    def _index_names(self, *labels: str) -> None:
+        """The ids bearing each name (and alias), for these kinds."""
+        for label in labels:
+            self._names[label] = _name_index(self.table(label))
 
     # -- sizes and iteration --------------------------------------------------
 
@@ -533,6 +536,102 @@ class DutyGraph(LawLookups):
     def duty_sites(self) -> Iterator[tuple[str, str]]:
         """Every (item, region) pair that has recorded duties."""
         return iter(self._duties_at)
+
+    def patched(
+        self,
+        departments: Mapping[str, Department],
+        bases: Mapping[str, LegalBasis],
+        rows: Mapping[int, Duty],
+        new: Iterable[Duty] = (),
+    ) -> DutyGraph:
+        """A new graph: this one with these departments and bases, duty number ``k`` (in
+        :meth:`duty_columns`) replaced by ``rows[k]``, and the duties ``new`` added after.
+
+        This graph is left as it is. The new one shares its unchanged tables, duty objects
+        and trees, and its duty index is this one's patched at the (item, region) pairs
+        the changes touch — not rebuilt: a what-if moving a line in every county of a
+        province changes a few thousand of half a million duties.
+
+        >>> from dataclasses import replace
+        >>> from dutygraph.fixtures import demo_graph
+        >>> g = demo_graph()
+        >>> d = g.active_duties_at("I-FOOD", "510000", "lead", "2025-01-01")[0]
+        >>> k = g.duty_index()[d.key]
+        >>> h = g.patched(g.departments, g.bases, {k: replace(d, valid_to="2025-01-01")})
+        >>> h.active_duties_at("I-FOOD", "510000", "lead", "2025-01-01"), len(h.duty_list())
+        ([], 31)
+        >>> g.active_duties_at("I-FOOD", "510000", "lead", "2025-01-01") == [d]
+        True
+        """
+        out = self.__class__.__new__(self.__class__)
+        out.__dict__.update(self.__dict__)  # regions, items, the law, the trees: shared
+        out.departments = dict(departments)
+        out.bases = dict(bases)
+        added = list(new)
+        n = len(self._duty_objs)
+        objs = list(self._duty_objs)  # the duties built so far are shared
+        for k, d in rows.items():
+            objs[k] = d
+        objs.extend(added)
+        out._duty_objs = objs
+        if self._duty_table is not None:
+            cols = DutyColumns.wrap([list(c) for c in self._duty_table.columns])
+            if rows:
+                ks = sorted(rows)
+                over = DutyColumns.from_records([rows[k] for k in ks])
+                for col, src in zip(cols.columns, over.columns, strict=True):
+                    for k, v in zip(ks, src, strict=True):
+                        col[k] = v
+            if added:
+                cols.extend(DutyColumns.from_records(added))
+            out._duty_table, out._duty_cols = cols, cols.columns
+        # the index: this one's, with the buckets of the changed (item, region) pairs remade
+        # as a rebuild would make them (row order; a bucket holds row numbers or duty objects)
+        at = dict(self._duties_at)
+        was: dict[int, tuple[str, str]] = {}
+        for k in rows:
+            o = self._duty_objs[k]
+            if o is not None:
+                was[k] = (o.item, o.region)
+            else:
+                assert self._duty_cols is not None
+                was[k] = (self._duty_cols[_DUTY_ITEM][k], self._duty_cols[_DUTY_REGION][k])
+        by_obj = {id(self._duty_objs[k]): k for k in rows if self._duty_objs[k] is not None}
+        # rows moving into another (item, region), and the new rows, by (item, region)
+        coming: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for k in sorted(rows):
+            if (to := (rows[k].item, rows[k].region)) != was[k]:
+                coming[to].append(k)
+        for j, d in enumerate(added):
+            coming[(d.item, d.region)].append(n + j)
+        for key in dict.fromkeys([*was.values(), *coming]):
+            bucket = self._duties_at.get(key, [])
+            entries: list[Any] = []
+            for e in bucket:
+                row: int | None = e if e.__class__ is int else by_obj.get(id(e))
+                if row is None or row not in rows:
+                    entries.append(e)
+                elif (rows[row].item, rows[row].region) == key:
+                    entries.append(e if e.__class__ is int else rows[row])
+            entries.extend(coming.get(key, ()))
+            if self._duty_table is None or (bucket and bucket[0].__class__ is not int):
+                entries = [out._duty(e) if e.__class__ is int else e for e in entries]
+            else:
+                entries.sort()
+            if entries:
+                at[key] = entries
+            else:
+                at.pop(key, None)
+        out._duties_at = at
+        out._all_built = self._all_built
+        for cache in ("_duty_dict", "_duty_keys", "_duty_index", "_duties_of", "_multi_lead"):
+            setattr(out, cache, None)
+        out._duties_on = out._duties_by_basis = None
+        # departments and bases changed: their indexes are remade (a few thousand records)
+        out._index_departments()
+        out._names = dict(self._names)
+        out._index_names("department", "basis")
+        return out
 
     def native(self, name: str) -> None:
         """No analysis of its own: the in-memory graph is what the Python analyses read

@@ -39,6 +39,7 @@ __all__ = [
     "CONFLICT_KINDS",
     "Conflict",
     "DuplicateInspection",
+    "conflicts_at",
     "duplicate_inspections",
     "find_conflicts",
     "source_of",
@@ -111,40 +112,7 @@ def _find_conflicts(
         key=lambda s: (order.get(s[1], 0), s[0]),
     )
     for item, reg in sites:
-        leads = g.active_duties_at(item, reg, "lead", as_of)
-        if len(leads) < 2:
-            continue
-        depts = sorted({_current(g, d.department, as_of) for d in leads})
-        if len(depts) >= 2 and "MULTIPLE_LEADS" in wanted:
-            out.append(
-                Conflict(
-                    item,
-                    reg,
-                    "MULTIPLE_LEADS",
-                    depts,
-                    f"{len(depts)} lead departments: {', '.join(depts)}",
-                    leads,
-                )
-            )
-        by_source: dict[str, set[str]] = defaultdict(set)
-        for d in leads:
-            by_source[source_of(d)].add(_current(g, d.department, as_of))
-        named = {frozenset(v) for v in by_source.values()}
-        if len(named) >= 2 and "SOURCE_DISAGREEMENT" in wanted:
-            detail = "; ".join(
-                f"{s} names {', '.join(sorted(v))}" for s, v in sorted(by_source.items())
-            )
-            out.append(
-                Conflict(
-                    item,
-                    reg,
-                    "SOURCE_DISAGREEMENT",
-                    depts,
-                    detail,
-                    leads,
-                    {"sources": {s: sorted(v) for s, v in by_source.items()}},
-                )
-            )
+        out.extend(conflicts_at(g, item, reg, as_of, wanted))
     if "OPEN_DISPUTE" in wanted:
         for dispute in g.disputes.values():
             pending = dispute.status in PENDING and dispute.raised_on <= as_of
@@ -165,6 +133,50 @@ def _find_conflicts(
                         },
                     )
                 )
+    return out
+
+
+def conflicts_at(
+    g: DutyGraph, item: str, region: str, as_of: str, kinds: Iterable[str] = CONFLICT_KINDS
+) -> list[Conflict]:
+    """The conflicts recorded at one (item, region) as of a date (``MULTIPLE_LEADS`` and
+    ``SOURCE_DISAGREEMENT``: the duties there alone make them)."""
+    wanted, reg = set(kinds), region
+    out: list[Conflict] = []
+    leads = g.active_duties_at(item, reg, "lead", as_of)
+    if len(leads) < 2:
+        return out
+    depts = sorted({_current(g, d.department, as_of) for d in leads})
+    if len(depts) >= 2 and "MULTIPLE_LEADS" in wanted:
+        out.append(
+            Conflict(
+                item,
+                reg,
+                "MULTIPLE_LEADS",
+                depts,
+                f"{len(depts)} lead departments: {', '.join(depts)}",
+                leads,
+            )
+        )
+    by_source: dict[str, set[str]] = defaultdict(set)
+    for d in leads:
+        by_source[source_of(d)].add(_current(g, d.department, as_of))
+    named = {frozenset(v) for v in by_source.values()}
+    if len(named) >= 2 and "SOURCE_DISAGREEMENT" in wanted:
+        detail = "; ".join(
+            f"{s} names {', '.join(sorted(v))}" for s, v in sorted(by_source.items())
+        )
+        out.append(
+            Conflict(
+                item,
+                reg,
+                "SOURCE_DISAGREEMENT",
+                depts,
+                detail,
+                leads,
+                {"sources": {s: sorted(v) for s, v in by_source.items()}},
+            )
+        )
     return out
 
 

@@ -39,7 +39,7 @@ from .._gc import gc_paused
 from ..graph import DutyGraph
 from ..model import Duty, Item, today
 from ..reader import GraphReader, dispatchable, whole_graph
-from .resolve import Resolution, has_basis_in_force, resolve
+from .resolve import Resolution, answers_for, has_basis_in_force, resolve
 
 __all__ = ["GAP_KINDS", "Gap", "find_gaps", "lead_resolutions"]
 
@@ -164,6 +164,33 @@ class _Scanner:
         self._needs: dict[int, tuple[tuple[str, bool], ...]] = {}
         self._row_needs: dict[tuple[str, str | None], tuple[tuple[str, bool], ...]] = {}
         self._below: dict[str, list[str]] | None = None
+        self._departments: dict[tuple[str, str], list[str]] = {}
+        self._answered: dict[tuple[str, str, tuple[tuple[str, str | None], ...]], list[str]] = {}
+
+    def departments(self, item: str, region: str) -> list[str]:
+        """Who leads ``item`` in ``region``, departments only: what
+        :func:`~dutygraph.analysis.resolve.resolve` answers, from the memoised nearest
+        duties (:meth:`find`) and the resolution's own rules
+        (:func:`~dutygraph.analysis.resolve.answers_for`) — which read the duties'
+        departments and lines alone, so the answer is kept by region, source region and
+        those (a county answers the same for every item its prefecture holds under a line)."""
+        key = (item, region)
+        out = self._departments.get(key)
+        if out is None:
+            found = self.find(item, region)
+            if found is None:
+                out = []
+            else:
+                source, duties = found
+                sign = (region, source, tuple((d.department, d.line) for d in duties))
+                out = self._answered.get(sign)
+                if out is None:
+                    rpath = self.g.region_path(region)
+                    path = rpath[: rpath.index(source) + 1]
+                    answers = answers_for(self.g, duties, path, self.as_of, [])
+                    out = self._answered[sign] = [a.department.id for a in answers]
+            self._departments[key] = out
+        return out
 
     # -- is a pair bad? ----------------------------------------------------------
 

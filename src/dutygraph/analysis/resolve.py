@@ -175,6 +175,21 @@ def _resolve(g: GraphReader, item: str, region: str, role: str, as_of: str) -> R
             Finding("NO_LEAD" if role == "lead" else "NO_ASSIST", "nowhere on the path")
         )
         return res
+    res.answers = answers_for(g, duties, path, as_of, res.findings, role)
+    return res
+
+
+def answers_for(
+    g: GraphReader,
+    duties: list[Duty],
+    path: tuple[str, ...],
+    as_of: str,
+    findings: list[Finding],
+    role: str = "lead",
+) -> list[Answer]:
+    """The departments that answer in ``path[0]`` for the nearest ``duties``, found at
+    ``path[-1]`` (rules 1 to 4 and the successors); what keeps them from answering is
+    added to ``findings``. The answers depend on the duties' departments and lines alone."""
     answers: dict[str, Answer] = {}
 
     def add(dep: Department, duty: Duty, via: str, line: str | None, passed: list[str]) -> None:
@@ -192,7 +207,7 @@ def _resolve(g: GraphReader, item: str, region: str, role: str, as_of: str) -> R
         if explicit:
             cur, passed = g.current(duty.department, as_of)
             if cur is None:
-                res.findings.append(
+                findings.append(
                     Finding(
                         "LEAD_ABOLISHED",
                         f"{duty.department} is abolished with no successor",
@@ -207,11 +222,10 @@ def _resolve(g: GraphReader, item: str, region: str, role: str, as_of: str) -> R
             continue
         lines = (duty.line,) if duty.line else upstream.systems
         for dep, via, line, passed in counterparts_for(
-            g, upstream, lines, path, as_of, res.findings, role
+            g, upstream, lines, path, as_of, findings, role
         ):
             add(dep, duty, via, line, passed)
-    res.answers = list(answers.values())
-    return res
+    return list(answers.values())
 
 
 def counterparts_for(

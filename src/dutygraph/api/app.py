@@ -95,7 +95,11 @@ class _View(GraphQL[Context, None]):
         explorer_page: str | None,
         snapshots: Snapshots,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if explorer_page else None)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if explorer_page else None,
+            multipart_uploads_enabled=True,  # whatIf(file: Upload) (#21); reads only
+        )
         self.store = store
         self.snapshots = snapshots
         self.tokens = dict(tokens)

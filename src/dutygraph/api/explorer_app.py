@@ -367,7 +367,11 @@ def explorer_routes(
 
     views = ("suggest", "article", "lead", "assist", "gaps", "conflicts", "assign", "disputes")
     routes: list[BaseRoute] = [Route("/", home)]
-    return routes + [Route(f"/explorer/{v}", answer(v)) for v in views]
+    from .explorer_whatif import whatif_routes  # the what-if page (#21), its own module
+
+    return (
+        routes + whatif_routes(store, refused) + [Route(f"/explorer/{v}", answer(v)) for v in views]
+    )
 
 
 @functools.cache

@@ -1,8 +1,10 @@
-"""``whatIf(scenario: ScenarioInput!, region, asOf)``: the what-if diff over GraphQL (#21 item 4).
+"""``whatIf(scenario: ScenarioInput | file: Upload, region, asOf)``: the what-if diff over GraphQL.
 
 The scenario comes as input, one ``ScenarioChangeInput`` per change with the
-column names of a scenario file (:mod:`dutygraph.io.scenario`); it is read with
-the same checks, applied to a copy of the API's snapshot (never the store), and
+column names of a scenario file (:mod:`dutygraph.io.scenario`), or as the file
+itself, uploaded (``file: Upload``, the GraphQL multipart request: a TOML, CSV
+or XLSX file, its problems located by its own name, row and column); exactly
+one of the two. It is read with the same checks, applied to a copy of the API's snapshot (never the store), and
 compared with :func:`dutygraph.analysis.whatif.what_if` — the CLI's
 ``dutygraph whatif`` answers the same. The diff is typed; ``json`` carries the
 whole of it, evidence on both sides included, in the shape of ``whatif --json``.
@@ -29,14 +31,16 @@ GraphQL error listing every located problem (``request, row N, column C``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
+from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 
 from ..analysis.whatif import what_if
 from ..analysis.whatif.report import whatif_dict
-from ..io.scenario import scenario_from_rows
+from ..errors import UsageError
+from ..io.scenario import Scenario, read_uploaded_scenario, scenario_from_rows
 from .types import Info
 
 __all__ = ["QUERIES", "ScenarioChangeInput", "ScenarioInput", "WhatIfQueries"]
@@ -258,13 +262,38 @@ class WhatIfQueries:
     def what_if(
         self,
         info: Info,
-        scenario: ScenarioInput,
+        scenario: ScenarioInput | None = None,
+        file: Annotated[
+            Upload | None,
+            strawberry.argument(
+                description="The scenario as a file (.toml, .csv, .xlsx), sent as a GraphQL "
+                "multipart request; instead of scenario."
+            ),
+        ] = None,
         region: str | None = None,
         as_of: dt.date | None = None,
     ) -> WhatIfDiff:
-        s = scenario_from_rows(scenario.title, "request", _rows(scenario))
+        s = _scenario_of(scenario, file)
         w = what_if(info.context.graph, s, region, as_of.isoformat() if as_of else None)
         return diff_of(whatif_dict(w))
+
+
+def _scenario_of(scenario: ScenarioInput | None, file: Any) -> Scenario:
+    """The scenario asked about: the input's rows, or the uploaded file read (one of them)."""
+    if (scenario is None) == (file is None):
+        raise UsageError(
+            "whatIf 需要 scenario 或 file 之一 (give either scenario or an uploaded file)"
+        )
+    if scenario is not None:
+        return scenario_from_rows(scenario.title, "request", _rows(scenario))
+    spooled = getattr(file, "file", file)  # starlette's UploadFile: its spooled file
+    try:
+        data = spooled.read()
+    finally:
+        spooled.close()
+    if not isinstance(data, bytes):
+        raise UsageError("file 应为上传的文件 (file must be an uploaded file)")
+    return read_uploaded_scenario(data, getattr(file, "filename", None) or "")
 
 
 #: this module's contribution to the one ``Query`` type

@@ -36,13 +36,21 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import LoadError, Problem, ScenarioInvalid
 
-__all__ = ["ACTIONS", "COLUMNS", "Change", "Scenario", "read_scenario", "scenario_from_rows"]
+__all__ = [
+    "ACTIONS",
+    "COLUMNS",
+    "Change",
+    "Scenario",
+    "read_scenario",
+    "read_uploaded_scenario",
+    "scenario_from_rows",
+]
 
 #: actions, and the columns each requires
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -179,6 +187,43 @@ def read_scenario(path: str | Path) -> Scenario:
                 if any(str(v).strip() for v in values.values()):
                     rows.append((number, table.sheet, values))
     return scenario_from_rows(title, str(p), rows)
+
+
+#: the kinds of scenario file read (an upload's name must end in one)
+SUFFIXES = (".toml", ".csv", ".xlsx")
+
+
+def read_uploaded_scenario(data: bytes, filename: str) -> Scenario:
+    """A scenario file sent over HTTP (the explorer, GraphQL's ``Upload``), read as
+    :func:`read_scenario` reads it; errors and changes are located by the upload's own
+    name (``filename``, row, column), never by where it was kept meanwhile.
+
+    >>> s = read_uploaded_scenario("date,action,department\\n2026-01-01,撤销,WH-SCJ\\n".encode(), "改革.csv")
+    >>> s.title, s.source, s.changes[0].file, s.changes[0].row
+    ('改革', '改革.csv', '改革.csv', 2)
+    """
+    import tempfile
+
+    name = Path(filename or "").name
+    if Path(name).suffix.lower() not in SUFFIXES:
+        raise LoadError(
+            f"{name or '(上传的文件)'}: 情景文件应为 {'、'.join(SUFFIXES)} 之一 "
+            "(a scenario is a TOML, CSV or XLSX file)"
+        )
+    with tempfile.TemporaryDirectory(prefix="dutygraph-scenario-") as tmp:
+        kept = Path(tmp) / name
+        kept.write_bytes(data)
+        try:
+            scenario = read_scenario(kept)
+        except ScenarioInvalid as exc:
+            raise ScenarioInvalid(
+                [replace(p, file=name) if p.file == str(kept) else p for p in exc.problems]
+            ) from None
+        except LoadError as exc:
+            raise LoadError(str(exc).replace(str(kept), name)) from None
+    scenario.source = name
+    scenario.changes = [replace(c, file=name) for c in scenario.changes]
+    return scenario
 
 
 def scenario_from_rows(

@@ -54,14 +54,13 @@ date, so it is exact there; :attr:`Applied.unversioned` lists those departments.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import compress
-from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from ...columns import DutyColumns
 from ...errors import Ambiguous, NotFound, Problem, ScenarioInvalid
 from ...graph import DutyGraph
 from ...io.scenario import Change, Scenario
@@ -146,7 +145,7 @@ def describe(change: Change) -> str:
         "replace": f"{v.get('basis', '')} → {target or (v.get('title', '') + v.get('article', ''))}",
         "transfer": f"{deps} → {target} {v.get('item', '')}",
     }[change.action]
-    name = Path(change.file).name
+    name = os.path.basename(change.file)  # Path(...).name, without its parsing cost
     where = f"{name} 第 {change.row} 项" if name.endswith(".toml") else f"{name} 第 {change.row} 行"
     return f"{change.date} {ACTION_NAMES[change.action]} {what.strip()}（{where}）"
 
@@ -311,23 +310,15 @@ class _State:
     # -- the result -----------------------------------------------------------------
 
     def graph(self) -> DutyGraph:
-        g = self.g
-        cols = g.duty_columns()
+        """The changed copy: the graph's duty columns and index, patched where the scenario
+        changed them (:meth:`~dutygraph.graph.DutyGraph.patched`), never rebuilt."""
         changed = sorted(self._rows.items())
-        if changed or self._new:
-            mine = DutyColumns.wrap([list(c) for c in cols.columns])  # a copy: the store's stay
-            over = DutyColumns.from_records([new for _, (_, new, _) in changed])
-            for n, (k, _) in enumerate(changed):
-                for col, src in zip(mine.columns, over.columns, strict=True):
-                    col[k] = src[n]
-            mine.extend(DutyColumns.from_records([d for d, _ in self._new.values()]))
-            cols = mine
-        records: list[Any] = []
-        for label in ("region", "region_group", "item", "behavior", "business_form", "dispute"):
-            records.extend(g.table(label).values())
-        records.extend(self.deps.values())
-        records.extend(self.bases.values())
-        out = DutyGraph(records, duty_columns=cols) if cols else DutyGraph(records)
+        out = self.g.patched(
+            self.deps,
+            self.bases,
+            {k: new for k, (_, new, _) in changed},
+            [d for d, _ in self._new.values()],
+        )
         self.applied.duties = [
             *((k, old, new, c) for k, (old, new, c) in changed),
             *((None, None, d, c) for d, c in self._new.values()),

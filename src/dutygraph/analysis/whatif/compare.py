@@ -33,12 +33,20 @@ from dataclasses import dataclass, field
 from itertools import compress
 from typing import Any, TypeVar
 
+from ..._gc import gc_paused
 from ...errors import UsageError
 from ...graph import DutyGraph
 from ...io.scenario import Change, Scenario
 from ...model import INSPECTION, Dispute, Duty
-from ..conflicts import PENDING, Conflict, duplicate_inspections, find_conflicts, source_of
-from ..gaps import Gap, find_gaps, scope
+from ..conflicts import (
+    PENDING,
+    Conflict,
+    conflicts_at,
+    duplicate_inspections,
+    find_conflicts,
+    source_of,
+)
+from ..gaps import Gap, _Scanner, find_gaps, gaps_of, scope
 from ..resolve import Resolution, resolve
 from .apply import Applied, apply_scenario, rows_by_department
 
@@ -176,6 +184,13 @@ def what_if(
     ScenarioInvalid
         A change of the scenario cannot apply to ``g`` (located problems).
     """
+    with gc_paused():  # a province's answers are many small objects, none in a cycle
+        return _what_if(g, scenario, region, as_of, exhaustive)
+
+
+def _what_if(
+    g: DutyGraph, scenario: Scenario, region: str | None, as_of: str | None, exhaustive: bool
+) -> WhatIf:
     date = _valid_date(as_of) if as_of else scenario.date
     applied = apply_scenario(g, scenario)  # every change checked, whatever the date
     later = [c for c in scenario.changes if c.date > date]
@@ -195,9 +210,9 @@ def what_if(
     ordered = [c for c in in_scope if c in regions]
     region_rank = {c: n for n, c in enumerate(ordered)}
     item_rank = {i: n for n, i in enumerate(g.items)}
-    #: the lead resolutions made, on each side, by (item, region): the inspections reuse them
-    leads_a: dict[tuple[str, str], Resolution] = {}
-    leads_b: dict[tuple[str, str], Resolution] = {}
+    # who leads, departments only, memoised on each side (the gap scan's look-ups): a pair
+    # is resolved in full, with its evidence, only where the two answers differ
+    scans = _Scanner(g, date), _Scanner(after, date)
     for role in ("lead", "assist"):
         item_order = [i for i in g.items if i in items[role]]
         for reg in ordered:
@@ -205,10 +220,14 @@ def what_if(
             for item in item_order:
                 if not g.items[item].applies_at(level):
                     continue
+                if (
+                    role == "lead"
+                    and not exhaustive
+                    and scans[0].departments(item, reg) == scans[1].departments(item, reg)
+                ):
+                    continue
                 a = resolve(g, item, reg, role, date)
                 b = resolve(after, item, reg, role, date)
-                if role == "lead":
-                    leads_a[(item, reg)], leads_b[(item, reg)] = a, b
                 if a.departments() != b.departments():
                     why = _why(applied, a, b)
                     out.leads.append(
@@ -216,20 +235,62 @@ def what_if(
                     )
     out.leads.sort(key=lambda c: (c.role != "lead", region_rank[c.region], item_rank[c.item]))
 
-    out.gaps_new, out.gaps_resolved = _new_and_gone(
-        find_gaps(g, code, date), find_gaps(after, code, date), _gap_key
-    )
-    out.conflicts_new, out.conflicts_resolved = _new_and_gone(
-        find_conflicts(g, code, date), find_conflicts(after, code, date), _conflict_key
-    )
-
-    if exhaustive:  # the reference: the whole scan on both sides
+    if exhaustive:  # the reference: the whole scans on both sides
+        gaps = find_gaps(g, code, date), find_gaps(after, code, date)
+        conflicts = find_conflicts(g, code, date), find_conflicts(after, code, date)
         out.inspections = _all_inspections(g, after, set(ordered), date)
-    else:
-        out.inspections = _inspections(out, leads_a, leads_b, items["lead"])
+    else:  # the pairs and sites the scenario can reach (the rest answer the same)
+        pairs = [(i, reg) for reg in ordered for i in g.items if i in items["lead"]]
+        gaps = _gaps_among(g, scans[0], pairs), _gaps_among(after, scans[1], pairs)
+        sites = _conflict_sites(applied, set(in_scope), date)
+        conflicts = (
+            [c for item, reg in sites for c in conflicts_at(g, item, reg, date)],
+            [c for item, reg in sites for c in conflicts_at(after, item, reg, date)],
+        )
+        out.inspections = _inspections(out, scans, items["lead"])
+    out.gaps_new, out.gaps_resolved = _new_and_gone(*gaps, _gap_key)
+    out.conflicts_new, out.conflicts_resolved = _new_and_gone(*conflicts, _conflict_key)
     out.disputes = _disputes(applied, set(in_scope), date)
     out.lists = _lists(applied, set(in_scope), date)
     return out
+
+
+def _gaps_among(g: DutyGraph, scan: _Scanner, pairs: list[tuple[str, str]]) -> list[Gap]:
+    """The gaps :func:`~dutygraph.analysis.gaps.find_gaps` reports among ``pairs`` (in
+    their order): the scan's judgement, then the bad pairs resolved in full."""
+    out: list[Gap] = []
+    for item, reg in pairs:
+        if g.items[item].applies_at(g.regions[reg].level) and scan.bad(item, reg):
+            out.extend(gaps_of(g, resolve(g, item, reg, "lead", scan.as_of)))
+    return out
+
+
+def _conflict_sites(applied: Applied, in_scope: set[str], date: str) -> list[tuple[str, str]]:
+    """The (item, region) pairs where a conflict can appear or go, in the scan's order: those
+    of a duty the scenario changes, and of every duty of a department that stands for
+    another on ``date`` after it (abolished, merged, renamed) — a conflict is made by the
+    duties recorded at its pair and the departments they stand for."""
+    g, after = applied.before, applied.graph
+    sites: dict[tuple[str, str], None] = {}
+    for _, old, new, _ in applied.duties:
+        for d in (old, new):
+            if d is not None:
+                sites[(d.item, d.region)] = None
+
+    def stands_for(graph: DutyGraph, dep: str) -> str | None:
+        cur, _ = graph.current(dep, date)
+        return cur.id if cur is not None else None
+
+    moved = [dep for dep in g.departments if stands_for(g, dep) != stands_for(after, dep)]
+    if moved:
+        cols = g.duty_columns()
+        item_col, region_col = cols.column("item"), cols.column("region")
+        by_dep = rows_by_department(g)
+        for dep in moved:
+            for k in by_dep.get(dep, ()):
+                sites[(item_col[k], region_col[k])] = None
+    order = {c: n for n, c in enumerate(scope(g, None))}
+    return sorted((s for s in sites if s[1] in in_scope), key=lambda s: (order.get(s[1], 0), s[0]))
 
 
 T = TypeVar("T")
@@ -345,17 +406,14 @@ def _all_inspections(
 
 
 def _inspections(
-    w: WhatIf,
-    leads_a: dict[tuple[str, str], Resolution],
-    leads_b: dict[tuple[str, str], Resolution],
-    affected_items: set[str],
+    w: WhatIf, scans: tuple[_Scanner, _Scanner], affected_items: set[str]
 ) -> list[InspectionChange]:
     """Duplicate inspections that appear, vanish or change, as
     :func:`~dutygraph.analysis.conflicts.duplicate_inspections` finds them — looked at only
-    where an inspection item's lead changed, with the resolutions already made; an item the
-    scenario cannot reach answers the same on both sides, so it is resolved once (the tests
-    hold this to the scan on both graphs)."""
-    g, after, date = w.before, w.after, w.as_of
+    where an inspection item's lead changed, with who leads from the scans' memoised
+    look-ups; an item the scenario cannot reach answers the same on both sides, so it is
+    looked up once (the tests hold this to the scan on both graphs)."""
+    g = w.before
     by_object: dict[str, list[str]] = {}
     for item in g.items.values():
         if item.power_type == INSPECTION:
@@ -369,40 +427,30 @@ def _inspections(
                 touched.setdefault(c.region, {})[obj] = None
     out: list[InspectionChange] = []
     order = {c: n for n, c in enumerate(scope(g, None))}
+    before, after = scans
     for reg in sorted(touched, key=lambda c: order.get(c, 0)):
         level = g.regions[reg].level
         for obj in (o for o in by_object if o in touched[reg]):
             applying = [i for i in by_object[obj] if g.items[i].applies_at(level)]
             if len(applying) < 2:
                 continue
-            reached = [i for i in applying if i in affected_items and (i, reg) in leads_a]
-            if all(
-                leads_a[(i, reg)].departments() == leads_b[(i, reg)].departments() for i in reached
-            ) or {d for i in reached for d in leads_a[(i, reg)].departments()} == {
-                d for i in reached for d in leads_b[(i, reg)].departments()
-            }:
-                continue  # the items the scenario reaches name the same departments together
             sides = []
-            for side, cache, graph in (("a", leads_a, g), ("b", leads_b, after)):
+            for scan in scans:
                 depts: dict[str, None] = {}
                 used: list[str] = []
                 for i in applying:
-                    res = cache.get((i, reg))
-                    if res is None:
-                        if side == "b" and i not in affected_items:
-                            res = leads_a.get((i, reg))
-                        if res is None:
-                            res = cache[(i, reg)] = resolve(graph, i, reg, "lead", date)
-                    answers = res.departments()
+                    answers = (
+                        after if scan is after and i in affected_items else before
+                    ).departments(i, reg)
                     if answers:
                         used.append(i)
                     depts.update(dict.fromkeys(answers))
                 sides.append((sorted(depts) if len(depts) >= 2 else [], used))
-            (before, used_a), (now, used_b) = sides
-            if before == now:
+            (was, used_a), (now, used_b) = sides
+            if was == now:
                 continue
-            kind = "appears" if not before else "vanishes" if not now else "changes"
-            out.append(InspectionChange(reg, obj, kind, before, now, used_b if now else used_a))
+            kind = "appears" if not was else "vanishes" if not now else "changes"
+            out.append(InspectionChange(reg, obj, kind, was, now, used_b if now else used_a))
     return out
 
 

@@ -21,6 +21,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..._gc import gc_paused
 from ...graph import DutyGraph
 from ...io.outputs import atomic_output, xlsx_append
 from ...io.scenario import Change
@@ -119,6 +120,11 @@ def summary(w: WhatIf) -> dict[str, list[dict[str, Any]]]:
 
 def whatif_dict(w: WhatIf, *, evidence: bool = True) -> dict[str, Any]:
     """The what-if as JSON-ready data (snake_case; the API camel-cases the same names)."""
+    with gc_paused():  # a province's diff is a few hundred thousand small dicts, no cycle
+        return _whatif_dict(w, evidence)
+
+
+def _whatif_dict(w: WhatIf, evidence: bool) -> dict[str, Any]:
     from ...serialize import conflict_dict, gap_dict, resolution_dict
 
     before, after, date = w.before, w.after, w.as_of
