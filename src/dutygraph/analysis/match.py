@@ -25,6 +25,7 @@ matched which term, and where that term came from: the reason a clerk reads.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -280,9 +281,16 @@ def bigram_words(text: str) -> list[Word]:
     >>> [w.text for w in bigram_words("剧本杀")]
     ['剧本', '本杀']
     """
-    from .text import bigrams
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text.lower()):
+        if run.isascii() or len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return [Word(b, k, "activity", 1.0) for k, b in enumerate(out)]
 
-    return [Word(b, k, "activity", 1.0) for k, b in enumerate(bigrams(text.lower()))]
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9]+")
 
 
 #: field weights of an item's document
@@ -304,6 +312,20 @@ class Indexes:
     articles: dict[str, Any]  # article key -> LawArticle
     article_items: dict[str, list[str]]  # article key -> the items resting on it
     statutes: StatuteIndex  # every act in force naming a competent department
+    by_domain: dict[str, list[str]] = field(default_factory=dict)  # domain -> its items
+    #: (domain, region, as_of) -> line -> the items of the domain it leads (filled on use)
+    domain_lines: dict[tuple[str, str, str], dict[str, list[str]]] = field(default_factory=dict)
+    form_self: dict[str, float] = field(default_factory=dict)  # form -> its own words' score
+
+    def similar_forms(self, words: Sequence[Word]) -> dict[str, tuple[float, Hit]]:
+        """Business forms the words describe: form -> (similarity, hit), the similarity the
+        hit's score as a share of what the form's own name and description score (≤ 1)."""
+        out: dict[str, tuple[float, Hit]] = {}
+        for h in self.forms.search(words):
+            own = self.form_self.get(h.key)
+            if own:
+                out[h.key] = (min(1.0, h.score / own), h)
+        return out
 
 
 _cache: dict[tuple[Any, ...], tuple[Any, Indexes]] = {}
@@ -394,7 +416,11 @@ def _build(g: GraphReader, as_of: str) -> Indexes:
             if iid not in article_items[ak]:
                 article_items[ak].append(iid)
     law_docs = {k: [(a.text, 1.0, f"《{a.act}》{a.label}")] for k, a in articles.items()}
-    return Indexes(
+    by_domain: dict[str, list[str]] = defaultdict(list)
+    for i in g.items.values():
+        if i.domain:
+            by_domain[i.domain].append(i.id)
+    built = Indexes(
         seg,
         read,
         WordIndex(seg, item_docs, text, read),
@@ -404,7 +430,12 @@ def _build(g: GraphReader, as_of: str) -> Indexes:
         articles,
         dict(article_items),
         StatuteIndex(statutes(g, as_of)),
+        dict(by_domain),
     )
+    for f in g.business_forms.values():
+        own = built.forms.search(query_words(built, f.name, f.description))
+        built.form_self[f.id] = next((h.score for h in own if h.key == f.id), 0.0)
+    return built
 
 
 def _forms_index(
