@@ -426,7 +426,7 @@ def _build(g: GraphReader, as_of: str) -> Indexes:
         WordIndex(seg, item_docs, text, read),
         WordIndex(seg, behavior_docs, text, read),
         _forms_index(seg, form_docs, read),
-        WordIndex(seg, law_docs, True, read),
+        WordIndex(seg, law_docs, True, seg.plain_words if SEGMENT else read),
         articles,
         dict(article_items),
         StatuteIndex(statutes(g, as_of)),
