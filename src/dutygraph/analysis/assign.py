@@ -479,6 +479,7 @@ def ablations() -> dict[str, list[tuple[Any, str, Any]]]:
     return {
         "no statutes": [(me, "W_LAW", 0.0), (me, "W_ACT", 0.0)],
         "no segmentation": [(match, "SEGMENT", False)],
+        "no characters": [(match, "CHAR_NOUNS", False)],
         "no precedents": [(me, "W_PRECEDENT", 0.0)],
     }
 

@@ -56,6 +56,11 @@ __all__ = [
 COVERAGE = True  # a sub-word weighs by the share of the word it covers
 CONTEXT_ROLES = frozenset({"channel", "place"})
 MAX_ACT_SHARE = 0.05  # a word in more of the acts than this says nothing of which one
+#: characters are terms too, at their share of a word: a one-character noun of the text (猫,
+#: 药, 刀) finds 猫狗, 兽药, 刀具, and a word the dictionary splits otherwise still meets
+#: the term it shares characters with, weakly (see :func:`sub_weight`)
+CHAR_NOUNS = True
+DOC_SUB = 1.5  # a document phrase's sub-word, against the query's own sub-words
 SUB_WEIGHT = 1.0  # a dictionary sub-word of a query word, or of a document's phrase
 #: words every statute uses: they say nothing about which statute a business falls under
 LEGAL_WORDS = frozenset(
@@ -184,15 +189,29 @@ def segmenter(words: Iterable[str] = ()) -> Segmenter:
 
 
 def _terms(seg: Segmenter, phrase: str) -> list[tuple[str, float]]:
-    """A phrase's terms: itself (whole) and its dictionary sub-words at :data:`SUB_WEIGHT`."""
+    """A phrase's terms: itself (whole), its dictionary sub-words at :data:`SUB_WEIGHT`
+    and, with :data:`CHAR_NOUNS`, its characters, each at the share of the phrase it
+    covers (weak evidence: a word sharing one character of a long term counts little).
+
+    >>> from dutygraph.analysis.segment import Segmenter
+    >>> [(t, round(w, 2)) for t, w in _terms(Segmenter(), "麻将馆")]
+    [('麻将馆', 1.0), ('麻将', 0.67), ('麻', 0.33), ('将', 0.33), ('馆', 0.33)]
+    """
     p = phrase.strip().lower()
-    if len(p) < 2 or p in GENERIC_WORDS or p in LEGAL_WORDS:
+    if p in GENERIC_WORDS or p in LEGAL_WORDS:
         return []
+    if len(p) < 2:  # a one-character noun of the text (猫, 药, 刀): itself only
+        return [(p, 1.0)] if CHAR_NOUNS and _CJK.fullmatch(p) else []
     out = [(p, 1.0)]
     for w in seg.sub_words(p):
         if w != p and len(w) >= 2 and w not in GENERIC_WORDS and w not in LEGAL_WORDS:
             out.append((w, sub_weight(w, p)))
+    if CHAR_NOUNS:
+        out += [(c, sub_weight(c, p)) for c in dict.fromkeys(p) if _CJK.fullmatch(c)]
     return out
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def sub_weight(w: str, p: str) -> float:
@@ -235,7 +254,7 @@ class WordIndex:
                 parts = [w.text for w in read(phrase)] if text else [phrase]
                 for part in parts:
                     for term, tw in _terms(seg, part):
-                        w = weight * tw
+                        w = weight * (tw if term == part.strip().lower() else DOC_SUB * tw)
                         if w > post[term].get(key, (0.0, ""))[0]:
                             post[term][key] = (w, source)
         self.postings = dict(post)
@@ -336,12 +355,12 @@ def indexes(g: GraphReader, as_of: str) -> Indexes:
     """The word indexes of ``g``, law text as of ``as_of``'s year: cached per snapshot, and
     per content — a reader opened afresh per request on an unchanged store (the API's)
     finds the indexes its predecessor built."""
-    key = (id(g), SEGMENT, as_of[:4])
+    key = (id(g), SEGMENT, CHAR_NOUNS, as_of[:4])
     with _cache_lock:
         got = _cache.get(key)
         if got is not None and got[0] is g:
             return got[1]
-    content = ("content", SEGMENT, as_of[:4], _fingerprint(g))
+    content = ("content", SEGMENT, CHAR_NOUNS, as_of[:4], _fingerprint(g))
     with _cache_lock:
         same = _cache.get(content)
     built = same[1] if same is not None else _build(g, as_of)

@@ -275,6 +275,8 @@ GENERIC_WORDS = frozenset(
 )
 _MARKERS = frozenset(["给", "为", "帮", "替", "向", "帮人", "替人", "给人", "为人"])
 _PLACE_FLAGS = frozenset({"s", "ns", "f"})
+#: one-character words jieba may tag as nouns that say nothing of a business
+_NOT_NOUNS = frozenset("人家店间处边旁时天年月日次个种位名份件")
 _log = logging.getLogger("jieba")
 
 
@@ -390,7 +392,7 @@ class Segmenter:
                 customer = False
             if w in GENERIC_WORDS or w.isdigit() or flag in {"m", "uj", "ul", "p", "c", "r", "d"}:
                 continue
-            if len(w) < 2 and not verb:
+            if len(w) < 2 and not verb and not (flag.startswith("n") and w not in _NOT_NOUNS):
                 continue
             if w in CHANNEL_WORDS or w in MODE_WORDS:
                 out.append(Word(w, start, "channel", CONTEXT_WEIGHT))
