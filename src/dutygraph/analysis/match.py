@@ -56,9 +56,8 @@ __all__ = [
 COVERAGE = True  # a sub-word weighs by the share of the word it covers
 CONTEXT_ROLES = frozenset({"channel", "place"})
 MAX_ACT_SHARE = 0.05  # a word in more of the acts than this says nothing of which one
-#: characters are terms too, at their share of a word: a one-character noun of the text (猫,
-#: 药, 刀) finds 猫狗, 兽药, 刀具, and a word the dictionary splits otherwise still meets
-#: the term it shares characters with, weakly (see :func:`sub_weight`)
+#: a document's terms hold their characters too, at their share of the term: a one-character
+#: noun of the text (猫, 药, 刀) finds 猫狗, 兽药, 刀具, weakly (see :func:`sub_weight`)
 CHAR_NOUNS = True
 DOC_SUB = 1.5  # a document phrase's sub-word, against the query's own sub-words
 SUB_WEIGHT = 1.0  # a dictionary sub-word of a query word, or of a document's phrase
@@ -188,25 +187,28 @@ def segmenter(words: Iterable[str] = ()) -> Segmenter:
         return _shared
 
 
-def _terms(seg: Segmenter, phrase: str) -> list[tuple[str, float]]:
-    """A phrase's terms: itself (whole), its dictionary sub-words at :data:`SUB_WEIGHT`
-    and, with :data:`CHAR_NOUNS`, its characters, each at the share of the phrase it
-    covers (weak evidence: a word sharing one character of a long term counts little).
+def _terms(seg: Segmenter, phrase: str, doc: bool = False) -> list[tuple[str, float]]:
+    """A phrase's terms: itself (whole) and its dictionary sub-words at :data:`SUB_WEIGHT`;
+    a document's phrase (``doc``, with :data:`CHAR_NOUNS`) its characters too, each at the
+    share of the phrase it covers, for a one-character noun of a text to find. A word of a
+    text never splits into characters: 交易 does not meet 易制毒 through 易.
 
     >>> from dutygraph.analysis.segment import Segmenter
-    >>> [(t, round(w, 2)) for t, w in _terms(Segmenter(), "麻将馆")]
+    >>> [(t, round(w, 2)) for t, w in _terms(Segmenter(), "麻将馆", doc=True)]
     [('麻将馆', 1.0), ('麻将', 0.67), ('麻', 0.33), ('将', 0.33), ('馆', 0.33)]
+    >>> [t for t, _ in _terms(Segmenter(), "麻将馆")]
+    ['麻将馆', '麻将']
     """
     p = phrase.strip().lower()
     if p in GENERIC_WORDS or p in LEGAL_WORDS:
         return []
-    if len(p) < 2:  # a one-character noun of the text (猫, 药, 刀): itself only
+    if len(p) < 2:  # a one-character word of the text (猫, 药, 修): itself only
         return [(p, 1.0)] if CHAR_NOUNS and _CJK.fullmatch(p) else []
     out = [(p, 1.0)]
     for w in seg.sub_words(p):
         if w != p and len(w) >= 2 and w not in GENERIC_WORDS and w not in LEGAL_WORDS:
             out.append((w, sub_weight(w, p)))
-    if CHAR_NOUNS:
+    if CHAR_NOUNS and doc:
         out += [(c, sub_weight(c, p)) for c in dict.fromkeys(p) if _CJK.fullmatch(c)]
     return out
 
@@ -253,7 +255,7 @@ class WordIndex:
             for phrase, weight, source in phrases:
                 parts = [w.text for w in read(phrase)] if text else [phrase]
                 for part in parts:
-                    for term, tw in _terms(seg, part):
+                    for term, tw in _terms(seg, part, doc=True):
                         w = weight * (tw if term == part.strip().lower() else DOC_SUB * tw)
                         if w > post[term].get(key, (0.0, ""))[0]:
                             post[term][key] = (w, source)
