@@ -85,6 +85,21 @@ def _ablations() -> dict[str, list[tuple[Any, str, Any]]]:
     }
 
 
+OLD = HERE / "results" / "assign_eval_old.txt"
+
+
+def _old_row() -> str:
+    """The old method's ``full`` row from :data:`OLD` (same sets, same columns, written by
+    commit 3dbf0e6): the figures are deterministic, so that file is a valid baseline."""
+    try:
+        for line in OLD.read_text(encoding="utf-8").splitlines():
+            if line.startswith("full "):
+                return line[16:]
+    except OSError:
+        pass
+    return ""
+
+
 def commit() -> str:
     try:
         out = subprocess.run(
@@ -163,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
             for target, name, value in patches:
                 stack.enter_context(patched(target, name, value))
             rows.append((label, run()))
+    old = _old_row()
+    if old:
+        say(f"{'old method':<16}{old}")
     for label, r in rows:
         cells = "".join(
             f"  {x['top1']:>5.0%} {x['top3']:>5.0%} {x['right']:>5.0%} {x['wrong_rate']:>5.0%}"

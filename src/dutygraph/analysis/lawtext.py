@@ -184,7 +184,10 @@ def _raw_statutes(as_of: str) -> list[tuple[str, tuple[LawArticle, ...], list[tu
             if c.line and c.level in NATIONAL_LEVELS
         ]
         clauses.sort(key=lambda c: NATIONAL_LEVELS.index(c.level))  # stable: text order kept
-        out.append((v.title, head, [(c.line or "", c.article) for c in clauses]))
+        named = [(c.line or "", c.article) for c in clauses] or _charged(
+            v.articles[:MAX_COMPETENCE]
+        )
+        out.append((v.title, head, named))
     return out
 
 
@@ -195,6 +198,25 @@ def _competent(articles: tuple[Any, ...]) -> tuple[Any, ...]:
     """The articles that can hold a competence clause (a word of charge in them): the
     others need not be read by the clause parser."""
     return tuple(a for a in articles if _CHARGE_WORDS.search(a.text))
+
+
+_CHARGED = re.compile(
+    r"国务院([\u4e00-\u9fff]{2,12}?(?:主管部门|管理部门|行政部门|部门|机构))[^。；]{0,30}?负责"
+)
+
+
+def _charged(articles: tuple[Any, ...]) -> list[tuple[str, str]]:
+    """Where the clause parser finds no national clause: ``国务院X部门…负责本条例的实施``
+    (外汇管理条例 第二条), X's line by the law helper's :func:`~dutygraph.io.laws.competence.line_for`."""
+    from ..io.laws.competence import line_for
+
+    out = []
+    for a in articles:
+        for m in _CHARGED.finditer(a.text):
+            got = line_for(m.group(1))
+            if got is not None and got.line:
+                out.append((got.line, a.label))
+    return out
 
 
 def line_department(g: GraphReader, line: str, as_of: str) -> str | None:
