@@ -79,9 +79,9 @@ OPEN_QUESTION = 0.4  # this share of an unsettled form's own score: the text des
 LATER_ITEM = 0.7  # a behaviour's second and later items
 KEEP_ITEMS, KEEP_RATIO = 8, 0.15  # items considered: at most 8, at least 15 % of the best
 MAX_PRECEDENTS = 3
-#: the main item's raw score below which no candidate is proposed (a gap instead): a
-#: context word (商场, App: weight 0.25 × idf) alone does not reach it, one activity
-#: word the catalogue names does
+#: the main item's raw score (less what one-character words matched) below which no
+#: candidate is proposed (a gap instead): a context word (商场, App: weight 0.25 × idf)
+#: alone does not reach it, one activity word the catalogue names does
 MIN_EVIDENCE = 1.5
 
 
@@ -123,6 +123,7 @@ class ItemMatch:
     score: float
     behaviors: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    by_characters: float = 0.0  # the part of the score one-character words matched
 
 
 def match_items(
@@ -155,6 +156,7 @@ def match_items(
         m = found[h.key] = ItemMatch(
             h.key, h.score, [], [f"描述中的词 {h.words()}（{_sources(h)}）"]
         )
+        m.by_characters = sum(x.score for x in h.matches if len(x.term) == 1)
         m.behaviors = [
             bid for bid in b_hits if h.key in g.behaviors[bid].items and bid not in m.behaviors
         ]
@@ -326,7 +328,7 @@ def assign_business_form(
     kept = [m for m in ranked_items[:KEEP_ITEMS] if m.score >= KEEP_RATIO * top]
     main = g.items[kept[0].item]
     at = code or g.region_path(next(iter(g.regions)))[-1]
-    if top < MIN_EVIDENCE:
+    if top - kept[0].by_characters < MIN_EVIDENCE:  # characters rank, never alone suffice
         out.abstained = True
         out.gaps.append(
             _gap(
