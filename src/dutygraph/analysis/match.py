@@ -55,6 +55,7 @@ __all__ = [
 
 COVERAGE = True  # a sub-word weighs by the share of the word it covers
 CONTEXT_ROLES = frozenset({"channel", "place"})
+MAX_DOC_SHARE, MIN_COMMON = 0.2, 50  # a term in more of an index's documents says nothing
 MAX_ACT_SHARE = 0.05  # a word in more of the acts than this says nothing of which one
 #: a document's terms hold their characters too, at their share of the term: a one-character
 #: noun of the text (猫, 药, 刀) finds 猫狗, 兽药, 刀具, weakly (see :func:`sub_weight`)
@@ -263,6 +264,9 @@ class WordIndex:
         n = max(len(docs), 1)
         self.idf = {t: math.log(1 + n / len(p)) for t, p in post.items()}
         self.size = len(docs)
+        #: a term in more documents than this tells none apart (and walking its postings
+        #: would cost what the index holds, not what the query says)
+        self.common = max(MIN_COMMON, int(MAX_DOC_SHARE * self.size))
 
     def search(self, words: Sequence[Word], min_score: float = 0.0) -> list[Hit]:
         """Documents matching ``words``, best first (each word votes once per document)."""
@@ -272,8 +276,8 @@ class WordIndex:
             terms = _terms(self.seg, w.text)[:1] if w.role in CONTEXT_ROLES else None
             for term, mw in terms if terms is not None else _terms(self.seg, w.text):
                 idf = self.idf.get(term)
-                if idf is None:
-                    continue
+                if idf is None or len(self.postings[term]) > self.common:
+                    continue  # unknown, or in so many documents that it tells none apart
                 for key, (fw, source) in self.postings[term].items():
                     s = w.weight * mw * fw * idf
                     got = best[key].get(k)
