@@ -129,3 +129,49 @@ def test_the_explorer_answers_with_the_article_text_over_http(tmp_path):
     assert any(q.startswith(ARTICLE) for q in a["candidates"][0]["articles"])
     assert isinstance(a["confidence"], float) and isinstance(a["abstained"], bool)
     assert again == got  # a fresh reader per request answers the same (indexes by content)
+
+
+def test_one_character_nouns_are_read_and_meet_the_terms_holding_them():
+    # 为猫狗…: two one-character nouns, whom the business serves; dropping them (as a
+    # pair-of-characters reading of 猫狗 would not) loses what the business is about
+    from dutygraph.analysis import match
+    from dutygraph.analysis.segment import Segmenter
+
+    got = [(w.text, w.role) for w in Segmenter().words("为猫狗提供疫苗接种")]
+    assert ("猫", "customer") in got and ("狗", "customer") in got
+    # a character of a document's term is a term at its share: 刀 in 刀具 counts half of
+    # 刀具; a word of the text is never split into characters (交易 must not meet 易制毒)
+    terms = dict(match._terms(Segmenter(), "刀具", doc=True))
+    assert terms["刀具"] == 1.0 and terms["刀"] == 0.5
+    assert "易" not in dict(match._terms(Segmenter(), "交易"))
+
+
+def test_route_and_guide_share_the_assignment_matcher():
+    # one matcher, built once per snapshot: the clue's reasons are the matcher's
+    from dutygraph.analysis import match
+    from dutygraph.analysis.guide import build_guide
+    from dutygraph.analysis.route import route_clue
+
+    g = demo_graph()
+    r = route_clue(g, "小区门口超市卖过期的预包装食品", "510104", "2025-06-01")
+    assert r.items[0]["id"] == "I-FOOD-SALE"
+    assert r.items[0]["reasons"][0].startswith("描述中的词 ")
+    guide = build_guide(g, "剧本杀", "510104", "2025-06-01")
+    assert any(i["reasons"][0].startswith("描述中的词 ") for i in guide.items)
+    assert match.indexes(g, "2025-06-01") is match.indexes(g, "2025-01-01")  # same year
+
+
+def test_statutes_name_their_department_through_the_law_helpers_competence_clauses():
+    # 外汇管理条例 names 国务院外汇管理部门: io.laws.competence reads the clause and its line
+    # (foreign-exchange), and the graph's department in force on that line answers
+    from dutygraph.analysis.lawtext import line_department, statutes
+    from dutygraph.fixtures import catalogue_graph
+
+    g = catalogue_graph()
+    by_act = {s.act: s for s in statutes(g, "2025-06-01")}
+    fx = by_act["中华人民共和国外汇管理条例"]
+    assert fx.department == "N-SAFE" and fx.competence is not None
+    assert "外汇管理" in fx.competence.text
+    # a line whose department was abolished answers with the one in force
+    assert line_department(g, "market-regulation", "2025-06-01") == "N-SAMR"
+    assert sum(s.department is not None for s in by_act.values()) >= 300

@@ -57,13 +57,13 @@ DEPARTMENT_WORDS = (
 )
 AS_OF = "2025-06-01"
 TARGET_TOP1, TARGET_TOP3 = 0.85, 0.95
-#: measured (benchmarks/results/assign_eval.txt, issue #15's method): held-out 50.8 % / 62.7 %
-#: top-1 / top-3 and 11 wrong leads of 59; fresh 26.3 % / 42.1 % and 1 wrong of 19; the
-#: frozen forms set (never tuned on) 41.5 % / 61.0 % and 12 wrong of 82, ECE 0.10.
+#: measured (benchmarks/results/assign_eval.txt, commit 7f12962): held-out 53 % / 64 %
+#: top-1 / top-3 and 7 wrong leads of 59; fresh 32 % / 53 % and none wrong of 19; the
+#: frozen forms set (never tuned on) 45 % / 62 % and 11 wrong of 82, ECE 0.10.
 #: The floors sit a little below, so that a regression fails.
-HELDOUT_TOP1, HELDOUT_TOP3, HELDOUT_WRONG = 0.45, 0.57, 14
-FRESH_TOP1, FRESH_TOP3, FRESH_WRONG = 0.2, 0.35, 3
-FORMS_TOP1, FORMS_TOP3, FORMS_WRONG, FORMS_ECE = 0.37, 0.55, 14, 0.2
+HELDOUT_TOP1, HELDOUT_TOP3, HELDOUT_WRONG = 0.49, 0.6, 9
+FRESH_TOP1, FRESH_TOP3, FRESH_WRONG = 0.26, 0.47, 2
+FORMS_TOP1, FORMS_TOP3, FORMS_WRONG, FORMS_ECE = 0.42, 0.58, 13, 0.2
 
 
 def eval_cases() -> list[EvalCase]:

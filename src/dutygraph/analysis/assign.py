@@ -27,8 +27,9 @@ From a name, a description and optional behaviours (国办发〔2023〕1号 §�
    question. Below :data:`MIN_EVIDENCE` no candidate is named at all.
 
 With a region, candidates are that region's departments, through the
-resolution rules of :mod:`dutygraph.analysis.resolve`. The older phrase and
-bigram matcher (:func:`match_items`) still serves clue routing and the guide.
+resolution rules of :mod:`dutygraph.analysis.resolve`. The same matcher
+(:func:`match_items`, over the word indexes :func:`dutygraph.analysis.match.indexes`
+builds once per snapshot) serves clue routing, the guide and dispute precedents.
 
 >>> from dutygraph.fixtures import demo_graph
 >>> a = assign_business_form(demo_graph(), "密室逃脱", "沉浸式密室解谜娱乐场所", region="510104",
@@ -44,8 +45,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..errors import NotFound
 from ..model import Department, today
@@ -53,7 +53,6 @@ from ..reader import GraphReader, dispatchable
 from . import match
 from .confidence import ABSTAIN_BELOW, confidence, features
 from .resolve import Finding, counterparts_for, resolve
-from .text import PhraseIndex, TextIndex, phrase_weight
 
 __all__ = [
     "Assignment",
@@ -77,15 +76,12 @@ KNOWN_BEHAVIOR = 10.0  # a behaviour the caller names
 PRECEDENT_SHARE = 0.3  # a behaviour counts as shared with a precedent from this share of the top
 CLOSE_MARGIN = 0.1  # the runner-up within 10 % of the top: too close to call
 OPEN_QUESTION = 0.4  # this share of an unsettled form's own score: the text describes it
-MIN_SIMILARITY = 0.3  # cosine below this is not "similar wording"
-SIM_SCALE = 4.0  # a perfect cosine counts like a 4-character verbatim phrase
-NAME_BOOST = 1.5  # a phrase in the business form's name says what it is
 LATER_ITEM = 0.7  # a behaviour's second and later items
 KEEP_ITEMS, KEEP_RATIO = 8, 0.15  # items considered: at most 8, at least 15 % of the best
 MAX_PRECEDENTS = 3
-#: the main item's raw score below which no candidate is proposed (a gap instead): a
-#: context word (商场, App: weight 0.25 × idf) alone does not reach it, one activity
-#: word the catalogue names does
+#: the main item's raw score (less what one-character words matched) below which no
+#: candidate is proposed (a gap instead): a context word (商场, App: weight 0.25 × idf)
+#: alone does not reach it, one activity word the catalogue names does
 MIN_EVIDENCE = 1.5
 
 
@@ -127,138 +123,56 @@ class ItemMatch:
     score: float
     behaviors: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
-
-
-class _Indexes(NamedTuple):
-    behaviors: TextIndex
-    items: TextIndex
-    forms: TextIndex
-    behavior_phrases: PhraseIndex
-    item_phrases: PhraseIndex
-    lexicon: PhraseIndex  # both sets of phrases: the text is segmented once, with all of them
-    by_domain: dict[str, list[str]]
-    domain_lines: dict[tuple[str, str, str], dict[str, list[str]]]  # (domain, region, as_of)
-
-
-@lru_cache(maxsize=8)
-def _indexes(g: GraphReader) -> _Indexes:
-    """The text indexes of one graph snapshot (built once; a snapshot never changes)."""
-    behaviors = TextIndex({b.id: " ".join((b.name, *b.keywords)) for b in g.behaviors.values()})
-    items = TextIndex({i.id: " ".join((i.name, *i.keywords, *i.objects)) for i in g.items.values()})
-    forms = TextIndex(
-        {f.id: f"{f.name} {f.description}" for f in g.business_forms.values() if f.settled}
-    )
-    b_phrases = PhraseIndex((p, b.id) for b in g.behaviors.values() for p in (b.name, *b.keywords))
-    i_phrases = PhraseIndex(
-        (p, i.id) for i in g.items.values() for p in (i.name, *i.keywords, *i.objects)
-    )
-    lexicon = PhraseIndex((p, "") for p in (*b_phrases.by_phrase, *i_phrases.by_phrase))
-    by_domain: dict[str, list[str]] = defaultdict(list)
-    for i in g.items.values():
-        if i.domain:
-            by_domain[i.domain].append(i.id)
-    return _Indexes(behaviors, items, forms, b_phrases, i_phrases, lexicon, dict(by_domain), {})
-
-
-def _phrase_hits(
-    index: PhraseIndex,
-    name: str,
-    description: str,
-    lexicon: PhraseIndex | None = None,
-    counted: dict[str, set[str]] | None = None,
-) -> dict[str, tuple[float, list[str]]]:
-    """key -> (score, phrases) for the phrases found; a phrase in the name counts more.
-
-    ``counted`` (key -> phrases) are words already credited to that key another
-    way: a phrase inside one of them is not counted again.
-    """
-    out: dict[str, tuple[float, list[str]]] = {}
-    in_name = index.find(name, lexicon)
-    in_text = index.find(description, lexicon)
-    for key in in_name.keys() | in_text.keys():
-        phrases = list(in_name.get(key, []))
-        phrases += [p for p in in_text.get(key, []) if p not in phrases]
-        seen = (counted or {}).get(key, set())
-        phrases = [p for p in phrases if not any(p in q for q in seen)]
-        if not phrases:
-            continue
-        score = sum(
-            phrase_weight(p) * (NAME_BOOST if p in in_name.get(key, ()) else 1.0) for p in phrases
-        )
-        out[key] = (score, phrases)
-    return out
-
-
-def _match_behaviors(
-    g: GraphReader, name: str, description: str, idx: _Indexes
-) -> dict[str, tuple[float, str]]:
-    out: dict[str, tuple[float, str]] = {}
-    for bid, (score, phrases) in _phrase_hits(
-        idx.behavior_phrases, name, description, idx.lexicon
-    ).items():
-        out[bid] = (score, "text says " + "、".join(phrases))
-    for bid, sim in idx.behaviors.similar(f"{name} {description}", MIN_SIMILARITY):
-        score, why = out.get(bid, (0.0, ""))
-        out[bid] = (
-            score + SIM_SCALE * sim,
-            (why + "; " if why else "") + f"similar wording {sim:.2f}",
-        )
-    return out
+    by_characters: float = 0.0  # the part of the score one-character words matched
 
 
 def match_items(
     g: GraphReader,
     name: str,
     description: str = "",
-    behaviors: dict[str, tuple[float, str]] | None = None,
-) -> tuple[list[ItemMatch], dict[str, tuple[float, str]]]:
-    """The items a text points to, best first, and the behaviours matched on the way.
+    known: Iterable[str] = (),
+    as_of: str | None = None,
+) -> tuple[list[ItemMatch], dict[str, match.Hit]]:
+    """The items a text points to, best first, and the behaviours it shows: the one
+    matcher of assignment, clue routing, the guide and dispute precedents.
 
-    ``behaviors`` are behaviours already known (id -> (score, reason)); those
-    the text matches are added. An item scores by its behaviours (their first
-    listed item fully, the others at 70 %) and by its own names, keywords and
-    supervised objects found in the text.
+    The text is read into weighted words (:func:`dutygraph.analysis.match.query_words`)
+    and searched in the word indexes of the graph (built once per snapshot): an
+    item scores by its own names, keywords and supervised objects and by its
+    behaviours' words, each word of the text voting once. ``known`` behaviours
+    (ids) count :data:`KNOWN_BEHAVIOR` for their items (the first fully, the
+    others at :data:`LATER_ITEM`).
 
     >>> from dutygraph.fixtures import demo_graph
     >>> found, _ = match_items(demo_graph(), "奶茶店", "零售预包装食品和现制饮品")
-    >>> found[0].item, found[0].reasons[0]
-    ('I-FOOD-SALE', 'behaviour 销售食品 (text says 预包装食品; similar wording 0.88)')
+    >>> found[0].item, found[0].reasons[0].split("（")[0]
+    ('I-FOOD-SALE', '描述中的词 预包装食品、零售')
     """
-    idx = _indexes(g)
-    matched = dict(behaviors or {})
-    for bid, hit in _match_behaviors(g, name, description, idx).items():
-        if bid not in matched or matched[bid][0] < hit[0]:
-            matched[bid] = hit
+    ix = match.indexes(g, as_of or today())
+    words = match.query_words(ix, name, description)
+    b_hits = {h.key: h for h in ix.behaviors.search(words)}
     found: dict[str, ItemMatch] = {}
-
-    def add(iid: str, score: float, reason: str, behavior: str | None = None) -> None:
-        m = found.setdefault(iid, ItemMatch(iid, 0.0))
-        m.score += score
-        m.reasons.append(reason)
-        if behavior:
-            m.behaviors.append(behavior)
-
-    b_phrases = _phrase_hits(idx.behavior_phrases, name, description, idx.lexicon)
-    counted: dict[str, set[str]] = defaultdict(set)  # item -> words its behaviours matched
-    for bid, (score, why) in sorted(matched.items(), key=lambda kv: (-kv[1][0], kv[0])):
-        b = g.behaviors[bid]
-        linked = [i for i in b.items if i in g.items]
-        for k, iid in enumerate(linked):
-            add(iid, score * (1.0 if k == 0 else LATER_ITEM), f"behaviour {b.name} ({why})", bid)
-            counted[iid].update(b_phrases.get(bid, (0.0, []))[1])
-    # the item's own words, less those its behaviours already counted: one word, one vote
-    for iid, (score, phrases) in _phrase_hits(
-        idx.item_phrases, name, description, idx.lexicon, counted
-    ).items():
-        add(iid, score, "text names " + "、".join(phrases))
-    for iid, sim in idx.items.similar(f"{name} {description}", MIN_SIMILARITY):
-        add(iid, SIM_SCALE * sim, f"similar wording {sim:.2f}")
-    ranked = sorted(found.values(), key=lambda m: (-m.score, m.item))
-    return ranked, matched
+    for h in ix.items.search(words):
+        m = found[h.key] = ItemMatch(
+            h.key, h.score, [], [f"描述中的词 {h.words()}（{_sources(h)}）"]
+        )
+        m.by_characters = sum(x.score for x in h.matches if len(x.term) == 1)
+        m.behaviors = [
+            bid for bid in b_hits if h.key in g.behaviors[bid].items and bid not in m.behaviors
+        ]
+    for bid in known:
+        b_hits.setdefault(bid, match.Hit(bid, 0.0))
+        for k, iid in enumerate(i for i in g.behaviors[bid].items if i in g.items):
+            m = found.setdefault(iid, ItemMatch(iid, 0.0))
+            m.score += KNOWN_BEHAVIOR * (1.0 if k == 0 else LATER_ITEM)
+            if bid not in m.behaviors:
+                m.behaviors.append(bid)
+            m.reasons.insert(0, f"已指明行为 {g.behaviors[bid].name} ({bid})")
+    return sorted(found.values(), key=lambda m: (-m.score, m.item)), b_hits
 
 
 def _domain_lines(
-    g: GraphReader, idx: _Indexes, domain: str, at: str, as_of: str
+    g: GraphReader, idx: match.Indexes, domain: str, at: str, as_of: str
 ) -> dict[str, list[str]]:
     """line -> the items of ``domain`` it leads at ``at`` or above (cached per graph).
 
@@ -360,10 +274,8 @@ def assign_business_form(
             text += " " + given
     words = match.query_words(ix, name, text)
 
-    # 行为特征: behaviours and items, by the words of the text
-    b_hits = {h.key: h for h in ix.behaviors.search(words)}
-    for bid in known:
-        b_hits.setdefault(bid, match.Hit(bid, 0.0))
+    # 行为特征: behaviours and items, by the words of the text (the one matcher)
+    ranked_found, b_hits = match_items(g, name, text, known, as_of)
     for bid, h in sorted(
         b_hits.items(), key=lambda kv: (-kv[1].score - known.get(kv[0], 0), kv[0])
     ):
@@ -377,15 +289,7 @@ def assign_business_form(
                 "reason": why,
             }
         )
-    found: dict[str, ItemMatch] = {}
-    for h in ix.items.search(words):
-        found[h.key] = ItemMatch(h.key, h.score, [], [f"描述中的词 {h.words()}（{_sources(h)}）"])
-    for bid in known:
-        for k, iid in enumerate(i for i in g.behaviors[bid].items if i in g.items):
-            m = found.setdefault(iid, ItemMatch(iid, 0.0))
-            m.score += KNOWN_BEHAVIOR * (1.0 if k == 0 else LATER_ITEM)
-            m.behaviors.append(bid)
-            m.reasons.insert(0, f"已指明行为 {g.behaviors[bid].name} ({bid})")
+    found = {m.item: m for m in ranked_found}
     # 领域归口 from the statutes: the articles the text falls under
     law_of: dict[str, tuple[float, Any, match.Hit]] = {}
     for h in ix.law.search(words):
@@ -424,7 +328,7 @@ def assign_business_form(
     kept = [m for m in ranked_items[:KEEP_ITEMS] if m.score >= KEEP_RATIO * top]
     main = g.items[kept[0].item]
     at = code or g.region_path(next(iter(g.regions)))[-1]
-    if top < MIN_EVIDENCE:
+    if top - kept[0].by_characters < MIN_EVIDENCE:  # characters rank, never alone suffice
         out.abstained = True
         out.gaps.append(
             _gap(
@@ -473,8 +377,8 @@ def assign_business_form(
 
     # 领域归口 (catalogue): the lines that lead the main item's domain
     if main.domain:
-        lines = _domain_lines(g, _indexes(g), main.domain, at, as_of)
-        n = len(_indexes(g).by_domain[main.domain])
+        lines = _domain_lines(g, ix, main.domain, at, as_of)
+        n = len(ix.by_domain[main.domain])
         for c in cands.values():
             shared = sorted(set(lines) & set(c.department.systems))
             if shared:
@@ -577,6 +481,7 @@ def ablations() -> dict[str, list[tuple[Any, str, Any]]]:
     return {
         "no statutes": [(me, "W_LAW", 0.0), (me, "W_ACT", 0.0)],
         "no segmentation": [(match, "SEGMENT", False)],
+        "no characters": [(match, "CHAR_NOUNS", False)],
         "no precedents": [(me, "W_PRECEDENT", 0.0)],
     }
 
@@ -598,13 +503,11 @@ def _open_questions(
     excluded: set[str],
 ) -> None:
     """A known-unsettled business form the text describes: answer it as an open question."""
-    for h in ix.forms.search(words):
-        form = g.business_forms[h.key]
+    for fid, (share, h) in ix.similar_forms(words).items():
+        form = g.business_forms[fid]
         if form.settled or form.id in excluded:
             continue
-        own = ix.forms.search(match.query_words(ix, form.name, form.description))
-        self_score = next((x.score for x in own if x.key == form.id), 0.0)
-        if self_score and h.score >= OPEN_QUESTION * self_score:
+        if share >= OPEN_QUESTION:
             out.abstained = True
             out.confidence = 0.0  # on record as unsettled: no candidate is the lead yet
             out.conflicts.append(

@@ -66,7 +66,7 @@ class Guide:
     findings: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _items_for(g: GraphReader, industry: str) -> dict[str, list[str]]:
+def _items_for(g: GraphReader, industry: str, as_of: str) -> dict[str, list[str]]:
     """item id -> why it belongs to the industry, in the order found."""
     why: dict[str, list[str]] = {}
 
@@ -74,7 +74,7 @@ def _items_for(g: GraphReader, industry: str) -> dict[str, list[str]]:
         if iid in g.items and reason not in why.setdefault(iid, []):
             why[iid].append(reason)
 
-    found, _ = match_items(g, industry, "")
+    found, _ = match_items(g, industry, "", as_of=as_of)
     if found:
         top = found[0].score
         for m in found:
@@ -107,7 +107,7 @@ def build_guide(
     level = g.regions[code].level
     guide = Guide(industry, code, g.regions[code].name, as_of)
     sections: dict[str, GuideSection] = {}
-    for iid, reasons in _items_for(g, industry).items():
+    for iid, reasons in _items_for(g, industry, as_of).items():
         item = g.items[iid]
         if region and not item.applies_at(level):
             continue

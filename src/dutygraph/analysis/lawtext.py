@@ -24,8 +24,9 @@ only their title and article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 from ..io.laws.parse import Corpus, Version, packaged_corpus
 from ..reader import GraphReader
@@ -33,10 +34,10 @@ from ..reader import GraphReader
 __all__ = [
     "LawArticle",
     "Statute",
-    "authority_department",
     "basis_article",
     "item_law",
     "law_words",
+    "line_department",
     "statutes",
 ]
 
@@ -138,16 +139,10 @@ def law_words(g: GraphReader) -> list[str]:
 
 # -- every act in force: its scope and the department it makes competent ----------------
 
-_AUTHORITY = re.compile(
-    r"(?:国务院|县级以上(?:地方)?(?:各级)?人民政府)([\u4e00-\u9fff、和]{2,16}?)(?:行政主管部门|主管部门|行政管理部门|管理部门|行政部门|部门|管理机构|主管机构|机构)"
-)
-_IN_CHARGE = re.compile(
-    r"[^。；]{0,40}?(?:负责|主管|统一|实施监督管理|履行)"
-    r"[^。；]{0,40}?(?:全国|本(?:法|条例|办法|规定)的实施|监督管理)"
-)
-_NAME_AFFIX = re.compile(r"^(?:中华人民共和国|国家)|(?:总局|委员会|办公室|部|局|署|总署)$")
 HEAD_ARTICLES = 40  # an act's first articles: purpose, scope, definitions, competence, duties
 MAX_COMPETENCE = 15  # the competence clause is looked for in the first articles
+#: the levels of a competence clause that name the State Council's department, best first
+NATIONAL_LEVELS = ("national", "all")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,38 +159,15 @@ class Statute:
         return "\n".join(a.text for a in self.head)
 
 
-def _core(name: str) -> str:
-    return re.sub(r"[和、与]", "", name)
-
-
-def authority_department(g: GraphReader, phrase: str) -> str | None:
-    """The national department that ``国务院…部门`` names: its core words (卫生健康,
-    外汇管理, 出版) found in a department's name (or the name in them), the longest first.
-
-    >>> from dutygraph.fixtures import catalogue_graph
-    >>> g = catalogue_graph()
-    >>> authority_department(g, "外汇管理"), authority_department(g, "文化和旅游")
-    ('N-SAFE', 'N-MCT')
-    """
-    core = _core(phrase)
-    if len(core) < 2 or core in {"有关", "其他", "相关"}:
-        return None
-    best: tuple[int, str] | None = None
-    for d in g.departments.values():
-        name = _core(_NAME_AFFIX.sub("", _NAME_AFFIX.sub("", d.name)))
-        if len(name) < 2:
-            continue
-        if core in name or name in core:
-            key = (min(len(core), len(name)), d.id)
-            if best is None or key[0] > best[0]:
-                best = key
-    return best[1] if best else None
-
-
 @lru_cache(maxsize=4)
-def _raw_statutes(as_of: str) -> list[tuple[str, tuple[LawArticle, ...], list[tuple[str, int]]]]:
-    """Per act in force: its title, head articles and the authorities its first articles
-    put in charge (core words, article index) — the graph-free part, cached per date."""
+def _raw_statutes(as_of: str) -> list[tuple[str, tuple[LawArticle, ...], list[tuple[str, str]]]]:
+    """Per act in force: its title, head articles and the lines its competence clauses
+    (:func:`dutygraph.io.laws.competence.extract`, read from the first
+    :data:`MAX_COMPETENCE` articles) put in charge at national level, as ``(line,
+    article label)``, the State Council's level first — the graph-free part, cached per
+    date."""
+    from ..io.laws.competence import extract
+
     out = []
     for act in _corpus().acts.values():
         v = act.version_at(as_of)
@@ -206,34 +178,89 @@ def _raw_statutes(as_of: str) -> list[tuple[str, tuple[LawArticle, ...], list[tu
             for a in v.articles[:40]
             if a.number <= HEAD_ARTICLES or _DEFINES.search(a.text)
         )
-        named = [
-            (m.group(1), k)
-            for k, a in enumerate(v.articles[:MAX_COMPETENCE])
-            for m in _AUTHORITY.finditer(a.text)
-            if _IN_CHARGE.match(a.text, m.end())  # named and put in charge (负责/主管 …)
+        clauses = [
+            c
+            for c in extract(replace(v, articles=_competent(v.articles[:MAX_COMPETENCE])))
+            if c.line and c.level in NATIONAL_LEVELS
         ]
+        clauses.sort(key=lambda c: NATIONAL_LEVELS.index(c.level))  # stable: text order kept
+        named = [(c.line or "", c.article) for c in clauses] or _charged(
+            v.articles[:MAX_COMPETENCE]
+        )
         out.append((v.title, head, named))
     return out
+
+
+_CHARGE_WORDS = re.compile(r"负责|主管|监督管理|管理工作|统一管理")
+
+
+def _competent(articles: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The articles that can hold a competence clause (a word of charge in them): the
+    others need not be read by the clause parser."""
+    return tuple(a for a in articles if _CHARGE_WORDS.search(a.text))
+
+
+_CHARGED = re.compile(
+    r"国务院([\u4e00-\u9fff]{2,12}?(?:主管部门|管理部门|行政部门|部门|机构))[^。；]{0,30}?负责"
+)
+
+
+def _charged(articles: tuple[Any, ...]) -> list[tuple[str, str]]:
+    """Where the clause parser finds no national clause: ``国务院X部门…负责本条例的实施``
+    (外汇管理条例 第二条), X's line by the law helper's :func:`~dutygraph.io.laws.competence.line_for`."""
+    from ..io.laws.competence import line_for
+
+    out = []
+    for a in articles:
+        for m in _CHARGED.finditer(a.text):
+            got = line_for(m.group(1))
+            if got is not None and got.line:
+                out.append((got.line, a.label))
+    return out
+
+
+def line_department(g: GraphReader, line: str, as_of: str) -> str | None:
+    """The national department of the graph that leads ``line`` (条线) at ``as_of``: one
+    in force whose first line it is, else one that has it among its lines.
+
+    >>> from dutygraph.fixtures import catalogue_graph
+    >>> g = catalogue_graph()
+    >>> line_department(g, "foreign-exchange", "2025-06-01"), line_department(g, "culture-tourism", "2025-06-01")
+    ('N-SAFE', 'N-MCT')
+    """
+    root = g.region_path(next(iter(g.regions)))[-1] if g.regions else ""
+    best: tuple[int, str] | None = None
+    for d in g.departments.values():
+        if d.region != root or line not in d.systems or not d.active(as_of):
+            continue
+        key = (d.systems.index(line), d.id)
+        if best is None or key < best:
+            best = key
+    return best[1] if best else None
 
 
 def statutes(g: GraphReader, as_of: str) -> list[Statute]:
     """Every act of the packaged corpus in force at ``as_of``, with its head articles
     (the first :data:`HEAD_ARTICLES`, and definitions among the first 40) and the
-    national department its competence clause names (``国务院X部门负责…``)."""
-    root = g.region_path(next(iter(g.regions)))[-1] if g.regions else ""
-    national = {d.id for d in g.departments.values() if d.region == root}
+    national department its first competence clause names (the law helper's
+    :func:`~dutygraph.io.laws.competence.extract`: ``国务院X主管部门负责全国的…``, old
+    names mapped to today's lines), where the graph has a department for that line."""
     out = []
+    lines: dict[str, str | None] = {}
     for title, head, named in _raw_statutes(as_of):
         competence = None
         dept = None
-        for core, k in named:
-            did = authority_department(g, core)
-            if did in national:
-                v = _version(title, as_of)
-                art = v.articles[k] if v is not None else None
-                if art is not None:
-                    competence = LawArticle(title, art.label, art.text, "competence")
-                    dept = did
-                break
+        for line, label in named:
+            if line not in lines:
+                lines[line] = line_department(g, line, as_of)
+            did = lines[line]
+            if did is None:
+                continue
+            v = _version(title, as_of)
+            art = v.article(label) if v is not None else None
+            if art is not None:
+                competence = LawArticle(title, art.label, art.text, "competence")
+                dept = did
+            break
         out.append(Statute(title, head, competence, dept))
     return out

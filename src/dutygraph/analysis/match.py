@@ -25,6 +25,7 @@ matched which term, and where that term came from: the reason a clerk reads.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -54,7 +55,12 @@ __all__ = [
 
 COVERAGE = True  # a sub-word weighs by the share of the word it covers
 CONTEXT_ROLES = frozenset({"channel", "place"})
+MAX_DOC_SHARE, MIN_COMMON = 0.2, 50  # a term in more of an index's documents says nothing
 MAX_ACT_SHARE = 0.05  # a word in more of the acts than this says nothing of which one
+#: a document's terms hold their characters too, at their share of the term: a one-character
+#: noun of the text (猫, 药, 刀) finds 猫狗, 兽药, 刀具, weakly (see :func:`sub_weight`)
+CHAR_NOUNS = True
+DOC_SUB = 1.5  # a document phrase's sub-word, against the query's own sub-words
 SUB_WEIGHT = 1.0  # a dictionary sub-word of a query word, or of a document's phrase
 #: words every statute uses: they say nothing about which statute a business falls under
 LEGAL_WORDS = frozenset(
@@ -182,16 +188,33 @@ def segmenter(words: Iterable[str] = ()) -> Segmenter:
         return _shared
 
 
-def _terms(seg: Segmenter, phrase: str) -> list[tuple[str, float]]:
-    """A phrase's terms: itself (whole) and its dictionary sub-words at :data:`SUB_WEIGHT`."""
+def _terms(seg: Segmenter, phrase: str, doc: bool = False) -> list[tuple[str, float]]:
+    """A phrase's terms: itself (whole) and its dictionary sub-words at :data:`SUB_WEIGHT`;
+    a document's phrase (``doc``, with :data:`CHAR_NOUNS`) its characters too, each at the
+    share of the phrase it covers, for a one-character noun of a text to find. A word of a
+    text never splits into characters: 交易 does not meet 易制毒 through 易.
+
+    >>> from dutygraph.analysis.segment import Segmenter
+    >>> [(t, round(w, 2)) for t, w in _terms(Segmenter(), "麻将馆", doc=True)]
+    [('麻将馆', 1.0), ('麻将', 0.67), ('麻', 0.33), ('将', 0.33), ('馆', 0.33)]
+    >>> [t for t, _ in _terms(Segmenter(), "麻将馆")]
+    ['麻将馆', '麻将']
+    """
     p = phrase.strip().lower()
-    if len(p) < 2 or p in GENERIC_WORDS or p in LEGAL_WORDS:
+    if p in GENERIC_WORDS or p in LEGAL_WORDS:
         return []
+    if len(p) < 2:  # a one-character word of the text (猫, 药, 修): itself only
+        return [(p, 1.0)] if CHAR_NOUNS and _CJK.fullmatch(p) else []
     out = [(p, 1.0)]
     for w in seg.sub_words(p):
         if w != p and len(w) >= 2 and w not in GENERIC_WORDS and w not in LEGAL_WORDS:
             out.append((w, sub_weight(w, p)))
+    if CHAR_NOUNS and doc:
+        out += [(c, sub_weight(c, p)) for c in dict.fromkeys(p) if _CJK.fullmatch(c)]
     return out
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def sub_weight(w: str, p: str) -> float:
@@ -233,14 +256,17 @@ class WordIndex:
             for phrase, weight, source in phrases:
                 parts = [w.text for w in read(phrase)] if text else [phrase]
                 for part in parts:
-                    for term, tw in _terms(seg, part):
-                        w = weight * tw
+                    for term, tw in _terms(seg, part, doc=True):
+                        w = weight * (tw if term == part.strip().lower() else DOC_SUB * tw)
                         if w > post[term].get(key, (0.0, ""))[0]:
                             post[term][key] = (w, source)
         self.postings = dict(post)
         n = max(len(docs), 1)
         self.idf = {t: math.log(1 + n / len(p)) for t, p in post.items()}
         self.size = len(docs)
+        #: a term in more documents than this tells none apart (and walking its postings
+        #: would cost what the index holds, not what the query says)
+        self.common = max(MIN_COMMON, int(MAX_DOC_SHARE * self.size))
 
     def search(self, words: Sequence[Word], min_score: float = 0.0) -> list[Hit]:
         """Documents matching ``words``, best first (each word votes once per document)."""
@@ -250,8 +276,8 @@ class WordIndex:
             terms = _terms(self.seg, w.text)[:1] if w.role in CONTEXT_ROLES else None
             for term, mw in terms if terms is not None else _terms(self.seg, w.text):
                 idf = self.idf.get(term)
-                if idf is None:
-                    continue
+                if idf is None or len(self.postings[term]) > self.common:
+                    continue  # unknown, or in so many documents that it tells none apart
                 for key, (fw, source) in self.postings[term].items():
                     s = w.weight * mw * fw * idf
                     got = best[key].get(k)
@@ -280,9 +306,16 @@ def bigram_words(text: str) -> list[Word]:
     >>> [w.text for w in bigram_words("剧本杀")]
     ['剧本', '本杀']
     """
-    from .text import bigrams
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text.lower()):
+        if run.isascii() or len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return [Word(b, k, "activity", 1.0) for k, b in enumerate(out)]
 
-    return [Word(b, k, "activity", 1.0) for k, b in enumerate(bigrams(text.lower()))]
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9]+")
 
 
 #: field weights of an item's document
@@ -304,6 +337,20 @@ class Indexes:
     articles: dict[str, Any]  # article key -> LawArticle
     article_items: dict[str, list[str]]  # article key -> the items resting on it
     statutes: StatuteIndex  # every act in force naming a competent department
+    by_domain: dict[str, list[str]] = field(default_factory=dict)  # domain -> its items
+    #: (domain, region, as_of) -> line -> the items of the domain it leads (filled on use)
+    domain_lines: dict[tuple[str, str, str], dict[str, list[str]]] = field(default_factory=dict)
+    form_self: dict[str, float] = field(default_factory=dict)  # form -> its own words' score
+
+    def similar_forms(self, words: Sequence[Word]) -> dict[str, tuple[float, Hit]]:
+        """Business forms the words describe: form -> (similarity, hit), the similarity the
+        hit's score as a share of what the form's own name and description score (≤ 1)."""
+        out: dict[str, tuple[float, Hit]] = {}
+        for h in self.forms.search(words):
+            own = self.form_self.get(h.key)
+            if own:
+                out[h.key] = (min(1.0, h.score / own), h)
+        return out
 
 
 _cache: dict[tuple[Any, ...], tuple[Any, Indexes]] = {}
@@ -314,12 +361,12 @@ def indexes(g: GraphReader, as_of: str) -> Indexes:
     """The word indexes of ``g``, law text as of ``as_of``'s year: cached per snapshot, and
     per content — a reader opened afresh per request on an unchanged store (the API's)
     finds the indexes its predecessor built."""
-    key = (id(g), SEGMENT, as_of[:4])
+    key = (id(g), SEGMENT, CHAR_NOUNS, as_of[:4])
     with _cache_lock:
         got = _cache.get(key)
         if got is not None and got[0] is g:
             return got[1]
-    content = ("content", SEGMENT, as_of[:4], _fingerprint(g))
+    content = ("content", SEGMENT, CHAR_NOUNS, as_of[:4], _fingerprint(g))
     with _cache_lock:
         same = _cache.get(content)
     built = same[1] if same is not None else _build(g, as_of)
@@ -394,17 +441,26 @@ def _build(g: GraphReader, as_of: str) -> Indexes:
             if iid not in article_items[ak]:
                 article_items[ak].append(iid)
     law_docs = {k: [(a.text, 1.0, f"《{a.act}》{a.label}")] for k, a in articles.items()}
-    return Indexes(
+    by_domain: dict[str, list[str]] = defaultdict(list)
+    for i in g.items.values():
+        if i.domain:
+            by_domain[i.domain].append(i.id)
+    built = Indexes(
         seg,
         read,
         WordIndex(seg, item_docs, text, read),
         WordIndex(seg, behavior_docs, text, read),
         _forms_index(seg, form_docs, read),
-        WordIndex(seg, law_docs, True, read),
+        WordIndex(seg, law_docs, True, seg.plain_words if SEGMENT else read),
         articles,
         dict(article_items),
         StatuteIndex(statutes(g, as_of)),
+        dict(by_domain),
     )
+    for f in g.business_forms.values():
+        own = built.forms.search(query_words(built, f.name, f.description))
+        built.form_self[f.id] = next((h.score for h in own if h.key == f.id), 0.0)
+    return built
 
 
 def _forms_index(

@@ -1,9 +1,9 @@
 """Clue routing (线索分办): a complaint to the items it concerns, then to who takes it.
 
 A clue — a 12345 hotline record, a letter, an inspection finding — is matched
-to items the same way a new business form is (:func:`dutygraph.analysis.assign.match_items`:
-verbatim keywords, names and supervised objects, then bigram similarity, and
-the behaviours the text shows). The best item's resolved lead in the region
+to items by the same matcher a new business form is (:func:`dutygraph.analysis.assign.match_items`:
+the text read into jieba words weighted by role, each voting once per item for
+its names, keywords, supervised objects and behaviours). The best item's resolved lead in the region
 takes the clue; its assisting departments, and the leads of the other items
 the clue also concerns, assist. Every department carries its score and the
 reasons: the words that matched, the item, and the duty's legal basis.
@@ -94,7 +94,7 @@ def route_clue(
     as_of = as_of or today()
     code = g.find("region", region).code if region else g.region_path(next(iter(g.regions)))[-1]
     out = Routing(text, code, as_of)
-    found, _ = match_items(g, "", text)
+    found, _ = match_items(g, "", text, as_of=as_of)
     if not found:
         out.findings.append(
             {

@@ -275,6 +275,8 @@ GENERIC_WORDS = frozenset(
 )
 _MARKERS = frozenset(["给", "为", "帮", "替", "向", "帮人", "替人", "给人", "为人"])
 _PLACE_FLAGS = frozenset({"s", "ns", "f"})
+#: one-character words jieba may tag as nouns that say nothing of a business
+_NOT_NOUNS = frozenset("人家店间处边旁时天年月日次个种位名份件")
 _log = logging.getLogger("jieba")
 
 
@@ -308,7 +310,12 @@ class Segmenter:
         self._added: set[str] = set()
         self._cache: dict[str, list[Word]] = {}
         self.add_words([*words, *MODE_WORDS])
-        self._pos = jieba.posseg.POSTokenizer(self._tk)
+        # a part-of-speech tokenizer over our own dictionary, with the tag table that
+        # importing jieba.posseg has already read (POSTokenizer() would read it again: ~0.5 s)
+        pos = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+        pos.tokenizer = self._tk
+        pos.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
+        self._pos = pos
 
     def add_words(self, words: Iterable[str]) -> None:
         """Add ``words`` to the domain dictionary (each is then kept whole)."""
@@ -344,6 +351,25 @@ class Segmenter:
                 out.append((w, flag, start))
         return out
 
+    def plain_words(self, text: str) -> list[Word]:
+        """The words of a long document (a statute article), without parts of speech: a
+        few times faster than :meth:`words`, all as activity words; what the query does
+        not hold never matches, so the roles of a document's words are not needed.
+
+        >>> [w.text for w in Segmenter().plain_words("经营麻将馆的，应当遵守")]
+        ['麻将馆', '应当', '遵守']
+        """
+        out: list[Word] = []
+        at = 0
+        with self._lock:
+            parts = list(self._tk.cut(text.lower(), HMM=True))
+        for w in parts:
+            start = at
+            at += len(w)
+            if len(w) >= 2 and w not in GENERIC_WORDS and not w.isdigit():
+                out.append(Word(w, start, "activity", 1.0))
+        return out
+
     def words(self, text: str) -> list[Word]:
         """The content words of ``text``, each with its role and weight (see the module)."""
         got = self._cache.get(text)
@@ -366,7 +392,7 @@ class Segmenter:
                 customer = False
             if w in GENERIC_WORDS or w.isdigit() or flag in {"m", "uj", "ul", "p", "c", "r", "d"}:
                 continue
-            if len(w) < 2 and not verb:
+            if len(w) < 2 and not verb and not (flag.startswith("n") and w not in _NOT_NOUNS):
                 continue
             if w in CHANNEL_WORDS or w in MODE_WORDS:
                 out.append(Word(w, start, "channel", CONTEXT_WEIGHT))

@@ -75,12 +75,12 @@ def evidence(g: DutyGraph, dispute: str | Dispute, as_of: str | None = None) -> 
         "as_of": as_of,
         "subject": _subject_dict(g, d),
         "parties": parties,
-        "precedents": _precedents(g, d, items),
+        "precedents": _precedents(g, d, items, as_of),
     }
 
 
-def _precedents(g: DutyGraph, d: Dispute, items: list[str]) -> list[dict[str, Any]]:
-    from ..assign import _indexes  # the same text index the assignment uses
+def _precedents(g: DutyGraph, d: Dispute, items: list[str], as_of: str) -> list[dict[str, Any]]:
+    from .. import match  # the one matcher, the assignment's
 
     text_parts = [d.subject]
     for i in items:
@@ -89,7 +89,9 @@ def _precedents(g: DutyGraph, d: Dispute, items: list[str]) -> list[dict[str, An
     if d.subject in g.business_forms:
         form = g.business_forms[d.subject]
         text_parts.extend((form.name, form.description))
-    similar = dict(_indexes(g)[2].similar(" ".join(text_parts), 0.05))
+    ix = match.indexes(g, as_of)
+    words = match.query_words(ix, "", " ".join(text_parts))
+    similar = {k: v for k, (v, _) in ix.similar_forms(words).items() if v >= 0.05}
     related = _related_items(g, items)
     scored: list[dict[str, Any]] = []
     for form in g.business_forms.values():
