@@ -10,27 +10,38 @@ its errors are mapped into :mod:`dutygraph.errors` where they occur
 
 Data model. One node per record, labelled by kind (``Region``,
 ``RegionGroup``, ``LegalBasis``, ``Department``, ``Item``, ``Duty``,
-``Behavior``, ``BusinessForm``, ``Dispute``), keyed by ``id`` (a region's
-code, a duty's key joined by ``|``). Fields are properties: dates stay ISO
-strings, multi-valued fields are lists, ``attrs``/``origin`` and a dispute's
-``claims``/``decision`` are JSON text. The two trees are relationships,
-``(:Region)-[:PARENT]->(:Region)`` and ``(:Item)-[:PARENT]->(:Item)``, so the
-saved queries (``queries/*.cypher``) walk them in the database. ``:Log``
-nodes hold the history; one ``:StoreMeta`` node holds the write sequence.
+``Behavior``, ``BusinessForm``, ``Dispute``, ``Law``…), keyed by ``id`` (a
+region's code, a duty's key joined by ``|``). Fields are properties:
+multi-valued fields are lists, ``attrs``/``origin`` and a dispute's
+``claims``/``decision`` are JSON text, dates native on Neo4j and ISO strings
+on FalkorDB (:mod:`~dutygraph.store.neo4j_dialect`). The references are also
+relationships (:data:`RELATIONSHIPS`), for people walking the graph:
+``(:Department)-[:HOLDS {role}]->(:Duty)-[:ON]->(:Item)``,
+``(:Duty)-[:IN]->(:Region)``, ``(:Duty)-[:RESTS_ON]->(:LegalBasis)``,
+``(:Department)-[:OF]->(:Region)``, ``(:Department)-[:SUCCEEDED_BY]->(:Department)``
+and the two ``PARENT`` trees, which the saved queries (``queries/*.cypher``)
+walk in the database. ``:Log`` nodes hold the history; one ``:StoreMeta``
+node holds the write sequence and is the writers' lock.
 
 Writing. :meth:`Neo4jStore.write` runs in one managed write transaction
 (retried by the driver on transient errors): it locks the ``:StoreMeta`` node
-(serialising writers), reads the graph, runs the plan, and writes the records
-with ``UNWIND $rows AS r MERGE (n:Label {id: r.id}) SET n += r`` in batches —
-so an import is idempotent, and on a server with transactions all-or-nothing.
+(serialising writers), reads what the plan reads — only the records its
+``touches`` name, by key (the import's plan names them:
+:func:`dutygraph.validation.touched`), or else the whole graph — runs the
+plan, and writes the records with ``UNWIND $rows AS r MERGE (n:Label {id:
+r.id}) SET n += r`` in batches, then their relationships — so an import is
+idempotent, and on a server with transactions all-or-nothing.
+``queries_run`` and ``records_read`` count what every query returned.
 
 Servers. The store asks the server what it is (its agent string, then
-``dbms.components()``). A real Neo4j has ``transactions``, ``durable``,
-``snapshots`` and ``cypher``; indexes and uniqueness constraints are created
-at the first write. FalkorDB (the Bolt server the tests run on) reports itself
-as Neo4j but has no transactions — a failed write leaves its earlier batches
-in place — so it lacks ``transactions`` and ``snapshots``; it gets plain
-indexes, and batches under its ~4 KB message limit.
+``dbms.components()``) and keeps the answer as its dialect
+(:mod:`~dutygraph.store.neo4j_dialect`, the only module that knows): a real
+Neo4j has ``transactions``, ``durable``, ``snapshots`` and ``cypher``, and
+gets uniqueness constraints and indexes at the first write. FalkorDB (the
+Bolt server the tests run on) reports itself as Neo4j but has no
+transactions — a failed write leaves its earlier batches in place — so it
+lacks ``transactions`` and ``snapshots``; it gets plain indexes, and batches
+under its ~4 KB message limit.
 """
 
 from __future__ import annotations
