@@ -453,14 +453,6 @@ class Touches:
     #: tree kind -> ids to read with their ancestors (by the tree's field: ``_TREES``)
     chains: dict[str, set[str]] = field(default_factory=dict)
 
-    def count(self) -> int:
-        """How many keys (not records: a chain reads its ancestors too)."""
-        return (
-            sum(map(len, self.ids.values()))
-            + len(self.duties)
-            + sum(map(len, self.chains.values()))
-        )
-
 
 #: the tree field of each tree kind, for a store walking a chain
 TREE_FIELDS = {kind: fieldname for kind, (fieldname, _) in _TREES.items()}
