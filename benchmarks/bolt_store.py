@@ -1,6 +1,7 @@
 """Import rate and who-leads latency: the Neo4j store over Bolt next to the embedded store.
 
     python benchmarks/bolt_store.py [--size county|prefecture] [--url bolt://...]
+    python benchmarks/bolt_store.py --rss county prefecture province [--url bolt://...]
 
 Both stores get the same synthetic bundle (benchmarks/generate.py). Without
 ``--url`` (or ``$DUTYGRAPH_TEST_BOLT_URL``) a FalkorDB server is started with
@@ -23,6 +24,15 @@ What is measured, per store:
   county's subtree and the path above it). The records the reader fetched are
   counted beside.
 
+``--rss SIZE...`` measures the client, one size after another on the same
+server in one run: the Bolt import (records/s, the graph model's relationships
+included), then fresh processes that answer 50 who-leads — one through
+``store.reader()`` (what ``dutygraph lead`` does), one through ``store.graph()``
+(the old snapshot path; left out above prefecture: minutes and gigabytes) —
+and report each one's peak RSS (``VmHWM``) and its time, with the ratio of
+the reader's peak at each size to the first size's. A third process times a
+county's gap scan through the reader and counts the records it fetched.
+
 FalkorDB is a test server, not a picture of Neo4j: it has no transactions, a
 ~4 KB message limit (so ~10-30 rows a batch) and its own round-trip cost.
 """
@@ -30,14 +40,17 @@ FalkorDB is a test server, not a picture of Neo4j: it has no transactions, a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -192,26 +205,144 @@ def _first_answers(embedded: EmbeddedStore, url: str, pairs, snap, as_of: str) -
     return lines
 
 
+#: one fresh client process: open the store, answer, report its peak RSS — VmHWM, the
+#: high-water mark of this process's own memory (ru_maxrss would carry the parent's
+#: RSS at fork across the exec: the benchmark process's, not the client's)
+_CHILD = r"""
+import json, sys, time
+from dutygraph.analysis.gaps import find_gaps
+from dutygraph.analysis.resolve import who_leads
+from dutygraph.store.neo4j import Neo4jStore
+url, how, pairs, county = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
+store = Neo4jStore(url, auth=("falkordb", ""))
+t = time.perf_counter()
+if how == "gaps":
+    r = store.reader()
+    answers = len(find_gaps(r, county, "2025-06-01"))
+else:
+    g = store.reader() if how == "reader" else store.graph()
+    answers = [who_leads(g, i, c, "2025-06-01").departments() for i, c in pairs]
+took = time.perf_counter() - t
+with open("/proc/self/status") as fh:
+    peak = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+print(json.dumps({"peak_kb": peak, "seconds": took, "records": store.records_read,
+                  "answers": answers}, default=str))
+"""
+
+
+def _child(url: str, how: str, pairs: list[tuple[str, str]], county: str) -> dict:
+    import json
+
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, url, how, json.dumps(pairs), county],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _csv_column(path: Path, column: str) -> list[str]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [row[column] for row in csv.DictReader(fh)]
+
+
+def rss(sizes: list[str], given: str | None) -> list[str]:
+    """The client's peak RSS answering who-leads, size after size (see the module docstring).
+
+    Each size gets a fresh FalkorDB unless ``given`` names one: FalkorDB 4.16 breaks
+    label scans on a graph cleared after a large one (the test server's bug, not the store's).
+    """
+    out = [
+        f"dutygraph bolt_store --rss — sizes {' '.join(sizes)}, {time.strftime('%Y-%m-%d')}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} cores (shared, busy: load ~8)",
+    ]
+    out.append(f"Bolt server: FalkorDB, {'at ' + given if given else 'a fresh one per size'}")
+    out.append("")
+    out.append(
+        f"{'size':11}{'records':>9}{'import':>10}{'rate':>14}"
+        f"{'reader peak':>13}{'reader':>10}{'fetched':>9}"
+        f"{'graph peak':>12}{'graph':>10}{'gaps(county)':>14}{'fetched':>9}"
+    )
+    first = None
+    ratios = []
+    for size in sizes:
+        tmp = Path(tempfile.mkdtemp(prefix="dg-bench-"))
+        bundle = tmp / size
+        generate(size, bundle)
+        regions = _csv_column(bundle / "regions.csv", "code")
+        levels = _csv_column(bundle / "regions.csv", "level")
+        items = _csv_column(bundle / "items.csv", "id")
+        rng = random.Random(7)
+        pairs = [(rng.choice(items), rng.choice(regions)) for _ in range(50)]
+        county = next(c for c, lv in zip(regions, levels, strict=True) if lv == "county")
+        with _server(given) as url:
+            bolt = Neo4jStore(url, auth=("falkordb", ""))
+            bolt.clear()
+            t = time.perf_counter()
+            report = load(bolt, [bundle])
+            took = time.perf_counter() - t
+            n = sum(report.added.values())
+            reader = _child(url, "reader", pairs, county)
+            gaps = _child(url, "gaps", pairs, county)
+            graph = _child(url, "graph", pairs, county) if size != "province" else None
+            bolt.clear()
+            bolt.close()
+        if graph is not None:
+            assert graph["answers"] == reader["answers"], size  # the same answers both ways
+        first = first or reader["peak_kb"]
+        ratios.append((size, reader["peak_kb"] / first))
+        g_peak = f"{graph['peak_kb'] / 1024:9.0f} MB" if graph else f"{'-':>12}"
+        g_time = f"{graph['seconds']:8.2f} s" if graph else f"{'-':>10}"
+        out.append(
+            f"{size:11}{n:>9,}{took:>8.0f} s{n / took:>9,.0f} rec/s"
+            f"{reader['peak_kb'] / 1024:>10.0f} MB{reader['seconds']:>8.2f} s{reader['records']:>9,}"
+            f"{g_peak}{g_time}{gaps['seconds']:>12.2f} s{gaps['records']:>9,}"
+        )
+        print(out[-1], file=sys.stderr, flush=True)  # progress: a size takes minutes
+        shutil.rmtree(tmp, ignore_errors=True)
+    out.append("")
+    out.append(
+        "reader peak RSS relative to the first size: "
+        + ", ".join(f"{size} {r:.2f}x" for size, r in ratios)
+    )
+    out.append(
+        "(reader/graph: 50 who-leads in a fresh process, peak RSS and time for the 50; the "
+        "graph path is left out at province size; checked: both gave the same answers)"
+    )
+    return out
+
+
+@contextlib.contextmanager
+def _server(url: str | None) -> Iterator[str]:
+    """``url``, or a FalkorDB started with scripts/bolt-server for the block and stopped after."""
+    if url:
+        yield url
+        return
+    state = Path(tempfile.mkdtemp(prefix="dg-bench-bolt-")) / "state.json"
+    script = str(ROOT / "scripts" / "bolt-server")
+    started = subprocess.run(
+        [sys.executable, script, "start", "--state", str(state), "--watch", str(os.getpid())],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    try:
+        yield started
+    finally:
+        subprocess.run([sys.executable, script, "stop", "--state", str(state)], check=False)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", default="county", choices=["county", "prefecture"])
     ap.add_argument("--url", default=os.environ.get("DUTYGRAPH_TEST_BOLT_URL"))
+    ap.add_argument("--rss", nargs="+", choices=["county", "prefecture", "province"],
+                    help="measure the client's peak RSS at these sizes instead")  # fmt: skip
     args = ap.parse_args()
-    state = None
-    url = args.url
-    if not url:
-        state = Path(tempfile.mkdtemp(prefix="dg-bench-bolt-")) / "state.json"
-        url = subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "bolt-server"), "start", "--state", str(state),
-             "--watch", str(os.getpid())],
-            capture_output=True, text=True, check=True,
-        ).stdout.strip()  # fmt: skip
-    try:
+    if args.rss:
+        print("\n".join(rss(args.rss, args.url)))
+        return 0
+    with _server(args.url) as url:
         print("\n".join(bench(args.size, url)))
-    finally:
-        if state is not None:
-            subprocess.run([sys.executable, str(ROOT / "scripts" / "bolt-server"), "stop",
-                            "--state", str(state)], check=False)  # fmt: skip
     return 0
 
 

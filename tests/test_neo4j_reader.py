@@ -171,3 +171,43 @@ def test_the_stamp_is_the_write_sequence(store: Store) -> None:
     load(store, [DEMO_PATH])  # nothing new: no write committed
     assert store.stamp() == first
     assert first is not None and first[1] == 1  # type: ignore[index]
+
+
+def test_the_cli_answers_on_bolt_without_the_snapshot(
+    store: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """lead, assist, gaps, conflicts and inspections (with a region) through the real CLI:
+    every answer the same as on the snapshot, and ``graph()`` never called meanwhile."""
+    _bolt(store)
+    import json
+
+    from dutygraph.cli.main import main
+    from dutygraph.store.neo4j import Neo4jStore
+
+    load(store, [DEMO_PATH])
+    store._cache = None  # type: ignore[attr-defined]  # read afresh, in id order
+    monkeypatch.setenv("DUTYGRAPH_STORE", store.url)
+    questions = [
+        ["lead", "I-FOOD", "510104", "--as-of", "2025-06-01", "--json"],
+        ["assist", "I-FOOD", "510104", "--as-of", "2025-06-01", "--json"],
+        ["gaps", "--region", "510100", "--as-of", "2025-06-01", "--json"],
+        ["conflicts", "--region", "510000", "--as-of", "2025-06-01", "--json"],
+        ["inspections", "--region", "510000", "--json"],
+    ]
+
+    def refuse(self: Neo4jStore) -> None:
+        raise AssertionError("graph() was called while answering")
+
+    monkeypatch.setattr(Neo4jStore, "reader", lambda self: self.graph())
+    # the answers through the snapshot first (reader() handing out graph()), then without it
+    snapshot = []
+    for argv in questions:
+        assert main(argv) == 0
+        snapshot.append(json.loads(capsys.readouterr().out))
+    monkeypatch.undo()
+    monkeypatch.setenv("DUTYGRAPH_STORE", store.url)
+    monkeypatch.setattr(Neo4jStore, "graph", refuse)
+    for argv, want in zip(questions, snapshot, strict=True):
+        assert main(argv) == 0, argv
+        assert json.loads(capsys.readouterr().out) == want, argv
+    assert all(snapshot[2:])  # the scans found something to compare

@@ -26,6 +26,9 @@ from .conftest import ACCEPTANCE, ACCEPTANCE_RUNNER, _server_driver, _server_sto
 
 neo4j = pytest.importorskip("neo4j", reason="the Neo4j store needs the neo4j extra")
 from dutygraph.store.neo4j import Neo4jStore, credentials  # noqa: E402
+from dutygraph.store.neo4j_dialect import FALKORDB  # noqa: E402
+
+from .test_neo4j_writes import _edges, _expected  # noqa: E402
 
 pytestmark = pytest.mark.neo4j
 
@@ -118,10 +121,12 @@ def test_cypher_export_recreates_the_graph_on_a_server(bolt: Neo4jStore) -> None
     g = demo_graph()
     url, driver = _server_driver("bolt")
     # small batches and no DDL: FalkorDB refuses messages over ~4 KB and named indexes
-    for stmt in statements(g, batch=4, ddl=False):
+    for stmt in statements(g, batch=4, ddl=False, dialect=FALKORDB):
         with driver.session() as s:
             s.run(stmt).consume()
-    back = Neo4jStore(url, driver=driver).graph()
+    store = Neo4jStore(url, driver=driver)
+    back = store.graph()
+    assert _edges(store) == _expected(store)  # the graph model's relationships, as the store's
     assert back.counts() == g.counts()
     for rec in g.records():
         twin = back.table(rec.label)[rec.code if rec.label == "region" else rec.id]
@@ -135,7 +140,8 @@ def test_cypher_export_is_registered_and_escapes_every_string() -> None:
     text = buf.getvalue()
     assert n == sum(demo_graph().counts().values())
     assert "CREATE CONSTRAINT dutygraph_duty_id IF NOT EXISTS" in text
-    assert text.count("UNWIND") == 8  # one batch per kind of record; the demo has no disputes
+    assert text.count("UNWIND [") == 8  # one batch per kind of record; the demo has no disputes
+    assert "date('" in text and "MERGE (t)-[:HOLDS {role: n.role}]->(n)" in text
     assert literal("a'b\\c\n\x01") == "'a\\'b\\\\c\\n\\u0001'"
     buf = io.StringIO()
     write_cypher(demo_graph(), buf, region="510104")

@@ -6,6 +6,11 @@ With ``skip_invalid`` the valid rows go in and the rest are reported. A record
 that is already in the store unchanged is left alone, so importing the same
 input twice changes nothing.
 
+The plan says what it reads (``plan.touches``, a
+:class:`~dutygraph.validation.Touches`) unless the batch holds a law corpus or
+published-list versions (those compare with whole tables): a store without a
+cheap snapshot (the Neo4j store) then reads only those records.
+
 >>> import tempfile, os
 >>> from dutygraph.fixtures import DEMO_PATH
 >>> from dutygraph.store import EmbeddedStore
@@ -31,8 +36,9 @@ from .errors import Problem, ValidationFailed
 from .graph import DutyGraph, identity
 from .io import read_input
 from .io.bundle import Batch
+from .model import LAW_KINDS
 from .store.base import ChangeSet, Store
-from .validation import check_batch, summarize
+from .validation import check_batch, summarize, touched
 
 __all__ = ["ImportReport", "load"]
 
@@ -208,5 +214,8 @@ def load(
             ]
         return ChangeSet(records, log, duties)
 
+    if not versions and not any(r.record.label in LAW_KINDS for r in batch.rows):
+        # what the plan reads, by key: a store without a cheap snapshot reads only that
+        plan.touches = touched(batch)  # type: ignore[attr-defined]
     store.write(plan)
     return report

@@ -13,7 +13,7 @@ row that referred to a dropped row is reported too; what is left is consistent.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,7 @@ from .model import Origin
 if TYPE_CHECKING:  # networkx takes a third of a second to import: only when used
     pass
 
-__all__ = ["check_batch"]
+__all__ = ["Touches", "check_batch", "touched"]
 
 # kind -> [(field, referenced kind, column label)]
 _REFS: dict[str, list[tuple[str, str]]] = {
@@ -458,6 +458,66 @@ def check_batch(
     if has_error and not skip_invalid:
         return [], DutyColumns()
     return rows, duties
+
+
+@dataclass
+class Touches:
+    """What checking and planning a batch reads from the store, by key.
+
+    A store that cannot hand out a snapshot cheaply (the Neo4j store) reads
+    just these records inside the write's transaction and runs the plan on
+    them: the records the batch brings (to compare), the duties of the same
+    keys, the records the batch refers to (to check the references and the
+    lines), and the chains up the trees from the batch's tree records (to find
+    cycles through them). :func:`check_batch` and the import's plan read
+    nothing else from a graph for a batch that holds no law corpus.
+    """
+
+    #: record kind -> ids
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    #: duty ids (the key joined by ``|``)
+    duties: set[str] = field(default_factory=set)
+    #: tree kind -> ids to read with their ancestors (by the tree's field: ``_TREES``)
+    chains: dict[str, set[str]] = field(default_factory=dict)
+
+
+#: the tree field of each tree kind, for a store walking a chain
+TREE_FIELDS = {kind: fieldname for kind, (fieldname, _) in _TREES.items()}
+
+
+def touched(batch: Batch) -> Touches:
+    """The keys :func:`check_batch` and the import's plan read for ``batch`` (see :class:`Touches`).
+
+    >>> from dutygraph.fixtures import DEMO_PATH
+    >>> from dutygraph.io.bundle import read_bundle
+    >>> t = touched(read_bundle(DEMO_PATH))
+    >>> len(t.duties), sorted(t.chains)
+    (31, ['department', 'item', 'region'])
+    """
+    out = Touches()
+
+    def add(kind: str, values: Iterable[Any]) -> None:
+        out.ids.setdefault(kind, set()).update(v for v in values if v)
+
+    for row in batch.rows:
+        rec = row.record
+        if rec.label == "duty":
+            out.duties.add(rec.id)
+        else:
+            add(rec.label, (rec.id,))
+        for fieldname, kind in _REFS.get(rec.label, ()):
+            add(kind, _values(getattr(rec, fieldname)))
+        tree = _TREES.get(rec.label)
+        if tree is not None and getattr(rec, tree[0]):
+            out.chains.setdefault(rec.label, set()).add(getattr(rec, tree[0]))
+    duties = batch.duties
+    if duties:
+        keys = duties.keys()  # a list of key tuples, not a mapping's keys
+        out.duties.update(map("|".join, keys))
+        for fieldname, kind in _REFS["duty"]:
+            distinct = set(duties.column(fieldname))
+            add(kind, set().union(*distinct) if fieldname in _MULTI else distinct)
+    return out
 
 
 def summarize(problems: Iterable[Problem]) -> dict[str, int]:

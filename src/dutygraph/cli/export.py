@@ -1,8 +1,9 @@
-"""``dutygraph export --format F [--region R] [--item I] [--as-of D] [-o FILE]``: standard exports.
+"""``dutygraph export --format F [--region R] [--item I] [--as-of D] [-o FILE | DIR]``: standard exports.
 
 The formats come from :data:`dutygraph.io.export.FORMATS`; the output goes to
 stdout unless ``-o`` names a file (written whole or not at all: a temporary
-file renamed over it at the end).
+file renamed over it at the end). A folder format (``neo4j-admin``) writes the
+folder ``DIR`` (new or empty), whole or not at all.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..errors import UsageError
 from ..io.export import FORMATS, export
 from ..io.outputs import atomic_output
 from .common import as_of, store_from, store_options
@@ -34,13 +36,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="RDF: the date cv:hasCompetentAuthority holds at, YYYY-MM-DD (default: today)",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("folder", nargs="?", metavar="DIR", help="the folder a folder format writes")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     fmt = FORMATS[args.format]
+    folder = args.folder or (args.output if fmt.directory else None)
+    if fmt.directory != bool(folder):
+        raise UsageError(
+            f"--format {args.format} "
+            + (
+                "写出一个文件夹，请给出它 (writes a folder: name it, e.g. out/)"
+                if fmt.directory
+                else "写出一个文件，请用 -o FILE (writes one file: use -o FILE, not DIR)"
+            )
+        )
     graph = store_from(args).graph()
     options = {"region": args.region, "item": args.item, "as_of": as_of(args)}
+    if folder:
+        export(graph, args.format, folder, **options)
+        return 0
     if not args.output:
         out = sys.stdout.buffer if fmt.binary else sys.stdout
         export(graph, args.format, out, **options)

@@ -3,8 +3,9 @@
 The script holds literal statements only — no parameters — so ``cypher-shell
 -f graph.cypher`` (or the Neo4j Browser) runs it as it is. It writes the same
 data model as the Neo4j store (:mod:`dutygraph.store.neo4j`): one node per
-record keyed by ``id``, ``PARENT`` relationships for the region and item
-trees, and a ``StoreMeta`` node, so ``--store bolt://…`` reads the result
+record keyed by ``id``, the relationships of the graph model (``HOLDS``,
+``ON``, ``IN``, ``RESTS_ON``, ``OF``, ``SUCCEEDED_BY``, the ``PARENT`` trees),
+native dates (``date('…')``), and a ``StoreMeta`` node, so ``--store bolt://…`` reads the result
 straight away. Nodes go in with ``UNWIND [...] AS r MERGE (n:Label {id: r.id})
 SET n += r`` batches, so running the script twice changes nothing.
 
@@ -24,13 +25,15 @@ characters escaped; property names are the record fields, never input text.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable
 from typing import IO, Any
 
 from ..graph import DutyGraph
 from ..model import Duty
-from ..store.neo4j import _INDEXES, LABELS, encode
+from ..store.neo4j import _INDEXES, LABELS, RELATIONSHIPS, encode
+from ..store.neo4j_dialect import NEO4J, Dialect
 
 __all__ = ["literal", "statements", "write_cypher"]
 
@@ -64,8 +67,28 @@ def literal(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as a Cypher literal")
 
 
-def _map(row: dict[str, Any]) -> str:
-    return "{" + ", ".join(f"{k}: {literal(v)}" for k, v in row.items() if v is not None) + "}"
+def _value(name: str, v: Any, dialect: Dialect) -> str:
+    """A property as a literal: a date as ``date('…')`` where the dialect stores dates."""
+    v = dialect.value(name, v)
+    return f"date('{v.isoformat()}')" if isinstance(v, dt.date) else literal(v)
+
+
+def _map(row: dict[str, Any], dialect: Dialect) -> str:
+    cells = (f"{k}: {_value(k, v, dialect)}" for k, v in row.items() if v is not None)
+    return "{" + ", ".join(cells) + "}"
+
+
+def _relationships() -> Iterable[str]:
+    """Set-based statements joining the nodes as the store does (:data:`RELATIONSHIPS`)."""
+    for label, field, rel, target, inward in RELATIONSHIPS:
+        node = LABELS[label]
+        many = field in ("bases",)
+        to = "x" if many else f"n.{field}"
+        match = f"MATCH (n:{node}) WHERE n.{field} IS NOT NULL\n"
+        if many:
+            match += f"UNWIND n.{field} AS x\n"
+        merge = "MERGE (t)-[:HOLDS {role: n.role}]->(n)" if inward else f"MERGE (n)-[:{rel}]->(t)"
+        yield f"{match}MATCH (t:{target} {{id: {to}}}) {merge}"
 
 
 def statements(
@@ -75,24 +98,18 @@ def statements(
     ddl: bool = True,
     region: str | None = None,
     item: str | None = None,
+    dialect: Dialect = NEO4J,
 ) -> Iterable[str]:
     """The script's statements, without their terminating ``;``.
 
-    ``ddl`` adds the uniqueness constraints and indexes (Neo4j 5 syntax);
+    ``ddl`` adds the dialect's constraints and indexes (Neo4j 5 syntax; none
+    for FalkorDB, whose store creates plain indexes itself); dates are
+    ``date('…')`` on Neo4j, ISO strings for FalkorDB (``dialect``);
     ``region`` and ``item`` keep only the duties in that region's subtree or
     on that item (every other record is written whole).
     """
     if ddl:
-        for node in (*LABELS.values(), "Log", "StoreMeta"):
-            yield (
-                f"CREATE CONSTRAINT dutygraph_{node.lower()}_id IF NOT EXISTS "
-                f"FOR (n:{node}) REQUIRE n.id IS UNIQUE"
-            )
-        for node, prop in _INDEXES:
-            yield (
-                f"CREATE INDEX dutygraph_{node.lower()}_{prop} IF NOT EXISTS "
-                f"FOR (n:{node}) ON (n.{prop})"
-            )
+        yield from dialect.ddl([*LABELS.values(), "Log", "StoreMeta"], _INDEXES)
     keep = set(g.subtree(region)) if region else None
     for label, node in LABELS.items():
         rows = []
@@ -101,15 +118,11 @@ def statements(
                 (keep is not None and rec.region not in keep) or (item and rec.item != item)
             ):
                 continue
-            rows.append(_map(encode(rec)))
+            rows.append(_map(encode(rec), dialect))
         for i in range(0, len(rows), batch):
             chunk = ",\n  ".join(rows[i : i + batch])
             yield f"UNWIND [\n  {chunk}\n] AS r\nMERGE (n:{node} {{id: r.id}}) SET n += r"
-    for node in ("Region", "Item"):
-        yield (
-            f"MATCH (n:{node}) WHERE n.parent IS NOT NULL AND NOT (n)-[:PARENT]->(:{node})\n"
-            f"MATCH (p:{node} {{id: n.parent}}) MERGE (n)-[:PARENT]->(p)"
-        )
+    yield from _relationships()
     yield (
         "MERGE (m:StoreMeta {id: 'store'}) "
         f"SET m.epoch = coalesce(m.epoch, {literal(uuid.uuid4().hex)}), "

@@ -38,6 +38,8 @@ class Format:
     media_type: str
     help: str
     binary: bool = False
+    #: writes a folder (``out`` is its path), not a stream
+    directory: bool = False
 
 
 #: every export format, by the name ``--format`` takes
@@ -58,6 +60,13 @@ FORMATS: dict[str, Format] = {
         ".cypher",
         "application/x-cypher-query",
         "a Cypher script that recreates the graph in any Neo4j",
+    ),
+    "neo4j-admin": Format(
+        "dutygraph.io.neo4j_admin:write_neo4j_admin",
+        "",
+        "text/csv",
+        "a folder of CSV files for neo4j-admin database import full, with its command and indexes",
+        directory=True,
     ),
 }
 

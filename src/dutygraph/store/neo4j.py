@@ -10,27 +10,38 @@ its errors are mapped into :mod:`dutygraph.errors` where they occur
 
 Data model. One node per record, labelled by kind (``Region``,
 ``RegionGroup``, ``LegalBasis``, ``Department``, ``Item``, ``Duty``,
-``Behavior``, ``BusinessForm``, ``Dispute``), keyed by ``id`` (a region's
-code, a duty's key joined by ``|``). Fields are properties: dates stay ISO
-strings, multi-valued fields are lists, ``attrs``/``origin`` and a dispute's
-``claims``/``decision`` are JSON text. The two trees are relationships,
-``(:Region)-[:PARENT]->(:Region)`` and ``(:Item)-[:PARENT]->(:Item)``, so the
-saved queries (``queries/*.cypher``) walk them in the database. ``:Log``
-nodes hold the history; one ``:StoreMeta`` node holds the write sequence.
+``Behavior``, ``BusinessForm``, ``Dispute``, ``Law``…), keyed by ``id`` (a
+region's code, a duty's key joined by ``|``). Fields are properties:
+multi-valued fields are lists, ``attrs``/``origin`` and a dispute's
+``claims``/``decision`` are JSON text, dates native on Neo4j and ISO strings
+on FalkorDB (:mod:`~dutygraph.store.neo4j_dialect`). The references are also
+relationships (:data:`RELATIONSHIPS`), for people walking the graph:
+``(:Department)-[:HOLDS {role}]->(:Duty)-[:ON]->(:Item)``,
+``(:Duty)-[:IN]->(:Region)``, ``(:Duty)-[:RESTS_ON]->(:LegalBasis)``,
+``(:Department)-[:OF]->(:Region)``, ``(:Department)-[:SUCCEEDED_BY]->(:Department)``
+and the two ``PARENT`` trees, which the saved queries (``queries/*.cypher``)
+walk in the database. ``:Log`` nodes hold the history; one ``:StoreMeta``
+node holds the write sequence and is the writers' lock.
 
 Writing. :meth:`Neo4jStore.write` runs in one managed write transaction
 (retried by the driver on transient errors): it locks the ``:StoreMeta`` node
-(serialising writers), reads the graph, runs the plan, and writes the records
-with ``UNWIND $rows AS r MERGE (n:Label {id: r.id}) SET n += r`` in batches —
-so an import is idempotent, and on a server with transactions all-or-nothing.
+(serialising writers), reads what the plan reads — only the records its
+``touches`` name, by key (the import's plan names them:
+:func:`dutygraph.validation.touched`), or else the whole graph — runs the
+plan, and writes the records with ``UNWIND $rows AS r MERGE (n:Label {id:
+r.id}) SET n += r`` in batches, then their relationships — so an import is
+idempotent, and on a server with transactions all-or-nothing.
+``queries_run`` and ``records_read`` count what every query returned.
 
 Servers. The store asks the server what it is (its agent string, then
-``dbms.components()``). A real Neo4j has ``transactions``, ``durable``,
-``snapshots`` and ``cypher``; indexes and uniqueness constraints are created
-at the first write. FalkorDB (the Bolt server the tests run on) reports itself
-as Neo4j but has no transactions — a failed write leaves its earlier batches
-in place — so it lacks ``transactions`` and ``snapshots``; it gets plain
-indexes, and batches under its ~4 KB message limit.
+``dbms.components()``) and keeps the answer as its dialect
+(:mod:`~dutygraph.store.neo4j_dialect`, the only module that knows): a real
+Neo4j has ``transactions``, ``durable``, ``snapshots`` and ``cypher``, and
+gets uniqueness constraints and indexes at the first write. FalkorDB (the
+Bolt server the tests run on) reports itself as Neo4j but has no
+transactions — a failed write leaves its earlier batches in place — so it
+lacks ``transactions`` and ``snapshots``; it gets plain indexes, and batches
+under its ~4 KB message limit.
 """
 
 from __future__ import annotations
@@ -41,9 +52,9 @@ import os
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import neo4j
 import neo4j.exceptions as nx
@@ -60,8 +71,13 @@ from ..model import RECORD_TYPES, Department, Duty, Origin
 from ..queries import cypher
 from ..reader import GraphReader
 from .base import ChangeSet
+from .neo4j_dialect import FALKORDB, Dialect, detect, plain
 
-__all__ = ["LABELS", "Nearest", "Neo4jStore", "credentials"]
+if TYPE_CHECKING:
+    from ..lawbook import LawBook
+    from ..validation import Touches
+
+__all__ = ["LABELS", "RELATIONSHIPS", "Nearest", "Neo4jStore", "credentials"]
 
 #: record kind -> node label
 LABELS = {
@@ -93,9 +109,20 @@ _INDEXES = [
     ("LawVersion", "law"),
     ("LawArticle", "law"),
 ]
-#: FalkorDB drops the connection (and crashes) on a Bolt message over ~4 KB
-_LIMITED_MESSAGE_BYTES = 3200
-_BATCH_ROWS = 500
+#: the relationships of the graph model, from the records' reference fields:
+#: (kind, field, type, label at the other end, whether it points at the record)
+RELATIONSHIPS = [
+    ("duty", "department", "HOLDS", "Department", True),  # (:Department)-[:HOLDS {role}]->(:Duty)
+    ("duty", "item", "ON", "Item", False),
+    ("duty", "region", "IN", "Region", False),
+    ("duty", "bases", "RESTS_ON", "LegalBasis", False),
+    ("department", "region", "OF", "Region", False),
+    ("department", "successor", "SUCCEEDED_BY", "Department", False),
+    ("region", "parent", "PARENT", "Region", False),
+    ("item", "parent", "PARENT", "Item", False),
+]
+#: a duty's department, item and region are part of its id: those never change
+_FIXED = {("duty", "department"), ("duty", "item"), ("duty", "region")}
 
 
 def _field_kinds() -> dict[str, dict[str, str]]:
@@ -118,8 +145,9 @@ def _field_kinds() -> dict[str, dict[str, str]]:
 _KINDS = _field_kinds()
 
 
-def encode(rec: Any) -> dict[str, Any]:
-    """A record as node properties (``None`` removes a property under ``SET +=``).
+def encode(rec: Any, dialect: Dialect = FALKORDB) -> dict[str, Any]:
+    """A record as node properties (``None`` removes a property under ``SET +=``), dates as
+    ``dialect`` stores them.
 
     >>> from dutygraph.model import Duty
     >>> encode(Duty("D", "I", "510000", "lead", bases=("B",)))["id"]
@@ -134,7 +162,7 @@ def encode(rec: Any) -> dict[str, Any]:
             v = None if v is None else json.dumps([v.file, v.row, v.sheet, v.version])
         elif kind == "json":
             v = json.dumps(v, ensure_ascii=False, sort_keys=True) if v else None
-        row[name] = v
+        row[name] = dialect.value(name, v)
     return row
 
 
@@ -147,6 +175,7 @@ def decode(label: str, props: dict[str, Any]) -> Any:
     True
     """
     kwargs: dict[str, Any] = {}
+    props = plain(props)
     for name, kind in _KINDS[label].items():
         if name not in props or props[name] is None:
             continue
@@ -215,6 +244,21 @@ def _map_errors(url: str, doing: str) -> Iterator[None]:
         raise StoreUnavailable(f"{url}: network error while {doing}: {exc}") from exc
 
 
+class _TouchedGraph(DutyGraph):
+    """The records a write's plan reads (:meth:`Neo4jStore._touched_graph`), with the store's
+    law corpus read as the plan asks for it."""
+
+    def __init__(self, records: list[Any], store: Neo4jStore) -> None:
+        super().__init__(records)
+        self._store = store
+        self._book: LawBook | None = None
+
+    def lawbook(self) -> LawBook:
+        if self._book is None:
+            self._book = self._store.reader().lawbook()
+        return self._book
+
+
 @dataclass
 class Nearest:
     """The explicit duties nearest to an (item, region), as a saved query found them."""
@@ -278,13 +322,14 @@ class Neo4jStore:
                     user_agent="dutygraph",
                 )
         self._driver = driver
+        #: queries run and records the server returned, reads and writes alike (the tests
+        #: and benchmarks/bolt_store.py count with them)
+        self.queries_run = 0
+        self.records_read = 0
+        self.dialect = FALKORDB
         self._connect()
-        self.server, self.limited = self._detect()
-        self.capabilities = (
-            frozenset({"durable", "cypher"})
-            if self.limited
-            else frozenset({"transactions", "durable", "snapshots", "cypher"})
-        )
+        self.server, self.dialect = self._detect()
+        self.capabilities = self.dialect.capabilities
         self._set_up = False
         self._cache: tuple[Any, DutyGraph] | None = None
         self._finalizer = (
@@ -312,20 +357,22 @@ class Neo4jStore:
                 _close_quietly(self._driver, limited=False)
             raise
 
-    def _detect(self) -> tuple[str, bool]:
-        """The server's name and version, and whether it is a limited (FalkorDB-like) one."""
+    def _detect(self) -> tuple[str, Dialect]:
+        """The server's name and its :class:`~dutygraph.store.neo4j_dialect.Dialect`."""
         with _map_errors(self.url, "asking the server what it is"):
             agent = self._driver.get_server_info().agent or "unknown"
-        if not agent.startswith("Neo4j/"):
-            return agent, True
-        try:
-            rows = self._run("CALL dbms.components() YIELD name, versions RETURN name, versions")
-        except StoreError:
-            # FalkorDB says it is Neo4j/5.13.0 but has no dbms.components()
-            return f"FalkorDB (as {agent})", True
-        if rows and rows[0]["name"] == "Neo4j Kernel":
-            return f"Neo4j {rows[0]['versions'][0]}", False
-        return agent, True
+        components = None
+        if agent.startswith("Neo4j/"):
+            with contextlib.suppress(StoreError):
+                components = self._run(
+                    "CALL dbms.components() YIELD name, versions RETURN name, versions"
+                )
+        return detect(agent, components)
+
+    @property
+    def limited(self) -> bool:
+        """A server without transactions and with small messages (FalkorDB)."""
+        return self.dialect.limited
 
     def _session(self, **kw: Any) -> Any:
         return self._driver.session(database=self.database, **kw)
@@ -337,10 +384,22 @@ class Neo4jStore:
         routes to a follower or read replica (FalkorDB answers an auto-commit
         query in READ mode with nothing, but a read transaction correctly).
         """
+        params = self.dialect.params(params)
         with _map_errors(self.url, "running a query"), self._session() as s:
             if _read:
-                return s.execute_read(lambda tx: tx.run(query, params).data())  # type: ignore[no-any-return]
-            return [r.data() for r in s.run(query, params)]
+                rows: list[dict[str, Any]] = s.execute_read(lambda tx: tx.run(query, params).data())
+            else:
+                rows = [r.data() for r in s.run(query, params)]
+        self.queries_run += 1
+        self.records_read += len(rows)
+        return rows
+
+    def _tx_rows(self, tx: Any, query: str, **params: Any) -> list[dict[str, Any]]:
+        """One query in transaction ``tx``; its records as dicts, counted."""
+        rows: list[dict[str, Any]] = tx.run(query, self.dialect.params(params)).data()
+        self.queries_run += 1
+        self.records_read += len(rows)
+        return rows
 
     def _read(self, work: Callable[[Any], Any]) -> Any:
         with _map_errors(self.url, "reading"), self._session() as s:
@@ -361,12 +420,13 @@ class Neo4jStore:
         for label, node in LABELS.items():
             after = ""
             while True:
-                rows = tx.run(
+                rows = self._tx_rows(
+                    tx,
                     f"MATCH (n:{node}) WHERE n.id > $after "
                     "RETURN properties(n) AS p ORDER BY n.id LIMIT $page",
                     after=after,
                     page=page,
-                ).data()
+                )
                 records.extend(decode(label, r["p"]) for r in rows)
                 if len(rows) < page:
                     break
@@ -411,56 +471,44 @@ class Neo4jStore:
     # -- writing ------------------------------------------------------------------
 
     def _setup(self) -> None:
-        """Create indexes (and, on Neo4j, uniqueness constraints) once."""
+        """Create the indexes (and, on Neo4j, uniqueness constraints) once: the dialect's DDL."""
         if self._set_up:
             return
+        labels = [*LABELS.values(), "Log", "StoreMeta"]
         if self.limited:
             have = {
                 (r["label"], p)
                 for r in self._run("CALL db.indexes() YIELD label, properties")
                 for p in r["properties"]
             }
-            wanted = [(n, "id") for n in (*LABELS.values(), "Log", "StoreMeta")] + _INDEXES
-            for node, prop in wanted:
-                if (node, prop) not in have:
-                    self._run(f"CREATE INDEX FOR (n:{node}) ON (n.{prop})")
+            statements = list(self.dialect.plain_indexes(labels, _INDEXES, have))
         else:
-            for node in (*LABELS.values(), "Log", "StoreMeta"):
-                self._run(
-                    f"CREATE CONSTRAINT dutygraph_{node.lower()}_id IF NOT EXISTS "
-                    f"FOR (n:{node}) REQUIRE n.id IS UNIQUE"
-                )
-            for node, prop in _INDEXES:
-                self._run(
-                    f"CREATE INDEX dutygraph_{node.lower()}_{prop} IF NOT EXISTS "
-                    f"FOR (n:{node}) ON (n.{prop})"
-                )
-            # the who-leads step looks duties up by (item, region): one composite index
-            self._run(
-                "CREATE INDEX dutygraph_duty_item_region IF NOT EXISTS "
-                "FOR (n:Duty) ON (n.item, n.region)"
-            )
+            statements = list(self.dialect.ddl(labels, _INDEXES))
+        for stmt in statements:
+            self._run(stmt)
         self._set_up = True
 
-    def _batches(self, rows: list[dict[str, Any]], query: str) -> Iterator[list[dict[str, Any]]]:
-        """Rows in batches; on a limited server, each under its message size."""
-        if not self.limited:
-            for i in range(0, len(rows), _BATCH_ROWS):
-                yield rows[i : i + _BATCH_ROWS]
+    def _batches(self, rows: list[Any], query: str) -> Iterator[list[Any]]:
+        """Rows (or ids) in batches; on a limited server, each under its message size."""
+        limit = self.dialect.message_bytes
+        if limit is None:
+            for i in range(0, len(rows), self.dialect.batch_rows):
+                yield rows[i : i + self.dialect.batch_rows]
             return
-        budget = _LIMITED_MESSAGE_BYTES - len(query.encode())
-        batch: list[dict[str, Any]] = []
+        budget = limit - len(query.encode())
+        batch: list[Any] = []
         size = 0
         for row in rows:
-            n = len(json.dumps(row, ensure_ascii=False).encode()) + 8
+            n = len(json.dumps(row, ensure_ascii=False, default=str).encode()) + 8
             if n > budget:
+                what = row.get("id") if isinstance(row, dict) else row
                 raise UnsupportedOperation(
-                    f"write the {row.get('id')!r} record ({n} bytes)",
+                    f"write the {what!r} record ({n} bytes)",
                     self.url,
                     f"{self.server} accepts Bolt messages of about 4 KB only; "
                     "use a Neo4j server for records this large",
                 )
-            if batch and size + n > budget:
+            if batch and (size + n > budget or len(batch) >= self.dialect.batch_rows):
                 yield batch
                 batch, size = [], 0
             batch.append(row)
@@ -468,21 +516,116 @@ class Neo4jStore:
         if batch:
             yield batch
 
+    def _fetch(self, tx: Any, label: str, ids: Iterable[str]) -> list[Any]:
+        """The records of kind ``label`` with these ids, read by key in ``tx``."""
+        query = f"UNWIND $ids AS id MATCH (n:{LABELS[label]} {{id: id}}) RETURN properties(n) AS p"
+        out = []
+        for batch in self._batches(sorted(ids), query):
+            out += [decode(label, r["p"]) for r in self._tx_rows(tx, query, ids=batch)]
+        return out
+
+    def _touched_graph(self, tx: Any, touches: Touches) -> DutyGraph:
+        """The records ``touches`` names, read by key in ``tx``, as a graph for the plan.
+
+        The ids and duty keys one query per kind; each tree chain one query per
+        level (so round trips are bounded by the trees' depth, records by the
+        batch); the law corpus, when the plan asks for it, as the reader reads it.
+        """
+        from ..validation import TREE_FIELDS
+
+        found: dict[str, dict[str, Any]] = {}
+        asked: dict[str, set[str]] = {}
+
+        def fetch(label: str, ids: Iterable[str]) -> None:
+            want = set(ids) - asked.setdefault(label, set())
+            asked[label] |= want
+            have = found.setdefault(label, {})
+            for rec in self._fetch(tx, label, want):
+                have[record_id(rec)] = rec
+
+        for label, ids in touches.ids.items():
+            fetch(label, ids)
+        fetch("duty", touches.duties)
+        for kind, start in touches.chains.items():
+            fieldname = TREE_FIELDS[kind]
+            frontier, walked = set(start), set()
+            while frontier:
+                fetch(kind, frontier)
+                walked |= frontier
+                frontier = {
+                    getattr(rec, fieldname)
+                    for i in frontier
+                    if (rec := found[kind].get(i)) is not None and getattr(rec, fieldname)
+                } - walked
+        records = [rec for label in LABELS for rec in found.get(label, {}).values()]
+        return _TouchedGraph(records, self)
+
+    def _write_relationships(
+        self, tx: Any, by_label: dict[str, dict[str, dict[str, Any]]], before: DutyGraph
+    ) -> None:
+        """The graph model's relationships (:data:`RELATIONSHIPS`) of the records written.
+
+        A record that was in the store loses its old relationships of each
+        changeable kind first; then each is merged from the record's fields.
+        """
+        for label, field, rel, target, inward in RELATIONSHIPS:
+            rows = by_label.get(label)
+            if not rows:
+                continue
+            node = LABELS[label]
+            edge = f"<-[e:{rel}]-()" if inward else f"-[e:{rel}]->()"
+            if (label, field) not in _FIXED:
+                old = before.duties if label == "duty" else before.table(label)
+                stale = [i for i in rows if i in old]
+                query = f"UNWIND $ids AS id MATCH (n:{node} {{id: id}}){edge} DELETE e"
+                for batch in self._batches(stale, query):
+                    self._tx_rows(tx, query, ids=batch)
+            links = []
+            for i, row in rows.items():
+                value = row.get(field)
+                for to in value if isinstance(value, list) else [value] if value else []:
+                    link = {"id": i, "to": to}
+                    if rel == "HOLDS":
+                        link["role"] = row["role"]
+                    links.append(link)
+            merge = (
+                "MERGE (t)-[:HOLDS {role: r.role}]->(n)"
+                if rel == "HOLDS"
+                else f"MERGE (n)-[:{rel}]->(t)"
+            )
+            query = (
+                f"UNWIND $rows AS r MATCH (n:{node} {{id: r.id}}) "
+                f"MATCH (t:{target} {{id: r.to}}) {merge}"
+            )
+            for batch in self._batches(links, query):
+                self._tx_rows(tx, query, rows=batch)
+
     def write(self, plan: Callable[[DutyGraph], ChangeSet]) -> ChangeSet:
-        """Run ``plan`` on the current graph and write what it returns (see the module docstring)."""
+        """Run ``plan`` and write what it returns, in one transaction (see the module docstring).
+
+        A plan that says what it reads (``plan.touches``, a
+        :class:`~dutygraph.validation.Touches`: the import's does) runs on just
+        those records, read by key inside the transaction; any other plan on
+        the whole graph.
+        """
         self._setup()
         result: dict[str, Any] = {}
+        touches: Touches | None = getattr(plan, "touches", None)
 
         def work(tx: Any) -> Any:
-            meta = tx.run(
+            rows = self._tx_rows(
+                tx,
                 "MERGE (m:StoreMeta {id: 'store'}) "
                 "ON CREATE SET m.epoch = $epoch, m.seq = 0 "
                 "SET m.locked = true RETURN m.epoch AS epoch, m.seq AS seq",
                 epoch=uuid.uuid4().hex,
-            ).single()
+            )
+            meta = rows[0]
             stamp = (meta["epoch"], meta["seq"])
             if self._cache is not None and self._cache[0] == stamp:
                 graph = self._cache[1]
+            elif touches is not None:
+                graph = self._touched_graph(tx, touches)
             else:
                 graph = DutyGraph(self._read_records(tx))
             changes = plan(graph)
@@ -492,22 +635,13 @@ class Neo4jStore:
             by_label: dict[str, dict[str, dict[str, Any]]] = {}
             records = changes.all_records()
             for rec in records:
-                by_label.setdefault(rec.label, {})[record_id(rec)] = encode(rec)
-            for label, rows in by_label.items():
+                by_label.setdefault(rec.label, {})[record_id(rec)] = encode(rec, self.dialect)
+            for label, rows_of in by_label.items():
                 query = f"UNWIND $rows AS r MERGE (n:{LABELS[label]} {{id: r.id}}) SET n += r"
-                for batch in self._batches(list(rows.values()), query):
+                for batch in self._batches(list(rows_of.values()), query):
                     tx.run(query, rows=batch).consume()
-            for node in ("Region", "Item"):
-                if any(LABELS[lb] == node for lb in by_label):
-                    tx.run(
-                        f"MATCH (n:{node})-[e:PARENT]->(p:{node}) "
-                        "WHERE n.parent IS NULL OR p.id <> n.parent DELETE e"
-                    ).consume()
-                    tx.run(
-                        f"MATCH (n:{node}) WHERE n.parent IS NOT NULL "
-                        f"AND NOT (n)-[:PARENT]->(:{node}) "
-                        f"MATCH (p:{node} {{id: n.parent}}) MERGE (n)-[:PARENT]->(p)"
-                    ).consume()
+                    self.queries_run += 1
+            self._write_relationships(tx, by_label, graph)
             seq = meta["seq"] + 1
             entry = {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **changes.log}
             tx.run(
@@ -517,14 +651,15 @@ class Neo4jStore:
                 id=f"{meta['epoch']}-{seq}",
                 entry=json.dumps(entry, ensure_ascii=False),
             ).consume()
+            if isinstance(graph, _TouchedGraph):
+                return None  # not a snapshot: nothing to keep
             merged = {(r.label, record_id(r)): r for r in graph.records()}
             merged.update(((r.label, record_id(r)), r) for r in records)
             return ((meta["epoch"], seq), DutyGraph(merged.values()))
 
         with _map_errors(self.url, "writing"), self._session() as s:
             cached = s.execute_write(work)
-        if cached is not None:
-            self._cache = cached
+        self._cache = cached
         return result["changes"]  # type: ignore[no-any-return]
 
     def clear(self) -> None:
