@@ -411,6 +411,7 @@ _PAGE = """<!doctype html>
     <button role="tab" data-view="assign">新业态归口</button>
     <button role="tab" data-view="disputes">争议协调</button>
   </nav>
+  <a id="whatif-link" href="/explorer/whatif">情景推演（改革、修法前看影响）</a>
 </header>
 <form id="question" autocomplete="off">
   <label class="f-item">事项 <span class="picker"><input id="item" name="item" data-kind="item"
@@ -442,6 +443,7 @@ _PAGE = """<!doctype html>
 <script src="{s}/vendor/cytoscape/cytoscape.min.js"></script>
 <script src="{s}/vendor/dagre/dagre.min.js"></script>
 <script src="{s}/vendor/cytoscape-dagre/cytoscape-dagre.js"></script>
+<script src="{s}/common.js"></script>
 <script src="{s}/disputes.js"></script>
 <script src="{s}/explorer.js"></script>
 </body>

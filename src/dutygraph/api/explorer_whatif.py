@@ -238,6 +238,7 @@ _PAGE = """<!doctype html>
   </section>
 </main>
 <script id="examples" type="application/json">{examples}</script>
+<script src="/static/explorer/common.js"></script>
 <script src="/static/explorer/whatif.js"></script>
 </body>
 </html>

@@ -17,22 +17,8 @@
   var state = { view: "lead" };
   var cy = null;
 
-  function esc(s) {
-    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
-  function el(tag, attrs, html) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
-    if (html != null) e.innerHTML = html;
-    return e;
-  }
-  function status(text, error) {
-    var s = $("status");
-    s.textContent = text;
-    s.className = error ? "error" : "";
-  }
+  var common = window.dutygraphCommon;
+  var esc = common.esc, el = common.el, status = common.status;
   function getJSON(path, params) {
     var q = new URLSearchParams();
     Object.keys(params).forEach(function (k) {

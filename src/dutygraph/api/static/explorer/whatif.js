@@ -8,18 +8,8 @@
     conflict_new: "新增冲突", conflict_resolved: "消除冲突", inspection: "重复检查", dispute: "争议" };
   var chosen = null;  /* {filename, content} of the file picked */
 
-  function esc(s) {
-    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
-  function el(tag, attrs, html) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
-    if (html != null) e.innerHTML = html;
-    return e;
-  }
-  function status(text, error) { var s = $("status"); s.textContent = text; s.className = error ? "error" : ""; }
+  var common = window.dutygraphCommon;
+  var esc = common.esc, el = common.el, status = common.status;
   function busy(on) { $("result").setAttribute("aria-busy", on ? "true" : "false"); }
   function heat(n, max) {
     if (!n) return "#f1f4f7";
