@@ -109,39 +109,6 @@ def _ontology_concepts() -> tuple[tuple[tuple[str, Pairs], ...], dict[str, str]]
     return blocks, labels
 
 
-#: the Chinese names of the lines that :data:`dutygraph.explain.LINE_ZH` does not name
-#: (yet: the CLI's table would gain them there), from the national departments of
-#: ``data/catalogue/departments.csv``
-_MORE_LINES_ZH = {
-    "central-bank": "人民银行",
-    "civil-aviation": "民用航空",
-    "copyright": "版权",
-    "data": "数据",
-    "disease-control": "疾病预防控制",
-    "energy": "能源",
-    "film": "电影",
-    "finance": "财政",
-    "financial-regulation": "金融监管",
-    "foreign-exchange": "外汇管理",
-    "forestry-grassland": "林业和草原",
-    "grain-reserves": "粮食和物资储备",
-    "immigration": "移民管理",
-    "intellectual-property": "知识产权",
-    "medical-security": "医疗保障",
-    "mine-safety": "矿山安全",
-    "postal": "邮政",
-    "press-publication": "新闻出版",
-    "railway": "铁路",
-    "science-technology": "科学技术",
-    "securities": "证券监管",
-    "social-work": "社会工作",
-    "state-assets": "国有资产监管",
-    "statistics": "统计",
-    "tcm": "中医药",
-    "veterans": "退役军人事务",
-}
-
-
 def line_name(line: str) -> str | None:
     """The Chinese name of a line (条线): ``市场监管`` for ``market-regulation``; None if unknown.
 
@@ -150,7 +117,7 @@ def line_name(line: str) -> str | None:
     """
     from ...explain import LINE_ZH
 
-    return LINE_ZH.get(line) or _MORE_LINES_ZH.get(line)
+    return LINE_ZH.get(line)
 
 
 def line_iri(line: str) -> str:
