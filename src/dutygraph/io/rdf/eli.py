@@ -15,12 +15,13 @@
 ELI's ``date_no_longer_in_force`` is the last day in force; dutygraph's ends are
 exclusive, so it is the day before ``valid_to``. Legal bases
 (:mod:`~dutygraph.io.rdf.mapping`) name the version they were read against
-with ``dg:lawVersion`` (its id); :func:`basis_links` links each basis that
-resolved to the corpus to the ELI resources themselves — ``eli:related_to`` the
-act, the version and each article it cites (in that version), and
-``eli:is_part_of`` the act when it cites articles (a basis naming an article is a
-subdivision of the act) — and the ELI export writes those links for the bases
-of the graph that cite the acts it writes.
+with ``dg:lawVersion`` (its id); :func:`~dutygraph.io.rdf.standard.basis_links`
+links each basis that resolved to the corpus to the ELI resources themselves —
+``eli:related_to`` the act, the version and each article it cites (in that
+version), and ``eli:is_part_of`` the act when it cites articles (a basis naming an
+article is a subdivision of the act). The main export writes those links on every
+basis; the ELI export writes them for the bases of the graph that cite the acts it
+writes, beside the acts, versions and articles they point at.
 
 >>> import io
 >>> from dutygraph.lawbook import packaged_lawbook
@@ -30,10 +31,6 @@ of the graph that cite the acts it writes.
 True
 >>> "eli:date_no_longer_in_force \\"2022-12-31\\"^^xsd:date" in buf.getvalue()
 True
->>> from dutygraph import demo_graph
->>> g = demo_graph()
->>> [o.rsplit("/", 2)[-2] for _, o in basis_links(g, g.bases["B-FSL-6"])]
-['law', 'law-version', 'article', 'law']
 """
 
 from __future__ import annotations
@@ -45,10 +42,9 @@ from typing import IO, Any
 
 from ... import vocab
 from ...errors import UsageError
-from ...model import Law, LawArticle, LawVersion, LegalBasis
+from ...model import Law, LawArticle, LawVersion
 from ...vocab import DG, field_property
-from ..citations import parse_provisions
-from ..laws.parse import article_key
+from .standard import basis_links
 from .terms import FORMATS, LANG, PREFIXES, TYPE, XSD_DATE, Lit, Pairs, node_iri
 from .write import write_blocks
 
@@ -120,28 +116,6 @@ def _article(a: LawArticle) -> tuple[str, Pairs]:
     pairs.extend((str(field_property("chapter")), _text(c)) for c in a.chapter)
     pairs.extend((str(field_property("paragraphs")), _text(p)) for p in a.paragraphs)
     return node_iri("article", a.id), pairs
-
-
-def basis_links(g: Any, basis: LegalBasis) -> Pairs:
-    """The links from ``basis`` to the ELI resources of ``g``'s law it resolved to (see the
-    module docstring); empty for a basis the import did not resolve to the corpus."""
-    version = basis.law_version
-    law = basis.law
-    book = g.lawbook()
-    if not version or law is None or law not in book.laws or version not in book.versions:
-        return []
-    related = _ELI + "related_to"
-    pairs: Pairs = [(related, node_iri("law", law)), (related, node_iri("law_version", version))]
-    cited = [c for c in parse_provisions(basis.title, basis.article) if c.article is not None]
-    for c in cited:
-        assert c.article is not None
-        article = book.article(version, article_key(c.article, c.suffix))
-        link = (related, node_iri("article", article.id)) if article is not None else None
-        if link is not None and link not in pairs:
-            pairs.append(link)
-    if cited:
-        pairs.append((_ELI + "is_part_of", node_iri("law", law)))
-    return pairs
 
 
 def eli_blocks(g: Any, laws: Iterable[str] | None = None) -> Iterator[tuple[str, Pairs]]:

@@ -21,6 +21,11 @@ export states, for itself:
   leads at that date (a gap: ``dutygraph gaps`` lists it) is not written as a
   public service, since CPSV-AP requires one competent authority.
 
+* on every legal basis the import resolved to the law corpus, its links to the
+  corpus's ELI resources (:func:`basis_links`): ``eli:related_to`` the act, the
+  version and the cited articles, ``eli:is_part_of`` the act. The resources
+  themselves are in ``export --format eli``.
+
 None of this is read back (:func:`~dutygraph.io.rdf.read_rdf` reads
 dutygraph's terms): it follows from the records and the date.
 
@@ -43,6 +48,9 @@ from typing import Any
 from urllib.parse import quote
 
 from ...graph import DutyGraph, record_id
+from ...model import LegalBasis
+from ..citations import parse_provisions
+from ..laws.parse import article_key
 from .mapping import _COMPETENT, _DCT, _ENUMS, _SKOS
 from .terms import (
     _P,
@@ -67,6 +75,7 @@ _CLASSIFICATION = _P["org"] + "classification"
 _RELATED = _P["cv"] + "relatedService"
 _SERVICE = _P["cpsv"] + "PublicService"
 _CONCEPT = _SKOS + "Concept"
+_ELI_NS = _P["eli"]
 _SCHEME = _SKOS + "ConceptScheme"
 _KEEP = {
     TYPE,
@@ -167,9 +176,46 @@ def item_description(g: DutyGraph, item: Any) -> str:
     return text
 
 
+def basis_links(g: Any, basis: LegalBasis) -> Pairs:
+    """The links from ``basis`` to the ELI resources of ``g``'s law it resolved to.
+
+    ``eli:related_to`` the act, the version the import read it against
+    (``dg:lawVersion``) and each article it cites in that version, and
+    ``eli:is_part_of`` the act when it cites articles (a basis naming an article is
+    a subdivision of the act). Empty for a basis the import did not resolve to the
+    corpus. The main export and the ELI export (:mod:`~dutygraph.io.rdf.eli`, which
+    writes the resources themselves) both write them.
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> g = demo_graph()
+    >>> [o.rsplit("/", 2)[-2] for _, o in basis_links(g, g.bases["B-FSL-6"])]
+    ['law', 'law-version', 'article', 'law']
+    """
+    version = basis.law_version
+    law = basis.law
+    book = g.lawbook()
+    if not version or law is None or law not in book.laws or version not in book.versions:
+        return []
+    related = _ELI_NS + "related_to"
+    pairs: Pairs = [(related, node_iri("law", law)), (related, node_iri("law_version", version))]
+    cited = [c for c in parse_provisions(basis.title, basis.article) if c.article is not None]
+    for c in cited:
+        assert c.article is not None
+        article = book.article(version, article_key(c.article, c.suffix))
+        link = (related, node_iri("article", article.id)) if article is not None else None
+        if link is not None and link not in pairs:
+            pairs.append(link)
+    if cited:
+        pairs.append((_ELI_NS + "is_part_of", node_iri("law", law)))
+    return pairs
+
+
 def standard_pairs(g: DutyGraph, rec: Any) -> Pairs:
-    """The standard statements about a record's own node that the profiles require."""
+    """The standard statements about a record's own node: what the profiles require,
+    and a legal basis's links to the law corpus's ELI resources (:func:`basis_links`)."""
     kind = rec.label
+    if kind == "basis":
+        return basis_links(g, rec)
     if kind == "duty":
         role = _ontology_concepts()[1].get(_ENUMS["role"][rec.role], rec.role)
         department = _name(g, "department", rec.department)
