@@ -2,13 +2,15 @@
 
 * each act is one ``eli:LegalResource`` (and ``dg:Law``): ``dct:title`` and
   ``eli:title`` (Chinese), ``eli:type_document`` (dutygraph's concept of its kind:
-  ``dg:law``, ``dg:administrativeRegulation``…), ``eli:first_date_entry_in_force``,
+  ``dg:law``, ``dg:administrativeRegulation``…), ``dg:lawLevel`` its level as the
+  corpus names it (位阶, Chinese text: 宪法 and 法律 share the kind ``dg:law``),
+  ``eli:first_date_entry_in_force``,
   ``eli:date_no_longer_in_force`` when repealed, ``eli:is_realized_by`` its versions;
 * each version is one ``eli:LegalExpression`` (and ``dg:LawVersion``):
   ``eli:realizes`` the act, ``eli:title``, ``eli:date_publication``,
   ``eli:first_date_entry_in_force``, ``eli:date_no_longer_in_force``;
 * each article is an ``eli:LegalResourceSubdivision`` (and ``dg:LawArticle``):
-  ``eli:is_part_of`` the act, ``dg:lawVersion`` the version it is read from,
+  ``eli:is_part_of`` the act, ``dg:inVersion`` the version it is read from,
   ``eli:number`` its key (``110``, ``17-1``), ``eli:title`` its label
   (第一百一十条), ``dg:chapter`` and ``dg:paragraphs`` (款, items one a line).
 
@@ -83,8 +85,8 @@ def _law(law: Law, versions: list[LawVersion]) -> tuple[str, Pairs]:
         (_ELI + "type_document", str(vocab.BASIS_KINDS.get(law.kind, DG.law))),
         (str(field_property("id")), Lit(law.id)),
     ]
-    if law.level:
-        pairs.append((str(field_property("level")), _text(law.level)))
+    if law.level:  # 位阶 as text: dg:level is a region's level, a concept
+        pairs.append((str(DG.lawLevel), _text(law.level)))
     _date(pairs, _ELI + "first_date_entry_in_force", law.valid_from)
     _date(pairs, _ELI + "date_no_longer_in_force", last_day(law.valid_to))
     pairs.extend((_ELI + "is_realized_by", node_iri("law_version", v.id)) for v in versions)
@@ -109,7 +111,8 @@ def _article(a: LawArticle) -> tuple[str, Pairs]:
         (TYPE, _ELI + "LegalResourceSubdivision"),
         (TYPE, str(DG.LawArticle)),
         (_ELI + "is_part_of", node_iri("law", a.law)),
-        (str(field_property("law_version")), node_iri("law_version", a.version)),
+        # not dg:lawVersion (a basis's version id, as text)
+        (str(DG.inVersion), node_iri("law_version", a.version)),
         (_ELI + "number", Lit(a.key)),
         (_ELI + "title", _text(a.name)),
     ]
