@@ -219,6 +219,12 @@ def test_the_cli_names_every_line_in_chinese_from_the_table_the_export_uses(cli,
     out = cli("gaps").stdout
     assert "上级职责要求本级林业和草原条线部门承接" in out
     assert re.findall(r"[a-z][a-z-]*条线", out) == []
+    # the explorer's answer (the same sentence, through explain.line_zh)
+    from dutygraph.analysis.resolve import who_leads
+    from dutygraph.api.explorer_app import resolution_answer
+
+    answer = resolution_answer(g, who_leads(g, "I-WILDLIFE", "510000", "2025-06-01"))
+    assert any("林业和草原条线" in f for f in answer["findings"]), answer["findings"]
 
 
 def _events(rdf: Any, original: str) -> list[Any]:
