@@ -102,7 +102,7 @@ def test_the_bases_link_to_the_eli_resources_they_rest_on():
             assert articles and out.value(node, part_of) == act, b.id
             for a in articles:  # an article of the version the basis was read against
                 assert (
-                    out.value(a, rdflib.URIRef("https://w3id.org/dutygraph#lawVersion")) == version
+                    out.value(a, rdflib.URIRef("https://w3id.org/dutygraph#inVersion")) == version
                 )
             numbers = {str(out.value(a, ELI.number)) for a in articles}
             label = g.lawbook().article(b.law_version, sorted(numbers)[0])

@@ -60,6 +60,10 @@ NON_FIELD_TERMS = {
     "Conflict",
     "asOf",
     "evidence",
+    # the ELI export's (io/rdf/eli.py): Law.level and LawArticle.version, whose names by
+    # the rule are a region's level (a concept) and an origin's version (text)
+    "lawLevel",
+    "inVersion",
 }
 
 PROPERTY_TYPES = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}

@@ -176,7 +176,8 @@ def test_a_reference_to_the_wrong_kind_names_the_node(tmp_path: Path):
 
 
 def test_the_standard_statements_are_derived_and_read_back_to_the_same_records(tmp_path: Path):
-    """Governments, change events, authorities and concept schemes are ignored on reading:
+    """Governments, change events, authorities, concept schemes and the bases' links to
+    the law corpus are ignored on reading:
     the export without any of them reads back to the same records, and re-exporting those
     records writes them again."""
     from dutygraph.fixtures import catalogue_graph
@@ -191,6 +192,8 @@ def test_the_standard_statements_are_derived_and_read_back_to_the_same_records(t
         "/id/line",
         "http://www.w3.org/ns/org#",
         "http://data.europa.eu/m8g/hasCompetentAuthority",
+        "http://data.europa.eu/eli/ontology#related_to",
+        "http://data.europa.eu/eli/ontology#is_part_of",
     )
     lines = full.read_text("utf-8").splitlines()
     kept = [x for x in lines if not any(d in x for d in derived)]
@@ -284,3 +287,53 @@ def test_a_time_that_is_not_the_start_of_a_day_is_a_located_error(tmp_path: Path
         "'2018-09-10T08:00:00Z' is not a date" in e and "T00:00:00+08:00" in e and "noon.nt" in e
         for e in errors
     )
+
+
+def test_each_resolved_basis_links_to_the_law_corpus_as_the_eli_export_does(tmp_path: Path):
+    """The main export links each basis the import resolved to the ELI resources of the
+    corpus — the act, the version it was read against, the article it cites — with the
+    same links as ``export --format eli``, whose nodes they are; a basis the corpus does
+    not hold links to nothing; and the export still reads back to the same records."""
+    from rdflib import RDF, URIRef
+
+    from dutygraph.io.rdf.eli import write_eli
+    from dutygraph.io.rdf.terms import node_iri
+
+    eli_ns = "http://data.europa.eu/eli/ontology#"
+    related, part_of = URIRef(eli_ns + "related_to"), URIRef(eli_ns + "is_part_of")
+    g = demo_graph()
+    path = tmp_path / "demo.ttl"
+    write_rdf(g, path, "ttl", as_of="2025-01-01")
+    main = rdflib_graph_of(path)
+    buf = io.StringIO()
+    write_eli(g, buf)
+    eli = rdflib.Graph().parse(data=buf.getvalue(), format="turtle")
+    classes = {URIRef(eli_ns + c) for c in ("LegalResource", "LegalExpression")}
+    classes.add(URIRef(eli_ns + "LegalResourceSubdivision"))
+    resolved = [b for b in g.bases.values() if b.law_version]
+    unresolved = [b for b in g.bases.values() if not b.law_version]
+    assert resolved and unresolved
+    for b in resolved:
+        node = URIRef(node_iri("basis", b.id))
+        links = set(main.objects(node, related))
+        assert links == set(eli.objects(node, related)), b.id
+        assert URIRef(node_iri("law_version", b.law_version)) in links, b.id
+        for target in links:  # each a resource of the corpus's ELI export
+            assert set(eli.objects(target, RDF.type)) & classes, (b.id, target)
+        if b.article:
+            assert main.value(node, part_of) == URIRef(node_iri("law", b.law)), b.id
+    for b in unresolved:
+        node = URIRef(node_iri("basis", b.id))
+        assert not set(main.objects(node, related)) and main.value(node, part_of) is None
+    # 食品安全法第六条, as in force when the duty citing it began (the 2021-04-29 text)
+    six = g.bases["B-FSL-6"]
+    article = g.lawbook().article(six.law_version, "6")
+    assert article is not None and article.name == "第六条"
+    assert (
+        URIRef(node_iri("basis", "B-FSL-6")),
+        related,
+        URIRef(node_iri("article", article.id)),
+    ) in main
+    batch = read_rdf(path)
+    assert batch.problems == []
+    assert {r.record.id: r.record for r in batch.rows if r.record.label == "basis"} == g.bases

@@ -110,6 +110,18 @@ def _export(name: str) -> Any:
     return to_rdflib(EXPORTS[name](), as_of=AS_OF)
 
 
+@cache
+def _eli_export(name: str) -> Any:
+    """``export --format eli`` of the acts the graph's bases cite, with the bases' links."""
+    import io
+
+    from dutygraph.io.rdf.eli import write_eli
+
+    buf = io.StringIO()
+    write_eli(EXPORTS[name](), buf)
+    return rdflib.Graph().parse(data=buf.getvalue(), format="turtle")
+
+
 def _merged(*graphs: Any) -> Any:
     out = rdflib.Graph()
     for g in graphs:
@@ -200,13 +212,7 @@ def test_hermit_finds_a_literal_against_its_range(predicate: str, literal: Any, 
 def test_the_law_corpus_eli_export_is_consistent_when_its_xsd_dates_are_ignored(tmp_path: Path):
     """The one export that is not OWL 2 DL: ``--format eli`` keeps ELI's ``xsd:date``
     (ELI's ranges); with those ignored, the ontology plus it is consistent."""
-    import io
-
-    from dutygraph.io.rdf.eli import write_eli
-
-    buf = io.StringIO()
-    write_eli(demo_graph(), buf)
-    eli = rdflib.Graph().parse(data=buf.getvalue(), format="turtle")
+    eli = _eli_export("demo")
     assert {
         o.datatype for o in eli.objects() if isinstance(o, Literal) and o.datatype
     } - OWL2_MAP == {XSD.date}
@@ -313,15 +319,17 @@ def _fits(lit: Literal, datatype: Any) -> bool:
     return lit.language is None and (lit.datatype or XSD.string) == datatype
 
 
-@pytest.mark.parametrize("name", sorted(EXPORTS))
-def test_every_literal_matches_its_property_range(name: str):
+def _off_range(export: Any) -> tuple[dict[str, int], set[Any]]:
+    """What in ``export`` does not fit the ontology: each dg: literal outside its
+    property's declared range (or shapes.ttl's datatype), each literal on an object
+    property and each IRI on a data property; and the dg: properties seen."""
     onto = _ontology()
     ranges = {p: set(onto.objects(p, RDFS.range)) for p in onto.subjects(RDF.type, None)}
     data_props = set(onto.subjects(RDF.type, OWL.DatatypeProperty))
     object_props = set(onto.subjects(RDF.type, OWL.ObjectProperty))
     bad: dict[str, int] = {}
     seen: set[Any] = set()
-    for _, p, o in _export(name):
+    for _, p, o in export:
         if not str(p).startswith(DG):
             continue
         seen.add(p)
@@ -340,6 +348,40 @@ def test_every_literal_matches_its_property_range(name: str):
                 bad[key] = bad.get(key, 0) + 1
         elif p not in object_props:
             bad[f"{p}: an IRI on a property that is not an object property"] = 1
+    return bad, seen
+
+
+@pytest.mark.parametrize("name", sorted(EXPORTS))
+def test_every_literal_matches_its_property_range(name: str):
+    bad, seen = _off_range(_export(name))
     assert bad == {}
     # the check saw the properties whose ranges were wrong before (issue #20)
     assert {URIRef(DG + "issuer"), URIRef(DG + "article"), URIRef(DG + "validFrom")} <= seen
+
+
+@pytest.mark.parametrize("name", ["demo", "demo+catalogue"])
+def test_every_literal_matches_its_property_range_in_the_eli_export_too(name: str):
+    """``export --format eli``: an act's level (位阶) is text on dg:lawLevel and an
+    article's version a link on dg:inVersion — not dg:level (a region's level, whose
+    range is the dg:Level concepts) and dg:lawVersion (a basis's version id, text)."""
+    eli = _eli_export(name)
+    bad, seen = _off_range(eli)
+    assert bad == {}
+    assert {URIRef(DG + "lawLevel"), URIRef(DG + "inVersion"), URIRef(DG + "paragraphs")} <= seen
+    assert not {URIRef(DG + "level"), URIRef(DG + "lawVersion")} & seen
+    levels = {str(o) for o in eli.objects(None, URIRef(DG + "lawLevel"))}
+    assert {"法律", "行政法规"} <= levels
+
+
+def test_the_range_check_finds_what_the_eli_export_wrote_before():
+    """The check can fail: the ELI export's old dg:level text and dg:lawVersion link."""
+    eli = _merged(_eli_export("demo"))
+    act = next(eli.subjects(URIRef(DG + "lawLevel"), None))
+    article, version = next(eli.subject_objects(URIRef(DG + "inVersion")))
+    eli.add((act, URIRef(DG + "level"), Literal("法律", lang="zh")))
+    eli.add((article, URIRef(DG + "lawVersion"), version))
+    bad, _ = _off_range(eli)
+    assert set(bad) == {
+        f"{DG}level @zh: a literal on a property that is not a data property",
+        f"{DG}lawVersion: an IRI on a property that is not an object property",
+    }

@@ -203,6 +203,30 @@ def test_every_line_is_a_concept_with_a_chinese_name(tmp_path: Path):
     assert (_dept("N-SAMR"), ORG.classification, market) in rdf
 
 
+def test_the_cli_names_every_line_in_chinese_from_the_table_the_export_uses(cli, tmp_path: Path):
+    """One table of line names (explain.LINE_ZH): the gaps the CLI prints for demo +
+    catalogue name each line in Chinese (林业和草原条线, not forestry-grassland条线),
+    and each line concept of the export is labelled with that same name."""
+    from dutygraph.explain import LINE_ZH
+
+    g = catalogue_graph(with_demo=True)
+    lines = {x for rec in g.departments.values() for x in rec.systems}
+    assert lines <= set(LINE_ZH), sorted(lines - set(LINE_ZH))
+    rdf = rdflib_graph_of(_write(g, tmp_path / "all.ttl"))
+    for x in lines:
+        assert str(rdf.value(rdflib.URIRef(ID + "line/" + x), SKOS.prefLabel)) == LINE_ZH[x]
+    cli("catalogue", "--with-demo")
+    out = cli("gaps").stdout
+    assert "上级职责要求本级林业和草原条线部门承接" in out
+    assert re.findall(r"[a-z][a-z-]*条线", out) == []
+    # the explorer's answer (the same sentence, through explain.line_zh)
+    from dutygraph.analysis.resolve import who_leads
+    from dutygraph.api.explorer_app import resolution_answer
+
+    answer = resolution_answer(g, who_leads(g, "I-WILDLIFE", "510000", "2025-06-01"))
+    assert any("林业和草原条线" in f for f in answer["findings"]), answer["findings"]
+
+
 def _events(rdf: Any, original: str) -> list[Any]:
     return list(rdf.subjects(ORG.originalOrganization, _dept(original)))
 

@@ -92,11 +92,13 @@ class DG(DefinedNamespace):
     issuer: URIRef  # 制定机关 / issuer
     item: URIRef  # 监管事项 / item
     items: URIRef  # 触发事项 / items
+    inVersion: URIRef  # 所属版本 / in version
     key: URIRef  # 条号键 / article key
     keyItem: URIRef  # 重点事项 / key item
     keywords: URIRef  # 关键词 / keywords
     kind: URIRef  # 类别 / kind
     lawFrom: URIRef  # 依法施行起 / in force from (by the law)
+    lawLevel: URIRef  # 位阶 / level of an act
     lawTo: URIRef  # 依法施行止 / in force until (by the law)
     lawVersion: URIRef  # 法律版本 / law version
     level: URIRef  # 层级 / level

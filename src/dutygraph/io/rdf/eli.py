@@ -2,25 +2,28 @@
 
 * each act is one ``eli:LegalResource`` (and ``dg:Law``): ``dct:title`` and
   ``eli:title`` (Chinese), ``eli:type_document`` (dutygraph's concept of its kind:
-  ``dg:law``, ``dg:administrativeRegulation``…), ``eli:first_date_entry_in_force``,
+  ``dg:law``, ``dg:administrativeRegulation``…), ``dg:lawLevel`` its level as the
+  corpus names it (位阶, Chinese text: 宪法 and 法律 share the kind ``dg:law``),
+  ``eli:first_date_entry_in_force``,
   ``eli:date_no_longer_in_force`` when repealed, ``eli:is_realized_by`` its versions;
 * each version is one ``eli:LegalExpression`` (and ``dg:LawVersion``):
   ``eli:realizes`` the act, ``eli:title``, ``eli:date_publication``,
   ``eli:first_date_entry_in_force``, ``eli:date_no_longer_in_force``;
 * each article is an ``eli:LegalResourceSubdivision`` (and ``dg:LawArticle``):
-  ``eli:is_part_of`` the act, ``dg:lawVersion`` the version it is read from,
+  ``eli:is_part_of`` the act, ``dg:inVersion`` the version it is read from,
   ``eli:number`` its key (``110``, ``17-1``), ``eli:title`` its label
   (第一百一十条), ``dg:chapter`` and ``dg:paragraphs`` (款, items one a line).
 
 ELI's ``date_no_longer_in_force`` is the last day in force; dutygraph's ends are
 exclusive, so it is the day before ``valid_to``. Legal bases
 (:mod:`~dutygraph.io.rdf.mapping`) name the version they were read against
-with ``dg:lawVersion`` (its id); :func:`basis_links` links each basis that
-resolved to the corpus to the ELI resources themselves — ``eli:related_to`` the
-act, the version and each article it cites (in that version), and
-``eli:is_part_of`` the act when it cites articles (a basis naming an article is a
-subdivision of the act) — and the ELI export writes those links for the bases
-of the graph that cite the acts it writes.
+with ``dg:lawVersion`` (its id); :func:`~dutygraph.io.rdf.standard.basis_links`
+links each basis that resolved to the corpus to the ELI resources themselves —
+``eli:related_to`` the act, the version and each article it cites (in that
+version), and ``eli:is_part_of`` the act when it cites articles (a basis naming an
+article is a subdivision of the act). The main export writes those links on every
+basis; the ELI export writes them for the bases of the graph that cite the acts it
+writes, beside the acts, versions and articles they point at.
 
 >>> import io
 >>> from dutygraph.lawbook import packaged_lawbook
@@ -30,10 +33,6 @@ of the graph that cite the acts it writes.
 True
 >>> "eli:date_no_longer_in_force \\"2022-12-31\\"^^xsd:date" in buf.getvalue()
 True
->>> from dutygraph import demo_graph
->>> g = demo_graph()
->>> [o.rsplit("/", 2)[-2] for _, o in basis_links(g, g.bases["B-FSL-6"])]
-['law', 'law-version', 'article', 'law']
 """
 
 from __future__ import annotations
@@ -45,10 +44,9 @@ from typing import IO, Any
 
 from ... import vocab
 from ...errors import UsageError
-from ...model import Law, LawArticle, LawVersion, LegalBasis
+from ...model import Law, LawArticle, LawVersion
 from ...vocab import DG, field_property
-from ..citations import parse_provisions
-from ..laws.parse import article_key
+from .standard import basis_links
 from .terms import FORMATS, LANG, PREFIXES, TYPE, XSD_DATE, Lit, Pairs, node_iri
 from .write import write_blocks
 
@@ -87,8 +85,8 @@ def _law(law: Law, versions: list[LawVersion]) -> tuple[str, Pairs]:
         (_ELI + "type_document", str(vocab.BASIS_KINDS.get(law.kind, DG.law))),
         (str(field_property("id")), Lit(law.id)),
     ]
-    if law.level:
-        pairs.append((str(field_property("level")), _text(law.level)))
+    if law.level:  # 位阶 as text: dg:level is a region's level, a concept
+        pairs.append((str(DG.lawLevel), _text(law.level)))
     _date(pairs, _ELI + "first_date_entry_in_force", law.valid_from)
     _date(pairs, _ELI + "date_no_longer_in_force", last_day(law.valid_to))
     pairs.extend((_ELI + "is_realized_by", node_iri("law_version", v.id)) for v in versions)
@@ -113,35 +111,14 @@ def _article(a: LawArticle) -> tuple[str, Pairs]:
         (TYPE, _ELI + "LegalResourceSubdivision"),
         (TYPE, str(DG.LawArticle)),
         (_ELI + "is_part_of", node_iri("law", a.law)),
-        (str(field_property("law_version")), node_iri("law_version", a.version)),
+        # not dg:lawVersion (a basis's version id, as text)
+        (str(DG.inVersion), node_iri("law_version", a.version)),
         (_ELI + "number", Lit(a.key)),
         (_ELI + "title", _text(a.name)),
     ]
     pairs.extend((str(field_property("chapter")), _text(c)) for c in a.chapter)
     pairs.extend((str(field_property("paragraphs")), _text(p)) for p in a.paragraphs)
     return node_iri("article", a.id), pairs
-
-
-def basis_links(g: Any, basis: LegalBasis) -> Pairs:
-    """The links from ``basis`` to the ELI resources of ``g``'s law it resolved to (see the
-    module docstring); empty for a basis the import did not resolve to the corpus."""
-    version = basis.law_version
-    law = basis.law
-    book = g.lawbook()
-    if not version or law is None or law not in book.laws or version not in book.versions:
-        return []
-    related = _ELI + "related_to"
-    pairs: Pairs = [(related, node_iri("law", law)), (related, node_iri("law_version", version))]
-    cited = [c for c in parse_provisions(basis.title, basis.article) if c.article is not None]
-    for c in cited:
-        assert c.article is not None
-        article = book.article(version, article_key(c.article, c.suffix))
-        link = (related, node_iri("article", article.id)) if article is not None else None
-        if link is not None and link not in pairs:
-            pairs.append(link)
-    if cited:
-        pairs.append((_ELI + "is_part_of", node_iri("law", law)))
-    return pairs
 
 
 def eli_blocks(g: Any, laws: Iterable[str] | None = None) -> Iterator[tuple[str, Pairs]]:

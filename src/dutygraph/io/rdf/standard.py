@@ -21,6 +21,11 @@ export states, for itself:
   leads at that date (a gap: ``dutygraph gaps`` lists it) is not written as a
   public service, since CPSV-AP requires one competent authority.
 
+* on every legal basis the import resolved to the law corpus, its links to the
+  corpus's ELI resources (:func:`basis_links`): ``eli:related_to`` the act, the
+  version and the cited articles, ``eli:is_part_of`` the act. The resources
+  themselves are in ``export --format eli``.
+
 None of this is read back (:func:`~dutygraph.io.rdf.read_rdf` reads
 dutygraph's terms): it follows from the records and the date.
 
@@ -43,6 +48,9 @@ from typing import Any
 from urllib.parse import quote
 
 from ...graph import DutyGraph, record_id
+from ...model import LegalBasis
+from ..citations import parse_provisions
+from ..laws.parse import article_key
 from .mapping import _COMPETENT, _DCT, _ENUMS, _SKOS
 from .terms import (
     _P,
@@ -67,6 +75,7 @@ _CLASSIFICATION = _P["org"] + "classification"
 _RELATED = _P["cv"] + "relatedService"
 _SERVICE = _P["cpsv"] + "PublicService"
 _CONCEPT = _SKOS + "Concept"
+_ELI_NS = _P["eli"]
 _SCHEME = _SKOS + "ConceptScheme"
 _KEEP = {
     TYPE,
@@ -109,39 +118,6 @@ def _ontology_concepts() -> tuple[tuple[tuple[str, Pairs], ...], dict[str, str]]
     return blocks, labels
 
 
-#: the Chinese names of the lines that :data:`dutygraph.explain.LINE_ZH` does not name
-#: (yet: the CLI's table would gain them there), from the national departments of
-#: ``data/catalogue/departments.csv``
-_MORE_LINES_ZH = {
-    "central-bank": "人民银行",
-    "civil-aviation": "民用航空",
-    "copyright": "版权",
-    "data": "数据",
-    "disease-control": "疾病预防控制",
-    "energy": "能源",
-    "film": "电影",
-    "finance": "财政",
-    "financial-regulation": "金融监管",
-    "foreign-exchange": "外汇管理",
-    "forestry-grassland": "林业和草原",
-    "grain-reserves": "粮食和物资储备",
-    "immigration": "移民管理",
-    "intellectual-property": "知识产权",
-    "medical-security": "医疗保障",
-    "mine-safety": "矿山安全",
-    "postal": "邮政",
-    "press-publication": "新闻出版",
-    "railway": "铁路",
-    "science-technology": "科学技术",
-    "securities": "证券监管",
-    "social-work": "社会工作",
-    "state-assets": "国有资产监管",
-    "statistics": "统计",
-    "tcm": "中医药",
-    "veterans": "退役军人事务",
-}
-
-
 def line_name(line: str) -> str | None:
     """The Chinese name of a line (条线): ``市场监管`` for ``market-regulation``; None if unknown.
 
@@ -150,7 +126,7 @@ def line_name(line: str) -> str | None:
     """
     from ...explain import LINE_ZH
 
-    return LINE_ZH.get(line) or _MORE_LINES_ZH.get(line)
+    return LINE_ZH.get(line)
 
 
 def line_iri(line: str) -> str:
@@ -200,9 +176,46 @@ def item_description(g: DutyGraph, item: Any) -> str:
     return text
 
 
+def basis_links(g: Any, basis: LegalBasis) -> Pairs:
+    """The links from ``basis`` to the ELI resources of ``g``'s law it resolved to.
+
+    ``eli:related_to`` the act, the version the import read it against
+    (``dg:lawVersion``) and each article it cites in that version, and
+    ``eli:is_part_of`` the act when it cites articles (a basis naming an article is
+    a subdivision of the act). Empty for a basis the import did not resolve to the
+    corpus. The main export and the ELI export (:mod:`~dutygraph.io.rdf.eli`, which
+    writes the resources themselves) both write them.
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> g = demo_graph()
+    >>> [o.rsplit("/", 2)[-2] for _, o in basis_links(g, g.bases["B-FSL-6"])]
+    ['law', 'law-version', 'article', 'law']
+    """
+    version = basis.law_version
+    law = basis.law
+    book = g.lawbook()
+    if not version or law is None or law not in book.laws or version not in book.versions:
+        return []
+    related = _ELI_NS + "related_to"
+    pairs: Pairs = [(related, node_iri("law", law)), (related, node_iri("law_version", version))]
+    cited = [c for c in parse_provisions(basis.title, basis.article) if c.article is not None]
+    for c in cited:
+        assert c.article is not None
+        article = book.article(version, article_key(c.article, c.suffix))
+        link = (related, node_iri("article", article.id)) if article is not None else None
+        if link is not None and link not in pairs:
+            pairs.append(link)
+    if cited:
+        pairs.append((_ELI_NS + "is_part_of", node_iri("law", law)))
+    return pairs
+
+
 def standard_pairs(g: DutyGraph, rec: Any) -> Pairs:
-    """The standard statements about a record's own node that the profiles require."""
+    """The standard statements about a record's own node: what the profiles require,
+    and a legal basis's links to the law corpus's ELI resources (:func:`basis_links`)."""
     kind = rec.label
+    if kind == "basis":
+        return basis_links(g, rec)
     if kind == "duty":
         role = _ontology_concepts()[1].get(_ENUMS["role"][rec.role], rec.role)
         department = _name(g, "department", rec.department)
