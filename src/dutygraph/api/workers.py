@@ -248,6 +248,7 @@ class Workers:
                     job = None
                 job = q.get()
                 if job is None:
+                    _close_here()
                     return
                 job.run()
             except Interrupted:  # landed outside the job's own code: end it (again) above
@@ -328,12 +329,45 @@ async def on_snapshot(
     """
 
     def job() -> T:
-        result = asyncio.run(execute(snapshots.graph()))
+        result = run_here(execute(snapshots.graph()))
         if lane == "write":
             snapshots.refresh()
         return result
 
     return await workers.run(lane, job, timeout=config.current().request_timeout)
+
+
+_here = threading.local()
+
+
+def run_here(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` to its end on this thread's own event loop (made once per worker thread).
+
+    A new loop per request would cost a selector and a socket pair each time;
+    a run that fails or is interrupted may leave tasks behind, so its loop is
+    closed and the next run makes a new one.
+    """
+    loop: asyncio.AbstractEventLoop | None = getattr(_here, "loop", None)
+    if loop is None:
+        loop = _here.loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coro)
+    except BaseException:
+        _close_here()
+        raise
+
+
+def _close_here() -> None:
+    """Close this thread's event loop, if it has one, and its tasks."""
+    loop: asyncio.AbstractEventLoop | None = getattr(_here, "loop", None)
+    _here.loop = None
+    if loop is None:
+        return
+    with contextlib.suppress(BaseException):
+        for task in asyncio.all_tasks(loop):
+            task.cancel()
+        loop.run_until_complete(loop.shutdown_default_executor())
+    loop.close()
 
 
 def _settle(future: asyncio.Future[None]) -> None:
