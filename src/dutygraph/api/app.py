@@ -81,7 +81,7 @@ from .routes import api_routes
 from .saved import SavedQuery, default_queries_dir, load_saved
 from .schema import DEFAULT_LIMITS, build_schema, sdl
 from .state import Snapshots, SnapshotStore
-from .workers import TimedOut, Workers, lane_of, on_snapshot
+from .workers import TimedOut, Workers, lane_of, on_snapshot, release
 
 __all__ = ["LOOPBACK_HOSTS", "create_app", "is_loopback"]
 
@@ -240,9 +240,12 @@ class _View(GraphQL[Context, None]):
                 access=self.access,
                 graph=graph,
             )
-            return await run_operation(
-                request, request_adapter, request_data, ctx, root_value, sub_response
-            )
+            try:
+                return await run_operation(
+                    request, request_adapter, request_data, ctx, root_value, sub_response
+                )
+            finally:
+                release(ctx)
 
         try:
             return await on_snapshot(self.workers, self.snapshots, lane, execute)

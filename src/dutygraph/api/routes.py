@@ -44,7 +44,7 @@ from .guard import refusal, text_too_long, too_long_message
 from .loaders import GraphAccess
 from .saved import SavedQuery
 from .state import Snapshots
-from .workers import TimedOut, Workers, lane_of, on_snapshot
+from .workers import TimedOut, Workers, lane_of, on_snapshot, release
 
 __all__ = ["JSON", "api_routes"]
 
@@ -184,9 +184,12 @@ def api_routes(
             context = make_context(
                 snapshots.store, role=role, loopback=near, access=access, graph=graph
             )
-            return await schema.execute(
-                prepared.query.query, variable_values=variables, context_value=context
-            )
+            try:
+                return await schema.execute(
+                    prepared.query.query, variable_values=variables, context_value=context
+                )
+            finally:
+                release(context)
 
         try:
             result = await on_snapshot(pool, snapshots, prepared.lane, execute)

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import logging
 import threading
 import time
@@ -182,6 +183,9 @@ class Snapshots:
                 if held is not None and held[0] == stamp:
                     return  # already current (another thread swapped it in)
                 t0 = time.perf_counter()
+                # the store freezes what is alive when it reads (gc.freeze): collect the
+                # requests' cyclic garbage first (cheap: the graphs are frozen, not walked)
+                gc.collect()
                 graph = self.store.graph()
                 with self._lock:
                     if self.stamp() != stamp:
@@ -189,9 +193,10 @@ class Snapshots:
                         continue  # written while we read: read again
                     self._graph = (stamp, graph)
                     snap = self._snap
-                    if snap is not None and snap.stamp == stamp:
-                        fresh = Snapshot(graph, stamp)
-                        fresh.answers = snap.answers  # same state: the answers stand
+                    if snap is None or snap.stamp == stamp or isinstance(snap.reader, DutyGraph):
+                        fresh = Snapshot(graph, stamp)  # (an older whole graph goes now)
+                        if snap is not None and snap.stamp == stamp:
+                            fresh.answers = snap.answers  # same state: the answers stand
                         self._snap = fresh
                     self.swaps += 1
                     self.last_read_s = time.perf_counter() - t0

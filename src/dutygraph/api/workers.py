@@ -60,7 +60,16 @@ if TYPE_CHECKING:
     from ..graph import DutyGraph
     from .state import Snapshots
 
-__all__ = ["HEAVY_FIELDS", "LANES", "Interrupted", "TimedOut", "Workers", "lane_of", "on_snapshot"]
+__all__ = [
+    "HEAVY_FIELDS",
+    "LANES",
+    "Interrupted",
+    "TimedOut",
+    "Workers",
+    "lane_of",
+    "on_snapshot",
+    "release",
+]
 
 log = logging.getLogger("dutygraph.api")
 
@@ -335,6 +344,23 @@ async def on_snapshot(
         return result
 
     return await workers.run(lane, job, timeout=config.current().request_timeout)
+
+
+def release(context: Any) -> None:
+    """Cut a finished request's context off the graph it read.
+
+    The objects of one GraphQL execution (its info, tasks, futures) hold each
+    other in reference cycles, freed only by the cyclic collector — which the
+    store's whole-graph read freezes (``gc.freeze``: the read graph is never
+    walked). Cycles frozen while they referenced a graph kept that graph alive
+    for good: one graph per write. Cut off, they keep a few small objects.
+    """
+    access = getattr(context, "access", None)
+    if access is not None and hasattr(access, "graph"):
+        access.graph = None
+    for name in ("graph", "access", "loaders"):
+        if hasattr(context, name):
+            setattr(context, name, None)
 
 
 _here = threading.local()
