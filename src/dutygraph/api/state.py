@@ -18,9 +18,11 @@ for the embedded store), asked once per request:
   assignment) and the old one released — its memory handed back
   (``malloc_trim``), so a server that is written to does not grow. No request
   waits for the read, and no more than two whole graphs are ever held. A
-  write made through this server calls :meth:`Snapshots.refresh` before it
-  answers: the writer reads its own write; others see it in the whole graph
-  once swapped (a read of the whole store: about a second at province size).
+  write made through this server waits for the swap up to two seconds
+  (:meth:`Snapshots.refresh_soon`): on a store read in less, the writer reads
+  its own write; others see it in the whole graph once swapped (a read of the
+  whole store: about a second at province size on an idle machine, ten on a
+  busy one).
 
 A store that cannot tell its stamp cheaply (``stamp()`` is ``None``) is read
 afresh for every request, as before.
@@ -97,8 +99,8 @@ class Snapshots:
     reader right after a write, the whole graph once read) — and :meth:`graph`,
     the last whole graph read: after a write it stays the previous state until
     the background read of the new one is swapped in (nobody waits for it).
-    A writer in this server calls :meth:`refresh` before it answers, so it
-    reads its own write.
+    A writer in this server calls :meth:`refresh_soon` before it answers, so
+    on a store read in less than its wait it reads its own write.
 
     Parameters
     ----------
@@ -205,6 +207,22 @@ class Snapshots:
                 del graph
                 _release_memory()
                 return
+
+    def refresh_soon(self, wait: float) -> bool:
+        """Read the new state in the background; wait for the swap up to ``wait`` s; whether swapped.
+
+        What a write through the server calls: on a small store the writer's
+        next request reads its write; on a big one the writer is not held for
+        the whole read (seconds at province size on a busy machine), and reads
+        see the write once it is swapped in.
+        """
+        if not self.background:
+            self.refresh()
+            return True
+        with self._lock:
+            self._start_loading()
+            loading = self._loading
+        return loading.wait(wait) if loading is not None else True
 
     def _start_loading(self) -> None:
         """Start one background :meth:`refresh` unless one is running (call under ``_lock``)."""

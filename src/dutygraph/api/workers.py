@@ -90,6 +90,8 @@ HEAVY_FIELDS = frozenset(
         "disputeEvidence",
     }
 )
+#: seconds a write through the server waits for the new state to be swapped in
+WRITE_SWAP_WAIT = 2.0
 #: the lanes and their default number of threads
 LANES = {"light": 4, "heavy": 2, "write": 1}
 
@@ -334,13 +336,14 @@ async def on_snapshot(
     The graph is taken on the worker (the first one may still be being read:
     the worker waits, not the event loop); ``execute`` runs on the worker's own
     event loop. After a write the new state is swapped in before the answer
-    goes back, so the writer reads its write.
+    goes back (up to :data:`WRITE_SWAP_WAIT` s: the read goes on in the
+    background after that), so on a store read in less the writer reads its write.
     """
 
     def job() -> T:
         result = run_here(execute(snapshots.graph()))
-        if lane == "write":
-            snapshots.refresh()
+        if lane == "write":  # the writer reads its write, unless the read takes long
+            snapshots.refresh_soon(WRITE_SWAP_WAIT)
         return result
 
     return await workers.run(lane, job, timeout=config.current().request_timeout)
