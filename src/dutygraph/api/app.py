@@ -33,19 +33,33 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
+from strawberry.file_uploads.utils import replace_placeholders_with_files
+from strawberry.types import ExecutionResult
 
+from .. import config
+from ..errors import UsageError
 from ..graph import DutyGraph
 from ..serialize import dumps
 from ..store.base import Store
@@ -53,11 +67,21 @@ from .auth import role_of
 from .context import Context, make_context
 from .explorer import explorer_html, static_files
 from .explorer_app import explorer_routes
+from .guard import (
+    BodyLimit,
+    literal_too_long,
+    quiet_user_errors,
+    refusal,
+    text_too_long,
+    too_long_message,
+)
+from .imports import parse_form
 from .loaders import GraphAccess
 from .routes import api_routes
 from .saved import SavedQuery, default_queries_dir, load_saved
 from .schema import DEFAULT_LIMITS, build_schema, sdl
 from .state import Snapshots, SnapshotStore
+from .workers import TimedOut, Workers, lane_of, on_snapshot, release
 
 __all__ = ["LOOPBACK_HOSTS", "create_app", "is_loopback"]
 
@@ -83,8 +107,44 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
+class _Caller:
+    """Who asks (role, loopback): all ``get_context`` knows; the snapshot is read on a worker."""
+
+    __slots__ = ("loopback", "role")
+
+    def __init__(self, role: str | None, loopback: bool) -> None:
+        self.role = role
+        self.loopback = loopback
+
+
+#: strawberry's own refusals, said in Chinese first (the English is kept beside)
+_REASONS = {
+    "Unable to parse request body as JSON": "请求体不是有效的 JSON",
+    "Batching is not enabled": '不支持批量请求：请求体应为一个对象 {"query": ...}',
+    "Unsupported content type": "不支持的内容类型：请用 application/json 或 multipart/form-data",
+    "No GraphQL query found in the request": "请求中没有 GraphQL 查询 (query)",
+    "Unable to parse the multipart body": "无法解析 multipart 请求体",
+    "File(s) missing in form data": "multipart 表单缺少文件",
+}
+
+
+def _chinese(reason: str) -> str:
+    for english, chinese in _REASONS.items():
+        if reason.startswith(english):
+            return f"{chinese} ({reason})"
+    return f"请求无效 ({reason})"
+
+
+class _Refused(Exception):
+    """A request the HTTP layer refuses before running it: status, code, message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
 class _View(GraphQL[Context, None]):
-    """strawberry's ASGI view with dutygraph's context, access rule and offline explorer."""
+    """strawberry's ASGI view with dutygraph's context, access rule, limits and worker lanes."""
 
     def __init__(
         self,
@@ -94,14 +154,18 @@ class _View(GraphQL[Context, None]):
         access: Callable[[DutyGraph], GraphAccess],
         explorer_page: str | None,
         snapshots: Snapshots,
+        workers: Workers,
     ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if explorer_page else None,
-            multipart_uploads_enabled=True,  # whatIf(file: Upload) (#21); reads only
+            # uploads: whatIf(file:) (#21, reads only) and loadBundle(file:) (#22); a
+            # cross-site form cannot carry the bearer token a write needs
+            multipart_uploads_enabled=True,
         )
         self.store = store
         self.snapshots = snapshots
+        self.workers = workers
         self.tokens = dict(tokens)
         self.access = access
         self.explorer_page = explorer_page
@@ -109,13 +173,85 @@ class _View(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         client = request.client.host if request.client else None
         role = role_of(self.tokens, request.headers.get("authorization"))
-        return make_context(
-            self.store,
-            role=role,
-            loopback=is_loopback(client),
-            access=self.access,
-            graph=self.snapshots.graph(),
+        return _Caller(role, is_loopback(client))  # type: ignore[return-value]
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise _Refused(
+                400, "BAD_REQUEST", f"请求体不是有效的 JSON (the body is not valid JSON: {exc})"
+            ) from None
+        if not isinstance(value, dict):
+            kind = "null" if value is None else type(value).__name__
+            raise _Refused(
+                400,
+                "BAD_REQUEST",
+                f'请求体应为 JSON 对象 {{"query": "...", "variables": {{...}}}}，而不是 {kind} '
+                f"(the body must be a JSON object, not {kind})",
+            )
+        return value
+
+    async def parse_multipart(self, request: Any) -> dict[str, Any]:
+        """A GraphQL multipart request (an upload for ``loadBundle(file:)``), read with the stdlib."""
+        try:
+            fields, files = parse_form(
+                request.headers.get("content-type", ""), await request.get_body()
+            )
+        except UsageError as exc:
+            raise _Refused(400, "BAD_REQUEST", str(exc)) from None
+        operations = self.parse_json(fields.get("operations", "{}"))
+        files_map = self.parse_json(fields.get("map", "{}"))
+        try:
+            return replace_placeholders_with_files(operations, files_map, files)  # type: ignore[arg-type]
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            raise _Refused(
+                400,
+                "BAD_REQUEST",
+                f"multipart 的 map 与文件或变量不符 (the map does not match the files or the "
+                f"variables: {type(exc).__name__} {exc})",
+            ) from None
+
+    async def execute_operation(  # type: ignore[override]
+        self,
+        request: Any,
+        request_adapter: Any,
+        request_data: Any,
+        context: Any,
+        root_value: Any,
+        sub_response: Any,
+    ) -> Any:
+        run_operation = super().execute_operation
+        caller: _Caller = context
+        limit = config.current().max_text_chars
+        long = text_too_long(getattr(request_data, "variables", None), limit) or (
+            literal_too_long(request_data.query or "", limit)
+            if isinstance(getattr(request_data, "query", None), str)
+            else None
         )
+        if long is not None:
+            return _failure(sub_response, 400, "BAD_INPUT", too_long_message(*long, limit))
+        lane = lane_of(request_data.query, request_data.operation_name)
+
+        async def execute(graph: DutyGraph) -> Any:
+            ctx = make_context(
+                self.store,
+                role=caller.role,
+                loopback=caller.loopback,
+                access=self.access,
+                graph=graph,
+            )
+            try:
+                return await run_operation(
+                    request, request_adapter, request_data, ctx, root_value, sub_response
+                )
+            finally:
+                release(ctx)
+
+        try:
+            return await on_snapshot(self.workers, self.snapshots, lane, execute)
+        except TimedOut as exc:
+            return _failure(sub_response, 504, "TIMEOUT", str(exc))
 
     def encode_json(self, data: object) -> bytes:
         return dumps(data)
@@ -125,15 +261,21 @@ class _View(GraphQL[Context, None]):
         return HTMLResponse(self.explorer_page)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            request = Request(scope, receive)
-            refusal = self._refusal(request)
-            if refusal is not None:
-                await refusal(scope, receive, send)
-                return
-        await super().__call__(scope, receive, send)
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        response = self._refusal(request)
+        if response is None:
+            try:
+                response = await self.run(request)
+            except _Refused as exc:
+                response = refusal(exc.status, exc.code, exc.message)
+            except HTTPException as exc:
+                response = refusal(exc.status_code, "BAD_REQUEST", _chinese(exc.reason))
+        await response(scope, receive, send)
 
-    def _refusal(self, request: Request) -> JSONResponse | None:
+    def _refusal(self, request: Request) -> Response | None:
         """A 401 for an operation from another host without a valid token; else ``None``."""
         client = request.client.host if request.client else None
         if is_loopback(client):
@@ -151,6 +293,12 @@ class _View(GraphQL[Context, None]):
             status_code=401,
             headers={"WWW-Authenticate": 'Bearer realm="dutygraph"'},
         )
+
+
+def _failure(sub_response: Any, status: int, code: str, message: str) -> ExecutionResult:
+    """An operation refused or stopped by the HTTP layer: a GraphQL error with ``code``, ``status``."""
+    sub_response.status_code = status
+    return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
 
 
 def create_app(
@@ -197,7 +345,9 @@ def create_app(
             default_query=_opening(saved[0]) if saved else None,
         )
     snapshots = Snapshots(store)  # one state for every request, the store's newest
-    view = _View(schema, store, tokens or {}, access, page, snapshots)
+    workers = Workers()  # analyses off the event loop, each with the request_timeout limit
+    quiet_user_errors()  # a user's mistake is one log line, not a traceback
+    view = _View(schema, store, tokens or {}, access, page, snapshots, workers)
     schema_text = sdl(schema)
 
     async def schema_sdl(request: Request) -> PlainTextResponse:
@@ -209,19 +359,31 @@ def create_app(
     front: list[BaseRoute] = [Route("/", home)]
     if explorer:  # the explorer for people at /, GraphiQL for analysts at /graphql
         front = explorer_routes(SnapshotStore(store, snapshots), tokens=tokens or {}, saved=saved)
-    middleware = []
+    middleware = [Middleware(BodyLimit)]  # outermost: a flood is refused before anything reads it
     if allowed_hosts:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
     return Starlette(
         routes=[
             *front,
-            *api_routes(snapshots, schema, tokens=tokens, saved=saved, access=access),
+            *api_routes(
+                snapshots, schema, tokens=tokens, saved=saved, access=access, workers=workers
+            ),
             Route("/graphql", view, methods=["GET", "POST"]),
             Route("/schema.graphql", schema_sdl),
             Mount("/static", StaticFiles(directory=static_files()), name="static"),
         ],
         middleware=middleware,
+        lifespan=lambda app: _closing(workers),
     )
+
+
+@asynccontextmanager
+async def _closing(workers: Workers) -> AsyncIterator[None]:
+    """The app's lifespan: its worker threads end with it."""
+    try:
+        yield
+    finally:
+        workers.close()
 
 
 def _opening(q: SavedQuery) -> str:

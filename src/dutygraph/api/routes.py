@@ -33,15 +33,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from .. import config
 from ..errors import DutyGraphError, NotFound, UsageError
 from ..graph import DutyGraph
 from ..questions import SCANS, answer
 from ..serialize import dumps
 from .auth import role_of
 from .context import make_context
+from .guard import refusal, text_too_long, too_long_message
 from .loaders import GraphAccess
 from .saved import SavedQuery
 from .state import Snapshots
+from .workers import TimedOut, Workers, lane_of, on_snapshot, release
 
 __all__ = ["JSON", "api_routes"]
 
@@ -85,9 +88,12 @@ def api_routes(
     tokens: Mapping[str, str] | None = None,
     saved: Sequence[SavedQuery] = (),
     access: Callable[[Any], GraphAccess] = GraphAccess,
+    workers: Workers | None = None,
 ) -> list[BaseRoute]:
-    """The ``/api/*`` routes and ``/graphql/saved/{name}``, over ``snapshots``."""
+    """The ``/api/*`` routes and ``/graphql/saved/{name}``, over ``snapshots``, run on ``workers``."""
     from .app import is_loopback
+
+    pool = workers if workers is not None else Workers()
 
     allowed = dict(tokens or {})
     by_name = {q.name: _Prepared(q) for q in saved}
@@ -112,6 +118,10 @@ def api_routes(
             if refusal is not None:
                 return refusal
             p = request.query_params
+            limit = config.current().max_text_chars
+            for name, value in p.multi_items():
+                if len(value) > limit:
+                    return _JSON({"error": too_long_message(name, len(value), limit)}, 400)
             as_of = p.get("asOf") or p.get("as_of") or dt.date.today().isoformat()
             args: dict[str, Any] = {k: (p.get(k) or "").strip() or None for k in wanted}
             if view in SCANS:
@@ -123,14 +133,26 @@ def api_routes(
             snap = snapshots.current()
             body = snap.answers.get(key)
             if body is None:
-                # a scan reads everything: the whole graph (the shared one, read once)
-                g = snapshots.graph() if view in SCANS else snap.reader
-                try:
+
+                def work() -> tuple[bool, bytes]:
+                    # a scan reads everything: the whole graph (the shared one, read once)
+                    stamp, g = snapshots.whole() if view in SCANS else (snap.stamp, snap.reader)
                     _check_date(as_of)
-                    body = dumps(answer(g, view, as_of=as_of, **args))
+                    # an answer from the state before a write is not kept for the state after
+                    return stamp == snap.stamp, dumps(answer(g, view, as_of=as_of, **args))
+
+                try:
+                    keep, body = await pool.run(
+                        "light" if view in ("lead", "assist") else "heavy",
+                        work,
+                        timeout=config.current().request_timeout,
+                    )
                 except DutyGraphError as exc:
                     return _error(exc)
-                snap.remember(key, body)
+                except TimedOut as exc:
+                    return _JSON({"error": str(exc)}, 504)
+                if keep:
+                    snap.remember(key, body)
             # which state answered: the whole graph in memory, or the store's tables meanwhile
             return _JSON(body, headers={"x-dutygraph-reader": _kind(snap.reader)})
 
@@ -153,13 +175,26 @@ def api_routes(
             variables = await prepared.variables(request)
         except UsageError as exc:
             return _JSON({"errors": [{"message": str(exc)}]}, 400)
-        graph = snapshots.graph()
-        context = make_context(
-            snapshots.store, role=role, loopback=near, access=access, graph=graph
-        )
-        result = await schema.execute(
-            prepared.query.query, variable_values=variables, context_value=context
-        )
+        limit = config.current().max_text_chars
+        long = text_too_long(variables, limit)
+        if long is not None:
+            return refusal(400, "BAD_INPUT", too_long_message(*long, limit))
+
+        async def execute(graph: DutyGraph) -> Any:
+            context = make_context(
+                snapshots.store, role=role, loopback=near, access=access, graph=graph
+            )
+            try:
+                return await schema.execute(
+                    prepared.query.query, variable_values=variables, context_value=context
+                )
+            finally:
+                release(context)
+
+        try:
+            result = await on_snapshot(pool, snapshots, prepared.lane, execute)
+        except TimedOut as exc:
+            return refusal(504, "TIMEOUT", str(exc))
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
             out["errors"] = [e.formatted for e in result.errors]
@@ -187,6 +222,7 @@ class _Prepared:
     def __init__(self, q: SavedQuery) -> None:
         self.query = q
         doc = parse(q.query)
+        self.lane = lane_of(q.query, None)
         self.text_vars: set[str] = set()
         self.all_vars: set[str] = set()
         for op in doc.definitions:

@@ -6,12 +6,23 @@ already given on it (:attr:`Snapshot.answers`). Which state is current is told
 by the store's :meth:`~dutygraph.store.base.Store.stamp` (tens of microseconds
 for the embedded store), asked once per request:
 
-* at start, and right after a write (by this server or any other process),
-  requests are answered from the store's lazy reader
+* at start, requests are answered from the store's lazy reader
   (:meth:`~dutygraph.store.base.Store.reader`: indexed queries, ready at once)
   while a background thread reads the whole graph;
 * once read, the whole graph answers (every question in memory), until the
-  stamp changes again.
+  stamp changes;
+* after a write (by this server or any other process) the lazy reader
+  answers lookups at once, while the questions that need the whole graph
+  (GraphQL, scans: :meth:`Snapshots.graph`) keep the last whole graph until a
+  background thread has read the new state; it is then swapped in (one
+  assignment) and the old one released — its memory handed back
+  (``malloc_trim``), so a server that is written to does not grow. No request
+  waits for the read, and no more than two whole graphs are ever held. A
+  write made through this server waits for the swap up to two seconds
+  (:meth:`Snapshots.refresh_soon`): on a store read in less, the writer reads
+  its own write; others see it in the whole graph once swapped (a read of the
+  whole store: about a second at province size on an idle machine, ten on a
+  busy one).
 
 A store that cannot tell its stamp cheaply (``stamp()`` is ``None``) is read
 afresh for every request, as before.
@@ -27,12 +38,24 @@ afresh for every request, as before.
 ('SqliteReader', True)
 >>> type(snaps.graph()).__name__, type(snaps.current().reader).__name__  # the whole graph, once read
 ('DutyGraph', 'DutyGraph')
+>>> from dutygraph.analysis.disputes.lifecycle import open_dispute
+>>> old = snaps.graph()
+>>> _ = open_dispute(store, ["N-GAS", "N-SAMR"], "BF-GYM-PREPAID", "000000", "2025-06-01", by="doc")
+>>> new = snaps.graph()  # without a background thread, read at once; with one, swapped when read
+>>> new is not old, len(new.disputes) - len(old.disputes), snaps.swaps
+(True, 1, 2)
+>>> snaps.whole()[0] == store.stamp()
+True
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import logging
 import threading
+import time
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -72,20 +95,31 @@ class Snapshot:
 class Snapshots:
     """The current snapshot of ``store`` for every request (see the module docstring).
 
+    Two things are current: :meth:`current` — the store's state now (its lazy
+    reader right after a write, the whole graph once read) — and :meth:`graph`,
+    the last whole graph read: after a write it stays the previous state until
+    the background read of the new one is swapped in (nobody waits for it).
+    A writer in this server calls :meth:`refresh_soon` before it answers, so
+    on a store read in less than its wait it reads its own write.
+
     Parameters
     ----------
     store : Store
     background : read the whole graph in a background thread (``False``: when
-        first asked for it by :meth:`graph`, in the caller's thread)
+        asked for it, in the caller's thread)
     """
 
     def __init__(self, store: Store, *, background: bool = True) -> None:
         self.store = store
         self.background = background
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards _snap, _graph and _loading
+        self._load_lock = threading.Lock()  # one whole-graph read at a time: never three graphs
         self._snap: Snapshot | None = None
         self._graph: tuple[Hashable, DutyGraph] | None = None
-        self._loading: tuple[Hashable, threading.Event] | None = None
+        self._loading: threading.Event | None = None
+        #: how many whole graphs were swapped in, and the last read's seconds (benchmarks)
+        self.swaps = 0
+        self.last_read_s = 0.0
 
     def stamp(self) -> Hashable | None:
         """The store's stamp now (``None``: it cannot tell)."""
@@ -104,13 +138,13 @@ class Snapshots:
             snap = self._snap
             if snap is not None and snap.stamp == stamp:
                 return snap
-            graph = self._graph
-            if graph is not None and graph[0] == stamp:
-                snap = Snapshot(graph[1], stamp)
-            else:
+            held = self._graph
+            if held is not None and held[0] == stamp:
+                snap = Snapshot(held[1], stamp)
+            else:  # the store's lazy reader answers while the whole graph is read
                 snap = Snapshot(self.store.reader(), stamp)
                 if self.background:
-                    self._start_loading(stamp)
+                    self._start_loading()
             self._snap = snap
             return snap
 
@@ -118,57 +152,133 @@ class Snapshots:
         """The current snapshot's reader."""
         return self.current().reader
 
-    def graph(self) -> DutyGraph:
-        """The whole graph of the current state (waits for the background read, or reads it)."""
+    def whole(self) -> tuple[Hashable, DutyGraph]:
+        """``(stamp, graph)``: the last whole graph read, and the state it is of.
+
+        Right after a write it is the state before (the new one is being read in
+        the background: nobody waits); the first time, and without a background
+        thread, it is read now, in the caller's thread.
+        """
         snap = self.current()
         if isinstance(snap.reader, DutyGraph):
-            return snap.reader
+            return snap.stamp, snap.reader
         if snap.stamp is None:
-            return self.store.graph()
-        with self._lock:
-            loading = self._loading
-        if loading is not None and loading[0] == snap.stamp:
-            loading[1].wait()
-        else:
-            self._load(snap.stamp)
+            return None, self.store.graph()
         held = self._graph
-        if held is not None and held[0] == snap.stamp:
-            return held[1]
-        return self.store.graph()  # the store moved on while we read: its newest
+        if held is None or not self.background:
+            self.refresh()
+            held = self._graph
+        if held is None:  # pragma: no cover - refresh always holds one
+            return snap.stamp, self.store.graph()
+        return held
 
-    def _start_loading(self, stamp: Hashable) -> None:
-        if self._loading is not None and self._loading[0] == stamp:
+    def graph(self) -> DutyGraph:
+        """The last whole graph read (see :meth:`whole`)."""
+        return self.whole()[1]
+
+    def refresh(self) -> None:
+        """Read the store's newest state whole and swap it in, now, in the caller's thread."""
+        with self._load_lock:
+            while True:
+                stamp = self.stamp()
+                held = self._graph
+                if held is not None and held[0] == stamp:
+                    return  # already current (another thread swapped it in)
+                t0 = time.perf_counter()
+                # the store freezes what is alive when it reads (gc.freeze): collect the
+                # requests' cyclic garbage first (cheap: the graphs are frozen, not walked)
+                gc.collect()
+                graph = self.store.graph()
+                with self._lock:
+                    if self.stamp() != stamp:
+                        del graph
+                        continue  # written while we read: read again
+                    self._graph = (stamp, graph)
+                    snap = self._snap
+                    if snap is None or snap.stamp == stamp or isinstance(snap.reader, DutyGraph):
+                        fresh = Snapshot(graph, stamp)  # (an older whole graph goes now)
+                        if snap is not None and snap.stamp == stamp:
+                            fresh.answers = snap.answers  # same state: the answers stand
+                        self._snap = fresh
+                    self.swaps += 1
+                    self.last_read_s = time.perf_counter() - t0
+                del held, snap  # the old graph goes with the last request reading it
+                _forget_old_snapshots(graph)
+                del graph
+                _release_memory()
+                return
+
+    def refresh_soon(self, wait: float) -> bool:
+        """Read the new state in the background; wait for the swap up to ``wait`` s; whether swapped.
+
+        What a write through the server calls: on a small store the writer's
+        next request reads its write; on a big one the writer is not held for
+        the whole read (seconds at province size on a busy machine), and reads
+        see the write once it is swapped in.
+        """
+        if not self.background:
+            self.refresh()
+            return True
+        with self._lock:
+            self._start_loading()
+            loading = self._loading
+        return loading.wait(wait) if loading is not None else True
+
+    def _start_loading(self) -> None:
+        """Start one background :meth:`refresh` unless one is running (call under ``_lock``)."""
+        if self._loading is not None and not self._loading.is_set():
             return
-        done = threading.Event()
-        self._loading = (stamp, done)
+        done = self._loading = threading.Event()
 
         def run() -> None:
             try:
-                self._load(stamp)
-            except Exception:  # the lazy reader keeps answering; say why in the log
+                self.refresh()
+            except Exception:  # the last snapshot keeps answering; say why in the log
                 log.exception("reading the whole graph in the background failed")
             finally:
                 done.set()
 
         threading.Thread(target=run, name="dutygraph-snapshot", daemon=True).start()
 
-    def _load(self, stamp: Hashable) -> None:
-        """Read the whole graph; make it current if the store is still at ``stamp``."""
-        graph = self.store.graph()
-        with self._lock:
-            if self.stamp() != stamp:
-                return  # written meanwhile: the next request starts over
-            self._graph = (stamp, graph)
-            snap = self._snap
-            if snap is not None and snap.stamp == stamp:
-                fresh = Snapshot(graph, stamp)
-                fresh.answers = snap.answers  # same state: the answers stand
-                self._snap = fresh
-
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for a background read of the whole graph (tests, benchmarks); whether it is done."""
         loading = self._loading
-        return loading[1].wait(timeout) if loading is not None else True
+        return loading.wait(timeout) if loading is not None else True
+
+
+def _forget_old_snapshots(current: DutyGraph) -> None:
+    """Drop what module-level caches hold of graphs other than ``current``, so those are freed.
+
+    Two caches of the text analyses are keyed by the graph and hold it strongly:
+    ``analysis.assign._indexes`` (an ``lru_cache(maxsize=8)``: assignment,
+    routing, dispute evidence) and ``analysis.match._cache`` (up to 16 entries:
+    the word indexes). A server that reloads after each write kept the last
+    eight graphs alive that way — 4.3 GB at province size after a few writes
+    (benchmarks/load_test.py). The first is cleared (rebuilt on first use: 60 ms
+    at province); the second keeps the current graph's entries. (Weak references
+    in those modules would make this unneeded: noted for their owner.)
+    """
+    from ..analysis import assign, match
+
+    indexes = getattr(assign, "_indexes", None)
+    if indexes is not None and hasattr(indexes, "cache_clear"):
+        indexes.cache_clear()
+    cache = getattr(match, "_cache", None)
+    lock = getattr(match, "_cache_lock", None)
+    if isinstance(cache, dict) and lock is not None:
+        with lock:
+            kept = {id(v[1]) for v in cache.values() if v[0] is current}
+            for key in [k for k, v in cache.items() if id(v[1]) not in kept]:
+                del cache[key]
+
+
+def _release_memory() -> None:
+    """Hand the freed pages of a released snapshot back to the system (glibc's malloc_trim)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused, not returned
+        pass
 
 
 class SnapshotStore:
