@@ -341,3 +341,22 @@ def test_sigkill_amid_small_bundle_imports_leaves_every_import_whole_or_absent(p
         assert store.graph().counts()["duty"] == 31 + 10 * (len(imports) - 1)
         store.close()
     assert len(imports) > 1, "no import committed before the kills"
+
+
+def test_skip_invalid_on_a_small_bundle_keeps_the_valid_rows_as_the_whole_graph_path(
+    path, tmp_path
+):
+    rows = [
+        *_ten_duties()[:3],
+        ["JJ-SCJ", "I-NO-SUCH", "510104", "lead", "B-FHL", "2031-01-01", "", "t", ""],
+    ]
+    bundle = _small_bundle(tmp_path / "mixed", rows)
+    twin = _twin(path, tmp_path, "whole.db")
+    lazy, whole = Counting(path), Counting(twin)
+    whole.graph()
+    got = load(lazy, [bundle], skip_invalid=True)
+    expected = load(whole, [bundle], skip_invalid=True)
+    assert lazy.loads == 0
+    assert got.as_dict() | {"sources": None} == expected.as_dict() | {"sources": None}
+    assert (got.added, got.skipped_rows) == ({"duty": 3}, 1)
+    assert EmbeddedStore(path).graph().duties == EmbeddedStore(twin).graph().duties
