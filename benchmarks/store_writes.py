@@ -10,12 +10,22 @@ median of ``--repeat``:
 * ``dispute open, graph held``: the same in a process that holds the whole graph
   (``serve``, a notebook), and the ``graph()`` it asks for after the write (the change
   applied to the held graph, not read again);
+* ``10-row bundle, fresh store object``: ``load`` of a bundle folder of ten new duty rows
+  into the province on a new ``EmbeddedStore`` (the import's checks read only the rows
+  they ask for: the items, regions, departments, bases and stored duties of those keys);
+  ``10-row bundle, graph held``: the same into a store holding the whole graph (its checks
+  run over it; the duty change then drops it); ``10-row bundle, whole graph read``: the
+  same with the small-import path switched off (``importer.SMALL_IMPORT = 0``), as it was
+  before: the whole graph read inside the write; and, of the fresh figure, the time
+  ``read_input`` takes to read the bundle's file (the same folder again, same run);
 * ``CLI dispute open --json``: the command, a fresh process, stdout to a file (with its
   bytecode written, as an installed package has it: ``bench_common.child_env``);
 
 beside SQLite doing a bare write in the same run: one row inserted and committed
 (``BEGIN IMMEDIATE`` … ``COMMIT``, WAL, ``synchronous=FULL``, the fsync included) on a
-connection already open, and a fresh Python process that connects, inserts and commits.
+connection already open, a fresh Python process that connects, inserts and commits, and
+(``SQLite 10 rows``, the 10-row bundle's baseline) ten duty rows and their bases inserted
+into the province store's own tables in one such transaction.
 The machine is shared and noisy: read the ratios. Results go to
 ``benchmarks/results/store_writes.txt``.
 """
@@ -23,12 +33,16 @@ The machine is shared and noisy: read the ratios. Results go to
 from __future__ import annotations
 
 import argparse
+import datetime
+import itertools
+import json
 import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -36,7 +50,9 @@ sys.path.insert(0, str(HERE))
 
 from bench_common import child_env, machine, store_for  # noqa: E402
 
+from dutygraph import importer  # noqa: E402
 from dutygraph.analysis.disputes import open_dispute  # noqa: E402
+from dutygraph.io import read_input  # noqa: E402
 from dutygraph.store import EmbeddedStore  # noqa: E402
 
 DAY = "2025-01-05"
@@ -61,6 +77,35 @@ def parties(path: Path, n: int) -> tuple[str, str, list[str], str]:
     items = [r[0] for r in conn.execute("SELECT id FROM item LIMIT ?", (n,))]
     conn.close()
     return a, b, items, region
+
+
+def duty_row(path: Path) -> list[str]:
+    """A stored county duty's department, item, region, role and first basis."""
+    conn = sqlite3.connect(path)
+    dep, item, region, role, bases = conn.execute(
+        "SELECT department, item, region, role, bases FROM duty"
+        " WHERE length(region) = 6 AND region NOT LIKE '%00' AND bases != '[]' LIMIT 1"
+    ).fetchone()
+    conn.close()
+    return [dep, item, region, role, json.loads(bases)[0]]
+
+
+def ten_row_bundles(workdir: Path, row: list[str], n: int) -> Iterator[Path]:
+    """Bundle folders of ten new duties each (the stored duty ``row`` with new start dates)."""
+    import csv
+
+    day = datetime.date(2400, 1, 1)
+    for b in itertools.count():
+        folder = workdir / "ten-row" / str(b)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        with open(folder / "duties.csv", "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["department", "item", "region", "role", "bases", "valid_from", "line"])
+            for _ in range(10):
+                w.writerow([*row, day.isoformat(), ""])
+                day += datetime.timedelta(days=1)
+        yield folder
 
 
 def median_ms(times: list[float]) -> float:
@@ -103,6 +148,30 @@ def main() -> None:
         held_g.append(time.perf_counter() - t)
     assert len(g.disputes) == 2 * n, len(g.disputes)
 
+    bundles = ten_row_bundles(args.workdir, duty_row(path), n)
+
+    def ten(store: EmbeddedStore) -> float:
+        folder = next(bundles)
+        t = time.perf_counter()
+        report = importer.load(store, [folder])
+        took = time.perf_counter() - t
+        assert report.added == {"duty": 10}, report.added
+        return took
+
+    ten_fresh = [ten(EmbeddedStore(path)) for _ in range(n)]
+    reading = []  # of which: reading the bundle's file (the same folder, read again)
+    for _ in range(n):
+        t = time.perf_counter()
+        read_input(args.workdir / "ten-row" / "0")
+        reading.append(time.perf_counter() - t)
+    ten_held = []
+    for _ in range(n):
+        held.graph()  # the whole graph held and current before each
+        ten_held.append(ten(held))
+    small, importer.SMALL_IMPORT = importer.SMALL_IMPORT, 0
+    ten_whole = [ten(EmbeddedStore(path)) for _ in range(min(n, 2))]
+    importer.SMALL_IMPORT = small
+
     cli = []
     env = child_env(DUTYGRAPH_STORE=str(path))
     cmd = [sys.executable, "-m", "dutygraph", "dispute", "open", "--party", a, "--party", b]
@@ -134,17 +203,46 @@ def main() -> None:
         subprocess.run([sys.executable, "-c", _PEER, str(peer_db)], check=True, env=env)
         peer.append(time.perf_counter() - t)
 
-    b_ms, p_ms = median_ms(bare), median_ms(peer)
+    # SQLite doing the 10-row import's own work: ten duty rows and their bases inserted
+    # into the province's tables (and their indexes), one transaction, open connection
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous=FULL")
+    cols = [r[1] for r in conn.execute("PRAGMA table_info(duty)")]
+    like = conn.execute("SELECT * FROM duty LIMIT 1").fetchone()
+    insert = f"INSERT INTO duty VALUES ({', '.join('?' * len(cols))})"
+    same = []
+    for r in range(max(n, 20)):
+        rows = [(f"sqlite-bench|{r}|{k}", *like[1:]) for k in range(10)]
+        t = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(insert, rows)
+        conn.executemany(
+            "INSERT INTO duty_basis (basis, duty) VALUES (?, ?)", [("B", row[0]) for row in rows]
+        )
+        conn.execute("COMMIT")
+        same.append(time.perf_counter() - t)
+    conn.close()
+
+    b_ms, p_ms, s_ms = median_ms(bare), median_ms(peer), median_ms(same)
+    ten_rest = median_ms(ten_fresh) - median_ms(reading)
     rows = [
         ("dispute open, fresh store object", median_ms(fresh), b_ms, "bare commit"),
         ("dispute open, graph held", median_ms(held_w), b_ms, "bare commit"),
         ("  graph() after it", median_ms(held_g), median_ms([open_s]), "reading it whole"),
+        ("10-row bundle, fresh store object", median_ms(ten_fresh), b_ms, "bare commit"),
+        ("  the same", median_ms(ten_fresh), s_ms, "SQLite 10 rows"),
+        ("  of which reading its file", median_ms(reading), s_ms, "SQLite 10 rows"),
+        ("  the rest: check, plan, write", ten_rest, s_ms, "SQLite 10 rows"),
+        ("10-row bundle, graph held", median_ms(ten_held), s_ms, "SQLite 10 rows"),
+        ("10-row bundle, whole graph read", median_ms(ten_whole), s_ms, "SQLite 10 rows"),
         ("CLI dispute open --json", median_ms(cli), p_ms, "peer process"),
     ]
     lines = [
         f"store_writes: size {args.size}, {duties:,} duties, median of {n}, {machine()}",
         f"SQLite bare commit (open connection, WAL, synchronous=FULL): {b_ms:.2f} ms; "
-        f"a fresh process connecting, inserting, committing: {p_ms:.1f} ms",
+        f"a fresh process connecting, inserting, committing: {p_ms:.1f} ms; "
+        f"ten duty rows and their bases into the province's tables (SQLite 10 rows): "
+        f"{s_ms:.2f} ms",
         f"reading the whole graph in this run: {open_s:.2f} s",
         "",
         f"{'figure':<34} {'ms':>9}  {'baseline ms':>12}  ratio",

@@ -128,6 +128,26 @@ while True:  # open a dispute, decide every third (that one also closes and open
 """
 
 
+def _kill_at_random(loop: str, path, run: int, after: float) -> None:
+    """Run the writing ``loop`` on the store at ``path`` and SIGKILL it ``after`` seconds
+    from its first write."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", loop, str(path), str(run)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    with proc.stdout:
+        assert proc.stdout.readline() == "ready\n"
+        time.sleep(after)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+
 @pytest.mark.slow
 def test_sigkill_amid_dispute_writes_leaves_every_write_whole_or_absent(path):
     """A process writing disputes as fast as it can (each write reading only its rows, on a
@@ -135,25 +155,10 @@ def test_sigkill_amid_dispute_writes_leaves_every_write_whole_or_absent(path):
     exactly the writes its log holds — each dispute with its log entry, each decision
     with its basis — never half of one."""
     import random
-    import signal
-    import subprocess
-    import sys
-    import time
 
     rng = random.Random(16)
     for run in range(3):
-        proc = subprocess.Popen(
-            [sys.executable, "-c", _DISPUTE_LOOP, str(path), str(run)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert proc.stdout is not None
-        with proc.stdout:
-            assert proc.stdout.readline() == "ready\n"
-            time.sleep(rng.uniform(0.3, 1.2))
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-        assert proc.returncode == -signal.SIGKILL
+        _kill_at_random(_DISPUTE_LOOP, path, run, rng.uniform(0.3, 1.2))
         store = EmbeddedStore(path)
         assert store.check(full=True) == []
         g = store.graph()
@@ -165,3 +170,193 @@ def test_sigkill_amid_dispute_writes_leaves_every_write_whole_or_absent(path):
         assert {b for b in g.bases if b.startswith("DEC-")} == {f"DEC-{d}" for d in decided}
         store.close()
     assert opened, "no write committed before the kills"
+
+
+# -- small imports: a 10-row bundle reads only the rows its checks ask for ------------------
+
+_DUTY_HEAD = (DEMO_PATH / "duties.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+
+
+def _small_bundle(folder, duties, items=()):
+    """A bundle folder of ``duties`` (rows of duties.csv) and optional ``items`` rows."""
+    import csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "duties.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([_DUTY_HEAD, *duties])
+    if items:
+        head = ["id", "name", "parent", "domain", "power_type", "objects", "keywords", "levels"]
+        with open(folder / "items.csv", "w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows([head, *items])
+    return folder
+
+
+def _ten_duties(start_year=2030):
+    """Ten duties the demo store does not hold (new start dates), one of them repeating a
+    stored duty's key with other bases (a change), one repeating a stored duty as it is."""
+    rows = [
+        [
+            "JJ-SCJ",
+            "I-FOOD-SALE",
+            "510104",
+            "assist",
+            "B-FHL",
+            f"{start_year + k}-01-01",
+            "",
+            "t",
+            "",
+        ]
+        for k in range(8)
+    ]
+    rows.append(["JJ-SCJ", "I-FOOD-SALE", "510104", "lead", "B-FSL-6", "2005-01-01", "", "t", ""])
+    rows.append(
+        [
+            "JJ-ZJJ",
+            "I-SELFBUILT",
+            "510104",
+            "territorial",
+            "B-SELFBUILT",
+            "2022-05-24",
+            "",
+            "jj-power-list#40",
+            "",
+        ]
+    )
+    return rows
+
+
+def _twin(path, tmp_path, name):
+    """A copy of the store file ``path`` (the same state, another file)."""
+    import shutil
+
+    dest = tmp_path / name
+    shutil.copyfile(path, dest)
+    return dest
+
+
+def test_a_ten_row_bundle_reads_only_its_rows_and_imports_as_over_the_whole_graph(path, tmp_path):
+    bundle = _small_bundle(tmp_path / "ten", _ten_duties())
+    lazy = Counting(path)
+    whole = Counting(_twin(path, tmp_path, "whole.db"))
+    whole.graph()  # held and current: its plans read the whole graph
+    got = load(lazy, [bundle])
+    assert lazy.loads == 0, "a 10-row bundle read the whole graph"
+    expected = load(whole, [bundle])
+    assert got.as_dict() | {"sources": None} == expected.as_dict() | {"sources": None}
+    assert (got.added, got.changed, got.unchanged) == ({"duty": 8}, {"duty": 1}, {"duty": 1})
+    a, b = EmbeddedStore(path).graph(), EmbeddedStore(whole.path).graph()
+    assert sorted(d.key for d in a.duty_list()) == sorted(d.key for d in b.duty_list())
+    assert a.duties == b.duties
+    again = load(Counting(path), [bundle])  # the same input twice changes nothing
+    assert (again.added, again.changed, again.unchanged["duty"]) == ({}, {}, 10)
+    assert [e["op"] for e in fresh_history(path)] == ["import", "import"]
+
+
+def test_a_bad_small_bundle_is_refused_with_the_same_located_errors_and_writes_nothing(
+    path, tmp_path
+):
+    from dutygraph.errors import ValidationFailed
+
+    bad = [
+        ["JJ-SCJ", "I-NO-SUCH", "510104", "lead", "B-FHL", "2031-01-01", "", "t", ""],
+        ["NO-SUCH-DEPT", "I-FOOD-SALE", "510104", "lead", "B-FHL", "2031-01-01", "", "t", ""],
+        ["JJ-SCJ", "I-FOOD-SALE", "999999", "lead", "B-NO-SUCH", "2031-01-01", "", "t", ""],
+        ["JJ-WJJ", "I-FOOD-SALE", "510104", "assist", "B-FHL", "2031-01-01", "", "t", "housing"],
+    ]
+    # I-FOOD under I-FOOD-SALE, which the store holds under I-FOOD: a cycle through the store
+    items = [
+        ["I-FOOD", "食品安全监督管理", "I-FOOD-SALE", "食品", "行政检查", "x", "食品", "county"]
+    ]
+    bundle = _small_bundle(tmp_path / "bad", bad, items)
+    twin = _twin(path, tmp_path, "whole.db")
+    outcomes = []
+    for store, hold in ((Counting(path), False), (Counting(twin), True)):
+        if hold:
+            store.graph()
+        with pytest.raises(ValidationFailed) as err:
+            load(store, [bundle])
+        outcomes.append(
+            [(p.file, p.sheet, p.row, p.column, p.code, p.message) for p in err.value.problems]
+        )
+        assert store.loads == int(hold)
+    lazy, whole = outcomes
+    assert sorted(lazy) == sorted(whole)
+    codes = sorted(c for *_, c, _ in lazy)
+    assert codes == [
+        "cycle",
+        "unknown-basis",
+        "unknown-department",
+        "unknown-item",
+        "unknown-line",
+        "unknown-region",
+    ]
+    where = {c: (f.endswith(".csv"), r, col) for f, _, r, col, c, _ in lazy}
+    assert where["unknown-item"] == (True, 2, "item")
+    assert where["unknown-department"] == (True, 3, "department")
+    assert where["unknown-line"] == (True, 5, "line")
+    assert where["cycle"] == (True, 2, "parent")
+    cycle = next(m for *_, c, m in lazy if c == "cycle")
+    assert "I-FOOD" in cycle and "I-FOOD-SALE" in cycle
+    assert [e["op"] for e in fresh_history(path)] == ["import"]
+    assert EmbeddedStore(path).graph().counts() == EmbeddedStore(twin).graph().counts()
+
+
+_IMPORT_LOOP = """
+import csv, datetime, sys, tempfile, pathlib
+from dutygraph import load
+from dutygraph.store import EmbeddedStore
+store = EmbeddedStore(sys.argv[1])
+work = pathlib.Path(tempfile.mkdtemp())
+print("ready", flush=True)
+n = 0
+while True:  # ten new duties a bundle, each bundle one import (reading only its rows)
+    start = datetime.date(2100 + 100 * int(sys.argv[2]), 1, 1)
+    folder = work / str(n)
+    folder.mkdir()
+    with open(folder / "duties.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["department", "item", "region", "role", "bases", "valid_from", "line"])
+        for k in range(10):
+            w.writerow(["JJ-SCJ", "I-FOOD-SALE", "510104", "assist", "B-FHL",
+                        (start + datetime.timedelta(days=10 * n + k)).isoformat(), ""])
+    load(store, [folder])
+    n += 1
+"""
+
+
+@pytest.mark.slow
+def test_sigkill_amid_small_bundle_imports_leaves_every_import_whole_or_absent(path):
+    """A process importing 10-row bundles as fast as it can (each reading only its rows)
+    killed at random moments: the store is sound and holds ten duties per import its log
+    holds — never part of a bundle."""
+    import random
+
+    rng = random.Random(1610)
+    for run in range(3):
+        _kill_at_random(_IMPORT_LOOP, path, run, rng.uniform(0.5, 1.5))
+        store = EmbeddedStore(path)
+        assert store.check(full=True) == []
+        imports = [e for e in store.history() if e["op"] == "import"]
+        assert [e["added"] for e in imports[1:]] == [{"duty": 10}] * (len(imports) - 1)
+        assert store.graph().counts()["duty"] == 31 + 10 * (len(imports) - 1)
+        store.close()
+    assert len(imports) > 1, "no import committed before the kills"
+
+
+def test_skip_invalid_on_a_small_bundle_keeps_the_valid_rows_as_the_whole_graph_path(
+    path, tmp_path
+):
+    rows = [
+        *_ten_duties()[:3],
+        ["JJ-SCJ", "I-NO-SUCH", "510104", "lead", "B-FHL", "2031-01-01", "", "t", ""],
+    ]
+    bundle = _small_bundle(tmp_path / "mixed", rows)
+    twin = _twin(path, tmp_path, "whole.db")
+    lazy, whole = Counting(path), Counting(twin)
+    whole.graph()
+    got = load(lazy, [bundle], skip_invalid=True)
+    expected = load(whole, [bundle], skip_invalid=True)
+    assert lazy.loads == 0
+    assert got.as_dict() | {"sources": None} == expected.as_dict() | {"sources": None}
+    assert (got.added, got.skipped_rows) == ({"duty": 3}, 1)
+    assert EmbeddedStore(path).graph().duties == EmbeddedStore(twin).graph().duties

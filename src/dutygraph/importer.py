@@ -37,7 +37,7 @@ from .graph import DutyGraph, identity
 from .io import read_input
 from .io.bundle import Batch
 from .model import LAW_KINDS
-from .store.base import ChangeSet, Store
+from .store.base import ChangeSet, Store, reads_rows
 from .validation import check_batch, summarize, touched
 
 __all__ = ["ImportReport", "load"]
@@ -118,12 +118,11 @@ def _plan_duties(
     if not duties.unique():
         last = {key: k for k, key in enumerate(duties.keys())}
         duties = duties.take(sorted(last.values()))
-    index = graph.duty_index()
-    keys = duties.keys() if index else []
-    if not index or index.keys().isdisjoint(keys):
+    index, theirs = _stored_duties(graph, duties)
+    if not index:
         added["duty"] += len(duties)
         return duties
-    theirs = graph.duty_columns().values()
+    keys = duties.keys()
     mine = duties.values()
     keep = [(j := index.get(key)) is None or theirs[j] != mine[k] for k, key in enumerate(keys)]
     new = sum(key not in index for key in keys)
@@ -135,6 +134,38 @@ def _plan_duties(
     if len(keys) > kept:
         unchanged["duty"] += len(keys) - kept
     return duties if kept == len(keys) else duties.take(mask=keep)
+
+
+def _stored_duties(
+    graph: Any, duties: DutyColumns
+) -> tuple[dict[tuple[str, ...], int], list[tuple[Any, ...]]]:
+    """The stored duties with the keys of ``duties``: row number by key, and each row's
+    compared values (``{}`` when none is stored). A lazy reader reads only those duties
+    (:meth:`~dutygraph.store.sqlite.reader.SqliteReader.duties_by_key`), a graph looks a
+    small import's up by (item, region), a big one's in the index of every duty."""
+    by_key = getattr(graph, "duties_by_key", None)
+    if by_key is not None:
+        found = by_key(duties.keys())
+    elif len(duties) <= SMALL_IMPORT:  # a few (item, region) buckets, not an index of all
+        keys = set(duties.keys())
+        pairs = dict.fromkeys(zip(duties.column("item"), duties.column("region"), strict=True))
+        found = {d.key: d for pair in pairs for d in graph.duties_at(*pair) if d.key in keys}
+    else:
+        found = None
+    if found is not None:
+        return {key: j for j, key in enumerate(found)}, DutyColumns.from_records(
+            found.values()
+        ).values()
+    index = graph.duty_index()
+    if not index or index.keys().isdisjoint(duties.keys()):
+        return {}, []
+    return index, graph.duty_columns().values()
+
+
+#: an import of at most this many rows (and no law corpus or published list) reads only
+#: the stored rows its checks ask for, not the whole graph (a store that can: the
+#: embedded store's lazy reader); a bigger one reads the whole graph, cheaper in bulk
+SMALL_IMPORT = 5_000
 
 
 def load(
@@ -215,7 +246,10 @@ def load(
         return ChangeSet(records, log, duties)
 
     if not versions and not any(r.record.label in LAW_KINDS for r in batch.rows):
-        # what the plan reads, by key: a store without a cheap snapshot reads only that
+        # what the plan reads, by key: a store without a cheap snapshot (Neo4j) reads only
+        # that; the embedded store gives a small import its lazy reader (indexed queries)
         plan.touches = touched(batch)  # type: ignore[attr-defined]
+        if len(batch.rows) + len(batch.duties) <= SMALL_IMPORT:
+            plan = reads_rows(plan)
     store.write(plan)
     return report

@@ -179,7 +179,7 @@ def _check(
         _duplicate_duties(duties, seen, rows, flag_duty)
 
     # references: check each distinct value once, then find the rows that hold a bad one
-    known = {kind: graph.table(kind).keys() | batch_ids[kind] for kind in _ATTRS if kind != "duty"}
+    known = _Known(graph, batch_ids)
     for label, indexes in by_label.items():
         records = [rows[i].record for i in indexes]
         for fieldname, kind in _REFS.get(label, ()):
@@ -190,7 +190,7 @@ def _check(
             else:
                 values.update(column)
                 values.discard(None)  # type: ignore[arg-type]
-            missing = values - known[kind]
+            missing = known.missing(kind, values)
             if not missing:
                 continue
             for i in indexes:
@@ -202,6 +202,8 @@ def _check(
         _duty_references(duties, known, flag_duty)
     departments = graph.table("department")
     batch_departments = {r.record.id: r.record for r in rows if r.record.label == "department"}
+    if hasattr(departments, "fetch"):  # a lazy reader: the departments of lined duties at once
+        departments.fetch(_lined_departments(rows, duties) - batch_departments.keys())
     if duties:
         _duty_lines_and_bases(duties, batch_departments, departments, flag_duty)
     for i in by_label.get("duty", ()):
@@ -227,22 +229,22 @@ def _check(
                 ),
             )
 
-    # cycles in the trees, over the batch and the store together
+    # cycles in the trees, over the batch and the store together: only a cycle through a
+    # row of the batch is reported, and each record has one link, so following the links
+    # from the batch's records finds every such cycle (reading only the stored records met)
     for kind, (fieldname, tree_name) in _TREES.items():
-        links: dict[str, str] = {}
         row_of: dict[str, tuple[int, Row]] = {}
-        for rid, rec in graph.table(kind).items():
-            if getattr(rec, fieldname):
-                links[rid] = getattr(rec, fieldname)
+        mine: dict[str, str | None] = {}
         for i, row in enumerate(rows):
             rec = row.record
             if rec.label == kind:
-                target = getattr(rec, fieldname)
                 rid = record_id(rec)
-                links.pop(rid, None)
-                if target:
-                    links[rid] = target
+                mine.pop(rid, None)
+                mine[rid] = getattr(rec, fieldname) or None
                 row_of[rid] = (i, row)
+        if not row_of:
+            continue
+        links = _links_from(mine, graph.table(kind), fieldname)
         import networkx as nx
 
         g = nx.DiGraph(list(links.items()))
@@ -262,6 +264,58 @@ def _check(
                         ),
                     )
     return problems, bad, bad_duties
+
+
+class _Known:
+    """Which referenced ids exist, in the batch or the store: each kind's ids asked of the
+    store at once (a lazy reader: one indexed query; a graph: its table)."""
+
+    def __init__(self, graph: Any, batch_ids: dict[str, set[str]]) -> None:
+        self._graph = graph
+        self._batch = batch_ids
+
+    def missing(self, kind: str, values: set[str]) -> set[str]:
+        """The ``values`` that are no ``kind`` of the batch or the store."""
+        rest = values - self._batch[kind]
+        if not rest:
+            return rest
+        table = self._graph.table(kind)
+        present = getattr(table, "present", None)
+        if present is not None:
+            return rest - present(rest)
+        return {v for v in rest if v not in table}
+
+
+def _lined_departments(rows: list[Row], duties: DutyColumns) -> set[str]:
+    """The departments of the duties that name a line (whose lines are checked)."""
+    out = {r.record.department for r in rows if r.record.label == "duty" and r.record.line}
+    if duties:
+        out.update(
+            d
+            for d, line in zip(duties.column("department"), duties.column("line"), strict=False)
+            if line
+        )
+    return out
+
+
+def _links_from(mine: dict[str, str | None], table: Any, fieldname: str) -> dict[str, str]:
+    """The tree links reachable from the batch's records (``mine``: id -> its link), a
+    batch record's own link in place of the stored one's; in the order met."""
+    links: dict[str, str] = {}
+    done: set[str] = set()
+    for start in mine:
+        node: str | None = start
+        while node is not None and node not in done:
+            done.add(node)
+            if node in mine:
+                target = mine[node]
+            else:
+                rec = table.get(node)
+                target = getattr(rec, fieldname) if rec is not None else None
+            if target:
+                links[node] = target
+            node = target or None
+    return links
 
 
 _NOWHERE = Origin("(a duty with no origin)")
@@ -324,13 +378,13 @@ def _duplicate_duties(
             flag(k, _duplicate(at, _place(duties, j), duties.record(j) == rec, rec))
 
 
-def _duty_references(duties: DutyColumns, known: dict[str, Any], flag: Any) -> None:
+def _duty_references(duties: DutyColumns, known: _Known, flag: Any) -> None:
     """References of duties read as columns: each distinct value checked once."""
     for fieldname, kind in _REFS["duty"]:
         column = duties.column(fieldname)
         distinct = set(column)
         values = set().union(*distinct) if fieldname in _MULTI else distinct - {None}
-        missing = values - known[kind]
+        missing = known.missing(kind, values)
         if not missing:
             continue
         holding = {v for v in distinct if set(_values(v)) & missing}

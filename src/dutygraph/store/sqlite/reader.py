@@ -24,7 +24,8 @@ read once from the same transaction.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ...graph import DutyGraph, find_in
@@ -86,6 +87,29 @@ class LazyTable(Mapping[str, Any]):
             out.append(self.cache.setdefault(rid, rec))
         return out
 
+    def present(self, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` the table holds: one indexed query, nothing decoded."""
+        wanted = [i for i in dict.fromkeys(ids) if isinstance(i, str)]
+        if not wanted or not self._present:
+            return set()
+        held = {i for i in wanted if i in self.cache}
+        asked = [i for i in wanted if i not in held and i not in self._missing]
+        if asked and self._all is None:
+            rows = self._conn.execute(
+                f"SELECT id FROM {self._table.name} WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(asked, ensure_ascii=False),),
+            )
+            held.update(r[0] for r in rows)
+        return held
+
+    def fetch(self, ids: Iterable[str]) -> dict[str, Any]:
+        """The records of ``ids`` the table holds, by id: one indexed query (kept in the cache)."""
+        wanted = [i for i in dict.fromkeys(ids) if isinstance(i, str)]
+        asked = [i for i in wanted if i not in self.cache and i not in self._missing]
+        if asked and self._all is None:
+            self.where("id IN (SELECT value FROM json_each(?))", (json.dumps(asked),))
+        return {i: self.cache[i] for i in wanted if i in self.cache}
+
     def _everything(self) -> list[str]:
         if self._all is None:
             rows = self._conn.execute(
@@ -106,6 +130,24 @@ class LazyTable(Mapping[str, Any]):
             return len(self._all)
         row = self._conn.execute(f"SELECT count(*) FROM {self._table.name}").fetchone()
         return int(row[0])
+
+
+class _DutiesByKey(Mapping[tuple[str, ...], Duty]):
+    """Stored duties by key tuple, each read by its id (the key joined with ``|``)."""
+
+    def __init__(self, duties: LazyTable) -> None:
+        self._duties = duties
+
+    def __getitem__(self, key: tuple[str, ...]) -> Duty:
+        if not isinstance(key, tuple):
+            raise KeyError(key)
+        return self._duties["|".join(key)]  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        return (self._duties[i].key for i in self._duties)
+
+    def __len__(self) -> int:
+        return len(self._duties)
 
 
 class SqliteReader(LawLookups):
@@ -168,6 +210,15 @@ class SqliteReader(LawLookups):
         return self._duties
 
     # -- look-ups ---------------------------------------------------------------
+
+    def by_identity(self, label: str) -> Mapping[Any, Any]:
+        """As :meth:`DutyGraph.by_identity`: the records of one kind by id, duties by key."""
+        return _DutiesByKey(self._duties) if label == "duty" else self.table(label)
+
+    def duties_by_key(self, keys: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], Duty]:
+        """The stored duties with these keys (:attr:`Duty.key`), by key: one indexed query."""
+        got = self._duties.fetch("|".join(k) for k in keys)
+        return {d.key: d for d in got.values()}
 
     def find(self, label: str, key: str) -> Any:
         """As :meth:`DutyGraph.find`: by id (or region code), else by exact name or alias."""
