@@ -34,7 +34,7 @@ from dutygraph.store import EmbeddedStore
 
 QUERY = """query($item: String!, $region: String!, $asOf: Date) {
   whoLeads(item: $item, region: $region, asOf: $asOf) {
-    answers { department { id name } inherited via evidence { source bases { title inForce } } } } }"""
+    answers { department { key name } inherited via evidence { source bases { title inForce } } } } }"""
 CASES = [("I-FOOD", "510104"), ("I-SCRIPT", "510781"), ("I-ECIG", "510104"), ("I-GAS", "510107")]
 
 

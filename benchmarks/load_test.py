@@ -59,13 +59,13 @@ from dutygraph.importer import load  # noqa: E402
 from dutygraph.store import EmbeddedStore  # noqa: E402
 
 TOKEN = "load-test-coordinator-token"
-ROUTE = "query($t: String!) { routeClue(text: $t) }"
+ROUTE = "query($t: String!) { routeClue(text: $t) { json } }"
 GAPS = "{ gaps(first: 20) { totalCount } }"
 CONFLICTS = "{ conflicts(first: 20) { totalCount } }"
 OPEN = """mutation($parties: [String!]!, $subject: String!, $region: String!) {
-  openDispute(parties: $parties, subject: $subject, region: $region, raisedOn: "2025-06-01") { id }
+  openDispute(parties: $parties, subject: $subject, region: $region, raisedOn: "2025-06-01") { key }
 }"""
-DISPUTES = "{ disputes(first: 500) { totalCount nodes { id } } }"
+DISPUTES = "{ disputes(first: 500) { totalCount nodes { key } } }"
 
 
 def rss_mb(pid: int, field: str = "VmRSS") -> float:
@@ -228,7 +228,7 @@ def run_size(size: str, db: Path, seconds: float, writes: int, readers: int) -> 
                         headers={"Authorization": f"Bearer {TOKEN}"},
                     )
                     if out is not None:
-                        acknowledged.append(out["openDispute"]["id"])
+                        acknowledged.append(out["openDispute"]["key"])
 
         threads = [threading.Thread(target=reader, args=(k,)) for k in range(readers)]
         threads += [threading.Thread(target=analyses), threading.Thread(target=writer)]
@@ -247,7 +247,7 @@ def run_size(size: str, db: Path, seconds: float, writes: int, readers: int) -> 
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
                 out = Tally().ask(c, url, {"query": DISPUTES})
-                served = {d["id"] for d in out["disputes"]["nodes"]} if out else set()
+                served = {d["key"] for d in out["disputes"]["nodes"]} if out else set()
                 if set(acknowledged) <= served:
                     break
                 time.sleep(0.2)

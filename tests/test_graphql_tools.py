@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,18 @@ PAGE = """query($first: Int, $after: String, $last: Int, $before: String) {
     edges { cursor node { id key } } } }"""
 
 
+def settled(ask_: Any, holds: Any, seconds: float = 30.0) -> Any:
+    """``ask_()`` again until ``holds`` its answer: the server swaps in another process's
+    write in the background (never on a request), so a write made beside it shows a moment
+    later, not at once."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = ask_()
+        if holds(answer) or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.05)
+
+
 def test_a_relay_client_pages_both_ways_and_a_write_does_not_shift_the_next_page(
     api: str, demo_store: Store
 ) -> None:
@@ -155,7 +168,10 @@ def test_a_relay_client_pages_both_ways_and_a_write_does_not_shift_the_next_page
     first = data(api, PAGE, {"first": 3})["items"]
     seen = [e["node"]["key"] for e in first["edges"]]
     demo_store.write(lambda g: ChangeSet([Item("I-AAA", "新加的事项")], {"op": "test"}))
-    nxt = data(api, PAGE, {"first": 3, "after": first["pageInfo"]["endCursor"]})["items"]
+    nxt = settled(
+        lambda: data(api, PAGE, {"first": 3, "after": first["pageInfo"]["endCursor"]})["items"],
+        lambda page: page["totalCount"] == len(want) + 1,
+    )
     assert nxt["totalCount"] == len(want) + 1  # the server sees the write
     assert [e["node"]["key"] for e in nxt["edges"]] == want[3:6]
     # root duties (their order is kept per snapshot): a new duty is seen, the next page holds
@@ -165,7 +181,10 @@ def test_a_relay_client_pages_both_ways_and_a_write_does_not_shift_the_next_page
     demo_store.write(
         lambda g: ChangeSet([Duty("JJ-SCJ", "I-AAA", "510104", "lead", source="t")], {"op": "t"})
     )
-    after_write = data(api, duties_q, {"after": before_write["pageInfo"]["endCursor"]})["duties"]
+    after_write = settled(
+        lambda: data(api, duties_q, {"after": before_write["pageInfo"]["endCursor"]})["duties"],
+        lambda page: page["totalCount"] == before_write["totalCount"] + 1,
+    )
     assert after_write["totalCount"] == before_write["totalCount"] + 1
     assert [n["key"] for n in after_write["nodes"]] == [
         k for k in sorted(demo_store.graph().duties) if k > all_keys[4]
@@ -184,6 +203,8 @@ def test_node_answers_a_region_and_every_node_type_refetches(api: str, demo_stor
     )["node"] == {"__typename": "Region", "name": "锦江区"}
     dispute = Dispute("D-TEST", ("JJ-SCJ", "JJ-WJJ"), "I-FOOD", "510104", "2025-01-02")
     demo_store.write(lambda g: ChangeSet([dispute], {"op": "test"}))
+    dispute_id = {"id": global_id("Dispute", "D-TEST")}
+    settled(lambda: data(api, "query($id: ID!) { node(id: $id) { id } }", dispute_id)["node"], bool)
     g = demo_store.graph()
     book = g.lawbook()
     law = next(iter(sorted(g.laws)))
@@ -300,5 +321,7 @@ def test_every_error_carries_a_code(api: str, demo_store: Store) -> None:
     assert codes(ask(api, mutation)) == ["UNAUTHENTICATED"]
     # a second item of the same name: asking by that name is ambiguous
     demo_store.write(lambda g: ChangeSet([Item("I-FOOD-2", "食品安全监督管理")], {"op": "test"}))
-    ambiguous = ask(api, '{ item(id: "食品安全监督管理") { key } }')
+    ambiguous = settled(
+        lambda: ask(api, '{ item(id: "食品安全监督管理") { key } }'), lambda a: codes(a) != []
+    )
     assert codes(ambiguous) == ["AMBIGUOUS"] and "I-FOOD-2" in ambiguous["errors"][0]["message"]

@@ -34,7 +34,7 @@ from .servers import serve_asgi  # noqa: E402
 
 WHO_LEADS = (
     '{ whoLeads(item: "I-FOOD", region: "510104", asOf: "2025-06-01") '
-    "{ answers { department { id } } } }"
+    "{ answers { department { key } } } }"
 )
 TOKENS = {"coord-token-1234": "coordinator", "load-token-1234": "loader"}
 
@@ -137,10 +137,10 @@ def test_a_users_mistake_logs_no_traceback_but_an_internal_error_does(
 
 
 def test_a_free_text_over_the_limit_is_refused_naming_the_argument(demo: EmbeddedStore) -> None:
-    route = "query($t: String!) { routeClue(text: $t) }"
+    route = "query($t: String!) { routeClue(text: $t) { json } }"
     with served(demo, max_text_chars=100) as url:
         by_variable = gql(url, route, {"t": "餐馆卫生差" * 30})
-        inline = gql(url, '{ routeClue(text: "' + "餐馆" * 60 + '") }')
+        inline = gql(url, '{ routeClue(text: "' + "餐馆" * 60 + '") { json } }')
         fits = gql(url, route, {"t": "锦江区餐馆卫生差"})
         api = httpx.get(
             f"{url}/api/assign", params={"name": "宠物殡葬", "description": "火化" * 60}, timeout=30
@@ -196,7 +196,7 @@ def test_a_long_operation_does_not_hold_up_the_others(
     assert answered_while_running
     assert quick.json() == {"data": {"__typename": "Query"}}
     assert lookup.json()["answers"][0]["department"]["id"] == "JJ-SCJ"
-    assert slow["r"].json()["data"]["whoLeads"]["answers"] == [{"department": {"id": "JJ-SCJ"}}]
+    assert slow["r"].json()["data"]["whoLeads"]["answers"] == [{"department": {"key": "JJ-SCJ"}}]
 
 
 def test_an_operation_over_the_time_limit_is_stopped_and_its_worker_freed(
@@ -277,7 +277,7 @@ def test_reads_do_not_wait_for_the_reload_after_a_write_and_the_writer_reads_its
             if seen == before + 2:
                 break
     assert meanwhile == before + 1
-    assert still["data"]["whoLeads"]["answers"] == [{"department": {"id": "JJ-SCJ"}}]
+    assert still["data"]["whoLeads"]["answers"] == [{"department": {"key": "JJ-SCJ"}}]
     assert seen == before + 2
 
 
@@ -313,7 +313,7 @@ def test_a_loader_uploads_a_bundle_workbook_and_reads_it_at_once(
     book = to_workbook(ACCEPTANCE, tmp_path / "scenario.xlsx")
     lead = (
         '{ whoLeads(item: "I-FOOD", region: "330106", asOf: "2025-06-01") '
-        "{ answers { department { id } } } }"
+        "{ answers { department { key } } } }"
     )
     with served(demo) as url:  # no import folder: a path is refused, an upload is not
         r = upload(url, book, "../../浙江 scenario.xlsx")
@@ -323,7 +323,7 @@ def test_a_loader_uploads_a_bundle_workbook_and_reads_it_at_once(
     report = out["data"]["loadBundle"]
     assert report["sources"] == ["浙江 scenario.xlsx"]  # its base name: no path, no temp folder
     assert {a["kind"]: a["count"] for a in report["added"]}["duty"] > 0
-    assert after["data"]["whoLeads"]["answers"] == [{"department": {"id": "ZX-SCJ"}}]
+    assert after["data"]["whoLeads"]["answers"] == [{"department": {"key": "ZX-SCJ"}}]
 
 
 def test_a_bad_upload_is_refused_naming_the_file_and_nothing_changes(

@@ -26,7 +26,7 @@ Mutations always need a token whose role grants them.
 >>> from dutygraph.store import EmbeddedStore
 >>> app = create_app(EmbeddedStore(os.path.join(tempfile.mkdtemp(), "doc.db")))
 >>> sorted(r.path for r in app.routes)
-['/', '/api/assign', '/api/assist', '/api/conflicts', '/api/gaps', '/api/inspections', '/api/lead', '/explorer/article', '/explorer/assign', '/explorer/assist', '/explorer/conflicts', '/explorer/disputes', '/explorer/gaps', '/explorer/lead', '/explorer/suggest', '/graphql', '/graphql/saved/{name}', '/schema.graphql', '/static']
+['/', '/api/assign', '/api/assist', '/api/conflicts', '/api/gaps', '/api/inspections', '/api/lead', '/explorer/article', '/explorer/assign', '/explorer/assist', '/explorer/conflicts', '/explorer/disputes', '/explorer/gaps', '/explorer/lead', '/explorer/suggest', '/explorer/whatif', '/explorer/whatif', '/graphql', '/graphql/saved/{name}', '/schema.graphql', '/static']
 """
 
 from __future__ import annotations

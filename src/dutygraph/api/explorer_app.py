@@ -411,7 +411,6 @@ _PAGE = """<!doctype html>
     <button role="tab" data-view="assign">新业态归口</button>
     <button role="tab" data-view="disputes">争议协调</button>
   </nav>
-  <a id="whatif-link" href="/explorer/whatif">情景推演（改革、修法前看影响）</a>
 </header>
 <form id="question" autocomplete="off">
   <label class="f-item">事项 <span class="picker"><input id="item" name="item" data-kind="item"
@@ -431,6 +430,7 @@ _PAGE = """<!doctype html>
   <button type="submit" id="ask">查询</button>
   <a id="permalink" href="/">本页链接</a>
   <a id="graphiql" href="/graphql" target="_blank" rel="noopener">在 GraphiQL 中打开</a>
+  <a id="whatif-link" href="/explorer/whatif">情景推演（改革、修法前看影响）</a>
 </form>
 <main>
   <p id="status" role="status" aria-live="polite"></p>

@@ -41,6 +41,7 @@ from ..analysis.whatif import what_if
 from ..analysis.whatif.report import whatif_dict
 from ..errors import UsageError
 from ..io.scenario import Scenario, read_uploaded_scenario, scenario_from_rows
+from .imports import Uploaded
 from .types import Info
 
 __all__ = ["QUERIES", "ScenarioChangeInput", "ScenarioInput", "WhatIfQueries"]
@@ -286,11 +287,14 @@ def _scenario_of(scenario: ScenarioInput | None, file: Any) -> Scenario:
         )
     if scenario is not None:
         return scenario_from_rows(scenario.title, "request", _rows(scenario))
-    spooled = getattr(file, "file", file)  # starlette's UploadFile: its spooled file
-    try:
-        data = spooled.read()
-    finally:
-        spooled.close()
+    if isinstance(file, Uploaded):  # the server's multipart reader: the bytes, in memory
+        data: Any = file.content
+    else:  # starlette's UploadFile: its spooled file
+        spooled = getattr(file, "file", file)
+        try:
+            data = spooled.read()
+        finally:
+            spooled.close()
     if not isinstance(data, bytes):
         raise UsageError("file 应为上传的文件 (file must be an uploaded file)")
     return read_uploaded_scenario(data, getattr(file, "filename", None) or "")
