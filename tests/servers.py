@@ -12,7 +12,11 @@ The explorer tests open pages with :class:`Visit` (the ``visit`` fixture of
 from __future__ import annotations
 
 import os
+import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -81,6 +85,39 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@contextmanager
+def serve_demo(store: Path, env: dict[str, str]) -> Iterator[tuple[list[str], str]]:
+    """``dutygraph serve --demo --port 0`` on ``store``, a process of its own.
+
+    Yields its first two lines (the demo loaded; the URL) and its ``/graphql``
+    URL. On exit it is stopped with Ctrl-C, as a person stops it, and must
+    stop cleanly: exit 0, "stopped", no traceback.
+    """
+    command = [sys.executable, "-m", "dutygraph", "serve", "--demo", "--port", "0"]
+    with subprocess.Popen(
+        [*command, "--store", str(store)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            lines = [proc.stdout.readline(), proc.stdout.readline()]
+            url = re.search(r"at (http://127\.0\.0\.1:\d+/graphql)", lines[1])
+            assert url, lines
+            yield lines, url.group(1)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                _, err = proc.communicate(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert "stopped" in err and "Traceback" not in err
 
 
 def importable(module: str) -> bool:

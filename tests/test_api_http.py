@@ -6,9 +6,6 @@ import asyncio
 import json
 import os
 import re
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +24,7 @@ from dutygraph.errors import UsageError  # noqa: E402
 from dutygraph.store import Store  # noqa: E402
 
 from .conftest import ACCEPTANCE  # noqa: E402
-from .servers import serve_asgi  # noqa: E402
+from .servers import serve_asgi, serve_demo  # noqa: E402
 
 TOKENS = {
     "view-token-1234": "viewer",
@@ -262,29 +259,7 @@ def test_serve_reports_bad_token_configuration(cli: Any) -> None:
 
 
 def test_serve_demo_prints_its_url_and_answers(tmp_path: Path) -> None:
-    store = tmp_path / "serve.db"
-    command = [sys.executable, "-m", "dutygraph", "serve", "--demo", "--port", "0"]
-    with subprocess.Popen(
-        [*command, "--store", str(store)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(),
-    ) as proc:
-        try:
-            assert proc.stdout is not None
-            lines = [proc.stdout.readline(), proc.stdout.readline()]
-            assert lines[0].startswith("loaded the demo data into"), lines
-            url = re.search(r"at (http://127\.0\.0\.1:\d+/graphql)", lines[1])
-            assert url, lines
-            r = httpx.post(url.group(1), json={"query": WHO_LEADS}, timeout=30)
-            assert r.json()["data"]["whoLeads"]["answers"][0]["department"]["key"] == "JJ-SCJ"
-        finally:
-            proc.send_signal(signal.SIGINT)  # Ctrl-C: the way a person stops it
-            try:
-                _, err = proc.communicate(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                _, err = proc.communicate()
-    assert proc.returncode == 0, err
-    assert "stopped" in err and "Traceback" not in err
+    with serve_demo(tmp_path / "serve.db", _env()) as (lines, url):
+        assert lines[0].startswith("loaded the demo data into"), lines
+        r = httpx.post(url, json={"query": WHO_LEADS}, timeout=30)
+        assert r.json()["data"]["whoLeads"]["answers"][0]["department"]["key"] == "JJ-SCJ"

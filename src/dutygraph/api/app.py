@@ -31,57 +31,37 @@ Mutations always need a token whose role grants them.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import ipaddress
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import orjson
-from cross_web import HTTPException
-from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import (
-    HTMLResponse,
-    JSONResponse,
-    PlainTextResponse,
-    RedirectResponse,
-    Response,
-)
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from strawberry.asgi import GraphQL
-from strawberry.file_uploads.utils import replace_placeholders_with_files
-from strawberry.types import ExecutionResult
 
-from .. import config
-from ..errors import UsageError
 from ..graph import DutyGraph
-from ..serialize import dumps
 from ..store.base import Store
-from .auth import role_of
-from .context import Context, make_context
-from .explorer import explorer_html, static_files
+from .explorer import static_files
 from .explorer_app import explorer_routes
-from .guard import (
-    BodyLimit,
-    literal_too_long,
-    quiet_user_errors,
-    refusal,
-    text_too_long,
-    too_long_message,
-)
-from .imports import parse_form
-from .loaders import GraphAccess
+from .guard import BodyLimit, quiet_user_errors, refusal
 from .routes import api_routes
 from .saved import SavedQuery, default_queries_dir, load_saved
-from .schema import DEFAULT_LIMITS, build_schema, sdl
 from .state import Snapshots, SnapshotStore
-from .workers import TimedOut, Workers, lane_of, on_snapshot, release
+from .workers import Workers
+
+if TYPE_CHECKING:  # strawberry's side: imported by _build_graphql, in the background for serve
+    from .loaders import GraphAccess
+    from .view import View
 
 __all__ = ["LOOPBACK_HOSTS", "create_app", "is_loopback"]
 
@@ -107,211 +87,18 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
-class _Caller:
-    """Who asks (role, loopback): all ``get_context`` knows; the snapshot is read on a worker."""
-
-    __slots__ = ("loopback", "role")
-
-    def __init__(self, role: str | None, loopback: bool) -> None:
-        self.role = role
-        self.loopback = loopback
-
-
-#: strawberry's own refusals, said in Chinese first (the English is kept beside)
-_REASONS = {
-    "Unable to parse request body as JSON": "请求体不是有效的 JSON",
-    "Batching is not enabled": '不支持批量请求：请求体应为一个对象 {"query": ...}',
-    "Unsupported content type": "不支持的内容类型：请用 application/json 或 multipart/form-data",
-    "No GraphQL query found in the request": "请求中没有 GraphQL 查询 (query)",
-    "Unable to parse the multipart body": "无法解析 multipart 请求体",
-    "File(s) missing in form data": "multipart 表单缺少文件",
-}
-
-
-def _chinese(reason: str) -> str:
-    for english, chinese in _REASONS.items():
-        if reason.startswith(english):
-            return f"{chinese} ({reason})"
-    return f"请求无效 ({reason})"
-
-
-class _Refused(Exception):
-    """A request the HTTP layer refuses before running it: status, code, message."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-class _View(GraphQL[Context, None]):
-    """strawberry's ASGI view with dutygraph's context, access rule, limits and worker lanes."""
-
-    def __init__(
-        self,
-        schema: Any,
-        store: Store,
-        tokens: Mapping[str, str],
-        access: Callable[[DutyGraph], GraphAccess],
-        explorer_page: str | None,
-        snapshots: Snapshots,
-        workers: Workers,
-    ) -> None:
-        super().__init__(
-            schema,
-            graphql_ide="graphiql" if explorer_page else None,
-            # uploads: whatIf(file:) (#21, reads only) and loadBundle(file:) (#22); a
-            # cross-site form cannot carry the bearer token a write needs
-            multipart_uploads_enabled=True,
-        )
-        self.store = store
-        self.snapshots = snapshots
-        self.workers = workers
-        self.tokens = dict(tokens)
-        self.access = access
-        self.explorer_page = explorer_page
-
-    async def get_context(self, request: Any, response: Any) -> Context:
-        client = request.client.host if request.client else None
-        role = role_of(self.tokens, request.headers.get("authorization"))
-        return _Caller(role, is_loopback(client))  # type: ignore[return-value]
-
-    def decode_json(self, data: str | bytes) -> object:
-        try:
-            value = orjson.loads(data)
-        except orjson.JSONDecodeError as exc:
-            raise _Refused(
-                400, "BAD_REQUEST", f"请求体不是有效的 JSON (the body is not valid JSON: {exc})"
-            ) from None
-        if not isinstance(value, dict):
-            kind = "null" if value is None else type(value).__name__
-            raise _Refused(
-                400,
-                "BAD_REQUEST",
-                f'请求体应为 JSON 对象 {{"query": "...", "variables": {{...}}}}，而不是 {kind} '
-                f"(the body must be a JSON object, not {kind})",
-            )
-        return value
-
-    async def parse_multipart(self, request: Any) -> dict[str, Any]:
-        """A GraphQL multipart request (an upload for ``loadBundle(file:)``), read with the stdlib."""
-        try:
-            fields, files = parse_form(
-                request.headers.get("content-type", ""), await request.get_body()
-            )
-        except UsageError as exc:
-            raise _Refused(400, "BAD_REQUEST", str(exc)) from None
-        operations = self.parse_json(fields.get("operations", "{}"))
-        files_map = self.parse_json(fields.get("map", "{}"))
-        try:
-            return replace_placeholders_with_files(operations, files_map, files)  # type: ignore[arg-type]
-        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
-            raise _Refused(
-                400,
-                "BAD_REQUEST",
-                f"multipart 的 map 与文件或变量不符 (the map does not match the files or the "
-                f"variables: {type(exc).__name__} {exc})",
-            ) from None
-
-    async def execute_operation(  # type: ignore[override]
-        self,
-        request: Any,
-        request_adapter: Any,
-        request_data: Any,
-        context: Any,
-        root_value: Any,
-        sub_response: Any,
-    ) -> Any:
-        run_operation = super().execute_operation
-        caller: _Caller = context
-        limit = config.current().max_text_chars
-        long = text_too_long(getattr(request_data, "variables", None), limit) or (
-            literal_too_long(request_data.query or "", limit)
-            if isinstance(getattr(request_data, "query", None), str)
-            else None
-        )
-        if long is not None:
-            return _failure(sub_response, 400, "BAD_INPUT", too_long_message(*long, limit))
-        lane = lane_of(request_data.query, request_data.operation_name)
-
-        async def execute(graph: DutyGraph) -> Any:
-            ctx = make_context(
-                self.store,
-                role=caller.role,
-                loopback=caller.loopback,
-                access=self.access,
-                graph=graph,
-            )
-            try:
-                return await run_operation(
-                    request, request_adapter, request_data, ctx, root_value, sub_response
-                )
-            finally:
-                release(ctx)
-
-        try:
-            return await on_snapshot(self.workers, self.snapshots, lane, execute)
-        except TimedOut as exc:
-            return _failure(sub_response, 504, "TIMEOUT", str(exc))
-
-    def encode_json(self, data: object) -> bytes:
-        return dumps(data)
-
-    async def render_graphql_ide(self, request: Any) -> HTMLResponse:
-        assert self.explorer_page is not None
-        return HTMLResponse(self.explorer_page)
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
-            return
-        request = Request(scope, receive)
-        response = self._refusal(request)
-        if response is None:
-            try:
-                response = await self.run(request)
-            except _Refused as exc:
-                response = refusal(exc.status, exc.code, exc.message)
-            except HTTPException as exc:
-                response = refusal(exc.status_code, "BAD_REQUEST", _chinese(exc.reason))
-        await response(scope, receive, send)
-
-    def _refusal(self, request: Request) -> Response | None:
-        """A 401 for an operation from another host without a valid token; else ``None``."""
-        client = request.client.host if request.client else None
-        if is_loopback(client):
-            return None
-        if role_of(self.tokens, request.headers.get("authorization")) is not None:
-            return None
-        if request.method == "GET" and "query" not in request.query_params:
-            return None  # the explorer page itself holds no data
-        message = (
-            "reading from another host needs a bearer token: send "
-            "'Authorization: Bearer <token>' (in the explorer: the Headers tab)"
-        )
-        return JSONResponse(
-            {"errors": [{"message": message}]},
-            status_code=401,
-            headers={"WWW-Authenticate": 'Bearer realm="dutygraph"'},
-        )
-
-
-def _failure(sub_response: Any, status: int, code: str, message: str) -> ExecutionResult:
-    """An operation refused or stopped by the HTTP layer: a GraphQL error with ``code``, ``status``."""
-    sub_response.status_code = status
-    return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
-
-
 def create_app(
     store: Store,
     *,
     tokens: Mapping[str, str] | None = None,
     explorer: bool = True,
     queries: str | Path | Sequence[SavedQuery] | None = None,
-    max_depth: int = DEFAULT_LIMITS["max_depth"],
-    max_tokens: int = DEFAULT_LIMITS["max_tokens"],
-    max_aliases: int = DEFAULT_LIMITS["max_aliases"],
+    max_depth: int | None = None,
+    max_tokens: int | None = None,
+    max_aliases: int | None = None,
     allowed_hosts: Sequence[str] | None = None,
-    access: Callable[[DutyGraph], GraphAccess] = GraphAccess,
+    access: Callable[[DutyGraph], GraphAccess] | None = None,
+    background: bool = False,
 ) -> Starlette:
     """The ASGI app serving ``store``'s graph over GraphQL, with its explorer.
 
@@ -325,33 +112,39 @@ def create_app(
         Serve the GraphiQL explorer on ``GET /graphql``.
     queries : folder or saved queries, optional
         The saved operations the explorer lists (default: the checkout's ``queries/``).
-    max_depth, max_tokens, max_aliases : int
-        Limits on one operation.
+    max_depth, max_tokens, max_aliases : int, optional
+        Limits on one operation (default: :data:`dutygraph.api.schema.DEFAULT_LIMITS`).
     allowed_hosts : Host header values to accept (e.g. :data:`LOOPBACK_HOSTS`); default any.
     access : the batched accessor class (a counting one in tests).
+    background : build the GraphQL side (strawberry's import, the schema, GraphiQL's page) in
+        a background thread, so the app answers ``/api/*`` and the explorer at once
+        (``serve``); a request to ``/graphql``, ``/graphql/saved/*`` or ``/schema.graphql``
+        that comes first waits for it. ``False``: built now, before this returns.
     """
-    schema = build_schema(max_depth=max_depth, max_tokens=max_tokens, max_aliases=max_aliases)
     if queries is None:
         saved = load_saved(default_queries_dir())
     elif isinstance(queries, (str, Path)):
         saved = load_saved(queries)
     else:
         saved = list(queries)
-    page = None
-    if explorer:
-        page = explorer_html(
-            static_prefix="/static",
-            saved_queries=[q.as_dict() for q in saved],
-            default_query=_opening(saved[0]) if saved else None,
-        )
     snapshots = Snapshots(store)  # one state for every request, the store's newest
     workers = Workers()  # analyses off the event loop, each with the request_timeout limit
     quiet_user_errors()  # a user's mistake is one log line, not a traceback
-    view = _View(schema, store, tokens or {}, access, page, snapshots, workers)
-    schema_text = sdl(schema)
+    limits = {"max_depth": max_depth, "max_tokens": max_tokens, "max_aliases": max_aliases}
 
-    async def schema_sdl(request: Request) -> PlainTextResponse:
-        return PlainTextResponse(schema_text, media_type="application/graphql; charset=utf-8")
+    def build() -> _GraphQL:
+        return _build_graphql(
+            store, tokens or {}, saved, explorer, limits, access, snapshots, workers
+        )
+
+    graphql = _Later(build, background)
+
+    async def schema_sdl(request: Request) -> Response:
+        try:
+            text = (await graphql.get()).sdl
+        except Exception as exc:
+            return _unavailable(exc)
+        return PlainTextResponse(text, media_type="application/graphql; charset=utf-8")
 
     async def home(request: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
@@ -359,21 +152,135 @@ def create_app(
     front: list[BaseRoute] = [Route("/", home)]
     if explorer:  # the explorer for people at /, GraphiQL for analysts at /graphql
         front = explorer_routes(SnapshotStore(store, snapshots), tokens=tokens or {}, saved=saved)
+    fast = api_routes(
+        snapshots, _LaterSchema(graphql), tokens=tokens, saved=saved, access=access, workers=workers
+    )
     middleware = [Middleware(BodyLimit)]  # outermost: a flood is refused before anything reads it
     if allowed_hosts:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
     return Starlette(
         routes=[
             *front,
-            *api_routes(
-                snapshots, schema, tokens=tokens, saved=saved, access=access, workers=workers
-            ),
-            Route("/graphql", view, methods=["GET", "POST"]),
+            *[graphql.waiting(r) for r in fast],
+            Route("/graphql", _View(graphql), methods=["GET", "POST"]),
             Route("/schema.graphql", schema_sdl),
             Mount("/static", StaticFiles(directory=static_files()), name="static"),
         ],
         middleware=middleware,
         lifespan=lambda app: _closing(workers),
+    )
+
+
+class _GraphQL:
+    """What needs strawberry: the ``/graphql`` view, its schema and the SDL."""
+
+    def __init__(self, view: View, schema: Any, sdl: str) -> None:
+        self.view, self.schema, self.sdl = view, schema, sdl
+
+
+def _build_graphql(
+    store: Store,
+    tokens: Mapping[str, str],
+    saved: Sequence[SavedQuery],
+    explorer: bool,
+    limits: Mapping[str, int | None],
+    access: Callable[[DutyGraph], GraphAccess] | None,
+    snapshots: Snapshots,
+    workers: Workers,
+) -> _GraphQL:
+    from .explorer import explorer_html
+    from .loaders import GraphAccess
+    from .schema import DEFAULT_LIMITS, build_schema, sdl
+    from .view import View
+
+    chosen = {k: DEFAULT_LIMITS[k] if v is None else v for k, v in limits.items()}
+    schema = build_schema(
+        max_depth=chosen["max_depth"],
+        max_tokens=chosen["max_tokens"],
+        max_aliases=chosen["max_aliases"],
+    )
+    page = None
+    if explorer:
+        page = explorer_html(
+            static_prefix="/static",
+            saved_queries=[q.as_dict() for q in saved],
+            default_query=_opening(saved[0]) if saved else None,
+        )
+    view = View(schema, store, tokens, access or GraphAccess, page, snapshots, workers)
+    return _GraphQL(view, schema, sdl(schema))
+
+
+class _Later:
+    """The GraphQL side, built now or in a background thread; requests that need it wait."""
+
+    def __init__(self, build: Callable[[], _GraphQL], background: bool) -> None:
+        self._done: concurrent.futures.Future[_GraphQL] = concurrent.futures.Future()
+        if not background:
+            self._done.set_result(build())  # a failure is the caller's, at once
+            return
+
+        def run() -> None:
+            try:
+                self._done.set_result(build())
+            except Exception as exc:  # the plain routes keep answering; /graphql says why
+                log.exception("building the GraphQL endpoint failed")
+                self._done.set_exception(exc)
+
+        threading.Thread(target=run, name="dutygraph-graphql", daemon=True).start()
+
+    async def get(self) -> _GraphQL:
+        """The built side (waits for the background build, never blocking the event loop)."""
+        if self._done.done():
+            return self._done.result()
+        return await asyncio.wrap_future(self._done)
+
+    def waiting(self, route: BaseRoute) -> BaseRoute:
+        """``route`` if it needs no GraphQL; else the same route, answering once it is built."""
+        if not isinstance(route, Route) or not route.path.startswith("/graphql"):
+            return route
+        endpoint = route.endpoint
+
+        async def answer(request: Request) -> Response:
+            try:
+                await self.get()
+            except Exception as exc:
+                return _unavailable(exc)
+            return await endpoint(request)  # type: ignore[no-any-return]
+
+        return Route(route.path, answer, methods=route.methods, name=route.name)
+
+
+class _LaterSchema:
+    """The schema the saved operations run on, once built (see :class:`_Later`)."""
+
+    def __init__(self, later: _Later) -> None:
+        self._later = later
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return await (await self._later.get()).schema.execute(*args, **kwargs)
+
+
+class _View:
+    """``/graphql``: strawberry's view (:class:`dutygraph.api.view.View`), once built."""
+
+    def __init__(self, later: _Later) -> None:
+        self._later = later
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            built = await self._later.get()
+        except Exception as exc:
+            await _unavailable(exc)(scope, receive, send)
+            return
+        await built.view(scope, receive, send)
+
+
+def _unavailable(exc: Exception) -> Response:
+    return refusal(
+        503,
+        "UNAVAILABLE",
+        f"GraphQL 接口未能启动，/api/* 仍可用；详见服务器日志 "
+        f"(the GraphQL endpoint failed to start: {type(exc).__name__}: {exc})",
     )
 
 

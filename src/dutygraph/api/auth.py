@@ -35,11 +35,12 @@ import hmac
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from strawberry.permission import BasePermission
+from ..errors import UsageError
 
-from ..errors import Forbidden, Unauthenticated, UsageError
+if TYPE_CHECKING:
+    from .permissions import Allowed
 
 __all__ = [
     "GRANTS",
@@ -165,33 +166,19 @@ def may(role: str | None, action: str) -> bool:
     return role is not None and action in GRANTS.get(role, frozenset())
 
 
-def _holders(action: str) -> str:
+def holders(action: str) -> str:
+    """The roles that grant ``action``, for a message: ``"coordinator"``, ``"viewer or loader"``."""
     return " or ".join(r for r, acts in GRANTS.items() if action in acts)
 
 
-class Allowed(BasePermission):
-    """A field that needs a bearer token whose role grants ``action``.
+def __getattr__(name: str) -> Any:
+    """:class:`~dutygraph.api.permissions.Allowed`, imported when first asked for.
 
-    Use it on every mutation::
-
-        @strawberry.mutation(extensions=[PermissionExtension([Allowed("decide")])])
+    It is a strawberry permission: what checks a token (:func:`role_of`) is
+    wanted by the plain ``/api/*`` routes before strawberry is imported.
     """
+    if name == "Allowed":
+        from .permissions import Allowed
 
-    def __init__(self, action: str) -> None:
-        if not any(action in acts for acts in GRANTS.values()):
-            raise ValueError(f"no role grants {action!r}; add it to GRANTS")
-        self.action = action
-        self.message = f"this needs a bearer token of a role that may {action} ({_holders(action)})"
-
-    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
-        role = info.context.role
-        if may(role, self.action):
-            return True
-        if role is None:
-            raise Unauthenticated(
-                f"this needs a bearer token of a role that may {self.action} "
-                f"({_holders(self.action)}); send 'Authorization: Bearer <token>'"
-            )
-        raise Forbidden(
-            f"the {role} role may not {self.action}; it needs a {_holders(self.action)} token"
-        )
+        return Allowed
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -34,8 +34,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from strawberry.http.ides import get_graphql_ide_html
-
 __all__ = [
     "ASSETS",
     "CDN",
@@ -165,6 +163,8 @@ def explorer_html(
     Raises :class:`ExplorerAssetsError` when the installed strawberry's template
     does not load exactly :data:`ASSETS`, or still names any other remote URL.
     """
+    from strawberry.http.ides import get_graphql_ide_html  # not on `serve`'s path to listen
+
     page = get_graphql_ide_html("graphiql")
     missing = [a.cdn_url for a in ASSETS if a.cdn_url not in page]
     if missing:

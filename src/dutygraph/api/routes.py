@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from graphql import NamedTypeNode, NonNullTypeNode, OperationDefinitionNode, parse
@@ -39,12 +39,13 @@ from ..graph import DutyGraph
 from ..questions import SCANS, answer
 from ..serialize import dumps
 from .auth import role_of
-from .context import make_context
 from .guard import refusal, text_too_long, too_long_message
-from .loaders import GraphAccess
 from .saved import SavedQuery
 from .state import Snapshots
 from .workers import TimedOut, Workers, lane_of, on_snapshot, release
+
+if TYPE_CHECKING:  # strawberry's: imported when a saved operation first runs, not to listen
+    from .loaders import GraphAccess
 
 __all__ = ["JSON", "api_routes"]
 
@@ -87,7 +88,7 @@ def api_routes(
     *,
     tokens: Mapping[str, str] | None = None,
     saved: Sequence[SavedQuery] = (),
-    access: Callable[[Any], GraphAccess] = GraphAccess,
+    access: Callable[[Any], GraphAccess] | None = None,
     workers: Workers | None = None,
 ) -> list[BaseRoute]:
     """The ``/api/*`` routes and ``/graphql/saved/{name}``, over ``snapshots``, run on ``workers``."""
@@ -180,9 +181,12 @@ def api_routes(
         if long is not None:
             return refusal(400, "BAD_INPUT", too_long_message(*long, limit))
 
+        from .context import make_context
+        from .loaders import GraphAccess
+
         async def execute(graph: DutyGraph) -> Any:
             context = make_context(
-                snapshots.store, role=role, loopback=near, access=access, graph=graph
+                snapshots.store, role=role, loopback=near, access=access or GraphAccess, graph=graph
             )
             try:
                 return await schema.execute(

@@ -16,62 +16,42 @@ on stderr and a fixed exit code:
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from .. import __version__, config
 from ..errors import DutyGraphError, UsageError, ValidationFailed
-from . import (
-    assign,
-    catalogue,
-    check,
-    demo,
-    diff,
-    dispute,
-    export,
-    guide,
-    inspect,
-    law,
-    load,
-    output,
-    resolve,
-    route,
-    scan,
-    schema,
-    serve,
-    settings,
-    show,
-    validate,
-    whatif,
-)
+from . import output
 from .common import lang_option
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
-#: command modules, in the order ``--help`` lists them
-COMMANDS = [
-    load,
-    diff,
-    catalogue,
-    resolve,
-    scan,
-    show,
-    assign,
-    route,
-    inspect,
-    guide,
-    law,
-    dispute,
-    demo,
-    serve,
-    schema,
-    export,
-    validate,
-    check,
-    settings,
-    whatif,
-]
+#: command modules (of this package), in the order ``--help`` lists them; each is imported
+#: when a parser is built: a command named first imports its own module alone
+COMMANDS = (
+    "load",
+    "diff",
+    "catalogue",
+    "resolve",
+    "scan",
+    "show",
+    "assign",
+    "route",
+    "inspect",
+    "guide",
+    "law",
+    "dispute",
+    "demo",
+    "serve",
+    "schema",
+    "export",
+    "validate",
+    "check",
+    "settings",
+    "whatif",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -81,7 +61,12 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``dutygraph`` parser: every command, or only ``command`` (what ``main`` parses).
+
+    Only one command's module is imported when ``argv`` names it first
+    (``dutygraph serve ...``): ``serve`` listens sooner (#17).
+    """
     parser = _Parser(
         prog="dutygraph",
         description="Who leads, who assists, on what legal basis, in which region.",
@@ -105,8 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for module in COMMANDS:
-        module.register(sub)
+    for name in (command,) if command in COMMANDS else COMMANDS:
+        importlib.import_module(f"{__package__}.{name}").register(sub)
     return parser
 
 
@@ -155,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"dutygraph: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    parser = build_parser()
+    parser = build_parser(words[0] if words else None)  # a command named first: it alone
     args = parser.parse_args(words)
     output.configure(pretty=getattr(args, "pretty", None))
     config.use(in_force)

@@ -85,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         explorer=not args.no_explorer,
         queries=args.queries,
         allowed_hosts=LOOPBACK_HOSTS if is_loopback(args.host) else None,
+        background=True,  # listen, and answer /api/* and the explorer, before strawberry loads
     )
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")
     server = uvicorn.Server(config)
