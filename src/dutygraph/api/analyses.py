@@ -233,7 +233,8 @@ class AnalysisQueries:
         self, info: Info, text: str, region: str | None = None, as_of: dt.date | None = None
     ) -> ClueRouting:
         g = info.context.graph
-        return ClueRouting(d=routing_dict(route_clue(g, text, region, date_str(as_of))))
+        routing = route_clue(g, text, region, date_str(as_of), info.context.lang)
+        return ClueRouting(d=routing_dict(routing))
 
     @strawberry.field(
         description="综合查一次: one joint inspection of a supervised object in a region — the "

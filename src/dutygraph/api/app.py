@@ -64,7 +64,7 @@ from ..graph import DutyGraph
 from ..serialize import dumps
 from ..store.base import Store
 from .auth import role_of
-from .context import Context, make_context
+from .context import Context, lang_of, make_context
 from .explorer import explorer_html, static_files
 from .explorer_app import explorer_routes
 from .guard import (
@@ -110,11 +110,12 @@ def is_loopback(host: str | None) -> bool:
 class _Caller:
     """Who asks (role, loopback): all ``get_context`` knows; the snapshot is read on a worker."""
 
-    __slots__ = ("loopback", "role")
+    __slots__ = ("lang", "loopback", "role")
 
-    def __init__(self, role: str | None, loopback: bool) -> None:
+    def __init__(self, role: str | None, loopback: bool, lang: str = "zh") -> None:
         self.role = role
         self.loopback = loopback
+        self.lang = lang
 
 
 #: strawberry's own refusals, said in Chinese first (the English is kept beside)
@@ -173,7 +174,7 @@ class _View(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         client = request.client.host if request.client else None
         role = role_of(self.tokens, request.headers.get("authorization"))
-        return _Caller(role, is_loopback(client))  # type: ignore[return-value]
+        return _Caller(role, is_loopback(client), lang_of(request.headers))  # type: ignore[return-value]
 
     def decode_json(self, data: str | bytes) -> object:
         try:
@@ -240,6 +241,7 @@ class _View(GraphQL[Context, None]):
                 loopback=caller.loopback,
                 access=self.access,
                 graph=graph,
+                lang=caller.lang,
             )
             try:
                 return await run_operation(

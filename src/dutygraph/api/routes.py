@@ -39,7 +39,7 @@ from ..graph import DutyGraph
 from ..questions import SCANS, answer
 from ..serialize import dumps
 from .auth import role_of
-from .context import make_context
+from .context import lang_of, make_context
 from .guard import refusal, text_too_long, too_long_message
 from .loaders import GraphAccess
 from .saved import SavedQuery
@@ -182,7 +182,12 @@ def api_routes(
 
         async def execute(graph: DutyGraph) -> Any:
             context = make_context(
-                snapshots.store, role=role, loopback=near, access=access, graph=graph
+                snapshots.store,
+                role=role,
+                loopback=near,
+                access=access,
+                graph=graph,
+                lang=lang_of(request.headers),
             )
             try:
                 return await schema.execute(
