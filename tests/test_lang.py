@@ -19,10 +19,10 @@ import pytest
 
 pytest.importorskip("uvicorn")
 
-from dutygraph.api.app import create_app  # noqa: E402
-from dutygraph.store.base import Store  # noqa: E402
+from dutygraph.api.app import create_app
+from dutygraph.store.base import Store
 
-from .servers import serve_asgi  # noqa: E402
+from .servers import serve_asgi
 
 CLUE = "小区门口超市卖过期的预包装食品，吃了拉肚子"
 ROUTE = """query($text: String!) { routeClue(text: $text, region: "510104", asOf: "2025-06-01") {
