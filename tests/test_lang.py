@@ -140,6 +140,7 @@ def test_the_scan_finds_english_prose_and_passes_ids() -> None:
         ("route", "楼上邻居半夜弹钢琴", "--region", "510104"),
         ("assign", "--name", "剧本杀", "--behavior", "剧本"),
         ("inspections",),
+        ("inspect", "加油站", "--region", "锦江区"),
         ("dispute", "list"),
     ],
     ids=lambda a: a[0] if isinstance(a, tuple) else str(a),

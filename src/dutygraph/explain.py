@@ -194,6 +194,37 @@ REASONS: dict[str, dict[str, str]] = {
         "zh": "{region} 的 {item} 没有牵头部门：这是一个空白（事有人管）。",
         "en": "no lead resolves for {item} in {region}: a gap (事有人管)",
     },
+    # one joint inspection (:mod:`dutygraph.analysis.inspect`): why this department leads it
+    "inspect_alone": {
+        "zh": "{department} 是本地唯一检查 {object} 的部门：无需联合检查。",
+        "en": "{department} alone inspects {object} here: no joint inspection is due",
+    },
+    "inspect_most_items": {
+        "zh": "{department} 牵头 {total} 个检查事项中的 {count} 个，多于其他参加部门。",
+        "en": "{department} leads {count} of the {total} inspection items, "
+        "more than any other participant",
+    },
+    "inspect_key_items": {
+        "zh": "各参加部门都牵头 {count} 个事项；{department} 牵头 {n_key} 个重点事项"
+        "（国办发〔2023〕1号 §四），多于其他部门。",
+        "en": "each participant leads {count} item(s); {department} leads {n_key} key item(s) "
+        "(国办发〔2023〕1号 §四), more than the others",
+    },
+    "inspect_specific": {
+        "zh": "各参加部门都牵头 {count} 个事项（重点事项 {n_key} 个）；{department} 的事项"
+        "对 {object} 最具针对性（所列其他监管对象最少）。",
+        "en": "each participant leads {count} item(s) ({n_key} key); {department}'s item is "
+        "the most specific to {object} (it names the fewest other objects)",
+    },
+    "inspect_no_lead": {
+        "zh": "{item} 适用于本地，但没有牵头部门：不能列入检查计划（这是一个空白）。",
+        "en": "{item} applies here but no lead resolves: it cannot join the plan (a gap)",
+    },
+    "inspect_tied": {
+        "zh": "各参加部门在牵头事项数、重点事项数和针对性上都相同：由共同的人民政府指定牵头部门。",
+        "en": "the participants tie on items led, key items and specificity: "
+        "the common government designates the lead",
+    },
 }
 
 

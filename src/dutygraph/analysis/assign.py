@@ -351,7 +351,8 @@ def assign_business_form(
             c = cands.setdefault(a.department.id, Candidate(a.department, 0.0))
             per_dep[a.department.id].append(m.score)
             c.reasons.append(
-                f"行为特征：在 {named(g, at)} 牵头 {item.name} ({item.id}) — " + "；".join(m.reasons)
+                f"行为特征：在 {named(g, at)} 牵头 {item.name} ({item.id}) — "
+                + "；".join(m.reasons)
             )
             for r in m.reasons:
                 if r.startswith("法律依据："):

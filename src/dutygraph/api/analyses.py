@@ -244,7 +244,8 @@ class AnalysisQueries:
         self, info: Info, object: str, region: str, as_of: dt.date | None = None
     ) -> InspectionPlan:
         g = info.context.graph
-        return InspectionPlan(d=plan_dict(plan_inspection(g, object, region, date_str(as_of))))
+        plan = plan_inspection(g, object, region, date_str(as_of), info.context.lang)
+        return InspectionPlan(d=plan_dict(plan))
 
     @strawberry.field(
         description="一业一册: every department, item, power type and legal basis touching an "
