@@ -88,6 +88,31 @@ def test_explorer_gaps_follow_accept_language(server: str) -> None:
     assert "LEAD_ABOLISHED" in text_en and "abolished" in text_en
 
 
+def test_graphql_and_saved_query_explain_gaps_in_the_language_asked(server: str) -> None:
+    query = """{ gaps(region: "510107", asOf: "2025-06-01", kinds: [LEAD_ABOLISHED]) {
+      nodes { kind explain } }
+      conflicts(region: "510100", asOf: "2025-06-01") { nodes { kind explain } } }"""
+    zh = _get(server + "/graphql", None, {"query": query})["data"]
+    en = _get(server + "/graphql", "en", {"query": query})["data"]
+    gap_zh, gap_en = zh["gaps"]["nodes"][0]["explain"], en["gaps"]["nodes"][0]["explain"]
+    assert gap_zh.startswith("武侯区 (510107) 的") and "武侯区商务局 (WH-SWJ)" in gap_zh
+    assert "已撤销" in gap_zh and "LEAD_ABOLISHED" not in gap_zh
+    assert gap_en.startswith("单用途预付卡监管 (I-PREPAID) in 武侯区 (510107): LEAD_ABOLISHED")
+    multi = [c["explain"] for c in zh["conflicts"]["nodes"] if c["kind"] == "MULTIPLE_LEADS"]
+    assert multi and "同时有2个牵头部门" in multi[0]
+    assert all(
+        "MULTIPLE_LEADS" in c["explain"] or c["kind"] != "MULTIPLE_LEADS"
+        for c in en["conflicts"]["nodes"]
+    )
+    # a saved query by name honours the header too
+    url = server + "/graphql/saved/03-gaps-in-region?region=510107&asOf=2025-06-01"
+    rows_zh = _get(url)["data"]["gaps"]["nodes"]
+    rows_en = _get(url, "en-GB")["data"]["gaps"]["nodes"]
+    assert [r["kind"] for r in rows_zh] == [r["kind"] for r in rows_en]
+    assert all(r["kind"] not in r["explain"] for r in rows_zh)
+    assert all(r["kind"] in r["explain"] for r in rows_en)
+
+
 def test_cli_route_in_chinese_by_default_and_in_english_with_lang_en(cli: Any) -> None:
     cli("demo")
     args = ("route", CLUE, "--region", "锦江区", "--as-of", "2025-06-01")

@@ -15,6 +15,7 @@ from typing import Any
 
 import strawberry
 
+from ..explain import explain_conflict, explain_gap
 from .enums import ConflictKind, GapKind, Role
 from .fields import from_entry
 from .laws import LawNode, LawVersionNode, ProvisionEvidence
@@ -303,6 +304,13 @@ class Gap:
         default=None,
     )
 
+    @strawberry.field(
+        description="The gap in one sentence, names with ids beside: Chinese, or English "
+        "when the request's Accept-Language begins with en."
+    )
+    def explain(self, info: Info) -> str:
+        return explain_gap(info.context.graph, self.d, lang=info.context.lang)
+
     @strawberry.field
     def evidence(self) -> GapEvidence | None:
         ev = self.d.get("evidence")
@@ -342,6 +350,13 @@ class Conflict:
         return await _departments(info, self.d["departments"])
 
     detail = from_entry("detail", str)
+
+    @strawberry.field(
+        description="The conflict in one sentence, names with ids beside: Chinese, or English "
+        "when the request's Accept-Language begins with en."
+    )
+    def explain(self, info: Info) -> str:
+        return explain_conflict(info.context.graph, self.d, lang=info.context.lang)
 
     @strawberry.field(description="SOURCE_DISAGREEMENT: what each source names.")
     def sources(self) -> list[SourceLeads]:
