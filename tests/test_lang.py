@@ -113,6 +113,17 @@ def test_graphql_and_saved_query_explain_gaps_in_the_language_asked(server: str)
     assert all(r["kind"] in r["explain"] for r in rows_en)
 
 
+def test_graphql_who_leads_findings_explain_in_the_language_asked(server: str) -> None:
+    query = """{ whoLeads(item: "I-PREPAID", region: "510107", asOf: "2025-06-01") {
+      findings { kind explain } } }"""
+    zh = _get(server + "/graphql", None, {"query": query})["data"]["whoLeads"]["findings"]
+    en = _get(server + "/graphql", "en", {"query": query})["data"]["whoLeads"]["findings"]
+    assert [f["kind"] for f in zh] == [f["kind"] for f in en] == ["LEAD_ABOLISHED"]
+    assert zh[0]["explain"].startswith("牵头部门已撤销 (LEAD_ABOLISHED)：")
+    assert "武侯区商务局 (WH-SWJ)" in zh[0]["explain"]
+    assert en[0]["explain"].startswith("LEAD_ABOLISHED: ")
+
+
 def test_cli_route_in_chinese_by_default_and_in_english_with_lang_en(cli: Any) -> None:
     cli("demo")
     args = ("route", CLUE, "--region", "锦江区", "--as-of", "2025-06-01")
