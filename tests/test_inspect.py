@@ -23,7 +23,9 @@ def test_the_petrol_station_plan_merges_four_departments_with_their_bases():
     # each leads one item and three of the four are key items: the lead is the department
     # whose item exists for petrol stations alone (成品油流通: objects = 加油站)
     assert p.lead is not None and p.lead.id == "JJ-JXJ"
-    assert "most specific" in p.lead_reasons[0]
+    assert "最具针对性" in p.lead_reasons[0] and "(JJ-JXJ)" in p.lead_reasons[0]
+    en = plan_inspection(demo_graph(), "加油站", "锦江区", "2025-10-01", lang="en")
+    assert en.lead == p.lead and "most specific" in en.lead_reasons[0]
 
 
 def test_the_plan_agrees_with_the_duplicate_inspection_scan_everywhere():
@@ -46,13 +48,13 @@ def test_a_department_leading_more_items_leads_the_plan():
     p = plan_inspection(catalogue_graph(), "医疗机构", "000000", "2025-06-01")
     assert {e["department"].id for e in p.participants} == {"N-NHC", "N-NMPA"}
     assert p.lead is not None and p.lead.id == "N-NMPA"
-    assert "key item" in p.lead_reasons[0]
+    assert "重点事项" in p.lead_reasons[0]
 
 
 def test_a_partial_name_matches_the_catalogue_objects():
     p = plan_inspection(demo_graph(), "燃气", "510104", "2025-10-01")
     assert p.objects == ["燃气经营企业"]
-    assert not p.joint and "alone" in p.lead_reasons[0]
+    assert not p.joint and "唯一" in p.lead_reasons[0]
 
 
 def test_an_unknown_object_is_an_error_that_says_so():

@@ -16,7 +16,7 @@ def test_a_food_complaint_goes_to_the_district_market_regulator_with_its_basis()
     why = r.leads[0].reasons[0]
     assert "预包装食品" in why  # the words that matched
     # the demo's district duty rests on the repealed 食品卫生法: said, not hidden
-    assert "none in force" in why and "食品卫生法" in why
+    assert "无有效依据" in why and "食品卫生法" in why
     assert "NO_LEGAL_BASIS" in [f["kind"] for f in r.findings]
     # the item's assist duty resolves to the district health bureau
     assert "JJ-WJJ" in {c.department.id for c in r.assists}
@@ -37,7 +37,25 @@ def test_a_second_matter_in_the_clue_brings_its_lead_as_assistant():
     assert items[0] in {"I-GAS", "I-SPECEQ"} and len(items) >= 2
     lead_ids = {c.department.id for c in r.leads}
     assert lead_ids and not lead_ids & {c.department.id for c in r.assists}
-    assert any("also concerns" in why for c in r.assists for why in c.reasons)
+    assert any("同样涉及" in why for c in r.assists for why in c.reasons)
+
+
+def test_reasons_are_chinese_first_and_english_when_asked():
+    text = "小区门口超市卖过期的预包装食品，吃了拉肚子"
+    zh = route_clue(demo_graph(), text, "锦江区", "2025-06-01")
+    en = route_clue(demo_graph(), text, "锦江区", "2025-06-01", lang="en")
+    # the same answer, in two languages, with the ids beside the names in both
+    assert [c.department.id for c in zh.leads] == [c.department.id for c in en.leads]
+    assert (
+        zh.leads[0].reasons[0].startswith("在 锦江区 (510104) 牵头 食品销售监督检查 (I-FOOD-SALE)")
+    )
+    assert (
+        en.leads[0].reasons[0].startswith("leads 食品销售监督检查 (I-FOOD-SALE) in 锦江区 (510104)")
+    )
+    assert "none in force" in en.leads[0].reasons[0]
+    no_basis = {f["kind"]: f["detail"] for f in zh.findings}["NO_LEGAL_BASIS"]
+    assert "没有有效的法律依据" in no_basis and "锦江区市场监督管理局 (JJ-SCJ)" in no_basis
+    assert "rests on no basis" in {f["kind"]: f["detail"] for f in en.findings}["NO_LEGAL_BASIS"]
 
 
 def test_two_leads_are_flagged_for_coordination():

@@ -29,6 +29,7 @@ __all__ = [
     "KIND_ZH",
     "LINE_ZH",
     "OP_ZH",
+    "REASONS",
     "STATUS_ZH",
     "STEP_ZH",
     "VIA_ZH",
@@ -43,6 +44,7 @@ __all__ = [
     "line_zh",
     "named",
     "names_of",
+    "say",
     "via_zh",
 ]
 
@@ -144,7 +146,96 @@ HEADERS = {
     "items": "事项 items",
     "score": "得分 score",
     "why": "理由 why",
+    "id": "编号 id",
+    "status": "状态 status",
+    "parties": "当事部门 parties",
+    "subject": "争议事项 subject",
+    "raised_on": "提出日期 raised_on",
 }
+
+
+#: the reasons and findings of clue routing (:mod:`dutygraph.analysis.route`), Chinese first
+#: and English on request (``--lang en``, ``Accept-Language: en``): one template per kind
+REASONS: dict[str, dict[str, str]] = {
+    "leads": {
+        "zh": "在 {region} 牵头 {item}{inherited} — {why}；依据：{basis}",
+        "en": "leads {item} in {region}{inherited} — {why}; basis: {basis}",
+    },
+    "inherited": {"zh": "（上级职责由本级承接）", "en": " (inherited)"},
+    "assists": {
+        "zh": "在 {region} 协办 {item}；依据：{basis}",
+        "en": "assists {item} in {region}; basis: {basis}",
+    },
+    "also_leads": {
+        "zh": "牵头线索同样涉及的 {item} — {why}",
+        "en": "leads {item}, which the clue also concerns — {why}",
+    },
+    "basis_repealed": {
+        "zh": "无有效依据（{bases} 已失效或尚未施行）",
+        "en": "none in force ({bases} no longer is)",
+    },
+    "basis_none": {"zh": "未登记依据", "en": "no basis recorded"},
+    "NO_MATCH": {
+        "zh": "目录中没有事项、关键词或行为与这段文字相符；请人工分办，并把缺少的关键词补入目录。",
+        "en": "no item, keyword or behaviour of the catalogue matches this text; "
+        "route it by hand, and add the missing keywords to the catalogue",
+    },
+    "NO_LEGAL_BASIS": {
+        "zh": "{department} 对 {item} 的职责在 {as_of} 没有有效的法律依据：线索仍交该部门，清单需要修正。",
+        "en": "{department}'s duty on {item} rests on no basis in force on {as_of}: "
+        "the clue still goes there, the list needs fixing",
+    },
+    "MULTIPLE_LEADS": {
+        "zh": "本地有 {count} 个部门牵头 {item}：由它们商定谁接线索，或由协调机关决定。",
+        "en": "{count} departments lead {item} here: they agree who takes the clue, "
+        "or the coordinator decides",
+    },
+    "NO_LEAD": {
+        "zh": "{region} 的 {item} 没有牵头部门：这是一个空白（事有人管）。",
+        "en": "no lead resolves for {item} in {region}: a gap (事有人管)",
+    },
+    # one joint inspection (:mod:`dutygraph.analysis.inspect`): why this department leads it
+    "inspect_alone": {
+        "zh": "{department} 是本地唯一检查 {object} 的部门：无需联合检查。",
+        "en": "{department} alone inspects {object} here: no joint inspection is due",
+    },
+    "inspect_most_items": {
+        "zh": "{department} 牵头 {total} 个检查事项中的 {count} 个，多于其他参加部门。",
+        "en": "{department} leads {count} of the {total} inspection items, "
+        "more than any other participant",
+    },
+    "inspect_key_items": {
+        "zh": "各参加部门都牵头 {count} 个事项；{department} 牵头 {n_key} 个重点事项"
+        "（国办发〔2023〕1号 §四），多于其他部门。",
+        "en": "each participant leads {count} item(s); {department} leads {n_key} key item(s) "
+        "(国办发〔2023〕1号 §四), more than the others",
+    },
+    "inspect_specific": {
+        "zh": "各参加部门都牵头 {count} 个事项（重点事项 {n_key} 个）；{department} 的事项"
+        "对 {object} 最具针对性（所列其他监管对象最少）。",
+        "en": "each participant leads {count} item(s) ({n_key} key); {department}'s item is "
+        "the most specific to {object} (it names the fewest other objects)",
+    },
+    "inspect_no_lead": {
+        "zh": "{item} 适用于本地，但没有牵头部门：不能列入检查计划（这是一个空白）。",
+        "en": "{item} applies here but no lead resolves: it cannot join the plan (a gap)",
+    },
+    "inspect_tied": {
+        "zh": "各参加部门在牵头事项数、重点事项数和针对性上都相同：由共同的人民政府指定牵头部门。",
+        "en": "the participants tie on items led, key items and specificity: "
+        "the common government designates the lead",
+    },
+}
+
+
+def say(key: str, lang: str = "zh", **fields: Any) -> str:
+    """The text ``key`` of :data:`REASONS` in ``lang`` (``en``, else Chinese), filled in.
+
+    >>> say("basis_none"), say("basis_none", "en")
+    ('未登记依据', 'no basis recorded')
+    """
+    texts = REASONS[key]
+    return texts["en" if lang == "en" else "zh"].format(**fields)
 
 
 def header(key: str, lang: str = "zh") -> str:
@@ -195,12 +286,23 @@ def _where(g: GraphReader, row: Mapping[str, Any]) -> str:
     return f"{named(g, row['region'])} 的{named(g, row['item'])}"
 
 
-def explain_gap(g: GraphReader, row: Mapping[str, Any], *, where: bool = True) -> str:
+def _english(g: GraphReader, row: Mapping[str, Any], where: bool) -> str:
+    """A gap's, conflict's or finding's English: its kind and the analysis's own detail."""
+    head = f"{named(g, row.get('item'))} in {named(g, row.get('region'))}: " if where else ""
+    return f"{head}{row['kind']}: {row.get('detail', '')}".rstrip(": ")
+
+
+def explain_gap(
+    g: GraphReader, row: Mapping[str, Any], *, where: bool = True, lang: str = "zh"
+) -> str:
     """One sentence in Chinese for a gap (a :func:`dutygraph.serialize.gap_dict` row).
 
     ``where=False`` leaves out the item and region it begins with (for a table
-    that shows them in columns of their own).
+    that shows them in columns of their own); ``lang="en"`` gives the English
+    (the kind and the analysis's detail).
     """
+    if lang == "en":
+        return _english(g, row, where)
     text = _explain_gap(g, row)
     return text if where else text.split("：", 1)[1]
 
@@ -224,7 +326,9 @@ def _explain_gap(g: GraphReader, row: Mapping[str, Any]) -> str:
     return f"{where}：{kind_zh(kind)}，{row.get('detail', '')}"
 
 
-def explain_finding(g: GraphReader, item: str, region: str, finding: Mapping[str, Any]) -> str:
+def explain_finding(
+    g: GraphReader, item: str, region: str, finding: Mapping[str, Any], lang: str = "zh"
+) -> str:
     """A resolution's finding (``resolution_dict(...)["findings"]``) as its Chinese kind and sentence.
 
     >>> from dutygraph.fixtures import demo_graph
@@ -232,6 +336,8 @@ def explain_finding(g: GraphReader, item: str, region: str, finding: Mapping[str
     '无牵头部门 (NO_LEAD)：从本级到全国的地区路径上都没有牵头职责。'
     """
     kind = finding["kind"]
+    if lang == "en":
+        return _english(g, finding, False)
     if kind in ("NO_LEAD", "NO_COUNTERPART", "LEAD_ABOLISHED", "NO_LEGAL_BASIS"):
         row = {
             "item": item,
@@ -244,7 +350,7 @@ def explain_finding(g: GraphReader, item: str, region: str, finding: Mapping[str
     return f"{kind_zh(kind)}：{finding.get('detail', '')}"
 
 
-def explain_assignment_note(g: GraphReader, row: Mapping[str, Any]) -> str:
+def explain_assignment_note(g: GraphReader, row: Mapping[str, Any], lang: str = "zh") -> str:
     """A new business form's gap or conflict (``assignment_dict``'s ``gaps``/``conflicts``) in Chinese.
 
     >>> from dutygraph.fixtures import demo_graph
@@ -253,6 +359,8 @@ def explain_assignment_note(g: GraphReader, row: Mapping[str, Any]) -> str:
     '难以判定 (TOO_CLOSE_TO_CALL)：剧本娱乐经营场所监管 (I-SCRIPT) 的前两位候选 文化和旅游部 (N-MCT)（0.50）、公安部 (N-MPS)（0.48）得分过近，建议按管辖争议立案协调。'
     """
     kind = row["kind"]
+    if lang == "en":
+        return _english(g, row, False)
     if kind == "UNCOVERED_BEHAVIOR":
         what = row.get("behavior") or named(g, row.get("item")) or "该业态"
         return (
@@ -271,8 +379,12 @@ def explain_assignment_note(g: GraphReader, row: Mapping[str, Any]) -> str:
     return f"{kind_zh(kind)}：{row.get('detail', '')}"
 
 
-def explain_conflict(g: GraphReader, row: Mapping[str, Any], *, where: bool = True) -> str:
+def explain_conflict(
+    g: GraphReader, row: Mapping[str, Any], *, where: bool = True, lang: str = "zh"
+) -> str:
     """One sentence in Chinese for a conflict (a :func:`dutygraph.serialize.conflict_dict` row)."""
+    if lang == "en":
+        return _english(g, row, where)
     text = _explain_conflict(g, row)
     return text if where else text.split("：", 1)[1]
 

@@ -37,7 +37,7 @@ builds once per snapshot) serves clue routing, the guide and dispute precedents.
 >>> a.candidates[0].department.id, a.abstained
 ('JJ-WTL', False)
 >>> a.candidates[0].reasons[0].split(" — ")[0]
-'行为特征：在 510104 牵头 剧本娱乐经营场所监管 (I-SCRIPT)'
+'行为特征：在 锦江区 (510104) 牵头 剧本娱乐经营场所监管 (I-SCRIPT)'
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import NotFound
+from ..explain import line_zh, named
 from ..model import Department, today
 from ..reader import GraphReader, dispatchable
 from . import match
@@ -350,7 +351,8 @@ def assign_business_form(
             c = cands.setdefault(a.department.id, Candidate(a.department, 0.0))
             per_dep[a.department.id].append(m.score)
             c.reasons.append(
-                f"行为特征：在 {at} 牵头 {item.name} ({item.id}) — " + "；".join(m.reasons)
+                f"行为特征：在 {named(g, at)} 牵头 {item.name} ({item.id}) — "
+                + "；".join(m.reasons)
             )
             for r in m.reasons:
                 if r.startswith("法律依据："):
@@ -386,7 +388,7 @@ def assign_business_form(
                 c.score += W_DOMAIN * top * led / n
                 c.reasons.append(
                     f"领域归口：主要事项 {main.name} ({main.id}) 属{main.domain}领域，"
-                    f"{'、'.join(shared)} 条线牵头其中 {led}/{n} 个事项"
+                    f"{'、'.join(f'{line_zh(x)} ({x})' for x in shared)} 牵头其中 {led}/{n} 个事项"
                 )
 
     # 业务相近: settled precedents, only through behaviours actually shared
@@ -463,7 +465,7 @@ def assign_business_form(
     for a in resolve(g, main.id, at, "assist", as_of).answers:
         if a.department.id != lead_id:
             assists.setdefault(a.department.id, Candidate(a.department, 1.0)).reasons.append(
-                f"在 {at} 配合 {main.name} ({main.id})"
+                f"在 {named(g, at)} 配合 {main.name} ({main.id})"
             )
     for c in ranked_c[1:]:
         if c.department.id not in assists:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import NotFound
+from ..explain import named, say
 from ..model import INSPECTION, Department, today
 from ..reader import GraphReader, dispatchable
 from .resolve import basis_evidence, resolve
@@ -71,9 +72,12 @@ def matching_objects(g: GraphReader, obj: str) -> list[str]:
 
 @dispatchable
 def plan_inspection(
-    g: GraphReader, obj: str, region: str, as_of: str | None = None
+    g: GraphReader, obj: str, region: str, as_of: str | None = None, lang: str = "zh"
 ) -> InspectionPlan:
     """Plan one joint inspection of ``obj`` (a supervised object) in ``region``.
+
+    ``lang`` (``zh``, the default, or ``en``) is the language of the lead's
+    reasons and the findings' details (:data:`dutygraph.explain.REASONS`).
 
     Raises :class:`~dutygraph.errors.NotFound` when no inspection item names the
     object (the message lists near objects).
@@ -110,8 +114,7 @@ def plan_inspection(
                 {
                     "kind": "NO_LEAD",
                     "item": item.id,
-                    "detail": f"{item.name} applies here but no lead resolves: "
-                    "it cannot join the plan (a gap)",
+                    "detail": say("inspect_no_lead", lang, item=named(g, item.id)),
                 }
             )
             continue
@@ -151,35 +154,44 @@ def plan_inspection(
     best = ordered[0]
     tied = [e for e in ordered if rank(e) == rank(best)]
     n_items, n_key, _ = rank(best)
-    name = best["department"].name
+    name = named(g, best["department"].id)
     if len(ordered) == 1:
         plan.lead = best["department"]
-        plan.lead_reasons.append(f"{name} alone inspects {obj} here: no joint inspection is due")
+        plan.lead_reasons.append(say("inspect_alone", lang, department=name, object=obj))
     elif len(tied) == 1:
         plan.lead = best["department"]
         runner = ordered[1]
         if n_items > len(runner["items"]):
             plan.lead_reasons.append(
-                f"{name} leads {n_items} of the {len(plan.items)} inspection items, "
-                f"more than any other participant"
+                say(
+                    "inspect_most_items",
+                    lang,
+                    department=name,
+                    count=n_items,
+                    total=len(plan.items),
+                )
             )
         elif n_key > runner["key_items"]:
             plan.lead_reasons.append(
-                f"each participant leads {n_items} item(s); {name} leads {n_key} key item(s) "
-                f"(国办发〔2023〕1号 §四), more than the others"
+                say("inspect_key_items", lang, department=name, count=n_items, n_key=n_key)
             )
         else:
             plan.lead_reasons.append(
-                f"each participant leads {n_items} item(s) ({n_key} key); {name}'s item is "
-                f"the most specific to {obj} (it names the fewest other objects)"
+                say(
+                    "inspect_specific",
+                    lang,
+                    department=name,
+                    count=n_items,
+                    n_key=n_key,
+                    object=obj,
+                )
             )
     else:
         plan.findings.append(
             {
                 "kind": "LEAD_TIED",
                 "departments": [e["department"].id for e in tied],
-                "detail": "the participants tie on items led, key items and specificity: "
-                "the common government designates the lead",
+                "detail": say("inspect_tied", lang),
             }
         )
     return plan

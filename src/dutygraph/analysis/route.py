@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..explain import named, say
 from ..model import Department, today
 from ..reader import GraphReader, dispatchable
 from .assign import Candidate, match_items
@@ -51,7 +52,7 @@ class Routing:
         return bool(self.items)
 
 
-def _basis_note(g: GraphReader, a: Answer, as_of: str) -> str:
+def _basis_note(g: GraphReader, a: Answer, as_of: str, lang: str = "zh") -> str:
     """The duty's legal bases in force (at most two), or why there is none."""
     in_force: list[str] = []
     repealed: list[str] = []
@@ -63,16 +64,21 @@ def _basis_note(g: GraphReader, a: Answer, as_of: str) -> str:
                 target = in_force if b.in_force(as_of) else repealed
                 if note not in target:
                     target.append(note)
+    sep = "; " if lang == "en" else "；"
     if in_force:
-        return "; ".join(in_force[:2])
+        return sep.join(in_force[:2])
     if repealed:
-        return f"none in force ({'; '.join(repealed[:2])} no longer is)"
-    return "no basis recorded"
+        return say("basis_repealed", lang, bases=sep.join(repealed[:2]))
+    return say("basis_none", lang)
 
 
 @dispatchable
 def route_clue(
-    g: GraphReader, text: str, region: str | None = None, as_of: str | None = None
+    g: GraphReader,
+    text: str,
+    region: str | None = None,
+    as_of: str | None = None,
+    lang: str = "zh",
 ) -> Routing:
     """Route a complaint text to lead and assisting departments in ``region``.
 
@@ -84,6 +90,8 @@ def route_clue(
     region : region code or name, optional
         Where it happened (default: the root of the region tree).
     as_of : ISO date, optional
+    lang : ``zh`` (the default) or ``en``
+        The language of the reasons and findings' details (:data:`dutygraph.explain.REASONS`).
 
     Examples
     --------
@@ -99,8 +107,7 @@ def route_clue(
         out.findings.append(
             {
                 "kind": "NO_MATCH",
-                "detail": "no item, keyword or behaviour of the catalogue matches this text; "
-                "route it by hand, and add the missing keywords to the catalogue",
+                "detail": say("NO_MATCH", lang),
             }
         )
         return out
@@ -132,9 +139,15 @@ def route_clue(
             leads,
             a.department,
             1.0,
-            f"leads {item.name} ({item.id}) in {code}"
-            + (" (inherited)" if a.inherited else "")
-            + f" — {main.reasons[0]}; basis: {_basis_note(g, a, as_of)}",
+            say(
+                "leads",
+                lang,
+                item=named(g, item.id),
+                region=named(g, code),
+                inherited=say("inherited", lang) if a.inherited else "",
+                why=main.reasons[0],
+                basis=_basis_note(g, a, as_of, lang),
+            ),
         )
     for f in res.findings:
         out.findings.append({"kind": f.kind, "item": item.id, "detail": f.detail})
@@ -145,8 +158,13 @@ def route_clue(
                     "kind": "NO_LEGAL_BASIS",
                     "item": item.id,
                     "department": a.department.id,
-                    "detail": f"{a.department.name}'s duty on {item.name} rests on no basis "
-                    f"in force on {as_of}: the clue still goes there, the list needs fixing",
+                    "detail": say(
+                        "NO_LEGAL_BASIS",
+                        lang,
+                        department=named(g, a.department.id),
+                        item=named(g, item.id),
+                        as_of=as_of,
+                    ),
                 }
             )
     if len(res.answers) > 1:
@@ -154,8 +172,9 @@ def route_clue(
             {
                 "kind": "MULTIPLE_LEADS",
                 "item": item.id,
-                "detail": f"{len(res.answers)} departments lead {item.name} here: "
-                "they agree who takes the clue, or the coordinator decides",
+                "detail": say(
+                    "MULTIPLE_LEADS", lang, count=len(res.answers), item=named(g, item.id)
+                ),
             }
         )
     for a in resolve(g, main.item, code, "assist", as_of).answers:
@@ -164,7 +183,13 @@ def route_clue(
                 assists,
                 a.department,
                 ASSIST_WEIGHT,
-                f"assists {item.name} ({item.id}) in {code}; basis: {_basis_note(g, a, as_of)}",
+                say(
+                    "assists",
+                    lang,
+                    item=named(g, item.id),
+                    region=named(g, code),
+                    basis=_basis_note(g, a, as_of, lang),
+                ),
             )
     for m in kept[1:]:
         other = g.items[m.item]
@@ -174,8 +199,7 @@ def route_clue(
                     assists,
                     a.department,
                     round(m.score / top, 3),
-                    f"leads {other.name} ({other.id}), which the clue also concerns "
-                    f"— {m.reasons[0]}",
+                    say("also_leads", lang, item=named(g, other.id), why=m.reasons[0]),
                 )
     out.leads = sorted(leads.values(), key=lambda c: (-c.score, c.department.id))
     out.assists = sorted(assists.values(), key=lambda c: (-c.score, c.department.id))
@@ -184,7 +208,7 @@ def route_clue(
             {
                 "kind": "NO_LEAD",
                 "item": item.id,
-                "detail": f"no lead resolves for {item.name} in {code}: a gap (事有人管)",
+                "detail": say("NO_LEAD", lang, item=named(g, item.id), region=named(g, code)),
             }
         )
     return out

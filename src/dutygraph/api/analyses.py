@@ -233,7 +233,8 @@ class AnalysisQueries:
         self, info: Info, text: str, region: str | None = None, as_of: dt.date | None = None
     ) -> ClueRouting:
         g = info.context.graph
-        return ClueRouting(d=routing_dict(route_clue(g, text, region, date_str(as_of))))
+        routing = route_clue(g, text, region, date_str(as_of), info.context.lang)
+        return ClueRouting(d=routing_dict(routing))
 
     @strawberry.field(
         description="综合查一次: one joint inspection of a supervised object in a region — the "
@@ -243,7 +244,8 @@ class AnalysisQueries:
         self, info: Info, object: str, region: str, as_of: dt.date | None = None
     ) -> InspectionPlan:
         g = info.context.graph
-        return InspectionPlan(d=plan_dict(plan_inspection(g, object, region, date_str(as_of))))
+        plan = plan_inspection(g, object, region, date_str(as_of), info.context.lang)
+        return InspectionPlan(d=plan_dict(plan))
 
     @strawberry.field(
         description="一业一册: every department, item, power type and legal basis touching an "

@@ -15,6 +15,7 @@ from typing import Any
 
 import strawberry
 
+from ..explain import explain_conflict, explain_finding, explain_gap
 from .enums import ConflictKind, GapKind, Role
 from .fields import from_entry
 from .laws import LawNode, LawVersionNode, ProvisionEvidence
@@ -178,6 +179,19 @@ class Finding:
     detail: str
     line: str | None
     department_id: strawberry.Private[str | None]
+    item_id: strawberry.Private[str] = ""
+    region_code: strawberry.Private[str] = ""
+
+    @strawberry.field(
+        description="The finding in one sentence, names with ids beside: Chinese, or English "
+        "when the request's Accept-Language begins with en."
+    )
+    def explain(self, info: Info) -> str:
+        row = {"kind": self.kind, "detail": self.detail, "line": self.line}
+        row["department"] = self.department_id
+        return explain_finding(
+            info.context.graph, self.item_id, self.region_code, row, info.context.lang
+        )
 
     @strawberry.field(description="The department concerned (e.g. the abolished one).")
     async def department(self, info: Info) -> Department | None:
@@ -251,7 +265,12 @@ class Resolution:
     def findings(self) -> list[Finding]:
         return [
             Finding(
-                kind=f["kind"], detail=f["detail"], line=f["line"], department_id=f["department"]
+                kind=f["kind"],
+                detail=f["detail"],
+                line=f["line"],
+                department_id=f["department"],
+                item_id=self.d["item"]["id"],
+                region_code=self.d["region"]["code"],
             )
             for f in self.d["findings"]
         ]
@@ -303,6 +322,13 @@ class Gap:
         default=None,
     )
 
+    @strawberry.field(
+        description="The gap in one sentence, names with ids beside: Chinese, or English "
+        "when the request's Accept-Language begins with en."
+    )
+    def explain(self, info: Info) -> str:
+        return explain_gap(info.context.graph, self.d, lang=info.context.lang)
+
     @strawberry.field
     def evidence(self) -> GapEvidence | None:
         ev = self.d.get("evidence")
@@ -342,6 +368,13 @@ class Conflict:
         return await _departments(info, self.d["departments"])
 
     detail = from_entry("detail", str)
+
+    @strawberry.field(
+        description="The conflict in one sentence, names with ids beside: Chinese, or English "
+        "when the request's Accept-Language begins with en."
+    )
+    def explain(self, info: Info) -> str:
+        return explain_conflict(info.context.graph, self.d, lang=info.context.lang)
 
     @strawberry.field(description="SOURCE_DISAGREEMENT: what each source names.")
     def sources(self) -> list[SourceLeads]:

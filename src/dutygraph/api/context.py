@@ -11,7 +11,7 @@ from ..graph import DutyGraph
 from ..store.base import Store
 from .loaders import GraphAccess, Loaders
 
-__all__ = ["Context", "date_str", "make_context"]
+__all__ = ["Context", "date_str", "lang_of", "make_context"]
 
 
 @dataclass
@@ -19,7 +19,8 @@ class Context:
     """Per-request state, reached by resolvers as ``info.context``.
 
     ``role`` is the caller's role from its bearer token (``None``: no token);
-    ``loopback`` says whether the request came from this machine.
+    ``loopback`` says whether the request came from this machine; ``lang`` is
+    the language of the texts a person reads (:func:`lang_of`).
     """
 
     store: Store
@@ -28,6 +29,7 @@ class Context:
     loaders: Loaders
     role: str | None = None
     loopback: bool = True
+    lang: str = "zh"
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -38,6 +40,7 @@ def make_context(
     loopback: bool = True,
     access: Callable[[DutyGraph], GraphAccess] = GraphAccess,
     graph: DutyGraph | None = None,
+    lang: str = "zh",
 ) -> Context:
     """A context over one snapshot of ``store``: ``graph``, else one ``store.graph()`` call.
 
@@ -46,7 +49,20 @@ def make_context(
     if graph is None:
         graph = store.graph()  # the API's batched accessors read the whole snapshot
     acc = access(graph)
-    return Context(store, graph, acc, Loaders(acc), role=role, loopback=loopback)
+    return Context(store, graph, acc, Loaders(acc), role=role, loopback=loopback, lang=lang)
+
+
+def lang_of(headers: Any) -> str:
+    """The language a request asks for: ``en`` when its ``Accept-Language`` begins with
+    English (``en``, ``en-US``, ``en;q=0.9, zh``), else ``zh`` — Chinese first.
+
+    >>> lang_of({"accept-language": "en-GB,en;q=0.9"}), lang_of({"accept-language": "zh-CN"})
+    ('en', 'zh')
+    >>> lang_of({})
+    'zh'
+    """
+    first = str(headers.get("accept-language") or "").split(",", 1)[0].strip().lower()
+    return "en" if first == "en" or first.startswith(("en-", "en;")) else "zh"
 
 
 def date_str(value: dt.date | None) -> str | None:

@@ -65,6 +65,7 @@ from ..reader import GraphReader
 from ..serialize import assignment_dict, conflict_dict, gap_dict, region_dict, resolution_dict
 from ..store.base import Store
 from .auth import may, role_of
+from .context import lang_of
 from .explorer_disputes import BOARD_QUERY, MUTATIONS, board
 from .saved import SavedQuery
 
@@ -160,11 +161,15 @@ def _basis_label(b: Mapping[str, Any]) -> str:
     return f"《{title}》" + (b.get("article") or "")
 
 
-def resolution_answer(g: GraphReader, res: Resolution) -> dict[str, Any]:
-    """The CLI's JSON for a who-leads/assists answer, with names and a sentence per answer."""
+def resolution_answer(g: GraphReader, res: Resolution, lang: str = "zh") -> dict[str, Any]:
+    """The CLI's JSON for a who-leads/assists answer, with names and a sentence per answer.
+
+    ``lang="en"`` gives the findings in English; the sentences stay Chinese.
+    """
     answer = resolution_dict(g, res)
     findings = [
-        explain_finding(g, res.item.id, res.region.code, f).rstrip("。") for f in answer["findings"]
+        explain_finding(g, res.item.id, res.region.code, f, lang).rstrip("。")
+        for f in answer["findings"]
     ]
     ids = set(res.path) | set(res.item_path)
     role = "牵头" if res.role == "lead" else "协办"
@@ -208,7 +213,7 @@ def resolution_answer(g: GraphReader, res: Resolution) -> dict[str, Any]:
     }
 
 
-def assignment_answer(g: GraphReader, answer: dict[str, Any]) -> dict[str, Any]:
+def assignment_answer(g: GraphReader, answer: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     """The CLI's JSON for a new business form, with the names and the bases behind precedents."""
     ids = {c["department"]["id"] for c in answer["candidates"] + answer["assists"]}
     ids.update(p["lead"] for p in answer["precedents"] if p.get("lead"))
@@ -219,7 +224,7 @@ def assignment_answer(g: GraphReader, answer: dict[str, Any]) -> dict[str, Any]:
         b = g.bases.get(p.get("basis") or "")
         if b is not None:
             bases[b.id] = {"id": b.id, "title": b.title, "article": b.article}
-    notes = [explain_assignment_note(g, x) for x in answer["gaps"] + answer["conflicts"]]
+    notes = [explain_assignment_note(g, x, lang) for x in answer["gaps"] + answer["conflicts"]]
     return {"answer": answer, "names": names_of(g, ids), "bases": bases, "notes": notes}
 
 
@@ -252,18 +257,20 @@ def _region_code(g: GraphReader, region: str | None) -> str | None:
     raise NotFound("region", region, f"没有名为 {region!r} 的地区")
 
 
-def _scan(g: GraphReader, view: str, region: str | None, as_of: str) -> dict[str, Any]:
+def _scan(
+    g: GraphReader, view: str, region: str | None, as_of: str, lang: str = "zh"
+) -> dict[str, Any]:
     top = _region_code(g, region)
     if view == "gaps":
         rows = [gap_dict(g, x) for x in find_gaps(g, top, as_of)]
-        explain: Callable[[GraphReader, Mapping[str, Any]], str] = explain_gap
+        explain: Callable[..., str] = explain_gap
     else:
         rows = [conflict_dict(g, c, as_of) for c in find_conflicts(g, top, as_of)]
         explain = explain_conflict
     tree = _region_tree(g, top)
     ids: set[str] = {r["code"] for r in tree}
     for row in rows:
-        row["explain"] = explain(g, row)
+        row["explain"] = explain(g, row, lang=lang)
         row["kind_zh"] = kind_zh(row["kind"])
         ids.update((row["item"], row["region"]))
         ids.update(row.get("departments", []))
@@ -326,6 +333,7 @@ def explorer_routes(
                 return refusal
             p = request.query_params
             as_of = p.get("as_of") or today()
+            lang = lang_of(request.headers)
             try:
                 g = store.reader()
                 out: dict[str, Any]
@@ -341,9 +349,10 @@ def explorer_routes(
                     return JSONResponse(_article(p.get("title", ""), p.get("article", ""), as_of))
                 if view in ("lead", "assist"):
                     fn = who_leads if view == "lead" else who_assists
-                    out = resolution_answer(g, fn(g, _need(p, "item"), _need(p, "region"), as_of))
+                    res = fn(g, _need(p, "item"), _need(p, "region"), as_of)
+                    out = resolution_answer(g, res, lang)
                 elif view in ("gaps", "conflicts"):
-                    out = _scan(g, view, p.get("region") or None, as_of)
+                    out = _scan(g, view, p.get("region") or None, as_of, lang)
                 else:
                     a = assign_business_form(
                         g,
@@ -353,7 +362,7 @@ def explorer_routes(
                         p.get("region") or None,
                         as_of,
                     )
-                    out = assignment_answer(g, assignment_dict(a))
+                    out = assignment_answer(g, assignment_dict(a), lang)
             except DutyGraphError as exc:  # bad question: say what, in Chinese first
                 status = 404 if isinstance(exc, NotFound) else 400
                 return JSONResponse({"error": str(exc)}, status_code=status)

@@ -181,12 +181,17 @@ def api_routes(
         if long is not None:
             return refusal(400, "BAD_INPUT", too_long_message(*long, limit))
 
-        from .context import make_context
+        from .context import lang_of, make_context
         from .loaders import GraphAccess
 
         async def execute(graph: DutyGraph) -> Any:
             context = make_context(
-                snapshots.store, role=role, loopback=near, access=access or GraphAccess, graph=graph
+                snapshots.store,
+                role=role,
+                loopback=near,
+                access=access or GraphAccess,
+                graph=graph,
+                lang=lang_of(request.headers),
             )
             try:
                 return await schema.execute(

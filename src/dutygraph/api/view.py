@@ -26,7 +26,7 @@ from ..serialize import dumps
 from ..store.base import Store
 from .app import is_loopback
 from .auth import role_of
-from .context import Context, make_context
+from .context import Context, lang_of, make_context
 from .guard import literal_too_long, refusal, text_too_long, too_long_message
 from .imports import parse_form
 from .loaders import GraphAccess
@@ -39,11 +39,12 @@ __all__ = ["View"]
 class _Caller:
     """Who asks (role, loopback): all ``get_context`` knows; the snapshot is read on a worker."""
 
-    __slots__ = ("loopback", "role")
+    __slots__ = ("lang", "loopback", "role")
 
-    def __init__(self, role: str | None, loopback: bool) -> None:
+    def __init__(self, role: str | None, loopback: bool, lang: str = "zh") -> None:
         self.role = role
         self.loopback = loopback
+        self.lang = lang
 
 
 #: strawberry's own refusals, said in Chinese first (the English is kept beside)
@@ -102,7 +103,7 @@ class View(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         client = request.client.host if request.client else None
         role = role_of(self.tokens, request.headers.get("authorization"))
-        return _Caller(role, is_loopback(client))  # type: ignore[return-value]
+        return _Caller(role, is_loopback(client), lang_of(request.headers))  # type: ignore[return-value]
 
     def decode_json(self, data: str | bytes) -> object:
         try:
@@ -169,6 +170,7 @@ class View(GraphQL[Context, None]):
                 loopback=caller.loopback,
                 access=self.access,
                 graph=graph,
+                lang=caller.lang,
             )
             try:
                 return await run_operation(

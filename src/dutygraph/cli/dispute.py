@@ -15,7 +15,15 @@ from typing import Any
 from ..analysis import disputes as lib
 from ..analysis.provisions import basis_text
 from ..errors import UsageError
-from ..explain import DISPUTE_KIND_ZH, OP_ZH, explain_dispute, explain_route, named
+from ..explain import (
+    DISPUTE_KIND_ZH,
+    OP_ZH,
+    STATUS_ZH,
+    explain_dispute,
+    explain_route,
+    header,
+    named,
+)
 from ..model import Dispute, today
 from ..store import Store
 from .common import add_command, add_pretty, as_of, lang, store_from, store_options
@@ -180,14 +188,18 @@ def run_list(args: argparse.Namespace) -> int:
     if args.json:
         emit_json([lib.dispute_dict(g, d) for d in found])
         return 0
+    zh = lang(args) == "zh"
+    keys = ("id", "status", "kind", "parties", "subject", "region", "raised_on")
     table(
-        ["id", "status", "kind", "parties", "subject", "region", "raised_on"],
+        [header(k, lang(args)) for k in keys],
         [
             [
                 d.id,
-                d.status,
-                d.attrs.get("kind", "duty"),
-                ", ".join(d.parties),
+                STATUS_ZH.get(d.status, d.status) + f" ({d.status})" if zh else d.status,
+                DISPUTE_KIND_ZH.get(d.attrs.get("kind", "duty"), "")
+                if zh
+                else d.attrs.get("kind", "duty"),
+                ("、" if zh else ", ").join(d.parties),
                 d.subject,
                 d.region,
                 d.raised_on,
@@ -195,7 +207,7 @@ def run_list(args: argparse.Namespace) -> int:
             for d in found
         ],
     )
-    print(f"{len(found)} dispute(s)")
+    print(f"共 {len(found)} 件争议" if zh else f"{len(found)} dispute(s)")
     return 0
 
 

@@ -72,7 +72,7 @@ def _print_zh(g: Any, p: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     g = store_from(args).reader()
     region = args.region or g.region_path(next(iter(g.regions)))[-1]
-    p = plan_inspection(g, args.object, region, as_of(args))
+    p = plan_inspection(g, args.object, region, as_of(args), lang(args))
     if args.json:
         emit_json(plan_dict(p))
         return 0

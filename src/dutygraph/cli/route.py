@@ -35,7 +35,7 @@ def routing_dict(r: Routing) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     g = store_from(args).reader()
-    r = route_clue(g, args.text, args.region, as_of(args))
+    r = route_clue(g, args.text, args.region, as_of(args), lang(args))
     if args.json:
         emit_json(routing_dict(r))
         return 0
