@@ -47,6 +47,7 @@ __all__ = [
     "ROLES",
     "Allowed",
     "Principal",
+    "lang_of",
     "load_tokens",
     "may",
     "parse_tokens",
@@ -182,3 +183,16 @@ def __getattr__(name: str) -> Any:
 
         return Allowed
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def lang_of(headers: Any) -> str:
+    """The language a request asks for: ``en`` when its ``Accept-Language`` begins with
+    English (``en``, ``en-US``, ``en;q=0.9, zh``), else ``zh`` — Chinese first.
+
+    >>> lang_of({"accept-language": "en-GB,en;q=0.9"}), lang_of({"accept-language": "zh-CN"})
+    ('en', 'zh')
+    >>> lang_of({})
+    'zh'
+    """
+    first = str(headers.get("accept-language") or "").split(",", 1)[0].strip().lower()
+    return "en" if first == "en" or first.startswith(("en-", "en;")) else "zh"

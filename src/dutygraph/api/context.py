@@ -11,7 +11,7 @@ from ..graph import DutyGraph
 from ..store.base import Store
 from .loaders import GraphAccess, Loaders
 
-__all__ = ["Context", "date_str", "lang_of", "make_context"]
+__all__ = ["Context", "date_str", "make_context"]
 
 
 @dataclass
@@ -20,7 +20,7 @@ class Context:
 
     ``role`` is the caller's role from its bearer token (``None``: no token);
     ``loopback`` says whether the request came from this machine; ``lang`` is
-    the language of the texts a person reads (:func:`lang_of`).
+    the language of the texts a person reads (:func:`dutygraph.api.auth.lang_of`).
     """
 
     store: Store
@@ -50,19 +50,6 @@ def make_context(
         graph = store.graph()  # the API's batched accessors read the whole snapshot
     acc = access(graph)
     return Context(store, graph, acc, Loaders(acc), role=role, loopback=loopback, lang=lang)
-
-
-def lang_of(headers: Any) -> str:
-    """The language a request asks for: ``en`` when its ``Accept-Language`` begins with
-    English (``en``, ``en-US``, ``en;q=0.9, zh``), else ``zh`` — Chinese first.
-
-    >>> lang_of({"accept-language": "en-GB,en;q=0.9"}), lang_of({"accept-language": "zh-CN"})
-    ('en', 'zh')
-    >>> lang_of({})
-    'zh'
-    """
-    first = str(headers.get("accept-language") or "").split(",", 1)[0].strip().lower()
-    return "en" if first == "en" or first.startswith(("en-", "en;")) else "zh"
 
 
 def date_str(value: dt.date | None) -> str | None:

@@ -64,8 +64,7 @@ from ..explain import (
 from ..reader import GraphReader
 from ..serialize import assignment_dict, conflict_dict, gap_dict, region_dict, resolution_dict
 from ..store.base import Store
-from .auth import may, role_of
-from .context import lang_of
+from .auth import lang_of, may, role_of
 from .explorer_disputes import BOARD_QUERY, MUTATIONS, board
 from .saved import SavedQuery
 

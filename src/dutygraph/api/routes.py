@@ -38,7 +38,7 @@ from ..errors import DutyGraphError, NotFound, UsageError
 from ..graph import DutyGraph
 from ..questions import SCANS, answer
 from ..serialize import dumps
-from .auth import role_of
+from .auth import lang_of, role_of
 from .guard import refusal, text_too_long, too_long_message
 from .saved import SavedQuery
 from .state import Snapshots
@@ -181,7 +181,7 @@ def api_routes(
         if long is not None:
             return refusal(400, "BAD_INPUT", too_long_message(*long, limit))
 
-        from .context import lang_of, make_context
+        from .context import make_context
         from .loaders import GraphAccess
 
         async def execute(graph: DutyGraph) -> Any:

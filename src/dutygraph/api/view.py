@@ -25,8 +25,8 @@ from ..graph import DutyGraph
 from ..serialize import dumps
 from ..store.base import Store
 from .app import is_loopback
-from .auth import role_of
-from .context import Context, lang_of, make_context
+from .auth import lang_of, role_of
+from .context import Context, make_context
 from .guard import literal_too_long, refusal, text_too_long, too_long_message
 from .imports import parse_form
 from .loaders import GraphAccess
