@@ -316,8 +316,8 @@ def main() -> None:
     args.workdir.mkdir(parents=True, exist_ok=True)
     report = [
         f"# load test of dutygraph serve — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
-        f"{machine()}; the machine is busy (shared by several engineers): the clients, the "
-        "server and other work share its cores, so read the same-run ratios first",
+        f"{machine()}; the clients, the server and any other work share its cores, so read "
+        "the same-run ratios first",
         f"command: python benchmarks/load_test.py --sizes {args.sizes} --seconds {args.seconds:g} "
         f"--writes {args.writes} --readers {args.readers}",
         "",

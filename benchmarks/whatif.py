@@ -193,9 +193,9 @@ def main() -> None:
         f"whatif: size {args.size}, {duties:,} duties, a scenario of {n_changes} changes "
         f"(a new enforcement body and line {LINE} moved onto it, in every county); "
         f"median of {args.runs} fresh processes",
-        f"machine: {platform.machine()}, Python {platform.python_version()}, 2 cores shared by ~7 "
-        f"engineers, busy (load average {os.getloadavg()[0]:.1f} at the end: read the ratios and "
-        "the CPU time)",
+        f"machine: {platform.machine()}, Python {platform.python_version()}, 2 shared cores, "
+        f"{'quiet' if os.getloadavg()[0] < 1.5 else 'busy'} (load average "
+        f"{os.getloadavg()[0]:.1f} at the end: read the ratios and the CPU time)",
         f"diff: {json.dumps(counts)}; JSON {runs[w][0]['json_mb']:.1f} MB",
         "",
         f"whatif    read graph {med(w, 'load_s'):6.2f} s  what_if {med(w, 'whatif_s'):6.2f} s  "
