@@ -176,7 +176,7 @@ class Visit:
     def run_query_and_read_result(self, expected: str = "你好, dutygraph") -> str:
         self.page.locator(".graphiql-execute-button").click()
         result = self.page.locator(".result-window")
-        result.get_by_text(expected).wait_for(timeout=15_000)
+        result.get_by_text(expected).first.wait_for(timeout=15_000)  # it may show more than once
         return result.inner_text()
 
     def screenshot(self, name: str) -> None:

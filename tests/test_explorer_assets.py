@@ -10,6 +10,7 @@ import pytest
 
 pytest.importorskip("strawberry", reason="the explorer needs the api extra (strawberry-graphql)")
 
+import strawberry.http.ides as ides
 from strawberry.http.ides import get_graphql_ide_html
 
 from dutygraph.api.explorer import (
@@ -130,7 +131,8 @@ def test_a_template_naming_other_versions_fails_loudly(monkeypatch: pytest.Monke
     import dutygraph.api.explorer as explorer
 
     upgraded = get_graphql_ide_html("graphiql").replace("graphiql@3.8.3", "graphiql@3.9.0")
-    monkeypatch.setattr(explorer, "get_graphql_ide_html", lambda _ide="graphiql": upgraded)
+    # explorer_html imports strawberry's template when called (not on serve's path to listen)
+    monkeypatch.setattr(ides, "get_graphql_ide_html", lambda _ide="graphiql": upgraded)
     with pytest.raises(ExplorerAssetsError, match=re.escape("graphiql@3.8.3")):
         explorer.explorer_html()
 
@@ -143,6 +145,6 @@ def test_a_template_loading_an_extra_remote_file_fails_loudly(
     extra = get_graphql_ide_html("graphiql").replace(
         "</head>", '<script src="https://cdn.example/x.js"></script></head>'
     )
-    monkeypatch.setattr(explorer, "get_graphql_ide_html", lambda _ide="graphiql": extra)
+    monkeypatch.setattr(ides, "get_graphql_ide_html", lambda _ide="graphiql": extra)
     with pytest.raises(ExplorerAssetsError, match=r"https://cdn\.example/x\.js"):
         explorer.explorer_html()
