@@ -178,11 +178,13 @@ def test_the_scan_finds_english_prose_and_passes_ids() -> None:
         ("inspections",),
         ("inspect", "加油站", "--region", "锦江区"),
         ("dispute", "list"),
+        ("show", "JJ-SCJ"),
+        ("show", "I-FOOD"),
     ],
     ids=lambda a: a[0] if isinstance(a, tuple) else str(a),
 )
 def test_no_english_only_text_in_the_demo_answers(cli: Any, args: tuple[str, ...]) -> None:
     if args != ("demo",):
         cli("demo")
-    out = cli(*args, "--as-of", "2025-06-01") if args[0] != "dispute" else cli(*args)
+    out = cli(*args, "--as-of", "2025-06-01") if args[0] not in ("dispute", "show") else cli(*args)
     assert not _english_runs(out.stdout), _english_runs(out.stdout)

@@ -25,11 +25,14 @@ from .reader import GraphReader
 
 __all__ = [
     "DISPUTE_KIND_ZH",
+    "FIELDS",
     "HEADERS",
     "KIND_ZH",
+    "LEVEL_ZH",
     "LINE_ZH",
     "OP_ZH",
     "REASONS",
+    "RECORD_ZH",
     "STATUS_ZH",
     "STEP_ZH",
     "VIA_ZH",
@@ -39,11 +42,14 @@ __all__ = [
     "explain_finding",
     "explain_gap",
     "explain_route",
+    "field",
+    "field_value",
     "header",
     "kind_zh",
     "line_zh",
     "named",
     "names_of",
+    "record_kind",
     "say",
     "via_zh",
 ]
@@ -152,6 +158,109 @@ HEADERS = {
     "subject": "争议事项 subject",
     "raised_on": "提出日期 raised_on",
 }
+
+#: the field labels of ``dutygraph show`` (a record's fields and its neighbours), Chinese first
+FIELDS = {
+    **HEADERS,
+    "kind": "类别 kind",
+    "aliases": "别名 aliases",
+    "article": "条款 article",
+    "assist": "协办 assist",
+    "attrs": "其他属性 attrs",
+    "basis": "依据 basis",
+    "behaviors": "行为特征 behaviors",
+    "children": "下级 children",
+    "claims": "各方主张 claims",
+    "code": "代码 code",
+    "decision": "决定 decision",
+    "description": "描述 description",
+    "domain": "领域 domain",
+    "duties": "职责 duties",
+    "in_force": "现行有效 in_force",
+    "issuer": "制定机关 issuer",
+    "key_item": "重点事项 key_item",
+    "keywords": "关键词 keywords",
+    "law_from": "法律版本起 law_from",
+    "law_to": "法律版本止 law_to",
+    "law_version": "法律版本 law_version",
+    "lead": "牵头 lead",
+    "level": "层级 level",
+    "levels": "层级 levels",
+    "members": "成员 members",
+    "objects": "监管对象 objects",
+    "origin": "来源 origin",
+    "parent": "上级 parent",
+    "path": "路径 path",
+    "power_type": "权力类型 power_type",
+    "predecessors": "前身 predecessors",
+    "settled_on": "办结日期 settled_on",
+    "successor": "继任部门 successor",
+    "superior": "上级部门 superior",
+    "systems": "条线 systems",
+    "title": "标题 title",
+    "valid_from": "起始 valid_from",
+    "valid_to": "终止 valid_to",
+    "vertical": "垂直管理 vertical",
+    "also_matches": "同名的其他记录 also_matches",
+}
+
+#: the kinds of record, Chinese first (``dutygraph show``'s 类别)
+RECORD_ZH = {
+    "item": "事项",
+    "region": "地区",
+    "department": "部门",
+    "basis": "依据",
+    "behavior": "行为特征",
+    "business_form": "新业态",
+    "region_group": "地区组",
+    "dispute": "争议",
+}
+
+
+#: government levels, Chinese first
+LEVEL_ZH = {
+    "national": "国家",
+    "province": "省级",
+    "prefecture": "市级",
+    "county": "县级",
+    "township": "乡镇",
+}
+
+
+def field_value(key: str, value: Any, lang: str = "zh") -> str:
+    """A field's value in ``dutygraph show``, Chinese first: an origin as the file and row it
+    came from, levels by their Chinese names (English: the value as is).
+
+    >>> field_value("origin", {"file": "items.csv", "row": 2})
+    'items.csv 第 2 行 (items.csv, row 2)'
+    >>> field_value("levels", ["national", "county"])
+    '国家 (national)、县级 (county)'
+    """
+    if lang != "zh":
+        return str(value)
+    if key == "origin" and isinstance(value, dict) and "file" in value:
+        row = value.get("row")
+        if row is None:
+            return f"{value['file']}"
+        return f"{value['file']} 第 {row} 行 ({value['file']}, row {row})"
+    if key in ("levels", "level"):
+        items = value if isinstance(value, list | tuple) else [value]
+        return "、".join(f"{LEVEL_ZH[v]} ({v})" if v in LEVEL_ZH else str(v) for v in items)
+    return str(value)
+
+
+def field(key: str, lang: str = "zh") -> str:
+    """A field's label in ``dutygraph show``: ``'名称 name'``, or ``'name'`` in English.
+
+    >>> field("successor"), field("successor", "en"), field("kind")
+    ('继任部门 successor', 'successor', '类别 kind')
+    """
+    return FIELDS.get(key, key) if lang == "zh" else key
+
+
+def record_kind(kind: str, lang: str = "zh") -> str:
+    """``'部门 (department)'``; in English, or for an unknown kind, the kind as is."""
+    return f"{RECORD_ZH[kind]} ({kind})" if lang == "zh" and kind in RECORD_ZH else kind
 
 
 #: the reasons and findings of clue routing (:mod:`dutygraph.analysis.route`), Chinese first

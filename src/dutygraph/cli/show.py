@@ -8,9 +8,10 @@ from typing import Any
 from ..analysis.provisions import basis_text
 from ..analysis.resolve import duty_evidence
 from ..errors import NotFound
+from ..explain import field, field_value, record_kind
 from ..model import today
 from ..reader import GraphReader
-from .common import query_options, store_from
+from .common import lang, query_options, store_from
 from .output import emit_json
 from .resolve import print_bases
 
@@ -70,9 +71,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(data)
         return 0
+    words = lang(args)
     for k, v in data.items():
-        if k in ("duties",):
-            print(f"{k}: {len(v)}")
+        if k == "kind":
+            print(f"{field(k, words)}: {record_kind(v, words)}")
+        elif k in ("duties",):
+            print(f"{field(k, words)}: {len(v)}")
             for d in v:
                 bases = ", ".join(basis_text(b, quote=False) for b in d["bases"])
                 print(
@@ -80,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
                     f"[{d['valid_from'] or '…'}, {d['valid_to'] or '…'})  {bases}"
                 )
         elif v not in (None, [], {}, ""):
-            print(f"{k}: {v}")
+            print(f"{field(k, words)}: {field_value(k, v, words)}")
     print_bases(
         g,
         sorted({b["id"] for d in data.get("duties", []) for b in d["bases"]}),
