@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -353,7 +354,10 @@ class Indexes:
         return out
 
 
-_cache: dict[tuple[Any, ...], tuple[Any, Indexes]] = {}
+#: per snapshot: (id(g), …) -> (a weak reference to g, its indexes); per content: (…) -> (None,
+#: indexes). The graph is held weakly, so a snapshot a server swapped out is freed with its
+#: last reader, not kept alive by this cache.
+_cache: dict[tuple[Any, ...], tuple[Callable[[], Any] | None, Indexes]] = {}
 _cache_lock = threading.Lock()
 
 
@@ -364,16 +368,21 @@ def indexes(g: GraphReader, as_of: str) -> Indexes:
     key = (id(g), SEGMENT, CHAR_NOUNS, as_of[:4])
     with _cache_lock:
         got = _cache.get(key)
-        if got is not None and got[0] is g:
+        if got is not None and got[0] is not None and got[0]() is g:
             return got[1]
     content = ("content", SEGMENT, CHAR_NOUNS, as_of[:4], _fingerprint(g))
     with _cache_lock:
         same = _cache.get(content)
     built = same[1] if same is not None else _build(g, as_of)
+    try:
+        held: Callable[[], Any] | None = weakref.ref(g)
+    except TypeError:  # a reader that takes no weak reference: cached by content only
+        held = None
     with _cache_lock:
         if len(_cache) > 16:
             _cache.clear()
-        _cache[key] = (g, built)
+        if held is not None:
+            _cache[key] = (held, built)
         _cache[content] = (None, built)
     return built
 

@@ -203,7 +203,6 @@ class Snapshots:
                     self.swaps += 1
                     self.last_read_s = time.perf_counter() - t0
                 del held, snap  # the old graph goes with the last request reading it
-                _forget_old_snapshots(graph)
                 del graph
                 _release_memory()
                 return
@@ -244,32 +243,6 @@ class Snapshots:
         """Wait for a background read of the whole graph (tests, benchmarks); whether it is done."""
         loading = self._loading
         return loading.wait(timeout) if loading is not None else True
-
-
-def _forget_old_snapshots(current: DutyGraph) -> None:
-    """Drop what module-level caches hold of graphs other than ``current``, so those are freed.
-
-    Two caches of the text analyses are keyed by the graph and hold it strongly:
-    ``analysis.assign._indexes`` (an ``lru_cache(maxsize=8)``: assignment,
-    routing, dispute evidence) and ``analysis.match._cache`` (up to 16 entries:
-    the word indexes). A server that reloads after each write kept the last
-    eight graphs alive that way — 4.3 GB at province size after a few writes
-    (benchmarks/load_test.py). The first is cleared (rebuilt on first use: 60 ms
-    at province); the second keeps the current graph's entries. (Weak references
-    in those modules would make this unneeded: noted for their owner.)
-    """
-    from ..analysis import assign, match
-
-    indexes = getattr(assign, "_indexes", None)
-    if indexes is not None and hasattr(indexes, "cache_clear"):
-        indexes.cache_clear()
-    cache = getattr(match, "_cache", None)
-    lock = getattr(match, "_cache_lock", None)
-    if isinstance(cache, dict) and lock is not None:
-        with lock:
-            kept = {id(v[1]) for v in cache.values() if v[0] is current}
-            for key in [k for k, v in cache.items() if id(v[1]) not in kept]:
-                del cache[key]
 
 
 def _release_memory() -> None:

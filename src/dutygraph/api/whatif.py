@@ -287,17 +287,9 @@ def _scenario_of(scenario: ScenarioInput | None, file: Any) -> Scenario:
         )
     if scenario is not None:
         return scenario_from_rows(scenario.title, "request", _rows(scenario))
-    if isinstance(file, Uploaded):  # the server's multipart reader: the bytes, in memory
-        data: Any = file.content
-    else:  # starlette's UploadFile: its spooled file
-        spooled = getattr(file, "file", file)
-        try:
-            data = spooled.read()
-        finally:
-            spooled.close()
-    if not isinstance(data, bytes):
+    if not isinstance(file, Uploaded):  # the server reads every multipart body (api.view)
         raise UsageError("file 应为上传的文件 (file must be an uploaded file)")
-    return read_uploaded_scenario(data, getattr(file, "filename", None) or "")
+    return read_uploaded_scenario(file.content, file.filename)
 
 
 #: this module's contribution to the one ``Query`` type
