@@ -148,7 +148,7 @@ def line_for(department: str, matter: str = "") -> Mapping | None:
 #: what ends the name of a public body (longest first)
 _BODY = (
     r"(?:行政主管部门|主管部门|行政部门|管理部门|工作部门|部门|主管机构|管理机构|监督机构|机构|主管机关|机关"
-    r"|人民政府|监督管理委员会|委员会|总局|管理局|局|总署|署|中国人民银行|人民银行|证监会|海关|政治部|武装部|外交部|科学院|工程院|[^的内全局本外下上各]部)"
+    r"|人民政府|监督管理委员会|委员会|总局|管理局|局|总署|署|空军|海军|陆军|武装警察部队|中国人民银行|人民银行|证监会|海关|政治部|武装部|外交部|科学院|工程院|[^的内全局本外下上各]部)"
 )
 #: level words in front of a department, and the level they name (tried in order)
 _LEVEL_WORDS = (
@@ -158,12 +158,14 @@ _LEVEL_WORDS = (
     (r"设区的市(?:级)?(?:以上)?(?:地方)?(?:人民政府)?", "local"),
     (r"县级以上(?:各级)?(?:人民政府)?", "all"),
     (r"各级(?:人民政府)?", "all"),
-    (r"(?:市、)?县(?:级)?人民政府", "local"),
+    (r"(?:市[、\u2061])?县(?:级)?人民政府", "local"),
     (r"县级", "local"),
     (r"本级人民政府", "local"),
+    (r"本级(?=\w)", "local"),
     (r"地方(?:人民政府)?", "local"),
     (r"乡镇?人民政府", "township"),
     (r"国务院", "national"),
+    (r"中央军事委员会(?=\w)", "national"),
     (r"中央", "national"),
     (r"国家(?=[^安]|安全局)", "national"),
     (r"[^，、]{0,15}?人民政府(?=[^，、]+(?:部门|机构|机关)$)", "local"),
@@ -171,7 +173,7 @@ _LEVEL_WORDS = (
 _LEVEL_RE = [(re.compile("^" + p), lvl) for p, lvl in _LEVEL_WORDS]
 #: named bodies of the State Council that need no level words
 _CENTRAL = re.compile(
-    r"^(?:中国人民银行|中国证监会|中国证券监督管理委员会|海关总署|外交部|审计署|国家\w+局|中国\w+监督管理委员会"
+    r"^(?:中国人民银行|中国人民解放军|中国证监会|中国证券监督管理委员会|海关总署|外交部|审计署|国家\w+局|中国\w+监督管理委员会"
     r"|(?!人民武装|政治|武装)\w{1,6}部$)"
 )
 #: a local government or body named by its place (海南省人民政府, 宜昌市公安局)
@@ -181,8 +183,9 @@ _NAMED_LOCAL = re.compile(
 #: the verbs that put a body in charge, and whether the matter comes after them
 _VERB = re.compile(
     r"(?P<verb>统一负责|具体负责|负责(?!人)|主管|统一管理|指导和监督|组织实施|开展|实施统一监督管理|实施监督管理|"
-    r"实施统一监督(?!检查)|实施监督检查(?=$|，)|实施监督(?!检查)|进行监督(?:管理)?(?:、指导)?(?=$|，)|实行(?:集中)?(?:统一)?监督管理|履行监督管理职责|负有下列职责|做好"
-    r"|指导和协调|指导推动|监督管理|管理)"
+    r"实施统一监督(?!检查)|实施监督检查(?=$|，)|实施监督(?!检查)|实施(?:[^，。；对]{0,10}的)?监管(?=$|，)|"
+    r"进行(?:[^，。；对]{0,10}[、和])?(?:监督|管理)(?:检查|管理|和监督)?(?:、指导)?(?=$|，)|给予指导(?:[、和][^，。；]{0,8})?(?=$|，)|管理和监督|监督和管理|实行(?:集中)?(?:统一)?监督管理|履行[^，。；的]{0,12}?管理职责|负有下列职责|做好"
+    r"|指导和协调|指导推动|监督管理|管理|指导(?![和、])|领导(?![下和、]|小组|机构|人|干部|职务))"
 )
 #: what a matter ends with when the verb is a general one (负责, 管理, 开展, 做好)
 _FIELD = re.compile(r"(?:工作|管理|事务|监督|监管|检查|职责|事宜|指导|审批|登记|执法)$")
@@ -191,7 +194,7 @@ _FIELD_PART = re.compile(r"(?:工作|监督管理|管理|监督|监管|检查)(?
 _ADVERBIAL = re.compile(
     r"^(?:在[^，。；]*(?:领导下|职责范围内|范围内)|按照[^，。；]*(?:职责分工|职责|规定)|依照[^，。；]*(?:职责分工|职责|规定)|"
     r"依据[^，。；]*?职责|根据[^，。；]*(?:职责|授权)|依照本(?:条例|法|办法|规定|细则)|对执行本(?:条例|法|办法|规定|细则)|依法|分别|共同|各自|具体|应当|统一"
-    r"|(?:和|及|以及)[^，。；、]{2,20}?(?:单位|企业|组织))[，、]?"
+    r"|(?:协同|密切|相互|互相)配合|(?:和|及|以及)[^，。；、]{0,20}?(?:单位|企业|组织))[，、]?"
 )
 _GENERIC = {
     "有关",
@@ -219,7 +222,7 @@ _ENDINGS = (
 _SPLIT = re.compile(r"、|及其|以及|会同|和|及|与|或者|或")
 #: words a body's name does not contain (a sentence's verbs and conditions)
 _NOT_A_NAME = re.compile(
-    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|经(?!济|营|贸)|向|报(?!刊|废)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营|聘请|组成|以外"
+    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|统称|通知|经(?!济|营|贸)|向|报(?!刊|废)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营|聘请|组成|以外"
 )
 #: sentences that name the body in charge without a verb of charge, and whether its name is checked:
 #: Y是X的主管机关; X的主管部门是Y; X接受Y的监督管理
@@ -255,7 +258,7 @@ _SKIP = re.compile(
     r"^为了?|遵守本|适用本|违反本|违反[^，。；]{0,20}规定|罚款|处分|追究|责令|没收|吊销|给予警告"
 )
 #: a paragraph without any of these words has no clause (a quick test before the sentence patterns)
-_QUICK = re.compile(r"负责|主管|管理|监督|职责|做好|开展|组织实施")
+_QUICK = re.compile(r"负责|主管|管理|监督|职责|做好|开展|组织实施|监管|管辖|征收|指导|领导")
 _ITEM_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 #: names with 和 inside that are one name, not two (and the mark that stands for that 和 meanwhile)
 _COMPOUNDS = (
@@ -277,6 +280,16 @@ _COMPOUNDS = (
 _AND = "\u2060"
 _COMMA = "\u2061"
 _SENTENCE = re.compile(r"[^。；]+[。；]?")
+#: the verbs that put a government itself in charge (its 领导, 做好 or 加强 do not)
+_GOVERNMENT_VERBS = ("负责", "统一负责", "具体负责", "主管", "管理")
+#: the act's own implementation as a matter (负责本条例的实施, 组织实施本办法)
+_OWN_ACT = re.compile(
+    r"^(?:本(?:条例|法|办法|规定|细则)的(?:组织)?实施|本(?:条例|法|办法|规定|细则))$"
+)
+#: the provinces enumerated, one level (省级)
+_PROVINCES = re.compile(r"省、自治区、直辖市(?:和计划单列市)?(?:、设区的市(?:级)?)?(?:、县级)?")
+#: the object of 对X实施/进行…, and an adverbial after it (对X，按照…规定实施监管)
+_OBJECT = re.compile(r"对(?P<m>[^，。；]+)(?:，(?:按照|依照|根据|依据)[^，。；]*)?，?$")
 
 
 def core(department: str) -> str:
@@ -284,8 +297,10 @@ def core(department: str) -> str:
 
     >>> core("国务院农业行政主管部门"), core("县级以上地方人民政府市场监督管理部门"), core("海关")
     ('农业', '市场监督管理', '海关')
+    >>> core("省、自治区、直辖市人民政府") == core("省级人民政府")
+    True
     """
-    text = _strip_level(_fold(department))[0]
+    text = _strip_level(re.sub(_PROVINCES, "省级", _fold(department)))[0]
     for ending in _ENDINGS:
         if text.endswith(ending) and len(text) > len(ending):
             return text[: -len(ending)]
@@ -320,15 +335,15 @@ def _prepare(text: str) -> str:
     text = re.sub(r"国务院和(?:有关)?地方(?:各级)?人民政府", "县级以上人民政府", text)
     for name in _COMPOUNDS:
         text = text.replace(name, name.replace("和", _AND))
-    text = re.sub(r"（(?:以下简称|以下统称|简称|下称)[^）]*）", "", text)
+    text = re.sub(r"（(?:以下简称|以下统称|以下称|简称|下称)[^）]*）", "", text)
     text = re.sub(r"省、自治区(?!、直辖市)", "省级", text)
     text = re.sub(r"县、自治县、(?:不设区的)?市、市辖区(?:的)?", "县级", text)
-    text = re.sub(
-        r"省、自治区、直辖市(?:和计划单列市)?(?:、设区的市(?:级)?)?(?:、县级)?", "省级", text
-    )
+    text = re.sub(_PROVINCES, "省级", text)
     text = re.sub(r"(?:设区的市级|市级)、县级", "设区的市级", text)
+    # 市、县级人民政府 is one level, not 市 and 县级人民政府
+    text = re.sub(r"市、县(?=级?人民政府)", "市" + _COMMA + "县", text)
     text = (
-        text.replace("乡（镇）", "乡镇").replace("乡、镇", "乡镇").replace("乡、民族乡、镇", "乡镇")
+        text.replace("乡（镇）", "乡镇").replace("乡、民族乡、镇", "乡镇").replace("乡、镇", "乡镇")
     )
     return text
 
@@ -338,7 +353,7 @@ def _strip_level(part: str) -> tuple[str, str | None]:
     level = None
     for _ in range(3):  # 国务院 … / 县级以上地方人民政府 … / 其授权的地方 …
         part = re.sub(
-            r"^(?:中华人民共和国|其(?!他|它)|[^，、]{0,10}?所在地的?|所在|当地|同级|本级|受委托的|其授权的|授权的|各(?=省|地方)|的|确定的)",
+            r"^(?:中华人民共和国|其(?!他|它)|[^，、]{0,10}?所在地的?|所在|当地|同级|受委托的|其授权的|授权的|各(?=省|地方)|的|确定的)",
             "",
             part,
         )
@@ -432,14 +447,30 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
     if _SKIP.search(sentence):
         return
     m = re.search(
-        rf"^(?P<matter>[^。；]*?)[，]?(?:分别)?由(?P<subj>[^，。；]{{2,60}}?{_BODY})(?:按照[^，。；]*?|依照[^，。；]*?|根据[^，。；]*?)?"
-        r"(?:组织实施和指导|组织实施和|组织|统一)?(?:(?P<verb>统一负责|具体负责|负责|主管|统一管理|监督管理|管理|进行监督管理|实施监督管理)$"
-        r"|负责(?P<tail>[^，。；]{0,20}?(?:管理|监督|监管|检查|工作|指导|审批)))(?:$|，)",
+        rf"^(?P<matter>[^。；]*?)[，]?(?:分别)?由(?P<subj>[^，。；]{{0,60}}?{_BODY})(?:按照[^，。；]*?|依照[^，。；]*?|根据[^，。；]*?)?"
+        r"(?:组织实施和指导|组织实施和|组织|统一)?(?:(?P<verb>统一负责|具体负责|负责征收|负责|主管|统一管理|监督管理|管理|进行监督管理|实施监督管理|监管|管辖|征收|组织实施)(?=$|，)"
+        r"|负责(?P<tail>[^，。；]{0,20}?(?:管理|监督|监管|检查|工作|指导|审批|服务)))(?:$|，)",
         sentence,
     )
-    if m and not _NOT_A_NAME.search(m.group("subj")):
+    subj = _lead_subject(m.group("subj")) if m else ""
+    if (
+        m
+        and m.group("verb") == "管辖"
+        and (
+            re.search("地的", subj)
+            or re.search("违法|案件|纠纷|犯罪|请求|争议|可以|必要时|的$", m.group("matter"))
+        )
+    ):
+        m = None  # 由…发生地的…管辖: which body hears a case, not who is in charge of a field
+    if (
+        m
+        and m.group("verb") == "组织实施"
+        and not re.search(r"(?:管制|管理|监督|监管|工作)$", m.group("matter") or "")
+    ):
+        m = None  # 培训/研究/划区定界由X组织实施: carrying out a task, not a field
+    if m and not _NOT_A_NAME.search(subj):
         yield from _subjects(
-            m.group("subj"),
+            subj,
             (m.group("matter") or "") + (m.group("tail") or ""),
             m.group("verb") or "负责",
         )
@@ -454,8 +485,8 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
         if vm.start() < start:
             continue
         before = sentence[start : vm.start()].lstrip("，")
-        if vm.group("verb").startswith(("实施", "实行", "进行")):
-            om = re.search(r"对(?P<m>[^，。；]+)$", before)
+        if vm.group("verb").startswith(("实施", "实行", "进行", "给予")):
+            om = _OBJECT.search(before)
             if om:
                 before = before[: om.start()]
         chunks = before.split("，")
@@ -480,17 +511,23 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
             continue
         verb = vm.group("verb")
         matter = sentence[vm.end() :].split("，")[0] if verb not in ("负有下列职责",) else ""
+        if verb.startswith("履行") and not matter:
+            if re.match("，(?:可以|有权)|时", sentence[vm.end() :]):
+                continue  # 履行…职责，可以采取下列措施: powers, not a field
+            matter = verb[2:-2]  # 依法履行外汇管理职责: the field is in the verb
         end = vm.end() + len(matter)
-        if verb in ("负责", "主管") and re.search(
-            r"的(?:行政主管|主管|行政)?(?:部门|机构|机关)(?:和|对|负责|主管|在|依照|按照|依法|根据|应当)",
+        if verb in ("负责", "主管", "管理") and re.search(
+            r"的(?:行政主管|主管|行政)?(?:部门|机构|机关)(?:$|和|对|负责|主管|在|依照|按照|依法|根据|应当|接到)",
             matter,
         ):
             continue  # 负责出版管理的部门负责…: the first 负责 is part of a name
         if matter.endswith("时") or sentence[vm.end() :].startswith(("检查时", "管理时", "时")):
             continue
-        if verb.startswith(("实施", "实行", "进行")):
-            om = re.search(r"对(?P<m>[^，。；]+)$", sentence[start : vm.start()])
+        if verb.startswith(("实施", "实行", "进行", "给予")):
+            om = _OBJECT.search(sentence[start : vm.start()])
             matter = om.group("m") if om else matter
+            if not matter:
+                continue  # 监督检查部门进行监督检查，…: a procedure, not a field
         if verb in (
             "负责",
             "统一负责",
@@ -502,14 +539,31 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
             "组织实施",
             "指导和协调",
             "指导推动",
-        ) and not (_FIELD.search(matter) or (verb != "开展" and _FIELD_PART.search(matter))):
+            "指导",
+            "领导",
+        ) and not (
+            _FIELD.search(matter)
+            or (verb != "开展" and _FIELD_PART.search(matter))
+            or _OWN_ACT.match(matter)
+        ):
             continue
         if verb == "做好" and "职责" not in before:
-            continue
+            continue  # 应当做好…宣传、解释工作: a task; 依照职责做好…工作: a field
         if verb == "管理" and not matter:
             continue
         yield from _subjects(subject, matter, verb)
         start = end
+
+
+def _lead_subject(subj: str) -> str:
+    """The body a 由-phrase names: 由Y会同Z… is Y's; 由…所在地的Y, 由X授权的Y are Y's."""
+    lead, _, other = subj.partition("会同")
+    subj = other if other and re.search("人民法院|人民检察院", lead) else lead
+    subj = re.sub(r"^[^，。；]*授权的(?=[^，。；]{2})", "", subj)
+    m = re.match(r"^([^，。；]*)所在地的?(?=[^，。；]{2})", subj)
+    if m and not re.search("部门|机构|机关|人民政府", m.group(1)):
+        subj = subj[m.end() :]  # 由组织…的单位所在地的省级人民政府负责: the government
+    return subj
 
 
 def _subject(chunk: str) -> tuple[str, str]:
@@ -591,15 +645,17 @@ def _subjects(
             else:
                 continue
         here = lvl or level
-        if here is None and (
-            _NAMED_LOCAL.match(name) or re.search("(?:分支|派出)(?:机构|机关)$", name)
-        ):
+        if lvl is None and re.search("(?:分支|派出)(?:机构|机关)$", name):
+            here = "local"  # 国务院X部门及其分支机构: the branches are local offices, of X's line
+            if name in ("分支机构", "派出机构", "派出机关") and seen:
+                name = seen[-1][1] + name
+        if here is None and _NAMED_LOCAL.match(name):
             here = "local"
         if here is None:
             here = "national" if _CENTRAL.match(name) or re.search("全国|全军", matter) else "any"
         if name in ("人民政府",):
             name = part
-        if name.endswith("人民政府") and verb not in ("负责", "统一负责", "具体负责"):
+        if name.endswith("人民政府") and verb not in _GOVERNMENT_VERBS:
             continue
         seen.append((here, name))
     for here, name in seen:
@@ -610,11 +666,15 @@ def _subjects(
             or "有关" in name
         ):
             continue
-        if re.match(r"^(?:各|其他|其它|他|专用|相关|所属)", name) or re.search(
+        if re.match(r"^(?:各|其他|其它|他|专用|相关|所属|上级|下级|本(?!级))", name) or re.search(
             "人民法院|人民检察院", name
         ):
             continue  # not a public administration body (courts and procuratorates)
-        yield here, name.replace(_AND, "和"), _clean_matter(matter).replace(_AND, "和")
+        yield (
+            here,
+            name.replace(_AND, "和"),
+            _clean_matter(matter).replace(_AND, "和").replace(_COMMA, "、"),
+        )
 
 
 def _clean_matter(matter: str) -> str:

@@ -333,10 +333,7 @@ def _articles(
             out.append(Article(paragraphs=tuple(paragraphs), **current))  # type: ignore[arg-type]
         current, paragraphs = None, []
 
-    for n in range(start, len(lines)):
-        line = lines[n].strip().replace("\u3000", " ")
-        if not line:
-            continue
+    for n, line in _run_together(lines, start):
         h = _HEADING.match(line)
         if h:
             heading = re.sub(r"\s+", " ", h.group(2))
@@ -403,6 +400,37 @@ def _articles(
     close()
     return out, "\n".join(preamble)
 
+
+def _run_together(lines: list[str], start: int) -> Iterator[tuple[int, str]]:
+    """(line index, text) of the non-empty lines from ``start``, a line that runs several
+    articles together (``…制定本规则。 第二条 凡…。 第三条 …``, 飞行基本规则) cut before each
+    article label that ends a sentence and numbers the next article.
+
+    >>> [t for _, t in _run_together(["第一条 甲。 第二条 乙，依照第五条 办理。 第三条 丙。"], 0)]
+    ['第一条 甲。', '第二条 乙，依照第五条 办理。', '第三条 丙。']
+    """
+    last = 0  # the number of the last article label seen
+    for n in range(start, len(lines)):
+        line = lines[n].strip().replace("\u3000", " ")
+        if not line:
+            continue
+        m = _ARTICLE.match(line)
+        if m and not m.group(2):
+            last = chinese_number(m.group(1))
+        if m is None or " " not in line[m.end() :]:
+            yield n, line
+            continue
+        begin = 0
+        for cut in _RUN_ON.finditer(line, m.end()):
+            if chinese_number(cut.group(1)) != last + 1:
+                continue
+            yield n, line[begin : cut.start()].strip()
+            begin, last = cut.start(), last + 1
+        yield n, line[begin:].strip()
+
+
+#: an article label after the end of a sentence and a space, inside a line
+_RUN_ON = re.compile(rf"(?<=[。；：”])[\s\u3000]+第({NUM})条[\s\u3000]")
 
 _RANKS = {"编": 1, "分编": 2, "章": 3, "节": 4, "目": 5}
 _SUB_ITEM = re.compile(r"^(?:\d{1,2}[.．、]|[(（]\d{1,2}[)）])")
