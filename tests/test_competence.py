@@ -285,3 +285,16 @@ def test_which_body_hears_a_case_is_no_competence():
     assert [(lvl, d) for lvl, d, _ in _clauses("人民陪审员法", "第二十五条")] == [
         ("any", "司法行政")
     ]
+
+
+def test_shapes_of_the_first_samples_misses():
+    """Session 7, tuned on the first sample: the body named before 是; a 局 that is 布局; a body
+    the State Council's and the local departments set up is at every level."""
+    # 邮政法实施细则 第二条: 邮电部（以下简称邮电部）是国务院邮政主管部门，管理全国邮政工作
+    assert ("national", "邮电部", "postal") in _clauses("邮政法实施细则", "第二条")
+    # 中央储备粮管理条例 第六条: …会同国务院财政部门负责拟订…总体布局和动用的宏观调控意见，对…进行指导和协调
+    assert {("national", "发展改革"), ("national", "财政")} <= {
+        (lvl, d) for lvl, d, _ in _clauses("中央储备粮管理条例", "第六条")
+    }
+    # 草原法 第五十六条: 国务院草原行政主管部门和…地方人民政府草原行政主管部门设立草原监督管理机构，负责…
+    assert ("all", "草原监督") in {(lvl, d) for lvl, d, _ in _clauses("草原法", "第五十六条")}

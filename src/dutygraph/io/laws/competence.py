@@ -148,7 +148,7 @@ def line_for(department: str, matter: str = "") -> Mapping | None:
 #: what ends the name of a public body (longest first)
 _BODY = (
     r"(?:行政主管部门|主管部门|行政部门|管理部门|工作部门|部门|主管机构|管理机构|监督机构|机构|主管机关|机关"
-    r"|人民政府|监督管理委员会|委员会|总局|管理局|局|总署|署|空军|海军|陆军|武装警察部队|中国人民银行|人民银行|证监会|海关|政治部|武装部|外交部|科学院|工程院|[^的内全局本外下上各]部)"
+    r"|人民政府|监督管理委员会|委员会|总局|管理局|(?<![布格大全结当时开赌饭])局|总署|署|空军|海军|陆军|武装警察部队|中国人民银行|人民银行|证监会|海关|政治部|武装部|外交部|科学院|工程院|[^的内全局本外下上各]部)"
 )
 #: level words in front of a department, and the level they name (tried in order)
 _LEVEL_WORDS = (
@@ -184,7 +184,7 @@ _NAMED_LOCAL = re.compile(
 _VERB = re.compile(
     r"(?P<verb>统一负责|具体负责|负责(?!人)|主管|统一管理|指导和监督|组织实施|开展|实施统一监督管理|实施监督管理|"
     r"实施统一监督(?!检查)|实施监督检查(?=$|，)|实施监督(?!检查)|实施(?:[^，。；对]{0,10}的)?监管(?=$|，)|"
-    r"进行(?:[^，。；对]{0,10}[、和])?(?:监督|管理)(?:检查|管理|和监督)?(?:、指导)?(?=$|，)|给予指导(?:[、和][^，。；]{0,8})?(?=$|，)|管理和监督|监督和管理|实行(?:集中)?(?:统一)?监督管理|履行[^，。；的]{0,12}?管理职责|负有下列职责|做好"
+    r"进行(?:[^，。；对]{0,10}[、和])?(?:监督|管理|指导和协调)(?:检查|管理|和监督)?(?:、指导)?(?=$|，)|给予指导(?:[、和][^，。；]{0,8})?(?=$|，)|管理和监督|监督和管理|实行(?:集中)?(?:统一)?监督管理|履行[^，。；的]{0,12}?管理职责|负有下列职责|做好"
     r"|指导和协调|指导推动|监督管理|管理|指导(?![和、])|领导(?![下和、]|小组|机构|人|干部|职务))"
 )
 #: what a matter ends with when the verb is a general one (负责, 管理, 开展, 做好)
@@ -335,7 +335,7 @@ def _prepare(text: str) -> str:
     text = re.sub(r"国务院和(?:有关)?地方(?:各级)?人民政府", "县级以上人民政府", text)
     for name in _COMPOUNDS:
         text = text.replace(name, name.replace("和", _AND))
-    text = re.sub(r"（(?:以下简称|以下统称|以下称|简称|下称)[^）]*）", "", text)
+    text = re.sub(r"（(?:以下简称|以下统称|以下称|简称|下称)(?:[^（）]|（[^（）]*）)*）", "", text)
     text = re.sub(r"省、自治区(?!、直辖市)", "省级", text)
     text = re.sub(r"县、自治县、(?:不设区的)?市、市辖区(?:的)?", "县级", text)
     text = re.sub(_PROVINCES, "省级", text)
@@ -506,7 +506,17 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
             sm = re.search(r"设立(?P<s>[^，。；、]{2,30}?(?:机构|部门|机关))$", chunks[-2])
             if sm and not _NOT_A_NAME.search(sm.group("s")):
                 lead = chunks[-2][: sm.start()]
-                subject = ("国务院" if lead.startswith("国务院") else "") + sm.group("s")
+                if lead.startswith("国务院") and "地方" in lead:
+                    subject = "县级以上人民政府" + sm.group("s")  # 国务院X和地方Y设立…: every level
+                else:
+                    subject = ("国务院" if lead.startswith("国务院") else "") + sm.group("s")
+        if not subject and len(chunks) > 1 and _is_adverbial(chunks[-1]):
+            # 邮电部是国务院邮政主管部门，管理全国邮政工作: the body named before 是
+            am = re.match(
+                rf"^(?P<s>[^，。；是]{{0,30}}?{_BODY})是[^，。；]*(?:部门|机构|机关)$", chunks[-2]
+            )
+            if am and not _NOT_A_NAME.search(am.group("s")):
+                subject = am.group("s")
         if not subject:
             continue
         verb = vm.group("verb")
