@@ -97,3 +97,24 @@ def test_cli_report(cli):
     food = next(r for r in data["rows"] if r["department"] == "N-SAMR" and r["item"] == "I-FOOD")
     assert food["verdict"] == "grounded" and food["article"] == "《中华人民共和国食品安全法》第五条"
     assert food["file"] == "duties.csv" and food["row"] >= 2
+
+
+def test_one_name_of_an_enumeration_grounds_its_line():
+    """Session 7: 医疗保障、卫生健康、中医药…等部门 names the health line; 国务院农业农村、自然资源…等部门
+    the agriculture line (each name of the enumeration with the enumeration's ending), not only
+    the longest name the window holds."""
+    from dutygraph.io.laws import packaged_corpus
+    from dutygraph.io.laws.check import ground
+
+    corpus = packaged_corpus()
+    fund = corpus.find("医疗保障基金使用监督管理条例").version_at("2025-06-01")
+    art = fund.article("第二十二条")
+    assert ground(art, fund, {"health"}, ["国家卫生健康委员会"]) == "names the line"
+    wild = corpus.find("野生动物保护法").version_at("2025-06-01")
+    assert ground(wild.article("第十条"), wild, {"agriculture"}, ["农业农村部"]) == "names the line"
+    # 第七条 names the fishery department for aquatic wildlife: still a ground of that line, which is
+    # why the hand check, not the check, moved 农业农村部's assist on terrestrial wildlife to 第十条
+    report = check_catalogue()
+    rows = {(r.department, r.item): r for r in report.rows}
+    assert rows[("N-MARA", "I-WILDLIFE")].article_label.endswith("第十条")
+    assert rows[("N-NHC", "I-MEDFUND")].verdict == "grounded"

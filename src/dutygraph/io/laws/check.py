@@ -207,7 +207,11 @@ def ground(article: Article, version: Version, lines: set[str], names: list[str]
                 tail.group()[: -len(_ending(tail.group()))],
             ):
                 continue
-            mapping = line_for(text[max(0, m.start() - 2) : m.end() + len(tail.group())])
+            window = text[max(0, m.start() - 2) : m.end() + len(tail.group())]
+            if tail.group().startswith(("、", "和", "等")):
+                # one name of an enumeration (农业农村、自然资源…等部门): the name with its ending
+                window = text[max(0, m.start() - 2) : m.end()] + _ending(tail.group())
+            mapping = line_for(window)
             if mapping is None or mapping.line in lines:
                 return "names the line"
     return None
