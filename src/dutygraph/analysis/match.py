@@ -24,13 +24,19 @@ matched which term, and where that term came from: the reason a clerk reads.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import marshal
 import math
+import os
 import re
+import tempfile
 import threading
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..reader import GraphReader
@@ -364,7 +370,9 @@ _cache_lock = threading.Lock()
 def indexes(g: GraphReader, as_of: str) -> Indexes:
     """The word indexes of ``g``, law text as of ``as_of``'s year: cached per snapshot, and
     per content — a reader opened afresh per request on an unchanged store (the API's)
-    finds the indexes its predecessor built."""
+    finds the indexes its predecessor built — and across processes: the first build is
+    kept in the user's cache folder (:func:`stored_path`, named by a digest of what they
+    are built from) and read back by later processes instead of rebuilt."""
     key = (id(g), SEGMENT, CHAR_NOUNS, as_of[:4])
     with _cache_lock:
         got = _cache.get(key)
@@ -373,7 +381,7 @@ def indexes(g: GraphReader, as_of: str) -> Indexes:
     content = ("content", SEGMENT, CHAR_NOUNS, as_of[:4], _fingerprint(g))
     with _cache_lock:
         same = _cache.get(content)
-    built = same[1] if same is not None else _build(g, as_of)
+    built = same[1] if same is not None else _stored(g, as_of, content[-1])
     try:
         held: Callable[[], Any] | None = weakref.ref(g)
     except TypeError:  # a reader that takes no weak reference: cached by content only
@@ -392,10 +400,11 @@ def _national(g: GraphReader, item: str) -> list[Any]:
     return list(g.duties_at(item, root)) if root else []
 
 
-def _fingerprint(g: GraphReader) -> int:
+def _fingerprint(g: GraphReader) -> str:
     """What the indexes are built from: items, behaviours, business forms, departments' names,
     the bases' titles and articles and the national duties (whose bases give an item its
-    law text): a few hundred records, milliseconds."""
+    law text): a few hundred records, milliseconds. A digest, the same in every process
+    (the stored indexes are named by it)."""
     parts = (
         sorted((i.id, i.name, i.keywords, i.objects, i.domain) for i in g.items.values()),
         sorted((b.id, b.name, b.items, b.keywords) for b in g.behaviors.values()),
@@ -404,7 +413,139 @@ def _fingerprint(g: GraphReader) -> int:
         sorted((b.id, b.title, b.article) for b in g.bases.values()),
         [(d.item, d.department, d.role, d.bases) for i in sorted(g.items) for d in _national(g, i)],
     )
-    return hash(repr(parts))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+STORE = True  # keep the built indexes in the user's cache (io/laws/prepared.cache_dir)
+_STORE_FORMAT = 1
+#: the code whose change makes stored indexes stale (with the corpus archive and jieba)
+_STORE_CODE = ("match.py", "segment.py", "lawtext.py", "../io/laws/competence.py")
+
+
+def stored_path(fingerprint: str, as_of: str) -> Path | None:
+    """The file the indexes of a graph (by :func:`_fingerprint`) are kept in, named by a
+    digest of that fingerprint, the packaged corpus, the code that builds them, jieba's
+    version, the switches and ``as_of``'s year; ``None``: no cache
+    (``DUTYGRAPH_CACHE=off``, or the corpus or the code cannot be read)."""
+    from ..io.laws.parse import PACKAGED_CORPUS
+    from ..io.laws.prepared import _digest, cache_dir
+
+    folder = cache_dir()
+    if folder is None or not STORE:
+        return None
+    try:
+        import jieba
+
+        h = hashlib.sha256()
+        for part in (_STORE_FORMAT, fingerprint, _digest(Path(PACKAGED_CORPUS)), jieba.__version__):
+            h.update(repr(part).encode())
+        h.update(repr((SEGMENT, CHAR_NOUNS, COVERAGE, MAX_DOC_SHARE, as_of[:4])).encode())
+        here = Path(__file__).resolve().parent
+        for rel in _STORE_CODE:
+            h.update((here / rel).read_bytes())
+    except OSError:
+        return None
+    return folder / f"assign-indexes-{h.hexdigest()[:20]}.marshal"
+
+
+def _stored(g: GraphReader, as_of: str, fingerprint: str) -> Indexes:
+    """The indexes of ``g``: read from :func:`stored_path` when kept there, else built (the
+    law corpus read, the statutes parsed, the documents segmented: seconds) and kept."""
+    path = stored_path(fingerprint, as_of)
+    if path is not None:
+        try:
+            return _from_state(marshal.loads(path.read_bytes()))
+        except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
+            pass  # absent, damaged or of another format: built afresh and written again
+    built = _build(g, as_of)
+    if path is not None:
+        with contextlib.suppress(OSError, ValueError):
+            _write_state(path, _state(built))
+    return built
+
+
+def _write_state(path: Path, state: dict[str, Any]) -> None:
+    """``state`` into ``path``, atomically (written aside, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(marshal.dumps(state))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _article_state(a: Any) -> tuple[str, str, str, str, str]:
+    return (a.act, a.label, a.text, a.kind, a.basis)
+
+
+def _state(ix: Indexes) -> dict[str, Any]:
+    """The indexes as plain data (strings, numbers, tuples, dicts: what :mod:`marshal`
+    writes and reads back without running anything)."""
+
+    def index(w: WordIndex) -> tuple[Any, ...]:
+        return (w.postings, w.idf, w.size, w.common)
+
+    return {
+        "format": _STORE_FORMAT,
+        "vocabulary": sorted(ix.seg.added_words()),
+        "items": index(ix.items),
+        "behaviors": index(ix.behaviors),
+        "forms": index(ix.forms),
+        "law": index(ix.law),
+        "articles": {k: _article_state(a) for k, a in ix.articles.items()},
+        "article_items": ix.article_items,
+        "statutes": [
+            (
+                st.act,
+                tuple(_article_state(a) for a in st.head),
+                _article_state(st.competence) if st.competence else None,
+                st.department,
+            )
+            for st in ix.statutes.statutes
+        ],
+        "by_domain": ix.by_domain,
+        "form_self": ix.form_self,
+    }
+
+
+def _from_state(state: dict[str, Any]) -> Indexes:
+    from .lawtext import LawArticle, Statute
+
+    if state.get("format") != _STORE_FORMAT:
+        raise ValueError("stored indexes of another format")
+    seg = segmenter(state["vocabulary"])
+
+    def index(t: tuple[Any, ...]) -> WordIndex:
+        w = WordIndex.__new__(WordIndex)
+        w.seg, (w.postings, w.idf, w.size, w.common) = seg, t
+        return w
+
+    statutes = [
+        Statute(
+            act,
+            tuple(LawArticle(*a) for a in head),
+            LawArticle(*comp) if comp else None,
+            dept,
+        )
+        for act, head, comp, dept in state["statutes"]
+    ]
+    return Indexes(
+        seg,
+        seg.words if SEGMENT else bigram_words,
+        index(state["items"]),
+        index(state["behaviors"]),
+        index(state["forms"]),
+        index(state["law"]),
+        {k: LawArticle(*a) for k, a in state["articles"].items()},
+        state["article_items"],
+        StatuteIndex(statutes),
+        state["by_domain"],
+        form_self=state["form_self"],
+    )
 
 
 def _build(g: GraphReader, as_of: str) -> Indexes:

@@ -329,6 +329,10 @@ class Segmenter:
             self._added |= new
             self._cache.clear()
 
+    def added_words(self) -> frozenset[str]:
+        """The domain dictionary: the words added to jieba's own."""
+        return frozenset(self._added)
+
     def sub_words(self, word: str) -> list[str]:
         """The dictionary words inside ``word`` (jieba's search mode), ``word`` among them.
 
