@@ -172,7 +172,13 @@ def commit() -> str:
             text=True,
             check=True,
         )
-        return out.stdout.strip()[:90]
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "src", "benchmarks", "tests"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        return out.stdout.strip()[:90] + (" (+ uncommitted changes)" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 

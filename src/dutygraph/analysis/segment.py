@@ -288,6 +288,7 @@ class Word:
     start: int
     role: str
     weight: float
+    via: str = ""  # the text's own word this one stands for (a statute's defined term)
 
 
 class Segmenter:
