@@ -175,3 +175,42 @@ def test_statutes_name_their_department_through_the_law_helpers_competence_claus
     # a line whose department was abolished answers with the one in force
     assert line_department(g, "market-regulation", "2025-06-01") == "N-SAMR"
     assert sum(s.department is not None for s in by_act.values()) >= 300
+
+
+def test_the_word_indexes_are_stored_and_read_back_instead_of_rebuilt(tmp_path, monkeypatch):
+    # first use builds the indexes (law corpus, statutes, segmentation: seconds) and keeps
+    # them in the cache folder; a later process reads them back: the same answers
+    from dutygraph.analysis import match
+    from dutygraph.fixtures import catalogue_graph
+
+    monkeypatch.setenv("DUTYGRAPH_CACHE", str(tmp_path))
+    monkeypatch.setattr(match, "_cache", {})
+    g = catalogue_graph()
+    ask = ("上门给狗打针", "有人开车挨家挨户给狗打狂犬针，一针八十块")
+
+    def answer(a):
+        return [(c.department.id, c.score, c.reasons) for c in a.candidates], a.confidence
+
+    built = answer(assign_business_form(g, *ask, as_of="2025-06-01"))
+    kept = list(tmp_path.glob("assign-indexes-*.marshal"))
+    assert len(kept) == 1
+    monkeypatch.setattr(match, "_cache", {})  # as in a new process
+
+    def no_build(*a, **k):
+        raise AssertionError("rebuilt although stored")
+
+    with monkeypatch.context() as m:
+        m.setattr(match, "_build", no_build)
+        assert answer(assign_business_form(g, *ask, as_of="2025-06-01")) == built
+    # a damaged file is ignored and written again; another graph gets its own file
+    kept[0].write_bytes(b"\x00not marshal")
+    monkeypatch.setattr(match, "_cache", {})
+    assert answer(assign_business_form(g, *ask, as_of="2025-06-01")) == built
+    import marshal
+
+    assert marshal.loads(kept[0].read_bytes())["format"] == match._STORE_FORMAT
+    assign_business_form(demo_graph(), *ask, as_of="2025-06-01")
+    assert len(list(tmp_path.glob("assign-indexes-*.marshal"))) == 2
+    # with no cache folder nothing is written
+    monkeypatch.setenv("DUTYGRAPH_CACHE", "off")
+    assert match.stored_path("x", "2025-06-01") is None

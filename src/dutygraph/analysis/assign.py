@@ -6,7 +6,8 @@ From a name, a description and optional behaviours (国办发〔2023〕1号 §�
    words with a domain dictionary (the catalogue's phrases, department names,
    the statutes' defined terms), each weighted by its role — what the business
    does counts fully, whom it serves (给/为/帮 X) less, its channel (网店, App)
-   and place (商场, 小区) little; a word of the name counts half again;
+   and place (商场, 小区) little; a word of a statute's definition also stands,
+   weakly, for the term it defines (本法所称特种设备，是指…电梯… : 电梯→特种设备);
 2. **behaviours and items** (:mod:`dutygraph.analysis.match`): a word TF-IDF
    index of each item's names, keywords, supervised objects and its behaviours'
    words; a word votes once per item, with its best-matching term;
@@ -24,7 +25,8 @@ From a name, a description and optional behaviours (国办发〔2023〕1号 §�
    (``abstained``) with a ``TOO_CLOSE_TO_CALL`` conflict (the top two close)
    or an ``UNCOVERED_BEHAVIOR`` gap (thin evidence); a known-unsettled form
    the text describes (a business form with no lead) answers as an open
-   question. Below :data:`MIN_EVIDENCE` no candidate is named at all.
+   question. Below :data:`MIN_EVIDENCE` — on the best item's words and on the
+   best act's scope alike (:data:`ACT_EVIDENCE`) — no candidate is named at all.
 
 With a region, candidates are that region's departments, through the
 resolution rules of :mod:`dutygraph.analysis.resolve`. The same matcher
@@ -84,6 +86,9 @@ MAX_PRECEDENTS = 3
 #: candidate is proposed (a gap instead): a context word (商场, App: weight 0.25 × idf)
 #: alone does not reach it, one activity word the catalogue names does
 MIN_EVIDENCE = 1.5
+#: an act in force whose scope the text falls in counts as evidence too (W_ACT × its score):
+#: the statutes name a lead where the catalogue has no item for the business
+ACT_EVIDENCE = True
 
 
 @dataclass
@@ -329,7 +334,11 @@ def assign_business_form(
     kept = [m for m in ranked_items[:KEEP_ITEMS] if m.score >= KEEP_RATIO * top]
     main = g.items[kept[0].item]
     at = code or g.region_path(next(iter(g.regions)))[-1]
-    if top - kept[0].by_characters < MIN_EVIDENCE:  # characters rank, never alone suffice
+    # 领域归口 from the statutes: the acts in force whose scope holds the text's words
+    acts = ix.statutes.search(words, LAW_MIN_WORDS)[:MAX_STATUTES] if W_ACT else []
+    act_evidence = W_ACT * acts[0].score if acts and ACT_EVIDENCE else 0.0
+    if max(top - kept[0].by_characters, act_evidence) < MIN_EVIDENCE:
+        # characters rank, never alone suffice; an act whose scope the text falls in does
         out.abstained = True
         out.gaps.append(
             _gap(
@@ -360,7 +369,7 @@ def assign_business_form(
     # 领域归口 from the statutes: an act in force whose scope holds the text's words makes
     # the department its competence clause names a candidate, whether or not the
     # catalogue has an item for it
-    for sh in ix.statutes.search(words, LAW_MIN_WORDS)[:MAX_STATUTES] if W_ACT else ():
+    for sh in acts:
         st = sh.statute
         scope = sh.scope_article()
         quoted = [scope.quote()] + ([st.competence.quote()] if st.competence else [])
@@ -368,7 +377,7 @@ def assign_business_form(
             c = cands.setdefault(dep.id, Candidate(dep, 0.0))
             per_dep[dep.id].append(W_ACT * sh.score)
             c.reasons.append(
-                f"领域归口（法律）：描述中的词 {'、'.join(sh.words[:5])} 在《{st.act}》"
+                f"领域归口（法律）：描述中的词 {sh.shown()} 在《{st.act}》"
                 f"{scope.label}的调整范围内，其{st.competence.label if st.competence else ''}"
                 f"规定由该部门主管 — " + "；".join(quoted)
             )
@@ -481,7 +490,8 @@ def ablations() -> dict[str, list[tuple[Any, str, Any]]]:
 
     me = sys.modules[__name__]
     return {
-        "no statutes": [(me, "W_LAW", 0.0), (me, "W_ACT", 0.0)],
+        "no statutes": [(me, "W_LAW", 0.0), (me, "W_ACT", 0.0), (match, "DEFINED_WEIGHT", 0.0)],
+        "no definitions": [(match, "DEFINED_WEIGHT", 0.0)],
         "no segmentation": [(match, "SEGMENT", False)],
         "no characters": [(match, "CHAR_NOUNS", False)],
         "no precedents": [(me, "W_PRECEDENT", 0.0)],
@@ -509,7 +519,7 @@ def _open_questions(
         form = g.business_forms[fid]
         if form.settled or form.id in excluded:
             continue
-        if share >= OPEN_QUESTION:
+        if share >= OPEN_QUESTION or form.name == out.name:  # described, or named outright
             out.abstained = True
             out.confidence = 0.0  # on record as unsettled: no candidate is the lead yet
             out.conflicts.append(

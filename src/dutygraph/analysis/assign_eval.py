@@ -19,10 +19,24 @@ from typing import Any
 
 from ..reader import GraphReader
 
-__all__ = ["FIT_SETS", "EvalCase", "calibration", "evaluate", "fit_confidence", "read_eval_cases"]
+__all__ = [
+    "FIT_SETS",
+    "EvalCase",
+    "calibration",
+    "evaluate",
+    "fit_confidence",
+    "read_eval_cases",
+    "score",
+]
 
-#: the sets the confidence is fitted on (tests/data): tuning sets only, never the forms set
-FIT_SETS = ("assign_eval_dev.csv", "assign_eval_fresh.csv")
+#: the sets the confidence is fitted on (tests/data): the tuning sets only, never the held-out
+#: new forms set (assign_eval_forms2.csv); the forms set joined them when that one was frozen
+FIT_SETS = (
+    "assign_eval_dev.csv",
+    "assign_eval_fresh.csv",
+    "assign_eval_heldout.csv",
+    "assign_eval_forms.csv",
+)
 
 
 @dataclass
@@ -36,6 +50,7 @@ class EvalCase:
     business_form: str | None = None  # the case's own precedent, left out when it is asked
     source: str = ""
     disputed: bool = False  # the lead is disputed in practice: reported, not in the headline
+    alternatives: tuple[str, ...] = ()  # other leads the law genuinely allows: also right
     got: list[str] = field(default_factory=list)  # the ranked candidates' ids
     excluded: list[str] = field(default_factory=list)
     confidence: float = 0.0  # the answer's confidence in its top candidate
@@ -44,14 +59,21 @@ class EvalCase:
 
     @property
     def rank(self) -> int | None:
-        """1-based rank of the expected lead among the candidates (None: not proposed)."""
-        return self.got.index(self.expected_lead) + 1 if self.expected_lead in self.got else None
+        """1-based rank of the expected lead (or an acceptable alternative) among the
+        candidates (None: not proposed).
+
+        >>> EvalCase("a", "", "X", alternatives=("Z",), got=["Y", "Z", "X"]).rank
+        2
+        """
+        ok = {self.expected_lead, *self.alternatives}
+        return next((k + 1 for k, d in enumerate(self.got) if d in ok), None)
 
 
 def read_eval_cases(path: str | os.PathLike[str]) -> list[EvalCase]:
     """An evaluation set: a CSV with ``name, description, behaviors, expected_lead``
-    (and optionally ``business_form``, the case's own precedent, ``source``, and
-    ``disputed`` — ``yes`` where the lead is disputed in practice)."""
+    (and optionally ``business_form``, the case's own precedent, ``source``,
+    ``disputed`` — ``yes`` where the lead is disputed in practice — and
+    ``alternatives``, other leads the law genuinely allows, ``;``-separated)."""
     with open(path, encoding="utf-8", newline="") as f:
         return [
             EvalCase(
@@ -62,6 +84,7 @@ def read_eval_cases(path: str | os.PathLike[str]) -> list[EvalCase]:
                 r.get("business_form") or None,
                 r.get("source", ""),
                 (r.get("disputed") or "").strip().lower() in {"yes", "true", "1"},
+                alternatives=tuple(a for a in (r.get("alternatives") or "").split(";") if a),
             )
             for r in csv.DictReader(f)
         ]
@@ -133,6 +156,12 @@ def evaluate(g: GraphReader, cases: Iterable[EvalCase], as_of: str | None = None
             not a.candidates or any(x["kind"] == "TOO_CLOSE_TO_CALL" for x in a.conflicts)
         )
         done.append(c)
+    return score(done)
+
+
+def score(done: list[EvalCase]) -> dict[str, Any]:
+    """The figures of :func:`evaluate` over cases already asked (``got``, ``confidence``
+    and ``abstained`` filled in): by whatever method asked them."""
     scored = [c for c in done if not c.disputed]
     disputed = [c for c in done if c.disputed]
     n = max(len(scored), 1)

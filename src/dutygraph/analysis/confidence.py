@@ -8,10 +8,11 @@ shortfall as a share of the top). A logistic curve over them
 
     confidence = 1 / (1 + exp(-(a + b·log(1 + evidence) + c·margin)))
 
-is fitted (:func:`fit`) on the **tuning sets only** — ``tests/data/assign_eval_dev.csv``
-and ``assign_eval_fresh.csv`` — never on the held-out forms set
-(``assign_eval_forms.csv``), on which the benchmark reports how well it is
-calibrated. :data:`COEFFICIENTS` are the fitted values; a test refits them and
+is fitted (:func:`fit`) on the **tuning sets only** — ``tests/data/assign_eval_dev.csv``,
+``assign_eval_fresh.csv``, ``assign_eval_heldout.csv`` and ``assign_eval_forms.csv``
+(:data:`~dutygraph.analysis.assign_eval.FIT_SETS`) — never on the held-out new
+forms set (``assign_eval_forms2.csv``), on which the benchmark reports how well
+it is calibrated. :data:`COEFFICIENTS` are the fitted values; a test refits them and
 fails when the method changed and they were not refitted.
 
 Below :data:`ABSTAIN_BELOW` the answer abstains: it names candidates but no
@@ -29,11 +30,11 @@ from collections.abc import Sequence
 __all__ = ["ABSTAIN_BELOW", "COEFFICIENTS", "confidence", "features", "fit"]
 
 #: a lead is named only when its calibrated chance of being right is at least even; on the
-#: tuning sets pooled (held-out, fresh, dev: 108 cases) that leaves 11.1 % confident wrong
-#: leads (0.4: 13.9 %, 0.3: 21.3 %, 0.7: 6.5 % but a quarter fewer right)
+#: tuning sets pooled (held-out, fresh, forms, dev: 190 scored cases) that leaves 13.7 %
+#: confident wrong leads and 38.4 % right (0.4: 20.0 % / 44.2 %, 0.6: 9.5 % / 32.1 %)
 ABSTAIN_BELOW = 0.5
-#: (a, b, c), fitted by :func:`fit` on the dev and fresh sets (see the module)
-COEFFICIENTS = (-4.534, 1.3241, 4.4437)
+#: (a, b, c), fitted by :func:`fit` on the tuning sets (see the module)
+COEFFICIENTS = (-4.8863, 2.3231, 1.1389)
 
 
 def features(top: float, runner_up: float) -> tuple[float, float]:

@@ -9,7 +9,10 @@ once per document, with its best-matching term::
     role weight × match weight × field weight × idf(term)
 
 where the match weight is 1.0 for the word itself and :func:`sub_weight` for
-a dictionary sub-word of it or of the term (``麻将`` inside ``麻将馆``). The search walks
+a dictionary sub-word of it or of the term (``麻将`` inside ``麻将馆``). A word of
+the text found in a statute's definition (``本法所称X，是指…``) brings X along at
+:data:`DEFINED_WEIGHT` (the statutes' own thesaurus, :func:`_definitions`), voting
+under the text's word (``电梯→特种设备``). The search walks
 only the postings of the query's own terms, so it costs what the query's
 words cost, not what the index holds. Every hit keeps which word of the text
 matched which term, and where that term came from: the reason a clerk reads.
@@ -24,13 +27,19 @@ matched which term, and where that term came from: the reason a clerk reads.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import marshal
 import math
+import os
 import re
+import tempfile
 import threading
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..reader import GraphReader
@@ -58,6 +67,10 @@ COVERAGE = True  # a sub-word weighs by the share of the word it covers
 CONTEXT_ROLES = frozenset({"channel", "place"})
 MAX_DOC_SHARE, MIN_COMMON = 0.2, 50  # a term in more of an index's documents says nothing
 MAX_ACT_SHARE = 0.05  # a word in more of the acts than this says nothing of which one
+#: a word found in the heads of at most this many acts places the text under them alone
+#: (one shared word suffices); 0: two words always needed. Off: one rare word is as often
+#: incidental (脑机接口 → 接口 → 市场主体登记管理条例实施细则) as telling
+RARE_ACTS = 0
 #: a document's terms hold their characters too, at their share of the term: a one-character
 #: noun of the text (猫, 药, 刀) finds 猫狗, 兽药, 刀具, weakly (see :func:`sub_weight`)
 CHAR_NOUNS = True
@@ -283,7 +296,7 @@ class WordIndex:
                     s = w.weight * mw * fw * idf
                     got = best[key].get(k)
                     if got is None or s > got.score:
-                        best[key][k] = Match(w.text, term, source, s)
+                        best[key][k] = Match(w.via or w.text, term, source, s)
         hits = []
         for key, by_word in best.items():
             # the same word twice in the text (name and description) votes once, and a
@@ -321,7 +334,11 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9]+")
 
 #: field weights of an item's document
 W_NAME, W_KEYWORD, W_OBJECT, W_LATER_BEHAVIOR = 1.0, 1.0, 0.8, 0.7
-NAME_BOOST = 1.5  # a word of the business form's name says what it is
+NAME_BOOST = 1.0  # a word of the business form's name counts as a word of its description
+#: a word of a statute's definition of X (本法所称X，是指…) stands for X at this share
+DEFINED_WEIGHT = 0.25
+MAX_DEFINED = 3  # a word in more definitions than this stands for none of them
+_DEFINITION = re.compile(r"所称([\u4e00-\u9fff]{2,12}?)[，,]?是指([^。；]{2,300})")
 SEGMENT = True  # read texts with jieba (False: character bigrams, the ablation)
 
 
@@ -342,6 +359,8 @@ class Indexes:
     #: (domain, region, as_of) -> line -> the items of the domain it leads (filled on use)
     domain_lines: dict[tuple[str, str, str], dict[str, list[str]]] = field(default_factory=dict)
     form_self: dict[str, float] = field(default_factory=dict)  # form -> its own words' score
+    #: a word of a statute's definition (本法所称X，是指…) -> the terms X it defines
+    defines: dict[str, list[str]] = field(default_factory=dict)
 
     def similar_forms(self, words: Sequence[Word]) -> dict[str, tuple[float, Hit]]:
         """Business forms the words describe: form -> (similarity, hit), the similarity the
@@ -364,7 +383,9 @@ _cache_lock = threading.Lock()
 def indexes(g: GraphReader, as_of: str) -> Indexes:
     """The word indexes of ``g``, law text as of ``as_of``'s year: cached per snapshot, and
     per content — a reader opened afresh per request on an unchanged store (the API's)
-    finds the indexes its predecessor built."""
+    finds the indexes its predecessor built — and across processes: the first build is
+    kept in the user's cache folder (:func:`stored_path`, named by a digest of what they
+    are built from) and read back by later processes instead of rebuilt."""
     key = (id(g), SEGMENT, CHAR_NOUNS, as_of[:4])
     with _cache_lock:
         got = _cache.get(key)
@@ -373,7 +394,7 @@ def indexes(g: GraphReader, as_of: str) -> Indexes:
     content = ("content", SEGMENT, CHAR_NOUNS, as_of[:4], _fingerprint(g))
     with _cache_lock:
         same = _cache.get(content)
-    built = same[1] if same is not None else _build(g, as_of)
+    built = same[1] if same is not None else _stored(g, as_of, content[-1])
     try:
         held: Callable[[], Any] | None = weakref.ref(g)
     except TypeError:  # a reader that takes no weak reference: cached by content only
@@ -392,10 +413,11 @@ def _national(g: GraphReader, item: str) -> list[Any]:
     return list(g.duties_at(item, root)) if root else []
 
 
-def _fingerprint(g: GraphReader) -> int:
+def _fingerprint(g: GraphReader) -> str:
     """What the indexes are built from: items, behaviours, business forms, departments' names,
     the bases' titles and articles and the national duties (whose bases give an item its
-    law text): a few hundred records, milliseconds."""
+    law text): a few hundred records, milliseconds. A digest, the same in every process
+    (the stored indexes are named by it)."""
     parts = (
         sorted((i.id, i.name, i.keywords, i.objects, i.domain) for i in g.items.values()),
         sorted((b.id, b.name, b.items, b.keywords) for b in g.behaviors.values()),
@@ -404,7 +426,141 @@ def _fingerprint(g: GraphReader) -> int:
         sorted((b.id, b.title, b.article) for b in g.bases.values()),
         [(d.item, d.department, d.role, d.bases) for i in sorted(g.items) for d in _national(g, i)],
     )
-    return hash(repr(parts))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+STORE = True  # keep the built indexes in the user's cache (io/laws/prepared.cache_dir)
+_STORE_FORMAT = 2
+#: the code whose change makes stored indexes stale (with the corpus archive and jieba)
+_STORE_CODE = ("match.py", "segment.py", "lawtext.py", "../io/laws/competence.py")
+
+
+def stored_path(fingerprint: str, as_of: str) -> Path | None:
+    """The file the indexes of a graph (by :func:`_fingerprint`) are kept in, named by a
+    digest of that fingerprint, the packaged corpus, the code that builds them, jieba's
+    version, the switches and ``as_of``'s year; ``None``: no cache
+    (``DUTYGRAPH_CACHE=off``, or the corpus or the code cannot be read)."""
+    from ..io.laws.parse import PACKAGED_CORPUS
+    from ..io.laws.prepared import _digest, cache_dir
+
+    folder = cache_dir()
+    if folder is None or not STORE:
+        return None
+    try:
+        import jieba
+
+        h = hashlib.sha256()
+        for part in (_STORE_FORMAT, fingerprint, _digest(Path(PACKAGED_CORPUS)), jieba.__version__):
+            h.update(repr(part).encode())
+        h.update(repr((SEGMENT, CHAR_NOUNS, COVERAGE, MAX_DOC_SHARE, as_of[:4])).encode())
+        here = Path(__file__).resolve().parent
+        for rel in _STORE_CODE:
+            h.update((here / rel).read_bytes())
+    except OSError:
+        return None
+    return folder / f"assign-indexes-{h.hexdigest()[:20]}.marshal"
+
+
+def _stored(g: GraphReader, as_of: str, fingerprint: str) -> Indexes:
+    """The indexes of ``g``: read from :func:`stored_path` when kept there, else built (the
+    law corpus read, the statutes parsed, the documents segmented: seconds) and kept."""
+    path = stored_path(fingerprint, as_of)
+    if path is not None:
+        try:
+            return _from_state(marshal.loads(path.read_bytes()))
+        except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
+            pass  # absent, damaged or of another format: built afresh and written again
+    built = _build(g, as_of)
+    if path is not None:
+        with contextlib.suppress(OSError, ValueError):
+            _write_state(path, _state(built))
+    return built
+
+
+def _write_state(path: Path, state: dict[str, Any]) -> None:
+    """``state`` into ``path``, atomically (written aside, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(marshal.dumps(state))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _article_state(a: Any) -> tuple[str, str, str, str, str]:
+    return (a.act, a.label, a.text, a.kind, a.basis)
+
+
+def _state(ix: Indexes) -> dict[str, Any]:
+    """The indexes as plain data (strings, numbers, tuples, dicts: what :mod:`marshal`
+    writes and reads back without running anything)."""
+
+    def index(w: WordIndex) -> tuple[Any, ...]:
+        return (w.postings, w.idf, w.size, w.common)
+
+    return {
+        "format": _STORE_FORMAT,
+        "vocabulary": sorted(ix.seg.added_words()),
+        "items": index(ix.items),
+        "behaviors": index(ix.behaviors),
+        "forms": index(ix.forms),
+        "law": index(ix.law),
+        "articles": {k: _article_state(a) for k, a in ix.articles.items()},
+        "article_items": ix.article_items,
+        "statutes": [
+            (
+                st.act,
+                tuple(_article_state(a) for a in st.head),
+                _article_state(st.competence) if st.competence else None,
+                st.department,
+            )
+            for st in ix.statutes.statutes
+        ],
+        "by_domain": ix.by_domain,
+        "form_self": ix.form_self,
+        "defines": ix.defines,
+    }
+
+
+def _from_state(state: dict[str, Any]) -> Indexes:
+    from .lawtext import LawArticle, Statute
+
+    if state.get("format") != _STORE_FORMAT:
+        raise ValueError("stored indexes of another format")
+    seg = segmenter(state["vocabulary"])
+
+    def index(t: tuple[Any, ...]) -> WordIndex:
+        w = WordIndex.__new__(WordIndex)
+        w.seg, (w.postings, w.idf, w.size, w.common) = seg, t
+        return w
+
+    statutes = [
+        Statute(
+            act,
+            tuple(LawArticle(*a) for a in head),
+            LawArticle(*comp) if comp else None,
+            dept,
+        )
+        for act, head, comp, dept in state["statutes"]
+    ]
+    return Indexes(
+        seg,
+        seg.words if SEGMENT else bigram_words,
+        index(state["items"]),
+        index(state["behaviors"]),
+        index(state["forms"]),
+        index(state["law"]),
+        {k: LawArticle(*a) for k, a in state["articles"].items()},
+        state["article_items"],
+        StatuteIndex(statutes),
+        state["by_domain"],
+        form_self=state["form_self"],
+        defines=state["defines"],
+    )
 
 
 def _build(g: GraphReader, as_of: str) -> Indexes:
@@ -466,10 +622,42 @@ def _build(g: GraphReader, as_of: str) -> Indexes:
         StatuteIndex(statutes(g, as_of)),
         dict(by_domain),
     )
+    built.defines = _definitions(seg, built.statutes)
     for f in g.business_forms.values():
         own = built.forms.search(query_words(built, f.name, f.description))
         built.form_self[f.id] = next((h.score for h in own if h.key == f.id), 0.0)
     return built
+
+
+def _definitions(seg: Segmenter, acts: StatuteIndex) -> dict[str, list[str]]:
+    """The statutes' own thesaurus: each content word of a definition (``本法所称X，是指Y``,
+    in the head of an act in force) -> the terms X whose definitions hold it, for the
+    words in at most :data:`MAX_DEFINED` definitions and at most :data:`MAX_ACT_SHARE` of
+    the acts' heads (a word of many says nothing: 方法, 获得).
+
+    >>> from dutygraph.fixtures import catalogue_graph
+    >>> indexes(catalogue_graph(), "2025-06-01").defines["电梯"]
+    ['特种设备']
+    """
+    table: dict[str, list[str]] = defaultdict(list)
+    for st in acts.statutes:
+        for art in st.head:
+            for m in _DEFINITION.finditer(art.text):
+                term = m.group(1)
+                if term in LEGAL_WORDS or term in GENERIC_WORDS:
+                    continue
+                for w in seg.plain_words(m.group(2)):
+                    t = w.text
+                    if t in LEGAL_WORDS or t == term or not _CJK.search(t):
+                        continue
+                    if term not in table[t]:
+                        table[t].append(term)
+    most = MAX_ACT_SHARE * max(len(acts.statutes), 1)
+    return {
+        w: sorted(ts)
+        for w, ts in table.items()
+        if len(ts) <= MAX_DEFINED and len(acts._acts_with(w)) <= most
+    }
 
 
 def _forms_index(
@@ -489,7 +677,17 @@ def _forms_index(
 def query_words(ix: Indexes, name: str, description: str) -> list[Word]:
     """The words of a business form's name (weighed :data:`NAME_BOOST` more) and description."""
     out = [Word(w.text, w.start, w.role, w.weight * NAME_BOOST) for w in ix.read(name)]
-    return out + ix.read(description)
+    out += ix.read(description)
+    if DEFINED_WEIGHT and ix.defines:
+        have = {w.text for w in out}
+        for w in list(out):
+            if w.role in CONTEXT_ROLES:
+                continue
+            for term in ix.defines.get(w.text, ()):
+                if term not in have:
+                    have.add(term)
+                    out.append(Word(term, w.start, w.role, w.weight * DEFINED_WEIGHT, w.text))
+    return out
 
 
 @dataclass(slots=True)
@@ -499,6 +697,11 @@ class StatuteHit:
     statute: Any  # lawtext.Statute
     score: float
     words: list[str]
+    via: dict[str, str] = field(default_factory=dict)  # a defined term -> the text's word
+
+    def shown(self, n: int = 5) -> str:
+        """The matched words as the text has them (``狗→犬只`` for a defined term)."""
+        return "、".join(f"{self.via[w]}→{w}" if w in self.via else w for w in self.words[:n])
 
     def scope_article(self) -> Any:
         """The head article holding the most of the matched words (the one to quote)."""
@@ -548,10 +751,13 @@ class StatuteIndex:
         score: dict[int, float] = defaultdict(float)
         found: dict[int, list[str]] = defaultdict(list)
         best: dict[str, float] = {}
+        via: dict[str, str] = {}
         for w in words:
             if w.role in CONTEXT_ROLES or len(w.text) < 2 or w.text in LEGAL_WORDS:
                 continue
             best[w.text] = max(best.get(w.text, 0.0), w.weight)
+            if w.via:
+                via.setdefault(w.text, w.via)
         for text, weight in best.items():
             acts = self._acts_with(text)
             if not acts or len(acts) > MAX_ACT_SHARE * n:
@@ -561,9 +767,10 @@ class StatuteIndex:
                 score[k] += weight * idf
                 found[k].append(text)
         hits = [
-            StatuteHit(self.statutes[k], s, found[k])
+            StatuteHit(self.statutes[k], s, found[k], {w: via[w] for w in found[k] if w in via})
             for k, s in score.items()
             if len(found[k]) >= min_words
+            or (RARE_ACTS and all(len(self._acts_with(w)) <= RARE_ACTS for w in found[k]))
         ]
         hits.sort(key=lambda h: (-h.score, h.statute.act))
         return hits

@@ -288,6 +288,7 @@ class Word:
     start: int
     role: str
     weight: float
+    via: str = ""  # the text's own word this one stands for (a statute's defined term)
 
 
 class Segmenter:
@@ -328,6 +329,10 @@ class Segmenter:
                 self._tk.add_word(w, freq=max(1000, 200 * len(w)), tag="n")
             self._added |= new
             self._cache.clear()
+
+    def added_words(self) -> frozenset[str]:
+        """The domain dictionary: the words added to jieba's own."""
+        return frozenset(self._added)
 
     def sub_words(self, word: str) -> list[str]:
         """The dictionary words inside ``word`` (jieba's search mode), ``word`` among them.
