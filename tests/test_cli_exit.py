@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from dutygraph.fixtures import DEMO_PATH
+from dutygraph.model import EMPTY_ATTRS
 from dutygraph.questions import answer
 from dutygraph.store import EmbeddedStore
 from dutygraph.store.sqlite import snapshot
@@ -63,17 +64,19 @@ def test_repeated_values_are_kept_once_and_read_back_equal():
         [f"D-{k}" for k in range(rows)],  # all distinct: kept as they are
         [None] * rows,  # one value
         [("B1", "B2") if k % 3 else () for k in range(rows)],  # tuples
-        [{"a": [k]} for k in range(rows)],  # dicts: kept as they are
+        [{"a": str(k % 2)} if k % 5 else {} for k in range(rows)],  # attrs: equal ones shared
+        [{"a": [k]} for k in range(rows)],  # dicts of lists: kept as they are
         [f"R{k % 300}" for k in range(rows)],  # more than 255 values: two bytes a row
         [[k % 2] for k in range(rows)],  # unhashable: kept as they are
     ]
     coded = snapshot._encode(columns)
-    assert [c.__class__ for c in coded] == [tuple, list, tuple, tuple, list, list, list]
+    assert [c.__class__ for c in coded] == [tuple, list, tuple, tuple, tuple, list, list, list]
     # 300 of 1,000 is too many to share (a quarter is the limit)
     assert coded[0][1] == "B" and len(coded[0][2]) == rows
     back = snapshot._decode(coded)
     assert back == columns
     assert len({id(v) for v in back[0]}) == 7  # one object per value
+    assert len({id(v) for v in back[4]}) == 3 and back[4][0] is EMPTY_ATTRS
     assert snapshot._decode(snapshot._encode([[f"R{k % 300}" for k in range(2000)]])) == [
         [f"R{k % 300}" for k in range(2000)]
     ]

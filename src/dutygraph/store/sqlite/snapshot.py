@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from ...columns import DutyColumns
+from ...model import EMPTY_ATTRS
 from ..pickled import _columns, _duty_columns, _duty_table, _records, _SafeUnpickler
 
 __all__ = ["SUFFIX", "path_of", "read", "write"]
@@ -123,21 +124,36 @@ def _decoded(table: dict[str, Any]) -> dict[str, Any]:
 def _encode(columns: list[Any]) -> list[Any]:
     out: list[Any] = []
     for col in columns:
-        if not col or col[0].__class__ is dict:  # None (the origins' place), attrs
+        if not col:  # None (the origins' place), or no rows
             out.append(col)
             continue
         number: dict[Any, int] = {}
+        first: list[Any] = []  # each distinct value as first met
         try:
-            rows = [number.setdefault(v, len(number)) for v in col]
+            if col[0].__class__ is dict:  # attrs: equal ones shared, as the tables' reader does
+                keys: Any = map(_dict_key, col)
+            else:
+                keys = col
+            rows = []
+            for key, value in zip(keys, col, strict=True):
+                at = number.get(key)
+                if at is None:
+                    at = number[key] = len(first)
+                    first.append(EMPTY_ATTRS if value.__class__ is dict and not value else value)
+                rows.append(at)
         except TypeError:  # a value that cannot be hashed
             out.append(col)
             continue
-        if len(number) >= _SHARED * len(col):
+        if len(first) >= _SHARED * len(col):
             out.append(col)
         else:
-            code = "B" if len(number) <= 0xFF else "H" if len(number) <= 0xFFFF else "I"
-            out.append((list(number), code, array(code, rows).tobytes()))
+            code = "B" if len(first) <= 0xFF else "H" if len(first) <= 0xFFFF else "I"
+            out.append((first, code, array(code, rows).tobytes()))
     return out
+
+
+def _dict_key(value: Any) -> Any:
+    return tuple(value.items()) if value.__class__ is dict else value
 
 
 def _decode(columns: list[Any]) -> list[Any]:
