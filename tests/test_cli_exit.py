@@ -81,6 +81,8 @@ def test_repeated_values_are_kept_once_and_read_back_equal():
         [f"R{k % 300}" for k in range(2000)]
     ]
     assert snapshot._encode([[f"R{k % 300}" for k in range(2000)]])[0][1] == "H"
+    empty = snapshot._decode(snapshot._encode([[{} for _ in range(10)]]))[0]
+    assert empty == [{}] * 10 and all(a is EMPTY_ATTRS for a in empty)
 
 
 def test_the_kept_file_of_the_old_format_is_not_read(demo_db):

@@ -127,28 +127,31 @@ def _encode(columns: list[Any]) -> list[Any]:
         if not col:  # None (the origins' place), or no rows
             out.append(col)
             continue
-        number: dict[Any, int] = {}
-        first: list[Any] = []  # each distinct value as first met
+        attrs = col[0].__class__ is dict
+        if attrs and not any(col):  # attrs, every one empty (the common case)
+            out.append(([EMPTY_ATTRS], "B", bytes(len(col))))
+            continue
         try:
-            if col[0].__class__ is dict:  # attrs: equal ones shared, as the tables' reader does
-                keys: Any = map(_dict_key, col)
-            else:
-                keys = col
-            rows = []
-            for key, value in zip(keys, col, strict=True):
-                at = number.get(key)
-                if at is None:
-                    at = number[key] = len(first)
-                    first.append(EMPTY_ATTRS if value.__class__ is dict and not value else value)
-                rows.append(at)
+            # the distinct values in the order met, then each row's number among them: the
+            # loops in C (a Python loop over a province's rows took a second a write)
+            keys = list(map(_dict_key, col)) if attrs else col
+            number: dict[Any, Any] = dict.fromkeys(keys)
         except TypeError:  # a value that cannot be hashed
             out.append(col)
             continue
-        if len(first) >= _SHARED * len(col):
+        if len(number) >= _SHARED * len(col):
             out.append(col)
+            continue
+        for k, key in enumerate(number):
+            number[key] = k
+        code = "B" if len(number) <= 0xFF else "H" if len(number) <= 0xFFFF else "I"
+        rows = array(code, map(number.__getitem__, keys))
+        if attrs:  # one of the equal attrs for all; the empty one as the tables' reader has it
+            one = dict(zip(keys, col, strict=True))
+            values = [one[key] or EMPTY_ATTRS for key in number]
         else:
-            code = "B" if len(first) <= 0xFF else "H" if len(first) <= 0xFFFF else "I"
-            out.append((first, code, array(code, rows).tobytes()))
+            values = list(number)
+        out.append((values, code, rows.tobytes()))
     return out
 
 
