@@ -49,6 +49,9 @@ _VERSION = 2
 #: a column is kept as its distinct values and row numbers when it has fewer distinct
 #: values than this share of its rows
 _SHARED = 0.25
+#: how many rows, spread over a column, judge whether it is mostly distinct (a column of
+#: up to a quarter as many distinct values is always kept shared)
+_SAMPLE = 65536
 
 
 def path_of(store: Path) -> Path:
@@ -131,7 +134,14 @@ def _encode(columns: list[Any]) -> list[Any]:
         if attrs and not any(col):  # attrs, every one empty (the common case)
             out.append(([EMPTY_ATTRS], "B", bytes(len(col))))
             continue
+        sample = col[:: max(1, len(col) // _SAMPLE)]
         try:
+            if not attrs and hash(col[0]) is not None and col.count(col[0]) == len(col):
+                out.append(([col[0]], "B", bytes(len(col))))  # one value in every row
+                continue
+            if len(set(map(_dict_key, sample) if attrs else sample)) >= _SHARED * len(sample):
+                out.append(col)  # mostly distinct (judged on a sample: both ways read back equal)
+                continue
             # the distinct values in the order met, then each row's number among them: the
             # loops in C (a Python loop over a province's rows took a second a write)
             keys = list(map(_dict_key, col)) if attrs else col
