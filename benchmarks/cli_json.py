@@ -15,6 +15,11 @@ For each scan it prints, on the same generated bundle and store:
 
 and the ratios: command / (open + scan), command / scan, encoders. Medians of
 ``--repeat`` runs. The machine is shared and noisy: read the ratios.
+
+``--before SRC`` also times the command of another source tree (``SRC`` put first on
+``PYTHONPATH``: e.g. ``git archive REV src | tar -x -C /tmp/before``, then ``--before
+/tmp/before/src``) on a copy of the same store, each before run interleaved with a run of
+this tree's command, and checks the two print the same bytes.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import io
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -46,20 +52,51 @@ from dutygraph.store import EmbeddedStore  # noqa: E402
 from dutygraph.store.sqlite import snapshot  # noqa: E402
 
 
-def command(path: Path, scan: str, out: Path, *, cold: bool = False) -> float:
+def command(
+    path: Path, scan: str, out: Path, *, cold: bool = False, source: Path | None = None
+) -> float:
     """The command's wall time (``cold``: the graph's kept columns removed first, as after
-    a write: the command reads the tables and keeps the columns)."""
+    a write: the command reads the tables and keeps the columns; ``source``: the package
+    of that source tree)."""
     if cold:
         snapshot.path_of(path).unlink(missing_ok=True)
+    extra = {"PYTHONPATH": str(source)} if source is not None else {}
     t = time.perf_counter()
     with open(out, "wb") as fh:
         subprocess.run(
             [sys.executable, "-m", "dutygraph", scan, "--json", "--as-of", AS_OF],
             stdout=fh,
             check=True,
-            env=child_env(DUTYGRAPH_STORE=str(path)),
+            env=child_env(DUTYGRAPH_STORE=str(path), **extra),
         )
     return time.perf_counter() - t
+
+
+def before_and_now(
+    path: Path, before: Path, workdir: Path, scan: str, repeat: int
+) -> dict[str, Any]:
+    """The command of the ``before`` tree against this one's, interleaved, on copies of one store."""
+    copy = workdir / f"{path.stem}-before{path.suffix}"
+    if not copy.exists():
+        shutil.copyfile(path, copy)
+    outs = {"before": workdir / f"{scan}-before.json", "now": workdir / f"{scan}-now.json"}
+
+    def run(which: str) -> float:
+        if which == "before":
+            return command(copy, scan, outs[which], source=before)
+        return command(path, scan, outs[which])
+
+    run("before"), run("now")  # untimed: bytecode written, the columns kept
+    times: dict[str, list[float]] = {"before": [], "now": []}
+    for k in range(repeat):
+        for which in ("before", "now") if k % 2 == 0 else ("now", "before"):
+            times[which].append(run(which))
+    same = outs["before"].read_bytes() == outs["now"].read_bytes()
+    return {
+        "before_s": statistics.median(times["before"]),
+        "now_s": statistics.median(times["now"]),
+        "same_output": same,
+    }
 
 
 def sqlite_peer(path: Path) -> float:
@@ -114,6 +151,9 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/dutygraph-bench"))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", type=Path, help="write the figures as JSON here too")
+    ap.add_argument(
+        "--before", type=Path, metavar="SRC", help="time this source tree's command too"
+    )
     args = ap.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     path = store_for(args.size, args.workdir)
@@ -146,6 +186,14 @@ def main() -> None:
             f"{cold / med['scan']:.1f}), command / SQLite GROUP BY process "
             f"{cmd / peer:.1f}"
         )
+        if args.before:
+            ab = before_and_now(path, args.before, args.workdir, scan, args.repeat)
+            results[scan]["before_and_now"] = ab
+            print(
+                f"  before ({args.before}) {ab['before_s']:.2f} s, now {ab['now_s']:.2f} s "
+                f"({ab['before_s'] / ab['now_s']:.2f}x faster; interleaved, median of "
+                f"{args.repeat}); the same output: {ab['same_output']}"
+            )
     if args.out:
         args.out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
 

@@ -1,7 +1,5 @@
 """``python -m dutygraph``: the same as the ``dutygraph`` command."""
 
-import sys
+from .cli.main import entry
 
-from .cli.main import main
-
-sys.exit(main())
+entry()

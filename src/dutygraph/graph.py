@@ -96,6 +96,10 @@ class DutyGraph(LawLookups):
 
     #: never changes once built: answers on it may be memoised (analysis.resolve)
     immutable = True
+    # the trees as networkx digraphs, built when first asked for (the properties below)
+    _region_tree: nx.DiGraph | None
+    _item_tree: nx.DiGraph | None
+    _department_tree: nx.DiGraph | None
 
     def __init__(
         self,
@@ -205,19 +209,40 @@ class DutyGraph(LawLookups):
 
     # -- construction ---------------------------------------------------------
 
-    def _build_indexes(self) -> None:
-        import networkx as nx
+    @property
+    def region_tree(self) -> nx.DiGraph:
+        """The region tree as a networkx digraph, child -> parent (built on first use:
+        importing networkx costs a fresh process a tenth of a second the answers never need)."""
+        if self._region_tree is None:
+            self._region_tree = _tree(
+                self.regions, ((c, r.parent) for c, r in self.regions.items())
+            )
+        return self._region_tree
 
-        self.region_tree = nx.DiGraph()  # child -> parent
-        self.region_tree.add_nodes_from(self.regions)
-        self.region_tree.add_edges_from(
-            (c, r.parent) for c, r in self.regions.items() if r.parent in self.regions
-        )
-        self.item_tree = nx.DiGraph()  # child -> parent
-        self.item_tree.add_nodes_from(self.items)
-        self.item_tree.add_edges_from(
-            (i, it.parent) for i, it in self.items.items() if it.parent in self.items
-        )
+    @property
+    def item_tree(self) -> nx.DiGraph:
+        """The catalogue's item tree as a networkx digraph, child -> parent (built on first use)."""
+        if self._item_tree is None:
+            self._item_tree = _tree(self.items, ((i, it.parent) for i, it in self.items.items()))
+        return self._item_tree
+
+    @property
+    def department_tree(self) -> nx.DiGraph:
+        """Departments as a networkx digraph, department -> superior (built on first use)."""
+        if self._department_tree is None:
+            import networkx as nx
+
+            tree = nx.DiGraph()
+            tree.add_nodes_from(self.departments)
+            tree.add_edges_from(
+                (d, dep.superior) for d, dep in self.departments.items() if dep.superior
+            )
+            self._department_tree = tree
+        return self._department_tree
+
+    def _build_indexes(self) -> None:
+        self._region_tree = None
+        self._item_tree = None
         self._region_children: dict[str, list[str]] = defaultdict(list)
         for code, r in self.regions.items():
             if r.parent:
@@ -291,14 +316,8 @@ class DutyGraph(LawLookups):
         return new
 
     def _index_departments(self) -> None:
-        """The departments by superior, by region and by (region, line)."""
-        import networkx as nx
-
-        self.department_tree = nx.DiGraph()  # department -> superior
-        self.department_tree.add_nodes_from(self.departments)
-        self.department_tree.add_edges_from(
-            (d, dep.superior) for d, dep in self.departments.items() if dep.superior
-        )
+        """The departments by region and by (region, line); by superior when first asked."""
+        self._department_tree = None
         self._by_region_line: dict[tuple[str, str], list[Department]] = defaultdict(list)
         self._by_region: dict[str, list[Department]] = defaultdict(list)
         for dep in self.departments.values():
@@ -689,6 +708,16 @@ _LAZY = [cls for cls in RECORD_TYPES if cls.lazy is not None]
 #: kinds no index of the graph is built from but the names (see DutyGraph.with_changes)
 _PLAIN = frozenset({"basis", "behavior", "business_form", "dispute"})
 _GROUP_OF = {"article": lambda rid: rid.partition("@")[0]}
+
+
+def _tree(nodes: Iterable[str], edges: Iterable[tuple[str, str | None]]) -> nx.DiGraph:
+    """A child -> parent digraph of ``nodes``, with the ``edges`` whose parent is a node."""
+    import networkx as nx
+
+    tree = nx.DiGraph()
+    tree.add_nodes_from(nodes)
+    tree.add_edges_from((c, p) for c, p in edges if p in tree)
+    return tree
 
 
 def _name_of(rec: Any) -> str:

@@ -15,16 +15,51 @@ from typing import Any, TextIO
 
 from ..serialize import dumps
 
-__all__ = ["configure", "dumps", "emit_json", "emit_ndjson", "table", "width"]
+__all__ = [
+    "configure",
+    "dumps",
+    "emit_json",
+    "emit_ndjson",
+    "held",
+    "hold",
+    "holding",
+    "table",
+    "width",
+]
 
 #: ``--pretty`` of the command being run (``None``: indent on a terminal only)
 _pretty: bool | None = None
+#: what :func:`hold` keeps until the process ends (``None``: nothing is held, see :func:`holding`)
+_held: list[Any] | None = None
 
 
 def configure(*, pretty: bool | None) -> None:
     """Set what the command line asked for (``main`` calls it once per command)."""
     global _pretty
     _pretty = pretty
+
+
+def holding() -> None:
+    """From now on :func:`hold` keeps what it is given: the process will end without
+    freeing it (:func:`dutygraph.cli.main.entry`)."""
+    global _held
+    _held = []
+
+
+def hold(obj: Any) -> None:
+    """Keep ``obj`` (a scan's whole graph) until the process ends, when it ends at once.
+
+    Freeing a province's graph object by object takes a tenth of a second, for memory
+    the system takes back at exit anyway. Called in a library or a test (no
+    :func:`holding`), it keeps nothing.
+    """
+    if _held is not None:
+        _held.append(obj)
+
+
+def held() -> list[Any]:
+    """What :func:`hold` has kept (empty outside :func:`holding`)."""
+    return list(_held or ())
 
 
 def width(text: str) -> int:

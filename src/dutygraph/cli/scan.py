@@ -14,6 +14,7 @@ from ..explain import explain_conflict, explain_gap, header, kind_zh, named
 from ..questions import rows as answer_rows
 from ..reader import GraphReader
 from ..serialize import conflict_dict, gap_dict
+from . import output
 from .common import as_of, lang, query_options, store_from
 from .output import emit_json, emit_ndjson, table
 
@@ -100,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
         if k not in args.known:
             raise UsageError(f"unknown kind {k!r}; use one of {', '.join(args.known)}")
     g = store_from(args).reader()
+    output.hold(g)  # freed by the system as the command ends, not object by object
     date = as_of(args)
     # building thousands of evidence dicts beside a province's records: without the pause,
     # collections walking the whole heap take 60x longer than the dicts themselves
