@@ -10,9 +10,10 @@ or a power cut — none of it (SQLite's journal; ``synchronous=FULL``). Readers
 never wait for a writer and see the old or the new state.
 
 A plan marked :func:`~dutygraph.store.base.reads_rows` (a dispute opened, moved,
-decided) reads through a reader on the write's own transaction — only the rows it
-asks for — and a process that holds the whole graph applies such a change to it
-(:meth:`~dutygraph.graph.DutyGraph.with_changes`) instead of reading it again. The
+decided; a small import) reads through a reader on the write's own transaction — only
+the rows it asks for — and a process that holds the whole graph applies a small
+change to it (:meth:`~dutygraph.graph.DutyGraph.with_changes`: disputes, bases,
+departments, duties) instead of reading it again. The
 write connection stays open between writes (closed with the store or the process).
 
 :meth:`EmbeddedStore.reader` answers a question from the tables as it walks
@@ -66,6 +67,9 @@ __all__ = ["EmbeddedStore"]
 _SQLITE_HEADER = b"SQLite format 3\x00"
 #: the kinds a graph keeps apart, grouped by a field (the law corpus's articles, by act)
 _LAZY = {cls.label: cls.lazy for cls in RECORD_TYPES if cls.lazy is not None}
+#: a write of at most this many records is applied to the graph a process holds
+#: (:meth:`DutyGraph.with_changes`); a bigger one drops it, to be read again when asked for
+PATCH_AT_MOST = 20_000
 
 
 def _lazy_table(conn: sqlite3.Connection, table: schema.Table) -> GroupedTable:
@@ -472,12 +476,15 @@ class EmbeddedStore:
 
     def _after_write(self, before: int, changes: ChangeSet) -> None:
         """Keep the graph this process holds current: the change set applied to it when
-        it was the state written over and the change leaves its indexes alone
-        (:meth:`DutyGraph.with_changes`), else dropped (read again when next asked)."""
+        it was the state written over and the change leaves its trees and the law alone
+        (:meth:`DutyGraph.with_changes`: disputes, bases, departments, a few thousand
+        duties), else dropped (read again when next asked)."""
         cached, self._cache = self._cache, None
-        if cached is None or cached[0] != (self._checked, before) or changes.duties:
+        if cached is None or cached[0] != (self._checked, before):
             return
-        graph = cached[1].with_changes(changes.records)
+        if len(changes.duties) + len(changes.records) > PATCH_AT_MOST:
+            return  # a big import: reading the tables again costs less than patching
+        graph = cached[1].with_changes(changes.records, changes.duties)
         if graph is not None:
             self._cache = ((self._checked, before + 1), graph)
 
