@@ -9,7 +9,11 @@ input twice changes nothing.
 The plan says what it reads (``plan.touches``, a
 :class:`~dutygraph.validation.Touches`) unless the batch holds a law corpus or
 published-list versions (those compare with whole tables): a store without a
-cheap snapshot (the Neo4j store) then reads only those records.
+cheap snapshot (the Neo4j store) then reads only those records. A small import
+(:data:`SMALL_IMPORT` rows at most: a bundle, a list version, a law act) is
+marked :func:`~dutygraph.store.base.reads_rows`, and a store with a row reader
+(``row_reader``: the embedded store) has it, the list's name matching and a
+corpus's merge read only the rows they ask for, not the whole graph.
 
 >>> import tempfile, os
 >>> from dutygraph.fixtures import DEMO_PATH
@@ -88,6 +92,7 @@ def _plan(
     changed: Counter[str] = Counter()
     unchanged: Counter[str] = Counter()
     duties = _plan_duties(graph, duties, added, changed, unchanged)
+    _fetch_stored(graph, rows)
     out: dict[tuple[str, Any], Any] = {}
     for rec in rows:
         key = (rec.label, identity(rec))
@@ -102,6 +107,25 @@ def _plan(
         out[key] = rec
     report.added, report.changed, report.unchanged = dict(added), dict(changed), dict(unchanged)
     return list(out.values()), duties
+
+
+def _fetch_stored(graph: Any, rows: Sequence[Any]) -> None:
+    """Have a lazy reader read the stored records of ``rows`` a kind at a time (one indexed
+    query each, kept in its tables) rather than one query a record; a graph has them."""
+    if isinstance(graph, DutyGraph):
+        return
+    ids: dict[str, list[Any]] = {}
+    for rec in rows:
+        ids.setdefault(rec.label, []).append(identity(rec))
+    for label, keys in ids.items():
+        if label == "duty":
+            by_key = getattr(graph, "duties_by_key", None)
+            if by_key is not None:
+                by_key(keys)
+        else:
+            fetch = getattr(graph.table(label), "fetch", None)
+            if fetch is not None:
+                fetch(keys)
 
 
 def _plan_duties(
@@ -203,14 +227,23 @@ def load(
     strict = bool(options.pop("strict", False))
     batch = Batch()
     versions: list[Any] = []  # published-list versions (dutygraph.io.lists.ListVersion)
-    options.setdefault("graph", functools.cache(store.graph))  # lists match names against it
+    # what published lists match names against and a law corpus merges with: the store's
+    # row reader where it has one (the tables read as asked), else its whole graph
+    view = functools.cache(store.reader if getattr(store, "row_reader", False) else store.graph)
+    options.setdefault("graph", view)
     rows_read = 0
-    with gc_paused():
-        for path in sources:
-            got = read_input(path, **options)
-            batch.extend(got)
-            versions.extend(getattr(got, "versions", ()))
-            rows_read += getattr(got, "rows_read", 0)
+    try:
+        with gc_paused():
+            for path in sources:
+                got = read_input(path, **options)
+                batch.extend(got)
+                versions.extend(getattr(got, "versions", ()))
+                rows_read += getattr(got, "rows_read", 0)
+    finally:
+        if view.cache_info().currsize:
+            close = getattr(view(), "close", None)
+            if close is not None and not isinstance(view(), DutyGraph):
+                close()  # the reader's read transaction, not held through the write
     report = ImportReport(sources=sources, dry_run=dry_run, rows_read=rows_read)
     report.read = batch.counts()
 
@@ -247,9 +280,11 @@ def load(
 
     if not versions and not any(r.record.label in LAW_KINDS for r in batch.rows):
         # what the plan reads, by key: a store without a cheap snapshot (Neo4j) reads only
-        # that; the embedded store gives a small import its lazy reader (indexed queries)
+        # that (a law corpus or a list version compares with more than its keys)
         plan.touches = touched(batch)  # type: ignore[attr-defined]
-        if len(batch.rows) + len(batch.duties) <= SMALL_IMPORT:
-            plan = reads_rows(plan)
+    if len(batch.rows) + len(batch.duties) <= SMALL_IMPORT:
+        # the embedded store gives a small import its lazy reader (indexed queries): a
+        # bundle, a published-list version (the list's open duties), a law act
+        plan = reads_rows(plan)
     store.write(plan)
     return report

@@ -104,6 +104,9 @@ class EmbeddedStore:
     """
 
     capabilities = frozenset({"transactions", "durable", "snapshots"})
+    #: :meth:`reader` reads the tables as asked, each table iterable whole: an import reads
+    #: a published list's names and a law corpus's stored acts through it, not the graph
+    row_reader = True
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
         self.path = Path(path)
