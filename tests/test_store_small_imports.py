@@ -150,3 +150,34 @@ def test_a_store_of_schema_2_gains_the_index_of_duties_by_source(demo_db):
         )
     assert "duty_by_source" in plan
     assert store.graph().counts() == before
+
+
+def test_a_list_s_open_duties_are_the_same_from_the_tables_the_columns_and_records(
+    demo_db, tmp_path
+):
+    from dutygraph.graph import DutyGraph
+
+    load(EmbeddedStore(demo_db), [power_list_xlsx(tmp_path / "v1.xlsx")])
+    v2 = power_list_xlsx(
+        tmp_path / "v2.xlsx", _v2_rows(), note="备注：本清单自2025年1月1日起施行。"
+    )
+    load(EmbeddedStore(demo_db), [v2])
+    store = EmbeddedStore(demo_db)
+    graph = store.graph()
+    built = DutyGraph(list(graph.records()))
+    for lid in ("power_list:JJ-SCJ", "jj-power-list", "no-such-list"):
+        got = store.reader().open_duties_of_list(lid)
+        assert got == graph.open_duties_of_list(lid) == built.open_duties_of_list(lid)
+        assert all(d.valid_to is None for d in got)
+    mine = graph.open_duties_of_list("power_list:JJ-SCJ")
+    assert (
+        len(mine)
+        == len(
+            [
+                d
+                for d in graph.duty_list()
+                if d.source and d.source.startswith("power_list:JJ-SCJ") and d.valid_to is None
+            ]
+        )
+        > 0
+    )

@@ -68,6 +68,7 @@ _DUTY_FIELDS = [f.name for f in fields(Duty)]
 _DUTY_DEPARTMENT = _DUTY_FIELDS.index("department")
 _DUTY_ITEM = _DUTY_FIELDS.index("item")
 _DUTY_LINE = _DUTY_FIELDS.index("line")
+_DUTY_SOURCE = _DUTY_FIELDS.index("source")
 _DUTY_REGION = _DUTY_FIELDS.index("region")
 _DUTY_ROLE = _DUTY_FIELDS.index("role")
 _DUTY_FROM = _DUTY_FIELDS.index("valid_from")
@@ -300,9 +301,11 @@ class DutyGraph(LawLookups):
             changed.extend(duties)
         new = self
         if changed or "department" in by_label:
-            departments = dict(self.departments)
-            for dep in by_label.pop("department", ()):
-                departments[dep.id] = dep
+            departments = self.departments  # the same table: its indexes are kept
+            if "department" in by_label:
+                departments = dict(self.departments)
+                for dep in by_label.pop("department"):
+                    departments[dep.id] = dep
             rows, added = self._rows_of(changed)
             new = self.patched(departments, self.bases, rows, added)
         new = copy.copy(new)
@@ -599,6 +602,26 @@ class DutyGraph(LawLookups):
             self._duties_by_basis = by
         return self._duties_by_basis.get(basis, [])
 
+    def open_duties_of_list(self, list_id: str) -> list[Duty]:
+        """The duties published list ``list_id`` gave (``source`` the list, or ``list#row``)
+        still open (no end date), in store order: what a new version of it is compared with.
+        A stored graph reads its source and end columns and builds only those duties."""
+        prefix = f"{list_id}#"
+        if self._duty_cols is None:
+            return [
+                d
+                for d in self._duty_list
+                if d.valid_to is None
+                and d.source
+                and (d.source == list_id or d.source.startswith(prefix))
+            ]
+        sources, ends = self._duty_cols[_DUTY_SOURCE], self._duty_cols[_DUTY_TO]
+        return [
+            self._duty(k)
+            for k, s in enumerate(sources)
+            if s and (s == list_id or s.startswith(prefix)) and ends[k] is None
+        ]
+
     def multi_lead_sites(self) -> list[tuple[str, str]]:
         """The (item, region) pairs recorded with two or more lead duties (at any dates)."""
         if self._multi_lead is None:
@@ -646,8 +669,8 @@ class DutyGraph(LawLookups):
         """
         out = self.__class__.__new__(self.__class__)
         out.__dict__.update(self.__dict__)  # regions, items, the law, the trees: shared
-        out.departments = dict(departments)
-        out.bases = dict(bases)
+        out.departments = self.departments if departments is self.departments else dict(departments)
+        out.bases = self.bases if bases is self.bases else dict(bases)
         added = list(new)
         n = len(self._duty_objs)
         objs = list(self._duty_objs)  # the duties built so far are shared
@@ -708,10 +731,14 @@ class DutyGraph(LawLookups):
         for cache in ("_duty_dict", "_duty_keys", "_duty_index", "_duties_of", "_multi_lead"):
             setattr(out, cache, None)
         out._duties_on = out._duties_by_basis = None
-        # departments and bases changed: their indexes are remade (a few thousand records)
-        out._index_departments()
+        # departments and bases changed: their indexes are remade (a few thousand records);
+        # the very tables of this graph, given back, are unchanged: their indexes shared
         out._names = dict(self._names)
-        out._index_names("department", "basis")
+        if departments is not self.departments:
+            out._index_departments()
+            out._index_names("department")
+        if bases is not self.bases:
+            out._index_names("basis")
         return out
 
     def native(self, name: str) -> None:

@@ -93,10 +93,18 @@ def _plan(
     unchanged: Counter[str] = Counter()
     duties = _plan_duties(graph, duties, added, changed, unchanged)
     _fetch_stored(graph, rows)
+    # duties among the records (a list version's): the stored ones of their keys, looked
+    # up as the duty columns' are (not an index of every duty built for a few)
+    keys = [identity(r) for r in rows if r.label == "duty"]
+    stored = _duties_with_keys(graph, keys) if keys else None
     out: dict[tuple[str, Any], Any] = {}
     for rec in rows:
         key = (rec.label, identity(rec))
-        old = out.get(key) or graph.by_identity(rec.label).get(key[1])
+        old = out.get(key) or (
+            stored.get(key[1])
+            if stored is not None and rec.label == "duty"
+            else graph.by_identity(rec.label).get(key[1])
+        )
         if old is None:
             added[rec.label] += 1
         elif old == rec and old.attrs == rec.attrs:
@@ -118,11 +126,7 @@ def _fetch_stored(graph: Any, rows: Sequence[Any]) -> None:
     for rec in rows:
         ids.setdefault(rec.label, []).append(identity(rec))
     for label, keys in ids.items():
-        if label == "duty":
-            by_key = getattr(graph, "duties_by_key", None)
-            if by_key is not None:
-                by_key(keys)
-        else:
+        if label != "duty":  # duties: _duties_with_keys
             fetch = getattr(graph.table(label), "fetch", None)
             if fetch is not None:
                 fetch(keys)
@@ -167,15 +171,7 @@ def _stored_duties(
     compared values (``{}`` when none is stored). A lazy reader reads only those duties
     (:meth:`~dutygraph.store.sqlite.reader.SqliteReader.duties_by_key`), a graph looks a
     small import's up by (item, region), a big one's in the index of every duty."""
-    by_key = getattr(graph, "duties_by_key", None)
-    if by_key is not None:
-        found = by_key(duties.keys())
-    elif len(duties) <= SMALL_IMPORT:  # a few (item, region) buckets, not an index of all
-        keys = set(duties.keys())
-        pairs = dict.fromkeys(zip(duties.column("item"), duties.column("region"), strict=True))
-        found = {d.key: d for pair in pairs for d in graph.duties_at(*pair) if d.key in keys}
-    else:
-        found = None
+    found = _duties_with_keys(graph, duties.keys())
     if found is not None:
         return {key: j for j, key in enumerate(found)}, DutyColumns.from_records(
             found.values()
@@ -184,6 +180,20 @@ def _stored_duties(
     if not index or index.keys().isdisjoint(duties.keys()):
         return {}, []
     return index, graph.duty_columns().values()
+
+
+def _duties_with_keys(graph: Any, keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], Any] | None:
+    """The stored duties with these keys, by key, where that is cheap: a lazy reader's
+    indexed query, or a graph's (item, region) buckets for a small import; ``None`` for a
+    big one (the caller uses the index of every duty)."""
+    by_key = getattr(graph, "duties_by_key", None)
+    if by_key is not None:
+        return by_key(keys)  # type: ignore[no-any-return]
+    if len(keys) > SMALL_IMPORT:
+        return None
+    wanted = set(keys)
+    pairs = dict.fromkeys((k[1], k[2]) for k in keys)  # a key is (department, item, region, …)
+    return {d.key: d for pair in pairs for d in graph.duties_at(*pair) if d.key in wanted}
 
 
 #: an import of at most this many rows (and no law corpus or published list) reads only

@@ -487,7 +487,9 @@ class EmbeddedStore:
             return
         if len(changes.duties) + len(changes.records) > PATCH_AT_MOST:
             return  # a big import: reading the tables again costs less than patching
-        graph = cached[1].with_changes(changes.records, changes.duties)
+        with gc_paused():  # the columns copied: no collection walking the graph meanwhile
+            graph = cached[1].with_changes(changes.records, changes.duties)
+            keep()
         if graph is not None:
             self._cache = ((self._checked, before + 1), graph)
 

@@ -82,7 +82,7 @@ def apply_versions(
             keep.append(rec)
     old_by: dict[str, list[Duty]] = {k: [] for k in by_list}
     of_list = getattr(graph, "open_duties_of_list", None)
-    if of_list is not None:  # a lazy reader: each list's open duties by one indexed query
+    if of_list is not None:  # a graph's source column, a lazy reader's indexed query
         for lid in old_by:
             old_by[lid] = of_list(lid)
     else:
