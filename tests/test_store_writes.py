@@ -410,6 +410,8 @@ def test_a_held_graph_takes_a_small_duty_import_without_reading_the_store_again(
         )
     report = load(store, [bundle])
     assert (report.added, report.changed) == ({"duty": 9, "department": 1}, {"duty": 1})
+    # a second small write before the graph is asked for: both applied when it is
+    open_dispute(store, ["JJ-SCJ", "JJ-NEW"], "I-FOOD-SALE", "510104", DAY, by="alice")
     after = store.graph()
     assert store.loads == 1, "the held graph was read again after a small duty import"
     assert len(before.duty_list()) == n  # the snapshot read before the write is unchanged
