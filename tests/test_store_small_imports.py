@@ -181,3 +181,35 @@ def test_a_list_s_open_duties_are_the_same_from_the_tables_the_columns_and_recor
         )
         > 0
     )
+
+
+def test_region_prefixes_strip_as_the_plain_pass_over_every_name():
+    """core_name's prefix index (a list's name matching at province: 1.25 s -> 0.17 s)
+    strips what the plain rule strips: pass over the region names longest first, strip
+    each that leads the text as it then is, until a pass strips none."""
+    import random
+
+    from dutygraph.fixtures import demo_graph
+    from dutygraph.io.departments import RegionPrefixes
+
+    def plain(text, region_names):
+        names = sorted({*region_names, "国家"}, key=len, reverse=True)
+        stripped = True
+        while stripped:
+            stripped = False
+            for n in names:
+                if n and text.startswith(n) and len(text) > len(n):
+                    text = text[len(n) :]
+                    stripped = True
+        return text
+
+    g = demo_graph()
+    regions = sorted({r.name for r in g.regions.values()} | {"成都", "成都市锦江", "锦江"})
+    prefixes = RegionPrefixes(regions)
+    rng = random.Random(16)
+    pieces = [*regions, "国家", "市场监督管理局", "局", "卫生健康委员会", "省", "区", ""]
+    texts = [d.name for d in g.departments.values()]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 6))) for _ in range(3000)]
+    stripped = [prefixes.strip(t) for t in texts]
+    assert stripped == [plain(t, regions) for t in texts]
+    assert sum(s != t for s, t in zip(stripped, texts, strict=True)) > 1000  # it did strip
