@@ -14,10 +14,19 @@ median of ``--repeat``:
   into the province on a new ``EmbeddedStore`` (the import's checks read only the rows
   they ask for: the items, regions, departments, bases and stored duties of those keys);
   ``10-row bundle, graph held``: the same into a store holding the whole graph (its checks
-  run over it; the duty change then drops it); ``10-row bundle, whole graph read``: the
-  same with the small-import path switched off (``importer.SMALL_IMPORT = 0``), as it was
-  before: the whole graph read inside the write; and, of the fresh figure, the time
-  ``read_input`` takes to read the bundle's file (the same folder again, same run);
+  run over it; the duty change is then applied to the held graph,
+  ``DutyGraph.with_changes``), and the ``graph()`` asked for after it;
+  ``10-row bundle, whole graph read``: the same with the small-import path switched off
+  (``importer.SMALL_IMPORT = 0``), as it was before: the whole graph read inside the
+  write; and, of the fresh figure, the time ``read_input`` takes to read the bundle's file
+  (the same folder again, same run);
+* ``list version``: a new version of a five-row published power list of a county
+  department (CSV, its own effective date; one row's basis changed, so one duty is closed
+  and one opened), after a first version imported untimed: on a fresh store object (the
+  names matched through the store's reader, the list's open duties read by their source,
+  the checks reading only their rows; and, of it, reading the list file with its names
+  matched), in a process holding the whole graph (and its ``graph()`` after), and as before (the whole graph read to match names and inside the
+  write: ``SMALL_IMPORT = 0``, ``row_reader`` off);
 * ``CLI dispute open --json``: the command, a fresh process, stdout to a file (with its
   bytecode written, as an installed package has it: ``bench_common.child_env``);
 
@@ -108,6 +117,43 @@ def ten_row_bundles(workdir: Path, row: list[str], n: int) -> Iterator[Path]:
         yield folder
 
 
+_LIST_HEAD = [
+    [
+        "序号",
+        "事项名称",
+        "",
+        "职权类型",
+        "实施依据",
+        "实施主体",
+        "承办机构",
+        "行使层级",
+        "责任事项",
+        "备注",
+    ],
+    ["", "主项", "子项", "", "", "", "", "", "", ""],
+]
+_CITES = ("《中华人民共和国食品安全法》第一百一十条", "《中华人民共和国食品安全法》第一百一十四条")
+
+
+def list_versions(workdir: Path, department: str) -> Iterator[tuple[Path, str]]:
+    """Versions of a five-row power list of ``department`` (CSV), each with its effective
+    date and the first row's basis alternating: (file, effective date)."""
+    import csv
+
+    day = datetime.date(2400, 1, 1)
+    for v in itertools.count():
+        path = workdir / "lists" / f"v{v}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows = [
+            [str(k + 1), f"基准测试事项{k}", "", "行政检查", _CITES[v % 2 if k == 0 else 0]]
+            + [""] * 5
+            for k in range(5)
+        ]
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows([[f"{department}权责清单"], *_LIST_HEAD, *rows])
+        yield path, (day + datetime.timedelta(days=v)).isoformat()
+
+
 def median_ms(times: list[float]) -> float:
     return statistics.median(times) * 1000
 
@@ -164,12 +210,50 @@ def main() -> None:
         t = time.perf_counter()
         read_input(args.workdir / "ten-row" / "0")
         reading.append(time.perf_counter() - t)
-    ten_held = []
+    ten_held, ten_held_g = [], []
     for _ in range(n):
         held.graph()  # the whole graph held and current before each
         ten_held.append(ten(held))
+        t = time.perf_counter()
+        g = held.graph()
+        ten_held_g.append(time.perf_counter() - t)
+    assert g.counts()["duty"] == duties + 10 * 2 * n, g.counts()["duty"]
     small, importer.SMALL_IMPORT = importer.SMALL_IMPORT, 0
     ten_whole = [ten(EmbeddedStore(path)) for _ in range(min(n, 2))]
+    importer.SMALL_IMPORT = small
+
+    versions = list_versions(args.workdir, a)
+
+    def version(store: EmbeddedStore) -> float:
+        file, effective = next(versions)
+        t = time.perf_counter()
+        report = importer.load(store, [file], department=a, effective=effective)
+        took = time.perf_counter() - t
+        (diff,) = report.lists
+        assert len(diff["changed"]) == 1 and not diff["added"], diff
+        return took
+
+    first, effective = next(versions)
+    importer.load(EmbeddedStore(path), [first], department=a, effective=effective)
+    list_fresh = [version(EmbeddedStore(path)) for _ in range(n)]
+    list_reading = []  # of which: reading the list, its names matched through the reader
+    for _ in range(n):
+        reader = EmbeddedStore(path).reader()
+        t = time.perf_counter()
+        read_input(first, graph=reader, department=a, effective=effective)
+        list_reading.append(time.perf_counter() - t)
+        reader.close()  # type: ignore[attr-defined]
+    list_held, list_held_g = [], []
+    for _ in range(n):
+        held.graph()
+        list_held.append(version(held))
+        t = time.perf_counter()
+        held.graph()
+        list_held_g.append(time.perf_counter() - t)
+    small, importer.SMALL_IMPORT = importer.SMALL_IMPORT, 0
+    old_store = EmbeddedStore(path)
+    old_store.row_reader = False  # type: ignore[misc]  # the names matched over graph()
+    list_whole = [version(old_store) for _ in range(min(n, 2))]
     importer.SMALL_IMPORT = small
 
     cli = []
@@ -234,7 +318,20 @@ def main() -> None:
         ("  of which reading its file", median_ms(reading), s_ms, "SQLite 10 rows"),
         ("  the rest: check, plan, write", ten_rest, s_ms, "SQLite 10 rows"),
         ("10-row bundle, graph held", median_ms(ten_held), s_ms, "SQLite 10 rows"),
+        ("  graph() after it", median_ms(ten_held_g), median_ms([open_s]), "reading it whole"),
         ("10-row bundle, whole graph read", median_ms(ten_whole), s_ms, "SQLite 10 rows"),
+        ("list version, fresh store object", median_ms(list_fresh), b_ms, "bare commit"),
+        ("  the same", median_ms(list_fresh), s_ms, "SQLite 10 rows"),
+        ("  of which reading the list", median_ms(list_reading), s_ms, "SQLite 10 rows"),
+        (
+            "  the rest: check, plan, write",
+            median_ms(list_fresh) - median_ms(list_reading),
+            s_ms,
+            "SQLite 10 rows",
+        ),
+        ("list version, graph held", median_ms(list_held), s_ms, "SQLite 10 rows"),
+        ("  graph() after it", median_ms(list_held_g), median_ms([open_s]), "reading it whole"),
+        ("list version, whole graph read", median_ms(list_whole), s_ms, "SQLite 10 rows"),
         ("CLI dispute open --json", median_ms(cli), p_ms, "peer process"),
     ]
     lines = [

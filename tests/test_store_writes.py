@@ -50,6 +50,23 @@ def fresh_history(path):
     return EmbeddedStore(path).history()
 
 
+def assert_same_graph(got, fresh):
+    """``got`` holds what ``fresh`` (read whole from the file) holds, in the same order,
+    and answers from the same indexes."""
+    recs = [(r.label, r, r.origin, r.attrs) for r in got.records()]
+    assert recs == [(r.label, r, r.origin, r.attrs) for r in fresh.records()]
+    assert got.counts() == fresh.counts()
+    assert list(got.duty_sites()) == list(fresh.duty_sites())
+    for item, region in fresh.duty_sites():
+        assert got.duties_at(item, region) == fresh.duties_at(item, region)
+    assert got.multi_lead_sites() == fresh.multi_lead_sites()
+    assert got.duty_index() == fresh.duty_index()
+    for code in fresh.regions:
+        assert got.departments_in(code) == fresh.departments_in(code)
+    for dep in fresh.departments.values():
+        assert got.find("department", dep.name) == dep
+
+
 def test_a_bad_dispute_read_from_rows_is_refused_as_before_and_writes_nothing(path):
     store = Counting(path)
     with pytest.raises(NotFound, match="NO-SUCH-DEPT"):
@@ -70,7 +87,7 @@ def test_a_held_graph_takes_a_dispute_without_reading_the_store_again(path):
     assert after.duty_list() == fresh.duty_list()
 
 
-def test_a_decision_that_changes_duties_is_read_again_and_answers_as_a_fresh_open(path):
+def test_a_decision_that_changes_duties_is_applied_and_answers_as_a_fresh_open(path):
     from dutygraph.analysis.resolve import who_leads
 
     store = Counting(path)
@@ -81,9 +98,9 @@ def test_a_decision_that_changes_duties_is_read_again_and_answers_as_a_fresh_ope
     )
     assert decided.decision["opened"]
     after = store.graph()
-    assert store.loads == 2  # duties changed: the held graph was dropped and read again
+    assert store.loads == 1  # duties changed: applied to the held graph, not read again
     fresh = EmbeddedStore(path).graph()
-    assert after.bases.keys() == fresh.bases.keys() and after.disputes == fresh.disputes
+    assert_same_graph(after, fresh)
     assert who_leads(after, "I-FOOD", "510104", "2025-03-01").departments() == ["JJ-WJJ"]
     assert who_leads(fresh, "I-FOOD", "510104", "2025-03-01").departments() == ["JJ-WJJ"]
 
@@ -360,3 +377,44 @@ def test_skip_invalid_on_a_small_bundle_keeps_the_valid_rows_as_the_whole_graph_
     assert got.as_dict() | {"sources": None} == expected.as_dict() | {"sources": None}
     assert (got.added, got.skipped_rows) == ({"duty": 3}, 1)
     assert EmbeddedStore(path).graph().duties == EmbeddedStore(twin).graph().duties
+
+
+# -- a process holding the graph keeps it across a small duty import ------------------------
+
+
+@pytest.mark.parametrize("built", [False, True], ids=["from-columns", "duties-built"])
+def test_a_held_graph_takes_a_small_duty_import_without_reading_the_store_again(
+    built, path, tmp_path
+):
+    """A 10-row bundle (8 new duties, 1 changed, 1 unchanged) and a new department with a
+    duty of its own, imported by a process that holds the whole graph: its graph() is the
+    graph a fresh process reads from the file — same records in the same order, same
+    indexes — and it was not read again. ``built``: the held graph had built every duty
+    object (as after a scan), so the changed duty is found by object, not row number."""
+    import csv
+
+    store = Counting(path)
+    before = store.graph()
+    if built:  # as a scan leaves it: every (item, region) bucket holds built duties
+        for item, region in list(before.duty_sites()):
+            before.duties_at(item, region)
+    n = len(before.duty_list())
+    rows = [
+        *_ten_duties(),
+        ["JJ-NEW", "I-FOOD-SALE", "510104", "assist", "B-FHL", "2031-01-01", "", "t", ""],
+    ]
+    bundle = _small_bundle(tmp_path / "ten", rows)
+    with open(bundle / "departments.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(
+            [["id", "name", "region", "systems"], ["JJ-NEW", "锦江区新设局", "510104", "t"]]
+        )
+    report = load(store, [bundle])
+    assert (report.added, report.changed) == ({"duty": 9, "department": 1}, {"duty": 1})
+    # a second small write before the graph is asked for: both applied when it is
+    open_dispute(store, ["JJ-SCJ", "JJ-NEW"], "I-FOOD-SALE", "510104", DAY, by="alice")
+    after = store.graph()
+    assert store.loads == 1, "the held graph was read again after a small duty import"
+    assert len(before.duty_list()) == n  # the snapshot read before the write is unchanged
+    assert_same_graph(after, EmbeddedStore(path).graph())
+    again = store.graph()
+    assert again is after and store.loads == 1

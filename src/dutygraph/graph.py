@@ -65,7 +65,10 @@ Record = (
 
 
 _DUTY_FIELDS = [f.name for f in fields(Duty)]
+_DUTY_DEPARTMENT = _DUTY_FIELDS.index("department")
 _DUTY_ITEM = _DUTY_FIELDS.index("item")
+_DUTY_LINE = _DUTY_FIELDS.index("line")
+_DUTY_SOURCE = _DUTY_FIELDS.index("source")
 _DUTY_REGION = _DUTY_FIELDS.index("region")
 _DUTY_ROLE = _DUTY_FIELDS.index("role")
 _DUTY_FROM = _DUTY_FIELDS.index("valid_from")
@@ -277,16 +280,22 @@ class DutyGraph(LawLookups):
         self._names: dict[str, dict[str, list[str]]] = {}
         self._index_names("item", "region", "department", "basis", "behavior", "business_form")
 
-    def with_changes(self, records: Iterable[Record]) -> DutyGraph | None:
-        """This graph with ``records`` written over it, or ``None`` if they touch its indexes.
+    def with_changes(
+        self, records: Iterable[Record], duties: DutyColumns | None = None
+    ) -> DutyGraph | None:
+        """This graph with ``records`` and ``duties`` written over it (as a store writes them:
+        a record replaces the one of its kind and id, a duty the one of its key, a new one
+        comes after the others), or ``None`` if they touch the trees or the law.
 
         A write of bases, behaviours, business forms or disputes (a dispute opened,
         moved or decided on a business form) leaves every index but the names alone: the
         new graph shares the duties, the trees and the other tables with this one and
-        copies only the changed kinds' tables (a long-lived process keeps its graph
-        after such a write instead of reading the store again). A record of any other
-        kind — a duty, region, department, item, the law — gives ``None``: read the
-        graph again. This graph is left as it was (it is an immutable snapshot).
+        copies only the changed kinds' tables. Duties and departments (a small bundle or
+        list import, a decision) are applied with :meth:`patched`: the duty index is this
+        one's, remade at the (item, region) pairs they touch. A long-lived process keeps
+        its graph after such a write instead of reading the store again. A region, item,
+        region group or the law corpus gives ``None``: read the graph again. This graph is
+        left as it was (it is an immutable snapshot).
 
         >>> from dutygraph.fixtures import demo_graph
         >>> from dutygraph.model import Dispute
@@ -298,22 +307,97 @@ class DutyGraph(LawLookups):
         (True, False, True)
         >>> g.with_changes([g.regions["510104"]]) is None
         True
+        >>> from dataclasses import replace
+        >>> lead = g.active_duties_at("I-FOOD", "510000", "lead", "2025-01-01")[0]
+        >>> g3 = g.with_changes([replace(lead, valid_to="2025-01-01")])
+        >>> g3.active_duties_at("I-FOOD", "510000", "lead", "2025-01-01"), len(g3.duty_list())
+        ([], 31)
         """
         by_label: dict[str, list[Any]] = {}
+        changed: list[Duty] = []
         for r in records:
-            if r.label not in _PLAIN:
+            if r.label == "duty":
+                changed.append(r)  # type: ignore[arg-type]
+            elif r.label not in _PLAIN and r.label != "department":
                 return None
-            by_label.setdefault(r.label, []).append(r)
-        new = copy.copy(self)
-        new._names = dict(self._names)
+            else:
+                by_label.setdefault(r.label, []).append(r)
+        if duties:
+            changed.extend(duties)
+        new = self
+        if changed or "department" in by_label:
+            departments = self.departments  # the same table: its indexes are kept
+            if "department" in by_label:
+                departments = dict(self.departments)
+                for dep in by_label.pop("department"):
+                    departments[dep.id] = dep
+            rows, added = self._rows_of(changed)
+            new = self.patched(departments, self.bases, rows, added)
+        new = copy.copy(new)
+        new._names = dict(new._names)
         for label, recs in by_label.items():
-            table = dict(self.table(label))
+            table = dict(new.table(label))
             for r in recs:
                 table[record_id(r)] = r
             setattr(new, _ATTR[label], table)
             if label in new._names:
                 new._names[label] = _name_index(table)
         return new
+
+    def _rows_of(self, duties: Iterable[Duty]) -> tuple[dict[int, Duty], list[Duty]]:
+        """``duties`` as a store writes them over this graph: by row number (in
+        :meth:`duty_columns`) those replacing a duty of the same key, and the new ones in
+        order (a later duty of a key replaces an earlier one). Looked up in the (item,
+        region) buckets, not in an index of every duty."""
+        rows: dict[int, Duty] = {}
+        new: dict[tuple[str, ...], Duty] = {}
+        objects: dict[int, tuple[str, ...]] = {}  # id() of a built duty -> its key
+        wanted: dict[tuple[str, ...], Duty] = {}
+        cols = self._duty_cols
+        for d in duties:
+            key: tuple[str, ...] = d.key
+            if key in new:
+                new[key] = d
+                continue
+            found = None
+            for e in self._duties_at.get((d.item, d.region), ()):
+                if e.__class__ is int:
+                    assert cols is not None
+                    if self._duty_key(e) == key:
+                        found = e
+                        break
+                elif e.key == key:
+                    objects[id(e)] = key
+                    found = -1
+                    break
+            if found is None:
+                new[key] = d
+            elif found >= 0:
+                rows[found] = d
+            else:
+                wanted[key] = d
+        if wanted:  # built duties: their row numbers (the index of keys if it is built)
+            if self._duty_index is not None:
+                for wkey, d in wanted.items():
+                    rows[self._duty_index[wkey]] = d
+            else:
+                for k, o in enumerate(self._duty_objs):
+                    if o is not None and id(o) in objects:
+                        rows[k] = wanted[objects[id(o)]]
+        return rows, list(new.values())
+
+    def _duty_key(self, k: int) -> tuple[str, ...]:
+        """:attr:`Duty.key` of duty number ``k``, read from the columns."""
+        cols = self._duty_cols
+        assert cols is not None
+        return (
+            cols[_DUTY_DEPARTMENT][k],
+            cols[_DUTY_ITEM][k],
+            cols[_DUTY_REGION][k],
+            cols[_DUTY_ROLE][k],
+            cols[_DUTY_LINE][k] or "",
+            cols[_DUTY_FROM][k] or "",
+        )
 
     def _index_departments(self) -> None:
         """The departments by region and by (region, line); by superior when first asked."""
@@ -537,6 +621,26 @@ class DutyGraph(LawLookups):
             self._duties_by_basis = by
         return self._duties_by_basis.get(basis, [])
 
+    def open_duties_of_list(self, list_id: str) -> list[Duty]:
+        """The duties published list ``list_id`` gave (``source`` the list, or ``list#row``)
+        still open (no end date), in store order: what a new version of it is compared with.
+        A stored graph reads its source and end columns and builds only those duties."""
+        prefix = f"{list_id}#"
+        if self._duty_cols is None:
+            return [
+                d
+                for d in self._duty_list
+                if d.valid_to is None
+                and d.source
+                and (d.source == list_id or d.source.startswith(prefix))
+            ]
+        sources, ends = self._duty_cols[_DUTY_SOURCE], self._duty_cols[_DUTY_TO]
+        return [
+            self._duty(k)
+            for k, s in enumerate(sources)
+            if s and (s == list_id or s.startswith(prefix)) and ends[k] is None
+        ]
+
     def multi_lead_sites(self) -> list[tuple[str, str]]:
         """The (item, region) pairs recorded with two or more lead duties (at any dates)."""
         if self._multi_lead is None:
@@ -584,8 +688,8 @@ class DutyGraph(LawLookups):
         """
         out = self.__class__.__new__(self.__class__)
         out.__dict__.update(self.__dict__)  # regions, items, the law, the trees: shared
-        out.departments = dict(departments)
-        out.bases = dict(bases)
+        out.departments = self.departments if departments is self.departments else dict(departments)
+        out.bases = self.bases if bases is self.bases else dict(bases)
         added = list(new)
         n = len(self._duty_objs)
         objs = list(self._duty_objs)  # the duties built so far are shared
@@ -646,10 +750,14 @@ class DutyGraph(LawLookups):
         for cache in ("_duty_dict", "_duty_keys", "_duty_index", "_duties_of", "_multi_lead"):
             setattr(out, cache, None)
         out._duties_on = out._duties_by_basis = None
-        # departments and bases changed: their indexes are remade (a few thousand records)
-        out._index_departments()
+        # departments and bases changed: their indexes are remade (a few thousand records);
+        # the very tables of this graph, given back, are unchanged: their indexes shared
         out._names = dict(self._names)
-        out._index_names("department", "basis")
+        if departments is not self.departments:
+            out._index_departments()
+            out._index_names("department")
+        if bases is not self.bases:
+            out._index_names("basis")
         return out
 
     def native(self, name: str) -> None:

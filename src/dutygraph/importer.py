@@ -9,7 +9,11 @@ input twice changes nothing.
 The plan says what it reads (``plan.touches``, a
 :class:`~dutygraph.validation.Touches`) unless the batch holds a law corpus or
 published-list versions (those compare with whole tables): a store without a
-cheap snapshot (the Neo4j store) then reads only those records.
+cheap snapshot (the Neo4j store) then reads only those records. A small import
+(:data:`SMALL_IMPORT` rows at most: a bundle, a list version, a law act) is
+marked :func:`~dutygraph.store.base.reads_rows`, and a store with a row reader
+(``row_reader``: the embedded store) has it, the list's name matching and a
+corpus's merge read only the rows they ask for, not the whole graph.
 
 >>> import tempfile, os
 >>> from dutygraph.fixtures import DEMO_PATH
@@ -88,10 +92,19 @@ def _plan(
     changed: Counter[str] = Counter()
     unchanged: Counter[str] = Counter()
     duties = _plan_duties(graph, duties, added, changed, unchanged)
+    _fetch_stored(graph, rows)
+    # duties among the records (a list version's): the stored ones of their keys, looked
+    # up as the duty columns' are (not an index of every duty built for a few)
+    keys = [identity(r) for r in rows if r.label == "duty"]
+    stored = _duties_with_keys(graph, keys) if keys else None
     out: dict[tuple[str, Any], Any] = {}
     for rec in rows:
         key = (rec.label, identity(rec))
-        old = out.get(key) or graph.by_identity(rec.label).get(key[1])
+        old = out.get(key) or (
+            stored.get(key[1])
+            if stored is not None and rec.label == "duty"
+            else graph.by_identity(rec.label).get(key[1])
+        )
         if old is None:
             added[rec.label] += 1
         elif old == rec and old.attrs == rec.attrs:
@@ -102,6 +115,21 @@ def _plan(
         out[key] = rec
     report.added, report.changed, report.unchanged = dict(added), dict(changed), dict(unchanged)
     return list(out.values()), duties
+
+
+def _fetch_stored(graph: Any, rows: Sequence[Any]) -> None:
+    """Have a lazy reader read the stored records of ``rows`` a kind at a time (one indexed
+    query each, kept in its tables) rather than one query a record; a graph has them."""
+    if isinstance(graph, DutyGraph):
+        return
+    ids: dict[str, list[Any]] = {}
+    for rec in rows:
+        ids.setdefault(rec.label, []).append(identity(rec))
+    for label, keys in ids.items():
+        if label != "duty":  # duties: _duties_with_keys
+            fetch = getattr(graph.table(label), "fetch", None)
+            if fetch is not None:
+                fetch(keys)
 
 
 def _plan_duties(
@@ -143,15 +171,7 @@ def _stored_duties(
     compared values (``{}`` when none is stored). A lazy reader reads only those duties
     (:meth:`~dutygraph.store.sqlite.reader.SqliteReader.duties_by_key`), a graph looks a
     small import's up by (item, region), a big one's in the index of every duty."""
-    by_key = getattr(graph, "duties_by_key", None)
-    if by_key is not None:
-        found = by_key(duties.keys())
-    elif len(duties) <= SMALL_IMPORT:  # a few (item, region) buckets, not an index of all
-        keys = set(duties.keys())
-        pairs = dict.fromkeys(zip(duties.column("item"), duties.column("region"), strict=True))
-        found = {d.key: d for pair in pairs for d in graph.duties_at(*pair) if d.key in keys}
-    else:
-        found = None
+    found = _duties_with_keys(graph, duties.keys())
     if found is not None:
         return {key: j for j, key in enumerate(found)}, DutyColumns.from_records(
             found.values()
@@ -160,6 +180,20 @@ def _stored_duties(
     if not index or index.keys().isdisjoint(duties.keys()):
         return {}, []
     return index, graph.duty_columns().values()
+
+
+def _duties_with_keys(graph: Any, keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], Any] | None:
+    """The stored duties with these keys, by key, where that is cheap: a lazy reader's
+    indexed query, or a graph's (item, region) buckets for a small import; ``None`` for a
+    big one (the caller uses the index of every duty)."""
+    by_key = getattr(graph, "duties_by_key", None)
+    if by_key is not None:
+        return by_key(keys)  # type: ignore[no-any-return]
+    if len(keys) > SMALL_IMPORT:
+        return None
+    wanted = set(keys)
+    pairs = dict.fromkeys((k[1], k[2]) for k in keys)  # a key is (department, item, region, …)
+    return {d.key: d for pair in pairs for d in graph.duties_at(*pair) if d.key in wanted}
 
 
 #: an import of at most this many rows (and no law corpus or published list) reads only
@@ -203,14 +237,23 @@ def load(
     strict = bool(options.pop("strict", False))
     batch = Batch()
     versions: list[Any] = []  # published-list versions (dutygraph.io.lists.ListVersion)
-    options.setdefault("graph", functools.cache(store.graph))  # lists match names against it
+    # what published lists match names against and a law corpus merges with: the store's
+    # row reader where it has one (the tables read as asked), else its whole graph
+    view = functools.cache(store.reader if getattr(store, "row_reader", False) else store.graph)
+    options.setdefault("graph", view)
     rows_read = 0
-    with gc_paused():
-        for path in sources:
-            got = read_input(path, **options)
-            batch.extend(got)
-            versions.extend(getattr(got, "versions", ()))
-            rows_read += getattr(got, "rows_read", 0)
+    try:
+        with gc_paused():
+            for path in sources:
+                got = read_input(path, **options)
+                batch.extend(got)
+                versions.extend(getattr(got, "versions", ()))
+                rows_read += getattr(got, "rows_read", 0)
+    finally:
+        if view.cache_info().currsize:
+            close = getattr(view(), "close", None)
+            if close is not None and not isinstance(view(), DutyGraph):
+                close()  # the reader's read transaction, not held through the write
     report = ImportReport(sources=sources, dry_run=dry_run, rows_read=rows_read)
     report.read = batch.counts()
 
@@ -247,9 +290,11 @@ def load(
 
     if not versions and not any(r.record.label in LAW_KINDS for r in batch.rows):
         # what the plan reads, by key: a store without a cheap snapshot (Neo4j) reads only
-        # that; the embedded store gives a small import its lazy reader (indexed queries)
+        # that (a law corpus or a list version compares with more than its keys)
         plan.touches = touched(batch)  # type: ignore[attr-defined]
-        if len(batch.rows) + len(batch.duties) <= SMALL_IMPORT:
-            plan = reads_rows(plan)
+    if len(batch.rows) + len(batch.duties) <= SMALL_IMPORT:
+        # the embedded store gives a small import its lazy reader (indexed queries): a
+        # bundle, a published-list version (the list's open duties), a law act
+        plan = reads_rows(plan)
     store.write(plan)
     return report

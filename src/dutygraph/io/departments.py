@@ -19,6 +19,7 @@ More than one hit is :class:`~dutygraph.errors.Ambiguous`; none is ``None``
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import defaultdict
@@ -28,7 +29,7 @@ from ..errors import Ambiguous
 from ..graph import DutyGraph
 from ..model import Department
 
-__all__ = ["DepartmentMatcher", "core_name", "line_of"]
+__all__ = ["DepartmentMatcher", "RegionPrefixes", "core_name", "line_of"]
 
 #: short forms lists use, and the full words they stand for (longest first)
 _SYNONYMS = (
@@ -88,7 +89,42 @@ LINES = {
 }
 
 
-def core_name(name: str, region_names: Iterable[str] = ()) -> str:
+class RegionPrefixes:
+    """Region names as :func:`core_name` strips them: longest first (and 国家), with the
+    positions of those starting with each character — a name can only be stripped from a
+    text that starts with its first character, so a pass tries only those, in order.
+    Built once for many names (a province's 4,400 departments)."""
+
+    def __init__(self, region_names: Iterable[str] = ()) -> None:
+        self.names = sorted({*region_names, "国家"}, key=len, reverse=True)
+        self.starting: dict[str, list[int]] = {}
+        for i, n in enumerate(self.names):
+            if n:
+                self.starting.setdefault(n[0], []).append(i)
+
+    def strip(self, text: str) -> str:
+        """``text`` without its leading region names: passes over the names in order, each
+        stripping every name that leads the text as it then is, until a pass strips none."""
+        names, starting = self.names, self.starting
+        stripped = True
+        while stripped:
+            stripped = False
+            at = 0  # the next name of this pass
+            while text:
+                ahead = starting.get(text[0], ())
+                for j in ahead[bisect.bisect_left(ahead, at) :]:
+                    n = names[j]
+                    if text.startswith(n) and len(text) > len(n):
+                        text = text[len(n) :]
+                        stripped = True
+                        at = j + 1
+                        break
+                else:
+                    break
+        return text
+
+
+def core_name(name: str, region_names: Iterable[str] | RegionPrefixes = ()) -> str:
     """The part of a department's name that names its line.
 
     Full-width forms are folded, spaces dropped, leading region names
@@ -100,14 +136,9 @@ def core_name(name: str, region_names: Iterable[str] = ()) -> str:
     ('市场监督管理', '卫生健康', '卫生健康')
     """
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
-    names = sorted({*region_names, "国家"}, key=len, reverse=True)
-    stripped = True
-    while stripped:
-        stripped = False
-        for n in names:
-            if n and text.startswith(n) and len(text) > len(n):
-                text = text[len(n) :]
-                stripped = True
+    if not isinstance(region_names, RegionPrefixes):
+        region_names = RegionPrefixes(region_names)
+    text = region_names.strip(text)
     for short, full in _SYNONYMS:
         if full not in text:
             text = text.replace(short, full)
@@ -127,6 +158,13 @@ def line_of(core: str) -> str | None:
     return LINES.get(core)
 
 
+def _holds(deps: list[Department], dep: Department) -> bool:
+    """``dep in deps``, comparing whole records only where the ids agree (a core name such
+    as 市场监督管理 holds every region's department of the line)."""
+    did = dep.id
+    return any(d is dep or (d.id == did and d == dep) for d in deps)
+
+
 class DepartmentMatcher:
     """Finds departments by id, name, alias or normalised name (see the module docstring).
 
@@ -140,6 +178,7 @@ class DepartmentMatcher:
         for code, r in graph.regions.items():
             self.region_names[r.name].append(code)
         self._all = sorted(self.region_names, key=len, reverse=True)
+        self.prefixes = RegionPrefixes(self._all)  # core_name's, built once
         self._by_name: dict[str, list[Department]] = defaultdict(list)
         self._by_core: dict[str, list[Department]] = defaultdict(list)
         self._by_id: dict[str, Department] = {}
@@ -150,10 +189,10 @@ class DepartmentMatcher:
         self._by_id[dep.id] = dep
         for n in (dep.name, *dep.aliases):
             key = unicodedata.normalize("NFKC", n).replace(" ", "")
-            if dep not in self._by_name[key]:
+            if not _holds(self._by_name[key], dep):
                 self._by_name[key].append(dep)
-            core = core_name(n, self._all)
-            if dep not in self._by_core[core]:
+            core = core_name(n, self.prefixes)
+            if not _holds(self._by_core[core], dep):
                 self._by_core[core].append(dep)
 
     def region_of(self, name: str) -> str | None:

@@ -10,9 +10,10 @@ or a power cut — none of it (SQLite's journal; ``synchronous=FULL``). Readers
 never wait for a writer and see the old or the new state.
 
 A plan marked :func:`~dutygraph.store.base.reads_rows` (a dispute opened, moved,
-decided) reads through a reader on the write's own transaction — only the rows it
-asks for — and a process that holds the whole graph applies such a change to it
-(:meth:`~dutygraph.graph.DutyGraph.with_changes`) instead of reading it again. The
+decided; a small import) reads through a reader on the write's own transaction — only
+the rows it asks for — and a process that holds the whole graph applies a small
+change to it (:meth:`~dutygraph.graph.DutyGraph.with_changes`: disputes, bases,
+departments, duties) when it next asks for it, instead of reading it again. The
 write connection stays open between writes (closed with the store or the process).
 
 :meth:`EmbeddedStore.reader` answers a question from the tables as it walks
@@ -66,6 +67,9 @@ __all__ = ["EmbeddedStore"]
 _SQLITE_HEADER = b"SQLite format 3\x00"
 #: the kinds a graph keeps apart, grouped by a field (the law corpus's articles, by act)
 _LAZY = {cls.label: cls.lazy for cls in RECORD_TYPES if cls.lazy is not None}
+#: writes of at most this many records (together) are applied to the graph a process holds
+#: (:meth:`DutyGraph.with_changes`); a bigger one drops it, to be read again when asked for
+PATCH_AT_MOST = 20_000
 
 
 def _lazy_table(conn: sqlite3.Connection, table: schema.Table) -> GroupedTable:
@@ -100,12 +104,17 @@ class EmbeddedStore:
     """
 
     capabilities = frozenset({"transactions", "durable", "snapshots"})
+    #: :meth:`reader` reads the tables as asked, each table iterable whole: an import reads
+    #: a published list's names and a law corpus's stored acts through it, not the graph
+    row_reader = True
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
         self.path = Path(path)
         self.url = str(self.path)
         self.timeout = timeout
-        self._cache: tuple[Any, DutyGraph] | None = None
+        # the whole graph this process holds: (state, graph, the change sets written since,
+        # applied to it when it is next asked for)
+        self._cache: tuple[Any, DutyGraph, tuple[ChangeSet, ...]] | None = None
         self._checked: tuple[int, int] | None = None
         # connections kept open ("stamp": reading the write counter; "write"), each with
         # the (inode, device) of the file it opened, and a lock for each
@@ -268,13 +277,34 @@ class EmbeddedStore:
         if conn is None:
             return DutyGraph()
         key = (self._checked, self._counter(conn))
-        if self._cache is not None and self._cache[0] == key:
-            return self._cache[1]
+        cached = self._cache
+        if cached is not None and cached[0] == key:
+            held = self._caught_up(cached)
+            if held is not None:
+                return held
         with gc_paused():
             graph = self._load(conn)
             keep()  # no later collection walks the graph's million objects
-        self._cache = (key, graph)
+        self._cache = (key, graph, ())
         return graph
+
+    def _caught_up(self, cached: tuple[Any, DutyGraph, tuple[ChangeSet, ...]]) -> DutyGraph | None:
+        """The held graph with the change sets written since applied
+        (:meth:`DutyGraph.with_changes`), or ``None`` if one touches what it cannot take
+        (the trees, the law: read the graph again)."""
+        key, graph, pending = cached
+        if not pending:
+            return graph
+        got: DutyGraph | None = graph
+        with gc_paused():  # the columns copied: no collection walking the graph meanwhile
+            for changes in pending:
+                got = graph.with_changes(changes.records, changes.duties)
+                if got is None:
+                    break
+                graph = got
+            keep()
+        self._cache = (key, got, ()) if got is not None else None
+        return got
 
     def _state(self, conn: sqlite3.Connection) -> tuple[Any, ...]:
         """Which state ``conn``'s transaction sees, for the columns kept beside the file: the
@@ -461,9 +491,8 @@ class EmbeddedStore:
         holds if it is current, else — for a plan marked :func:`~.base.reads_rows` —
         a reader fetching only the rows the plan asks for, else the whole graph."""
         cached = self._cache
-        if (cached is not None and cached[0] == (self._checked, counter)) or not getattr(
-            plan, "reads_rows", False
-        ):
+        current = cached is not None and cached[0] == (self._checked, counter) and not cached[2]
+        if current or not getattr(plan, "reads_rows", False):
             return self._graph_in(conn)
         return SqliteReader(
             Guarded(conn, lambda exc: self._error(exc, "write")),
@@ -471,15 +500,18 @@ class EmbeddedStore:
         )
 
     def _after_write(self, before: int, changes: ChangeSet) -> None:
-        """Keep the graph this process holds current: the change set applied to it when
-        it was the state written over and the change leaves its indexes alone
-        (:meth:`DutyGraph.with_changes`), else dropped (read again when next asked)."""
+        """Keep the graph this process holds current: when it was the state written over,
+        the change set is kept beside it and applied when the graph is next asked for
+        (:meth:`_caught_up`; a small write returns at once, and the next small write
+        reads its rows rather than wait for it); a big write, or one after another
+        process's, drops it (read again when next asked for)."""
         cached, self._cache = self._cache, None
-        if cached is None or cached[0] != (self._checked, before) or changes.duties:
+        if cached is None or cached[0] != (self._checked, before):
             return
-        graph = cached[1].with_changes(changes.records)
-        if graph is not None:
-            self._cache = ((self._checked, before + 1), graph)
+        pending = (*cached[2], changes)
+        if sum(len(c.records) + len(c.duties) for c in pending) > PATCH_AT_MOST:
+            return  # a big import: reading the tables again costs less than patching
+        self._cache = ((self._checked, before + 1), cached[1], pending)
 
     def close(self) -> None:
         self._cache = None

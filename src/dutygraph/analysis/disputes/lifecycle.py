@@ -379,7 +379,7 @@ def decide(
                 new = Duty(
                     dep, d.subject, d.region, role, (basis.id,), day, None, f"decision:{d.id}"
                 )
-                if new.id in g.duties:
+                if any(x.id == new.id for x in g.duties_at(d.subject, d.region)):
                     raise ConflictingUpdate(
                         f"a duty {new.id} already starts on {day}; record the decision another day"
                     )

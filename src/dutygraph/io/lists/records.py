@@ -146,7 +146,7 @@ class _Reader:
                 warn=False,
             )
             return None
-        core = core_name(name, self.matcher.region_names)
+        core = core_name(name, self.matcher.prefixes)
         line = line_of(core)
         full = name if named else self.graph.regions[region].name + name
         dep = Department(

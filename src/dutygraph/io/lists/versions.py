@@ -81,10 +81,15 @@ def apply_versions(
         else:
             keep.append(rec)
     old_by: dict[str, list[Duty]] = {k: [] for k in by_list}
-    for d in graph.duty_list():
-        lid = _source_list(d.source)
-        if lid in old_by and d.valid_to is None:
-            old_by[lid].append(d)
+    of_list = getattr(graph, "open_duties_of_list", None)
+    if of_list is not None:  # a graph's source column, a lazy reader's indexed query
+        for lid in old_by:
+            old_by[lid] = of_list(lid)
+    else:
+        for d in graph.duty_list():
+            lid = _source_list(d.source)
+            if lid in old_by and d.valid_to is None:
+                old_by[lid].append(d)
     problems: list[Problem] = []
     for lid, v in by_list.items():
         new, old = new_by[lid], old_by[lid]

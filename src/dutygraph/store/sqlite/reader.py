@@ -110,6 +110,14 @@ class LazyTable(Mapping[str, Any]):
             self.where("id IN (SELECT value FROM json_each(?))", (json.dumps(asked),))
         return {i: self.cache[i] for i in wanted if i in self.cache}
 
+    def group(self, key: str) -> list[Any]:
+        """A kind kept in groups (the law's articles, by act): the records of group ``key``,
+        in store order (as :meth:`~dutygraph.lawbook.GroupedTable.group`)."""
+        field = getattr(self._table.cls, "lazy", None)
+        if field is None:
+            raise TypeError(f"{self._table.label} is not kept in groups")
+        return self.where(f'"{field}" = ?', (key,))
+
     def _everything(self) -> list[str]:
         if self._all is None:
             rows = self._conn.execute(
@@ -327,6 +335,15 @@ class SqliteReader(LawLookups):
 
     def duties_resting_on(self, basis: str) -> list[Duty]:
         return self._duties.where("id IN (SELECT duty FROM duty_basis WHERE basis = ?)", (basis,))
+
+    def open_duties_of_list(self, list_id: str) -> list[Duty]:
+        """The duties published list ``list_id`` gave (``source`` the list, or ``list#row``)
+        still open (no end date), in store order: what a new version of it is compared with
+        (:func:`~dutygraph.io.lists.versions.apply_versions`). By the index on ``source``."""
+        return self._duties.where(
+            "(source = ? OR (source >= ? AND source < ?)) AND valid_to IS NULL",
+            (list_id, f"{list_id}#", f"{list_id}$"),  # "$" follows "#": every "list#…"
+        )
 
     # -- answers over the whole graph ---------------------------------------------
 

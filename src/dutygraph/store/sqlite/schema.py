@@ -50,8 +50,9 @@ __all__ = [
 APPLICATION_ID = 0x64677374
 #: ``PRAGMA user_version``: the schema this code writes (and the newest it reads); 2 added
 #: the law corpus's tables (``law``, ``law_version``, ``article``) and the basis's
-#: ``law_version``/``law_from``/``law_to`` columns (:func:`migrate` adds them to a store of 1)
-SCHEMA_VERSION = 2
+#: ``law_version``/``law_from``/``law_to`` columns (:func:`migrate` adds them to a store of 1);
+#: 3 the index of duties by ``source`` (a published list's duties, for its next version)
+SCHEMA_VERSION = 3
 _ORIGIN = tuple(f"origin_{n}" for n in Origin._fields)
 _make_origin = functools.partial(tuple.__new__, Origin)
 
@@ -60,7 +61,7 @@ INDEXES: dict[str, list[tuple[str, ...]]] = {
     "region": [("parent",)],
     "item": [("parent",)],
     "department": [("region",)],
-    "duty": [("item", "region", "role"), ("department",)],
+    "duty": [("item", "region", "role"), ("department",), ("source",)],
     "law_version": [("law",)],
     "article": [("law",), ("version",)],
 }
