@@ -63,7 +63,6 @@ from ..errors import (
     DutyGraphError,
     StoreError,
     StoreUnavailable,
-    UnsupportedOperation,
     UsageError,
 )
 from ..graph import DutyGraph, record_id
@@ -490,31 +489,7 @@ class Neo4jStore:
 
     def _batches(self, rows: list[Any], query: str) -> Iterator[list[Any]]:
         """Rows (or ids) in batches; on a limited server, each under its message size."""
-        limit = self.dialect.message_bytes
-        if limit is None:
-            for i in range(0, len(rows), self.dialect.batch_rows):
-                yield rows[i : i + self.dialect.batch_rows]
-            return
-        budget = limit - len(query.encode())
-        batch: list[Any] = []
-        size = 0
-        for row in rows:
-            n = len(json.dumps(row, ensure_ascii=False, default=str).encode()) + 8
-            if n > budget:
-                what = row.get("id") if isinstance(row, dict) else row
-                raise UnsupportedOperation(
-                    f"write the {what!r} record ({n} bytes)",
-                    self.url,
-                    f"{self.server} accepts Bolt messages of about 4 KB only; "
-                    "use a Neo4j server for records this large",
-                )
-            if batch and (size + n > budget or len(batch) >= self.dialect.batch_rows):
-                yield batch
-                batch, size = [], 0
-            batch.append(row)
-            size += n
-        if batch:
-            yield batch
+        return self.dialect.batches(rows, query, where=self.url)
 
     def _fetch(self, tx: Any, label: str, ids: Iterable[str]) -> list[Any]:
         """The records of kind ``label`` with these ids, read by key in ``tx``."""
