@@ -21,8 +21,9 @@ What is measured, per store:
   the :class:`~dutygraph.store.neo4j_reader.Neo4jReader` asks only for what the
   answer walks — against ``store.graph()`` (the whole graph copied into Python)
   then who-leads; and the same for a county's gap scan (the reader reads the
-  county's subtree and the path above it). The records the reader fetched are
-  counted beside.
+  county's subtree and the path above it) and a national one (no region: the
+  reader goes region by region, each root alone then each child's subtree, a
+  province at a time). The records the reader fetched are counted beside.
 
 ``--rss SIZE...`` measures the client, one size after another on the same
 server in one run: the Bolt import (records/s, the graph model's relationships
@@ -182,6 +183,7 @@ def _first_answers(embedded: EmbeddedStore, url: str, pairs, snap, as_of: str) -
         for label, ask in (
             ("who-leads", lambda g, i: who_leads(g, *pairs[i], as_of).departments()),
             (f"gaps in {county}", lambda g, i: len(find_gaps(g, county, as_of))),
+            ("gaps, national", lambda g, i: len(find_gaps(g, None, as_of))),
         ):
             for how in ("reader", "graph"):
                 times, answers, fetched = [], [], []

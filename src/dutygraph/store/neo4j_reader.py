@@ -127,8 +127,11 @@ class _Table(Mapping[str, Any]):
 class Neo4jReader(LawLookups):
     """A :class:`~dutygraph.reader.GraphReader` over a Neo4j store (see the module docstring)."""
 
-    def __init__(self, store: Neo4jStore) -> None:
+    def __init__(self, store: Neo4jStore, tx: Any = None) -> None:
         self.store = store
+        #: a transaction to read in (a write's plan reads inside the write), else each
+        #: query in its own read transaction
+        self._tx = tx
         #: round trips made, and records the server returned
         self.queries = 0
         self.records = 0
@@ -141,7 +144,10 @@ class Neo4jReader(LawLookups):
     # -- running queries ------------------------------------------------------------
 
     def _rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        rows = self.store._run(query, _read=True, **params)
+        if self._tx is not None:
+            rows = self.store._tx_rows(self._tx, query, **params)
+        else:
+            rows = self.store._run(query, _read=True, **params)
         self.queries += 1
         self.records += len(rows)
         return rows
@@ -199,6 +205,11 @@ class Neo4jReader(LawLookups):
     @property
     def disputes(self) -> Mapping[str, Any]:
         return self._tables["dispute"]
+
+    @property
+    def duties(self) -> Mapping[str, Any]:
+        """The duties by id: a look-up is one query (iterating reads every duty: avoid it)."""
+        return self._tables["duty"]
 
     def table(self, label: str) -> Mapping[str, Any]:
         """The records of one kind by id."""
