@@ -32,7 +32,9 @@ included), then fresh processes that answer 50 who-leads — one through
 (the old snapshot path; left out above prefecture: minutes and gigabytes) —
 and report each one's peak RSS (``VmHWM``) and its time, with the ratio of
 the reader's peak at each size to the first size's. A third process times a
-county's gap scan through the reader and counts the records it fetched.
+county's gap scan through the reader and counts the records it fetched; two
+more scan every gap with no region, through the reader (region by region) and
+through ``store.graph()``, peak RSS and time.
 
 FalkorDB is a test server, not a picture of Neo4j: it has no transactions, a
 ~4 KB message limit (so ~10-30 rows a batch) and its own round-trip cost.
@@ -221,6 +223,9 @@ t = time.perf_counter()
 if how == "gaps":
     r = store.reader()
     answers = len(find_gaps(r, county, "2025-06-01"))
+elif how in ("national", "national-graph"):  # every gap, no region: region by region / whole
+    r = store.reader() if how == "national" else store.graph()
+    answers = len(find_gaps(r, None, "2025-06-01"))
 else:
     g = store.reader() if how == "reader" else store.graph()
     answers = [who_leads(g, i, c, "2025-06-01").departments() for i, c in pairs]
@@ -265,6 +270,7 @@ def rss(sizes: list[str], given: str | None) -> list[str]:
         f"{'size':11}{'records':>9}{'import':>10}{'rate':>14}"
         f"{'reader peak':>13}{'reader':>10}{'fetched':>9}"
         f"{'graph peak':>12}{'graph':>10}{'gaps(county)':>14}{'fetched':>9}"
+        f"{'national: reader peak':>23}{'time':>9}{'graph peak':>12}{'time':>9}"
     )
     first = None
     ratios = []
@@ -288,10 +294,16 @@ def rss(sizes: list[str], given: str | None) -> list[str]:
             reader = _child(url, "reader", pairs, county)
             gaps = _child(url, "gaps", pairs, county)
             graph = _child(url, "graph", pairs, county) if size != "province" else None
+            national = _child(url, "national", pairs, county)
+            national_g = (
+                _child(url, "national-graph", pairs, county) if size != "province" else None
+            )
             bolt.clear()
             bolt.close()
         if graph is not None:
             assert graph["answers"] == reader["answers"], size  # the same answers both ways
+        if national_g is not None:
+            assert national_g["answers"] == national["answers"], size
         first = first or reader["peak_kb"]
         ratios.append((size, reader["peak_kb"] / first))
         g_peak = f"{graph['peak_kb'] / 1024:9.0f} MB" if graph else f"{'-':>12}"
@@ -300,6 +312,12 @@ def rss(sizes: list[str], given: str | None) -> list[str]:
             f"{size:11}{n:>9,}{took:>8.0f} s{n / took:>9,.0f} rec/s"
             f"{reader['peak_kb'] / 1024:>10.0f} MB{reader['seconds']:>8.2f} s{reader['records']:>9,}"
             f"{g_peak}{g_time}{gaps['seconds']:>12.2f} s{gaps['records']:>9,}"
+            f"{national['peak_kb'] / 1024:>20.0f} MB{national['seconds']:>7.1f} s"
+            + (
+                f"{national_g['peak_kb'] / 1024:>9.0f} MB{national_g['seconds']:>7.1f} s"
+                if national_g
+                else f"{'-':>12}{'-':>9}"
+            )
         )
         print(out[-1], file=sys.stderr, flush=True)  # progress: a size takes minutes
         shutil.rmtree(tmp, ignore_errors=True)
@@ -311,6 +329,10 @@ def rss(sizes: list[str], given: str | None) -> list[str]:
     out.append(
         "(reader/graph: 50 who-leads in a fresh process, peak RSS and time for the 50; the "
         "graph path is left out at province size; checked: both gave the same answers)"
+    )
+    out.append(
+        "(national: every gap with no region in a fresh process — the reader region by region, "
+        "a province at a time, against graph() then the scan; checked: the same count)"
     )
     return out
 
