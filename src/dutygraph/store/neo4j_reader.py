@@ -23,9 +23,10 @@ reads only what its answer walks:
   ancestors, their departments and duties, the bases those rest on and the
   item catalogue — never the rest of the country — and run the Python scan on
   that (:meth:`regional_graph`). Without a region a scan goes region by
-  region — each root alone, then each of its children's subtrees, a province
-  at a time — and puts the findings in the snapshot's order
-  (:meth:`national_scan`): the client never holds the nation's records.
+  region — a subtree of at most :data:`PIECE_REGIONS` regions at a time, a
+  larger one as its root alone and its children's subtrees — and puts the
+  findings in the snapshot's order (:meth:`national_scan`): the client never
+  holds the nation's records.
 
 Answers are the Python analyses' own, on the same records in the same order
 (every query orders by id, as the snapshot does), so they equal the
@@ -64,6 +65,9 @@ if TYPE_CHECKING:
 __all__ = ["Neo4jReader"]
 
 _MISSING = object()
+#: a national scan reads a subtree of at most this many regions in one piece (a prefecture
+#: and its counties: ~10-20), a larger one as its root alone and its children's subtrees
+PIECE_REGIONS = 32
 
 
 class _Table(Mapping[str, Any]):
@@ -140,6 +144,8 @@ class Neo4jReader(LawLookups):
         self._memo: dict[tuple[Any, ...], Any] = {}
         self._scopes: dict[str | None, DutyGraph] = {}
         self._lawbook: LawBook | None = None
+        #: the most regions one piece of a national scan holds (:meth:`national_pieces`)
+        self.piece_regions = PIECE_REGIONS
 
     # -- running queries ------------------------------------------------------------
 
@@ -446,8 +452,10 @@ class Neo4jReader(LawLookups):
         The order is every region's rank in the snapshot's national scope (each
         root — a region with no parent in the store — then its subtree, parents
         before children, codes in id order), from one query on the regions' codes
-        and parents. The pieces are each root alone (``(code, False)``) and the
-        subtree of each of its children (``(code, True)``): a province at a time.
+        and parents. The pieces: a subtree of at most :attr:`piece_regions`
+        regions is one piece (``(code, True)``); a larger one is its root alone
+        (``(code, False)``) and then its children's subtrees, split the same way —
+        so a piece is a prefecture and its counties, not a province or the nation.
         """
         rows = self._rows("MATCH (r:Region) RETURN r.id AS id, r.parent AS parent ORDER BY r.id")
         known = {r["id"] for r in rows}
@@ -457,7 +465,7 @@ class Neo4jReader(LawLookups):
                 children.setdefault(r["parent"], []).append(r["id"])
         roots = [r["id"] for r in rows if not r["parent"] or r["parent"] not in known]
         order: dict[str, int] = {}
-        pieces: list[tuple[str, bool]] = []
+        size: dict[str, int] = {}
         for root in roots:
             todo = [root]
             i = 0
@@ -466,8 +474,17 @@ class Neo4jReader(LawLookups):
                 i += 1
             for code in todo:
                 order.setdefault(code, len(order))
-            pieces.append((root, False))
-            pieces += [(child, True) for child in children.get(root, ())]
+            for code in reversed(todo):  # children before parents: subtree sizes
+                size[code] = 1 + sum(size[c] for c in children.get(code, ()))
+        pieces: list[tuple[str, bool]] = []
+        todo = list(reversed(roots))
+        while todo:
+            code = todo.pop()
+            if size[code] <= self.piece_regions:
+                pieces.append((code, True))
+            else:
+                pieces.append((code, False))
+                todo.extend(reversed(children.get(code, ())))
         return order, pieces
 
     def national_scan(
@@ -476,8 +493,8 @@ class Neo4jReader(LawLookups):
         """A scan with no region, region by region (:meth:`national_pieces`).
 
         Each piece is read (:meth:`regional_graph`), scanned by the Python scan
-        and let go, so the client holds one province's records at a time, never
-        the nation's. A finding at a region depends only on that region's path
+        and let go, so the client holds one piece's records at a time (a
+        prefecture's, and the path above it), never the nation's. A finding at a region depends only on that region's path
         and the records there, which its piece holds; the findings are put in
         the snapshot's order — by the region's national rank (a stable sort, so
         each region keeps its items' order), and a conflict scan's open disputes
