@@ -331,8 +331,8 @@ def rss(sizes: list[str], given: str | None) -> list[str]:
         "graph path is left out at province size; checked: both gave the same answers)"
     )
     out.append(
-        "(national: every gap with no region in a fresh process — the reader region by region, "
-        "a province at a time, against graph() then the scan; checked: the same count)"
+        "(national: every gap with no region in a fresh process — the reader a piece at a time "
+        "(Neo4jReader.national_pieces), against graph() then the scan; checked: the same count)"
     )
     return out
 
