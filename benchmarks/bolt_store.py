@@ -21,8 +21,9 @@ What is measured, per store:
   the :class:`~dutygraph.store.neo4j_reader.Neo4jReader` asks only for what the
   answer walks — against ``store.graph()`` (the whole graph copied into Python)
   then who-leads; and the same for a county's gap scan (the reader reads the
-  county's subtree and the path above it). The records the reader fetched are
-  counted beside.
+  county's subtree and the path above it) and a national one (no region: the
+  reader goes region by region, each root alone then each child's subtree, a
+  province at a time). The records the reader fetched are counted beside.
 
 ``--rss SIZE...`` measures the client, one size after another on the same
 server in one run: the Bolt import (records/s, the graph model's relationships
@@ -31,7 +32,9 @@ included), then fresh processes that answer 50 who-leads — one through
 (the old snapshot path; left out above prefecture: minutes and gigabytes) —
 and report each one's peak RSS (``VmHWM``) and its time, with the ratio of
 the reader's peak at each size to the first size's. A third process times a
-county's gap scan through the reader and counts the records it fetched.
+county's gap scan through the reader and counts the records it fetched; two
+more scan every gap with no region, through the reader (region by region) and
+through ``store.graph()``, peak RSS and time.
 
 FalkorDB is a test server, not a picture of Neo4j: it has no transactions, a
 ~4 KB message limit (so ~10-30 rows a batch) and its own round-trip cost.
@@ -182,6 +185,7 @@ def _first_answers(embedded: EmbeddedStore, url: str, pairs, snap, as_of: str) -
         for label, ask in (
             ("who-leads", lambda g, i: who_leads(g, *pairs[i], as_of).departments()),
             (f"gaps in {county}", lambda g, i: len(find_gaps(g, county, as_of))),
+            ("gaps, national", lambda g, i: len(find_gaps(g, None, as_of))),
         ):
             for how in ("reader", "graph"):
                 times, answers, fetched = [], [], []
@@ -219,6 +223,9 @@ t = time.perf_counter()
 if how == "gaps":
     r = store.reader()
     answers = len(find_gaps(r, county, "2025-06-01"))
+elif how in ("national", "national-graph"):  # every gap, no region: region by region / whole
+    r = store.reader() if how == "national" else store.graph()
+    answers = len(find_gaps(r, None, "2025-06-01"))
 else:
     g = store.reader() if how == "reader" else store.graph()
     answers = [who_leads(g, i, c, "2025-06-01").departments() for i, c in pairs]
@@ -263,6 +270,7 @@ def rss(sizes: list[str], given: str | None) -> list[str]:
         f"{'size':11}{'records':>9}{'import':>10}{'rate':>14}"
         f"{'reader peak':>13}{'reader':>10}{'fetched':>9}"
         f"{'graph peak':>12}{'graph':>10}{'gaps(county)':>14}{'fetched':>9}"
+        f"{'national: reader peak':>23}{'time':>9}{'graph peak':>12}{'time':>9}"
     )
     first = None
     ratios = []
@@ -286,10 +294,16 @@ def rss(sizes: list[str], given: str | None) -> list[str]:
             reader = _child(url, "reader", pairs, county)
             gaps = _child(url, "gaps", pairs, county)
             graph = _child(url, "graph", pairs, county) if size != "province" else None
+            national = _child(url, "national", pairs, county)
+            national_g = (
+                _child(url, "national-graph", pairs, county) if size != "province" else None
+            )
             bolt.clear()
             bolt.close()
         if graph is not None:
             assert graph["answers"] == reader["answers"], size  # the same answers both ways
+        if national_g is not None:
+            assert national_g["answers"] == national["answers"], size
         first = first or reader["peak_kb"]
         ratios.append((size, reader["peak_kb"] / first))
         g_peak = f"{graph['peak_kb'] / 1024:9.0f} MB" if graph else f"{'-':>12}"
@@ -298,6 +312,12 @@ def rss(sizes: list[str], given: str | None) -> list[str]:
             f"{size:11}{n:>9,}{took:>8.0f} s{n / took:>9,.0f} rec/s"
             f"{reader['peak_kb'] / 1024:>10.0f} MB{reader['seconds']:>8.2f} s{reader['records']:>9,}"
             f"{g_peak}{g_time}{gaps['seconds']:>12.2f} s{gaps['records']:>9,}"
+            f"{national['peak_kb'] / 1024:>20.0f} MB{national['seconds']:>7.1f} s"
+            + (
+                f"{national_g['peak_kb'] / 1024:>9.0f} MB{national_g['seconds']:>7.1f} s"
+                if national_g
+                else f"{'-':>12}{'-':>9}"
+            )
         )
         print(out[-1], file=sys.stderr, flush=True)  # progress: a size takes minutes
         shutil.rmtree(tmp, ignore_errors=True)
@@ -309,6 +329,10 @@ def rss(sizes: list[str], given: str | None) -> list[str]:
     out.append(
         "(reader/graph: 50 who-leads in a fresh process, peak RSS and time for the 50; the "
         "graph path is left out at province size; checked: both gave the same answers)"
+    )
+    out.append(
+        "(national: every gap with no region in a fresh process — the reader a piece at a time "
+        "(Neo4jReader.national_pieces), against graph() then the scan; checked: the same count)"
     )
     return out
 

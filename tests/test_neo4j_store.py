@@ -6,7 +6,6 @@ through the same shared driver as the ``bolt`` store backend.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -16,19 +15,14 @@ import sys
 import pytest
 
 from dutygraph import StoreUnavailable, UsageError
-from dutygraph.fixtures import DEMO_PATH, demo_graph
-from dutygraph.io.cypher import literal, statements, write_cypher
-from dutygraph.io.export import export
+from dutygraph.fixtures import DEMO_PATH
 from dutygraph.queries import cypher, cypher_names, describe
 from dutygraph.store import open_store
 
-from .conftest import ACCEPTANCE, ACCEPTANCE_RUNNER, _server_driver, _server_store, need
+from .conftest import ACCEPTANCE, ACCEPTANCE_RUNNER, _server_store, need
 
 neo4j = pytest.importorskip("neo4j", reason="the Neo4j store needs the neo4j extra")
 from dutygraph.store.neo4j import Neo4jStore, credentials  # noqa: E402
-from dutygraph.store.neo4j_dialect import FALKORDB  # noqa: E402
-
-from .test_neo4j_writes import _edges, _expected  # noqa: E402
 
 pytestmark = pytest.mark.neo4j
 
@@ -114,38 +108,6 @@ def test_saved_queries_are_files_with_parameters_and_a_description() -> None:
         text = cypher(name)
         assert "$" in text and "//" not in text
         assert describe(name).startswith(name + ":")
-
-
-def test_cypher_export_recreates_the_graph_on_a_server(bolt: Neo4jStore) -> None:
-    """The script's statements, run one by one, give back the demo graph through the store."""
-    g = demo_graph()
-    url, driver = _server_driver("bolt")
-    # small batches and no DDL: FalkorDB refuses messages over ~4 KB and named indexes
-    for stmt in statements(g, batch=4, ddl=False, dialect=FALKORDB):
-        with driver.session() as s:
-            s.run(stmt).consume()
-    store = Neo4jStore(url, driver=driver)
-    back = store.graph()
-    assert _edges(store) == _expected(store)  # the graph model's relationships, as the store's
-    assert back.counts() == g.counts()
-    for rec in g.records():
-        twin = back.table(rec.label)[rec.code if rec.label == "region" else rec.id]
-        assert twin == rec and twin.attrs == rec.attrs and twin.origin == rec.origin
-    assert back.region_path("510104") == g.region_path("510104")
-
-
-def test_cypher_export_is_registered_and_escapes_every_string() -> None:
-    buf = io.StringIO()
-    n = export(demo_graph(), "cypher", buf)
-    text = buf.getvalue()
-    assert n == sum(demo_graph().counts().values())
-    assert "CREATE CONSTRAINT dutygraph_duty_id IF NOT EXISTS" in text
-    assert text.count("UNWIND [") == 8  # one batch per kind of record; the demo has no disputes
-    assert "date('" in text and "MERGE (t)-[:HOLDS {role: n.role}]->(n)" in text
-    assert literal("a'b\\c\n\x01") == "'a\\'b\\\\c\\n\\u0001'"
-    buf = io.StringIO()
-    write_cypher(demo_graph(), buf, region="510104")
-    assert "|510100|" not in buf.getvalue() and "|510104|" in buf.getvalue()
 
 
 def test_the_cli_runs_on_the_bolt_store(bolt: Neo4jStore) -> None:

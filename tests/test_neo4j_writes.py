@@ -7,11 +7,15 @@ import reads do not grow with the graph. The records are counted at the
 driver (a driver that counts what every result hands back), not by the
 store's own counters. The checks still see the store: a reference to nothing
 and a cycle through the stored region tree are refused with nothing written.
+The dispute writes (plans marked ``reads_rows``) read through a reader whose
+queries run in the write's transaction: a decision too reads the same few
+records however big the graph.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -162,7 +166,8 @@ def test_a_one_duty_import_reads_the_same_few_records_however_big_the_graph(
 def test_a_plan_that_does_not_say_what_it_reads_reads_the_whole_graph(
     counted: tuple[Neo4jStore, CountingDriver],
 ) -> None:
-    """The other writers (disputes, what-if) keep the snapshot path; it is counted too."""
+    """A plan that neither names its records nor reads through the reader (what-if's apply)
+    keeps the snapshot path; it is counted too."""
     from dutygraph.store import ChangeSet
 
     store, counting = counted
@@ -254,3 +259,107 @@ def test_the_graph_model_relationships_follow_the_records(
     load(store, [changed])
     assert _edges(store) == _expected(store)
     assert {b for a, t, b, _ in _edges(store) if t == "RESTS_ON"} == {"B-FSL-6"}
+
+
+def _without_times(value: Any) -> Any:
+    """``value`` with every ``at`` (a write's clock time) left out."""
+    if isinstance(value, dict):
+        return {k: _without_times(v) for k, v in value.items() if k != "at"}
+    if isinstance(value, list):
+        return [_without_times(v) for v in value]
+    return value
+
+
+def test_the_dispute_commands_read_by_key_and_answer_like_the_embedded_store(
+    counted: tuple[Neo4jStore, CountingDriver],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """open, list, route, coordinate, decide and show through the real CLI: on Bolt with
+    ``graph()`` refused (the writes' plans read through a reader in the write's
+    transaction, the answers through the store's reader), the same JSON and text as on
+    the embedded store; a decision reads a bounded number of records at the driver."""
+    import json
+
+    from dutygraph.cli.main import main
+
+    store, _ = counted
+    day = "2025-01-10"
+    did = "DSP-0001"
+    commands = [
+        ["dispute", "open", "--party", "SC-WJW", "--party", "四川省市场监督管理局",
+         "--subject", "I-MEDBEAUTY", "--region", "四川省", "--raised-on", day,
+         "--claim", "SC-WJW=医疗美容属医疗服务", "--by", "alice", "--json"],
+        ["dispute", "list", "--status", "open", "--json"],
+        ["dispute", "route", did, "--as-of", day, "--json"],
+        ["dispute", "coordinate", did, "--on", "2025-01-15", "--by", "bob", "--json"],
+        ["dispute", "decide", did, "--lead", "SC-WJW", "--assist", "SC-SCJ", "--on",
+         "2025-05-01", "--decider", "四川省人民政府", "--reasoning", "医疗美容属医疗服务",
+         "--rule", "部门职责分工协调办法 第六条", "--by", "carol", "--json"],
+        ["dispute", "show", did, "--json"],
+        ["dispute", "show", did],
+        ["lead", "I-MEDBEAUTY", "510000", "--as-of", "2025-05-01", "--json"],
+        ["conflicts", "--as-of", "2025-05-01", "--json"],
+    ]  # fmt: skip
+
+    def answers(url: str) -> list[Any]:
+        monkeypatch.setenv("DUTYGRAPH_STORE", url)
+        out = []
+        for argv in commands:
+            assert main(argv) == 0, argv
+            text = capsys.readouterr().out
+            stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}"  # a write's clock time
+            out.append(
+                _without_times(json.loads(text)) if "--json" in argv else re.sub(stamp, "", text)
+            )
+        return out
+
+    embedded = tmp_path / "e.db"
+    monkeypatch.setenv("DUTYGRAPH_STORE", str(embedded))
+    assert main(["load", str(DEMO_PATH)]) == 0
+    capsys.readouterr()
+    want = answers(str(embedded))
+
+    load(store, [DEMO_PATH])
+    store._cache = None  # type: ignore[attr-defined]
+
+    def refuse(self: Neo4jStore) -> None:
+        raise AssertionError("graph() was called")
+
+    monkeypatch.setattr(Neo4jStore, "graph", refuse)
+    got = answers(store.url)
+    monkeypatch.undo()
+    for argv, a, b in zip(commands, got, want, strict=True):
+        assert a == b, argv
+
+
+def test_a_dispute_decision_reads_the_same_few_records_however_big_the_graph(
+    counted: tuple[Neo4jStore, CountingDriver],
+) -> None:
+    """Opening and deciding a dispute read what their plans ask for, by key, in the write's
+    transaction: the records read at the driver do not grow with a second province."""
+    from dutygraph.analysis.disputes import decide, open_dispute
+
+    store, counting = counted
+
+    def cost() -> int:
+        store._cache = None  # as a fresh process would: no snapshot in memory
+        before = counting.tally.records
+        d = open_dispute(
+            store, ["SC-WJW", "SC-SCJ"], "I-MEDBEAUTY", "510000", "2025-01-10", by="alice"
+        )
+        decide(store, d.id, "SC-WJW", [], "2025-05-01", "四川省人民政府", "医疗美容属医疗服务",
+               "部门职责分工协调办法 第六条", by="carol")  # fmt: skip
+        return counting.tally.records - before
+
+    load(store, [DEMO_PATH])
+    small = cost()
+    need(ACCEPTANCE.is_dir(), f"{ACCEPTANCE} is missing (the shared acceptance scenario)")
+    load(store, [ACCEPTANCE])
+    store.clear()  # the same demo disputes again, beside a second province
+    load(store, [DEMO_PATH])
+    load(store, [ACCEPTANCE])
+    big = cost()
+    total = sum(store.graph().counts().values())
+    assert big == small <= 20 < total, (small, big, total)

@@ -39,11 +39,11 @@ def test_jinjiang_enforcement_merger_moves_exactly_the_five_lines():
         ("lead", "I-PREPAID", "510104", ["JJ-JXJ"], zh),  # commerce (商务部)
         ("lead", "I-PREPAID-EDU", "510104", ["JJ-JXJ"], zh),  # under I-PREPAID
         ("lead", "I-PREPAID-GYM", "510104", ["JJ-WTL"], zh),  # sports (体育总局)
-        ("lead", "I-SELFBUILT", "510104", ["JJ-ZJJ", "JJ-YJJ"], zh),  # housing + emergency: one now
+        ("lead", "I-SELFBUILT", "510104", ["JJ-YJJ", "JJ-ZJJ"], zh),  # housing + emergency: one now
         ("lead", "I-GAS", "510104", ["JJ-ZJJ"], zh),
         ("lead", "I-OIL", "510104", ["JJ-JXJ"], zh),
         ("lead", "I-HAZCHEM", "510104", ["JJ-YJJ"], zh),
-        ("assist", "I-SCRIPT", "510104", ["JJ-ZJJ", "JJ-YJJ", "JJ-SCJ"], ["JJ-ZHZF", "JJ-SCJ"]),
+        ("assist", "I-SCRIPT", "510104", ["JJ-YJJ", "JJ-ZJJ", "JJ-SCJ"], ["JJ-ZHZF", "JJ-SCJ"]),
         ("assist", "I-SELFBUILT", "510104", ["JJ-YJJ"], zh),
         ("assist", "I-GAS", "510104", ["JJ-YJJ"], zh),
     ]

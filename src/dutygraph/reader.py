@@ -38,7 +38,7 @@ arguments and the same result type, when there is one.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, runtime_checkable
 
 from .errors import UnsupportedOperation
@@ -57,11 +57,14 @@ from .model import (
     RegionGroup,
 )
 
+#: a record type (anything with an ``id``)
+R = TypeVar("R")
+
 if TYPE_CHECKING:
     from .graph import DutyGraph
     from .lawbook import LawBook
 
-__all__ = ["GraphReader", "dispatchable", "whole_graph"]
+__all__ = ["GraphReader", "dispatchable", "in_key_order", "whole_graph"]
 
 
 @runtime_checkable
@@ -197,6 +200,22 @@ def dispatchable(fn: F) -> F:
 
     run.python = fn  # type: ignore[attr-defined]
     return cast(F, run)
+
+
+def in_key_order(records: Iterable[R]) -> list[R]:
+    """``records`` sorted by their key (``id``): the one order in which every store lists
+    the duties of an answer — a resolution's nearest duties, a conflict's leads — so the
+    embedded and the Neo4j store answer with the same lists, not just the same sets.
+
+    >>> from dutygraph.model import Duty
+    >>> [d.department for d in in_key_order([Duty("B", "I", "1", "lead"), Duty("A", "I", "1", "lead")])]
+    ['A', 'B']
+    """
+    return sorted(records, key=_key)
+
+
+def _key(rec: Any) -> str:
+    return rec.id  # type: ignore[no-any-return]
 
 
 def whole_graph(g: GraphReader, analysis: str) -> DutyGraph:

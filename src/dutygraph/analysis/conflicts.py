@@ -31,7 +31,7 @@ from typing import Any
 from .._gc import gc_paused
 from ..graph import DutyGraph
 from ..model import INSPECTION, Duty, today
-from ..reader import GraphReader, dispatchable, whole_graph
+from ..reader import GraphReader, dispatchable, in_key_order, whole_graph
 from .gaps import scope
 from .resolve import resolve
 
@@ -143,7 +143,7 @@ def conflicts_at(
     ``SOURCE_DISAGREEMENT``: the duties there alone make them)."""
     wanted, reg = set(kinds), region
     out: list[Conflict] = []
-    leads = g.active_duties_at(item, reg, "lead", as_of)
+    leads = in_key_order(g.active_duties_at(item, reg, "lead", as_of))
     if len(leads) < 2:
         return out
     depts = sorted({_current(g, d.department, as_of) for d in leads})

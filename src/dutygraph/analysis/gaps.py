@@ -38,7 +38,7 @@ from weakref import WeakKeyDictionary
 from .._gc import gc_paused
 from ..graph import DutyGraph
 from ..model import Duty, Item, today
-from ..reader import GraphReader, dispatchable, whole_graph
+from ..reader import GraphReader, dispatchable, in_key_order, whole_graph
 from .resolve import Resolution, answers_for, has_basis_in_force, resolve
 
 __all__ = ["GAP_KINDS", "Gap", "find_gaps", "lead_resolutions"]
@@ -203,6 +203,8 @@ class _Scanner:
             pass
         as_of = self.as_of
         found = self.g.active_duties_at(item, region, "lead", as_of)
+        if len(found) > 1:  # in key order, as resolve lists them on every store
+            found = in_key_order(found)
         self._sites[key] = found or None
         return found or None
 

@@ -34,7 +34,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from ..model import Department, Duty, Item, Region, origin_dict, today
-from ..reader import GraphReader, dispatchable
+from ..reader import GraphReader, dispatchable, in_key_order
 from .provisions import law_evidence
 
 __all__ = ["Answer", "Finding", "Resolution", "resolve", "who_assists", "who_leads"]
@@ -100,14 +100,15 @@ def _nearest_duties(
 ) -> tuple[list[Duty], tuple[str, ...], tuple[str, ...]]:
     native = g.native("nearest_duties")  # a server walks both trees in one query
     if native is not None:
-        return native(item, region, role, as_of)  # type: ignore[no-any-return]
+        duties, rpath, ipath = native(item, region, role, as_of)
+        return in_key_order(duties), rpath, ipath
     rpath = g.region_path(region)
     ipath = g.item_path(item)
     for depth, reg in enumerate(rpath):
         for j, it in enumerate(ipath):
             found = g.active_duties_at(it, reg, role, as_of)
-            if found:
-                return found, rpath[: depth + 1], ipath[: j + 1]
+            if found:  # in key order, as every store lists them
+                return in_key_order(found), rpath[: depth + 1], ipath[: j + 1]
     return [], rpath, ipath
 
 

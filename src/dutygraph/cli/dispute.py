@@ -213,7 +213,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     store = store_from(args)
-    g = store.graph()
+    g = store.reader()  # the dispute, its parties' duties and the route: read as asked
     d = lib.find_dispute(g, args.id)
     date = as_of(args)
     data = {
@@ -333,7 +333,7 @@ def _print_route(r: dict[str, Any], g: Any = None, language: str = "en") -> None
 
 
 def run_route(args: argparse.Namespace) -> int:
-    g = store_from(args).graph()
+    g = store_from(args).reader()
     r = lib.route(g, args.id, as_of(args))
     if args.json:
         emit_json(r)

@@ -35,6 +35,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="DATE",
         help="RDF: the date cv:hasCompetentAuthority holds at, YYYY-MM-DD (default: today)",
     )
+    p.add_argument(
+        "--dialect",
+        choices=("neo4j", "falkordb"),
+        help="cypher: the server the script is for (default neo4j: constraints, native dates)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     p.add_argument("folder", nargs="?", metavar="DIR", help="the folder a folder format writes")
     p.set_defaults(func=run)
@@ -52,8 +57,14 @@ def run(args: argparse.Namespace) -> int:
                 else "写出一个文件，请用 -o FILE (writes one file: use -o FILE, not DIR)"
             )
         )
+    if args.dialect and args.format != "cypher":
+        raise UsageError(
+            f"--dialect 只用于 --format cypher (--dialect is for --format cypher, not {args.format})"
+        )
     graph = store_from(args).graph()
     options = {"region": args.region, "item": args.item, "as_of": as_of(args)}
+    if args.dialect:
+        options["dialect"] = args.dialect
     if folder:
         export(graph, args.format, folder, **options)
         return 0

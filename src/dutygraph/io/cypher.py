@@ -1,13 +1,22 @@
 """Export as a Cypher script that recreates the graph in any Neo4j (``--format cypher``).
 
-The script holds literal statements only — no parameters — so ``cypher-shell
--f graph.cypher`` (or the Neo4j Browser) runs it as it is. It writes the same
-data model as the Neo4j store (:mod:`dutygraph.store.neo4j`): one node per
-record keyed by ``id``, the relationships of the graph model (``HOLDS``,
-``ON``, ``IN``, ``RESTS_ON``, ``OF``, ``SUCCEEDED_BY``, the ``PARENT`` trees),
-native dates (``date('…')``), and a ``StoreMeta`` node, so ``--store bolt://…`` reads the result
-straight away. Nodes go in with ``UNWIND [...] AS r MERGE (n:Label {id: r.id})
-SET n += r`` batches, so running the script twice changes nothing.
+``cypher-shell -f graph.cypher`` (or the Neo4j Browser) runs the script as it
+is. It writes the same data model as the Neo4j store
+(:mod:`dutygraph.store.neo4j`): one node per record keyed by ``id``, the
+relationships of the graph model (``HOLDS``, ``ON``, ``IN``, ``RESTS_ON``,
+``OF``, ``SUCCEEDED_BY``, the ``PARENT`` trees), and a ``StoreMeta`` node, so
+``--store bolt://…`` reads the result straight away.
+
+Nodes go in as parameterised batches, the very statement the store writes
+with — a ``:param rows => [...]`` command (one line: the batch's rows as a
+literal list of maps) and then ``UNWIND $rows AS r MERGE (n:Label {id: r.id})
+SET n += r`` — so the server plans each statement once, whatever the rows, and
+running the script twice changes nothing. What differs by server comes from
+its :class:`~dutygraph.store.neo4j_dialect.Dialect` (``--dialect``): on Neo4j
+the constraints and indexes first, and the dates turned native in the
+statement (``SET n.valid_from = date(r.valid_from)``: the parameters stay plain
+literals); on FalkorDB no DDL (its store creates plain indexes itself), ISO
+dates, and batches under its ~4 KB Bolt message.
 
 Every string is a single-quoted literal with ``\\``, ``'`` and control
 characters escaped; property names are the record fields, never input text.
@@ -18,22 +27,22 @@ characters escaped; property names are the record fields, never input text.
 >>> write_cypher(demo_graph(), buf)
 136
 >>> print(buf.getvalue().splitlines()[0])
-// dutygraph export: 136 records; run with: cypher-shell -f FILE
+// dutygraph export: 136 records for neo4j; run with: cypher-shell -f FILE
 >>> literal("it's a \\\\ path\\n")
 "'it\\\\'s a \\\\\\\\ path\\\\n'"
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Iterable
 from typing import IO, Any
 
+from ..errors import UsageError
 from ..graph import DutyGraph
 from ..model import Duty
 from ..store.neo4j import _INDEXES, LABELS, RELATIONSHIPS, encode
-from ..store.neo4j_dialect import NEO4J, Dialect
+from ..store.neo4j_dialect import DATE_FIELDS, DIALECTS, NEO4J, Dialect
 
 __all__ = ["literal", "statements", "write_cypher"]
 
@@ -67,15 +76,23 @@ def literal(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as a Cypher literal")
 
 
-def _value(name: str, v: Any, dialect: Dialect) -> str:
-    """A property as a literal: a date as ``date('…')`` where the dialect stores dates."""
-    v = dialect.value(name, v)
-    return f"date('{v.isoformat()}')" if isinstance(v, dt.date) else literal(v)
-
-
-def _map(row: dict[str, Any], dialect: Dialect) -> str:
-    cells = (f"{k}: {_value(k, v, dialect)}" for k, v in row.items() if v is not None)
+def _map(row: dict[str, Any]) -> str:
+    """A row as a literal map, its ``None`` fields left out (``SET +=`` would remove them)."""
+    cells = (f"{k}: {literal(v)}" for k, v in row.items() if v is not None)
     return "{" + ", ".join(cells) + "}"
+
+
+def _upsert(node: str, label: str, dialect: Dialect) -> str:
+    """The batch statement for one kind of record: the store's, dates made native where the
+    dialect stores them so."""
+    query = f"UNWIND $rows AS r MERGE (n:{node} {{id: r.id}}) SET n += r"
+    if dialect.native_dates:
+        from ..store.neo4j import _KINDS
+
+        dates = [f for f in _KINDS[label] if f in DATE_FIELDS]
+        if dates:
+            query += " SET " + ", ".join(f"n.{f} = date(r.{f})" for f in dates)
+    return query
 
 
 def _relationships() -> Iterable[str]:
@@ -94,19 +111,21 @@ def _relationships() -> Iterable[str]:
 def statements(
     g: DutyGraph,
     *,
-    batch: int = 500,
+    batch: int | None = None,
     ddl: bool = True,
     region: str | None = None,
     item: str | None = None,
     dialect: Dialect = NEO4J,
 ) -> Iterable[str]:
-    """The script's statements, without their terminating ``;``.
+    """The script's commands and statements, without a statement's terminating ``;``.
 
-    ``ddl`` adds the dialect's constraints and indexes (Neo4j 5 syntax; none
-    for FalkorDB, whose store creates plain indexes itself); dates are
-    ``date('…')`` on Neo4j, ISO strings for FalkorDB (``dialect``);
-    ``region`` and ``item`` keep only the duties in that region's subtree or
-    on that item (every other record is written whole).
+    Each batch of nodes is two: ``:param rows => [...]`` (one line) and the
+    ``UNWIND $rows`` statement. ``ddl`` adds the dialect's constraints and
+    indexes (Neo4j 5 syntax; none for FalkorDB, whose store creates plain
+    indexes itself); ``batch`` caps the rows of a batch (default the
+    dialect's; a limited dialect also cuts by bytes); ``region`` and ``item``
+    keep only the duties in that region's subtree or on that item (every other
+    record is written whole).
     """
     if ddl:
         yield from dialect.ddl([*LABELS.values(), "Log", "StoreMeta"], _INDEXES)
@@ -118,10 +137,15 @@ def statements(
                 (keep is not None and rec.region not in keep) or (item and rec.item != item)
             ):
                 continue
-            rows.append(_map(encode(rec), dialect))
-        for i in range(0, len(rows), batch):
-            chunk = ",\n  ".join(rows[i : i + batch])
-            yield f"UNWIND [\n  {chunk}\n] AS r\nMERGE (n:{node} {{id: r.id}}) SET n += r"
+            rows.append(_map(encode(rec)))  # dates ISO: the statement makes them native
+        query = _upsert(node, label, dialect)
+        cut = dialect.batches(
+            rows, f"RETURN {query}", size=lambda r: len(r.encode()) + 2, where="the Cypher export"
+        )
+        for part in cut if batch is None else _chunks(rows, batch):
+            yield ":param rows => [" + ", ".join(part) + "]"
+            yield query
+    yield ":param rows => []"  # cypher-shell sends every parameter with every statement
     yield from _relationships()
     yield (
         "MERGE (m:StoreMeta {id: 'store'}) "
@@ -130,15 +154,29 @@ def statements(
     )
 
 
+def _chunks(rows: list[str], n: int) -> Iterable[list[str]]:
+    for i in range(0, len(rows), n):
+        yield rows[i : i + n]
+
+
 def write_cypher(
     g: DutyGraph,
     out: IO[str],
     format: str = "cypher",
     region: str | None = None,
     item: str | None = None,
+    dialect: str | None = None,
     **_: Any,
 ) -> int:
-    """Write the script for ``g`` to ``out``; returns the number of records written."""
+    """Write the script for ``g`` to ``out``; returns the number of records written.
+
+    ``dialect``: the server the script is for, ``neo4j`` (the default) or ``falkordb``.
+    """
+    chosen = DIALECTS.get(dialect or "neo4j")
+    if chosen is None:
+        raise UsageError(
+            f"--dialect {dialect}: 没有这种服务器 (no such server); use one of {', '.join(DIALECTS)}"
+        )
     keep = set(g.subtree(region)) if region else None
     n = sum(
         1
@@ -146,7 +184,9 @@ def write_cypher(
         if not isinstance(rec, Duty)
         or ((keep is None or rec.region in keep) and (not item or rec.item == item))
     )
-    out.write(f"// dutygraph export: {n} records; run with: cypher-shell -f FILE\n")
-    for stmt in statements(g, region=region, item=item):
-        out.write(stmt + ";\n")
+    out.write(
+        f"// dutygraph export: {n} records for {chosen.name}; run with: cypher-shell -f FILE\n"
+    )
+    for stmt in statements(g, region=region, item=item, dialect=chosen):
+        out.write(stmt + ("\n" if stmt.startswith(":") else ";\n"))
     return n

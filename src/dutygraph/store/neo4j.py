@@ -27,7 +27,9 @@ Writing. :meth:`Neo4jStore.write` runs in one managed write transaction
 (retried by the driver on transient errors): it locks the ``:StoreMeta`` node
 (serialising writers), reads what the plan reads — only the records its
 ``touches`` name, by key (the import's plan names them:
-:func:`dutygraph.validation.touched`), or else the whole graph — runs the
+:func:`dutygraph.validation.touched`); for a plan marked ``reads_rows`` (the
+dispute writes) what it asks for, through a reader in the transaction; or else
+the whole graph — runs the
 plan, and writes the records with ``UNWIND $rows AS r MERGE (n:Label {id:
 r.id}) SET n += r`` in batches, then their relationships — so an import is
 idempotent, and on a server with transactions all-or-nothing.
@@ -63,7 +65,6 @@ from ..errors import (
     DutyGraphError,
     StoreError,
     StoreUnavailable,
-    UnsupportedOperation,
     UsageError,
 )
 from ..graph import DutyGraph, record_id
@@ -490,31 +491,7 @@ class Neo4jStore:
 
     def _batches(self, rows: list[Any], query: str) -> Iterator[list[Any]]:
         """Rows (or ids) in batches; on a limited server, each under its message size."""
-        limit = self.dialect.message_bytes
-        if limit is None:
-            for i in range(0, len(rows), self.dialect.batch_rows):
-                yield rows[i : i + self.dialect.batch_rows]
-            return
-        budget = limit - len(query.encode())
-        batch: list[Any] = []
-        size = 0
-        for row in rows:
-            n = len(json.dumps(row, ensure_ascii=False, default=str).encode()) + 8
-            if n > budget:
-                what = row.get("id") if isinstance(row, dict) else row
-                raise UnsupportedOperation(
-                    f"write the {what!r} record ({n} bytes)",
-                    self.url,
-                    f"{self.server} accepts Bolt messages of about 4 KB only; "
-                    "use a Neo4j server for records this large",
-                )
-            if batch and (size + n > budget or len(batch) >= self.dialect.batch_rows):
-                yield batch
-                batch, size = [], 0
-            batch.append(row)
-            size += n
-        if batch:
-            yield batch
+        return self.dialect.batches(rows, query, where=self.url)
 
     def _fetch(self, tx: Any, label: str, ids: Iterable[str]) -> list[Any]:
         """The records of kind ``label`` with these ids, read by key in ``tx``."""
@@ -560,13 +537,33 @@ class Neo4jStore:
         records = [rec for label in LABELS for rec in found.get(label, {}).values()]
         return _TouchedGraph(records, self)
 
+    def _stored(
+        self, tx: Any, by_label: dict[str, dict[str, dict[str, Any]]], before: Any
+    ) -> dict[str, set[str]]:
+        """Which of the records about to be written are in the store already, by kind.
+
+        From the graph the plan read when it is one (a snapshot, or the records
+        read by key), else by key in ``tx`` — one query a batch of ids.
+        """
+        out: dict[str, set[str]] = {}
+        for label, rows in by_label.items():
+            if isinstance(before, DutyGraph):
+                old = before.duties if label == "duty" else before.table(label)
+                out[label] = {i for i in rows if i in old}
+                continue
+            query = f"UNWIND $ids AS id MATCH (n:{LABELS[label]} {{id: id}}) RETURN n.id AS id"
+            out[label] = set()
+            for batch in self._batches(sorted(rows), query):
+                out[label].update(r["id"] for r in self._tx_rows(tx, query, ids=batch))
+        return out
+
     def _write_relationships(
-        self, tx: Any, by_label: dict[str, dict[str, dict[str, Any]]], before: DutyGraph
+        self, tx: Any, by_label: dict[str, dict[str, dict[str, Any]]], stored: dict[str, set[str]]
     ) -> None:
         """The graph model's relationships (:data:`RELATIONSHIPS`) of the records written.
 
-        A record that was in the store loses its old relationships of each
-        changeable kind first; then each is merged from the record's fields.
+        A record that was in the store (``stored``) loses its old relationships of
+        each changeable kind first; then each is merged from the record's fields.
         """
         for label, field, rel, target, inward in RELATIONSHIPS:
             rows = by_label.get(label)
@@ -575,8 +572,7 @@ class Neo4jStore:
             node = LABELS[label]
             edge = f"<-[e:{rel}]-()" if inward else f"-[e:{rel}]->()"
             if (label, field) not in _FIXED:
-                old = before.duties if label == "duty" else before.table(label)
-                stale = [i for i in rows if i in old]
+                stale = [i for i in rows if i in stored.get(label, ())]
                 query = f"UNWIND $ids AS id MATCH (n:{node} {{id: id}}){edge} DELETE e"
                 for batch in self._batches(stale, query):
                     self._tx_rows(tx, query, ids=batch)
@@ -605,8 +601,11 @@ class Neo4jStore:
 
         A plan that says what it reads (``plan.touches``, a
         :class:`~dutygraph.validation.Touches`: the import's does) runs on just
-        those records, read by key inside the transaction; any other plan on
-        the whole graph.
+        those records, read by key inside the transaction; a plan marked
+        :func:`~dutygraph.store.base.reads_rows` (a dispute opened, moved or
+        decided) on a :class:`~dutygraph.store.neo4j_reader.Neo4jReader` whose
+        queries run inside the transaction, reading what the plan asks for; any
+        other plan on the whole graph.
         """
         self._setup()
         result: dict[str, Any] = {}
@@ -622,10 +621,15 @@ class Neo4jStore:
             )
             meta = rows[0]
             stamp = (meta["epoch"], meta["seq"])
+            graph: Any
             if self._cache is not None and self._cache[0] == stamp:
                 graph = self._cache[1]
             elif touches is not None:
                 graph = self._touched_graph(tx, touches)
+            elif getattr(plan, "reads_rows", False):
+                from .neo4j_reader import Neo4jReader
+
+                graph = Neo4jReader(self, tx=tx)
             else:
                 graph = DutyGraph(self._read_records(tx))
             changes = plan(graph)
@@ -636,12 +640,13 @@ class Neo4jStore:
             records = changes.all_records()
             for rec in records:
                 by_label.setdefault(rec.label, {})[record_id(rec)] = encode(rec, self.dialect)
+            stored = self._stored(tx, by_label, graph)
             for label, rows_of in by_label.items():
                 query = f"UNWIND $rows AS r MERGE (n:{LABELS[label]} {{id: r.id}}) SET n += r"
                 for batch in self._batches(list(rows_of.values()), query):
                     tx.run(query, rows=batch).consume()
                     self.queries_run += 1
-            self._write_relationships(tx, by_label, graph)
+            self._write_relationships(tx, by_label, stored)
             seq = meta["seq"] + 1
             entry = {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **changes.log}
             tx.run(
@@ -651,7 +656,7 @@ class Neo4jStore:
                 id=f"{meta['epoch']}-{seq}",
                 entry=json.dumps(entry, ensure_ascii=False),
             ).consume()
-            if isinstance(graph, _TouchedGraph):
+            if isinstance(graph, _TouchedGraph) or not isinstance(graph, DutyGraph):
                 return None  # not a snapshot: nothing to keep
             merged = {(r.label, record_id(r)): r for r in graph.records()}
             merged.update(((r.label, record_id(r)), r) for r in records)

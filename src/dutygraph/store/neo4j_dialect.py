@@ -31,13 +31,18 @@ datetime.date(2024, 1, 31)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j.time
 
-__all__ = ["DATE_FIELDS", "FALKORDB", "NEO4J", "Dialect", "detect", "plain"]
+from ..errors import UnsupportedOperation
+
+T = TypeVar("T")
+
+__all__ = ["DATE_FIELDS", "DIALECTS", "FALKORDB", "NEO4J", "Dialect", "detect", "plain"]
 
 #: record fields holding a date (every one is ``YYYY-MM-DD`` text in the model)
 DATE_FIELDS = frozenset({"valid_from", "valid_to", "law_from", "law_to"})
@@ -74,6 +79,50 @@ class Dialect:
         return {
             k: self.value("valid_from", v) if k in _DATE_PARAMS else v for k, v in params.items()
         }
+
+    def batches(
+        self,
+        rows: list[T],
+        query: str,
+        *,
+        size: Callable[[T], int] | None = None,
+        where: str = "the Bolt server",
+    ) -> Iterator[list[T]]:
+        """``rows`` in batches for ``query``: ``batch_rows`` at most, and on a limited server
+        each batch with the query under ``message_bytes`` (``size`` measures a row: by
+        default its JSON's bytes). A row too large for one message raises
+        :class:`~dutygraph.errors.UnsupportedOperation`, naming ``where``.
+
+        >>> [len(b) for b in FALKORDB.batches(["x" * 1000] * 7, "UNWIND $rows AS r")]
+        [3, 3, 1]
+        """
+        if self.message_bytes is None:
+            for i in range(0, len(rows), self.batch_rows):
+                yield rows[i : i + self.batch_rows]
+            return
+        measure = size or (
+            lambda row: len(json.dumps(row, ensure_ascii=False, default=str).encode())
+        )
+        budget = self.message_bytes - len(query.encode())
+        batch: list[T] = []
+        used = 0
+        for row in rows:
+            n = measure(row) + 8
+            if n > budget:
+                what = row.get("id") if isinstance(row, dict) else row
+                raise UnsupportedOperation(
+                    f"write the {what!r} record ({n} bytes)",
+                    where,
+                    f"the {self.name} server accepts Bolt messages of about 4 KB only; "
+                    "use a Neo4j server for records this large",
+                )
+            if batch and (used + n > budget or len(batch) >= self.batch_rows):
+                yield batch
+                batch, used = [], 0
+            batch.append(row)
+            used += n
+        if batch:
+            yield batch
 
     def ddl(self, labels: list[str], indexes: list[tuple[str, str]]) -> Iterator[str]:
         """The statements creating the constraints and indexes (Neo4j 5 syntax).
@@ -125,6 +174,9 @@ FALKORDB = Dialect(
     batch_rows=500,
     message_bytes=3200,
 )
+
+#: the dialects by name (``export --format cypher --dialect NAME``)
+DIALECTS = {d.name: d for d in (NEO4J, FALKORDB)}
 
 
 def plain(props: dict[str, Any]) -> dict[str, Any]:

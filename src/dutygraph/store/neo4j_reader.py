@@ -22,8 +22,11 @@ reads only what its answer walks:
   ``duplicate_inspections`` with ``region``) read that region's subtree, its
   ancestors, their departments and duties, the bases those rest on and the
   item catalogue — never the rest of the country — and run the Python scan on
-  that (:meth:`regional_graph`). Without a region a scan needs everything and
-  says so by reading the store's snapshot.
+  that (:meth:`regional_graph`). Without a region a scan goes region by
+  region — a subtree of at most :data:`PIECE_REGIONS` regions at a time, a
+  larger one as its root alone and its children's subtrees — and puts the
+  findings in the snapshot's order (:meth:`national_scan`): the client never
+  holds the nation's records.
 
 Answers are the Python analyses' own, on the same records in the same order
 (every query orders by id, as the snapshot does), so they equal the
@@ -62,6 +65,9 @@ if TYPE_CHECKING:
 __all__ = ["Neo4jReader"]
 
 _MISSING = object()
+#: a national scan reads a subtree of at most this many regions in one piece (a prefecture
+#: and its counties: ~10-20), a larger one as its root alone and its children's subtrees
+PIECE_REGIONS = 32
 
 
 class _Table(Mapping[str, Any]):
@@ -125,8 +131,11 @@ class _Table(Mapping[str, Any]):
 class Neo4jReader(LawLookups):
     """A :class:`~dutygraph.reader.GraphReader` over a Neo4j store (see the module docstring)."""
 
-    def __init__(self, store: Neo4jStore) -> None:
+    def __init__(self, store: Neo4jStore, tx: Any = None) -> None:
         self.store = store
+        #: a transaction to read in (a write's plan reads inside the write), else each
+        #: query in its own read transaction
+        self._tx = tx
         #: round trips made, and records the server returned
         self.queries = 0
         self.records = 0
@@ -135,11 +144,16 @@ class Neo4jReader(LawLookups):
         self._memo: dict[tuple[Any, ...], Any] = {}
         self._scopes: dict[str | None, DutyGraph] = {}
         self._lawbook: LawBook | None = None
+        #: the most regions one piece of a national scan holds (:meth:`national_pieces`)
+        self.piece_regions = PIECE_REGIONS
 
     # -- running queries ------------------------------------------------------------
 
     def _rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        rows = self.store._run(query, _read=True, **params)
+        if self._tx is not None:
+            rows = self.store._tx_rows(self._tx, query, **params)
+        else:
+            rows = self.store._run(query, _read=True, **params)
         self.queries += 1
         self.records += len(rows)
         return rows
@@ -197,6 +211,11 @@ class Neo4jReader(LawLookups):
     @property
     def disputes(self) -> Mapping[str, Any]:
         return self._tables["dispute"]
+
+    @property
+    def duties(self) -> Mapping[str, Any]:
+        """The duties by id: a look-up is one query (iterating reads every duty: avoid it)."""
+        return self._tables["duty"]
 
     def table(self, label: str) -> Mapping[str, Any]:
         """The records of one kind by id."""
@@ -368,28 +387,44 @@ class Neo4jReader(LawLookups):
         duties = sorted((self._decode("duty", p) for p in row["duties"]), key=lambda d: d.id)
         return duties, tuple(row["region_path"]), tuple(row["item_path"])
 
-    def regional_graph(self, region: str | None) -> DutyGraph:
+    def regional_graph(self, region: str, *, below: bool = True, keep: bool = True) -> DutyGraph:
         """What a scan over ``region``'s subtree reads, as an in-memory graph.
 
         The subtree and the path above it; the departments of those
         governments, and the departments their duties name or succeed to; the
         duties recorded there and the bases they rest on; the item catalogue;
-        the disputes raised in the subtree. ``region=None``: the whole graph
-        (the store's snapshot), which a national scan needs.
+        the disputes raised in the subtree. ``below=False``: ``region`` alone
+        and the path above it (a national scan's piece for a root, see
+        :meth:`national_scan`); ``keep=False``: not kept for later scans.
         """
-        if region is None:
-            return self.store.graph()
         code = self.find("region", region).code
-        got = self._scopes.get(code)
+        got = self._scopes.get(code) if below else None
         if got is not None:
             return got
         above = self.region_path(code)[1:]
-        regions = [self._decode("region", r["p"]) for r in self._saved("scope_regions", code=code)]
+        if below:
+            regions = [
+                self._decode("region", r["p"]) for r in self._saved("scope_regions", code=code)
+            ]
+            duties = [self._decode("duty", r["p"]) for r in self._saved("scope_duties", code=code)]
+            deps = [
+                self._decode("department", r["p"])
+                for r in self._saved("scope_departments", code=code)
+            ]
+            disputes = [
+                self._decode("dispute", r["p"]) for r in self._saved("scope_disputes", code=code)
+            ]
+        else:
+            regions = [self.regions[code]]
+            duties = list(self.duties_in_region(code))
+            deps = list(self.departments_in(code))
+            disputes = [
+                self._decode("dispute", r["p"])
+                for r in self._rows(
+                    "MATCH (x:Dispute {region: $code}) RETURN properties(x) AS p", code=code
+                )
+            ]
         regions += [self.regions[c] for c in above if c in self.regions]
-        duties = [self._decode("duty", r["p"]) for r in self._saved("scope_duties", code=code)]
-        deps = [
-            self._decode("department", r["p"]) for r in self._saved("scope_departments", code=code)
-        ]
         for c in above:
             duties += self.duties_in_region(c)
             deps += self.departments_in(c)
@@ -403,14 +438,83 @@ class Neo4jReader(LawLookups):
         bases = [
             self.bases[b] for b in sorted({b for d in duties for b in d.bases}) if b in self.bases
         ]
-        disputes = [
-            self._decode("dispute", r["p"]) for r in self._saved("scope_disputes", code=code)
-        ]
         records: list[Any] = []
         for group in (regions, deps, list(self.items.values()), bases, duties, disputes):
             records += sorted(group, key=lambda r: r.id)
-        got = self._scopes[code] = DutyGraph(records)
+        got = DutyGraph(records)
+        if below and keep:
+            self._scopes[code] = got
         return got
+
+    def national_pieces(self) -> tuple[dict[str, int], list[tuple[str, bool]]]:
+        """How a national scan goes region by region: the national order and the pieces.
+
+        The order is every region's rank in the snapshot's national scope (each
+        root — a region with no parent in the store — then its subtree, parents
+        before children, codes in id order), from one query on the regions' codes
+        and parents. The pieces: a subtree of at most :attr:`piece_regions`
+        regions is one piece (``(code, True)``); a larger one is its root alone
+        (``(code, False)``) and then its children's subtrees, split the same way —
+        so a piece is a prefecture and its counties, not a province or the nation.
+        """
+        rows = self._rows("MATCH (r:Region) RETURN r.id AS id, r.parent AS parent ORDER BY r.id")
+        known = {r["id"] for r in rows}
+        children: dict[str, list[str]] = {}
+        for r in rows:
+            if r["parent"]:
+                children.setdefault(r["parent"], []).append(r["id"])
+        roots = [r["id"] for r in rows if not r["parent"] or r["parent"] not in known]
+        order: dict[str, int] = {}
+        size: dict[str, int] = {}
+        for root in roots:
+            todo = [root]
+            i = 0
+            while i < len(todo):  # as DutyGraph.subtree: parents before children
+                todo.extend(children.get(todo[i], ()))
+                i += 1
+            for code in todo:
+                order.setdefault(code, len(order))
+            for code in reversed(todo):  # children before parents: subtree sizes
+                size[code] = 1 + sum(size[c] for c in children.get(code, ()))
+        pieces: list[tuple[str, bool]] = []
+        todo = list(reversed(roots))
+        while todo:
+            code = todo.pop()
+            if size[code] <= self.piece_regions:
+                pieces.append((code, True))
+            else:
+                pieces.append((code, False))
+                todo.extend(reversed(children.get(code, ())))
+        return order, pieces
+
+    def national_scan(
+        self, name: str, scan: Callable[..., list[Any]], *args: Any, **kwargs: Any
+    ) -> list[Any]:
+        """A scan with no region, region by region (:meth:`national_pieces`).
+
+        Each piece is read (:meth:`regional_graph`), scanned by the Python scan
+        and let go, so the client holds one piece's records at a time (a
+        prefecture's, and the path above it), never the nation's. A finding at a region depends only on that region's path
+        and the records there, which its piece holds; the findings are put in
+        the snapshot's order — by the region's national rank (a stable sort, so
+        each region keeps its items' order), and a conflict scan's open disputes
+        last, by dispute id, as :func:`~dutygraph.analysis.conflicts.find_conflicts`
+        lists them.
+        """
+        order, pieces = self.national_pieces()
+        found: list[Any] = []
+        for code, below in pieces:
+            found += scan(self.regional_graph(code, below=below, keep=False), code, *args, **kwargs)
+        last = len(order)
+
+        def key(x: Any) -> tuple[Any, ...]:
+            if name == "find_conflicts" and x.kind == "OPEN_DISPUTE":
+                return (1, x.extra["dispute"])
+            if name == "find_conflicts":
+                return (0, order.get(x.region, last), x.item)
+            return (0, order.get(x.region, last))
+
+        return sorted(found, key=key)
 
     def duties_in_region(self, code: str) -> list[Duty]:
         """Every duty recorded at ``code`` (any item, role or date)."""
@@ -426,6 +530,8 @@ class Neo4jReader(LawLookups):
         fn = scan()
 
         def run(region: str | None = None, *args: Any, **kwargs: Any) -> Any:
+            if region is None:
+                return self.national_scan(name, fn.python, *args, **kwargs)
             return fn.python(self.regional_graph(region), region, *args, **kwargs)
 
         return run

@@ -32,7 +32,7 @@ append-only log.
 >>> r["common_superior"]["name"], r["coordinator"]["department"]["id"]
 ('成都市人民政府', 'CD-BB')
 >>> r["interim"]["current_leads"]
-['CD-ZJJ', 'CD-YJJ']
+['CD-YJJ', 'CD-ZJJ']
 
 The package keeps each side apart: :mod:`~dutygraph.analysis.disputes.records`
 finds, lists and shows disputes; :mod:`~dutygraph.analysis.disputes.evidence`

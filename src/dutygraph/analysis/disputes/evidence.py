@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...graph import DutyGraph
 from ...model import Dispute, today
+from ...reader import GraphReader
 from ...serialize import department_dict
 from ..resolve import duty_evidence, resolve
 from .records import _filed, _items_of, _related_items, _subject_dict, find_dispute
 
 
-def evidence(g: DutyGraph, dispute: str | Dispute, as_of: str | None = None) -> dict[str, Any]:
+def evidence(g: GraphReader, dispute: str | Dispute, as_of: str | None = None) -> dict[str, Any]:
     """What each party's duties and bases say about the subject, and the precedents.
 
     For each party: its duties on the subject's items (and their parent and
@@ -79,7 +79,7 @@ def evidence(g: DutyGraph, dispute: str | Dispute, as_of: str | None = None) -> 
     }
 
 
-def _precedents(g: DutyGraph, d: Dispute, items: list[str], as_of: str) -> list[dict[str, Any]]:
+def _precedents(g: GraphReader, d: Dispute, items: list[str], as_of: str) -> list[dict[str, Any]]:
     from .. import match  # the one matcher, the assignment's
 
     text_parts = [d.subject]

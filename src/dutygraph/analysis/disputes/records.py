@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...errors import NotFound, UsageError
-from ...graph import DutyGraph
 from ...model import Dispute
 from ...reader import GraphReader
 
@@ -16,7 +15,7 @@ DISPUTE_KINDS = ("duty", "enforcement")
 STATUSES = ("open", "coordinating", "decided", "withdrawn")
 
 
-def find_dispute(g: DutyGraph, dispute: str | Dispute) -> Dispute:
+def find_dispute(g: GraphReader, dispute: str | Dispute) -> Dispute:
     """The dispute with that id (a record is returned as it is)."""
     if isinstance(dispute, Dispute):
         return dispute
@@ -87,13 +86,25 @@ def _filed(d: Dispute) -> dict[str, str]:
     return out
 
 
-def _related_items(g: DutyGraph, items: Iterable[str]) -> set[str]:
-    import networkx as nx
-
+def _related_items(g: GraphReader, items: Iterable[str]) -> set[str]:
+    """The items, the items above them and every sub-item below them (from the catalogue's
+    ``parent`` fields: one pass over the items table, on a store's reader too)."""
     out: set[str] = set()
+    children: dict[str, list[str]] | None = None
     for i in items:
         out.update(g.item_path(i))
-        out.update(nx.ancestors(g.item_tree, i))  # child -> parent: ancestors are the sub-items
+        if children is None:
+            children = {}
+            for it in g.items.values():
+                if it.parent:
+                    children.setdefault(it.parent, []).append(it.id)
+        todo, seen = [i], {i}
+        while todo:
+            for child in children.get(todo.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        out |= seen
     return out
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any, cast
 
 from ...graph import DutyGraph
 from ...model import Department, Dispute, today
+from ...reader import GraphReader
 from ...serialize import department_dict
 from ..resolve import resolve
 from .records import _filed, _items_of, find_dispute
@@ -27,16 +30,38 @@ def _gov(code: str) -> tuple[str, str]:
     return ("gov", code)
 
 
-def hierarchy(g: DutyGraph) -> nx.DiGraph:
+def hierarchy(g: GraphReader, parties: Iterable[str] | None = None) -> nx.DiGraph:
     """Who answers to whom (child → superior): governments up the region tree; a
     department to its government, a vertically managed one to its ``superior``
-    in the line (the top of the line to the government of its region)."""
+    in the line (the top of the line to the government of its region).
+
+    With ``parties``: only what lies above those departments and their
+    governments — each node has one superior, so their common superiors are
+    the same as in the whole hierarchy, read from a few paths up the trees
+    rather than from every region and department (as a store's reader does).
+    """
     import networkx as nx
 
     h = nx.DiGraph()
-    h.add_edges_from((_gov(c), _gov(p)) for c, p in g.region_tree.edges)
-    h.add_nodes_from(_gov(c) for c in g.regions)
-    for dep in g.departments.values():
+    if parties is None:
+        h.add_edges_from((_gov(c), _gov(p)) for c, p in cast(DutyGraph, g).region_tree.edges)
+        h.add_nodes_from(_gov(c) for c in g.regions)
+        deps: Iterable[Department] = g.departments.values()
+    else:
+        todo = [g.departments[p] for p in parties]
+        seen: dict[str, Department] = {}
+        while todo:  # each party, and its superiors up the line
+            dep = todo.pop()
+            if dep.id not in seen:
+                seen[dep.id] = dep
+                if dep.vertical and dep.superior and dep.superior in g.departments:
+                    todo.append(g.departments[dep.superior])
+        deps = seen.values()
+        for code in {dep.region for dep in deps}:
+            path = g.region_path(code)
+            h.add_nodes_from(_gov(c) for c in path)
+            h.add_edges_from((_gov(c), _gov(p)) for c, p in pairwise(path))
+    for dep in deps:
         if dep.vertical and dep.superior in g.departments:
             h.add_edge(("dept", dep.id), ("dept", dep.superior))
         else:
@@ -67,12 +92,12 @@ def _common_superior(h: nx.DiGraph, parties: list[str]) -> tuple[tuple[str, str]
     return lca, notes
 
 
-def _gov_name(g: DutyGraph, code: str) -> str:
+def _gov_name(g: GraphReader, code: str) -> str:
     r = g.regions[code]
     return "国务院" if r.level == "national" else f"{r.name}人民政府"
 
 
-def _body(g: DutyGraph, code: str, line: str, as_of: str) -> dict[str, Any]:
+def _body(g: GraphReader, code: str, line: str, as_of: str) -> dict[str, Any]:
     """The government's department of ``line`` at ``code``, or the role named when absent."""
     found = [d for d in g.counterparts(code, line, as_of)]
     r = g.regions[code]
@@ -96,18 +121,18 @@ def _body(g: DutyGraph, code: str, line: str, as_of: str) -> dict[str, Any]:
     return out
 
 
-def _node_dict(g: DutyGraph, node: tuple[str, str]) -> dict[str, Any]:
+def _node_dict(g: GraphReader, node: tuple[str, str]) -> dict[str, Any]:
     if node[0] == "gov":
         return {"kind": "government", "region": node[1], "name": _gov_name(g, node[1])}
     dep = g.departments[node[1]]
     return {"kind": "department", "id": dep.id, "name": dep.name, "region": dep.region}
 
 
-def _covers(g: DutyGraph, dep: Department, place: str) -> bool:
+def _covers(g: GraphReader, dep: Department, place: str) -> bool:
     return dep.region in g.region_path(place)
 
 
-def route(g: DutyGraph, dispute: str | Dispute, as_of: str | None = None) -> dict[str, Any]:
+def route(g: GraphReader, dispute: str | Dispute, as_of: str | None = None) -> dict[str, Any]:
     """The statutory route for a dispute, computed from the graph and explained step by step.
 
     ``common_superior`` is the nearest authority above every party in the
@@ -135,7 +160,7 @@ def route(g: DutyGraph, dispute: str | Dispute, as_of: str | None = None) -> dic
     as_of = as_of or today()
     kind = d.attrs.get("kind", "duty")
     parties = [p for p in d.parties if p in g.departments]
-    h = hierarchy(g)
+    h = hierarchy(g, parties)
     sup, notes = _common_superior(h, parties) if len(parties) >= 2 else (None, [])
     sup_region = (
         sup[1] if sup and sup[0] == "gov" else g.departments[sup[1]].region if sup else d.region
@@ -188,7 +213,7 @@ def route(g: DutyGraph, dispute: str | Dispute, as_of: str | None = None) -> dic
     return out
 
 
-def _line_note(g: DutyGraph, parties: list[str], h: nx.DiGraph) -> list[str]:
+def _line_note(g: GraphReader, parties: list[str], h: nx.DiGraph) -> list[str]:
     deps = [g.departments[p] for p in parties]
     shared = set(deps[0].systems).intersection(*(d.systems for d in deps[1:])) if deps else set()
     if not shared or len({d.region for d in deps}) < 2 or all(d.vertical for d in deps):
@@ -200,7 +225,7 @@ def _line_note(g: DutyGraph, parties: list[str], h: nx.DiGraph) -> list[str]:
 
 
 def _enforcement_steps(
-    g: DutyGraph,
+    g: GraphReader,
     d: Dispute,
     parties: list[str],
     items: list[str],
@@ -295,7 +320,7 @@ def _enforcement_steps(
 
 
 def _duty_steps(
-    g: DutyGraph,
+    g: GraphReader,
     d: Dispute,
     parties: list[str],
     current: list[str],
