@@ -75,6 +75,57 @@ def test_a_changed_corpus_is_prepared_again(corpus, tmp_path):
     book = prepared_lawbook(corpus, cache)
     assert _answers(book)["article"][1][0].startswith("（改）")  # type: ignore[index]
     assert after is not None and after.is_file()
+    # the file of the old digest is swept when the new one is written: one file, not two
+    assert before is not None and not before.exists()
+    assert sorted(p.name for p in cache.iterdir()) == [after.name]
+
+
+def test_writing_a_new_file_sweeps_only_stale_files_of_our_own_naming(corpus, tmp_path):
+    """Prepared files of other digests go when a new one is written; a file being written
+    aside by another process, the word indexes assign keeps in the same folder and any
+    other name stay; an aside no writer has touched for a day is a dead writer's and goes."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    other = "0123456789abcdef0123"
+    names = {
+        f"laws-{other}.sqlite": False,  # another digest's prepared file
+        f"laws-{other}.sqlite-journal": False,  # and SQLite's file beside it
+        f"laws-{other}.k3j_9x.tmp": True,  # being written by another process right now
+        f"laws-{'f' * 20}.q8w2e1.tmp": False,  # written aside two days ago, never renamed
+        f"assign-indexes-{other}.marshal": True,  # assign's stored word indexes
+        "laws-notes.sqlite": True,  # not our pattern (no digest)
+        "README": True,
+    }
+    for name in names:
+        (cache / name).write_bytes(b"x" * 64)
+    two_days = 2 * 24 * 3600
+    dead = cache / f"laws-{'f' * 20}.q8w2e1.tmp"
+    os.utime(dead, (dead.stat().st_atime - two_days, dead.stat().st_mtime - two_days))
+    book = prepared_lawbook(corpus, cache)
+    path = prepared_path(corpus, cache)
+    assert path is not None and path.is_file()
+    left = {p.name for p in cache.iterdir()}
+    assert left == {path.name} | {n for n, stays in names.items() if stays}
+    assert _answers(book)["article"][0].endswith("#110")  # type: ignore[index]
+    # reading an existing file writes nothing, so it sweeps nothing
+    (cache / f"laws-{other}.sqlite").write_bytes(b"x")
+    prepared_lawbook(corpus, cache)
+    assert (cache / f"laws-{other}.sqlite").exists()
+
+
+def test_a_reader_of_a_swept_file_keeps_answering(corpus, tmp_path):
+    """A process holding a book of the old file while another writes the new digest's file
+    (and sweeps the old one) reads the articles it has not read yet from the corpus."""
+    cache = tmp_path / "cache"
+    prepared_lawbook(corpus, cache)
+    old_book = prepared_lawbook(corpus, cache)  # from the file: articles read on demand
+    old = prepared_path(corpus, cache)
+    assert old is not None and old.is_file()
+    fake = cache / f"laws-{'e' * 20}.sqlite"
+    shutil.copyfile(old, fake)
+    assert prepared.sweep(fake) == [old]  # as the other digest's writer would
+    assert not old.exists()
+    assert _answers(old_book)["article"][0].endswith("#110")  # type: ignore[index]
 
 
 def test_an_unwritable_or_disabled_cache_only_costs_time(corpus, tmp_path, monkeypatch):

@@ -11,7 +11,9 @@ from that file (a few milliseconds) and an act's articles when one is asked for
 (one indexed query).
 
 The file's name carries a digest of the archive and of the code that reads it, so a
-new corpus or a new parser prepares a new file and never reads a stale one. A cache
+new corpus or a new parser prepares a new file and never reads a stale one; writing it
+sweeps the prepared files of other digests from the folder (:func:`sweep`: each is tens
+of megabytes and nothing will read it again). A cache
 that cannot be written (a read-only home, ``DUTYGRAPH_CACHE=off``) only costs time:
 the corpus is then parsed in the process, as before.
 
@@ -35,8 +37,10 @@ import contextlib
 import functools
 import hashlib
 import os
+import re
 import sqlite3
 import tempfile
+import time
 from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,7 +51,14 @@ from ...store.sqlite.schema import TABLES
 from .parse import PACKAGED_CORPUS, read_corpus
 from .records import act_record, article_records, corpus_records, version_record
 
-__all__ = ["CACHE_ENV", "cache_dir", "packaged_records", "prepared_lawbook", "prepared_path"]
+__all__ = [
+    "CACHE_ENV",
+    "cache_dir",
+    "packaged_records",
+    "prepared_lawbook",
+    "prepared_path",
+    "sweep",
+]
 
 #: the environment variable naming the cache folder (``off``: no cache)
 CACHE_ENV = "DUTYGRAPH_CACHE"
@@ -94,6 +105,64 @@ def prepared_path(source: Path = PACKAGED_CORPUS, where: Path | None = None) -> 
     return folder / f"laws-{digest}.sqlite"
 
 
+#: a prepared file (and SQLite's files beside it), as :func:`prepared_path` names it
+_PREPARED = re.compile(r"laws-[0-9a-f]{20}\.sqlite(?:-journal|-wal|-shm)?")
+#: a file being written aside by :func:`_write` (``mkstemp``'s name), and SQLite's beside it
+_ASIDE = re.compile(r"laws-[0-9a-f]{20}\.[A-Za-z0-9_]+\.tmp(?:-journal|-wal|-shm)?")
+#: an aside untouched this long was left by a writer that died (a write takes seconds)
+ABANDONED_AFTER = 24 * 3600.0
+
+
+def sweep(keep: Path, now: float | None = None) -> list[Path]:
+    """Remove from ``keep``'s folder the prepared files of other digests, and the files written
+    aside that no writer has touched for :data:`ABANDONED_AFTER` seconds; the removed paths.
+
+    Only names of this module's own patterns are touched (the word indexes
+    :mod:`dutygraph.analysis.match` keeps in the same folder, and anything else, stay). A
+    file still being written is an aside (``laws-<digest>.<random>.tmp``: written aside,
+    then renamed), so it is never taken while fresh. A reader of a removed file is no
+    error: its book reads the corpus itself for the articles it has not read yet
+    (:func:`_book_from_file`). A file that cannot be removed is left.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for name in ("laws-" + "a" * 20 + ".sqlite", "laws-" + "b" * 20 + ".sqlite",
+    ...              "laws-" + "c" * 20 + ".x1y2.tmp", "assign-indexes-" + "d" * 20 + ".marshal"):
+    ...     _ = (folder / name).write_bytes(b"")
+    >>> [p.name for p in sweep(folder / ("laws-" + "a" * 20 + ".sqlite"))]
+    ['laws-bbbbbbbbbbbbbbbbbbbb.sqlite']
+    >>> sorted(p.name[:7] for p in folder.iterdir())
+    ['assign-', 'laws-aa', 'laws-cc']
+    """
+    now = time.time() if now is None else now
+    mine = keep.name
+    removed: list[Path] = []
+    try:
+        entries = list(keep.parent.iterdir())
+    except OSError:
+        return removed
+    for p in sorted(entries):
+        name = p.name
+        if name.startswith(mine):  # the file kept, and SQLite's files beside it
+            continue
+        if _PREPARED.fullmatch(name):
+            stale = True
+        elif _ASIDE.fullmatch(name):
+            try:
+                stale = now - p.stat().st_mtime > ABANDONED_AFTER
+            except OSError:
+                continue
+        else:
+            continue
+        if stale:
+            try:
+                p.unlink()
+            except OSError:
+                continue
+            removed.append(p)
+    return removed
+
+
 def _write(path: Path, records: Iterator[Any]) -> None:
     """The records into a new file at ``path``, atomically (written aside, then renamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,6 +199,7 @@ def _prepare(source: Path, where: Path | None) -> Path | None:
         _write(path, corpus_records(_corpus(source)))
     except (OSError, sqlite3.Error):
         return None  # a cache we cannot write only costs time
+    sweep(path)
     return path
 
 
