@@ -123,18 +123,25 @@ def test_after_a_write_the_workers_serve_the_new_state_and_the_old_ones_end(
         procs, snaps = state.workers.processes, state.snapshots
         procs.register("probe", lambda stamp, g: (stamp, len(g.disputes), os.getpid()))
         before = procs.call("probe", (), time.monotonic() + 30)
-        swaps = snaps.swaps
+        forked, swaps = procs.forked, snaps.swaps
         open_dispute(demo, ["N-GAS", "N-SAMR"], "BF-GYM-PREPAID", "000000", "2025-06-01", by="t")
         deadline = time.monotonic() + 60
         while snaps.swaps == swaps and time.monotonic() < deadline:  # a request starts the read
             httpx.post(f"{url}/graphql", json={"query": "{ disputes { totalCount } }"})
             time.sleep(0.05)
+        # a dispute leaves the indexes alone: the worker applies the change set itself
         after = procs.call("probe", (), time.monotonic() + 30)
-        swapped = snaps.swaps - swaps
-    assert swapped == 1
+        followed = procs.forked - forked
+        # a graph that is not a patched copy of the last (a new import, say): forked afresh
+        fresh = EmbeddedStore(demo.path).graph()
+        procs.offer("another state", fresh)
+        anew = procs.call("probe", (), time.monotonic() + 30)
+    assert snaps.swaps == swaps + 1
     assert after[0] == demo.stamp() != before[0]
     assert after[1] == before[1] + 1
-    assert after[2] != before[2] and _ended(before[2])
+    assert after[2] == before[2] and followed == 0
+    assert anew[:2] == ("another state", after[1])
+    assert anew[2] != after[2] and _ended(after[2])
 
 
 def _ended(pid: int, wait: float = 10.0) -> bool:

@@ -156,7 +156,9 @@ def create_app(
 
     front: list[BaseRoute] = [Route("/", home)]
     if explorer:  # the explorer for people at /, GraphiQL for analysts at /graphql
-        front = explorer_routes(SnapshotStore(store, snapshots), tokens=tokens or {}, saved=saved)
+        front = explorer_routes(
+            SnapshotStore(store, snapshots), tokens=tokens or {}, saved=saved, workers=workers
+        )
     fast = api_routes(
         snapshots, _LaterSchema(graphql), tokens=tokens, saved=saved, access=access, workers=workers
     )

@@ -12,11 +12,15 @@ thread, every ``whoLeads`` of the same process waits its turn for the lock.
   forks one *zygote* per snapshot, and the zygote forks the workers: a fork
   holds the forking process still while its page tables are copied, so the
   server pays that once per snapshot whatever the number of workers;
-* after a write the server's snapshot is swapped (:class:`.state.Snapshots`);
-  the workers of the old state finish the job they run, then end, and new ones
-  are forked over the new state — so no worker answers from a state older
-  than the thread lane would, and an old graph is held only while a job on it
-  runs;
+* after a write the server's snapshot is swapped (:class:`.state.Snapshots`).
+  A write that leaves the graph's indexes alone (a dispute, a basis: the new
+  graph is the old one ``with_changes``, :meth:`~dutygraph.graph.DutyGraph.changes_since`)
+  is sent to the workers as its change set, and each applies it before its
+  next job: no fork, and what the analyses cached on the graph stays warm.
+  After any other write (or :data:`MAX_CHANGES` of those) the workers of the
+  old state finish the job they run, then end, and new ones are forked over
+  the new state. Either way no worker answers from a state older than the
+  thread lane would, and an old graph is held only while a job on it runs;
 * a job past its time limit is **killed** (``SIGKILL``, nothing to unwind:
   code inside one C call is stopped too) and its worker replaced;
 * a job is a *name* and its arguments (:meth:`Processes.register`): the
@@ -82,13 +86,20 @@ class WorkerFailed(RuntimeError):
     """A job raised in its worker process, or the worker died (an internal error)."""
 
 
+#: writes a generation of workers follows by change sets before a new one is forked
+MAX_CHANGES = 64
+#: the job that writes a change set over a worker's graph (``DutyGraph.with_changes``)
+_APPLY = "\x00apply"
+
+
 class _Proc:
-    """One worker process: its pid, the server's end of its pipe, the generation it serves."""
+    """One worker process: its pid, the server's end of its pipe, the generation it serves
+    and the version of the state its graph is at."""
 
-    __slots__ = ("conn", "generation", "pid")
+    __slots__ = ("conn", "generation", "pid", "version")
 
-    def __init__(self, pid: int, conn: Connection, generation: int) -> None:
-        self.pid, self.conn, self.generation = pid, conn, generation
+    def __init__(self, pid: int, conn: Connection, generation: int, version: int) -> None:
+        self.pid, self.conn, self.generation, self.version = pid, conn, generation, version
 
 
 class Processes:
@@ -106,6 +117,10 @@ class Processes:
         self._state: tuple[Hashable, DutyGraph] | None = None
         self._generation = 0
         self._zygote: _Zygote | None = None  # forks the workers of the current generation
+        self._version = 0  # of the state offered last
+        self._zygote_version = 0  # of the state the zygote holds
+        #: (version, stamp, records) of each write since: what a worker applies to catch up
+        self._changes: list[tuple[int, Hashable, list[Any]]] = []
         self._closed = False
         #: workers forked, and killed past their limit (tests, benchmarks)
         self.forked = 0
@@ -135,8 +150,19 @@ class Processes:
         with self._cond:
             if self._closed or self.size <= 0:
                 return
+            held = self._state
+            self._version += 1
             self._state = (stamp, graph)
-            self._new_generation()
+            changes = graph.changes_since(held[1]) if held is not None else None
+            if (
+                changes is not None
+                and self._zygote is not None
+                and len(self._changes) < MAX_CHANGES
+            ):
+                # a write the workers can make themselves: each applies it before its next job
+                self._changes.append((self._version, stamp, changes))
+            else:
+                self._new_generation()
 
     def ready(self) -> bool:
         """Whether jobs can go to a worker process (a snapshot was offered)."""
@@ -149,24 +175,48 @@ class Processes:
 
     def call(self, name: str, args: tuple[Any, ...], deadline: float) -> Any:
         """Run job ``name`` on a worker; its answer. :class:`TimeoutError` past ``deadline``
-        (``time.monotonic()``: the worker is killed), :class:`WorkerFailed` if it raised."""
-        proc = self._take(deadline)
-        done = False
+        (``time.monotonic()``: the worker is killed), :class:`WorkerFailed` if it raised.
+
+        A worker behind the state offered last first applies the writes it missed."""
+        proc, behind = self._take(deadline)
+        done = late = False
         try:
-            proc.conn.send((name, args))
-            late = not proc.conn.poll(max(0.0, deadline - time.monotonic()))
-            if not late:
-                ok, value = proc.conn.recv()
-                done = True
+            for version, stamp, records in behind:
+                ok, value = self._ask(proc, _APPLY, (stamp, records), deadline)
+                if ok is None or not ok:  # late, or the worker could not: it goes
+                    late = ok is None
+                    if not late:
+                        self._restart()
+                    break
+                proc.version = version
+            else:
+                ok, value = self._ask(proc, name, args, deadline)
+                late, done = ok is None, ok is not None
         except (EOFError, OSError) as exc:
             raise WorkerFailed(f"the worker process ended during {name!r}: {exc}") from None
         finally:  # past the limit, interrupted, or its pipe broken: the worker goes
             self._give(proc) if done else self._kill(proc)
         if late:
             raise TimeoutError(name)
+        if not done:  # it could not follow a write: a new generation answers
+            return self.call(name, args, deadline)
         if not ok:
             raise WorkerFailed(value)
         return value
+
+    @staticmethod
+    def _ask(proc: _Proc, name: str, args: tuple[Any, ...], deadline: float) -> tuple[Any, Any]:
+        """(ok, answer) of one job on ``proc``; ``(None, None)`` past ``deadline``."""
+        proc.conn.send((name, args))
+        if not proc.conn.poll(max(0.0, deadline - time.monotonic())):
+            return None, None
+        ok, value = proc.conn.recv()
+        return ok, value
+
+    def _restart(self) -> None:
+        """Fork the next workers afresh (a change set a worker could not apply)."""
+        with self._cond:
+            self._new_generation()
 
     def close(self) -> None:
         """End every worker (the idle at once, the busy once their job ends)."""
@@ -181,6 +231,7 @@ class Processes:
     def _new_generation(self) -> None:
         """Retire every worker of the generation before (call under ``_cond``)."""
         self._generation += 1
+        self._changes = []
         for proc in self._idle:
             self._end(proc)
         self._idle = []
@@ -188,20 +239,20 @@ class Processes:
             self._zygote.close()
             self._zygote = None
 
-    def _take(self, deadline: float) -> _Proc:
+    def _take(self, deadline: float) -> tuple[_Proc, list[tuple[int, Hashable, list[Any]]]]:
+        """A worker of the current generation, and the writes it must apply first."""
         with self._cond:
             while True:
                 if self._closed or self._state is None:
                     raise WorkerFailed("no worker process: the server is closing")
+                proc: _Proc | None = None
                 if self._idle:
                     proc = self._idle.pop()
-                    self._busy.add(proc)
-                    return proc
-                current = sum(1 for p in self._busy if p.generation == self._generation)
-                if current < self.size:
+                elif sum(1 for p in self._busy if p.generation == self._generation) < self.size:
                     proc = self._fork()
+                if proc is not None:
                     self._busy.add(proc)
-                    return proc
+                    return proc, [c for c in self._changes if c[0] > proc.version]
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise TimeoutError("waiting for a worker process")
@@ -242,9 +293,10 @@ class Processes:
         assert self._state is not None
         if self._zygote is None:
             self._zygote = _Zygote(*self._state, dict(self._handlers))
+            self._zygote_version, self._changes = self._version, []
         pid, conn = self._zygote.spawn()
         self.forked += 1
-        return _Proc(pid, conn, self._generation)
+        return _Proc(pid, conn, self._generation, self._zygote_version)
 
 
 class _Zygote:
@@ -337,7 +389,13 @@ def _serve(
             return
         name, args = job
         try:
-            out: tuple[bool, Any] = (True, handlers[name](stamp, graph, *args))
+            if name == _APPLY:  # a write the server made: the same change set over this graph
+                changed = graph.with_changes(args[1])
+                if changed is not None:
+                    stamp, graph = args[0], changed
+                out: tuple[bool, Any] = (changed is not None, None)
+            else:
+                out = (True, handlers[name](stamp, graph, *args))
         except BaseException as exc:
             out = (False, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
         try:
