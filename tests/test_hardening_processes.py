@@ -9,6 +9,7 @@ write the workers serve the new state while those of the old one end.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,8 +21,8 @@ import pytest
 pytest.importorskip("strawberry", reason="the API needs the api extra (strawberry-graphql)")
 httpx = pytest.importorskip("httpx", reason="the HTTP tests need httpx (the test extra)")
 pytest.importorskip("uvicorn", reason="the HTTP tests need uvicorn (the api extra)")
-if not hasattr(os, "fork"):
-    pytest.skip("worker processes are forked", allow_module_level=True)
+if not sys.platform.startswith("linux"):
+    pytest.skip("worker processes are forked on Linux only", allow_module_level=True)
 
 from dutygraph import config  # noqa: E402
 from dutygraph.analysis.disputes.lifecycle import open_dispute  # noqa: E402

@@ -35,8 +35,8 @@ This is also issue #17's "several workers sharing one read-only state": the
 workers share the server's one read-only snapshot (its pages, not a copy each),
 and run on the machine's other cores.
 
-A worker is forked only where ``os.fork`` exists; elsewhere, and before the
-whole graph is read, the heavy lane stays on threads (:meth:`Processes.ready`).
+Workers are forked on Linux only; elsewhere, and before the whole graph is
+read, the heavy lane stays on threads (:meth:`Processes.ready`).
 
 >>> import time
 >>> from dutygraph.graph import DutyGraph
@@ -67,6 +67,7 @@ import logging
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -86,6 +87,9 @@ class WorkerFailed(RuntimeError):
     """A job raised in its worker process, or the worker died (an internal error)."""
 
 
+#: where a worker can be forked from a server that runs threads: Linux (macOS's system
+#: libraries are not safe to use in a child forked from a threaded process)
+_FORKS = sys.platform.startswith("linux") and hasattr(socket, "send_fds")
 #: writes a generation of workers follows by change sets before a new one is forked
 MAX_CHANGES = 64
 #: the job that writes a change set over a worker's graph (``DutyGraph.with_changes``)
@@ -108,7 +112,7 @@ class Processes:
     def __init__(
         self, size: int = 2, warm: Callable[[Hashable, DutyGraph], None] | None = None
     ) -> None:
-        self.size = size if hasattr(os, "fork") else 0
+        self.size = size if _FORKS else 0
         self.warm = warm
         self._handlers: dict[str, Callable[..., Any]] = {}
         self._cond = threading.Condition()
