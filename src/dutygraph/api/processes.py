@@ -141,23 +141,28 @@ class Processes:
     def offer(self, stamp: Hashable, graph: DutyGraph) -> None:
         """The snapshot new workers are forked over; the workers of the one before end.
 
-        ``warm(stamp, graph)`` runs first, here: what the analyses load once per
-        process (the law corpus, the segmenter's dictionary) and build once per
-        content (the word indexes) is then inherited by every worker forked
-        after, not built again by each (seconds each, at the first offer only).
+        Unless the snapshot is a change set over the last, ``warm(stamp, graph)``
+        runs first, here: what the analyses load once per process (the law
+        corpus, the segmenter's dictionary) and build once per content (the word
+        indexes) is then inherited by every worker forked after, not built again
+        by each (seconds each, at the first offer only).
         """
-        if self.warm is not None and self.size > 0:
-            try:
+        if self.size <= 0:
+            return
+        held = self._state
+        changes = graph.changes_since(held[1]) if held is not None else None
+        if self.warm is not None and (changes is None or self._zygote is None):
+            try:  # (a change set forks nothing: nothing to warm)
                 self.warm(stamp, graph)
             except Exception:  # the workers build what they need themselves
                 log.exception("warming the analyses before forking failed")
         with self._cond:
-            if self._closed or self.size <= 0:
+            if self._closed:
                 return
-            held = self._state
+            if self._state is not held:  # offered meanwhile: compare with that one
+                changes = None
             self._version += 1
             self._state = (stamp, graph)
-            changes = graph.changes_since(held[1]) if held is not None else None
             if (
                 changes is not None
                 and self._zygote is not None
