@@ -21,6 +21,8 @@ thread, every ``whoLeads`` of the same process waits its turn for the lock.
   old state finish the job they run, then end, and new ones are forked over
   the new state. Either way no worker answers from a state older than the
   thread lane would, and an old graph is held only while a job on it runs;
+* the workers run at a lower CPU priority (:data:`WORKER_NICE`): on a busy
+  machine the server's lookups come first;
 * a job past its time limit is **killed** (``SIGKILL``, nothing to unwind:
   code inside one C call is stopped too) and its worker replaced;
 * a job is a *name* and its arguments (:meth:`Processes.register`): the
@@ -90,6 +92,9 @@ class WorkerFailed(RuntimeError):
 #: where a worker can be forked from a server that runs threads: Linux (macOS's system
 #: libraries are not safe to use in a child forked from a threaded process)
 _FORKS = sys.platform.startswith("linux") and hasattr(socket, "send_fds")
+#: how much lower the workers' CPU priority is than the server's (``nice``): when the cores
+#: are busy, the lookups answered in the server come before the analyses
+WORKER_NICE = 5
 #: writes a generation of workers follows by change sets before a new one is forked
 MAX_CHANGES = 64
 #: the job that writes a change set over a worker's graph (``DutyGraph.with_changes``)
@@ -343,6 +348,8 @@ def _zygote(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # its workers are reaped as they end
+    with contextlib.suppress(OSError):  # its workers inherit it: lookups first on a busy machine
+        os.nice(WORKER_NICE)
     gc.freeze()
     while sock.recv(1):
         ours, theirs = Pipe()
