@@ -1,6 +1,6 @@
 """The explorer's routes run off the event loop (#22 item 2), over a real uvicorn server.
 
-A scan behind ``/explorer/gaps`` that takes long (held here by a gate) used to
+A scan behind ``/explorer/gaps``, or a what-if, that takes long (held here by a gate) used to
 run on the server's one event loop: every other request waited for it. Now it
 runs on a worker thread (or a worker process), and ``{ __typename }`` answers
 meanwhile.
@@ -58,3 +58,39 @@ def test_a_slow_explorer_scan_does_not_hold_up_other_requests(
     assert answered_while_held and waited < 10
     assert quick.json() == {"data": {"__typename": "Query"}}
     assert slow["r"].status_code == 200 and slow["r"].json()["as_of"]
+
+
+def test_a_slow_what_if_does_not_hold_up_other_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dutygraph.api import explorer_whatif
+
+    store = EmbeddedStore(tmp_path / "demo.db")
+    load(store, [DEMO_PATH])
+    gate, entered = threading.Event(), threading.Event()
+    whatif_map = explorer_whatif.whatif_map
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        entered.set()
+        gate.wait(20)
+        return whatif_map(*args, **kwargs)
+
+    monkeypatch.setattr(explorer_whatif, "whatif_map", held)
+    slow: dict[str, httpx.Response] = {}
+    body = {"example": "gas-regulation-repeal-2026.csv"}
+    with served(store, analysis_processes=0) as url:
+        worker = threading.Thread(
+            target=lambda: slow.update(
+                r=httpx.post(f"{url}/explorer/whatif", json=body, timeout=60)
+            )
+        )
+        worker.start()
+        assert entered.wait(30)
+        t0 = time.monotonic()
+        quick = gql(url, "{ __typename }")
+        waited = time.monotonic() - t0
+        gate.set()
+        worker.join(60)
+    assert waited < 10
+    assert quick.json() == {"data": {"__typename": "Query"}}
+    assert slow["r"].status_code == 200, slow["r"].text

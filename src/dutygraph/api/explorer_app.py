@@ -429,7 +429,9 @@ def explorer_routes(
     from .explorer_whatif import whatif_routes  # the what-if page (#21), its own module
 
     return (
-        routes + whatif_routes(store, refused) + [Route(f"/explorer/{v}", answer(v)) for v in views]
+        routes
+        + whatif_routes(store, refused, pool)
+        + [Route(f"/explorer/{v}", answer(v)) for v in views]
     )
 
 
