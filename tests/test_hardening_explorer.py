@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,37 +28,53 @@ from dutygraph.store import EmbeddedStore  # noqa: E402
 from .test_server_limits import gql, served  # noqa: E402
 
 
-def test_a_slow_explorer_scan_does_not_hold_up_other_requests(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def held_meanwhile(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    module: Any,
+    name: str,
+    ask: Callable[[str], httpx.Response],
+) -> tuple[float, httpx.Response, httpx.Response]:
+    """``module.name`` held by a gate while ``ask(url)`` runs it; (seconds ``{ __typename }``
+    took meanwhile, its answer, the held request's answer)."""
     store = EmbeddedStore(tmp_path / "demo.db")
     load(store, [DEMO_PATH])
     gate, entered = threading.Event(), threading.Event()
-    scan = explorer_app._scan
+    real = getattr(module, name)
 
     def held(*args: Any, **kwargs: Any) -> Any:
         entered.set()
         gate.wait(20)  # released by the test, or at worst after 20 s
-        return scan(*args, **kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(explorer_app, "_scan", held)
+    monkeypatch.setattr(module, name, held)
     slow: dict[str, httpx.Response] = {}
-    # threads (analysis_processes 0): the patched scan is this process's
+    # threads (analysis_processes 0): the patched function is this process's
     with served(store, analysis_processes=0) as url:
-        worker = threading.Thread(
-            target=lambda: slow.update(r=httpx.get(f"{url}/explorer/gaps", timeout=60))
-        )
+        worker = threading.Thread(target=lambda: slow.update(r=ask(url)))
         worker.start()
         assert entered.wait(30)
         t0 = time.monotonic()
         quick = gql(url, "{ __typename }")
         waited = time.monotonic() - t0
-        answered_while_held = not gate.is_set()
         gate.set()
         worker.join(60)
-    assert answered_while_held and waited < 10
+    return waited, quick, slow["r"]
+
+
+def test_a_slow_explorer_scan_does_not_hold_up_other_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waited, quick, slow = held_meanwhile(
+        tmp_path,
+        monkeypatch,
+        explorer_app,
+        "_scan",
+        lambda url: httpx.get(f"{url}/explorer/gaps", timeout=60),
+    )
+    assert waited < 10  # on the event loop it waited for the gate: 20 s
     assert quick.json() == {"data": {"__typename": "Query"}}
-    assert slow["r"].status_code == 200 and slow["r"].json()["as_of"]
+    assert slow.status_code == 200 and slow.json()["as_of"]
 
 
 def test_a_slow_what_if_does_not_hold_up_other_requests(
@@ -65,32 +82,14 @@ def test_a_slow_what_if_does_not_hold_up_other_requests(
 ) -> None:
     from dutygraph.api import explorer_whatif
 
-    store = EmbeddedStore(tmp_path / "demo.db")
-    load(store, [DEMO_PATH])
-    gate, entered = threading.Event(), threading.Event()
-    whatif_map = explorer_whatif.whatif_map
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        entered.set()
-        gate.wait(20)
-        return whatif_map(*args, **kwargs)
-
-    monkeypatch.setattr(explorer_whatif, "whatif_map", held)
-    slow: dict[str, httpx.Response] = {}
     body = {"example": "gas-regulation-repeal-2026.csv"}
-    with served(store, analysis_processes=0) as url:
-        worker = threading.Thread(
-            target=lambda: slow.update(
-                r=httpx.post(f"{url}/explorer/whatif", json=body, timeout=60)
-            )
-        )
-        worker.start()
-        assert entered.wait(30)
-        t0 = time.monotonic()
-        quick = gql(url, "{ __typename }")
-        waited = time.monotonic() - t0
-        gate.set()
-        worker.join(60)
+    waited, quick, slow = held_meanwhile(
+        tmp_path,
+        monkeypatch,
+        explorer_whatif,
+        "whatif_map",
+        lambda url: httpx.post(f"{url}/explorer/whatif", json=body, timeout=60),
+    )
     assert waited < 10
     assert quick.json() == {"data": {"__typename": "Query"}}
-    assert slow["r"].status_code == 200, slow["r"].text
+    assert slow.status_code == 200, slow.text
