@@ -1,7 +1,13 @@
 """A bounded load test of ``dutygraph serve`` (#22): 8 readers + 1 writer over loopback, while analyses run.
 
     python benchmarks/load_test.py [--sizes demo,province] [--seconds 30] [--writes 15]
-                                   [--workdir /tmp/dutygraph-bench] [--out benchmarks/results/load_test.txt]
+                                   [--processes 2,0] [--workdir /tmp/dutygraph-bench]
+                                   [--out benchmarks/results/load_test.txt]
+
+Each size runs once per ``--processes`` value (the server's ``analysis_processes``):
+by default with the analyses in 2 worker processes, then on threads only (the
+method before them), in the same run, so the two are compared on the same
+machine load.
 
 For each size the real server runs as a process of its own (``python -m
 dutygraph serve`` on 127.0.0.1, a copy of the store, a coordinator token) and
@@ -20,7 +26,9 @@ error) per kind of client; lost writes (acknowledged by the server but missing
 from the store file or from the server's answers after the run); whoLeads
 p50/p99 idle (same run, before the load) and under load, and their ratio;
 the analyses' times; the server's RSS after warming up (graph read, one round
-of analyses), after the writes once the last is swapped in, and its peak.
+of analyses), after the writes once the last is swapped in, and its peak; and
+the server's and its worker processes' memory together (PSS: a page the
+workers share with the server, copy-on-write, counted once).
 Targets (issue #22): 0 errors, 0 lost writes, whoLeads p99 ≤ 50 ms under load,
 RSS after ≤ 1.5 × before.
 
@@ -32,6 +40,7 @@ same-run ratios first.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import re
@@ -74,6 +83,24 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
         if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no {field} for {pid}")
+
+
+def family_mb(pid: int) -> tuple[float, int]:
+    """(MB, processes): the proportional set (PSS) of ``pid`` and its descendants together —
+    the server, its zygote and worker processes, pages they share counted once between them."""
+    pids, i = [pid], 0
+    while i < len(pids):
+        with contextlib.suppress(OSError):  # a process that ended meanwhile
+            for task in Path(f"/proc/{pids[i]}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+        i += 1
+    total = 0
+    for p in pids:
+        with contextlib.suppress(OSError):  # a worker that ended meanwhile
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+    return total / 1024, len(pids)
 
 
 def clue_text(db: Path, chars: int = 10_000, seed: int = 3) -> str:
@@ -131,8 +158,12 @@ class Tally:
         return out["data"]
 
 
-def start_server(db: Path) -> tuple[subprocess.Popen[str], str]:
-    env = {**os.environ, "DUTYGRAPH_TOKENS": f"{TOKEN}:coordinator"}
+def start_server(db: Path, processes: int) -> tuple[subprocess.Popen[str], str]:
+    env = {
+        **os.environ,
+        "DUTYGRAPH_TOKENS": f"{TOKEN}:coordinator",
+        "DUTYGRAPH_ANALYSIS_PROCESSES": str(processes),
+    }
     cmd = [sys.executable, "-m", "dutygraph", "serve", "--port", "0", "--store", str(db)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
@@ -144,12 +175,14 @@ def start_server(db: Path) -> tuple[subprocess.Popen[str], str]:
     return proc, m.group(1)
 
 
-def run_size(size: str, db: Path, seconds: float, writes: int, readers: int) -> list[str]:
+def run_size(
+    size: str, db: Path, seconds: float, writes: int, readers: int, processes: int
+) -> list[str]:
     (who_leads,) = [q.query for q in load_saved(default_queries_dir()) if q.name == "01-who-leads"]
     pairs = random_pairs(db, 4000, seed=11)
     text = clue_text(db)
     plan = write_plan(db, writes)
-    proc, base = start_server(db)
+    proc, base = start_server(db, processes)
     url = f"{base}/graphql"
     lines: list[str] = []
     try:
@@ -171,6 +204,7 @@ def run_size(size: str, db: Path, seconds: float, writes: int, readers: int) -> 
             assert not warm.errors, warm.errors
             before_writes = warm.ask(c, url, {"query": DISPUTES})["disputes"]["totalCount"]
             rss_before = rss_mb(proc.pid)
+            family_before = family_mb(proc.pid)
             idle = Tally()
             for item, region in pairs[:300]:
                 idle.ask(
@@ -254,6 +288,7 @@ def run_size(size: str, db: Path, seconds: float, writes: int, readers: int) -> 
         time.sleep(1.0)
         rss_after = rss_mb(proc.pid)
         rss_peak = rss_mb(proc.pid, "VmHWM")
+        family_after = family_mb(proc.pid)
     finally:
         proc.terminate()
         proc.wait(30)
@@ -265,6 +300,8 @@ def run_size(size: str, db: Path, seconds: float, writes: int, readers: int) -> 
     p50, p99 = pct(reads.times, 50) * 1e3, pct(reads.times, 99) * 1e3
     i50, i99 = pct(idle.times, 50) * 1e3, pct(idle.times, 99) * 1e3
     ratio = rss_after / rss_before
+    family_ratio = family_after[0] / family_before[0]
+    how = f"{processes} worker processes" if processes else "threads only"
 
     def ms(xs: list[float]) -> str:
         return (
@@ -274,7 +311,8 @@ def run_size(size: str, db: Path, seconds: float, writes: int, readers: int) -> 
         )
 
     lines += [
-        f"## {size}: {db.name}, {readers} readers + 1 writer + 1 analyses client, {took:.0f} s",
+        f"## {size}, analyses on {how} (analysis_processes={processes}): {db.name}, "
+        f"{readers} readers + 1 writer + 1 analyses client, {took:.0f} s",
         f"- server ready (whole graph answering) {ready:.1f} s after start; writes asked {len(plan)}, "
         f"acknowledged {len(acknowledged)} (disputes before: {before_writes})",
         f"- errors: {n_errors} (readers {len(reads.errors)} of {len(reads.times) + len(reads.errors)}, "
@@ -289,6 +327,9 @@ def run_size(size: str, db: Path, seconds: float, writes: int, readers: int) -> 
         f"{ms(heavy_kinds['gaps'])}; conflicts {ms(heavy_kinds['conflicts'])}",
         f"- server RSS: {rss_before:,.0f} MB warmed up, {rss_after:,.0f} MB after the "
         f"{len(acknowledged)} writes (ratio {ratio:.2f}), peak {rss_peak:,.0f} MB",
+        f"- server and its workers together (PSS, shared pages counted once): "
+        f"{family_before[0]:,.0f} MB in {family_before[1]} processes warmed up, "
+        f"{family_after[0]:,.0f} MB in {family_after[1]} after the writes (ratio {family_ratio:.2f})",
     ]
     for name, ok, got in (
         ("errors == 0", n_errors == 0, n_errors),
@@ -299,6 +340,11 @@ def run_size(size: str, db: Path, seconds: float, writes: int, readers: int) -> 
         ),
         ("who_leads_p99_ms <= 50", p99 <= 50, f"{p99:.1f}"),
         ("rss_after / rss_before <= 1.5", ratio <= 1.5, f"{ratio:.2f}"),
+        (
+            "(server + workers) after / before <= 1.5",
+            family_ratio <= 1.5,
+            f"{family_ratio:.2f}",
+        ),
     ):
         lines.append(f"- target {name}: {'met' if ok else 'NOT met'} ({got})")
     return lines
@@ -312,6 +358,12 @@ def main() -> None:
     ap.add_argument("--readers", type=int, default=8)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/dutygraph-bench"))
     ap.add_argument("--out", type=Path, help="write the report here too")
+    ap.add_argument(
+        "--processes",
+        default="2,0",
+        help="analysis_processes per run, comma-separated: 2 worker processes, then threads "
+        "only (the old method), each size in the same run",
+    )
     args = ap.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     report = [
@@ -319,20 +371,22 @@ def main() -> None:
         f"{machine()}; the clients, the server and any other work share its cores, so read "
         "the same-run ratios first",
         f"command: python benchmarks/load_test.py --sizes {args.sizes} --seconds {args.seconds:g} "
-        f"--writes {args.writes} --readers {args.readers}",
+        f"--writes {args.writes} --readers {args.readers} --processes {args.processes}",
         "",
     ]
     print("\n".join(report), flush=True)
     for size in args.sizes.split(","):
-        with tempfile.TemporaryDirectory(prefix="dutygraph-load-") as tmp:
-            db = Path(tmp) / f"{size}.db"
-            if size == "demo":
-                load(EmbeddedStore(db), [DEMO_PATH])
-            else:
-                shutil.copyfile(store_for(size, args.workdir), db)  # the writes go to a copy
-            lines = run_size(size, db, args.seconds, args.writes, args.readers)
-        print("\n".join(lines), flush=True)
-        report += [*lines, ""]
+        for processes in (int(n) for n in args.processes.split(",")):
+            with tempfile.TemporaryDirectory(prefix="dutygraph-load-") as tmp:
+                db = Path(tmp) / f"{size}.db"
+                if size == "demo":
+                    load(EmbeddedStore(db), [DEMO_PATH])
+                else:
+                    shutil.copyfile(store_for(size, args.workdir), db)  # the writes go to a copy
+                lines = run_size(size, db, args.seconds, args.writes, args.readers, processes)
+            lines.insert(1, f"(machine now: {machine()})")
+            print("\n".join(lines), flush=True)
+            report += [*lines, ""]
     if args.out:
         args.out.write_text("\n".join(report), encoding="utf-8")
 

@@ -52,7 +52,7 @@ MiB = 1 << 20
 
 @dataclass(frozen=True, slots=True)
 class Setting:
-    """One setting: its name, type (``int``, ``float`` or ``path``), default and meaning."""
+    """One setting: its name, type (``int``, ``count`` — 0 allowed —, ``float`` or ``path``), default and meaning."""
 
     name: str
     kind: str
@@ -76,9 +76,9 @@ class Setting:
                 return Path(value)
             if isinstance(value, bool):
                 raise TypeError
-            if self.kind == "int":
+            if self.kind in ("int", "count"):  # a count may be 0
                 number = int(value.replace("_", "")) if isinstance(value, str) else value
-                if not isinstance(number, int) or number <= 0:
+                if not isinstance(number, int) or number < (self.kind == "int"):
                     raise ValueError
                 return number
             number = float(value)
@@ -86,7 +86,11 @@ class Setting:
                 raise ValueError
             return number
         except (TypeError, ValueError):
-            want = {"int": "正整数 (a positive integer)", "float": "正数 (a positive number)"}
+            want = {
+                "int": "正整数 (a positive integer)",
+                "count": "非负整数 (0 or a positive integer)",
+                "float": "正数 (a positive number)",
+            }
             raise UsageError(
                 f"{where}: 设置 {self.name} 的值 {value!r} 不是{want.get(self.kind, '路径 (a path)')}"
             ) from None
@@ -162,6 +166,13 @@ SETTINGS: tuple[Setting, ...] = (
         "float",
         30.0,
         "单个请求最长运行秒数 (seconds one request may run before it is stopped)",
+        "server",
+    ),
+    Setting(
+        "analysis_processes",
+        "count",
+        2,
+        "`dutygraph serve` 运行分析的工作进程数，0 为线程 (worker processes for the analyses: scans, routeClue, assign; 0: threads)",
         "server",
     ),
     Setting(

@@ -386,6 +386,41 @@ class DutyGraph(LawLookups):
                         rows[k] = wanted[objects[id(o)]]
         return rows, list(new.values())
 
+    def changes_since(self, older: DutyGraph) -> list[Record] | None:
+        """The records :meth:`with_changes` wrote over ``older`` to make this graph, or ``None``
+        if it was not made so (read afresh, a record removed, an index changed).
+
+        What a process holding ``older`` needs to make this graph itself
+        (``older.with_changes(...)``) instead of reading it whole.
+
+        >>> from dutygraph.fixtures import demo_graph
+        >>> from dutygraph.model import Dispute
+        >>> g = demo_graph()
+        >>> d = Dispute("DSP-9", ("JJ-SCJ", "JJ-WJJ"), "I-FOOD", "510104", "2025-01-02", "open",
+        ...             {}, None, {})
+        >>> g2 = g.with_changes([d])
+        >>> g2.changes_since(g) == [d], g2.changes_since(g2), g.changes_since(g2)
+        (True, [], None)
+        >>> DutyGraph().changes_since(g) is None  # another graph, not a patched copy
+        True
+        """
+        mine, theirs = vars(self), vars(older)
+        if mine.keys() != theirs.keys():
+            return None
+        tables = {_ATTR[label]: label for label in _PLAIN}
+        out: list[Record] = []
+        for name, value in mine.items():
+            old = theirs[name]
+            if value is old or name == "_names":
+                continue
+            if name not in tables:
+                return None  # another index or table: not a with_changes of older
+            if not old.keys() <= value.keys():
+                return None  # a record removed
+            out += [r for k, r in value.items() if old.get(k) is not r]
+        return out
+
+
     def _duty_key(self, k: int) -> tuple[str, ...]:
         """:attr:`Duty.key` of duty number ``k``, read from the columns."""
         cols = self._duty_cols

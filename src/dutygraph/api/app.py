@@ -49,6 +49,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .. import config
 from ..graph import DutyGraph
 from ..store.base import Store
 from .explorer import static_files
@@ -128,7 +129,11 @@ def create_app(
     else:
         saved = list(queries)
     snapshots = Snapshots(store)  # one state for every request, the store's newest
-    workers = Workers()  # analyses off the event loop, each with the request_timeout limit
+    # analyses off the event loop (and, in worker processes, off its interpreter lock), each
+    # with the request_timeout limit; the processes are forked over each whole graph read
+    workers = Workers(processes=config.current().analysis_processes)
+    if workers.processes is not None:
+        snapshots.on_swap.append(workers.processes.offer)
     quiet_user_errors()  # a user's mistake is one log line, not a traceback
     limits = {"max_depth": max_depth, "max_tokens": max_tokens, "max_aliases": max_aliases}
 
@@ -151,14 +156,16 @@ def create_app(
 
     front: list[BaseRoute] = [Route("/", home)]
     if explorer:  # the explorer for people at /, GraphiQL for analysts at /graphql
-        front = explorer_routes(SnapshotStore(store, snapshots), tokens=tokens or {}, saved=saved)
+        front = explorer_routes(
+            SnapshotStore(store, snapshots), tokens=tokens or {}, saved=saved, workers=workers
+        )
     fast = api_routes(
         snapshots, _LaterSchema(graphql), tokens=tokens, saved=saved, access=access, workers=workers
     )
     middleware = [Middleware(BodyLimit)]  # outermost: a flood is refused before anything reads it
     if allowed_hosts:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
-    return Starlette(
+    app = Starlette(
         routes=[
             *front,
             *[graphql.waiting(r) for r in fast],
@@ -169,6 +176,8 @@ def create_app(
         middleware=middleware,
         lifespan=lambda app: _closing(workers),
     )
+    app.state.snapshots, app.state.workers = snapshots, workers  # (tests, benchmarks)
+    return app
 
 
 class _GraphQL:

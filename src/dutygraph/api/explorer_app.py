@@ -41,10 +41,12 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from .. import config
 from ..analysis.assign import assign_business_form
 from ..analysis.conflicts import find_conflicts
 from ..analysis.gaps import find_gaps
@@ -67,6 +69,7 @@ from ..store.base import Store
 from .auth import lang_of, may, role_of
 from .explorer_disputes import BOARD_QUERY, MUTATIONS, board
 from .saved import SavedQuery
+from .workers import TimedOut, Workers
 
 __all__ = ["explorer_routes", "initials", "page_html"]
 
@@ -294,14 +297,74 @@ def _article(title: str, article: str, as_of: str) -> dict[str, Any]:
     }
 
 
+#: the explorer's questions that grow with the data or the text: the heavy lane
+_HEAVY = frozenset({"gaps", "conflicts", "assign", "disputes"})
+#: those that read the graph alone, so a worker process can answer them (the dispute board
+#: reads the store's history too)
+_GRAPH_ONLY = frozenset({"gaps", "conflicts", "assign"})
+#: the name of an explorer question's job in a worker process (:mod:`.processes`)
+EXPLORER_JOB = "explorer"
+
+
+def explorer_answer(
+    g: GraphReader,
+    store: Store | None,
+    view: str,
+    items: Sequence[tuple[str, str]],
+    as_of: str,
+    lang: str,
+    *,
+    role: str | None = None,
+) -> tuple[int, Any]:
+    """(status, JSON) of the explorer's question ``view`` with query parameters ``items``."""
+    p = QueryParams(list(items))
+    try:
+        out: dict[str, Any]
+        if view == "suggest":
+            return 200, suggest(g, p.get("kind", "item"), p.get("q", "").strip())
+        if view == "disputes":
+            assert store is not None
+            out = board(store, p.get("region") or None, as_of)
+            out.update(role=role, may_decide=may(role, "decide"))
+            return 200, out
+        if view == "article":
+            return 200, _article(p.get("title", ""), p.get("article", ""), as_of)
+        if view in ("lead", "assist"):
+            fn = who_leads if view == "lead" else who_assists
+            res = fn(g, _need(p, "item"), _need(p, "region"), as_of)
+            out = resolution_answer(g, res, lang)
+        elif view in ("gaps", "conflicts"):
+            out = _scan(g, view, p.get("region") or None, as_of, lang)
+        else:
+            a = assign_business_form(
+                g,
+                _need(p, "name"),
+                p.get("description", ""),
+                p.getlist("behavior"),
+                p.get("region") or None,
+                as_of,
+            )
+            out = assignment_answer(g, assignment_dict(a), lang)
+    except DutyGraphError as exc:  # bad question: say what, in Chinese first
+        return 404 if isinstance(exc, NotFound) else 400, {"error": str(exc)}
+    return 200, out
+
+
+def _in_worker(stamp: Any, g: GraphReader, *job: Any) -> tuple[int, Any]:
+    """An explorer question in a worker process: over its graph, never the store."""
+    return explorer_answer(g, None, *job)
+
+
 def explorer_routes(
     store: Store,
     *,
     tokens: Mapping[str, str] | None = None,
     saved: Sequence[SavedQuery] = (),
     loopback: Callable[[str | None], bool] | None = None,
+    workers: Workers | None = None,
 ) -> list[BaseRoute]:
-    """The routes of the explorer page and its JSON, reading ``store`` once per request."""
+    """The routes of the explorer page and its JSON, reading ``store`` once per request, on
+    ``workers`` (threads, or processes for the scans and assignment): never on the event loop."""
     from .app import is_loopback
 
     near = loopback or is_loopback
@@ -325,47 +388,35 @@ def explorer_routes(
 
         return dt.date.today().isoformat()
 
+    pool = workers if workers is not None else Workers()
+    if pool.processes is not None:  # the scans' and assignment's job, in worker processes
+        pool.processes.register(EXPLORER_JOB, _in_worker)
+
     def answer(view: str) -> Callable[[Request], Any]:
+        lane = "heavy" if view in _HEAVY else "light"
+
         async def handle(request: Request) -> Response:
             refusal = refused(request)
             if refusal is not None:
                 return refusal
-            p = request.query_params
-            as_of = p.get("as_of") or today()
+            items = request.query_params.multi_items()
+            as_of = request.query_params.get("as_of") or today()
             lang = lang_of(request.headers)
-            try:
-                g = store.reader()
-                out: dict[str, Any]
-                if view == "suggest":
-                    return JSONResponse(suggest(g, p.get("kind", "item"), p.get("q", "").strip()))
-                if view == "disputes":
-                    top = p.get("region") or None
-                    role = role_of(allowed, request.headers.get("authorization"))
-                    out = board(store, top, as_of)
-                    out.update(role=role, may_decide=may(role, "decide"))
-                    return JSONResponse(out)
-                if view == "article":
-                    return JSONResponse(_article(p.get("title", ""), p.get("article", ""), as_of))
-                if view in ("lead", "assist"):
-                    fn = who_leads if view == "lead" else who_assists
-                    res = fn(g, _need(p, "item"), _need(p, "region"), as_of)
-                    out = resolution_answer(g, res, lang)
-                elif view in ("gaps", "conflicts"):
-                    out = _scan(g, view, p.get("region") or None, as_of, lang)
+            role = role_of(allowed, request.headers.get("authorization"))
+            limit = config.current().request_timeout
+            job = (view, items, as_of, lang)
+            try:  # off the event loop: on a worker thread, or a worker process
+                if view in _GRAPH_ONLY and pool.remote(job):
+                    status, out = await pool.run_remote(EXPLORER_JOB, job, timeout=limit)
                 else:
-                    a = assign_business_form(
-                        g,
-                        _need(p, "name"),
-                        p.get("description", ""),
-                        p.getlist("behavior"),
-                        p.get("region") or None,
-                        as_of,
+                    status, out = await pool.run(
+                        lane,
+                        lambda: explorer_answer(store.reader(), store, *job, role=role),
+                        timeout=limit,
                     )
-                    out = assignment_answer(g, assignment_dict(a), lang)
-            except DutyGraphError as exc:  # bad question: say what, in Chinese first
-                status = 404 if isinstance(exc, NotFound) else 400
-                return JSONResponse({"error": str(exc)}, status_code=status)
-            return JSONResponse(out)
+            except TimedOut as exc:
+                return JSONResponse({"error": str(exc)}, status_code=504)
+            return JSONResponse(out, status_code=status)
 
         return handle
 
@@ -378,7 +429,9 @@ def explorer_routes(
     from .explorer_whatif import whatif_routes  # the what-if page (#21), its own module
 
     return (
-        routes + whatif_routes(store, refused) + [Route(f"/explorer/{v}", answer(v)) for v in views]
+        routes
+        + whatif_routes(store, refused, pool)
+        + [Route(f"/explorer/{v}", answer(v)) for v in views]
     )
 
 

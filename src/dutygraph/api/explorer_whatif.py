@@ -34,6 +34,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from .. import config
 from ..analysis.gaps import find_gaps
 from ..analysis.whatif import what_if
 from ..analysis.whatif.report import whatif_dict
@@ -44,6 +45,7 @@ from ..graph import DutyGraph
 from ..io.scenario import SUFFIXES, Scenario, read_scenario, read_uploaded_scenario
 from ..store.base import Store
 from .explorer_app import _region_tree
+from .workers import TimedOut, Workers
 
 __all__ = ["examples", "whatif_map", "whatif_routes"]
 
@@ -160,8 +162,14 @@ def _problems(exc: DutyGraphError) -> list[dict[str, Any]]:
     ]
 
 
-def whatif_routes(store: Store, refused: Callable[[Request], Response | None]) -> list[BaseRoute]:
-    """The what-if page and its answer, reading ``store``'s current snapshot (never writing)."""
+def whatif_routes(
+    store: Store,
+    refused: Callable[[Request], Response | None],
+    workers: Workers | None = None,
+) -> list[BaseRoute]:
+    """The what-if page and its answer, reading ``store``'s current snapshot (never writing),
+    on a heavy-lane worker thread of ``workers`` (never on the event loop)."""
+    pool = workers if workers is not None else Workers()
 
     async def page(request: Request) -> Response:
         refusal = refused(request)
@@ -180,12 +188,18 @@ def whatif_routes(store: Store, refused: Callable[[Request], Response | None]) -
                 raise UsageError("请求应为 JSON (the request body must be JSON)") from None
             if not isinstance(body, dict):
                 raise UsageError("请求应为 JSON 对象 (a JSON object)")
-            out = whatif_map(
-                store.graph(),
-                _scenario(body),
-                body.get("region") or None,
-                body.get("as_of") or None,
+            out = await pool.run(
+                "heavy",
+                lambda: whatif_map(
+                    store.graph(),
+                    _scenario(body),
+                    body.get("region") or None,
+                    body.get("as_of") or None,
+                ),
+                timeout=config.current().request_timeout,
             )
+        except TimedOut as exc:
+            return JSONResponse({"error": str(exc)}, status_code=504)
         except DutyGraphError as exc:  # a bad scenario or question: located, in Chinese first
             status = 404 if isinstance(exc, NotFound) and not isinstance(exc, LoadError) else 400
             return JSONResponse({"error": str(exc), "problems": _problems(exc)}, status_code=status)

@@ -10,8 +10,10 @@ Only a ``loader`` token may call it, with one of:
   refused.
 * ``file`` — an upload (the GraphQL multipart request spec: a
   ``multipart/form-data`` body with ``operations``, ``map`` and the file): a
-  bundle workbook (``.xlsx``) or a published list (``.csv``/``.xlsx``), within
-  the ``max_body_bytes`` setting. It is written to a private temporary folder
+  bundle workbook (``.xlsx``), a published list (``.csv``/``.xlsx``) or a
+  bundle folder zipped (``.zip``: checked before it is extracted — no path
+  out of the folder, no link, within the size and ratio limits —
+  :mod:`dutygraph.io.archive`), within the ``max_body_bytes`` setting. It is written to a private temporary folder
   under its own base name, imported, and removed; the report names it by that
   name.
 
@@ -45,6 +47,7 @@ from .. import config
 from ..errors import DutyGraphError, UsageError
 from ..importer import ImportReport as _Report
 from ..importer import load
+from ..io.archive import extract_bundle
 from .auth import Allowed
 from .types import Info
 
@@ -187,8 +190,8 @@ class LoadMutations:
     @strawberry.mutation(
         description="Import, all or nothing (like `dutygraph load`), a bundle folder, bundle "
         "workbook or published list: `path`, on the server under its import folder (setting "
-        "import_folder), or `file`, uploaded (GraphQL multipart request: a workbook .xlsx or a "
-        "list .csv/.xlsx). Needs a loader token.",
+        "import_folder), or `file`, uploaded (GraphQL multipart request: a workbook .xlsx, a "
+        "list .csv/.xlsx or a bundle folder zipped, .zip). Needs a loader token.",
         extensions=[PermissionExtension(permissions=[Allowed("load")])],
     )
     async def load_bundle(
@@ -224,7 +227,10 @@ class LoadMutations:
             folder = tempfile.mkdtemp(prefix="dutygraph-upload-")
             try:
                 target = Path(folder) / upload.filename
-                target.write_bytes(upload.content)
+                if target.suffix.lower() == ".zip":  # a bundle folder, zipped: checked, extracted
+                    target = extract_bundle(upload.content, upload.filename, target)
+                else:
+                    target.write_bytes(upload.content)
                 report = load(store, [str(target)], skip_invalid=skip_invalid, dry_run=dry_run)
                 return report, folder
             except DutyGraphError as exc:  # name the upload as the user sent it: no temp folder

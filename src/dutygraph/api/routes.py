@@ -60,6 +60,8 @@ _PARAMS: dict[str, tuple[str, ...]] = {
 }
 #: GraphQL variable types sent as text from a query string (the others are read as JSON)
 _TEXT_TYPES = {"String", "ID", "Date"}
+#: the name of a heavy ``/api/*`` question's job in a worker process (:mod:`.processes`)
+API_JOB = "api"
 
 
 class _JSON(Response):
@@ -95,6 +97,8 @@ def api_routes(
     from .app import is_loopback
 
     pool = workers if workers is not None else Workers()
+    if pool.processes is not None:  # the scans' job, inherited by each forked worker
+        pool.processes.register(API_JOB, _api_in_worker)
 
     allowed = dict(tokens or {})
     by_name = {q.name: _Prepared(q) for q in saved}
@@ -142,12 +146,20 @@ def api_routes(
                     # an answer from the state before a write is not kept for the state after
                     return stamp == snap.stamp, dumps(answer(g, view, as_of=as_of, **args))
 
+                lane = "light" if view in ("lead", "assist") else "heavy"
+                job = (view, as_of, args)
                 try:
-                    keep, body = await pool.run(
-                        "light" if view in ("lead", "assist") else "heavy",
-                        work,
-                        timeout=config.current().request_timeout,
-                    )
+                    if lane == "heavy" and pool.remote(job):  # in a worker process
+                        stamp, status, body = await pool.run_remote(
+                            API_JOB, job, timeout=config.current().request_timeout
+                        )
+                        if status != 200:
+                            return _JSON(body, status)
+                        keep = stamp == snap.stamp
+                    else:
+                        keep, body = await pool.run(
+                            lane, work, timeout=config.current().request_timeout
+                        )
                 except DutyGraphError as exc:
                     return _error(exc)
                 except TimedOut as exc:
@@ -200,8 +212,15 @@ def api_routes(
             finally:
                 release(context)
 
+        from .view import GRAPHQL_JOB, carried
+
+        remote = (
+            GRAPHQL_JOB,
+            (prepared.query.query, variables, None, role, near, lang_of(request.headers)),
+            carried,
+        )
         try:
-            result = await on_snapshot(pool, snapshots, prepared.lane, execute)
+            result = await on_snapshot(pool, snapshots, prepared.lane, execute, remote)
         except TimedOut as exc:
             return refusal(504, "TIMEOUT", str(exc))
         out: dict[str, Any] = {"data": result.data}
@@ -212,6 +231,17 @@ def api_routes(
     routes: list[BaseRoute] = [Route(f"/api/{view}", question(view)) for view in _PARAMS]
     routes.append(Route("/graphql/saved/{name}", run_saved, methods=["GET", "POST"]))
     return routes
+
+
+def _api_in_worker(
+    stamp: Any, graph: DutyGraph, view: str, as_of: str, args: dict[str, Any]
+) -> tuple[Any, int, bytes]:
+    """A heavy ``/api/*`` question in a worker process (:mod:`.processes`): (stamp, status, body)."""
+    try:
+        _check_date(as_of)
+        return stamp, 200, dumps(answer(graph, view, as_of=as_of, **args))
+    except DutyGraphError as exc:
+        return stamp, 404 if isinstance(exc, NotFound) else 400, dumps({"error": str(exc)})
 
 
 def _kind(reader: Any) -> str:

@@ -51,7 +51,7 @@ True
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import functools
 import gc
 import logging
 import threading
@@ -117,6 +117,9 @@ class Snapshots:
         self._snap: Snapshot | None = None
         self._graph: tuple[Hashable, DutyGraph] | None = None
         self._loading: threading.Event | None = None
+        #: called with (stamp, graph) after each whole graph is swapped in (the worker
+        #: processes are forked over it: :class:`dutygraph.api.processes.Processes`)
+        self.on_swap: list[Callable[[Hashable, DutyGraph], None]] = []
         #: how many whole graphs were swapped in, and the last read's seconds (benchmarks)
         self.swaps = 0
         self.last_read_s = 0.0
@@ -203,6 +206,8 @@ class Snapshots:
                     self.swaps += 1
                     self.last_read_s = time.perf_counter() - t0
                 del held, snap  # the old graph goes with the last request reading it
+                for tell in self.on_swap:
+                    tell(stamp, graph)
                 del graph
                 _release_memory()
                 return
@@ -247,11 +252,20 @@ class Snapshots:
 
 def _release_memory() -> None:
     """Hand the freed pages of a released snapshot back to the system (glibc's malloc_trim)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim``, looked up once (``None``: not glibc — the memory is reused,
+    not returned). Not by ``ctypes.util.find_library``: it runs ``ldconfig`` in a
+    subprocess each time, whose pipe a worker process forked meanwhile would hold open."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: the memory is reused, not returned
-        pass
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 class SnapshotStore:

@@ -7,6 +7,7 @@ before strawberry is imported: ``serve`` builds this in the background
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -18,6 +19,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry.asgi import GraphQL
 from strawberry.file_uploads.utils import replace_placeholders_with_files
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from .. import config
 from ..errors import UsageError
@@ -31,9 +33,12 @@ from .guard import literal_too_long, refusal, text_too_long, too_long_message
 from .imports import parse_form
 from .loaders import GraphAccess
 from .state import Snapshots
-from .workers import TimedOut, Workers, lane_of, on_snapshot, release
+from .workers import TimedOut, Workers, lane_of, on_snapshot, release, run_here
 
-__all__ = ["View"]
+__all__ = ["GRAPHQL_JOB", "View", "carried", "run_graphql"]
+
+#: the name of a GraphQL operation's job in a worker process (:mod:`.processes`)
+GRAPHQL_JOB = "graphql"
 
 
 class _Caller:
@@ -99,6 +104,10 @@ class View(GraphQL[Context, None]):
         self.tokens = dict(tokens)
         self.access = access
         self.explorer_page = explorer_page
+        if workers.processes is not None:  # forked workers inherit the schema and this handler
+            workers.processes.register(
+                GRAPHQL_JOB, functools.partial(run_graphql, self.schema, self.store, self.access)
+            )
 
     async def get_context(self, request: Any, response: Any) -> Context:
         client = request.client.host if request.client else None
@@ -179,8 +188,20 @@ class View(GraphQL[Context, None]):
             finally:
                 release(ctx)
 
+        remote = (
+            GRAPHQL_JOB,
+            (
+                request_data.query,
+                request_data.variables,
+                request_data.operation_name,
+                caller.role,
+                caller.loopback,
+                caller.lang,
+            ),
+            carried,
+        )
         try:
-            return await on_snapshot(self.workers, self.snapshots, lane, execute)
+            return await on_snapshot(self.workers, self.snapshots, lane, execute, remote)
         except TimedOut as exc:
             return _failure(sub_response, 504, "TIMEOUT", str(exc))
 
@@ -224,6 +245,57 @@ class View(GraphQL[Context, None]):
             status_code=401,
             headers={"WWW-Authenticate": 'Bearer realm="dutygraph"'},
         )
+
+
+def run_graphql(
+    schema: Any,
+    store: Store,
+    access: Callable[[DutyGraph], GraphAccess],
+    stamp: Any,
+    graph: DutyGraph,
+    query: str,
+    variables: dict[str, Any] | None,
+    operation: str | None,
+    role: str | None,
+    loopback: bool,
+    lang: str,
+) -> tuple[Any, list[dict[str, Any]], dict[str, Any] | None]:
+    """A query on ``graph`` (of state ``stamp``) in a worker process (:mod:`.processes`): its
+    data, errors and extensions, what :func:`carried` makes a result of again."""
+    ctx = make_context(store, role=role, loopback=loopback, access=access, graph=graph, lang=lang)
+    try:
+        result = run_here(
+            schema.execute(
+                query,
+                variable_values=variables,
+                context_value=ctx,
+                operation_name=operation,
+                allowed_operation_types={OperationType.QUERY},
+            )
+        )
+    finally:
+        release(ctx)
+    return result.data, [e.formatted for e in result.errors or ()], result.extensions
+
+
+class _Carried(GraphQLError):
+    """An error of an operation run in a worker process: as it was formatted there."""
+
+    def __init__(self, formatted: dict[str, Any]) -> None:
+        super().__init__(str(formatted.get("message", "")))
+        self._formatted = formatted
+
+    @property
+    def formatted(self) -> Any:  # type: ignore[override]
+        return self._formatted
+
+
+def carried(answer: tuple[Any, list[dict[str, Any]], dict[str, Any] | None]) -> ExecutionResult:
+    """The result of an operation run in a worker process (:func:`run_graphql`'s answer)."""
+    data, errors, extensions = answer
+    return ExecutionResult(
+        data=data, errors=[_Carried(e) for e in errors] or None, extensions=extensions
+    )
 
 
 def _failure(sub_response: Any, status: int, code: str, message: str) -> ExecutionResult:

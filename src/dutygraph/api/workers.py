@@ -9,6 +9,12 @@ that quick questions never queue behind slow ones:
 * ``heavy`` — scans, routing, assignment, guides, what-ifs (:data:`HEAVY_FIELDS`);
 * ``write`` — mutations, one at a time (the store takes one writer anyway).
 
+With ``processes`` (setting ``analysis_processes``), the heavy lane's jobs that
+can be named — a GraphQL operation, an ``/api/*`` scan — run in worker
+processes forked over the snapshot (:mod:`.processes`): off this process's
+interpreter lock too, so a lookup does not wait for a scan's bytecodes; the
+heavy lane's threads only wait for their answers.
+
 A job over the time limit (setting ``request_timeout``) is answered with
 :class:`TimedOut` at once, and the thread running it is interrupted: an
 :class:`Interrupted` is raised in that thread at its next bytecode, and raised
@@ -45,16 +51,19 @@ import asyncio
 import contextlib
 import ctypes
 import logging
+import os
+import pickle
 import queue
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Hashable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 
 from .. import config
+from .processes import Processes
 
 if TYPE_CHECKING:
     from ..graph import DutyGraph
@@ -69,6 +78,7 @@ __all__ = [
     "lane_of",
     "on_snapshot",
     "release",
+    "run_here",
 ]
 
 log = logging.getLogger("dutygraph.api")
@@ -110,6 +120,10 @@ class TimedOut(Exception):
             else f"写入超过时限 {seconds:g} 秒，仍在进行，完成后生效 (the write ran past the "
             f"{seconds:g} s limit; it is still running and will take effect when it ends)"
         )
+
+
+class _Late(Exception):
+    """A job in a worker process ran past its deadline (the worker was killed)."""
 
 
 class Interrupted(Exception):
@@ -200,6 +214,8 @@ class Workers:
         Threads per lane.
     timeout : float
         Seconds a job may take (``request_timeout``), counted from when it is submitted.
+    processes : int
+        Worker processes for the heavy lane's named jobs (:meth:`run_remote`); 0: none.
     """
 
     def __init__(
@@ -209,8 +225,12 @@ class Workers:
         heavy: int = LANES["heavy"],
         write: int = LANES["write"],
         timeout: float = 30.0,
+        processes: int = 0,
     ) -> None:
         self.timeout = timeout
+        #: the heavy lane's worker processes (``None``: its jobs run on its threads)
+        self.processes = Processes(processes, warm=_warm) if processes > 0 else None
+        heavy = max(heavy, processes)  # a thread waits for each process's answer
         self._stopping: list[_Job] = []  # interrupted jobs not yet ended: interrupted again
         self._stopping_lock = threading.Lock()
         self._reaper: threading.Thread | None = None
@@ -291,12 +311,53 @@ class Workers:
             raise job.error
         return job.outcome  # type: ignore[no-any-return]
 
+    def remote(self, args: tuple[Any, ...]) -> bool:
+        """Whether a heavy job with ``args`` can run in a worker process now (they pickle)."""
+        if self.processes is None or not self.processes.ready():
+            return False
+        try:
+            pickle.dumps(args)
+        except Exception:  # an upload's file, say: the job runs on a thread
+            return False
+        return True
+
+    async def run_remote(
+        self, name: str, args: tuple[Any, ...], *, timeout: float | None = None
+    ) -> Any:
+        """Job ``name`` of the heavy lane in a worker process; :class:`TimedOut` past the limit
+        (the process killed and replaced)."""
+        procs = self.processes
+        assert procs is not None
+        limit = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+
+        def wait() -> Any:
+            try:
+                return procs.call(name, args, deadline)
+            except TimeoutError:
+                raise _Late from None
+
+        try:  # the thread's own limit a little later: the process's deadline comes first
+            return await self.run("heavy", wait, timeout=limit + 1.0)
+        except _Late:
+            raise TimedOut(limit, interrupted=True) from None
+
     def close(self) -> None:
         """Let every worker end after its current job."""
+        if self.processes is not None:
+            self.processes.close()
         for lane, q in self._queues.items():
             for t in self._threads:
                 if t.name.startswith(f"dutygraph-{lane}-"):
                     q.put(None)
+
+
+def _warm(stamp: Hashable, graph: DutyGraph) -> None:
+    """What the heavy lane's analyses load once per process and build once per content,
+    loaded here before the worker processes are forked (they inherit it): a short route."""
+    from ..analysis.route import route_clue
+
+    route_clue(graph, "餐馆", None, None)
 
 
 @lru_cache(maxsize=1024)
@@ -330,8 +391,13 @@ async def on_snapshot(
     snapshots: Snapshots,
     lane: str,
     execute: Callable[[DutyGraph], Coroutine[Any, Any, T]],
+    remote: tuple[str, tuple[Any, ...], Callable[[Any], T]] | None = None,
 ) -> T:
     """``execute(graph)`` on a worker of ``lane``, over the snapshot's whole graph, within the time limit.
+
+    ``remote`` — ``(job name, arguments, unpack)`` — is the same work as a job a
+    worker process can run (:meth:`Workers.run_remote`): a heavy one goes
+    there when it can, and ``unpack`` makes its answer ``execute``'s.
 
     The graph is taken on the worker (the first one may still be being read:
     the worker waits, not the event loop); ``execute`` runs on the worker's own
@@ -340,13 +406,18 @@ async def on_snapshot(
     background after that), so on a store read in less the writer reads its write.
     """
 
+    limit = config.current().request_timeout
+    if remote is not None and lane == "heavy" and workers.remote(remote[1]):
+        name, args, unpack = remote
+        return unpack(await workers.run_remote(name, args, timeout=limit))
+
     def job() -> T:
         result = run_here(execute(snapshots.graph()))
         if lane == "write":  # the writer reads its write, unless the read takes long
             snapshots.refresh_soon(WRITE_SWAP_WAIT)
         return result
 
-    return await workers.run(lane, job, timeout=config.current().request_timeout)
+    return await workers.run(lane, job, timeout=limit)
 
 
 def release(context: Any) -> None:
@@ -367,6 +438,16 @@ def release(context: Any) -> None:
 
 
 _here = threading.local()
+
+
+def _forget_here() -> None:
+    """In a forked worker process: drop the forking thread's event loop, unclosed — its
+    selector and wake-up pipe are the server's too (closing them would touch the server's)."""
+    _here.loop = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_here)
 
 
 def run_here(coro: Coroutine[Any, Any, T]) -> T:

@@ -33,6 +33,7 @@ import contextlib
 import io
 import os
 import pickle
+import tempfile
 from array import array
 from pathlib import Path
 from typing import Any
@@ -97,9 +98,13 @@ def write(
         "duty": _encoded(_duty_table(duties)) if duties is not None else None,
     }
     target = path_of(store)
-    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+    try:  # mkstemp: created exclusively (O_EXCL), under a name nobody can plant a link at
+        fd, name = tempfile.mkstemp(prefix=f"{target.name}.tmp-", dir=target.parent)
+    except OSError:
+        return
+    tmp = Path(name)
     try:
-        with open(tmp, "wb") as fh:
+        with os.fdopen(fd, "wb") as fh:
             fh.write(_MAGIC)
             pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
             # no memo: the columns' values are distinct objects (each row's own string, as
