@@ -22,7 +22,7 @@ from .published_lists import joint_list_xlsx, power_list_csv, write_csv
 #: departments beside the demo's: names NFKC folds (a space, full-width forms), a short name
 #: two governments' departments share, a department without a line
 EXTRA = [
-    "X-CG1,成都市城市 管理委员会,510100,,,,城管委|成都市城管委,,,",
+    "X-CG1,成都市城市 管理委员会,510100,,,,城管委；成都市城管委,,,",
     "X-CG2,绵阳市城市管理局,510700,,,,城管委,,,",
     "X-ZH1,锦江区综合行政执法局（城管）,510104,housing,,,锦江区ＺＨ执法局,,,",
     "X-OLD,锦江区城市管理局,510104,,,,,,2023-01-01,X-ZH1",
