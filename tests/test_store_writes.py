@@ -418,3 +418,74 @@ def test_a_held_graph_takes_a_small_duty_import_without_reading_the_store_again(
     assert_same_graph(after, EmbeddedStore(path).graph())
     again = store.graph()
     assert again is after and store.loads == 1
+
+
+def test_a_held_graph_takes_new_items_and_regions_without_reading_the_store_again(path, tmp_path):
+    """A published list bringing new items (and their duties and bases), then a division
+    table bringing new regions under the demo's: a process holding the graph applies both
+    (the trees reset, their paths made again) and answers as a fresh read of the file."""
+    from dutygraph.analysis.resolve import who_leads
+
+    from .published_lists import division_csv, power_list_csv
+
+    store = Counting(path)
+    before = store.graph()
+    assert before.region_path("510104")  # paths memoised on the held graph before the writes
+    report = load(store, [power_list_csv(tmp_path / "power.csv")])
+    assert report.added.get("item", 0) >= 3
+    rows = [["510000", "四川省"], ["510100", "成都市"], ["510199", "测试新区"]]
+    rows += [["510199001000", "测试街道"]]
+    load(store, [division_csv(tmp_path / "codes.csv", rows)])
+    after = store.graph()
+    assert store.loads == 1, "the held graph was read again after an items/regions write"
+    fresh = EmbeddedStore(path).graph()
+    assert_same_graph(after, fresh)
+    for code in fresh.regions:
+        assert after.region_path(code) == fresh.region_path(code)
+        assert after.region_children(code) == fresh.region_children(code)
+    for iid in fresh.items:
+        assert after.item_path(iid) == fresh.item_path(iid)
+    assert after.region_path("510199001000") == (
+        "510199001000",
+        "510199",
+        "510100",
+        "510000",
+        "000000",
+    )
+    assert (
+        "510199" not in before.regions
+        and before.region_children("510100") == fresh.region_children("510100")[:-1]
+    )
+    new_items = [i for i in fresh.items if i not in before.items]
+    for iid in new_items:
+        for region in ("510104", "510199"):
+            got = who_leads(after, iid, region, "2025-01-01").departments()
+            assert got == who_leads(fresh, iid, region, "2025-01-01").departments()
+
+
+def test_with_changes_makes_the_trees_again_when_a_parent_changes():
+    """An item or region moved under another parent: the new graph's paths, children and
+    digraphs follow the move (the old graph's memoised ones are not carried over)."""
+    from dataclasses import replace
+
+    from dutygraph.fixtures import demo_graph
+
+    g = demo_graph()
+    assert g.item_path("I-FOOD-SALE") == ("I-FOOD-SALE", "I-FOOD")
+    assert g.region_path("510104")[1] == "510100" and g.region_tree.has_edge("510104", "510100")
+    _ = g.item_tree
+    moved = g.with_changes(
+        [
+            replace(g.items["I-FOOD-SALE"], parent="I-PREPAID"),
+            replace(g.regions["510104"], parent="510700"),
+        ]
+    )
+    assert moved is not None
+    assert moved.item_path("I-FOOD-SALE") == ("I-FOOD-SALE", "I-PREPAID")
+    assert moved.item_tree.has_edge("I-FOOD-SALE", "I-PREPAID")
+    assert moved.region_path("510104") == ("510104", "510700", "510000", "000000")
+    assert "510104" in moved.region_children("510700")
+    assert "510104" not in moved.region_children("510100")
+    assert moved.region_tree.has_edge("510104", "510700")
+    assert g.region_path("510104")[1] == "510100"  # the old snapshot as it was
+    assert g.item_path("I-FOOD-SALE") == ("I-FOOD-SALE", "I-FOOD")

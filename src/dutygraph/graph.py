@@ -293,9 +293,11 @@ class DutyGraph(LawLookups):
         copies only the changed kinds' tables. Duties and departments (a small bundle or
         list import, a decision) are applied with :meth:`patched`: the duty index is this
         one's, remade at the (item, region) pairs they touch. A long-lived process keeps
-        its graph after such a write instead of reading the store again. A region, item,
-        region group or the law corpus gives ``None``: read the graph again. This graph is
-        left as it was (it is an immutable snapshot).
+        its graph after such a write instead of reading the store again. Items and regions
+        (a list's new items, a division list) replace their tables and reset their tree (its
+        paths, children and the networkx digraph are made again when asked for). A region
+        group or the law corpus gives ``None``: read the graph again. This graph is left as
+        it was (it is an immutable snapshot).
 
         >>> from dutygraph.fixtures import demo_graph
         >>> from dutygraph.model import Dispute
@@ -305,8 +307,12 @@ class DutyGraph(LawLookups):
         >>> g2 = g.with_changes([d])
         >>> "DSP-9" in g2.disputes, "DSP-9" in g.disputes, g2.duty_list() is g.duty_list()
         (True, False, True)
-        >>> g.with_changes([g.regions["510104"]]) is None
+        >>> g.with_changes([g.region_groups[next(iter(g.region_groups))]]) is None
         True
+        >>> from dutygraph.model import Region
+        >>> g4 = g.with_changes([Region("510199", "新区", "county", "510100")])
+        >>> g4.region_path("510199"), "510199" in g.region_children("510100")
+        (('510199', '510100', '510000', '000000'), False)
         >>> from dataclasses import replace
         >>> lead = g.active_duties_at("I-FOOD", "510000", "lead", "2025-01-01")[0]
         >>> g3 = g.with_changes([replace(lead, valid_to="2025-01-01")])
@@ -318,7 +324,7 @@ class DutyGraph(LawLookups):
         for r in records:
             if r.label == "duty":
                 changed.append(r)  # type: ignore[arg-type]
-            elif r.label not in _PLAIN and r.label != "department":
+            elif r.label not in _PLAIN and r.label not in _TREES and r.label != "department":
                 return None
             else:
                 by_label.setdefault(r.label, []).append(r)
@@ -342,6 +348,14 @@ class DutyGraph(LawLookups):
             setattr(new, _ATTR[label], table)
             if label in new._names:
                 new._names[label] = _name_index(table)
+        if "item" in by_label:  # the item tree and its paths: built again when asked for
+            new._item_tree, new._item_paths = None, {}
+        if "region" in by_label:
+            new._region_tree, new._region_paths = None, {}
+            new._region_children = defaultdict(list)
+            for code, reg in new.regions.items():
+                if reg.parent:
+                    new._region_children[reg.parent].append(code)
         return new
 
     def _rows_of(self, duties: Iterable[Duty]) -> tuple[dict[int, Duty], list[Duty]]:
@@ -850,6 +864,8 @@ _ATTR = {
 _LAZY = [cls for cls in RECORD_TYPES if cls.lazy is not None]
 #: kinds no index of the graph is built from but the names (see DutyGraph.with_changes)
 _PLAIN = frozenset({"basis", "behavior", "business_form", "dispute"})
+#: kinds with_changes applies by resetting the tree they make (its paths built again)
+_TREES = frozenset({"item", "region"})
 _GROUP_OF = {"article": lambda rid: rid.partition("@")[0]}
 
 

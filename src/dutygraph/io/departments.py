@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from ..errors import Ambiguous
 from ..graph import DutyGraph
@@ -158,6 +159,16 @@ def line_of(core: str) -> str | None:
     return LINES.get(core)
 
 
+def _key(name: str) -> str:
+    """A name as the matcher compares names: full-width forms folded, spaces dropped."""
+    return unicodedata.normalize("NFKC", name).replace(" ", "")
+
+
+#: names NFKC leaves as they are: printable ASCII but the space, and the CJK ideographs
+#: (no decomposition); a name with any other character may fold (SQLite ``GLOB``)
+_MAY_FOLD = "*[^!-~一-鿿]*"
+
+
 def _holds(deps: list[Department], dep: Department) -> bool:
     """``dep in deps``, comparing whole records only where the ids agree (a core name such
     as 市场监督管理 holds every region's department of the line)."""
@@ -171,6 +182,15 @@ class DepartmentMatcher:
     Departments the loader creates are added with :meth:`add`, so a name met
     again in a later row finds the same one.
     """
+
+    @classmethod
+    def of(cls, graph: DutyGraph) -> DepartmentMatcher:
+        """The matcher for ``graph``: over a store's row reader (which looks names up in
+        the store's ``names`` index), one that reads only the departments the names it is
+        asked about can be (:class:`_StoreMatcher`); over a graph in memory, this one."""
+        if callable(getattr(graph, "ids_named", None)):
+            return _StoreMatcher(graph)
+        return cls(graph)
 
     def __init__(self, graph: DutyGraph) -> None:
         self.graph = graph
@@ -188,7 +208,7 @@ class DepartmentMatcher:
     def add(self, dep: Department) -> None:
         self._by_id[dep.id] = dep
         for n in (dep.name, *dep.aliases):
-            key = unicodedata.normalize("NFKC", n).replace(" ", "")
+            key = _key(n)
             if not _holds(self._by_name[key], dep):
                 self._by_name[key].append(dep)
             core = core_name(n, self.prefixes)
@@ -220,20 +240,20 @@ class DepartmentMatcher:
 
     def match(self, name: str, region: str | None = None) -> Department | None:
         """The department ``name`` stands for, or ``None``; :class:`Ambiguous` if several."""
-        key = unicodedata.normalize("NFKC", name).replace(" ", "")
-        if key in self._by_id:
-            return self._by_id[key]
-        hits = self._by_name.get(key, [])
+        key = _key(name)
+        dep = self._dep_by_id(key)
+        if dep is not None:
+            return dep
+        hits = self._named(key)
         if len(hits) == 1:
             return hits[0]
         named = self.region_of(key)
         where = named or region
         if hits:
             return self._pick(name, hits, where)
-        core = core_name(key, self._all)
-        cands = self._by_core.get(core, [])
+        core = self.core(key)
         if where is not None:
-            here = [d for d in cands if d.region == where]
+            here = self._cored(core, where)
             line = line_of(core)
             if not here and line is not None:  # 文化和旅游部门 in 锦江区: its body of that line
                 here = [
@@ -242,9 +262,27 @@ class DepartmentMatcher:
             # a name without its government's name, in a list of a known government, is one of
             # that government's departments: none there means a new one, not another's
             return self._pick(name, here, where) if here else None
+        cands = self._cored(core, None)
         if not cands:
             return None
         return self._pick(name, cands, where)
+
+    # -- the look-ups match() makes (over this matcher's indexes; _StoreMatcher's over the store)
+    def core(self, name: str) -> str:
+        """:func:`core_name` of ``name`` with the graph's region names."""
+        return core_name(name, self.prefixes)
+
+    def _dep_by_id(self, key: str) -> Department | None:
+        return self._by_id.get(key)
+
+    def _named(self, key: str) -> list[Department]:
+        """The departments with ``key`` as their name or an alias (normalised), in order."""
+        return self._by_name.get(key, [])
+
+    def _cored(self, core: str, where: str | None) -> list[Department]:
+        """The departments with a name of core name ``core`` (of region ``where`` if given)."""
+        cands = self._by_core.get(core, [])
+        return cands if where is None else [d for d in cands if d.region == where]
 
     def _pick(self, name: str, hits: list[Department], where: str | None) -> Department | None:
         if where is not None and len(hits) > 1:
@@ -258,3 +296,82 @@ class DepartmentMatcher:
         if not hits:
             return None
         raise Ambiguous("department", name, [(d.id, f"{d.name}, {d.region}") for d in hits])
+
+
+class _StoreMatcher(DepartmentMatcher):
+    """:class:`DepartmentMatcher` over a store's row reader
+    (:class:`~dutygraph.store.sqlite.reader.SqliteReader`), with the same answers, reading
+    only what the names asked about need: a department by id, or by exact name or alias
+    through the ``names`` index (plus the few stored names NFKC folds, found by one scan in
+    SQLite); by core name, the departments of the region in question only (by the index on
+    ``region``). A core name with no region in question falls back to the whole matcher.
+    The region names (code and name, two columns of the tree) are read whole, as
+    :func:`core_name` strips them."""
+
+    def __init__(self, graph: DutyGraph) -> None:
+        self.graph = graph
+        reader: Any = graph
+        self._reader = reader
+        self.region_names = defaultdict(list)
+        for code, rname in reader.region_names():
+            self.region_names[rname].append(code)
+        self._all = sorted(self.region_names, key=len, reverse=True)
+        self.prefixes = RegionPrefixes(self._all)
+        # the indexes hold only the departments added (created by the loader)
+        self._by_name = defaultdict(list)
+        self._by_core = defaultdict(list)
+        self._by_id = {}
+        self._added: list[Department] = []
+        self._folded: dict[str, list[str]] | None = None
+        self._in_region: dict[str, list[tuple[Department, set[str]]]] = {}
+        self._whole: DepartmentMatcher | None = None
+
+    def add(self, dep: Department) -> None:
+        super().add(dep)
+        self._added.append(dep)
+        if self._whole is not None:
+            self._whole.add(dep)
+
+    def _dep_by_id(self, key: str) -> Department | None:
+        dep = self._by_id.get(key)
+        if dep is None:
+            dep = self._reader.departments.get(key)
+        return dep
+
+    def _named(self, key: str) -> list[Department]:
+        if self._folded is None:
+            self._folded = defaultdict(list)
+            for n, did in self._reader.names_like("department", _MAY_FOLD):
+                k = _key(n)
+                if k != n:
+                    self._folded[k].append(did)
+        ids = [*self._reader.ids_named("department", [key]), *self._folded.get(key, ())]
+        out = [
+            d
+            for d in self._reader.in_store_order("department", ids)
+            if any(_key(n) == key for n in (d.name, *d.aliases))
+        ]
+        return self._with_added(out, self._by_name.get(key, []))
+
+    def _cored(self, core: str, where: str | None) -> list[Department]:
+        if where is None:
+            if self._whole is None:
+                self._whole = DepartmentMatcher(self.graph)
+                for dep in self._added:
+                    self._whole.add(dep)
+            return self._whole._cored(core, None)
+        stored = self._in_region.get(where)
+        if stored is None:
+            stored = self._in_region[where] = [
+                (d, {core_name(n, self.prefixes) for n in (d.name, *d.aliases)})
+                for d in self._reader.departments_in(where)
+            ]
+        out = [d for d, cores in stored if core in cores]
+        return self._with_added(out, [d for d in self._by_core.get(core, []) if d.region == where])
+
+    @staticmethod
+    def _with_added(stored: list[Department], added: list[Department]) -> list[Department]:
+        for dep in added:
+            if not _holds(stored, dep):
+                stored.append(dep)
+        return stored

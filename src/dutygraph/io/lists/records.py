@@ -37,13 +37,17 @@ class _Reader:
         self.graph = graph
         self.options = options
         self.batch = ListBatch()
-        self.matcher = DepartmentMatcher(graph)
+        self.matcher = DepartmentMatcher.of(graph)
         self.items: dict[str, Item] = {}
         self.item_names: dict[tuple[str | None, str], str] = {}
+        # (parent, name) -> ids of the graph's items: all at once over a graph in memory, a
+        # name at a time through the names index over a store's row reader
         self.graph_items: dict[tuple[str | None, str], list[str]] = {}
-        for iid, it in graph.items.items():
-            self.graph_items.setdefault((it.parent, it.name), []).append(iid)
-        self.bases: set[str] = set(graph.bases)
+        self._items_by_name = callable(getattr(graph, "ids_named", None))
+        if not self._items_by_name:
+            for iid, it in graph.items.items():
+                self.graph_items.setdefault((it.parent, it.name), []).append(iid)
+        self.bases: set[str] = set()  # those added; the graph's are asked of graph.bases
         self.new_departments: set[str] = set()
         self.region: str | None = None
         self.owner: Department | None = None
@@ -176,7 +180,9 @@ class _Reader:
         iid = self.item_names.get(key)
         if iid is not None:
             return iid
-        known = self.graph_items.get(key, [])
+        known = self.graph_items.get(key)
+        if known is None:
+            known = self.graph_items[key] = self._items_named(parent, name)
         iid = known[0] if len(known) == 1 else "L-" + _hash(f"{parent or ''}/{name}")
         self.item_names[key] = iid
         if iid in self.graph.items and not iid.startswith("L-"):
@@ -211,6 +217,21 @@ class _Reader:
         self.add(rec, row)
         return iid
 
+    def _items_named(self, parent: str | None, name: str) -> list[str]:
+        """The ids of the graph's items named ``name`` under ``parent`` (by the names index)."""
+        if not self._items_by_name:
+            return []
+        reader: Any = self.graph
+        found = reader.items.fetch(reader.ids_named("item", [name]))
+        return [i for i, it in found.items() if it.parent == parent and it.name == name]
+
+    def _new_basis(self, bid: str) -> bool:
+        """Whether basis ``bid`` is neither in the graph nor added yet (and now it is)."""
+        if bid in self.bases or bid in self.graph.bases:
+            return False
+        self.bases.add(bid)
+        return True
+
     def cited(self, cell: str, row: int) -> tuple[str, ...]:
         """The bases a citation cell names: one per provision (``LB-…:110.1.4``), made on the
         first row that cites it; the import resolves them to the law corpus."""
@@ -232,8 +253,7 @@ class _Reader:
         for c in citations:
             bid = c.basis
             ids.append(bid)
-            if bid not in self.bases:
-                self.bases.add(bid)
+            if self._new_basis(bid):
                 basis = LegalBasis(
                     bid,
                     c.title,
@@ -334,8 +354,7 @@ class _Reader:
 
     def list_basis(self) -> str:
         bid = "PL-" + _hash(self.list_id)
-        if bid not in self.bases:
-            self.bases.add(bid)
+        if self._new_basis(bid):
             self.add(LegalBasis(bid, self.title, self.m.list_basis or "power-list"), None)
         return bid
 

@@ -108,9 +108,24 @@ def _read_sheets(
 # -- finding the header -------------------------------------------------------------------
 
 
+#: id(mapping) -> (the mapping, its synonyms): Mapping.synonyms() normalises every header
+#: name of the mapping each time; a list's header search asks it per row, mapping and cell
+_SYNONYMS: dict[int, tuple[Mapping, set[str]]] = {}
+
+
+def _synonyms(m: Mapping) -> set[str]:
+    hit = _SYNONYMS.get(id(m))
+    if hit is None or hit[0] is not m:
+        if len(_SYNONYMS) > 256:
+            _SYNONYMS.clear()
+        hit = _SYNONYMS[id(m)] = (m, m.synonyms())
+    return hit[1]
+
+
 def _is_subheader(cells: list[str], m: Mapping) -> bool:
     keys = [header_key(c) for c in cells if c]
-    return bool(keys) and all(k in m.synonyms() for k in keys)
+    known = _synonyms(m)
+    return bool(keys) and all(k in known for k in keys)
 
 
 def _spread(top: list[str], sub: list[str]) -> list[str]:
@@ -132,7 +147,7 @@ class _Layout:
 
 def _layout_at(rows: list[tuple[int, list[str]]], i: int, m: Mapping) -> _Layout | None:
     top = rows[i][1]
-    known = m.synonyms()
+    known = _synonyms(m)
     if not any(header_key(c) in known for c in top if c):
         return None  # a title row above a header row is not a header
     header_rows = [top]

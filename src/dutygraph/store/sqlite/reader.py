@@ -253,6 +253,52 @@ class SqliteReader(LawLookups):
             ],
         )
 
+    # -- names, for matching the names a published list writes ------------------
+
+    def ids_named(self, label: str, names: Iterable[str]) -> list[str]:
+        """The ids of the records of ``label`` with one of ``names`` as their name or an
+        alias (exactly as written), each once: one query on the ``names`` index."""
+        wanted = list(dict.fromkeys(names))
+        if not wanted:
+            return []
+        rows = self._conn.execute(
+            "SELECT id FROM names WHERE label = ? AND name IN (SELECT value FROM json_each(?))"
+            " ORDER BY rowid",
+            (label, json.dumps(wanted, ensure_ascii=False)),
+        )
+        return list(dict.fromkeys(r[0] for r in rows))
+
+    def names_like(self, label: str, glob: str) -> list[tuple[str, str]]:
+        """(name, id) of the names and aliases of ``label`` matching the SQL ``glob``, in
+        store order: a scan of that label's names in SQLite, nothing decoded."""
+        rows = self._conn.execute(
+            "SELECT name, id FROM names WHERE label = ? AND name GLOB ? ORDER BY rowid",
+            (label, glob),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def region_names(self) -> list[tuple[str, str]]:
+        """(code, name) of every region, in store order (as ``DutyGraph.regions`` iterates):
+        two columns of the tree, no region record decoded."""
+        if "region" not in self._present:
+            return []
+        return [
+            (r[0], r[1]) for r in self._conn.execute("SELECT id, name FROM region ORDER BY rowid")
+        ]
+
+    def in_store_order(self, label: str, ids: Iterable[str]) -> list[Any]:
+        """The records of ``ids`` the table ``label`` holds, in store order (one query)."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return []
+        got = self.table(label).fetch(wanted)
+        order = self._conn.execute(
+            f"SELECT id FROM {TABLES[label].name} WHERE id IN (SELECT value FROM json_each(?))"
+            " ORDER BY rowid",
+            (json.dumps(wanted, ensure_ascii=False),),
+        )
+        return [got[r[0]] for r in order if r[0] in got]
+
     def _path(
         self, table: LazyTable, paths: dict[str, tuple[str, ...]], start: str
     ) -> tuple[str, ...]:
