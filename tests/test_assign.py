@@ -214,3 +214,22 @@ def test_the_word_indexes_are_stored_and_read_back_instead_of_rebuilt(tmp_path, 
     # with no cache folder nothing is written
     monkeypatch.setenv("DUTYGRAPH_CACHE", "off")
     assert match.stored_path("x", "2025-06-01") is None
+
+
+def test_an_answer_does_not_depend_on_what_the_process_asked_before():
+    # the segmenter's dictionary is the graph's own vocabulary: asking about the catalogue
+    # first used to add its phrases to the one shared dictionary, and 密室逃脱 on the demo then
+    # lost its candidate (the explorer showed none while a fresh process showed 文化和旅游部)
+    from dutygraph.fixtures import catalogue_graph, demo_graph
+
+    def fresh_demo():  # a new graph object: its word indexes are built (or read) anew
+        return demo_graph.__wrapped__()
+
+    def ask(g):
+        a = assign_business_form(g, "密室逃脱", "", [], None, "2025-06-01")
+        return [(c.department.id, c.score) for c in a.candidates], a.confidence
+
+    before = ask(fresh_demo())
+    assign_business_form(catalogue_graph(), "剧本杀馆", "玩家扮演角色", [], None, "2025-06-01")
+    assert ask(fresh_demo()) == before
+    assert before[0] and before[0][0][0] == "N-MCT"

@@ -434,7 +434,6 @@ class DutyGraph(LawLookups):
             out += [r for k, r in value.items() if old.get(k) is not r]
         return out
 
-
     def _duty_key(self, k: int) -> tuple[str, ...]:
         """:attr:`Duty.key` of duty number ``k``, read from the columns."""
         cols = self._duty_cols

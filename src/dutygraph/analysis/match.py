@@ -36,14 +36,14 @@ import re
 import tempfile
 import threading
 import weakref
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..reader import GraphReader
-from .segment import GENERIC_WORDS, Segmenter, Word
+from .segment import GENERIC_WORDS, MODE_WORDS, Segmenter, Word, domain_words
 
 __all__ = [
     "LEGAL_WORDS",
@@ -187,19 +187,31 @@ class Hit:
         return "、".join(out)
 
 
-_shared: Segmenter | None = None
-_shared_lock = threading.Lock()
+_segmenters: OrderedDict[frozenset[str], Segmenter] = OrderedDict()
+_segmenters_lock = threading.Lock()
+#: segmenters kept, one per vocabulary (a server holds one graph; tests and benchmarks a few)
+KEEP_SEGMENTERS = 4
 
 
 def segmenter(words: Iterable[str] = ()) -> Segmenter:
-    """The process's one segmenter (jieba loads once), with ``words`` added to its dictionary."""
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            _shared = Segmenter(words)
+    """The segmenter whose domain dictionary is exactly ``words``.
+
+    One per vocabulary (jieba's own dictionary is read once per process and copied), so a
+    graph's answers never depend on which other graphs the process read before.
+
+    >>> segmenter(["密室逃脱"]) is segmenter(["密室逃脱"]), segmenter(["密室逃脱"]) is segmenter()
+    (True, False)
+    """
+    key = domain_words([*words, *MODE_WORDS])  # what the segmenter's dictionary will hold
+    with _segmenters_lock:
+        seg = _segmenters.get(key)
+        if seg is None:
+            seg = _segmenters[key] = Segmenter(key)
+            while len(_segmenters) > KEEP_SEGMENTERS:
+                _segmenters.popitem(last=False)
         else:
-            _shared.add_words(words)
-        return _shared
+            _segmenters.move_to_end(key)
+        return seg
 
 
 def _terms(seg: Segmenter, phrase: str, doc: bool = False) -> list[tuple[str, float]]:
