@@ -380,3 +380,34 @@ def test_a_swapped_out_snapshot_is_released_after_routing_and_assignment_ran_on_
     gc.collect()
     assert [ref() is None for ref in graphs] == [True, True, True]
     assert len(current.disputes) == 3
+
+
+def test_a_write_made_while_the_last_graph_is_still_being_handed_on_is_read_too(
+    demo: EmbeddedStore,
+) -> None:
+    """A write that landed after the background read's last look at the store, while its graph
+    was handed to the worker pool (whose warm-up takes seconds), was never read: the server
+    answered from the state before it until the next write."""
+    from dutygraph.api.state import Snapshots
+
+    snaps = Snapshots(demo)
+    told = threading.Event()
+    go_on = threading.Event()
+
+    def slow_listener(stamp: Any, graph: Any) -> None:  # as the worker pool's warm-up
+        told.set()
+        go_on.wait(10)
+
+    snaps.on_swap.append(slow_listener)
+    snaps.current()  # starts the background read of the whole graph
+    assert told.wait(30)
+    open_dispute(
+        demo, ["JJ-SCJ", "WH-SCJ"], "案件", "510104", "2025-06-01", kind="enforcement",
+        case={"place": "510107", "filed": {"JJ-SCJ": "2025-01-02"}}, by="test",
+    )  # fmt: skip
+    snaps.current()  # the server's next request sees the new stamp
+    go_on.set()
+    deadline = time.monotonic() + 30
+    while len(snaps.graph().disputes) < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(snaps.graph().disputes) == 1

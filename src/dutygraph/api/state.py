@@ -114,6 +114,7 @@ class Snapshots:
         self.background = background
         self._lock = threading.Lock()  # guards _snap, _graph and _loading
         self._load_lock = threading.Lock()  # one whole-graph read at a time: never three graphs
+        self._tell_lock = threading.Lock()  # on_swap told one graph at a time, newest last
         self._snap: Snapshot | None = None
         self._graph: tuple[Hashable, DutyGraph] | None = None
         self._loading: threading.Event | None = None
@@ -206,11 +207,16 @@ class Snapshots:
                     self.swaps += 1
                     self.last_read_s = time.perf_counter() - t0
                 del held, snap  # the old graph goes with the last request reading it
+                break
+        # told outside the read lock: what a listener does with the graph (the worker pool
+        # warms the analyses: seconds the first time) never holds up reading the next write
+        with self._tell_lock:
+            held = self._graph
+            if held is not None and held[1] is graph:  # (else a newer one is told next)
                 for tell in self.on_swap:
                     tell(stamp, graph)
-                del graph
-                _release_memory()
-                return
+        del graph, held
+        _release_memory()
 
     def refresh_soon(self, wait: float) -> bool:
         """Read the new state in the background; wait for the swap up to ``wait`` s; whether swapped.
@@ -236,7 +242,11 @@ class Snapshots:
 
         def run() -> None:
             try:
-                self.refresh()
+                while True:  # a write landed while the last graph was read or told: again
+                    self.refresh()
+                    held = self._graph
+                    if held is None or held[0] == self.stamp():
+                        break
             except Exception:  # the last snapshot keeps answering; say why in the log
                 log.exception("reading the whole graph in the background failed")
             finally:
