@@ -148,7 +148,7 @@ def line_for(department: str, matter: str = "") -> Mapping | None:
 #: what ends the name of a public body (longest first)
 _BODY = (
     r"(?:行政主管部门|主管部门|行政部门|管理部门|工作部门|部门|主管机构|管理机构|监督机构|机构|主管机关|机关"
-    r"|人民政府|监督管理委员会|委员会|总局|管理局|(?<![布格大全结当时开赌饭])局|总署|署|空军|海军|陆军|武装警察部队|中国人民银行|人民银行|证监会|海关|政治部|武装部|外交部|科学院|工程院|[^的内全局本外下上各]部)"
+    r"|人民政府|监督管理委员会|委员会|领导小组(?:办公室)?|总局|管理局|(?<![布格大全结当时开赌饭])局|总署|署|空军|海军|陆军|武装警察部队|中国人民银行|人民银行|证监会|海关|政治部|武装部|外交部|科学院|工程院|[^的内全局本外下上各]部)"
 )
 #: level words in front of a department, and the level they name (tried in order)
 _LEVEL_WORDS = (
@@ -173,8 +173,8 @@ _LEVEL_WORDS = (
 _LEVEL_RE = [(re.compile("^" + p), lvl) for p, lvl in _LEVEL_WORDS]
 #: named bodies of the State Council that need no level words
 _CENTRAL = re.compile(
-    r"^(?:中国人民银行|中国人民解放军|中国证监会|中国证券监督管理委员会|海关总署|外交部|审计署|国家\w+局|中国\w+监督管理委员会"
-    r"|(?!人民武装|政治|武装)\w{1,6}部$)"
+    r"^(?:中国人民银行|中国人民解放军|国防科工委|国防科学技术工业委员会|中国证监会|中国证券监督管理委员会|海关总署|外交部|审计署|国家\w+局|中国\w+监督管理委员会"
+    r"|(?!人民武装|政治|武装)\w{1,6}部$|\w*领导小组(?:办公室)?$)"
 )
 #: a local government or body named by its place (海南省人民政府, 宜昌市公安局)
 _NAMED_LOCAL = re.compile(
@@ -183,17 +183,17 @@ _NAMED_LOCAL = re.compile(
 #: the verbs that put a body in charge, and whether the matter comes after them
 _VERB = re.compile(
     r"(?P<verb>统一负责|具体负责|负责(?!人)|主管|统一管理|指导和监督|组织实施|开展|实施统一监督管理|实施监督管理|"
-    r"实施统一监督(?!检查)|实施监督检查(?=$|，)|实施监督(?!检查)|实施(?:[^，。；对]{0,10}的)?监管(?=$|，)|"
-    r"进行(?:[^，。；对]{0,10}[、和])?(?:监督|管理|指导和协调)(?:检查|管理|和监督)?(?:、指导)?(?=$|，)|给予指导(?:[、和][^，。；]{0,8})?(?=$|，)|管理和监督|监督和管理|实行(?:集中)?(?:统一)?监督管理|履行[^，。；的]{0,12}?管理职责|负有下列职责|做好"
-    r"|指导和协调|指导推动|监督管理|管理|指导(?![和、])|领导(?![下和、]|小组|机构|人|干部|职务))"
+    r"实施(?:指导和监督|监督和指导|监督、指导|指导、监督)(?=$|，)|进行审计(?:监督)?(?=$|，)|实施统一监督(?!检查)|实施监督检查(?=$|，)|实施监督(?!检查)|实施(?:[^，。；对]{0,10}的)?监管(?=$|，)|"
+    r"进行(?:[^，。；对]{0,10}[、和])?(?:监督|管理|指导和协调)(?:检查|管理|和监督)?(?:、指导)?(?=$|，)|给予指导(?:[、和][^，。；]{0,8})?(?=$|，)|管理和监督|监督和管理|实行(?:集中)?(?:统一)?监督管理|履行[^，。；的]{0,12}?管理职责|(?:负有|履行)下列(?:监督检查|监督管理)?职责|做好"
+    r"|指导和协调|指导推动|监督、检查|监督管理|管理|指导(?![和、])|领导(?![下和、]|小组|机构|人|干部|职务))"
 )
 #: what a matter ends with when the verb is a general one (负责, 管理, 开展, 做好)
-_FIELD = re.compile(r"(?:工作|管理|事务|监督|监管|检查|职责|事宜|指导|审批|登记|执法)$")
+_FIELD = re.compile(r"(?:工作|管理|事务|监督|监管|检查|职责|事宜|指导|审批|登记|执法|危害)$")
 _FIELD_PART = re.compile(r"(?:工作|监督管理|管理|监督|监管|检查)(?:及|和|、|并|以及)")
 #: the adverbials between a department and its verb
 _ADVERBIAL = re.compile(
-    r"^(?:在[^，。；]*(?:领导下|职责范围内|范围内)|按照[^，。；]*(?:职责分工|职责|规定)|依照[^，。；]*(?:职责分工|职责|规定)|"
-    r"依据[^，。；]*?职责|根据[^，。；]*(?:职责|授权)|依照本(?:条例|法|办法|规定|细则)|对执行本(?:条例|法|办法|规定|细则)|依法|分别|共同|各自|具体|应当|统一"
+    r"^(?:在[^，。；]*(?:领导下|职责范围内|范围内|方面)|按照[^，。；]*(?:职责分工|职责|规定)|依照[^，。；]*(?:职责分工|职责|规定)|"
+    r"依据[^，。；]*?职责|根据[^，。；]*(?:职责|授权|需要)|依照本(?:条例|法|办法|规定|细则)|对执行本(?:条例|法|办法|规定|细则)|依法|分别|共同|各自|具体|应当|统一"
     r"|(?:协同|密切|相互|互相)配合|(?:和|及|以及)[^，。；、]{0,20}?(?:单位|企业|组织))[，、]?"
 )
 _GENERIC = {
@@ -206,6 +206,8 @@ _GENERIC = {
     "其他有关主管",
     "各",
     "其他",
+    "业务",  # 国务院业务主管部门: names no department (rule 8)
+    "有关业务",
 }
 _ENDINGS = (
     "行政主管部门",
@@ -222,7 +224,7 @@ _ENDINGS = (
 _SPLIT = re.compile(r"、|及其|以及|会同|和|及|与|或者|或")
 #: words a body's name does not contain (a sentence's verbs and conditions)
 _NOT_A_NAME = re.compile(
-    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|统称|通知|经(?!济|营|贸)|向|报(?!刊|废)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营|聘请|组成|以外"
+    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|统称|通知|经(?!济|营|贸)|向|报(?!刊|废)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营|聘请|组成|以外|举办"
 )
 #: sentences that name the body in charge without a verb of charge, and whether its name is checked:
 #: Y是X的主管机关; X的主管部门是Y; X接受Y的监督管理
@@ -237,6 +239,13 @@ _NAMING = (
     (
         re.compile(
             r"^(?P<matter>[^，。；]{2,40}?)的主管(?:部门|机关|机构)(?:是|为)(?P<subj>[^，。；]{2,60})$"
+        ),
+        False,
+    ),
+    (
+        re.compile(
+            r"(?:^|，)(?P<matter>(?:(?!机关|部门|机构)[^，。；]){0,30}?办理[^，。；]{2,30}?)的(?:部门|机关|机构)(?:是|为)"
+            r"(?P<subj>[^，。；]{2,60})(?:$|，)"
         ),
         False,
     ),
@@ -258,7 +267,9 @@ _SKIP = re.compile(
     r"^为了?|遵守本|适用本|违反本|违反[^，。；]{0,20}规定|罚款|处分|追究|责令|没收|吊销|给予警告"
 )
 #: a paragraph without any of these words has no clause (a quick test before the sentence patterns)
-_QUICK = re.compile(r"负责|主管|管理|监督|职责|做好|开展|组织实施|监管|管辖|征收|指导|领导")
+_QUICK = re.compile(
+    r"负责|主管|管理|监督|职责|做好|开展|组织实施|监管|管辖|征收|指导|领导|审计|办理[^。；]{0,40}的(?:部门|机关|机构)(?:是|为)"
+)
 _ITEM_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 #: names with 和 inside that are one name, not two (and the mark that stands for that 和 meanwhile)
 _COMPOUNDS = (
@@ -281,7 +292,9 @@ _AND = "\u2060"
 _COMMA = "\u2061"
 _SENTENCE = re.compile(r"[^。；]+[。；]?")
 #: the verbs that put a government itself in charge (its 领导, 做好 or 加强 do not)
-_GOVERNMENT_VERBS = ("负责", "统一负责", "具体负责", "主管", "管理")
+_GOVERNMENT_VERBS = ("负责", "统一负责", "具体负责", "主管", "管理", "履行下列职责")
+#: X（对Y）履行下列职责：(一)… — one clause for X, the field in the items (rule 4)
+_DUTIES = re.compile(r"^(?:负有|履行)下列\w{0,4}职责$")
 #: the act's own implementation as a matter (负责本条例的实施, 组织实施本办法)
 _OWN_ACT = re.compile(
     r"^(?:本(?:条例|法|办法|规定|细则)的(?:组织)?实施|本(?:条例|法|办法|规定|细则))$"
@@ -335,7 +348,13 @@ def _prepare(text: str) -> str:
     text = re.sub(r"国务院和(?:有关)?地方(?:各级)?人民政府", "县级以上人民政府", text)
     for name in _COMPOUNDS:
         text = text.replace(name, name.replace("和", _AND))
+    # 证券、期货监管部门 is one body (rule 15 counts bodies, not the words of one name)
+    text = text.replace("证券、期货监", "证券" + _COMMA + "期货监")
     text = re.sub(r"（(?:以下简称|以下统称|以下称|简称|下称)(?:[^（）]|（[^（）]*）)*）", "", text)
+    # 有血吸虫病防治任务的地区县级以上地方人民政府X部门: the place named before the level words
+    text = re.sub(
+        r"(?:^|(?<=，))[^，。；]{2,24}?地区(?=县级|省级|设区的市|乡镇|乡（镇）)", "", text
+    )
     text = re.sub(r"省、自治区(?!、直辖市)", "省级", text)
     text = re.sub(r"县、自治县、(?:不设区的)?市、市辖区(?:的)?", "县级", text)
     text = re.sub(_PROVINCES, "省级", text)
@@ -376,6 +395,7 @@ def _strip_level(part: str) -> tuple[str, str | None]:
 def extract(version: Version) -> list[Clause]:
     """The competence clauses of one version (see the module docstring), in article order."""
     out: list[Clause] = []
+    experts = _expert_committees(version)
     for article in version.articles:
         for pn, paragraph in enumerate(article.paragraphs, 1):
             originals = [t for t in (paragraph.text, *paragraph.items) if _QUICK.search(t)]
@@ -387,6 +407,16 @@ def extract(version: Version) -> list[Clause]:
                     if subject:
                         sentence = subject + re.sub(r"^(?:并|还|同时)", "", sentence)
                 for level, dept, matter in _clauses(sentence):
+                    if dept.endswith("委员会") and any(dept.endswith(e) for e in experts):
+                        continue  # rule 9: a committee of experts and representatives
+                    if (
+                        (not matter or matter.startswith("下列"))
+                        and paragraph.items
+                        and original == paragraph.text
+                    ):
+                        matter = "；".join(
+                            _ITEM_MARK.sub("", i).rstrip("；。") for i in paragraph.items
+                        )
                     mapping = line_for(dept, matter)
                     out.append(
                         Clause(
@@ -405,6 +435,24 @@ def extract(version: Version) -> list[Clause]:
                         )
                     )
     return _unique(out)
+
+
+#: 全国注册建筑师管理委员会由…的代表和建筑设计专家组成: a committee of experts and representatives
+_EXPERTS = re.compile(r"(?P<name>[^，。；（）]{2,30}?委员会)由[^。；]*?(?:专家|代表)[^。；]*?组成")
+
+
+def _expert_committees(version: Version) -> set[str]:
+    """The committees the text says are made of experts or representatives, without their level words.
+
+    Rule 9 of docs/competence-rules.md: such a committee is no public authority.
+    """
+    out = set()
+    for article in version.articles:
+        for m in _EXPERTS.finditer(_prepare(article.text)):
+            name = _strip_level(re.sub(r"^(?:全国|省级|本级)", "", m.group("name")))[0]
+            if len(name) > 3:
+                out.add(name)
+    return out
 
 
 def _sentences(pairs: list[tuple[str, str]]) -> Iterator[tuple[str, str, str]]:
@@ -442,7 +490,7 @@ def in_force(corpus: Corpus, as_of: str | None = None) -> Iterator[Version]:
 
 def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
     """(level, department, matter) for each body the sentence puts in charge."""
-    sentence = sentence.rstrip("。；")
+    sentence = sentence.rstrip("。；：:")
     # X由Y负责/主管/管理: the matter comes first
     if _SKIP.search(sentence):
         return
@@ -466,6 +514,7 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
         m
         and m.group("verb") == "组织实施"
         and not re.search(r"(?:管制|管理|监督|监管|工作)$", m.group("matter") or "")
+        and not _OWN_ACT.match(m.group("matter") or "")
     ):
         m = None  # 培训/研究/划区定界由X组织实施: carrying out a task, not a field
     if m and not _NOT_A_NAME.search(subj):
@@ -478,14 +527,20 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
     for rx, named in _NAMING:
         m = rx.search(sentence)
         if m and (not named or not _NOT_A_NAME.search(m.group("subj"))):
-            yield from _subjects(m.group("subj"), m.group("matter"), "主管")
+            # 是X或者X确定的机关 (rule 5): the body designated, not the one it may choose
+            subj = re.sub(
+                r"(?:或者|或)[^，。；]*(?:确定|指定)的(?:部门|机关|机构)$", "", m.group("subj")
+            )
+            yield from _subjects(subj, m.group("matter"), "主管")
             return
     start = 0  # where the text of the next clause starts (after the matter of the last one)
     for vm in _VERB.finditer(sentence):
         if vm.start() < start:
             continue
         before = sentence[start : vm.start()].lstrip("，")
-        if vm.group("verb").startswith(("实施", "实行", "进行", "给予")):
+        if vm.group("verb").startswith(("实施", "实行", "进行", "给予")) or _DUTIES.match(
+            vm.group("verb")
+        ):
             om = _OBJECT.search(before)
             if om:
                 before = before[: om.start()]
@@ -501,6 +556,10 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
             s0, rest0 = _subject(chunks[0])
             if s0 and _VERB.match(_strip_adverbials(rest0)):
                 subject = s0
+            elif s0 and _is_adverbial(rest0) and len(chunks) > 2 and _VERB.match(chunks[1]):
+                subject = s0  # 淮河…领导小组，负责协调…，监督、检查…工作
+            elif s0 and vm.group("verb") in ("做好", "开展") and re.match(r"^应当", rest0):
+                subject = s0  # 公安部门应当及时查处…，做好…工作 (rule 3)
         if not subject and len(chunks) > 1 and _is_adverbial(chunks[-1]):
             # 国务院设立国家防汛指挥机构，负责…: the body set up is in charge
             sm = re.search(r"设立(?P<s>[^，。；、]{2,30}?(?:机构|部门|机关))$", chunks[-2])
@@ -520,8 +579,8 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
         if not subject:
             continue
         verb = vm.group("verb")
-        matter = sentence[vm.end() :].split("，")[0] if verb not in ("负有下列职责",) else ""
-        if verb.startswith("履行") and not matter:
+        matter = sentence[vm.end() :].split("，")[0] if not _DUTIES.match(verb) else ""
+        if verb.startswith("履行") and not _DUTIES.match(verb) and not matter:
             if re.match("，(?:可以|有权)|时", sentence[vm.end() :]):
                 continue  # 履行…职责，可以采取下列措施: powers, not a field
             matter = verb[2:-2]  # 依法履行外汇管理职责: the field is in the verb
@@ -533,10 +592,10 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
             continue  # 负责出版管理的部门负责…: the first 负责 is part of a name
         if matter.endswith("时") or sentence[vm.end() :].startswith(("检查时", "管理时", "时")):
             continue
-        if verb.startswith(("实施", "实行", "进行", "给予")):
+        if verb.startswith(("实施", "实行", "进行", "给予")) or _DUTIES.match(verb):
             om = _OBJECT.search(sentence[start : vm.start()])
             matter = om.group("m") if om else matter
-            if not matter:
+            if not matter and not _DUTIES.match(verb):
                 continue  # 监督检查部门进行监督检查，…: a procedure, not a field
         if verb in (
             "负责",
@@ -557,8 +616,8 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
             or _OWN_ACT.match(matter)
         ):
             continue
-        if verb == "做好" and "职责" not in before:
-            continue  # 应当做好…宣传、解释工作: a task; 依照职责做好…工作: a field
+        if verb == "做好" and not matter.endswith("工作"):
+            continue  # rule 3: 做好 a field of work (…工作), with or without 职责
         if verb == "管理" and not matter:
             continue
         yield from _subjects(subject, matter, verb)
@@ -640,7 +699,7 @@ def _subjects(
             part = "有关部门"
         part = re.sub(r"^等", "", part)
         name, lvl = _strip_level(part)
-        if re.fullmatch(r"中央|国家|国务院|地方|省级|县级|中央和国家", name):
+        if re.fullmatch(r"中央|国家|国务院|地方|省级|县级|设区的市级?|中央和国家", name):
             level = _strip_level(name + "部门")[1] or level
             continue
         if lvl is not None:
@@ -680,6 +739,8 @@ def _subjects(
             "人民法院|人民检察院", name
         ):
             continue  # not a public administration body (courts and procuratorates)
+        if re.search(r"^(?:医疗机构|疾病预防控制机构|医院|档案馆)$", name):
+            continue  # rule 9: public institutions, not authorities
         yield (
             here,
             name.replace(_AND, "和"),
