@@ -121,6 +121,7 @@ class _DutyTable:
 
 
 _DUTY_FIELDS = [f.name for f in fields(Duty)]
+_UNSEEN = object()
 K = TypeVar("K")
 V = TypeVar("V")
 _Found = tuple[str, str, list[Any]]  # source region, item on the path, lead entries there
@@ -171,7 +172,7 @@ class _Scanner:
         self.as_of = as_of
         self.table = _duty_table(g)
         self.nearest: dict[tuple[str, str], _Found | None] = {}
-        self._sites: dict[tuple[str, str], list[Any] | None] = {}
+        self._sites: _Memo[tuple[str, str], list[Any] | None] = _Memo(self._site)
         # memoised by value, read at C speed (``__getitem__``; a new value is worked out once)
         self._basis_ok: _Memo[tuple[str, ...], bool] = _Memo(self._basis_in_force)
         self._alive: _Memo[str, bool] = _Memo(self._department_alive)
@@ -226,36 +227,33 @@ class _Scanner:
             return [[col[k] for k in entries] for col in (getattr(table, n) for n in names)]
         return [[getattr(d, n) for d in entries] for n in names]
 
+    def _site(self, key: tuple[str, str]) -> list[Any] | None:
+        return self.g.active_rows_at(key[0], key[1], "lead", self.as_of) or None
+
     def leads_at(self, item: str, region: str) -> list[Any] | None:
         """The lead duties recorded for ``item`` at ``region`` and active, as entries
         (``None``: none)."""
-        key = (item, region)
-        try:
-            return self._sites[key]
-        except KeyError:
-            pass
-        found = self.g.active_rows_at(item, region, "lead", self.as_of) or None
-        self._sites[key] = found
-        return found
+        return self._sites[(item, region)]
 
     def find(self, item: str, region: str) -> _Found | None:
         """The region where (item, region)'s nearest lead duties are recorded, the item
         (on ``item``'s path) they are recorded for, and those duties as entries."""
         key = (item, region)
-        if key in self.nearest:
-            return self.nearest[key]
-        found: _Found | None = None
+        found = self.nearest.get(key, _UNSEEN)
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]
+        sites = self._sites
         for it in self.g.item_path(item):
-            entries = self.leads_at(it, region)
+            entries = sites[(it, region)]
             if entries:
                 found = (region, it, entries)
                 break
         else:
-            parent = self.g.regions[region].parent
-            if parent and parent in self.g.regions:
-                found = self.find(item, parent)
-        self.nearest[key] = found
-        return found
+            regions = self.g.regions
+            parent = regions[region].parent
+            found = self.find(item, parent) if parent and parent in regions else None
+        self.nearest[key] = found  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
 
     def _basis_in_force(self, bases: tuple[str, ...]) -> bool:
         g, as_of = self.g, self.as_of
