@@ -181,6 +181,7 @@ class _Scanner:
         self._needs: dict[int, tuple[tuple[str, bool], ...]] = {}
         self._row_needs: dict[tuple[str, str | None], tuple[tuple[str, bool], ...]] = {}
         self._below: dict[str, list[str]] | None = None
+        self._below_of: dict[str, list[str]] = {}
         self._departments: dict[tuple[str, str], list[str]] = {}
         self._answered: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[str]] = {}
 
@@ -358,7 +359,11 @@ class _Scanner:
                 if it.parent in items:
                     below.setdefault(it.parent, []).append(i)
             self._below = below
+        out = self._below_of.get(item)
+        if out is not None:
+            return out
         out, seen = [item], {item}
+        self._below_of[item] = out  # filled below
         k = 0
         while k < len(out):
             for child in self._below.get(out[k], ()):
