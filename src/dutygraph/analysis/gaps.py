@@ -373,6 +373,24 @@ class _Scanner:
             k += 1
         return out
 
+    def _inheriting(
+        self, item: str, at_item: str, code: str, in_scope: set[str]
+    ) -> Iterator[tuple[str, str]]:
+        """The pairs (``item``, R) in scope whose nearest lead duties are those of
+        ``at_item`` at ``code`` (``item`` under ``at_item``): walking down from ``code``,
+        a region where a lead is recorded for an item on ``item``'s path answers from
+        its own duties, and so does its subtree — that walk stops there."""
+        path, sites, children = self.g.item_path(item), self._sites, self.g.region_children
+        stack = [code]
+        while stack:
+            reg = stack.pop()
+            own = next((it for it in path if sites[(it, reg)]), None)
+            if own is not None and (reg != code or own != at_item):
+                continue
+            if reg in in_scope:
+                yield (item, reg)
+            stack.extend(children(reg))
+
     def _missing_lines(self) -> dict[str, set[str]]:
         """For every region, the lines (of any duty or department) it has no active department of."""
         g = self.g
@@ -425,7 +443,9 @@ class _Scanner:
             for item_id, code in sites:
                 duties = leads_at(item_id, code)
                 if duties and not self._bases_in_force(duties):
-                    add_below(item_id, [c for c in g.subtree(code) if c in in_scope])
+                    for i in self._item_below(item_id):
+                        if i in wanted:
+                            out.update(self._inheriting(i, item_id, code, in_scope))
 
         # (3) a region's own lead duties held by an abolished department with no successor
         dead = {d for d in table.distinct("department") if not self._is_alive(d)}
