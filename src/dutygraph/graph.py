@@ -39,7 +39,6 @@ from .model import (
     LegalBasis,
     Region,
     RegionGroup,
-    active,
     canonical_region_code,
 )
 
@@ -183,6 +182,15 @@ class DutyGraph(LawLookups):
         columns first and builds only the duties kept: the first question about a
         place builds its one lead, not its assists too.
         """
+        found = self.active_rows_at(item, region, role, as_of)
+        if found and found[0].__class__ is int:
+            return [self._duty(k) for k in found]
+        return found
+
+    def active_rows_at(self, item: str, region: str, role: str, as_of: str) -> list[Any]:
+        """:meth:`active_duties_at` without building a duty: a stored graph answers with the
+        duties' row numbers in :meth:`duty_columns` (in row order), a graph of records with
+        its duty objects. For scans that read a few columns of many places (the gap scan)."""
         bucket = self._duties_at.get((item, region))
         if not bucket:
             return []
@@ -192,7 +200,11 @@ class DutyGraph(LawLookups):
         assert cols is not None  # row numbers index a stored graph's columns
         roles, starts, ends = cols[_DUTY_ROLE], cols[_DUTY_FROM], cols[_DUTY_TO]
         return [
-            self._duty(k) for k in bucket if roles[k] == role and active(starts[k], ends[k], as_of)
+            k
+            for k in bucket
+            if roles[k] == role
+            and ((f := starts[k]) is None or f <= as_of)
+            and ((t := ends[k]) is None or as_of < t)
         ]
 
     def duty_buckets(self) -> Iterator[tuple[tuple[str, str], list[Duty]]]:

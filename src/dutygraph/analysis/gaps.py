@@ -29,10 +29,10 @@ I-OIL NO_LEAD
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from itertools import compress
-from typing import Any
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from .._gc import gc_paused
@@ -121,6 +121,10 @@ class _DutyTable:
 
 
 _DUTY_FIELDS = [f.name for f in fields(Duty)]
+_UNSEEN = object()
+K = TypeVar("K")
+V = TypeVar("V")
+_Found = tuple[str, str, list[Any]]  # source region, item on the path, lead entries there
 _TABLES: WeakKeyDictionary[DutyGraph, _DutyTable] = WeakKeyDictionary()
 
 
@@ -129,6 +133,18 @@ def _duty_table(g: DutyGraph) -> _DutyTable:
     if table is None:
         table = _TABLES[g] = _DutyTable(g)
     return table
+
+
+class _Memo(dict[K, V]):
+    """A dict that works out a missing value with ``compute`` and keeps it."""
+
+    def __init__(self, compute: Callable[[K], V]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: K) -> V:
+        value = self[key] = self.compute(key)
+        return value
 
 
 class _Scanner:
@@ -154,18 +170,20 @@ class _Scanner:
     def __init__(self, g: DutyGraph, as_of: str) -> None:
         self.g = g
         self.as_of = as_of
-        self.nearest: dict[tuple[str, str], tuple[str, list[Duty]] | None] = {}
-        self._sites: dict[tuple[str, str], list[Duty] | None] = {}
-        self._basis_ok: dict[tuple[str, ...], bool] = {}
-        self._alive: dict[str, bool] = {}
+        self.table = _duty_table(g)
+        self.nearest: dict[tuple[str, str], _Found | None] = {}
+        self._sites: _Memo[tuple[str, str], list[Any] | None] = _Memo(self._site)
+        # memoised by value, read at C speed (``__getitem__``; a new value is worked out once)
+        self._basis_ok: _Memo[tuple[str, ...], bool] = _Memo(self._basis_in_force)
+        self._alive: _Memo[str, bool] = _Memo(self._department_alive)
         self._counterpart: dict[tuple[str, str], bool] = {}
         self._vertical: dict[tuple[str, str, str], bool] = {}
-        self._list_ok: dict[int, bool] = {}
         self._needs: dict[int, tuple[tuple[str, bool], ...]] = {}
         self._row_needs: dict[tuple[str, str | None], tuple[tuple[str, bool], ...]] = {}
         self._below: dict[str, list[str]] | None = None
+        self._below_of: dict[str, list[str]] = {}
         self._departments: dict[tuple[str, str], list[str]] = {}
-        self._answered: dict[tuple[str, str, tuple[tuple[str, str | None], ...]], list[str]] = {}
+        self._answered: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[str]] = {}
 
     def departments(self, item: str, region: str) -> list[str]:
         """Who leads ``item`` in ``region``, departments only: what
@@ -181,10 +199,16 @@ class _Scanner:
             if found is None:
                 out = []
             else:
-                source, duties = found
-                sign = (region, source, tuple((d.department, d.line) for d in duties))
+                source, at_item, entries = found
+                deps, lines = self._fields(entries, "department", "line")
+                # what answers_for reads, in key order (department, then line)
+                pairs = zip(deps, [ln or "" for ln in lines], strict=True)
+                sign = (region, source, tuple(sorted(pairs)))
                 out = self._answered.get(sign)
                 if out is None:
+                    duties = in_key_order(
+                        self.g.active_duties_at(at_item, source, "lead", self.as_of)
+                    )
                     rpath = self.g.region_path(region)
                     path = rpath[: rpath.index(source) + 1]
                     answers = answers_for(self.g, duties, path, self.as_of, [])
@@ -193,62 +217,69 @@ class _Scanner:
         return out
 
     # -- is a pair bad? ----------------------------------------------------------
+    # The judge reads the lead duties as *entries*: row numbers in the graph's duty
+    # columns on a stored graph (no Duty is built), the duty objects on a graph of
+    # records (:meth:`DutyGraph.active_rows_at`); :meth:`_fields` reads either.
 
-    def leads_at(self, item: str, region: str) -> list[Duty] | None:
-        """The lead duties recorded for ``item`` at ``region`` and active (``None``: none)."""
-        key = (item, region)
-        try:
-            return self._sites[key]
-        except KeyError:
-            pass
-        as_of = self.as_of
-        found = self.g.active_duties_at(item, region, "lead", as_of)
-        if len(found) > 1:  # in key order, as resolve lists them on every store
-            found = in_key_order(found)
-        self._sites[key] = found or None
-        return found or None
+    def _fields(self, entries: list[Any], *names: str) -> list[list[Any]]:
+        """The fields ``names`` of ``entries`` (row numbers or duties), one list per name."""
+        if entries[0].__class__ is int:
+            table = self.table
+            return [[col[k] for k in entries] for col in (getattr(table, n) for n in names)]
+        return [[getattr(d, n) for d in entries] for n in names]
 
-    def find(self, item: str, region: str) -> tuple[str, list[Duty]] | None:
-        """The region where (item, region)'s nearest lead duties are recorded, and those duties."""
+    def _site(self, key: tuple[str, str]) -> list[Any] | None:
+        return self.g.active_rows_at(key[0], key[1], "lead", self.as_of) or None
+
+    def leads_at(self, item: str, region: str) -> list[Any] | None:
+        """The lead duties recorded for ``item`` at ``region`` and active, as entries
+        (``None``: none)."""
+        return self._sites[(item, region)]
+
+    def find(self, item: str, region: str) -> _Found | None:
+        """The region where (item, region)'s nearest lead duties are recorded, the item
+        (on ``item``'s path) they are recorded for, and those duties as entries."""
         key = (item, region)
-        if key in self.nearest:
-            return self.nearest[key]
-        found: tuple[str, list[Duty]] | None = None
+        found = self.nearest.get(key, _UNSEEN)
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]
+        sites = self._sites
         for it in self.g.item_path(item):
-            duties = self.leads_at(it, region)
-            if duties:
-                found = (region, duties)
+            entries = sites[(it, region)]
+            if entries:
+                found = (region, it, entries)
                 break
         else:
-            parent = self.g.regions[region].parent
-            if parent and parent in self.g.regions:
-                found = self.find(item, parent)
-        self.nearest[key] = found
-        return found
+            regions = self.g.regions
+            parent = regions[region].parent
+            found = self.find(item, parent) if parent and parent in regions else None
+        self.nearest[key] = found  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
+
+    def _basis_in_force(self, bases: tuple[str, ...]) -> bool:
+        g, as_of = self.g, self.as_of
+        return any((b := g.bases.get(bid)) is not None and b.in_force(as_of) for bid in bases)
+
+    def _department_alive(self, department: str) -> bool:
+        return self.g.current(department, self.as_of)[0] is not None
 
     def _tuple_ok(self, bases: tuple[str, ...]) -> bool:
-        ok = self._basis_ok.get(bases)
-        if ok is None:
-            g, as_of = self.g, self.as_of
-            ok = self._basis_ok[bases] = any(
-                (b := g.bases.get(bid)) is not None and b.in_force(as_of) for bid in bases
-            )
-        return ok
-
-    def _bases_in_force(self, duties: list[Duty]) -> bool:
-        ok = self._list_ok.get(id(duties))
-        if ok is None:
-            ok = self._list_ok[id(duties)] = any(self._tuple_ok(d.bases) for d in duties)
-        return ok
+        return self._basis_ok[bases]
 
     def _is_alive(self, department: str) -> bool:
-        ok = self._alive.get(department)
-        if ok is None:
-            ok = self._alive[department] = self.g.current(department, self.as_of)[0] is not None
-        return ok
+        return self._alive[department]
 
-    def _all_alive(self, duties: list[Duty]) -> bool:
-        return all(self._is_alive(d.department) for d in duties)
+    def _bases_in_force(self, entries: list[Any]) -> bool:
+        """Whether any of ``entries`` rests on a basis in force (row numbers: read in C)."""
+        if entries[0].__class__ is int:
+            return any(map(self._basis_ok.__getitem__, map(self.table.bases.__getitem__, entries)))
+        return any(self._basis_ok[d.bases] for d in entries)
+
+    def _all_alive(self, entries: list[Any]) -> bool:
+        if entries[0].__class__ is int:
+            departments = map(self.table.department.__getitem__, entries)
+            return all(map(self._alive.__getitem__, departments))
+        return all(self._alive[d.department] for d in entries)
 
     def _needs_of(self, department: str, line: str | None) -> tuple[tuple[str, bool], ...]:
         """The (line, vertical) a duty of ``department`` (under ``line``) needs in an inheriting region."""
@@ -264,11 +295,14 @@ class _Scanner:
             self._row_needs[key] = needs
         return needs
 
-    def _lines(self, duties: list[Duty]) -> tuple[tuple[str, bool], ...]:
-        needs = self._needs.get(id(duties))
+    def _lines(self, entries: list[Any]) -> tuple[tuple[str, bool], ...]:
+        needs = self._needs.get(id(entries))
         if needs is None:
-            needs = self._needs[id(duties)] = tuple(
-                need for d in duties for need in self._needs_of(d.department, d.line)
+            departments, lines = self._fields(entries, "department", "line")
+            needs = self._needs[id(entries)] = tuple(
+                need
+                for dep, ln in zip(departments, lines, strict=True)
+                for need in self._needs_of(dep, ln)
             )
         return needs
 
@@ -293,16 +327,16 @@ class _Scanner:
             self._vertical[key] = ok
         return ok
 
-    def judge(self, region: str, found: tuple[str, list[Duty]] | None) -> bool:
-        """Whether the answer resting on ``found`` is bad in ``region``."""
+    def judge(self, region: str, found: _Found | None) -> bool:
+        """Whether the answer resting on ``found`` (:meth:`find`) is bad in ``region``."""
         if found is None:
             return True
-        source, duties = found
-        if not self._bases_in_force(duties):
+        source, _, entries = found
+        if not self._bases_in_force(entries):
             return True
         if source == region:
-            return not self._all_alive(duties)
-        for line, vertical in self._lines(duties):
+            return not self._all_alive(entries)
+        for line, vertical in self._lines(entries):
             if vertical:
                 if not self._covered(region, source, line):
                     return True
@@ -325,7 +359,11 @@ class _Scanner:
                 if it.parent in items:
                     below.setdefault(it.parent, []).append(i)
             self._below = below
+        out = self._below_of.get(item)
+        if out is not None:
+            return out
         out, seen = [item], {item}
+        self._below_of[item] = out  # filled below
         k = 0
         while k < len(out):
             for child in self._below.get(out[k], ()):
@@ -334,6 +372,24 @@ class _Scanner:
                     out.append(child)
             k += 1
         return out
+
+    def _inheriting(
+        self, item: str, at_item: str, code: str, in_scope: set[str]
+    ) -> Iterator[tuple[str, str]]:
+        """The pairs (``item``, R) in scope whose nearest lead duties are those of
+        ``at_item`` at ``code`` (``item`` under ``at_item``): walking down from ``code``,
+        a region where a lead is recorded for an item on ``item``'s path answers from
+        its own duties, and so does its subtree — that walk stops there."""
+        path, sites, children = self.g.item_path(item), self._sites, self.g.region_children
+        stack = [code]
+        while stack:
+            reg = stack.pop()
+            own = next((it for it in path if sites[(it, reg)]), None)
+            if own is not None and (reg != code or own != at_item):
+                continue
+            if reg in in_scope:
+                yield (item, reg)
+            stack.extend(children(reg))
 
     def _missing_lines(self) -> dict[str, set[str]]:
         """For every region, the lines (of any duty or department) it has no active department of."""
@@ -357,7 +413,7 @@ class _Scanner:
         in_scope = set(codes)
         wanted = {item.id for item in items}
         out: set[tuple[str, str]] = set()
-        table = _duty_table(g)
+        table = self.table
 
         def add_below(item: str, regions: Iterable[str]) -> None:
             for i in self._item_below(item):
@@ -387,7 +443,9 @@ class _Scanner:
             for item_id, code in sites:
                 duties = leads_at(item_id, code)
                 if duties and not self._bases_in_force(duties):
-                    add_below(item_id, [c for c in g.subtree(code) if c in in_scope])
+                    for i in self._item_below(item_id):
+                        if i in wanted:
+                            out.update(self._inheriting(i, item_id, code, in_scope))
 
         # (3) a region's own lead duties held by an abolished department with no successor
         dead = {d for d in table.distinct("department") if not self._is_alive(d)}
@@ -408,19 +466,17 @@ class _Scanner:
                 found.update((ln, True) for ln in miss & missing[parent])
                 problems[code] = found
         if problems:
-            # the lead duties that need one of those lines: held by a department carrying
-            # it, or naming it as their line; kept when recorded above a region lacking it
+            # the lead duties recorded above a region lacking a line, by the lines they
+            # need there (their own line, else their department's): the few regions above
+            # (a province's and its prefectures') are found in the region column at C speed
             short = {ln for needs in problems.values() for ln, _ in needs}
-            carriers = {d.id for d in g.departments.values() if short.intersection(d.systems)}
-            rows = set(table.lead_rows("department", carriers, as_of))
-            if short & table.distinct("line"):
-                rows.update(table.lead_rows("line", short, as_of))
             above = {s for code in problems for s in g.region_path(code)[1:]}
             needed: dict[tuple[str, tuple[str, bool]], set[str]] = {}
-            for k in rows:
-                if table.region[k] in above:
-                    for need in self._needs_of(table.department[k], table.line[k]):
-                        needed.setdefault((table.region[k], need), set()).add(table.item[k])
+            regions, departments, lines = table.region, table.department, table.line
+            for k in table.lead_rows("region", above, as_of):
+                for need in self._needs_of(departments[k], lines[k]):
+                    if need[0] in short:
+                        needed.setdefault((regions[k], need), set()).add(table.item[k])
             for code, needs in problems.items():
                 for source in g.region_path(code)[1:]:
                     for need in needs:
