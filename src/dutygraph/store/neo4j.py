@@ -301,6 +301,9 @@ class Neo4jStore:
         An open driver to share (the store then does not close it).
     """
 
+    #: the bulk exports read :meth:`reader` page by page (``Neo4jReader.rows``), not graph()
+    streams_exports = True
+
     def __init__(
         self,
         url: str,

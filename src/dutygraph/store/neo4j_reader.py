@@ -146,6 +146,8 @@ class Neo4jReader(LawLookups):
         self._lawbook: LawBook | None = None
         #: the most regions one piece of a national scan holds (:meth:`national_pieces`)
         self.piece_regions = PIECE_REGIONS
+        #: the records one page of :meth:`rows` (a streaming export) holds
+        self.page = 5000
 
     # -- running queries ------------------------------------------------------------
 
@@ -177,6 +179,60 @@ class Neo4jReader(LawLookups):
                 recs = [table.put(r) for r in recs]
             got = self._memo[key] = sorted(recs, key=lambda r: r.id)
         return cast(list[Any], got)
+
+    # -- streaming (exports) --------------------------------------------------------
+
+    def rows(
+        self, label: str, *, item: str | None = None, page: int | None = None
+    ) -> Iterator[Any]:
+        """Every record of one kind in id order, read page by page by key (``n.id >
+        $after ... LIMIT $page``) and kept nowhere: an export's memory is one page.
+
+        ``item``: only the duties on that item (filtered in the query); ``page``: default
+        :attr:`page`.
+        """
+        from .neo4j import LABELS
+
+        page = page or self.page
+        where = "n.id > $after" + (" AND n.item = $item" if item else "")
+        params: dict[str, Any] = {"item": item} if item else {}
+        after = ""
+        while True:
+            rows = self._rows(
+                f"MATCH (n:{LABELS[label]}) WHERE {where} "
+                "RETURN properties(n) AS p ORDER BY n.id LIMIT $page",
+                after=after,
+                page=page,
+                **params,
+            )
+            for r in rows:
+                yield self._decode(label, r["p"])
+            if len(rows) < page:
+                return
+            after = rows[-1]["p"]["id"]
+
+    def ids(self, label: str, *, page: int = 20000) -> set[str]:
+        """The ids of one kind of record (paged by key, ids only)."""
+        from .neo4j import LABELS
+
+        out: set[str] = set()
+        after = ""
+        while True:
+            rows = self._rows(
+                f"MATCH (n:{LABELS[label]}) WHERE n.id > $after "
+                "RETURN n.id AS id ORDER BY n.id LIMIT $page",
+                after=after,
+                page=page,
+            )
+            out.update(r["id"] for r in rows)
+            if len(rows) < page:
+                return out
+            after = rows[-1]["id"]
+
+    def stamp(self) -> tuple[str, int]:
+        """The store's write stamp (:meth:`Neo4jStore.stamp`): an export checks it is
+        unchanged at its end."""
+        return self.store.stamp()
 
     # -- the tables -----------------------------------------------------------------
 
