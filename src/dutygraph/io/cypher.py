@@ -179,8 +179,8 @@ def write_cypher(
     number of records written.
 
     ``dialect``: the server the script is for, ``neo4j`` (the default) or ``falkordb``.
-    From a streaming source the records are read twice, one kind at a time: once to
-    count them for the first line, once to write them (memory: one page and one batch).
+    From a streaming source the records are counted on the server for the first line,
+    then read one kind at a time, a page at a time (memory: one page and one batch).
     """
     chosen = DIALECTS.get(dialect or "neo4j")
     if chosen is None:
@@ -190,12 +190,8 @@ def write_cypher(
     src = source(g)
     stamp = src.stamp()
     keep = set(src.subtree(region)) if region else None
-    n = sum(
-        1
-        for label in LABELS
-        for rec in src.rows(label, item=item if label == "duty" else None)
-        if label != "duty" or keep is None or rec.region in keep
-    )
+    n = sum(src.count(label) for label in LABELS if label != "duty")
+    n += src.count("duty", item=item, regions=keep)
     out.write(
         f"// dutygraph export: {n} records for {chosen.name}; run with: cypher-shell -f FILE\n"
     )

@@ -2,7 +2,8 @@
 
 The bulk exports (``--format cypher`` and ``--format neo4j-admin``) write one
 kind of record at a time, in the table's order, and need little else: the ids
-of the kinds that relationships point to, a region's subtree, a region by name.
+of the kinds that relationships point to, how many records of a kind, a
+region's subtree, a region by name.
 :func:`source` gives them that from a :class:`~dutygraph.graph.DutyGraph` (its
 tables as they are) or from a reader that streams
 (:meth:`~dutygraph.store.neo4j_reader.Neo4jReader.rows`: pages by key, in id
@@ -33,6 +34,9 @@ class Source(Protocol):
 
     def rows(self, label: str, *, item: str | None = None) -> Iterable[Any]: ...
     def ids(self, label: str) -> set[str]: ...
+    def count(
+        self, label: str, *, item: str | None = None, regions: set[str] | None = None
+    ) -> int: ...
     def subtree(self, code: str) -> list[str]: ...
     def find(self, label: str, key: str) -> Any: ...
     def stamp(self) -> Any: ...
@@ -51,6 +55,9 @@ class GraphSource:
 
     def ids(self, label: str) -> set[str]:
         return set(self.graph.table(label))
+
+    def count(self, label: str, *, item: str | None = None, regions: set[str] | None = None) -> int:
+        return sum(1 for r in self.rows(label, item=item) if regions is None or r.region in regions)
 
     def subtree(self, code: str) -> list[str]:
         return self.graph.subtree(code)
