@@ -147,7 +147,7 @@ class Neo4jReader(LawLookups):
         #: the most regions one piece of a national scan holds (:meth:`national_pieces`)
         self.piece_regions = PIECE_REGIONS
         #: the records one page of :meth:`rows` (a streaming export) holds
-        self.page = 5000
+        self.page = 1000
 
     # -- running queries ------------------------------------------------------------
 
@@ -254,6 +254,40 @@ class Neo4jReader(LawLookups):
             if len(rows) < page:
                 return out
             after = rows[-1]["id"]
+
+    # -- published lists (diff) -----------------------------------------------------
+
+    def list_versions(self) -> dict[str, list[str]]:
+        """:func:`~dutygraph.io.lists.list_versions` asked of the server: one query over the
+        duties' sources, returning each (list, effective date) pair once."""
+        rows = self._rows(
+            "MATCH (d:Duty) WHERE d.source CONTAINS '#' "
+            "RETURN DISTINCT split(d.source, '#')[0] AS list, d.valid_from AS v"
+        )
+        out: dict[str, set[str]] = {}
+        for r in rows:
+            out.setdefault(r["list"], set()).add(str(r["v"]) if r["v"] else "undated")
+        return {
+            k: sorted(v, key=lambda s: "" if s == "undated" else s) for k, v in sorted(out.items())
+        }
+
+    def list_duties(self, list_id: str) -> list[Duty]:
+        """The duties one published list wrote (``source`` ``LIST#…``), in id order, paged
+        by key: what :func:`~dutygraph.io.lists.diff_versions` compares, nothing else."""
+        out: list[Duty] = []
+        after, page = "", self.page
+        while True:
+            rows = self._rows(
+                "MATCH (n:Duty) WHERE n.source STARTS WITH $prefix AND n.id > $after "
+                "RETURN properties(n) AS p ORDER BY n.id LIMIT $page",
+                prefix=list_id + "#",
+                after=after,
+                page=page,
+            )
+            out.extend(self._decode("duty", r["p"]) for r in rows)
+            if len(rows) < page:
+                return out
+            after = rows[-1]["p"]["id"]
 
     def stamp(self) -> tuple[str, int]:
         """The store's write stamp (:meth:`Neo4jStore.stamp`): an export checks it is
