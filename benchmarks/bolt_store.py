@@ -2,6 +2,7 @@
 
     python benchmarks/bolt_store.py [--size county|prefecture] [--url bolt://...]
     python benchmarks/bolt_store.py --rss county prefecture province [--url bolt://...]
+    python benchmarks/bolt_store.py --export county prefecture [--url bolt://...]
 
 Both stores get the same synthetic bundle (benchmarks/generate.py). Without
 ``--url`` (or ``$DUTYGRAPH_TEST_BOLT_URL``) a FalkorDB server is started with
@@ -35,6 +36,15 @@ the reader's peak at each size to the first size's. A third process times a
 county's gap scan through the reader and counts the records it fetched; two
 more scan every gap with no region, through the reader (region by region) and
 through ``store.graph()``, peak RSS and time.
+
+``--export SIZE...`` measures the bulk exports' client, size after size on a
+fresh server: fresh processes writing ``--format cypher`` and ``--format
+neo4j-admin`` from the Bolt store, each two ways — streamed from
+``store.reader()`` page by page (what ``dutygraph export`` does on Bolt) and
+from ``store.graph()`` (the snapshot path) — with peak RSS (``VmHWM``), time
+and the records fetched; the two ways' outputs are checked byte-equal (the
+random store epoch aside), and the streamed peak at each size is compared with
+the first size's.
 
 FalkorDB is a test server, not a picture of Neo4j: it has no transactions, a
 ~4 KB message limit (so ~10-30 rows a batch) and its own round-trip cost.
@@ -337,6 +347,99 @@ def rss(sizes: list[str], given: str | None) -> list[str]:
     return out
 
 
+_EXPORT_CHILD = r"""
+import json, sys, time
+from dutygraph.io.cypher import write_cypher
+from dutygraph.io.neo4j_admin import write_neo4j_admin
+from dutygraph.store.neo4j import Neo4jStore
+url, how, out, page = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+store = Neo4jStore(url, auth=("falkordb", ""))
+t = time.perf_counter()
+src = store.reader() if how.endswith("stream") else store.graph()
+if how.endswith("stream"):
+    src.page = page
+if how.startswith("cypher"):
+    with open(out, "w", encoding="utf-8") as fh:
+        n = write_cypher(src, fh)
+else:
+    n = write_neo4j_admin(src, out)
+took = time.perf_counter() - t
+with open("/proc/self/status") as fh:
+    peak = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+print(json.dumps({"peak_kb": peak, "seconds": took, "records": store.records_read, "n": n}))
+"""
+
+
+def _digest(path: Path) -> str:
+    """The export's bytes (a file, or a folder's files by name), the random epoch blanked."""
+    import hashlib
+    import re
+
+    h = hashlib.sha256()
+    for p in sorted(path.rglob("*")) if path.is_dir() else [path]:
+        if p.is_file():
+            h.update(str(p.relative_to(path) if path.is_dir() else "").encode())
+            with p.open("rb") as fh:
+                for line in fh:
+                    h.update(re.sub(rb"""(['"])[0-9a-f]{32}\1""", b"E", line))
+    return h.hexdigest()
+
+
+def export_rss(sizes: list[str], given: str | None, page: int = 5000) -> list[str]:
+    """The bulk exports' client peak RSS, streamed vs snapshot (see the module docstring)."""
+    import json
+
+    out = [
+        f"dutygraph bolt_store --export — sizes {' '.join(sizes)}, {time.strftime('%Y-%m-%d')}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} cores (shared, busy)",
+        f"Bolt server: FalkorDB, {'at ' + given if given else 'a fresh one per size'}; "
+        f"streamed pages of {page} records",
+        "",
+        f"{'size':11}{'records':>9}{'format':>13}{'stream peak':>13}{'time':>9}{'fetched':>10}"
+        f"{'graph() peak':>14}{'time':>9}{'peak ratio':>12}",
+    ]
+    first: dict[str, float] = {}
+    ratios: list[str] = []
+    for size in sizes:
+        tmp = Path(tempfile.mkdtemp(prefix="dg-bench-"))
+        bundle = tmp / size
+        generate(size, bundle)
+        with _server(given) as url:
+            bolt = Neo4jStore(url, auth=("falkordb", ""))
+            bolt.clear()
+            n = sum(load(bolt, [bundle]).added.values())
+            for fmt, suffix in (("cypher", ".cypher"), ("admin", "")):
+                got = {}
+                for how in ("stream", "graph"):
+                    dest = tmp / f"{fmt}-{how}{suffix}"
+                    res = subprocess.run(
+                        [sys.executable, "-c", _EXPORT_CHILD, url, f"{fmt}-{how}", str(dest), str(page)],
+                        capture_output=True, text=True, check=True,
+                    ).stdout  # fmt: skip
+                    got[how] = json.loads(res.strip().splitlines()[-1])
+                    got[how]["digest"] = _digest(dest)
+                s, g = got["stream"], got["graph"]
+                assert s["digest"] == g["digest"] and s["n"] == g["n"], (size, fmt)
+                first.setdefault(fmt, s["peak_kb"])
+                ratios.append(f"{fmt} {size} {s['peak_kb'] / first[fmt]:.2f}x")
+                out.append(
+                    f"{size:11}{n:>9,}{fmt:>13}{s['peak_kb'] / 1024:>10.0f} MB{s['seconds']:>7.1f} s"
+                    f"{s['records']:>10,}{g['peak_kb'] / 1024:>11.0f} MB{g['seconds']:>7.1f} s"
+                    f"{s['peak_kb'] / g['peak_kb']:>11.2f}x"
+                )
+                print(out[-1], file=sys.stderr, flush=True)
+            bolt.clear()
+            bolt.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    out.append("")
+    out.append("streamed peak RSS relative to the first size: " + ", ".join(ratios))
+    out.append(
+        "(each cell a fresh process; peak ratio = streamed / graph() at that size; checked: "
+        "the two ways wrote the same bytes, the store's random epoch aside)"
+    )
+    return out
+
+
 @contextlib.contextmanager
 def _server(url: str | None) -> Iterator[str]:
     """``url``, or a FalkorDB started with scripts/bolt-server for the block and stopped after."""
@@ -361,7 +464,18 @@ def main() -> int:
     ap.add_argument("--url", default=os.environ.get("DUTYGRAPH_TEST_BOLT_URL"))
     ap.add_argument("--rss", nargs="+", choices=["county", "prefecture", "province"],
                     help="measure the client's peak RSS at these sizes instead")  # fmt: skip
+    ap.add_argument(
+        "--export",
+        nargs="+",
+        choices=["county", "prefecture", "province"],
+        help="measure the bulk exports' client peak RSS at these sizes instead",
+    )
+    ap.add_argument("--page", type=int, default=5000,
+                    help="--export: the records a streamed page holds (Neo4jReader.page)")  # fmt: skip
     args = ap.parse_args()
+    if args.export:
+        print("\n".join(export_rss(args.export, args.url, args.page)))
+        return 0
     if args.rss:
         print("\n".join(rss(args.rss, args.url)))
         return 0

@@ -9,8 +9,10 @@ new file would change before importing it: ``dutygraph load FILE --dry-run``.
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from ..errors import NotFound
+from ..graph import DutyGraph
 from ..io.lists import diff_versions, list_versions
 from .common import add_pretty, lang, store_from, store_options
 from .load import print_diff
@@ -32,8 +34,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    graph = store_from(args).graph()
-    versions = list_versions(graph)
+    store = store_from(args)
+    # on Bolt the versions and one list's duties are asked of the server, not the snapshot
+    reader: Any = store.reader() if getattr(store, "streams_exports", False) else None
+    graph = None if reader is not None else store.graph()
+    versions = list_versions(graph) if graph is not None else reader.list_versions()
     if not args.list:
         if args.json:
             emit_json(versions)
@@ -55,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
     for v in (old, new):
         if v not in have:
             raise NotFound(f"version of list {args.list}", v, f"its versions: {', '.join(have)}")
+    if graph is None:
+        graph = DutyGraph(reader.list_duties(args.list))
     diff = diff_versions(graph, args.list, old, new)
     if args.json:
         emit_json(diff)

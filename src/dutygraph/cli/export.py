@@ -3,13 +3,16 @@
 The formats come from :data:`dutygraph.io.export.FORMATS`; the output goes to
 stdout unless ``-o`` names a file (written whole or not at all: a temporary
 file renamed over it at the end). A folder format (``neo4j-admin``) writes the
-folder ``DIR`` (new or empty), whole or not at all.
+folder ``DIR`` (new or empty), whole or not at all. On a Bolt store the bulk
+formats (``cypher``, ``neo4j-admin``) read the store page by page through its
+reader, never the whole graph; the others read the snapshot.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from ..errors import UsageError
 from ..io.export import FORMATS, export
@@ -61,7 +64,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"--dialect 只用于 --format cypher (--dialect is for --format cypher, not {args.format})"
         )
-    graph = store_from(args).graph()
+    store = store_from(args)
+    # the bulk formats stream from a store that can (Bolt: pages by key), else the snapshot
+    graph: Any = (
+        store.reader() if fmt.streams and getattr(store, "streams_exports", False) else None
+    )
+    if graph is None:
+        graph = store.graph()
     options = {"region": args.region, "item": args.item, "as_of": as_of(args)}
     if args.dialect:
         options["dialect"] = args.dialect

@@ -40,9 +40,9 @@ from typing import IO, Any
 
 from ..errors import UsageError
 from ..graph import DutyGraph
-from ..model import Duty
 from ..store.neo4j import _INDEXES, LABELS, RELATIONSHIPS, encode
 from ..store.neo4j_dialect import DATE_FIELDS, DIALECTS, NEO4J, Dialect
+from .source import Source, source, unchanged
 
 __all__ = ["literal", "statements", "write_cypher"]
 
@@ -109,7 +109,7 @@ def _relationships() -> Iterable[str]:
 
 
 def statements(
-    g: DutyGraph,
+    g: DutyGraph | Source,
     *,
     batch: int | None = None,
     ddl: bool = True,
@@ -125,20 +125,21 @@ def statements(
     indexes itself); ``batch`` caps the rows of a batch (default the
     dialect's; a limited dialect also cuts by bytes); ``region`` and ``item``
     keep only the duties in that region's subtree or on that item (every other
-    record is written whole).
+    record is written whole). ``g`` is a graph or a streaming
+    :class:`~dutygraph.io.source.Source` (a Bolt store's reader): records are
+    read one kind at a time and a batch is written as soon as it is full.
     """
+    src = source(g)
     if ddl:
         yield from dialect.ddl([*LABELS.values(), "Log", "StoreMeta"], _INDEXES)
-    keep = set(g.subtree(region)) if region else None
+    keep = set(src.subtree(region)) if region else None
     for label, node in LABELS.items():
-        rows = []
-        for rec in g.table(label).values():
-            if label == "duty" and (
-                (keep is not None and rec.region not in keep) or (item and rec.item != item)
-            ):
-                continue
-            rows.append(_map(encode(rec)))  # dates ISO: the statement makes them native
         query = _upsert(node, label, dialect)
+        rows = (
+            _map(encode(rec))  # dates ISO: the statement makes them native
+            for rec in src.rows(label, item=item if label == "duty" else None)
+            if label != "duty" or keep is None or rec.region in keep
+        )
         cut = dialect.batches(
             rows, f"RETURN {query}", size=lambda r: len(r.encode()) + 2, where="the Cypher export"
         )
@@ -154,13 +155,19 @@ def statements(
     )
 
 
-def _chunks(rows: list[str], n: int) -> Iterable[list[str]]:
-    for i in range(0, len(rows), n):
-        yield rows[i : i + n]
+def _chunks(rows: Iterable[str], n: int) -> Iterable[list[str]]:
+    part: list[str] = []
+    for row in rows:
+        part.append(row)
+        if len(part) == n:
+            yield part
+            part = []
+    if part:
+        yield part
 
 
 def write_cypher(
-    g: DutyGraph,
+    g: DutyGraph | Source,
     out: IO[str],
     format: str = "cypher",
     region: str | None = None,
@@ -168,25 +175,27 @@ def write_cypher(
     dialect: str | None = None,
     **_: Any,
 ) -> int:
-    """Write the script for ``g`` to ``out``; returns the number of records written.
+    """Write the script for ``g`` (a graph, or a streaming source) to ``out``; returns the
+    number of records written.
 
     ``dialect``: the server the script is for, ``neo4j`` (the default) or ``falkordb``.
+    From a streaming source the records are counted on the server for the first line,
+    then read one kind at a time, a page at a time (memory: one page and one batch).
     """
     chosen = DIALECTS.get(dialect or "neo4j")
     if chosen is None:
         raise UsageError(
             f"--dialect {dialect}: 没有这种服务器 (no such server); use one of {', '.join(DIALECTS)}"
         )
-    keep = set(g.subtree(region)) if region else None
-    n = sum(
-        1
-        for rec in g.records()
-        if not isinstance(rec, Duty)
-        or ((keep is None or rec.region in keep) and (not item or rec.item == item))
-    )
+    src = source(g)
+    stamp = src.stamp()
+    keep = set(src.subtree(region)) if region else None
+    n = sum(src.count(label) for label in LABELS if label != "duty")
+    n += src.count("duty", item=item, regions=keep)
     out.write(
         f"// dutygraph export: {n} records for {chosen.name}; run with: cypher-shell -f FILE\n"
     )
-    for stmt in statements(g, region=region, item=item, dialect=chosen):
+    for stmt in statements(src, region=region, item=item, dialect=chosen):
         out.write(stmt + ("\n" if stmt.startswith(":") else ";\n"))
+    unchanged(src, stamp)
     return n

@@ -40,6 +40,9 @@ class Format:
     binary: bool = False
     #: writes a folder (``out`` is its path), not a stream
     directory: bool = False
+    #: the writer also takes a streaming :class:`~dutygraph.io.source.Source` (a store
+    #: that ``streams_exports`` is read page by page, never whole)
+    streams: bool = False
 
 
 #: every export format, by the name ``--format`` takes
@@ -60,6 +63,7 @@ FORMATS: dict[str, Format] = {
         ".cypher",
         "application/x-cypher-query",
         "a Cypher script that recreates the graph in any Neo4j",
+        streams=True,
     ),
     "neo4j-admin": Format(
         "dutygraph.io.neo4j_admin:write_neo4j_admin",
@@ -67,6 +71,7 @@ FORMATS: dict[str, Format] = {
         "text/csv",
         "a folder of CSV files for neo4j-admin database import full, with its command and indexes",
         directory=True,
+        streams=True,
     ),
 }
 

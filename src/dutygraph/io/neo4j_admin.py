@@ -39,16 +39,17 @@ import shlex
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..errors import UsageError
 from ..graph import DutyGraph, record_id
-from ..model import RECORD_TYPES, Duty
+from ..model import RECORD_TYPES
 from ..store.neo4j import _INDEXES, LABELS, RELATIONSHIPS, encode
 from ..store.neo4j_dialect import DATE_FIELDS, NEO4J
+from .source import Source, source, unchanged
 
 __all__ = ["ARRAY_DELIMITER", "header", "write_neo4j_admin"]
 
@@ -108,65 +109,94 @@ def _line(values: list[Any]) -> str:
     return ",".join(map(_cell, values)) + "\n"
 
 
-def _kept(g: DutyGraph, region: str | None, item: str | None) -> Iterator[Any]:
-    """Every record, the duties only in ``region``'s subtree and on ``item`` when given."""
-    keep = set(g.subtree(g.find("region", region).code)) if region else None
-    for rec in g.records():
-        if isinstance(rec, Duty) and (
-            (keep is not None and rec.region not in keep) or (item and rec.item != item)
-        ):
-            continue
-        yield rec
+#: a relationship file being written: (field, inward, HOLDS?, target ids, file, type)
+_Join = tuple[str, bool, bool, set[str], IO[str], str]
 
 
-def _write(g: DutyGraph, out: Path, region: str | None, item: str | None) -> int:
+def _write(src: Source, out: Path, region: str | None, item: str | None) -> int:
+    """One pass over the records, kinds in load order and each in its table's order: a
+    node row and its relationship rows written as the record is read (memory: one page,
+    and the ids of the kinds that relationships point to)."""
     (out / "nodes").mkdir()
     (out / "relationships").mkdir()
-    by_label: dict[str, list[Any]] = {}
-    for rec in _kept(g, region, item):
-        by_label.setdefault(rec.label, []).append(rec)
-    ids: dict[str, set[str]] = {
-        label: {record_id(r) for r in recs} for label, recs in by_label.items()
-    }
+    keep = set(src.subtree(src.find("region", region).code)) if region else None
+    targets = {_label_of(t) for _, _, _, t, _ in RELATIONSHIPS}
+    wanted = {label: src.ids(label) for label in sorted(targets)}  # ids of no duty: unfiltered
     n = 0
     nodes: list[str] = []
-    for label, recs in by_label.items():
-        cols = header(label)
-        name = f"nodes/{LABELS[label]}.csv"
-        nodes.append(name)
-        with open(out / name, "w", encoding="utf-8", newline="") as fh:
-            fh.write(",".join(cell for _, cell in cols) + ",:LABEL\n")
-            for rec in recs:
+    rels: dict[str, str] = {}  # one per RELATIONSHIPS entry with holders, in that order
+    with ExitStack() as files:
+        for cls in RECORD_TYPES:
+            label = cls.label
+            fh: IO[str] | None = None
+            cols: list[tuple[str, str]] = []
+            joins: list[_Join] = []
+            for rec in src.rows(label, item=item if label == "duty" else None):
+                if label == "duty" and keep is not None and rec.region not in keep:
+                    continue
+                if fh is None:  # the kind's files, opened at its first record
+                    fh, joins = _open(files, out, label, nodes, rels, wanted)
+                    cols = header(label)
                 row = encode(rec)  # ISO dates: the importer parses them by the :date type
                 fh.write(_line([row.get(f) for f, _ in cols] + [LABELS[label]]))
                 n += 1
-    with open(out / "nodes/StoreMeta.csv", "w", encoding="utf-8", newline="") as fh:
-        fh.write("id:ID(StoreMeta),epoch,seq:int,locked:boolean,:LABEL\n")
-        fh.write(_line(["store", uuid.uuid4().hex, 1, False, "StoreMeta"]))
+                for field, inward, holds, to_ids, rel_fh, rel in joins:
+                    value = getattr(rec, field)
+                    for to in value if isinstance(value, tuple) else (value,) if value else ():
+                        if to not in to_ids:
+                            continue  # left out by --region/--item, or dangling
+                        a, b = (to, record_id(rec)) if inward else (record_id(rec), to)
+                        rel_fh.write(_line([a, b, *([rec.role] if holds else []), rel]))
+    with open(out / "nodes/StoreMeta.csv", "w", encoding="utf-8", newline="") as meta:
+        meta.write("id:ID(StoreMeta),epoch,seq:int,locked:boolean,:LABEL\n")
+        meta.write(_line(["store", uuid.uuid4().hex, 1, False, "StoreMeta"]))
     nodes.append("nodes/StoreMeta.csv")
-    rels: list[str] = []
-    for label, field, rel, target, inward in RELATIONSHIPS:
-        holders = by_label.get(label)
-        if not holders:
+    order = [_rel_name(label, rel) for label, _, rel, _, _ in RELATIONSHIPS]
+    _scripts(out, nodes, [name for name in order if name in rels])
+    return n
+
+
+def _rel_name(label: str, rel: str) -> str:
+    # PARENT joins regions and items, two id spaces: one file for each
+    return (
+        f"relationships/{rel}_{LABELS[label]}.csv"
+        if rel == "PARENT"
+        else f"relationships/{rel}.csv"
+    )
+
+
+def _create(files: ExitStack, path: Path) -> IO[str]:
+    """A new UTF-8 file, closed when ``files`` closes."""
+    return files.enter_context(open(path, "w", encoding="utf-8", newline=""))
+
+
+def _open(
+    files: ExitStack,
+    out: Path,
+    label: str,
+    nodes: list[str],
+    rels: dict[str, str],
+    wanted: dict[str, set[str]],
+) -> tuple[IO[str], list[_Join]]:
+    """The node file of ``label`` and the relationship files its records start, headers
+    written."""
+    name = f"nodes/{LABELS[label]}.csv"
+    nodes.append(name)
+    fh = _create(files, out / name)
+    fh.write(",".join(cell for _, cell in header(label)) + ",:LABEL\n")
+    joins: list[_Join] = []
+    for holder, field, rel, target, inward in RELATIONSHIPS:
+        if holder != label:
             continue
         node = LABELS[label]
-        # PARENT joins regions and items, two id spaces: one file for each
-        name = f"relationships/{rel}_{node}.csv" if rel == "PARENT" else f"relationships/{rel}.csv"
-        rels.append(name)
+        rel_name = _rel_name(label, rel)
+        rels[rel_name] = rel
         start, end = (target, node) if inward else (node, target)
         holds = rel == "HOLDS"
-        wanted = ids.get(_label_of(target), set())
-        with open(out / name, "w", encoding="utf-8", newline="") as fh:
-            fh.write(f":START_ID({start}),:END_ID({end}){',role' if holds else ''},:TYPE\n")
-            for rec in holders:
-                value = getattr(rec, field)
-                for to in value if isinstance(value, tuple) else (value,) if value else ():
-                    if to not in wanted:
-                        continue  # left out by --region/--item, or dangling
-                    a, b = (to, record_id(rec)) if inward else (record_id(rec), to)
-                    fh.write(_line([a, b, *([rec.role] if holds else []), rel]))
-    _scripts(out, nodes, rels)
-    return n
+        rfh = _create(files, out / rel_name)
+        rfh.write(f":START_ID({start}),:END_ID({end}){',role' if holds else ''},:TYPE\n")
+        joins.append((field, inward, holds, wanted[_label_of(target)], rfh, rel))
+    return fh, joins
 
 
 def _label_of(node: str) -> str:
@@ -207,7 +237,7 @@ def _scripts(out: Path, nodes: list[str], rels: list[str]) -> None:
 
 
 def write_neo4j_admin(
-    g: DutyGraph,
+    g: DutyGraph | Source,
     out: str | os.PathLike[str],
     format: str = "neo4j-admin",
     region: str | None = None,
@@ -216,7 +246,10 @@ def write_neo4j_admin(
 ) -> int:
     """Write the folder ``out`` (new, or empty) for ``g``; returns the records written.
 
-    Written whole or not at all: into a temporary folder beside it, renamed at the end.
+    ``g``: a graph, or a streaming :class:`~dutygraph.io.source.Source` (a Bolt store's
+    reader: read page by page, never whole). Written whole or not at all: into a
+    temporary folder beside it, renamed at the end (after checking, for a store, that no
+    write committed meanwhile).
     """
     target = Path(out)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -229,7 +262,10 @@ def write_neo4j_admin(
         raise UsageError(f"{target}: the folder {parent} does not exist; create it first")
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
     try:
-        n = _write(g, tmp, region, item)
+        src = source(g)
+        stamp = src.stamp()
+        n = _write(src, tmp, region, item)
+        unchanged(src, stamp)
         if target.exists():
             target.rmdir()
         os.replace(tmp, target)

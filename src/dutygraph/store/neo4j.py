@@ -184,9 +184,11 @@ def decode(label: str, props: dict[str, Any]) -> Any:
         if kind == "tuple":
             v = tuple(v)
         elif kind == "origin":
-            v = Origin(*json.loads(v))
+            v = Origin(*json.loads(v, strict=False))
         elif kind == "json":
-            v = json.loads(v)
+            # strict=False: FalkorDB's parameters unescape "\n" inside a string, so a
+            # multi-line cell's JSON comes back with a raw newline (which is its value)
+            v = json.loads(v, strict=False)
         kwargs[name] = v
     return _CLASSES[label](**kwargs)
 
@@ -300,6 +302,9 @@ class Neo4jStore:
     driver : neo4j.Driver, optional
         An open driver to share (the store then does not close it).
     """
+
+    #: the bulk exports read :meth:`reader` page by page (``Neo4jReader.rows``), not graph()
+    streams_exports = True
 
     def __init__(
         self,

@@ -31,8 +31,9 @@ datetime.date(2024, 1, 31)
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -82,7 +83,7 @@ class Dialect:
 
     def batches(
         self,
-        rows: list[T],
+        rows: Iterable[T],
         query: str,
         *,
         size: Callable[[T], int] | None = None,
@@ -96,9 +97,10 @@ class Dialect:
         >>> [len(b) for b in FALKORDB.batches(["x" * 1000] * 7, "UNWIND $rows AS r")]
         [3, 3, 1]
         """
-        if self.message_bytes is None:
-            for i in range(0, len(rows), self.batch_rows):
-                yield rows[i : i + self.batch_rows]
+        if self.message_bytes is None:  # any iterable: a batch is taken as it fills
+            it = iter(rows)
+            while part := list(itertools.islice(it, self.batch_rows)):
+                yield part
             return
         measure = size or (
             lambda row: len(json.dumps(row, ensure_ascii=False, default=str).encode())

@@ -146,6 +146,8 @@ class Neo4jReader(LawLookups):
         self._lawbook: LawBook | None = None
         #: the most regions one piece of a national scan holds (:meth:`national_pieces`)
         self.piece_regions = PIECE_REGIONS
+        #: the records one page of :meth:`rows` (a streaming export) holds
+        self.page = 1000
 
     # -- running queries ------------------------------------------------------------
 
@@ -177,6 +179,120 @@ class Neo4jReader(LawLookups):
                 recs = [table.put(r) for r in recs]
             got = self._memo[key] = sorted(recs, key=lambda r: r.id)
         return cast(list[Any], got)
+
+    # -- streaming (exports) --------------------------------------------------------
+
+    def rows(
+        self, label: str, *, item: str | None = None, page: int | None = None
+    ) -> Iterator[Any]:
+        """Every record of one kind in id order, read page by page by key (``n.id >
+        $after ... LIMIT $page``) and kept nowhere: an export's memory is one page.
+
+        ``item``: only the duties on that item (filtered in the query); ``page``: default
+        :attr:`page`.
+        """
+        from .neo4j import LABELS
+
+        page = page or self.page
+        where = "n.id > $after" + (" AND n.item = $item" if item else "")
+        params: dict[str, Any] = {"item": item} if item else {}
+        after = ""
+        while True:
+            rows = self._rows(
+                f"MATCH (n:{LABELS[label]}) WHERE {where} "
+                "RETURN properties(n) AS p ORDER BY n.id LIMIT $page",
+                after=after,
+                page=page,
+                **params,
+            )
+            for r in rows:
+                yield self._decode(label, r["p"])
+            if len(rows) < page:
+                return
+            after = rows[-1]["p"]["id"]
+
+    def count(self, label: str, *, item: str | None = None, regions: set[str] | None = None) -> int:
+        """How many records of one kind (duties: on ``item``, in ``regions``), counted on
+        the server: one query, or with ``regions`` the duties' regions paged by key (a
+        list of regions may be too long for one message)."""
+        from .neo4j import LABELS
+
+        where = " WHERE n.item = $item" if item else ""
+        params: dict[str, Any] = {"item": item} if item else {}
+        if regions is None:
+            q = f"MATCH (n:{LABELS[label]}){where} RETURN count(n) AS n"
+            return int(self._rows(q, **params)[0]["n"])
+        where = "n.id > $after" + (" AND n.item = $item" if item else "")
+        n, after, page = 0, "", 20000
+        while True:
+            rows = self._rows(
+                f"MATCH (n:{LABELS[label]}) WHERE {where} "
+                "RETURN n.id AS id, n.region AS region ORDER BY n.id LIMIT $page",
+                after=after,
+                page=page,
+                **params,
+            )
+            n += sum(1 for r in rows if r["region"] in regions)
+            if len(rows) < page:
+                return n
+            after = rows[-1]["id"]
+
+    def ids(self, label: str, *, page: int = 20000) -> set[str]:
+        """The ids of one kind of record (paged by key, ids only)."""
+        from .neo4j import LABELS
+
+        out: set[str] = set()
+        after = ""
+        while True:
+            rows = self._rows(
+                f"MATCH (n:{LABELS[label]}) WHERE n.id > $after "
+                "RETURN n.id AS id ORDER BY n.id LIMIT $page",
+                after=after,
+                page=page,
+            )
+            out.update(r["id"] for r in rows)
+            if len(rows) < page:
+                return out
+            after = rows[-1]["id"]
+
+    # -- published lists (diff) -----------------------------------------------------
+
+    def list_versions(self) -> dict[str, list[str]]:
+        """:func:`~dutygraph.io.lists.list_versions` asked of the server: one query over the
+        duties' sources, returning each (list, effective date) pair once."""
+        rows = self._rows(
+            "MATCH (d:Duty) WHERE d.source CONTAINS '#' "
+            "RETURN DISTINCT split(d.source, '#')[0] AS list, d.valid_from AS v"
+        )
+        out: dict[str, set[str]] = {}
+        for r in rows:
+            out.setdefault(r["list"], set()).add(str(r["v"]) if r["v"] else "undated")
+        return {
+            k: sorted(v, key=lambda s: "" if s == "undated" else s) for k, v in sorted(out.items())
+        }
+
+    def list_duties(self, list_id: str) -> list[Duty]:
+        """The duties one published list wrote (``source`` ``LIST#…``), in id order, paged
+        by key: what :func:`~dutygraph.io.lists.diff_versions` compares, nothing else."""
+        out: list[Duty] = []
+        after, page = "", self.page
+        while True:
+            rows = self._rows(
+                "MATCH (n:Duty) WHERE n.source STARTS WITH $prefix AND n.id > $after "
+                "RETURN properties(n) AS p ORDER BY n.id LIMIT $page",
+                prefix=list_id + "#",
+                after=after,
+                page=page,
+            )
+            out.extend(self._decode("duty", r["p"]) for r in rows)
+            if len(rows) < page:
+                return out
+            after = rows[-1]["p"]["id"]
+
+    def stamp(self) -> tuple[str, int]:
+        """The store's write stamp (:meth:`Neo4jStore.stamp`): an export checks it is
+        unchanged at its end."""
+        return self.store.stamp()
 
     # -- the tables -----------------------------------------------------------------
 
