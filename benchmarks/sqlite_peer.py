@@ -24,6 +24,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+# CROSS JOIN keeps SQLite's planner to this order (both paths, then the duties by the
+# (item, region, role) index): left to itself, at national size it searched the duties by
+# item alone, every duty of the item's path (p50 16 ms instead of 70 us, same answers).
 NEAREST = """
 WITH RECURSIVE
   rp(id, parent, depth) AS (
@@ -33,7 +36,7 @@ WITH RECURSIVE
     SELECT id, parent, 0 FROM item WHERE id = :item
     UNION ALL SELECT i.id, i.parent, ip.depth + 1 FROM item i JOIN ip ON i.id = ip.parent)
 SELECT d.department, d.line, rp.depth, ip.depth
-FROM rp JOIN ip JOIN duty d ON d.item = ip.id AND d.region = rp.id AND d.role = 'lead'
+FROM rp CROSS JOIN ip CROSS JOIN duty d ON d.item = ip.id AND d.region = rp.id AND d.role = 'lead'
 WHERE (d.valid_from IS NULL OR d.valid_from <= :as_of) AND (d.valid_to IS NULL OR :as_of < d.valid_to)
 ORDER BY rp.depth, ip.depth, d.rowid
 """
