@@ -439,6 +439,7 @@ def read_csv(
         raw = path.read_bytes()
     except OSError as exc:
         raise LoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    _refuse_early(raw, str(path), limits)  # before the text, its lines and any frame exist
     text = decode(raw, str(path), encoding)  # checked whole, up front
     rows = _CsvRows(text, str(path), limits)
     try:
@@ -475,10 +476,7 @@ def _limited(
 ) -> Iterator[tuple[int, list[str]]]:
     for number, cells in rows:
         if number > limits.max_rows + 1:
-            raise LoadError(
-                f"{label}: 超过 {limits.max_rows:,} 行 (more rows than max_rows); "
-                "split the file, or raise the setting"
-            )
+            raise _too_many_rows(label, limits)
         yield number, cells
 
 
@@ -512,10 +510,7 @@ def table_frame(table: Table) -> tuple[Any, Sequence[int]]:
     if frame is not None:
         numbers: Sequence[int] = range(2, frame.height + 2)
         if frame.height > limits.max_rows:
-            raise LoadError(
-                f"{table.file}: 超过 {limits.max_rows:,} 行 (more rows than max_rows); "
-                "split the file, or raise the setting"
-            )
+            raise _too_many_rows(table.file, limits)
         _check_lengths(table, frame, numbers, limits)
         frame, numbers = _drop_headerless_rows(table, frame, numbers)
     else:
@@ -532,6 +527,29 @@ def table_frame(table: Table) -> tuple[Any, Sequence[int]]:
             schema={f"column_{i}": pl.String for i in range(width)},
         )
     return _drop_control_rows(table, frame, numbers)
+
+
+def _refuse_early(raw: bytes, label: str, limits: Settings) -> None:
+    """Refuse a CSV file of more than ``max_rows`` rows from its bytes, before decoding them.
+
+    Decoding, the line reader and polars' frame each cost a few times the file's
+    size; counting b"\\n" costs next to nothing. When no quote can hold a
+    newline and no NUL byte says the text is UTF-16, every b"\\n" ends a record
+    (a blank line is a row to polars and to the strict reader alike), so a count
+    over the limit refuses the file at once, with the readers' message.
+    Otherwise the readers count, as before.
+    """
+    lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") or not raw else 1)
+    if lines - 1 <= limits.max_rows or b'"' in raw or b"\0" in raw:
+        return  # within the limit, or quoted cells / UTF-16: the readers count
+    raise _too_many_rows(label, limits)
+
+
+def _too_many_rows(label: str, limits: Settings) -> LoadError:
+    return LoadError(
+        f"{label}: 超过 {limits.max_rows:,} 行 (more rows than max_rows); "
+        "split the file, or raise the setting"
+    )
 
 
 def _drop_headerless_rows(table: Table, frame: Any, numbers: Sequence[int]) -> tuple[Any, Any]:
