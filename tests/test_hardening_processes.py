@@ -27,8 +27,6 @@ if not sys.platform.startswith("linux"):
 from dutygraph import config  # noqa: E402
 from dutygraph.analysis.disputes.lifecycle import open_dispute  # noqa: E402
 from dutygraph.api.app import create_app  # noqa: E402
-from dutygraph.fixtures import DEMO_PATH  # noqa: E402
-from dutygraph.importer import load  # noqa: E402
 from dutygraph.store import EmbeddedStore  # noqa: E402
 
 from .servers import serve_asgi  # noqa: E402
@@ -50,10 +48,9 @@ GETS = [
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> EmbeddedStore:
-    store = EmbeddedStore(tmp_path / "demo.db")
-    load(store, [DEMO_PATH])
-    return store
+def demo(demo_db: Path) -> EmbeddedStore:
+    """The demo data in an embedded store of this test's own (conftest's ``demo_db``)."""
+    return EmbeddedStore(demo_db)
 
 
 @contextmanager

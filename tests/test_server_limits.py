@@ -40,10 +40,9 @@ TOKENS = {"coord-token-1234": "coordinator", "load-token-1234": "loader"}
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> EmbeddedStore:
-    store = EmbeddedStore(tmp_path / "demo.db")
-    load(store, [DEMO_PATH])
-    return store
+def demo(demo_db: Path) -> EmbeddedStore:
+    """The demo data in an embedded store of this test's own (conftest's ``demo_db``)."""
+    return EmbeddedStore(demo_db)
 
 
 @contextmanager
