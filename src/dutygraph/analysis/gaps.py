@@ -29,6 +29,7 @@ I-OIL NO_LEAD
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from itertools import compress
@@ -99,6 +100,10 @@ class _DutyTable:
         self.end: list[str | None] = by_name["valid_to"]
         self.line: list[str | None] = by_name["line"]
         self._distinct: dict[str, set[Any]] = {}
+        self._lead: list[int] | None = None  # the lead rows, any date
+        self._index: dict[str, dict[Any, list[int]]] = {}
+        self._groups: dict[str, list[tuple[tuple[str, str | None], list[int]]]] = {}
+        self._windows: dict[tuple[str, str], tuple[list[Any], str, str | None] | None] = {}
 
     def distinct(self, column: str) -> set[Any]:
         """The values found in ``column`` (any role, any date)."""
@@ -107,17 +112,85 @@ class _DutyTable:
             out = self._distinct[column] = set(getattr(self, column))
         return out
 
-    def lead_rows(self, column: str, values: set[Any], as_of: str) -> list[int]:
-        """The lead duties active at ``as_of`` whose ``column`` is one of ``values``."""
-        hits = compress(range(len(self.item)), map(values.__contains__, getattr(self, column)))
-        role, start, end = self.role, self.start, self.end
+    def lead_index(self, column: str) -> dict[Any, list[int]]:
+        """The lead duties (any date) by their value in ``column``, each value's rows in row
+        order. Built once per graph at C speed (the rows' values looked up and appended
+        with ``map``), so a scan reads the few rows of the values it asks about instead of
+        passing over every row."""
+        index = self._index.get(column)
+        if index is None:
+            if self._lead is None:
+                role = self.role
+                self._lead = list(compress(range(len(role)), map("lead".__eq__, role)))
+            rows = self._lead
+            keys = list(map(getattr(self, column).__getitem__, rows))
+            index = self._index[column] = {key: [] for key in dict.fromkeys(keys)}
+            deque(map(list.append, map(index.__getitem__, keys), rows), maxlen=0)
+        return index
+
+    def active(self, rows: list[int], as_of: str) -> list[int]:
+        """Those of ``rows`` in force at ``as_of``."""
+        start, end = self.start, self.end
         return [
             k
-            for k in hits
-            if role[k] == "lead"
-            and ((f := start[k]) is None or f <= as_of)
-            and ((t := end[k]) is None or as_of < t)
+            for k in rows
+            if ((f := start[k]) is None or f <= as_of) and ((t := end[k]) is None or as_of < t)
         ]
+
+    def lead_window(
+        self, g: DutyGraph, key: tuple[str, str]
+    ) -> tuple[list[Any], str, str | None] | None:
+        """The lead duties recorded at ``key`` (item, region), any date, as entries (row
+        numbers, or duties: :meth:`DutyGraph.rows_at`), with the dates between which every
+        one is in force: the latest start (``""``: none) and the earliest end (``None``:
+        none). ``None``: no lead recorded there. Kept per graph: a later scan at a date in
+        that window reads no row."""
+        got = self._windows.get(key, _UNSEEN)
+        if got is _UNSEEN:
+            bucket = g.rows_at(*key)
+            rows: list[Any]
+            if len(bucket) == 1 and bucket[0].__class__ is int:  # most places: one duty
+                k = bucket[0]
+                got = ([k], self.start[k] or "", self.end[k]) if self.role[k] == "lead" else None
+                self._windows[key] = got
+                return got
+            if bucket and bucket[0].__class__ is int:
+                role, start, end = self.role, self.start, self.end
+                rows = [k for k in bucket if role[k] == "lead"]
+                starts, ends = [start[k] for k in rows], [end[k] for k in rows]
+            else:
+                rows = [d for d in bucket if d.role == "lead"]
+                starts, ends = [d.valid_from for d in rows], [d.valid_to for d in rows]
+            got = None
+            if rows:
+                latest = max((f for f in starts if f is not None), default="")
+                earliest = min((t for t in ends if t is not None), default=None)
+                got = (rows, latest, earliest)
+            self._windows[key] = got
+        return got  # type: ignore[return-value]
+
+    def lead_groups(self, region: str) -> list[tuple[tuple[str, str | None], list[int]]]:
+        """The lead duties (any date) recorded at ``region``, by (department, line) (kept per
+        graph for the regions asked about: a scan asks about the few above the others)."""
+        groups = self._groups.get(region)
+        if groups is None:
+            by: dict[tuple[str, str | None], list[int]] = {}
+            department, line = self.department, self.line
+            for k in self.lead_index("region").get(region, ()):
+                key = (department[k], line[k])
+                rows = by.get(key)
+                if rows is None:
+                    by[key] = [k]
+                else:
+                    rows.append(k)
+            groups = self._groups[region] = list(by.items())
+        return groups
+
+    def lead_rows(self, column: str, values: Iterable[Any], as_of: str) -> list[int]:
+        """The lead duties active at ``as_of`` whose ``column`` is one of ``values`` (by value,
+        then row order)."""
+        index = self.lead_index(column)
+        return [k for v in values if v in index for k in self.active(index[v], as_of)]
 
 
 _DUTY_FIELDS = [f.name for f in fields(Duty)]
@@ -229,7 +302,14 @@ class _Scanner:
         return [[getattr(d, n) for d in entries] for n in names]
 
     def _site(self, key: tuple[str, str]) -> list[Any] | None:
-        return self.g.active_rows_at(key[0], key[1], "lead", self.as_of) or None
+        got = self.table.lead_window(self.g, key)
+        if got is None:
+            return None
+        rows, latest, earliest = got
+        as_of = self.as_of
+        if latest <= as_of and (earliest is None or as_of < earliest):
+            return rows  # every one in force (the common case: no row read)
+        return self.g.active_rows_at(key[0], key[1], "lead", as_of) or None
 
     def leads_at(self, item: str, region: str) -> list[Any] | None:
         """The lead duties recorded for ``item`` at ``region`` and active, as entries
@@ -435,7 +515,7 @@ class _Scanner:
                 stack.extend(g.region_children(code))
 
         # (2) duties resting on no basis in force, and every pair that may inherit them
-        bad_bases = {b for b in table.distinct("bases") if not self._tuple_ok(b)}
+        bad_bases = {b for b in table.lead_index("bases") if not self._tuple_ok(b)}
         if bad_bases:
             sites = {
                 (table.item[k], table.region[k]) for k in table.lead_rows("bases", bad_bases, as_of)
@@ -448,7 +528,7 @@ class _Scanner:
                             out.update(self._inheriting(i, item_id, code, in_scope))
 
         # (3) a region's own lead duties held by an abolished department with no successor
-        dead = {d for d in table.distinct("department") if not self._is_alive(d)}
+        dead = {d for d in table.lead_index("department") if not self._is_alive(d)}
         if dead:
             for k in table.lead_rows("department", dead, as_of):
                 if table.region[k] in in_scope:
@@ -468,15 +548,19 @@ class _Scanner:
         if problems:
             # the lead duties recorded above a region lacking a line, by the lines they
             # need there (their own line, else their department's): the few regions above
-            # (a province's and its prefectures') are found in the region column at C speed
+            # (a province's and its prefectures') read by (department, line) — one look-up
+            # of what a group needs, the dates of its rows only if it needs a short line
             short = {ln for needs in problems.values() for ln, _ in needs}
             above = {s for code in problems for s in g.region_path(code)[1:]}
             needed: dict[tuple[str, tuple[str, bool]], set[str]] = {}
-            regions, departments, lines = table.region, table.department, table.line
-            for k in table.lead_rows("region", above, as_of):
-                for need in self._needs_of(departments[k], lines[k]):
-                    if need[0] in short:
-                        needed.setdefault((regions[k], need), set()).add(table.item[k])
+            item_of = table.item.__getitem__
+            for source in above:
+                for (dep, ln), rows in table.lead_groups(source):
+                    wants = [need for need in self._needs_of(dep, ln) if need[0] in short]
+                    if wants and (active := table.active(rows, as_of)):
+                        held = set(map(item_of, active))
+                        for need in wants:
+                            needed.setdefault((source, need), set()).update(held)
             for code, needs in problems.items():
                 for source in g.region_path(code)[1:]:
                     for need in needs:
