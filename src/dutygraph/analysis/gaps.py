@@ -29,7 +29,6 @@ I-OIL NO_LEAD
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from itertools import compress
@@ -79,6 +78,9 @@ def lead_resolutions(
                 yield resolve(g, item.id, code, "lead", as_of)
 
 
+GroupedRows = list[tuple[tuple[str, str | None], list[int]]]  # ((department, line), rows)
+
+
 class _DutyTable:
     """The duty table as columns, for the scan's filtering passes (built once per graph).
 
@@ -100,9 +102,8 @@ class _DutyTable:
         self.end: list[str | None] = by_name["valid_to"]
         self.line: list[str | None] = by_name["line"]
         self._distinct: dict[str, set[Any]] = {}
-        self._lead: list[int] | None = None  # the lead rows, any date
         self._index: dict[str, dict[Any, list[int]]] = {}
-        self._groups: dict[str, list[tuple[tuple[str, str | None], list[int]]]] = {}
+        self._groups: dict[str, GroupedRows] = {}
         self._windows: dict[tuple[str, str], tuple[list[Any], str, str | None] | None] = {}
 
     def distinct(self, column: str) -> set[Any]:
@@ -112,20 +113,21 @@ class _DutyTable:
             out = self._distinct[column] = set(getattr(self, column))
         return out
 
-    def lead_index(self, column: str) -> dict[Any, list[int]]:
-        """The lead duties (any date) by their value in ``column``, each value's rows in row
-        order. Built once per graph at C speed (the rows' values looked up and appended
-        with ``map``), so a scan reads the few rows of the values it asks about instead of
-        passing over every row."""
-        index = self._index.get(column)
-        if index is None:
-            if self._lead is None:
-                role = self.role
-                self._lead = list(compress(range(len(role)), map("lead".__eq__, role)))
-            rows = self._lead
-            keys = list(map(getattr(self, column).__getitem__, rows))
-            index = self._index[column] = {key: [] for key in dict.fromkeys(keys)}
-            deque(map(list.append, map(index.__getitem__, keys), rows), maxlen=0)
+    def lead_index(self, column: str, values: Iterable[Any]) -> dict[Any, list[int]]:
+        """The lead duties (any date) whose ``column`` is one of ``values``, by value, each
+        value's rows in row order. Kept per graph and value: the values not asked about
+        before are found in one C-speed pass over the column, so a later scan, asking about
+        the same few values (bad bases, dead departments, the regions above), reads only
+        their rows."""
+        index = self._index.setdefault(column, {})
+        todo = {v for v in values if v not in index}
+        if todo:
+            col, role = getattr(self, column), self.role
+            for v in todo:
+                index[v] = []
+            for k in compress(range(len(col)), map(todo.__contains__, col)):
+                if role[k] == "lead":
+                    index[col[k]].append(k)
         return index
 
     def active(self, rows: list[int], as_of: str) -> list[int]:
@@ -169,28 +171,35 @@ class _DutyTable:
             self._windows[key] = got
         return got  # type: ignore[return-value]
 
-    def lead_groups(self, region: str) -> list[tuple[tuple[str, str | None], list[int]]]:
-        """The lead duties (any date) recorded at ``region``, by (department, line) (kept per
-        graph for the regions asked about: a scan asks about the few above the others)."""
-        groups = self._groups.get(region)
-        if groups is None:
-            by: dict[tuple[str, str | None], list[int]] = {}
-            department, line = self.department, self.line
-            for k in self.lead_index("region").get(region, ()):
-                key = (department[k], line[k])
-                rows = by.get(key)
-                if rows is None:
-                    by[key] = [k]
-                else:
-                    rows.append(k)
-            groups = self._groups[region] = list(by.items())
-        return groups
+    def lead_groups(self, regions: Iterable[str]) -> Iterator[tuple[str, GroupedRows]]:
+        """The lead duties (any date) recorded at each of ``regions``, by (department, line)
+        (kept per graph for the regions asked about: a scan asks about the few above the
+        others)."""
+        regions = list(regions)
+        index = None
+        for region in regions:
+            groups = self._groups.get(region)
+            if groups is None:
+                if index is None:
+                    index = self.lead_index("region", regions)
+                by: dict[tuple[str, str | None], list[int]] = {}
+                department, line = self.department, self.line
+                for k in index[region]:
+                    key = (department[k], line[k])
+                    rows = by.get(key)
+                    if rows is None:
+                        by[key] = [k]
+                    else:
+                        rows.append(k)
+                groups = self._groups[region] = list(by.items())
+            yield region, groups
 
     def lead_rows(self, column: str, values: Iterable[Any], as_of: str) -> list[int]:
         """The lead duties active at ``as_of`` whose ``column`` is one of ``values`` (by value,
         then row order)."""
-        index = self.lead_index(column)
-        return [k for v in values if v in index for k in self.active(index[v], as_of)]
+        values = list(values)
+        index = self.lead_index(column, values)
+        return [k for v in values for k in self.active(index[v], as_of)]
 
 
 _DUTY_FIELDS = [f.name for f in fields(Duty)]
@@ -515,7 +524,7 @@ class _Scanner:
                 stack.extend(g.region_children(code))
 
         # (2) duties resting on no basis in force, and every pair that may inherit them
-        bad_bases = {b for b in table.lead_index("bases") if not self._tuple_ok(b)}
+        bad_bases = {b for b in table.distinct("bases") if not self._tuple_ok(b)}
         if bad_bases:
             sites = {
                 (table.item[k], table.region[k]) for k in table.lead_rows("bases", bad_bases, as_of)
@@ -528,7 +537,7 @@ class _Scanner:
                             out.update(self._inheriting(i, item_id, code, in_scope))
 
         # (3) a region's own lead duties held by an abolished department with no successor
-        dead = {d for d in table.lead_index("department") if not self._is_alive(d)}
+        dead = {d for d in table.distinct("department") if not self._is_alive(d)}
         if dead:
             for k in table.lead_rows("department", dead, as_of):
                 if table.region[k] in in_scope:
@@ -554,8 +563,8 @@ class _Scanner:
             above = {s for code in problems for s in g.region_path(code)[1:]}
             needed: dict[tuple[str, tuple[str, bool]], set[str]] = {}
             item_of = table.item.__getitem__
-            for source in above:
-                for (dep, ln), rows in table.lead_groups(source):
+            for source, groups in table.lead_groups(above):
+                for (dep, ln), rows in groups:
                     wants = [need for need in self._needs_of(dep, ln) if need[0] in short]
                     if wants and (active := table.active(rows, as_of)):
                         held = set(map(item_of, active))
