@@ -123,11 +123,11 @@ class _DutyTable:
         todo = {v for v in values if v not in index}
         if todo:
             col, role = getattr(self, column), self.role
-            for v in todo:
-                index[v] = []
+            found: dict[Any, list[int]] = {v: [] for v in todo}
             for k in compress(range(len(col)), map(todo.__contains__, col)):
                 if role[k] == "lead":
-                    index[col[k]].append(k)
+                    found[col[k]].append(k)
+            index.update(found)  # whole lists only: another thread's scan may read them
         return index
 
     def active(self, rows: list[int], as_of: str) -> list[int]:
