@@ -145,8 +145,20 @@ def in_process(path: Path, scan: str) -> dict[str, float]:
     }
 
 
+def in_process_of(source: Path, path: Path, scan: str) -> dict[str, float]:
+    """:func:`in_process` of another source tree, in a child process (``--in-process``)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--in-process", str(path), scan]
+    done = subprocess.run(
+        cmd, env=child_env(PYTHONPATH=str(source)), capture_output=True, text=True, check=True
+    )
+    got = json.loads(done.stdout.splitlines()[-1])
+    assert Path(got.pop("source")).resolve() == (source / "dutygraph").resolve()
+    return got
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--in-process", nargs=2, metavar=("STORE", "SCAN"), help=argparse.SUPPRESS)
     ap.add_argument("--size", default="province")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/dutygraph-bench"))
     ap.add_argument("--repeat", type=int, default=3)
@@ -155,6 +167,12 @@ def main() -> None:
         "--before", type=Path, metavar="SRC", help="time this source tree's command too"
     )
     args = ap.parse_args()
+    if args.in_process:
+        import dutygraph
+
+        got = in_process(Path(args.in_process[0]), args.in_process[1])
+        print(json.dumps({"source": str(Path(dutygraph.__file__).parent), **got}))
+        return
     args.workdir.mkdir(parents=True, exist_ok=True)
     path = store_for(args.size, args.workdir)
     load_avg = os.getloadavg()[0]
@@ -193,6 +211,20 @@ def main() -> None:
                 f"  before ({args.before}) {ab['before_s']:.2f} s, now {ab['now_s']:.2f} s "
                 f"({ab['before_s'] / ab['now_s']:.2f}x faster; interleaved, median of "
                 f"{args.repeat}); the same output: {ab['same_output']}"
+            )
+            # each tree's command against its own in-process scan (fresh child processes,
+            # alternating, on the same store file)
+            scans: dict[str, list[float]] = {"before": [], "now": []}
+            for k in range(args.repeat):
+                for which in ("before", "now") if k % 2 == 0 else ("now", "before"):
+                    src = args.before if which == "before" else HERE.parent / "src"
+                    scans[which].append(in_process_of(src, path, scan)["scan"])
+            ab["scan_s"] = {w: statistics.median(v) for w, v in scans.items()}
+            b, n = ab["scan_s"]["before"], ab["scan_s"]["now"]
+            print(
+                f"  in-process scan (child processes, alternating): before {b:.2f} s, now "
+                f"{n:.2f} s; command / scan: before {ab['before_s'] / b:.1f}, "
+                f"now {ab['now_s'] / n:.1f}"
             )
     if args.out:
         args.out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")

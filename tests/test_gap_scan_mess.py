@@ -13,6 +13,7 @@ before the mess, between the bases' expiry and the abolitions, and after both.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import pytest
 from dutygraph import find_gaps, load
 from dutygraph.analysis.gaps import _Scanner, gaps_of, lead_resolutions, scope
 from dutygraph.analysis.resolve import _MEMO, resolve
+from dutygraph.columns import DutyColumns
 from dutygraph.graph import DutyGraph
 from dutygraph.model import Duty
 from dutygraph.serialize import gap_dict, resolution_dict
@@ -111,3 +113,28 @@ def test_a_graph_of_the_records_is_judged_alike(messy):
         assert [describe(objects, x) for x in find_gaps(objects, None, as_of)] == [
             describe(g, x) for x in find_gaps(g, None, as_of)
         ]
+
+
+def test_leads_in_force_part_of_the_time_on_one_graph(messy):
+    """Leads that start or end between the dates, scanned on one graph at each date in turn
+    (the scan keeps, per graph, each place's lead rows and the dates between which all are in
+    force, and reads the rows again outside them): as full resolution, on columns (row
+    numbers) and on duty objects."""
+    _, g = messy
+    records = list(g.records())
+    duties = [r for r in records if isinstance(r, Duty)]
+    others = [r for r in records if not isinstance(r, Duty)]
+    bounds = [("2024-01-01", None), (None, "2024-06-01"), ("2023-01-01", "2025-01-01")]
+    changed = {}
+    for n, d in enumerate(d for d in duties if d.role == "lead"):
+        if n % 5 == 0:
+            start, end = bounds[n // 5 % 3]
+            changed[id(d)] = replace(d, valid_from=start or d.valid_from, valid_to=end)
+    timed = [changed.get(id(d), d) for d in duties]
+    stored = DutyGraph(others, duty_columns=DutyColumns.from_records(timed))
+    assert type(stored.rows_at(timed[0].item, timed[0].region)[0]) is int
+    for graph, dates in ((stored, [*DATES, DATES[0]]), (DutyGraph(others + timed), DATES[1:])):
+        for as_of in dates:
+            want = by_definition(graph, None, as_of)
+            _MEMO.pop(graph, None)
+            assert [describe(graph, gap) for gap in find_gaps(graph, None, as_of)] == want

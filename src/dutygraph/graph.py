@@ -207,6 +207,13 @@ class DutyGraph(LawLookups):
             and ((t := ends[k]) is None or as_of < t)
         ]
 
+    def rows_at(self, item: str, region: str) -> list[Any]:
+        """What :meth:`active_rows_at` filters: the duties recorded for ``item`` at ``region``
+        (any role, any date) as row numbers in :meth:`duty_columns` on a stored graph, as
+        duty objects on a graph of records or once :meth:`duties_at` built them. The
+        graph's own list: do not change it."""
+        return self._duties_at.get((item, region)) or []
+
     def duty_buckets(self) -> Iterator[tuple[tuple[str, str], list[Duty]]]:
         """Every (item, region) with the duties recorded there."""
         for key in self._duties_at:

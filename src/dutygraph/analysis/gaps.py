@@ -78,6 +78,9 @@ def lead_resolutions(
                 yield resolve(g, item.id, code, "lead", as_of)
 
 
+GroupedRows = list[tuple[tuple[str, str | None], list[int]]]  # ((department, line), rows)
+
+
 class _DutyTable:
     """The duty table as columns, for the scan's filtering passes (built once per graph).
 
@@ -99,6 +102,9 @@ class _DutyTable:
         self.end: list[str | None] = by_name["valid_to"]
         self.line: list[str | None] = by_name["line"]
         self._distinct: dict[str, set[Any]] = {}
+        self._index: dict[str, dict[Any, list[int]]] = {}
+        self._groups: dict[str, GroupedRows] = {}
+        self._windows: dict[tuple[str, str], tuple[list[Any], str, str | None] | None] = {}
 
     def distinct(self, column: str) -> set[Any]:
         """The values found in ``column`` (any role, any date)."""
@@ -107,17 +113,93 @@ class _DutyTable:
             out = self._distinct[column] = set(getattr(self, column))
         return out
 
-    def lead_rows(self, column: str, values: set[Any], as_of: str) -> list[int]:
-        """The lead duties active at ``as_of`` whose ``column`` is one of ``values``."""
-        hits = compress(range(len(self.item)), map(values.__contains__, getattr(self, column)))
-        role, start, end = self.role, self.start, self.end
+    def lead_index(self, column: str, values: Iterable[Any]) -> dict[Any, list[int]]:
+        """The lead duties (any date) whose ``column`` is one of ``values``, by value, each
+        value's rows in row order. Kept per graph and value: the values not asked about
+        before are found in one C-speed pass over the column, so a later scan, asking about
+        the same few values (bad bases, dead departments, the regions above), reads only
+        their rows."""
+        index = self._index.setdefault(column, {})
+        todo = {v for v in values if v not in index}
+        if todo:
+            col, role = getattr(self, column), self.role
+            found: dict[Any, list[int]] = {v: [] for v in todo}
+            for k in compress(range(len(col)), map(todo.__contains__, col)):
+                if role[k] == "lead":
+                    found[col[k]].append(k)
+            index.update(found)  # whole lists only: another thread's scan may read them
+        return index
+
+    def active(self, rows: list[int], as_of: str) -> list[int]:
+        """Those of ``rows`` in force at ``as_of``."""
+        start, end = self.start, self.end
         return [
             k
-            for k in hits
-            if role[k] == "lead"
-            and ((f := start[k]) is None or f <= as_of)
-            and ((t := end[k]) is None or as_of < t)
+            for k in rows
+            if ((f := start[k]) is None or f <= as_of) and ((t := end[k]) is None or as_of < t)
         ]
+
+    def lead_window(
+        self, g: DutyGraph, key: tuple[str, str]
+    ) -> tuple[list[Any], str, str | None] | None:
+        """The lead duties recorded at ``key`` (item, region), any date, as entries (row
+        numbers, or duties: :meth:`DutyGraph.rows_at`), with the dates between which every
+        one is in force: the latest start (``""``: none) and the earliest end (``None``:
+        none). ``None``: no lead recorded there. Kept per graph: a later scan at a date in
+        that window reads no row."""
+        got = self._windows.get(key, _UNSEEN)
+        if got is _UNSEEN:
+            bucket = g.rows_at(*key)
+            rows: list[Any]
+            if len(bucket) == 1 and bucket[0].__class__ is int:  # most places: one duty
+                k = bucket[0]
+                got = ([k], self.start[k] or "", self.end[k]) if self.role[k] == "lead" else None
+                self._windows[key] = got
+                return got
+            if bucket and bucket[0].__class__ is int:
+                role, start, end = self.role, self.start, self.end
+                rows = [k for k in bucket if role[k] == "lead"]
+                starts, ends = [start[k] for k in rows], [end[k] for k in rows]
+            else:
+                rows = [d for d in bucket if d.role == "lead"]
+                starts, ends = [d.valid_from for d in rows], [d.valid_to for d in rows]
+            got = None
+            if rows:
+                latest = max((f for f in starts if f is not None), default="")
+                earliest = min((t for t in ends if t is not None), default=None)
+                got = (rows, latest, earliest)
+            self._windows[key] = got
+        return got  # type: ignore[return-value]
+
+    def lead_groups(self, regions: Iterable[str]) -> Iterator[tuple[str, GroupedRows]]:
+        """The lead duties (any date) recorded at each of ``regions``, by (department, line)
+        (kept per graph for the regions asked about: a scan asks about the few above the
+        others)."""
+        regions = list(regions)
+        index = None
+        for region in regions:
+            groups = self._groups.get(region)
+            if groups is None:
+                if index is None:
+                    index = self.lead_index("region", regions)
+                by: dict[tuple[str, str | None], list[int]] = {}
+                department, line = self.department, self.line
+                for k in index[region]:
+                    key = (department[k], line[k])
+                    rows = by.get(key)
+                    if rows is None:
+                        by[key] = [k]
+                    else:
+                        rows.append(k)
+                groups = self._groups[region] = list(by.items())
+            yield region, groups
+
+    def lead_rows(self, column: str, values: Iterable[Any], as_of: str) -> list[int]:
+        """The lead duties active at ``as_of`` whose ``column`` is one of ``values`` (by value,
+        then row order)."""
+        values = list(values)
+        index = self.lead_index(column, values)
+        return [k for v in values for k in self.active(index[v], as_of)]
 
 
 _DUTY_FIELDS = [f.name for f in fields(Duty)]
@@ -229,7 +311,14 @@ class _Scanner:
         return [[getattr(d, n) for d in entries] for n in names]
 
     def _site(self, key: tuple[str, str]) -> list[Any] | None:
-        return self.g.active_rows_at(key[0], key[1], "lead", self.as_of) or None
+        got = self.table.lead_window(self.g, key)
+        if got is None:
+            return None
+        rows, latest, earliest = got
+        as_of = self.as_of
+        if latest <= as_of and (earliest is None or as_of < earliest):
+            return rows  # every one in force (the common case: no row read)
+        return self.g.active_rows_at(key[0], key[1], "lead", as_of) or None
 
     def leads_at(self, item: str, region: str) -> list[Any] | None:
         """The lead duties recorded for ``item`` at ``region`` and active, as entries
@@ -468,15 +557,19 @@ class _Scanner:
         if problems:
             # the lead duties recorded above a region lacking a line, by the lines they
             # need there (their own line, else their department's): the few regions above
-            # (a province's and its prefectures') are found in the region column at C speed
+            # (a province's and its prefectures') read by (department, line) — one look-up
+            # of what a group needs, the dates of its rows only if it needs a short line
             short = {ln for needs in problems.values() for ln, _ in needs}
             above = {s for code in problems for s in g.region_path(code)[1:]}
             needed: dict[tuple[str, tuple[str, bool]], set[str]] = {}
-            regions, departments, lines = table.region, table.department, table.line
-            for k in table.lead_rows("region", above, as_of):
-                for need in self._needs_of(departments[k], lines[k]):
-                    if need[0] in short:
-                        needed.setdefault((regions[k], need), set()).add(table.item[k])
+            item_of = table.item.__getitem__
+            for source, groups in table.lead_groups(above):
+                for (dep, ln), rows in groups:
+                    wants = [need for need in self._needs_of(dep, ln) if need[0] in short]
+                    if wants and (active := table.active(rows, as_of)):
+                        held = set(map(item_of, active))
+                        for need in wants:
+                            needed.setdefault((source, need), set()).update(held)
             for code, needs in problems.items():
                 for source in g.region_path(code)[1:]:
                     for need in needs:

@@ -53,6 +53,9 @@ COMMANDS = (
     "settings",
     "whatif",
 )
+#: the commands a module of :data:`COMMANDS` registers under other names than its own
+MODULE_OF = {"gaps": "scan", "conflicts": "scan", "inspections": "scan"}
+MODULE_OF.update(lead="resolve", assist="resolve")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,7 +69,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The ``dutygraph`` parser: every command, or only ``command`` (what ``main`` parses).
 
     Only one command's module is imported when ``argv`` names it first
-    (``dutygraph serve ...``): ``serve`` listens sooner (#17).
+    (``dutygraph serve ...``, ``dutygraph gaps ...``: :data:`MODULE_OF`): ``serve`` listens
+    sooner, a scan does not import the law tools' patterns (#17).
     """
     parser = _Parser(
         prog="dutygraph",
@@ -91,7 +95,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in (command,) if command in COMMANDS else COMMANDS:
+    module = MODULE_OF.get(command or "", command)
+    for name in (module,) if module in COMMANDS else COMMANDS:
         importlib.import_module(f"{__package__}.{name}").register(sub)
     return parser
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -105,6 +106,13 @@ def run(args: argparse.Namespace) -> int:
     date = as_of(args)
     # building thousands of evidence dicts beside a province's records: without the pause,
     # collections walking the whole heap take 60x longer than the dicts themselves
+    if output.held():
+        # the process ends once the command returns, without teardown (main.entry): the
+        # collector stays paused — enabled again, its first collection would walk every
+        # object the scan made to find no cycle
+        gc.disable()
+        _run(args, g, date)
+        return 0
     with gc_paused():
         _run(args, g, date)
     return 0
