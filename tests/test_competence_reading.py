@@ -102,3 +102,31 @@ def test_extract_keeps_what_scores_at_the_threshold_and_one_per_text_above_the_f
     kept = {(c.article, c.level, core(c.department)) for c in extract(v)}
     assert kept == {k for k, s in scored.items() if s >= threshold}
     assert kept  # this law has clauses the score keeps
+
+
+@pytest.mark.parametrize(
+    ("title", "article", "expected"),
+    [
+        # a passive whose field is the chunk before, a one-character name before 部: …，由商务部负责
+        ("保障措施条例", "第六条", ("national", "商务部")),
+        # the object before the verb ends its chunk: 海关对X，实施简便、有效的监管
+        ("保税区海关监管办法", "第九条", ("any", "海关")),
+        # a name that goes on past 人民政府: 县级以上人民政府负责残疾人工作的机构，负责…
+        ("残疾人就业条例", "第五条", ("all", "负责残疾人工作的")),
+        # the body set up is the subject: 国务院设立国家防汛指挥机构，负责领导、组织…
+        ("防洪法", "第三十九条", ("national", "防汛指挥")),
+        # 街道办事处 is a body of the township level: 乡镇人民政府、街道办事处负责…
+        ("农村集体经济组织法", "第十条", ("township", "街道办事处")),
+        # 中国人民解放军总装备部 is the central 总装备部
+        ("武器装备质量管理条例", "第七条", ("national", "总装备部")),
+        # 省、市、县各级 are the local levels
+        ("征兵工作条例", "第四条", ("local", "征兵工作领导小组")),
+    ],
+)
+def test_general_readings_on_real_clauses(title: str, article: str, expected: tuple[str, str]):
+    got = _read(title, article)
+    assert expected in got
+    if title == "残疾人就业条例":
+        assert ("all", "县级以上人民政府") not in got  # not the government itself
+    if title == "征兵工作条例":
+        assert not any(d.startswith(("县各级", "建立")) for _, d in got)

@@ -689,7 +689,7 @@ def _is_adverbial(text: str) -> bool:
 
 
 def _subjects(
-    subject: str, matter: str, verb: str, passive: bool = False
+    subject: str, matter: str, verb: str, passive: bool = False, body: str = _BODY
 ) -> Iterator[tuple[str, str, str]]:
     subject = re.sub(
         r"负责[^，。；]*?的(?=(?:行政主管|主管|行政)?(?:部门|机构|机关))",
@@ -731,7 +731,7 @@ def _subjects(
             r"(?<=部门|机构|机关)等(?:其他|其它)?(?:有关)?(?:主管)?(?:部门|机构|机关)$", "", name
         )
         name = re.sub(r"等(?:有关)?(?=(?:主管|行政|行政主管)?(?:部门|机构|机关))", "", name)
-        if not re.search(_BODY + "$", name):
+        if not re.search(body + "$", name):
             if tail and not name.endswith(tail):
                 name += tail
             else:

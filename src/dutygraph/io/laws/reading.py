@@ -40,6 +40,8 @@ WEIGHTS = (
     Path(__file__).resolve().parent.parent.parent / "data" / "laws" / "competence_weights.json"
 )
 
+#: what ends a body's name: the rule reader's words, and offices (征兵办公室, 街道办事处)
+_BODY = rf"(?:{_c._BODY}|办公室|办事处)"
 #: predicates of charge, grouped: the group is what the score knows of the verb
 _PREDICATES = (
     ("负责", r"(?:牵头|统一|具体|统筹)?负责(?!人)"),
@@ -49,12 +51,15 @@ _PREDICATES = (
         r"(?:实施|实行|进行)?(?:统一)?(?:监督管理|监督和管理|管理和监督|监管(?!部门|机构))",
     ),
     ("审计", r"(?:进行|实施)?审计(?:监督)?(?!机关|署)"),
-    ("监督检查", r"(?:实施|进行)?监督(?:、)?检查"),
+    (
+        "监督检查",
+        r"(?:实施|进行)?(?:[^，。；]{0,8}的)?(?:监督(?:、)?检查|督导|督察|监管(?!部门|机构))",
+    ),
     (
         "指导监督",
         r"(?:实施|进行)?(?:指导(?:和|、)?监督|监督(?:和|、)?指导|指导(?:、|和)协调|统筹协调|组织领导|组织指导|指导推动)",
     ),
-    ("职责", r"(?:依法)?(?:履行|负有|承担)[^，。；]{0,16}?职责"),
+    ("职责", r"(?:依法)?(?:履行|负有|承担|行使)[^，。；]{0,16}?(?:职责|监督权|管理权)"),
     ("做好", r"(?:做好|开展|承办)"),
     ("组织实施", r"(?:统一)?组织实施|统一组织"),
     ("管理", r"(?:统一)?管理(?!部门|机关|机构|委员会|局|的)"),
@@ -67,26 +72,35 @@ _GROUPS = [g for g, _ in _PREDICATES]
 #: adverbials between a subject and its predicate
 _ADV = re.compile(
     r"^(?:应当|依法|(?:依照|按照|根据|依据)[^，。；]{0,30}(?:规定|职责|分工|划分|需要|授权|职权)(?:范围内)?|依照本(?:条例|法|办法|规定)"
-    r"|在[^，。；]{0,30}?(?:范围内|领导下|方面)|共同|分别|各自|具体|统一|及时|切实|积极|依据[^，。；]{0,20}?职责|会同[^，。；]{2,40}?(?:部门|机构|机关)(?:等)?)"
+    r"|在[^，。；]{0,30}?(?:范围内|领导下|方面)|共同|分别|各自|具体|统一|及时|切实|积极|依据[^，。；]{0,20}?职责|会同[^，。；]{2,40}?(?:部门|机构|机关)(?:等)?"
+    r"|(?:和|及|以及)[^，。；、]{0,20}?(?:单位|企业|组织))"
 )
 #: an object put before the verb: 对X（依法）进行审计监督
 _FRONT_OBJECT = re.compile(
-    r"^对(?P<obj>[^，。；]{2,80}?)(?=(?:依法|统一)?(?:进行|实施|履行|负责|行使))"
+    r"^对(?P<obj>[^，。；]{2,80}?)(?=(?:依法|统一)?(?:进行|实施|履行|负责|行使|负有)|$)"
 )
 _FIELD_END = re.compile(
     r"(?:工作|管理|事务|监督|监管|检查|职责|事宜|指导|登记|执法|发展|建设|安全|保护|活动)$"
 )
-_BODY_NAME = re.compile(
-    rf"^(?P<s>(?:(?!按照|依照|依据|根据|对|在(?!地)|由|经|向)[^，。；]){{1,60}}?{_c._BODY})"
-)
 _COPULA = re.compile(
-    rf"^(?P<s>[^，。；是]{{2,60}}?{_c._BODY})是(?P<m>[^，。；]{{0,40}}?)(?:的)?(?:部门|机关|机构|责任主体|执法机关)$"
+    rf"^(?P<s>[^，。；是]{{2,60}}?{_BODY})是(?P<m>[^，。；]{{0,40}}?)(?:的)?(?:部门|机关|机构|责任主体|执法机关)$"
 )
 _PASSIVE = re.compile(
-    rf"^(?P<pre>[^，。；]*?)(?:分别|统一|依法)?由(?P<s>[^，。；由]{{2,60}}?{_c._BODY})(?P<adv>(?:按照|依照|根据|会同)[^，。；]{{0,30}}?)?(?=负责|主管|管理|监督管理|监管|管辖|组织实施|统一|具体|组织|审批|办理|承办|实施)"
+    rf"^(?P<pre>[^，。；]*?)(?:分别|统一|依法)?由(?P<s>[^，。；由]{{1,60}}?{_BODY})(?P<adv>(?:按照|依照|根据|会同)[^，。；]{{0,30}}?)?(?=负责|主管|管理|监督管理|监管|管辖|组织实施|统一|具体|组织|审批|办理|承办|实施)"
 )
-_BODY_END = re.compile(rf"(?:{_c._BODY})$")
-_LAST = set("门构关府会组室局署部军行银关")
+_BODY_END = re.compile(rf"{_BODY}$")
+_LAST = set("门构关府会组室局署部军行银关处")
+#: words a body's name does not start with: conditions, adverbials and the verbs of a sentence
+_NOT_A_START = re.compile(
+    r"^(?:按照|依照|依据|根据|对|在(?!地)|由|经|向|为|因|凡|除|如|本条例|本法|前款|依法|应当"
+    r"|建立|设立|实行|实施|开展|组织|制定|加强|推进|完善|确定|提供|采取)"
+)
+#: 国务院设立X机构: the body set up is the subject of what follows
+_SET_UP = re.compile(rf"^(?P<lead>[^，。；]{{0,30}}?)设立(?P<s>[^，。；、]{{2,30}}?{_BODY})$")
+#: a name that goes on: 县级以上人民政府 | 负责残疾人工作的机构
+_NAME_GOES_ON = re.compile(
+    r"^(?:负责|主管|管理)[^，。；]{1,24}?的(?:行政主管|主管|行政)?(?:部门|机构|机关)"
+)
 #: objects that are one-off acts, not fields (rule 2): who interprets, prints or issues
 _ONE_OFF = re.compile(
     r"^(?:本(?:条例|法|办法|规定|细则|标准)(?:的)?)?(?:具体应用问题的)?(?:解释|制定[^，。；]{0,10}式样|印制|签发|发布|颁发)"
@@ -119,8 +133,15 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
     chunks = _split_chunks(sentence.rstrip("。；：:"))
     subject = ""
     carried = False
+    pending = ""  # 海关对X，实施…监管: the object of the chunk before
     for ci, chunk in enumerate(chunks):
         facts: set[str] = set()
+        um = _SET_UP.match(chunk)
+        if um and not _c._NOT_A_NAME.search(um.group("s")):
+            lead = um.group("lead")
+            subject = ("国务院" if lead.startswith("国务院") else "") + um.group("s")
+            carried = True
+            continue
         pm = _PASSIVE.match(chunk)
         if pm:
             rest = chunk[pm.end() :]
@@ -164,13 +185,19 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
                 rest = rest[am.end() :].lstrip("、")
                 continue
             break
+        if not rest and obj_front:
+            pending = obj_front
+            continue
         vm = _PRED.match(rest)
         if not vm:
+            pending = ""
             continue
         group = _GROUPS[int(next(k for k, v in vm.groupdict().items() if v)[1:])]
         obj = rest[vm.end() :]
         if obj.endswith("时") or obj.startswith(("时", "检查时")):
             continue  # 实施监督检查时，…: a time clause, a procedure
+        obj_front = obj_front or pending
+        pending = ""
         if obj_front:
             obj = obj_front + (obj if obj.endswith(("工作", "管理")) else "")
             facts.add("front-object")
@@ -196,6 +223,8 @@ def _subject_of(chunk: str) -> tuple[str, str | None]:
 
     The shortest name after which a predicate of charge follows; else the longest name.
     """
+    if _PRED.match(chunk):
+        return "", chunk  # a chunk that starts with a predicate has no subject of its own
     ends = [
         i + 1
         for i, ch in enumerate(chunk[:61])
@@ -204,22 +233,34 @@ def _subject_of(chunk: str) -> tuple[str, str | None]:
     names = []
     for end in ends:
         name = chunk[:end]
-        if len(name) > 60 or re.match(
-            r"^(?:按照|依照|依据|根据|对|在(?!地)|由|经|向|为|因|凡|除|如|本条例|本法|前款)", name
-        ):
+        if len(name) > 60 or _NOT_A_START.match(name):
             continue
-        if re.search(r"[，。；]|按照|依照|依据|根据|在[^，。；]{0,20}(?:范围内|领导下)", name):
+        if re.search(
+            r"[，。；]|按照|依照|依据|根据|实行|建立|设立(?!的)|在[^，。；]{0,20}(?:范围内|领导下)",
+            name,
+        ):
             break
         names.append(name)
     if not names:
         return "", chunk
     for name in names:
-        if _PRED.match(_after_subject(chunk[len(name) :])) and not _c._NOT_A_NAME.search(name):
-            return name, chunk[len(name) :]
+        rest = chunk[len(name) :]
+        if _NAME_GOES_ON.match(rest):
+            continue
+        if _PRED.match(_after_subject(rest)) and not _c._NOT_A_NAME.search(name):
+            return name, rest
     name = names[-1]
     if _c._NOT_A_NAME.search(name):
         return "", None
     return name, chunk[len(name) :]
+
+
+def _clean_subject(subject: str) -> str:
+    """A subject's name as the body it names: X所属的Y is Y; 中国人民解放军总装备部 is 总装备部
+    (central); 省、市、县各级… are the local levels."""
+    subject = re.sub(r"^[^，。；]{2,30}?所属的(?=[^，。；]{2})", "", subject)
+    subject = re.sub(r"(?:^|(?<=[和、]))中国人民解放军(?=[^，。；、]{3})", "国家", subject)
+    return re.sub(r"^省、市、县(?:、乡)?各级", "地方各级", subject)
 
 
 def _facts(chunk: str, index: int) -> set[str]:
@@ -253,7 +294,11 @@ def candidates(version: _c.Version) -> list[Candidate]:
                             facts = facts | {"penalty-sentence"}
                         if original != paragraph.text:
                             facts = facts | {"item"}
-                        for level, dept, matter in _c._subjects(subject, obj, "负责"):
+                        for level, dept, matter in _c._subjects(
+                            _clean_subject(subject), obj, "负责", body=_BODY
+                        ):
+                            if dept.endswith("街道办事处"):
+                                level, dept = "township", "街道办事处"
                             out.append(
                                 Candidate(
                                     ai, pn, original, level, dept, matter, group, frozenset(facts)
@@ -262,8 +307,11 @@ def candidates(version: _c.Version) -> list[Candidate]:
     return out
 
 
-def features(c: Candidate, version: _c.Version, by_rules: bool) -> dict[str, float]:
-    """The facts of one candidate as the score's inputs (names: :func:`feature_names`)."""
+def features(
+    c: Candidate, version: _c.Version, by_rules: bool, head: frozenset[str] = frozenset()
+) -> dict[str, float]:
+    """The facts of one candidate as the score's inputs (names: :func:`feature_names`);
+    ``head``: the department cores the text's first ten articles read in charge of a field."""
     article = version.articles[c.article]
     f: dict[str, float] = {"bias": 1.0, f"verb:{c.group}": 1.0, f"level:{c.level}": 1.0}
     for fact in c.facts:
@@ -296,6 +344,18 @@ def features(c: Candidate, version: _c.Version, by_rules: bool) -> dict[str, flo
         f["rules"] = 1.0
     if c.paragraph == 1:
         f["paragraph:first"] = 1.0
+    if c.matter.endswith("工作"):
+        f["matter:work"] = 1.0
+    if len(c.matter) > 30:
+        f["matter:long"] = 1.0
+    if re.search("下列", c.matter):
+        f["matter:list"] = 1.0
+    if re.search(
+        r"^(?:制定|编制|拟订|建立|采取|提出|组织(?!实施)|审查|确定|公布|批准|核发)", c.matter
+    ):
+        f["matter:task"] = 1.0
+    if _c.core(dept) in head:
+        f["body:in-head"] = 1.0
     return f
 
 
@@ -303,6 +363,7 @@ def feature_names() -> list[str]:
     """Every input name the weights may carry, in a stable order."""
     names = ["bias", "rules", "matter:field", "matter:empty", "matter:area", "line:known"]
     names += ["article:head", "chapter:general", "chapter:penalties", "paragraph:first"]
+    names += ["matter:work", "matter:long", "matter:list", "matter:task", "body:in-head"]
     names += [f"verb:{g}" for g in (*_GROUPS, "是")]
     names += [f"level:{lvl}" for lvl in _c.LEVELS]
     names += [
@@ -365,10 +426,16 @@ def read(
     rules = _c.extract_by_rules(version) if with_rules else []
     by_key: dict[Key, tuple[dict[str, float], _c.Clause]] = {}
     ruled = {(c.article, c.level, _c.core(c.department)): c for c in rules}
-    for cand in candidates(version):
+    found = candidates(version)
+    head = frozenset(
+        _c.core(c.department)
+        for c in found
+        if version.articles[c.article].number <= 10 and _FIELD_END.search(c.matter)
+    )
+    for cand in found:
         article = version.articles[cand.article]
         key = (article.label, cand.level, _c.core(cand.department))
-        f = features(cand, version, key in ruled)
+        f = features(cand, version, key in ruled, head)
         if key in by_key:
             old, clause = by_key[key]
             by_key[key] = ({**old, **f}, clause)
