@@ -130,3 +130,31 @@ def test_general_readings_on_real_clauses(title: str, article: str, expected: tu
         assert ("all", "县级以上人民政府") not in got  # not the government itself
     if title == "征兵工作条例":
         assert not any(d.startswith(("县各级", "建立")) for _, d in got)
+
+
+@pytest.mark.parametrize(
+    ("title", "article", "absent"),
+    [
+        # rule 4: 进行监督检查，有权采取下列措施 — the means, not a field
+        ("湿地保护法", "第四十六条", None),
+        # rule 2: 专用间谍器材的确认，由…负责 — a case-by-case act
+        ("反间谍法实施细则", "第十八条", None),
+        # a condition, not a name: 没有劳动行政主管部门的审查意见的，…
+        ("矿山安全法实施条例", "第七条", None),
+        # rule 8: 国务院指定的部门 names no department
+        ("放射性同位素与射线装置安全和防护条例", "第四十四条", ("national", "指定的")),
+        # rule 8: 一个部门或者几个部门
+        ("行政法规制定程序条例", "第十一条", None),
+    ],
+)
+def test_general_reading_leaves_these_out(title: str, article: str, absent):  # type: ignore[no-untyped-def]
+    got = _read(title, article)
+    if absent is None:
+        assert got == set()
+    else:
+        assert absent not in got
+
+
+def test_the_level_words_before_soshu_stay():
+    # 县级以上各级人民政府机构编制管理机关所属的事业单位登记管理机构…负责…: every level (all)
+    assert ("all", "事业单位登记") in _read("事业单位登记管理暂行条例", "第五条")

@@ -93,7 +93,7 @@ _LAST = set("门构关府会组室局署部军行银关处")
 #: words a body's name does not start with: conditions, adverbials and the verbs of a sentence
 _NOT_A_START = re.compile(
     r"^(?:按照|依照|依据|根据|对|在(?!地)|由|经|向|为|因|凡|除|如|本条例|本法|前款|依法|应当"
-    r"|建立|设立|实行|实施|开展|组织|制定|加强|推进|完善|确定|提供|采取)"
+    r"|建立|设立|实行|实施|开展|组织|制定|加强|推进|完善|确定|提供|采取|没有|未|无)"
 )
 #: 国务院设立X机构: the body set up is the subject of what follows
 _SET_UP = re.compile(rf"^(?P<lead>[^，。；]{{0,30}}?)设立(?P<s>[^，。；、]{{2,30}}?{_BODY})$")
@@ -104,7 +104,12 @@ _NAME_GOES_ON = re.compile(
 #: objects that are one-off acts, not fields (rule 2): who interprets, prints or issues
 _ONE_OFF = re.compile(
     r"^(?:本(?:条例|法|办法|规定|细则|标准)(?:的)?)?(?:具体应用问题的)?(?:解释|制定[^，。；]{0,10}式样|印制|签发|发布|颁发)"
+    r"|的(?:确认|认定|解释)$"
 )
+#: a sentence about the means of a duty, not its field (rule 4): 进行监督检查，有权采取下列措施
+_MEANS = re.compile(r"(?:有权|可以)(?:采取|行使)下列|有下列职权|行使下列职权")
+#: names that name no department (rule 8): 国务院指定的部门, 一个部门或者几个部门, 事业单位主管部门
+_UNNAMED = re.compile(r"(?:指定|确定)的(?:部门|机构|机关)$|^(?:一个|几个|多个)|单位主管部门$")
 _MODAL = re.compile(r"可以|有权|必要时|鼓励|支持")
 _HELP = re.compile(r"协助|配合|参与|接受|报告|申请|报送|备案|报请|提请")
 _SKIPPY = re.compile(r"违反|罚款|处分|追究|责令|没收|吊销|警告|拘留")
@@ -258,7 +263,10 @@ def _subject_of(chunk: str) -> tuple[str, str | None]:
 def _clean_subject(subject: str) -> str:
     """A subject's name as the body it names: X所属的Y is Y; 中国人民解放军总装备部 is 总装备部
     (central); 省、市、县各级… are the local levels."""
-    subject = re.sub(r"^[^，。；]{2,30}?所属的(?=[^，。；]{2})", "", subject)
+    m = re.match(r"^(?P<x>[^，。；]{2,30}?)所属的(?=[^，。；]{2})", subject)
+    if m:  # the level words of X stay: 县级以上各级人民政府X所属的Y is Y at every level
+        level = next((lm.group() for rx, _ in _c._LEVEL_RE if (lm := rx.match(m.group("x")))), "")
+        subject = level + subject[m.end() :]
     subject = re.sub(r"(?:^|(?<=[和、]))中国人民解放军(?=[^，。；、]{3})", "国家", subject)
     return re.sub(r"^省、市、县(?:、乡)?各级", "地方各级", subject)
 
@@ -287,8 +295,9 @@ def candidates(version: _c.Version) -> list[Candidate]:
                 text = _c._prepare(_c._ITEM_MARK.sub("", original))
                 for sentence in re.findall(r"[^。；：]+[。；：]?", text):
                     skip = bool(_SKIPPY.search(sentence))
+                    means = bool(_MEANS.search(sentence))
                     for subject, group, obj, facts in _reads(sentence):
-                        if _ONE_OFF.match(obj):
+                        if _ONE_OFF.search(obj) or (means and not obj.endswith("工作")):
                             continue
                         if skip:
                             facts = facts | {"penalty-sentence"}
@@ -299,6 +308,8 @@ def candidates(version: _c.Version) -> list[Candidate]:
                         ):
                             if dept.endswith("街道办事处"):
                                 level, dept = "township", "街道办事处"
+                            if _UNNAMED.search(dept):
+                                continue
                             out.append(
                                 Candidate(
                                     ai, pn, original, level, dept, matter, group, frozenset(facts)
