@@ -2,6 +2,7 @@
 
     python benchmarks/competence_spot_law4.py draw    > /tmp/spot.txt   (the clauses, shuffled, no method)
     python benchmarks/competence_spot_law4.py score VERDICTS            (VERDICTS: one line "N ✓|✗" each)
+    ... --seed 2028: the second check (after the fixes the first one showed), texts of the first left out
 
 30 clauses drawn with random.Random(2026) from each method's clauses over the texts in force in none of
 the five hand-read samples and none of the earlier spot checks (their titles), the two lists merged,
@@ -28,12 +29,17 @@ ROOT = HERE.parent
 SETS = ("sample", "dev", "fresh", "fresh2", "fresh3")
 
 
-def draw() -> list[tuple[str, object]]:
+def draw(seed: int = 2026) -> list[tuple[str, object]]:
+    """The merged, shuffled clauses of the spot check drawn with ``seed`` (and ``seed + 1`` to shuffle);
+    a later seed leaves out the texts of the earlier ones' result files too."""
     seen = set()
     for name in SETS:
         seen |= set(read_sample(ROOT / "tests" / "data" / f"competence_{name}.csv")[0])
     spot_titles = set()
-    for p in (HERE / "results").glob("competence_spot_precision*.txt"):
+    for p in [
+        *(HERE / "results").glob("competence_spot_precision*.txt"),
+        *(HERE / "results").glob("competence_spot_law4*.txt"),
+    ]:
         spot_titles |= set(re.findall(r"^[✓✗] \d+\. (\S+)", p.read_text(encoding="utf-8"), re.M))
     texts = [
         v
@@ -45,17 +51,18 @@ def draw() -> list[tuple[str, object]]:
     out = []
     for method, fn in (("new", extract), ("old", extract_by_rules)):
         clauses = [c for v in texts for c in fn(v)]
-        out += [(method, c) for c in random.Random(2026).sample(clauses, 30)]
+        out += [(method, c) for c in random.Random(seed).sample(clauses, 30)]
     merged: dict[tuple, list] = {}
     for method, c in out:
         merged.setdefault((c.version, c.article, c.level, c.department), [set(), c])[0].add(method)
     items = list(merged.values())
-    random.Random(2027).shuffle(items)
+    random.Random(seed + 1).shuffle(items)
     return [("+".join(sorted(m)), c) for m, c in items]
 
 
 def main(argv: list[str]) -> int:
-    items = draw()
+    seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv else 2026
+    items = draw(seed)
     if argv[:1] == ["draw"]:
         for i, (_, c) in enumerate(items, 1):
             print(f"{i}. {c.title} {c.article} [{c.level}] {c.department} | {c.matter} || {c.text}")
