@@ -2,7 +2,7 @@
 
     python benchmarks/competence_spot_law4.py draw    > /tmp/spot.txt   (the clauses, shuffled, no method)
     python benchmarks/competence_spot_law4.py score VERDICTS            (VERDICTS: one line "N ✓|✗" each)
-    ... --seed 2028: the second check (after the fixes the first one showed), texts of the first left out
+    ... --seed 2028: the second check (after the fixes the first one showed)
 
 30 clauses drawn with random.Random(2026) from each method's clauses over the texts in force in none of
 the five hand-read samples and none of the earlier spot checks (their titles), the two lists merged,
@@ -30,16 +30,15 @@ SETS = ("sample", "dev", "fresh", "fresh2", "fresh3")
 
 
 def draw(seed: int = 2026) -> list[tuple[str, object]]:
-    """The merged, shuffled clauses of the spot check drawn with ``seed`` (and ``seed + 1`` to shuffle);
-    a later seed leaves out the texts of the earlier ones' result files too."""
+    """The merged, shuffled clauses of the spot check drawn with ``seed`` (and ``seed + 1`` to shuffle).
+
+    Both checks (2026, 2028) leave out the samples' texts and the session-5/7 spot checks' titles
+    only: the second shares three texts (no clause) with the first."""
     seen = set()
     for name in SETS:
         seen |= set(read_sample(ROOT / "tests" / "data" / f"competence_{name}.csv")[0])
     spot_titles = set()
-    for p in [
-        *(HERE / "results").glob("competence_spot_precision*.txt"),
-        *(HERE / "results").glob("competence_spot_law4*.txt"),
-    ]:
+    for p in (HERE / "results").glob("competence_spot_precision*.txt"):
         spot_titles |= set(re.findall(r"^[✓✗] \d+\. (\S+)", p.read_text(encoding="utf-8"), re.M))
     texts = [
         v
