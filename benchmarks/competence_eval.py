@@ -57,7 +57,13 @@ DEV = ROOT / "tests" / "data" / "competence_dev.csv"
 RESULT = HERE / "results" / "competence_eval_fresh4.txt"
 
 from dutygraph.io.laws import packaged_corpus  # noqa: E402
-from dutygraph.io.laws.competence import core, extract, in_force, line_for  # noqa: E402
+from dutygraph.io.laws.competence import (  # noqa: E402
+    core,
+    extract,
+    extract_by_rules,
+    in_force,
+    line_for,
+)
 from dutygraph.io.laws.parse import Version  # noqa: E402
 
 Key = tuple[str, str, str, str]  # version, article label, level, department core
@@ -90,6 +96,11 @@ def baseline(version: Version) -> list[Key]:
 
 def method(version: Version) -> list[Key]:
     return [(c.version, c.article, c.level, _key(c.department)) for c in extract(version)]
+
+
+def rules(version: Version) -> list[Key]:
+    """The rule reader of sessions 5–7 (``extract`` before session 8), in the same run."""
+    return [(c.version, c.article, c.level, _key(c.department)) for c in extract_by_rules(version)]
 
 
 def read_sample(path: Path = SAMPLE) -> tuple[dict[str, set[Key]], dict[str, str]]:
@@ -238,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         lines += [f"# === {path.relative_to(ROOT)} ({what})", ""]
         for name, find in (
             ("extract (dutygraph.io.laws.competence)", method),
+            ("extract_by_rules (the rule reader of sessions 5-7)", rules),
             ("baseline (the issue's two patterns)", baseline),
         ):
             for lenient in (False, True):

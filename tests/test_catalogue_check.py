@@ -105,7 +105,7 @@ def test_one_name_of_an_enumeration_grounds_its_line():
     the longest name the window holds."""
     from dutygraph.io.laws import packaged_corpus
     from dutygraph.io.laws.check import ground
-    from dutygraph.io.laws.competence import extract
+    from dutygraph.io.laws.competence import extract_by_rules as extract  # what ground() reads with
 
     corpus = packaged_corpus()
     fund = corpus.find("医疗保障基金使用监督管理条例").version_at("2025-06-01")

@@ -1,5 +1,9 @@
 """Statutory competence (issue #14 item 4): who the law puts in charge of what, read from the
-texts the package ships, old department names mapped to today's lines through the reforms."""
+texts the package ships, old department names mapped to today's lines through the reforms.
+
+The sentence shapes here are the rule reader's (``extract_by_rules``: the catalogue check and
+assign's statute lines read with it); the general subject + predicate reading and its score,
+``extract`` since session 8, are tested in tests/test_competence_reading.py."""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ import csv
 import pytest
 
 from dutygraph.io.laws import act_id, packaged_corpus, parse_text
-from dutygraph.io.laws.competence import core, extract, extract_corpus, line_for, reform_lines
+from dutygraph.io.laws.competence import core, extract_corpus, line_for, reform_lines
+from dutygraph.io.laws.competence import extract_by_rules as extract
 
 from .conftest import ROOT
 

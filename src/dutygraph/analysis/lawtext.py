@@ -162,11 +162,11 @@ class Statute:
 @lru_cache(maxsize=4)
 def _raw_statutes(as_of: str) -> list[tuple[str, tuple[LawArticle, ...], list[tuple[str, str]]]]:
     """Per act in force: its title, head articles and the lines its competence clauses
-    (:func:`dutygraph.io.laws.competence.extract`, read from the first
+    (:func:`dutygraph.io.laws.competence.extract_by_rules`, read from the first
     :data:`MAX_COMPETENCE` articles) put in charge at national level, as ``(line,
     article label)``, the State Council's level first — the graph-free part, cached per
     date."""
-    from ..io.laws.competence import extract
+    from ..io.laws.competence import extract_by_rules as extract  # the rule reader (law4)
 
     out = []
     for act in _corpus().acts.values():

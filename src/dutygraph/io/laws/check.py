@@ -6,7 +6,7 @@ corpus — the act by its normalised title, the version in force on the duty's
 start date, the article by number — and asks whether the article's text
 grounds the department's role:
 
-* a **competence clause** of the article (:func:`~.competence.extract`) puts a
+* a **competence clause** of the article (:func:`~.competence.extract_by_rules`, the rule reader) puts a
   department of one of the department's lines (``Department.systems``) in
   charge, or
 * the article **names the department's line** (a department phrase of that
@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...fixtures import CATALOGUE_PATH
-from .competence import extract, line_for, reform_lines
+from .competence import extract_by_rules, line_for, reform_lines
 from .parse import Article, Corpus, Version, packaged_corpus
 
 __all__ = ["CheckReport", "CheckRow", "check_catalogue", "ground"]
@@ -191,7 +191,7 @@ def ground(article: Article, version: Version, lines: set[str], names: list[str]
         valid_from=version.valid_from,
         articles=(article,),
     )
-    if any(c.line in lines for c in extract(probe)):
+    if any(c.line in lines for c in extract_by_rules(probe)):
         return "competence"
     text = article.text
     if any(n and n in text for n in names):

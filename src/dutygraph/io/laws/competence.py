@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .parse import Corpus, Version
+from .parse import Article, Corpus, Version
 
 __all__ = [
     "LEVELS",
@@ -41,6 +41,7 @@ __all__ = [
     "Mapping",
     "core",
     "extract",
+    "extract_by_rules",
     "extract_corpus",
     "line_for",
     "reform_lines",
@@ -393,7 +394,18 @@ def _strip_level(part: str) -> tuple[str, str | None]:
 
 
 def extract(version: Version) -> list[Clause]:
-    """The competence clauses of one version (see the module docstring), in article order."""
+    """The competence clauses of one version (see the module docstring), in article order.
+
+    The clauses of the general subject + predicate reading and of the rules
+    (:func:`extract_by_rules`) that the fitted score keeps (:mod:`.reading`).
+    """
+    from . import reading
+
+    return reading.extract(version)
+
+
+def extract_by_rules(version: Version) -> list[Clause]:
+    """The competence clauses the sentence rules read (the reader of sessions 5–7), in article order."""
     out: list[Clause] = []
     experts = _expert_committees(version)
     for article in version.articles:
@@ -417,24 +429,35 @@ def extract(version: Version) -> list[Clause]:
                         matter = "；".join(
                             _ITEM_MARK.sub("", i).rstrip("；。") for i in paragraph.items
                         )
-                    mapping = line_for(dept, matter)
-                    out.append(
-                        Clause(
-                            act=version.act,
-                            version=version.id,
-                            title=version.title,
-                            article=article.label,
-                            article_key=article.key,
-                            paragraph=pn,
-                            level=level,
-                            department=dept,
-                            line=mapping.line if mapping else None,
-                            reform=mapping.reform if mapping else "",
-                            matter=matter,
-                            text=original,
-                        )
-                    )
+                    out.append(record(version, article, pn, level, dept, matter, original))
     return _unique(out)
+
+
+def record(
+    version: Version,
+    article: Article,
+    paragraph: int,
+    level: str,
+    department: str,
+    matter: str,
+    text: str,
+) -> Clause:
+    """The :class:`Clause` of one reading, with the line its department stands for today."""
+    mapping = line_for(department, matter)
+    return Clause(
+        act=version.act,
+        version=version.id,
+        title=version.title,
+        article=article.label,
+        article_key=article.key,
+        paragraph=paragraph,
+        level=level,
+        department=department,
+        line=mapping.line if mapping else None,
+        reform=mapping.reform if mapping else "",
+        matter=matter,
+        text=text,
+    )
 
 
 #: 全国注册建筑师管理委员会由…的代表和建筑设计专家组成: a committee of experts and representatives
@@ -666,7 +689,7 @@ def _is_adverbial(text: str) -> bool:
 
 
 def _subjects(
-    subject: str, matter: str, verb: str, passive: bool = False
+    subject: str, matter: str, verb: str, passive: bool = False, body: str = _BODY
 ) -> Iterator[tuple[str, str, str]]:
     subject = re.sub(
         r"负责[^，。；]*?的(?=(?:行政主管|主管|行政)?(?:部门|机构|机关))",
@@ -708,7 +731,7 @@ def _subjects(
             r"(?<=部门|机构|机关)等(?:其他|其它)?(?:有关)?(?:主管)?(?:部门|机构|机关)$", "", name
         )
         name = re.sub(r"等(?:有关)?(?=(?:主管|行政|行政主管)?(?:部门|机构|机关))", "", name)
-        if not re.search(_BODY + "$", name):
+        if not re.search(body + "$", name):
             if tail and not name.endswith(tail):
                 name += tail
             else:

@@ -1,0 +1,482 @@
+"""A clause read as subject + predicate, and a learned score on what was read (issue #14 item 4).
+
+The rule-by-rule reader of :mod:`.competence` knows the sentence shapes of the
+texts it was tuned on. This module reads any clause the same general way
+(docs/competence-rules.md, rule 1): a sentence is cut into clauses at ``。；：``
+and into chunks at ``，``; a chunk that starts with a body's name (the noun
+phrase ending in 部门/机关/机构/委员会/人民政府/局/署…) opens a subject, which goes
+on over the chunks that start with a predicate (``国务院X部门制定…规划，指导、
+协调…发展``); a predicate of charge (负责/主管/监督管理/管理/指导/监督/审计/
+做好…工作/履行…职责/统筹协调…) after the subject and its adverbials, or a
+passive ``…由X负责``, or a copula ``X是负责Y的部门``, makes a candidate
+(:func:`candidates`): the body, the verb, the object (the field) and a handful of
+general facts about the reading (is the subject carried over, is the body a
+government, does the object end in a field word, does ``可以``/``协助`` stand
+before the verb…) — never a word of one law.
+
+:func:`score` weighs those facts with a logistic model fitted on the
+hand-read samples (``data/laws/competence_weights.json``; refit with
+``benchmarks/competence_loso.py --fit``), and a candidate is kept where the
+score reaches the threshold stored with the weights. The rule reader's own
+finding is one of the facts, so the rules and the general reading vote together.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import competence as _c
+
+__all__ = ["WEIGHTS", "Candidate", "candidates", "feature_names", "score", "weights"]
+
+#: the fitted weights of :func:`score` and the threshold, shipped as data
+WEIGHTS = (
+    Path(__file__).resolve().parent.parent.parent / "data" / "laws" / "competence_weights.json"
+)
+
+#: what ends a body's name: the rule reader's words, and offices (征兵办公室, 街道办事处)
+_BODY = rf"(?:{_c._BODY}|办公室|办事处)"
+#: predicates of charge, grouped: the group is what the score knows of the verb
+_PREDICATES = (
+    ("负责", r"(?:牵头|统一|具体|统筹)?负责(?!人)"),
+    ("主管", r"主管(?!部门|机关|机构)"),
+    (
+        "监督管理",
+        r"(?:实施|实行|进行)?(?:统一)?(?:监督管理|监督和管理|管理和监督|监管(?!部门|机构))",
+    ),
+    ("审计", r"(?:进行|实施)?审计(?:监督)?(?!机关|署)"),
+    (
+        "监督检查",
+        r"(?:实施|进行)?(?:[^，。；]{0,8}的)?(?:监督(?:、)?检查|督导|督察|监管(?!部门|机构))",
+    ),
+    (
+        "指导监督",
+        r"(?:实施|进行)?(?:指导(?:和|、)?监督|监督(?:和|、)?指导|指导(?:、|和)协调|统筹协调|组织领导|组织指导|指导推动)",
+    ),
+    ("职责", r"(?:依法)?(?:履行|负有|承担|行使)[^，。；]{0,16}?(?:职责|监督权|管理权)"),
+    ("做好", r"(?:做好|开展|承办)"),
+    ("组织实施", r"(?:统一)?组织实施|统一组织"),
+    ("管理", r"(?:统一)?管理(?!部门|机关|机构|委员会|局|的)"),
+    ("指导", r"指导(?!意见)|监督(?!管理|检查|机构|部门)"),
+    ("管辖", r"管辖"),
+    ("领导", r"领导(?!小组|下|人|干部|机构)"),
+)
+_PRED = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(_PREDICATES)))
+_GROUPS = [g for g, _ in _PREDICATES]
+#: adverbials between a subject and its predicate
+_ADV = re.compile(
+    r"^(?:应当|依法|(?:依照|按照|根据|依据)[^，。；]{0,30}(?:规定|职责|分工|划分|需要|授权|职权)(?:范围内)?|依照本(?:条例|法|办法|规定)"
+    r"|在[^，。；]{0,30}?(?:范围内|领导下|方面)|共同|分别|各自|具体|统一|及时|切实|积极|依据[^，。；]{0,20}?职责|会同[^，。；]{2,40}?(?:部门|机构|机关)(?:等)?"
+    r"|(?:和|及|以及)[^，。；、]{0,20}?(?:单位|企业|组织))"
+)
+#: an object put before the verb: 对X（依法）进行审计监督
+_FRONT_OBJECT = re.compile(
+    r"^对(?P<obj>[^，。；]{2,80}?)(?=(?:依法|统一)?(?:进行|实施|履行|负责|行使|负有)|$)"
+)
+_FIELD_END = re.compile(
+    r"(?:工作|管理|事务|监督|监管|检查|职责|事宜|指导|登记|执法|发展|建设|安全|保护|活动)$"
+)
+_COPULA = re.compile(
+    rf"^(?P<s>[^，。；是]{{2,60}}?{_BODY})是(?P<m>[^，。；]{{0,40}}?)(?:的)?(?:部门|机关|机构|责任主体|执法机关)$"
+)
+_PASSIVE = re.compile(
+    rf"^(?P<pre>[^，。；]*?)(?:分别|统一|依法)?由(?P<s>[^，。；由]{{1,60}}?{_BODY})(?P<adv>(?:按照|依照|根据|会同)[^，。；]{{0,30}}?)?(?=负责|主管|管理|监督管理|监管|管辖|组织实施|统一|具体|组织|审批|办理|承办|实施)"
+)
+_BODY_END = re.compile(rf"{_BODY}$")
+_LAST = set("门构关府会组室局署部军行银关处")
+#: words a body's name does not start with: conditions, adverbials and the verbs of a sentence
+_NOT_A_START = re.compile(
+    r"^(?:按照|依照|依据|根据|对|在(?!地)|由|经|向|为|因|凡|除|如|本条例|本法|前款|依法|应当"
+    r"|建立|设立|实行|实施|开展|组织|制定|加强|推进|完善|确定|提供|采取|没有|未|无)"
+)
+#: 国务院设立X机构: the body set up is the subject of what follows
+_SET_UP = re.compile(rf"^(?P<lead>[^，。；]{{0,30}}?)设立(?P<s>[^，。；、]{{2,30}}?{_BODY})$")
+#: a name that goes on: 县级以上人民政府 | 负责残疾人工作的机构
+_NAME_GOES_ON = re.compile(
+    r"^(?:负责|主管|管理)[^，。；]{1,24}?的(?:行政主管|主管|行政)?(?:部门|机构|机关)"
+)
+#: objects that are one-off acts, not fields (rule 2): who interprets, prints or issues
+_ONE_OFF = re.compile(
+    r"^(?:本(?:条例|法|办法|规定|细则|标准)(?:的)?)?(?:具体应用问题的)?(?:解释|制定[^，。；]{0,10}式样|印制|签发|发布|颁发)"
+    r"|的(?:确认|认定|解释)$"
+)
+#: a sentence about the means of a duty, not its field (rule 4): 进行监督检查，有权采取下列措施
+_MEANS = re.compile(r"(?:有权|可以)(?:采取|行使)下列|有下列职权|行使下列职权")
+#: names that name no department (rule 8): 国务院指定的部门, 一个部门或者几个部门, 事业单位主管部门
+_UNNAMED = re.compile(r"(?:指定|确定)的(?:部门|机构|机关)$|^(?:一个|几个|多个)|单位主管部门$")
+_MODAL = re.compile(r"可以|有权|必要时|鼓励|支持")
+_HELP = re.compile(r"协助|配合|参与|接受|报告|申请|报送|备案|报请|提请")
+_SKIPPY = re.compile(r"违反|罚款|处分|追究|责令|没收|吊销|警告|拘留")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One body read as in charge of ``matter`` by verb group ``group``, and what the reading saw."""
+
+    article: int  # index in version.articles
+    paragraph: int
+    text: str
+    level: str
+    department: str
+    matter: str
+    group: str
+    facts: frozenset[str]
+
+
+def _split_chunks(sentence: str) -> list[str]:
+    return [c for c in sentence.split("，") if c]
+
+
+def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
+    """(subject, verb group, object, facts) for each predicate of charge the sentence gives a body."""
+    chunks = _split_chunks(sentence.rstrip("。；：:"))
+    subject = ""
+    carried = False
+    pending = ""  # 海关对X，实施…监管: the object of the chunk before
+    for ci, chunk in enumerate(chunks):
+        facts: set[str] = set()
+        um = _SET_UP.match(chunk)
+        if um and not _c._NOT_A_NAME.search(um.group("s")):
+            lead = um.group("lead")
+            subject = ("国务院" if lead.startswith("国务院") else "") + um.group("s")
+            carried = True
+            continue
+        pm = _PASSIVE.match(chunk)
+        if pm:
+            rest = chunk[pm.end() :]
+            vm = _PRED.match(rest)
+            if vm:
+                group = _GROUPS[int(next(k for k, v in vm.groupdict().items() if v)[1:])]
+                obj = (pm.group("pre") + rest[vm.end() :]).strip("，")
+                if not obj and ci:
+                    obj = chunks[ci - 1]
+                yield pm.group("s"), group, obj, {"passive", *(_facts(chunk, ci))}
+            continue
+        cm = _COPULA.match(chunk)
+        if cm and not _c._NOT_A_NAME.search(cm.group("s")):
+            yield cm.group("s"), "是", cm.group("m"), {"copula", *(_facts(chunk, ci))}
+            subject, carried = cm.group("s"), False
+            continue
+        name, after = _subject_of(chunk)
+        if name and after is not None:
+            subject, carried, rest = name, False, after
+        elif after is None:  # a name that is no body's (a sentence's verbs in it)
+            subject = ""
+            continue
+        else:
+            rest = chunk
+            if subject:
+                carried = True
+        if not subject:
+            continue
+        obj_front = ""
+        rest = re.sub(r"^等(?:有关部门|部门)?", "", rest)
+        for _ in range(4):
+            fm = _FRONT_OBJECT.match(rest)
+            if fm:
+                obj_front = fm.group("obj")
+                rest = rest[fm.end() :]
+                continue
+            am = _ADV.match(rest)
+            if am and am.end():
+                if am.group().startswith("会同"):
+                    facts.add("with-partner")
+                rest = rest[am.end() :].lstrip("、")
+                continue
+            break
+        if not rest and obj_front:
+            pending = obj_front
+            continue
+        vm = _PRED.match(rest)
+        if not vm:
+            pending = ""
+            continue
+        group = _GROUPS[int(next(k for k, v in vm.groupdict().items() if v)[1:])]
+        obj = rest[vm.end() :]
+        if obj.endswith("时") or obj.startswith(("时", "检查时")):
+            continue  # 实施监督检查时，…: a time clause, a procedure
+        obj_front = obj_front or pending
+        pending = ""
+        if obj_front:
+            obj = obj_front + (obj if obj.endswith(("工作", "管理")) else "")
+            facts.add("front-object")
+        if carried:
+            facts.add("carried")
+        yield subject, group, obj, facts | _facts(chunk, ci)
+
+
+def _after_subject(rest: str) -> str:
+    """``rest`` without the adverbials and front objects that may stand before a predicate."""
+    rest = re.sub(r"^等(?:有关部门|部门)?", "", rest)
+    for _ in range(4):
+        m = _FRONT_OBJECT.match(rest) or _ADV.match(rest)
+        if not m or not m.end():
+            break
+        rest = rest[m.end() :].lstrip("、")
+    return rest
+
+
+def _subject_of(chunk: str) -> tuple[str, str | None]:
+    """The body a chunk opens with and the rest (``''`` and the chunk where it opens with none;
+    ``''`` and ``None`` where it opens with a name that is no body's).
+
+    The shortest name after which a predicate of charge follows; else the longest name.
+    """
+    if _PRED.match(chunk):
+        return "", chunk  # a chunk that starts with a predicate has no subject of its own
+    ends = [
+        i + 1
+        for i, ch in enumerate(chunk[:61])
+        if ch in _LAST and _BODY_END.search(chunk, 0, i + 1)
+    ]
+    names = []
+    for end in ends:
+        name = chunk[:end]
+        if len(name) > 60 or _NOT_A_START.match(name):
+            continue
+        if re.search(
+            r"[，。；]|按照|依照|依据|根据|实行|建立|设立(?!的)|在[^，。；]{0,20}(?:范围内|领导下)",
+            name,
+        ):
+            break
+        names.append(name)
+    if not names:
+        return "", chunk
+    for name in names:
+        rest = chunk[len(name) :]
+        if _NAME_GOES_ON.match(rest):
+            continue
+        if _PRED.match(_after_subject(rest)) and not _c._NOT_A_NAME.search(name):
+            return name, rest
+    name = names[-1]
+    if _c._NOT_A_NAME.search(name):
+        return "", None
+    return name, chunk[len(name) :]
+
+
+def _clean_subject(subject: str) -> str:
+    """A subject's name as the body it names: X所属的Y is Y; 中国人民解放军总装备部 is 总装备部
+    (central); 省、市、县各级… are the local levels."""
+    m = re.match(r"^(?P<x>[^，。；]{2,30}?)所属的(?=[^，。；]{2})", subject)
+    if m:  # the level words of X stay: 县级以上各级人民政府X所属的Y is Y at every level
+        level = next((lm.group() for rx, _ in _c._LEVEL_RE if (lm := rx.match(m.group("x")))), "")
+        subject = level + subject[m.end() :]
+    subject = re.sub(r"(?:^|(?<=[和、]))中国人民解放军(?=[^，。；、]{3})", "国家", subject)
+    return re.sub(r"^省、市、县(?:、乡)?各级", "地方各级", subject)
+
+
+def _facts(chunk: str, index: int) -> set[str]:
+    out = set()
+    if _MODAL.search(chunk):
+        out.add("modal")
+    if _HELP.search(chunk):
+        out.add("help")
+    if "应当" in chunk:
+        out.add("shall")
+    if index:
+        out.add("later-chunk")
+    return out
+
+
+def candidates(version: _c.Version) -> list[Candidate]:
+    """Every body a clause of ``version`` reads as in charge, with the facts of the reading."""
+    out: list[Candidate] = []
+    for ai, article in enumerate(version.articles):
+        for pn, paragraph in enumerate(article.paragraphs, 1):
+            for original in (paragraph.text, *paragraph.items):
+                if not _c._QUICK.search(original) and "是" not in original:
+                    continue
+                text = _c._prepare(_c._ITEM_MARK.sub("", original))
+                for sentence in re.findall(r"[^。；：]+[。；：]?", text):
+                    skip = bool(_SKIPPY.search(sentence))
+                    means = bool(_MEANS.search(sentence))
+                    for subject, group, obj, facts in _reads(sentence):
+                        if _ONE_OFF.search(obj) or (means and not obj.endswith("工作")):
+                            continue
+                        if skip:
+                            facts = facts | {"penalty-sentence"}
+                        if original != paragraph.text:
+                            facts = facts | {"item"}
+                        for level, dept, matter in _c._subjects(
+                            _clean_subject(subject), obj, "负责", body=_BODY
+                        ):
+                            if dept.endswith("街道办事处"):
+                                level, dept = "township", "街道办事处"
+                            if _UNNAMED.search(dept):
+                                continue
+                            out.append(
+                                Candidate(
+                                    ai, pn, original, level, dept, matter, group, frozenset(facts)
+                                )
+                            )
+    return out
+
+
+def features(
+    c: Candidate, version: _c.Version, by_rules: bool, head: frozenset[str] = frozenset()
+) -> dict[str, float]:
+    """The facts of one candidate as the score's inputs (names: :func:`feature_names`);
+    ``head``: the department cores the text's first ten articles read in charge of a field."""
+    article = version.articles[c.article]
+    f: dict[str, float] = {"bias": 1.0, f"verb:{c.group}": 1.0, f"level:{c.level}": 1.0}
+    for fact in c.facts:
+        f[f"fact:{fact}"] = 1.0
+    dept = c.department
+    kind = next(
+        (
+            k
+            for k in ("人民政府", "委员会", "领导小组", "办公室", "部门", "机构", "机关")
+            if dept.endswith(k)
+        ),
+        "局署部" if re.search("[局署部]$", dept) else "other",
+    )
+    f[f"body:{kind}"] = 1.0
+    if _FIELD_END.search(c.matter):
+        f["matter:field"] = 1.0
+    if not c.matter:
+        f["matter:empty"] = 1.0
+    if re.search("全国|本行政区域|全军|本地区", c.matter):
+        f["matter:area"] = 1.0
+    if _c.line_for(dept, c.matter) is not None:
+        f["line:known"] = 1.0
+    if article.number <= 10:
+        f["article:head"] = 1.0
+    if any("总则" in h for h in article.chapter):
+        f["chapter:general"] = 1.0
+    if re.search("法律责任|罚则|附则", " ".join(article.chapter)):
+        f["chapter:penalties"] = 1.0
+    if by_rules:
+        f["rules"] = 1.0
+    if c.paragraph == 1:
+        f["paragraph:first"] = 1.0
+    if c.matter.endswith("工作"):
+        f["matter:work"] = 1.0
+    if len(c.matter) > 30:
+        f["matter:long"] = 1.0
+    if re.search("下列", c.matter):
+        f["matter:list"] = 1.0
+    if re.search(
+        r"^(?:制定|编制|拟订|建立|采取|提出|组织(?!实施)|审查|确定|公布|批准|核发)", c.matter
+    ):
+        f["matter:task"] = 1.0
+    if _c.core(dept) in head:
+        f["body:in-head"] = 1.0
+    return f
+
+
+def feature_names() -> list[str]:
+    """Every input name the weights may carry, in a stable order."""
+    names = ["bias", "rules", "matter:field", "matter:empty", "matter:area", "line:known"]
+    names += ["article:head", "chapter:general", "chapter:penalties", "paragraph:first"]
+    names += ["matter:work", "matter:long", "matter:list", "matter:task", "body:in-head"]
+    names += [f"verb:{g}" for g in (*_GROUPS, "是")]
+    names += [f"level:{lvl}" for lvl in _c.LEVELS]
+    names += [
+        f"body:{k}"
+        for k in (
+            "人民政府",
+            "委员会",
+            "领导小组",
+            "办公室",
+            "部门",
+            "机构",
+            "机关",
+            "局署部",
+            "other",
+        )
+    ]
+    names += [
+        f"fact:{x}"
+        for x in (
+            "passive",
+            "copula",
+            "carried",
+            "front-object",
+            "with-partner",
+            "modal",
+            "help",
+            "shall",
+            "later-chunk",
+            "penalty-sentence",
+            "item",
+        )
+    ]
+    return names
+
+
+@functools.cache
+def weights() -> tuple[dict[str, float], float, float]:
+    """The fitted weights, the keep threshold and the one-per-text floor of :data:`WEIGHTS`."""
+    data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    return dict(data["weights"]), float(data["threshold"]), float(data.get("floor", 1.0))
+
+
+def score(f: dict[str, float], w: dict[str, float] | None = None) -> float:
+    """The probability that a candidate with inputs ``f`` is a competence clause."""
+    w = weights()[0] if w is None else w
+    z = sum(w.get(k, 0.0) * v for k, v in f.items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+Key = tuple[str, str, str]  # article label, level, department core
+
+
+def read(
+    version: _c.Version, with_rules: bool = False
+) -> list[tuple[Key, dict[str, float], _c.Clause]]:
+    """Every candidate clause of ``version``, one per article, level and department, with its
+    score inputs and the record it would be; ``with_rules`` adds the rule reader's clauses and
+    its finding as an input (``rules``, ``fact:rules-only``: how benchmarks/competence_loso.py
+    compares the variants)."""
+    rules = _c.extract_by_rules(version) if with_rules else []
+    by_key: dict[Key, tuple[dict[str, float], _c.Clause]] = {}
+    ruled = {(c.article, c.level, _c.core(c.department)): c for c in rules}
+    found = candidates(version)
+    head = frozenset(
+        _c.core(c.department)
+        for c in found
+        if version.articles[c.article].number <= 10 and _FIELD_END.search(c.matter)
+    )
+    for cand in found:
+        article = version.articles[cand.article]
+        key = (article.label, cand.level, _c.core(cand.department))
+        f = features(cand, version, key in ruled, head)
+        if key in by_key:
+            old, clause = by_key[key]
+            by_key[key] = ({**old, **f}, clause)
+            continue
+        clause = ruled.get(key) or _c.record(
+            version, article, cand.paragraph, cand.level, cand.department, cand.matter, cand.text
+        )
+        by_key[key] = (f, clause)
+    for key, clause in ruled.items():
+        if key not in by_key:
+            at = version.article(clause.article)
+            f = {"bias": 1.0, "rules": 1.0, "fact:rules-only": 1.0, f"level:{clause.level}": 1.0}
+            if at is not None and at.number <= 10:
+                f["article:head"] = 1.0
+            if _FIELD_END.search(clause.matter):
+                f["matter:field"] = 1.0
+            by_key[key] = (f, clause)
+    return [(k, f, c) for k, (f, c) in by_key.items()]
+
+
+def extract(version: _c.Version) -> list[_c.Clause]:
+    """The clauses of ``version`` whose score reaches the fitted threshold, in article order;
+    where none does, the best one if its score reaches the fitted floor (a text that has a
+    clause mostly has one the reading found but scored low)."""
+    w, threshold, floor = weights()
+    order = {a.label: i for i, a in enumerate(version.articles)}
+    scored = [(score(f, w), c) for _, f, c in read(version)]
+    kept = [c for s, c in scored if s >= threshold]
+    if not kept and scored:
+        s, c = max(scored, key=lambda sc: sc[0])
+        kept = [c] if s >= floor else []
+    kept.sort(key=lambda c: (order.get(c.article, 0), c.paragraph))
+    return kept
