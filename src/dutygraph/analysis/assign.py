@@ -492,6 +492,7 @@ def ablations() -> dict[str, list[tuple[Any, str, Any]]]:
     return {
         "no statutes": [(me, "W_LAW", 0.0), (me, "W_ACT", 0.0), (match, "DEFINED_WEIGHT", 0.0)],
         "no definitions": [(match, "DEFINED_WEIGHT", 0.0)],
+        "no thesaurus": [(match, "THESAURUS_WEIGHT", 0.0)],
         "no segmentation": [(match, "SEGMENT", False)],
         "no characters": [(match, "CHAR_NOUNS", False)],
         "no precedents": [(me, "W_PRECEDENT", 0.0)],
