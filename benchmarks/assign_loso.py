@@ -31,7 +31,8 @@ AS_OF = "2025-06-01"
 
 from dutygraph.analysis.assign import assign_business_form  # noqa: E402
 from dutygraph.analysis.assign_eval import FIT_SETS, EvalCase, read_eval_cases, score  # noqa: E402
-from dutygraph.analysis.confidence import ABSTAIN_BELOW, COEFFICIENTS, confidence, fit  # noqa: E402
+from dutygraph.analysis import confidence as conf  # noqa: E402
+from dutygraph.analysis.confidence import COEFFICIENTS, confidence, fit  # noqa: E402
 from dutygraph.fixtures import catalogue_graph  # noqa: E402
 
 
@@ -54,7 +55,7 @@ def ask(g: Any, cases: list[EvalCase]) -> list[tuple[EvalCase, bool]]:
 def judged(asked: list[tuple[EvalCase, bool]], coefficients: Any) -> dict[str, Any]:
     for c, forced in asked:
         c.confidence = 0.0 if forced else confidence(*c.evidence, coefficients)
-        c.abstained = forced or c.confidence < ABSTAIN_BELOW or not c.got
+        c.abstained = forced or c.confidence < conf.ABSTAIN_BELOW or not c.got
     return score([c for c, _ in asked])
 
 

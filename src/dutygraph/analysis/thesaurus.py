@@ -9,7 +9,9 @@ field, and the act that uses the term (its basis, the citation a clerk checks):
 
 * ``synonym`` — the same thing in other words (钟点工 → 家政, 社保 → 社会保险);
 * ``narrower`` — a kind of the term (面膜 → 化妆品, 画眉 → 野生动物);
-* ``activity`` — doing this is dealing in the term (看娃 → 婴幼儿照护, 销分 → 记分).
+* ``activity`` — doing this is dealing in the term (看娃 → 婴幼儿照护, 销分 → 记分);
+* ``person`` — whom a business serves or employs (游客 → 旅游者, 老人 → 老年人): the
+  customer says little of what the business does, so it counts least.
 
 It was written field by field (food, drugs, cosmetics, devices, medicine, childcare,
 education, tourism, culture, press, broadcasting, internet, telecoms, transport,
@@ -36,10 +38,10 @@ __all__ = ["KINDS", "PATH", "WEIGHTS", "Entry", "load"]
 
 PATH = Path(str(files("dutygraph") / "data" / "thesaurus" / "everyday.csv"))
 #: the kinds of link a row may name
-KINDS = ("synonym", "narrower", "activity")
+KINDS = ("synonym", "narrower", "activity", "person")
 #: how much an expanded term stands for the text's word, by kind (times the word's role
-#: weight): a synonym is nearly the word itself, a broader term or an activity's field less
-WEIGHTS = {"synonym": 0.7, "narrower": 0.6, "activity": 0.5}
+#: weight): a synonym counts as the word itself, a broader term or an activity's field less
+WEIGHTS = {"synonym": 1.0, "narrower": 0.85, "activity": 0.7, "person": 0.35}
 
 
 @dataclass(frozen=True, slots=True)
