@@ -29,9 +29,9 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "tests" / "data"
 AS_OF = "2025-06-01"
 
+from dutygraph.analysis import confidence as conf  # noqa: E402
 from dutygraph.analysis.assign import assign_business_form  # noqa: E402
 from dutygraph.analysis.assign_eval import FIT_SETS, EvalCase, read_eval_cases, score  # noqa: E402
-from dutygraph.analysis import confidence as conf  # noqa: E402
 from dutygraph.analysis.confidence import COEFFICIENTS, confidence, fit  # noqa: E402
 from dutygraph.fixtures import catalogue_graph  # noqa: E402
 

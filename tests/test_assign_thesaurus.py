@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from dutygraph.analysis import match, thesaurus
+from dutygraph.analysis import match, near, thesaurus
 from dutygraph.analysis.assign import assign_business_form
 from dutygraph.fixtures import catalogue_graph
 
@@ -76,3 +76,30 @@ def test_thesaurus_changes_the_answer_and_the_reason_shows_it() -> None:
     finally:
         match.THESAURUS_WEIGHT = old
     assert [c.department.id for c in without.candidates[:1]] != ["N-NHC"] or without.abstained
+
+
+def test_the_corpus_near_terms_are_built_from_the_packaged_corpus() -> None:
+    # stale (another corpus): rebuild with `python -m dutygraph.analysis.near`
+    first = near.PATH.read_text(encoding="utf-8").splitlines()[0]
+    assert first == f"# corpus sha256 {near.corpus_digest()}"
+    table = near.load()
+    assert len(table) > 5000
+    assert "快件" in table["快递"]
+    assert all(len(ts) <= near.K and t not in ts for t, ts in table.items())
+
+
+def test_near_terms_extend_statutory_words_only_and_vote_under_the_texts_word(
+    ix: match.Indexes,
+) -> None:
+    words = match.query_words(ix, "寄件小店", "帮人寄快递")
+    by_text = {w.text: w for w in words}
+    extra = [t for t in near.load()["快递"] if t in by_text]
+    assert extra and all(by_text[t].via == "快递" for t in extra)
+    assert all(by_text[t].weight <= match.NEAR_SHARE * by_text["快递"].weight for t in extra)
+    old = match.NEAR_SHARE
+    match.NEAR_SHARE = 0.0
+    try:
+        plain = {w.text for w in match.query_words(ix, "寄件小店", "帮人寄快递")}
+    finally:
+        match.NEAR_SHARE = old
+    assert not set(extra) & plain
