@@ -298,7 +298,10 @@ def assign_business_form(
     found = {m.item: m for m in ranked_found}
     # 领域归口 from the statutes: the articles the text falls under
     law_of: dict[str, tuple[float, Any, match.Hit]] = {}
-    for h in ix.law.search(words):
+    # the statutes are searched with the text's words and the thesaurus's terms only: a
+    # near term learned from the corpus never puts a text under a statute
+    law_words = [w for w in words if w.role != match.NEAR_ROLE]
+    for h in ix.law.search(law_words):
         if len({m.word for m in h.matches}) < LAW_MIN_WORDS:
             continue  # one shared word does not put a business under a statute
         art = ix.articles[h.key]
@@ -492,6 +495,8 @@ def ablations() -> dict[str, list[tuple[Any, str, Any]]]:
     return {
         "no statutes": [(me, "W_LAW", 0.0), (me, "W_ACT", 0.0), (match, "DEFINED_WEIGHT", 0.0)],
         "no definitions": [(match, "DEFINED_WEIGHT", 0.0)],
+        "no thesaurus": [(match, "THESAURUS_WEIGHT", 0.0), (match, "NEAR_SHARE", 0.0)],
+        "no corpus near terms": [(match, "NEAR_SHARE", 0.0)],
         "no segmentation": [(match, "SEGMENT", False)],
         "no characters": [(match, "CHAR_NOUNS", False)],
         "no precedents": [(me, "W_PRECEDENT", 0.0)],

@@ -43,6 +43,8 @@ from pathlib import Path
 from typing import Any
 
 from ..reader import GraphReader
+from . import near as corpus_near
+from . import thesaurus
 from .segment import GENERIC_WORDS, MODE_WORDS, Segmenter, Word, domain_words
 
 __all__ = [
@@ -350,6 +352,15 @@ NAME_BOOST = 1.0  # a word of the business form's name counts as a word of its d
 #: a word of a statute's definition of X (本法所称X，是指…) stands for X at this share
 DEFINED_WEIGHT = 0.25
 MAX_DEFINED = 3  # a word in more definitions than this stands for none of them
+#: the everyday-word thesaurus (:mod:`dutygraph.analysis.thesaurus`): an expanded term
+#: stands for the text's word at its kind's weight times this (0: off, the ablation)
+THESAURUS_WEIGHT = 1.0
+#: a statutory word of the query (the text's own or the thesaurus's) brings its near terms
+#: learned from the corpus (:mod:`dutygraph.analysis.near`) at this share of its weight (0: off)
+NEAR_SHARE = 0.2
+#: the role of a near term: it counts for the catalogue's items only, never to put a text
+#: under a statute (霍乱 is near 火化 in the quarantine law; 宠物殡葬 is not quarantine)
+NEAR_ROLE = "near"
 _DEFINITION = re.compile(r"所称([\u4e00-\u9fff]{2,12}?)[，,]?是指([^。；]{2,300})")
 SEGMENT = True  # read texts with jieba (False: character bigrams, the ablation)
 
@@ -444,7 +455,14 @@ def _fingerprint(g: GraphReader) -> str:
 STORE = True  # keep the built indexes in the user's cache (io/laws/prepared.cache_dir)
 _STORE_FORMAT = 2
 #: the code whose change makes stored indexes stale (with the corpus archive and jieba)
-_STORE_CODE = ("match.py", "segment.py", "lawtext.py", "../io/laws/competence.py")
+_STORE_CODE = (
+    "match.py",
+    "segment.py",
+    "lawtext.py",
+    "thesaurus.py",
+    "../io/laws/competence.py",
+    "../data/thesaurus/everyday.csv",
+)
 
 
 def stored_path(fingerprint: str, as_of: str) -> Path | None:
@@ -584,6 +602,7 @@ def _build(g: GraphReader, as_of: str) -> Indexes:
         *(p for b in g.behaviors.values() for p in (b.name, *b.keywords)),
         *(d.name for d in g.departments.values()),
         *law_words(g),
+        *(w for es in thesaurus.load().values() for e in es for w in (e.word, e.term)),
     ]
     seg = segmenter(vocab)
     read: Callable[[str], list[Word]] = seg.words if SEGMENT else bigram_words
@@ -690,15 +709,50 @@ def query_words(ix: Indexes, name: str, description: str) -> list[Word]:
     """The words of a business form's name (weighed :data:`NAME_BOOST` more) and description."""
     out = [Word(w.text, w.start, w.role, w.weight * NAME_BOOST) for w in ix.read(name)]
     out += ix.read(description)
+    if THESAURUS_WEIGHT:
+        out += _everyday(ix, out)
     if DEFINED_WEIGHT and ix.defines:
         have = {w.text for w in out}
         for w in list(out):
-            if w.role in CONTEXT_ROLES:
+            if w.role in CONTEXT_ROLES or w.role == NEAR_ROLE:
                 continue
             for term in ix.defines.get(w.text, ()):
                 if term not in have:
                     have.add(term)
                     out.append(Word(term, w.start, w.role, w.weight * DEFINED_WEIGHT, w.text))
+    return out
+
+
+def _everyday(ix: Indexes, words: list[Word]) -> list[Word]:
+    """The statutory terms the thesaurus gives for the text's words (or for a dictionary
+    word inside one: 面膜 in 补水面膜), each voting under the text's word at its kind's
+    weight, then the near terms the corpus gives for those words and terms
+    (:data:`NEAR_SHARE`); context words (channel, place) stand for nothing."""
+    table = thesaurus.load()
+    have = {w.text for w in words}
+    out = []
+    for w in words:
+        if w.role in CONTEXT_ROLES:
+            continue
+        keys = [w.text] + [s for s in ix.seg.sub_words(w.text) if s != w.text and len(s) >= 2]
+        for key in keys:
+            for e in table.get(key, ()):
+                if e.term in have:
+                    continue
+                have.add(e.term)
+                weight = w.weight * THESAURUS_WEIGHT * thesaurus.WEIGHTS[e.kind]
+                if key != w.text:
+                    weight *= sub_weight(key, w.text)
+                out.append(Word(e.term, w.start, w.role, weight, w.via or w.text))
+    if NEAR_SHARE:
+        near = corpus_near.load()
+        for w in [*words, *out]:
+            if w.role in CONTEXT_ROLES:
+                continue
+            for t in near.get(w.text, ()):
+                if t not in have:
+                    have.add(t)
+                    out.append(Word(t, w.start, NEAR_ROLE, w.weight * NEAR_SHARE, w.via or w.text))
     return out
 
 
@@ -765,7 +819,9 @@ class StatuteIndex:
         best: dict[str, float] = {}
         via: dict[str, str] = {}
         for w in words:
-            if w.role in CONTEXT_ROLES or len(w.text) < 2 or w.text in LEGAL_WORDS:
+            if w.role in CONTEXT_ROLES or w.role == NEAR_ROLE or len(w.text) < 2:
+                continue
+            if w.text in LEGAL_WORDS:
                 continue
             best[w.text] = max(best.get(w.text, 0.0), w.weight)
             if w.via:
