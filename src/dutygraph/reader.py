@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     from .graph import DutyGraph
     from .lawbook import LawBook
 
-__all__ = ["GraphReader", "dispatchable", "in_key_order", "whole_graph"]
+__all__ = ["GraphReader", "answers_in_store", "dispatchable", "in_key_order", "whole_graph"]
 
 
 @runtime_checkable
@@ -234,3 +234,10 @@ def whole_graph(g: GraphReader, analysis: str) -> DutyGraph:
         type(g).__name__,
         "it reads the whole graph, and this reader does not answer it itself",
     )
+
+
+def answers_in_store(store: Any) -> bool:
+    """Whether ``store`` answers every question through its :meth:`reader` (saved queries
+    in its database, the Neo4j store), so that nothing is to read its whole graph: a
+    server then never calls ``store.graph()`` (:class:`dutygraph.api.state.Snapshots`)."""
+    return bool(getattr(store, "answers_in_store", False))

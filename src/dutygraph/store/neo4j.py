@@ -305,6 +305,9 @@ class Neo4jStore:
 
     #: the bulk exports read :meth:`reader` page by page (``Neo4jReader.rows``), not graph()
     streams_exports = True
+    #: every answer (CLI, GraphQL, ``/api/*``) is read through :meth:`reader`: a server on
+    #: this store never reads the whole graph (:class:`dutygraph.api.state.Snapshots`)
+    answers_in_store = True
 
     def __init__(
         self,
