@@ -183,14 +183,16 @@ class Neo4jReader(LawLookups):
     # -- streaming (exports) --------------------------------------------------------
 
     def rows(
-        self, label: str, *, item: str | None = None, page: int | None = None
+        self, label: str, *, item: str | None = None, page: int | None = None, keep: bool = False
     ) -> Iterator[Any]:
         """Every record of one kind in id order, read page by page by key (``n.id >
         $after ... LIMIT $page``) and kept nowhere: an export's memory is one page.
 
         ``item``: only the duties on that item (filtered in the query); ``page``: default
-        :attr:`page`.
+        :attr:`page`; ``keep``: keep each record in its table, so that a later look-up by
+        id needs no round trip (the RDF export's names of departments and items).
         """
+        table = self._tables[label] if keep else None
         from .neo4j import LABELS
 
         page = page or self.page
@@ -206,7 +208,8 @@ class Neo4jReader(LawLookups):
                 **params,
             )
             for r in rows:
-                yield self._decode(label, r["p"])
+                rec = self._decode(label, r["p"])
+                yield table.put(rec) if table is not None else rec
             if len(rows) < page:
                 return
             after = rows[-1]["p"]["id"]

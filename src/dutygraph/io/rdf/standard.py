@@ -52,6 +52,7 @@ from ...model import LegalBasis
 from ..citations import parse_provisions
 from ..laws.parse import article_key
 from .mapping import _COMPETENT, _DCT, _ENUMS, _SKOS
+from .select import records_of
 from .terms import (
     _P,
     LANG,
@@ -259,7 +260,7 @@ def authority_blocks(
     chosen = set(regions)
     roots = [c for c in g.regions if c in chosen and g.regions[c].parent not in g.regions]
     recorded: dict[str, list[str]] = {}
-    for duty in g.duties.values():
+    for duty in records_of(g, "duty"):  # (a streaming reader's pages, kept nowhere)
         if duty.role == "lead" and duty.region in chosen and duty.active(as_of):
             places = recorded.setdefault(duty.item, [])
             if duty.region not in places:
