@@ -193,3 +193,30 @@ def test_the_rdf_and_eli_exports_stream_and_write_the_snapshots_bytes(
     assert not r._tables["duty"]._cache  # type: ignore[attr-defined]
     with pytest.raises(StoreUnavailable, match="导出期间图谱被写入"):
         export(_WritesMeanwhile(demo_store), "ttl", io.StringIO(), as_of=as_of)
+
+
+def test_validate_the_store_reads_it_page_by_page_and_reports_as_the_snapshot(
+    demo_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``validate --json`` (no file: the store) on Bolt, graph() refused: the report the
+    snapshot gives, for dutygraph's shapes and the official CPSV-AP ones."""
+    import json
+
+    from dutygraph.cli.main import main
+    from dutygraph.shacl import validate_graph
+
+    g = demo_store.graph()
+    want = {s: validate_graph(g, s, "store").as_dict() for s in (None, "cpsv-ap")}
+    monkeypatch.setattr(Neo4jStore, "graph", _refuse_graph)
+    monkeypatch.setenv("DUTYGRAPH_STORE", demo_store.url)
+    for shapes, expected in want.items():
+        capsys.readouterr()
+        code = main(["validate", "--json", *(["--shapes", shapes] if shapes else [])])
+        got = json.loads(capsys.readouterr().out)
+        assert got == json.loads(json.dumps(expected)), shapes
+        assert code == (0 if expected["conforms"] else 1)
+    assert want[None]["results"] or want["cpsv-ap"]["results"]  # something to compare
+
+
+def _refuse_graph(self: Neo4jStore) -> None:
+    raise AssertionError("graph() was called")

@@ -301,6 +301,7 @@ class SnapshotStore:
         self.snapshots = snapshots
         self.url = store.url
         self.capabilities = store.capabilities
+        self.answers_in_store = snapshots.in_store
 
     def reader(self) -> GraphReader:
         return self.snapshots.reader()

@@ -44,7 +44,7 @@ between two of them can show in the later one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import Ambiguous, NotFound
@@ -506,7 +506,14 @@ class Neo4jReader(LawLookups):
         duties = sorted((self._decode("duty", p) for p in row["duties"]), key=lambda d: d.id)
         return duties, tuple(row["region_path"]), tuple(row["item_path"])
 
-    def regional_graph(self, region: str, *, below: bool = True, keep: bool = True) -> DutyGraph:
+    def regional_graph(
+        self,
+        region: str,
+        *,
+        below: bool = True,
+        keep: bool = True,
+        also: Iterable[str] = (),
+    ) -> DutyGraph:
         """What a scan over ``region``'s subtree reads, as an in-memory graph.
 
         The subtree and the path above it; the departments of those
@@ -514,10 +521,13 @@ class Neo4jReader(LawLookups):
         duties recorded there and the bases they rest on; the item catalogue;
         the disputes raised in the subtree. ``below=False``: ``region`` alone
         and the path above it (a national scan's piece for a root, see
-        :meth:`national_scan`); ``keep=False``: not kept for later scans.
+        :meth:`national_scan`); ``keep=False``: not kept for later scans; ``also``: these
+        departments too, wherever they are (those a what-if scenario names).
         """
         code = self.find("region", region).code
-        got = self._scopes.get(code) if below else None
+        also = set(also)
+        keep = keep and not also
+        got = self._scopes.get(code) if below and not also else None
         if got is not None:
             return got
         above = self.region_path(code)[1:]
@@ -549,11 +559,16 @@ class Neo4jReader(LawLookups):
             deps += self.departments_in(c)
         known = {d.id for d in deps}
         wanted = {d.department for d in duties} | {d.successor for d in deps if d.successor}
+        wanted |= also
         while wanted - known:  # departments named from elsewhere, and successor chains
             found = [self.departments[d] for d in sorted(wanted - known) if d in self.departments]
             known |= wanted
             deps += found
             wanted = {d.successor for d in found if d.successor}
+        if also:  # the named departments' regions (a region row each, not their subtrees)
+            have = {r.code for r in regions}
+            homes = {d.region for d in deps if d.id in also} - have
+            regions += [self.regions[c] for c in sorted(homes) if c in self.regions]
         bases = [
             self.bases[b] for b in sorted({b for d in duties for b in d.bases}) if b in self.bases
         ]

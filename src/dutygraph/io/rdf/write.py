@@ -212,7 +212,7 @@ def _blocks(
 
 
 def to_rdflib(
-    g: DutyGraph, region: str | None = None, item: str | None = None, as_of: str | None = None
+    g: Any, region: str | None = None, item: str | None = None, as_of: str | None = None
 ) -> Any:
     """The export as an ``rdflib.Graph`` (for SHACL and tests; holds it all in memory)."""
     return _rdflib_graph(_blocks(g, region, item, as_of))
