@@ -28,6 +28,13 @@ reads only what its answer walks:
   findings in the snapshot's order (:meth:`national_scan`): the client never
   holds the nation's records.
 
+* a published list's names (an import's matching: ``ids_named``, ``names_like``,
+  ``region_names``, ``in_store_order``, ``open_duties_of_list``,
+  ``duties_by_key``) are queries on the names and keys, as the embedded
+  store's row reader answers them;
+* the exports (:meth:`rows`) read one kind page by page, kept nowhere (or, with
+  ``keep``, kept in its table for the look-ups that follow).
+
 Answers are the Python analyses' own, on the same records in the same order
 (every query orders by id, as the snapshot does), so they equal the
 snapshot's answers; ``tests/test_neo4j_reader.py`` holds both to that.
@@ -96,6 +103,20 @@ class _Table(Mapping[str, Any]):
             raise KeyError(key)
         return got
 
+    def fetch(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The records of ``keys`` this table holds, by id (one query for those not yet read)."""
+        asked = list(dict.fromkeys(keys))
+        wanted = [k for k in asked if k not in self._cache]
+        for part in range(0, len(wanted), 200):  # (FalkorDB: a message of at most 4 KB)
+            rows = self._reader._rows(
+                f"MATCH (n:{self._node}) WHERE n.id IN $ids RETURN properties(n) AS p",
+                ids=wanted[part : part + 200],
+            )
+            got = {r["p"]["id"]: self._reader._decode(self._label, r["p"]) for r in rows}
+            for k in wanted[part : part + 200]:
+                self._cache[k] = got.get(k)
+        return {k: self._cache[k] for k in asked if self._cache.get(k) is not None}
+
     def put(self, rec: Any) -> Any:
         """Keep ``rec`` (read by another query) so that a later look-up needs no round trip."""
         self._cache.setdefault(rec.id, rec)
@@ -126,6 +147,24 @@ class _Table(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._load_all())
+
+
+class _DutiesByKey(Mapping[tuple[str, ...], Duty]):
+    """Stored duties by key tuple, each read by its id (the key joined with ``|``)."""
+
+    def __init__(self, duties: _Table) -> None:
+        self._duties = duties
+
+    def __getitem__(self, key: tuple[str, ...]) -> Duty:
+        if not isinstance(key, tuple):
+            raise KeyError(key)
+        return self._duties["|".join(key)]  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        return (self._duties[i].key for i in self._duties)
+
+    def __len__(self) -> int:
+        return len(self._duties)
 
 
 class Neo4jReader(LawLookups):
@@ -292,6 +331,70 @@ class Neo4jReader(LawLookups):
                 return out
             after = rows[-1]["p"]["id"]
 
+    # -- names, for matching the names a published list writes (as the SQLite reader) --
+
+    def ids_named(self, label: str, names: Iterable[str]) -> list[str]:
+        """The ids of the records of ``label`` with one of ``names`` as their name or an
+        alias (exactly as written), each once, in id order: one query on the names."""
+        from .neo4j import LABELS
+
+        wanted = list(dict.fromkeys(names))
+        if not wanted:
+            return []
+        rows = self._rows(
+            f"MATCH (n:{LABELS[label]}) WHERE n.name IN $names OR "
+            "any(a IN coalesce(n.aliases, []) WHERE a IN $names) RETURN n.id AS id ORDER BY n.id",
+            names=wanted,
+        )
+        return list(dict.fromkeys(r["id"] for r in rows))
+
+    def names_like(self, label: str, glob: str) -> list[tuple[str, str]]:
+        """(name, id) of the names and aliases of ``label`` matching the SQL ``glob``, in id
+        order: the names and aliases read (two properties, paged by key), matched here."""
+        import fnmatch
+
+        from .neo4j import LABELS
+
+        pattern = glob.replace("[^", "[!")  # SQLite's GLOB negation, as fnmatch writes it
+        out: list[tuple[str, str]] = []
+        after = ""
+        while True:
+            rows = self._rows(
+                f"MATCH (n:{LABELS[label]}) WHERE n.id > $after RETURN n.id AS id, "
+                "n.name AS name, n.aliases AS aliases ORDER BY n.id LIMIT 20000",
+                after=after,
+            )
+            for r in rows:
+                for n in (r["name"], *(r["aliases"] or ())):
+                    if n and fnmatch.fnmatchcase(n, pattern):
+                        out.append((n, r["id"]))
+            if len(rows) < 20000:
+                return out
+            after = rows[-1]["id"]
+
+    def region_names(self) -> list[tuple[str, str]]:
+        """(code, name) of every region, in id order (the store's snapshot order): two
+        properties of the tree, no region record decoded."""
+        rows = self._rows("MATCH (r:Region) RETURN r.id AS id, r.name AS name ORDER BY r.id")
+        return [(r["id"], r["name"]) for r in rows]
+
+    def in_store_order(self, label: str, ids: Iterable[str]) -> list[Any]:
+        """The records of ``ids`` the table ``label`` holds, in id order (the snapshot's)."""
+        got = self._tables[label].fetch(ids)  # type: ignore[attr-defined]
+        return [got[k] for k in sorted(got)]
+
+    def open_duties_of_list(self, list_id: str) -> list[Duty]:
+        """The duties published list ``list_id`` gave (``source`` the list, or ``list#row``)
+        still open (no end date), in id order: what a new version of it is compared with
+        (:func:`~dutygraph.io.lists.versions.apply_versions`). One query on ``source``."""
+        rows = self._rows(
+            "MATCH (n:Duty) WHERE (n.source = $list OR n.source STARTS WITH $prefix) "
+            "AND n.valid_to IS NULL RETURN properties(n) AS p ORDER BY n.id",
+            list=list_id,
+            prefix=list_id + "#",
+        )
+        return [self._decode("duty", r["p"]) for r in rows]
+
     def stamp(self) -> tuple[str, int]:
         """The store's write stamp (:meth:`Neo4jStore.stamp`): an export checks it is
         unchanged at its end."""
@@ -339,6 +442,16 @@ class Neo4jReader(LawLookups):
     def table(self, label: str) -> Mapping[str, Any]:
         """The records of one kind by id."""
         return self._tables[label]
+
+    def by_identity(self, label: str) -> Mapping[Any, Any]:
+        """As :meth:`DutyGraph.by_identity`: the records of one kind by id, duties by key
+        (a look-up by the key joined with ``|``, the duty's id)."""
+        return _DutiesByKey(self._tables["duty"]) if label == "duty" else self._tables[label]
+
+    def duties_by_key(self, keys: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], Duty]:
+        """The stored duties with these keys (:attr:`Duty.key`), by key: one query a 200."""
+        got = self._tables["duty"].fetch("|".join(k) for k in keys)
+        return {d.key: d for d in got.values()}
 
     # -- look-ups -------------------------------------------------------------------
 
