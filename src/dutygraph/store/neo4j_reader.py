@@ -149,24 +149,6 @@ class _Table(Mapping[str, Any]):
         return len(self._load_all())
 
 
-class _DutiesByKey(Mapping[tuple[str, ...], Duty]):
-    """Stored duties by key tuple, each read by its id (the key joined with ``|``)."""
-
-    def __init__(self, duties: _Table) -> None:
-        self._duties = duties
-
-    def __getitem__(self, key: tuple[str, ...]) -> Duty:
-        if not isinstance(key, tuple):
-            raise KeyError(key)
-        return self._duties["|".join(key)]  # type: ignore[no-any-return]
-
-    def __iter__(self) -> Iterator[tuple[str, ...]]:
-        return (self._duties[i].key for i in self._duties)
-
-    def __len__(self) -> int:
-        return len(self._duties)
-
-
 class Neo4jReader(LawLookups):
     """A :class:`~dutygraph.reader.GraphReader` over a Neo4j store (see the module docstring)."""
 
@@ -446,7 +428,11 @@ class Neo4jReader(LawLookups):
     def by_identity(self, label: str) -> Mapping[Any, Any]:
         """As :meth:`DutyGraph.by_identity`: the records of one kind by id, duties by key
         (a look-up by the key joined with ``|``, the duty's id)."""
-        return _DutiesByKey(self._tables["duty"]) if label == "duty" else self._tables[label]
+        from .sqlite.reader import _DutiesByKey  # (any table of duties by id will do)
+
+        if label == "duty":
+            return _DutiesByKey(self._tables["duty"])  # type: ignore[arg-type]
+        return self._tables[label]
 
     def duties_by_key(self, keys: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], Duty]:
         """The stored duties with these keys (:attr:`Duty.key`), by key: one query a 200."""
