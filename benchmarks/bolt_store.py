@@ -3,6 +3,7 @@
     python benchmarks/bolt_store.py [--size county|prefecture] [--url bolt://...]
     python benchmarks/bolt_store.py --rss county prefecture province [--url bolt://...]
     python benchmarks/bolt_store.py --export county prefecture [--url bolt://...]
+    python benchmarks/bolt_store.py --export county prefecture --formats api nt ttl eli
 
 Both stores get the same synthetic bundle (benchmarks/generate.py). Without
 ``--url`` (or ``$DUTYGRAPH_TEST_BOLT_URL``) a FalkorDB server is started with
