@@ -3,6 +3,7 @@
     python benchmarks/bolt_store.py [--size county|prefecture] [--url bolt://...]
     python benchmarks/bolt_store.py --rss county prefecture province [--url bolt://...]
     python benchmarks/bolt_store.py --export county prefecture [--url bolt://...]
+    python benchmarks/bolt_store.py --export county prefecture --formats api nt ttl eli
 
 Both stores get the same synthetic bundle (benchmarks/generate.py). Without
 ``--url`` (or ``$DUTYGRAPH_TEST_BOLT_URL``) a FalkorDB server is started with
@@ -63,7 +64,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -358,11 +359,30 @@ t = time.perf_counter()
 src = store.reader() if how.endswith("stream") else store.graph()
 if how.endswith("stream"):
     src.page = page
-if how.startswith("cypher"):
+fmt = how.rsplit("-", 1)[0]
+if fmt == "cypher":
     with open(out, "w", encoding="utf-8") as fh:
         n = write_cypher(src, fh)
-else:
+elif fmt == "admin":
     n = write_neo4j_admin(src, out)
+elif fmt == "api":  # the GraphQL API: the saved operations, as a server answers them
+    import asyncio
+    from dutygraph.api.context import make_context
+    from dutygraph.api.saved import default_queries_dir, load_saved
+    from dutygraph.api.schema import build_schema
+    schema, answers = build_schema(), {}
+    for q in load_saved(default_queries_dir()):
+        variables = dict(q.variables, **json.loads(sys.argv[5]).get(q.name, {}))
+        ctx = make_context(store, graph=src)
+        r = asyncio.run(schema.execute(q.query, variable_values=variables, context_value=ctx))
+        answers[q.name] = [r.data, [e.message for e in r.errors or ()]]
+    with open(out, "w", encoding="utf-8") as fh:
+        json.dump(answers, fh, ensure_ascii=False, sort_keys=True)
+    n = len(answers)
+else:  # the RDF and ELI exports
+    from dutygraph.io.export import export
+    with open(out, "w", encoding="utf-8") as fh:
+        n = export(src, fmt, fh, as_of="2025-06-01")
 took = time.perf_counter() - t
 with open("/proc/self/status") as fh:
     peak = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
@@ -385,7 +405,38 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def export_rss(sizes: list[str], given: str | None, page: int = 5000) -> list[str]:
+#: what ``--export`` measures by default; ``--formats`` picks others (nt, ttl, jsonld, eli:
+#: the RDF exports; api: the GraphQL saved operations, answered as a server does)
+EXPORT_FORMATS = ("cypher", "admin")
+
+
+def _api_variables(bundle: Path) -> dict[str, dict[str, str]]:
+    """The saved operations' questions on a generated bundle: its first duty's item and
+    county, its first county for the scans (the demo's names are not in it)."""
+    duty = next(iter(_csv_rows(bundle / "duties.csv")))
+    region = next(r["code"] for r in _csv_rows(bundle / "regions.csv") if r["level"] == "county")
+    ask = {"item": duty["item"], "region": duty["region"], "asOf": "2025-06-01"}
+    scan = {"region": region, "asOf": "2025-06-01"}
+    return {
+        "01-who-leads": ask,
+        "02-who-assists": ask,
+        "03-gaps-in-region": scan,
+        "04-conflicts": scan,
+        "06-item-with-duties": {"id": duty["item"], "asOf": "2025-06-01"},
+        "07-joint-inspections": scan,
+    }
+
+
+def _csv_rows(path: Path) -> Iterator[dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8") as fh:
+        yield from csv.DictReader(fh)
+
+
+def export_rss(
+    sizes: list[str], given: str | None, page: int = 5000, formats: Sequence[str] = EXPORT_FORMATS
+) -> list[str]:
     """The bulk exports' client peak RSS, streamed vs snapshot (see the module docstring)."""
     import json
 
@@ -408,18 +459,22 @@ def export_rss(sizes: list[str], given: str | None, page: int = 5000) -> list[st
             bolt = Neo4jStore(url, auth=("falkordb", ""))
             bolt.clear()
             n = sum(load(bolt, [bundle]).added.values())
-            for fmt, suffix in (("cypher", ".cypher"), ("admin", "")):
+            variables = json.dumps(_api_variables(bundle), ensure_ascii=False)
+            for fmt in formats:
+                suffix = "" if fmt == "admin" else "." + fmt
                 got = {}
                 for how in ("stream", "graph"):
                     dest = tmp / f"{fmt}-{how}{suffix}"
                     res = subprocess.run(
-                        [sys.executable, "-c", _EXPORT_CHILD, url, f"{fmt}-{how}", str(dest), str(page)],
+                        [sys.executable, "-c", _EXPORT_CHILD, url, f"{fmt}-{how}", str(dest),
+                         str(page), variables],
                         capture_output=True, text=True, check=True,
                     ).stdout  # fmt: skip
                     got[how] = json.loads(res.strip().splitlines()[-1])
                     got[how]["digest"] = _digest(dest)
                 s, g = got["stream"], got["graph"]
-                assert s["digest"] == g["digest"] and s["n"] == g["n"], (size, fmt)
+                if fmt != "jsonld":  # (rdflib's JSON-LD order varies from process to process)
+                    assert s["digest"] == g["digest"] and s["n"] == g["n"], (size, fmt)
                 first.setdefault(fmt, s["peak_kb"])
                 ratios.append(f"{fmt} {size} {s['peak_kb'] / first[fmt]:.2f}x")
                 out.append(
@@ -470,11 +525,14 @@ def main() -> int:
         choices=["county", "prefecture", "province"],
         help="measure the bulk exports' client peak RSS at these sizes instead",
     )
+    ap.add_argument("--formats", nargs="+", default=list(EXPORT_FORMATS),
+                    choices=["cypher", "admin", "nt", "ttl", "jsonld", "eli", "api"],
+                    help="--export: what to measure (api: the GraphQL saved operations)")  # fmt: skip
     ap.add_argument("--page", type=int, default=5000,
                     help="--export: the records a streamed page holds (Neo4jReader.page)")  # fmt: skip
     args = ap.parse_args()
     if args.export:
-        print("\n".join(export_rss(args.export, args.url, args.page)))
+        print("\n".join(export_rss(args.export, args.url, args.page, args.formats)))
         return 0
     if args.rss:
         print("\n".join(rss(args.rss, args.url)))

@@ -142,3 +142,81 @@ def test_a_write_during_the_export_fails_it_and_leaves_nothing(
         write_neo4j_admin(_WritesMeanwhile(demo_store), tmp_path / "admin")
     assert not (tmp_path / "admin").exists()
     assert [p.name for p in tmp_path.iterdir()] == []  # no temporary folder left either
+
+
+RDF_FORMATS = ("nt", "ttl", "jsonld", "eli")
+
+
+def test_the_rdf_and_eli_exports_stream_and_write_the_snapshots_bytes(
+    demo_store: Neo4jStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``export --format nt|ttl|jsonld|eli`` on Bolt read the duties page by page (never
+    held, never graph()) and write what the same writers write from the snapshot."""
+    from dutygraph.cli.main import main
+    from dutygraph.io.export import export
+
+    g = demo_store.graph()
+    as_of = "2025-06-01"
+    want: dict[str, str] = {}
+    for kw in SUBSETS:
+        for fmt in RDF_FORMATS:
+            buf = io.StringIO()
+            export(g, fmt, buf, as_of=as_of, **kw)
+            want[f"{fmt}-{kw}"] = buf.getvalue()
+
+    def refuse(self: Neo4jStore) -> None:
+        raise AssertionError("graph() was called while exporting")
+
+    monkeypatch.setattr(Neo4jStore, "graph", refuse)
+    monkeypatch.setenv("DUTYGRAPH_STORE", demo_store.url)
+    got: dict[str, str] = {}
+    for i, kw in enumerate(SUBSETS):
+        for fmt in RDF_FORMATS:
+            out = tmp_path / f"{i}.{fmt}"
+            argv = ["export", "--format", fmt, "--as-of", as_of, "-o", str(out)]
+            assert main(argv + _flags(kw)) == 0
+            got[f"{fmt}-{kw}"] = out.read_text(encoding="utf-8")
+    for key in want:
+        assert got[key] == want[key], key
+    assert (
+        len(want["nt-{}"])
+        > len(want["nt-{'region': '510000'}"])
+        > len(want["nt-{'item': 'I-ECIG'}"])
+        > 0
+    )  # the subsets are subsets, and not empty
+    # the duties were read page by page and not kept: the reader holds none after an export
+    r = Neo4jReader(demo_store)
+    r.page = 7
+    buf = io.StringIO()
+    export(r, "nt", buf, as_of=as_of)
+    assert buf.getvalue() == want["nt-{}"]
+    assert not r._tables["duty"]._cache  # type: ignore[attr-defined]
+    with pytest.raises(StoreUnavailable, match="导出期间图谱被写入"):
+        export(_WritesMeanwhile(demo_store), "ttl", io.StringIO(), as_of=as_of)
+
+
+def test_validate_the_store_reads_it_page_by_page_and_reports_as_the_snapshot(
+    demo_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``validate --json`` (no file: the store) on Bolt, graph() refused: the report the
+    snapshot gives, for dutygraph's shapes and the official CPSV-AP ones."""
+    import json
+
+    from dutygraph.cli.main import main
+    from dutygraph.shacl import validate_graph
+
+    g = demo_store.graph()
+    want = {s: validate_graph(g, s, "store").as_dict() for s in (None, "cpsv-ap")}
+    monkeypatch.setattr(Neo4jStore, "graph", _refuse_graph)
+    monkeypatch.setenv("DUTYGRAPH_STORE", demo_store.url)
+    for shapes, expected in want.items():
+        capsys.readouterr()
+        code = main(["validate", "--json", *(["--shapes", shapes] if shapes else [])])
+        got = json.loads(capsys.readouterr().out)
+        assert got == json.loads(json.dumps(expected)), shapes
+        assert code == (0 if expected["conforms"] else 1)
+    assert want[None]["results"] or want["cpsv-ap"]["results"]  # something to compare
+
+
+def _refuse_graph(self: Neo4jStore) -> None:
+    raise AssertionError("graph() was called")

@@ -37,6 +37,7 @@ arguments and the same result type, when there is one.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, runtime_checkable
@@ -64,7 +65,14 @@ if TYPE_CHECKING:
     from .graph import DutyGraph
     from .lawbook import LawBook
 
-__all__ = ["GraphReader", "dispatchable", "in_key_order", "whole_graph"]
+__all__ = [
+    "GraphReader",
+    "answers_in_store",
+    "dispatchable",
+    "in_key_order",
+    "scope_graph",
+    "whole_graph",
+]
 
 
 @runtime_checkable
@@ -234,3 +242,63 @@ def whole_graph(g: GraphReader, analysis: str) -> DutyGraph:
         type(g).__name__,
         "it reads the whole graph, and this reader does not answer it itself",
     )
+
+
+def answers_in_store(store: Any) -> bool:
+    """Whether ``store`` answers every question through its :meth:`reader` (saved queries
+    in its database, the Neo4j store), so that nothing is to read its whole graph: a
+    server then never calls ``store.graph()`` (:class:`dutygraph.api.state.Snapshots`)."""
+    return bool(getattr(store, "answers_in_store", False))
+
+
+def scope_graph(
+    g: GraphReader, region: str | None, analysis: str, scenario: Any = None
+) -> DutyGraph:
+    """``g`` as an in-memory graph an ``analysis`` over ``region``'s subtree can run on.
+
+    The whole graph is itself; a reader that can (the Neo4j store's
+    ``regional_graph``) reads the region's subtree, the regions above it, their
+    departments and duties, the bases those rest on, the item catalogue and the
+    subtree's disputes — what every answer inside the subtree reads — plus the
+    departments a what-if ``scenario`` names (ids or exact names) wherever they are,
+    so that its changes apply as on the whole graph. Without a region there is no
+    bound: a :class:`~dutygraph.errors.UsageError` asks for one.
+    """
+    from .errors import UsageError
+    from .graph import DutyGraph
+
+    if isinstance(g, DutyGraph):
+        return g
+    regional = getattr(g, "regional_graph", None)
+    if region and regional is not None:
+        named = _departments_named(g, scenario) if scenario is not None else set()
+        return regional(region, also=named)  # type: ignore[no-any-return]
+    raise UsageError(
+        f"{analysis} 在此存储上需要给出地区（只读该地区子树及其上级，不读整个图谱）"
+        f" ({analysis} on this store needs a region: it reads that region's subtree and the "
+        "regions above it, never the whole graph)"
+    )
+
+
+def _departments_named(g: GraphReader, scenario: Any) -> set[str]:
+    """The ids of the departments a scenario's cells name, and of those in the regions its
+    cells name (a look-up per distinct cell)."""
+    from .errors import Ambiguous, NotFound
+
+    cells: set[str] = set()
+    for change in scenario.changes:
+        for value in change.values.values():
+            for v in value if isinstance(value, tuple) else (value,):
+                if isinstance(v, str) and v:
+                    cells.add(v)
+    found: set[str] = set()
+    for v in sorted(cells):
+        if v in g.departments:
+            found.add(v)
+            continue
+        if v in g.regions:  # a region a change happens in: its departments (lines move there)
+            found.update(d.id for d in g.departments_in(v))
+            continue
+        with contextlib.suppress(NotFound, Ambiguous):  # a line, a date...: not a department
+            found.add(g.find("department", v).id)
+    return found

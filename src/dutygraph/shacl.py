@@ -233,12 +233,16 @@ def _origin_in(data: Any, node: Any) -> Origin | None:
 
 
 def validate_graph(
-    g: DutyGraph, shapes: str | os.PathLike[str] | None = None, source: str = "graph"
+    g: Any, shapes: str | os.PathLike[str] | None = None, source: str = "graph"
 ) -> Report:
-    """Validate a whole graph: export it to RDF and run the shapes over it."""
-    from .io.rdf import node_iri, to_rdflib
+    """Validate a whole graph: export it to RDF and run the shapes over it.
 
-    places = {node_iri(r.label, r.id): ((r.label, r.id), r.origin) for r in g.records()}
+    ``g`` is a graph, or a store's reader that streams (the Neo4j store's: its records
+    read page by page, twice — pySHACL holds the RDF of them all, the reader does not).
+    """
+    from .io.rdf import node_iri, select_records, to_rdflib
+
+    places = {node_iri(r.label, r.id): ((r.label, r.id), r.origin) for r in select_records(g)}
     return _run(to_rdflib(g), source, shapes, places)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from ..graph import DutyGraph
+from ..reader import answers_in_store
 from ..store.base import Store
 from .loaders import GraphAccess, Loaders
 
@@ -44,10 +45,13 @@ def make_context(
 ) -> Context:
     """A context over one snapshot of ``store``: ``graph``, else one ``store.graph()`` call.
 
-    A server passes its shared snapshot (:class:`dutygraph.api.state.Snapshots`).
+    A server passes its shared snapshot (:class:`dutygraph.api.state.Snapshots`). A store
+    that answers in its database (``answers_in_store``: the Neo4j store) gives its reader
+    instead: every resolver takes a :class:`~dutygraph.reader.GraphReader`.
     """
     if graph is None:
-        graph = store.graph()  # the API's batched accessors read the whole snapshot
+        # the API's batched accessors read the whole snapshot, or the store's reader
+        graph = cast(DutyGraph, store.reader()) if answers_in_store(store) else store.graph()
     acc = access(graph)
     return Context(store, graph, acc, Loaders(acc), role=role, loopback=loopback, lang=lang)
 

@@ -43,6 +43,7 @@ from ..explain import kind_zh, names_of
 from ..fixtures import SCENARIOS_PATH
 from ..graph import DutyGraph
 from ..io.scenario import SUFFIXES, Scenario, read_scenario, read_uploaded_scenario
+from ..reader import answers_in_store, scope_graph
 from ..store.base import Store
 from .explorer_app import _region_tree
 from .workers import TimedOut, Workers
@@ -190,12 +191,7 @@ def whatif_routes(
                 raise UsageError("请求应为 JSON 对象 (a JSON object)")
             out = await pool.run(
                 "heavy",
-                lambda: whatif_map(
-                    store.graph(),
-                    _scenario(body),
-                    body.get("region") or None,
-                    body.get("as_of") or None,
-                ),
+                lambda: _whatif(store, _scenario(body), body.get("region") or None, body),
                 timeout=config.current().request_timeout,
             )
         except TimedOut as exc:
@@ -204,6 +200,15 @@ def whatif_routes(
             status = 404 if isinstance(exc, NotFound) and not isinstance(exc, LoadError) else 400
             return JSONResponse({"error": str(exc), "problems": _problems(exc)}, status_code=status)
         return JSONResponse(out)
+
+    def _whatif(store: Store, scenario: Scenario, region: str | None, body: Any) -> Any:
+        # a store that answers in its database: the region's subtree only (never graph())
+        g = (
+            scope_graph(store.reader(), region, "情景推演", scenario)
+            if answers_in_store(store)
+            else store.graph()
+        )
+        return whatif_map(g, scenario, region, body.get("as_of") or None)
 
     return [Route("/explorer/whatif", page, methods=["GET"]),
             Route("/explorer/whatif", answer, methods=["POST"])]  # fmt: skip

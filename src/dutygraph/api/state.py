@@ -27,6 +27,11 @@ for the embedded store), asked once per request:
 A store that cannot tell its stamp cheaply (``stamp()`` is ``None``) is read
 afresh for every request, as before.
 
+A store that answers in its database (:func:`~dutygraph.reader.answers_in_store`:
+the Neo4j store) is never read whole: every question, GraphQL and scans alike, is
+answered by a fresh reader of the store (its saved queries), and a write needs no
+swap — the next request's reader reads it.
+
 >>> import os, tempfile
 >>> from dutygraph import load
 >>> from dutygraph.fixtures import DEMO_PATH
@@ -57,10 +62,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, cast
 
 from ..graph import DutyGraph
-from ..reader import GraphReader
+from ..reader import GraphReader, answers_in_store
 from ..store.base import ChangeSet, Store
 
 __all__ = ["ANSWERS_KEPT", "Snapshot", "SnapshotStore", "Snapshots"]
@@ -112,6 +117,8 @@ class Snapshots:
     def __init__(self, store: Store, *, background: bool = True) -> None:
         self.store = store
         self.background = background
+        #: the store answers through its reader: the whole graph is never read
+        self.in_store = answers_in_store(store)
         self._lock = threading.Lock()  # guards _snap, _graph and _loading
         self._load_lock = threading.Lock()  # one whole-graph read at a time: never three graphs
         self._tell_lock = threading.Lock()  # on_swap told one graph at a time, newest last
@@ -147,7 +154,7 @@ class Snapshots:
                 snap = Snapshot(held[1], stamp)
             else:  # the store's lazy reader answers while the whole graph is read
                 snap = Snapshot(self.store.reader(), stamp)
-                if self.background:
+                if self.background and not self.in_store:
                     self._start_loading()
             self._snap = snap
             return snap
@@ -166,6 +173,8 @@ class Snapshots:
         snap = self.current()
         if isinstance(snap.reader, DutyGraph):
             return snap.stamp, snap.reader
+        if self.in_store:  # a fresh reader per question: what it reads goes with the answer
+            return snap.stamp, cast(DutyGraph, self.store.reader())
         if snap.stamp is None:
             return None, self.store.graph()
         held = self._graph
@@ -182,6 +191,8 @@ class Snapshots:
 
     def refresh(self) -> None:
         """Read the store's newest state whole and swap it in, now, in the caller's thread."""
+        if self.in_store:
+            return  # nothing is held: the next request's reader reads the new state
         with self._load_lock:
             while True:
                 stamp = self.stamp()
@@ -226,7 +237,7 @@ class Snapshots:
         the whole read (seconds at province size on a busy machine), and reads
         see the write once it is swapped in.
         """
-        if not self.background:
+        if not self.background or self.in_store:
             self.refresh()
             return True
         with self._lock:
@@ -290,6 +301,7 @@ class SnapshotStore:
         self.snapshots = snapshots
         self.url = store.url
         self.capabilities = store.capabilities
+        self.answers_in_store = snapshots.in_store
 
     def reader(self) -> GraphReader:
         return self.snapshots.reader()

@@ -41,6 +41,7 @@ from ..analysis.whatif import what_if
 from ..analysis.whatif.report import whatif_dict
 from ..errors import UsageError
 from ..io.scenario import Scenario, read_uploaded_scenario, scenario_from_rows
+from ..reader import scope_graph
 from .imports import Uploaded
 from .types import Info
 
@@ -275,7 +276,8 @@ class WhatIfQueries:
         as_of: dt.date | None = None,
     ) -> WhatIfDiff:
         s = _scenario_of(scenario, file)
-        w = what_if(info.context.graph, s, region, as_of.isoformat() if as_of else None)
+        g = scope_graph(info.context.graph, region, "whatIf", s)  # (a Bolt store: the region's)
+        w = what_if(g, s, region, as_of.isoformat() if as_of else None)
         return diff_of(whatif_dict(w))
 
 

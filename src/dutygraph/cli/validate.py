@@ -12,6 +12,7 @@ import argparse
 import sys
 
 from ..errors import DutyGraphError
+from ..reader import answers_in_store
 from .common import add_pretty, store_from, store_options
 from .output import emit_json
 
@@ -46,7 +47,11 @@ def run(args: argparse.Namespace) -> int:
         if args.file:
             report = validate_path(args.file, args.shapes)
         else:
-            report = validate_graph(store_from(args).graph(), args.shapes, "store")
+            store = store_from(args)
+            # a store that answers in its database is read page by page (never graph()):
+            # the shapes check every record, so pySHACL holds the RDF of them all either way
+            graph = store.reader() if answers_in_store(store) else store.graph()
+            report = validate_graph(graph, args.shapes, "store")
     except DutyGraphError as exc:
         print(f"dutygraph: error: {exc}", file=sys.stderr)
         return 2

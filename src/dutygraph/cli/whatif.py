@@ -12,6 +12,7 @@ from ..analysis.whatif.report import sheets, whatif_dict, write_xlsx
 from ..errors import ConflictingUpdate, UsageError
 from ..graph import DutyGraph
 from ..io.scenario import read_scenario
+from ..reader import answers_in_store, scope_graph
 from ..store.base import ChangeSet, Store
 from .common import add_command, store_from
 from .output import emit_json, table
@@ -44,7 +45,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"-o {args.output}: 请给出 .xlsx 文件名 (name an .xlsx workbook)")
     scenario = read_scenario(args.scenario)
     store = store_from(args)
-    g = store.graph()
+    # a store that answers in its database reads only the region's subtree and the regions
+    # above it (all a regional what-if compares); a national one compares every region's
+    # answers before and after, on the whole graph (docs/scale.md)
+    g = (
+        scope_graph(store.reader(), args.region, "whatif", scenario)
+        if args.region and answers_in_store(store)
+        else store.graph()
+    )
     w = what_if(g, scenario, args.region, args.as_of)
     if args.output:
         write_xlsx(w, args.output)

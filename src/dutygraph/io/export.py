@@ -48,15 +48,33 @@ class Format:
 #: every export format, by the name ``--format`` takes
 FORMATS: dict[str, Format] = {
     "ttl": Format(
-        "dutygraph.io.rdf:write_rdf", ".ttl", "text/turtle", "RDF Turtle (dutygraph ontology)"
+        "dutygraph.io.rdf:write_rdf",
+        ".ttl",
+        "text/turtle",
+        "RDF Turtle (dutygraph ontology)",
+        streams=True,
     ),
-    "nt": Format("dutygraph.io.rdf:write_rdf", ".nt", "application/n-triples", "RDF N-Triples"),
-    "jsonld": Format("dutygraph.io.rdf:write_rdf", ".jsonld", "application/ld+json", "RDF JSON-LD"),
+    "nt": Format(
+        "dutygraph.io.rdf:write_rdf",
+        ".nt",
+        "application/n-triples",
+        "RDF N-Triples",
+        streams=True,
+    ),
+    # (JSON-LD reads the store the same way; rdflib then holds the document's graph)
+    "jsonld": Format(
+        "dutygraph.io.rdf:write_rdf",
+        ".jsonld",
+        "application/ld+json",
+        "RDF JSON-LD",
+        streams=True,
+    ),
     "eli": Format(
         "dutygraph.io.rdf.eli:export_eli",
         ".ttl",
         "text/turtle",
         "the acts the graph cites, their versions and articles, as ELI (Turtle)",
+        streams=True,
     ),
     "cypher": Format(
         "dutygraph.io.cypher:write_cypher",

@@ -305,6 +305,12 @@ class Neo4jStore:
 
     #: the bulk exports read :meth:`reader` page by page (``Neo4jReader.rows``), not graph()
     streams_exports = True
+    #: every answer (CLI, GraphQL, ``/api/*``) is read through :meth:`reader`: a server on
+    #: this store never reads the whole graph (:class:`dutygraph.api.state.Snapshots`)
+    answers_in_store = True
+    #: an import matches a published list's names through :meth:`reader` (by name, in
+    #: Cypher: ``ids_named``, ``open_duties_of_list``...), not the whole graph
+    row_reader = True
 
     def __init__(
         self,

@@ -28,6 +28,13 @@ reads only what its answer walks:
   findings in the snapshot's order (:meth:`national_scan`): the client never
   holds the nation's records.
 
+* a published list's names (an import's matching: ``ids_named``, ``names_like``,
+  ``region_names``, ``in_store_order``, ``open_duties_of_list``,
+  ``duties_by_key``) are queries on the names and keys, as the embedded
+  store's row reader answers them;
+* the exports (:meth:`rows`) read one kind page by page, kept nowhere (or, with
+  ``keep``, kept in its table for the look-ups that follow).
+
 Answers are the Python analyses' own, on the same records in the same order
 (every query orders by id, as the snapshot does), so they equal the
 snapshot's answers; ``tests/test_neo4j_reader.py`` holds both to that.
@@ -44,7 +51,7 @@ between two of them can show in the later one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import Ambiguous, NotFound
@@ -95,6 +102,20 @@ class _Table(Mapping[str, Any]):
         if got is None:
             raise KeyError(key)
         return got
+
+    def fetch(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The records of ``keys`` this table holds, by id (one query for those not yet read)."""
+        asked = list(dict.fromkeys(keys))
+        wanted = [k for k in asked if k not in self._cache]
+        for part in range(0, len(wanted), 200):  # (FalkorDB: a message of at most 4 KB)
+            rows = self._reader._rows(
+                f"MATCH (n:{self._node}) WHERE n.id IN $ids RETURN properties(n) AS p",
+                ids=wanted[part : part + 200],
+            )
+            got = {r["p"]["id"]: self._reader._decode(self._label, r["p"]) for r in rows}
+            for k in wanted[part : part + 200]:
+                self._cache[k] = got.get(k)
+        return {k: self._cache[k] for k in asked if self._cache.get(k) is not None}
 
     def put(self, rec: Any) -> Any:
         """Keep ``rec`` (read by another query) so that a later look-up needs no round trip."""
@@ -183,14 +204,16 @@ class Neo4jReader(LawLookups):
     # -- streaming (exports) --------------------------------------------------------
 
     def rows(
-        self, label: str, *, item: str | None = None, page: int | None = None
+        self, label: str, *, item: str | None = None, page: int | None = None, keep: bool = False
     ) -> Iterator[Any]:
         """Every record of one kind in id order, read page by page by key (``n.id >
         $after ... LIMIT $page``) and kept nowhere: an export's memory is one page.
 
         ``item``: only the duties on that item (filtered in the query); ``page``: default
-        :attr:`page`.
+        :attr:`page`; ``keep``: keep each record in its table, so that a later look-up by
+        id needs no round trip (the RDF export's names of departments and items).
         """
+        table = self._tables[label] if keep else None
         from .neo4j import LABELS
 
         page = page or self.page
@@ -206,7 +229,8 @@ class Neo4jReader(LawLookups):
                 **params,
             )
             for r in rows:
-                yield self._decode(label, r["p"])
+                rec = self._decode(label, r["p"])
+                yield table.put(rec) if table is not None else rec
             if len(rows) < page:
                 return
             after = rows[-1]["p"]["id"]
@@ -289,6 +313,70 @@ class Neo4jReader(LawLookups):
                 return out
             after = rows[-1]["p"]["id"]
 
+    # -- names, for matching the names a published list writes (as the SQLite reader) --
+
+    def ids_named(self, label: str, names: Iterable[str]) -> list[str]:
+        """The ids of the records of ``label`` with one of ``names`` as their name or an
+        alias (exactly as written), each once, in id order: one query on the names."""
+        from .neo4j import LABELS
+
+        wanted = list(dict.fromkeys(names))
+        if not wanted:
+            return []
+        rows = self._rows(
+            f"MATCH (n:{LABELS[label]}) WHERE n.name IN $names OR "
+            "any(a IN coalesce(n.aliases, []) WHERE a IN $names) RETURN n.id AS id ORDER BY n.id",
+            names=wanted,
+        )
+        return list(dict.fromkeys(r["id"] for r in rows))
+
+    def names_like(self, label: str, glob: str) -> list[tuple[str, str]]:
+        """(name, id) of the names and aliases of ``label`` matching the SQL ``glob``, in id
+        order: the names and aliases read (two properties, paged by key), matched here."""
+        import fnmatch
+
+        from .neo4j import LABELS
+
+        pattern = glob.replace("[^", "[!")  # SQLite's GLOB negation, as fnmatch writes it
+        out: list[tuple[str, str]] = []
+        after = ""
+        while True:
+            rows = self._rows(
+                f"MATCH (n:{LABELS[label]}) WHERE n.id > $after RETURN n.id AS id, "
+                "n.name AS name, n.aliases AS aliases ORDER BY n.id LIMIT 20000",
+                after=after,
+            )
+            for r in rows:
+                for n in (r["name"], *(r["aliases"] or ())):
+                    if n and fnmatch.fnmatchcase(n, pattern):
+                        out.append((n, r["id"]))
+            if len(rows) < 20000:
+                return out
+            after = rows[-1]["id"]
+
+    def region_names(self) -> list[tuple[str, str]]:
+        """(code, name) of every region, in id order (the store's snapshot order): two
+        properties of the tree, no region record decoded."""
+        rows = self._rows("MATCH (r:Region) RETURN r.id AS id, r.name AS name ORDER BY r.id")
+        return [(r["id"], r["name"]) for r in rows]
+
+    def in_store_order(self, label: str, ids: Iterable[str]) -> list[Any]:
+        """The records of ``ids`` the table ``label`` holds, in id order (the snapshot's)."""
+        got = self._tables[label].fetch(ids)  # type: ignore[attr-defined]
+        return [got[k] for k in sorted(got)]
+
+    def open_duties_of_list(self, list_id: str) -> list[Duty]:
+        """The duties published list ``list_id`` gave (``source`` the list, or ``list#row``)
+        still open (no end date), in id order: what a new version of it is compared with
+        (:func:`~dutygraph.io.lists.versions.apply_versions`). One query on ``source``."""
+        rows = self._rows(
+            "MATCH (n:Duty) WHERE (n.source = $list OR n.source STARTS WITH $prefix) "
+            "AND n.valid_to IS NULL RETURN properties(n) AS p ORDER BY n.id",
+            list=list_id,
+            prefix=list_id + "#",
+        )
+        return [self._decode("duty", r["p"]) for r in rows]
+
     def stamp(self) -> tuple[str, int]:
         """The store's write stamp (:meth:`Neo4jStore.stamp`): an export checks it is
         unchanged at its end."""
@@ -336,6 +424,20 @@ class Neo4jReader(LawLookups):
     def table(self, label: str) -> Mapping[str, Any]:
         """The records of one kind by id."""
         return self._tables[label]
+
+    def by_identity(self, label: str) -> Mapping[Any, Any]:
+        """As :meth:`DutyGraph.by_identity`: the records of one kind by id, duties by key
+        (a look-up by the key joined with ``|``, the duty's id)."""
+        from .sqlite.reader import _DutiesByKey  # (any table of duties by id will do)
+
+        if label == "duty":
+            return _DutiesByKey(self._tables["duty"])  # type: ignore[arg-type]
+        return self._tables[label]
+
+    def duties_by_key(self, keys: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], Duty]:
+        """The stored duties with these keys (:attr:`Duty.key`), by key: one query a 200."""
+        got = self._tables["duty"].fetch("|".join(k) for k in keys)
+        return {d.key: d for d in got.values()}
 
     # -- look-ups -------------------------------------------------------------------
 
@@ -503,7 +605,14 @@ class Neo4jReader(LawLookups):
         duties = sorted((self._decode("duty", p) for p in row["duties"]), key=lambda d: d.id)
         return duties, tuple(row["region_path"]), tuple(row["item_path"])
 
-    def regional_graph(self, region: str, *, below: bool = True, keep: bool = True) -> DutyGraph:
+    def regional_graph(
+        self,
+        region: str,
+        *,
+        below: bool = True,
+        keep: bool = True,
+        also: Iterable[str] = (),
+    ) -> DutyGraph:
         """What a scan over ``region``'s subtree reads, as an in-memory graph.
 
         The subtree and the path above it; the departments of those
@@ -511,10 +620,13 @@ class Neo4jReader(LawLookups):
         duties recorded there and the bases they rest on; the item catalogue;
         the disputes raised in the subtree. ``below=False``: ``region`` alone
         and the path above it (a national scan's piece for a root, see
-        :meth:`national_scan`); ``keep=False``: not kept for later scans.
+        :meth:`national_scan`); ``keep=False``: not kept for later scans; ``also``: these
+        departments too, wherever they are (those a what-if scenario names).
         """
         code = self.find("region", region).code
-        got = self._scopes.get(code) if below else None
+        also = set(also)
+        keep = keep and not also
+        got = self._scopes.get(code) if below and not also else None
         if got is not None:
             return got
         above = self.region_path(code)[1:]
@@ -546,11 +658,16 @@ class Neo4jReader(LawLookups):
             deps += self.departments_in(c)
         known = {d.id for d in deps}
         wanted = {d.department for d in duties} | {d.successor for d in deps if d.successor}
+        wanted |= also
         while wanted - known:  # departments named from elsewhere, and successor chains
             found = [self.departments[d] for d in sorted(wanted - known) if d in self.departments]
             known |= wanted
             deps += found
             wanted = {d.successor for d in found if d.successor}
+        if also:  # the named departments' regions (a region row each, not their subtrees)
+            have = {r.code for r in regions}
+            homes = {d.region for d in deps if d.id in also} - have
+            regions += [self.regions[c] for c in sorted(homes) if c in self.regions]
         bases = [
             self.bases[b] for b in sorted({b for d in duties for b in d.bases}) if b in self.bases
         ]

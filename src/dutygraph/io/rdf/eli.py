@@ -48,7 +48,7 @@ from ...model import Law, LawArticle, LawVersion
 from ...vocab import DG, field_property
 from .standard import basis_links
 from .terms import FORMATS, LANG, PREFIXES, TYPE, XSD_DATE, Lit, Pairs, node_iri
-from .write import write_blocks
+from .write import streamed, write_blocks
 
 __all__ = ["basis_links", "eli_blocks", "export_eli", "last_day", "write_eli"]
 
@@ -159,6 +159,8 @@ def write_eli(
         with open(out, "w", encoding="utf-8") as fh:  # type: ignore[arg-type]
             return write_eli(g, fh, format, laws)
     stream: IO[str] = out  # type: ignore[assignment]
+    if callable(getattr(g, "rows", None)):  # a store's reader that streams
+        return streamed(g, lambda: write_blocks(stream, eli_blocks(g, laws), format))
     return write_blocks(stream, eli_blocks(g, laws), format)
 
 

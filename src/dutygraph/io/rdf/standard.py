@@ -52,6 +52,7 @@ from ...model import LegalBasis
 from ..citations import parse_provisions
 from ..laws.parse import article_key
 from .mapping import _COMPETENT, _DCT, _ENUMS, _SKOS
+from .select import records_of
 from .terms import (
     _P,
     LANG,
@@ -245,6 +246,26 @@ def _leads(g: DutyGraph, item: str, region: str, as_of: str) -> list[str]:
     return sorted(resolve(g, item, region, "lead", as_of).departments())
 
 
+def _lead_table(
+    g: Any, items: list[str], roots: list[str], recorded: dict[str, list[str]], as_of: str
+) -> dict[tuple[str, str], list[str]]:
+    """Who leads each (item, region) :func:`authority_blocks` asks about, from a streaming
+    reader: region by region, each on that region's own graph (the region, the path above,
+    their departments and duties: ``regional_graph(code, below=False)``, what an answer at
+    the region reads), read and let go — a few queries a region, not one per question."""
+    wanted: dict[str, list[str]] = {root: list(items) for root in roots}
+    for key in items:
+        for region in recorded.get(key, ()):
+            if region not in roots:
+                wanted.setdefault(region, []).append(key)
+    out: dict[tuple[str, str], list[str]] = {}
+    for region, keys in wanted.items():
+        piece = g.regional_graph(region, below=False, keep=False)
+        for key in keys:
+            out[key, region] = _leads(piece, key, region, as_of)
+    return out
+
+
 def authority_blocks(
     g: DutyGraph, items: Iterable[str], regions: Iterable[str], as_of: str
 ) -> Iterator[tuple[str, Pairs]]:
@@ -257,21 +278,27 @@ def authority_blocks(
     service ``<id/service/ITEM/REGION>`` of its own.
     """
     chosen = set(regions)
+    items = list(items)
     roots = [c for c in g.regions if c in chosen and g.regions[c].parent not in g.regions]
     recorded: dict[str, list[str]] = {}
-    for duty in g.duties.values():
+    for duty in records_of(g, "duty"):  # (a streaming reader's pages, kept nowhere)
         if duty.role == "lead" and duty.region in chosen and duty.active(as_of):
             places = recorded.setdefault(duty.item, [])
             if duty.region not in places:
                 places.append(duty.region)
+    table = None if isinstance(g, DutyGraph) else _lead_table(g, items, roots, recorded, as_of)
+
+    def leads_of(key: str, region: str) -> list[str]:
+        return _leads(g, key, region, as_of) if table is None else table[key, region]
+
     for key in items:
         item = g.items[key]
-        own = sorted({d for root in roots for d in _leads(g, key, root, as_of)})
+        own = sorted({d for root in roots for d in leads_of(key, root)})
         local: list[tuple[str, list[str]]] = []
         for region in sorted(recorded.get(key, ()), key=lambda c: (len(g.region_path(c)), c)):
             if region in roots:
                 continue
-            leads = _leads(g, key, region, as_of)
+            leads = leads_of(key, region)
             if leads and set(leads) != set(own):
                 local.append((region, leads))
         if not own and local:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from ...errors import UsageError
@@ -189,7 +189,7 @@ def _write_nt_block(out: IO[str], subject: str, pairs: Pairs) -> int:
 
 
 def _blocks(
-    g: DutyGraph, region: str | None, item: str | None, as_of: str | None
+    g: Any, region: str | None, item: str | None, as_of: str | None
 ) -> Iterator[tuple[str, Pairs]]:
     items: list[str] = []
     regions: list[str] = []
@@ -212,7 +212,7 @@ def _blocks(
 
 
 def to_rdflib(
-    g: DutyGraph, region: str | None = None, item: str | None = None, as_of: str | None = None
+    g: Any, region: str | None = None, item: str | None = None, as_of: str | None = None
 ) -> Any:
     """The export as an ``rdflib.Graph`` (for SHACL and tests; holds it all in memory)."""
     return _rdflib_graph(_blocks(g, region, item, as_of))
@@ -240,7 +240,7 @@ def _rdflib_graph(blocks: Iterable[tuple[str, Pairs]]) -> Any:
 
 
 def write_rdf(
-    g: DutyGraph,
+    g: Any,
     out: IO[str] | str | os.PathLike[str],
     format: str = "ttl",
     region: str | None = None,
@@ -251,7 +251,8 @@ def write_rdf(
 
     Parameters
     ----------
-    g : DutyGraph
+    g : DutyGraph, or a store's reader that streams (``rows``: page by page, the
+        Neo4j store's; it must not be written meanwhile)
     out : text stream or path
     format : ``"ttl"``, ``"nt"`` or ``"jsonld"``
     region, item : id, code or exact name, optional
@@ -274,7 +275,20 @@ def write_rdf(
         with open(out, "w", encoding="utf-8") as fh:  # type: ignore[arg-type]
             return write_rdf(g, fh, format, region, item, as_of)
     stream: IO[str] = out  # type: ignore[assignment]
-    return write_blocks(stream, _blocks(g, region, item, as_of), format)
+    if isinstance(g, DutyGraph):
+        return write_blocks(stream, _blocks(g, region, item, as_of), format)
+    return streamed(g, lambda: write_blocks(stream, _blocks(g, region, item, as_of), format))
+
+
+def streamed(src: Any, write: Callable[[], int]) -> int:
+    """``write()`` reading a store's reader page by page (:mod:`dutygraph.io.source`):
+    fails if a write committed meanwhile (the output would mix two states)."""
+    from ..source import unchanged
+
+    stamp = src.stamp()
+    n = write()
+    unchanged(src, stamp)
+    return n
 
 
 def write_blocks(stream: IO[str], blocks: Iterable[tuple[str, Pairs]], format: str) -> int:

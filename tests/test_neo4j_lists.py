@@ -1,0 +1,120 @@
+"""Published lists imported into a Bolt store match their names through the store's reader
+(by name, in Cypher), never ``graph()``, with the answers of the matcher over every department
+and the same records written as the embedded store writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("neo4j", reason="the Neo4j store needs the neo4j extra")
+
+from dutygraph.fixtures import DEMO_PATH
+from dutygraph.importer import load
+from dutygraph.io.departments import DepartmentMatcher
+from dutygraph.store import EmbeddedStore
+from dutygraph.store.neo4j import Neo4jStore
+
+from .conftest import _server_store
+from .published_lists import joint_list_xlsx, power_list_csv, write_csv
+from .test_list_names_store import EXTRA, _answer, _probes, _read
+
+pytestmark = pytest.mark.neo4j
+
+
+def _refuse(self: Neo4jStore) -> None:
+    raise AssertionError("graph() was called while importing")
+
+
+def _bundle(tmp_path: Path) -> Path:
+    bundle = tmp_path / "bundle"
+    shutil.copytree(DEMO_PATH, bundle)
+    with open(bundle / "departments.csv", "a", encoding="utf-8") as fh:
+        fh.write("\n".join(EXTRA) + "\n")
+    return bundle
+
+
+def _lists(tmp_path: Path) -> list[tuple[Path, dict[str, Any]]]:
+    key = [["序号", "监管事项", "牵头部门", "配合部门"]]
+    key += [["1", "某事项", "商务局", "市场监管局"], ["2", "食品安全监督管理", "城管委", ""]]
+    key += [["3", "某事项", "锦江区城市管理局", "锦江区新设局"]]
+    owner = [["事项名称", "实施主体", "实施依据"], ["对某行为的处罚", "", "《某某条例》第三条"]]
+    owner += [["食品安全监督管理", "城管委", "《中华人民共和国食品安全法》第一百一十条"]]
+    return [
+        (power_list_csv(tmp_path / "power.csv"), {}),
+        (joint_list_xlsx(tmp_path / "joint.xlsx"), {}),
+        (write_csv(tmp_path / "key.csv", key), {"region": "510104"}),
+        (write_csv(tmp_path / "o.csv", owner), {"department": "WH-SCJ"}),
+    ]
+
+
+def test_the_bolt_reader_matches_names_as_the_whole_matcher(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _server_store("bolt")
+    load(store, [_bundle(tmp_path)])
+    store._cache = None  # type: ignore[attr-defined]
+    probes = _probes(store)  # type: ignore[arg-type]
+    g = store.graph()
+    want_lists = [_read(path, g, **opts) for path, opts in _lists(tmp_path)]
+    monkeypatch.setattr(Neo4jStore, "graph", _refuse)
+    reader = store.reader()
+    whole = DepartmentMatcher(g)
+    lazy = DepartmentMatcher.of(reader)
+    assert type(lazy) is not DepartmentMatcher  # the one that reads by name
+    for name in probes:
+        for region in (None, "510104", "510107", "510700"):
+            assert _answer(lazy, name, region) == _answer(whole, name, region), (name, region)
+    # a name reads only the departments it can be (a core name with no region: all of them)
+    small = store.reader()
+    m = DepartmentMatcher.of(small)
+    assert m.match("锦江区市场监管局").id == "JJ-SCJ"  # an alias: by name, in Cypher
+
+    def cached() -> list[Any]:  # the departments read (a miss by id is kept as None)
+        return [d for d in small.departments._cache.values() if d is not None]  # type: ignore[attr-defined]
+
+    assert [d.id for d in cached()] == ["JJ-SCJ"]
+    assert m.match("卫生健康部门", region="510107").id == "WH-WJJ"  # 武侯区's departments
+    assert {d.region for d in cached()} == {"510104", "510107"}
+    assert len(cached()) < len(g.departments) / 3
+    for (path, opts), want in zip(_lists(tmp_path), want_lists, strict=True):
+        assert _read(path, store.reader(), **opts) == want, path.name
+
+
+def _summary(report: Any) -> Any:
+    problems = [str(p) for p in report.problems]
+    return report.added, report.changed, report.lists, problems
+
+
+def test_a_list_import_into_bolt_writes_what_the_snapshot_path_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four lists and the first again: the reports and the records written through the
+    reader (graph() refused) are those of the same imports over the whole graph; the four
+    lists' reports are the embedded store's too."""
+    bundle = _bundle(tmp_path)
+    lists = _lists(tmp_path)
+    sequence = [*lists, lists[0]]
+
+    def run(through_reader: bool) -> tuple[list[Any], list[Any]]:
+        bolt = _server_store("bolt")
+        load(bolt, [bundle])
+        with monkeypatch.context() as m:
+            if through_reader:
+                m.setattr(Neo4jStore, "graph", _refuse)
+            else:  # the old path: names matched over the whole graph
+                m.setattr(Neo4jStore, "row_reader", False)
+            reports = [_summary(load(bolt, [p], skip_invalid=True, **o)) for p, o in sequence]
+        bolt._cache = None  # type: ignore[attr-defined]
+        return reports, sorted((r.label, r.id, r) for r in bolt.graph().records())
+
+    got, want = run(True), run(False)
+    assert got[0] == want[0]
+    assert got[1] == want[1]
+    emb = EmbeddedStore(tmp_path / "e.db")
+    load(emb, [bundle])
+    assert [_summary(load(emb, [p], skip_invalid=True, **o)) for p, o in lists] == got[0][:4]
+    assert sum(len(r[0]) for r in got[0]) > 4  # the lists added records
