@@ -47,6 +47,8 @@ def parse_global_id(gid: str) -> tuple[str, str]:
     type_name, sep, key = text.partition(":")
     if not sep or not key or type_name not in NODE_TYPES:
         raise UsageError(
+            f"{gid!r} 不是本接口的全局编号（global id）：请传节点返回的 `id`"
+            f"（类型：{', '.join(sorted(NODE_TYPES))}）；记录自身的编号是它的 `key` 字段 — "
             f"{gid!r} is not a global id of this API; pass the `id` a node gave "
             f"(types: {', '.join(sorted(NODE_TYPES))}); a record's own key is its `key` field"
         )
