@@ -139,6 +139,7 @@ class Tally:
     def __init__(self) -> None:
         self.times: list[float] = []
         self.errors: list[str] = []
+        self.ends: list[float] = []  # when each answer came (perf_counter): the timeline
 
     def ask(self, c: httpx.Client, url: str, body: dict[str, Any], **kw: Any) -> Any:
         t = time.perf_counter()
@@ -147,7 +148,9 @@ class Tally:
         except httpx.HTTPError as exc:
             self.errors.append(f"{type(exc).__name__}: {exc}")
             return None
-        self.times.append(time.perf_counter() - t)
+        end = time.perf_counter()
+        self.times.append(end - t)
+        self.ends.append(end)
         if r.status_code != 200:
             self.errors.append(f"HTTP {r.status_code}: {r.text[:200]}")
             return None
@@ -275,6 +278,23 @@ def run_size(
         for t in threads:
             t.join(300)
         took = time.perf_counter() - started
+        timeline = os.environ.get("LOAD_TEST_TIMELINE")
+        if timeline:  # diagnosis: when the slow answers came, beside the writes and analyses
+            import json
+
+            with open(timeline, "w") as f:
+                json.dump(
+                    {
+                        "reads": list(
+                            zip([e - started for e in reads.ends], reads.times, strict=True)
+                        ),
+                        "writes": [e - started for e in written.ends],
+                        "heavy": list(
+                            zip([e - started for e in heavy.ends], heavy.times, strict=True)
+                        ),
+                    },
+                    f,
+                )
 
         with httpx.Client(timeout=120) as c:  # every acknowledged write, in the server's answers
             served: set[str] = set()
