@@ -37,6 +37,7 @@ from .state import Snapshots
 from .workers import (
     TimedOut,
     Workers,
+    inline_ok,
     lane_of,
     on_snapshot,
     reads_store,
@@ -215,7 +216,20 @@ class View(GraphQL[Context, None]):
             )
         )
         try:
-            return await on_snapshot(self.workers, self.snapshots, lane, execute, remote)
+            return await on_snapshot(
+                self.workers,
+                self.snapshots,
+                lane,
+                execute,
+                remote,
+                inline=lane == "light"
+                and inline_ok(
+                    self.schema,
+                    request_data.query,
+                    request_data.operation_name,
+                    getattr(request_data, "variables", None),
+                ),
+            )
         except TimedOut as exc:
             return _failure(sub_response, 504, "TIMEOUT", str(exc))
 

@@ -1,0 +1,59 @@
+"""A server's whole graph kept across writes (#22 RSS after writes), on a real embedded store.
+
+The store keeps the graph it last read and, after a small write, the write's
+change set beside it (applied when the graph is next asked for). A reader
+catching up while another write landed put its older graph back over the
+writer's newer cache: the next read was a whole read of the store — seconds of
+the server's interpreter lock, a second graph in memory meanwhile, and the
+worker processes forked afresh (the graph was no longer a patched copy).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dutygraph.analysis.disputes.lifecycle import open_dispute
+from dutygraph.graph import DutyGraph
+from dutygraph.store import EmbeddedStore
+
+
+def test_a_write_landing_while_the_graph_catches_up_is_not_lost_to_a_whole_read(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = EmbeddedStore(demo_db)
+    open_dispute(store, ["N-GAS", "N-SAMR"], "BF-GYM-PREPAID", "000000", "2025-06-01", by="t")
+    store.graph()  # held, at the first write
+    open_dispute(store, ["N-GAS", "N-SAMR"], "I-FOOD", "000000", "2025-06-01", by="t")
+    loads: list[int] = []
+    real_load = store._load
+
+    def counted(conn: Any) -> DutyGraph:
+        loads.append(1)
+        return real_load(conn)
+
+    monkeypatch.setattr(store, "_load", counted)
+    real = DutyGraph.with_changes
+    raced: list[Any] = []
+
+    def racing(self: DutyGraph, records: Any, duties: Any = None) -> DutyGraph | None:
+        if not raced:  # another write lands while this reader applies the change set
+            t = threading.Thread(
+                target=lambda: raced.append(
+                    open_dispute(
+                        store, ["N-GAS", "N-SAMR"], "BF-ECIG", "000000", "2025-06-01", by="t"
+                    )
+                )
+            )
+            t.start()
+            t.join()
+        return real(self, records, duties)
+
+    monkeypatch.setattr(DutyGraph, "with_changes", racing)
+    caught_up = store.graph()
+    latest = store.graph()
+    assert raced and len(latest.disputes) == len(caught_up.disputes) + 1 == 3
+    assert loads == []  # before: [1] — the store read whole again
