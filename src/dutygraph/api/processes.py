@@ -30,8 +30,17 @@ thread, every ``whoLeads`` of the same process waits its turn for the lock.
   answer comes back pickled (plain values: a GraphQL result's data and
   errors, a JSON body).
 
-Light reads stay in the server's process, on its threads: a lookup costs less
-than sending it to another process would.
+Light reads stay in the server's process (the cheapest on its event loop,
+:func:`dutygraph.api.workers.inline_ok`): a lookup costs less than sending it
+to another process would.
+
+What a fork carries over is made safe for the child: every descriptor but its
+pipe is closed; the collector is on (a fork while another thread had paused it
+left it off for the worker's life); the analyses' module locks are free
+(:func:`dutygraph._fork.fork_safe`: no thread of the server holds one at the
+fork); the server's store is never read in a worker (:func:`without_store`).
+A worker that ended while idle, and a zygote that ended, are replaced before
+the next job.
 
 This is also issue #17's "several workers sharing one read-only state": the
 workers share the server's one read-only snapshot (its pages, not a copy each),

@@ -9,6 +9,12 @@ that quick questions never queue behind slow ones:
 * ``heavy`` — scans, routing, assignment, guides, what-ifs (:data:`HEAVY_FIELDS`);
 * ``write`` — mutations, one at a time (the store takes one writer anyway).
 
+A lookup whose cost is bounded (:func:`inline_ok`: a ``whoLeads``, an ``item``
+without big lists) is not sent to a lane at all once the whole graph is read:
+it runs on the event loop itself, about a millisecond, which is what a light
+thread would take too (the threads share one interpreter lock) without the two
+thread switches and the wait for the lock behind the other threads.
+
 With ``processes`` (setting ``analysis_processes``), the heavy lane's jobs that
 can be named — a GraphQL operation, an ``/api/*`` scan — run in worker
 processes forked over the snapshot (:mod:`.processes`): off this process's
