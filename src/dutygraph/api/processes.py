@@ -30,9 +30,8 @@ thread, every ``whoLeads`` of the same process waits its turn for the lock.
   answer comes back pickled (plain values: a GraphQL result's data and
   errors, a JSON body).
 
-Light reads stay in the server's process (the cheapest on its event loop,
-:func:`dutygraph.api.workers.inline_ok`): a lookup costs less than sending it
-to another process would.
+Light reads stay in the server's process, on its threads: a lookup costs less
+than sending it to another process would.
 
 What a fork carries over is made safe for the child: every descriptor but its
 pipe is closed; the collector is on (a fork while another thread had paused it

@@ -180,18 +180,6 @@ class Snapshots:
         """The last whole graph read (see :meth:`whole`)."""
         return self.whole()[1]
 
-    def held(self) -> DutyGraph | None:
-        """What :meth:`graph` answers, if that needs no read now (one ``stamp()``); else ``None``.
-
-        What a caller that must not wait (the event loop) asks."""
-        snap = self.current()
-        if isinstance(snap.reader, DutyGraph):
-            return snap.reader
-        held = self._graph
-        if held is None or not self.background or snap.stamp is None:
-            return None
-        return held[1]
-
     def refresh(self) -> None:
         """Read the store's newest state whole and swap it in, now, in the caller's thread."""
         with self._load_lock:

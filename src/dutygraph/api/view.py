@@ -37,7 +37,6 @@ from .state import Snapshots
 from .workers import (
     TimedOut,
     Workers,
-    inline_ok,
     lane_of,
     on_snapshot,
     reads_store,
@@ -216,20 +215,7 @@ class View(GraphQL[Context, None]):
             )
         )
         try:
-            return await on_snapshot(
-                self.workers,
-                self.snapshots,
-                lane,
-                execute,
-                remote,
-                inline=lane == "light"
-                and inline_ok(
-                    self.schema,
-                    request_data.query,
-                    request_data.operation_name,
-                    getattr(request_data, "variables", None),
-                ),
-            )
+            return await on_snapshot(self.workers, self.snapshots, lane, execute, remote)
         except TimedOut as exc:
             return _failure(sub_response, 504, "TIMEOUT", str(exc))
 

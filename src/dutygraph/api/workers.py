@@ -9,12 +9,6 @@ that quick questions never queue behind slow ones:
 * ``heavy`` — scans, routing, assignment, guides, what-ifs (:data:`HEAVY_FIELDS`);
 * ``write`` — mutations, one at a time (the store takes one writer anyway).
 
-A lookup whose cost is bounded (:func:`inline_ok`: a ``whoLeads``, an ``item``
-without big lists) is not sent to a lane at all once the whole graph is read:
-it runs on the event loop itself, about a millisecond, which is what a light
-thread would take too (the threads share one interpreter lock) without the two
-thread switches and the wait for the lock behind the other threads.
-
 With ``processes`` (setting ``analysis_processes``), the heavy lane's jobs that
 can be named — a GraphQL operation, an ``/api/*`` scan — run in worker
 processes forked over the snapshot (:mod:`.processes`): off this process's
@@ -77,14 +71,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HEAVY_FIELDS",
-    "INLINE_COST",
-    "INLINE_FIELDS",
     "LANES",
     "STORE_FIELDS",
     "Interrupted",
     "TimedOut",
     "Workers",
-    "inline_ok",
     "lane_of",
     "on_snapshot",
     "reads_store",
@@ -115,14 +106,6 @@ HEAVY_FIELDS = frozenset(
 #: selecting one runs on the heavy lane's threads, never in a worker process, whose copy of
 #: the server's store is not usable (:func:`dutygraph.api.processes.without_store`)
 STORE_FIELDS = frozenset({"disputeHistory"})
-#: top-level GraphQL fields that look one thing up by its key: an operation of these alone
-#: whose cost (:mod:`dutygraph.api.cost`) is at most :data:`INLINE_COST` is answered on the
-#: event loop itself (:func:`inline_ok`), with no hop to a thread
-INLINE_FIELDS = frozenset(
-    {"whoLeads", "whoAssists", "item", "department", "region", "node", "law", "__typename"}
-)
-#: the largest cost of an operation answered on the event loop (the saved whoLeads: 37)
-INLINE_COST = 100
 #: seconds a write through the server waits for the new state to be swapped in
 WRITE_SWAP_WAIT = 2.0
 #: the lanes and their default number of threads
@@ -420,52 +403,13 @@ def _top_fields(query: str | None, operation: str | None) -> frozenset[str]:
     return frozenset(s.name.value for s in op.selection_set.selections if isinstance(s, FieldNode))
 
 
-def inline_ok(
-    schema: Any, query: str | None, operation: str | None, variables: dict[str, Any] | None
-) -> bool:
-    """Whether an operation is a lookup cheap enough to answer on the event loop: only
-    :data:`INLINE_FIELDS` at the top, and a cost (with these variables) of at most
-    :data:`INLINE_COST`. (Some tens of microseconds to tell; the operation itself about a
-    millisecond — what a thread would cost it too, as the threads share one interpreter
-    lock — without the two thread switches, and without waiting for the lock behind the
-    light threads and the snapshot thread.)
-
-    >>> from dutygraph.api.schema import build_schema
-    >>> s = build_schema()
-    >>> inline_ok(s, '{ whoLeads(item: "I-FOOD", region: "510104") { asOf } }', None, None)
-    True
-    >>> inline_ok(s, '{ item(id: "I") { duties(first: 500) { nodes { key } } } }', None, None)
-    False
-    >>> inline_ok(s, '{ gaps { totalCount } }', None, None)
-    False
-    """
-    fields = _top_fields(query, operation)
-    if not fields or not fields <= INLINE_FIELDS:
-        return False
-    from .cost import operation_cost  # (strawberry's: the GraphQL side is built by now)
-
-    doc = _document(query or "")
-    if doc is None:
-        return False
-    try:
-        cost = operation_cost(schema._schema, doc, dict(variables or {}))
-    except Exception:  # a bad operation: the executor says what is wrong, on a thread
-        return False
-    return cost <= INLINE_COST
-
-
-@lru_cache(maxsize=1024)
-def _document(query: str) -> Any:
-    try:
-        return parse(query)
-    except GraphQLError:
-        return None
-
-
 def _chosen(query: str | None, operation: str | None) -> OperationDefinitionNode | None:
     """The operation of ``query`` that runs (``None``: no query, a syntax error, no such one)."""
-    doc = _document(query) if query else None
-    if doc is None:
+    if not query:
+        return None
+    try:
+        doc = parse(query)
+    except GraphQLError:
         return None
     ops = [d for d in doc.definitions if isinstance(d, OperationDefinitionNode)]
     chosen = [o for o in ops if operation is None or (o.name and o.name.value == operation)]
@@ -478,16 +422,12 @@ async def on_snapshot(
     lane: str,
     execute: Callable[[DutyGraph], Coroutine[Any, Any, T]],
     remote: tuple[str, tuple[Any, ...], Callable[[Any], T]] | None = None,
-    *,
-    inline: bool = False,
 ) -> T:
     """``execute(graph)`` on a worker of ``lane``, over the snapshot's whole graph, within the time limit.
 
     ``remote`` — ``(job name, arguments, unpack)`` — is the same work as a job a
     worker process can run (:meth:`Workers.run_remote`): a heavy one goes
-    there when it can, and ``unpack`` makes its answer ``execute``'s. ``inline``
-    (:func:`inline_ok`): a cheap lookup runs on the event loop itself when the whole
-    graph is already read (:meth:`Snapshots.held`; else on a light thread as any).
+    there when it can, and ``unpack`` makes its answer ``execute``'s.
 
     The graph is taken on the worker (the first one may still be being read:
     the worker waits, not the event loop); ``execute`` runs on the worker's own
@@ -497,10 +437,6 @@ async def on_snapshot(
     """
 
     limit = config.current().request_timeout
-    if inline:  # a cheap lookup, on the whole graph already read: here, on the event loop
-        graph = snapshots.held()
-        if graph is not None:
-            return await execute(graph)
     if remote is not None and lane == "heavy" and workers.remote(remote[1]):
         name, args, unpack = remote
         return unpack(await workers.run_remote(name, args, timeout=limit))
