@@ -57,3 +57,36 @@ def test_a_write_landing_while_the_graph_catches_up_is_not_lost_to_a_whole_read(
     latest = store.graph()
     assert raced and len(latest.disputes) == len(caught_up.disputes) + 1 == 3
     assert loads == []  # before: [1] — the store read whole again
+
+
+def test_a_read_between_a_write_s_commit_and_its_cache_waits_instead_of_reading_whole(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request right after a commit sees the new write counter at once and starts the
+    background read; it used to find the held graph still at the counter before (the write
+    keeps its change set beside it just after the commit) and read the whole store."""
+    store = EmbeddedStore(demo_db)
+    store.graph()  # held
+    loads: list[int] = []
+    real_load = store._load
+
+    def counted(conn: Any) -> DutyGraph:
+        loads.append(1)
+        return real_load(conn)
+
+    monkeypatch.setattr(store, "_load", counted)
+    real_after = store._after_write
+    read: list[DutyGraph] = []
+
+    def late(before: int, changes: Any) -> None:
+        reader = threading.Thread(target=lambda: read.append(store.graph()))
+        reader.start()  # committed, the change set not kept yet: a reader comes in now
+        reader.join(0.5)
+        real_after(before, changes)
+        late.reader = reader  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(store, "_after_write", late)
+    open_dispute(store, ["N-GAS", "N-SAMR"], "BF-GYM-PREPAID", "000000", "2025-06-01", by="t")
+    late.reader.join(30)  # type: ignore[attr-defined]
+    assert len(read) == 1 and len(read[0].disputes) == 1
+    assert loads == []  # before: [1] — the reader read the store whole

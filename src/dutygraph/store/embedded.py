@@ -122,6 +122,7 @@ class EmbeddedStore:
         self._locks = {"stamp": threading.Lock(), "write": threading.Lock()}
         self._locks["cache"] = threading.Lock()  # the held graph replaced (_keep_if, _after_write)
         self._writing = False  # a write is under way in this object (its whole graph is not kept)
+        self._writer = 0  # the thread making it
         # closed when the store is dropped or the process exits: closing the last connection
         # folds the WAL into the file and removes the -wal and -shm files
         weakref.finalize(self, _close_all, self._kept)
@@ -279,6 +280,15 @@ class EmbeddedStore:
             return DutyGraph()
         key = (self._checked, self._counter(conn))
         cached = self._cache
+        if (
+            (cached is None or cached[0] != key)
+            and self._writing
+            and self._writer != (threading.get_ident())
+        ):
+            # a write of this object has committed and is about to keep its change set
+            # beside the held graph (_after_write): wait for it rather than read whole
+            with self._locks["write"]:
+                cached = self._cache
         if cached is not None and cached[0] == key:
             held = self._caught_up(cached)
             if held is not None:
@@ -450,7 +460,7 @@ class EmbeddedStore:
             return self._write(plan, first)
 
     def _write(self, plan: Callable[[DutyGraph], ChangeSet], first: ChangeSet | None) -> ChangeSet:
-        self._writing = True
+        self._writing, self._writer = True, threading.get_ident()
         try:
             return self._write_locked(plan, first)
         finally:
