@@ -21,13 +21,8 @@ from dutygraph.graph import DutyGraph
 from dutygraph.store import EmbeddedStore
 
 
-def test_a_write_landing_while_the_graph_catches_up_is_not_lost_to_a_whole_read(
-    demo_db: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    store = EmbeddedStore(demo_db)
-    open_dispute(store, ["N-GAS", "N-SAMR"], "BF-GYM-PREPAID", "000000", "2025-06-01", by="t")
-    store.graph()  # held, at the first write
-    open_dispute(store, ["N-GAS", "N-SAMR"], "I-FOOD", "000000", "2025-06-01", by="t")
+def whole_reads(store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that gets one item per whole read of ``store`` (its ``_load``) from now on."""
     loads: list[int] = []
     real_load = store._load
 
@@ -36,6 +31,17 @@ def test_a_write_landing_while_the_graph_catches_up_is_not_lost_to_a_whole_read(
         return real_load(conn)
 
     monkeypatch.setattr(store, "_load", counted)
+    return loads
+
+
+def test_a_write_landing_while_the_graph_catches_up_is_not_lost_to_a_whole_read(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = EmbeddedStore(demo_db)
+    open_dispute(store, ["N-GAS", "N-SAMR"], "BF-GYM-PREPAID", "000000", "2025-06-01", by="t")
+    store.graph()  # held, at the first write
+    open_dispute(store, ["N-GAS", "N-SAMR"], "I-FOOD", "000000", "2025-06-01", by="t")
+    loads = whole_reads(store, monkeypatch)
     real = DutyGraph.with_changes
     raced: list[Any] = []
 
@@ -67,14 +73,7 @@ def test_a_read_between_a_write_s_commit_and_its_cache_waits_instead_of_reading_
     keeps its change set beside it just after the commit) and read the whole store."""
     store = EmbeddedStore(demo_db)
     store.graph()  # held
-    loads: list[int] = []
-    real_load = store._load
-
-    def counted(conn: Any) -> DutyGraph:
-        loads.append(1)
-        return real_load(conn)
-
-    monkeypatch.setattr(store, "_load", counted)
+    loads = whole_reads(store, monkeypatch)
     real_after = store._after_write
     read: list[DutyGraph] = []
 
