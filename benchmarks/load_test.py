@@ -1,7 +1,8 @@
 """A bounded load test of ``dutygraph serve`` (#22): 8 readers + 1 writer over loopback, while analyses run.
 
     python benchmarks/load_test.py [--sizes demo,province] [--seconds 30] [--writes 15]
-                                   [--processes 2,0] [--workdir /tmp/dutygraph-bench]
+                                   [--processes 2,0] [--before OLD/src]
+                                   [--workdir /tmp/dutygraph-bench]
                                    [--out benchmarks/results/load_test.txt]
 
 Each size runs once per ``--processes`` value (the server's ``analysis_processes``):
@@ -139,6 +140,7 @@ class Tally:
     def __init__(self) -> None:
         self.times: list[float] = []
         self.errors: list[str] = []
+        self.ends: list[float] = []  # when each answer came (perf_counter): the timeline
 
     def ask(self, c: httpx.Client, url: str, body: dict[str, Any], **kw: Any) -> Any:
         t = time.perf_counter()
@@ -147,7 +149,9 @@ class Tally:
         except httpx.HTTPError as exc:
             self.errors.append(f"{type(exc).__name__}: {exc}")
             return None
-        self.times.append(time.perf_counter() - t)
+        end = time.perf_counter()
+        self.times.append(end - t)
+        self.ends.append(end)
         if r.status_code != 200:
             self.errors.append(f"HTTP {r.status_code}: {r.text[:200]}")
             return None
@@ -158,12 +162,18 @@ class Tally:
         return out["data"]
 
 
-def start_server(db: Path, processes: int) -> tuple[subprocess.Popen[str], str]:
+def start_server(
+    db: Path, processes: int, code: Path | None = None
+) -> tuple[subprocess.Popen[str], str]:
     env = {
         **os.environ,
         "DUTYGRAPH_TOKENS": f"{TOKEN}:coordinator",
         "DUTYGRAPH_ANALYSIS_PROCESSES": str(processes),
     }
+    if code is not None:  # the code before (a checkout's src/) serves instead of this one
+        env["PYTHONPATH"] = os.pathsep.join([str(code), env.get("PYTHONPATH", "")]).rstrip(
+            os.pathsep
+        )
     cmd = [sys.executable, "-m", "dutygraph", "serve", "--port", "0", "--store", str(db)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
@@ -176,13 +186,19 @@ def start_server(db: Path, processes: int) -> tuple[subprocess.Popen[str], str]:
 
 
 def run_size(
-    size: str, db: Path, seconds: float, writes: int, readers: int, processes: int
+    size: str,
+    db: Path,
+    seconds: float,
+    writes: int,
+    readers: int,
+    processes: int,
+    code: Path | None = None,
 ) -> list[str]:
     (who_leads,) = [q.query for q in load_saved(default_queries_dir()) if q.name == "01-who-leads"]
     pairs = random_pairs(db, 4000, seed=11)
     text = clue_text(db)
     plan = write_plan(db, writes)
-    proc, base = start_server(db, processes)
+    proc, base = start_server(db, processes, code)
     url = f"{base}/graphql"
     lines: list[str] = []
     try:
@@ -275,6 +291,23 @@ def run_size(
         for t in threads:
             t.join(300)
         took = time.perf_counter() - started
+        timeline = os.environ.get("LOAD_TEST_TIMELINE")
+        if timeline:  # diagnosis: when the slow answers came, beside the writes and analyses
+            import json
+
+            with open(timeline, "w") as f:
+                json.dump(
+                    {
+                        "reads": list(
+                            zip([e - started for e in reads.ends], reads.times, strict=True)
+                        ),
+                        "writes": [e - started for e in written.ends],
+                        "heavy": list(
+                            zip([e - started for e in heavy.ends], heavy.times, strict=True)
+                        ),
+                    },
+                    f,
+                )
 
         with httpx.Client(timeout=120) as c:  # every acknowledged write, in the server's answers
             served: set[str] = set()
@@ -302,6 +335,8 @@ def run_size(
     ratio = rss_after / rss_before
     family_ratio = family_after[0] / family_before[0]
     how = f"{processes} worker processes" if processes else "threads only"
+    if code is not None:
+        how += f", the code before ({code})"
 
     def ms(xs: list[float]) -> str:
         return (
@@ -364,6 +399,12 @@ def main() -> None:
         help="analysis_processes per run, comma-separated: 2 worker processes, then threads "
         "only (the old method), each size in the same run",
     )
+    ap.add_argument(
+        "--before",
+        type=Path,
+        help="a checkout's src/ of the code before: each run is made with it first, then "
+        "with this code, one after the other (the same machine load)",
+    )
     args = ap.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     report = [
@@ -371,19 +412,25 @@ def main() -> None:
         f"{machine()}; the clients, the server and any other work share its cores, so read "
         "the same-run ratios first",
         f"command: python benchmarks/load_test.py --sizes {args.sizes} --seconds {args.seconds:g} "
-        f"--writes {args.writes} --readers {args.readers} --processes {args.processes}",
+        f"--writes {args.writes} --readers {args.readers} --processes {args.processes}"
+        + (f" --before {args.before}" if args.before else ""),
         "",
     ]
     print("\n".join(report), flush=True)
     for size in args.sizes.split(","):
-        for processes in (int(n) for n in args.processes.split(",")):
+        runs = [
+            (int(n), code)
+            for n in args.processes.split(",")
+            for code in ([args.before, None] if args.before else [None])
+        ]
+        for processes, code in runs:
             with tempfile.TemporaryDirectory(prefix="dutygraph-load-") as tmp:
                 db = Path(tmp) / f"{size}.db"
                 if size == "demo":
                     load(EmbeddedStore(db), [DEMO_PATH])
                 else:
                     shutil.copyfile(store_for(size, args.workdir), db)  # the writes go to a copy
-                lines = run_size(size, db, args.seconds, args.writes, args.readers, processes)
+                lines = run_size(size, db, args.seconds, args.writes, args.readers, processes, code)
             lines.insert(1, f"(machine now: {machine()})")
             print("\n".join(lines), flush=True)
             report += [*lines, ""]

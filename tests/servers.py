@@ -188,3 +188,13 @@ class Visit:
 
     def close(self) -> None:
         self.context.close()
+
+
+def process_ended(pid: int, wait: float = 10.0) -> bool:
+    """Whether process ``pid`` has ended and been reaped (within ``wait`` s)."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if not Path(f"/proc/{pid}").exists():
+            return True
+        time.sleep(0.02)
+    return False

@@ -29,7 +29,7 @@ from dutygraph.analysis.disputes.lifecycle import open_dispute  # noqa: E402
 from dutygraph.api.app import create_app  # noqa: E402
 from dutygraph.store import EmbeddedStore  # noqa: E402
 
-from .servers import serve_asgi  # noqa: E402
+from .servers import process_ended, serve_asgi  # noqa: E402
 
 ROUTE = "query($t: String!) { routeClue(text: $t) { json } }"
 TEXT = "锦江区一家餐馆卖过期食品，后厨有老鼠，还无证经营。" * 20
@@ -111,7 +111,7 @@ def test_an_analysis_past_the_limit_kills_its_worker_and_a_new_one_answers(
     assert late.status_code == 504
     assert late.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
     assert killed == 1 and new != pid
-    assert _ended(pid)
+    assert process_ended(pid)
 
 
 def test_after_a_write_the_workers_serve_the_new_state_and_the_old_ones_end(
@@ -139,14 +139,34 @@ def test_after_a_write_the_workers_serve_the_new_state_and_the_old_ones_end(
     assert after[1] == before[1] + 1
     assert after[2] == before[2] and followed == 0
     assert anew[:2] == ("another state", after[1])
-    assert anew[2] != after[2] and _ended(after[2])
+    assert anew[2] != after[2] and process_ended(after[2])
 
 
-def _ended(pid: int, wait: float = 10.0) -> bool:
-    """Whether process ``pid`` has ended and been reaped (within ``wait`` s)."""
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        if not Path(f"/proc/{pid}").exists():
-            return True
-        time.sleep(0.02)
-    return False
+def test_an_operation_reading_the_store_runs_on_threads_not_in_a_worker(
+    demo: EmbeddedStore,
+) -> None:
+    """A heavy field beside ``disputeHistory`` (which reads the store's log, not the snapshot):
+    in a worker the inherited store failed with "disk I/O error"; it runs on threads now."""
+    key = open_dispute(
+        demo, ["N-GAS", "N-SAMR"], "BF-GYM-PREPAID", "000000", "2025-06-01", by="t"
+    ).id
+    body = {
+        "query": "query($id: String!) { gaps(first: 1) { totalCount } "
+        "disputeHistory(id: $id) { op by } }",
+        "variables": {"id": key},
+    }
+    got = {}
+    for n in (0, 1):
+        with served(demo, analysis_processes=n) as (url, state):
+            got[n] = httpx.post(f"{url}/graphql", json=body, timeout=60).json()
+            if n:
+                # should one reach a worker all the same, it is refused, saying so
+                from dutygraph.api.processes import WorkerFailed, without_store
+
+                procs, held = state.workers.processes, without_store(demo)
+                procs.register("history", lambda stamp, g, s=held: s.history())
+                with pytest.raises(WorkerFailed, match="分析进程中不读取存储"):
+                    procs.call("history", (), time.monotonic() + 30)
+    assert "errors" not in got[1], got[1]
+    assert got[1] == got[0]
+    assert got[0]["data"]["disputeHistory"] == [{"op": "dispute.open", "by": "t"}]

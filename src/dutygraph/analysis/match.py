@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._fork import fork_safe
 from ..reader import GraphReader
 from . import near as corpus_near
 from . import thesaurus
@@ -190,7 +191,7 @@ class Hit:
 
 
 _segmenters: OrderedDict[frozenset[str], Segmenter] = OrderedDict()
-_segmenters_lock = threading.Lock()
+_segmenters_lock = fork_safe(threading.Lock())  # free in a forked worker (_fork)
 #: segmenters kept, one per vocabulary (a server holds one graph; tests and benchmarks a few)
 KEEP_SEGMENTERS = 4
 
@@ -400,7 +401,7 @@ class Indexes:
 #: indexes). The graph is held weakly, so a snapshot a server swapped out is freed with its
 #: last reader, not kept alive by this cache.
 _cache: dict[tuple[Any, ...], tuple[Callable[[], Any] | None, Indexes]] = {}
-_cache_lock = threading.Lock()
+_cache_lock = fork_safe(threading.Lock())
 
 
 def indexes(g: GraphReader, as_of: str) -> Indexes:

@@ -35,6 +35,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .._fork import fork_safe
+
 __all__ = [
     "CHANNEL_WORDS",
     "CONTEXT_WEIGHT",
@@ -293,7 +295,7 @@ def domain_words(words: Iterable[str]) -> frozenset[str]:
 
 
 _base: Any = None
-_base_lock = threading.Lock()
+_base_lock = fork_safe(threading.Lock())  # free in a forked worker (_fork)
 
 
 def _tokenizer() -> Any:
@@ -340,7 +342,8 @@ class Segmenter:
 
         _log.setLevel(logging.WARNING)
         self._tk = _tokenizer()
-        self._lock = threading.Lock()  # jieba's tokenizer is not thread-safe on first cuts
+        # jieba's tokenizer is not thread-safe on first cuts; free in a forked worker (_fork)
+        self._lock = fork_safe(threading.Lock())
         self._added: set[str] = set()
         self._cache: dict[str, list[Word]] = {}
         self.add_words([*words, *MODE_WORDS])

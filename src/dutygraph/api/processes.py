@@ -33,6 +33,14 @@ thread, every ``whoLeads`` of the same process waits its turn for the lock.
 Light reads stay in the server's process, on its threads: a lookup costs less
 than sending it to another process would.
 
+What a fork carries over is made safe for the child: every descriptor but its
+pipe is closed; the collector is on (a fork while another thread had paused it
+left it off for the worker's life); the analyses' module locks are free
+(:func:`dutygraph._fork.fork_safe`: no thread of the server holds one at the
+fork); the server's store is never read in a worker (:func:`without_store`).
+A worker that ended while idle, and a zygote that ended, are replaced before
+the next job.
+
 This is also issue #17's "several workers sharing one read-only state": the
 workers share the server's one read-only snapshot (its pages, not a copy each),
 and run on the machine's other cores.
@@ -80,7 +88,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..graph import DutyGraph
 
-__all__ = ["Processes", "WorkerFailed"]
+__all__ = ["Processes", "WorkerFailed", "without_store"]
 
 log = logging.getLogger("dutygraph.api")
 
@@ -97,8 +105,44 @@ _FORKS = sys.platform.startswith("linux") and hasattr(socket, "send_fds")
 WORKER_NICE = 5
 #: writes a generation of workers follows by change sets before a new one is forked
 MAX_CHANGES = 64
+#: seconds the server waits for its zygote to fork a worker before it forks another zygote
+ZYGOTE_WAIT = 10.0
 #: the job that writes a change set over a worker's graph (``DutyGraph.with_changes``)
 _APPLY = "\x00apply"
+
+
+def without_store(store: Any) -> Any:
+    """``store`` as a worker process's handlers may hold it: named, never read there.
+
+    A worker inherits the server's store object with its descriptors closed
+    (and SQLite's per-process state of the server's connections, unsafe to use
+    after a fork): a read there fails as a confusing "disk I/O error", or worse.
+    The server keeps operations that read the store on its threads
+    (:data:`dutygraph.api.workers.STORE_FIELDS`); should one reach a worker all
+    the same, it is refused saying so."""
+    return _NoStore(store)
+
+
+class _NoStore:
+    __slots__ = ("capabilities", "url")
+
+    def __init__(self, store: Any) -> None:
+        self.url = getattr(store, "url", "")
+        self.capabilities: frozenset[str] = getattr(store, "capabilities", frozenset())
+
+    def __getattr__(self, name: str) -> Any:
+        from ..errors import StoreUnavailable
+
+        if name.startswith("__"):  # (copy, pickle and friends probing)
+            raise AttributeError(name)
+
+        def refused(*args: Any, **kwargs: Any) -> Any:
+            raise StoreUnavailable(
+                f"{self.url}：分析进程中不读取存储 (the store is not read in an analysis "
+                f"worker process: store.{name}(); this field must run on the server's threads)"
+            )
+
+        return refused
 
 
 class _Proc:
@@ -262,6 +306,10 @@ class Processes:
                 proc: _Proc | None = None
                 if self._idle:
                     proc = self._idle.pop()
+                    if proc.conn.poll(0):  # an idle worker has nothing to say: it ended
+                        log.warning("a worker process (pid %d) had ended: replaced", proc.pid)
+                        self._end(proc)
+                        continue
                 elif sum(1 for p in self._busy if p.generation == self._generation) < self.size:
                     proc = self._fork()
                 if proc is not None:
@@ -305,10 +353,18 @@ class Processes:
         it copy-on-write faults after, so the server pays it once per snapshot,
         not once per worker."""
         assert self._state is not None
-        if self._zygote is None:
-            self._zygote = _Zygote(*self._state, dict(self._handlers))
-            self._zygote_version, self._changes = self._version, []
-        pid, conn = self._zygote.spawn()
+        for attempt in (1, 2):
+            if self._zygote is None:
+                self._zygote = _Zygote(*self._state, dict(self._handlers))
+                self._zygote_version, self._changes = self._version, []
+            try:
+                pid, conn = self._zygote.spawn()
+                break
+            except (OSError, WorkerFailed) as exc:  # it died (or hangs): fork another one
+                log.warning("the zygote process %d failed (%s): replaced", self._zygote.pid, exc)
+                self._new_generation()
+                if attempt == 2:
+                    raise WorkerFailed(f"no worker process could be forked: {exc}") from None
         self.forked += 1
         return _Proc(pid, conn, self._generation, self._zygote_version)
 
@@ -322,6 +378,7 @@ class _Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = _forked(theirs.fileno(), lambda: _zygote(theirs, stamp, graph, handlers))
         theirs.close()
+        ours.settimeout(ZYGOTE_WAIT)  # a fork takes milliseconds: longer, it is stuck
         self.pid, self.sock = pid, ours
 
     def spawn(self) -> tuple[int, Connection]:
@@ -370,6 +427,9 @@ def _forked(keep: int, life: Callable[[], None]) -> int:
         code = 0
         try:
             _close_inherited(keep)
+            # forked while another thread had paused the collector (a graph being read,
+            # _gc.gc_paused): this process has no such thread, so nothing would turn it on
+            gc.enable()
             life()
         except BaseException:
             code = 1

@@ -32,8 +32,17 @@ from .context import Context, make_context
 from .guard import literal_too_long, refusal, text_too_long, too_long_message
 from .imports import parse_form
 from .loaders import GraphAccess
+from .processes import without_store
 from .state import Snapshots
-from .workers import TimedOut, Workers, lane_of, on_snapshot, release, run_here
+from .workers import (
+    TimedOut,
+    Workers,
+    lane_of,
+    on_snapshot,
+    reads_store,
+    release,
+    run_here,
+)
 
 __all__ = ["GRAPHQL_JOB", "View", "carried", "run_graphql"]
 
@@ -106,7 +115,8 @@ class View(GraphQL[Context, None]):
         self.explorer_page = explorer_page
         if workers.processes is not None:  # forked workers inherit the schema and this handler
             workers.processes.register(
-                GRAPHQL_JOB, functools.partial(run_graphql, self.schema, self.store, self.access)
+                GRAPHQL_JOB,
+                functools.partial(run_graphql, self.schema, without_store(self.store), self.access),
             )
 
     async def get_context(self, request: Any, response: Any) -> Context:
@@ -189,16 +199,20 @@ class View(GraphQL[Context, None]):
                 release(ctx)
 
         remote = (
-            GRAPHQL_JOB,
-            (
-                request_data.query,
-                request_data.variables,
-                request_data.operation_name,
-                caller.role,
-                caller.loopback,
-                caller.lang,
-            ),
-            carried,
+            None
+            if reads_store(request_data.query, request_data.operation_name)
+            else (
+                GRAPHQL_JOB,
+                (
+                    request_data.query,
+                    request_data.variables,
+                    request_data.operation_name,
+                    caller.role,
+                    caller.loopback,
+                    caller.lang,
+                ),
+                carried,
+            )
         )
         try:
             return await on_snapshot(self.workers, self.snapshots, lane, execute, remote)

@@ -72,11 +72,13 @@ if TYPE_CHECKING:
 __all__ = [
     "HEAVY_FIELDS",
     "LANES",
+    "STORE_FIELDS",
     "Interrupted",
     "TimedOut",
     "Workers",
     "lane_of",
     "on_snapshot",
+    "reads_store",
     "release",
     "run_here",
 ]
@@ -100,6 +102,10 @@ HEAVY_FIELDS = frozenset(
         "disputeEvidence",
     }
 )
+#: top-level GraphQL fields that read the store itself (not the snapshot): an operation
+#: selecting one runs on the heavy lane's threads, never in a worker process, whose copy of
+#: the server's store is not usable (:func:`dutygraph.api.processes.without_store`)
+STORE_FIELDS = frozenset({"disputeHistory"})
 #: seconds a write through the server waits for the new state to be swapped in
 WRITE_SWAP_WAIT = 2.0
 #: the lanes and their default number of threads
@@ -369,21 +375,45 @@ def lane_of(query: str | None, operation: str | None) -> str:
     >>> lane_of('mutation { withdrawDispute(id: "D1") { id } }', None)
     'write'
     """
-    if not query:
-        return "light"
-    try:
-        doc = parse(query)
-    except GraphQLError:
-        return "light"  # the executor reports the syntax error, located
-    ops = [d for d in doc.definitions if isinstance(d, OperationDefinitionNode)]
-    chosen = [o for o in ops if operation is None or (o.name and o.name.value == operation)]
-    if not chosen:
-        return "light"
-    op = chosen[0]
+    op = _chosen(query, operation)
+    if op is None:
+        return "light"  # (a syntax error: the executor reports it, located)
     if op.operation == OperationType.MUTATION:
         return "write"
     names = {s.name.value for s in op.selection_set.selections if isinstance(s, FieldNode)}
     return "heavy" if names & HEAVY_FIELDS else "light"
+
+
+@lru_cache(maxsize=1024)
+def reads_store(query: str | None, operation: str | None) -> bool:
+    """Whether an operation selects a field of :data:`STORE_FIELDS` (it stays in this process).
+
+    >>> reads_store('{ gaps { totalCount } disputeHistory(id: "D1") { op } }', None)
+    True
+    >>> reads_store("{ gaps { totalCount } }", None)
+    False
+    """
+    return bool(_top_fields(query, operation) & STORE_FIELDS)
+
+
+def _top_fields(query: str | None, operation: str | None) -> frozenset[str]:
+    op = _chosen(query, operation)
+    if op is None:
+        return frozenset()
+    return frozenset(s.name.value for s in op.selection_set.selections if isinstance(s, FieldNode))
+
+
+def _chosen(query: str | None, operation: str | None) -> OperationDefinitionNode | None:
+    """The operation of ``query`` that runs (``None``: no query, a syntax error, no such one)."""
+    if not query:
+        return None
+    try:
+        doc = parse(query)
+    except GraphQLError:
+        return None
+    ops = [d for d in doc.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [o for o in ops if operation is None or (o.name and o.name.value == operation)]
+    return chosen[0] if chosen else None
 
 
 async def on_snapshot(

@@ -120,7 +120,9 @@ class EmbeddedStore:
         # the (inode, device) of the file it opened, and a lock for each
         self._kept: dict[str, tuple[tuple[int, int], sqlite3.Connection]] = {}
         self._locks = {"stamp": threading.Lock(), "write": threading.Lock()}
+        self._locks["cache"] = threading.Lock()  # the held graph replaced (_keep_if, _after_write)
         self._writing = False  # a write is under way in this object (its whole graph is not kept)
+        self._writer = 0  # the thread making it
         # closed when the store is dropped or the process exits: closing the last connection
         # folds the WAL into the file and removes the -wal and -shm files
         weakref.finalize(self, _close_all, self._kept)
@@ -278,6 +280,15 @@ class EmbeddedStore:
             return DutyGraph()
         key = (self._checked, self._counter(conn))
         cached = self._cache
+        if (
+            (cached is None or cached[0] != key)
+            and self._writing
+            and self._writer != (threading.get_ident())
+        ):
+            # a write of this object has committed and is about to keep its change set
+            # beside the held graph (_after_write): wait for it rather than read whole
+            with self._locks["write"]:
+                cached = self._cache
         if cached is not None and cached[0] == key:
             held = self._caught_up(cached)
             if held is not None:
@@ -285,8 +296,16 @@ class EmbeddedStore:
         with gc_paused():
             graph = self._load(conn)
             keep()  # no later collection walks the graph's million objects
-        self._cache = (key, graph, ())
+        self._keep_if(cached, (key, graph, ()))
         return graph
+
+    def _keep_if(self, seen: Any, new: Any) -> None:
+        """Hold ``new`` as the whole graph unless a write replaced ``seen`` meanwhile (the
+        write's cache, with its change set pending, is the newer state: putting an older
+        one back made the next read a whole read — a second graph in memory for seconds)."""
+        with self._locks["cache"]:
+            if self._cache is seen:
+                self._cache = new
 
     def _caught_up(self, cached: tuple[Any, DutyGraph, tuple[ChangeSet, ...]]) -> DutyGraph | None:
         """The held graph with the change sets written since applied
@@ -303,7 +322,7 @@ class EmbeddedStore:
                     break
                 graph = got
             keep()
-        self._cache = (key, got, ()) if got is not None else None
+        self._keep_if(cached, (key, got, ()) if got is not None else None)
         return got
 
     def _state(self, conn: sqlite3.Connection) -> tuple[Any, ...]:
@@ -441,7 +460,7 @@ class EmbeddedStore:
             return self._write(plan, first)
 
     def _write(self, plan: Callable[[DutyGraph], ChangeSet], first: ChangeSet | None) -> ChangeSet:
-        self._writing = True
+        self._writing, self._writer = True, threading.get_ident()
         try:
             return self._write_locked(plan, first)
         finally:
@@ -505,13 +524,14 @@ class EmbeddedStore:
         (:meth:`_caught_up`; a small write returns at once, and the next small write
         reads its rows rather than wait for it); a big write, or one after another
         process's, drops it (read again when next asked for)."""
-        cached, self._cache = self._cache, None
-        if cached is None or cached[0] != (self._checked, before):
-            return
-        pending = (*cached[2], changes)
-        if sum(len(c.records) + len(c.duties) for c in pending) > PATCH_AT_MOST:
-            return  # a big import: reading the tables again costs less than patching
-        self._cache = ((self._checked, before + 1), cached[1], pending)
+        with self._locks["cache"]:
+            cached, self._cache = self._cache, None
+            if cached is None or cached[0] != (self._checked, before):
+                return
+            pending = (*cached[2], changes)
+            if sum(len(c.records) + len(c.duties) for c in pending) > PATCH_AT_MOST:
+                return  # a big import: reading the tables again costs less than patching
+            self._cache = ((self._checked, before + 1), cached[1], pending)
 
     def close(self) -> None:
         self._cache = None
