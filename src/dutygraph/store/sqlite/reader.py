@@ -268,14 +268,13 @@ class SqliteReader(LawLookups):
         )
         return list(dict.fromkeys(r[0] for r in rows))
 
-    def names_like(self, label: str, glob: str) -> list[tuple[str, str]]:
-        """(name, id) of the names and aliases of ``label`` matching the SQL ``glob``, in
-        store order: a scan of that label's names in SQLite, nothing decoded."""
-        rows = self._conn.execute(
-            "SELECT name, id FROM names WHERE label = ? AND name GLOB ? ORDER BY rowid",
-            (label, glob),
+    def records_named(self, label: str, key: str) -> list[Any]:
+        """The records of ``label`` with a name or alias that folds to ``key``
+        (:func:`~dutygraph.graph.name_key`: full-width forms folded, spaces dropped), in
+        store order: one query on the ``names`` table's index of folded names."""
+        return self.table(label).where(
+            "id IN (SELECT id FROM names WHERE label = ? AND folded = ?)", (label, key)
         )
-        return [(r[0], r[1]) for r in rows]
 
     def region_names(self) -> list[tuple[str, str]]:
         """(code, name) of every region, in store order (as ``DutyGraph.regions`` iterates):
