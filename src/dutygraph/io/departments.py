@@ -332,7 +332,7 @@ class _StoreMatcher(DepartmentMatcher):
         return dep
 
     def _named(self, key: str) -> list[Department]:
-        out = self._reader.records_named("department", key)
+        out = self._reader.records_named("department", key, folded=True)
         return self._with_added(out, self._by_name.get(key, []))
 
     def _cored(self, core: str, where: str | None) -> list[Department]:

@@ -44,6 +44,10 @@ _WHOLE = {
 }
 
 
+#: :meth:`LazyTable.where`'s statements by (table, condition), each made once
+_WITH_ID: dict[tuple[str, str], str] = {}
+
+
 class LazyTable(Mapping[str, Any]):
     """The records of one kind by id, each read from its table when first asked for."""
 
@@ -79,7 +83,11 @@ class LazyTable(Mapping[str, Any]):
         if not self._present:
             return []
         t = self._table
-        sql = t.select_sql(condition).replace("SELECT ", "SELECT id, ", 1)
+        sql = _WITH_ID.get((t.label, condition))
+        if sql is None:
+            sql = _WITH_ID[t.label, condition] = t.select_sql(condition).replace(
+                "SELECT ", "SELECT id, ", 1
+            )
         rows = self._conn.execute(sql, params).fetchall()
         recs = t.decode([r[1:] for r in rows])
         out = []
@@ -132,6 +140,14 @@ class LazyTable(Mapping[str, Any]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._everything())
+
+    def __bool__(self) -> bool:
+        """Whether the table holds any record: one row looked for, none counted."""
+        if self._all is not None or self.cache:
+            return bool(self._all or self.cache)
+        return (
+            self._conn.execute(f"SELECT 1 FROM {self._table.name} LIMIT 1").fetchone() is not None
+        )
 
     def __len__(self) -> int:
         if self._all is not None:
@@ -268,12 +284,14 @@ class SqliteReader(LawLookups):
         )
         return list(dict.fromkeys(r[0] for r in rows))
 
-    def records_named(self, label: str, key: str) -> list[Any]:
-        """The records of ``label`` with a name or alias that folds to ``key``
-        (:func:`~dutygraph.graph.name_key`: full-width forms folded, spaces dropped), in
-        store order: one query on the ``names`` table's index of folded names."""
+    def records_named(self, label: str, name: str, *, folded: bool = False) -> list[Any]:
+        """The records of ``label`` with ``name`` as their name or an alias, in store order:
+        one query on the ``names`` index (kept in the table's cache). ``folded``: ``name``
+        is a :func:`~dutygraph.graph.name_key` (full-width forms folded, spaces dropped),
+        matched against each stored name's (the ``folded`` column's index)."""
+        column = "folded" if folded else "name"
         return self.table(label).where(
-            "id IN (SELECT id FROM names WHERE label = ? AND folded = ?)", (label, key)
+            f"id IN (SELECT id FROM names WHERE label = ? AND {column} = ?)", (label, name)
         )
 
     def region_names(self) -> list[tuple[str, str]]:
@@ -349,7 +367,7 @@ class SqliteReader(LawLookups):
         or — the store holding none — the one the package ships."""
         if self._lawbook is None:
             laws = self._tables["law"]
-            if len(laws):
+            if laws:
                 articles = self._tables["article"]
                 self._lawbook = LawBook(
                     laws,

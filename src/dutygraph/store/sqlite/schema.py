@@ -137,10 +137,11 @@ class Table:
             else:
                 self._encoders.append(None)
                 self._decoders.append(None)
-
-    @property
-    def name(self) -> str:
-        return _q(self.label)
+        self.name = _q(self.label)
+        self._read_cols = ", ".join(map(_q, [*self.plain, *(_ORIGIN if self.has_origin else ())]))
+        # each statement's text made once (a small write asks for the same few many times)
+        self._selects: dict[tuple[str, str], str] = {}
+        self._upsert: str | None = None
 
     def ddl(self) -> list[str]:
         cols = ", ".join(f"{_q(c)}{' PRIMARY KEY' if c == 'id' else ''}" for c in self.columns)
@@ -153,6 +154,11 @@ class Table:
         return out
 
     def upsert_sql(self) -> str:
+        if self._upsert is None:
+            self._upsert = self._make_upsert()
+        return self._upsert
+
+    def _make_upsert(self) -> str:
         cols = ", ".join(map(_q, self.columns))
         marks = ", ".join("?" for _ in self.columns)
         sets = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in self.columns[1:])
@@ -162,10 +168,13 @@ class Table:
         )
 
     def select_sql(self, where: str = "", order: str = "rowid") -> str:
-        cols = ", ".join(map(_q, [*self.plain, *(_ORIGIN if self.has_origin else ())]))
-        return (
-            f"SELECT {cols} FROM {self.name}{' WHERE ' + where if where else ''} ORDER BY {order}"
-        )
+        sql = self._selects.get((where, order))
+        if sql is None:
+            sql = self._selects[where, order] = (
+                f"SELECT {self._read_cols} FROM {self.name}"
+                f"{' WHERE ' + where if where else ''} ORDER BY {order}"
+            )
+        return sql
 
     def encode(self, rec: Any) -> tuple[Any, ...]:
         """The row of ``rec``: its id, then its columns."""
