@@ -56,25 +56,7 @@ def child(store: Path, workdir: Path, repeat: int) -> dict[str, object]:
     importer.load(EmbeddedStore(path), [first], department=a, effective=effective)
     bundles = sw.ten_row_bundles(workdir, sw.duty_row(path), repeat)
 
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA synchronous=FULL")
-    cols = [r[1] for r in conn.execute("PRAGMA table_info(duty)")]
-    like = conn.execute("SELECT * FROM duty LIMIT 1").fetchone()
-    insert = f"INSERT INTO duty VALUES ({', '.join('?' * len(cols))})"
-    n_sql = 0
-
-    def sqlite_ten() -> float:
-        nonlocal n_sql
-        n_sql += 1
-        rows = [(f"sqlite-ab|{n_sql}|{k}", *like[1:]) for k in range(10)]
-        t = time.perf_counter()
-        conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(insert, rows)
-        conn.executemany(
-            "INSERT INTO duty_basis (basis, duty) VALUES (?, ?)", [("B", r[0]) for r in rows]
-        )
-        conn.execute("COMMIT")
-        return time.perf_counter() - t
+    conn, sqlite_ten = sw.sqlite_ten_rows(path, "sqlite-ab")
 
     cpu: dict[str, list[float]] = {"list": [], "ten": []}
 
