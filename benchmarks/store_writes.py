@@ -51,7 +51,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -152,6 +152,33 @@ def list_versions(workdir: Path, department: str) -> Iterator[tuple[Path, str]]:
         with open(path, "w", newline="", encoding="utf-8") as fh:
             csv.writer(fh).writerows([[f"{department}权责清单"], *_LIST_HEAD, *rows])
         yield path, (day + datetime.timedelta(days=v)).isoformat()
+
+
+def sqlite_ten_rows(path: Path, tag: str) -> tuple[sqlite3.Connection, Callable[[], float]]:
+    """SQLite doing the 10-row import's own work: ten duty rows (copies of a stored one,
+    new ids) and their bases inserted into the store's tables (and their indexes), one
+    transaction (``BEGIN IMMEDIATE`` … ``COMMIT``, ``synchronous=FULL``) on a connection
+    kept open: the connection, and a function doing one such write, returning its seconds."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous=FULL")
+    cols = [r[1] for r in conn.execute("PRAGMA table_info(duty)")]
+    like = conn.execute("SELECT * FROM duty LIMIT 1").fetchone()
+    insert = f"INSERT INTO duty VALUES ({', '.join('?' * len(cols))})"
+    done = itertools.count()
+
+    def write() -> float:
+        r = next(done)
+        rows = [(f"{tag}|{r}|{k}", *like[1:]) for k in range(10)]
+        t = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(insert, rows)
+        conn.executemany(
+            "INSERT INTO duty_basis (basis, duty) VALUES (?, ?)", [("B", row[0]) for row in rows]
+        )
+        conn.execute("COMMIT")
+        return time.perf_counter() - t
+
+    return conn, write
 
 
 def median_ms(times: list[float]) -> float:
@@ -303,24 +330,8 @@ def main() -> None:
         subprocess.run([sys.executable, "-c", _PEER, str(peer_db)], check=True, env=env)
         peer.append(time.perf_counter() - t)
 
-    # SQLite doing the 10-row import's own work: ten duty rows and their bases inserted
-    # into the province's tables (and their indexes), one transaction, open connection
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA synchronous=FULL")
-    cols = [r[1] for r in conn.execute("PRAGMA table_info(duty)")]
-    like = conn.execute("SELECT * FROM duty LIMIT 1").fetchone()
-    insert = f"INSERT INTO duty VALUES ({', '.join('?' * len(cols))})"
-    same = []
-    for r in range(max(n, 20)):
-        rows = [(f"sqlite-bench|{r}|{k}", *like[1:]) for k in range(10)]
-        t = time.perf_counter()
-        conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(insert, rows)
-        conn.executemany(
-            "INSERT INTO duty_basis (basis, duty) VALUES (?, ?)", [("B", row[0]) for row in rows]
-        )
-        conn.execute("COMMIT")
-        same.append(time.perf_counter() - t)
+    conn, ten_rows = sqlite_ten_rows(path, "sqlite-bench")
+    same = [ten_rows() for _ in range(max(n, 20))]
     conn.close()
 
     b_ms, p_ms, s_ms = median_ms(bare), median_ms(peer), median_ms(same)

@@ -87,7 +87,15 @@ def test_store_matcher_answers_as_the_whole_matcher(store):
         for region in regions:
             answers[name, region] = got = _answer(whole, name, region)
             assert _answer(lazy, name, region) == got, (name, region)
-    assert set(lazy._folded) >= {"成都市城市管理委员会", "锦江区综合行政执法局(城管)", "城管总局"}  # type: ignore[attr-defined]
+    # the names NFKC folds (a space, full-width forms, an ideographic space) are found by
+    # the store's folded names, one query each
+    folded = {
+        "成都市城市管理委员会": "X-CG1",
+        "锦江区综合行政执法局(城管)": "X-ZH1",
+        "城管总局": "X-NAT",
+    }
+    for key, did in folded.items():
+        assert [d.id for d in reader.records_named("department", key, folded=True)] == [did], key
     kinds = {
         type(a).__name__ if not isinstance(a, tuple) else "ambiguous" for a in answers.values()
     }
@@ -104,6 +112,49 @@ def test_store_matcher_answers_as_the_whole_matcher(store):
         for region in regions:
             assert _answer(lazy, name, region) == _answer(whole, name, region), (name, region)
     reader.close()
+
+
+def test_a_store_of_schema_3_gains_the_folded_names_and_matches_as_before(store, tmp_path):
+    """A store as schema 3 wrote it (no ``folded`` column in ``names``) is brought to this
+    schema on first open: every name's folded form filled in (what the matcher folds it
+    to), its index used, the records untouched, and the matcher's answers those of a store
+    written by this schema."""
+    import sqlite3
+
+    from dutygraph.graph import name_key
+    from dutygraph.store.sqlite import schema
+
+    old = tmp_path / "schema3.db"
+    store.close()
+    shutil.copyfile(store.path, old)
+    with sqlite3.connect(old) as conn:  # as schema 3 wrote it
+        conn.execute("DROP INDEX names_by_folded")
+        conn.execute("ALTER TABLE names DROP COLUMN folded")
+        conn.execute("PRAGMA user_version=3")
+    before = EmbeddedStore(store.path).graph().counts()
+    migrated = EmbeddedStore(old)
+    reader = migrated.reader()
+    with sqlite3.connect(old) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION == 4
+        rows = conn.execute("SELECT name, folded FROM names").fetchall()
+        plan = " ".join(
+            r[3]
+            for r in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM names WHERE label = 'department'"
+                " AND folded = 'x'"
+            )
+        )
+    assert len(rows) > 100 and all(f == name_key(n) for n, f in rows)
+    assert any(f != n for n, f in rows)  # some names do fold
+    assert "names_by_folded" in plan
+    assert migrated.graph().counts() == before
+    current = store.reader()
+    lazy, fresh = DepartmentMatcher.of(reader), DepartmentMatcher.of(current)
+    for name in _probes(store):
+        for region in (None, "510104", "510100"):
+            assert _answer(lazy, name, region) == _answer(fresh, name, region), (name, region)
+    reader.close()
+    current.close()
 
 
 def test_store_matcher_reads_only_the_departments_a_name_can_be(store):

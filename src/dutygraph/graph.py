@@ -17,6 +17,7 @@ handful of dictionary look-ups rather than a graph traversal.
 from __future__ import annotations
 
 import copy
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import fields
@@ -915,6 +916,16 @@ def _names_of(rec: Any) -> list[str]:
     names = [_name_of(rec)]
     names.extend(getattr(rec, "aliases", ()))
     return names
+
+
+def name_key(name: str) -> str:
+    """A name as names are compared when matched: full-width forms folded (NFKC), spaces
+    dropped (the department matcher's key; the store keeps it beside each name).
+
+    >>> name_key("成都市 锦江区ＡＢ")
+    '成都市锦江区AB'
+    """
+    return unicodedata.normalize("NFKC", name).replace(" ", "")
 
 
 def find_in(

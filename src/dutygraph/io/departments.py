@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import Ambiguous
-from ..graph import DutyGraph
+from ..graph import DutyGraph, name_key
 from ..model import Department
 
 __all__ = ["DepartmentMatcher", "RegionPrefixes", "core_name", "line_of"]
@@ -159,14 +159,9 @@ def line_of(core: str) -> str | None:
     return LINES.get(core)
 
 
-def _key(name: str) -> str:
-    """A name as the matcher compares names: full-width forms folded, spaces dropped."""
-    return unicodedata.normalize("NFKC", name).replace(" ", "")
-
-
-#: names NFKC leaves as they are: printable ASCII but the space, and the CJK ideographs
-#: (no decomposition); a name with any other character may fold (SQLite ``GLOB``)
-_MAY_FOLD = "*[^!-~一-鿿]*"
+#: a name as the matcher compares names: full-width forms folded, spaces dropped (the
+#: store keeps each name's beside it: its ``names`` table's ``folded`` column)
+_key = name_key
 
 
 def _holds(deps: list[Department], dep: Department) -> bool:
@@ -301,9 +296,8 @@ class DepartmentMatcher:
 class _StoreMatcher(DepartmentMatcher):
     """:class:`DepartmentMatcher` over a store's row reader
     (:class:`~dutygraph.store.sqlite.reader.SqliteReader`), with the same answers, reading
-    only what the names asked about need: a department by id, or by exact name or alias
-    through the ``names`` index (plus the few stored names NFKC folds, found by one scan in
-    SQLite); by core name, the departments of the region in question only (by the index on
+    only what the names asked about need: a department by id, or by name or alias as the
+    matcher folds it (one query on the ``names`` table's folded names); by core name, the departments of the region in question only (by the index on
     ``region``). A core name with no region in question falls back to the whole matcher.
     The region names (code and name, two columns of the tree) are read whole, as
     :func:`core_name` strips them."""
@@ -322,7 +316,6 @@ class _StoreMatcher(DepartmentMatcher):
         self._by_core = defaultdict(list)
         self._by_id = {}
         self._added: list[Department] = []
-        self._folded: dict[str, list[str]] | None = None
         self._in_region: dict[str, list[tuple[Department, set[str]]]] = {}
         self._whole: DepartmentMatcher | None = None
 
@@ -339,18 +332,7 @@ class _StoreMatcher(DepartmentMatcher):
         return dep
 
     def _named(self, key: str) -> list[Department]:
-        if self._folded is None:
-            self._folded = defaultdict(list)
-            for n, did in self._reader.names_like("department", _MAY_FOLD):
-                k = _key(n)
-                if k != n:
-                    self._folded[k].append(did)
-        ids = [*self._reader.ids_named("department", [key]), *self._folded.get(key, ())]
-        out = [
-            d
-            for d in self._reader.in_store_order("department", ids)
-            if any(_key(n) == key for n in (d.name, *d.aliases))
-        ]
+        out = self._reader.records_named("department", key, folded=True)
         return self._with_added(out, self._by_name.get(key, []))
 
     def _cored(self, core: str, where: str | None) -> list[Department]:

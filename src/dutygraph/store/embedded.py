@@ -134,46 +134,57 @@ class EmbeddedStore:
     # -- opening ----------------------------------------------------------------
 
     def _connect(self, *, create: bool = False) -> sqlite3.Connection | None:
-        """A connection to the store (``None``: there is no store yet and ``create`` is false)."""
-        self._check_file()
-        if not self.path.exists() and not create:
-            return None
+        """A new connection to the store, checked (``None``: there is no store yet and
+        ``create`` is false). The file is checked on the connection itself, once per file
+        this object opens (:meth:`_check`): the connection is the one then used."""
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            if not create:
+                return None
+            st = None
         try:
             conn = sqlite3.connect(
                 self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
             )
-            conn.execute("PRAGMA synchronous=FULL")
-            if create:
-                self._initialise(conn)
         except sqlite3.DatabaseError as exc:
             raise self._error(exc, "open") from exc
+        try:
+            unchecked = st is None or self._checked != (st.st_ino, st.st_dev)
+            if unchecked and not self._check(conn, create=create):
+                conn.close()  # not SQLite: an old pickled store, upgraded: open it again
+                return self._connect(create=create)
+            conn.execute("PRAGMA synchronous=FULL")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise self._error(exc, "open") from exc
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
-    def _check_file(self) -> None:
-        """Refuse what is not a store of this version; upgrade an old pickled store."""
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return
-        if self._checked == (st.st_ino, st.st_dev):
-            return
+    def _check(self, conn: sqlite3.Connection, *, create: bool) -> bool:
+        """Refuse what is not a store of this version, bring an older schema's tables up to
+        this one (and a new file's, with ``create``), all on ``conn``, in one query when
+        the file is current; ``False``: the file is not SQLite and was an old pickled store,
+        now upgraded (open it again)."""
         # SQLite reads the header itself: opening the file with open() and closing it
         # would drop every POSIX lock this process holds on it (those of a connection
         # kept open by this or another store object), and another process could then
         # take the file for the last reader and checkpoint the WAL under ours
         try:
-            with contextlib.closing(sqlite3.connect(self.path, timeout=self.timeout)) as conn:
-                app, version = (
-                    conn.execute("PRAGMA application_id").fetchone()[0],
-                    conn.execute("PRAGMA user_version").fetchone()[0],
-                )
-                tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            app, version, tables = conn.execute(
+                "SELECT (SELECT application_id FROM pragma_application_id),"
+                " (SELECT user_version FROM pragma_user_version),"
+                " (SELECT count(*) FROM sqlite_master)"
+            ).fetchone()
         except sqlite3.DatabaseError as exc:
             if "not a database" not in str(exc):
-                raise self._error(exc, "open") from exc
+                raise
+            conn.close()
             self._not_sqlite()  # raises, or upgrades an old pickled store
             self._checked = None
-            return self._check_file()
+            return False
         if app != schema.APPLICATION_ID and tables:
             raise StoreCorrupt(
                 f"{self.path} 是 SQLite 数据库，但不是 dutygraph 存储 "
@@ -185,15 +196,17 @@ class EmbeddedStore:
                 f"{schema.SCHEMA_VERSION} 更新，请升级 dutygraph 后再打开；本程序不会改动它 "
                 f"(store schema {version} is newer than this dutygraph reads: upgrade dutygraph)"
             )
-        if 0 < version < schema.SCHEMA_VERSION:  # an older schema: add what it lacks
-            with contextlib.closing(
-                sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-            ) as conn:
-                try:
-                    self._initialise(conn)
-                except sqlite3.Error as exc:
-                    raise self._error(exc, "write") from exc
-        self._checked = (st.st_ino, st.st_dev)
+        if version < schema.SCHEMA_VERSION and (version > 0 or create):
+            # an older schema: add what it lacks (a new file: every table)
+            try:
+                self._initialise(conn)
+            except sqlite3.Error as exc:
+                raise self._error(exc, "write") from exc
+            version = schema.SCHEMA_VERSION
+        if version == schema.SCHEMA_VERSION:  # an empty file is checked again at each open
+            st = os.stat(self.path)
+            self._checked = (st.st_ino, st.st_dev)
+        return True
 
     def _not_sqlite(self) -> None:
         """A file SQLite does not read (so no SQLite lock of ours is on it): upgrade an old
@@ -256,17 +269,57 @@ class EmbeddedStore:
     @contextlib.contextmanager
     def _read(self) -> Iterator[sqlite3.Connection | None]:
         """A connection inside one read transaction (one consistent state), or ``None``."""
-        conn = self._connect()
-        if conn is None:
+        got = self._lend()
+        if got is None:
             yield None
             return
+        ident, conn = got
         try:
             conn.execute("BEGIN")
             yield conn
         except sqlite3.Error as exc:
+            conn.close()  # a connection that failed is not kept
             raise self._error(exc, "read") from exc
         finally:
-            conn.close()
+            self._give_back(ident, conn)
+
+    def _lend(self) -> tuple[tuple[int, int], sqlite3.Connection] | None:
+        """A connection to read with: the one kept for writing when no write is under way
+        (so a one-shot command opens and checks one connection, and its write finds the
+        pages its reads brought in), else a new one; ``None``: there is no store. Given
+        back with :meth:`_give_back`."""
+        lock = self._locks["write"]
+        if lock.acquire(blocking=False):
+            try:
+                if self._kept_connection("write") is not None:
+                    return self._kept.pop("write")
+            finally:
+                lock.release()
+        conn = self._connect()
+        if conn is None:
+            return None
+        st = os.stat(self.path)
+        return (st.st_ino, st.st_dev), conn
+
+    def _give_back(self, ident: tuple[int, int], conn: sqlite3.Connection) -> None:
+        """End a lent connection's read transaction and keep it for the next write or read
+        (when no other is kept meanwhile), else close it."""
+        try:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        except sqlite3.Error:  # closed, or failed: not kept
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+            return
+        lock = self._locks["write"]
+        if lock.acquire(blocking=False):
+            try:
+                if "write" not in self._kept:
+                    self._kept["write"] = (ident, conn)
+                    return
+            finally:
+                lock.release()
+        conn.close()
 
     # -- reading ----------------------------------------------------------------
 
@@ -412,24 +465,29 @@ class EmbeddedStore:
             held[1].close()
 
     def reader(self) -> GraphReader:
-        """A reader that queries the tables as an answer walks them, in one read transaction."""
-        conn = self._connect()
-        if conn is None:
+        """A reader that queries the tables as an answer walks them, in one read transaction
+        (its :meth:`~.sqlite.reader.SqliteReader.close` ends it and gives the connection back)."""
+        got = self._lend()
+        if got is None:
             return DutyGraph()
+        ident, conn = got
         try:
             conn.execute("BEGIN")
             self._counter(conn)  # the transaction's snapshot starts with its first read
         except sqlite3.Error as exc:
             conn.close()
             raise self._error(exc, "read") from exc
+        guarded = Guarded(
+            conn, lambda exc: self._error(exc, "read"), close=lambda: self._give_back(ident, conn)
+        )
 
         def whole() -> DutyGraph:
             try:
-                return self._graph_in(conn)
+                return self._graph_in(guarded.connection)
             except sqlite3.Error as exc:
                 raise self._error(exc, "read") from exc
 
-        return SqliteReader(Guarded(conn, lambda exc: self._error(exc, "read")), whole=whole)
+        return SqliteReader(guarded, whole=whole)
 
     def history(self) -> list[dict[str, Any]]:
         with self._read() as conn:
@@ -514,7 +572,8 @@ class EmbeddedStore:
         if current or not getattr(plan, "reads_rows", False):
             return self._graph_in(conn)
         return SqliteReader(
-            Guarded(conn, lambda exc: self._error(exc, "write")),
+            # the write's own connection: the plan's reader does not close it
+            Guarded(conn, lambda exc: self._error(exc, "write"), close=lambda: None),
             whole=lambda: self._graph_in(conn),
         )
 

@@ -222,8 +222,8 @@ class _Reader:
         if not self._items_by_name:
             return []
         reader: Any = self.graph
-        found = reader.items.fetch(reader.ids_named("item", [name]))
-        return [i for i, it in found.items() if it.parent == parent and it.name == name]
+        found = reader.records_named("item", name)  # one query, the records kept
+        return [it.id for it in found if it.parent == parent and it.name == name]
 
     def _new_basis(self, bid: str) -> bool:
         """Whether basis ``bid`` is neither in the graph nor added yet (and now it is)."""

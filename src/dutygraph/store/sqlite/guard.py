@@ -39,19 +39,41 @@ class Rows:
 
 
 class Guarded:
-    """``conn`` with ``execute`` mapping any :class:`sqlite3.Error` through ``error``."""
+    """``conn`` with ``execute`` mapping any :class:`sqlite3.Error` through ``error``;
+    :meth:`close` closes it, or calls ``close`` (a store taking its connection back), and
+    any query after that is refused as on a closed connection."""
 
-    __slots__ = ("_conn", "_error")
+    __slots__ = ("_close", "_conn", "_error")
 
-    def __init__(self, conn: sqlite3.Connection, error: Callable[[sqlite3.Error], Exception]):
-        self._conn = conn
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        error: Callable[[sqlite3.Error], Exception],
+        close: Callable[[], None] | None = None,
+    ):
+        self._conn: sqlite3.Connection | None = conn
         self._error = error
+        self._close = close
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The connection, while this is open (else the store's error for a closed one)."""
+        if self._conn is None:
+            raise self._error(sqlite3.ProgrammingError("Cannot operate on a closed database."))
+        return self._conn
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Rows:
+        conn = self.connection
         try:
-            return Rows(self._conn.execute(sql, params).fetchall())
+            return Rows(conn.execute(sql, params).fetchall())
         except sqlite3.Error as exc:
             raise self._error(exc) from exc
 
     def close(self) -> None:
-        self._conn.close()
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        if self._close is not None:
+            self._close()
+        else:
+            conn.close()

@@ -44,6 +44,10 @@ _WHOLE = {
 }
 
 
+#: :meth:`LazyTable.where`'s statements by (table, condition), each made once
+_WITH_ID: dict[tuple[str, str], str] = {}
+
+
 class LazyTable(Mapping[str, Any]):
     """The records of one kind by id, each read from its table when first asked for."""
 
@@ -79,7 +83,11 @@ class LazyTable(Mapping[str, Any]):
         if not self._present:
             return []
         t = self._table
-        sql = t.select_sql(condition).replace("SELECT ", "SELECT id, ", 1)
+        sql = _WITH_ID.get((t.label, condition))
+        if sql is None:
+            sql = _WITH_ID[t.label, condition] = t.select_sql(condition).replace(
+                "SELECT ", "SELECT id, ", 1
+            )
         rows = self._conn.execute(sql, params).fetchall()
         recs = t.decode([r[1:] for r in rows])
         out = []
@@ -132,6 +140,14 @@ class LazyTable(Mapping[str, Any]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._everything())
+
+    def __bool__(self) -> bool:
+        """Whether the table holds any record: one row looked for, none counted."""
+        if self._all is not None or self.cache:
+            return bool(self._all or self.cache)
+        return (
+            self._conn.execute(f"SELECT 1 FROM {self._table.name} LIMIT 1").fetchone() is not None
+        )
 
     def __len__(self) -> int:
         if self._all is not None:
@@ -268,14 +284,15 @@ class SqliteReader(LawLookups):
         )
         return list(dict.fromkeys(r[0] for r in rows))
 
-    def names_like(self, label: str, glob: str) -> list[tuple[str, str]]:
-        """(name, id) of the names and aliases of ``label`` matching the SQL ``glob``, in
-        store order: a scan of that label's names in SQLite, nothing decoded."""
-        rows = self._conn.execute(
-            "SELECT name, id FROM names WHERE label = ? AND name GLOB ? ORDER BY rowid",
-            (label, glob),
+    def records_named(self, label: str, name: str, *, folded: bool = False) -> list[Any]:
+        """The records of ``label`` with ``name`` as their name or an alias, in store order:
+        one query on the ``names`` index (kept in the table's cache). ``folded``: ``name``
+        is a :func:`~dutygraph.graph.name_key` (full-width forms folded, spaces dropped),
+        matched against each stored name's (the ``folded`` column's index)."""
+        column = "folded" if folded else "name"
+        return self.table(label).where(
+            f"id IN (SELECT id FROM names WHERE label = ? AND {column} = ?)", (label, name)
         )
-        return [(r[0], r[1]) for r in rows]
 
     def region_names(self) -> list[tuple[str, str]]:
         """(code, name) of every region, in store order (as ``DutyGraph.regions`` iterates):
@@ -350,7 +367,7 @@ class SqliteReader(LawLookups):
         or — the store holding none — the one the package ships."""
         if self._lawbook is None:
             laws = self._tables["law"]
-            if len(laws):
+            if laws:
                 articles = self._tables["article"]
                 self._lawbook = LawBook(
                     laws,

@@ -31,6 +31,7 @@ from dataclasses import fields
 from typing import Any
 
 from ...columns import DUTY_FIELDS, DutyColumns
+from ...graph import name_key
 from ...model import EMPTY_ATTRS, RECORD_TYPES, Origin
 
 __all__ = [
@@ -51,8 +52,10 @@ APPLICATION_ID = 0x64677374
 #: ``PRAGMA user_version``: the schema this code writes (and the newest it reads); 2 added
 #: the law corpus's tables (``law``, ``law_version``, ``article``) and the basis's
 #: ``law_version``/``law_from``/``law_to`` columns (:func:`migrate` adds them to a store of 1);
-#: 3 the index of duties by ``source`` (a published list's duties, for its next version)
-SCHEMA_VERSION = 3
+#: 3 the index of duties by ``source`` (a published list's duties, for its next version);
+#: 4 the ``names`` table's ``folded`` column (each name as the matcher compares it,
+#: :func:`~dutygraph.graph.name_key`) and its index (:func:`migrate` fills it from the names)
+SCHEMA_VERSION = 4
 _ORIGIN = tuple(f"origin_{n}" for n in Origin._fields)
 _make_origin = functools.partial(tuple.__new__, Origin)
 
@@ -134,10 +137,11 @@ class Table:
             else:
                 self._encoders.append(None)
                 self._decoders.append(None)
-
-    @property
-    def name(self) -> str:
-        return _q(self.label)
+        self.name = _q(self.label)
+        self._read_cols = ", ".join(map(_q, [*self.plain, *(_ORIGIN if self.has_origin else ())]))
+        # each statement's text made once (a small write asks for the same few many times)
+        self._selects: dict[tuple[str, str], str] = {}
+        self._upsert: str | None = None
 
     def ddl(self) -> list[str]:
         cols = ", ".join(f"{_q(c)}{' PRIMARY KEY' if c == 'id' else ''}" for c in self.columns)
@@ -150,6 +154,11 @@ class Table:
         return out
 
     def upsert_sql(self) -> str:
+        if self._upsert is None:
+            self._upsert = self._make_upsert()
+        return self._upsert
+
+    def _make_upsert(self) -> str:
         cols = ", ".join(map(_q, self.columns))
         marks = ", ".join("?" for _ in self.columns)
         sets = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in self.columns[1:])
@@ -159,10 +168,13 @@ class Table:
         )
 
     def select_sql(self, where: str = "", order: str = "rowid") -> str:
-        cols = ", ".join(map(_q, [*self.plain, *(_ORIGIN if self.has_origin else ())]))
-        return (
-            f"SELECT {cols} FROM {self.name}{' WHERE ' + where if where else ''} ORDER BY {order}"
-        )
+        sql = self._selects.get((where, order))
+        if sql is None:
+            sql = self._selects[where, order] = (
+                f"SELECT {self._read_cols} FROM {self.name}"
+                f"{' WHERE ' + where if where else ''} ORDER BY {order}"
+            )
+        return sql
 
     def encode(self, rec: Any) -> tuple[Any, ...]:
         """The row of ``rec``: its id, then its columns."""
@@ -216,9 +228,10 @@ def base_ddl() -> list[str]:
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)",
         "INSERT OR IGNORE INTO meta VALUES ('writes', 0)",
         "CREATE TABLE IF NOT EXISTS history (seq INTEGER PRIMARY KEY, at TEXT, op TEXT, entry TEXT)",
-        "CREATE TABLE IF NOT EXISTS names (label TEXT, name TEXT, id TEXT)",
+        "CREATE TABLE IF NOT EXISTS names (label TEXT, name TEXT, id TEXT, folded TEXT)",
         "CREATE INDEX IF NOT EXISTS names_by_name ON names (label, name)",
         "CREATE INDEX IF NOT EXISTS names_by_id ON names (label, id)",
+        "CREATE INDEX IF NOT EXISTS names_by_folded ON names (label, folded)",
         "CREATE TABLE IF NOT EXISTS duty_basis (basis TEXT, duty TEXT)",
         "CREATE INDEX IF NOT EXISTS duty_basis_by_basis ON duty_basis (basis)",
         "CREATE INDEX IF NOT EXISTS duty_basis_by_duty ON duty_basis (duty)",
@@ -230,20 +243,34 @@ def base_ddl() -> list[str]:
 
 def migrate(conn: Any) -> list[str]:
     """Bring an older store's tables up to this schema inside the caller's transaction: the
-    missing tables and indexes are created and the missing columns added (empty); nothing is
-    rewritten. The statements run, in order.
+    missing tables and indexes are created and the missing record columns added (empty);
+    the ``names`` table's ``folded`` column (schema 4) is added and filled from its names.
+    Nothing else is rewritten. The statements run, in order.
 
     >>> import sqlite3
     >>> conn = sqlite3.connect(":memory:")
     >>> _ = conn.execute('CREATE TABLE basis (id PRIMARY KEY, title)')
+    >>> _ = conn.execute("CREATE TABLE names (label TEXT, name TEXT, id TEXT)")
+    >>> _ = conn.execute("INSERT INTO names VALUES ('department', '锦江区 市场监管局', 'D1')")
     >>> done = migrate(conn)
     >>> [s.split(maxsplit=2)[2] for s in done if "law_" in s]
     ['"basis" ADD COLUMN "law_version"', '"basis" ADD COLUMN "law_from"', '"basis" ADD COLUMN "law_to"']
+    >>> conn.execute("SELECT folded FROM names").fetchall()
+    [('锦江区市场监管局',)]
     """
     done = []
     for stmt in base_ddl():
         if stmt.startswith("CREATE TABLE"):
             conn.execute(stmt)
+    if "folded" not in {r[1] for r in conn.execute("PRAGMA table_info(names)")}:
+        stmt = "ALTER TABLE names ADD COLUMN folded TEXT"
+        conn.execute(stmt)
+        done.append(stmt)
+        rows = conn.execute("SELECT rowid, name FROM names").fetchall()
+        conn.executemany(
+            "UPDATE names SET folded = ? WHERE rowid = ?",
+            [(name_key(n) if n is not None else None, rowid) for rowid, n in rows],
+        )
     for t in TABLES.values():
         have = {r[1] for r in conn.execute(f"PRAGMA table_info({t.name})")}
         for col in t.columns:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from ...columns import DutyColumns
-from ...graph import _names_of
+from ...graph import _names_of, name_key
 from ..base import ChangeSet
 from .schema import TABLES, Table, duty_rows
 
@@ -50,8 +50,8 @@ def apply_changes(conn: sqlite3.Connection, changes: ChangeSet) -> None:
                 "DELETE FROM names WHERE label = ? AND id = ?", [(label, r[0]) for r in rows]
             )
             conn.executemany(
-                "INSERT INTO names (label, name, id) VALUES (?, ?, ?)",
-                [(label, n, r.id) for r in recs for n in dict.fromkeys(_names_of(r))],
+                "INSERT INTO names (label, name, id, folded) VALUES (?, ?, ?, ?)",
+                [(label, n, r.id, name_key(n)) for r in recs for n in dict.fromkeys(_names_of(r))],
             )
     if duty_records:
         _write_duties(conn, DutyColumns.from_records(duty_records))
