@@ -134,13 +134,14 @@ import sys
 from dutygraph.analysis.disputes import decide, open_dispute
 from dutygraph.store import EmbeddedStore
 store = EmbeddedStore(sys.argv[1])
-print("ready", flush=True)
 n = 0
 while True:  # open a dispute, decide every third (that one also closes and opens duties)
     d = open_dispute(store, ["JJ-SCJ", "JJ-WJJ"], f"case {sys.argv[2]}-{n}", "510104", "2025-01-05",
                      kind="enforcement", case={"place": "510104"}, by="loop")
     if n % 3 == 0:
         decide(store, d.id, "JJ-SCJ", [], "2025-01-06", "锦江区人民政府", "r", "rule", by="loop")
+    if n == 0:  # the first write is in: the kill lands amid the later ones, however busy the machine
+        print("ready", flush=True)
     n += 1
 """
 
@@ -324,7 +325,6 @@ from dutygraph import load
 from dutygraph.store import EmbeddedStore
 store = EmbeddedStore(sys.argv[1])
 work = pathlib.Path(tempfile.mkdtemp())
-print("ready", flush=True)
 n = 0
 while True:  # ten new duties a bundle, each bundle one import (reading only its rows)
     start = datetime.date(2100 + 100 * int(sys.argv[2]), 1, 1)
@@ -337,6 +337,8 @@ while True:  # ten new duties a bundle, each bundle one import (reading only its
             w.writerow(["JJ-SCJ", "I-FOOD-SALE", "510104", "assist", "B-FHL",
                         (start + datetime.timedelta(days=10 * n + k)).isoformat(), ""])
     load(store, [folder])
+    if n == 0:  # the first import is in: the kill lands amid the later ones, however busy
+        print("ready", flush=True)
     n += 1
 """
 
