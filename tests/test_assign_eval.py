@@ -40,6 +40,7 @@ DEV = ROOT / "tests" / "data" / "assign_eval_dev.csv"
 #: session 7's set, frozen (with the then method's figure) before the method changed again:
 #: a tuning set since session 8 (the third new forms set, written blind, is held out)
 FORMS2 = ROOT / "tests" / "data" / "assign_eval_forms2.csv"
+FORMS3 = ROOT / "tests" / "data" / "assign_eval_forms3.csv"
 #: words that name a department (or its line) outright: a citizen's wording does not
 DEPARTMENT_WORDS = (
     "市场监管",
@@ -70,6 +71,10 @@ HELDOUT_TOP1, HELDOUT_TOP3, HELDOUT_WRONG = 0.59, 0.8, 8
 FRESH_TOP1, FRESH_TOP3, FRESH_WRONG = 0.47, 0.62, 2
 FORMS_TOP1, FORMS_TOP3, FORMS_WRONG, FORMS_ECE = 0.51, 0.74, 11, 0.2
 FORMS2_TOP1, FORMS2_TOP3, FORMS2_WRONG, FORMS2_ECE = 0.59, 0.78, 13, 0.2
+#: the held-out third new forms set (written by another engineer than the one tuning, session 8):
+#: 47 % / 64 % and 14 % wrong of 107 when first scored with the thesaurus. A failing floor names
+#: figures only, never its cases, so the set stays held out.
+FORMS3_TOP1, FORMS3_TOP3, FORMS3_WRONG, FORMS3_ECE = 0.43, 0.6, 17, 0.2
 
 
 def eval_cases() -> list[EvalCase]:
@@ -94,6 +99,11 @@ def forms():
 @pytest.fixture(scope="module")
 def forms2():
     return evaluate(catalogue_graph(), read_eval_cases(FORMS2), as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def forms3():
+    return evaluate(catalogue_graph(), read_eval_cases(FORMS3), as_of=AS_OF)
 
 
 @pytest.fixture(scope="module")
@@ -126,16 +136,17 @@ def test_the_heldout_set_is_new_wording_with_a_basis_for_every_lead(heldout, fre
 def test_the_forms_sets_are_new_wording_over_many_departments():
     g = catalogue_graph()
     forms, dev, forms2 = read_eval_cases(FORMS), read_eval_cases(DEV), read_eval_cases(FORMS2)
-    for held_out in (forms, forms2):
+    forms3 = read_eval_cases(FORMS3)
+    for held_out in (forms, forms2, forms3):
         scored = [c for c in held_out if not c.disputed]
         assert len(scored) >= 80
         assert len({c.expected_lead for c in scored}) >= 20
     earlier = {c.name for p in (EVAL, HELDOUT, FRESH) for c in read_eval_cases(p)}
-    names = [c.name for c in forms + dev + forms2]
+    names = [c.name for c in forms + dev + forms2 + forms3]
     assert len(set(names)) == len(names)
     assert not set(names) & earlier
     dept_names = [d.name for d in g.departments.values()]
-    for c in forms + dev + forms2:
+    for c in forms + dev + forms2 + forms3:
         assert c.expected_lead in g.departments, c.name
         assert all(a in g.departments and a != c.expected_lead for a in c.alternatives), c.name
         assert c.source, f"{c.name}: no rule given"
@@ -161,6 +172,14 @@ def test_new_wording_accuracy_stays_above_its_floor(request, which, top1, top3, 
     assert r["top1"] >= top1, missed
     assert r["top3"] >= top3, missed
     assert r["wrong"] <= wrong, missed
+
+
+def test_the_held_out_forms3_set_stays_above_its_floor(forms3):
+    # figures only in the message: the set's cases must not reach whoever tunes the method
+    got = (forms3["top1"], forms3["top3"], forms3["wrong"], forms3["calibration"]["ece"])
+    assert got[0] >= FORMS3_TOP1 and got[1] >= FORMS3_TOP3, got
+    assert got[2] <= FORMS3_WRONG and got[3] <= FORMS3_ECE, got
+    assert forms3["abstained"] <= 0.7, forms3["abstained"]
 
 
 def test_the_confidence_stays_calibrated_on_the_frozen_forms_set(forms, forms2):
