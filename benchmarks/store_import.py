@@ -11,15 +11,30 @@ loader would), WAL, ``synchronous=FULL``, and every row of every ordinary table 
 ``STORE.db`` inserted by ``executemany`` in one transaction — the same tables, the same
 rows, the same indexes. It prints the parse and load times and the rows; peak RSS comes
 from ``/usr/bin/time -v``. This is a floor: no checks, no resolution of names, no history.
+
+    python benchmarks/store_import.py BUNDLE STORE.db PEER.db --compare [--old-src DIR]
+        [--rounds N] [--max-rows N] [--out FILE]
+
+runs the comparison itself, each side in its own child process (wall time and peak RSS
+from ``os.wait4``; the 1-minute load average beside each), ``--rounds`` times interleaved:
+``dutygraph load BUNDLE`` into a new ``STORE.db`` with this code; with ``--old-src`` the
+same with another checkout's ``src`` first on ``PYTHONPATH`` (e.g. ``git archive main src``)
+into ``STORE.db.old``; then this script's peer from ``STORE.db``. It prints each round and
+the ratios to the peer.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
+
+from bench_common import child_env
 
 
 def parse(bundle: Path) -> int:
@@ -68,12 +83,84 @@ def load_same(store: Path, peer: Path) -> dict[str, int]:
     return counts
 
 
+def _measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, int, str]:
+    """Run ``cmd``: (wall s, peak RSS MB, load before, exit code, its last output line)."""
+    load = os.getloadavg()[0]
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert proc.stdout is not None
+    out = proc.stdout.read().decode("utf-8", "replace").strip().splitlines()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    last = next((line for line in out if line.startswith("SQLite peer")), out[-1] if out else "")
+    return wall, usage.ru_maxrss / 1024, load, proc.returncode, last
+
+
+def _remove(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm", ".graph-cache"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def compare(args: argparse.Namespace) -> None:
+    """``dutygraph load`` (this code, and ``--old-src``'s) beside the peer, interleaved."""
+    py = sys.executable
+    load = [py, "-m", "dutygraph", "--setting", "max_rows", str(args.max_rows), "load"]
+    sides: list[tuple[str, list[str], Path, dict[str, str]]] = [
+        ("dutygraph load (this code)", [*load, str(args.bundle), "--store"], args.store, {})
+    ]
+    if args.old_src is not None:
+        old = Path(f"{args.store}.old")
+        sides.append(
+            (
+                "dutygraph load (--old-src)",
+                [*load, str(args.bundle), "--store"],
+                old,
+                {"PYTHONPATH": str(args.old_src)},
+            )
+        )
+    subprocess.run([py, "-m", "dutygraph", "--help"], env=child_env(), capture_output=True)
+    lines = [f"bundle {args.bundle}; {os.cpu_count()} cores; python {sys.version.split()[0]}"]
+    figures: dict[str, list[float]] = {}
+    for r in range(1, args.rounds + 1):
+        for name, cmd, db, extra in sides:
+            _remove(db)
+            wall, rss, la, code, _ = _measured([*cmd, str(db)], child_env(**extra))
+            lines.append(
+                f"round {r}: {name}: {wall:.1f} s, peak {rss:,.0f} MB, load {la:.1f}"
+                f"{'' if code == 0 else f', EXIT {code}'}"
+            )
+            figures.setdefault(name, []).append(wall)
+            print(lines[-1], flush=True)
+        peer_cmd = [py, __file__, str(args.bundle), str(args.store), str(args.peer)]
+        wall, rss, la, code, last = _measured(peer_cmd, child_env())
+        lines.append(
+            f"round {r}: SQLite peer: {wall:.1f} s, peak {rss:,.0f} MB, load {la:.1f} ({last})"
+        )
+        figures.setdefault("SQLite peer", []).append(wall)
+        print(lines[-1], flush=True)
+    peer = min(figures["SQLite peer"])
+    for name, walls in figures.items():
+        lines.append(f"best {name}: {min(walls):.1f} s = {min(walls) / peer:.2f}x the peer's best")
+        print(lines[-1])
+    if args.out is not None:
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("bundle", type=Path)
     ap.add_argument("store", type=Path)
     ap.add_argument("peer", type=Path)
+    ap.add_argument("--compare", action="store_true", help="measure dutygraph load beside it")
+    ap.add_argument("--old-src", type=Path, help="another checkout's src, for --compare")
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--max-rows", type=int, default=20_000_000)
+    ap.add_argument("--out", type=Path)
     args = ap.parse_args()
+    if args.compare:
+        compare(args)
+        return
     t = time.perf_counter()
     rows = parse(args.bundle)
     t1 = time.perf_counter()

@@ -106,13 +106,16 @@ from dutygraph.analysis.disputes import decide
 from dutygraph.fixtures import CATALOGUE_PATH
 from dutygraph.io.laws import SAMPLE_CORPUS
 from dutygraph.store import EmbeddedStore, embedded
+from dutygraph.store.sqlite import bulk
 if sys.argv[3] == "pause":  # stop inside the transaction, its rows written, not committed
-    written = embedded.apply_changes
-    def apply_changes(conn, changes):
-        written(conn, changes)
-        print("written", flush=True)
-        time.sleep(600)
-    embedded.apply_changes = apply_changes
+    def paused(written):
+        def write(conn, changes):
+            written(conn, changes)
+            print("written", flush=True)
+            time.sleep(600)
+        return write
+    embedded.apply_changes = paused(embedded.apply_changes)
+    bulk.write_bulk = paused(bulk.write_bulk)  # a big write (the law corpus) takes this path
 print("ready", flush=True)
 {write}
 print("done", flush=True)

@@ -441,11 +441,18 @@ def read_csv(
         raise LoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     _refuse_early(raw, str(path), limits)  # before the text, its lines and any frame exist
     text = decode(raw, str(path), encoding)  # checked whole, up front
-    rows = _CsvRows(text, str(path), limits)
+    # a streamed UTF-8 file keeps only its bytes: the header is read from the text's first
+    # lines, and the rows (read only when polars refuses the file) from the bytes again
+    lazy = stream and decode_as(encoding) == "utf-8"
+    rows = _HeadRows(text, str(path), limits) if lazy else _CsvRows(text, str(path), limits)
     try:
         header = [_clean(h) for h in next(rows)]
     except StopIteration:
         raise LoadError(f"{path}: the file is empty; a header row is required") from None
+    if isinstance(rows, _HeadRows) and rows.partial:  # it may go on past them: read it whole
+        rows = _CsvRows(text, str(path), limits)
+        header = [_clean(h) for h in next(rows)]
+        lazy = False
     rows.header, rows.width = header, len(header)
     check_header(str(path), header)
     bad = [(i, w) for i, h in enumerate(header) if (w := control_character(h))]
@@ -463,12 +470,53 @@ def read_csv(
     table = Table(name or path.stem, str(path), header, limits=limits)
     numbered = _limited(enumerate(rows, start=2), str(path), limits)
     if stream:
-        table.rows, table.raw = numbered, True
         data = raw if decode_as(encoding) == "utf-8" else text.encode("utf-8")
         table.data = data[3:] if data.startswith(codecs.BOM_UTF8) else data
+        table.rows = _rows_again(table.data, header, str(path), limits) if lazy else numbered
+        table.raw = True
     else:
         table.rows = [(n, [c.strip() for c in cells]) for n, cells in numbered]
     return table
+
+
+#: the characters of a streamed file its header is first looked for in (then to a line's end)
+_HEAD_CHARS = 1 << 16
+
+
+class _HeadRows(_CsvRows):
+    """A reader of the first lines of a text only (a copy of the whole text in the line
+    reader costs four bytes a character); ``partial``: the record read may go on past
+    them, or could not be read from them alone (read it from the whole text)."""
+
+    def __init__(self, text: str, label: str, limits: Settings) -> None:
+        cut = text.find("\n", _HEAD_CHARS)
+        head = text if cut < 0 else text[: cut + 1]
+        super().__init__(head, label, limits)
+        self._lines_in_head = head.count("\n") if cut >= 0 else None
+        self.partial = False
+
+    def __next__(self) -> list[str]:
+        try:
+            cells = super().__next__()
+        except LoadError:
+            if self._lines_in_head is None:
+                raise
+            self.partial = True
+            return []
+        if self._lines_in_head is not None and self.lines.line >= self._lines_in_head:
+            self.partial = True
+        return cells
+
+
+def _rows_again(
+    data: bytes, header: list[str], label: str, limits: Settings
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows after the header of a UTF-8 file's ``data`` (without its BOM), numbered and
+    checked as :func:`read_csv` reads them, read only when asked for."""
+    rows = _CsvRows(data.decode("utf-8"), label, limits)
+    next(rows)  # the header, read (and checked) already
+    rows.header, rows.width = header, len(header)
+    yield from _limited(enumerate(rows, start=2), label, limits)
 
 
 def _limited(

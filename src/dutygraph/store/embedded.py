@@ -57,7 +57,7 @@ from ..lawbook import GroupedTable
 from ..model import RECORD_TYPES
 from ..reader import GraphReader
 from .base import ChangeSet
-from .sqlite import schema, snapshot
+from .sqlite import bulk, schema, snapshot
 from .sqlite.guard import Guarded
 from .sqlite.reader import SqliteReader
 from .sqlite.writes import apply_changes
@@ -545,7 +545,10 @@ class EmbeddedStore:
                     conn.execute("ROLLBACK")
                     return changes
                 with gc_paused():
-                    apply_changes(conn, changes)
+                    if bulk.wanted(changes):  # a big import: indexes after the rows
+                        bulk.write_bulk(conn, changes)
+                    else:
+                        apply_changes(conn, changes)
                 entry = {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **changes.log}
                 conn.execute(
                     "INSERT INTO history (at, op, entry) VALUES (?, ?, ?)",

@@ -16,7 +16,7 @@ from ...graph import _names_of, name_key
 from ..base import ChangeSet
 from .schema import TABLES, Table, duty_rows
 
-__all__ = ["NAMED", "apply_changes"]
+__all__ = ["NAMED", "apply_changes", "write_records"]
 
 #: the kinds :meth:`find` looks up by name (as :class:`~dutygraph.graph.DutyGraph` does)
 NAMED = ("item", "region", "department", "basis", "behavior", "business_form")
@@ -41,22 +41,29 @@ def apply_changes(conn: sqlite3.Connection, changes: ChangeSet) -> None:
         else:
             by_label[rec.label].append(rec)
     for recs in by_label.values():
-        table = _table(conn, recs[0])
-        rows = [table.encode(r) for r in recs]
-        conn.executemany(table.upsert_sql(), rows)
-        if table.label in NAMED:
-            label = table.label
-            conn.executemany(
-                "DELETE FROM names WHERE label = ? AND id = ?", [(label, r[0]) for r in rows]
-            )
-            conn.executemany(
-                "INSERT INTO names (label, name, id, folded) VALUES (?, ?, ?, ?)",
-                [(label, n, r.id, name_key(n)) for r in recs for n in dict.fromkeys(_names_of(r))],
-            )
+        write_records(conn, recs)
     if duty_records:
         _write_duties(conn, DutyColumns.from_records(duty_records))
     if changes.duties:
         _write_duties(conn, changes.duties)
+
+
+def write_records(conn: sqlite3.Connection, recs: list[Any], *, clear_names: bool = True) -> None:
+    """Write ``recs`` (records of one kind) and their names; ``clear_names`` false: the
+    names table holds none of theirs (a bulk write into an empty one), none are deleted."""
+    table = _table(conn, recs[0])
+    rows = [table.encode(r) for r in recs]
+    conn.executemany(table.upsert_sql(), rows)
+    if table.label in NAMED:
+        label = table.label
+        if clear_names:
+            conn.executemany(
+                "DELETE FROM names WHERE label = ? AND id = ?", [(label, r[0]) for r in rows]
+            )
+        conn.executemany(
+            "INSERT INTO names (label, name, id, folded) VALUES (?, ?, ?, ?)",
+            [(label, n, r.id, name_key(n)) for r in recs for n in dict.fromkeys(_names_of(r))],
+        )
 
 
 def _write_duties(conn: sqlite3.Connection, duties: DutyColumns) -> None:

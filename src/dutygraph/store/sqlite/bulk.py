@@ -1,0 +1,146 @@
+"""A big write into empty tables: the rows first, their indexes after, in one transaction.
+
+Writing a national bundle's 12.6 million duties into tables that already carry
+their indexes, through SQLite's default 2 MB page cache, took minutes: every row
+updated six B-trees at random places. :func:`write_bulk` writes the same rows
+with the same statements, inside the caller's transaction (so it is still all
+or nothing: after an error, a crash, a SIGKILL or a power cut SQLite's journal
+gives the old state back, indexes included), but
+
+- the secondary indexes of every table the write fills from empty are dropped
+  before its rows go in and made again after them (one sort each instead of
+  millions of random inserts; an index's content is fixed by its table's, so
+  the store ends as the row-by-row path leaves it: :func:`index_sql` are the
+  same statements);
+- a large page cache (:func:`cache_kib`) and ``temp_store=MEMORY`` hold the
+  pages and the sorts for the length of the write, then the connection's own
+  setting is put back;
+- the duties go to ``executemany`` a slice at a time, not as one list of rows
+  (at national that list alone was ~3 GB), and a ``duty_basis`` table filled from
+  empty is made by one ``INSERT … SELECT`` over the duties' stored ``bases``
+  (``json_each``, in duty order, each duty's bases in their order: the rows the
+  row-by-row path writes);
+- the names of a kind whose ``names`` table was empty are not deleted first
+  (there are none to delete; without its index each delete would scan the table).
+
+Why one transaction in the store's file rather than a new file renamed over it:
+other processes may hold the store open (a server, a reader); renaming would
+leave them on the old inode, and a store that exists already (created empty by
+another write) keeps its file. The WAL grows to the size of the rows written and
+is folded into the file at the commit's checkpoint.
+
+Tables that already hold rows keep their indexes and today's statements: a big
+write into a store that has data is written as before, only with the bigger cache.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from ...columns import DutyColumns
+from ..base import ChangeSet
+from .schema import TABLES, duty_rows
+from .writes import NAMED, _table, _write_duties, write_records
+
+__all__ = ["BULK_AT_LEAST", "cache_kib", "index_sql", "wanted", "write_bulk"]
+
+#: a write of at least this many records (together) takes the bulk path
+BULK_AT_LEAST = 20_000
+#: the page cache of a bulk write: about this many bytes a record, within the bounds below
+_CACHE_PER_RECORD = 128
+_CACHE_MIN_KIB = 16 * 1024
+_CACHE_MAX_KIB = 1024 * 1024
+#: duties handed to executemany at a time
+_SLICE = 100_000
+
+
+def wanted(changes: ChangeSet) -> bool:
+    """Whether ``changes`` is big enough for :func:`write_bulk` (and brings its duties as
+    columns: a list version's duty records are written as today)."""
+    size = len(changes.records) + len(changes.duties)
+    return size >= BULK_AT_LEAST and not any(r.label == "duty" for r in changes.records)
+
+
+def cache_kib(size: int) -> int:
+    """The page cache (KiB) of a bulk write of ``size`` records.
+
+    >>> cache_kib(1_000), cache_kib(2_000_000), cache_kib(12_600_000)
+    (16384, 250000, 1048576)
+    """
+    return max(_CACHE_MIN_KIB, min(_CACHE_MAX_KIB, size * _CACHE_PER_RECORD // 1024))
+
+
+def _empty(conn: sqlite3.Connection, table: str) -> bool:
+    return conn.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is None
+
+
+def index_sql(conn: sqlite3.Connection, tables: list[str]) -> list[tuple[str, str]]:
+    """(name, ``CREATE INDEX`` statement) of the secondary indexes of ``tables``, in the
+    order they were made (the automatic primary-key indexes are not among them)."""
+    if not tables:
+        return []
+    marks = ", ".join("?" for _ in tables)
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({marks}) ORDER BY rowid",
+        tables,
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def write_bulk(conn: sqlite3.Connection, changes: ChangeSet) -> None:
+    """Write ``changes`` as :func:`~.writes.apply_changes` does, into the open transaction:
+    the same rows in the same tables, indexes made after the rows of the tables it fills
+    from empty."""
+    by_label: dict[str, list[Any]] = defaultdict(list)
+    for rec in changes.records:
+        by_label[rec.label].append(rec)
+    for recs in by_label.values():
+        _table(conn, recs[0])  # a kind this schema was not written with: its table first
+    filled = [TABLES[label].label for label in by_label]
+    if changes.duties:
+        filled += ["duty", "duty_basis"]
+    if any(label in NAMED for label in by_label):
+        filled.append("names")
+    empty = [t for t in dict.fromkeys(filled) if _empty(conn, t)]
+    size = len(changes.records) + len(changes.duties)
+    old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    old_temp = conn.execute("PRAGMA temp_store").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size=-{cache_kib(size)}")
+    conn.execute("PRAGMA temp_store=MEMORY")
+    try:
+        indexes = index_sql(conn, empty)
+        for name, _ in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
+        for recs in by_label.values():
+            write_records(conn, recs, clear_names="names" not in empty)
+        if changes.duties:
+            if "duty" in empty and "duty_basis" in empty:
+                _write_new_duties(conn, changes.duties)
+            else:
+                _write_duties(conn, changes.duties)
+        for _, sql in indexes:
+            conn.execute(sql)
+    finally:
+        conn.execute(f"PRAGMA cache_size={old_cache}")
+        conn.execute(f"PRAGMA temp_store={old_temp}")
+
+
+def _slices(duties: DutyColumns) -> Iterator[tuple[Any, ...]]:
+    """The duty table's rows of ``duties``, made a slice at a time."""
+    for lo in range(0, len(duties), _SLICE):
+        part = DutyColumns.wrap([col[lo : lo + _SLICE] for col in duties.columns])
+        yield from duty_rows(part)
+
+
+def _write_new_duties(conn: sqlite3.Connection, duties: DutyColumns) -> None:
+    """Duties into an empty ``duty`` table, and their bases into an empty ``duty_basis``."""
+    conn.executemany(TABLES["duty"].upsert_sql(), _slices(duties))
+    conn.execute(
+        "INSERT INTO duty_basis (basis, duty) "
+        "SELECT b.value, d.id FROM duty AS d, json_each(d.bases) AS b "
+        "ORDER BY d.rowid"
+    )

@@ -1,0 +1,225 @@
+"""The bulk write (:mod:`dutygraph.store.sqlite.bulk`): the same store as row by row, and
+crash safe.
+
+A big import into empty tables drops their secondary indexes, writes the rows and
+makes the indexes again, all in the write's one transaction. Here the same inputs
+are written both ways — the demo and a generated prefecture (~19,000 duties), into
+a new store and into one that already holds records — and the two files must hold
+the same rows in the same order, the same indexes and answer the same. Then a child
+process writing the bulk path is SIGKILLed with the indexes dropped and the rows
+written (before the commit), at random moments, and its files are copied at random
+moments (a power cut): every store opens, passes ``integrity_check`` and is the old
+state or the new one, its indexes included.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dutygraph import load
+from dutygraph.fixtures import DEMO_PATH
+from dutygraph.store import EmbeddedStore
+from dutygraph.store.sqlite import bulk
+
+from .test_crash_store import _freeze_and_copy, _kill, copy_store, fingerprint
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _indexes(path: Path) -> list[tuple[str, str, str | None]]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        ).fetchall()
+    conn.close()
+    return [tuple(r) for r in rows]
+
+
+def _state(path: Path) -> tuple[object, object]:
+    """Every table's rows in order (hashed), the log without times, and every index."""
+    return fingerprint(path), _indexes(path)
+
+
+@pytest.fixture(scope="module")
+def prefecture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    folder = tmp_path_factory.mktemp("bulk") / "prefecture"
+    generate("prefecture", folder)
+    return folder
+
+
+def _load_both(monkeypatch, tmp_path: Path, inputs: list[list[Path]]) -> tuple[Path, Path]:
+    """The same imports, one after another, into a store written row by row and into one
+    written by the bulk path (every write of at least one record); the two files."""
+    paths = {}
+    calls = []
+    real = bulk.write_bulk
+
+    def counted(conn, changes):
+        calls.append(len(changes.duties))
+        real(conn, changes)
+
+    monkeypatch.setattr(bulk, "write_bulk", counted)
+    for way, at_least in (("rows", 10**12), ("bulk", 1)):
+        monkeypatch.setattr(bulk, "BULK_AT_LEAST", at_least)
+        path = tmp_path / f"{way}.db"
+        store = EmbeddedStore(path)
+        for batch in inputs:
+            load(store, batch)
+        store.close()
+        paths[way] = path
+    assert len(calls) == len(inputs), "the bulk path was not taken for every import"
+    return paths["rows"], paths["bulk"]
+
+
+def _same_store(rows: Path, bulked: Path) -> None:
+    assert EmbeddedStore(bulked).check(full=True) == []
+    assert _state(bulked) == _state(rows)
+    a, b = EmbeddedStore(rows).graph(), EmbeddedStore(bulked).graph()
+    assert len(b.duty_columns()) == len(a.duty_columns()) > 0
+    assert b.duty_columns().columns == a.duty_columns().columns
+    ra, rb = EmbeddedStore(rows).reader(), EmbeddedStore(bulked).reader()
+    pairs = sorted({(d.item, d.region) for d in a.duty_columns()})
+    for item, region in random.Random(16).sample(pairs, min(40, len(pairs))):
+        assert [d.key for d in rb.duties_at(item, region)] == [
+            d.key for d in ra.duties_at(item, region)
+        ]
+
+
+def test_the_demo_written_in_bulk_is_the_store_written_row_by_row(monkeypatch, tmp_path):
+    rows, bulked = _load_both(monkeypatch, tmp_path, [[DEMO_PATH]])
+    _same_store(rows, bulked)
+
+
+@pytest.mark.slow
+def test_a_generated_prefecture_in_bulk_is_the_store_written_row_by_row(
+    monkeypatch, tmp_path, prefecture
+):
+    rows, bulked = _load_both(monkeypatch, tmp_path, [[prefecture]])
+    _same_store(rows, bulked)
+
+
+@pytest.mark.slow
+def test_bulk_into_a_store_holding_records_keeps_their_indexes_and_writes_the_same(
+    monkeypatch, tmp_path, prefecture
+):
+    """The demo first, then the prefecture: the tables that hold rows keep their indexes
+    (the duties go in row by row, with the bigger cache), and the store is the same."""
+    rows, bulked = _load_both(monkeypatch, tmp_path, [[DEMO_PATH], [prefecture]])
+    _same_store(rows, bulked)
+
+
+def test_the_bulk_path_is_taken_by_big_imports_only():
+    from dutygraph.columns import DutyColumns
+    from dutygraph.model import Region
+    from dutygraph.store.base import ChangeSet
+
+    regions = [Region(f"{k:06d}", f"区{k}", "county") for k in range(bulk.BULK_AT_LEAST)]
+    assert bulk.wanted(ChangeSet(regions))
+    assert not bulk.wanted(ChangeSet(regions[:-1]))
+    assert not bulk.wanted(ChangeSet(regions[:-1], duties=DutyColumns()))
+
+
+_CHILD = """
+import sys, time
+from dutygraph import load
+from dutygraph.store import EmbeddedStore
+from dutygraph.store.sqlite import bulk
+bulk.BULK_AT_LEAST = 1
+if sys.argv[3] == "pause":  # indexes dropped, every row written, nothing committed
+    written = bulk._write_new_duties
+    def _write_new_duties(conn, duties):
+        written(conn, duties)
+        print("written", flush=True)
+        time.sleep(600)
+    bulk._write_new_duties = _write_new_duties
+print("ready", flush=True)
+load(EmbeddedStore(sys.argv[1]), [sys.argv[2]])
+print("done", flush=True)
+"""
+
+
+def _child(path: Path, bundle: Path, mode: str) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, str(path), str(bundle), mode],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == "ready\n"
+    return proc
+
+
+@pytest.fixture(scope="module")
+def crash_states(tmp_path_factory, prefecture):
+    """A store holding only the prefecture's regions (its other tables empty: the bulk
+    path drops their indexes, keeps the names'), the bundle, and the states before and
+    after the bulk import of the whole prefecture."""
+    folder = tmp_path_factory.mktemp("bulk-crash")
+    regions = folder / "regions-only"
+    regions.mkdir()
+    (regions / "regions.csv").write_bytes((prefecture / "regions.csv").read_bytes())
+    before = folder / "before.db"
+    load(EmbeddedStore(before), [regions])
+    after = folder / "after.db"
+    copy_store(before, after)
+    proc = _child(after, prefecture, "run")
+    assert proc.wait(timeout=600) == 0
+    proc.stdout.close()  # type: ignore[union-attr]
+    old, new = _state(before), _state(after)
+    assert old != new
+    assert old[1] == new[1], "the bulk import left the indexes otherwise than it found them"
+    return before, prefecture, old, new
+
+
+@pytest.mark.slow
+def test_sigkill_amid_a_bulk_import_leaves_the_old_or_the_new_store(crash_states, tmp_path):
+    before, bundle, old, new = crash_states
+    path = tmp_path / "paused.db"
+    copy_store(before, path)
+    proc = _child(path, bundle, "pause")
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == "written\n"
+    assert _kill(proc)
+    assert EmbeddedStore(path).check(full=True) == []
+    assert _state(path) == old, "a bulk write killed before its commit left a trace"
+    rng = random.Random("bulk-crash")
+    for attempt in range(3):
+        path = tmp_path / f"random-{attempt}.db"
+        copy_store(before, path)
+        proc = _child(path, bundle, "run")
+        time.sleep(rng.uniform(0.2, 3.0))
+        _kill(proc)
+        assert EmbeddedStore(path).check(full=True) == []
+        assert _state(path) in (old, new), f"attempt {attempt}: the store is half-written"
+
+
+@pytest.mark.slow
+def test_a_power_cut_amid_a_bulk_import_opens_as_the_old_or_the_new_store(crash_states, tmp_path):
+    before, bundle, old, new = crash_states
+    path = tmp_path / "live.db"
+    copy_store(before, path)
+    proc = _child(path, bundle, "run")
+    copies = _freeze_and_copy(proc, path, tmp_path, random.Random(1606), (0.1, 0.5))
+    assert proc.wait() == 0
+    proc.stdout.close()  # type: ignore[union-attr]
+    copies.append((tmp_path / "cut-end.db", copy_store(path, tmp_path / "cut-end.db")))
+    seen = []
+    for copy, wal in copies:
+        assert EmbeddedStore(copy).check(full=True) == [], copy
+        got = _state(copy)
+        assert got in (old, new), f"{copy.name} (-wal {wal:,} bytes) is half-written"
+        seen.append(got == new)
+    assert seen[-1], "the store after the write does not hold it"
+    assert len(copies) >= 3
