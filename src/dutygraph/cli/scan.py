@@ -101,8 +101,12 @@ def run(args: argparse.Namespace) -> int:
     for k in args.kinds or ():
         if k not in args.known:
             raise UsageError(f"unknown kind {k!r}; use one of {', '.join(args.known)}")
-    g = store_from(args).reader()
+    store = store_from(args)
+    g = store.reader()
     output.hold(g)  # freed by the system as the command ends, not object by object
+    # closed after the reader: the reader gives its connection back to the store to keep,
+    # and the store's close is what ends it (the last close folds the WAL into the file)
+    output.hold(store)
     date = as_of(args)
     # building thousands of evidence dicts beside a province's records: without the pause,
     # collections walking the whole heap take 60x longer than the dicts themselves
