@@ -1,25 +1,34 @@
-"""A small write needs neither polars nor networkx, and checks the trees as before.
+"""A small write needs neither polars nor networkx, and reads and checks as before.
 
 The duty table of a small bundle is read without polars (tests/test_bundle_small.py
 shows it reads the same); the trees' cycle check asks networkx only when the links
 met do come back on themselves (``validation._has_cycle``), so the answer and every
 cycle message are networkx's as before, and a write without a cycle never imports it
-(0.2 s of a one-shot command).
+(0.2 s of a one-shot command). A published list's row is checked for control
+characters in one search over its text, and a cell already in NFKC on one line is not
+normalised again: each row and cell reads as it did cell by cell.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dutygraph.errors import Problem
+from dutygraph.io.lists import sheets
+from dutygraph.io.tables import cell_problem
+from dutygraph.io.xlsx import Formula, column_letter
 from dutygraph.validation import _has_cycle
 
-from .test_fuzz import FUZZ
+from .test_fuzz import FUZZ, TEXT
 
 NODES = st.sampled_from(list("abcdefgh"))
 
@@ -46,3 +55,49 @@ def test_loading_the_demo_into_a_new_store_imports_neither_polars_nor_networkx(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def _cell_before(value: object) -> str:
+    """A list cell as text, as io/lists/sheets._cell read every cell before its fast path."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = unicodedata.normalize("NFKC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+def _checked_before(values: list[Any]) -> tuple[list[str], list[Problem]]:
+    """A list row's cells and problems as sheets._checked gave them, cell by cell."""
+    problems = []
+    for i, value in enumerate(values):
+        if isinstance(value, Formula | str) and (
+            p := cell_problem("l.csv", "s", 7, column_letter(i + 1), value)
+        ):
+            problems.append(p)
+    return ([""] * len(values) if problems else [_cell_before(v) for v in values]), problems
+
+
+LIST_CELL = st.one_of(
+    TEXT,
+    st.text(max_size=6),
+    st.sampled_from(
+        ["Ｎ－１", "ｆｕｌｌ　ｗｉｄｔｈ", " a \r\n b ", "市场监管局", "x\r", "\u2028"]
+    ),
+    st.builds(Formula, st.sampled_from(["=A1", '=HYPERLINK("x")'])),
+    st.none(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.dates(),
+)
+
+
+@given(values=st.lists(LIST_CELL, max_size=8))
+@FUZZ
+def test_a_list_row_reads_as_it_did_cell_by_cell(values: list[Any]) -> None:
+    problems: list[Problem] = []
+    got = sheets._checked("l.csv", "s", 7, values, problems)
+    assert (got, problems) == _checked_before(values)
+    assert [sheets._cell(v) for v in values] == [_cell_before(v) for v in values]
