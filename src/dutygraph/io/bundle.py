@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ from ..model import (
     Origin,
     canonical_region_code,
 )
-from .tables import Table, read_csv, read_table_file, table_frame
+from .tables import Table, read_csv, read_table_file, small_rows, table_frame
 
 __all__ = [
     "BUNDLE_TABLES",
@@ -516,13 +516,22 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
     cells hold a few thousand distinct values, bar the source column), and
     the columns are mapped from the distinct values in C. A row holding a bad
     value goes through the generic parser, which reports its problems exactly
-    as for every other table.
+    as for every other table. A file of a few rows (:func:`~.tables.small_rows`)
+    is read by the strict row reader instead, its cells converted one by one:
+    the same rows, problems and errors, without polars' cost per column.
     """
-    import polars as pl
+    numbers: Sequence[int]
+    small = small_rows(table)  # a few rows: the strict reader's lists, no polars
+    if small is not None:
+        numbers, rows = small
+        n = len(rows)
+        frame = None
+    else:
+        import polars as pl  # imported here: a small file never needs it
 
-    frame, numbers = table_frame(table)
+        frame, numbers = table_frame(table)
+        n = frame.height
     header = table.header
-    n = frame.height
     at = {name: i for i, name in enumerate(header)}  # a repeated column: the last one, as dict()
     label, sheet = _label(table), table.sheet
     bad: set[int] = set()
@@ -530,6 +539,11 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
     for name, convert, absent in _DUTY_CELLS:
         if name not in at:
             columns.append([absent] * n)
+            continue
+        if frame is None:
+            converted = [convert(r[at[name]]) for r in rows]
+            bad.update(k for k, c in enumerate(converted) if c is _BAD)
+            columns.append(converted)
             continue
         cells = frame.get_column(frame.columns[at[name]]).fill_null("")
         distinct = cells.unique(maintain_order=True)
@@ -556,7 +570,12 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
         bad.update(k for k, pair in enumerate(zip(starts, ends, strict=False)) if pair in reversed_)
     extras = [(i, name) for i, name in enumerate(header) if name and name not in known]
     if extras:
-        raw = [frame.get_column(frame.columns[i]).fill_null("").to_list() for i, _ in extras]
+        raw = [
+            [r[i] for r in rows]
+            if frame is None
+            else frame.get_column(frame.columns[i]).fill_null("").to_list()
+            for i, _ in extras
+        ]
         names = [name for _, name in extras]
         columns.append(
             [
@@ -576,7 +595,7 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
         batch.duties = duties
     width = len(header)
     for k in sorted(bad):  # report, in row order, as the generic path does
-        raw_row = ["" if v is None else v for v in frame.row(k)]
+        raw_row = rows[k] if frame is None else ["" if v is None else v for v in frame.row(k)]
         values = {h: c.strip() for h, c in zip(header, raw_row[:width], strict=True)}
         if not any(values.values()):
             continue  # a blank row

@@ -47,6 +47,7 @@ __all__ = [
     "read_csv",
     "read_table_file",
     "read_xlsx",
+    "small_rows",
     "table_frame",
 ]
 
@@ -577,6 +578,82 @@ def table_frame(table: Table) -> tuple[Any, Sequence[int]]:
     return _drop_control_rows(table, frame, numbers)
 
 
+#: a streamed CSV file of at most this many lines is read without polars (:func:`small_rows`)
+SMALL_ROWS = 200
+
+#: :data:`_CONTROL_POLARS` as Python's ``re`` reads it (``$`` in Rust is the end of the text)
+_CONTROL_POLARS_RE = re.compile(_CONTROL_POLARS.replace("$", r"\Z"))
+_LONE_CR = re.compile(rb"\r(?!\n)")
+#: a CSV text whose every quote opens a cell, closes it right before a comma or a line
+#: end, or is doubled inside it: the csv module and polars read such a text alike
+_QUOTED_WELL = re.compile(rb'(?:(?:"(?:[^"]|"")*"|[^",\r\n]*)(?:,|\r?\n|\Z))*')
+
+
+def small_rows(table: Table) -> tuple[list[int], list[list[str]]] | None:
+    """The rows :func:`table_frame` would give for a small streamed CSV file, read without polars.
+
+    For ten rows, polars' start-up per column costs milliseconds where the strict
+    row reader takes microseconds. Same rows (cells as read, ``""`` for empty,
+    padded to the header's width), the same row numbers, the same problems in
+    ``table.problems`` in the same order and the same errors as
+    :func:`table_frame`: a row longer than the header (which polars refuses, so
+    the strict reader reads the file there) gets the strict reader's checks,
+    row by row; every other file polars' checks, in polars' order (cell lengths,
+    then values under an empty header name, then control characters). None when
+    the file is not small or not a streamed CSV file, or when the strict reader
+    refuses it: then :func:`table_frame` reads it, as before (its strict reader
+    raises the same error, or polars reads what the strict reader refuses).
+    """
+    data = table.data
+    if data is None or data.count(b"\n") > SMALL_ROWS or _LONE_CR.search(data):
+        return None  # a lone CR ends a record to the csv module, not to polars: polars decides
+    if b'"' in data and not _QUOTED_WELL.fullmatch(data):
+        return None  # a quote inside a cell, or text after a closing one: polars reads its way
+    try:
+        read = list(table.rows)
+    except LoadError as exc:
+        table.rows = _raising(exc)
+        return None
+    width = len(table.header)
+    if any(len(cells) > width for _, cells in read):  # polars refuses it: the strict reader's way
+        kept = [
+            (n, c) for n, c in read if not _bad_cells(table, n, c) and not _headerless(table, n, c)
+        ]
+        return [n for n, _ in kept], [[*c[:width], *[""] * (width - len(c))] for _, c in kept]
+    limits = table.limits or current()
+    rows = [(n, [*c, *[""] * (width - len(c))]) for n, c in read]
+    for i in range(width):  # as _check_lengths: the first longest cell of the first column
+        lengths = [len(c[i]) for _, c in rows]
+        if lengths and max(lengths) > limits.max_cell_chars:
+            n = rows[lengths.index(max(lengths))][0]
+            raise _too_long(table, n, i, limits)
+    blank = [i for i, h in enumerate(table.header) if not h]
+    if blank:  # as _drop_headerless_rows
+        kept = []
+        for n, cells in rows:
+            hit = next((i for i in blank if cells[i].strip()), None)
+            if hit is None:
+                kept.append((n, cells))
+            else:
+                table.problems.append(_headerless_problem(table, n, hit, cells[hit]))
+        rows = kept
+    label = Path(table.file).name
+    kept = []
+    for n, cells in rows:  # as _drop_control_rows
+        if not any(_CONTROL_POLARS_RE.search(c) for c in cells):
+            kept.append((n, cells))
+            continue
+        for i, value in enumerate(cells):
+            if value and (p := cell_problem(label, table.sheet, n, table.column_name(i), value)):
+                table.problems.append(p)
+    return [n for n, _ in kept], [c for _, c in kept]
+
+
+def _raising(exc: Exception) -> Iterator[tuple[int, list[str]]]:
+    raise exc
+    yield  # a generator: raises when read, as the rows it stands for did
+
+
 def _refuse_early(raw: bytes, label: str, limits: Settings) -> None:
     """Refuse a CSV file of more than ``max_rows`` rows from its bytes, before decoding them.
 
@@ -633,11 +710,15 @@ def _check_lengths(table: Table, frame: Any, numbers: Sequence[int], limits: Set
     for i, name in enumerate(frame.columns):
         if (longest[name][0] or 0) > limits.max_cell_chars:
             k = frame.get_column(name).str.len_chars().arg_max()
-            raise LoadError(
-                f"{table.file}: 第 {numbers[k]} 行 (row {numbers[k]}), 列 {table.column_name(i)}: "
-                f"单元格超过 {limits.max_cell_chars:,} 个字符 (a cell longer than "
-                "max_cell_chars); shorten it, or raise the setting max_cell_chars"
-            )
+            raise _too_long(table, numbers[k], i, limits)
+
+
+def _too_long(table: Table, number: int, index: int, limits: Settings) -> LoadError:
+    return LoadError(
+        f"{table.file}: 第 {number} 行 (row {number}), 列 {table.column_name(index)}: "
+        f"单元格超过 {limits.max_cell_chars:,} 个字符 (a cell longer than "
+        "max_cell_chars); shorten it, or raise the setting max_cell_chars"
+    )
 
 
 def _drop_control_rows(table: Table, frame: Any, numbers: Sequence[int]) -> tuple[Any, Any]:

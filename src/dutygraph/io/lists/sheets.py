@@ -21,7 +21,7 @@ from typing import Any
 from ...config import current
 from ...errors import LoadError, Problem
 from ..mapping import Mapping, assign_columns, header_key
-from ..tables import _CsvRows, cell_problem, decode
+from ..tables import _CsvRows, cell_problem, control_character, decode
 from ..xlsx import Formula, column_letter, read_workbook
 
 # -- reading cells ------------------------------------------------------------------------
@@ -34,7 +34,12 @@ def _cell(value: object) -> str:
         return value.isoformat()[:10]
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = unicodedata.normalize("NFKC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    text = str(value)
+    if not unicodedata.is_normalized("NFKC", text):  # most cells are: no copy made
+        text = unicodedata.normalize("NFKC", text)
+    if "\r" not in text and "\n" not in text:
+        return text.strip()  # one line: what the line-by-line strip below gives
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
@@ -45,6 +50,8 @@ def _checked(
     label: str, sheet: str | None, number: int, values: list[Any], problems: list[Problem]
 ) -> list[str]:
     """A row's cells as text; a row holding a bad cell is reported and read as blank."""
+    if _plain(values):
+        return [_cell(v) for v in values]
     bad = False
     for i, value in enumerate(values):
         if isinstance(value, Formula | str) and (
@@ -53,6 +60,15 @@ def _checked(
             problems.append(p)
             bad = True
     return [""] * len(values) if bad else [_cell(v) for v in values]
+
+
+def _plain(values: list[Any]) -> bool:
+    """No cell is a formula or holds a control character: one search over the row's text
+    (joined by tabs, which no check flags; a CR is left to the cell-by-cell check)."""
+    if any(isinstance(v, Formula) for v in values):
+        return False
+    joined = "\t".join(v for v in values if isinstance(v, str))
+    return "\r" not in joined and control_character(joined) is None
 
 
 def _read_csv(path: Path, encoding: str | None, problems: list[Problem]) -> list[Sheet]:
