@@ -335,10 +335,14 @@ class Neo4jReader(LawLookups):
         order: the names and aliases read (two properties, paged by key), matched here."""
         import fnmatch
 
+        pattern = glob.replace("[^", "[!")  # SQLite's GLOB negation, as fnmatch writes it
+        return [(n, i) for i, n in self._names(label) if fnmatch.fnmatchcase(n, pattern)]
+
+    def _names(self, label: str) -> Iterator[tuple[str, str]]:
+        """(id, name) of every name and alias of ``label``, in id order: two properties,
+        paged by key (20,000 records a query)."""
         from .neo4j import LABELS
 
-        pattern = glob.replace("[^", "[!")  # SQLite's GLOB negation, as fnmatch writes it
-        out: list[tuple[str, str]] = []
         after = ""
         while True:
             rows = self._rows(
@@ -348,11 +352,34 @@ class Neo4jReader(LawLookups):
             )
             for r in rows:
                 for n in (r["name"], *(r["aliases"] or ())):
-                    if n and fnmatch.fnmatchcase(n, pattern):
-                        out.append((n, r["id"]))
+                    if n:
+                        yield r["id"], n
             if len(rows) < 20000:
-                return out
+                return
             after = rows[-1]["id"]
+
+    def records_named(self, label: str, name: str, *, folded: bool = False) -> list[Any]:
+        """The records of ``label`` with ``name`` as their name or an alias, in id order (the
+        snapshot's), kept in the table (as the SQLite reader's). Exactly as written: one
+        query. ``folded`` (``name`` a :func:`~dutygraph.graph.name_key`): the server keeps
+        no folded names, so the first such look-up reads the kind's names and aliases once
+        (two properties a record, :meth:`_names`) and folds them here; later ones read only
+        the records named."""
+        if not folded:
+            ids = self.ids_named(label, [name])
+        else:
+            index = self._memo.get(("folded", label))
+            if index is None:
+                from ..graph import name_key
+
+                index = {}
+                for i, n in self._names(label):
+                    ids_of = index.setdefault(name_key(n), [])
+                    if i not in ids_of:
+                        ids_of.append(i)
+                self._memo[("folded", label)] = index
+            ids = index.get(name, [])
+        return self.in_store_order(label, ids)
 
     def region_names(self) -> list[tuple[str, str]]:
         """(code, name) of every region, in id order (the store's snapshot order): two
