@@ -4,6 +4,7 @@
     python benchmarks/bolt_store.py --rss county prefecture province [--url bolt://...]
     python benchmarks/bolt_store.py --export county prefecture [--url bolt://...]
     python benchmarks/bolt_store.py --export county prefecture --formats api nt ttl eli
+    python benchmarks/bolt_store.py --imports county prefecture [--url bolt://...]
 
 Both stores get the same synthetic bundle (benchmarks/generate.py). Without
 ``--url`` (or ``$DUTYGRAPH_TEST_BOLT_URL``) a FalkorDB server is started with
@@ -46,6 +47,13 @@ from ``store.graph()`` (the snapshot path) — with peak RSS (``VmHWM``), time
 and the records fetched; the two ways' outputs are checked byte-equal (the
 random store epoch aside), and the streamed peak at each size is compared with
 the first size's.
+
+``--imports SIZE...`` measures a published list of 6,000 rows (over SMALL_IMPORT)
+and the sample law corpus imported into the Bolt store, each in fresh processes
+two ways — planned by key through the reader inside the write (what ``load``
+does on Bolt) and over the whole graph read in the write (the old path) — as dry
+runs (the same reads and checks, nothing written), with peak RSS, time and the
+records the server returned; the two ways' reports are checked equal.
 
 FalkorDB is a test server, not a picture of Neo4j: it has no transactions, a
 ~4 KB message limit (so ~10-30 rows a batch) and its own round-trip cost.
@@ -495,6 +503,105 @@ def export_rss(
     return out
 
 
+_IMPORT_CHILD = r"""
+import json, sys, time
+from dutygraph.importer import load
+from dutygraph.store.neo4j import Neo4jStore
+url, how, path, options = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+if how == "whole":  # the old path: names over graph(), the plan over the whole graph read
+    Neo4jStore.row_reader = False
+    Neo4jStore.reads_by_key = False
+store = Neo4jStore(url, auth=("falkordb", ""))
+t = time.perf_counter()
+report = load(store, [path], dry_run=True, skip_invalid=True, **options)
+took = time.perf_counter() - t
+with open("/proc/self/status") as fh:
+    peak = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+summary = [report.added, report.changed, report.unchanged, [str(p) for p in report.problems]]
+print(json.dumps({"peak_kb": peak, "seconds": took, "records": store.records_read,
+                  "summary": summary}, ensure_ascii=False))
+"""
+
+
+def _big_list(bundle: Path, dest: Path, rows: int) -> tuple[Path, dict[str, str]]:
+    """A published list of ``rows`` rows (its items the bundle's, then new ones) for the
+    bundle's first department: an import over SMALL_IMPORT."""
+    import csv
+
+    names = _csv_column(bundle / "items.csv", "name")
+    dept = next(_csv_rows(bundle / "departments.csv"))
+    with open(dest, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["事项名称", "实施主体", "实施依据"])
+        for i in range(rows):
+            w.writerow([names[i] if i < len(names) else f"新增检查事项{i}", dept["name"], ""])
+    return dest, {"department": dept["id"]}
+
+
+def import_rss(sizes: list[str], given: str | None, rows: int = 6000, rounds: int = 2) -> list[str]:
+    """A big list import and a law-corpus import on Bolt, planned by key (the reader inside
+    the write) against the old whole-graph read: fresh processes, ``dry_run`` (the plan's
+    reads and checks, nothing written, so every run sees the same store), interleaved."""
+    import json
+
+    from dutygraph.io.laws import SAMPLE_CORPUS
+
+    out = [
+        f"dutygraph bolt_store --imports — sizes {' '.join(sizes)}, {time.strftime('%Y-%m-%d')}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} cores (shared, busy), "
+        f"load {os.getloadavg()[0]:.1f}",
+        f"Bolt server: FalkorDB, {'at ' + given if given else 'a fresh one per size'}; "
+        f"a {rows:,}-row published list, the sample law corpus (packaged=False, small_import=0); "
+        f"dry runs, {rounds} rounds interleaved, best of them",
+        "",
+        f"{'size':11}{'records':>9}{'import':>8}{'by key peak':>13}{'time':>9}{'fetched':>10}"
+        f"{'whole peak':>12}{'time':>9}{'fetched':>10}{'peak ratio':>12}",
+    ]
+    for size in sizes:
+        tmp = Path(tempfile.mkdtemp(prefix="dg-bench-"))
+        bundle = tmp / size
+        generate(size, bundle)
+        cases = {
+            "list": _big_list(bundle, tmp / "list.csv", rows),
+            "laws": (Path(SAMPLE_CORPUS), {"packaged": False, "small_import": 0}),
+        }
+        with _server(given) as url:
+            bolt = Neo4jStore(url, auth=("falkordb", ""))
+            bolt.clear()
+            n = sum(load(bolt, [bundle]).added.values())
+            for name, (path, options) in cases.items():
+                best: dict[str, dict] = {}
+                for _ in range(rounds):
+                    for how in ("key", "whole"):
+                        res = subprocess.run(
+                            [sys.executable, "-c", _IMPORT_CHILD, url, how, str(path),
+                             json.dumps(options)],
+                            capture_output=True, text=True, check=True,
+                        ).stdout  # fmt: skip
+                        got = json.loads(res.strip().splitlines()[-1])
+                        if how in best:
+                            assert got["summary"] == best[how]["summary"], (size, name)
+                        if how not in best or got["seconds"] < best[how]["seconds"]:
+                            best[how] = got
+                k, w = best["key"], best["whole"]
+                assert k["summary"] == w["summary"], (size, name)  # the same report both ways
+                out.append(
+                    f"{size:11}{n:>9,}{name:>8}{k['peak_kb'] / 1024:>10.0f} MB"
+                    f"{k['seconds']:>7.1f} s{k['records']:>10,}{w['peak_kb'] / 1024:>9.0f} MB"
+                    f"{w['seconds']:>7.1f} s{w['records']:>10,}{k['peak_kb'] / w['peak_kb']:>11.2f}x"
+                )
+                print(out[-1], file=sys.stderr, flush=True)
+            bolt.clear()
+            bolt.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    out.append("")
+    out.append(
+        "(each cell a fresh process, the best of the rounds by time; peak ratio = by key / whole;"
+        " fetched = records the server returned; checked: the two ways report the same)"
+    )
+    return out
+
+
 @contextlib.contextmanager
 def _server(url: str | None) -> Iterator[str]:
     """``url``, or a FalkorDB started with scripts/bolt-server for the block and stopped after."""
@@ -530,7 +637,12 @@ def main() -> int:
                     help="--export: what to measure (api: the GraphQL saved operations)")  # fmt: skip
     ap.add_argument("--page", type=int, default=5000,
                     help="--export: the records a streamed page holds (Neo4jReader.page)")  # fmt: skip
+    ap.add_argument("--imports", nargs="+", choices=["county", "prefecture", "province"],
+                    help="measure a big list import and a law-corpus import instead")  # fmt: skip
     args = ap.parse_args()
+    if args.imports:
+        print("\n".join(import_rss(args.imports, args.url)))
+        return 0
     if args.export:
         print("\n".join(export_rss(args.export, args.url, args.page, args.formats)))
         return 0

@@ -118,3 +118,58 @@ def test_a_list_import_into_bolt_writes_what_the_snapshot_path_writes(
     load(emb, [bundle])
     assert [_summary(load(emb, [p], skip_invalid=True, **o)) for p, o in lists] == got[0][:4]
     assert sum(len(r[0]) for r in got[0]) > 4  # the lists added records
+
+
+def test_a_big_list_import_into_bolt_reads_by_key_not_the_whole_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lists over the import threshold (lowered to 0 rows by ``small_import``): on Bolt the
+    plan reads through the reader inside the write (the whole-graph read refused), a bounded
+    number of records, and writes what the old whole-graph path writes; the reports are the
+    embedded store's (which reads its whole graph for them)."""
+    bundle = _bundle(tmp_path)
+    with open(bundle / "items.csv", "a", encoding="utf-8") as fh:  # 1,200 records no list reaches
+        fh.writelines(f"I-PAD-{i},填充事项{i},,食品,行政检查,,,county,\n" for i in range(600))
+    with open(bundle / "duties.csv", "a", encoding="utf-8") as fh:
+        fh.writelines(
+            f"JJ-SCJ,I-PAD-{i},510104,lead,B-FSL-6,2020-01-01,,pad,\n" for i in range(600)
+        )
+    lists = _lists(tmp_path)
+    sequence = [*lists, lists[0]]
+
+    def refuse(*args: Any) -> None:
+        raise AssertionError("the whole graph was read inside the write")
+
+    def run(by_key: bool) -> tuple[list[Any], list[Any], list[int], int]:
+        bolt = _server_store("bolt")
+        load(bolt, [bundle])
+        bolt._cache = None  # type: ignore[attr-defined]
+        size = len(list(bolt.graph().records()))
+        bolt._cache = None  # type: ignore[attr-defined]
+        reports, reads = [], []
+        with monkeypatch.context() as m:
+            if by_key:
+                m.setattr(Neo4jStore, "graph", _refuse)
+                m.setattr(Neo4jStore, "_read_records", refuse)
+            else:  # the old path: the whole graph read inside the write
+                m.setattr(Neo4jStore, "row_reader", False)
+                m.setattr(Neo4jStore, "reads_by_key", False)
+            for p, o in sequence:
+                before = bolt.records_read  # type: ignore[attr-defined]
+                got = load(bolt, [p], skip_invalid=True, small_import=0, **o)
+                reports.append(_summary(got))
+                reads.append(bolt.records_read - before)  # type: ignore[attr-defined]
+                bolt._cache = None  # type: ignore[attr-defined]
+        return reports, sorted((r.label, r.id, r) for r in bolt.graph().records()), reads, size
+
+    got, want = run(True), run(False)
+    assert got[0] == want[0]
+    assert got[1] == want[1]
+    size = got[3]
+    assert all(n < size / 5 for n in got[2]), (got[2], size)  # bounded, not the graph
+    assert all(n >= size for n in want[2]), (want[2], size)  # the old path read it all
+    emb = EmbeddedStore(tmp_path / "e.db")
+    load(emb, [bundle])
+    reports = [_summary(load(emb, [p], skip_invalid=True, small_import=0, **o)) for p, o in lists]
+    assert reports == got[0][:4]
+    assert sum(len(r[0]) for r in got[0]) > 4  # the lists added records

@@ -223,6 +223,9 @@ def load(
     strict : bool
         A citation the law corpus contradicts (unknown law, missing article, not in
         force on the duty's dates: :mod:`dutygraph.io.laws.cite`) is an error, not a warning.
+    small_import : int
+        The most rows an import may have to be planned on a lazy reader (default
+        :data:`SMALL_IMPORT`); a store with ``reads_by_key`` uses its reader whatever the size.
     **options
         Passed to the readers (e.g. ``format``, ``region``, ``effective``).
 
@@ -235,6 +238,7 @@ def load(
     """
     sources = [os.fspath(p) for p in paths]
     strict = bool(options.pop("strict", False))
+    small_import = int(options.pop("small_import", SMALL_IMPORT))
     batch = Batch()
     versions: list[Any] = []  # published-list versions (dutygraph.io.lists.ListVersion)
     # what published lists match names against and a law corpus merges with: the store's
@@ -292,9 +296,10 @@ def load(
         # what the plan reads, by key: a store without a cheap snapshot (Neo4j) reads only
         # that (a law corpus or a list version compares with more than its keys)
         plan.touches = touched(batch)  # type: ignore[attr-defined]
-    if len(batch.rows) + len(batch.duties) <= SMALL_IMPORT:
+    if len(batch.rows) + len(batch.duties) <= small_import or getattr(store, "reads_by_key", False):
         # the embedded store gives a small import its lazy reader (indexed queries): a
-        # bundle, a published-list version (the list's open duties), a law act
+        # bundle, a published-list version (the list's open duties), a law act; a store
+        # that reads by key whatever the size (Neo4j: no whole graph in the write) always
         plan = reads_rows(plan)
     store.write(plan)
     return report

@@ -52,7 +52,10 @@ def read_input(path: str | os.PathLike[str], **options: Any) -> Batch:
         if fmt == "laws" or is_corpus(p):
             graph = options.get("graph")
             return read_corpus_batch(
-                p, graph() if callable(graph) else graph, progress=options.get("progress")
+                p,
+                graph() if callable(graph) else graph,
+                packaged=options.get("packaged", True),
+                progress=options.get("progress"),
             )
     if (fmt in (None, "bundle")) and _is_bundle(p):
         return read_bundle(p, encoding=options.get("encoding"))

@@ -311,6 +311,10 @@ class Neo4jStore:
     #: an import matches a published list's names through :meth:`reader` (by name, in
     #: Cypher: ``ids_named``, ``open_duties_of_list``...), not the whole graph
     row_reader = True
+    #: an import's plan that compares with more than its keys (a published-list version, a
+    #: law corpus) reads through a :class:`~.neo4j_reader.Neo4jReader` inside the write
+    #: however many rows it has: by key, a few hundred a query, never the whole graph
+    reads_by_key = True
 
     def __init__(
         self,

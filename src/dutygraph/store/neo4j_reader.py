@@ -61,7 +61,7 @@ from ..model import (
     RECORD_TYPES,
     Department,
     Duty,
-    LawArticle,
+    LegalBasis,
     canonical_region_code,
 )
 from ..queries import cypher
@@ -107,13 +107,12 @@ class _Table(Mapping[str, Any]):
         """The records of ``keys`` this table holds, by id (one query for those not yet read)."""
         asked = list(dict.fromkeys(keys))
         wanted = [k for k in asked if k not in self._cache]
-        for part in range(0, len(wanted), 200):  # (FalkorDB: a message of at most 4 KB)
-            rows = self._reader._rows(
-                f"MATCH (n:{self._node}) WHERE n.id IN $ids RETURN properties(n) AS p",
-                ids=wanted[part : part + 200],
-            )
+        query = f"MATCH (n:{self._node}) WHERE n.id IN $ids RETURN properties(n) AS p"
+        # FalkorDB: each batch under its 4 KB message (a longer one crashes the server)
+        for part in self._reader.store._batches(wanted, query):
+            rows = self._reader._rows(query, ids=part)
             got = {r["p"]["id"]: self._reader._decode(self._label, r["p"]) for r in rows}
-            for k in wanted[part : part + 200]:
+            for k in part:
                 self._cache[k] = got.get(k)
         return {k: self._cache[k] for k in asked if self._cache.get(k) is not None}
 
@@ -149,6 +148,19 @@ class _Table(Mapping[str, Any]):
         return len(self._load_all())
 
 
+class _Articles(_Table):
+    """The law articles by id, and an act's articles by one query on the indexed ``law``
+    (as the snapshot's :class:`~dutygraph.lawbook.GroupedTable`)."""
+
+    def group(self, law: str) -> list[Any]:
+        """Every article of every version of act ``law``, in id order, kept in the table."""
+        got = self._reader._rows(
+            f"MATCH (n:{self._node} {{law: $law}}) RETURN properties(n) AS p ORDER BY n.id",
+            law=law,
+        )
+        return [self.put(self._reader._decode(self._label, r["p"])) for r in got]
+
+
 class Neo4jReader(LawLookups):
     """A :class:`~dutygraph.reader.GraphReader` over a Neo4j store (see the module docstring)."""
 
@@ -160,7 +172,10 @@ class Neo4jReader(LawLookups):
         #: round trips made, and records the server returned
         self.queries = 0
         self.records = 0
-        self._tables = {cls.label: _Table(self, cls.label) for cls in RECORD_TYPES}
+        self._tables = {
+            cls.label: (_Articles if cls.label == "article" else _Table)(self, cls.label)
+            for cls in RECORD_TYPES
+        }
         self._paths: dict[tuple[str, str], tuple[str, ...]] = {}
         self._memo: dict[tuple[Any, ...], Any] = {}
         self._scopes: dict[str | None, DutyGraph] = {}
@@ -335,10 +350,14 @@ class Neo4jReader(LawLookups):
         order: the names and aliases read (two properties, paged by key), matched here."""
         import fnmatch
 
+        pattern = glob.replace("[^", "[!")  # SQLite's GLOB negation, as fnmatch writes it
+        return [(n, i) for i, n in self._names(label) if fnmatch.fnmatchcase(n, pattern)]
+
+    def _names(self, label: str) -> Iterator[tuple[str, str]]:
+        """(id, name) of every name and alias of ``label``, in id order: two properties,
+        paged by key (20,000 records a query)."""
         from .neo4j import LABELS
 
-        pattern = glob.replace("[^", "[!")  # SQLite's GLOB negation, as fnmatch writes it
-        out: list[tuple[str, str]] = []
         after = ""
         while True:
             rows = self._rows(
@@ -348,11 +367,34 @@ class Neo4jReader(LawLookups):
             )
             for r in rows:
                 for n in (r["name"], *(r["aliases"] or ())):
-                    if n and fnmatch.fnmatchcase(n, pattern):
-                        out.append((n, r["id"]))
+                    if n:
+                        yield r["id"], n
             if len(rows) < 20000:
-                return out
+                return
             after = rows[-1]["id"]
+
+    def records_named(self, label: str, name: str, *, folded: bool = False) -> list[Any]:
+        """The records of ``label`` with ``name`` as their name or an alias, in id order (the
+        snapshot's), kept in the table (as the SQLite reader's). Exactly as written: one
+        query. ``folded`` (``name`` a :func:`~dutygraph.graph.name_key`): the server keeps
+        no folded names, so the first such look-up reads the kind's names and aliases once
+        (two properties a record, :meth:`_names`) and folds them here; later ones read only
+        the records named."""
+        if not folded:
+            ids = self.ids_named(label, [name])
+        else:
+            index = self._memo.get(("folded", label))
+            if index is None:
+                from ..graph import name_key
+
+                index = {}
+                for i, n in self._names(label):
+                    ids_of = index.setdefault(name_key(n), [])
+                    if i not in ids_of:
+                        ids_of.append(i)
+                self._memo[("folded", label)] = index
+            ids = index.get(name, [])
+        return self.in_store_order(label, ids)
 
     def region_names(self) -> list[tuple[str, str]]:
         """(code, name) of every region, in id order (the store's snapshot order): two
@@ -376,6 +418,24 @@ class Neo4jReader(LawLookups):
             prefix=list_id + "#",
         )
         return [self._decode("duty", r["p"]) for r in rows]
+
+    def bases_citing(self, acts: Iterable[str]) -> list[LegalBasis]:
+        """The stored bases resolved to a version of one of ``acts`` (``law_version`` is
+        ``act@…``: FalkorDB fails STARTS WITH on a computed prefix, hence ``split``), in id
+        order, kept in the table: what a corpus import resolves again
+        (:func:`~dutygraph.io.laws.cite.resolve_citations`), acts in batches."""
+        table = self._tables["basis"]
+        found: dict[str, LegalBasis] = {}
+        query = (
+            "MATCH (n:LegalBasis) WHERE n.law_version IS NOT NULL AND "
+            "split(n.law_version, '@')[0] IN $acts RETURN properties(n) AS p"
+        )
+        for part in self.store._batches(sorted(set(acts)), query):
+            rows = self._rows(query, acts=part)
+            for r in rows:
+                rec = table.put(self._decode("basis", r["p"]))
+                found[rec.id] = rec
+        return [found[k] for k in sorted(found)]
 
     def stamp(self) -> tuple[str, int]:
         """The store's write stamp (:meth:`Neo4jStore.stamp`): an export checks it is
@@ -568,18 +628,9 @@ class Neo4jReader(LawLookups):
         if self._lawbook is None:
             rows = self._rows("MATCH (n:Law) RETURN n.id AS id LIMIT 1")
             if rows:
-
-                def articles_of(law: str) -> list[LawArticle]:
-                    got = self._rows(
-                        "MATCH (n:LawArticle {law: $law}) RETURN properties(n) AS p ORDER BY n.id",
-                        law=law,
-                    )
-                    return [
-                        self._tables["article"].put(self._decode("article", r["p"])) for r in got
-                    ]
-
+                articles = cast(_Articles, self._tables["article"])
                 self._lawbook = LawBook(
-                    self._tables["law"], self._tables["law_version"], articles_of
+                    self._tables["law"], self._tables["law_version"], articles.group
                 )
             else:
                 self._lawbook = packaged_lawbook()

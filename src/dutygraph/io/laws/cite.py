@@ -86,7 +86,8 @@ def resolve_citations(batch: Batch, graph: DutyGraph, *, strict: bool = False) -
         resolved[new.id] = new
     if laws:  # a corpus import: the stored bases on the acts it changes, again
         acts = {r.id for r in laws if r.label == "law"}
-        for b in graph.bases.values():
+        citing = getattr(graph, "bases_citing", None)  # a store's reader: by query
+        for b in citing(acts) if citing is not None else graph.bases.values():
             if b.id in resolved or not b.law_version or b.law not in acts:
                 continue
             new, _ = _resolve(book, b, _anchor_of(b) or b.valid_from or today(), set())
