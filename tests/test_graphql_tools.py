@@ -229,7 +229,8 @@ def test_node_answers_a_region_and_every_node_type_refetches(api: str, demo_stor
     bad = ask(api, '{ node(id: "not-a-global-id") { id } }')
     message = bad["errors"][0]["message"]
     assert codes(bad) == ["BAD_INPUT"]
-    assert message.index("不是本接口的全局编号") < message.index("is not a global id")  # Chinese first
+    chinese, english = message.index("不是本接口的全局编号"), message.index("is not a global id")
+    assert chinese < english  # Chinese first, the English after
 
 
 def test_where_sort_and_counts_over_http(api: str, demo_store: Store) -> None:
