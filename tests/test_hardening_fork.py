@@ -92,3 +92,36 @@ def test_a_lock_held_by_another_thread_at_the_fork_is_free_in_the_workers(
     got = _call(procs, "index-lock")  # the zygote and the worker forked now
     t.join()
     assert got is True  # before: False (the lock held for good in every worker)
+
+
+_REGISTER_DURING_FORK = """
+import os, threading, time
+from dutygraph._fork import fork_safe
+held, inside = fork_safe(threading.Lock()), threading.Event()
+def build():  # as match.segmenter(): under a registered lock, a new segmenter registers its own
+    with held:
+        inside.set()
+        time.sleep(0.2)  # the fork has begun meanwhile and waits for `held`
+        fork_safe(threading.Lock())
+t = threading.Thread(target=build)
+t.start()
+inside.wait(5)
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+os.waitpid(pid, 0)
+t.join()
+print("forked")
+"""
+
+
+def test_a_lock_registered_while_a_fork_waits_does_not_deadlock():
+    # the forking thread used to hold the registry's lock while it waited for the registered
+    # ones: a thread that registers a lock while holding one (building a segmenter under the
+    # segmenters' lock) then waited for it, and it for that thread — both for good
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", _REGISTER_DURING_FORK], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stdout == "forked\n", done.stderr

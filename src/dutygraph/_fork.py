@@ -55,19 +55,21 @@ def fork_safe(lock: L) -> L:
 
 
 def _before() -> None:
-    """Take every registered lock: all at once or none (then again a moment later), so that
-    a thread holding one and waiting for another never waits for the forking thread."""
-    _registry_lock.acquire()
-    locks = list(_locks.values())
+    """Take the registry's lock and every registered lock: all at once or none (then again a
+    moment later), so that a thread holding one and waiting for another never waits for the
+    forking thread — the registry's own lock included: a thread that builds a segmenter under
+    a registered lock registers the segmenter's lock, and must be able to."""
     while True:
-        for lock in locks:
-            if not lock.acquire(blocking=False):
-                break
-            _held.append(lock)
-        else:
-            return
-        while _held:
-            _held.pop().release()
+        if _registry_lock.acquire(blocking=False):
+            for lock in list(_locks.values()):
+                if not lock.acquire(blocking=False):
+                    break
+                _held.append(lock)
+            else:
+                return  # all held, the registry's too, until _after
+            while _held:
+                _held.pop().release()
+            _registry_lock.release()
         time.sleep(0.0005)
 
 
