@@ -334,12 +334,15 @@ class EmbeddedStore:
         key = (self._checked, self._counter(conn))
         cached = self._cache
         if (
-            (cached is None or cached[0] != key)
+            cached is not None
+            and cached[0] == (key[0], key[1] - 1)
             and self._writing
             and self._writer != (threading.get_ident())
         ):
-            # a write of this object has committed and is about to keep its change set
-            # beside the held graph (_after_write): wait for it rather than read whole
+            # a write of this object has committed (one past the held graph) and is about to
+            # keep its change set beside it (_after_write): wait for it rather than read
+            # whole. Only then: a reader whose snapshot is not the next one would wait a
+            # whole write for nothing (WAL readers never wait for writers)
             with self._locks["write"]:
                 cached = self._cache
         if cached is not None and cached[0] == key:
