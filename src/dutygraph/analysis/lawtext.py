@@ -245,7 +245,7 @@ def statutes(g: GraphReader, as_of: str) -> list[Statute]:
     """Every act of the packaged corpus in force at ``as_of``, with its head articles
     (the first :data:`HEAD_ARTICLES`, and definitions among the first 40) and the
     national department its first competence clause names (the law helper's
-    :func:`~dutygraph.io.laws.competence.extract`: ``国务院X主管部门负责全国的…``, old
+    :func:`~dutygraph.io.laws.competence.extract_by_rules`: ``国务院X主管部门负责全国的…``, old
     names mapped to today's lines), where the graph has a department for that line."""
     out = []
     lines: dict[str, str | None] = {}

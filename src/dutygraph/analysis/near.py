@@ -92,8 +92,9 @@ def build() -> dict[str, list[str]]:
                 rows.append(r)
                 cols.append(idx[w])
     x = sp.csr_matrix((np.ones(len(rows), np.float64), (rows, cols)), shape=(len(bags), len(vocab)))
-    co = (x.T @ x).tocoo()
-    total, margin = co.data.sum(), np.asarray((x.T @ x).sum(1)).ravel()
+    m = x.T @ x
+    co = m.tocoo()
+    total, margin = co.data.sum(), np.asarray(m.sum(1)).ravel()
     pmi = np.log(co.data * total / (margin[co.row] * margin[co.col]))
     keep = (pmi > 0) & (co.row != co.col)
     p = sp.csr_matrix((pmi[keep], (co.row[keep], co.col[keep])), shape=co.shape)

@@ -344,9 +344,12 @@ class Segmenter:
         self._tk = _tokenizer()
         # jieba's tokenizer is not thread-safe on first cuts; free in a forked worker (_fork)
         self._lock = fork_safe(threading.Lock())
-        self._added: set[str] = set()
         self._cache: dict[str, list[Word]] = {}
-        self.add_words([*words, *MODE_WORDS])
+        # the vocabulary is fixed at construction: match.segmenter() keeps one segmenter
+        # per vocabulary, so a word added later would answer for another vocabulary's key
+        self._added = frozenset(domain_words([*words, *MODE_WORDS]))
+        for w in sorted(self._added):
+            self._tk.add_word(w, freq=max(1000, 200 * len(w)), tag="n")
         # a part-of-speech tokenizer over our own dictionary, with the tag table that
         # importing jieba.posseg has already read (POSTokenizer() would read it again: ~0.5 s)
         pos = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
@@ -354,20 +357,9 @@ class Segmenter:
         pos.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
         self._pos = pos
 
-    def add_words(self, words: Iterable[str]) -> None:
-        """Add ``words`` to the domain dictionary (each is then kept whole)."""
-        new = domain_words(words) - self._added
-        if not new:
-            return
-        with self._lock:
-            for w in sorted(new):
-                self._tk.add_word(w, freq=max(1000, 200 * len(w)), tag="n")
-            self._added |= new
-            self._cache.clear()
-
     def added_words(self) -> frozenset[str]:
         """The domain dictionary: the words added to jieba's own."""
-        return frozenset(self._added)
+        return self._added
 
     def sub_words(self, word: str) -> list[str]:
         """The dictionary words inside ``word`` (jieba's search mode), ``word`` among them.

@@ -627,16 +627,8 @@ def small_rows(table: Table) -> tuple[list[int], list[list[str]]] | None:
         if lengths and max(lengths) > limits.max_cell_chars:
             n = rows[lengths.index(max(lengths))][0]
             raise _too_long(table, n, i, limits)
-    blank = [i for i, h in enumerate(table.header) if not h]
-    if blank:  # as _drop_headerless_rows
-        kept = []
-        for n, cells in rows:
-            hit = next((i for i in blank if cells[i].strip()), None)
-            if hit is None:
-                kept.append((n, cells))
-            else:
-                table.problems.append(_headerless_problem(table, n, hit, cells[hit]))
-        rows = kept
+    if not all(table.header):  # as _drop_headerless_rows
+        rows = [(n, c) for n, c in rows if not _headerless(table, n, c)]
     label = Path(table.file).name
     kept = []
     for n, cells in rows:  # as _drop_control_rows

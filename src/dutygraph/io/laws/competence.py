@@ -396,8 +396,8 @@ def _strip_level(part: str) -> tuple[str, str | None]:
 def extract(version: Version) -> list[Clause]:
     """The competence clauses of one version (see the module docstring), in article order.
 
-    The clauses of the general subject + predicate reading and of the rules
-    (:func:`extract_by_rules`) that the fitted score keeps (:mod:`.reading`).
+    The clauses of the general subject + predicate reading that its fitted score keeps
+    (:mod:`.reading`); the rule reader of sessions 5–7 is :func:`extract_by_rules`.
     """
     from . import reading
 

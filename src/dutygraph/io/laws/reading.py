@@ -17,8 +17,10 @@ before the verb…) — never a word of one law.
 :func:`score` weighs those facts with a logistic model fitted on the
 hand-read samples (``data/laws/competence_weights.json``; refit with
 ``benchmarks/competence_loso.py --fit``), and a candidate is kept where the
-score reaches the threshold stored with the weights. The rule reader's own
-finding is one of the facts, so the rules and the general reading vote together.
+score reaches the threshold stored with the weights. The shipped weights are those of
+the general reading alone (``"variant": "general"``): the rule reader's clauses are a
+fact only when :func:`read` is asked ``with_rules`` (``benchmarks/competence_loso.py``
+compares the two variants; the one with the rules did worse on held-out text).
 """
 
 from __future__ import annotations
@@ -152,7 +154,7 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
             rest = chunk[pm.end() :]
             vm = _PRED.match(rest)
             if vm:
-                group = _GROUPS[int(next(k for k, v in vm.groupdict().items() if v)[1:])]
+                group = _GROUPS[int(str(vm.lastgroup)[1:])]  # the one g<i> that matched
                 obj = (pm.group("pre") + rest[vm.end() :]).strip("，")
                 if not obj and ci:
                     obj = chunks[ci - 1]
@@ -197,7 +199,7 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
         if not vm:
             pending = ""
             continue
-        group = _GROUPS[int(next(k for k, v in vm.groupdict().items() if v)[1:])]
+        group = _GROUPS[int(str(vm.lastgroup)[1:])]  # the one g<i> that matched
         obj = rest[vm.end() :]
         if obj.endswith("时") or obj.startswith(("时", "检查时")):
             continue  # 实施监督检查时，…: a time clause, a procedure
