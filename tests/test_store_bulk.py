@@ -135,15 +135,15 @@ _CHILD = """
 import sys, time
 from dutygraph import load
 from dutygraph.store import EmbeddedStore
-from dutygraph.store.sqlite import bulk
+from dutygraph.store.sqlite import bulk, writes
 bulk.BULK_AT_LEAST = 1
 if sys.argv[3] == "pause":  # indexes dropped, every row written, nothing committed
-    written = bulk._write_new_duties
+    written = writes._write_new_duties
     def _write_new_duties(conn, duties):
         written(conn, duties)
         print("written", flush=True)
         time.sleep(600)
-    bulk._write_new_duties = _write_new_duties
+    writes._write_new_duties = _write_new_duties
 print("ready", flush=True)
 load(EmbeddedStore(sys.argv[1]), [sys.argv[2]])
 print("done", flush=True)

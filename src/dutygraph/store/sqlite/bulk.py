@@ -36,14 +36,10 @@ write into a store that has data is written as before, only with the bigger cach
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
-from collections.abc import Iterator
-from typing import Any
 
-from ...columns import DutyColumns
 from ..base import ChangeSet
-from .schema import TABLES, duty_rows
-from .writes import NAMED, _table, _write_duties, write_records
+from .schema import TABLES
+from .writes import NAMED, _table, apply_changes, by_label
 
 __all__ = ["BULK_AT_LEAST", "cache_kib", "index_sql", "wanted", "write_bulk"]
 
@@ -53,8 +49,6 @@ BULK_AT_LEAST = 20_000
 _CACHE_PER_RECORD = 128
 _CACHE_MIN_KIB = 16 * 1024
 _CACHE_MAX_KIB = 1024 * 1024
-#: duties handed to executemany at a time
-_SLICE = 100_000
 
 
 def wanted(changes: ChangeSet) -> bool:
@@ -95,15 +89,13 @@ def write_bulk(conn: sqlite3.Connection, changes: ChangeSet) -> None:
     """Write ``changes`` as :func:`~.writes.apply_changes` does, into the open transaction:
     the same rows in the same tables, indexes made after the rows of the tables it fills
     from empty."""
-    by_label: dict[str, list[Any]] = defaultdict(list)
-    for rec in changes.records:
-        by_label[rec.label].append(rec)
-    for recs in by_label.values():
+    groups, _ = by_label(changes)
+    for recs in groups.values():
         _table(conn, recs[0])  # a kind this schema was not written with: its table first
-    filled = [TABLES[label].label for label in by_label]
+    filled = [TABLES[label].label for label in groups]
     if changes.duties:
         filled += ["duty", "duty_basis"]
-    if any(label in NAMED for label in by_label):
+    if any(label in NAMED for label in groups):
         filled.append("names")
     empty = [t for t in dict.fromkeys(filled) if _empty(conn, t)]
     size = len(changes.records) + len(changes.duties)
@@ -115,32 +107,9 @@ def write_bulk(conn: sqlite3.Connection, changes: ChangeSet) -> None:
         indexes = index_sql(conn, empty)
         for name, _ in indexes:
             conn.execute(f'DROP INDEX "{name}"')
-        for recs in by_label.values():
-            write_records(conn, recs, clear_names="names" not in empty)
-        if changes.duties:
-            if "duty" in empty and "duty_basis" in empty:
-                _write_new_duties(conn, changes.duties)
-            else:
-                _write_duties(conn, changes.duties)
+        apply_changes(conn, changes, empty=empty)
         for _, sql in indexes:
             conn.execute(sql)
     finally:
         conn.execute(f"PRAGMA cache_size={old_cache}")
         conn.execute(f"PRAGMA temp_store={old_temp}")
-
-
-def _slices(duties: DutyColumns) -> Iterator[tuple[Any, ...]]:
-    """The duty table's rows of ``duties``, made a slice at a time."""
-    for lo in range(0, len(duties), _SLICE):
-        part = DutyColumns.wrap([col[lo : lo + _SLICE] for col in duties.columns])
-        yield from duty_rows(part)
-
-
-def _write_new_duties(conn: sqlite3.Connection, duties: DutyColumns) -> None:
-    """Duties into an empty ``duty`` table, and their bases into an empty ``duty_basis``."""
-    conn.executemany(TABLES["duty"].upsert_sql(), _slices(duties))
-    conn.execute(
-        "INSERT INTO duty_basis (basis, duty) "
-        "SELECT b.value, d.id FROM duty AS d, json_each(d.bases) AS b "
-        "ORDER BY d.rowid"
-    )

@@ -266,11 +266,15 @@ def migrate(conn: Any) -> list[str]:
         stmt = "ALTER TABLE names ADD COLUMN folded TEXT"
         conn.execute(stmt)
         done.append(stmt)
-        rows = conn.execute("SELECT rowid, name FROM names").fetchall()
-        conn.executemany(
-            "UPDATE names SET folded = ? WHERE rowid = ?",
-            [(name_key(n) if n is not None else None, rowid) for rowid, n in rows],
+        # one statement over the table, not a Python round trip per name (a national
+        # store has millions); the function lives only on this connection
+        conn.create_function(
+            "dutygraph_name_key",
+            1,
+            lambda n: None if n is None else name_key(n),
+            deterministic=True,
         )
+        conn.execute("UPDATE names SET folded = dutygraph_name_key(name)")
     for t in TABLES.values():
         have = {r[1] for r in conn.execute(f"PRAGMA table_info({t.name})")}
         for col in t.columns:

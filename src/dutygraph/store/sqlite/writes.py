@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from ...columns import DutyColumns
@@ -16,8 +17,10 @@ from ...graph import _names_of, name_key
 from ..base import ChangeSet
 from .schema import TABLES, Table, duty_rows
 
-__all__ = ["NAMED", "apply_changes", "write_records"]
+__all__ = ["NAMED", "apply_changes", "by_label", "write_records"]
 
+#: duties handed to executemany at a time by a write into an empty table
+_SLICE = 100_000
 #: the kinds :meth:`find` looks up by name (as :class:`~dutygraph.graph.DutyGraph` does)
 NAMED = ("item", "region", "department", "basis", "behavior", "business_form")
 
@@ -31,21 +34,36 @@ def _table(conn: sqlite3.Connection, rec: Any) -> Table:
     return table
 
 
-def apply_changes(conn: sqlite3.Connection, changes: ChangeSet) -> None:
-    """Write ``changes``' records, then its duty columns, into the open transaction."""
-    by_label: dict[str, list[Any]] = defaultdict(list)
+def by_label(changes: ChangeSet) -> tuple[dict[str, list[Any]], list[Any]]:
+    """``changes``' records grouped by kind (in their order), and its duty records apart."""
+    groups: dict[str, list[Any]] = defaultdict(list)
     duty_records = []
     for rec in changes.records:
         if rec.label == "duty":
             duty_records.append(rec)
         else:
-            by_label[rec.label].append(rec)
-    for recs in by_label.values():
-        write_records(conn, recs)
+            groups[rec.label].append(rec)
+    return groups, duty_records
+
+
+def apply_changes(
+    conn: sqlite3.Connection, changes: ChangeSet, *, empty: Collection[str] = ()
+) -> None:
+    """Write ``changes``' records, then its duty columns, into the open transaction.
+
+    ``empty``: the tables the caller knows hold no rows (the bulk path,
+    :func:`~.bulk.write_bulk`): no names are deleted before theirs are written, and
+    duties going into an empty ``duty`` and ``duty_basis`` are written a slice at a time
+    with their bases filled by one ``INSERT … SELECT``.
+    """
+    groups, duty_records = by_label(changes)
+    for recs in groups.values():
+        write_records(conn, recs, clear_names="names" not in empty)
     if duty_records:
         _write_duties(conn, DutyColumns.from_records(duty_records))
     if changes.duties:
-        _write_duties(conn, changes.duties)
+        new = "duty" in empty and "duty_basis" in empty
+        (_write_new_duties if new else _write_duties)(conn, changes.duties)
 
 
 def write_records(conn: sqlite3.Connection, recs: list[Any], *, clear_names: bool = True) -> None:
@@ -76,4 +94,23 @@ def _write_duties(conn: sqlite3.Connection, duties: DutyColumns) -> None:
     conn.executemany(
         "INSERT INTO duty_basis (basis, duty) VALUES (?, ?)",
         [(b, i) for i, bases in zip(ids, duties.column("bases"), strict=True) for b in bases],
+    )
+
+
+def _slices(duties: DutyColumns) -> Iterator[tuple[Any, ...]]:
+    """The duty table's rows of ``duties``, made a slice at a time (at national, one
+    list of all rows alone was ~3 GB)."""
+    for lo in range(0, len(duties), _SLICE):
+        part = DutyColumns.wrap([col[lo : lo + _SLICE] for col in duties.columns])
+        yield from duty_rows(part)
+
+
+def _write_new_duties(conn: sqlite3.Connection, duties: DutyColumns) -> None:
+    """Duties into an empty ``duty`` table, and their bases into an empty ``duty_basis``
+    (in duty order, each duty's bases in their order: the rows :func:`_write_duties` writes)."""
+    conn.executemany(TABLES["duty"].upsert_sql(), _slices(duties))
+    conn.execute(
+        "INSERT INTO duty_basis (basis, duty) "
+        "SELECT b.value, d.id FROM duty AS d, json_each(d.bases) AS b "
+        "ORDER BY d.rowid"
     )
