@@ -78,6 +78,24 @@ def test_a_closed_reader_gives_its_connection_back_and_refuses_queries(demo_db):
     store.close()
 
 
+def test_a_reader_ending_after_the_store_closed_closes_its_connection(demo_db, monkeypatch):
+    """close() releases every connection: one lent to a reader still open is closed when the
+    reader ends, not kept again (a server closing its store on shutdown holds no file open)."""
+    seen = Connections(monkeypatch)
+    store = EmbeddedStore(demo_db)
+    reader = store.reader()
+    assert reader.regions["510104"].name == "锦江区"
+    store.close()
+    reader.close()
+    assert not store._kept, store._kept
+    with pytest.raises(sqlite3.ProgrammingError):
+        seen.opened[0].execute("SELECT 1")  # closed, not lent again
+    again = store.reader()  # the store opens again when asked
+    assert again.departments["JJ-SCJ"].id == "JJ-SCJ"
+    again.close()
+    store.close()
+
+
 def test_a_reader_open_during_a_write_keeps_its_state_and_the_write_commits(demo_db):
     """A reader holding the lent connection does not stop a write on the same object (it
     gets a connection of its own) and sees the state it began with; a reader opened while

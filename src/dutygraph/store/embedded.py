@@ -123,6 +123,7 @@ class EmbeddedStore:
         self._locks["cache"] = threading.Lock()  # the held graph replaced (_keep_if, _after_write)
         self._writing = False  # a write is under way in this object (its whole graph is not kept)
         self._writer = 0  # the thread making it
+        self._closes = 0  # how many times close() ran: a connection lent before is not kept
         # closed when the store is dropped or the process exits: closing the last connection
         # folds the WAL into the file and removes the -wal and -shm files
         weakref.finalize(self, _close_all, self._kept)
@@ -269,6 +270,7 @@ class EmbeddedStore:
     @contextlib.contextmanager
     def _read(self) -> Iterator[sqlite3.Connection | None]:
         """A connection inside one read transaction (one consistent state), or ``None``."""
+        closes = self._closes
         got = self._lend()
         if got is None:
             yield None
@@ -281,7 +283,7 @@ class EmbeddedStore:
             conn.close()  # a connection that failed is not kept
             raise self._error(exc, "read") from exc
         finally:
-            self._give_back(ident, conn)
+            self._give_back(ident, conn, closes)
 
     def _lend(self) -> tuple[tuple[int, int], sqlite3.Connection] | None:
         """A connection to read with: the one kept for writing when no write is under way
@@ -301,9 +303,10 @@ class EmbeddedStore:
         st = os.stat(self.path)
         return (st.st_ino, st.st_dev), conn
 
-    def _give_back(self, ident: tuple[int, int], conn: sqlite3.Connection) -> None:
+    def _give_back(self, ident: tuple[int, int], conn: sqlite3.Connection, closes: int) -> None:
         """End a lent connection's read transaction and keep it for the next write or read
-        (when no other is kept meanwhile), else close it."""
+        (when no other is kept meanwhile and the store was not closed since it was lent:
+        ``closes`` is :attr:`_closes` then), else close it."""
         try:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -314,7 +317,7 @@ class EmbeddedStore:
         lock = self._locks["write"]
         if lock.acquire(blocking=False):
             try:
-                if "write" not in self._kept:
+                if "write" not in self._kept and closes == self._closes:
                     self._kept["write"] = (ident, conn)
                     return
             finally:
@@ -470,6 +473,7 @@ class EmbeddedStore:
     def reader(self) -> GraphReader:
         """A reader that queries the tables as an answer walks them, in one read transaction
         (its :meth:`~.sqlite.reader.SqliteReader.close` ends it and gives the connection back)."""
+        closes = self._closes
         got = self._lend()
         if got is None:
             return DutyGraph()
@@ -481,7 +485,9 @@ class EmbeddedStore:
             conn.close()
             raise self._error(exc, "read") from exc
         guarded = Guarded(
-            conn, lambda exc: self._error(exc, "read"), close=lambda: self._give_back(ident, conn)
+            conn,
+            lambda exc: self._error(exc, "read"),
+            close=lambda: self._give_back(ident, conn, closes),
         )
 
         def whole() -> DutyGraph:
@@ -599,7 +605,12 @@ class EmbeddedStore:
             self._cache = ((self._checked, before + 1), cached[1], pending)
 
     def close(self) -> None:
-        self._cache = None
+        """Close the connections this object keeps and drop the graph it holds; a reader
+        lent before closes its connection when it ends. The store opens again when next
+        asked."""
+        with self._locks["cache"]:
+            self._cache = None
+        self._closes += 1
         for which, lock in self._locks.items():
             with lock:
                 self._drop(which)
