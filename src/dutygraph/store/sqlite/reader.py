@@ -44,10 +44,6 @@ _WHOLE = {
 }
 
 
-#: :meth:`LazyTable.where`'s statements by (table, condition), each made once
-_WITH_ID: dict[tuple[str, str], str] = {}
-
-
 class LazyTable(Mapping[str, Any]):
     """The records of one kind by id, each read from its table when first asked for."""
 
@@ -83,12 +79,7 @@ class LazyTable(Mapping[str, Any]):
         if not self._present:
             return []
         t = self._table
-        sql = _WITH_ID.get((t.label, condition))
-        if sql is None:
-            sql = _WITH_ID[t.label, condition] = t.select_sql(condition).replace(
-                "SELECT ", "SELECT id, ", 1
-            )
-        rows = self._conn.execute(sql, params).fetchall()
+        rows = self._conn.execute(t.select_sql(condition, with_id=True), params).fetchall()
         recs = t.decode([r[1:] for r in rows])
         out = []
         for (rid, *_), rec in zip(rows, recs, strict=True):

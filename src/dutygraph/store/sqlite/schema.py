@@ -140,7 +140,7 @@ class Table:
         self.name = _q(self.label)
         self._read_cols = ", ".join(map(_q, [*self.plain, *(_ORIGIN if self.has_origin else ())]))
         # each statement's text made once (a small write asks for the same few many times)
-        self._selects: dict[tuple[str, str], str] = {}
+        self._selects: dict[tuple[str, str, bool], str] = {}
         self._upsert: str | None = None
 
     def ddl(self) -> list[str]:
@@ -167,11 +167,13 @@ class Table:
             f"ON CONFLICT(id) DO UPDATE SET {sets}"
         )
 
-    def select_sql(self, where: str = "", order: str = "rowid") -> str:
-        sql = self._selects.get((where, order))
+    def select_sql(self, where: str = "", order: str = "rowid", *, with_id: bool = False) -> str:
+        """The statement reading the rows (``with_id``: the id first, then the columns
+        :meth:`decode` takes), each made once."""
+        sql = self._selects.get((where, order, with_id))
         if sql is None:
-            sql = self._selects[where, order] = (
-                f"SELECT {self._read_cols} FROM {self.name}"
+            sql = self._selects[where, order, with_id] = (
+                f"SELECT {'id, ' if with_id else ''}{self._read_cols} FROM {self.name}"
                 f"{' WHERE ' + where if where else ''} ORDER BY {order}"
             )
         return sql
