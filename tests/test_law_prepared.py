@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -75,9 +76,39 @@ def test_a_changed_corpus_is_prepared_again(corpus, tmp_path):
     book = prepared_lawbook(corpus, cache)
     assert _answers(book)["article"][1][0].startswith("（改）")  # type: ignore[index]
     assert after is not None and after.is_file()
-    # the file of the old digest is swept when the new one is written: one file, not two
-    assert before is not None and not before.exists()
+    # the old digest's file was used a moment ago (another installation may still use it):
+    # kept; once nobody has used it for a day, the next use of the new one sweeps it
+    assert before is not None and before.exists()
+    _age(before, 2 * 24 * 3600)
+    _age(after, 2 * 3600)  # its own use is marked at most once an hour
+    prepared_lawbook(corpus, cache)
+    assert not before.exists()
     assert sorted(p.name for p in cache.iterdir()) == [after.name]
+    assert time.time() - after.stat().st_mtime < 60  # marked used
+
+
+def _age(path, seconds):  # type: ignore[no-untyped-def]
+    st = path.stat()
+    os.utime(path, (st.st_atime - seconds, st.st_mtime - seconds))
+
+
+def test_two_installations_keep_each_others_files(corpus, tmp_path):
+    """Two versions of the code on one machine (a server and a newer command line) prepare
+    files of two digests; each keeps the other's while it is in use, so neither parses the
+    corpus again on its next start."""
+    cache = tmp_path / "cache"
+    prepared_lawbook(corpus, cache)
+    mine = prepared_path(corpus, cache)
+    assert mine is not None
+    theirs = cache / f"laws-{'e' * 20}.sqlite"
+    shutil.copyfile(mine, theirs)  # the other installation's, used just now
+    mine.unlink()
+    prepared._corpus.cache_clear()
+    prepared_lawbook(corpus, cache)  # this one prepares its file again: writing sweeps
+    assert theirs.exists() and mine.is_file()
+    _age(mine, 2 * 3600)
+    prepared_lawbook(corpus, cache)  # reading marks its own use and sweeps
+    assert theirs.exists()
 
 
 def test_writing_a_new_file_sweeps_only_stale_files_of_our_own_naming(corpus, tmp_path):
@@ -88,8 +119,9 @@ def test_writing_a_new_file_sweeps_only_stale_files_of_our_own_naming(corpus, tm
     cache.mkdir()
     other = "0123456789abcdef0123"
     names = {
-        f"laws-{other}.sqlite": False,  # another digest's prepared file
+        f"laws-{other}.sqlite": False,  # another digest's prepared file, unused for two days
         f"laws-{other}.sqlite-journal": False,  # and SQLite's file beside it
+        f"laws-{'a' * 20}.sqlite": True,  # another digest's, in use
         f"laws-{other}.k3j_9x.tmp": True,  # being written by another process right now
         f"laws-{'f' * 20}.q8w2e1.tmp": False,  # written aside two days ago, never renamed
         f"assign-indexes-{other}.marshal": True,  # assign's stored word indexes
@@ -99,16 +131,21 @@ def test_writing_a_new_file_sweeps_only_stale_files_of_our_own_naming(corpus, tm
     for name in names:
         (cache / name).write_bytes(b"x" * 64)
     two_days = 2 * 24 * 3600
-    dead = cache / f"laws-{'f' * 20}.q8w2e1.tmp"
-    os.utime(dead, (dead.stat().st_atime - two_days, dead.stat().st_mtime - two_days))
+    for name in (
+        f"laws-{'f' * 20}.q8w2e1.tmp",
+        f"laws-{other}.sqlite",
+        f"laws-{other}.sqlite-journal",
+    ):
+        _age(cache / name, two_days)
     book = prepared_lawbook(corpus, cache)
     path = prepared_path(corpus, cache)
     assert path is not None and path.is_file()
     left = {p.name for p in cache.iterdir()}
     assert left == {path.name} | {n for n, stays in names.items() if stays}
     assert _answers(book)["article"][0].endswith("#110")  # type: ignore[index]
-    # reading an existing file writes nothing, so it sweeps nothing
+    # reading a file used within the hour writes nothing, so it sweeps nothing
     (cache / f"laws-{other}.sqlite").write_bytes(b"x")
+    _age(cache / f"laws-{other}.sqlite", two_days)
     prepared_lawbook(corpus, cache)
     assert (cache / f"laws-{other}.sqlite").exists()
 
@@ -123,7 +160,8 @@ def test_a_reader_of_a_swept_file_keeps_answering(corpus, tmp_path):
     assert old is not None and old.is_file()
     fake = cache / f"laws-{'e' * 20}.sqlite"
     shutil.copyfile(old, fake)
-    assert prepared.sweep(fake) == [old]  # as the other digest's writer would
+    later = time.time() + prepared.ABANDONED_AFTER + 60  # a day on, nobody using it
+    assert prepared.sweep(fake, now=later) == [old]  # as the other digest's writer would
     assert not old.exists()
     assert _answers(old_book)["article"][0].endswith("#110")  # type: ignore[index]
 

@@ -11,9 +11,13 @@ from that file (a few milliseconds) and an act's articles when one is asked for
 (one indexed query).
 
 The file's name carries a digest of the archive and of the code that reads it, so a
-new corpus or a new parser prepares a new file and never reads a stale one; writing it
-sweeps the prepared files of other digests from the folder (:func:`sweep`: each is tens
-of megabytes and nothing will read it again). A cache
+new corpus or a new parser prepares a new file and never reads a stale one. Each use
+marks its file used (its modification time), and writing or reading one sweeps from the
+folder the prepared files of other digests that no process has used for a day
+(:func:`sweep`: each is tens of megabytes). Two installations of different versions on
+one machine (a server and a newer command line; a test run of a branch) each keep their
+own file rather than sweeping the other's, which would make it parse the corpus again
+(seconds) on its next start, or on its next article if it is running. A cache
 that cannot be written (a read-only home, ``DUTYGRAPH_CACHE=off``) only costs time:
 the corpus is then parsed in the process, as before.
 
@@ -109,13 +113,15 @@ def prepared_path(source: Path = PACKAGED_CORPUS, where: Path | None = None) -> 
 _PREPARED = re.compile(r"laws-[0-9a-f]{20}\.sqlite(?:-journal|-wal|-shm)?")
 #: a file being written aside by :func:`_write` (``mkstemp``'s name), and SQLite's beside it
 _ASIDE = re.compile(r"laws-[0-9a-f]{20}\.[A-Za-z0-9_]+\.tmp(?:-journal|-wal|-shm)?")
-#: an aside untouched this long was left by a writer that died (a write takes seconds)
+#: an aside untouched this long was left by a writer that died (a write takes seconds); a
+#: prepared file of another digest unused this long is no installation's any more
 ABANDONED_AFTER = 24 * 3600.0
 
 
 def sweep(keep: Path, now: float | None = None) -> list[Path]:
-    """Remove from ``keep``'s folder the prepared files of other digests, and the files written
-    aside that no writer has touched for :data:`ABANDONED_AFTER` seconds; the removed paths.
+    """Remove from ``keep``'s folder the prepared files of other digests that no process has
+    used, and the files written aside that no writer has touched, for :data:`ABANDONED_AFTER`
+    seconds; the removed paths.
 
     Only names of this module's own patterns are touched (the word indexes
     :mod:`dutygraph.analysis.match` keeps in the same folder, and anything else, stay). A
@@ -129,10 +135,13 @@ def sweep(keep: Path, now: float | None = None) -> list[Path]:
     >>> for name in ("laws-" + "a" * 20 + ".sqlite", "laws-" + "b" * 20 + ".sqlite",
     ...              "laws-" + "c" * 20 + ".x1y2.tmp", "assign-indexes-" + "d" * 20 + ".marshal"):
     ...     _ = (folder / name).write_bytes(b"")
-    >>> [p.name for p in sweep(folder / ("laws-" + "a" * 20 + ".sqlite"))]
-    ['laws-bbbbbbbbbbbbbbbbbbbb.sqlite']
+    >>> sweep(folder / ("laws-" + "a" * 20 + ".sqlite"))  # all in use (just written)
+    []
+    >>> later = time.time() + ABANDONED_AFTER + 60
+    >>> [p.name for p in sweep(folder / ("laws-" + "a" * 20 + ".sqlite"), now=later)]
+    ['laws-bbbbbbbbbbbbbbbbbbbb.sqlite', 'laws-cccccccccccccccccccc.x1y2.tmp']
     >>> sorted(p.name[:7] for p in folder.iterdir())
-    ['assign-', 'laws-aa', 'laws-cc']
+    ['assign-', 'laws-aa']
     """
     now = time.time() if now is None else now
     mine = keep.name
@@ -145,9 +154,7 @@ def sweep(keep: Path, now: float | None = None) -> list[Path]:
         name = p.name
         if name.startswith(mine):  # the file kept, and SQLite's files beside it
             continue
-        if _PREPARED.fullmatch(name):
-            stale = True
-        elif _ASIDE.fullmatch(name):
+        if _PREPARED.fullmatch(name) or _ASIDE.fullmatch(name):
             try:
                 stale = now - p.stat().st_mtime > ABANDONED_AFTER
             except OSError:
@@ -161,6 +168,24 @@ def sweep(keep: Path, now: float | None = None) -> list[Path]:
                 continue
             removed.append(p)
     return removed
+
+
+#: a file's use is marked (and the folder swept) at most this often
+_MARK_EVERY = 3600.0
+
+
+def _mark_used(path: Path, now: float | None = None) -> None:
+    """Mark the prepared file at ``path`` used now (its modification time, so another
+    installation's :func:`sweep` leaves it), and sweep the folder; at most once an hour
+    (the common case is one ``stat``). A file that cannot be marked is left as it is."""
+    now = time.time() if now is None else now
+    try:
+        if now - path.stat().st_mtime < _MARK_EVERY:
+            return
+        os.utime(path, (now, now))
+    except OSError:
+        return
+    sweep(path, now)
 
 
 def _write(path: Path, records: Iterator[Any]) -> None:
@@ -261,9 +286,12 @@ def prepared_lawbook(source: Path = PACKAGED_CORPUS, where: Path | None = None) 
     path = prepared_path(source, where)
     if path is not None and path.is_file():
         try:
-            return _book_from_file(path, source)
+            book = _book_from_file(path, source)
         except sqlite3.Error:
             pass  # a damaged file: read the corpus, and prepare it again
+        else:
+            _mark_used(path)
+            return book
     book = _book_from_corpus(source)
     if path is not None:
         with contextlib.suppress(OSError, sqlite3.Error):
