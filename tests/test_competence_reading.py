@@ -81,9 +81,10 @@ def test_a_clause_kept_by_the_score():
     assert [(c.level, c.department) for c in extract(v)] == [("national", "住房和城乡建设主管部门")]
 
 
-def test_the_score_is_data_fitted_on_the_five_samples_and_reads_general_facts_only():
+def test_the_score_is_data_fitted_on_the_tuning_samples_and_reads_general_facts_only():
     data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-    assert len(data["fitted_on"]) == 5 and not any("fresh4" in n for n in data["fitted_on"])
+    # the six tuning samples (fresh4 one since session 10), never the held-out fresh5
+    assert len(data["fitted_on"]) == 6 and not any("fresh5" in n for n in data["fitted_on"])
     w, threshold, floor = weights()
     assert 0 < floor <= threshold < 1
     # every weight is a general fact of the reading, never a word of one law
@@ -127,7 +128,7 @@ def test_general_readings_on_real_clauses(title: str, article: str, expected: tu
     got = _read(title, article)
     assert expected in got
     if title == "残疾人就业条例":
-        assert ("all", "县级以上人民政府") not in got  # not the government itself
+        assert ("all", "人民政府") not in got  # not the government itself
     if title == "征兵工作条例":
         assert not any(d.startswith(("县各级", "建立")) for _, d in got)
 
@@ -158,3 +159,79 @@ def test_general_reading_leaves_these_out(title: str, article: str, absent):  # 
 def test_the_level_words_before_soshu_stay():
     # 县级以上各级人民政府机构编制管理机关所属的事业单位登记管理机构…负责…: every level (all)
     assert ("all", "事业单位登记") in _read("事业单位登记管理暂行条例", "第五条")
+
+
+def _shapes(text: str) -> set[tuple[str, str]]:
+    return {(c.level, core(c.department)) for c in candidates(_text(text))}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # 实施行业监督管理 / 实施分类监督管理: a kind of supervision is still supervision
+        (
+            "第一条 国务院民用航空主管部门依法对全国民用机场实施行业监督管理。",
+            ("national", "民用航空"),
+        ),
+        # 国家核安全局 is a body (…安全局, not …全局)
+        ("第一条 国家核安全局负责民用核材料的安全监督。", ("national", "核安全局")),
+        # 对…负责人进行审计: 负责人 is no verb, the object runs on to 进行审计
+        ("第一条 审计机关应当对被撤销的金融机构负责人进行审计。", ("any", "审计")),
+        # 由X征收: a tax collected by a body
+        ("第一条 准许进出口的货物，由海关依照本法的规定征收关税。", ("any", "海关")),
+        # 由X办理: a matter handed to a body
+        (
+            "第一条 不动产登记由不动产所在地的县级人民政府不动产登记机构办理。",
+            ("local", "不动产登记"),
+        ),
+        # X确定的部门（以下称Y）: the body is Y, at the level of the definition (rule 11)
+        (
+            "第一条 省、自治区、直辖市人民政府确定的部门(以下称监督管理部门)负责对本地区融资担保公司的监督管理。"
+            "\n\n第二条 监督管理部门应当对融资担保公司实施分类监督管理。",
+            ("local", "监督管理"),
+        ),
+        # 对X进行检查 / 实施教育督导
+        (
+            "第一条 政府采购监督管理部门应当对政府采购项目的采购活动进行检查。",
+            ("any", "政府采购监督管理"),
+        ),
+        # 乡、民族乡、镇的人民政府 is the township government
+        (
+            "第一条 乡、民族乡、镇的人民政府负责本管辖区域内的人口与计划生育工作。",
+            ("township", "人民政府"),
+        ),
+        # 征集地的县级以上地方人民政府X: the place does not hide the level
+        (
+            "第一条 征兵体格检查由征集地的县级以上地方人民政府征兵办公室统一组织。",
+            ("local", "征兵办公室"),
+        ),
+    ],
+)
+def test_shapes_of_fresh4s_misses(text: str, expected: tuple[str, str]):
+    assert expected in _shapes(text)
+
+
+@pytest.mark.parametrize(
+    "text, wrong",
+    [
+        # rule 12: a government answers for its area (对…负责), no line's charge
+        ("第一条 地方各级人民政府对本行政区域内生物安全工作负责。", ("local", "人民政府")),
+        # 对Z机关负责: answering to a body
+        (
+            "第一条 派出机关的审计机关对派出机关和省级人民政府审计机关负责并报告工作。",
+            ("any", "派出机关的审计"),
+        ),
+        # 成员单位 is no department: the ending of 有关部门 does not go to it
+        (
+            "第一条 国家生物安全工作协调机制成员单位和国务院其他有关部门根据职责分工，负责生物安全相关工作。",
+            ("national", "生物安全工作协调机制成员单位"),
+        ),
+        # 监督管理等部门制定: 管理 in a body's name is no verb
+        (
+            "第一条 具体办法由国务院卫生行政部门会同国务院食品安全监督管理等部门制定。",
+            ("national", "卫生"),
+        ),
+    ],
+)
+def test_what_fresh4_says_is_no_clause(text: str, wrong: tuple[str, str]):
+    assert wrong not in _shapes(text)
