@@ -205,6 +205,13 @@ def _shapes(text: str) -> set[tuple[str, str]]:
             "第一条 征兵体格检查由征集地的县级以上地方人民政府征兵办公室统一组织。",
             ("local", "征兵办公室"),
         ),
+        # 县以上 = 县级以上 (rule 14)
+        ("第一条 县以上卫生行政部门对学校卫生工作行使监督职权。", ("all", "卫生")),
+        # 组织协调…做好…工作 after a subject of its own chunk
+        (
+            "第一条 县级以上各级人民政府及其负责侨务工作的机构，组织协调有关部门做好保护归侨的工作。",
+            ("all", "负责侨务工作的"),
+        ),
     ],
 )
 def test_shapes_of_fresh4s_misses(text: str, expected: tuple[str, str]):
@@ -231,7 +238,36 @@ def test_shapes_of_fresh4s_misses(text: str, expected: tuple[str, str]):
             "第一条 具体办法由国务院卫生行政部门会同国务院食品安全监督管理等部门制定。",
             ("national", "卫生"),
         ),
+        # 中央国家机关各部门 names no department (rule 8)
+        (
+            "第一条 中央国家机关各部门按照职责分工，管理指导本系统、本领域国家安全工作。",
+            ("national", "机关各"),
+        ),
+        # rule 2: exchanging documents is a one-off act; rule 9: an enterprise's own office
+        (
+            "第一条 国务院专利行政部门负责按照互惠原则与其他国家的专利机关交换专利文献。",
+            ("national", "专利"),
+        ),
+        (
+            "第一条 矿山企业的地质测量机构负责本企业矿产资源开发利用的监督管理工作。",
+            ("any", "矿山企业的地质测量"),
+        ),
+        # X由Y、Z组成，…组织协调: the members are not what coordinates
+        (
+            "第一条 国家生物安全工作协调机制由国务院卫生健康、农业农村等主管部门组成，组织协调国家生物安全相关工作。",
+            ("national", "农业农村"),
+        ),
     ],
 )
 def test_what_fresh4_says_is_no_clause(text: str, wrong: tuple[str, str]):
     assert wrong not in _shapes(text)
+
+
+def test_the_field_of_a_duty_is_in_its_verb():
+    # 履行对X的监督管理职责: the matter is 证券公司的监督管理, not empty
+    (c,) = candidates(_text("第一条 国务院证券监督管理机构依法履行对证券公司的监督管理职责。"))
+    assert (c.level, core(c.department), c.matter) == (
+        "national",
+        "证券监督",
+        "证券公司的监督管理",
+    )

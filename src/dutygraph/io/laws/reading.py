@@ -60,7 +60,7 @@ _PREDICATES = (
     ),
     (
         "指导监督",
-        r"(?:实施|进行)?(?:指导(?:和|、)?监督|监督(?:和|、)?指导|指导(?:、|和)协调|统筹协调|组织领导|组织指导|指导推动)",
+        r"(?:实施|进行)?(?:指导(?:和|、)?监督|监督(?:和|、)?指导|指导(?:、|和)协调|统筹协调|组织协调|协调(?:和|、)指导|组织领导|组织指导|指导推动)",
     ),
     ("职责", r"(?:依法)?(?:履行|负有|承担|行使)[^，。；]{0,30}?(?:职责|职权|监督权|管理权)"),
     ("做好", r"(?:做好|开展|承办|承担(?![^，。；]{0,20}责任))"),
@@ -111,11 +111,18 @@ _NAME_GOES_ON = re.compile(
 _ONE_OFF = re.compile(
     r"^(?:本(?:条例|法|办法|规定|细则|标准)(?:的)?)?(?:具体应用问题的)?(?:解释|制定[^，。；]{0,10}式样|印制|签发|发布|颁发)"
     r"|的(?:确认|认定|解释)$"
+    # exchanging documents, fixing a figure, approving one case, drafting one plan (rule 2)
+    r"|(?:交换|交流)[^，。；]{0,10}(?:文献|资料)$|(?:核定|审定|审批|核发)$|^(?:核定|审定|审批|核发)"
+    r"|^(?:制定|制订|编制|拟订)[^，。；]{0,30}(?:预案|规划|计划|办法|目录|名录)$"
 )
 #: a sentence about the means of a duty, not its field (rule 4): 进行监督检查，有权采取下列措施
 _MEANS = re.compile(r"(?:有权|可以)(?:采取|行使)下列|有下列职权|行使下列职权")
 #: names that name no department (rule 8): 国务院指定的部门, 一个部门或者几个部门, 事业单位主管部门
-_UNNAMED = re.compile(r"(?:指定|确定)的(?:部门|机构|机关)$|^(?:一个|几个|多个)|单位主管部门$")
+_UNNAMED = re.compile(
+    r"(?:指定|确定)的(?:部门|机构|机关)$|^(?:一个|几个|多个)|单位主管部门$|各(?:部门|机构|机关)$"
+    r"|(?:企业|单位)的[^，。；]*(?:部门|机构|机关)$"  # an enterprise's own office (rule 9)
+    r"|(?:考评|评审|评选|评议)委员会$"  # a committee that judges people or works (rule 9)
+)
 _MODAL = re.compile(r"可以|有权|必要时|鼓励|支持")
 _HELP = re.compile(r"协助|配合|参与|接受|报告|申请|报送|备案|报请|提请")
 _SKIPPY = re.compile(r"违反|罚款|处分|追究|责令|没收|吊销|警告|拘留")
@@ -217,6 +224,8 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
             continue  # 地方各级人民政府对X负责, Y对Z机关负责: answering for X or to Z (rule 12), no charge
         if group == "职责" and "下列" in vm.group():
             facts.add("duties-list")  # X履行下列职责：(一)… (rule 4)
+        elif group == "职责" and not obj:  # 履行对X的监督管理职责: the field is in the verb
+            obj = re.sub(r"^(?:依法)?(?:履行|负有|承担|行使)", "", vm.group())[:-2].rstrip("的")
         if obj_front:
             obj = obj_front + (obj if obj.endswith(("工作", "管理")) else "")
             facts.add("front-object")
@@ -256,7 +265,7 @@ def _subject_of(chunk: str) -> tuple[str, str | None]:
             continue
         if re.search(
             r"[，。；]|按照|依照|依据|根据|实行|建立|设立(?!的)|在[^，。；]{0,20}(?:范围内|领导下)"
-            r"|(?:部门|机构|机关|人民政府)在",
+            r"|(?:部门|机构|机关|人民政府)在|(?<=[^自，。；])由|属于",
             name,
         ):
             break
