@@ -212,6 +212,18 @@ def _shapes(text: str) -> set[tuple[str, str]]:
             "第一条 县级以上各级人民政府及其负责侨务工作的机构，组织协调有关部门做好保护归侨的工作。",
             ("all", "负责侨务工作的"),
         ),
+        # X部门或者机构 is one body
+        (
+            "第一条 县级以上地方人民政府负责管理地震工作的部门或者机构，负责本行政区域内地震监测的监督管理工作。",
+            ("local", "负责管理地震工作的部门或者"),
+        ),
+        # a body set up is at the level of who sets it up; a place before the level words
+        (
+            "第一条 国务院草原行政主管部门和草原面积较大的省、自治区的县级以上地方人民政府草原行政主管部门"
+            "设立草原监督管理机构，负责草原法律、法规执行情况的监督检查。",
+            ("all", "草原监督"),
+        ),
+        ("第一条 县邮电局（含邮政局）负责本县的邮政管理工作。", ("any", "县邮电局")),
     ],
 )
 def test_shapes_of_fresh4s_misses(text: str, expected: tuple[str, str]):
@@ -256,6 +268,16 @@ def test_shapes_of_fresh4s_misses(text: str, expected: tuple[str, str]):
         (
             "第一条 国家生物安全工作协调机制由国务院卫生健康、农业农村等主管部门组成，组织协调国家生物安全相关工作。",
             ("national", "农业农村"),
+        ),
+        # drafting a policy is a one-off task (rule 2); 对X负主体责任 is answering (rule 12)
+        (
+            "第一条 国务院发展改革部门负责组织拟定促进创业投资基金发展的政策措施。",
+            ("national", "发展改革"),
+        ),
+        (
+            "第一条 县级人民政府对本行政区域内学前教育发展负主体责任，负责制定本地学前教育发展规划，"
+            "统筹幼儿园布局。",
+            ("local", "人民政府"),
         ),
     ],
 )

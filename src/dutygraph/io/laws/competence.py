@@ -292,6 +292,8 @@ _COMPOUNDS = (
 )
 _AND = "\u2060"
 _COMMA = "\u2061"
+#: 或者 inside one body's name (负责管理地震工作的部门或者机构), meanwhile
+_OR = "\u2062"
 _SENTENCE = re.compile(r"[^。；]+[。；]?")
 #: the verbs that put a government itself in charge (its 领导, 做好 or 加强 do not)
 _GOVERNMENT_VERBS = ("负责", "统一负责", "具体负责", "主管", "管理", "履行下列职责")
@@ -366,14 +368,24 @@ def _prepare(text: str) -> str:
         text,
     )
     text = re.sub(r"（(?:以下简称|以下统称|以下称|简称|下称)(?:[^（）]|（[^（）]*）)*）", "", text)
-    # 有血吸虫病防治任务的地区县级以上地方人民政府X部门: the place named before the level words
+    # 有血吸虫病防治任务的地区县级以上地方人民政府X部门, 草原面积较大的省、自治区的县级以上…:
+    # the place named before the level words
     text = re.sub(
         r"(?:^|(?<=，))[^，。；]{2,24}?地区(?=县级|省级|设区的市|乡镇|乡（镇）)", "", text
     )
+    # 负责管理地震工作的部门或者机构 is one body; 县邮电局（含邮政局） is 县邮电局
+    text = text.replace("部门或者机构", "部门" + _OR + "机构")
+    text = re.sub(r"（含[^（）]{1,20}）", "", text)
     text = re.sub(r"省、自治区(?!、直辖市)", "省级", text)
     text = re.sub(r"县、自治县、(?:不设区的)?市、市辖区(?:的)?", "县级", text)
     text = re.sub(_PROVINCES, "省级", text)
     text = re.sub(r"(?:设区的市级|市级)、县级", "设区的市级", text)
+    # 草原面积较大的省级的县级以上地方人民政府: the place named before the level words
+    text = re.sub(
+        r"(?:^|(?<=[，和、]))(?:(?!部门|机构|机关|人民政府)[^，。；和、由对]){2,24}?的(?:省级的)?(?=县级以上|设区的市)",
+        "",
+        text,
+    )
     # 市、县级人民政府 is one level, not 市 and 县级人民政府
     text = re.sub(r"市、县(?=级?人民政府)", "市" + _COMMA + "县", text)
     text = (
@@ -780,8 +792,8 @@ def _subjects(
             continue  # rule 9: public institutions, not authorities
         yield (
             here,
-            name.replace(_AND, "和"),
-            _clean_matter(matter).replace(_AND, "和").replace(_COMMA, "、"),
+            name.replace(_AND, "和").replace(_OR, "或者"),
+            _clean_matter(matter).replace(_AND, "和").replace(_COMMA, "、").replace(_OR, "或者"),
         )
 
 

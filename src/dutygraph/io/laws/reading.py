@@ -113,7 +113,7 @@ _ONE_OFF = re.compile(
     r"|的(?:确认|认定|解释)$"
     # exchanging documents, fixing a figure, approving one case, drafting one plan (rule 2)
     r"|(?:交换|交流)[^，。；]{0,10}(?:文献|资料)$|(?:核定|审定|审批|核发)$|^(?:核定|审定|审批|核发)"
-    r"|^(?:制定|制订|编制|拟订)[^，。；]{0,30}(?:预案|规划|计划|办法|目录|名录)$"
+    r"|^(?:组织)?(?:制定|制订|编制|拟订|拟定)[^，。；]{0,30}(?:预案|规划|计划|办法|目录|名录|政策(?:措施)?)$"
 )
 #: a sentence about the means of a duty, not its field (rule 4): 进行监督检查，有权采取下列措施
 _MEANS = re.compile(r"(?:有权|可以)(?:采取|行使)下列|有下列职权|行使下列职权")
@@ -157,7 +157,12 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
         um = _SET_UP.match(chunk)
         if um and not _c._NOT_A_NAME.search(um.group("s")):
             lead = um.group("lead")
-            subject = ("国务院" if lead.startswith("国务院") else "") + um.group("s")
+            # the body set up is at the level of who sets it up: 国务院X和地方Y设立… is every level
+            if lead.startswith("国务院") and "地方" in lead:
+                level = "县级以上人民政府"
+            else:
+                level = next((m.group() for rx, _ in _c._LEVEL_RE if (m := rx.match(lead))), "")
+            subject = level + um.group("s")
             carried = True
             continue
         pm = _PASSIVE.match(chunk)
@@ -204,7 +209,8 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
                 continue
             break
         if not rest and obj_front:
-            pending = obj_front
+            # 海关对X，实施…监管: the object waits for the verb; 对X负主体责任 is answering (rule 12)
+            pending = "" if obj_front.endswith("责任") else obj_front
             continue
         vm = _PRED.match(rest)
         if not vm:
