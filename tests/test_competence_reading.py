@@ -224,6 +224,12 @@ def _shapes(text: str) -> set[tuple[str, str]]:
             ("all", "草原监督"),
         ),
         ("第一条 县邮电局（含邮政局）负责本县的邮政管理工作。", ("any", "县邮电局")),
+        # 实施统一监督; an object with 实施 inside it (…措施的实施情况) runs on to its verb
+        ("第一条 国家核安全局对全国核设施安全实施统一监督。", ("national", "核安全局")),
+        (
+            "第一条 县级以上人民政府水利主管部门对本条例规定的防治措施的实施情况进行监督检查。",
+            ("all", "水利"),
+        ),
     ],
 )
 def test_shapes_of_fresh4s_misses(text: str, expected: tuple[str, str]):
