@@ -275,6 +275,11 @@ def test_shapes_of_fresh4s_misses(text: str, expected: tuple[str, str]):
             "第一条 国家生物安全工作协调机制由国务院卫生健康、农业农村等主管部门组成，组织协调国家生物安全相关工作。",
             ("national", "农业农村"),
         ),
+        # rule 7: X会同Y，协调和指导…: the partner Y is not in charge
+        (
+            "第一条 国家安全机关会同宣传主管部门，协调和指导广播、电视等媒体做好宣传工作。",
+            ("any", "宣传"),
+        ),
         # drafting a policy is a one-off task (rule 2); 对X负主体责任 is answering (rule 12)
         (
             "第一条 国务院发展改革部门负责组织拟定促进创业投资基金发展的政策措施。",
@@ -299,3 +304,9 @@ def test_the_field_of_a_duty_is_in_its_verb():
         "证券监督",
         "证券公司的监督管理",
     )
+
+
+def test_the_lead_of_a_co_competence_keeps_the_subject_over_the_comma():
+    # rule 7: 国家安全机关会同宣传主管部门，协调和指导…: the lead is read, the partner not
+    got = _shapes("第一条 国家安全机关会同宣传主管部门，协调和指导广播、电视等媒体做好宣传工作。")
+    assert ("any", "国家安全") in got and ("any", "宣传") not in got

@@ -282,7 +282,9 @@ def _subject_of(chunk: str) -> tuple[str, str | None]:
         rest = chunk[len(name) :]
         if _NAME_GOES_ON.match(rest):
             continue
-        if _PRED.match(_after_subject(rest)) and not _c._NOT_A_NAME.search(name):
+        # the predicate follows, or only 会同Y does (X会同Y，协调和指导…: Y is the partner, rule 7)
+        lead = rest.startswith("会同") and not _after_subject(rest)
+        if (_PRED.match(_after_subject(rest)) or lead) and not _c._NOT_A_NAME.search(name):
             return name, rest
     name = names[-1]
     if _c._NOT_A_NAME.search(name):
