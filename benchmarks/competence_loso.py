@@ -1,6 +1,6 @@
 """Leave-one-set-out figures of competence extraction (issue #14 item 4), old method vs new.
 
-    python benchmarks/competence_loso.py [--out results/competence_loso.txt] [--fit]
+    python benchmarks/competence_loso.py [--out results/competence_loso.txt] [--fit] [--misses]
 
 The six hand-read samples (tests/data/competence_{sample,dev,fresh,fresh2,fresh3,fresh4}.csv)
 are all tuning sets (fresh4 was held out in session 8, a tuning set since session 10; the
@@ -11,7 +11,9 @@ it, on the same fold, the rule reader of sessions 5–7
 (:func:`~dutygraph.io.laws.competence.extract_by_rules`) — which was tuned on
 sample, dev, fresh and fresh2, so only its fresh3 and fresh4 figures are held out.
 
-``--fit`` fits the score on all six sets and writes
+``--misses`` lists, for the first variant, each fold's false clauses (with their held-out score and
+whether the one-per-text floor kept them) and the texts left without a clause: what to read
+next, every sample being a tuning one. ``--fit`` fits the score on all six sets and writes
 ``src/dutygraph/data/laws/competence_weights.json`` (the shipped weights).
 The figures are deterministic (no timing).
 """
@@ -157,6 +159,28 @@ def line(name: str, f: dict) -> str:
     )
 
 
+def _misses(
+    held: str,
+    rows: list[Row],
+    w: dict[str, float],
+    t: float,
+    found: dict[str, set],
+    gold: dict[str, set],
+    by_id: dict,
+) -> list[str]:
+    """One line per false clause kept in a held-out fold, and per text with a clause left without one."""
+    scored = {(vid, k): score(f, w) for vid, k, f, _ in rows}
+    out = []
+    for vid in gold:
+        title = by_id[vid].title
+        for k in sorted(found[vid] - gold[vid]):
+            s = scored[(vid, k)]
+            out.append(f"{held} + {title} {' '.join(k)} {s:.2f}{' (floor)' if s < t else ''}")
+        if gold[vid] and not found[vid]:
+            out.append(f"{held} - {title} " + "; ".join(" ".join(k) for k in sorted(gold[vid])))
+    return out
+
+
 VARIANTS = {
     "general": "the general reading's candidates only, the rules not consulted (THE SHIPPED METHOD)",
     "union": "the general reading's and the rules' candidates, the rules' finding an input",
@@ -188,6 +212,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--fit", action="store_true", help="fit on all the sets and write the shipped weights"
     )
+    ap.add_argument(
+        "--misses",
+        action="store_true",
+        help="list each fold's false clauses and uncovered texts (first variant)",
+    )
     args = ap.parse_args(argv)
     corpus = packaged_corpus()
     by_id = {v.id: v for v in in_force(corpus)}
@@ -203,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         "| held-out fold / method | coverage | precision (strict) | recall (strict) | texts without a clause given one |",
         "| --- | --- | --- | --- | --- |",
     ]
+    misses: list[str] = []
     totals: dict[str, list[dict]] = {"old (rules)": [], **{f"new ({v})": [] for v in variants}}
     for held in SETS:
         rows0, gold, rules = raw[held]
@@ -217,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
             floor = choose_floor(train, w, t, train_gold)
             found = {v: set() for v in gold}
             found.update(keep(variant(rows0, var), w, t, floor))
+            if args.misses and var == variants[0]:
+                misses += _misses(held, variant(rows0, var), w, t, found, gold, by_id)
             fn = figures(found, gold)
             totals[f"new ({var})"].append(fn)
             out.append(line(f"{held} — new ({var}, threshold {t:.2f}, floor {floor:.2f})", fn))
@@ -224,6 +256,12 @@ def main(argv: list[str] | None = None) -> int:
         s = {k: sum(f[k] for f in folds) for k in folds[0]}
         out.append(line(f"ALL {len(SETS)} (sum of held-out folds) — {name}", s))
     out += ["", *(f"# {k}: {v}" for k, v in VARIANTS.items() if k in variants)]
+    if misses:
+        out += [
+            "",
+            f"## each held-out fold's false clauses (+) and uncovered texts (-), {variants[0]}",
+        ]
+        out += misses
     text = "\n".join(out) + "\n"
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)

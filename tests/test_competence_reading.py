@@ -275,6 +275,11 @@ def test_shapes_of_fresh4s_misses(text: str, expected: tuple[str, str]):
             "第一条 国家生物安全工作协调机制由国务院卫生健康、农业农村等主管部门组成，组织协调国家生物安全相关工作。",
             ("national", "农业农村"),
         ),
+        # rule 9: a body in charge of its own unit's affairs
+        (
+            "第一条 军队团级以上单位政治工作部门负责本单位军人退役工作。",
+            ("any", "军队团级以上单位政治"),
+        ),
         # rule 7: X会同Y，协调和指导…: the partner Y is not in charge
         (
             "第一条 国家安全机关会同宣传主管部门，协调和指导广播、电视等媒体做好宣传工作。",

@@ -362,7 +362,12 @@ def candidates(version: _c.Version) -> list[Candidate]:
                     skip = bool(_SKIPPY.search(sentence))
                     means = bool(_MEANS.search(sentence))
                     for subject, group, obj, facts in _reads(sentence):
-                        if _ONE_OFF.search(obj) or (means and not obj.endswith("工作")):
+                        # rule 9: a body in charge of its own unit's affairs (负责本单位…) is no authority
+                        if (
+                            _ONE_OFF.search(obj)
+                            or (means and not obj.endswith("工作"))
+                            or obj.startswith("本单位")
+                        ):
                             continue
                         if skip:
                             facts = facts | {"penalty-sentence"}
