@@ -81,9 +81,10 @@ def test_a_clause_kept_by_the_score():
     assert [(c.level, c.department) for c in extract(v)] == [("national", "住房和城乡建设主管部门")]
 
 
-def test_the_score_is_data_fitted_on_the_five_samples_and_reads_general_facts_only():
+def test_the_score_is_data_fitted_on_the_tuning_samples_and_reads_general_facts_only():
     data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-    assert len(data["fitted_on"]) == 5 and not any("fresh4" in n for n in data["fitted_on"])
+    # the six tuning samples (fresh4 one since session 10), never the held-out fresh5
+    assert len(data["fitted_on"]) == 6 and not any("fresh5" in n for n in data["fitted_on"])
     w, threshold, floor = weights()
     assert 0 < floor <= threshold < 1
     # every weight is a general fact of the reading, never a word of one law
@@ -127,7 +128,7 @@ def test_general_readings_on_real_clauses(title: str, article: str, expected: tu
     got = _read(title, article)
     assert expected in got
     if title == "残疾人就业条例":
-        assert ("all", "县级以上人民政府") not in got  # not the government itself
+        assert ("all", "人民政府") not in got  # not the government itself
     if title == "征兵工作条例":
         assert not any(d.startswith(("县各级", "建立")) for _, d in got)
 
@@ -158,3 +159,159 @@ def test_general_reading_leaves_these_out(title: str, article: str, absent):  # 
 def test_the_level_words_before_soshu_stay():
     # 县级以上各级人民政府机构编制管理机关所属的事业单位登记管理机构…负责…: every level (all)
     assert ("all", "事业单位登记") in _read("事业单位登记管理暂行条例", "第五条")
+
+
+def _shapes(text: str) -> set[tuple[str, str]]:
+    return {(c.level, core(c.department)) for c in candidates(_text(text))}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # 实施行业监督管理 / 实施分类监督管理: a kind of supervision is still supervision
+        (
+            "第一条 国务院民用航空主管部门依法对全国民用机场实施行业监督管理。",
+            ("national", "民用航空"),
+        ),
+        # 国家核安全局 is a body (…安全局, not …全局)
+        ("第一条 国家核安全局负责民用核材料的安全监督。", ("national", "核安全局")),
+        # 对…负责人进行审计: 负责人 is no verb, the object runs on to 进行审计
+        ("第一条 审计机关应当对被撤销的金融机构负责人进行审计。", ("any", "审计")),
+        # 由X征收: a tax collected by a body
+        ("第一条 准许进出口的货物，由海关依照本法的规定征收关税。", ("any", "海关")),
+        # 由X办理: a matter handed to a body
+        (
+            "第一条 不动产登记由不动产所在地的县级人民政府不动产登记机构办理。",
+            ("local", "不动产登记"),
+        ),
+        # X确定的部门（以下称Y）: the body is Y, at the level of the definition (rule 11)
+        (
+            "第一条 省、自治区、直辖市人民政府确定的部门(以下称监督管理部门)负责对本地区融资担保公司的监督管理。"
+            "\n\n第二条 监督管理部门应当对融资担保公司实施分类监督管理。",
+            ("local", "监督管理"),
+        ),
+        # 对X进行检查 / 实施教育督导
+        (
+            "第一条 政府采购监督管理部门应当对政府采购项目的采购活动进行检查。",
+            ("any", "政府采购监督管理"),
+        ),
+        # 乡、民族乡、镇的人民政府 is the township government
+        (
+            "第一条 乡、民族乡、镇的人民政府负责本管辖区域内的人口与计划生育工作。",
+            ("township", "人民政府"),
+        ),
+        # 征集地的县级以上地方人民政府X: the place does not hide the level
+        (
+            "第一条 征兵体格检查由征集地的县级以上地方人民政府征兵办公室统一组织。",
+            ("local", "征兵办公室"),
+        ),
+        # 县以上 = 县级以上 (rule 14)
+        ("第一条 县以上卫生行政部门对学校卫生工作行使监督职权。", ("all", "卫生")),
+        # 组织协调…做好…工作 after a subject of its own chunk
+        (
+            "第一条 县级以上各级人民政府及其负责侨务工作的机构，组织协调有关部门做好保护归侨的工作。",
+            ("all", "负责侨务工作的"),
+        ),
+        # X部门或者机构 is one body
+        (
+            "第一条 县级以上地方人民政府负责管理地震工作的部门或者机构，负责本行政区域内地震监测的监督管理工作。",
+            ("local", "负责管理地震工作的部门或者"),
+        ),
+        # a body set up is at the level of who sets it up; a place before the level words
+        (
+            "第一条 国务院草原行政主管部门和草原面积较大的省、自治区的县级以上地方人民政府草原行政主管部门"
+            "设立草原监督管理机构，负责草原法律、法规执行情况的监督检查。",
+            ("all", "草原监督"),
+        ),
+        ("第一条 县邮电局（含邮政局）负责本县的邮政管理工作。", ("any", "县邮电局")),
+        # 实施统一监督; an object with 实施 inside it (…措施的实施情况) runs on to its verb
+        ("第一条 国家核安全局对全国核设施安全实施统一监督。", ("national", "核安全局")),
+        (
+            "第一条 县级以上人民政府水利主管部门对本条例规定的防治措施的实施情况进行监督检查。",
+            ("all", "水利"),
+        ),
+    ],
+)
+def test_shapes_of_fresh4s_misses(text: str, expected: tuple[str, str]):
+    assert expected in _shapes(text)
+
+
+@pytest.mark.parametrize(
+    "text, wrong",
+    [
+        # rule 12: a government answers for its area (对…负责), no line's charge
+        ("第一条 地方各级人民政府对本行政区域内生物安全工作负责。", ("local", "人民政府")),
+        # 对Z机关负责: answering to a body
+        (
+            "第一条 派出机关的审计机关对派出机关和省级人民政府审计机关负责并报告工作。",
+            ("any", "派出机关的审计"),
+        ),
+        # 成员单位 is no department: the ending of 有关部门 does not go to it
+        (
+            "第一条 国家生物安全工作协调机制成员单位和国务院其他有关部门根据职责分工，负责生物安全相关工作。",
+            ("national", "生物安全工作协调机制成员单位"),
+        ),
+        # 监督管理等部门制定: 管理 in a body's name is no verb
+        (
+            "第一条 具体办法由国务院卫生行政部门会同国务院食品安全监督管理等部门制定。",
+            ("national", "卫生"),
+        ),
+        # 中央国家机关各部门 names no department (rule 8)
+        (
+            "第一条 中央国家机关各部门按照职责分工，管理指导本系统、本领域国家安全工作。",
+            ("national", "机关各"),
+        ),
+        # rule 2: exchanging documents is a one-off act; rule 9: an enterprise's own office
+        (
+            "第一条 国务院专利行政部门负责按照互惠原则与其他国家的专利机关交换专利文献。",
+            ("national", "专利"),
+        ),
+        (
+            "第一条 矿山企业的地质测量机构负责本企业矿产资源开发利用的监督管理工作。",
+            ("any", "矿山企业的地质测量"),
+        ),
+        # X由Y、Z组成，…组织协调: the members are not what coordinates
+        (
+            "第一条 国家生物安全工作协调机制由国务院卫生健康、农业农村等主管部门组成，组织协调国家生物安全相关工作。",
+            ("national", "农业农村"),
+        ),
+        # rule 9: a body in charge of its own unit's affairs
+        (
+            "第一条 军队团级以上单位政治工作部门负责本单位军人退役工作。",
+            ("any", "军队团级以上单位政治"),
+        ),
+        # rule 7: X会同Y，协调和指导…: the partner Y is not in charge
+        (
+            "第一条 国家安全机关会同宣传主管部门，协调和指导广播、电视等媒体做好宣传工作。",
+            ("any", "宣传"),
+        ),
+        # drafting a policy is a one-off task (rule 2); 对X负主体责任 is answering (rule 12)
+        (
+            "第一条 国务院发展改革部门负责组织拟定促进创业投资基金发展的政策措施。",
+            ("national", "发展改革"),
+        ),
+        (
+            "第一条 县级人民政府对本行政区域内学前教育发展负主体责任，负责制定本地学前教育发展规划，"
+            "统筹幼儿园布局。",
+            ("local", "人民政府"),
+        ),
+    ],
+)
+def test_what_fresh4_says_is_no_clause(text: str, wrong: tuple[str, str]):
+    assert wrong not in _shapes(text)
+
+
+def test_the_field_of_a_duty_is_in_its_verb():
+    # 履行对X的监督管理职责: the matter is 证券公司的监督管理, not empty
+    (c,) = candidates(_text("第一条 国务院证券监督管理机构依法履行对证券公司的监督管理职责。"))
+    assert (c.level, core(c.department), c.matter) == (
+        "national",
+        "证券监督",
+        "证券公司的监督管理",
+    )
+
+
+def test_the_lead_of_a_co_competence_keeps_the_subject_over_the_comma():
+    # rule 7: 国家安全机关会同宣传主管部门，协调和指导…: the lead is read, the partner not
+    got = _shapes("第一条 国家安全机关会同宣传主管部门，协调和指导广播、电视等媒体做好宣传工作。")
+    assert ("any", "国家安全") in got and ("any", "宣传") not in got

@@ -149,17 +149,18 @@ def line_for(department: str, matter: str = "") -> Mapping | None:
 #: what ends the name of a public body (longest first)
 _BODY = (
     r"(?:行政主管部门|主管部门|行政部门|管理部门|工作部门|部门|主管机构|管理机构|监督机构|机构|主管机关|机关"
-    r"|人民政府|监督管理委员会|委员会|领导小组(?:办公室)?|总局|管理局|(?<![布格大全结当时开赌饭])局|总署|署|空军|海军|陆军|武装警察部队|中国人民银行|人民银行|证监会|海关|政治部|武装部|外交部|科学院|工程院|[^的内全局本外下上各]部)"
+    r"|人民政府|监督管理委员会|委员会|领导小组(?:办公室)?|总局|管理局|(?<![布格大全结当时开赌饭])局|安全局|总署|署|空军|海军|陆军|武装警察部队|中国人民银行|人民银行|证监会|海关|政治部|武装部|外交部|科学院|工程院|[^的内全局本外下上各]部)"
 )
 #: level words in front of a department, and the level they name (tried in order)
 _LEVEL_WORDS = (
-    (r"县级以上地方(?:各级)?(?:人民政府)?", "local"),
+    (r"县(?:级)?以上地方(?:各级)?(?:人民政府)?", "local"),
     (r"地方各级(?:人民政府)?", "local"),
     (r"省级(?:以上)?(?:地方)?(?:人民政府)?", "local"),
     (r"设区的市(?:级)?(?:以上)?(?:地方)?(?:人民政府)?", "local"),
-    (r"县级以上(?:各级)?(?:人民政府)?", "all"),
+    (r"县(?:级)?以上(?:各级)?(?:人民政府)?", "all"),
     (r"各级(?:人民政府)?", "all"),
     (r"(?:市[、\u2061])?县(?:级)?人民政府", "local"),
+    (r"(?:城市|市)人民政府", "local"),
     (r"县级", "local"),
     (r"本级人民政府", "local"),
     (r"本级(?=\w)", "local"),
@@ -225,7 +226,7 @@ _ENDINGS = (
 _SPLIT = re.compile(r"、|及其|以及|会同|和|及|与|或者|或")
 #: words a body's name does not contain (a sentence's verbs and conditions)
 _NOT_A_NAME = re.compile(
-    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|统称|通知|经(?!济|营|贸)|向|报(?!刊|废)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营|聘请|组成|以外|举办"
+    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司(?!登记)|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|统称|通知|经(?!济|营|贸)|向|报(?!刊|废)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营|聘请|组成|以外|举办"
 )
 #: sentences that name the body in charge without a verb of charge, and whether its name is checked:
 #: Y是X的主管机关; X的主管部门是Y; X接受Y的监督管理
@@ -291,6 +292,8 @@ _COMPOUNDS = (
 )
 _AND = "\u2060"
 _COMMA = "\u2061"
+#: 或者 inside one body's name (负责管理地震工作的部门或者机构), meanwhile
+_OR = "\u2062"
 _SENTENCE = re.compile(r"[^。；]+[。；]?")
 #: the verbs that put a government itself in charge (its 领导, 做好 or 加强 do not)
 _GOVERNMENT_VERBS = ("负责", "统一负责", "具体负责", "主管", "管理", "履行下列职责")
@@ -314,11 +317,18 @@ def core(department: str) -> str:
     >>> core("省、自治区、直辖市人民政府") == core("省级人民政府")
     True
     """
-    text = _strip_level(re.sub(_PROVINCES, "省级", _fold(department)))[0]
+    text, level = _strip_level(re.sub(_PROVINCES, "省级", _fold(department)))
+    if level is not None and text.endswith("人民政府") and _level_words_only(text):
+        return "人民政府"  # 县级以上地方各级人民政府 is 人民政府 at its level (rule 16)
     for ending in _ENDINGS:
         if text.endswith(ending) and len(text) > len(ending):
             return text[: -len(ending)]
     return text
+
+
+def _level_words_only(name: str) -> bool:
+    """True where ``name`` is level words and 人民政府 alone (县级以上地方人民政府, 乡镇人民政府)."""
+    return any((m := rx.match(name)) is not None and m.end() == len(name) for rx, _ in _LEVEL_RE)
 
 
 def _fold(text: str) -> str:
@@ -351,20 +361,36 @@ def _prepare(text: str) -> str:
         text = text.replace(name, name.replace("和", _AND))
     # 证券、期货监管部门 is one body (rule 15 counts bodies, not the words of one name)
     text = text.replace("证券、期货监", "证券" + _COMMA + "期货监")
+    # 省级人民政府确定的部门（以下称监督管理部门）: the body is the one the short name names (rule 11)
+    text = re.sub(
+        r"(?:指定|确定)的(?:部门|机构|机关)（(?:以下简称|以下统称|以下称|简称|下称)([^（）]{2,20}?)）",
+        r"\1",
+        text,
+    )
     text = re.sub(r"（(?:以下简称|以下统称|以下称|简称|下称)(?:[^（）]|（[^（）]*）)*）", "", text)
-    # 有血吸虫病防治任务的地区县级以上地方人民政府X部门: the place named before the level words
+    # 有血吸虫病防治任务的地区县级以上地方人民政府X部门, 草原面积较大的省、自治区的县级以上…:
+    # the place named before the level words
     text = re.sub(
         r"(?:^|(?<=，))[^，。；]{2,24}?地区(?=县级|省级|设区的市|乡镇|乡（镇）)", "", text
     )
+    # 负责管理地震工作的部门或者机构 is one body; 县邮电局（含邮政局） is 县邮电局
+    text = text.replace("部门或者机构", "部门" + _OR + "机构")
+    text = re.sub(r"（含[^（）]{1,20}）", "", text)
     text = re.sub(r"省、自治区(?!、直辖市)", "省级", text)
     text = re.sub(r"县、自治县、(?:不设区的)?市、市辖区(?:的)?", "县级", text)
     text = re.sub(_PROVINCES, "省级", text)
     text = re.sub(r"(?:设区的市级|市级)、县级", "设区的市级", text)
+    # 草原面积较大的省级的县级以上地方人民政府: the place named before the level words
+    text = re.sub(
+        r"(?:^|(?<=[，和、]))(?:(?!部门|机构|机关|人民政府)[^，。；和、由对]){2,24}?的(?:省级的)?(?=县级以上|设区的市)",
+        "",
+        text,
+    )
     # 市、县级人民政府 is one level, not 市 and 县级人民政府
     text = re.sub(r"市、县(?=级?人民政府)", "市" + _COMMA + "县", text)
     text = (
         text.replace("乡（镇）", "乡镇").replace("乡、民族乡、镇", "乡镇").replace("乡、镇", "乡镇")
-    )
+    ).replace("乡镇的人民政府", "乡镇人民政府")
     return text
 
 
@@ -373,7 +399,7 @@ def _strip_level(part: str) -> tuple[str, str | None]:
     level = None
     for _ in range(3):  # 国务院 … / 县级以上地方人民政府 … / 其授权的地方 …
         part = re.sub(
-            r"^(?:中华人民共和国|其(?!他|它)|[^，、]{0,10}?所在地的?|所在|当地|同级|受委托的|其授权的|授权的|各(?=省|地方)|的|确定的)",
+            r"^(?:中华人民共和国|其(?!他|它)|[^，、]{0,10}?所在地的?|[^，、]{1,8}?地的|所在|当地|同级|受委托的|其授权的|授权的|各(?=省|地方)|的|确定的)",
             "",
             part,
         )
@@ -732,7 +758,7 @@ def _subjects(
         )
         name = re.sub(r"等(?:有关)?(?=(?:主管|行政|行政主管)?(?:部门|机构|机关))", "", name)
         if not re.search(body + "$", name):
-            if tail and not name.endswith(tail):
+            if tail and not name.endswith(tail) and not re.search("(?:单位|组织|机制|成员)$", name):
                 name += tail
             else:
                 continue
@@ -766,8 +792,8 @@ def _subjects(
             continue  # rule 9: public institutions, not authorities
         yield (
             here,
-            name.replace(_AND, "和"),
-            _clean_matter(matter).replace(_AND, "和").replace(_COMMA, "、"),
+            name.replace(_AND, "和").replace(_OR, "或者"),
+            _clean_matter(matter).replace(_AND, "和").replace(_COMMA, "、").replace(_OR, "或者"),
         )
 
 

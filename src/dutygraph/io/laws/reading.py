@@ -50,36 +50,40 @@ _PREDICATES = (
     ("主管", r"主管(?!部门|机关|机构)"),
     (
         "监督管理",
-        r"(?:实施|实行|进行)?(?:统一)?(?:监督管理|监督和管理|管理和监督|监管(?!部门|机构))",
+        r"(?:实施|实行|进行)?(?:统一|行业|分类|综合|日常)?(?:监督管理(?!部门|机构|机关|委员会)|监督和管理|管理和监督|监管(?!部门|机构))",
     ),
     ("审计", r"(?:进行|实施)?审计(?:监督)?(?!机关|署)"),
     (
         "监督检查",
-        r"(?:实施|进行)?(?:[^，。；]{0,8}的)?(?:监督(?:、)?检查|督导|督察|监管(?!部门|机构))",
+        r"(?:实施|进行)?(?:[^，。；]{0,8}的)?(?:监督(?:、)?检查|督导|督察|监管(?!部门|机构))"
+        r"|(?:实施|进行)(?:[^，。；的]{1,8}?)?(?:监督检查|督导|督察|检查(?!时))",
     ),
     (
         "指导监督",
-        r"(?:实施|进行)?(?:指导(?:和|、)?监督|监督(?:和|、)?指导|指导(?:、|和)协调|统筹协调|组织领导|组织指导|指导推动)",
+        r"(?:实施|进行)?(?:指导(?:和|、)?监督|监督(?:和|、)?指导|指导(?:、|和)协调|统筹协调|组织协调|协调(?:和|、)指导|组织领导|组织指导|指导推动)",
     ),
-    ("职责", r"(?:依法)?(?:履行|负有|承担|行使)[^，。；]{0,16}?(?:职责|监督权|管理权)"),
-    ("做好", r"(?:做好|开展|承办)"),
+    ("职责", r"(?:依法)?(?:履行|负有|承担|行使)[^，。；]{0,30}?(?:职责|职权|监督权|管理权)"),
+    ("做好", r"(?:做好|开展|承办|承担(?![^，。；]{0,20}责任))"),
     ("组织实施", r"(?:统一)?组织实施|统一组织"),
-    ("管理", r"(?:统一)?管理(?!部门|机关|机构|委员会|局|的)"),
-    ("指导", r"指导(?!意见)|监督(?!管理|检查|机构|部门)"),
+    ("管理", r"(?:统一)?管理(?!部门|机关|机构|委员会|局|的|等)"),
+    ("指导", r"指导(?!意见)|(?:进行|实施)?(?:统一)?监督(?!管理|检查|机构|部门)"),
     ("管辖", r"管辖"),
+    ("征收", r"(?:负责)?征收"),
     ("领导", r"领导(?!小组|下|人|干部|机构)"),
 )
+#: what a body does that the passive 由X… puts it in charge of, beside the predicates: 由X办理
+_PASSIVE_ONLY = re.compile(r"(?P<g>办理|承办)")
 _PRED = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(_PREDICATES)))
 _GROUPS = [g for g, _ in _PREDICATES]
 #: adverbials between a subject and its predicate
 _ADV = re.compile(
     r"^(?:应当|依法|(?:依照|按照|根据|依据)[^，。；]{0,30}(?:规定|职责|分工|划分|需要|授权|职权)(?:范围内)?|依照本(?:条例|法|办法|规定)"
-    r"|在[^，。；]{0,30}?(?:范围内|领导下|方面)|共同|分别|各自|具体|统一|及时|切实|积极|依据[^，。；]{0,20}?职责|会同[^，。；]{2,40}?(?:部门|机构|机关)(?:等)?"
+    r"|在[^，。；]{0,30}?(?:范围内|领导下|方面)|共同|分别|各自|具体|统一|及时|切实|积极|依据[^，。；]{0,20}?职责|根据(?:情况|实际)|会同[^，。；]{2,40}?(?:部门|机构|机关)(?:等)?"
     r"|(?:和|及|以及)[^，。；、]{0,20}?(?:单位|企业|组织))"
 )
 #: an object put before the verb: 对X（依法）进行审计监督
 _FRONT_OBJECT = re.compile(
-    r"^对(?P<obj>[^，。；]{2,80}?)(?=(?:依法|统一)?(?:进行|实施|履行|负责|行使|负有)|$)"
+    r"^对(?P<obj>[^，。；]{2,80}?)(?=(?:依法|统一)?(?:进行|实施(?!情况|的|办法|方案|细则)|履行|负责(?!人)|行使|负有|开展)|$)"
 )
 _FIELD_END = re.compile(
     r"(?:工作|管理|事务|监督|监管|检查|职责|事宜|指导|登记|执法|发展|建设|安全|保护|活动)$"
@@ -88,7 +92,7 @@ _COPULA = re.compile(
     rf"^(?P<s>[^，。；是]{{2,60}}?{_BODY})是(?P<m>[^，。；]{{0,40}}?)(?:的)?(?:部门|机关|机构|责任主体|执法机关)$"
 )
 _PASSIVE = re.compile(
-    rf"^(?P<pre>[^，。；]*?)(?:分别|统一|依法)?由(?P<s>[^，。；由]{{1,60}}?{_BODY})(?P<adv>(?:按照|依照|根据|会同)[^，。；]{{0,30}}?)?(?=负责|主管|管理|监督管理|监管|管辖|组织实施|统一|具体|组织|审批|办理|承办|实施)"
+    rf"^(?P<pre>[^，。；]*?)(?:分别|统一|依法)?由(?P<s>[^，。；由]{{0,60}}?{_BODY})(?P<adv>(?:按照|依照|根据|会同)[^，。；]{{0,30}}?)?(?=负责|主管|(?:监督)?管理(?![等部机])|监管|管辖|征收|组织实施|统一|具体|组织|审批|办理|承办|实施)"
 )
 _BODY_END = re.compile(rf"{_BODY}$")
 _LAST = set("门构关府会组室局署部军行银关处")
@@ -107,11 +111,18 @@ _NAME_GOES_ON = re.compile(
 _ONE_OFF = re.compile(
     r"^(?:本(?:条例|法|办法|规定|细则|标准)(?:的)?)?(?:具体应用问题的)?(?:解释|制定[^，。；]{0,10}式样|印制|签发|发布|颁发)"
     r"|的(?:确认|认定|解释)$"
+    # exchanging documents, fixing a figure, approving one case, drafting one plan (rule 2)
+    r"|(?:交换|交流)[^，。；]{0,10}(?:文献|资料)$|(?:核定|审定|审批|核发)$|^(?:核定|审定|审批|核发)"
+    r"|^(?:组织)?(?:制定|制订|编制|拟订|拟定)[^，。；]{0,30}(?:预案|规划|计划|办法|目录|名录|政策(?:措施)?)$"
 )
 #: a sentence about the means of a duty, not its field (rule 4): 进行监督检查，有权采取下列措施
 _MEANS = re.compile(r"(?:有权|可以)(?:采取|行使)下列|有下列职权|行使下列职权")
 #: names that name no department (rule 8): 国务院指定的部门, 一个部门或者几个部门, 事业单位主管部门
-_UNNAMED = re.compile(r"(?:指定|确定)的(?:部门|机构|机关)$|^(?:一个|几个|多个)|单位主管部门$")
+_UNNAMED = re.compile(
+    r"(?:指定|确定)的(?:部门|机构|机关)$|^(?:一个|几个|多个)|单位主管部门$|各(?:部门|机构|机关)$"
+    r"|(?:企业|单位)的[^，。；]*(?:部门|机构|机关)$"  # an enterprise's own office (rule 9)
+    r"|(?:考评|评审|评选|评议)委员会$"  # a committee that judges people or works (rule 9)
+)
 _MODAL = re.compile(r"可以|有权|必要时|鼓励|支持")
 _HELP = re.compile(r"协助|配合|参与|接受|报告|申请|报送|备案|报请|提请")
 _SKIPPY = re.compile(r"违反|罚款|处分|追究|责令|没收|吊销|警告|拘留")
@@ -146,15 +157,20 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
         um = _SET_UP.match(chunk)
         if um and not _c._NOT_A_NAME.search(um.group("s")):
             lead = um.group("lead")
-            subject = ("国务院" if lead.startswith("国务院") else "") + um.group("s")
+            # the body set up is at the level of who sets it up: 国务院X和地方Y设立… is every level
+            if lead.startswith("国务院") and "地方" in lead:
+                level = "县级以上人民政府"
+            else:
+                level = next((m.group() for rx, _ in _c._LEVEL_RE if (m := rx.match(lead))), "")
+            subject = level + um.group("s")
             carried = True
             continue
         pm = _PASSIVE.match(chunk)
         if pm:
             rest = chunk[pm.end() :]
-            vm = _PRED.match(rest)
+            vm = _PRED.match(rest) or _PASSIVE_ONLY.match(rest)
             if vm:
-                group = _GROUPS[int(str(vm.lastgroup)[1:])]  # the one g<i> that matched
+                group = "办理" if vm.re is _PASSIVE_ONLY else _GROUPS[int(str(vm.lastgroup)[1:])]
                 obj = (pm.group("pre") + rest[vm.end() :]).strip("，")
                 if not obj and ci:
                     obj = chunks[ci - 1]
@@ -193,7 +209,8 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
                 continue
             break
         if not rest and obj_front:
-            pending = obj_front
+            # 海关对X，实施…监管: the object waits for the verb; 对X负主体责任 is answering (rule 12)
+            pending = "" if obj_front.endswith("责任") else obj_front
             continue
         vm = _PRED.match(rest)
         if not vm:
@@ -205,6 +222,16 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
             continue  # 实施监督检查时，…: a time clause, a procedure
         obj_front = obj_front or pending
         pending = ""
+        if (
+            obj_front
+            and group == "负责"
+            and ((not obj and subject.endswith("人民政府")) or _BODY_END.search(obj_front))
+        ):
+            continue  # 地方各级人民政府对X负责, Y对Z机关负责: answering for X or to Z (rule 12), no charge
+        if group == "职责" and "下列" in vm.group():
+            facts.add("duties-list")  # X履行下列职责：(一)… (rule 4)
+        elif group == "职责" and not obj:  # 履行对X的监督管理职责: the field is in the verb
+            obj = re.sub(r"^(?:依法)?(?:履行|负有|承担|行使)", "", vm.group())[:-2].rstrip("的")
         if obj_front:
             obj = obj_front + (obj if obj.endswith(("工作", "管理")) else "")
             facts.add("front-object")
@@ -243,7 +270,8 @@ def _subject_of(chunk: str) -> tuple[str, str | None]:
         if len(name) > 60 or _NOT_A_START.match(name):
             continue
         if re.search(
-            r"[，。；]|按照|依照|依据|根据|实行|建立|设立(?!的)|在[^，。；]{0,20}(?:范围内|领导下)",
+            r"[，。；]|按照|依照|依据|根据|实行|建立|设立(?!的)|在[^，。；]{0,20}(?:范围内|领导下)"
+            r"|(?:部门|机构|机关|人民政府)在|(?<=[^自，。；])由|属于",
             name,
         ):
             break
@@ -254,7 +282,9 @@ def _subject_of(chunk: str) -> tuple[str, str | None]:
         rest = chunk[len(name) :]
         if _NAME_GOES_ON.match(rest):
             continue
-        if _PRED.match(_after_subject(rest)) and not _c._NOT_A_NAME.search(name):
+        # the predicate follows, or only 会同Y does (X会同Y，协调和指导…: Y is the partner, rule 7)
+        lead = rest.startswith("会同") and not _after_subject(rest)
+        if (_PRED.match(_after_subject(rest)) or lead) and not _c._NOT_A_NAME.search(name):
             return name, rest
     name = names[-1]
     if _c._NOT_A_NAME.search(name):
@@ -286,25 +316,67 @@ def _facts(chunk: str, index: int) -> set[str]:
     return out
 
 
+#: a short name given to a body: 省级人民政府确定的部门（以下称监督管理部门）
+_SHORT_NAME = re.compile(
+    r"(?P<full>[^，。；：（）、]{2,60}?)（(?:以下简称|以下称|以下统称|简称|下称)(?P<short>[^（）]{2,20}?)）"
+)
+
+
+def _short_name_levels(version: _c.Version, found: list[Candidate]) -> list[Candidate]:
+    """``found`` with the level of a short name's definition given to the clauses that use the
+    short name without level words, where no clause of the text gives it another level (rule 11)."""
+    defined: dict[str, str] = {}
+    for article in version.articles:
+        text = re.sub(_c._PROVINCES, "省级", _c._fold(article.text))
+        for m in _SHORT_NAME.finditer(text):
+            level = _c._strip_level(m.group("full"))[1]
+            if level in ("national", "local", "township", "all"):
+                defined.setdefault(_c.core(m.group("short")), level)
+    if not defined:
+        return found
+    said: dict[str, set[str]] = {}
+    for c in found:
+        if c.level != "any":
+            said.setdefault(_c.core(c.department), set()).add(c.level)
+    out = []
+    for c in found:
+        level = defined.get(_c.core(c.department))
+        if c.level == "any" and level and said.get(_c.core(c.department), {level}) == {level}:
+            c = Candidate(
+                c.article, c.paragraph, c.text, level, c.department, c.matter, c.group, c.facts
+            )
+        out.append(c)
+    return out
+
+
 def candidates(version: _c.Version) -> list[Candidate]:
     """Every body a clause of ``version`` reads as in charge, with the facts of the reading."""
     out: list[Candidate] = []
     for ai, article in enumerate(version.articles):
         for pn, paragraph in enumerate(article.paragraphs, 1):
             for original in (paragraph.text, *paragraph.items):
-                if not _c._QUICK.search(original) and "是" not in original:
+                if not _c._QUICK.search(original) and not re.search("[是由]", original):
                     continue
                 text = _c._prepare(_c._ITEM_MARK.sub("", original))
                 for sentence in re.findall(r"[^。；：]+[。；：]?", text):
                     skip = bool(_SKIPPY.search(sentence))
                     means = bool(_MEANS.search(sentence))
                     for subject, group, obj, facts in _reads(sentence):
-                        if _ONE_OFF.search(obj) or (means and not obj.endswith("工作")):
+                        # rule 9: a body in charge of its own unit's affairs (负责本单位…) is no authority
+                        if (
+                            _ONE_OFF.search(obj)
+                            or (means and not obj.endswith("工作"))
+                            or obj.startswith("本单位")
+                        ):
                             continue
                         if skip:
                             facts = facts | {"penalty-sentence"}
                         if original != paragraph.text:
                             facts = facts | {"item"}
+                        elif "duties-list" in facts and not obj and paragraph.items:
+                            obj = "；".join(  # the field is in the items (rule 4)
+                                _c._ITEM_MARK.sub("", i).rstrip("；。") for i in paragraph.items
+                            )
                         for level, dept, matter in _c._subjects(
                             _clean_subject(subject), obj, "负责", body=_BODY
                         ):
@@ -317,7 +389,7 @@ def candidates(version: _c.Version) -> list[Candidate]:
                                     ai, pn, original, level, dept, matter, group, frozenset(facts)
                                 )
                             )
-    return out
+    return _short_name_levels(version, out)
 
 
 def features(
@@ -377,7 +449,7 @@ def feature_names() -> list[str]:
     names = ["bias", "rules", "matter:field", "matter:empty", "matter:area", "line:known"]
     names += ["article:head", "chapter:general", "chapter:penalties", "paragraph:first"]
     names += ["matter:work", "matter:long", "matter:list", "matter:task", "body:in-head"]
-    names += [f"verb:{g}" for g in (*_GROUPS, "是")]
+    names += [f"verb:{g}" for g in (*_GROUPS, "是", "办理")]
     names += [f"level:{lvl}" for lvl in _c.LEVELS]
     names += [
         f"body:{k}"
@@ -407,6 +479,7 @@ def feature_names() -> list[str]:
             "later-chunk",
             "penalty-sentence",
             "item",
+            "duties-list",
         )
     ]
     return names
