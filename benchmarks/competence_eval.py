@@ -71,7 +71,7 @@ RESULT = HERE / "results" / "competence_eval.txt"
 SAMPLES: tuple[tuple[Path, str, bool], ...] = (
     (
         FRESH5,
-        "fifth fresh, 25 texts, seed 1413, written in session 10 by another engineer: THE RESULT",
+        "fifth fresh, 25 texts, seed 1413, written in session 10 by another engineer",
         True,
     ),
     (FRESH4, "fourth fresh, 30 texts, seed 1411: held out in session 8, tuning since", False),
