@@ -116,6 +116,20 @@ class _Table(Mapping[str, Any]):
                 self._cache[k] = got.get(k)
         return {k: self._cache[k] for k in asked if self._cache.get(k) is not None}
 
+    def present(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` this table holds: those not yet read by one query a batch on
+        the ids alone (as the SQLite reader's tables answer the import's reference check)."""
+        asked = set(keys)
+        out = {k for k in asked if self._cache.get(k) is not None}
+        wanted = sorted(k for k in asked - out if k not in self._cache)
+        query = f"MATCH (n:{self._node}) WHERE n.id IN $ids RETURN n.id AS id"
+        for part in self._reader.store._batches(wanted, query):
+            got = {r["id"] for r in self._reader._rows(query, ids=part)}
+            out |= got
+            for k in set(part) - got:
+                self._cache[k] = None  # known absent: a later look-up needs no round trip
+        return out
+
     def put(self, rec: Any) -> Any:
         """Keep ``rec`` (read by another query) so that a later look-up needs no round trip."""
         self._cache.setdefault(rec.id, rec)
@@ -332,18 +346,18 @@ class Neo4jReader(LawLookups):
 
     def ids_named(self, label: str, names: Iterable[str]) -> list[str]:
         """The ids of the records of ``label`` with one of ``names`` as their name or an
-        alias (exactly as written), each once, in id order: one query on the names."""
+        alias (exactly as written), each once, in id order: one query a batch of names."""
         from .neo4j import LABELS
 
-        wanted = list(dict.fromkeys(names))
-        if not wanted:
-            return []
-        rows = self._rows(
+        query = (
             f"MATCH (n:{LABELS[label]}) WHERE n.name IN $names OR "
-            "any(a IN coalesce(n.aliases, []) WHERE a IN $names) RETURN n.id AS id ORDER BY n.id",
-            names=wanted,
+            "any(a IN coalesce(n.aliases, []) WHERE a IN $names) RETURN n.id AS id"
         )
-        return list(dict.fromkeys(r["id"] for r in rows))
+        found: set[str] = set()
+        # FalkorDB: each batch of names under its 4 KB message
+        for part in self.store._batches(list(dict.fromkeys(names)), query):
+            found.update(r["id"] for r in self._rows(query, names=part))
+        return sorted(found)
 
     def names_like(self, label: str, glob: str) -> list[tuple[str, str]]:
         """(name, id) of the names and aliases of ``label`` matching the SQL ``glob``, in id
@@ -380,21 +394,33 @@ class Neo4jReader(LawLookups):
         no folded names, so the first such look-up reads the kind's names and aliases once
         (two properties a record, :meth:`_names`) and folds them here; later ones read only
         the records named."""
-        if not folded:
-            ids = self.ids_named(label, [name])
-        else:
-            index = self._memo.get(("folded", label))
-            if index is None:
-                from ..graph import name_key
-
-                index = {}
-                for i, n in self._names(label):
-                    ids_of = index.setdefault(name_key(n), [])
-                    if i not in ids_of:
-                        ids_of.append(i)
-                self._memo[("folded", label)] = index
-            ids = index.get(name, [])
+        ids = self._folded(label).get(name, []) if folded else self.ids_named(label, [name])
         return self.in_store_order(label, ids)
+
+    def _folded(self, label: str) -> dict[str, list[str]]:
+        """Folded name (:func:`~dutygraph.graph.name_key`) -> ids of ``label``, read once."""
+        index = self._memo.get(("folded", label))
+        if index is None:
+            from ..graph import name_key
+
+            index = {}
+            for i, n in self._names(label):
+                ids_of = index.setdefault(name_key(n), [])
+                if i not in ids_of:
+                    ids_of.append(i)
+            self._memo[("folded", label)] = index
+        return cast(dict[str, list[str]], index)
+
+    def named_ahead(self, label: str, keys: Iterable[str]) -> None:
+        """Read ahead what looking each of ``keys`` up as an id (``table[key]``) and as a
+        folded name (:meth:`records_named` ``folded``) will ask for, a query a batch of
+        keys, so that those look-ups then need no round trip (a published list's
+        department names: O(names / batch) queries, not two a name)."""
+        keys = list(dict.fromkeys(keys))
+        table = self._tables[label]
+        table.fetch(keys)
+        index = self._folded(label)
+        table.fetch(i for k in keys for i in index.get(k, ()))
 
     def region_names(self) -> list[tuple[str, str]]:
         """(code, name) of every region, in id order (the store's snapshot order): two
