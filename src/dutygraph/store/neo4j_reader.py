@@ -266,29 +266,22 @@ class Neo4jReader(LawLookups):
 
     def count(self, label: str, *, item: str | None = None, regions: set[str] | None = None) -> int:
         """How many records of one kind (duties: on ``item``, in ``regions``), counted on
-        the server: one query, or with ``regions`` the duties' regions paged by key (a
-        list of regions may be too long for one message)."""
+        the server: one query, or with ``regions`` one a batch of regions (a list of
+        regions may be too long for one message; each region is in one batch)."""
         from .neo4j import LABELS
 
-        where = " WHERE n.item = $item" if item else ""
+        conds = ["n.item = $item"] if item else []
         params: dict[str, Any] = {"item": item} if item else {}
         if regions is None:
+            where = " WHERE " + " AND ".join(conds) if conds else ""
             q = f"MATCH (n:{LABELS[label]}){where} RETURN count(n) AS n"
             return int(self._rows(q, **params)[0]["n"])
-        where = "n.id > $after" + (" AND n.item = $item" if item else "")
-        n, after, page = 0, "", 20000
-        while True:
-            rows = self._rows(
-                f"MATCH (n:{LABELS[label]}) WHERE {where} "
-                "RETURN n.id AS id, n.region AS region ORDER BY n.id LIMIT $page",
-                after=after,
-                page=page,
-                **params,
-            )
-            n += sum(1 for r in rows if r["region"] in regions)
-            if len(rows) < page:
-                return n
-            after = rows[-1]["id"]
+        where = " AND ".join(["n.region IN $regions", *conds])
+        q = f"MATCH (n:{LABELS[label]}) WHERE {where} RETURN count(n) AS n"
+        return sum(
+            int(self._rows(q, regions=part, **params)[0]["n"])
+            for part in self.store._batches(sorted(regions), q)
+        )
 
     def ids(self, label: str, *, page: int = 20000) -> set[str]:
         """The ids of one kind of record (paged by key, ids only)."""
