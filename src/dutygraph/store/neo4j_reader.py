@@ -136,22 +136,9 @@ class _Table(Mapping[str, Any]):
         return self._cache[rec.id]
 
     def _load_all(self) -> list[str]:
-        if self._all is None:
-            ids: list[str] = []
-            after = ""
-            while True:  # paged by id: one table, however long
-                rows = self._reader._rows(
-                    f"MATCH (n:{self._node}) WHERE n.id > $after "
-                    "RETURN properties(n) AS p ORDER BY n.id LIMIT 5000",
-                    after=after,
-                )
-                for r in rows:
-                    rec = self.put(self._reader._decode(self._label, r["p"]))
-                    ids.append(rec.id)
-                if len(rows) < 5000:
-                    break
-                after = ids[-1]
-            self._all = ids
+        if self._all is None:  # paged by id: one table, however long, kept
+            recs = self._reader.rows(self._label, page=5000, keep=True)
+            self._all = [rec.id for rec in recs]
             self._cache = {k: v for k, v in self._cache.items() if v is not None}
         return self._all
 
