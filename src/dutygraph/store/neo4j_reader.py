@@ -28,10 +28,10 @@ reads only what its answer walks:
   findings in the snapshot's order (:meth:`national_scan`): the client never
   holds the nation's records.
 
-* a published list's names (an import's matching: ``ids_named``, ``names_like``,
-  ``region_names``, ``in_store_order``, ``open_duties_of_list``,
-  ``duties_by_key``) are queries on the names and keys, as the embedded
-  store's row reader answers them;
+* a published list's names (an import's matching: ``ids_named``,
+  ``records_named``, ``named_ahead``, ``region_names``, ``in_store_order``,
+  ``open_duties_of_list``, ``duties_by_key``) are queries on the names and
+  keys, a batch of them a query, as the embedded store's row reader answers them;
 * the exports (:meth:`rows`) read one kind page by page, kept nowhere (or, with
   ``keep``, kept in its table for the look-ups that follow).
 
@@ -338,14 +338,6 @@ class Neo4jReader(LawLookups):
         for part in self.store._batches(list(dict.fromkeys(names)), query):
             found.update(r["id"] for r in self._rows(query, names=part))
         return sorted(found)
-
-    def names_like(self, label: str, glob: str) -> list[tuple[str, str]]:
-        """(name, id) of the names and aliases of ``label`` matching the SQL ``glob``, in id
-        order: the names and aliases read (two properties, paged by key), matched here."""
-        import fnmatch
-
-        pattern = glob.replace("[^", "[!")  # SQLite's GLOB negation, as fnmatch writes it
-        return [(n, i) for i, n in self._names(label) if fnmatch.fnmatchcase(n, pattern)]
 
     def _names(self, label: str) -> Iterator[tuple[str, str]]:
         """(id, name) of every name and alias of ``label``, in id order: two properties,
