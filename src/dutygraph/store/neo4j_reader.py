@@ -701,7 +701,8 @@ class Neo4jReader(LawLookups):
                     "MATCH (x:Dispute {region: $code}) RETURN properties(x) AS p", code=code
                 )
             ]
-        regions += [self.regions[c] for c in above if c in self.regions]
+        tables = self._tables
+        regions += tables["region"].fetch(above).values()
         for c in above:
             duties += self.duties_in_region(c)
             deps += self.departments_in(c)
@@ -709,17 +710,17 @@ class Neo4jReader(LawLookups):
         wanted = {d.department for d in duties} | {d.successor for d in deps if d.successor}
         wanted |= also
         while wanted - known:  # departments named from elsewhere, and successor chains
-            found = [self.departments[d] for d in sorted(wanted - known) if d in self.departments]
+            named = tables["department"].fetch(sorted(wanted - known))  # a query a batch
+            found = [named[d] for d in sorted(named)]
             known |= wanted
             deps += found
             wanted = {d.successor for d in found if d.successor}
         if also:  # the named departments' regions (a region row each, not their subtrees)
             have = {r.code for r in regions}
             homes = {d.region for d in deps if d.id in also} - have
-            regions += [self.regions[c] for c in sorted(homes) if c in self.regions]
-        bases = [
-            self.bases[b] for b in sorted({b for d in duties for b in d.bases}) if b in self.bases
-        ]
+            regions += tables["region"].fetch(sorted(homes)).values()
+        cited = tables["basis"].fetch(sorted({b for d in duties for b in d.bases}))
+        bases = list(cited.values())
         records: list[Any] = []
         for group in (regions, deps, list(self.items.values()), bases, duties, disputes):
             records += sorted(group, key=lambda r: r.id)
