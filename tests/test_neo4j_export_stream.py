@@ -118,6 +118,23 @@ def test_rows_reads_page_by_page_as_the_writer_asks(demo_store: Neo4jStore) -> N
     assert r.records == n + len(LABELS)  # each record read once, plus one count per kind
 
 
+def test_a_count_over_regions_is_counted_on_the_server(demo_store: Neo4jStore) -> None:
+    """``count("duty", regions=...)`` (the cypher export's first line with ``--region``)
+    equals the snapshot's count, one count query a batch of regions: no duty is read."""
+    from dutygraph.io.source import source
+
+    g = demo_store.graph()
+    snap = source(g)
+    for code, item in (("510100", None), ("510104", None), ("000000", "I-ECIG")):
+        keep = set(g.subtree(code))
+        r = Neo4jReader(demo_store)
+        got = r.count("duty", item=item, regions=keep)
+        assert got == snap.count("duty", item=item, regions=keep) and got > 0, code
+        assert r.queries == 1 and r.records == 1  # one batch of regions, one count returned
+    r = Neo4jReader(demo_store)
+    assert r.count("duty", regions=set()) == 0 and r.queries == 0
+
+
 class _WritesMeanwhile(Neo4jReader):
     """A reader during whose duty pages another writer commits a real write."""
 

@@ -173,3 +173,41 @@ def test_a_big_list_import_into_bolt_reads_by_key_not_the_whole_graph(
     reports = [_summary(load(emb, [p], skip_invalid=True, small_import=0, **o)) for p, o in lists]
     assert reports == got[0][:4]
     assert sum(len(r[0]) for r in got[0]) > 4  # the lists added records
+
+
+def test_a_list_import_into_bolt_looks_names_up_a_batch_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list's item and department names are looked up a query a batch of names, not a
+    query or two a row: 400 rows (half the store's items, half new; four department
+    names) make far fewer round trips than rows, and report what the whole-graph path
+    reports."""
+    bundle = _bundle(tmp_path)
+    with open(bundle / "items.csv", "a", encoding="utf-8") as fh:
+        fh.writelines(f"I-PAD-{i},填充事项{i},,食品,行政检查,,,county,\n" for i in range(200))
+    rows = [["序号", "监管事项", "牵头部门", "配合部门"]]
+    deps = ["市场监管局", "商务局", "锦江区城市管理局", "锦江区新设局"]
+    rows += [
+        [str(i), f"填充事项{i}" if i < 200 else f"新事项{i}", deps[i % 4], deps[(i + 1) % 4]]
+        for i in range(400)
+    ]
+    path = write_csv(tmp_path / "big.csv", rows)
+
+    def run(by_key: bool) -> tuple[Any, int]:
+        bolt = _server_store("bolt")
+        load(bolt, [bundle])
+        bolt._cache = None  # type: ignore[attr-defined]
+        with monkeypatch.context() as m:
+            if by_key:
+                m.setattr(Neo4jStore, "graph", _refuse)
+            else:
+                m.setattr(Neo4jStore, "row_reader", False)
+                m.setattr(Neo4jStore, "reads_by_key", False)
+            before = bolt.queries_run  # type: ignore[attr-defined]
+            report = load(bolt, [path], dry_run=True, skip_invalid=True, region="510104")
+            return _summary(report), bolt.queries_run - before  # type: ignore[attr-defined]
+
+    (got, queries), (want, _) = run(True), run(False)
+    assert got == want
+    assert got[0]["item"] == 200 and got[0]["duty"] > 400  # half new; leads and assists
+    assert queries < 400 / 4, queries  # was 1,030 (each name asked for on its own)

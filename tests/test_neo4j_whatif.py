@@ -95,3 +95,32 @@ def test_the_api_whatif_on_bolt_needs_a_region_and_then_reads_only_it(
         "whatIf 在此存储上需要给出地区"
     )
     assert national.errors[0].extensions["code"] == "BAD_INPUT"
+
+
+def test_a_national_whatif_on_bolt_reads_the_whole_graph_only_while_the_store_is_small(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``dutygraph whatif`` with no ``--region`` compares every region on the whole graph:
+    on a Bolt store holding more duties than ``WHOLE_LIMIT`` it is refused (graph() never
+    called), the error naming the store, its duties and ``--region``; under the limit it
+    answers as :func:`what_if` on the snapshot."""
+    from dutygraph.analysis.whatif import scope
+    from dutygraph.cli.main import main
+
+    p = SCENARIOS_PATH / "jinjiang-enforcement-2026.toml"
+    store = _server_store("bolt")
+    load(store, [DEMO_PATH])
+    store._cache = None  # type: ignore[attr-defined]
+    g = store.graph()
+    want = json.loads(json.dumps(whatif_dict(what_if(g, read_scenario(p)))))
+    monkeypatch.setenv("DUTYGRAPH_STORE", store.url)
+    capsys.readouterr()
+    assert main(["whatif", str(p), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == want
+    monkeypatch.setattr(scope, "WHOLE_LIMIT", len(g.duties) - 1)
+    monkeypatch.setattr(Neo4jStore, "graph", _refuse)
+    assert main(["whatif", str(p), "--json"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dutygraph: error: whatif 不加 --region 时"), err
+    assert store.url in err and f"{len(g.duties):,} 条职责" in err and "--region REGION" in err
+    assert main(["whatif", str(p), "--region", "510104", "--json"]) == 0  # a region: read

@@ -65,12 +65,8 @@ def run(args: argparse.Namespace) -> int:
             f"--dialect 只用于 --format cypher (--dialect is for --format cypher, not {args.format})"
         )
     store = store_from(args)
-    # the bulk formats stream from a store that can (Bolt: pages by key), else the snapshot
-    graph: Any = (
-        store.reader() if fmt.streams and getattr(store, "streams_exports", False) else None
-    )
-    if graph is None:
-        graph = store.graph()
+    # every format streams from a store that can (Bolt: pages by key), else the snapshot
+    graph: Any = store.reader() if getattr(store, "streams_exports", False) else store.graph()
     options = {"region": args.region, "item": args.item, "as_of": as_of(args)}
     if args.dialect:
         options["dialect"] = args.dialect

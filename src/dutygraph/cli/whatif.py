@@ -9,10 +9,10 @@ from typing import Any
 from ..analysis.whatif import WhatIf, what_if
 from ..analysis.whatif.apply import Applied, apply_scenario, describe
 from ..analysis.whatif.report import sheets, whatif_dict, write_xlsx
+from ..analysis.whatif.scope import whatif_graph
 from ..errors import ConflictingUpdate, UsageError
 from ..graph import DutyGraph
 from ..io.scenario import read_scenario
-from ..reader import answers_in_store, scope_graph
 from ..store.base import ChangeSet, Store
 from .common import add_command, store_from
 from .output import emit_json, table
@@ -47,12 +47,8 @@ def run(args: argparse.Namespace) -> int:
     store = store_from(args)
     # a store that answers in its database reads only the region's subtree and the regions
     # above it (all a regional what-if compares); a national one compares every region's
-    # answers before and after, on the whole graph (docs/scale.md)
-    g = (
-        scope_graph(store.reader(), args.region, "whatif", scenario)
-        if args.region and answers_in_store(store)
-        else store.graph()
-    )
+    # answers before and after, on the whole graph: a small store's only (docs/scale.md)
+    g = whatif_graph(store, args.region, scenario)
     w = what_if(g, scenario, args.region, args.as_of)
     if args.output:
         write_xlsx(w, args.output)

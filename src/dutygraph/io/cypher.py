@@ -42,7 +42,7 @@ from ..errors import UsageError
 from ..graph import DutyGraph
 from ..store.neo4j import _INDEXES, LABELS, RELATIONSHIPS, encode
 from ..store.neo4j_dialect import DATE_FIELDS, DIALECTS, NEO4J, Dialect
-from .source import Source, source, unchanged
+from .source import Source, source, streamed
 
 __all__ = ["literal", "statements", "write_cypher"]
 
@@ -188,14 +188,16 @@ def write_cypher(
             f"--dialect {dialect}: 没有这种服务器 (no such server); use one of {', '.join(DIALECTS)}"
         )
     src = source(g)
-    stamp = src.stamp()
-    keep = set(src.subtree(region)) if region else None
-    n = sum(src.count(label) for label in LABELS if label != "duty")
-    n += src.count("duty", item=item, regions=keep)
-    out.write(
-        f"// dutygraph export: {n} records for {chosen.name}; run with: cypher-shell -f FILE\n"
-    )
-    for stmt in statements(src, region=region, item=item, dialect=chosen):
-        out.write(stmt + ("\n" if stmt.startswith(":") else ";\n"))
-    unchanged(src, stamp)
-    return n
+
+    def write() -> int:
+        keep = set(src.subtree(region)) if region else None
+        n = sum(src.count(label) for label in LABELS if label != "duty")
+        n += src.count("duty", item=item, regions=keep)
+        out.write(
+            f"// dutygraph export: {n} records for {chosen.name}; run with: cypher-shell -f FILE\n"
+        )
+        for stmt in statements(src, region=region, item=item, dialect=chosen):
+            out.write(stmt + ("\n" if stmt.startswith(":") else ";\n"))
+        return n
+
+    return streamed(src, write)

@@ -3,7 +3,10 @@
 A writer is named ``"module:function"`` and imported only when its format is
 used, so that a format's dependencies (rdflib, openpyxl...) cost nothing to the
 others. A writer is called as ``function(graph, out, format=name, region=...,
-item=...)`` and returns how many things (triples, rows...) it wrote. To add a
+item=...)`` and returns how many things (triples, rows...) it wrote; ``graph``
+is a :class:`~dutygraph.graph.DutyGraph` or a store's reader that streams
+(:mod:`dutygraph.io.source`: a store that ``streams_exports`` is read page by
+page, never whole), and every writer takes both. To add a
 format, add one :class:`Format` to :data:`FORMATS`; ``dutygraph export
 --format NAME`` and ``--help`` pick it up.
 
@@ -40,9 +43,6 @@ class Format:
     binary: bool = False
     #: writes a folder (``out`` is its path), not a stream
     directory: bool = False
-    #: the writer also takes a streaming :class:`~dutygraph.io.source.Source` (a store
-    #: that ``streams_exports`` is read page by page, never whole)
-    streams: bool = False
 
 
 #: every export format, by the name ``--format`` takes
@@ -52,14 +52,12 @@ FORMATS: dict[str, Format] = {
         ".ttl",
         "text/turtle",
         "RDF Turtle (dutygraph ontology)",
-        streams=True,
     ),
     "nt": Format(
         "dutygraph.io.rdf:write_rdf",
         ".nt",
         "application/n-triples",
         "RDF N-Triples",
-        streams=True,
     ),
     # (JSON-LD reads the store the same way; rdflib then holds the document's graph)
     "jsonld": Format(
@@ -67,21 +65,18 @@ FORMATS: dict[str, Format] = {
         ".jsonld",
         "application/ld+json",
         "RDF JSON-LD",
-        streams=True,
     ),
     "eli": Format(
         "dutygraph.io.rdf.eli:export_eli",
         ".ttl",
         "text/turtle",
         "the acts the graph cites, their versions and articles, as ELI (Turtle)",
-        streams=True,
     ),
     "cypher": Format(
         "dutygraph.io.cypher:write_cypher",
         ".cypher",
         "application/x-cypher-query",
         "a Cypher script that recreates the graph in any Neo4j",
-        streams=True,
     ),
     "neo4j-admin": Format(
         "dutygraph.io.neo4j_admin:write_neo4j_admin",
@@ -89,7 +84,6 @@ FORMATS: dict[str, Format] = {
         "text/csv",
         "a folder of CSV files for neo4j-admin database import full, with its command and indexes",
         directory=True,
-        streams=True,
     ),
 }
 

@@ -49,7 +49,7 @@ from ..graph import DutyGraph, record_id
 from ..model import RECORD_TYPES
 from ..store.neo4j import _INDEXES, LABELS, RELATIONSHIPS, encode
 from ..store.neo4j_dialect import DATE_FIELDS, NEO4J
-from .source import Source, source, unchanged
+from .source import Source, source, streamed
 
 __all__ = ["ARRAY_DELIMITER", "header", "write_neo4j_admin"]
 
@@ -263,9 +263,7 @@ def write_neo4j_admin(
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
     try:
         src = source(g)
-        stamp = src.stamp()
-        n = _write(src, tmp, region, item)
-        unchanged(src, stamp)
+        n = streamed(src, lambda: _write(src, tmp, region, item))
         if target.exists():
             target.rmdir()
         os.replace(tmp, target)

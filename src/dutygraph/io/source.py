@@ -9,7 +9,8 @@ tables as they are) or from a reader that streams
 (:meth:`~dutygraph.store.neo4j_reader.Neo4jReader.rows`: pages by key, in id
 order — the order the Bolt store's snapshot has too, so both paths write the
 same bytes). A streamed export checks at its end that no write committed while
-it read (:func:`unchanged`), and fails rather than leave a mixed file.
+it read (:func:`streamed`: the stamp taken, the export written, the stamp
+checked by :func:`unchanged`), and fails rather than leave a mixed file.
 
 >>> from dutygraph.fixtures import demo_graph
 >>> src = source(demo_graph())
@@ -20,13 +21,13 @@ it read (:func:`unchanged`), and fails rather than leave a mixed file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
 from ..errors import StoreUnavailable
 from ..graph import DutyGraph
 
-__all__ = ["GraphSource", "Source", "source", "unchanged"]
+__all__ = ["GraphSource", "Source", "source", "streamed", "unchanged"]
 
 
 class Source(Protocol):
@@ -86,3 +87,14 @@ def unchanged(src: Source, stamp: Any) -> None:
             "导出期间图谱被写入，输出前后不一致，请重新导出 (the graph was written while it was "
             f"being exported, write stamp {stamp} → {now}: run the export again)"
         )
+
+
+def streamed(src: Any, write: Callable[[], int]) -> int:
+    """``write()`` reading ``src`` (a :class:`Source`, or a store's reader that streams):
+    the store's write stamp taken before and checked after, so that an export fails
+    (:func:`unchanged`) if a write committed meanwhile (the output would mix two states).
+    A graph in memory has no stamp: nothing to check."""
+    stamp = src.stamp()
+    n = write()
+    unchanged(src, stamp)
+    return n

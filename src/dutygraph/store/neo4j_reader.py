@@ -28,10 +28,10 @@ reads only what its answer walks:
   findings in the snapshot's order (:meth:`national_scan`): the client never
   holds the nation's records.
 
-* a published list's names (an import's matching: ``ids_named``, ``names_like``,
-  ``region_names``, ``in_store_order``, ``open_duties_of_list``,
-  ``duties_by_key``) are queries on the names and keys, as the embedded
-  store's row reader answers them;
+* a published list's names (an import's matching: ``ids_named``,
+  ``records_named``, ``named_ahead``, ``region_names``, ``in_store_order``,
+  ``open_duties_of_list``, ``duties_by_key``) are queries on the names and
+  keys, a batch of them a query, as the embedded store's row reader answers them;
 * the exports (:meth:`rows`) read one kind page by page, kept nowhere (or, with
   ``keep``, kept in its table for the look-ups that follow).
 
@@ -116,28 +116,29 @@ class _Table(Mapping[str, Any]):
                 self._cache[k] = got.get(k)
         return {k: self._cache[k] for k in asked if self._cache.get(k) is not None}
 
+    def present(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` this table holds: those not yet read by one query a batch on
+        the ids alone (as the SQLite reader's tables answer the import's reference check)."""
+        asked = set(keys)
+        out = {k for k in asked if self._cache.get(k) is not None}
+        wanted = sorted(k for k in asked - out if k not in self._cache)
+        query = f"MATCH (n:{self._node}) WHERE n.id IN $ids RETURN n.id AS id"
+        for part in self._reader.store._batches(wanted, query):
+            got = {r["id"] for r in self._reader._rows(query, ids=part)}
+            out |= got
+            for k in set(part) - got:
+                self._cache[k] = None  # known absent: a later look-up needs no round trip
+        return out
+
     def put(self, rec: Any) -> Any:
         """Keep ``rec`` (read by another query) so that a later look-up needs no round trip."""
         self._cache.setdefault(rec.id, rec)
         return self._cache[rec.id]
 
     def _load_all(self) -> list[str]:
-        if self._all is None:
-            ids: list[str] = []
-            after = ""
-            while True:  # paged by id: one table, however long
-                rows = self._reader._rows(
-                    f"MATCH (n:{self._node}) WHERE n.id > $after "
-                    "RETURN properties(n) AS p ORDER BY n.id LIMIT 5000",
-                    after=after,
-                )
-                for r in rows:
-                    rec = self.put(self._reader._decode(self._label, r["p"]))
-                    ids.append(rec.id)
-                if len(rows) < 5000:
-                    break
-                after = ids[-1]
-            self._all = ids
+        if self._all is None:  # paged by id: one table, however long, kept
+            recs = self._reader.rows(self._label, page=5000, keep=True)
+            self._all = [rec.id for rec in recs]
             self._cache = {k: v for k, v in self._cache.items() if v is not None}
         return self._all
 
@@ -252,29 +253,22 @@ class Neo4jReader(LawLookups):
 
     def count(self, label: str, *, item: str | None = None, regions: set[str] | None = None) -> int:
         """How many records of one kind (duties: on ``item``, in ``regions``), counted on
-        the server: one query, or with ``regions`` the duties' regions paged by key (a
-        list of regions may be too long for one message)."""
+        the server: one query, or with ``regions`` one a batch of regions (a list of
+        regions may be too long for one message; each region is in one batch)."""
         from .neo4j import LABELS
 
-        where = " WHERE n.item = $item" if item else ""
+        conds = ["n.item = $item"] if item else []
         params: dict[str, Any] = {"item": item} if item else {}
         if regions is None:
+            where = " WHERE " + " AND ".join(conds) if conds else ""
             q = f"MATCH (n:{LABELS[label]}){where} RETURN count(n) AS n"
             return int(self._rows(q, **params)[0]["n"])
-        where = "n.id > $after" + (" AND n.item = $item" if item else "")
-        n, after, page = 0, "", 20000
-        while True:
-            rows = self._rows(
-                f"MATCH (n:{LABELS[label]}) WHERE {where} "
-                "RETURN n.id AS id, n.region AS region ORDER BY n.id LIMIT $page",
-                after=after,
-                page=page,
-                **params,
-            )
-            n += sum(1 for r in rows if r["region"] in regions)
-            if len(rows) < page:
-                return n
-            after = rows[-1]["id"]
+        where = " AND ".join(["n.region IN $regions", *conds])
+        q = f"MATCH (n:{LABELS[label]}) WHERE {where} RETURN count(n) AS n"
+        return sum(
+            int(self._rows(q, regions=part, **params)[0]["n"])
+            for part in self.store._batches(sorted(regions), q)
+        )
 
     def ids(self, label: str, *, page: int = 20000) -> set[str]:
         """The ids of one kind of record (paged by key, ids only)."""
@@ -332,26 +326,18 @@ class Neo4jReader(LawLookups):
 
     def ids_named(self, label: str, names: Iterable[str]) -> list[str]:
         """The ids of the records of ``label`` with one of ``names`` as their name or an
-        alias (exactly as written), each once, in id order: one query on the names."""
+        alias (exactly as written), each once, in id order: one query a batch of names."""
         from .neo4j import LABELS
 
-        wanted = list(dict.fromkeys(names))
-        if not wanted:
-            return []
-        rows = self._rows(
+        query = (
             f"MATCH (n:{LABELS[label]}) WHERE n.name IN $names OR "
-            "any(a IN coalesce(n.aliases, []) WHERE a IN $names) RETURN n.id AS id ORDER BY n.id",
-            names=wanted,
+            "any(a IN coalesce(n.aliases, []) WHERE a IN $names) RETURN n.id AS id"
         )
-        return list(dict.fromkeys(r["id"] for r in rows))
-
-    def names_like(self, label: str, glob: str) -> list[tuple[str, str]]:
-        """(name, id) of the names and aliases of ``label`` matching the SQL ``glob``, in id
-        order: the names and aliases read (two properties, paged by key), matched here."""
-        import fnmatch
-
-        pattern = glob.replace("[^", "[!")  # SQLite's GLOB negation, as fnmatch writes it
-        return [(n, i) for i, n in self._names(label) if fnmatch.fnmatchcase(n, pattern)]
+        found: set[str] = set()
+        # FalkorDB: each batch of names under its 4 KB message
+        for part in self.store._batches(list(dict.fromkeys(names)), query):
+            found.update(r["id"] for r in self._rows(query, names=part))
+        return sorted(found)
 
     def _names(self, label: str) -> Iterator[tuple[str, str]]:
         """(id, name) of every name and alias of ``label``, in id order: two properties,
@@ -380,21 +366,33 @@ class Neo4jReader(LawLookups):
         no folded names, so the first such look-up reads the kind's names and aliases once
         (two properties a record, :meth:`_names`) and folds them here; later ones read only
         the records named."""
-        if not folded:
-            ids = self.ids_named(label, [name])
-        else:
-            index = self._memo.get(("folded", label))
-            if index is None:
-                from ..graph import name_key
-
-                index = {}
-                for i, n in self._names(label):
-                    ids_of = index.setdefault(name_key(n), [])
-                    if i not in ids_of:
-                        ids_of.append(i)
-                self._memo[("folded", label)] = index
-            ids = index.get(name, [])
+        ids = self._folded(label).get(name, []) if folded else self.ids_named(label, [name])
         return self.in_store_order(label, ids)
+
+    def _folded(self, label: str) -> dict[str, list[str]]:
+        """Folded name (:func:`~dutygraph.graph.name_key`) -> ids of ``label``, read once."""
+        index = self._memo.get(("folded", label))
+        if index is None:
+            from ..graph import name_key
+
+            index = {}
+            for i, n in self._names(label):
+                ids_of = index.setdefault(name_key(n), [])
+                if i not in ids_of:
+                    ids_of.append(i)
+            self._memo[("folded", label)] = index
+        return cast(dict[str, list[str]], index)
+
+    def named_ahead(self, label: str, keys: Iterable[str]) -> None:
+        """Read ahead what looking each of ``keys`` up as an id (``table[key]``) and as a
+        folded name (:meth:`records_named` ``folded``) will ask for, a query a batch of
+        keys, so that those look-ups then need no round trip (a published list's
+        department names: O(names / batch) queries, not two a name)."""
+        keys = list(dict.fromkeys(keys))
+        table = self._tables[label]
+        table.fetch(keys)
+        index = self._folded(label)
+        table.fetch(i for k in keys for i in index.get(k, ()))
 
     def region_names(self) -> list[tuple[str, str]]:
         """(code, name) of every region, in id order (the store's snapshot order): two
@@ -703,7 +701,8 @@ class Neo4jReader(LawLookups):
                     "MATCH (x:Dispute {region: $code}) RETURN properties(x) AS p", code=code
                 )
             ]
-        regions += [self.regions[c] for c in above if c in self.regions]
+        tables = self._tables
+        regions += tables["region"].fetch(above).values()
         for c in above:
             duties += self.duties_in_region(c)
             deps += self.departments_in(c)
@@ -711,17 +710,17 @@ class Neo4jReader(LawLookups):
         wanted = {d.department for d in duties} | {d.successor for d in deps if d.successor}
         wanted |= also
         while wanted - known:  # departments named from elsewhere, and successor chains
-            found = [self.departments[d] for d in sorted(wanted - known) if d in self.departments]
+            named = tables["department"].fetch(sorted(wanted - known))  # a query a batch
+            found = [named[d] for d in sorted(named)]
             known |= wanted
             deps += found
             wanted = {d.successor for d in found if d.successor}
         if also:  # the named departments' regions (a region row each, not their subtrees)
             have = {r.code for r in regions}
             homes = {d.region for d in deps if d.id in also} - have
-            regions += [self.regions[c] for c in sorted(homes) if c in self.regions]
-        bases = [
-            self.bases[b] for b in sorted({b for d in duties for b in d.bases}) if b in self.bases
-        ]
+            regions += tables["region"].fetch(sorted(homes)).values()
+        cited = tables["basis"].fetch(sorted({b for d in duties for b in d.bases}))
+        bases = list(cited.values())
         records: list[Any] = []
         for group in (regions, deps, list(self.items.values()), bases, duties, disputes):
             records += sorted(group, key=lambda r: r.id)

@@ -153,6 +153,7 @@ def _read_sheet(
     if m.kind == "regions":
         read_divisions(reader, data, set(m.pseudo), progress, done, total)
         return
+    reader.look_up(data)
     for k, (number, values, extra) in enumerate(data):
         reader.duty_row(number, values, extra)
         if progress and k % 200 == 0:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import Ambiguous, Problem
-from ...graph import DutyGraph
+from ...graph import DutyGraph, name_key
 from ...model import POWER_TYPES, Department, Duty, Item, LegalBasis, Origin
 from ..bundle import Batch, Row
 from ..citations import basis_kind, parse_citations
@@ -44,6 +44,7 @@ class _Reader:
         # name at a time through the names index over a store's row reader
         self.graph_items: dict[tuple[str | None, str], list[str]] = {}
         self._items_by_name = callable(getattr(graph, "ids_named", None))
+        self._looked_up: set[str] = set()  # item names whose graph items look_up read
         if not self._items_by_name:
             for iid, it in graph.items.items():
                 self.graph_items.setdefault((it.parent, it.name), []).append(iid)
@@ -182,10 +183,11 @@ class _Reader:
             return iid
         known = self.graph_items.get(key)
         if known is None:
-            known = self.graph_items[key] = self._items_named(parent, name)
+            known = [] if name in self._looked_up else self._items_named(parent, name)
+            self.graph_items[key] = known
         iid = known[0] if len(known) == 1 else "L-" + _hash(f"{parent or ''}/{name}")
         self.item_names[key] = iid
-        if iid in self.graph.items and not iid.startswith("L-"):
+        if not iid.startswith("L-") and iid in self.graph.items:
             return iid  # a catalogue item: the list does not rewrite it
         power_text = values.get("power_type", "")
         power = _power_type(power_text) if power_text else self.m.defaults.get("power_type")
@@ -216,6 +218,31 @@ class _Reader:
         self.items[iid] = rec
         self.add(rec, row)
         return iid
+
+    def look_up(self, data: list[tuple[int, dict[str, str], dict[str, str]]]) -> None:
+        """Read ahead what the rows' names match in the store, a query a batch of names: the
+        items of every item name, and (a reader that can: ``named_ahead``) the departments
+        of every department name — so the rows then make no round trip a row. Over a graph
+        in memory there is nothing to read."""
+        if not self._items_by_name:
+            return
+        reader: Any = self.graph
+        names = {
+            v for _, values, _ in data for v in (values.get("name"), values.get("sub_name")) if v
+        }
+        for it in reader.in_store_order("item", reader.ids_named("item", names)):
+            if it.name in names:  # (an alias is not a match: as _items_named)
+                self.graph_items.setdefault((it.parent, it.name), []).append(it.id)
+        self._looked_up |= names
+        ahead = getattr(reader, "named_ahead", None)
+        if ahead is not None:
+            deps = {
+                name_key(n)
+                for _, values, _ in data
+                for column in ("lead", "assist")
+                for n in _names(values.get(column, ""))[0]
+            }
+            ahead("department", deps)
 
     def _items_named(self, parent: str | None, name: str) -> list[str]:
         """The ids of the graph's items named ``name`` under ``parent`` (by the names index)."""

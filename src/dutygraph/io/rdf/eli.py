@@ -46,9 +46,10 @@ from ... import vocab
 from ...errors import UsageError
 from ...model import Law, LawArticle, LawVersion
 from ...vocab import DG, field_property
+from ..source import streamed
 from .standard import basis_links
 from .terms import FORMATS, LANG, PREFIXES, TYPE, XSD_DATE, Lit, Pairs, node_iri
-from .write import streamed, write_blocks
+from .write import write_blocks
 
 __all__ = ["basis_links", "eli_blocks", "export_eli", "last_day", "write_eli"]
 

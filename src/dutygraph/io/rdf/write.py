@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from ...errors import UsageError
 from ...graph import DutyGraph, record_id
 from ...model import Origin, today
+from ..source import streamed
 from .mapping import (
     _ATTRS,
     _CJK,
@@ -278,17 +279,6 @@ def write_rdf(
     if isinstance(g, DutyGraph):
         return write_blocks(stream, _blocks(g, region, item, as_of), format)
     return streamed(g, lambda: write_blocks(stream, _blocks(g, region, item, as_of), format))
-
-
-def streamed(src: Any, write: Callable[[], int]) -> int:
-    """``write()`` reading a store's reader page by page (:mod:`dutygraph.io.source`):
-    fails if a write committed meanwhile (the output would mix two states)."""
-    from ..source import unchanged
-
-    stamp = src.stamp()
-    n = write()
-    unchanged(src, stamp)
-    return n
 
 
 def write_blocks(stream: IO[str], blocks: Iterable[tuple[str, Pairs]], format: str) -> int:
