@@ -250,9 +250,11 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
     __slots__ = (
         "_built",
         "_ends",
+        "_hits",
         "_index",
         "_item",
         "_items",
+        "_multi",
         "_order",
         "_over",
         "_region",
@@ -272,12 +274,16 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
         ends: array[int],
         numbers: array[int],
         at: array[int],
+        multi: array[int] | None = None,
     ) -> None:
         self._items, self._regions = items, regions
         self._item, self._region = item, region  # each pair's item and region, as numbers
         self._order, self._ends = order, ends  # the pairs' rows one after the other; ends
         self._width = len(regions) + 1
-        self._index: dict[Any, int] | None = None  # item or region -> its number (when asked)
+        # item -> its number, region -> its number (made when first asked)
+        self._index: tuple[dict[str, int], dict[str, int]] | None = None
+        self._hits: dict[tuple[str, str], list[Any]] = {}  # the pairs asked for, by key
+        self._multi = multi  # the pairs with two or more lead rows, when known (:meth:`of`)
         self._sorted = (numbers, at)  # each pair as one number, sorted; the pairs in that order
         self._built: dict[int, list[int]] = {}
         # after :meth:`patched`: the pairs' lists changed where they stand (empty: the pair
@@ -286,10 +292,13 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
         self._tail: dict[tuple[str, str], list[Any]] = {}
 
     @classmethod
-    def of(cls, items: Sequence[str], regions: Sequence[str]) -> DutySites:
+    def of(
+        cls, items: Sequence[str], regions: Sequence[str], roles: Sequence[str] | None = None
+    ) -> DutySites:
         """The index of duties whose items and regions are these columns: in C-speed passes
         over the rows (a loop appending each row to its pair's list took a second a province).
-        """
+        With their ``roles``, the pairs with two or more leads are found in the same passes
+        (:meth:`multi_lead`, kept with the index)."""
         inames = list(dict.fromkeys(items))
         rnames = list(dict.fromkeys(regions))
         width = len(rnames) + 1
@@ -312,8 +321,20 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
         item = array("I", map(floordiv, pairs, repeat(width)))
         region = array("I", map(mod, pairs, repeat(width)))
         at = array("I", sorted(range(len(pairs)), key=pairs.__getitem__))
+        multi = None
+        if roles is not None:
+            leads = Counter(compress(of_row, map("lead".__eq__, roles)))
+            multi = array("I", sorted(k for k, n in leads.items() if n > 1))
         return cls(
-            inames, rnames, item, region, order, ends, array("Q", map(pairs.__getitem__, at)), at
+            inames,
+            rnames,
+            item,
+            region,
+            order,
+            ends,
+            array("Q", map(pairs.__getitem__, at)),
+            at,
+            multi,
         )
 
     def kept(self) -> dict[str, Any]:
@@ -327,6 +348,7 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
             },
             "numbers": (self._sorted[0].typecode, self._sorted[0].tobytes()),
             "at": (self._sorted[1].typecode, self._sorted[1].tobytes()),
+            "multi": None if self._multi is None else (self._multi.typecode, self._multi.tobytes()),
         }
 
     @classmethod
@@ -344,17 +366,22 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
         if len(order) != rows or (ends and ends[-1] != rows):
             return None
         items, regions = list(kept["items"]), list(kept["regions"])
-        return cls(items, regions, item, region, order, ends, numbers, at)
+        multi = None
+        if kept.get("multi") is not None:
+            multi = array(kept["multi"][0])
+            multi.frombytes(kept["multi"][1])
+        return cls(items, regions, item, region, order, ends, numbers, at, multi)
 
     def _site(self, key: tuple[str, str]) -> int | None:
         index = self._index
         if index is None:
-            index = {v: k for k, v in enumerate(self._items)}
-            index.update({(None, v): k for k, v in enumerate(self._regions)})
-            self._index = index
+            index = self._index = (
+                dict(zip(self._items, count())),
+                dict(zip(self._regions, count())),
+            )
         try:
-            i, r = key
-            number = self._number(index[i], index[None, r])
+            item, region = key
+            number = index[0][item] * self._width + index[1][region]
         except (KeyError, TypeError, ValueError):
             return None
         numbers, at = self._sorted
@@ -379,8 +406,13 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
             got = self._tail.get(key) or self._over.get(key)
             if got is not None:
                 return got or default
-        site = self._site(key)
-        return default if site is None else self._rows(site)
+        got = self._hits.get(key)
+        if got is None:
+            site = self._site(key)
+            if site is None:
+                return default
+            got = self._hits[key] = self._rows(site)
+        return got
 
     def __getitem__(self, key: tuple[str, str]) -> list[Any]:
         got = self.get(key)
@@ -430,11 +462,15 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
 
     def multi_lead(self, roles: Sequence[str]) -> list[tuple[str, str]]:
         """The pairs with two or more entries whose role is ``"lead"`` (a row number's in
-        ``roles``, a duty's own), in order."""
+        ``roles``, a duty's own), in order (those of the rows :meth:`of` indexed found
+        with them, when it was given their roles)."""
         ends = self._ends
-        leads = [0, *accumulate(map("lead".__eq__, map(roles.__getitem__, self._order)))]
-        counts = map(sub, map(leads.__getitem__, ends), map(leads.__getitem__, [0, *ends[:-1]]))
-        sites = compress(range(len(ends)), map((1).__lt__, counts))
+        sites: Iterable[int] | None = self._multi
+        if sites is None:
+            leads = [0, *accumulate(map("lead".__eq__, map(roles.__getitem__, self._order)))]
+            starts = map(leads.__getitem__, [0, *ends[:-1]])
+            counts = map(sub, map(leads.__getitem__, ends), starts)
+            sites = compress(range(len(ends)), map((1).__lt__, counts))
         if not (self._over or self._tail):
             return list(map(self._key, sites))
 

@@ -297,7 +297,8 @@ class DutyGraph(LawLookups):
         arrays (:class:`~dutygraph.columns.DutySites`: each pair's list made when asked for;
         duties are built when asked for), a graph of records' duty objects."""
         if self._duty_cols is not None:
-            return DutySites.of(self._duty_cols[_DUTY_ITEM], self._duty_cols[_DUTY_REGION])
+            cols = self._duty_cols
+            return DutySites.of(cols[_DUTY_ITEM], cols[_DUTY_REGION], cols[_DUTY_ROLE])
         at: dict[tuple[str, str], list[Any]] = {}
         for d in self._duty_objs:
             assert d is not None  # a graph of records holds every duty
