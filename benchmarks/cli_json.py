@@ -5,15 +5,20 @@
 For each scan it prints, on the same generated bundle and store:
 
 * the command (``dutygraph gaps --json``, a subprocess, stdout to a file): wall time, with
-  the graph's columns kept beside the store (:mod:`dutygraph.store.sqlite.snapshot`) and
-  without them (the first whole read after a write, which keeps them); bytecode written, as
-  an installed package has it (``bench_common.child_env``);
+  the answer kept beside the store for its state (:mod:`dutygraph.store.sqlite.answers`:
+  the same question asked again of an unchanged store), with ``DUTYGRAPH_CACHE=off`` (no
+  answer kept: the graph opened from its columns kept beside the store,
+  :mod:`dutygraph.store.sqlite.snapshot`), and with neither file (the first command after
+  a write, which reads the tables and keeps both); bytecode written, as an installed
+  package has it (``bench_common.child_env``); the three interleaved;
 * in process: opening the whole graph, the scan, building the JSON's dicts, encoding them
   with orjson (what the CLI does) and with ``json.dump(indent=2)`` (what it did);
 * the SQLite peer: a fresh process's ``GROUP BY`` of the multiple-lead sites on the same
   store file (far less work than either scan);
 
-and the ratios: command / (open + scan), command / scan, encoders. Medians of
+and the ratios: command / (open + scan), command / scan, encoders. (The conflict scan's
+main work, the pairs with two or more leads, comes with the graph's index since that is
+kept beside the store: its in-process "scan" is milliseconds, its cost in "open".) Medians of
 ``--repeat`` runs. The machine is shared and noisy: read the ratios.
 
 ``--before SRC`` also times the command of another source tree (``SRC`` put first on
@@ -51,16 +56,31 @@ from dutygraph.serialize import conflict_dict, gap_dict  # noqa: E402
 from dutygraph.store import EmbeddedStore  # noqa: E402
 from dutygraph.store.sqlite import snapshot  # noqa: E402
 
+try:  # absent from an older tree's package (--before runs this script on it: --in-process)
+    from dutygraph.store.sqlite import answers
+except ImportError:  # pragma: no cover
+    answers = None  # type: ignore[assignment]
+
 
 def command(
-    path: Path, scan: str, out: Path, *, cold: bool = False, source: Path | None = None
+    path: Path,
+    scan: str,
+    out: Path,
+    *,
+    cold: bool = False,
+    source: Path | None = None,
+    cache: str | None = None,
 ) -> float:
-    """The command's wall time (``cold``: the graph's kept columns removed first, as after
-    a write: the command reads the tables and keeps the columns; ``source``: the package
-    of that source tree)."""
+    """The command's wall time (``cold``: the graph's kept columns and the kept answers
+    removed first, as after a write: the command reads the tables and keeps both;
+    ``source``: the package of that source tree; ``cache``: its ``DUTYGRAPH_CACHE``)."""
     if cold:
         snapshot.path_of(path).unlink(missing_ok=True)
+        if answers is not None:
+            answers.path_of(path).unlink(missing_ok=True)
     extra = {"PYTHONPATH": str(source)} if source is not None else {}
+    if cache is not None:
+        extra["DUTYGRAPH_CACHE"] = cache
     t = time.perf_counter()
     with open(out, "wb") as fh:
         subprocess.run(
@@ -186,23 +206,44 @@ def main() -> None:
     print(f"SQLite peer: a process doing the multiple-leads GROUP BY: {peer:.2f} s")
     for scan in ("gaps", "conflicts"):
         out = args.workdir / f"{scan}.json"
-        cold = statistics.median(command(path, scan, out, cold=True) for _ in range(args.repeat))
-        cmd = statistics.median(command(path, scan, out) for _ in range(args.repeat))
-        runs = [in_process(path, scan) for _ in range(args.repeat)]
+        ref = args.workdir / f"{scan}-off.json"
+        command(path, scan, ref, cache="off")  # untimed: bytecode written, the columns kept
+        times: dict[str, list[float]] = {"cold": [], "kept": [], "off": []}
+        runs = []
+        same = True
+        for _ in range(args.repeat):  # interleaved: the machine is shared
+            times["cold"].append(command(path, scan, out, cold=True))
+            same &= out.read_bytes() == ref.read_bytes()
+            times["kept"].append(command(path, scan, out))
+            same &= out.read_bytes() == ref.read_bytes()
+            times["off"].append(command(path, scan, out, cache="off"))
+            same &= out.read_bytes() == ref.read_bytes()
+            runs.append(in_process(path, scan))
+        cold, cmd, off = (statistics.median(times[k]) for k in ("cold", "kept", "off"))
         med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-        results[scan] = {"command_s": cmd, "command_cold_s": cold, **med}
+        results[scan] = {
+            "command_s": cmd,
+            "command_cache_off_s": off,
+            "command_cold_s": cold,
+            "same_output": same,
+            **med,
+        }
         print(
-            f"{scan} --json: command {cmd:.2f} s (first after a write: {cold:.2f} s)"
+            f"{scan} --json: command {cmd:.2f} s (answer kept), {off:.2f} s "
+            f"(DUTYGRAPH_CACHE=off), first after a write {cold:.2f} s"
             f" | in process: open {med['open']:.2f} s, "
             f"scan {med['scan']:.2f} s, dicts {med['dicts']:.3f} s, orjson {med['orjson']:.3f} s "
             f"(json.dump indent=2 {med['json_indent2']:.3f} s, "
             f"{med['json_indent2'] / max(med['orjson'], 1e-9):.0f}x) | {int(med['rows'])} rows"
+            f" | the same output every way: {same}"
         )
+        whole = med["open"] + med["scan"]
         print(
-            f"  ratios: command / (open + scan) {cmd / (med['open'] + med['scan']):.2f}, "
-            f"command / scan {cmd / med['scan']:.1f} (first after a write "
-            f"{cold / med['scan']:.1f}), command / SQLite GROUP BY process "
-            f"{cmd / peer:.1f}"
+            f"  ratios: command / scan {cmd / med['scan']:.2f} (answer kept), "
+            f"{off / med['scan']:.2f} (cache off), {cold / med['scan']:.1f} (first after a "
+            f"write); command / (open + scan) {cmd / whole:.2f} (answer kept), "
+            f"{off / whole:.2f} (cache off), {cold / whole:.1f} (first after a write); "
+            f"command / SQLite GROUP BY process {cmd / peer:.2f}"
         )
         if args.before:
             ab = before_and_now(path, args.before, args.workdir, scan, args.repeat)

@@ -29,14 +29,18 @@ the embedded store writes, so an import writes the columns it read.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+from array import array
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
-from itertools import compress
+from itertools import accumulate, chain, compress, count, repeat
+from operator import add, floordiv, mod, mul, sub
 from typing import Any
 
 from .model import Duty, Origin
 
-__all__ = ["COLUMNS", "DUTY_FIELDS", "DutyColumns"]
+__all__ = ["COLUMNS", "DUTY_FIELDS", "DutyColumns", "DutySites"]
 
 #: the fields of a duty, in order
 DUTY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Duty))
@@ -216,3 +220,269 @@ class DutyColumns:
             for col, src in zip(out.columns, other.columns, strict=True):
                 col[at] = src[k]
         return out
+
+
+class DutySites(Mapping[tuple[str, str], list[int]]):
+    """The duties' row numbers by (item, region), kept as arrays and made lists when asked for.
+
+    What :class:`~dutygraph.graph.DutyGraph` groups its duty columns by: each
+    (item, region) pair ("site") with the rows recorded there, the pairs in the
+    order they first occur, each pair's rows in row order — as a dict would hold
+    them. Grouping a province's half a million rows into a third of a million
+    lists took most of opening it, and the scans ask about a few thousand pairs.
+    So a store keeps this index beside its columns (:meth:`kept`) and a graph
+    reads it back (:meth:`from_kept`) as a handful of arrays: a pair's list is made
+    when it is first asked for (and kept: the graph may build its duties into it),
+    found by bisecting the pairs' sorted numbers; :meth:`multi_lead` counts the
+    lead rows of every pair in C-speed passes.
+
+    >>> sites = DutySites.of(["I1", "I2", "I1"], ["R1", "R1", "R1"])
+    >>> sites.get(("I1", "R1")), sites.get(("I1", "R2")), list(sites)
+    ([0, 2], None, [('I1', 'R1'), ('I2', 'R1')])
+    >>> again = DutySites.from_kept(sites.kept(), 3)
+    >>> dict(again) == dict(sites), again.multi_lead(["lead", "assist", "lead"])
+    (True, [('I1', 'R1')])
+    >>> moved = sites.patched({("I1", "R1"): [0], ("I2", "R1"): [], ("I3", "R1"): [1, 2]})
+    >>> dict(moved), moved.multi_lead(["lead", "lead", "lead"]), len(moved), dict(sites)[("I2", "R1")]
+    ({('I1', 'R1'): [0], ('I3', 'R1'): [1, 2]}, [('I3', 'R1')], 2, [1])
+    """
+
+    __slots__ = (
+        "_built",
+        "_ends",
+        "_hits",
+        "_index",
+        "_item",
+        "_items",
+        "_multi",
+        "_order",
+        "_over",
+        "_region",
+        "_regions",
+        "_sorted",
+        "_tail",
+        "_width",
+    )
+
+    def __init__(
+        self,
+        items: list[str],
+        regions: list[str],
+        item: array[int],
+        region: array[int],
+        order: array[int],
+        ends: array[int],
+        numbers: array[int],
+        at: array[int],
+        multi: array[int] | None = None,
+    ) -> None:
+        self._items, self._regions = items, regions
+        self._item, self._region = item, region  # each pair's item and region, as numbers
+        self._order, self._ends = order, ends  # the pairs' rows one after the other; ends
+        self._width = len(regions) + 1
+        # item -> its number, region -> its number (made when first asked)
+        self._index: tuple[dict[str, int], dict[str, int]] | None = None
+        self._hits: dict[tuple[str, str], list[Any]] = {}  # the pairs asked for, by key
+        self._multi = multi  # the pairs with two or more lead rows, when known (:meth:`of`)
+        self._sorted = (numbers, at)  # each pair as one number, sorted; the pairs in that order
+        self._built: dict[int, list[int]] = {}
+        # after :meth:`patched`: the pairs' lists changed where they stand (empty: the pair
+        # gone), and the pairs added after the others
+        self._over: dict[tuple[str, str], list[Any]] = {}
+        self._tail: dict[tuple[str, str], list[Any]] = {}
+
+    @classmethod
+    def of(
+        cls, items: Sequence[str], regions: Sequence[str], roles: Sequence[str] | None = None
+    ) -> DutySites:
+        """The index of duties whose items and regions are these columns: in C-speed passes
+        over the rows (a loop appending each row to its pair's list took a second a province).
+        With their ``roles``, the pairs with two or more leads are found in the same passes
+        (:meth:`multi_lead`, kept with the index)."""
+        inames = list(dict.fromkeys(items))
+        rnames = list(dict.fromkeys(regions))
+        width = len(rnames) + 1
+        inum = dict(zip(inames, count()))
+        rnum = dict(zip(rnames, count()))
+        # each row's pair as one number; the pairs numbered in the order they first occur
+        numbers = list(
+            map(
+                add,
+                map(mul, map(inum.__getitem__, items), repeat(width)),
+                map(rnum.__getitem__, regions),
+            )
+        )
+        pairs = list(dict.fromkeys(numbers))
+        site = dict(zip(pairs, count()))
+        of_row = list(map(site.__getitem__, numbers))
+        order = array("I", sorted(range(len(of_row)), key=of_row.__getitem__))  # stable
+        sizes = Counter(of_row)
+        ends = array("I", accumulate(map(sizes.__getitem__, range(len(pairs)))))
+        item = array("I", map(floordiv, pairs, repeat(width)))
+        region = array("I", map(mod, pairs, repeat(width)))
+        at = array("I", sorted(range(len(pairs)), key=pairs.__getitem__))
+        multi = None
+        if roles is not None:
+            leads = Counter(compress(of_row, map("lead".__eq__, roles)))
+            multi = array("I", sorted(k for k, n in leads.items() if n > 1))
+        return cls(
+            inames,
+            rnames,
+            item,
+            region,
+            order,
+            ends,
+            array("Q", map(pairs.__getitem__, at)),
+            at,
+            multi,
+        )
+
+    def kept(self) -> dict[str, Any]:
+        """Plain values to keep (pickle) and give back to :meth:`from_kept`."""
+        return {
+            "items": self._items,
+            "regions": self._regions,
+            **{
+                name: (getattr(self, f"_{name}").typecode, getattr(self, f"_{name}").tobytes())
+                for name in ("item", "region", "order", "ends")
+            },
+            "numbers": (self._sorted[0].typecode, self._sorted[0].tobytes()),
+            "at": (self._sorted[1].typecode, self._sorted[1].tobytes()),
+            "multi": None if self._multi is None else (self._multi.typecode, self._multi.tobytes()),
+        }
+
+    @classmethod
+    def from_kept(cls, kept: Mapping[str, Any], rows: int) -> DutySites | None:
+        """The index :meth:`kept` gave, or ``None`` if it is not one of ``rows`` duties."""
+        arrays = []
+        for name in ("item", "region", "order", "ends", "numbers", "at"):
+            code, raw = kept[name]
+            got = array(code)
+            got.frombytes(raw)
+            arrays.append(got)
+        item, region, order, ends, numbers, at = arrays
+        if not (len(item) == len(region) == len(ends) == len(numbers) == len(at)):
+            return None
+        if len(order) != rows or (ends and ends[-1] != rows):
+            return None
+        items, regions = list(kept["items"]), list(kept["regions"])
+        multi = None
+        if kept.get("multi") is not None:
+            multi = array(kept["multi"][0])
+            multi.frombytes(kept["multi"][1])
+        return cls(items, regions, item, region, order, ends, numbers, at, multi)
+
+    def _site(self, key: tuple[str, str]) -> int | None:
+        index = self._index
+        if index is None:
+            index = self._index = (
+                dict(zip(self._items, count())),
+                dict(zip(self._regions, count())),
+            )
+        try:
+            item, region = key
+            number = index[0][item] * self._width + index[1][region]
+        except (KeyError, TypeError, ValueError):
+            return None
+        numbers, at = self._sorted
+        k = bisect_left(numbers, number)
+        return at[k] if k < len(numbers) and numbers[k] == number else None
+
+    def _number(self, item: int, region: int) -> int:
+        return item * self._width + region
+
+    def _rows(self, site: int) -> list[int]:
+        rows = self._built.get(site)
+        if rows is None:
+            start = self._ends[site - 1] if site else 0
+            rows = self._built.setdefault(site, self._order[start : self._ends[site]].tolist())
+        return rows
+
+    def _key(self, site: int) -> tuple[str, str]:
+        return self._items[self._item[site]], self._regions[self._region[site]]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if self._over or self._tail:
+            got = self._tail.get(key) or self._over.get(key)
+            if got is not None:
+                return got or default
+        got = self._hits.get(key)
+        if got is None:
+            site = self._site(key)
+            if site is None:
+                return default
+            got = self._hits[key] = self._rows(site)
+        return got
+
+    def __getitem__(self, key: tuple[str, str]) -> list[Any]:
+        got = self.get(key)
+        if got is None:
+            raise KeyError(key)
+        return got  # type: ignore[no-any-return]
+
+    def __contains__(self, key: object) -> bool:
+        return self.get(key) is not None
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        keys = map(self._key, range(len(self._ends)))
+        if not (self._over or self._tail):
+            return keys
+        over = self._over
+        return chain((k for k in keys if over.get(k, True)), self._tail)
+
+    def __len__(self) -> int:
+        gone = sum(1 for rows in self._over.values() if not rows)
+        return len(self._ends) - gone + len(self._tail)
+
+    def items(self) -> Iterator[tuple[tuple[str, str], list[Any]]]:  # type: ignore[override]
+        for key in self:
+            yield key, self[key]
+
+    def patched(self, changes: Mapping[tuple[str, str], list[Any]]) -> DutySites:
+        """A new index: this one with each pair of ``changes`` given its list (empty: the
+        pair removed), as a dict would take them one by one (a pair new, or removed before,
+        comes after the others). This one is left as it is; the arrays, and the lists made
+        so far, are shared."""
+        out = DutySites.__new__(DutySites)
+        for name in self.__slots__:
+            setattr(out, name, getattr(self, name))
+        over, tail = dict(self._over), dict(self._tail)
+        for key, rows in changes.items():
+            if key in tail:
+                if rows:
+                    tail[key] = rows
+                else:
+                    del tail[key]
+            elif over.get(key, True) and self._site(key) is not None:  # a pair standing here
+                over[key] = rows
+            elif rows:
+                tail[key] = rows
+        out._over, out._tail = over, tail
+        return out
+
+    def multi_lead(self, roles: Sequence[str]) -> list[tuple[str, str]]:
+        """The pairs with two or more entries whose role is ``"lead"`` (a row number's in
+        ``roles``, a duty's own), in order (those of the rows :meth:`of` indexed found
+        with them, when it was given their roles)."""
+        ends = self._ends
+        sites: Iterable[int] | None = self._multi
+        if sites is None:
+            leads = [0, *accumulate(map("lead".__eq__, map(roles.__getitem__, self._order)))]
+            starts = map(leads.__getitem__, [0, *ends[:-1]])
+            counts = map(sub, map(leads.__getitem__, ends), starts)
+            sites = compress(range(len(ends)), map((1).__lt__, counts))
+        if not (self._over or self._tail):
+            return list(map(self._key, sites))
+
+        def several(rows: list[Any]) -> bool:
+            return sum((roles[e] if e.__class__ is int else e.role) == "lead" for e in rows) > 1
+
+        changed = {
+            site: rows for k, rows in self._over.items() if (site := self._site(k)) is not None
+        }
+        out = [
+            self._key(site)
+            for site in sorted({*sites, *changed})
+            if site not in changed or several(changed[site])
+        ]
+        return out + [k for k, rows in self._tail.items() if several(rows)]

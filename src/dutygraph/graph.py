@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from .columns import DutyColumns
+from .columns import DutyColumns, DutySites
 from .errors import Ambiguous, NotFound
 from .lawbook import GroupedTable, LawBook, LawLookups, packaged_lawbook
 from .model import (
@@ -110,6 +110,7 @@ class DutyGraph(LawLookups):
         *,
         duty_columns: DutyColumns | None = None,
         lazy: Mapping[str, GroupedTable] | None = None,
+        duty_sites: DutySites | None = None,
     ) -> None:
         self.regions: dict[str, Region] = {}
         self.region_groups: dict[str, RegionGroup] = {}
@@ -156,7 +157,7 @@ class DutyGraph(LawLookups):
                 )
             setattr(self, _ATTR[cls.label], table)
         self._lawbook: LawBook | None = None
-        self._build_indexes()
+        self._build_indexes(duty_sites if duty_columns and not duties else None)
 
     def _duty(self, k: int) -> Duty:
         """Duty number ``k``, built from the columns on first use."""
@@ -263,7 +264,11 @@ class DutyGraph(LawLookups):
             self._department_tree = tree
         return self._department_tree
 
-    def _build_indexes(self) -> None:
+    def _build_indexes(self, sites: DutySites | None = None) -> None:
+        """The indexes; ``sites``: the (item, region) index of the duty columns, as
+        :meth:`duty_sites_index` gives it, made before (a store keeps it beside its columns,
+        :class:`~dutygraph.columns.DutySites`: grouping half a million rows into lists took
+        most of opening a province)."""
         self._region_tree = None
         self._item_tree = None
         self._region_children: dict[str, list[str]] = defaultdict(list)
@@ -275,22 +280,9 @@ class DutyGraph(LawLookups):
 
         self._index_departments()
 
-        at: dict[tuple[str, str], list[Any]] = {}
-        if self._duty_cols is not None:  # index row numbers; duties are built when asked for
-            keys: Iterable[tuple[str, str]] = zip(
-                self._duty_cols[_DUTY_ITEM], self._duty_cols[_DUTY_REGION], strict=True
-            )
-            entries: Iterable[Any] = range(len(self._duty_objs))
-        else:
-            keys = ((d.item, d.region) for d in self._duty_objs)  # type: ignore[union-attr]
-            entries = self._duty_objs
-        for key, entry in zip(keys, entries, strict=True):
-            bucket = at.get(key)
-            if bucket is None:
-                at[key] = [entry]
-            else:
-                bucket.append(entry)
-        self._duties_at = at
+        self._duties_at: Mapping[tuple[str, str], list[Any]] = (
+            sites if sites is not None else self._group_sites()
+        )
         self._duties_of: dict[str, list[Duty]] | None = None
         self._multi_lead: list[tuple[str, str]] | None = None
         self._duties_on: dict[str, list[Duty]] | None = None
@@ -299,6 +291,23 @@ class DutyGraph(LawLookups):
         self._lawbook = None
         self._names: dict[str, dict[str, list[str]]] = {}
         self._index_names("item", "region", "department", "basis", "behavior", "business_form")
+
+    def _group_sites(self) -> Mapping[tuple[str, str], list[Any]]:
+        """The duties by (item, region): a stored graph's row numbers in its columns, as
+        arrays (:class:`~dutygraph.columns.DutySites`: each pair's list made when asked for;
+        duties are built when asked for), a graph of records' duty objects."""
+        if self._duty_cols is not None:
+            cols = self._duty_cols
+            return DutySites.of(cols[_DUTY_ITEM], cols[_DUTY_REGION], cols[_DUTY_ROLE])
+        at: dict[tuple[str, str], list[Any]] = {}
+        for d in self._duty_objs:
+            assert d is not None  # a graph of records holds every duty
+            bucket = at.get((d.item, d.region))
+            if bucket is None:
+                at[d.item, d.region] = [d]
+            else:
+                bucket.append(d)
+        return at
 
     def with_changes(
         self, records: Iterable[Record], duties: DutyColumns | None = None
@@ -711,6 +720,9 @@ class DutyGraph(LawLookups):
 
     def multi_lead_sites(self) -> list[tuple[str, str]]:
         """The (item, region) pairs recorded with two or more lead duties (at any dates)."""
+        if self._multi_lead is None and isinstance(self._duties_at, DutySites):
+            assert self._duty_cols is not None  # the index of a stored graph's columns
+            self._multi_lead = self._duties_at.multi_lead(self._duty_cols[_DUTY_ROLE])
         if self._multi_lead is None:
             roles = self._duty_cols[_DUTY_ROLE] if self._duty_cols is not None else None
 
@@ -723,6 +735,13 @@ class DutyGraph(LawLookups):
                 if len(bucket) > 1 and sum(role(e) == "lead" for e in bucket) > 1
             ]
         return self._multi_lead
+
+    def duty_sites_index(self) -> DutySites | None:
+        """The duties' row numbers in :meth:`duty_columns` by (item, region), as a store
+        keeps them to give back to ``DutyGraph(duty_sites=...)``; ``None``: this graph's
+        index is not of its columns alone (a graph of records, a patched one)."""
+        at = self._duties_at
+        return at if isinstance(at, DutySites) else None
 
     def duty_sites(self) -> Iterator[tuple[str, str]]:
         """Every (item, region) pair that has recorded duties."""
@@ -778,7 +797,7 @@ class DutyGraph(LawLookups):
             out._duty_table, out._duty_cols = cols, cols.columns
         # the index: this one's, with the buckets of the changed (item, region) pairs remade
         # as a rebuild would make them (row order; a bucket holds row numbers or duty objects)
-        at = dict(self._duties_at)
+        changed: dict[tuple[str, str], list[Any]] = {}  # empty: the pair gone
         was: dict[int, tuple[str, str]] = {}
         for k in rows:
             o = self._duty_objs[k]
@@ -809,11 +828,18 @@ class DutyGraph(LawLookups):
                 entries = [out._duty(e) if e.__class__ is int else e for e in entries]
             else:
                 entries.sort()
-            if entries:
-                at[key] = entries
-            else:
-                at.pop(key, None)
-        out._duties_at = at
+            changed[key] = entries
+        base = self._duties_at
+        if isinstance(base, DutySites):
+            out._duties_at = base.patched(changed)
+        else:
+            at = dict(base)
+            for key, entries in changed.items():
+                if entries:
+                    at[key] = entries
+                else:
+                    at.pop(key, None)
+            out._duties_at = at
         out._all_built = self._all_built
         for cache in ("_duty_dict", "_duty_keys", "_duty_index", "_duties_of", "_multi_lead"):
             setattr(out, cache, None)

@@ -13,11 +13,14 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
+import orjson
+
 from ..serialize import dumps
 
 __all__ = [
     "configure",
     "dumps",
+    "emit_encoded",
     "emit_json",
     "emit_ndjson",
     "held",
@@ -100,6 +103,14 @@ def _is_terminal(out: TextIO) -> bool:
         return False
 
 
+def _indented(out: TextIO, pretty: bool | None) -> bool:
+    """Whether JSON written to ``out`` is indented: ``pretty``, else ``--pretty``, else
+    whether ``out`` is a terminal."""
+    if pretty is not None:
+        return pretty
+    return _pretty if _pretty is not None else _is_terminal(out)
+
+
 def emit_json(data: Any, out: TextIO | None = None, *, pretty: bool | None = None) -> None:
     """Write ``data`` as JSON and a newline: indented for a terminal (or ``pretty``), else compact.
 
@@ -107,9 +118,24 @@ def emit_json(data: Any, out: TextIO | None = None, *, pretty: bool | None = Non
     {"id":"JJ-SCJ","名称":"锦江区市场监督管理局"}
     """
     out = out or sys.stdout
-    if pretty is None:
-        pretty = _pretty if _pretty is not None else _is_terminal(out)
-    out.write(dumps(data, pretty=pretty).decode())
+    out.write(dumps(data, pretty=_indented(out, pretty)).decode())
+    out.write("\n")
+
+
+def emit_encoded(data: bytes, out: TextIO | None = None, *, pretty: bool | None = None) -> None:
+    """Write ``data`` (compact JSON, as :func:`dumps` writes it) as :func:`emit_json` writes
+    what it encodes: as it is, or indented for a terminal (or ``pretty``).
+
+    >>> emit_encoded(b'{"id":"JJ-SCJ"}', pretty=True)
+    {
+      "id": "JJ-SCJ"
+    }
+    """
+    out = out or sys.stdout
+    if _indented(out, pretty):
+        emit_json(orjson.loads(data), out, pretty=True)
+        return
+    out.write(data.decode())
     out.write("\n")
 
 

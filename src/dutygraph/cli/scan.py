@@ -7,6 +7,8 @@ import gc
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import orjson
+
 from .._gc import gc_paused
 from ..analysis.conflicts import CONFLICT_KINDS, Conflict, duplicate_inspections, find_conflicts
 from ..analysis.gaps import GAP_KINDS, Gap, find_gaps
@@ -17,9 +19,9 @@ from ..reader import GraphReader
 from ..serialize import conflict_dict, gap_dict
 from . import output
 from .common import as_of, lang, query_options, store_from
-from .output import emit_json, emit_ndjson, table
+from .output import dumps, emit_encoded, emit_json, emit_ndjson, table
 
-__all__ = ["print_conflicts", "print_gaps", "register", "run"]
+__all__ = ["answer_key", "print_conflicts", "print_gaps", "register", "run"]
 
 
 def print_gaps(g: GraphReader, gaps: Sequence[Gap], language: str = "zh") -> None:
@@ -90,11 +92,48 @@ def _ndjson(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _emit(args: argparse.Namespace, found: Iterator[Any]) -> None:
+def answer_key(scan: str, region: str | None, as_of: str, kinds: Sequence[str] | None) -> str:
+    """What names a scan's answer among those a store keeps: the scan and each argument that
+    changes its rows."""
+    return dumps([scan, region, as_of, list(kinds or ())]).decode()
+
+
+def _emit(args: argparse.Namespace, g: GraphReader, date: str) -> None:
+    """The very rows ``GET /api/<scan>`` answers with, as JSON or NDJSON. A store that keeps
+    answers per state (:meth:`~dutygraph.store.sqlite.reader.SqliteReader.kept_answer`)
+    gives the rows of the same question on the same state from its file, without reading
+    the graph; it keeps them compact, indented here when asked for."""
+
+    def found() -> Iterator[dict[str, Any]]:
+        return answer_rows(g, args.scan, region=args.region, as_of=date, kinds=args.kinds)
+
+    kept = getattr(g, "kept_answer", None)
+    if kept is None:
+        if args.ndjson:
+            emit_ndjson(found())
+        else:
+            emit_json(list(found()))
+        return
+    streamed = False
+
+    def compute() -> bytes:
+        nonlocal streamed
+        if not args.ndjson:
+            return dumps(list(found()))
+        rows = []
+        for row in found():  # each printed as soon as it is built, as without the cache
+            emit_ndjson((row,))
+            rows.append(row)
+        streamed = True
+        return dumps(rows)
+
+    data = kept(answer_key(args.scan, args.region, date, args.kinds), compute)
+    if streamed:
+        return
     if args.ndjson:
-        emit_ndjson(found)
+        emit_ndjson(orjson.loads(data))
     else:
-        emit_json(list(found))
+        emit_encoded(data)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -124,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, g: GraphReader, date: str) -> None:
     if args.json or args.ndjson:  # the very rows GET /api/<scan> answers with
-        _emit(args, answer_rows(g, args.scan, region=args.region, as_of=date, kinds=args.kinds))
+        _emit(args, g, date)
         return
     language = lang(args)
     zh = language == "zh"

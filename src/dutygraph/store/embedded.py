@@ -57,7 +57,7 @@ from ..lawbook import GroupedTable
 from ..model import RECORD_TYPES
 from ..reader import GraphReader
 from .base import ChangeSet
-from .sqlite import bulk, schema, snapshot
+from .sqlite import answers, bulk, schema, snapshot
 from .sqlite.guard import Guarded
 from .sqlite.reader import SqliteReader
 from .sqlite.writes import apply_changes
@@ -415,10 +415,12 @@ class EmbeddedStore:
             else:
                 records.extend(table.decode(rows))
         if kept is not None:
-            records, columns = kept
-        elif state is not None and not self._writing:  # a write's graph is stale at its commit
-            snapshot.write(self.path, state, records, columns)
-        return DutyGraph(records, duty_columns=columns, lazy=lazy)
+            records, columns, sites = kept
+            return DutyGraph(records, duty_columns=columns, lazy=lazy, duty_sites=sites)
+        graph = DutyGraph(records, duty_columns=columns, lazy=lazy)
+        if state is not None and not self._writing:  # a write's graph is stale at its commit
+            snapshot.write(self.path, state, records, columns, graph.duty_sites_index())
+        return graph
 
     def graph(self) -> DutyGraph:
         with self._read() as conn:
@@ -496,7 +498,17 @@ class EmbeddedStore:
             except sqlite3.Error as exc:
                 raise self._error(exc, "read") from exc
 
-        return SqliteReader(guarded, whole=whole)
+        def kept(key: str, compute: Callable[[], bytes]) -> bytes:
+            """A scan's answer kept beside the file for this transaction's state (:mod:`.answers`)."""
+            conn = guarded.connection
+            try:
+                logged = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'history'")
+                state = self._state(conn) if logged.fetchone() else None
+            except sqlite3.Error as exc:
+                raise self._error(exc, "read") from exc
+            return answers.kept(self.path, state, key, compute) if state else compute()
+
+        return SqliteReader(guarded, whole=whole, kept=kept)
 
     def history(self) -> list[dict[str, Any]]:
         with self._read() as conn:

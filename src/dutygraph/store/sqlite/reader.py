@@ -171,9 +171,15 @@ class SqliteReader(LawLookups):
     #: one read transaction: it sees one state, so answers on it may be memoised
     immutable = True
 
-    def __init__(self, conn: Guarded, whole: Callable[[], DutyGraph]) -> None:
+    def __init__(
+        self,
+        conn: Guarded,
+        whole: Callable[[], DutyGraph],
+        kept: Callable[[str, Callable[[], bytes]], bytes] | None = None,
+    ) -> None:
         self._conn = conn
         self._whole = whole
+        self._kept = kept
         present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         self._present = present
         self._tables = {label: LazyTable(conn, t, label in present) for label, t in TABLES.items()}
@@ -404,6 +410,12 @@ class SqliteReader(LawLookups):
     def whole(self) -> DutyGraph:
         """The whole graph as this reader's transaction sees it (read once, then kept)."""
         return self._whole()
+
+    def kept_answer(self, key: str, compute: Callable[[], bytes]) -> bytes:
+        """The answer ``key`` (a scan's JSON) on this reader's snapshot: kept beside the store
+        for its state (:mod:`.answers`), else ``compute()`` (and kept). ``key`` names the
+        question whole (the scan and every argument that changes its rows)."""
+        return self._kept(key, compute) if self._kept is not None else compute()
 
     def native(self, name: str) -> Callable[..., Any] | None:
         """The whole-graph scans, run over :meth:`whole`; every other analysis reads the tables."""

@@ -35,14 +35,18 @@ import os
 import pickle
 import tempfile
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ...columns import DutyColumns
+from ...columns import DutyColumns, DutySites
 from ...model import EMPTY_ATTRS
 from ..pickled import _columns, _duty_columns, _duty_table, _records, _SafeUnpickler
 
-__all__ = ["SUFFIX", "path_of", "read", "write"]
+__all__ = ["SUFFIX", "path_of", "read", "write", "write_aside"]
+
+#: the duties' row numbers by (item, region) (:meth:`~dutygraph.graph.DutyGraph.duty_sites_index`)
+Sites = DutySites | None
 
 SUFFIX = ".graph-cache"
 _MAGIC = b"DUTYGRAPH-COLUMNS\n"
@@ -60,9 +64,10 @@ def path_of(store: Path) -> Path:
     return store.with_name(f".{store.name}{SUFFIX}")
 
 
-def read(store: Path, state: tuple[Any, ...]) -> tuple[list[Any], DutyColumns | None] | None:
-    """The records and duty columns kept for ``state``, or ``None`` (no such file, another
-    state, damaged: read the tables)."""
+def read(store: Path, state: tuple[Any, ...]) -> tuple[list[Any], DutyColumns | None, Sites] | None:
+    """The records, duty columns and duty sites (:class:`~dutygraph.columns.DutySites`;
+    ``None``: not kept) kept for ``state``, or ``None`` (no such file, another state,
+    damaged: read the tables)."""
     try:
         with open(path_of(store), "rb") as fh:
             data = fh.read()
@@ -76,15 +81,22 @@ def read(store: Path, state: tuple[Any, ...]) -> tuple[list[Any], DutyColumns | 
             return None
         records = [rec for label, table in kept["tables"] for rec in _records(label, table)]
         duties = _duty_columns(_decoded(kept["duty"])) if kept["duty"] is not None else None
+        held = kept.get("sites")
+        sites = DutySites.from_kept(held, len(duties)) if held and duties is not None else None
     except Exception:  # a damaged or foreign file is only a cache missed
         return None
-    return records, duties
+    return records, duties, sites
 
 
 def write(
-    store: Path, state: tuple[Any, ...], records: list[Any], duties: DutyColumns | None
+    store: Path,
+    state: tuple[Any, ...],
+    records: list[Any],
+    duties: DutyColumns | None,
+    sites: Sites = None,
 ) -> None:
-    """Keep ``records`` and ``duties`` (the whole graph of ``state``) beside ``store``.
+    """Keep ``records`` and ``duties`` (the whole graph of ``state``) beside ``store``, and
+    ``sites``, the duties' rows by (item, region) (:meth:`DutyGraph.duty_sites_index`).
 
     Best effort: a folder that cannot be written is left alone (the next whole read
     reads the tables again)."""
@@ -96,8 +108,25 @@ def write(
         "state": list(state),
         "tables": [(label, _columns(recs, label)) for label, recs in by_label.items()],
         "duty": _encoded(_duty_table(duties)) if duties is not None else None,
+        "sites": sites.kept() if sites is not None and duties is not None else None,
     }
-    target = path_of(store)
+
+    def fill(fh: Any) -> None:
+        fh.write(_MAGIC)
+        pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
+        # no memo: the columns' values are distinct objects (each row's own string, as
+        # SQLite gives them), so remembering each one only costs: 3.7 s -> 0.33 s for
+        # a province's duty columns, and a smaller file
+        pickler.fast = True
+        pickler.dump(kept)
+
+    write_aside(path_of(store), fill)
+
+
+def write_aside(target: Path, fill: Callable[[Any], None]) -> None:
+    """Write ``target`` whole or not at all: ``fill`` writes a temporary file beside it,
+    renamed over it once written (a crash leaves the old file, or none). Best effort: a
+    folder that cannot be written is left alone."""
     try:  # mkstemp: created exclusively (O_EXCL), under a name nobody can plant a link at
         fd, name = tempfile.mkstemp(prefix=f"{target.name}.tmp-", dir=target.parent)
     except OSError:
@@ -105,13 +134,7 @@ def write(
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(_MAGIC)
-            pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
-            # no memo: the columns' values are distinct objects (each row's own string, as
-            # SQLite gives them), so remembering each one only costs: 3.7 s -> 0.33 s for
-            # a province's duty columns, and a smaller file
-            pickler.fast = True
-            pickler.dump(kept)
+            fill(fh)
         os.replace(tmp, target)
     except OSError:
         with contextlib.suppress(OSError):
