@@ -735,15 +735,12 @@ def _everyday(ix: Indexes, words: list[Word]) -> list[Word]:
     for w in words:
         if w.role in CONTEXT_ROLES:
             continue
-        keys = [w.text] + [s for s in ix.seg.sub_words(w.text) if s != w.text and len(s) >= 2]
-        for key in keys:
+        for key, mw in _terms(ix.seg, w.text):  # the word itself, then its sub-words
             for e in table.get(key, ()):
                 if e.term in have:
                     continue
                 have.add(e.term)
-                weight = w.weight * THESAURUS_WEIGHT * thesaurus.WEIGHTS[e.kind]
-                if key != w.text:
-                    weight *= sub_weight(key, w.text)
+                weight = w.weight * THESAURUS_WEIGHT * thesaurus.WEIGHTS[e.kind] * mw
                 out.append(Word(e.term, w.start, w.role, weight, w.via or w.text))
     if NEAR_SHARE:
         near = corpus_near.load()
