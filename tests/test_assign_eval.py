@@ -40,7 +40,11 @@ DEV = ROOT / "tests" / "data" / "assign_eval_dev.csv"
 #: session 7's set, frozen (with the then method's figure) before the method changed again:
 #: a tuning set since session 8 (the third new forms set, written blind, is held out)
 FORMS2 = ROOT / "tests" / "data" / "assign_eval_forms2.csv"
+#: session 8's set, held out when first scored: a tuning set since session 10
 FORMS3 = ROOT / "tests" / "data" / "assign_eval_forms3.csv"
+#: the set held out now (written blind by another engineer than the one tuning): its floor
+#: test skips where the file is absent (the tuning branch never holds it)
+HELD_OUT = ROOT / "tests" / "data" / "assign_eval_forms4.csv"
 #: words that name a department (or its line) outright: a citizen's wording does not
 DEPARTMENT_WORDS = (
     "市场监管",
@@ -71,10 +75,13 @@ HELDOUT_TOP1, HELDOUT_TOP3, HELDOUT_WRONG = 0.59, 0.8, 8
 FRESH_TOP1, FRESH_TOP3, FRESH_WRONG = 0.47, 0.62, 2
 FORMS_TOP1, FORMS_TOP3, FORMS_WRONG, FORMS_ECE = 0.51, 0.74, 11, 0.2
 FORMS2_TOP1, FORMS2_TOP3, FORMS2_WRONG, FORMS2_ECE = 0.59, 0.78, 13, 0.2
-#: the held-out third new forms set (written by another engineer than the one tuning, session 8):
-#: 47 % / 64 % and 14 % wrong of 107 when first scored with the thesaurus. A failing floor names
-#: figures only, never its cases, so the set stays held out.
+#: the third new forms set (written by another engineer than the one tuning, session 8):
+#: 47 % / 64 % and 15 wrong of 107 when first scored with the thesaurus, held out; a tuning set
+#: since session 10
 FORMS3_TOP1, FORMS3_TOP3, FORMS3_WRONG, FORMS3_ECE = 0.43, 0.6, 17, 0.2
+#: the held-out set's floor (set by whoever scores it first; these are forms3's first floors
+#: until then). A failing floor names figures only, never its cases, so the set stays held out.
+HELD_OUT_TOP1, HELD_OUT_TOP3, HELD_OUT_WRONG, HELD_OUT_ECE = 0.43, 0.6, 17, 0.2
 
 
 def eval_cases() -> list[EvalCase]:
@@ -104,6 +111,13 @@ def forms2():
 @pytest.fixture(scope="module")
 def forms3():
     return evaluate(catalogue_graph(), read_eval_cases(FORMS3), as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def held_out():
+    if not HELD_OUT.exists():
+        pytest.skip(f"the held-out set {HELD_OUT.name} is not on this branch")
+    return evaluate(catalogue_graph(), read_eval_cases(HELD_OUT), as_of=AS_OF)
 
 
 @pytest.fixture(scope="module")
@@ -164,6 +178,7 @@ def test_the_forms_sets_are_new_wording_over_many_departments():
         ("fresh", FRESH_TOP1, FRESH_TOP3, FRESH_WRONG),
         ("forms", FORMS_TOP1, FORMS_TOP3, FORMS_WRONG),
         ("forms2", FORMS2_TOP1, FORMS2_TOP3, FORMS2_WRONG),
+        ("forms3", FORMS3_TOP1, FORMS3_TOP3, FORMS3_WRONG),
     ],
 )
 def test_new_wording_accuracy_stays_above_its_floor(request, which, top1, top3, wrong):
@@ -174,20 +189,23 @@ def test_new_wording_accuracy_stays_above_its_floor(request, which, top1, top3, 
     assert r["wrong"] <= wrong, missed
 
 
-def test_the_held_out_forms3_set_stays_above_its_floor(forms3):
+def test_the_held_out_set_stays_above_its_floor(held_out):
     # figures only in the message: the set's cases must not reach whoever tunes the method
-    got = (forms3["top1"], forms3["top3"], forms3["wrong"], forms3["calibration"]["ece"])
-    assert got[0] >= FORMS3_TOP1 and got[1] >= FORMS3_TOP3, got
-    assert got[2] <= FORMS3_WRONG and got[3] <= FORMS3_ECE, got
-    assert forms3["abstained"] <= 0.7, forms3["abstained"]
+    r = held_out
+    got = (r["top1"], r["top3"], r["wrong"], r["calibration"]["ece"])
+    assert got[0] >= HELD_OUT_TOP1 and got[1] >= HELD_OUT_TOP3, got
+    assert got[2] <= HELD_OUT_WRONG and got[3] <= HELD_OUT_ECE, got
+    assert r["abstained"] <= 0.7, r["abstained"]
 
 
-def test_the_confidence_stays_calibrated_on_the_frozen_forms_set(forms, forms2):
-    # fitted on the tuning sets only: on the held-out sets it must still mean something
+def test_the_confidence_stays_calibrated_on_the_frozen_forms_set(forms, forms2, forms3):
+    # fitted on the tuning sets: on each of them it must still mean something
     assert forms["calibration"]["ece"] <= FORMS_ECE
     assert forms["abstained"] <= 0.6  # abstaining on everything would be no answer either
     assert forms2["calibration"]["ece"] <= FORMS2_ECE
     assert forms2["abstained"] <= 0.7
+    assert forms3["calibration"]["ece"] <= FORMS3_ECE
+    assert forms3["abstained"] <= 0.7
 
 
 def test_context_words_alone_name_no_lead():
@@ -288,14 +306,14 @@ def test_a_word_counts_once_for_an_item():
 
 
 def test_the_confidence_is_fitted_on_the_tuning_sets_only():
-    # refit on dev + fresh: the committed coefficients are what the method gives today
+    # refit on the tuning sets: the committed coefficients are what the method gives today
     # (refit with dutygraph.analysis.assign_eval.fit_confidence when the method changes)
     from dutygraph.analysis.assign_eval import FIT_SETS, fit_confidence
     from dutygraph.analysis.confidence import COEFFICIENTS
 
-    # the held-out third new forms set is never fitted on; forms2 is a tuning set now
-    assert "assign_eval_forms2.csv" in FIT_SETS
-    assert not any("forms3" in name for name in FIT_SETS)
+    # the held-out set is never fitted on; forms2 and forms3 are tuning sets now
+    assert {"assign_eval_forms2.csv", "assign_eval_forms3.csv"} <= set(FIT_SETS)
+    assert HELD_OUT.name not in FIT_SETS
     got = fit_confidence(catalogue_graph(), DEV.parent, AS_OF)
     assert got == pytest.approx(COEFFICIENTS, abs=1e-3)
 
