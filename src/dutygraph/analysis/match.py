@@ -74,6 +74,12 @@ MAX_ACT_SHARE = 0.05  # a word in more of the acts than this says nothing of whi
 #: (one shared word suffices); 0: two words always needed. Off: one rare word is as often
 #: incidental (脑机接口 → 接口 → 市场主体登记管理条例实施细则) as telling
 RARE_ACTS = 0
+#: a word of the text (or the thesaurus's term for one) in an act's title names the act's own
+#: matter (五险→社会保险: 社会保险法): it places the text under that act alone
+TITLE_ALONE = True
+#: a word the act's head says often is more its matter than one it says once: a word's vote
+#: for an act is times ``1 + ACT_TF·log(occurrences)`` (社会保险 in 社会保险法, against 放弃 in 慈善法)
+ACT_TF = 0.5
 #: a document's terms hold their characters too, at their share of the term: a one-character
 #: noun of the text (猫, 药, 刀) finds 猫狗, 兽药, 刀具, weakly (see :func:`sub_weight`)
 CHAR_NOUNS = True
@@ -775,8 +781,10 @@ class StatuteHit:
 class StatuteIndex:
     """The head text (purpose, scope, definitions) of every act in force that names a
     competent department, searched by substring: a word of the text found in an act's
-    head counts ``role weight × log(1 + N / acts holding it)``; a word in more than
-    :data:`MAX_ACT_SHARE` of the acts says nothing and is skipped."""
+    head counts ``role weight × log(1 + N / acts holding it) × (1 + ACT_TF·log(times the
+    head holds it))``; a word in more than :data:`MAX_ACT_SHARE` of the acts says nothing
+    and is skipped. An act needs two words of the text, or one in its title
+    (:data:`TITLE_ALONE`)."""
 
     def __init__(self, statutes: Iterable[Any]) -> None:
         self.statutes = [s for s in statutes if s.department]
@@ -787,9 +795,9 @@ class StatuteIndex:
             self.starts.append(at)
             at += len(p) + 1
         self.text = "\x00".join(parts)
-        self._memo: dict[str, set[int]] = {}  # word -> the acts holding it
+        self._memo: dict[str, dict[int, int]] = {}  # word -> the acts holding it, how often
 
-    def _acts_with(self, word: str) -> set[int]:
+    def _acts_with(self, word: str) -> dict[int, int]:
         got = self._memo.get(word)
         if got is None:
             got = self._find(word)
@@ -798,16 +806,16 @@ class StatuteIndex:
             self._memo[word] = got
         return got
 
-    def _find(self, word: str) -> set[int]:
+    def _find(self, word: str) -> dict[int, int]:
+        """act -> how often its head holds ``word``."""
         from bisect import bisect_right
 
-        out: set[int] = set()
+        out: dict[int, int] = {}
         at = self.text.find(word)
         while at >= 0:
             k = bisect_right(self.starts, at) - 1
-            out.add(k)
-            nxt = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.text)
-            at = self.text.find(word, nxt)
+            out[k] = out.get(k, 0) + 1
+            at = self.text.find(word, at + len(word))
         return out
 
     def search(self, words: Sequence[Word], min_words: int = 2) -> list[StatuteHit]:
@@ -829,13 +837,14 @@ class StatuteIndex:
             if not acts or len(acts) > MAX_ACT_SHARE * n:
                 continue
             idf = math.log(1 + n / len(acts))
-            for k in acts:
-                score[k] += weight * idf
+            for k, tf in acts.items():
+                score[k] += weight * idf * (1 + ACT_TF * math.log(tf))
                 found[k].append(text)
         hits = [
             StatuteHit(self.statutes[k], s, found[k], {w: via[w] for w in found[k] if w in via})
             for k, s in score.items()
             if len(found[k]) >= min_words
+            or (TITLE_ALONE and any(w in self.statutes[k].act for w in found[k]))
             or (RARE_ACTS and all(len(self._acts_with(w)) <= RARE_ACTS for w in found[k]))
         ]
         hits.sort(key=lambda h: (-h.score, h.statute.act))
