@@ -51,7 +51,8 @@ __all__ = [
 CONTEXT_WEIGHT = 0.25
 CUSTOMER_WEIGHT = 0.6
 #: a one-character verb of the business's own activity (收, 卖, 装, 进, 走, 挖): everyday and
-#: many-sensed, it says little of which line leads (收 matches 收费, 收购, 收养 alike)
+#: many-sensed, it says little of which line leads (收 matches 收费, 收购, 收养 alike); a
+#: one-character noun (猫, 药, 烟) keeps its weight: it names the thing dealt in
 SHORT_VERB_WEIGHT = 0.25
 
 #: through what a business reaches people: says nothing of what it does
@@ -440,5 +441,6 @@ class Segmenter:
             elif customer:
                 out.append(Word(w, start, "customer", CUSTOMER_WEIGHT))
             else:
-                out.append(Word(w, start, "activity", SHORT_VERB_WEIGHT if len(w) < 2 else 1.0))
+                short_verb = verb and len(w) < 2
+                out.append(Word(w, start, "activity", SHORT_VERB_WEIGHT if short_verb else 1.0))
         return out
