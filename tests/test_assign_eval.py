@@ -40,7 +40,11 @@ DEV = ROOT / "tests" / "data" / "assign_eval_dev.csv"
 #: session 7's set, frozen (with the then method's figure) before the method changed again:
 #: a tuning set since session 8 (the third new forms set, written blind, is held out)
 FORMS2 = ROOT / "tests" / "data" / "assign_eval_forms2.csv"
+#: session 8's set, held out when first scored: a tuning set since session 10
 FORMS3 = ROOT / "tests" / "data" / "assign_eval_forms3.csv"
+#: the set held out now (written blind by another engineer than the one tuning): its floor
+#: test skips where the file is absent (the tuning branch never holds it)
+HELD_OUT = ROOT / "tests" / "data" / "assign_eval_forms4.csv"
 #: words that name a department (or its line) outright: a citizen's wording does not
 DEPARTMENT_WORDS = (
     "市场监管",
@@ -61,20 +65,23 @@ DEPARTMENT_WORDS = (
 )
 AS_OF = "2025-06-01"
 TARGET_TOP1, TARGET_TOP3 = 0.85, 0.95
-#: measured (benchmarks/results/assign_eval.txt, session 8, with the everyday-word
-#: thesaurus and the corpus's near terms; all four are tuning sets now): held-out 63 % / 85 %
-#: top-1 / top-3 and 6 wrong leads of 59; fresh 53 % / 68 % and none wrong of 19; forms
-#: 55 % / 79 % and 9 wrong of 82, ECE 0.02; forms2 63 % / 83 % and 11 wrong of 106, ECE 0.02
-#: (session 7: 36 % / 61 % and 18 wrong, when it was held out). The floors sit a little
-#: below, so that a regression fails.
-HELDOUT_TOP1, HELDOUT_TOP3, HELDOUT_WRONG = 0.59, 0.8, 8
-FRESH_TOP1, FRESH_TOP3, FRESH_WRONG = 0.47, 0.62, 2
-FORMS_TOP1, FORMS_TOP3, FORMS_WRONG, FORMS_ECE = 0.51, 0.74, 11, 0.2
-FORMS2_TOP1, FORMS2_TOP3, FORMS2_WRONG, FORMS2_ECE = 0.59, 0.78, 13, 0.2
-#: the held-out third new forms set (written by another engineer than the one tuning, session 8):
-#: 47 % / 64 % and 14 % wrong of 107 when first scored with the thesaurus. A failing floor names
-#: figures only, never its cases, so the set stays held out.
-FORMS3_TOP1, FORMS3_TOP3, FORMS3_WRONG, FORMS3_ECE = 0.43, 0.6, 17, 0.2
+#: measured (benchmarks/results/assign_eval.txt, session 10: words weighed by role and name,
+#: acts by how often their heads say a word and by the matter their titles name; all are
+#: tuning sets now): held-out 66 % / 86 % top-1 / top-3 and 5 wrong leads of 59; fresh
+#: 53 % / 79 % and 1 wrong of 19; forms 61 % / 82 % and 3 wrong of 82, ECE 0.06; forms2
+#: 80 % / 93 % and 3 wrong of 106, ECE 0.11 (session 7: 36 % / 61 % and 18 wrong, when it was
+#: held out). The floors sit a little below, so that a regression fails.
+HELDOUT_TOP1, HELDOUT_TOP3, HELDOUT_WRONG = 0.62, 0.82, 8
+FRESH_TOP1, FRESH_TOP3, FRESH_WRONG = 0.47, 0.73, 2
+FORMS_TOP1, FORMS_TOP3, FORMS_WRONG, FORMS_ECE = 0.57, 0.77, 7, 0.2
+FORMS2_TOP1, FORMS2_TOP3, FORMS2_WRONG, FORMS2_ECE = 0.75, 0.89, 7, 0.2
+#: the third new forms set (written by another engineer than the one tuning, session 8):
+#: 47 % / 64 % and 15 wrong of 107 when first scored with the thesaurus, held out; a tuning set
+#: since session 10: 55 % / 71 % and 13 wrong, ECE 0.06
+FORMS3_TOP1, FORMS3_TOP3, FORMS3_WRONG, FORMS3_ECE = 0.51, 0.66, 16, 0.2
+#: the held-out set's floor (set by whoever scores it first; these are forms3's first floors
+#: until then). A failing floor names figures only, never its cases, so the set stays held out.
+HELD_OUT_TOP1, HELD_OUT_TOP3, HELD_OUT_WRONG, HELD_OUT_ECE = 0.43, 0.6, 17, 0.2
 
 
 def eval_cases() -> list[EvalCase]:
@@ -104,6 +111,13 @@ def forms2():
 @pytest.fixture(scope="module")
 def forms3():
     return evaluate(catalogue_graph(), read_eval_cases(FORMS3), as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def held_out():
+    if not HELD_OUT.exists():
+        pytest.skip(f"the held-out set {HELD_OUT.name} is not on this branch")
+    return evaluate(catalogue_graph(), read_eval_cases(HELD_OUT), as_of=AS_OF)
 
 
 @pytest.fixture(scope="module")
@@ -164,6 +178,7 @@ def test_the_forms_sets_are_new_wording_over_many_departments():
         ("fresh", FRESH_TOP1, FRESH_TOP3, FRESH_WRONG),
         ("forms", FORMS_TOP1, FORMS_TOP3, FORMS_WRONG),
         ("forms2", FORMS2_TOP1, FORMS2_TOP3, FORMS2_WRONG),
+        ("forms3", FORMS3_TOP1, FORMS3_TOP3, FORMS3_WRONG),
     ],
 )
 def test_new_wording_accuracy_stays_above_its_floor(request, which, top1, top3, wrong):
@@ -174,20 +189,23 @@ def test_new_wording_accuracy_stays_above_its_floor(request, which, top1, top3, 
     assert r["wrong"] <= wrong, missed
 
 
-def test_the_held_out_forms3_set_stays_above_its_floor(forms3):
+def test_the_held_out_set_stays_above_its_floor(held_out):
     # figures only in the message: the set's cases must not reach whoever tunes the method
-    got = (forms3["top1"], forms3["top3"], forms3["wrong"], forms3["calibration"]["ece"])
-    assert got[0] >= FORMS3_TOP1 and got[1] >= FORMS3_TOP3, got
-    assert got[2] <= FORMS3_WRONG and got[3] <= FORMS3_ECE, got
-    assert forms3["abstained"] <= 0.7, forms3["abstained"]
+    r = held_out
+    got = (r["top1"], r["top3"], r["wrong"], r["calibration"]["ece"])
+    assert got[0] >= HELD_OUT_TOP1 and got[1] >= HELD_OUT_TOP3, got
+    assert got[2] <= HELD_OUT_WRONG and got[3] <= HELD_OUT_ECE, got
+    assert r["abstained"] <= 0.7, r["abstained"]
 
 
-def test_the_confidence_stays_calibrated_on_the_frozen_forms_set(forms, forms2):
-    # fitted on the tuning sets only: on the held-out sets it must still mean something
+def test_the_confidence_stays_calibrated_on_the_frozen_forms_set(forms, forms2, forms3):
+    # fitted on the tuning sets: on each of them it must still mean something
     assert forms["calibration"]["ece"] <= FORMS_ECE
     assert forms["abstained"] <= 0.6  # abstaining on everything would be no answer either
     assert forms2["calibration"]["ece"] <= FORMS2_ECE
     assert forms2["abstained"] <= 0.7
+    assert forms3["calibration"]["ece"] <= FORMS3_ECE
+    assert forms3["abstained"] <= 0.7
 
 
 def test_context_words_alone_name_no_lead():
@@ -255,10 +273,14 @@ def test_precedents_matter_but_are_not_the_whole_answer():
 
 
 def test_a_form_that_matches_nothing_reports_the_gap_on_the_catalogue():
+    # no lead is named: nothing at all matches, or too little (控制, a part of the object
+    # 疾病预防控制机构, is all the catalogue shares with it) for a confident one
+    from dutygraph.analysis.confidence import ABSTAIN_BELOW
+
     a = assign_business_form(
         catalogue_graph(), "脑机接口", "研发意念控制的脑机接口头环", as_of=AS_OF
     )
-    assert a.candidates == []
+    assert a.abstained and a.confidence < ABSTAIN_BELOW
     assert [x["kind"] for x in a.gaps] == ["UNCOVERED_BEHAVIOR"]
 
 
@@ -288,14 +310,14 @@ def test_a_word_counts_once_for_an_item():
 
 
 def test_the_confidence_is_fitted_on_the_tuning_sets_only():
-    # refit on dev + fresh: the committed coefficients are what the method gives today
+    # refit on the tuning sets: the committed coefficients are what the method gives today
     # (refit with dutygraph.analysis.assign_eval.fit_confidence when the method changes)
     from dutygraph.analysis.assign_eval import FIT_SETS, fit_confidence
     from dutygraph.analysis.confidence import COEFFICIENTS
 
-    # the held-out third new forms set is never fitted on; forms2 is a tuning set now
-    assert "assign_eval_forms2.csv" in FIT_SETS
-    assert not any("forms3" in name for name in FIT_SETS)
+    # the held-out set is never fitted on; forms2 and forms3 are tuning sets now
+    assert {"assign_eval_forms2.csv", "assign_eval_forms3.csv"} <= set(FIT_SETS)
+    assert HELD_OUT.name not in FIT_SETS
     got = fit_confidence(catalogue_graph(), DEV.parent, AS_OF)
     assert got == pytest.approx(COEFFICIENTS, abs=1e-3)
 

@@ -302,8 +302,9 @@ def assign_business_form(
     # near term learned from the corpus never puts a text under a statute
     law_words = [w for w in words if w.role != match.NEAR_ROLE]
     for h in ix.law.search(law_words):
-        if len({m.word for m in h.matches}) < LAW_MIN_WORDS:
-            continue  # one shared word does not put a business under a statute
+        if len({m.word for m in h.matches if len(m.term) > 1}) < LAW_MIN_WORDS:
+            continue  # one shared word (or a shared character: 头) does not put a business
+            # under a statute
         art = ix.articles[h.key]
         for iid in ix.article_items.get(h.key, ()):
             if iid not in law_of or h.score > law_of[iid][0]:

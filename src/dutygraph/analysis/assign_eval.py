@@ -29,15 +29,16 @@ __all__ = [
     "score",
 ]
 
-#: the sets the confidence is fitted on (tests/data): the tuning sets only, never the held-out
-#: third new forms set (assign_eval_forms3.csv); the forms set joined them when forms2 was
-#: frozen, forms2 when the third was written
+#: the sets the confidence is fitted on (tests/data): the tuning sets only, never a held-out
+#: set; the forms set joined them when forms2 was frozen, forms2 when the third was written,
+#: forms3 when the fourth (assign_eval_forms4.csv, held out) was
 FIT_SETS = (
     "assign_eval_dev.csv",
     "assign_eval_fresh.csv",
     "assign_eval_heldout.csv",
     "assign_eval_forms.csv",
     "assign_eval_forms2.csv",
+    "assign_eval_forms3.csv",
 )
 
 
