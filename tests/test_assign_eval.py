@@ -42,8 +42,8 @@ DEV = ROOT / "tests" / "data" / "assign_eval_dev.csv"
 FORMS2 = ROOT / "tests" / "data" / "assign_eval_forms2.csv"
 #: session 8's set, held out when first scored: a tuning set since session 10
 FORMS3 = ROOT / "tests" / "data" / "assign_eval_forms3.csv"
-#: the set held out now (written blind by another engineer than the one tuning): its floor
-#: test skips where the file is absent (the tuning branch never holds it)
+#: the set held out now (session 10's forms4, written blind by another engineer than the one
+#: tuning, frozen in e9c3d13 before anything ran on it)
 HELD_OUT = ROOT / "tests" / "data" / "assign_eval_forms4.csv"
 #: words that name a department (or its line) outright: a citizen's wording does not
 DEPARTMENT_WORDS = (
@@ -79,9 +79,11 @@ FORMS2_TOP1, FORMS2_TOP3, FORMS2_WRONG, FORMS2_ECE = 0.75, 0.89, 7, 0.2
 #: 47 % / 64 % and 15 wrong of 107 when first scored with the thesaurus, held out; a tuning set
 #: since session 10: 55 % / 71 % and 13 wrong, ECE 0.06
 FORMS3_TOP1, FORMS3_TOP3, FORMS3_WRONG, FORMS3_ECE = 0.51, 0.66, 16, 0.2
-#: the held-out set's floor (set by whoever scores it first; these are forms3's first floors
-#: until then). A failing floor names figures only, never its cases, so the set stays held out.
-HELD_OUT_TOP1, HELD_OUT_TOP3, HELD_OUT_WRONG, HELD_OUT_ECE = 0.43, 0.6, 17, 0.2
+#: the held-out set's floor: forms4 first scored with the then method 43 % / 64 % and 13 wrong
+#: of 76 (results/assign_eval_forms4_before.txt), with the method of session 10 45 % / 74 %
+#: and 11 wrong, ECE 0.19 (results/assign_eval.txt). A failing floor names figures only, never
+#: its cases, so the set stays held out.
+HELD_OUT_TOP1, HELD_OUT_TOP3, HELD_OUT_WRONG, HELD_OUT_ECE = 0.44, 0.73, 11, 0.22
 
 
 def eval_cases() -> list[EvalCase]:
@@ -115,8 +117,6 @@ def forms3():
 
 @pytest.fixture(scope="module")
 def held_out():
-    if not HELD_OUT.exists():
-        pytest.skip(f"the held-out set {HELD_OUT.name} is not on this branch")
     return evaluate(catalogue_graph(), read_eval_cases(HELD_OUT), as_of=AS_OF)
 
 
@@ -150,17 +150,18 @@ def test_the_heldout_set_is_new_wording_with_a_basis_for_every_lead(heldout, fre
 def test_the_forms_sets_are_new_wording_over_many_departments():
     g = catalogue_graph()
     forms, dev, forms2 = read_eval_cases(FORMS), read_eval_cases(DEV), read_eval_cases(FORMS2)
-    forms3 = read_eval_cases(FORMS3)
-    for held_out in (forms, forms2, forms3):
+    forms3, forms4 = read_eval_cases(FORMS3), read_eval_cases(HELD_OUT)
+    for held_out in (forms, forms2, forms3, forms4):
         scored = [c for c in held_out if not c.disputed]
-        assert len(scored) >= 80
+        # at least 80 forms, each with its lead and rule or marked unsettled (issue #15)
+        assert len(held_out) >= 80 and len(scored) >= 0.9 * len(held_out)
         assert len({c.expected_lead for c in scored}) >= 20
     earlier = {c.name for p in (EVAL, HELDOUT, FRESH) for c in read_eval_cases(p)}
-    names = [c.name for c in forms + dev + forms2 + forms3]
+    names = [c.name for c in forms + dev + forms2 + forms3 + forms4]
     assert len(set(names)) == len(names)
     assert not set(names) & earlier
     dept_names = [d.name for d in g.departments.values()]
-    for c in forms + dev + forms2 + forms3:
+    for c in forms + dev + forms2 + forms3 + forms4:
         assert c.expected_lead in g.departments, c.name
         assert all(a in g.departments and a != c.expected_lead for a in c.alternatives), c.name
         assert c.source, f"{c.name}: no rule given"
