@@ -170,3 +170,18 @@ def test_an_operation_reading_the_store_runs_on_threads_not_in_a_worker(
     assert "errors" not in got[1], got[1]
     assert got[1] == got[0]
     assert got[0]["data"]["disputeHistory"] == [{"op": "dispute.open", "by": "t"}]
+
+
+def test_a_workers_store_refuses_a_flag_read_as_well_as_a_call(tmp_path):
+    """A flag read off a worker's store (``getattr(store, "row_reader", False)``) refuses as a
+    call does: it never reads as true and sends the worker down a path that reads the store."""
+    from dutygraph.api.processes import without_store
+    from dutygraph.errors import StoreUnavailable
+    from dutygraph.store import EmbeddedStore
+
+    held = without_store(EmbeddedStore(tmp_path / "s.db"))
+    assert held.capabilities == EmbeddedStore.capabilities
+    with pytest.raises(StoreUnavailable, match="分析进程中不读取存储"):
+        bool(getattr(held, "row_reader", False))
+    with pytest.raises(StoreUnavailable, match="store.graph"):
+        held.graph()

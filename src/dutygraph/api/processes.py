@@ -131,18 +131,34 @@ class _NoStore:
         self.capabilities: frozenset[str] = getattr(store, "capabilities", frozenset())
 
     def __getattr__(self, name: str) -> Any:
-        from ..errors import StoreUnavailable
-
         if name.startswith("__"):  # (copy, pickle and friends probing)
             raise AttributeError(name)
+        return _Refused(self.url, name)
 
-        def refused(*args: Any, **kwargs: Any) -> Any:
-            raise StoreUnavailable(
-                f"{self.url}：分析进程中不读取存储 (the store is not read in an analysis "
-                f"worker process: store.{name}(); this field must run on the server's threads)"
-            )
 
-        return refused
+class _Refused:
+    """What a worker's store gives for any attribute: calling it or testing it (a flag such
+    as ``row_reader`` read with ``getattr(store, name, False)``) refuses, saying why — a flag
+    that read as true would send a worker down a path that reads the store."""
+
+    __slots__ = ("name", "url")
+
+    def __init__(self, url: str, name: str) -> None:
+        self.url, self.name = url, name
+
+    def _refuse(self) -> Any:
+        from ..errors import StoreUnavailable
+
+        raise StoreUnavailable(
+            f"{self.url}：分析进程中不读取存储 (the store is not read in an analysis "
+            f"worker process: store.{self.name}; this field must run on the server's threads)"
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._refuse()
+
+    def __bool__(self) -> bool:
+        return bool(self._refuse())
 
 
 class _Proc:

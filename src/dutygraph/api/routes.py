@@ -42,7 +42,7 @@ from .auth import lang_of, role_of
 from .guard import refusal, text_too_long, too_long_message
 from .saved import SavedQuery
 from .state import Snapshots
-from .workers import TimedOut, Workers, lane_of, on_snapshot, reads_store, release
+from .workers import TimedOut, Workers, lane_of, on_snapshot, release
 
 if TYPE_CHECKING:  # strawberry's: imported when a saved operation first runs, not to listen
     from .loaders import GraphAccess
@@ -212,16 +212,10 @@ def api_routes(
             finally:
                 release(context)
 
-        from .view import GRAPHQL_JOB, carried
+        from .view import graphql_job
 
-        remote = (
-            None
-            if reads_store(prepared.query.query, None)
-            else (
-                GRAPHQL_JOB,
-                (prepared.query.query, variables, None, role, near, lang_of(request.headers)),
-                carried,
-            )
+        remote = graphql_job(
+            prepared.query.query, variables, None, role, near, lang_of(request.headers)
         )
         try:
             result = await on_snapshot(pool, snapshots, prepared.lane, execute, remote)

@@ -44,7 +44,7 @@ from .workers import (
     run_here,
 )
 
-__all__ = ["GRAPHQL_JOB", "View", "carried", "run_graphql"]
+__all__ = ["GRAPHQL_JOB", "View", "carried", "graphql_job", "run_graphql"]
 
 #: the name of a GraphQL operation's job in a worker process (:mod:`.processes`)
 GRAPHQL_JOB = "graphql"
@@ -198,21 +198,13 @@ class View(GraphQL[Context, None]):
             finally:
                 release(ctx)
 
-        remote = (
-            None
-            if reads_store(request_data.query, request_data.operation_name)
-            else (
-                GRAPHQL_JOB,
-                (
-                    request_data.query,
-                    request_data.variables,
-                    request_data.operation_name,
-                    caller.role,
-                    caller.loopback,
-                    caller.lang,
-                ),
-                carried,
-            )
+        remote = graphql_job(
+            request_data.query,
+            request_data.variables,
+            request_data.operation_name,
+            caller.role,
+            caller.loopback,
+            caller.lang,
         )
         try:
             return await on_snapshot(self.workers, self.snapshots, lane, execute, remote)
@@ -302,6 +294,17 @@ class _Carried(GraphQLError):
     @property
     def formatted(self) -> Any:  # type: ignore[override]
         return self._formatted
+
+
+def graphql_job(
+    query: str | None, variables: Any, operation: str | None, role: Any, near: bool, lang: str
+) -> tuple[str, tuple[Any, ...], Callable[[Any], ExecutionResult]] | None:
+    """An operation as the job a worker process runs (:func:`run_graphql` there, its answer
+    :func:`carried` here), for :func:`~.workers.on_snapshot`; ``None`` when it reads the
+    store (:func:`~.workers.reads_store`: it stays on the server's threads)."""
+    if reads_store(query, operation):
+        return None
+    return GRAPHQL_JOB, (query, variables, operation, role, near, lang), carried
 
 
 def carried(answer: tuple[Any, list[dict[str, Any]], dict[str, Any] | None]) -> ExecutionResult:
