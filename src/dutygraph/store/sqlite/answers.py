@@ -31,15 +31,13 @@ b'[2]'
 from __future__ import annotations
 
 import functools
-import io
 import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..pickled import _SafeUnpickler
-from .snapshot import write_aside
+from .snapshot import read_aside, write_aside
 
 __all__ = ["KEEP", "SUFFIX", "code_stamp", "enabled", "kept", "path_of"]
 
@@ -81,17 +79,7 @@ def code_stamp() -> tuple[Any, ...]:
 
 
 def _read(store: Path) -> dict[str, Any] | None:
-    try:
-        with open(path_of(store), "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return None
-    if not data.startswith(_MAGIC):
-        return None
-    try:
-        got = _SafeUnpickler(io.BytesIO(memoryview(data)[len(_MAGIC) :])).load()
-    except Exception:  # a damaged or foreign file is only a cache missed
-        return None
+    got = read_aside(path_of(store), _MAGIC)
     return got if isinstance(got, dict) and got.get("version") == _VERSION else None
 
 

@@ -43,7 +43,7 @@ from ...columns import DutyColumns, DutySites
 from ...model import EMPTY_ATTRS
 from ..pickled import _columns, _duty_columns, _duty_table, _records, _SafeUnpickler
 
-__all__ = ["SUFFIX", "path_of", "read", "write", "write_aside"]
+__all__ = ["SUFFIX", "path_of", "read", "read_aside", "write", "write_aside"]
 
 #: the duties' row numbers by (item, region) (:meth:`~dutygraph.graph.DutyGraph.duty_sites_index`)
 Sites = DutySites | None
@@ -68,15 +68,10 @@ def read(store: Path, state: tuple[Any, ...]) -> tuple[list[Any], DutyColumns | 
     """The records, duty columns and duty sites (:class:`~dutygraph.columns.DutySites`;
     ``None``: not kept) kept for ``state``, or ``None`` (no such file, another state,
     damaged: read the tables)."""
-    try:
-        with open(path_of(store), "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return None
-    if not data.startswith(_MAGIC):
+    kept = read_aside(path_of(store), _MAGIC)
+    if not isinstance(kept, dict):
         return None
     try:
-        kept = _SafeUnpickler(io.BytesIO(memoryview(data)[len(_MAGIC) :])).load()
         if kept.get("version") != _VERSION or tuple(kept.get("state", ())) != state:
             return None
         records = [rec for label, table in kept["tables"] for rec in _records(label, table)]
@@ -121,6 +116,23 @@ def write(
         pickler.dump(kept)
 
     write_aside(path_of(store), fill)
+
+
+def read_aside(source: Path, magic: bytes) -> Any:
+    """What a file :func:`write_aside` wrote holds after its ``magic`` line, read with the
+    restricted unpickler (plain values only: reading never runs code); ``None`` when the
+    file is missing, of another kind or damaged (a cache missed)."""
+    try:
+        with open(source, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    if not data.startswith(magic):
+        return None
+    try:
+        return _SafeUnpickler(io.BytesIO(memoryview(data)[len(magic) :])).load()
+    except Exception:  # a damaged or foreign file is only a cache missed
+        return None
 
 
 def write_aside(target: Path, fill: Callable[[Any], None]) -> None:
