@@ -183,5 +183,5 @@ def test_a_workers_store_refuses_a_flag_read_as_well_as_a_call(tmp_path):
     assert held.capabilities == EmbeddedStore.capabilities
     with pytest.raises(StoreUnavailable, match="分析进程中不读取存储"):
         bool(getattr(held, "row_reader", False))
-    with pytest.raises(StoreUnavailable, match="store.graph"):
+    with pytest.raises(StoreUnavailable, match=r"store\.graph"):
         held.graph()
