@@ -167,7 +167,11 @@ class DutyColumns:
 
     def values(self) -> list[tuple[Any, ...]]:
         """Every duty's compared fields (all but the origin), in row order."""
-        return list(zip(*(self.column(n) for n in _COMPARED), strict=True))
+        return list(self.each_value())
+
+    def each_value(self) -> Iterator[tuple[Any, ...]]:
+        """:meth:`values` one at a time (a province's list of them is ~70 MB)."""
+        return zip(*(self.column(n) for n in _COMPARED), strict=True)
 
     def take(
         self, rows: Iterable[int] | None = None, *, mask: Sequence[Any] | None = None
