@@ -556,8 +556,7 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
             continue
         cells = frame.get_column(frame.columns[at[name]]).fill_null("")
         distinct = cells.unique(maintain_order=True)
-        values = distinct.to_list()
-        if len(values) * 2 > n:  # nearly every value differs: convert them one by one
+        if distinct.len() * 2 > n:  # nearly every value differs: convert them one by one
             raw = cells.to_list()
             converted = list(map(convert, raw))
             wrong = (
@@ -565,7 +564,8 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
                 if _BAD in converted
                 else []
             )
-        else:
+        else:  # the distinct values made Python strings only here (not the source's 350k)
+            values = distinct.to_list()
             table_of = list(map(convert, values))
             codes = cells.cast(pl.Enum(distinct)).to_physical().to_list()
             converted = list(map(table_of.__getitem__, codes))
