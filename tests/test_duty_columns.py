@@ -130,6 +130,16 @@ def test_duties_are_the_same_duty_by_key_alone(monkeypatch, polars_from):
     assert not DutyColumns.from_records([lead, replace(lead, line="")]).unique()
 
 
+def test_keys_whose_hashes_agree_are_compared_in_full(monkeypatch):
+    """Above POLARS_FROM the keys' hashes are counted; two equal hashes (a collision, not
+    a repeated key) send the keys to the full comparison, which finds them distinct."""
+    monkeypatch.setattr(columns, "POLARS_FROM", 0)
+    monkeypatch.setattr(columns, "hash", lambda key: 7, raising=False)  # every hash agrees
+    lead = Duty("D1", "I1", "510000", "lead", ("B1",))
+    assert DutyColumns.from_records([lead, replace(lead, role="assist")]).unique()
+    assert not DutyColumns.from_records([lead, replace(lead, bases=("B2",))]).unique()
+
+
 def test_reimporting_a_changed_bundle_counts_added_changed_and_unchanged(tmp_path, embedded_store):
     load(embedded_store, [DEMO_PATH])
     bundle = copy_demo(tmp_path / "v2")

@@ -146,9 +146,12 @@ class DutyColumns:
     def unique(self) -> bool:
         """Whether no two duties have the same key (remembered until the columns change).
 
-        Above :data:`POLARS_FROM` duties the keys are hashed by polars on both cores, and
-        compared in full only if two hashes agree: a set of half a million key tuples
-        took a quarter of a province's import, 15 s of the country's.
+        Above :data:`POLARS_FROM` duties each key is hashed as it is made (one tuple at a
+        time, into an array of numbers) and polars counts the distinct hashes; the keys
+        are compared in full, in a frame, only if two hashes agree: a set of half a
+        million key tuples took a quarter of a province's import, 15 s of the country's,
+        and a frame of the key columns (~50 MB at province size) stays in polars'
+        allocator after it is freed.
         """
         if self._unique is None:
             keys = self._key_columns()
@@ -157,17 +160,22 @@ class DutyColumns:
             else:
                 import polars as pl
 
-                frame = pl.DataFrame(
-                    dict(zip(_KEY, keys, strict=True)), schema=dict.fromkeys(_KEY, pl.String)
-                )
-                self._unique = frame.hash_rows().n_unique() == len(self) or frame.n_unique() == len(
-                    self
-                )
+                hashes = array("q", map(hash, zip(*keys, strict=True)))
+                self._unique = pl.Series(hashes, dtype=pl.Int64).n_unique() == len(self)
+                if not self._unique:
+                    frame = pl.DataFrame(
+                        dict(zip(_KEY, keys, strict=True)), schema=dict.fromkeys(_KEY, pl.String)
+                    )
+                    self._unique = frame.n_unique() == len(self)
         return self._unique
 
     def values(self) -> list[tuple[Any, ...]]:
         """Every duty's compared fields (all but the origin), in row order."""
-        return list(zip(*(self.column(n) for n in _COMPARED), strict=True))
+        return list(self.each_value())
+
+    def each_value(self) -> Iterator[tuple[Any, ...]]:
+        """:meth:`values` one at a time (a province's list of them is ~70 MB)."""
+        return zip(*(self.column(n) for n in _COMPARED), strict=True)
 
     def take(
         self, rows: Iterable[int] | None = None, *, mask: Sequence[Any] | None = None

@@ -42,7 +42,7 @@ from .io import read_input
 from .io.bundle import Batch
 from .model import LAW_KINDS
 from .store.base import ChangeSet, Store, reads_rows
-from .validation import check_batch, summarize, touched
+from .validation import LazyTouches, check_batch, summarize
 
 __all__ = ["ImportReport", "load"]
 
@@ -146,13 +146,16 @@ def _plan_duties(
     if not duties.unique():
         last = {key: k for k, key in enumerate(duties.keys())}
         duties = duties.take(sorted(last.values()))
-    index, theirs = _stored_duties(graph, duties)
+    index, theirs, keys = _stored_duties(graph, duties)
     if not index:
         added["duty"] += len(duties)
         return duties
-    keys = duties.keys()
-    mine = duties.values()
-    keep = [(j := index.get(key)) is None or theirs[j] != mine[k] for k, key in enumerate(keys)]
+    # each duty's compared fields made one at a time, not a list of half a million tuples
+    mine = duties.each_value()
+    keep = [
+        (j := index.get(key)) is None or theirs[j] != value
+        for key, value in zip(keys, mine, strict=True)
+    ]
     new = sum(key not in index for key in keys)
     kept = sum(keep)
     if new:
@@ -166,20 +169,32 @@ def _plan_duties(
 
 def _stored_duties(
     graph: Any, duties: DutyColumns
-) -> tuple[dict[tuple[str, ...], int], list[tuple[Any, ...]]]:
-    """The stored duties with the keys of ``duties``: row number by key, and each row's
-    compared values (``{}`` when none is stored). A lazy reader reads only those duties
+) -> tuple[dict[tuple[str, ...], int], list[tuple[Any, ...]], list[tuple[str, ...]]]:
+    """The stored duties with the keys of ``duties``: row number by key, each row's
+    compared values (``{}`` when none is stored), and the keys of ``duties`` (``[]`` then).
+    A lazy reader reads only those duties
     (:meth:`~dutygraph.store.sqlite.reader.SqliteReader.duties_by_key`), a graph looks a
-    small import's up by (item, region), a big one's in the index of every duty."""
-    found = _duties_with_keys(graph, duties.keys())
-    if found is not None:
-        return {key: j for j, key in enumerate(found)}, DutyColumns.from_records(
-            found.values()
-        ).values()
+    small import's up by (item, region), a big one's in the index of every duty. The keys
+    are made once, and not at all for a big import into a store with no duties (a
+    province's take ~55 MB)."""
+    if getattr(graph, "duties_by_key", None) is not None or len(duties) <= SMALL_IMPORT:
+        keys = duties.keys()
+        found = _duties_with_keys(graph, keys)
+        assert found is not None
+        if not found:
+            return {}, [], []
+        return (
+            {key: j for j, key in enumerate(found)},
+            DutyColumns.from_records(found.values()).values(),
+            keys,
+        )
     index = graph.duty_index()
-    if not index or index.keys().isdisjoint(duties.keys()):
-        return {}, []
-    return index, graph.duty_columns().values()
+    if not index:
+        return {}, [], []
+    keys = duties.keys()
+    if index.keys().isdisjoint(keys):
+        return {}, [], []
+    return index, graph.duty_columns().values(), keys
 
 
 def _duties_with_keys(graph: Any, keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], Any] | None:
@@ -294,8 +309,9 @@ def load(
 
     if not versions and not any(r.record.label in LAW_KINDS for r in batch.rows):
         # what the plan reads, by key: a store without a cheap snapshot (Neo4j) reads only
-        # that (a law corpus or a list version compares with more than its keys)
-        plan.touches = touched(batch)  # type: ignore[attr-defined]
+        # that (a law corpus or a list version compares with more than its keys); worked
+        # out only if the store asks (the embedded store never does)
+        plan.touches = LazyTouches(batch)  # type: ignore[attr-defined]
     if len(batch.rows) + len(batch.duties) <= small_import or getattr(store, "reads_by_key", False):
         # the embedded store gives a small import its lazy reader (indexed queries): a
         # bundle, a published-list version (the list's open duties), a law act; a store

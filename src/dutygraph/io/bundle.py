@@ -87,10 +87,16 @@ class Batch:
     duties: DutyColumns = field(default_factory=DutyColumns)
 
     def extend(self, other: Batch) -> None:
+        """Add ``other``'s records and problems. A batch with no duties yet takes
+        ``other``'s duty columns themselves, not a copy (a province's are ~50 MB of
+        lists): ``other`` gives them up, as an import's inputs do once added."""
         self.rows.extend(other.rows)
         self.problems.extend(other.problems)
         self.sources.extend(other.sources)
-        self.duties.extend(other.duties)
+        if self.duties:
+            self.duties.extend(other.duties)
+        elif other.duties:
+            self.duties = other.duties
 
     def counts(self) -> dict[str, int]:
         counts = Counter(r.record.label for r in self.rows)
@@ -530,6 +536,9 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
         import polars as pl  # imported here: a small file never needs it
 
         frame, numbers = table_frame(table)
+        # parsed: the file's bytes (a province's 34 MB), and the rows that would read them
+        # again, not held through the conversion (a bad row is read back from the frame)
+        table.data, table.rows = None, []
         n = frame.height
     header = table.header
     at = {name: i for i, name in enumerate(header)}  # a repeated column: the last one, as dict()
@@ -547,8 +556,7 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
             continue
         cells = frame.get_column(frame.columns[at[name]]).fill_null("")
         distinct = cells.unique(maintain_order=True)
-        values = distinct.to_list()
-        if len(values) * 2 > n:  # nearly every value differs: convert them one by one
+        if distinct.len() * 2 > n:  # nearly every value differs: convert them one by one
             raw = cells.to_list()
             converted = list(map(convert, raw))
             wrong = (
@@ -556,7 +564,8 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
                 if _BAD in converted
                 else []
             )
-        else:
+        else:  # the distinct values made Python strings only here (not the source's 350k)
+            values = distinct.to_list()
             table_of = list(map(convert, values))
             codes = cells.cast(pl.Enum(distinct)).to_physical().to_list()
             converted = list(map(table_of.__getitem__, codes))
