@@ -256,7 +256,6 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
     """
 
     __slots__ = (
-        "_built",
         "_ends",
         "_hits",
         "_index",
@@ -293,7 +292,6 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
         self._hits: dict[tuple[str, str], list[Any]] = {}  # the pairs asked for, by key
         self._multi = multi  # the pairs with two or more lead rows, when known (:meth:`of`)
         self._sorted = (numbers, at)  # each pair as one number, sorted; the pairs in that order
-        self._built: dict[int, list[int]] = {}
         # after :meth:`patched`: the pairs' lists changed where they stand (empty: the pair
         # gone), and the pairs added after the others
         self._over: dict[tuple[str, str], list[Any]] = {}
@@ -396,15 +394,9 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
         k = bisect_left(numbers, number)
         return at[k] if k < len(numbers) and numbers[k] == number else None
 
-    def _number(self, item: int, region: int) -> int:
-        return item * self._width + region
-
     def _rows(self, site: int) -> list[int]:
-        rows = self._built.get(site)
-        if rows is None:
-            start = self._ends[site - 1] if site else 0
-            rows = self._built.setdefault(site, self._order[start : self._ends[site]].tolist())
-        return rows
+        start = self._ends[site - 1] if site else 0
+        return self._order[start : self._ends[site]].tolist()
 
     def _key(self, site: int) -> tuple[str, str]:
         return self._items[self._item[site]], self._regions[self._region[site]]
