@@ -39,15 +39,31 @@ from typing import Any
 from .errors import UsageError
 
 __all__ = [
+    "CACHE_ENV",
     "SETTINGS",
     "Setting",
     "Settings",
+    "caches_off",
     "current",
     "settings_table",
     "use",
 ]
 
 MiB = 1 << 20
+
+#: the environment variable naming the folder of the caches kept outside a store (the
+#: prepared law corpus, assign's word indexes), or turning every cache off (``off``: those,
+#: and the files a store keeps beside itself)
+CACHE_ENV = "DUTYGRAPH_CACHE"
+
+
+def caches_off(env: Mapping[str, str] = os.environ) -> bool:
+    """Whether ``$DUTYGRAPH_CACHE`` turns the caches off (``off``, ``0`` or ``no``).
+
+    >>> caches_off({"DUTYGRAPH_CACHE": "OFF"}), caches_off({"DUTYGRAPH_CACHE": "/tmp/c"}), caches_off({})
+    (True, False, False)
+    """
+    return env.get(CACHE_ENV, "").lower() in ("off", "0", "no")
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
+from ...config import CACHE_ENV, caches_off
 from ...lawbook import LawBook
 from ...model import LawArticle
 from ...store.sqlite.schema import TABLES
@@ -64,8 +65,6 @@ __all__ = [
     "sweep",
 ]
 
-#: the environment variable naming the cache folder (``off``: no cache)
-CACHE_ENV = "DUTYGRAPH_CACHE"
 _KINDS = ("law", "law_version", "article")
 #: the code whose change makes a prepared file stale (with the archive itself)
 _CODE = ("parse.py", "records.py", "../../model.py", "../../store/sqlite/schema.py")
@@ -74,9 +73,11 @@ _CODE = ("parse.py", "records.py", "../../model.py", "../../store/sqlite/schema.
 def cache_dir() -> Path | None:
     """Where prepared files go: ``$DUTYGRAPH_CACHE``, else ``$XDG_CACHE_HOME/dutygraph``,
     else ``~/.cache/dutygraph``; ``None`` when ``DUTYGRAPH_CACHE=off``."""
+    if caches_off():
+        return None
     named = os.environ.get(CACHE_ENV)
     if named:
-        return None if named.lower() in ("off", "0", "no") else Path(named)
+        return Path(named)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "dutygraph"
 

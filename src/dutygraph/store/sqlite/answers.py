@@ -37,6 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ...config import caches_off
 from .snapshot import read_aside, write_aside
 
 __all__ = ["KEEP", "SUFFIX", "code_stamp", "enabled", "kept", "path_of"]
@@ -46,9 +47,6 @@ _MAGIC = b"DUTYGRAPH-ANSWERS\n"
 _VERSION = 1
 #: at most this many answers are kept for one state (the oldest dropped first)
 KEEP = 16
-#: the environment variable that turns the caches off (``off``), as for the law corpus's
-#: prepared files (:mod:`dutygraph.io.laws.prepared`, which the store layer cannot import)
-_CACHE_ENV = "DUTYGRAPH_CACHE"
 
 
 def path_of(store: Path) -> Path:
@@ -58,7 +56,7 @@ def path_of(store: Path) -> Path:
 
 def enabled() -> bool:
     """Whether answers are kept (``DUTYGRAPH_CACHE`` is not ``off``)."""
-    return os.environ.get(_CACHE_ENV, "").lower() not in ("off", "0", "no")
+    return not caches_off()
 
 
 @functools.cache
