@@ -6,8 +6,8 @@ With ``skip_invalid`` the valid rows go in and the rest are reported. A record
 that is already in the store unchanged is left alone, so importing the same
 input twice changes nothing.
 
-The plan says what it reads (``plan.touches``, a
-:class:`~dutygraph.validation.Touches`) unless the batch holds a law corpus or
+The plan says what it reads (``plan.touches()``, a
+:class:`~dutygraph.validation.Touches`, worked out when asked) unless the batch holds a law corpus or
 published-list versions (those compare with whole tables): a store without a
 cheap snapshot (the Neo4j store) then reads only those records. A small import
 (:data:`SMALL_IMPORT` rows at most: a bundle, a list version, a law act) is
@@ -42,7 +42,7 @@ from .io import read_input
 from .io.bundle import Batch
 from .model import LAW_KINDS
 from .store.base import ChangeSet, Store, reads_rows
-from .validation import LazyTouches, check_batch, summarize
+from .validation import check_batch, summarize, touched
 
 __all__ = ["ImportReport", "load"]
 
@@ -177,7 +177,7 @@ def _stored_duties(
     small import's up by (item, region), a big one's in the index of every duty. The keys
     are made once, and not at all for a big import into a store with no duties (a
     province's take ~55 MB)."""
-    if getattr(graph, "duties_by_key", None) is not None or len(duties) <= SMALL_IMPORT:
+    if _by_key(graph, len(duties)):
         keys = duties.keys()
         found = _duties_with_keys(graph, keys)
         assert found is not None
@@ -201,14 +201,20 @@ def _duties_with_keys(graph: Any, keys: list[tuple[str, ...]]) -> dict[tuple[str
     """The stored duties with these keys, by key, where that is cheap: a lazy reader's
     indexed query, or a graph's (item, region) buckets for a small import; ``None`` for a
     big one (the caller uses the index of every duty)."""
+    if not _by_key(graph, len(keys)):
+        return None
     by_key = getattr(graph, "duties_by_key", None)
     if by_key is not None:
         return by_key(keys)  # type: ignore[no-any-return]
-    if len(keys) > SMALL_IMPORT:
-        return None
     wanted = set(keys)
     pairs = dict.fromkeys((k[1], k[2]) for k in keys)  # a key is (department, item, region, …)
     return {d.key: d for pair in pairs for d in graph.duties_at(*pair) if d.key in wanted}
+
+
+def _by_key(graph: Any, n: int) -> bool:
+    """Whether ``n`` stored duties are looked up by key (:func:`_duties_with_keys`): on a lazy
+    reader always, on a graph for a small import only."""
+    return getattr(graph, "duties_by_key", None) is not None or n <= SMALL_IMPORT
 
 
 #: an import of at most this many rows (and no law corpus or published list) reads only
@@ -310,8 +316,9 @@ def load(
     if not versions and not any(r.record.label in LAW_KINDS for r in batch.rows):
         # what the plan reads, by key: a store without a cheap snapshot (Neo4j) reads only
         # that (a law corpus or a list version compares with more than its keys); worked
-        # out only if the store asks (the embedded store never does)
-        plan.touches = LazyTouches(batch)  # type: ignore[attr-defined]
+        # out only when the store asks (the embedded store never does: a province's set of
+        # half a million joined duty keys held ~40 MB through its write for nothing)
+        plan.touches = functools.cache(functools.partial(touched, batch))  # type: ignore[attr-defined]
     if len(batch.rows) + len(batch.duties) <= small_import or getattr(store, "reads_by_key", False):
         # the embedded store gives a small import its lazy reader (indexed queries): a
         # bundle, a published-list version (the list's open duties), a law act; a store

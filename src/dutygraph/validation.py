@@ -27,7 +27,7 @@ from .model import Origin
 if TYPE_CHECKING:  # networkx takes a third of a second to import: only when used
     pass
 
-__all__ = ["LazyTouches", "Touches", "check_batch", "touched"]
+__all__ = ["Touches", "check_batch", "touched"]
 
 # kind -> [(field, referenced kind, column label)]
 _REFS: dict[str, list[tuple[str, str]]] = {
@@ -593,45 +593,6 @@ def touched(batch: Batch) -> Touches:
             distinct = set(duties.column(fieldname))
             add(kind, set().union(*distinct) if fieldname in _MULTI else distinct)
     return out
-
-
-class LazyTouches:
-    """:func:`touched` of a batch, worked out when a store first asks for one of its fields.
-
-    Only a store without a cheap snapshot (the Neo4j store) reads them; the embedded
-    store never does, and a province's set of half a million joined duty keys cost
-    ~40 MB held through its write (~85 MB at its peak) for nothing.
-
-    >>> from dutygraph.fixtures import DEMO_PATH
-    >>> from dutygraph.io.bundle import read_bundle
-    >>> t = LazyTouches(read_bundle(DEMO_PATH))
-    >>> len(t.duties), sorted(t.chains)
-    (31, ['department', 'item', 'region'])
-    """
-
-    __slots__ = ("_batch", "_touches")
-
-    def __init__(self, batch: Batch) -> None:
-        self._batch: Batch | None = batch
-        self._touches: Touches | None = None
-
-    def _get(self) -> Touches:
-        if self._touches is None:
-            assert self._batch is not None
-            self._touches, self._batch = touched(self._batch), None
-        return self._touches
-
-    @property
-    def ids(self) -> dict[str, set[str]]:
-        return self._get().ids
-
-    @property
-    def duties(self) -> set[str]:
-        return self._get().duties
-
-    @property
-    def chains(self) -> dict[str, set[str]]:
-        return self._get().chains
 
 
 def summarize(problems: Iterable[Problem]) -> dict[str, int]:

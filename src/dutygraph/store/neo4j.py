@@ -614,7 +614,7 @@ class Neo4jStore:
     def write(self, plan: Callable[[DutyGraph], ChangeSet]) -> ChangeSet:
         """Run ``plan`` and write what it returns, in one transaction (see the module docstring).
 
-        A plan that says what it reads (``plan.touches``, a
+        A plan that says what it reads (``plan.touches()`` gives a
         :class:`~dutygraph.validation.Touches`: the import's does) runs on just
         those records, read by key inside the transaction; a plan marked
         :func:`~dutygraph.store.base.reads_rows` (a dispute opened, moved or
@@ -624,7 +624,7 @@ class Neo4jStore:
         """
         self._setup()
         result: dict[str, Any] = {}
-        touches: Touches | None = getattr(plan, "touches", None)
+        touches_of: Callable[[], Touches] | None = getattr(plan, "touches", None)
 
         def work(tx: Any) -> Any:
             rows = self._tx_rows(
@@ -639,8 +639,8 @@ class Neo4jStore:
             graph: Any
             if self._cache is not None and self._cache[0] == stamp:
                 graph = self._cache[1]
-            elif touches is not None:
-                graph = self._touched_graph(tx, touches)
+            elif touches_of is not None:
+                graph = self._touched_graph(tx, touches_of())
             elif getattr(plan, "reads_rows", False):
                 from .neo4j_reader import Neo4jReader
 
