@@ -50,7 +50,7 @@ _PREDICATES = (
     ("主管", r"主管(?!部门|机关|机构)"),
     (
         "监督管理",
-        r"(?:实施|实行|进行)?(?:统一|行业|分类|综合|日常)?(?:监督管理(?!部门|机构|机关|委员会)|监督和管理|管理和监督|监管(?!部门|机构))",
+        r"(?:实施|实行|进行)?(?:统一|行业|分类|综合|日常)?(?:监督管理(?!部门|机构|机关|委员会|总局|局)|监督和管理|管理和监督|监管(?!部门|机构))",
     ),
     ("审计", r"(?:进行|实施)?审计(?:监督)?(?!机关|署)"),
     (
@@ -91,8 +91,12 @@ _FIELD_END = re.compile(
 _COPULA = re.compile(
     rf"^(?P<s>[^，。；是]{{2,60}}?{_BODY})是(?P<m>[^，。；]{{0,40}}?)(?:的)?(?:部门|机关|机构|责任主体|执法机关)$"
 )
+#: the designation put the other way round: Y的主管部门是X, 办理Y的机关是X (rule 5): X is the body
+_DESIGNATED = re.compile(
+    rf"^(?P<m>[^，。；是]{{2,60}}?)的(?:行政主管|主管|行政|管理)?(?:部门|机关|机构)是(?P<s>[^，。；是]{{2,60}}?{_BODY})$"
+)
 _PASSIVE = re.compile(
-    rf"^(?P<pre>[^，。；]*?)(?:分别|统一|依法)?由(?P<s>[^，。；由]{{0,60}}?{_BODY})(?P<adv>(?:按照|依照|根据|会同)[^，。；]{{0,30}}?)?(?=负责|主管|(?:监督)?管理(?![等部机])|监管|管辖|征收|组织实施|统一|具体|组织|审批|办理|承办|实施)"
+    rf"^(?P<pre>[^，。；]*?)(?:分别|统一|依法)?由(?P<s>[^，。；由]{{0,60}}?{_BODY})(?P<adv>(?:按照|依照|根据|会同)[^，。；]{{0,30}}?)?(?=负责|主管|(?:监督)?管理(?![等部机总局委])|监管|管辖|征收|组织实施|统一|具体|组织|审批|办理|承办|实施)"
 )
 _BODY_END = re.compile(rf"{_BODY}$")
 _LAST = set("门构关府会组室局署部军行银关处")
@@ -113,7 +117,10 @@ _ONE_OFF = re.compile(
     r"|的(?:确认|认定|解释)$"
     # exchanging documents, fixing a figure, approving one case, drafting one plan (rule 2)
     r"|(?:交换|交流)[^，。；]{0,10}(?:文献|资料)$|(?:核定|审定|审批|核发)$|^(?:核定|审定|审批|核发)"
-    r"|^(?:组织)?(?:制定|制订|编制|拟订|拟定)[^，。；]{0,30}(?:预案|规划|计划|办法|目录|名录|政策(?:措施)?)$"
+    r"|^(?:组织)?(?:制定|制订|编制|拟订|拟定)[^，。；]{0,30}(?:预案|规划|计划|办法|目录|名录|政策(?:措施)?)(?:并组织实施)?$"
+    # a matter made of case-by-case acts, 工作 or not (rule 21): 评审、批准和授予工作, 立项、编号和对外通报
+    r"|^(?:[^，。；]{0,30}的)?(?:(?:评审|评定|批准|授予|立项|编号|对外通报|通报|设立|调整|撤销)[、和及与]?){2,}(?:工作)?$"
+    r"|另行(?:制定|制订)$"
 )
 #: a sentence about the means of a duty, not its field (rule 4): 进行监督检查，有权采取下列措施
 _MEANS = re.compile(r"(?:有权|可以)(?:采取|行使)下列|有下列职权|行使下列职权")
@@ -175,6 +182,11 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
                 if not obj and ci:
                     obj = chunks[ci - 1]
                 yield pm.group("s"), group, obj, {"passive", *(_facts(chunk, ci))}
+            continue
+        dm = _DESIGNATED.match(chunk)
+        if dm and not _c._NOT_A_NAME.search(dm.group("s")):
+            yield dm.group("s"), "是", dm.group("m"), {"copula", *(_facts(chunk, ci))}
+            subject, carried = dm.group("s"), False
             continue
         cm = _COPULA.match(chunk)
         if cm and not _c._NOT_A_NAME.search(cm.group("s")):
@@ -367,6 +379,8 @@ def candidates(version: _c.Version) -> list[Candidate]:
                             _ONE_OFF.search(obj)
                             or (means and not obj.endswith("工作"))
                             or obj.startswith("本单位")
+                            # rule 22: a government checking its own departments or lower governments
+                            or (subject.endswith("人民政府") and obj.startswith(("所属", "下级")))
                         ):
                             continue
                         if skip:
