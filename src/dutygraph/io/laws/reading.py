@@ -128,6 +128,7 @@ _MEANS = re.compile(r"(?:有权|可以)(?:采取|行使)下列|有下列职权|�
 _UNNAMED = re.compile(
     r"(?:指定|确定)的(?:部门|机构|机关)$|^(?:一个|几个|多个)|单位主管部门$|各(?:部门|机构|机关)$"
     r"|(?:企业|单位)的[^，。；]*(?:部门|机构|机关)$"  # an enterprise's own office (rule 9)
+    r"|^事业单位(?!登记)[^，。；]{0,10}(?:部门|机构|机关)$"  # its own office, not 事业单位登记管理机构 (rule 9)
     r"|(?:考评|评审|评选|评议)委员会$"  # a committee that judges people or works (rule 9)
 )
 _MODAL = re.compile(r"可以|有权|必要时|鼓励|支持")
