@@ -131,6 +131,8 @@ _UNNAMED = re.compile(
     r"|^事业单位(?!登记)[^，。；]{0,10}(?:部门|机构|机关)$"  # its own office, not 事业单位登记管理机构 (rule 9)
     r"|(?:考评|评审|评选|评议)委员会$"  # a committee that judges people or works (rule 9)
 )
+#: verb groups that put no government in charge (rule 12: 领导, 组织领导, 统筹协调, 指导, 做好…工作)
+_NOT_A_GOVERNMENTS = ("领导", "指导监督", "指导", "做好")
 _MODAL = re.compile(r"可以|有权|必要时|鼓励|支持")
 _HELP = re.compile(r"协助|配合|参与|接受|报告|申请|报送|备案|报请|提请")
 _SKIPPY = re.compile(r"违反|罚款|处分|追究|责令|没收|吊销|警告|拘留")
@@ -238,7 +240,7 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
         if (
             obj_front
             and group == "负责"
-            and ((not obj and subject.endswith("人民政府")) or _BODY_END.search(obj_front))
+            and ((not obj and "人民政府" in subject) or _BODY_END.search(obj_front))
         ):
             continue  # 地方各级人民政府对X负责, Y对Z机关负责: answering for X or to Z (rule 12), no charge
         if group == "职责" and "下列" in vm.group():
@@ -398,6 +400,9 @@ def candidates(version: _c.Version) -> list[Candidate]:
                             if dept.endswith("街道办事处"):
                                 level, dept = "township", "街道办事处"
                             if _UNNAMED.search(dept):
+                                continue
+                            # rule 12: a government's leading, guiding or 做好 is no line's charge
+                            if dept.endswith("人民政府") and group in _NOT_A_GOVERNMENTS:
                                 continue
                             out.append(
                                 Candidate(
