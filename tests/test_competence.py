@@ -259,7 +259,8 @@ def test_the_foreign_exchange_regulation_names_its_department():
     # 外汇管理条例 第二条: 国务院外汇管理部门及其分支机构（以下统称外汇管理机关）依法履行外汇管理职责
     got = _clauses("外汇管理条例", "第二条")
     assert ("national", "外汇管理", "foreign-exchange") in got
-    assert ("local", "外汇管理部门分支", "foreign-exchange") in got  # its branches: local offices
+    # its branches: level any, written with the body they belong to (rule 18)
+    assert ("any", "外汇管理部门的分支", "foreign-exchange") in got
     # 农药管理条例 第四十一条: 履行…职责，可以依法采取下列措施 — powers, not a field
     assert _clauses("农药管理条例", "第四十一条") == []
 

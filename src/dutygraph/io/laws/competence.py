@@ -355,7 +355,13 @@ def _prepare(text: str) -> str:
     )
     text = re.sub(r"，(?:以下简称|以下统称|以下称)[^，。；]*", "", text)
     text = text.replace("中华人民共和国", "")
-    # 国务院和（有关）地方人民政府X部门: every level at or above county
+    # 国务院和地方人民政府X部门: two levels named, one body each (rule 19)
+    text = re.sub(
+        r"国务院和(?P<l>(?:有关)?地方(?:各级)?人民政府)(?P<x>[^，。；、和及由对]{1,12}?(?:部门|机构|机关))",
+        r"国务院\g<x>、\g<l>\g<x>",
+        text,
+    )
+    # 国务院和（有关）地方人民政府 themselves: every level at or above county
     text = re.sub(r"国务院和(?:有关)?地方(?:各级)?人民政府", "县级以上人民政府", text)
     for name in _COMPOUNDS:
         text = text.replace(name, name.replace("和", _AND))
@@ -399,7 +405,7 @@ def _strip_level(part: str) -> tuple[str, str | None]:
     level = None
     for _ in range(3):  # 国务院 … / 县级以上地方人民政府 … / 其授权的地方 …
         part = re.sub(
-            r"^(?:中华人民共和国|其(?!他|它)|[^，、]{0,10}?所在地的?|[^，、]{1,8}?地的|所在|当地|同级|受委托的|其授权的|授权的|各(?=省|地方)|的|确定的)",
+            r"^(?:中华人民共和国|其(?!他|它)|[^，、]{0,10}?所在地的?|[^，、]{1,8}?地的|所在|当地|同级|受委托的|其授权的|授权的|各(?=省|地方)|的|确定的)+",
             "",
             part,
         )
@@ -763,10 +769,12 @@ def _subjects(
             else:
                 continue
         here = lvl or level
-        if lvl is None and re.search("(?:分支|派出)(?:机构|机关)$", name):
-            here = "local"  # 国务院X部门及其分支机构: the branches are local offices, of X's line
+        if re.search("(?:分支|派出)(?:机构|机关)$", name):
+            # 国务院X部门及其分支机构, 国务院X部门的海区派出机构: the level words are the parent's,
+            # a branch's own level is not said (rule 18); 其 is the parent
+            here = "any"
             if name in ("分支机构", "派出机构", "派出机关") and seen:
-                name = seen[-1][1] + name
+                name = seen[-1][1] + "的" + name
         if here is None and _NAMED_LOCAL.match(name):
             here = "local"
         if here is None:

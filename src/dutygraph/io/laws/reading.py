@@ -50,7 +50,7 @@ _PREDICATES = (
     ("主管", r"主管(?!部门|机关|机构)"),
     (
         "监督管理",
-        r"(?:实施|实行|进行)?(?:统一|行业|分类|综合|日常)?(?:监督管理(?!部门|机构|机关|委员会)|监督和管理|管理和监督|监管(?!部门|机构))",
+        r"(?:实施|实行|进行)?(?:统一|行业|分类|综合|日常)?(?:监督管理(?!部门|机构|机关|委员会|总局|局)|监督和管理|管理和监督|监管(?!部门|机构))",
     ),
     ("审计", r"(?:进行|实施)?审计(?:监督)?(?!机关|署)"),
     (
@@ -91,8 +91,12 @@ _FIELD_END = re.compile(
 _COPULA = re.compile(
     rf"^(?P<s>[^，。；是]{{2,60}}?{_BODY})是(?P<m>[^，。；]{{0,40}}?)(?:的)?(?:部门|机关|机构|责任主体|执法机关)$"
 )
+#: the designation put the other way round: Y的主管部门是X, 办理Y的机关是X (rule 5): X is the body
+_DESIGNATED = re.compile(
+    rf"^(?P<m>[^，。；是]{{2,60}}?)的(?:行政主管|主管|行政|管理)?(?:部门|机关|机构)是(?P<s>[^，。；是]{{2,60}}?{_BODY})$"
+)
 _PASSIVE = re.compile(
-    rf"^(?P<pre>[^，。；]*?)(?:分别|统一|依法)?由(?P<s>[^，。；由]{{0,60}}?{_BODY})(?P<adv>(?:按照|依照|根据|会同)[^，。；]{{0,30}}?)?(?=负责|主管|(?:监督)?管理(?![等部机])|监管|管辖|征收|组织实施|统一|具体|组织|审批|办理|承办|实施)"
+    rf"^(?P<pre>[^，。；]*?)(?:分别|统一|依法)?由(?P<s>[^，。；由]{{0,60}}?{_BODY})(?P<adv>(?:按照|依照|根据|会同)[^，。；]{{0,30}}?)?(?=负责|主管|(?:监督)?管理(?![等部机总局委])|监管|管辖|征收|组织实施|统一|具体|组织|审批|办理|承办|实施)"
 )
 _BODY_END = re.compile(rf"{_BODY}$")
 _LAST = set("门构关府会组室局署部军行银关处")
@@ -113,7 +117,10 @@ _ONE_OFF = re.compile(
     r"|的(?:确认|认定|解释)$"
     # exchanging documents, fixing a figure, approving one case, drafting one plan (rule 2)
     r"|(?:交换|交流)[^，。；]{0,10}(?:文献|资料)$|(?:核定|审定|审批|核发)$|^(?:核定|审定|审批|核发)"
-    r"|^(?:组织)?(?:制定|制订|编制|拟订|拟定)[^，。；]{0,30}(?:预案|规划|计划|办法|目录|名录|政策(?:措施)?)$"
+    r"|^(?:组织)?(?:制定|制订|编制|拟订|拟定)[^，。；]{0,30}(?:预案|规划|计划|办法|目录|名录|政策(?:措施)?)(?:并组织实施)?$"
+    # a matter made of case-by-case acts, 工作 or not (rule 21): 评审、批准和授予工作, 立项、编号和对外通报
+    r"|^(?:[^，。；]{0,30}的)?(?:(?:评审|评定|批准|授予|立项|编号|对外通报|通报|设立|调整|撤销)[、和及与]?){2,}(?:工作)?$"
+    r"|另行(?:制定|制订)$"
 )
 #: a sentence about the means of a duty, not its field (rule 4): 进行监督检查，有权采取下列措施
 _MEANS = re.compile(r"(?:有权|可以)(?:采取|行使)下列|有下列职权|行使下列职权")
@@ -121,8 +128,11 @@ _MEANS = re.compile(r"(?:有权|可以)(?:采取|行使)下列|有下列职权|�
 _UNNAMED = re.compile(
     r"(?:指定|确定)的(?:部门|机构|机关)$|^(?:一个|几个|多个)|单位主管部门$|各(?:部门|机构|机关)$"
     r"|(?:企业|单位)的[^，。；]*(?:部门|机构|机关)$"  # an enterprise's own office (rule 9)
+    r"|^事业单位(?!登记)[^，。；]{0,10}(?:部门|机构|机关)$"  # its own office, not 事业单位登记管理机构 (rule 9)
     r"|(?:考评|评审|评选|评议)委员会$"  # a committee that judges people or works (rule 9)
 )
+#: verb groups that put no government in charge (rule 12: 领导, 组织领导, 统筹协调, 指导, 做好…工作)
+_NOT_A_GOVERNMENTS = ("领导", "指导监督", "指导", "做好")
 _MODAL = re.compile(r"可以|有权|必要时|鼓励|支持")
 _HELP = re.compile(r"协助|配合|参与|接受|报告|申请|报送|备案|报请|提请")
 _SKIPPY = re.compile(r"违反|罚款|处分|追究|责令|没收|吊销|警告|拘留")
@@ -176,6 +186,11 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
                     obj = chunks[ci - 1]
                 yield pm.group("s"), group, obj, {"passive", *(_facts(chunk, ci))}
             continue
+        dm = _DESIGNATED.match(chunk)
+        if dm and not _c._NOT_A_NAME.search(dm.group("s")):
+            yield dm.group("s"), "是", dm.group("m"), {"copula", *(_facts(chunk, ci))}
+            subject, carried = dm.group("s"), False
+            continue
         cm = _COPULA.match(chunk)
         if cm and not _c._NOT_A_NAME.search(cm.group("s")):
             yield cm.group("s"), "是", cm.group("m"), {"copula", *(_facts(chunk, ci))}
@@ -225,7 +240,7 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
         if (
             obj_front
             and group == "负责"
-            and ((not obj and subject.endswith("人民政府")) or _BODY_END.search(obj_front))
+            and ((not obj and "人民政府" in subject) or _BODY_END.search(obj_front))
         ):
             continue  # 地方各级人民政府对X负责, Y对Z机关负责: answering for X or to Z (rule 12), no charge
         if group == "职责" and "下列" in vm.group():
@@ -367,6 +382,8 @@ def candidates(version: _c.Version) -> list[Candidate]:
                             _ONE_OFF.search(obj)
                             or (means and not obj.endswith("工作"))
                             or obj.startswith("本单位")
+                            # rule 22: a government checking its own departments or lower governments
+                            or (subject.endswith("人民政府") and obj.startswith(("所属", "下级")))
                         ):
                             continue
                         if skip:
@@ -383,6 +400,9 @@ def candidates(version: _c.Version) -> list[Candidate]:
                             if dept.endswith("街道办事处"):
                                 level, dept = "township", "街道办事处"
                             if _UNNAMED.search(dept):
+                                continue
+                            # rule 12: a government's leading, guiding or 做好 is no line's charge
+                            if dept.endswith("人民政府") and group in _NOT_A_GOVERNMENTS:
                                 continue
                             out.append(
                                 Candidate(
