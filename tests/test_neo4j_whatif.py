@@ -244,3 +244,63 @@ def test_a_national_whatif_on_bolt_refuses_an_invalid_scenario_as_the_whole_grap
     err = capsys.readouterr().err
     for problem in whole.value.problems:
         assert problem.message in err
+
+
+#: a scenario of every kind --apply can write: a transfer, a rename, an abolition with a
+#: successor, a merge into a new department, a replaced basis and a repealed act
+_APPLY_ALL = (
+    "date,action,department,target,name,item,region,basis,title,article\n"
+    "2026-01-01,transfer,CD-ZJJ,CD-YJJ,,I-SELFBUILT,510100,,,\n"
+    "2026-02-01,rename,JJ-SCJ,JJ-SCJ2,锦江区市场监管局,,,,,\n"
+    "2026-03-01,abolish,JJ-YJJ,JJ-ZJJ,,,,,,\n"
+    "2026-04-01,merge,SC-WJW;SC-SCJ,SC-NEW,四川省卫生与市场监管局,,,,,\n"
+    "2026-05-01,replace,,,,,,B-FHL,新食品安全条例,\n"
+    "2026-07-01,repeal,,,,,,城镇燃气管理条例,,\n"
+)
+
+
+def test_apply_on_bolt_reads_only_what_the_scenario_touches_and_stores_as_the_embedded(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``whatif --apply`` on a Bolt store, with ``graph()`` and the whole-graph read inside
+    the write refused, and with no region: the plan reads the records the scenario touches
+    by key in the transaction; the store then holds what the embedded store holds after the
+    same --apply (every record, by kind and id), and the log says the same."""
+    from dutygraph.cli.main import main
+    from dutygraph.graph import record_id
+    from dutygraph.store import EmbeddedStore
+
+    scenarios = [
+        (tmp_path / "all.csv", DEMO_PATH),
+        (SCENARIOS_PATH / "gas-regulation-repeal-2026.csv", DEMO_PATH),
+        (SCENARIOS_PATH / "finance-reform-2023.toml", FINANCE_2022_PATH),
+    ]
+    scenarios[0][0].write_text(_APPLY_ALL, encoding="utf-8")
+
+    def records(graph: Any) -> dict[tuple[str, str], Any]:
+        return {(r.label, record_id(r)): r for r in graph.records()}
+
+    def refuse_read(self: Neo4jStore, tx: Any) -> None:
+        raise AssertionError("the whole graph was read inside the write")
+
+    for n, (p, bundle) in enumerate(scenarios):
+        embedded = EmbeddedStore(str(tmp_path / f"e{n}.db"))
+        load(embedded, [bundle])
+        store = _server_store("bolt")
+        load(store, [bundle])
+        store._cache = None  # type: ignore[attr-defined]
+        with monkeypatch.context() as m:
+            m.setenv("DUTYGRAPH_STORE", embedded.url)
+            capsys.readouterr()
+            assert main(["whatif", str(p), "--apply", "--json"]) == 0, p.name
+            want = json.loads(capsys.readouterr().out)
+        with monkeypatch.context() as m:
+            m.setattr(Neo4jStore, "graph", _refuse)
+            m.setattr(Neo4jStore, "_read_records", refuse_read)
+            m.setenv("DUTYGRAPH_STORE", store.url)
+            assert main(["whatif", str(p), "--apply", "--json"]) == 0, p.name
+            got = json.loads(capsys.readouterr().out)
+        assert got["applied"] == want["applied"] and got["applied"]["written"], p.name
+        store._cache = None  # type: ignore[attr-defined]
+        assert records(store.graph()) == records(embedded.graph()), p.name
+        assert store.history()[-1]["written"] == embedded.history()[-1]["written"]
