@@ -620,7 +620,10 @@ from dutygraph.analysis.whatif.scope import whatif_of
 from dutygraph.io.scenario import read_scenario
 from dutygraph.store import EmbeddedStore
 from dutygraph.store.neo4j import Neo4jStore
-where, how, path = sys.argv[1], sys.argv[2], sys.argv[3]
+where, how, path, piece = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+if piece:
+    import dutygraph.store.neo4j_reader as nr
+    nr.PIECE_REGIONS = piece
 s = read_scenario(path)
 t = time.perf_counter()
 if how == "embedded":
@@ -657,9 +660,10 @@ _WHATIF_SCENARIO = (
 )
 
 
-def whatif_rss(sizes: list[str], given: str | None) -> list[str]:
+def whatif_rss(sizes: list[str], given: str | None, pieces: list[int] | None = None) -> list[str]:
     """``whatif`` with no region: by pieces on Bolt against the embedded store's whole graph
-    (and Bolt's old whole-graph path up to prefecture), fresh processes, the same data."""
+    (and Bolt's old whole-graph path up to prefecture), fresh processes, the same data;
+    ``pieces``: also by pieces of at most these many regions (``PIECE_REGIONS``)."""
     import json
 
     out = [
@@ -669,7 +673,7 @@ def whatif_rss(sizes: list[str], given: str | None) -> list[str]:
         f"Bolt server: FalkorDB, {'at ' + given if given else 'a fresh one per size'}; "
         "scenario: a county merger into a new department + a national basis repealed",
         "",
-        f"{'size':11}{'duties':>9}{'way':>10}{'peak':>9}{'time':>9}{'fetched':>10}"
+        f"{'size':11}{'duties':>9}{'way':>12}{'peak':>9}{'time':>9}{'fetched':>10}"
         f"{'pieces':>8}{'largest':>9}{'leads':>8}{'gaps new':>10}",
     ]
     for size in sizes:
@@ -686,26 +690,28 @@ def whatif_rss(sizes: list[str], given: str | None) -> list[str]:
             t = time.perf_counter()
             load(bolt, [bundle])
             print(f"{size}: Bolt import {time.perf_counter() - t:.0f} s", file=sys.stderr)
-            ways = [("embedded", db), ("pieces", url)]
+            ways = [("embedded", db, 0), ("pieces", url, 0)]
+            ways += [("pieces", url, n) for n in pieces or ()]
             if size in ("county", "prefecture"):
-                ways.append(("whole", url))
+                ways.append(("whole", url, 0))
             got: dict[str, dict] = {}
-            for how, where in ways:
+            for how, where, piece in ways:
                 res = subprocess.run(
-                    [sys.executable, "-c", _WHATIF_CHILD, where, how, str(scenario)],
+                    [sys.executable, "-c", _WHATIF_CHILD, where, how, str(scenario), str(piece)],
                     capture_output=True, text=True, check=True,
                 ).stdout  # fmt: skip
-                r = got[how] = json.loads(res.strip().splitlines()[-1])
+                r = got[f"{how}{piece or ''}"] = json.loads(res.strip().splitlines()[-1])
                 label = {"embedded": "embedded", "pieces": "bolt pcs", "whole": "bolt all"}[how]
+                label += f"/{piece}" if piece else ""
                 out.append(
-                    f"{size:11}{duties:>9,}{label:>10}{r['peak_kb'] / 1024:>6.0f} MB"
+                    f"{size:11}{duties:>9,}{label:>12}{r['peak_kb'] / 1024:>6.0f} MB"
                     f"{r['seconds']:>7.1f} s{r['records']:>10,}{r['pieces']:>8}"
                     f"{r['largest']:>9,}{r['counts']['leads']:>8,}{r['counts']['gaps_new']:>10,}"
                 )
                 print(out[-1], file=sys.stderr, flush=True)
             assert len({r["digest"] for r in got.values()}) == 1, size  # the same report
             out.append(
-                f"{'':11}{'':9}{'ratio':>10}"
+                f"{'':11}{'':9}{'ratio':>12}"
                 f"{got['pieces']['peak_kb'] / got['embedded']['peak_kb']:>8.2f}x"
                 f"{got['pieces']['seconds'] / got['embedded']['seconds']:>8.2f}x"
                 "   (bolt pieces / embedded whole)"
@@ -761,9 +767,11 @@ def main() -> int:
                     help="measure a big list import and a law-corpus import instead")  # fmt: skip
     ap.add_argument("--whatif", nargs="+", choices=["county", "prefecture", "province"],
                     help="measure whatif with no region: by pieces on Bolt, beside embedded")  # fmt: skip
+    ap.add_argument("--pieces", nargs="+", type=int, default=[],
+                    help="--whatif: also by pieces of at most these many regions")  # fmt: skip
     args = ap.parse_args()
     if args.whatif:
-        print("\n".join(whatif_rss(args.whatif, args.url)))
+        print("\n".join(whatif_rss(args.whatif, args.url, args.pieces)))
         return 0
     if args.imports:
         print("\n".join(import_rss(args.imports, args.url)))
