@@ -302,3 +302,17 @@ def test_apply_on_bolt_reads_only_what_the_scenario_touches_and_stores_as_the_em
         store._cache = None  # type: ignore[attr-defined]
         assert records(store.graph()) == records(embedded.graph()), p.name
         assert store.history()[-1]["written"] == embedded.history()[-1]["written"]
+    # a change of an existing department's lines is refused on the records read by key, as
+    # on the whole graph (the departments named as the embedded store names them)
+    store = _server_store("bolt")
+    load(store, [DEMO_PATH])
+    store._cache = None  # type: ignore[attr-defined]
+    with monkeypatch.context() as m:
+        m.setattr(Neo4jStore, "graph", _refuse)
+        m.setattr(Neo4jStore, "_read_records", refuse_read)
+        m.setenv("DUTYGRAPH_STORE", store.url)
+        capsys.readouterr()
+        jinjiang = SCENARIOS_PATH / "jinjiang-enforcement-2026.toml"
+        assert main(["whatif", str(jinjiang), "--apply", "--json"]) == 2
+        err = capsys.readouterr().err
+    assert "条线不分版本" in err and "JJ-WTL、JJ-ZJJ、JJ-YJJ、JJ-JXJ、JJ-SWJ" in err, err
