@@ -5,6 +5,7 @@
     python benchmarks/bolt_store.py --export county prefecture [--url bolt://...]
     python benchmarks/bolt_store.py --export county prefecture --formats api nt ttl eli
     python benchmarks/bolt_store.py --imports county prefecture [--url bolt://...]
+    python benchmarks/bolt_store.py --whatif prefecture province [--url bolt://...]
 
 Both stores get the same synthetic bundle (benchmarks/generate.py). Without
 ``--url`` (or ``$DUTYGRAPH_TEST_BOLT_URL``) a FalkorDB server is started with
@@ -54,6 +55,15 @@ two ways — planned by key through the reader inside the write (what ``load``
 does on Bolt) and over the whole graph read in the write (the old path) — as dry
 runs (the same reads and checks, nothing written), with peak RSS, time and the
 records the server returned; the two ways' reports are checked equal.
+
+``--whatif SIZE...`` measures ``dutygraph whatif`` with no region (a county's
+merger of two departments into a new one, and a national basis repealed, so that
+every region answers differently), in fresh processes: on the Bolt store region by
+region (:func:`~dutygraph.analysis.whatif.pieces.what_if_by_pieces`, what the CLI
+does), beside the embedded store's whole graph (``graph()`` then ``what_if``) and,
+up to prefecture, the Bolt store's old whole-graph path; peak RSS, time, records
+the server returned, pieces and the most duties one piece held. The reports are
+checked equal (every list sorted: the stores list items in different orders).
 
 FalkorDB is a test server, not a picture of Neo4j: it has no transactions, a
 ~4 KB message limit (so ~10-30 rows a batch) and its own round-trip cost.
@@ -602,6 +612,122 @@ def import_rss(sizes: list[str], given: str | None, rows: int = 6000, rounds: in
     return out
 
 
+_WHATIF_CHILD = r"""
+import hashlib, json, sys, time
+from dutygraph.analysis.whatif import what_if
+from dutygraph.analysis.whatif.report import whatif_dict
+from dutygraph.analysis.whatif.scope import whatif_of
+from dutygraph.io.scenario import read_scenario
+from dutygraph.store import EmbeddedStore
+from dutygraph.store.neo4j import Neo4jStore
+where, how, path, piece = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+if piece:
+    import dutygraph.store.neo4j_reader as nr
+    nr.PIECE_REGIONS = piece
+s = read_scenario(path)
+t = time.perf_counter()
+if how == "embedded":
+    store = EmbeddedStore(where)
+    got = what_if(store.graph(), s)
+    data = whatif_dict(got)
+else:
+    store = Neo4jStore(where, auth=("falkordb", ""))
+    w = store.graph() if how == "whole" else None
+    got = what_if(w, s) if w is not None else whatif_of(store, None, s)
+    data = whatif_dict(got)
+took = time.perf_counter() - t
+with open("/proc/self/status") as fh:
+    peak = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+def canon(x):
+    if isinstance(x, dict):
+        return {k: canon(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return sorted((canon(v) for v in x), key=lambda v: json.dumps(v, sort_keys=True))
+    return x
+digest = hashlib.sha256(json.dumps(canon(data), sort_keys=True).encode()).hexdigest()
+print(json.dumps({"peak_kb": peak, "seconds": took, "records": getattr(store, "records_read", 0),
+                  "pieces": getattr(got, "pieces", 0) if how == "pieces" else 0,
+                  "largest": getattr(got, "largest", 0) if how == "pieces" else 0,
+                  "counts": data["counts"], "digest": digest}))
+"""
+
+#: the what-if --whatif measures: a county's two departments merged into a new one, and a
+#: national basis (the L03 line's) repealed, which every region's duties of that line rest on
+_WHATIF_SCENARIO = (
+    "date,action,department,target,name,basis\n"
+    "2026-01-01,merge,D110101-L01;D110101-L02,D110101-ZH,地区110101综合局,\n"
+    "2026-03-01,repeal,,,,B-L03\n"
+)
+
+
+def whatif_rss(sizes: list[str], given: str | None, pieces: list[int] | None = None) -> list[str]:
+    """``whatif`` with no region: by pieces on Bolt against the embedded store's whole graph
+    (and Bolt's old whole-graph path up to prefecture), fresh processes, the same data;
+    ``pieces``: also by pieces of at most these many regions (``PIECE_REGIONS``)."""
+    import json
+
+    out = [
+        f"dutygraph bolt_store --whatif — sizes {' '.join(sizes)}, {time.strftime('%Y-%m-%d')}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} cores (shared, busy), "
+        f"load {os.getloadavg()[0]:.1f}",
+        f"Bolt server: FalkorDB, {'at ' + given if given else 'a fresh one per size'}; "
+        "scenario: a county merger into a new department + a national basis repealed",
+        "",
+        f"{'size':11}{'duties':>9}{'way':>12}{'peak':>9}{'time':>9}{'fetched':>10}"
+        f"{'pieces':>8}{'largest':>9}{'leads':>8}{'gaps new':>10}",
+    ]
+    for size in sizes:
+        tmp = Path(tempfile.mkdtemp(prefix="dg-bench-"))
+        bundle = tmp / size
+        generate(size, bundle)
+        scenario = tmp / "scenario.csv"
+        scenario.write_text(_WHATIF_SCENARIO, encoding="utf-8")
+        db = str(tmp / "embedded.db")
+        duties = load(EmbeddedStore(db), [bundle]).added.get("duty", 0)
+        with _server(given) as url:
+            bolt = Neo4jStore(url, auth=("falkordb", ""))
+            bolt.clear()
+            t = time.perf_counter()
+            load(bolt, [bundle])
+            print(f"{size}: Bolt import {time.perf_counter() - t:.0f} s", file=sys.stderr)
+            ways = [("embedded", db, 0), ("pieces", url, 0)]
+            ways += [("pieces", url, n) for n in pieces or ()]
+            if size in ("county", "prefecture"):
+                ways.append(("whole", url, 0))
+            got: dict[str, dict] = {}
+            for how, where, piece in ways:
+                res = subprocess.run(
+                    [sys.executable, "-c", _WHATIF_CHILD, where, how, str(scenario), str(piece)],
+                    capture_output=True, text=True, check=True,
+                ).stdout  # fmt: skip
+                r = got[f"{how}{piece or ''}"] = json.loads(res.strip().splitlines()[-1])
+                label = {"embedded": "embedded", "pieces": "bolt pcs", "whole": "bolt all"}[how]
+                label += f"/{piece}" if piece else ""
+                out.append(
+                    f"{size:11}{duties:>9,}{label:>12}{r['peak_kb'] / 1024:>6.0f} MB"
+                    f"{r['seconds']:>7.1f} s{r['records']:>10,}{r['pieces']:>8}"
+                    f"{r['largest']:>9,}{r['counts']['leads']:>8,}{r['counts']['gaps_new']:>10,}"
+                )
+                print(out[-1], file=sys.stderr, flush=True)
+            assert len({r["digest"] for r in got.values()}) == 1, size  # the same report
+            out.append(
+                f"{'':11}{'':9}{'ratio':>12}"
+                f"{got['pieces']['peak_kb'] / got['embedded']['peak_kb']:>8.2f}x"
+                f"{got['pieces']['seconds'] / got['embedded']['seconds']:>8.2f}x"
+                "   (bolt pieces / embedded whole)"
+            )
+            bolt.clear()
+            bolt.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    out.append("")
+    out.append(
+        "(each a fresh process; peak = VmHWM; fetched = records the Bolt server returned;"
+        " largest = the most duties one piece's graph held; checked: the three reports equal,"
+        " every list sorted)"
+    )
+    return out
+
+
 @contextlib.contextmanager
 def _server(url: str | None) -> Iterator[str]:
     """``url``, or a FalkorDB started with scripts/bolt-server for the block and stopped after."""
@@ -639,7 +765,14 @@ def main() -> int:
                     help="--export: the records a streamed page holds (Neo4jReader.page)")  # fmt: skip
     ap.add_argument("--imports", nargs="+", choices=["county", "prefecture", "province"],
                     help="measure a big list import and a law-corpus import instead")  # fmt: skip
+    ap.add_argument("--whatif", nargs="+", choices=["county", "prefecture", "province"],
+                    help="measure whatif with no region: by pieces on Bolt, beside embedded")  # fmt: skip
+    ap.add_argument("--pieces", nargs="+", type=int, default=[],
+                    help="--whatif: also by pieces of at most these many regions")  # fmt: skip
     args = ap.parse_args()
+    if args.whatif:
+        print("\n".join(whatif_rss(args.whatif, args.url, args.pieces)))
+        return 0
     if args.imports:
         print("\n".join(import_rss(args.imports, args.url)))
         return 0

@@ -38,6 +38,7 @@ from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 
 from ..analysis.whatif import what_if
+from ..analysis.whatif.pieces import what_if_by_pieces
 from ..analysis.whatif.report import whatif_dict
 from ..errors import UsageError
 from ..io.scenario import Scenario, read_uploaded_scenario, scenario_from_rows
@@ -276,9 +277,12 @@ class WhatIfQueries:
         as_of: dt.date | None = None,
     ) -> WhatIfDiff:
         s = _scenario_of(scenario, file)
-        g = scope_graph(info.context.graph, region, "whatIf", s)  # (a Bolt store: the region's)
-        w = what_if(g, s, region, as_of.isoformat() if as_of else None)
-        return diff_of(whatif_dict(w))
+        date = as_of.isoformat() if as_of else None
+        reader = info.context.graph
+        if region is None and hasattr(reader, "national_pieces"):  # a Bolt store: by pieces
+            return diff_of(what_if_by_pieces(reader, s, date).as_dict())
+        g = scope_graph(reader, region, "whatIf", s)  # (a Bolt store: the region's)
+        return diff_of(whatif_dict(what_if(g, s, region, date)))
 
 
 def _scenario_of(scenario: ScenarioInput | None, file: Any) -> Scenario:

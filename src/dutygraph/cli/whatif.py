@@ -6,14 +6,16 @@ import argparse
 import sys
 from typing import Any
 
-from ..analysis.whatif import WhatIf, what_if
+from ..analysis.whatif import WhatIf
 from ..analysis.whatif.apply import Applied, apply_scenario, describe
+from ..analysis.whatif.pieces import PiecesReport, scenario_graph
 from ..analysis.whatif.report import sheets, whatif_dict, write_xlsx
-from ..analysis.whatif.scope import whatif_graph
+from ..analysis.whatif.scope import whatif_of
 from ..errors import ConflictingUpdate, UsageError
 from ..graph import DutyGraph
 from ..io.scenario import read_scenario
-from ..store.base import ChangeSet, Store
+from ..reader import answers_in_store
+from ..store.base import ChangeSet, Store, reads_rows
 from .common import add_command, store_from
 from .output import emit_json, table
 
@@ -46,10 +48,8 @@ def run(args: argparse.Namespace) -> int:
     scenario = read_scenario(args.scenario)
     store = store_from(args)
     # a store that answers in its database reads only the region's subtree and the regions
-    # above it (all a regional what-if compares); a national one compares every region's
-    # answers before and after, on the whole graph: a small store's only (docs/scale.md)
-    g = whatif_graph(store, args.region, scenario)
-    w = what_if(g, scenario, args.region, args.as_of)
+    # above it; with no region, one piece of the region tree at a time (docs/scale.md)
+    w = whatif_of(store, args.region, scenario, args.as_of)
     if args.output:
         write_xlsx(w, args.output)
         print(f"wrote {args.output}", file=sys.stderr)
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print(w: WhatIf) -> None:
+def _print(w: WhatIf | PiecesReport) -> None:
     print(f"情景 {w.scenario.title}：{len(w.scenario.changes)} 项变动，比较日期 {w.as_of}")
     tables = sheets(w)
     for name in (
@@ -106,12 +106,14 @@ def apply_to_store(store: Store, scenario: Any) -> dict[str, Any]:
 
     Refused (nothing written) when a change would alter the lines or the vertical flag
     of a department that existed before: department records keep no history of their
-    lines, so the change would rewrite every earlier date too.
+    lines, so the change would rewrite every earlier date too. On a store that answers in
+    its database the plan reads, inside the write, only the records the scenario touches
+    (:func:`~dutygraph.analysis.whatif.pieces.scenario_graph`, by key), never the graph.
     """
     report: dict[str, Any] = {}
 
     def plan(graph: DutyGraph) -> ChangeSet:
-        applied = apply_scenario(graph, scenario)
+        applied = apply_scenario(scenario_graph(graph, scenario), scenario)
         if applied.unversioned:
             raise ConflictingUpdate(
                 "不能写入：情景改变了已有部门 "
@@ -132,7 +134,7 @@ def apply_to_store(store: Store, scenario: Any) -> dict[str, Any]:
         }
         return ChangeSet(records, log)
 
-    store.write(plan)
+    store.write(reads_rows(plan) if answers_in_store(store) else plan)
     return report
 
 

@@ -594,6 +594,10 @@ class Neo4jReader(LawLookups):
     def departments_of_line(self, region: str, line: str) -> list[Department]:
         return self._records("department", "departments_of_line", region=region, line=line)
 
+    def departments_with_line(self, line: str) -> list[Department]:
+        """Every department carrying ``line``, in any region (a what-if's set-vertical)."""
+        return self._records("department", "departments_with_line", line=line)
+
     def current(self, dept_id: str, as_of: str) -> tuple[Department | None, list[str]]:
         """As :meth:`DutyGraph.current`: successors followed, one look-up per step."""
         return DutyGraph.current(cast(DutyGraph, self), dept_id, as_of)

@@ -326,10 +326,14 @@ class _State:
         return out
 
 
-def apply_scenario(g: DutyGraph, scenario: Scenario) -> Applied:
+def apply_scenario(g: DutyGraph, scenario: Scenario, *, strict: bool = True) -> Applied:
     """``g`` with the scenario's changes made, in a new graph (``g`` is left as it was).
 
     Changes apply in date order (those of one date in the order written).
+    ``strict=False``: a change that cannot apply is left out rather than refused — for a
+    piece of the graph (a region and those above it) after the scenario was checked on the
+    records it touches (:func:`~dutygraph.analysis.whatif.pieces.scenario_graph`): there
+    a transfer may find no duty of its department, a line no department.
 
     Raises
     ------
@@ -341,6 +345,8 @@ def apply_scenario(g: DutyGraph, scenario: Scenario) -> Applied:
     for n in order:
         change = scenario.changes[n]
         _APPLY[change.action](state, change)
+        if not strict:  # left out here; the next change is judged on its own
+            state.problems.clear()
     if state.problems:
         raise ScenarioInvalid(state.problems)
     graph = state.graph()

@@ -162,6 +162,7 @@ def what_if(
     as_of: str | None = None,
     *,
     exhaustive: bool = False,
+    within: set[str] | None = None,
 ) -> WhatIf:
     """What changes in every answer when ``scenario`` applies to ``g`` (never changed).
 
@@ -178,6 +179,12 @@ def what_if(
     exhaustive : bool
         Resolve every (item, region) pair instead of those the scenario can reach
         (slow on a province; the tests' check of :func:`affected`).
+    within : set of region codes, optional
+        Only these regions (``region`` unset): one piece of a what-if computed region by
+        region (:mod:`~dutygraph.analysis.whatif.pieces`), on a graph that holds the piece
+        and the regions above it. The scenario is then taken as checked already (on the
+        records it touches): a change that finds nothing to change in the piece is left out
+        there, not refused.
 
     Raises
     ------
@@ -185,20 +192,28 @@ def what_if(
         A change of the scenario cannot apply to ``g`` (located problems).
     """
     with gc_paused():  # a province's answers are many small objects, none in a cycle
-        return _what_if(g, scenario, region, as_of, exhaustive)
+        return _what_if(g, scenario, region, as_of, exhaustive, within)
 
 
 def _what_if(
-    g: DutyGraph, scenario: Scenario, region: str | None, as_of: str | None, exhaustive: bool
+    g: DutyGraph,
+    scenario: Scenario,
+    region: str | None,
+    as_of: str | None,
+    exhaustive: bool,
+    within: set[str] | None = None,
 ) -> WhatIf:
     date = _valid_date(as_of) if as_of else scenario.date
-    applied = apply_scenario(g, scenario)  # every change checked, whatever the date
+    strict = within is None
+    applied = apply_scenario(g, scenario, strict=strict)  # every change checked, whatever the date
     later = [c for c in scenario.changes if c.date > date]
     if later:  # a change not yet in effect changes nothing (and lines are unversioned)
         kept = [c for c in scenario.changes if c.date <= date]
-        applied = apply_scenario(g, Scenario(scenario.title, kept, scenario.source))
+        applied = apply_scenario(g, Scenario(scenario.title, kept, scenario.source), strict=strict)
     after = applied.graph
     in_scope = scope(g, region)
+    if within is not None:
+        in_scope = [c for c in in_scope if c in within]
     code = g.find("region", region).code if region else None
     out = WhatIf(scenario, date, code, applied)
 

@@ -19,17 +19,32 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..._gc import gc_paused
 from ...graph import DutyGraph
 from ...io.outputs import atomic_output, xlsx_append
-from ...io.scenario import Change
+from ...io.scenario import Change, Scenario
 from ..resolve import duty_evidence
 from .apply import describe
 from .compare import WhatIf
 
-__all__ = ["label", "summary", "whatif_dict", "write_xlsx"]
+if TYPE_CHECKING:
+    from .pieces import PiecesReport
+
+__all__ = [
+    "TableSet",
+    "label",
+    "scenario_table",
+    "sheets",
+    "summary",
+    "summary_tables",
+    "whatif_dict",
+    "write_xlsx",
+]
+
+#: a what-if as tables: sheet name -> (headers, rows)
+TableSet = dict[str, tuple[list[str], list[list[Any]]]]
 
 
 def label(g: DutyGraph, kind: str, key: str) -> str:
@@ -118,8 +133,11 @@ def summary(w: WhatIf) -> dict[str, list[dict[str, Any]]]:
     return {"regions": regions, "departments": departments}
 
 
-def whatif_dict(w: WhatIf, *, evidence: bool = True) -> dict[str, Any]:
-    """The what-if as JSON-ready data (snake_case; the API camel-cases the same names)."""
+def whatif_dict(w: WhatIf | PiecesReport, *, evidence: bool = True) -> dict[str, Any]:
+    """The what-if as JSON-ready data (snake_case; the API camel-cases the same names);
+    one computed by pieces is merged already."""
+    if not isinstance(w, WhatIf):
+        return w.as_dict(evidence)
     with gc_paused():  # a province's diff is a few hundred thousand small dicts, no cycle
         return _whatif_dict(w, evidence)
 
@@ -207,18 +225,20 @@ _ROLE = {"lead": "牵头", "assist": "配合", "territorial": "属地"}
 _INSPECTION = {"appears": "出现", "vanishes": "消除", "changes": "变化"}
 
 
-def sheets(w: WhatIf) -> dict[str, tuple[list[str], list[list[Any]]]]:
-    """The what-if as tables, one per kind (what the XLSX workbook and the CLI's tables show)."""
-    lab = _label
-    s = summary(w)
-    out: dict[str, tuple[list[str], list[list[Any]]]] = {}
-    out["情景"] = (
+def scenario_table(scenario: Scenario) -> tuple[list[str], list[list[Any]]]:
+    """The scenario's changes as a table (the workbook's first sheet)."""
+    return (
         ["日期", "变动", "说明", "位置"],
         [
             [c.date, c.action, describe(c), f"{c.file} {c.sheet or ''} {c.row}".replace("  ", " ")]
-            for c in w.scenario.changes
+            for c in scenario.changes
         ],
     )
+
+
+def summary_tables(s: dict[str, list[dict[str, Any]]]) -> TableSet:
+    """The summary (:func:`summary`) as its two tables, by region and by department."""
+    out: TableSet = {}
     out["汇总-地区"] = (
         [
             "地区",
@@ -253,6 +273,16 @@ def sheets(w: WhatIf) -> dict[str, tuple[list[str], list[list[Any]]]]:
             for d in s["departments"]
         ],
     )
+    return out
+
+
+def sheets(w: WhatIf | PiecesReport) -> TableSet:
+    """The what-if as tables, one per kind (what the XLSX workbook and the CLI's tables show);
+    one computed by pieces has them merged already."""
+    if not isinstance(w, WhatIf):
+        return w.tables
+    lab = _label
+    out: TableSet = {"情景": scenario_table(w.scenario), **summary_tables(summary(w))}
     out["牵头与配合"] = (
         ["事项", "地区", "角色", "改革前", "改革后", "原因"],
         [
@@ -338,7 +368,7 @@ def sheets(w: WhatIf) -> dict[str, tuple[list[str], list[list[Any]]]]:
     return out
 
 
-def write_xlsx(w: WhatIf, path: str | Path) -> Path:
+def write_xlsx(w: WhatIf | PiecesReport, path: str | Path) -> Path:
     """Write the what-if as a workbook, one sheet per kind, for circulation.
 
     Every data cell is a string cell (never a formula); the file is written whole or
