@@ -1,6 +1,7 @@
 """who-leads over HTTP at province size: ``dutygraph serve`` vs a Starlette + SQLite peer, one run.
 
     python benchmarks/http_json.py [--workdir /tmp/dutygraph-bench] [--requests 2000] [--clients 1,4]
+        [--rounds 4] [--client-threads]
 
 Both servers run as processes of their own on 127.0.0.1 (uvicorn, one worker,
 TCP_NODELAY) over the same store file; the clients are threads of this process,
@@ -27,7 +28,9 @@ Warm-up rule: each server is measured once it answers from its final state
 (``serve``: the whole graph in memory, ``x-dutygraph-reader: graph``) and its
 process has gone quiet (under 20 ms of CPU in half a second: ``serve`` forks and
 warms its analysis processes after the whole graph is read); no question asked
-in a figure was asked of that server before, except in ``again``.
+in a figure was asked of that server before, except in ``again``. The ways take
+turns (``--rounds``, each round in another order) and each figure sums its
+rounds, so a burst of the other engineers' load falls on each way alike.
 
 The machine is shared (8 engineers on 2 cores): read the ratios, not the times.
 """
@@ -172,6 +175,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--clients", default="1,4")
     ap.add_argument("--out", type=Path, help="write the figures as JSON here too")
+    ap.add_argument("--rounds", type=int, default=4, help="turns the ways take (default 4)")
     ap.add_argument(
         "--client-threads",
         action="store_true",
@@ -251,21 +255,39 @@ def main() -> None:
         def take(k: int) -> list[tuple[str, str]]:
             return [next(fresh) for _ in range(k)]
 
-        for name, ask in ways.items():
-            fig: dict[str, Any] = {}
-            asked = take(n // 2)
-            lat = latency(ask, asked)
-            fig["p50_ms"], fig["p99_ms"] = pct(lat, 50) * 1e3, pct(lat, 99) * 1e3
-            again = latency(ask, asked)
-            fig["again_p50_ms"] = pct(again, 50) * 1e3
-            pid = pids.get(name, ours.pid)
+        # the ways take turns, in rounds (each round in another order), so that the other
+        # engineers' load falls on each alike; each figure sums its rounds
+        names = list(ways)
+        got: dict[str, dict[str, Any]] = {k: {"lat": [], "again": []} for k in names}
+        for r in range(args.rounds):
+            for name in names[r % len(names) :] + names[: r % len(names)]:
+                ask, g = ways[name], got[name]
+                asked = take(n // 2 // args.rounds)
+                g["lat"] += latency(ask, asked)
+                g["again"] += latency(ask, asked)
+                pid = pids.get(name, ours.pid)
+                for cl in clients:
+                    mine = take(n // args.rounds)
+                    procs = not args.client_threads
+                    for which in ("", "again_"):
+                        rps, cpu_us = throughput(ask, mine, cl, pid, procs)
+                        t, c, k = g.get(f"{which}{cl}", (0.0, 0.0, 0))
+                        g[f"{which}{cl}"] = (
+                            t + len(mine) / rps,
+                            c + cpu_us * len(mine),
+                            k + len(mine),
+                        )
+        for name in names:
+            g = got[name]
+            fig: dict[str, Any] = {
+                "p50_ms": pct(g["lat"], 50) * 1e3,
+                "p99_ms": pct(g["lat"], 99) * 1e3,
+                "again_p50_ms": pct(g["again"], 50) * 1e3,
+            }
             for cl in clients:
-                mine = take(n)
-                procs = not args.client_threads
-                fig[f"rps_{cl}"], fig[f"cpu_us_{cl}"] = throughput(ask, mine, cl, pid, procs)
-                fig[f"again_rps_{cl}"], fig[f"again_cpu_us_{cl}"] = throughput(
-                    ask, mine, cl, pid, procs
-                )
+                for which in ("", "again_"):
+                    t, c, k = g[f"{which}{cl}"]
+                    fig[f"{which}rps_{cl}"], fig[f"{which}cpu_us_{cl}"] = k / t, c / k
             res[name] = fig
             print(
                 f"{name:16} p50 {fig['p50_ms']:.2f} ms (p99 {fig['p99_ms']:.2f}), again p50 "

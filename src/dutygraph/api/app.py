@@ -11,7 +11,9 @@
 * ``GET /api/lead`` · ``assist`` · ``gaps`` · ``conflicts`` · ``inspections`` ·
   ``assign`` answer with exactly the CLI's ``--json``, and
   ``/graphql/saved/NAME`` runs a saved operation by name
-  (:mod:`dutygraph.api.routes`): the fast paths.
+  (:mod:`dutygraph.api.routes`): the fast paths; ``GET /api/lead`` and
+  ``/api/assist`` are taken before Starlette's middleware and router
+  (:class:`~dutygraph.api.routes.Lookups`).
 * ``GET /graphql`` from a browser renders the vendored GraphiQL IDE
   (:mod:`dutygraph.api.explorer`) with the saved operations of ``queries/``
   one click away; it opens on the first one, ready to run.

@@ -13,9 +13,18 @@
   and validated once, so a request pays for execution alone. The answer is
   the usual ``{"data": …, "errors": […]}``.
 
-Both read the server's shared snapshot (:mod:`dutygraph.api.state`): no
-request opens the store, and on one state of the store the same question is
-answered once, then sent again from memory (encoded).
+Both read the server's shared snapshot (:mod:`dutygraph.api.state`), asked
+once per iteration of the event loop: no request opens the store, and on one
+state of the store the same question is answered once, then sent again from
+memory (encoded) — a saved operation too, when it is a light read of the
+snapshot (not a mutation, nothing read from the store itself), kept by its
+variables, the caller's role, host and language, and the date.
+
+``GET /api/lead`` and ``/api/assist`` — the hot questions — are answered by
+:class:`Lookups`, raw ASGI in front of Starlette (no middleware stack, router,
+request or response objects; on the whole graph in memory, on the event loop
+itself), through the same :class:`Questions` as the routes: the same bytes,
+errors and status codes either way.
 
 Reading follows the GraphQL endpoint's rule: from this machine without a
 token, from elsewhere with a valid bearer token.
