@@ -1,6 +1,7 @@
 """who-leads over HTTP at province size: ``dutygraph serve`` vs a Starlette + SQLite peer, one run.
 
     python benchmarks/http_json.py [--workdir /tmp/dutygraph-bench] [--requests 2000] [--clients 1,4]
+        [--rounds 4] [--client-threads]
 
 Both servers run as processes of their own on 127.0.0.1 (uvicorn, one worker,
 TCP_NODELAY) over the same store file; the clients are threads of this process,
@@ -15,7 +16,21 @@ one keep-alive connection each, asking the same random (item, region) pairs:
   text, and of the peer's ``GET /peer/lead`` (SQL resolution; lead ids only);
   questions never asked before (``first``) and the same ones again (``again``:
   the memoised answers);
-* the SQLite peer checked equal to ``who_leads`` on the pairs first.
+* the SQLite peer checked equal to ``who_leads`` on the pairs first;
+* the server's own CPU time per request over each several-client run (user + system
+  time of the server process, all its threads, from ``/proc``): a counter the other
+  engineers' load hardly moves, unlike the wall-clock figures.
+
+Fair both ways: the same uvicorn settings for both (one worker, ``http="auto"`` —
+h11 unless httptools is installed —, TCP_NODELAY, log level warning), the same
+client (httpx, one keep-alive connection per client thread), the same random pairs.
+Warm-up rule: each server is measured once it answers from its final state
+(``serve``: the whole graph in memory, ``x-dutygraph-reader: graph``) and its
+process has gone quiet (under 20 ms of CPU in half a second: ``serve`` forks and
+warms its analysis processes after the whole graph is read); no question asked
+in a figure was asked of that server before, except in ``again``. The ways take
+turns (``--rounds``, each round in another order) and each figure sums its
+rounds, so a burst of the other engineers' load falls on each way alike.
 
 The machine is shared (8 engineers on 2 cores): read the ratios, not the times.
 """
@@ -24,8 +39,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing as mp
 import os
 import platform
+import queue
 import re
 import subprocess
 import sys
@@ -58,6 +75,8 @@ def start(cmd: list[str], pattern: str) -> tuple[subprocess.Popen[str], str, flo
 
 
 Ask = Any  # (client, item, region) -> response
+#: the pair each throughput client asks before the clock (set to one asked at start)
+WARM = ("", "")
 
 
 def asks(base: str) -> dict[str, Ask]:
@@ -79,6 +98,23 @@ def asks(base: str) -> dict[str, Ask]:
     return {"/api/lead": api, "/graphql/saved": saved, "POST /graphql": graphql}
 
 
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` (all its threads) so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def settle(pid: int, *, quiet: float = 0.02, window: float = 0.5, limit: float = 60.0) -> float:
+    """Wait until process ``pid`` uses under ``quiet`` s of CPU in ``window`` s; the seconds waited."""
+    t = time.perf_counter()
+    while time.perf_counter() - t < limit:
+        c = cpu_s(pid)
+        time.sleep(window)
+        if cpu_s(pid) - c < quiet:
+            break
+    return time.perf_counter() - t
+
+
 def latency(ask: Ask, pairs: list[tuple[str, str]]) -> list[float]:
     out = []
     with httpx.Client(timeout=60) as c:
@@ -90,26 +126,46 @@ def latency(ask: Ask, pairs: list[tuple[str, str]]) -> list[float]:
     return out
 
 
-def throughput(ask: Ask, pairs: list[tuple[str, str]], clients: int) -> float:
+def throughput(
+    ask: Ask, pairs: list[tuple[str, str]], clients: int, pid: int, processes: bool = True
+) -> tuple[float, float]:
+    """Requests a second with ``clients`` clients, and the server's CPU µs a request.
+
+    Each client is a process of its own (forked, started before the clock) unless
+    ``processes`` is false (threads of this process, as before session 11: four httpx
+    clients on one interpreter lock are themselves the bottleneck at ~1,500 req/s).
+    """
     share = [pairs[k::clients] for k in range(clients)]
-    errors: list[str] = []
+    ctx = mp.get_context("fork")
+    go = ctx.Event() if processes else threading.Event()
+    failed: Any = ctx.Queue() if processes else queue.SimpleQueue()
 
     def run(mine: list[tuple[str, str]]) -> None:
+        bad = []
         with httpx.Client(timeout=60) as c:
+            ask(c, *WARM)  # the connection opened before the clock, on a pair asked at start
+            go.wait()
             for item, region in mine:
                 r = ask(c, item, region)
                 if r.status_code != 200:
-                    errors.append(r.text[:200])
+                    bad.append(r.text[:200])
+        failed.put(bad)
 
-    threads = [threading.Thread(target=run, args=(s,)) for s in share]
+    kind = ctx.Process if processes else threading.Thread
+    workers = [kind(target=run, args=(s,)) for s in share]
+    for w in workers:
+        w.start()
+    time.sleep(0.3)  # every client connected and waiting
+    c = cpu_s(pid)
     t = time.perf_counter()
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    go.set()
+    errors = [e for _ in workers for e in failed.get()]
     took = time.perf_counter() - t
+    cpu = cpu_s(pid) - c
+    for w in workers:
+        w.join()
     assert not errors, errors[:3]
-    return len(pairs) / took
+    return len(pairs) / took, cpu / len(pairs) * 1e6
 
 
 def main() -> None:
@@ -119,6 +175,12 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--clients", default="1,4")
     ap.add_argument("--out", type=Path, help="write the figures as JSON here too")
+    ap.add_argument("--rounds", type=int, default=4, help="turns the ways take (default 4)")
+    ap.add_argument(
+        "--client-threads",
+        action="store_true",
+        help="several clients as threads of this process (before session 11), not processes",
+    )
     ap.add_argument(
         "--ready-only", action="store_true", help="only the start-up figures (serve and peer)"
     )
@@ -131,7 +193,8 @@ def main() -> None:
     res: dict[str, Any] = {"size": args.size, "load_average": os.getloadavg()[0]}
     print(
         f"who-leads over HTTP, {args.size}, {os.cpu_count()} cores (shared machine, load "
-        f"{res['load_average']:.1f}), Python {platform.python_version()}, {n} requests a figure"
+        f"{res['load_average']:.1f}), Python {platform.python_version()}, {n} requests a figure, "
+        f"several clients as {'threads' if args.client_threads else 'processes'}"
     )
     same, differ = check(path, pairs[:n], AS_OF)
     res["peer_equal"] = [same, n]
@@ -146,6 +209,8 @@ def main() -> None:
     try:
         with httpx.Client(timeout=120) as c:
             item, region = pairs[-1]
+            global WARM
+            WARM = (item, region)
             r = c.get(f"{base}/api/lead", params={"item": item, "region": region, "asOf": AS_OF})
             ready = time.perf_counter() - t0
             assert r.status_code == 200
@@ -162,6 +227,9 @@ def main() -> None:
         print(
             f"serve: first answer {ready:.2f} s after start (from the tables), from the whole graph {whole:.2f} s"
         )
+        if not args.ready_only:
+            res["serve_settled_s"] = time.perf_counter() - t0 + settle(ours.pid)
+            print(f"serve: quiet (warm-up done) {res['serve_settled_s']:.2f} s after start")
 
         peer, peer_base, p0 = start(
             [sys.executable, str(HERE / "sqlite_peer.py"), str(path), "--serve"],
@@ -173,6 +241,8 @@ def main() -> None:
         print(f"peer: first answer {res['peer_ready_s']:.2f} s after start")
         if args.ready_only:
             return
+        settle(peer.pid)
+        pids = {"peer /peer/lead": peer.pid}
 
         def peer_ask(c: httpx.Client, item: str, region: str) -> httpx.Response:
             return c.get(
@@ -185,17 +255,39 @@ def main() -> None:
         def take(k: int) -> list[tuple[str, str]]:
             return [next(fresh) for _ in range(k)]
 
-        for name, ask in ways.items():
-            fig: dict[str, Any] = {}
-            asked = take(n // 2)
-            lat = latency(ask, asked)
-            fig["p50_ms"], fig["p99_ms"] = pct(lat, 50) * 1e3, pct(lat, 99) * 1e3
-            again = latency(ask, asked)
-            fig["again_p50_ms"] = pct(again, 50) * 1e3
+        # the ways take turns, in rounds (each round in another order), so that the other
+        # engineers' load falls on each alike; each figure sums its rounds
+        names = list(ways)
+        got: dict[str, dict[str, Any]] = {k: {"lat": [], "again": []} for k in names}
+        for r in range(args.rounds):
+            for name in names[r % len(names) :] + names[: r % len(names)]:
+                ask, g = ways[name], got[name]
+                asked = take(n // 2 // args.rounds)
+                g["lat"] += latency(ask, asked)
+                g["again"] += latency(ask, asked)
+                pid = pids.get(name, ours.pid)
+                for cl in clients:
+                    mine = take(n // args.rounds)
+                    procs = not args.client_threads
+                    for which in ("", "again_"):
+                        rps, cpu_us = throughput(ask, mine, cl, pid, procs)
+                        t, c, k = g.get(f"{which}{cl}", (0.0, 0.0, 0))
+                        g[f"{which}{cl}"] = (
+                            t + len(mine) / rps,
+                            c + cpu_us * len(mine),
+                            k + len(mine),
+                        )
+        for name in names:
+            g = got[name]
+            fig: dict[str, Any] = {
+                "p50_ms": pct(g["lat"], 50) * 1e3,
+                "p99_ms": pct(g["lat"], 99) * 1e3,
+                "again_p50_ms": pct(g["again"], 50) * 1e3,
+            }
             for cl in clients:
-                mine = take(n)
-                fig[f"rps_{cl}"] = throughput(ask, mine, cl)
-                fig[f"again_rps_{cl}"] = throughput(ask, mine, cl)
+                for which in ("", "again_"):
+                    t, c, k = g[f"{which}{cl}"]
+                    fig[f"{which}rps_{cl}"], fig[f"{which}cpu_us_{cl}"] = k / t, c / k
             res[name] = fig
             print(
                 f"{name:16} p50 {fig['p50_ms']:.2f} ms (p99 {fig['p99_ms']:.2f}), again p50 "
@@ -204,6 +296,8 @@ def main() -> None:
                     f"{cl} client(s) {fig[f'rps_{cl}']:.0f} req/s (again {fig[f'again_rps_{cl}']:.0f})"
                     for cl in clients
                 )
+                + f"; server CPU {fig[f'cpu_us_{clients[-1]}']:.0f} µs/request at {clients[-1]} "
+                f"clients (again {fig[f'again_cpu_us_{clients[-1]}']:.0f})"
             )
         peer_fig = res["peer /peer/lead"]
         for name in asks(base):
@@ -214,6 +308,7 @@ def main() -> None:
                     f"{cl} clients {fig[f'rps_{cl}'] / peer_fig[f'rps_{cl}']:.2f}x throughput"
                     for cl in clients
                 )
+                + f", server CPU a request {fig[f'cpu_us_{clients[-1]}'] / peer_fig[f'cpu_us_{clients[-1]}']:.2f}x"
             )
         print(
             "(every figure on random questions not asked before on that server; 'again': the "

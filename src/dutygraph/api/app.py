@@ -11,7 +11,9 @@
 * ``GET /api/lead`` · ``assist`` · ``gaps`` · ``conflicts`` · ``inspections`` ·
   ``assign`` answer with exactly the CLI's ``--json``, and
   ``/graphql/saved/NAME`` runs a saved operation by name
-  (:mod:`dutygraph.api.routes`): the fast paths.
+  (:mod:`dutygraph.api.routes`): the fast paths; ``GET /api/lead`` and
+  ``/api/assist`` are taken before Starlette's middleware and router
+  (:class:`~dutygraph.api.routes.Lookups`).
 * ``GET /graphql`` from a browser renders the vendored GraphiQL IDE
   (:mod:`dutygraph.api.explorer`) with the saved operations of ``queries/``
   one click away; it opens on the first one, ready to run.
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import ipaddress
 import logging
 import threading
@@ -55,7 +58,7 @@ from ..store.base import Store
 from .explorer import static_files
 from .explorer_app import explorer_routes
 from .guard import BodyLimit, quiet_user_errors, refusal
-from .routes import api_routes
+from .routes import Lookups, Questions, api_routes
 from .saved import SavedQuery, default_queries_dir, load_saved
 from .state import Snapshots, SnapshotStore
 from .workers import Workers
@@ -72,6 +75,7 @@ log = logging.getLogger("dutygraph.api")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
+@functools.lru_cache(maxsize=1024)  # asked per request, of a few client addresses
 def is_loopback(host: str | None) -> bool:
     """Whether ``host`` (an address or ``localhost``) is this machine.
 
@@ -159,13 +163,20 @@ def create_app(
         front = explorer_routes(
             SnapshotStore(store, snapshots), tokens=tokens or {}, saved=saved, workers=workers
         )
+    questions = Questions(snapshots, workers, tokens=tokens)
     fast = api_routes(
-        snapshots, _LaterSchema(graphql), tokens=tokens, saved=saved, access=access, workers=workers
+        snapshots,
+        _LaterSchema(graphql),
+        tokens=tokens,
+        saved=saved,
+        access=access,
+        workers=workers,
+        questions=questions,
     )
     middleware = [Middleware(BodyLimit)]  # outermost: a flood is refused before anything reads it
     if allowed_hosts:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
-    app = Starlette(
+    app = _Served(
         routes=[
             *front,
             *[graphql.waiting(r) for r in fast],
@@ -177,7 +188,24 @@ def create_app(
         lifespan=lambda app: _closing(workers),
     )
     app.state.snapshots, app.state.workers = snapshots, workers  # (tests, benchmarks)
+    app.lookups = Lookups(app.through_starlette, questions, allowed_hosts)
     return app
+
+
+class _Served(Starlette):
+    """The app, with the raw who-leads/who-assists path (:class:`~.routes.Lookups`) in front."""
+
+    lookups: Lookups | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.lookups is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.lookups(scope, receive, send)
+
+    async def through_starlette(self, scope: Any, receive: Any, send: Any) -> None:
+        """Starlette's own handling: middleware, routes (what :class:`Lookups` does not take)."""
+        await super().__call__(scope, receive, send)
 
 
 class _GraphQL:

@@ -55,6 +55,7 @@ True
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import functools
 import gc
@@ -125,6 +126,7 @@ class Snapshots:
         self._snap: Snapshot | None = None
         self._graph: tuple[Hashable, DutyGraph] | None = None
         self._loading: threading.Event | None = None
+        self._tick: tuple[asyncio.AbstractEventLoop, Snapshot] | None = None
         #: called with (stamp, graph) after each whole graph is swapped in (the worker
         #: processes are forked over it: :class:`dutygraph.api.processes.Processes`)
         self.on_swap: list[Callable[[Hashable, DutyGraph], None]] = []
@@ -158,6 +160,29 @@ class Snapshots:
                     self._start_loading()
             self._snap = snap
             return snap
+
+    def on_loop(self) -> Snapshot:
+        """:meth:`current`, asked once per iteration of the running event loop.
+
+        The requests one iteration of the server's loop starts are concurrent
+        with each other, and with any write landing meanwhile: one ``stamp()``
+        answers them all (under load, several requests share it). The next
+        iteration asks again, so a request that starts after a write has
+        committed sees it, as with :meth:`current`.
+        """
+        loop = asyncio.get_running_loop()
+        tick = self._tick
+        if tick is not None and tick[0] is loop:
+            return tick[1]
+        snap = self.current()
+        self._tick = (loop, snap)
+        loop.call_soon(self._next_tick, loop)
+        return snap
+
+    def _next_tick(self, loop: asyncio.AbstractEventLoop) -> None:
+        tick = self._tick
+        if tick is not None and tick[0] is loop:
+            self._tick = None
 
     def reader(self) -> GraphReader:
         """The current snapshot's reader."""

@@ -63,10 +63,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 
 from .. import config
+from ..graph import DutyGraph
 from .processes import Processes
 
 if TYPE_CHECKING:
-    from ..graph import DutyGraph
     from .state import Snapshots
 
 __all__ = [
@@ -429,9 +429,11 @@ async def on_snapshot(
     worker process can run (:meth:`Workers.run_remote`): a heavy one goes
     there when it can, and ``unpack`` makes its answer ``execute``'s.
 
-    The graph is taken on the worker (the first one may still be being read:
-    the worker waits, not the event loop); ``execute`` runs on the worker's own
-    event loop. After a write the new state is swapped in before the answer
+    A read on the whole graph in memory takes it from the snapshot of this
+    iteration of the event loop (:meth:`~.state.Snapshots.on_loop`: no store stamp
+    asked on the worker); otherwise the graph is taken on the worker (the first one
+    may still be being read: the worker waits, not the event loop). ``execute``
+    runs on the worker's own event loop. After a write the new state is swapped in before the answer
     goes back (up to :data:`WRITE_SWAP_WAIT` s: the read goes on in the
     background after that), so on a store read in less the writer reads its write.
     """
@@ -441,8 +443,11 @@ async def on_snapshot(
         name, args, unpack = remote
         return unpack(await workers.run_remote(name, args, timeout=limit))
 
+    held = snapshots.on_loop().reader if lane != "write" else None
+    whole = held if isinstance(held, DutyGraph) else None
+
     def job() -> T:
-        result = run_here(execute(snapshots.graph()))
+        result = run_here(execute(whole if whole is not None else snapshots.graph()))
         if lane == "write":  # the writer reads its write, unless the read takes long
             snapshots.refresh_soon(WRITE_SWAP_WAIT)
         return result
