@@ -22,10 +22,12 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .. import __version__, config
+from .. import __version__, _alloc, config
 from ..errors import DutyGraphError, UsageError, ValidationFailed
 from . import output
 from .common import lang_option
+
+_alloc.return_freed_memory()  # before any command imports polars: see dutygraph._alloc
 
 __all__ = ["COMMANDS", "build_parser", "entry", "main"]
 

@@ -46,7 +46,7 @@ __all__ = ["BULK_AT_LEAST", "cache_kib", "index_sql", "wanted", "write_bulk"]
 #: a write of at least this many records (together) takes the bulk path
 BULK_AT_LEAST = 20_000
 #: the page cache of a bulk write: about this many bytes a record, within the bounds below
-_CACHE_PER_RECORD = 128
+_CACHE_PER_RECORD = 32
 _CACHE_MIN_KIB = 16 * 1024
 _CACHE_MAX_KIB = 1024 * 1024
 
@@ -62,7 +62,7 @@ def cache_kib(size: int) -> int:
     """The page cache (KiB) of a bulk write of ``size`` records.
 
     >>> cache_kib(1_000), cache_kib(2_000_000), cache_kib(12_600_000)
-    (16384, 250000, 1048576)
+    (16384, 62500, 393750)
     """
     return max(_CACHE_MIN_KIB, min(_CACHE_MAX_KIB, size * _CACHE_PER_RECORD // 1024))
 
