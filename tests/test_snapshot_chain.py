@@ -95,9 +95,9 @@ def ten_rows(folder, graph, start=2400):
     return folder
 
 
-def _dispute(path, tmp_path, n=0):
+def _dispute(path, tmp_path, n=0, by="t"):
     item = "I-FOOD" if n == 0 else sorted(set(FromTables(path).graph().items) - {"I-FOOD"})[n - 1]
-    open_dispute(EmbeddedStore(path), ["JJ-SCJ", "JJ-WJJ"], item, "510104", "2025-01-05", by="t")
+    open_dispute(EmbeddedStore(path), ["JJ-SCJ", "JJ-WJJ"], item, "510104", "2025-01-05", by=by)
 
 
 def _decision(path, tmp_path):
@@ -194,7 +194,9 @@ def test_a_link_of_another_store_at_the_same_path_is_not_used(demo_db, tmp_path)
     for p in demo_db.parent.glob(f"{demo_db.name}*"):
         p.unlink()
     load(EmbeddedStore(demo_db), [DEMO_PATH])  # another store, the same path
-    _dispute(demo_db, tmp_path, 1)
+    # (its log entry differs: a store made again within the same second with the same
+    # entries is not told apart, by the columns file nor the links — the state label's limit)
+    _dispute(demo_db, tmp_path, 1, by="another")
     for name, data in kept.items():  # the old store's columns and links put back
         (demo_db.parent / name).write_bytes(data)
     graph, how = opened(demo_db)
