@@ -214,3 +214,21 @@ def test_a_write_that_fails_to_keep_its_link_still_commits(demo_db, tmp_path, mo
     _dispute(demo_db, tmp_path)
     graph, how = opened(demo_db)
     assert how == "tables" and len(graph.disputes) == 1
+
+
+def test_a_chain_of_mixed_writes_gives_the_graph_of_the_tables(demo_db, tmp_path):
+    EmbeddedStore(demo_db).graph()
+    _bundle(demo_db, tmp_path)
+    _dispute(demo_db, tmp_path)
+    folder = ten_rows(tmp_path / "again", FromTables(demo_db).graph())  # the same keys again
+    rows = (folder / "duties.csv").read_text("utf-8").splitlines()
+    rows = [rows[0] + ",valid_to"] + [
+        r + ("," + "2500-01-01" if k == 2 else ",") for k, r in enumerate(rows[1:])
+    ]
+    (folder / "duties.csv").write_text("\n".join(rows) + "\n", "utf-8")  # one closed
+    load(EmbeddedStore(demo_db), [folder])
+    _dispute(demo_db, tmp_path, 1)
+    graph, how = opened(demo_db)
+    assert how == "chain"
+    assert sum(d.valid_to == "2500-01-01" for d in graph.duty_list()) == 1
+    same(graph, FromTables(demo_db).graph())

@@ -447,15 +447,13 @@ class EmbeddedStore:
         records, columns, sites, links = got
         if sum(len(recs) + len(duties or ()) for recs, duties in links) > PATCH_AT_MOST:
             return None
-        graph: DutyGraph | None = DutyGraph(
-            records, duty_columns=columns, lazy=lazy, duty_sites=sites
-        )
-        for recs, duties in links:
-            assert graph is not None
-            graph = graph.with_changes(recs, duties)
-            if graph is None:
-                return None
-        return graph
+        graph = DutyGraph(records, duty_columns=columns, lazy=lazy, duty_sites=sites)
+        # the links as one change, in order (each duty's as records after its link's other
+        # records, as the write wrote them): with_changes lets a later record of a kind and
+        # id, or a later duty of a key, replace an earlier one, which is what applying them
+        # one by one gives — and the duty index is remade once, not once a link
+        changes = [rec for recs, duties in links for rec in (*recs, *(duties or ()))]
+        return graph.with_changes(changes)
 
     def graph(self) -> DutyGraph:
         with self._read() as conn:
