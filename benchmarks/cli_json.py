@@ -38,7 +38,7 @@ import io
 import json
 import os
 import platform
-import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -62,7 +62,7 @@ from dutygraph.store import EmbeddedStore  # noqa: E402
 
 class Writes:
     """Small writes into a store, untimed, before a "first after a write" command: a
-    10-row bundle of a stored county duty with start dates in the 2400s (ten new duties,
+    10-row bundle of a stored county duty with start dates from 2600 on (after every stored one) (ten new duties,
     none in force at ``AS_OF``: every scan prints the same bytes), written by this tree's
     code in this process, as a loader in another process would."""
 
@@ -76,8 +76,18 @@ class Writes:
         from dutygraph import importer
 
         if self.bundles is None:
-            self.bundles = ten_row_bundles(self.workdir, duty_row(path), 0)
-        report = importer.load(EmbeddedStore(path), [next(self.bundles)])
+            conn = sqlite3.connect(path)  # after every stored start (a run before this one's)
+            (last,) = conn.execute("SELECT max(valid_from) FROM duty").fetchone()
+            conn.close()
+            year = max(2600, int(last[:4]) + 1)
+            self.bundles = ten_row_bundles(
+                self.workdir, duty_row(path), 0, year=year, name="cli-json-writes"
+            )
+        store = EmbeddedStore(path)
+        try:
+            report = importer.load(store, [next(self.bundles)])
+        finally:
+            store.close()  # no connection of this process left on the file
         assert report.added == {"duty": 10}, report.added
 
 
@@ -120,8 +130,11 @@ def before_and_now(
     """The command of the ``before`` tree against this one's, interleaved, on copies of one
     store (``write``: each made first, untimed, on the store the command then reads)."""
     copy = workdir / f"{path.stem}-before{path.suffix}"
-    if not copy.exists():
-        shutil.copyfile(path, copy)
+    if not copy.exists():  # SQLite's backup: copying the file with open() and close() would
+        # drop the POSIX locks this process's connections hold on it (SQLite's known trap)
+        src, dest = sqlite3.connect(path), sqlite3.connect(copy)
+        src.backup(dest)
+        src.close(), dest.close()
     tag = "-after-write" if write else ""
     outs = {w: workdir / f"{scan}-{w}{tag}.json" for w in ("before", "now")}
 
