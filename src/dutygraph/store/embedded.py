@@ -20,7 +20,9 @@ write connection stays open between writes (closed with the store or the process
 (:class:`~dutygraph.store.sqlite.reader.SqliteReader`, indexed queries); only
 :meth:`EmbeddedStore.graph` reads everything, for the work that needs it — from the
 columns kept beside the file for that state when there are some
-(:mod:`dutygraph.store.sqlite.snapshot`). A
+(:mod:`dutygraph.store.sqlite.snapshot`), or from those of an older state and the
+change sets each small write keeps beside the file after its commit (the links from
+that state to this one, applied with ``with_changes``). A
 store in the old pickled format (:mod:`dutygraph.store.pickled`) is upgraded on
 first open (:mod:`dutygraph.store.sqlite.upgrade`), the old file kept beside it.
 

@@ -20,6 +20,14 @@ is read with the old store's restricted unpickler
 The law corpus's articles are not in it (they stay in the tables, read an act at
 a time).
 
+A small write keeps its change set beside the store too, after its commit
+(:func:`write_link`: ``.STORE.graph-link-N`` for write N), labelled with the states
+before and after it. A process whose columns file is of an older state follows the
+links back from the current state to it (:func:`read_chained`) and applies them
+instead of reading the tables; a link missing, damaged, of another state or past
+:data:`LINKS` sends it to the tables, whose whole read keeps the columns again and
+sweeps the links up to that state.
+
 A duty column of few distinct values (items, regions, departments, roles, dates,
 lines, the origin's file) is kept as those values and each row's number among
 them (:func:`_encoded`): read back, its rows share one object per value. A
