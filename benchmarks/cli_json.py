@@ -8,9 +8,11 @@ For each scan it prints, on the same generated bundle and store:
   the answer kept beside the store for its state (:mod:`dutygraph.store.sqlite.answers`:
   the same question asked again of an unchanged store), with ``DUTYGRAPH_CACHE=off`` (no
   answer kept: the graph opened from its columns kept beside the store,
-  :mod:`dutygraph.store.sqlite.snapshot`), and with neither file (the first command after
-  a write, which reads the tables and keeps both); bytecode written, as an installed
-  package has it (``bench_common.child_env``); the three interleaved;
+  :mod:`dutygraph.store.sqlite.snapshot`), and first after a write (a 10-row bundle
+  loaded untimed just before, :class:`Writes`: the kept answer stale, the columns of the
+  state before it; the command applies the change sets kept since, or reads the tables);
+  bytecode written, as an installed package has it (``bench_common.child_env``); the
+  three interleaved;
 * in process: opening the whole graph, the scan, building the JSON's dicts, encoding them
   with orjson (what the CLI does) and with ``json.dump(indent=2)`` (what it did);
 * the SQLite peer: a fresh process's ``GROUP BY`` of the multiple-lead sites on the same
@@ -24,7 +26,8 @@ kept beside the store: its in-process "scan" is milliseconds, its cost in "open"
 ``--before SRC`` also times the command of another source tree (``SRC`` put first on
 ``PYTHONPATH``: e.g. ``git archive REV src | tar -x -C /tmp/before``, then ``--before
 /tmp/before/src``) on a copy of the same store, each before run interleaved with a run of
-this tree's command, and checks the two print the same bytes.
+this tree's command, and checks the two print the same bytes; then the same with a write
+made before each command (main's command reads the tables after it).
 """
 
 from __future__ import annotations
@@ -35,11 +38,12 @@ import io
 import json
 import os
 import platform
-import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,12 +58,37 @@ from dutygraph.analysis.gaps import find_gaps  # noqa: E402
 from dutygraph.cli.output import dumps  # noqa: E402
 from dutygraph.serialize import conflict_dict, gap_dict  # noqa: E402
 from dutygraph.store import EmbeddedStore  # noqa: E402
-from dutygraph.store.sqlite import snapshot  # noqa: E402
 
-try:  # absent from an older tree's package (--before runs this script on it: --in-process)
-    from dutygraph.store.sqlite import answers
-except ImportError:  # pragma: no cover
-    answers = None  # type: ignore[assignment]
+
+class Writes:
+    """Small writes into a store, untimed, before a "first after a write" command: a
+    10-row bundle of a stored county duty with start dates from 2600 on (after every stored one) (ten new duties,
+    none in force at ``AS_OF``: every scan prints the same bytes), written by this tree's
+    code in this process, as a loader in another process would."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.bundles: Iterator[Path] | None = None
+
+    def __call__(self, path: Path) -> None:
+        from store_writes import duty_row, ten_row_bundles
+
+        from dutygraph import importer
+
+        if self.bundles is None:
+            conn = sqlite3.connect(path)  # after every stored start (a run before this one's)
+            (last,) = conn.execute("SELECT max(valid_from) FROM duty").fetchone()
+            conn.close()
+            year = max(2600, int(last[:4]) + 1)
+            self.bundles = ten_row_bundles(
+                self.workdir, duty_row(path), 0, year=year, name="cli-json-writes"
+            )
+        store = EmbeddedStore(path)
+        try:
+            report = importer.load(store, [next(self.bundles)])
+        finally:
+            store.close()  # no connection of this process left on the file
+        assert report.added == {"duty": 10}, report.added
 
 
 def command(
@@ -67,17 +96,15 @@ def command(
     scan: str,
     out: Path,
     *,
-    cold: bool = False,
+    write: Callable[[Path], None] | None = None,
     source: Path | None = None,
     cache: str | None = None,
 ) -> float:
-    """The command's wall time (``cold``: the graph's kept columns and the kept answers
-    removed first, as after a write: the command reads the tables and keeps both;
-    ``source``: the package of that source tree; ``cache``: its ``DUTYGRAPH_CACHE``)."""
-    if cold:
-        snapshot.path_of(path).unlink(missing_ok=True)
-        if answers is not None:
-            answers.path_of(path).unlink(missing_ok=True)
+    """The command's wall time (``write``: made first, untimed — the first command after
+    a write; ``source``: the package of that source tree; ``cache``: its
+    ``DUTYGRAPH_CACHE``)."""
+    if write is not None:
+        write(path)
     extra = {"PYTHONPATH": str(source)} if source is not None else {}
     if cache is not None:
         extra["DUTYGRAPH_CACHE"] = cache
@@ -93,25 +120,36 @@ def command(
 
 
 def before_and_now(
-    path: Path, before: Path, workdir: Path, scan: str, repeat: int
+    path: Path,
+    before: Path,
+    workdir: Path,
+    scan: str,
+    repeat: int,
+    write: Callable[[Path], None] | None = None,
 ) -> dict[str, Any]:
-    """The command of the ``before`` tree against this one's, interleaved, on copies of one store."""
+    """The command of the ``before`` tree against this one's, interleaved, on copies of one
+    store (``write``: each made first, untimed, on the store the command then reads)."""
     copy = workdir / f"{path.stem}-before{path.suffix}"
-    if not copy.exists():
-        shutil.copyfile(path, copy)
-    outs = {"before": workdir / f"{scan}-before.json", "now": workdir / f"{scan}-now.json"}
+    if not copy.exists():  # SQLite's backup: copying the file with open() and close() would
+        # drop the POSIX locks this process's connections hold on it (SQLite's known trap)
+        src, dest = sqlite3.connect(path), sqlite3.connect(copy)
+        src.backup(dest)
+        src.close(), dest.close()
+    tag = "-after-write" if write else ""
+    outs = {w: workdir / f"{scan}-{w}{tag}.json" for w in ("before", "now")}
 
     def run(which: str) -> float:
         if which == "before":
-            return command(copy, scan, outs[which], source=before)
-        return command(path, scan, outs[which])
+            return command(copy, scan, outs[which], source=before, write=write)
+        return command(path, scan, outs[which], write=write)
 
     run("before"), run("now")  # untimed: bytecode written, the columns kept
     times: dict[str, list[float]] = {"before": [], "now": []}
+    same = True
     for k in range(repeat):
         for which in ("before", "now") if k % 2 == 0 else ("now", "before"):
             times[which].append(run(which))
-    same = outs["before"].read_bytes() == outs["now"].read_bytes()
+        same &= outs["before"].read_bytes() == outs["now"].read_bytes()
     return {
         "before_s": statistics.median(times["before"]),
         "now_s": statistics.median(times["now"]),
@@ -204,6 +242,7 @@ def main() -> None:
     peer = statistics.median(sqlite_peer(path) for _ in range(args.repeat))
     results["sqlite_group_by_process_s"] = peer
     print(f"SQLite peer: a process doing the multiple-leads GROUP BY: {peer:.2f} s")
+    write = Writes(args.workdir)
     for scan in ("gaps", "conflicts"):
         out = args.workdir / f"{scan}.json"
         ref = args.workdir / f"{scan}-off.json"
@@ -212,7 +251,7 @@ def main() -> None:
         runs = []
         same = True
         for _ in range(args.repeat):  # interleaved: the machine is shared
-            times["cold"].append(command(path, scan, out, cold=True))
+            times["cold"].append(command(path, scan, out, write=write))
             same &= out.read_bytes() == ref.read_bytes()
             times["kept"].append(command(path, scan, out))
             same &= out.read_bytes() == ref.read_bytes()
@@ -252,6 +291,13 @@ def main() -> None:
                 f"  before ({args.before}) {ab['before_s']:.2f} s, now {ab['now_s']:.2f} s "
                 f"({ab['before_s'] / ab['now_s']:.2f}x faster; interleaved, median of "
                 f"{args.repeat}); the same output: {ab['same_output']}"
+            )
+            aw = before_and_now(path, args.before, args.workdir, scan, args.repeat, write)
+            results[scan]["before_and_now_after_a_write"] = aw
+            print(
+                f"  first after a write (a 10-row bundle): before {aw['before_s']:.2f} s, "
+                f"now {aw['now_s']:.2f} s ({aw['before_s'] / aw['now_s']:.2f}x faster; "
+                f"interleaved, median of {args.repeat}); the same output: {aw['same_output']}"
             )
             # each tree's command against its own in-process scan (fresh child processes,
             # alternating, on the same store file)

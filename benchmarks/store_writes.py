@@ -42,6 +42,7 @@ The machine is shared and noisy: read the ratios. Results go to
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import itertools
 import json
@@ -63,6 +64,7 @@ from dutygraph import importer  # noqa: E402
 from dutygraph.analysis.disputes import open_dispute  # noqa: E402
 from dutygraph.io import read_input  # noqa: E402
 from dutygraph.store import EmbeddedStore  # noqa: E402
+from dutygraph.store.sqlite import snapshot  # noqa: E402
 
 DAY = "2025-01-05"
 
@@ -99,13 +101,16 @@ def duty_row(path: Path) -> list[str]:
     return [dep, item, region, role, json.loads(bases)[0]]
 
 
-def ten_row_bundles(workdir: Path, row: list[str], n: int) -> Iterator[Path]:
-    """Bundle folders of ten new duties each (the stored duty ``row`` with new start dates)."""
+def ten_row_bundles(
+    workdir: Path, row: list[str], n: int, *, year: int = 2400, name: str = "ten-row"
+) -> Iterator[Path]:
+    """Bundle folders of ten new duties each (the stored duty ``row`` with new start dates,
+    from ``year`` on), in ``workdir / name``."""
     import csv
 
-    day = datetime.date(2400, 1, 1)
+    day = datetime.date(year, 1, 1)
     for b in itertools.count():
-        folder = workdir / "ten-row" / str(b)
+        folder = workdir / name / str(b)
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         with open(folder / "duties.csv", "w", newline="", encoding="utf-8") as fh:
@@ -181,6 +186,18 @@ def sqlite_ten_rows(path: Path, tag: str) -> tuple[sqlite3.Connection, Callable[
     return conn, write
 
 
+@contextlib.contextmanager
+def linking(keep: bool) -> Iterator[None]:
+    """Writes keep their change set beside the store (``keep``, as shipped) or do not."""
+    kept = snapshot.write_link
+    if not keep:
+        snapshot.write_link = lambda *a, **k: None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        snapshot.write_link = kept  # type: ignore[assignment]
+
+
 def median_ms(times: list[float]) -> float:
     return statistics.median(times) * 1000 if times else float("nan")
 
@@ -203,7 +220,7 @@ def main() -> None:
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     n = args.repeat
-    a, b, items, region = parties(path, 3 * n + 1)
+    a, b, items, region = parties(path, 4 * n + 1)
     subjects = iter(items)
 
     def one(store: EmbeddedStore) -> float:
@@ -212,7 +229,14 @@ def main() -> None:
         open_dispute(store, [a, b], item, region, DAY, by="bench")
         return time.perf_counter() - t
 
-    fresh = [one(EmbeddedStore(path)) for _ in range(n)]
+    # interleaved with the same write keeping no change set beside the store (the link a
+    # later process applies instead of reading the tables): the link's extra cost
+    fresh: list[float] = []
+    unlinked: list[float] = []
+    for k in range(n):
+        for keep in (True, False) if k % 2 == 0 else (False, True):
+            with linking(keep):
+                (fresh if keep else unlinked).append(one(EmbeddedStore(path)))
 
     held = EmbeddedStore(path)
     held_w: list[float] = []
@@ -232,7 +256,7 @@ def main() -> None:
         g = held.graph()
         held_g.append(time.perf_counter() - t)
     if not args.fresh_only:
-        assert len(g.disputes) == 2 * n, len(g.disputes)
+        assert len(g.disputes) == 3 * n, len(g.disputes)
 
     bundles = ten_row_bundles(args.workdir, duty_row(path), n)
 
@@ -244,7 +268,12 @@ def main() -> None:
         assert report.added == {"duty": 10}, report.added
         return took
 
-    ten_fresh = [ten(EmbeddedStore(path)) for _ in range(n)]
+    ten_fresh: list[float] = []
+    ten_unlinked: list[float] = []
+    for k in range(n):
+        for keep in (True, False) if k % 2 == 0 else (False, True):
+            with linking(keep):
+                (ten_fresh if keep else ten_unlinked).append(ten(EmbeddedStore(path)))
     reading = []  # of which: reading the bundle's file (the same folder, read again)
     for _ in range(n):
         t = time.perf_counter()
@@ -259,7 +288,7 @@ def main() -> None:
         g = held.graph()
         ten_held_g.append(time.perf_counter() - t)
     if not args.fresh_only:
-        assert g.counts()["duty"] == duties + 10 * 2 * n, g.counts()["duty"]
+        assert g.counts()["duty"] == duties + 10 * 3 * n, g.counts()["duty"]
     small, importer.SMALL_IMPORT = importer.SMALL_IMPORT, 0
     ten_whole = [ten(EmbeddedStore(path)) for _ in range(0 if args.fresh_only else min(n, 2))]
     importer.SMALL_IMPORT = small
@@ -338,10 +367,14 @@ def main() -> None:
     ten_rest = median_ms(ten_fresh) - median_ms(reading)
     rows = [
         ("dispute open, fresh store object", median_ms(fresh), b_ms, "bare commit"),
+        ("  the same, no link kept", median_ms(unlinked), b_ms, "bare commit"),
+        ("  link kept / none", median_ms(fresh), median_ms(unlinked), "same run"),
         ("dispute open, graph held", median_ms(held_w), b_ms, "bare commit"),
         ("  graph() after it", median_ms(held_g), median_ms([open_s]), "reading it whole"),
         ("10-row bundle, fresh store object", median_ms(ten_fresh), b_ms, "bare commit"),
         ("  the same", median_ms(ten_fresh), s_ms, "SQLite 10 rows"),
+        ("  the same, no link kept", median_ms(ten_unlinked), s_ms, "SQLite 10 rows"),
+        ("  link kept / none", median_ms(ten_fresh), median_ms(ten_unlinked), "same run"),
         ("  of which reading its file", median_ms(reading), s_ms, "SQLite 10 rows"),
         ("  the rest: check, plan, write", ten_rest, s_ms, "SQLite 10 rows"),
         ("10-row bundle, graph held", median_ms(ten_held), s_ms, "SQLite 10 rows"),

@@ -20,7 +20,9 @@ write connection stays open between writes (closed with the store or the process
 (:class:`~dutygraph.store.sqlite.reader.SqliteReader`, indexed queries); only
 :meth:`EmbeddedStore.graph` reads everything, for the work that needs it — from the
 columns kept beside the file for that state when there are some
-(:mod:`dutygraph.store.sqlite.snapshot`). A
+(:mod:`dutygraph.store.sqlite.snapshot`), or from those of an older state and the
+change sets each small write keeps beside the file after its commit (the links from
+that state to this one, applied with ``with_changes``). A
 store in the old pickled format (:mod:`dutygraph.store.pickled`) is upgraded on
 first open (:mod:`dutygraph.store.sqlite.upgrade`), the old file kept beside it.
 
@@ -393,20 +395,27 @@ class EmbeddedStore:
 
     def _load(self, conn: sqlite3.Connection) -> DutyGraph:
         """The whole graph: from the columns kept beside the file for this state
-        (:mod:`.sqlite.snapshot`), else read from every table (and those columns kept)."""
-        records: list[Any] = []
-        columns: DutyColumns | None = None
-        lazy: dict[str, GroupedTable] = {}
+        (:mod:`.sqlite.snapshot`), or from those of an older state and the change sets
+        written since (:meth:`_chained`), else read from every table (and those columns
+        kept, the links before them swept)."""
         present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        lazy = {
+            label: _lazy_table(conn, table)
+            for label, table in schema.TABLES.items()
+            if label in _LAZY and label in present
+        }
         state = self._state(conn) if "history" in present else None
         kept = snapshot.read(self.path, state) if state is not None else None
+        if kept is not None:
+            return DutyGraph(kept[0], duty_columns=kept[1], lazy=lazy, duty_sites=kept[2])
+        if state is not None:
+            chained = self._chained(state, self._counter(conn), lazy)
+            if chained is not None:
+                return chained
+        records: list[Any] = []
+        columns: DutyColumns | None = None
         for label, table in schema.TABLES.items():
-            if label not in present:
-                continue
-            if label in _LAZY:
-                lazy[label] = _lazy_table(conn, table)
-                continue
-            if kept is not None:
+            if label not in present or label in _LAZY:
                 continue
             rows = conn.execute(table.select_sql()).fetchall()
             if label == "duty":
@@ -414,13 +423,39 @@ class EmbeddedStore:
                     columns = DutyColumns.wrap(table.decode_columns(rows))
             else:
                 records.extend(table.decode(rows))
-        if kept is not None:
-            records, columns, sites = kept
-            return DutyGraph(records, duty_columns=columns, lazy=lazy, duty_sites=sites)
         graph = DutyGraph(records, duty_columns=columns, lazy=lazy)
         if state is not None and not self._writing:  # a write's graph is stale at its commit
-            snapshot.write(self.path, state, records, columns, graph.duty_sites_index())
+            snapshot.write(
+                self.path,
+                state,
+                records,
+                columns,
+                graph.duty_sites_index(),
+                counter=self._counter(conn),
+            )
         return graph
+
+    def _chained(
+        self, state: tuple[Any, ...], counter: int, lazy: dict[str, GroupedTable]
+    ) -> DutyGraph | None:
+        """The graph of ``state`` from the columns kept for an older state and the change
+        sets kept since (:func:`.sqlite.snapshot.read_chained`) applied in order
+        (:meth:`DutyGraph.with_changes`); ``None``: no such chain, one longer than
+        :data:`~.sqlite.snapshot.LINKS` links or :data:`PATCH_AT_MOST` records, or a change
+        that touches what ``with_changes`` cannot take (read the tables)."""
+        got = snapshot.read_chained(self.path, state, counter)
+        if got is None:
+            return None
+        records, columns, sites, links = got
+        if sum(len(recs) + len(duties or ()) for recs, duties in links) > PATCH_AT_MOST:
+            return None
+        graph = DutyGraph(records, duty_columns=columns, lazy=lazy, duty_sites=sites)
+        # the links as one change, in order (each duty's as records after its link's other
+        # records, as the write wrote them): with_changes lets a later record of a kind and
+        # id, or a later duty of a key, replace an earlier one, which is what applying them
+        # one by one gives — and the duty index is remade once, not once a link
+        changes = [rec for recs, duties in links for rec in (*recs, *(duties or ()))]
+        return graph.with_changes(changes)
 
     def graph(self) -> DutyGraph:
         with self._read() as conn:
@@ -551,6 +586,7 @@ class EmbeddedStore:
         got = self._kept_connection("write", create=True)
         assert got is not None
         conn = got[1]
+        prior: tuple[Any, ...] | None = None
         try:
             try:
                 conn.execute("BEGIN IMMEDIATE")  # the write lock: other writers wait here
@@ -570,11 +606,15 @@ class EmbeddedStore:
                         bulk.write_bulk(conn, changes)
                     else:
                         apply_changes(conn, changes)
+                small = len(changes.records) + len(changes.duties) <= PATCH_AT_MOST
+                # the state written over (under the write lock: no other write between)
+                prior = self._state(conn) if small else None
                 entry = {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **changes.log}
-                conn.execute(
+                text = json.dumps(entry, ensure_ascii=False)
+                seq = conn.execute(
                     "INSERT INTO history (at, op, entry) VALUES (?, ?, ?)",
-                    (entry["at"], str(entry.get("op", "")), json.dumps(entry, ensure_ascii=False)),
-                )
+                    (entry["at"], str(entry.get("op", "")), text),
+                ).lastrowid
                 conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'writes'")
                 conn.execute("COMMIT")
             except BaseException:
@@ -584,8 +624,24 @@ class EmbeddedStore:
         except sqlite3.Error as exc:
             self._drop("write")  # a connection that failed is not kept
             raise self._error(exc, "write") from exc
+        if prior is not None:  # the state after, as _state reads it: file, counter, last entry
+            self._keep_link(
+                before + 1, prior, (*(self._checked or ()), before + 1, seq, text), changes
+            )
         self._after_write(before, changes)
         return changes
+
+    def _keep_link(
+        self, counter: int, prior: tuple[Any, ...], after: tuple[Any, ...], changes: ChangeSet
+    ) -> None:
+        """Keep the committed change set beside the store, labelled with the states before
+        and after it (:func:`.sqlite.snapshot.write_link`): a process that finds the columns
+        of an older state applies the chain of them instead of reading the tables. Best
+        effort: the write has committed; a link not kept is only a whole read later."""
+        with contextlib.suppress(Exception):
+            snapshot.write_link(
+                self.path, counter, prior, after, changes.records, changes.duties or None
+            )
 
     def _plan_view(self, conn: sqlite3.Connection, plan: Any, counter: int) -> Any:
         """What ``plan`` reads, inside the write's transaction: the graph this process

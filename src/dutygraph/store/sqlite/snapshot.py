@@ -20,6 +20,14 @@ is read with the old store's restricted unpickler
 The law corpus's articles are not in it (they stay in the tables, read an act at
 a time).
 
+A small write keeps its change set beside the store too, after its commit
+(:func:`write_link`: ``.STORE.graph-link-N`` for write N), labelled with the states
+before and after it. A process whose columns file is of an older state follows the
+links back from the current state to it (:func:`read_chained`) and applies them
+instead of reading the tables; a link missing, damaged, of another state or past
+:data:`LINKS` sends it to the tables, whose whole read keeps the columns again and
+sweeps the links up to that state.
+
 A duty column of few distinct values (items, regions, departments, roles, dates,
 lines, the origin's file) is kept as those values and each row's number among
 them (:func:`_encoded`): read back, its rows share one object per value. A
@@ -43,7 +51,18 @@ from ...columns import DutyColumns, DutySites
 from ...model import EMPTY_ATTRS
 from ..pickled import _columns, _duty_columns, _duty_table, _records, _SafeUnpickler
 
-__all__ = ["SUFFIX", "path_of", "read", "read_aside", "write", "write_aside"]
+__all__ = [
+    "LINKS",
+    "SUFFIX",
+    "link_path",
+    "path_of",
+    "read",
+    "read_aside",
+    "read_chained",
+    "write",
+    "write_aside",
+    "write_link",
+]
 
 #: the duties' row numbers by (item, region) (:meth:`~dutygraph.graph.DutyGraph.duty_sites_index`)
 Sites = DutySites | None
@@ -69,11 +88,13 @@ def read(store: Path, state: tuple[Any, ...]) -> tuple[list[Any], DutyColumns | 
     ``None``: not kept) kept for ``state``, or ``None`` (no such file, another state,
     damaged: read the tables)."""
     kept = read_aside(path_of(store), _MAGIC)
-    if not isinstance(kept, dict):
+    if not isinstance(kept, dict) or kept.get("version") != _VERSION:
         return None
+    return _unpacked(kept) if tuple(kept.get("state", ())) == state else None
+
+
+def _unpacked(kept: dict[str, Any]) -> tuple[list[Any], DutyColumns | None, Sites] | None:
     try:
-        if kept.get("version") != _VERSION or tuple(kept.get("state", ())) != state:
-            return None
         records = [rec for label, table in kept["tables"] for rec in _records(label, table)]
         duties = _duty_columns(_decoded(kept["duty"])) if kept["duty"] is not None else None
         held = kept.get("sites")
@@ -89,19 +110,20 @@ def write(
     records: list[Any],
     duties: DutyColumns | None,
     sites: Sites = None,
+    *,
+    counter: int | None = None,
 ) -> None:
     """Keep ``records`` and ``duties`` (the whole graph of ``state``) beside ``store``, and
-    ``sites``, the duties' rows by (item, region) (:meth:`DutyGraph.duty_sites_index`).
+    ``sites``, the duties' rows by (item, region) (:meth:`DutyGraph.duty_sites_index`);
+    ``counter``, the write counter of ``state``: the links of that write and before are
+    swept (:func:`write_link`: they lead to this state or an older one).
 
     Best effort: a folder that cannot be written is left alone (the next whole read
     reads the tables again)."""
-    by_label: dict[str, list[Any]] = {}
-    for rec in records:
-        by_label.setdefault(rec.label, []).append(rec)
     kept = {
         "version": _VERSION,
         "state": list(state),
-        "tables": [(label, _columns(recs, label)) for label, recs in by_label.items()],
+        "tables": _tables(records),
         "duty": _encoded(_duty_table(duties)) if duties is not None else None,
         "sites": sites.kept() if sites is not None and duties is not None else None,
     }
@@ -116,6 +138,121 @@ def write(
         pickler.dump(kept)
 
     write_aside(path_of(store), fill)
+    if counter is not None:
+        _sweep(store, counter)
+
+
+def _tables(records: list[Any]) -> list[tuple[str, dict[str, Any]]]:
+    by_label: dict[str, list[Any]] = {}
+    for rec in records:
+        by_label.setdefault(rec.label, []).append(rec)
+    return [(label, _columns(recs, label)) for label, recs in by_label.items()]
+
+
+# -- links: the change sets written since the kept columns' state --------------------
+
+_LINK = ".graph-link-"
+_LINK_MAGIC = b"DUTYGRAPH-LINK\n"
+#: at most this many links are followed from the kept columns to the current state (a
+#: longer chain: the tables are read and the columns kept again); a write sweeps the
+#: link this many writes older than its own (never followed again)
+LINKS = 8
+#: one link's change: (records, the duties as columns or ``None``), as
+#: :meth:`~dutygraph.graph.DutyGraph.with_changes` takes them
+Change = tuple[list[Any], DutyColumns | None]
+
+
+def link_path(store: Path, counter: int) -> Path:
+    """Where the change set that made write ``counter`` of ``store`` is kept."""
+    return store.with_name(f".{store.name}{_LINK}{counter}")
+
+
+def write_link(
+    store: Path,
+    counter: int,
+    before: tuple[Any, ...],
+    after: tuple[Any, ...],
+    records: list[Any],
+    duties: DutyColumns | None,
+) -> None:
+    """Keep beside ``store`` the change set (``records``, ``duties``) that took it from
+    state ``before`` to ``after`` (write ``counter``; the states as the columns file labels
+    them), and sweep the link :data:`LINKS` writes older. Called after the write committed,
+    with the states read and made under its write lock: a link is of the states it names,
+    or missing (a crash before it is written; a folder that cannot be written)."""
+    plain = [r for r in records if r.label != "duty"]
+    duty_records = [r for r in records if r.label == "duty"]
+    kept = {
+        "version": _VERSION,
+        "before": list(before),
+        "after": list(after),
+        "tables": _tables(plain),
+        "duty_records": _duty_table(DutyColumns.from_records(duty_records))
+        if duty_records
+        else None,
+        "duties": _duty_table(duties) if duties else None,
+    }
+
+    def fill(fh: Any) -> None:
+        fh.write(_LINK_MAGIC)
+        pickle.dump(kept, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    write_aside(link_path(store, counter), fill)
+    with contextlib.suppress(OSError):
+        link_path(store, counter - LINKS).unlink(missing_ok=True)
+
+
+def read_chained(
+    store: Path, state: tuple[Any, ...], counter: int
+) -> tuple[list[Any], DutyColumns | None, Sites, list[Change]] | None:
+    """The columns kept for an older state than ``state`` (write ``counter``) and the
+    changes that lead from it to ``state``, oldest first: each link's ``after`` is the next
+    one's ``before``, the first's ``before`` the columns' state, the last's ``after``
+    ``state``. ``None``: no columns, a link missing, damaged, foreign or out of that chain,
+    or more than :data:`LINKS` of them (read the tables)."""
+    kept = read_aside(path_of(store), _MAGIC)
+    if not isinstance(kept, dict) or kept.get("version") != _VERSION:
+        return None
+    try:
+        origin = tuple(kept["state"])
+        links: list[Change] = []
+        want = state
+        for back in range(LINKS):
+            link = read_aside(link_path(store, counter - back), _LINK_MAGIC)
+            if not isinstance(link, dict) or link.get("version") != _VERSION:
+                return None
+            if tuple(link["after"]) != want:
+                return None
+            recs = [rec for label, table in link["tables"] for rec in _records(label, table)]
+            if link["duty_records"] is not None:
+                recs.extend(_duty_columns(link["duty_records"]))
+            duties = _duty_columns(link["duties"]) if link["duties"] is not None else None
+            links.append((recs, duties))
+            want = tuple(link["before"])
+            if want == origin:
+                break
+        else:
+            return None
+    except Exception:  # a damaged or foreign file is only a cache missed
+        return None
+    got = _unpacked(kept)
+    if got is None:
+        return None
+    return (*got, links[::-1])
+
+
+def _sweep(store: Path, counter: int) -> None:
+    """Remove the links of writes up to ``counter`` (the kept columns' state or older)."""
+    prefix = f".{store.name}{_LINK}"
+    try:
+        names = os.listdir(store.parent)
+    except OSError:
+        return
+    for name in names:
+        number = name[len(prefix) :] if name.startswith(prefix) else ""
+        if number.isdigit() and int(number) <= counter:
+            with contextlib.suppress(OSError):
+                os.unlink(store.parent / name)
 
 
 def read_aside(source: Path, magic: bytes) -> Any:
