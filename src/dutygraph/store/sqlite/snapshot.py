@@ -78,6 +78,11 @@ _SHARED = 0.25
 _SAMPLE = 65536
 
 
+#: the columns :func:`read` found of another state, by store, handed to the
+#: :func:`read_chained` that follows it (which takes it: nothing is held after the open)
+_stale: dict[Path, Any] = {}
+
+
 def path_of(store: Path) -> Path:
     """Where the columns of ``store`` are kept."""
     return store.with_name(f".{store.name}{SUFFIX}")
@@ -90,7 +95,10 @@ def read(store: Path, state: tuple[Any, ...]) -> tuple[list[Any], DutyColumns | 
     kept = read_aside(path_of(store), _MAGIC)
     if not isinstance(kept, dict) or kept.get("version") != _VERSION:
         return None
-    return _unpacked(kept) if tuple(kept.get("state", ())) == state else None
+    if tuple(kept.get("state", ())) == state:
+        return _unpacked(kept)
+    _stale[store] = kept  # for the read_chained that follows: the file unpickled once, not twice
+    return None
 
 
 def _unpacked(kept: dict[str, Any]) -> tuple[list[Any], DutyColumns | None, Sites] | None:
@@ -210,7 +218,7 @@ def read_chained(
     one's ``before``, the first's ``before`` the columns' state, the last's ``after``
     ``state``. ``None``: no columns, a link missing, damaged, foreign or out of that chain,
     or more than :data:`LINKS` of them (read the tables)."""
-    kept = read_aside(path_of(store), _MAGIC)
+    kept = _stale.pop(store, None) or read_aside(path_of(store), _MAGIC)
     if not isinstance(kept, dict) or kept.get("version") != _VERSION:
         return None
     try:
