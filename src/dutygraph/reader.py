@@ -70,6 +70,7 @@ __all__ = [
     "answers_in_store",
     "dispatchable",
     "in_key_order",
+    "scenario_cells",
     "scope_graph",
     "whole_graph",
 ]
@@ -280,19 +281,24 @@ def scope_graph(
     )
 
 
-def _departments_named(g: GraphReader, scenario: Any) -> set[str]:
-    """The ids of the departments a scenario's cells name, and of those in the regions its
-    cells name (a look-up per distinct cell)."""
-    from .errors import Ambiguous, NotFound
-
+def scenario_cells(scenario: Any) -> set[str]:
+    """Every non-empty text a scenario's changes hold (a cell, or each of a list's)."""
     cells: set[str] = set()
     for change in scenario.changes:
         for value in change.values.values():
             for v in value if isinstance(value, tuple) else (value,):
                 if isinstance(v, str) and v:
                     cells.add(v)
+    return cells
+
+
+def _departments_named(g: GraphReader, scenario: Any) -> set[str]:
+    """The ids of the departments a scenario's cells name, and of those in the regions its
+    cells name (a look-up per distinct cell)."""
+    from .errors import Ambiguous, NotFound
+
     found: set[str] = set()
-    for v in sorted(cells):
+    for v in sorted(scenario_cells(scenario)):
         if v in g.departments:
             found.add(v)
             continue

@@ -35,7 +35,7 @@ from typing import Any
 from ...errors import Ambiguous, NotFound
 from ...graph import DutyGraph
 from ...io.scenario import Scenario
-from ...reader import GraphReader, _departments_named
+from ...reader import GraphReader, _departments_named, scenario_cells
 from .apply import apply_scenario
 from .compare import what_if
 from .report import TableSet, scenario_table, sheets, summary_tables, whatif_dict
@@ -68,12 +68,7 @@ def scenario_graph(g: GraphReader, scenario: Scenario) -> DutyGraph:
 
     if isinstance(g, DutyGraph):
         return g
-    cells: set[str] = set()
-    for change in scenario.changes:
-        for value in change.values.values():
-            for v in value if isinstance(value, tuple) else (value,):
-                if isinstance(v, str) and v:
-                    cells.add(v)
+    cells = scenario_cells(scenario)
     deps: dict[str, Any] = {}
     regions: set[str] = set()
     named = set(_departments_named(g, scenario))
