@@ -587,6 +587,7 @@ class EmbeddedStore:
         assert got is not None
         conn = got[1]
         prior: tuple[Any, ...] | None = None
+        after: tuple[Any, ...] | None = None
         try:
             try:
                 conn.execute("BEGIN IMMEDIATE")  # the write lock: other writers wait here
@@ -607,15 +608,16 @@ class EmbeddedStore:
                     else:
                         apply_changes(conn, changes)
                 small = len(changes.records) + len(changes.duties) <= PATCH_AT_MOST
-                # the state written over (under the write lock: no other write between)
+                # the states written over and written, both read under the write lock (no
+                # other write between), as any reader's _state will read them
                 prior = self._state(conn) if small else None
                 entry = {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **changes.log}
-                text = json.dumps(entry, ensure_ascii=False)
-                seq = conn.execute(
+                conn.execute(
                     "INSERT INTO history (at, op, entry) VALUES (?, ?, ?)",
-                    (entry["at"], str(entry.get("op", "")), text),
-                ).lastrowid
+                    (entry["at"], str(entry.get("op", "")), json.dumps(entry, ensure_ascii=False)),
+                )
                 conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'writes'")
+                after = self._state(conn) if small else None
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -624,10 +626,8 @@ class EmbeddedStore:
         except sqlite3.Error as exc:
             self._drop("write")  # a connection that failed is not kept
             raise self._error(exc, "write") from exc
-        if prior is not None:  # the state after, as _state reads it: file, counter, last entry
-            self._keep_link(
-                before + 1, prior, (*(self._checked or ()), before + 1, seq, text), changes
-            )
+        if prior is not None and after is not None:
+            self._keep_link(before + 1, prior, after, changes)
         self._after_write(before, changes)
         return changes
 
