@@ -24,7 +24,7 @@ when there are two or more — a candidate for one joint inspection.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +42,7 @@ __all__ = [
     "conflicts_at",
     "duplicate_inspections",
     "find_conflicts",
+    "open_disputes",
     "source_of",
 ]
 
@@ -73,7 +74,7 @@ def source_of(duty: Duty) -> str:
     return duty.origin.file if duty.origin else "(unknown)"
 
 
-def _current(g: DutyGraph, dept: str, as_of: str) -> str:
+def _current(g: GraphReader, dept: str, as_of: str) -> str:
     cur, _ = g.current(dept, as_of)
     return cur.id if cur is not None else dept
 
@@ -114,30 +115,38 @@ def _find_conflicts(
     for item, reg in sites:
         out.extend(conflicts_at(g, item, reg, as_of, wanted))
     if "OPEN_DISPUTE" in wanted:
-        for dispute in g.disputes.values():
-            pending = dispute.status in PENDING and dispute.raised_on <= as_of
-            if pending and dispute.region in in_scope:
-                # a case names its item in attrs; a business form or a case keeps its subject
-                subject_kind = dispute.attrs.get("subject_kind", "item")
-                out.append(
-                    Conflict(
-                        dispute.attrs.get("item") or dispute.subject,
-                        dispute.region,
-                        "OPEN_DISPUTE",
-                        list(dispute.parties),
-                        f"dispute {dispute.id} is {dispute.status}",
-                        extra={
-                            "dispute": dispute.id,
-                            "subject": dispute.subject,
-                            "subject_kind": subject_kind,
-                        },
-                    )
+        out.extend(open_disputes(g, in_scope, as_of))
+    return out
+
+
+def open_disputes(g: GraphReader, in_scope: Container[str], as_of: str) -> list[Conflict]:
+    """The ``OPEN_DISPUTE`` conflicts: each dispute pending at ``as_of`` whose region is in
+    ``in_scope``, in the store's order (they follow the others in :func:`find_conflicts`)."""
+    out: list[Conflict] = []
+    for dispute in g.disputes.values():
+        pending = dispute.status in PENDING and dispute.raised_on <= as_of
+        if pending and dispute.region in in_scope:
+            # a case names its item in attrs; a business form or a case keeps its subject
+            subject_kind = dispute.attrs.get("subject_kind", "item")
+            out.append(
+                Conflict(
+                    dispute.attrs.get("item") or dispute.subject,
+                    dispute.region,
+                    "OPEN_DISPUTE",
+                    list(dispute.parties),
+                    f"dispute {dispute.id} is {dispute.status}",
+                    extra={
+                        "dispute": dispute.id,
+                        "subject": dispute.subject,
+                        "subject_kind": subject_kind,
+                    },
                 )
+            )
     return out
 
 
 def conflicts_at(
-    g: DutyGraph, item: str, region: str, as_of: str, kinds: Iterable[str] = CONFLICT_KINDS
+    g: GraphReader, item: str, region: str, as_of: str, kinds: Iterable[str] = CONFLICT_KINDS
 ) -> list[Conflict]:
     """The conflicts recorded at one (item, region) as of a date (``MULTIPLE_LEADS`` and
     ``SOURCE_DISAGREEMENT``: the duties there alone make them)."""

@@ -41,7 +41,7 @@ from ..model import Duty, Item, today
 from ..reader import GraphReader, dispatchable, in_key_order, whole_graph
 from .resolve import Resolution, answers_for, has_basis_in_force, resolve
 
-__all__ = ["GAP_KINDS", "Gap", "find_gaps", "lead_resolutions"]
+__all__ = ["GAP_KINDS", "Gap", "find_gaps", "gaps_at", "lead_resolutions"]
 
 GAP_KINDS = ("NO_LEAD", "NO_COUNTERPART", "LEAD_ABOLISHED", "NO_LEGAL_BASIS", "UNCOVERED_BEHAVIOR")
 
@@ -643,4 +643,34 @@ def find_gaps(
             for gap in gaps_of(g, resolve(g, item, code, "lead", as_of)):
                 if wanted is None or gap.kind in wanted:
                     out.append(gap)
+    return out
+
+
+def gaps_at(
+    g: GraphReader,
+    sites: Iterable[tuple[str, str]],
+    as_of: str,
+    kinds: Iterable[str] | None = None,
+) -> list[Gap]:
+    """The gaps at ``sites`` ((item, region) pairs, in the order given), as
+    :func:`find_gaps` finds them there: each item applying at its region's level resolved
+    (:func:`~dutygraph.analysis.resolve.resolve`) and its gaps kept (``kinds``: only
+    those). It reads only what those resolutions read: on a store's reader, the rows by key
+    (a scan's answer brought up to date after a small write, :mod:`dutygraph.cli.scan_patch`).
+
+    >>> from dutygraph.fixtures import demo_graph
+    >>> [(x.item, x.kind) for x in gaps_at(demo_graph(), [("I-OIL", "510107")], "2025-01-01")]
+    [('I-OIL', 'NO_LEAD')]
+    """
+    wanted = set(kinds) if kinds else None
+    items, regions = g.items, g.regions
+    out = []
+    for item, code in sites:
+        if item not in items or code not in regions:
+            continue
+        if not items[item].applies_at(regions[code].level):
+            continue
+        for gap in gaps_of(g, resolve(g, item, code, "lead", as_of)):  # type: ignore[arg-type]
+            if wanted is None or gap.kind in wanted:
+                out.append(gap)
     return out

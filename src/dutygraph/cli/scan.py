@@ -17,9 +17,10 @@ from ..explain import explain_conflict, explain_gap, header, kind_zh, named
 from ..questions import rows as answer_rows
 from ..reader import GraphReader
 from ..serialize import conflict_dict, gap_dict
-from . import output
+from . import output, scan_patch
 from .common import as_of, lang, query_options, store_from
-from .output import dumps, emit_encoded, emit_json, emit_ndjson, table
+from .output import emit_encoded, emit_json, emit_ndjson, table
+from .scan_patch import answer_key
 
 __all__ = ["answer_key", "print_conflicts", "print_gaps", "register", "run"]
 
@@ -92,12 +93,6 @@ def _ndjson(p: argparse.ArgumentParser) -> None:
     )
 
 
-def answer_key(scan: str, region: str | None, as_of: str, kinds: Sequence[str] | None) -> str:
-    """What names a scan's answer among those a store keeps: the scan and each argument that
-    changes its rows."""
-    return dumps([scan, region, as_of, list(kinds or ())]).decode()
-
-
 def _emit(args: argparse.Namespace, g: GraphReader, date: str) -> None:
     """The very rows ``GET /api/<scan>`` answers with, as JSON or NDJSON. A store that keeps
     answers per state (:meth:`~dutygraph.store.sqlite.reader.SqliteReader.kept_answer`)
@@ -107,8 +102,7 @@ def _emit(args: argparse.Namespace, g: GraphReader, date: str) -> None:
     def found() -> Iterator[dict[str, Any]]:
         return answer_rows(g, args.scan, region=args.region, as_of=date, kinds=args.kinds)
 
-    kept = getattr(g, "kept_answer", None)
-    if kept is None:
+    if getattr(g, "kept_answer", None) is None:
         if args.ndjson:
             emit_ndjson(found())
         else:
@@ -116,18 +110,14 @@ def _emit(args: argparse.Namespace, g: GraphReader, date: str) -> None:
         return
     streamed = False
 
-    def compute() -> bytes:
+    def stream(row: dict[str, Any]) -> None:
         nonlocal streamed
-        if not args.ndjson:
-            return dumps(list(found()))
-        rows = []
-        for row in found():  # each printed as soon as it is built, as without the cache
-            emit_ndjson((row,))
-            rows.append(row)
+        emit_ndjson((row,))  # each printed as soon as it is built, as without the cache
         streamed = True
-        return dumps(rows)
 
-    data = kept(answer_key(args.scan, args.region, date, args.kinds), compute)
+    data = scan_patch.kept_answer(
+        g, args.scan, args.region, date, args.kinds, stream if args.ndjson else None
+    )
     if streamed:
         return
     if args.ndjson:

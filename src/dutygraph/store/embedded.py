@@ -533,15 +533,27 @@ class EmbeddedStore:
             except sqlite3.Error as exc:
                 raise self._error(exc, "read") from exc
 
-        def kept(key: str, compute: Callable[[], bytes]) -> bytes:
-            """A scan's answer kept beside the file for this transaction's state (:mod:`.answers`)."""
+        def kept(
+            key: str, compute: Callable[[], answers.Computed], patch: answers.Patch | None = None
+        ) -> bytes:
+            """A scan's answer kept beside the file for this transaction's state
+            (:mod:`.answers`); one of an older state brought up to it by ``patch`` through
+            the change sets kept since (:func:`.sqlite.snapshot.read_links`)."""
             conn = guarded.connection
             try:
                 logged = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'history'")
                 state = self._state(conn) if logged.fetchone() else None
+                counter = self._counter(conn)
             except sqlite3.Error as exc:
                 raise self._error(exc, "read") from exc
-            return answers.kept(self.path, state, key, compute) if state else compute()
+            if not state:
+                got = compute()
+                return got if isinstance(got, bytes) else got[0]
+
+            def links(origin: tuple[Any, ...]) -> list[Any] | None:
+                return snapshot.read_links(self.path, origin, state, counter)
+
+            return answers.kept(self.path, state, key, compute, patch=patch, links=links)
 
         return SqliteReader(guarded, whole=whole, kept=kept)
 

@@ -175,7 +175,7 @@ class SqliteReader(LawLookups):
         self,
         conn: Guarded,
         whole: Callable[[], DutyGraph],
-        kept: Callable[[str, Callable[[], bytes]], bytes] | None = None,
+        kept: Callable[[str, Callable[[], Any], Any], bytes] | None = None,
     ) -> None:
         self._conn = conn
         self._whole = whole
@@ -411,11 +411,18 @@ class SqliteReader(LawLookups):
         """The whole graph as this reader's transaction sees it (read once, then kept)."""
         return self._whole()
 
-    def kept_answer(self, key: str, compute: Callable[[], bytes]) -> bytes:
+    def kept_answer(
+        self, key: str, compute: Callable[[], Any], patch: Callable[..., Any] | None = None
+    ) -> bytes:
         """The answer ``key`` (a scan's JSON) on this reader's snapshot: kept beside the store
-        for its state (:mod:`.answers`), else ``compute()`` (and kept). ``key`` names the
-        question whole (the scan and every argument that changes its rows)."""
-        return self._kept(key, compute) if self._kept is not None else compute()
+        for its state (:mod:`.answers`), else one of an older state brought up to it by
+        ``patch`` (:data:`.answers.Patch`), else ``compute()`` (the bytes, or the bytes
+        and what a patch needs), and kept. ``key`` names the question whole (the scan and
+        every argument that changes its rows)."""
+        if self._kept is not None:
+            return self._kept(key, compute, patch)
+        got = compute()
+        return got if isinstance(got, bytes) else got[0]
 
     def native(self, name: str) -> Callable[..., Any] | None:
         """The whole-graph scans, run over :meth:`whole`; every other analysis reads the tables."""

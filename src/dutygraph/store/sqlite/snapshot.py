@@ -59,6 +59,7 @@ __all__ = [
     "read",
     "read_aside",
     "read_chained",
+    "read_links",
     "write",
     "write_aside",
     "write_link",
@@ -214,17 +215,38 @@ def read_chained(
     store: Path, state: tuple[Any, ...], counter: int
 ) -> tuple[list[Any], DutyColumns | None, Sites, list[Change]] | None:
     """The columns kept for an older state than ``state`` (write ``counter``) and the
-    changes that lead from it to ``state``, oldest first: each link's ``after`` is the next
-    one's ``before``, the first's ``before`` the columns' state, the last's ``after``
-    ``state``. ``None``: no columns, a link missing, damaged, foreign or out of that chain,
-    or more than :data:`LINKS` of them (read the tables)."""
+    changes that lead from it to ``state``, oldest first (:func:`read_links`). ``None``:
+    no columns, a link missing, damaged, foreign or out of that chain, or more than
+    :data:`LINKS` of them (read the tables)."""
     kept = _stale.pop(store, None) or read_aside(path_of(store), _MAGIC)
     if not isinstance(kept, dict) or kept.get("version") != _VERSION:
         return None
     try:
         origin = tuple(kept["state"])
-        links: list[Change] = []
-        want = state
+    except Exception:  # a damaged or foreign file is only a cache missed
+        return None
+    links = read_links(store, origin, state, counter)
+    if links is None:
+        return None
+    got = _unpacked(kept)
+    if got is None:
+        return None
+    return (*got, links)
+
+
+def read_links(
+    store: Path, origin: tuple[Any, ...], state: tuple[Any, ...], counter: int
+) -> list[Change] | None:
+    """The change sets kept beside ``store`` that lead from state ``origin`` to ``state``
+    (write ``counter``), oldest first: each link's ``after`` is the next one's ``before``,
+    the first's ``before`` ``origin``, the last's ``after`` ``state``; ``[]`` when
+    ``origin`` is ``state``. ``None``: a link missing, damaged, foreign or out of that
+    chain, or more than :data:`LINKS` of them."""
+    if origin == state:
+        return []
+    links: list[Change] = []
+    want = state
+    try:
         for back in range(LINKS):
             link = read_aside(link_path(store, counter - back), _LINK_MAGIC)
             if not isinstance(link, dict) or link.get("version") != _VERSION:
@@ -243,10 +265,7 @@ def read_chained(
             return None
     except Exception:  # a damaged or foreign file is only a cache missed
         return None
-    got = _unpacked(kept)
-    if got is None:
-        return None
-    return (*got, links[::-1])
+    return links[::-1]
 
 
 def _sweep(store: Path, counter: int) -> None:
