@@ -9,8 +9,9 @@ For each scan it prints, on the same generated bundle and store:
   the same question asked again of an unchanged store), with ``DUTYGRAPH_CACHE=off`` (no
   answer kept: the graph opened from its columns kept beside the store,
   :mod:`dutygraph.store.sqlite.snapshot`), and first after a write (a 10-row bundle
-  loaded untimed just before, :class:`Writes`: the kept answer stale, the columns of the
-  state before it; the command applies the change sets kept since, or reads the tables);
+  loaded untimed just before, :class:`Writes`: the kept answer of the state before it,
+  brought up to the new state at the sites the change sets kept since can reach
+  (:mod:`dutygraph.cli.scan_patch`; main's command opens the graph and scans again);
   bytecode written, as an installed package has it (``bench_common.child_env``); the
   three interleaved;
 * in process: opening the whole graph, the scan, building the JSON's dicts, encoding them
