@@ -102,7 +102,7 @@ def write_bulk(conn: sqlite3.Connection, changes: ChangeSet) -> None:
     old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     old_temp = conn.execute("PRAGMA temp_store").fetchone()[0]
     conn.execute(f"PRAGMA cache_size=-{cache_kib(size)}")
-    conn.execute("PRAGMA temp_store=MEMORY")
+    conn.execute("PRAGMA temp_store=FILE")
     try:
         indexes = index_sql(conn, empty)
         for name, _ in indexes:
