@@ -583,7 +583,6 @@ def table_frame(table: Table) -> tuple[Any, Sequence[int]]:
     return _drop_control_rows(table, frame, numbers)
 
 
-
 class StreamFallback(Exception):
     """A table read a slice at a time (:func:`frame_slices`) met what only the whole read
     reports exactly (a refused cell, a bad row, a duplicate key...): the importer rolls
@@ -650,9 +649,7 @@ def slice_frame(table: Table, chunk: bytes, first: bool, columns: list[int] | No
     return frame
 
 
-def frame_slices(
-    table: Table, chunks: Iterable[bytes]
-) -> Iterator[tuple[Any, Sequence[int]]]:
+def frame_slices(table: Table, chunks: Iterable[bytes]) -> Iterator[tuple[Any, Sequence[int]]]:
     """:func:`table_frame` of a streamed CSV file a slice at a time (``chunks``: its bytes
     cut by :func:`slice_bounds`), each with its rows' numbers: the whole file's frame (a
     province's duties ~90 MB) never exists. The same checks per slice: ``max_rows`` over
@@ -672,6 +669,7 @@ def frame_slices(
         _check_lengths(table, frame, numbers, limits)
         frame, numbers = _drop_headerless_rows(table, frame, numbers)
         yield _drop_control_rows(table, frame, numbers)
+
 
 #: a streamed CSV file of at most this many lines is read without polars (:func:`small_rows`)
 SMALL_ROWS = 200
