@@ -27,11 +27,14 @@ corpus's merge read only the rows they ask for, not the whole graph.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ._gc import gc_paused
@@ -39,10 +42,10 @@ from .columns import DutyColumns
 from .errors import Problem, ValidationFailed
 from .graph import DutyGraph, identity
 from .io import read_input
-from .io.bundle import Batch
+from .io.bundle import Batch, DutyStream, StreamFallback
 from .model import LAW_KINDS
 from .store.base import ChangeSet, Store, reads_rows
-from .validation import check_batch, summarize, touched
+from .validation import check_batch, duty_checks, summarize, touched
 
 __all__ = ["ImportReport", "load"]
 
@@ -223,6 +226,77 @@ def _by_key(graph: Any, n: int) -> bool:
 SMALL_IMPORT = 5_000
 
 
+#: a bundle's duty table of more than this many lines, imported alone into an embedded store
+#: that holds no duties, is read, checked and written a slice at a time (:class:`_Stream`)
+STREAM_FROM = 50_000
+
+
+class _Stream:
+    """The duties of a :class:`~dutygraph.io.bundle.DutyStream`, each slice checked as
+    :func:`~dutygraph.validation.check_batch` checks duties (``check``) before the write
+    takes it; at the end, the keys of every slice compared (a hash each, as
+    :meth:`~dutygraph.columns.DutyColumns.unique` does) and the counts put in ``report``.
+    Anything the whole import would report — a problem in a slice, a repeated key, an
+    error while reading — raises :class:`StreamFallback`: the write rolls back and
+    :func:`load` imports the input whole, for the exact report. Stands for the change
+    set's duty columns: ``len`` is the file's lines (at least its rows: the write takes
+    the bulk path, keeps no link and drops its graph); the store writes :meth:`slices`."""
+
+    def __init__(
+        self, duties: DutyStream, check: Callable[[DutyColumns], list[Any]], report: ImportReport
+    ) -> None:
+        self.duties, self.check, self.report = duties, check, report
+
+    def __len__(self) -> int:
+        return len(self.duties)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def slices(self) -> Iterator[DutyColumns]:
+        hashes = array("q")
+        try:
+            for part in self.duties.slices():
+                if self.check(part):
+                    raise StreamFallback("a problem in a slice")
+                hashes.extend(map(hash, part.keys()))
+                yield part
+                part = None  # type: ignore[assignment]  # not held while the next is made
+            if not hashes:
+                raise StreamFallback("no duties")  # the whole import may write nothing
+            import polars as pl
+
+            if pl.Series(hashes, dtype=pl.Int64).n_unique() != len(hashes):
+                raise StreamFallback("a repeated key")  # (or two keys of one hash)
+        except StreamFallback:
+            raise
+        except Exception as exc:  # a read error: the whole read raises it, in its order
+            raise StreamFallback(str(exc)) from exc
+        n = len(hashes)
+        assert n == self.duties.read
+        self.report.read["duty"] = n
+        added = {"duty": n, **self.report.added}  # first, as _plan_duties counts them
+        self.report.added.clear()  # the same dict: the write's log entry holds it
+        self.report.added.update(added)
+
+
+def _streams(
+    store: Store, sources: list[str], skip_invalid: bool, dry_run: bool, options: dict[str, Any]
+) -> bool:
+    """Whether an import may read its duty table a slice at a time: one bundle folder into
+    an embedded store, all or nothing, written."""
+    from .store.embedded import EmbeddedStore
+
+    return (
+        isinstance(store, EmbeddedStore)
+        and not skip_invalid
+        and not dry_run
+        and len(sources) == 1
+        and options.get("format") in (None, "bundle")
+        and Path(sources[0]).is_dir()
+    )
+
+
 def load(
     store: Store,
     paths: Iterable[str | os.PathLike[str]],
@@ -258,8 +332,46 @@ def load(
         When an input cannot be read at all.
     """
     sources = [os.fspath(p) for p in paths]
+    stream_from = options.pop("stream_from", STREAM_FROM)
+    if stream_from is not None and _streams(store, sources, skip_invalid, dry_run, options):
+        from .store.embedded import PATCH_AT_MOST
+        from .store.sqlite.bulk import BULK_AT_LEAST
+
+        # never below the bulk write's size: the write takes the bulk path, keeps no link
+        stream_from = max(int(stream_from), BULK_AT_LEAST, PATCH_AT_MOST)
+        fresh = not Path(store.path).exists()  # type: ignore[attr-defined]
+        try:
+            return _load(store, sources, skip_invalid, dry_run, stream_from, options)
+        except StreamFallback:
+            if fresh:  # the write that gave up made the file: as if it never had
+                _unmake(store)
+    return _load(store, sources, skip_invalid, dry_run, None, options)
+
+
+def _unmake(store: Any) -> None:
+    """Remove the store file a write that rolled back made (no write in it), as a failed
+    import into a new path leaves none."""
+    if not Path(store.path).exists() or store.history():
+        return  # none made, or another process wrote into it meanwhile: theirs now
+    store.close()
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{store.path}{suffix}")
+
+
+def _load(
+    store: Store,
+    sources: list[str],
+    skip_invalid: bool,
+    dry_run: bool,
+    stream_from: int | None,
+    options: dict[str, Any],
+) -> ImportReport:
+    options = dict(options)
     strict = bool(options.pop("strict", False))
     small_import = int(options.pop("small_import", SMALL_IMPORT))
+    if stream_from is not None:
+        options["stream_duties"] = stream_from
     batch = Batch()
     versions: list[Any] = []  # published-list versions (dutygraph.io.lists.ListVersion)
     # what published lists match names against and a law corpus merges with: the store's
@@ -279,6 +391,11 @@ def load(
             close = getattr(view(), "close", None)
             if close is not None and not isinstance(view(), DutyGraph):
                 close()  # the reader's read transaction, not held through the write
+    stream = batch.stream
+    if stream is not None and (
+        versions or batch.duties or any(r.record.label in LAW_KINDS for r in batch.rows)
+    ):
+        raise StreamFallback("more than one duty table")
     report = ImportReport(sources=sources, dry_run=dry_run, rows_read=rows_read)
     report.read = batch.counts()
 
@@ -289,6 +406,8 @@ def load(
         rows, duties = check_batch(batch, graph, skip_invalid=skip_invalid)
         report.problems = list(batch.problems)
         if batch.errors and not skip_invalid:
+            if stream is not None:
+                raise StreamFallback("errors")  # the whole read lists the duties' too
             raise ValidationFailed(batch.problems)
         report.skipped_rows = len({(p.file, p.sheet, p.row) for p in batch.errors})
         records = [r.record for r in rows]
@@ -298,6 +417,10 @@ def load(
             records, report.lists = apply_versions(graph, versions, [*records, *duties])
             duties = DutyColumns()
         records, duties = _plan(graph, records, duties, report)
+        if stream is not None:
+            if not isinstance(graph, DutyGraph) or graph.duty_columns():
+                raise StreamFallback("the store holds duties")  # compared whole, as before
+            duties = _Stream(stream, duty_checks(rows, graph), report)  # type: ignore[assignment]
         if dry_run:
             return ChangeSet()
         log: dict[str, Any] = {
@@ -319,7 +442,8 @@ def load(
         # out only when the store asks (the embedded store never does: a province's set of
         # half a million joined duty keys held ~40 MB through its write for nothing)
         plan.touches = functools.cache(functools.partial(touched, batch))  # type: ignore[attr-defined]
-    if len(batch.rows) + len(batch.duties) <= small_import or getattr(store, "reads_by_key", False):
+    size = len(batch.rows) + len(batch.duties) + (len(stream) if stream is not None else 0)
+    if size <= small_import or getattr(store, "reads_by_key", False):
         # the embedded store gives a small import its lazy reader (indexed queries): a
         # bundle, a published-list version (the list's open duties), a law act; a store
         # that reads by key whatever the size (Neo4j: no whole graph in the write) always

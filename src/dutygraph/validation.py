@@ -12,7 +12,7 @@ row that referred to a dropped row is reported too; what is left is consistent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,7 @@ from .model import Origin
 if TYPE_CHECKING:  # networkx takes a third of a second to import: only when used
     pass
 
-__all__ = ["Touches", "check_batch", "touched"]
+__all__ = ["Touches", "check_batch", "duty_checks", "touched"]
 
 # kind -> [(field, referenced kind, column label)]
 _REFS: dict[str, list[tuple[str, str]]] = {
@@ -533,6 +533,32 @@ def check_batch(
     if has_error and not skip_invalid:
         return [], DutyColumns()
     return rows, duties
+
+
+def duty_checks(rows: list[Row], graph: DutyGraph) -> Callable[[DutyColumns], list[Problem]]:
+    """The checks :func:`check_batch` makes of duties read as columns that need one duty
+    at a time — references (against ``rows``, the batch's checked records, and the store),
+    lines and bases — as a function of a slice of such duties: its problems, in the order
+    :func:`check_batch` reports them within the slice. Duplicate keys are not among them
+    (they need every slice: the caller counts keys)."""
+    batch_ids: dict[str, set[str]] = {kind: set() for kind in _ATTRS}
+    for row in rows:
+        if row.record.label != "duty":
+            batch_ids.setdefault(row.record.label, set()).add(identity(row.record))
+    known = _Known(graph, batch_ids)
+    departments = graph.table("department")
+    batch_departments = {r.record.id: r.record for r in rows if r.record.label == "department"}
+
+    def check(duties: DutyColumns) -> list[Problem]:
+        problems: list[Problem] = []
+        flag = lambda k, p: problems.append(p)  # noqa: E731
+        _duty_references(duties, known, flag)
+        if hasattr(departments, "fetch"):
+            departments.fetch(_lined_departments([], duties) - batch_departments.keys())
+        _duty_lines_and_bases(duties, batch_departments, departments, flag)
+        return problems
+
+    return check
 
 
 @dataclass

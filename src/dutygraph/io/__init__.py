@@ -41,6 +41,7 @@ def read_input(path: str | os.PathLike[str], **options: Any) -> Batch:
     p = Path(path)
     if not p.exists():
         raise LoadError(f"{p}: no such file or folder")
+    stream = options.pop("stream_duties", None)  # a bundle's (dutygraph.importer.STREAM_FROM)
     fmt = options.get("format")
     if fmt in (None, "rdf") and p.suffix.lower() in _RDF_SUFFIXES:
         from .rdf import read_rdf  # rdflib/pyoxigraph are imported only for RDF
@@ -58,7 +59,7 @@ def read_input(path: str | os.PathLike[str], **options: Any) -> Batch:
                 progress=options.get("progress"),
             )
     if (fmt in (None, "bundle")) and _is_bundle(p):
-        return read_bundle(p, encoding=options.get("encoding"))
+        return read_bundle(p, encoding=options.get("encoding"), stream=stream)
     try:
         from .lists import read_published_list
     except ImportError:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
@@ -41,13 +42,25 @@ from ..model import (
     Origin,
     canonical_region_code,
 )
-from .tables import Table, read_csv, read_table_file, small_rows, table_frame
+from .tables import (
+    StreamFallback,
+    Table,
+    frame_slices,
+    read_csv,
+    read_table_file,
+    slice_bounds,
+    slice_frame,
+    small_rows,
+    table_frame,
+)
 
 __all__ = [
     "BUNDLE_TABLES",
     "REGION_CODE_FIX",
     "Batch",
+    "DutyStream",
     "Row",
+    "StreamFallback",
     "is_region_code",
     "parse_date",
     "read_bundle",
@@ -85,6 +98,9 @@ class Batch:
     problems: list[Problem] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     duties: DutyColumns = field(default_factory=DutyColumns)
+    #: a duty table left to be read a slice at a time by the write (``read_bundle(...,
+    #: stream=...)``); its duties are in none of the counts and iterations below
+    stream: DutyStream | None = None
 
     def extend(self, other: Batch) -> None:
         """Add ``other``'s records and problems. A batch with no duties yet takes
@@ -97,6 +113,9 @@ class Batch:
             self.duties.extend(other.duties)
         elif other.duties:
             self.duties = other.duties
+        if other.stream is not None:
+            assert self.stream is None, "one streamed duty table an import"
+            self.stream = other.stream
 
     def counts(self) -> dict[str, int]:
         counts = Counter(r.record.label for r in self.rows)
@@ -420,10 +439,14 @@ def _known_columns(cls: type) -> set[str]:
     return {f.name for f in fields(cls) if f.name not in ("attrs", "origin")}
 
 
-def tables_to_batch(tables: Iterable[Table], version: str | None = None) -> Batch:
+def tables_to_batch(
+    tables: Iterable[Table], version: str | None = None, *, stream: int | None = None
+) -> Batch:
     """Turn bundle tables into records, collecting every cell problem.
 
     Tables whose name is not a bundle table are reported as warnings and skipped.
+    ``stream``: a streamed CSV duty table of more than this many lines is not read
+    but left to be read a slice at a time (:attr:`Batch.stream`, the first such only).
     """
     batch = Batch()
     for table in tables:
@@ -461,7 +484,9 @@ def tables_to_batch(tables: Iterable[Table], version: str | None = None) -> Batc
         label = _label(table)
         parse = _PARSERS[table.name]
         batch.sources.append(str(table.file) + (f"#{table.sheet}" if table.sheet else ""))
-        if table.name == "duties":
+        if table.name == "duties" and _streams(table, stream) and batch.stream is None:
+            batch.stream = DutyStream(table, known, version)
+        elif table.name == "duties":
             _read_duties(table, known, version, batch)
         else:
             for number, values in table.records():
@@ -474,6 +499,10 @@ def tables_to_batch(tables: Iterable[Table], version: str | None = None) -> Batc
                 batch.rows.append(Row(record, origin))
         batch.problems.extend(table.problems)  # cells the reader refused (their rows not read)
     return batch
+
+
+def _streams(table: Table, least: int | None) -> bool:
+    return least is not None and table.data is not None and table.data.count(b"\n") > least
 
 
 def _text(raw: str) -> str | None:
@@ -530,16 +559,50 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
     small = small_rows(table)  # a few rows: the strict reader's lists, no polars
     if small is not None:
         numbers, rows = small
-        n = len(rows)
         frame = None
     else:
-        import polars as pl  # imported here: a small file never needs it
-
         frame, numbers = table_frame(table)
         # parsed: the file's bytes (a province's 34 MB), and the rows that would read them
         # again, not held through the conversion (a bad row is read back from the frame)
         table.data, table.rows = None, []
-        n = frame.height
+        rows = []
+    duties, bad = _duty_columns(table, known, version, frame, rows, numbers)
+    if bad:
+        duties = duties.take(mask=[k not in bad for k in range(len(duties))])
+    if batch.duties:
+        batch.duties.extend(duties)
+    else:  # the first duty table: its columns, not a copy of them
+        batch.duties = duties
+    label, sheet, header = _label(table), table.sheet, table.header
+    for k in sorted(bad):  # report, in row order, as the generic path does
+        values = _row_values(header, rows[k] if frame is None else frame.row(k))
+        if not any(values.values()):
+            continue  # a blank row
+        c = _Cells(table, numbers[k], values, batch.problems)
+        kwargs = _duty(c)
+        if c.ok:  # never expected: the cell checks are the generic parser's own
+            origin = Origin(label, numbers[k], sheet, version)
+            rec = Duty(**kwargs, attrs=_attrs(table, values, known), origin=origin)
+            batch.duties.extend(DutyColumns.from_records([rec]))
+
+
+def _row_values(header: list[str], raw_row: Sequence[str | None]) -> dict[str, str]:
+    """One row's cells by column (stripped; an empty one ``""``), as the generic parser reads."""
+    cells = ["" if v is None else v for v in raw_row]
+    return {h: c.strip() for h, c in zip(header, cells[: len(header)], strict=True)}
+
+
+def _duty_columns(
+    table: Table,
+    known: set[str],
+    version: str | None,
+    frame: Any,
+    rows: list[list[str]],
+    numbers: Sequence[int],
+) -> tuple[DutyColumns, set[int]]:
+    """The duties of ``frame`` (a polars frame of the table's cells, or ``None``: then
+    ``rows``, the strict reader's) as columns, bad rows included, and the bad rows."""
+    n = len(rows) if frame is None else frame.height
     header = table.header
     at = {name: i for i, name in enumerate(header)}  # a repeated column: the last one, as dict()
     label, sheet = _label(table), table.sheet
@@ -554,6 +617,8 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
             bad.update(k for k, c in enumerate(converted) if c is _BAD)
             columns.append(converted)
             continue
+        import polars as pl  # here: a small file (no frame) never needs it
+
         cells = frame.get_column(frame.columns[at[name]]).fill_null("")
         distinct = cells.unique(maintain_order=True)
         if distinct.len() * 2 > n:  # nearly every value differs: convert them one by one
@@ -595,35 +660,126 @@ def _read_duties(table: Table, known: set[str], version: str | None, batch: Batc
     else:
         columns.append([EMPTY_ATTRS] * n)
     columns += [[label] * n, list(numbers), [sheet] * n, [version] * n]  # the origin's parts
-    duties = DutyColumns.wrap(columns)
-    if bad:
-        duties = duties.take(mask=[k not in bad for k in range(n)])
-    if batch.duties:
-        batch.duties.extend(duties)
-    else:  # the first duty table: its columns, not a copy of them
-        batch.duties = duties
-    width = len(header)
-    for k in sorted(bad):  # report, in row order, as the generic path does
-        raw_row = rows[k] if frame is None else ["" if v is None else v for v in frame.row(k)]
-        values = {h: c.strip() for h, c in zip(header, raw_row[:width], strict=True)}
-        if not any(values.values()):
-            continue  # a blank row
-        c = _Cells(table, numbers[k], values, batch.problems)
-        kwargs = _duty(c)
-        if c.ok:  # never expected: the cell checks are the generic parser's own
-            origin = Origin(label, numbers[k], sheet, version)
-            rec = Duty(**kwargs, attrs=_attrs(table, values, known), origin=origin)
-            batch.duties.extend(DutyColumns.from_records([rec]))
+    return DutyColumns.wrap(columns), bad
+
+
+class DutyStream:
+    """A bundle's duty table to be read a slice at a time, into the write that takes it.
+
+    An import into a store with no duties (:func:`dutygraph.importer.load`) hands this
+    to the store in place of the duty columns: :meth:`slices` parses a slice of the
+    file (:func:`~.tables.frame_slices`), converts it as :func:`_read_duties` does,
+    and gives its columns, so a province's half a million duties (~115 MB as columns)
+    never exist at once. Anything the whole read would report — a bad cell, a row left
+    out, a problem found while parsing — raises :class:`~.tables.StreamFallback`
+    (the importer rolls back and reads the table whole, for the exact report); a
+    blank row is left out silently, as the whole read leaves it.
+
+    Made while the file's bytes are held (read once, by :func:`~.tables.read_csv`): the
+    slices' bounds and checksums, and the (bases, start) pairs resolving the citations
+    needs (:meth:`pairs`). A UTF-8 file's bytes are then let go, and each slice read
+    from the file again, its checksum compared (a file changed since: the whole read).
+    """
+
+    def __init__(self, table: Table, known: set[str], version: str | None) -> None:
+        data = table.data
+        assert data is not None
+        self.table, self.known, self.version = table, known, version
+        #: the file's lines: at least its rows (decides the bulk path before any is read)
+        self.lines = data.count(b"\n")
+        #: the duties given by :meth:`slices` so far
+        self.read = 0
+        self._bounds = slice_bounds(data)
+        view = memoryview(data)
+        self._sums = [zlib.crc32(view[a:b]) for a, b in self._bounds]
+        self._pairs = self._read_pairs(data)
+        path = Path(table.file)
+        try:
+            extra = path.stat().st_size - len(data)  # a BOM dropped: 3
+        except OSError:
+            extra = -1
+        self._at: int | None = extra if extra in (0, 3) else None
+        self._data: bytes | None = None if self._at is not None else data
+        if self._at is not None:  # read again a slice at a time: the bytes not held
+            table.data, table.rows = None, []
+
+    def __len__(self) -> int:
+        return self.lines
+
+    def __bool__(self) -> bool:
+        return True
+
+    def _chunks(self) -> Iterator[bytes]:
+        if self._data is not None:
+            for a, b in self._bounds:
+                yield self._data[a:b]
+            return
+        assert self._at is not None
+        with open(self.table.file, "rb") as f:
+            for (a, b), crc in zip(self._bounds, self._sums, strict=True):
+                f.seek(self._at + a)
+                chunk = f.read(b - a)
+                if zlib.crc32(chunk) != crc:
+                    raise StreamFallback(f"{self.table.file} changed")
+                yield chunk
+
+    def slices(self) -> Iterator[DutyColumns]:
+        """The duties, a slice of the file at a time, in row order (read once)."""
+        table, header = self.table, self.table.header
+        for frame, numbers in frame_slices(table, self._chunks()):
+            if table.problems:
+                raise StreamFallback(table.file)
+            duties, bad = _duty_columns(table, self.known, self.version, frame, [], numbers)
+            if bad:
+                if any(any(_row_values(header, frame.row(k)).values()) for k in bad):
+                    raise StreamFallback(table.file)  # a bad row: the whole read reports it
+                duties = duties.take(mask=[k not in bad for k in range(len(duties))])
+            self.read += len(duties)
+            frame = None  # not held while the next slice is made
+            yield duties
+            duties = None  # type: ignore[assignment]
+
+    def pairs(self) -> set[tuple[tuple[str, ...], str | None]]:
+        """The distinct (bases, valid_from) of the table's rows, as converted (a start date
+        that is not one left out): what resolving the citations asks of every duty. The
+        rows a slice would refuse are among them (then the stream gives up, and this
+        answer is not used)."""
+        return self._pairs
+
+    def _read_pairs(self, data: bytes) -> set[tuple[tuple[str, ...], str | None]]:
+        at = {name: i for i, name in enumerate(self.table.header)}
+        wanted = sorted((at[c], c) for c in ("bases", "valid_from") if c in at)
+        if not wanted:
+            return {((), None)}
+        raw: set[tuple[str, ...]] = set()
+        for k, (a, b) in enumerate(self._bounds):
+            frame = slice_frame(self.table, data[a:b], k == 0, [i for i, _ in wanted])
+            raw.update(frame.fill_null("").unique().rows())
+        date = _DUTY_CELLS[5][1]
+        out: set[tuple[tuple[str, ...], str | None]] = set()
+        for cells in raw:
+            got = dict(zip([c for _, c in wanted], cells, strict=True))
+            start = date(got["valid_from"]) if "valid_from" in got else None
+            if start is not _BAD:
+                out.add((split_multi(got.get("bases", "")), start))
+        return out
 
 
 def _reversed(start: Any, end: Any) -> bool:
     return bool(start and end and start is not _BAD and end is not _BAD and end <= start)
 
 
-def read_bundle(path: str | Path, version: str | None = None, encoding: str | None = None) -> Batch:
+def read_bundle(
+    path: str | Path,
+    version: str | None = None,
+    encoding: str | None = None,
+    *,
+    stream: int | None = None,
+) -> Batch:
     """Read a bundle folder of CSV files, one CSV file, or one XLSX workbook.
 
     CSV files are UTF-8 unless ``encoding`` says otherwise (``"gb18030"``).
+    ``stream``: see :func:`tables_to_batch` (CSV files only).
     """
     path = Path(path)
     if path.is_dir():
@@ -633,4 +789,4 @@ def read_bundle(path: str | Path, version: str | None = None, encoding: str | No
         tables = [read_csv(f, stream=True, encoding=encoding) for f in files]
     else:
         tables = read_table_file(path, encoding)
-    return tables_to_batch(tables, version)
+    return tables_to_batch(tables, version, stream=stream)

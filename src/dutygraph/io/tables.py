@@ -38,15 +38,20 @@ from .xlsx import Formula, column_letter, read_workbook
 
 __all__ = [
     "ENCODINGS",
+    "SLICE_BYTES",
+    "StreamFallback",
     "Table",
     "cell_problem",
     "check_header",
     "control_character",
     "decode",
     "decode_as",
+    "frame_slices",
     "read_csv",
     "read_table_file",
     "read_xlsx",
+    "slice_bounds",
+    "slice_frame",
     "small_rows",
     "table_frame",
 ]
@@ -576,6 +581,94 @@ def table_frame(table: Table) -> tuple[Any, Sequence[int]]:
             schema={f"column_{i}": pl.String for i in range(width)},
         )
     return _drop_control_rows(table, frame, numbers)
+
+
+class StreamFallback(Exception):
+    """A table read a slice at a time (:func:`frame_slices`) met what only the whole read
+    reports exactly (a refused cell, a bad row, a duplicate key...): the importer rolls
+    back and reads the input whole, as before, for the exact problems. Never leaves
+    :func:`dutygraph.importer.load`."""
+
+
+#: the bytes of a streamed CSV file :func:`frame_slices` parses at a time (~30,000 duty rows)
+SLICE_BYTES = 2 << 20
+
+
+def _record_end(data: bytes, start: int, at: int) -> int:
+    """The offset after the first line end at or after ``at`` that ends a record begun at
+    ``start`` (an even number of quotes since ``start``: in a text whose quotes all open or
+    close a cell, an odd count is inside a quoted cell); the end of ``data`` if none."""
+    end = data.find(b"\n", at)
+    while end != -1 and data.count(b'"', start, end) % 2:
+        end = data.find(b"\n", end + 1)
+    return len(data) if end == -1 else end + 1
+
+
+def slice_bounds(data: bytes, size: int | None = None) -> list[tuple[int, int]]:
+    """Where :func:`frame_slices` cuts a streamed CSV file's bytes: (start, end) of slices
+    of about ``size`` bytes (:data:`SLICE_BYTES`) that end at record ends, the first
+    holding the header. Raises :class:`StreamFallback` for a text whose quotes do not
+    all open or close a cell (polars reads such a text its own way: only whole)."""
+    if b'"' in data and not _QUOTED_WELL.fullmatch(data):
+        raise StreamFallback("a quote inside a cell")
+    size = size or SLICE_BYTES
+    out: list[tuple[int, int]] = []
+    start, at = 0, _record_end(data, 0, 0) + size
+    while True:
+        end = _record_end(data, start, at)
+        out.append((start, end))
+        if end >= len(data):
+            return out
+        start, at = end, end + size
+
+
+def slice_frame(table: Table, chunk: bytes, first: bool, columns: list[int] | None = None) -> Any:
+    """One slice's cells as a polars frame of strings: the ``first`` (the header its first
+    record) as :func:`table_frame` parses the file, the others as the header's width of
+    columns; only ``columns`` (indexes) if given. Raises
+    :class:`StreamFallback` where polars refuses it or its width is not the header's."""
+    import polars as pl
+
+    try:
+        if first:
+            frame = pl.read_csv(
+                io.BytesIO(chunk), infer_schema=False, truncate_ragged_lines=False, columns=columns
+            )
+        else:
+            frame = pl.read_csv(
+                io.BytesIO(chunk),
+                has_header=False,
+                schema={f"column_{i}": pl.String for i in range(len(table.header))},
+                truncate_ragged_lines=False,
+                columns=columns,
+            )
+    except pl.exceptions.PolarsError:
+        raise StreamFallback(table.file) from None
+    if frame.width != (len(table.header) if columns is None else len(columns)):
+        raise StreamFallback(table.file)
+    return frame
+
+
+def frame_slices(table: Table, chunks: Iterable[bytes]) -> Iterator[tuple[Any, Sequence[int]]]:
+    """:func:`table_frame` of a streamed CSV file a slice at a time (``chunks``: its bytes
+    cut by :func:`slice_bounds`), each with its rows' numbers: the whole file's frame (a
+    province's duties ~90 MB) never exists. The same checks per slice: ``max_rows`` over
+    the slices so far, cell lengths, values under an empty header name and control
+    characters (rows left out, problems in ``table.problems``). Raises
+    :class:`StreamFallback` where :func:`table_frame` would read another way — and
+    whatever the checks raise, which need not be the whole read's first error.
+    """
+    limits = table.limits or current()
+    base = 2
+    for chunk in chunks:
+        frame = slice_frame(table, chunk, base == 2)
+        numbers: Sequence[int] = range(base, base + frame.height)
+        base += frame.height
+        if base - 2 > limits.max_rows:
+            raise _too_many_rows(table.file, limits)
+        _check_lengths(table, frame, numbers, limits)
+        frame, numbers = _drop_headerless_rows(table, frame, numbers)
+        yield _drop_control_rows(table, frame, numbers)
 
 
 #: a streamed CSV file of at most this many lines is read without polars (:func:`small_rows`)

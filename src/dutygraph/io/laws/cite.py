@@ -52,7 +52,7 @@ from ...errors import Problem
 from ...graph import DutyGraph
 from ...lawbook import LawBook
 from ...model import LAW_KINDS, LawArticle, LawVersion, LegalBasis, Origin, active, today
-from ..bundle import Batch, Row
+from ..bundle import Batch, Row, StreamFallback
 from ..citations import Citation, chinese_numeral
 
 __all__ = ["CITATION_CODES", "resolve_citations"]
@@ -142,6 +142,8 @@ def _earliest_starts(batch: Batch) -> dict[str, str]:
             for b, s in set(zip(cols.column("bases"), cols.column("valid_from"), strict=True))
             if s
         )
+    if batch.stream is not None:  # a duty table read later, a slice at a time
+        pairs.update((b, s) for b, s in batch.stream.pairs() if s)
     for bases, start in pairs:
         for b in bases:
             if b not in out or start < out[b]:
@@ -317,6 +319,10 @@ def _check_duty_dates(
             ):
                 if pair in wrong:
                     visit(pair[0], pair[1], cols.origin(k))
+    if batch.stream is not None and any(
+        s and any(bad(b, s) for b in bases) for bases, s in batch.stream.pairs()
+    ):
+        raise StreamFallback(batch.stream.table.file)  # warned at rows read whole, in order
     for (bid, start, _, _), origins in found.items():
         b = resolved.get(bid) or graph.bases[bid]
         more = f"（另有 {len(origins) - 1} 行）" if len(origins) > 1 else ""

@@ -84,7 +84,22 @@ def write_records(conn: sqlite3.Connection, recs: list[Any], *, clear_names: boo
         )
 
 
+def _parts(duties: Any) -> Iterator[DutyColumns]:
+    """``duties`` itself, or a slice at a time for duties read as they are written (an
+    import's :class:`~dutygraph.io.bundle.DutyStream`: its ``slices``)."""
+    slices = getattr(duties, "slices", None)
+    if slices is None:
+        yield duties
+    else:
+        yield from slices()
+
+
 def _write_duties(conn: sqlite3.Connection, duties: DutyColumns) -> None:
+    for part in _parts(duties):
+        _write_some_duties(conn, part)
+
+
+def _write_some_duties(conn: sqlite3.Connection, duties: DutyColumns) -> None:
     rows = list(duty_rows(duties))
     had_duties = conn.execute("SELECT 1 FROM duty_basis LIMIT 1").fetchone() is not None
     conn.executemany(TABLES["duty"].upsert_sql(), rows)
@@ -100,9 +115,11 @@ def _write_duties(conn: sqlite3.Connection, duties: DutyColumns) -> None:
 def _slices(duties: DutyColumns) -> Iterator[tuple[Any, ...]]:
     """The duty table's rows of ``duties``, made a slice at a time (at national, one
     list of all rows alone was ~3 GB)."""
-    for lo in range(0, len(duties), _SLICE):
-        part = DutyColumns.wrap([col[lo : lo + _SLICE] for col in duties.columns])
-        yield from duty_rows(part)
+    for some in _parts(duties):
+        for lo in range(0, len(some), _SLICE):
+            part = DutyColumns.wrap([col[lo : lo + _SLICE] for col in some.columns])
+            yield from duty_rows(part)
+        some = part = None  # type: ignore[assignment]  # not held while the next is read
 
 
 def _write_new_duties(conn: sqlite3.Connection, duties: DutyColumns) -> None:
