@@ -16,6 +16,15 @@ another corpus is not used (:func:`load` returns nothing) and a test says it is 
 In a query a statutory word — the text's own or one the thesaurus gave — brings its near
 terms at :data:`dutygraph.analysis.match.NEAR_SHARE` of its weight, voting under the
 text's word.
+
+**Words the corpus never writes** (牛奶, 樟树, 换汇: a citizen's word, not a statute's) have
+no row in the table. They are read by their characters, as the corpus uses them: a
+character's vector is the mean of the word vectors of the corpus words holding it
+(奶 → 奶畜, 挤奶, 奶业 …), an unknown word's vector the mean of its characters' vectors,
+and its stand-ins are the corpus words sharing one of its characters nearest to it by
+cosine, from :data:`MIN_COMPOSED` (:func:`composed`; 牛奶 → 奶畜, 挤奶, 奶业; 樟树 → 树种 …).
+The word vectors ship beside the table (``corpus_vectors.bin``: the same SVD, the first
+:data:`SHIPPED_DIMENSIONS` dimensions, int8; first line the corpus digest too).
 """
 
 from __future__ import annotations
@@ -25,11 +34,33 @@ import hashlib
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
-__all__ = ["DIMENSIONS", "MIN_COSINE", "PATH", "K", "build", "corpus_digest", "load", "write"]
+__all__ = [
+    "DIMENSIONS",
+    "MIN_COMPOSED",
+    "MIN_COSINE",
+    "PATH",
+    "SHIPPED_DIMENSIONS",
+    "VECTORS",
+    "K",
+    "Vectors",
+    "build",
+    "composed",
+    "corpus_digest",
+    "load",
+    "vectors",
+    "write",
+]
 
 PATH = Path(str(files("dutygraph") / "data" / "thesaurus" / "corpus_near.tsv"))
+VECTORS = PATH.with_name("corpus_vectors.bin")
 DIMENSIONS, K, MIN_COSINE = 100, 3, 0.8
+#: the word vectors shipped: the SVD's leading dimensions (by singular value), int8 per row
+SHIPPED_DIMENSIONS = 100
+#: an unknown word's stand-ins: at most K_COMPOSED corpus words from this cosine to its
+#: characters' mean vector; at least half its characters must be corpus characters
+MIN_COMPOSED, K_COMPOSED = 0.75, 3
 MIN_ARTICLES, MAX_SHARE = 3, 0.02
 AS_OF = "2025-06-01"
 
@@ -60,6 +91,11 @@ def load() -> dict[str, tuple[str, ...]]:
 
 def build() -> dict[str, list[str]]:
     """The near-term table, from the packaged corpus (see the module; ~40 s CPU)."""
+    return _build()[0]
+
+
+def _build() -> tuple[dict[str, list[str]], list[str], Any]:
+    """The near-term table, the vocabulary and its unit word vectors (numpy, rows)."""
     import numpy as np
     import scipy.sparse as sp
     from scipy.sparse.linalg import svds
@@ -112,7 +148,7 @@ def build() -> dict[str, list[str]]:
             ]
             if near:
                 out[vocab[start + r]] = near
-    return out
+    return out, vocab, e[:, np.argsort(-s, kind="stable")]
 
 
 def write(table: dict[str, list[str]], path: Path = PATH) -> None:
@@ -121,7 +157,91 @@ def write(table: dict[str, list[str]], path: Path = PATH) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def write_vectors(vocab: list[str], e: Any, path: Path = VECTORS) -> None:
+    """The word vectors as shipped: digest line, ``N D`` line, the words (one line, spaces
+    between), then N×D int8 (each row a unit vector times 127). Deterministic bytes."""
+    import numpy as np
+
+    e = e[:, :SHIPPED_DIMENSIONS]
+    e = e / (np.linalg.norm(e, axis=1, keepdims=True) + 1e-12)
+    q = np.clip(np.rint(e * 127), -127, 127).astype(np.int8)
+    head = f"# corpus sha256 {corpus_digest()}\n{len(vocab)} {q.shape[1]}\n{' '.join(vocab)}\n"
+    path.write_bytes(head.encode("utf-8") + q.tobytes())
+
+
+class Vectors:
+    """The shipped word vectors, and characters' vectors made from them on first use."""
+
+    def __init__(self, vocab: list[str], e: Any) -> None:
+        import numpy as np
+
+        self.vocab, self.e = vocab, e
+        self.index = {w: i for i, w in enumerate(vocab)}
+        by: dict[str, list[int]] = collections.defaultdict(list)
+        for i, w in enumerate(vocab):
+            for c in dict.fromkeys(w):
+                by[c].append(i)
+        self.by_char = {c: np.asarray(ix) for c, ix in by.items()}
+        self._chars: dict[str, Any] = {}
+
+    def char(self, c: str) -> Any:
+        """The unit mean vector of the corpus words holding ``c``."""
+        import numpy as np
+
+        v = self._chars.get(c)
+        if v is None:
+            v = self.e[self.by_char[c]].mean(0)
+            v = self._chars[c] = v / (np.linalg.norm(v) + 1e-12)
+        return v
+
+    def composed(self, word: str) -> tuple[tuple[str, float], ...]:
+        """An unknown word's stand-ins (see the module): corpus words and their cosines."""
+        import numpy as np
+
+        chars = [c for c in dict.fromkeys(word) if c in self.by_char]
+        if word in self.index or not chars or 2 * len(chars) < len(set(word)):
+            return ()
+        v = np.mean([self.char(c) for c in chars], 0)
+        v /= np.linalg.norm(v) + 1e-12
+        cand = np.unique(np.concatenate([self.by_char[c] for c in chars]))
+        sims = self.e[cand] @ v
+        order = np.argsort(-sims, kind="stable")[:K_COMPOSED]
+        return tuple(
+            (self.vocab[cand[j]], round(float(sims[j]), 3)) for j in order if sims[j] >= MIN_COMPOSED
+        )
+
+
+@lru_cache(maxsize=1)
+def vectors() -> Vectors | None:
+    """The shipped word vectors; None when missing or built from another corpus."""
+    import numpy as np
+
+    try:
+        raw = VECTORS.read_bytes()
+    except OSError:
+        return None
+    first, shape, words, body = raw.split(b"\n", 3)
+    if first.decode().removeprefix("# corpus sha256 ") != corpus_digest():
+        return None
+    n, d = map(int, shape.split())
+    e = np.frombuffer(body, np.int8).reshape(n, d).astype(np.float32) / 127.0
+    return Vectors(words.decode("utf-8").split(" "), e)
+
+
+@lru_cache(maxsize=4096)
+def composed(word: str) -> tuple[tuple[str, float], ...]:
+    """The corpus words standing in for ``word`` when the corpus never writes it (empty for
+    a corpus word, whose near terms are :func:`load`'s, and without the shipped vectors).
+
+    >>> [t for t, _ in composed("牛奶")]
+    ['奶畜', '挤奶', '奶业']
+    """
+    vs = vectors()
+    return vs.composed(word) if vs is not None else ()
+
+
 if __name__ == "__main__":  # python -m dutygraph.analysis.near
-    t = build()
+    t, vocab, e = _build()
     write(t)
-    print(f"{len(t)} terms with near terms -> {PATH}")
+    write_vectors(vocab, e)
+    print(f"{len(t)} terms with near terms -> {PATH}; {len(vocab)} word vectors -> {VECTORS}")
