@@ -375,11 +375,14 @@ NEAR_SHARE = 0.2
 #: under a statute (霍乱 is near 火化 in the quarantine law; 宠物殡葬 is not quarantine)
 NEAR_ROLE = "near"
 #: a word of the text the corpus never writes, the thesaurus lacks and no catalogue term is
-#: (牛奶, 樟树) brings the corpus words its characters stand nearest to
-#: (:func:`dutygraph.analysis.near.composed`: 牛奶→奶畜) at this share of its weight (0: off)
-COMPOSED_SHARE = 0.5
+#: (牛奶, 樟树) brings the corpus words its characters stand nearest to and agree with
+#: (:func:`dutygraph.analysis.near.composed`: 牛奶→奶畜) at this share of its weight (0: off).
+#: Fixed before any evaluation: the share a corpus near term has (:data:`NEAR_SHARE`), the
+#: one weight the method gives a word the corpus vectors supply
+COMPOSED_SHARE = NEAR_SHARE
 #: the role of a composed stand-in: ``near`` (items only) or ``""`` (the text's word's role:
-#: it may place the text under a statute too)
+#: it may place the text under a statute too). A stand-in is the only reading the text's word
+#: has (a near term is a second word beside one the text already has), so it keeps the role
 COMPOSED_ROLE = ""
 _DEFINITION = re.compile(r"所称的?([\u4e00-\u9fff]{2,12}?)[，,]?是指([^。；]{2,300})")
 SEGMENT = True  # read texts with jieba (False: character bigrams, the ablation)
