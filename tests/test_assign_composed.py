@@ -84,3 +84,18 @@ def test_the_answer_quotes_the_statute_the_stand_ins_fall_under() -> None:
     top = a.candidates[0]
     assert top.department.id == "N-MARA"  # 畜牧兽医 by 乳品质量安全监督管理条例
     assert any("牛奶→奶畜" in r and "《乳品质量安全监督管理条例》" in r for r in top.reasons)
+
+
+@pytest.mark.parametrize(
+    ("word", "noise"),
+    [
+        ("别墅", "澳门特别行政区"),  # forms3 别墅里的私人收藏馆: shares the modifier 别 only
+        ("师傅", "教师法"),  # forms 上门换锁芯 (叫师傅上门): shares 师, not the head 傅
+        ("杯子", "电子数据交换"),  # forms4 液氮冰淇淋 (杯子): 子 is a suffix, the head is 杯
+    ],
+)
+def test_a_stand_in_must_hold_the_words_head(vs: near.Vectors, word: str, noise: str) -> None:
+    assert noise in vs.vocab and noise not in [t for t, _ in vs.composed(word)]
+    assert near.head_char(word) not in noise
+    # the head kept: 樟树 is a 树, 牛奶 a 奶 (right-headed compounds)
+    assert all(near.head_char(w) in t for w in ("樟树", "牛奶") for t, _ in vs.composed(w))

@@ -781,20 +781,28 @@ def _everyday(ix: Indexes, words: list[Word]) -> list[Word]:
 def _composed(ix: Indexes, words: list[Word], have: set[str]) -> list[Word]:
     """The corpus words standing in for the text's words that nothing else reads (see
     :data:`COMPOSED_SHARE`), each voting under the text's word."""
-    table = thesaurus.load()
     out = []
     for w in words:
+        if not _reads_by_characters(ix, w):
+            continue
         t = w.text
-        if w.role in CONTEXT_ROLES or w.via or len(t) < 2 or t in table or t in LEGAL_WORDS:
-            continue
-        if t in ix.items.postings or t in ix.forms.postings or not _CJK.search(t):
-            continue
         for term, _cos in corpus_near.composed(t):
             if term not in have:
                 have.add(term)
                 role = COMPOSED_ROLE or w.role
                 out.append(Word(term, w.start, role, w.weight * COMPOSED_SHARE, t))
     return out
+
+
+def _reads_by_characters(ix: Indexes, w: Word) -> bool:
+    """``w`` is a word of the text (not a context word, not one standing for another) that
+    nothing else reads: not in the thesaurus, not a stock word, no catalogue or form term."""
+    t = w.text
+    if w.role in CONTEXT_ROLES or w.via or len(t) < 2 or t in LEGAL_WORDS:
+        return False
+    if t in thesaurus.load() or t in ix.items.postings or t in ix.forms.postings:
+        return False
+    return bool(_CJK.search(t))
 
 
 @dataclass(slots=True)

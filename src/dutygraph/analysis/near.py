@@ -53,6 +53,7 @@ __all__ = [
     "build",
     "composed",
     "corpus_digest",
+    "head_char",
     "load",
     "vectors",
     "write",
@@ -199,6 +200,24 @@ def write_vectors(vocab: list[str], e: Any, path: Path = VECTORS) -> None:
     path.write_bytes(head.encode("utf-8") + q(e) + q(c))
 
 
+#: characters that end a word without being its head (noun suffixes and particles: 杯子's
+#: head is 杯, not the 子 of 电子)
+SUFFIXES = frozenset("子儿头们了着过的得地")
+
+
+def head_char(word: str) -> str:
+    """The head of a compound: a Chinese compound is right-headed (樟树 is a 树, 牛奶 a 奶),
+    so its last character that is not a suffix.
+
+    >>> head_char("樟树"), head_char("杯子"), head_char("子")
+    ('树', '杯', '子')
+    """
+    for ch in reversed(word):
+        if ch not in SUFFIXES:
+            return ch
+    return word[-1:]
+
+
 class Vectors:
     """The shipped word vectors and character vectors (see the module)."""
 
@@ -224,16 +243,21 @@ class Vectors:
         A candidate must stand near the word (cosine to the mean of its characters'
         vectors from :data:`MIN_COMPOSED`) **and agree in sense with each of its
         characters** (cosine to every one of them from :data:`MIN_AGREE`): 水彩 shares 彩
-        with 彩票, but 彩票 stands nowhere near 水, so it is no stand-in for 水彩."""
+        with 彩票, but 彩票 stands nowhere near 水, so it is no stand-in for 水彩) **and hold
+        the word's head** (:func:`head_char`: 樟树's 树 is in 树种; 别墅 shares only its
+        modifier 别 with 特别行政区, 师傅 only 师 with 教师法: no stand-ins)."""
         import numpy as np
 
         chars = [ch for ch in dict.fromkeys(word) if ch in self.chars]
         if word in self.index or not chars or 2 * len(chars) < len(set(word)):
             return ()
+        head = head_char(word)
+        if head not in self.by_char:
+            return ()
         cv = self.c[[self.chars[ch] for ch in chars]]
         v = cv.mean(0)
         v /= np.linalg.norm(v) + 1e-12
-        cand = np.unique(np.concatenate([self.by_char[ch] for ch in chars]))
+        cand = self.by_char[head]
         ev = self.e[cand]
         sims = ev @ v
         ok = np.flatnonzero((sims >= MIN_COMPOSED) & ((ev @ cv.T).min(1) >= MIN_AGREE))
