@@ -13,7 +13,8 @@ tuning sets pooled, so the leave-one-set-out figure is honest for the confidence
 abstention, optimistic for those.) The settled set is reported beside them.
 
 ``--switch`` sets a module attribute before asking (``match.THESAURUS_WEIGHT=0``), for
-the ablations of the hand-over.
+the ablations of the hand-over. ``--kinds`` adds the tuning sets' misses counted by kind
+(:func:`kind`: what went wrong, read off each answer's top candidate and reasons).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from __future__ import annotations
 import argparse
 import ast
 import importlib
+import re
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,7 @@ DATA = HERE.parent / "tests" / "data"
 AS_OF = "2025-06-01"
 
 from dutygraph.analysis import confidence as conf  # noqa: E402
+from dutygraph.analysis import match  # noqa: E402
 from dutygraph.analysis.assign import assign_business_form  # noqa: E402
 from dutygraph.analysis.assign_eval import FIT_SETS, EvalCase, read_eval_cases, score  # noqa: E402
 from dutygraph.analysis.confidence import COEFFICIENTS, confidence, fit  # noqa: E402
@@ -47,9 +51,35 @@ def ask(g: Any, cases: list[EvalCase]) -> list[tuple[EvalCase, bool]]:
         a = assign_business_form(g, c.name, c.description, c.behaviors, as_of=AS_OF, exclude=own)
         c.got = [x.department.id for x in a.candidates]
         c.evidence = tuple(a.evidence)  # type: ignore[assignment]
+        c.top_reason = a.candidates[0].reasons[0] if a.candidates else ""  # type: ignore[attr-defined]
+        c.scores = [x.score for x in a.candidates]  # type: ignore[attr-defined]
         forced = not a.candidates or any("business_form" in x for x in a.conflicts)
         out.append((c, forced))
     return out
+
+
+_MATCHED = re.compile(r"描述中的词 (.*?)（")
+
+
+def kind(g: Any, c: EvalCase) -> str:
+    """What went wrong in a miss (the first that applies), as the issue names the kinds."""
+    if not c.got:
+        return "5 no candidate at all: abstained where it should answer"
+    if c.rank is None:
+        return "1 right department never proposed: its matter's words not read (vocabulary)"
+    top = c.top_reason  # type: ignore[attr-defined]
+    m = _MATCHED.search(top)
+    won = [x.split("→")[0] for x in m.group(1).split("、")] if m else []
+    ix = match.indexes(g, AS_OF)
+    roles = {w.text: w.role for w in match.query_words(ix, c.name, c.description)}
+    if won and all(roles.get(w) in {"channel", "place", "customer"} for w in won):
+        return "2 a channel, customer or place word outvotes the activity"
+    if top.startswith("领域归口（法律）"):
+        return "4 a wrong statute's scope wins"
+    if c.rank == 2:
+        close = c.scores[1] >= 0.8  # type: ignore[attr-defined]
+        return "3a right department second, within 20 %" if close else "3b right second, further"
+    return "6 right department third or lower: another item's catalogue words win"
 
 
 def judged(asked: list[tuple[EvalCase, bool]], coefficients: Any) -> dict[str, Any]:
@@ -77,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path)
     ap.add_argument("--switch", action="append", default=[])
+    ap.add_argument("--kinds", action="store_true", help="count the misses by kind")
     args = ap.parse_args(argv)
     for s in args.switch:
         name, value = s.split("=", 1)
@@ -103,6 +134,11 @@ def main(argv: list[str] | None = None) -> int:
         loso.extend(asked)
         lines.append(row(f"  left out: {name.removeprefix('assign_eval_')}", r))
     lines.append(row("leave-one-set-out, pooled", score([c for c, _ in loso])))
+    if args.kinds:
+        misses = [c for c, _ in loso if not c.disputed and c.rank != 1]
+        lines.append(f"misses (top-1 not the lead, or no lead) by kind: {len(misses)}")
+        for k, n in sorted(Counter(kind(g, c) for c in misses).items()):
+            lines.append(f"  {n:>4}  {k}")
     print("\n".join(lines))
     if args.out:
         args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -152,7 +152,7 @@ def match_items(
     >>> from dutygraph.fixtures import demo_graph
     >>> found, _ = match_items(demo_graph(), "奶茶店", "零售预包装食品和现制饮品")
     >>> found[0].item, found[0].reasons[0].split("（")[0]
-    ('I-FOOD-SALE', '描述中的词 预包装食品、零售')
+    ('I-FOOD-SALE', '描述中的词 预包装食品、零售、饮品→食品销售')
     """
     ix = match.indexes(g, as_of or today())
     words = match.query_words(ix, name, description)

@@ -374,6 +374,16 @@ NEAR_SHARE = 0.2
 #: the role of a near term: it counts for the catalogue's items only, never to put a text
 #: under a statute (霍乱 is near 火化 in the quarantine law; 宠物殡葬 is not quarantine)
 NEAR_ROLE = "near"
+#: a word of the text the corpus never writes, the thesaurus lacks and no catalogue term is
+#: (牛奶, 樟树) brings the corpus words its characters stand nearest to and agree with
+#: (:func:`dutygraph.analysis.near.composed`: 牛奶→奶畜) at this share of its weight (0: off).
+#: Fixed before any evaluation: the share a corpus near term has (:data:`NEAR_SHARE`), the
+#: one weight the method gives a word the corpus vectors supply
+COMPOSED_SHARE = NEAR_SHARE
+#: the role of a composed stand-in: ``near`` (items only) or ``""`` (the text's word's role:
+#: it may place the text under a statute too). A stand-in is the only reading the text's word
+#: has (a near term is a second word beside one the text already has), so it keeps the role
+COMPOSED_ROLE = ""
 _DEFINITION = re.compile(r"所称的?([\u4e00-\u9fff]{2,12}?)[，,]?是指([^。；]{2,300})")
 SEGMENT = True  # read texts with jieba (False: character bigrams, the ablation)
 
@@ -754,6 +764,8 @@ def _everyday(ix: Indexes, words: list[Word]) -> list[Word]:
                 have.add(e.term)
                 weight = w.weight * THESAURUS_WEIGHT * thesaurus.WEIGHTS[e.kind] * mw
                 out.append(Word(e.term, w.start, w.role, weight, w.via or w.text))
+    if COMPOSED_SHARE:
+        out += _composed(ix, words, have)
     if NEAR_SHARE:
         near = corpus_near.load()
         for w in [*words, *out]:
@@ -764,6 +776,33 @@ def _everyday(ix: Indexes, words: list[Word]) -> list[Word]:
                     have.add(t)
                     out.append(Word(t, w.start, NEAR_ROLE, w.weight * NEAR_SHARE, w.via or w.text))
     return out
+
+
+def _composed(ix: Indexes, words: list[Word], have: set[str]) -> list[Word]:
+    """The corpus words standing in for the text's words that nothing else reads (see
+    :data:`COMPOSED_SHARE`), each voting under the text's word."""
+    out = []
+    for w in words:
+        if not _reads_by_characters(ix, w):
+            continue
+        t = w.text
+        for term, _cos in corpus_near.composed(t):
+            if term not in have:
+                have.add(term)
+                role = COMPOSED_ROLE or w.role
+                out.append(Word(term, w.start, role, w.weight * COMPOSED_SHARE, t))
+    return out
+
+
+def _reads_by_characters(ix: Indexes, w: Word) -> bool:
+    """``w`` is a word of the text (not a context word, not one standing for another) that
+    nothing else reads: not in the thesaurus, not a stock word, no catalogue or form term."""
+    t = w.text
+    if w.role in CONTEXT_ROLES or w.via or len(t) < 2 or t in LEGAL_WORDS:
+        return False
+    if t in thesaurus.load() or t in ix.items.postings or t in ix.forms.postings:
+        return False
+    return bool(_CJK.search(t))
 
 
 @dataclass(slots=True)
