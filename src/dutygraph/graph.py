@@ -46,7 +46,7 @@ from .model import (
 if TYPE_CHECKING:  # networkx takes a third of a second to import: only when used
     import networkx as nx
 
-__all__ = ["DutyGraph", "find_in", "identity", "record_id"]
+__all__ = ["DutyGraph", "find_in", "identity", "record_id", "walk_down"]
 
 Record = (
     Region
@@ -74,6 +74,23 @@ _DUTY_ROLE = _DUTY_FIELDS.index("role")
 _DUTY_FROM = _DUTY_FIELDS.index("valid_from")
 _DUTY_TO = _DUTY_FIELDS.index("valid_to")
 assert _DUTY_FIELDS[-1] == "origin"  # the columns of the fields before it are in this order
+
+
+def walk_down(top: str, children: Callable[[str], Iterable[str] | None]) -> list[str]:
+    """``top`` and every node under it, parents before children (breadth first), each
+    once even where the tree has a cycle or a node listed twice.
+
+    >>> walk_down("a", {"a": ["b", "c"], "b": ["d", "a"]}.get)
+    ['a', 'b', 'c', 'd']
+    """
+    out, seen, k = [top], {top}, 0
+    while k < len(out):
+        for child in children(out[k]) or ():
+            if child not in seen:
+                seen.add(child)
+                out.append(child)
+        k += 1
+    return out
 
 
 def record_id(record: Any) -> str:
@@ -606,12 +623,7 @@ class DutyGraph(LawLookups):
 
     def subtree(self, code: str) -> list[str]:
         """``code`` and every region below it, parents before children."""
-        out = [code]
-        i = 0
-        while i < len(out):
-            out.extend(self._region_children.get(out[i], ()))
-            i += 1
-        return out
+        return walk_down(code, self._region_children.get)
 
     # -- departments ----------------------------------------------------------
 

@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from .._gc import gc_paused
-from ..graph import DutyGraph
+from ..graph import DutyGraph, walk_down
 from ..model import Duty, Item, today
 from ..reader import GraphReader, dispatchable, in_key_order, whole_graph
 from .resolve import Resolution, answers_for, has_basis_in_force, resolve
@@ -442,24 +442,16 @@ class _Scanner:
     def _item_below(self, item: str) -> list[str]:
         """``item`` and the items under it: those whose item path passes through it."""
         if self._below is None:
-            below: dict[str, list[str]] = {}
+            children: dict[str, list[str]] = {}
             items = self.g.items
             for i, it in items.items():
                 if it.parent in items:
-                    below.setdefault(it.parent, []).append(i)
-            self._below = below
+                    children.setdefault(it.parent, []).append(i)
+            self._below = children
         out = self._below_of.get(item)
         if out is not None:
             return out
-        out, seen = [item], {item}
-        self._below_of[item] = out  # filled below
-        k = 0
-        while k < len(out):
-            for child in self._below.get(out[k], ()):
-                if child not in seen:
-                    seen.add(child)
-                    out.append(child)
-            k += 1
+        out = self._below_of[item] = walk_down(item, self._below.get)
         return out
 
     def _inheriting(

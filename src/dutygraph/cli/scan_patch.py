@@ -39,7 +39,7 @@ from typing import Any
 
 from ..analysis.conflicts import CONFLICT_KINDS, conflicts_at, open_disputes
 from ..analysis.gaps import gaps_at, scope
-from ..graph import DutyGraph
+from ..graph import DutyGraph, walk_down
 from ..questions import rows as answer_rows
 from ..reader import GraphReader
 from ..serialize import conflict_dict, dumps, gap_dict
@@ -179,14 +179,7 @@ def _below(tree: list[tuple[str, str | None]], top: str) -> list[str]:
     for node, parent in tree:
         if parent and parent in known:
             children.setdefault(parent, []).append(node)
-    out, seen, k = [top], {top}, 0
-    while k < len(out):
-        for child in children.get(out[k], ()):
-            if child not in seen:
-                seen.add(child)
-                out.append(child)
-        k += 1
-    return out
+    return walk_down(top, children.get)
 
 
 def _gaps(

@@ -55,7 +55,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import Ambiguous, NotFound
-from ..graph import DutyGraph, _name_of, _suggest
+from ..graph import DutyGraph, _name_of, _suggest, walk_down
 from ..lawbook import LawBook, LawLookups, packaged_lawbook
 from ..model import (
     RECORD_TYPES,
@@ -577,16 +577,7 @@ class Neo4jReader(LawLookups):
 
     def subtree(self, code: str) -> list[str]:
         """``code`` and every region below it, parents before children (one query)."""
-        below = self._tree(code)
-        out, seen = [code], {code}
-        i = 0
-        while i < len(out):
-            for child in below.get(out[i], ()):
-                if child not in seen:
-                    seen.add(child)
-                    out.append(child)
-            i += 1
-        return out
+        return walk_down(code, self._tree(code).get)
 
     def departments_in(self, region: str) -> list[Department]:
         return self._records("department", "departments_in", region=region)

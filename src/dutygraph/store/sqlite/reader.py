@@ -28,7 +28,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from ...graph import DutyGraph, find_in
+from ...graph import DutyGraph, find_in, walk_down
 from ...lawbook import LawBook, LawLookups, packaged_lawbook
 from ...model import Department, Duty
 from .guard import Guarded
@@ -338,12 +338,7 @@ class SqliteReader(LawLookups):
         return [r.code for r in self.regions.where("parent = ?", (code,))]
 
     def subtree(self, code: str) -> list[str]:
-        out = [code]
-        i = 0
-        while i < len(out):
-            out.extend(self.region_children(out[i]))
-            i += 1
-        return out
+        return walk_down(code, self.region_children)
 
     def departments_in(self, region: str) -> list[Department]:
         return self.departments.where("region = ?", (region,))
