@@ -48,6 +48,13 @@ def test_without_an_article_the_versions_and_contents(cli):
     assert data["contents"][-1]["last"] == articles[-1].name
     text = cli("law", "食品安全法").stdout
     assert f"共 {len(articles)} 条" in text and "第八章 监督管理" in text
+    assert data["whole"] and "可能不完整" not in text  # it ends with 本法自…起施行
+
+
+def test_a_text_cut_short_in_the_corpus_says_so(cli):
+    # the corpus's 长江保护法 stops at 第七十九条: chapters 8 (法律责任) and 9 (附则) are missing
+    assert not cli("law", "长江保护法", "--json")["whole"]
+    assert "最后一条（第七十九条）不是施行条款" in cli("law", "长江保护法").stdout
 
 
 def test_an_article_the_law_lacks_is_a_usage_error_naming_the_last(cli):

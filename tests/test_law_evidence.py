@@ -78,6 +78,7 @@ def test_a_county_power_list_citing_article_57_shows_its_text(cli, tmp_path):
     # the nearest match: the version's last article
     last = packaged_corpus().acts[packaged_lawbook().law("食品安全法").id].versions[-1]
     assert last.articles[-1].label in warning["message"]
+    assert "可能不完整" not in warning["message"]  # its last article is the commencement
     item = "对特种设备使用单位的监督检查"
     lead = cli("lead", item, "510104", "--as-of", "2025-06-01", "--json")
     texts = [
@@ -106,3 +107,20 @@ def test_strict_load_refuses_the_article_the_law_lacks(cli, tmp_path):
     assert after.returncode != 0  # nothing was imported: the item is unknown
     ok = cli("load", str(path), "--json")  # without --strict: imported, with the warning
     assert ok["added"]["duty"] == 2
+
+
+def test_an_article_past_the_end_of_a_text_cut_short_says_the_corpus_may_be_incomplete(
+    cli, tmp_path
+):
+    # the corpus's 长江保护法 ends at 第七十九条 (chapter 7): its 法律责任 and 附则 are missing,
+    # so 第八十三条 is the corpus's gap, and the warning says so instead of blaming the cell
+    last = packaged_corpus().acts[packaged_lawbook().law("长江保护法").id].versions[-1]
+    assert last.articles[-1].label == "第七十九条"
+    cli("load", str(DEMO_PATH))
+    row = list(COUNTY_ROWS[0])
+    row[1], row[4] = "对长江流域非法采砂的行政处罚", "《中华人民共和国长江保护法》第八十三条"
+    path = power_list_xlsx(tmp_path / "river.xlsx", [row], title="锦江区市场监督管理局权责清单")
+    report = cli("load", str(path), "--json")
+    (warning,) = [p for p in report["problems"] if p["code"] == "law-no-article"]
+    assert (warning["row"], warning["column"]) == (4, "bases")
+    assert "最后一条是第七十九条" in warning["message"] and "可能不完整" in warning["message"]

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..analysis.provisions import duties_on_law, version_for
 from ..errors import NotFound, UsageError
+from ..io.laws.cite import ends_in_force_clause
 from ..model import Law, LawArticle, LawVersion
 from ..reader import GraphReader
 from ..serialize import article_dict, law_dict, law_version_dict
@@ -181,6 +182,8 @@ def run_show(args: argparse.Namespace) -> int:
         return 0
     articles = g.law_articles(version.id)
     versions = g.law_versions(law.id)
+    # a text whose last article is not its commencement is probably cut short in the corpus
+    whole = not articles or ends_in_force_clause(articles[-1])
     if args.json:
         emit_json(
             {
@@ -190,6 +193,7 @@ def run_show(args: argparse.Namespace) -> int:
                 "version": law_version_dict(version),
                 "in_force": in_force,
                 "contents": _contents(articles),
+                "whole": whole,
             }
         )
         return 0
@@ -216,6 +220,11 @@ def run_show(args: argparse.Namespace) -> int:
             for c in _contents(articles)
         ],
     )
+    if not whole:
+        print(
+            f"注意：最后一条（{articles[-1].name}）不是施行条款，文本库中这一版本的文本可能不完整"
+            " (the corpus's text of this version may be cut short)"
+        )
     return 0
 
 

@@ -44,6 +44,7 @@ gaps from that version's date).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -274,6 +275,8 @@ def _no_article(
     elif arts:
         last = arts[-1]
         near = f"；该版本共 {len(arts)} 条，最后一条是{last.name}"
+        if (c.article or 0) > last.number and not ends_in_force_clause(last):
+            near += "，且不是施行条款：文本库中这一版本的文本可能不完整 (the corpus's text may be cut short)"
     return (
         "bases" if listed else "article",
         f"《{title}》{version.valid_from} 版没有{name}{near} (the version has no such article)",
@@ -339,6 +342,26 @@ def _check_duty_dates(
                 severity,
             )
         )
+
+
+#: the words of a text's last article when it is whole: the commencement (本法自…起施行),
+#: the repeal of what it replaces, or the date it takes effect
+_CLOSING = re.compile("施行|生效|废止|执行")
+
+
+def ends_in_force_clause(article: LawArticle) -> bool:
+    """Whether ``article`` reads as a text's last one (施行/生效/废止…). A version whose last
+    article does not is probably cut short in the corpus: an article cited past its end is
+    then the corpus's gap, not the citation's mistake.
+
+    >>> def last(text):
+    ...     return LawArticle("L@1#9", "L", "L@1", "9", "第九条", 9, paragraphs=(text,))
+    >>> ends_in_force_clause(last("本法自2021年3月1日起施行。"))
+    True
+    >>> ends_in_force_clause(last("国务院有关部门应当依法监督检查。"))
+    False
+    """
+    return bool(_CLOSING.search(article.text))
 
 
 def article_label(number: int, suffix: int = 0) -> str:
