@@ -40,7 +40,7 @@ from typing import Any
 
 from .model import Duty, Origin
 
-__all__ = ["COLUMNS", "DUTY_FIELDS", "DutyColumns", "DutySites"]
+__all__ = ["COLUMNS", "DUTY_FIELDS", "DutyColumns", "DutySites", "LeadRows"]
 
 #: the fields of a duty, in order
 DUTY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Duty))
@@ -259,6 +259,7 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
         "_ends",
         "_hits",
         "_index",
+        "leads",
         "_item",
         "_items",
         "_multi",
@@ -296,6 +297,8 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
         # gone), and the pairs added after the others
         self._over: dict[tuple[str, str], list[Any]] = {}
         self._tail: dict[tuple[str, str], list[Any]] = {}
+        #: the lead rows of these same columns (:class:`LeadRows`), when the store kept them
+        self.leads: LeadRows | None = None
 
     @classmethod
     def of(
@@ -446,6 +449,7 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
         out = DutySites.__new__(DutySites)
         for name in self.__slots__:
             setattr(out, name, getattr(self, name))
+        out.leads = None  # of the rows before the patch
         over, tail = dict(self._over), dict(self._tail)
         for key, rows in changes.items():
             if key in tail:
@@ -459,6 +463,15 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
                 tail[key] = rows
         out._over, out._tail = over, tail
         return out
+
+    def lead_rows(self, key: tuple[str, str]) -> list[int] | None:
+        """The lead rows recorded at ``key`` (item, region), any date, in row order (``[]``:
+        none); ``None`` when no :class:`LeadRows` are kept with this index."""
+        leads = self.leads
+        if leads is None:
+            return None
+        site = self._site(key)
+        return [] if site is None else leads.at_site(site)
 
     def multi_lead(self, roles: Sequence[str]) -> list[tuple[str, str]]:
         """The pairs with two or more entries whose role is ``"lead"`` (a row number's in
@@ -486,3 +499,146 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
             if site not in changed or several(changed[site])
         ]
         return out + [k for k, rows in self._tail.items() if several(rows)]
+
+
+class LeadRows:
+    """The lead duties' row numbers of a store's duty columns, made when the columns are kept
+    (:mod:`dutygraph.store.sqlite.snapshot`) so that a fresh process's first scan reads them
+    instead of passing over every row: by (item, region), in the order of the columns'
+    :class:`DutySites`; and by value of the columns a gap scan asks about a few values of
+    (:data:`BY`: the bad bases, the dead departments, the regions above). With them, the
+    distinct values of the columns a scan lists (:data:`DISTINCT`). Each list of rows is in
+    row order, as a pass over the rows finds them.
+
+    >>> cols = DutyColumns.from_records([
+    ...     Duty("D1", "I1", "R1", "lead", ("B1",)), Duty("D2", "I1", "R1", "assist"),
+    ...     Duty("D3", "I2", "R1", "lead", ("B1",)), Duty("D4", "I1", "R1", "lead", line="L"),
+    ... ])
+    >>> sites = DutySites.of(cols.column("item"), cols.column("region"))
+    >>> leads = LeadRows.from_kept(LeadRows.of(cols, sites).kept(), len(cols), len(sites))
+    >>> sites.leads = leads
+    >>> sites.lead_rows(("I1", "R1")), sites.lead_rows(("I2", "R1")), sites.lead_rows(("I3", "R1"))
+    ([0, 3], [2], [])
+    >>> leads.of_values("bases", [("B1",), ("B9",)]), leads.of_values("item", ["I1"])
+    ({('B1',): [0, 2], ('B9',): []}, None)
+    >>> leads.distinct("line") == {None, "L"}, leads.distinct("item")
+    (True, None)
+    """
+
+    #: the columns whose lead rows are kept by value
+    BY = ("bases", "department", "region")
+    #: the columns whose distinct values (any role) are kept
+    DISTINCT = ("line", "bases", "department")
+
+    __slots__ = ("_by", "_distinct", "_numbers", "_site_ends", "_site_rows")
+
+    def __init__(
+        self,
+        site_ends: array[int],
+        site_rows: array[int],
+        by: dict[str, tuple[list[Any], array[int], array[int]]],
+        distinct: dict[str, list[Any]],
+    ) -> None:
+        self._site_ends, self._site_rows = site_ends, site_rows
+        self._by = by  # column -> (values, ends, rows): each value's rows one after the other
+        self._distinct = distinct
+        self._numbers: dict[str, dict[Any, int]] = {}
+
+    @classmethod
+    def of(cls, columns: DutyColumns, sites: DutySites) -> LeadRows:
+        """The lead rows of ``columns``, by the sites of ``sites`` (their index): in C-speed
+        passes over the rows (a store pays them once, when it keeps the columns)."""
+        is_lead = list(map("lead".__eq__, columns.column("role")))
+        in_order = list(map(is_lead.__getitem__, sites._order))
+        cum = [0, *accumulate(in_order)]
+        site_ends = array("I", map(cum.__getitem__, sites._ends))
+        site_rows = array("I", compress(sites._order, in_order))
+        leads = list(compress(range(len(is_lead)), is_lead))
+        by = {}
+        for name in cls.BY:
+            col = list(map(columns.column(name).__getitem__, leads))
+            try:
+                number = dict.fromkeys(col)
+            except TypeError:  # a value that cannot be hashed: that column is not kept
+                continue
+            for k, value in enumerate(number):
+                number[value] = k
+            codes = list(map(number.__getitem__, col))
+            rows = array("I", map(leads.__getitem__, sorted(range(len(codes)), key=codes.__getitem__)))
+            sizes = Counter(codes)
+            by[name] = (list(number), array("I", accumulate(map(sizes.__getitem__, range(len(number))))), rows)
+        distinct = {}
+        for name in cls.DISTINCT:
+            try:
+                distinct[name] = list(set(columns.column(name)))
+            except TypeError:
+                continue
+        return cls(site_ends, site_rows, by, distinct)
+
+    def kept(self) -> dict[str, Any]:
+        """Plain values to keep (pickle) and give back to :meth:`from_kept`."""
+        return {
+            "site": (self._site_ends.tobytes(), self._site_rows.tobytes()),
+            "by": {
+                name: (values, ends.tobytes(), rows.tobytes())
+                for name, (values, ends, rows) in self._by.items()
+            },
+            "distinct": self._distinct,
+        }
+
+    @classmethod
+    def from_kept(cls, kept: Mapping[str, Any], rows: int, sites: int) -> LeadRows | None:
+        """The lead rows :meth:`kept` gave, or ``None`` if they are not of ``rows`` duties in
+        ``sites`` sites (or are damaged)."""
+
+        def numbers(raw: bytes) -> array[int]:
+            out = array("I")
+            out.frombytes(raw)
+            return out
+
+        try:
+            site_ends, site_rows = map(numbers, kept["site"])
+            if len(site_ends) != sites or (sites and site_ends[-1] != len(site_rows)):
+                return None
+            if len(site_rows) > rows or (site_rows and max(site_rows) >= rows):
+                return None
+            by = {}
+            for name, (values, raw_ends, raw_rows) in kept["by"].items():
+                ends, at = numbers(raw_ends), numbers(raw_rows)
+                if name not in cls.BY or len(ends) != len(values) or len(at) != len(site_rows):
+                    return None
+                if values and ends[-1] != len(at):
+                    return None
+                by[name] = (list(values), ends, at)
+            distinct = {
+                name: list(values) for name, values in kept["distinct"].items() if name in cls.DISTINCT
+            }
+        except Exception:  # a damaged or foreign entry is only a cache missed
+            return None
+        return cls(site_ends, site_rows, by, distinct)
+
+    def at_site(self, site: int) -> list[int]:
+        """The lead rows of site number ``site`` (of the :class:`DutySites` they were made by)."""
+        ends = self._site_ends
+        return self._site_rows[ends[site - 1] if site else 0 : ends[site]].tolist()
+
+    def of_values(self, column: str, values: Iterable[Any]) -> dict[Any, list[int]] | None:
+        """The lead rows whose ``column`` is each of ``values`` (``[]``: none), or ``None``
+        if that column's are not kept."""
+        got = self._by.get(column)
+        if got is None:
+            return None
+        names, ends, rows = got
+        number = self._numbers.get(column)
+        if number is None:
+            number = self._numbers[column] = dict(zip(names, count()))
+        out = {}
+        for value in values:
+            k = number.get(value)
+            out[value] = [] if k is None else rows[ends[k - 1] if k else 0 : ends[k]].tolist()
+        return out
+
+    def distinct(self, column: str) -> set[Any] | None:
+        """The values found in ``column`` (any role, any date), or ``None`` if not kept."""
+        got = self._distinct.get(column)
+        return None if got is None else set(got)
