@@ -168,7 +168,9 @@ class _DutyTable:
                     k = kept[0]
                     got = (kept, self.start[k] or "", self.end[k])
                 elif kept:
-                    got = self._window(kept, [self.start[k] for k in kept], [self.end[k] for k in kept])
+                    got = self._window(
+                        kept, [self.start[k] for k in kept], [self.end[k] for k in kept]
+                    )
                 self._windows[key] = got
                 return got
         if got is _UNSEEN:
@@ -619,6 +621,20 @@ class _Scanner:
         bad.sort(key=lambda pair: (region_rank[pair[1]], item_rank[pair[0]]))
         return bad
 
+    def build(self, pairs: list[tuple[str, str]]) -> None:
+        """Build at once the nearest lead duties of ``pairs`` (on a stored graph: row
+        numbers until now), which their resolutions hold (:meth:`DutyGraph.build_duties`)."""
+        find = self.find
+        self.g.build_duties(
+            [
+                e
+                for pair in pairs
+                if (found := find(*pair)) is not None
+                for e in found[2]
+                if e.__class__ is int
+            ]
+        )
+
 
 def gaps_of(g: DutyGraph, res: Resolution) -> list[Gap]:
     """The gaps one resolution shows (empty when it answers well)."""
@@ -667,7 +683,9 @@ def find_gaps(
     out = []
     with gc_paused():
         scanner = _Scanner(g, as_of)
-        for item, code in scanner.bad_pairs(scope(g, region), list(g.items.values())):
+        pairs = scanner.bad_pairs(scope(g, region), list(g.items.values()))
+        scanner.build(pairs)
+        for item, code in pairs:
             for gap in gaps_of(g, resolve(g, item, code, "lead", as_of)):
                 if wanted is None or gap.kind in wanted:
                     out.append(gap)

@@ -145,7 +145,9 @@ def write(
         "sites": sites.kept() if sites is not None and duties is not None else None,
         # the lead rows by site and by a few columns' values, for a fresh process's first
         # scan; an entry older code ignores (it reads the file as before)
-        "leads": LeadRows.of(duties, sites).kept() if sites is not None and duties is not None else None,
+        "leads": LeadRows.of(duties, sites).kept()
+        if sites is not None and duties is not None
+        else None,
     }
 
     def fill(fh: Any) -> None:
