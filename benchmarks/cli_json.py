@@ -1,6 +1,11 @@
 """``gaps --json`` / ``conflicts --json`` on the command line vs the same scan in process, one run.
 
     python benchmarks/cli_json.py [--size province] [--workdir /tmp/dutygraph-bench] [--repeat 3]
+    python benchmarks/cli_json.py --mess ...    # that bundle made messy by mess.py first
+
+``--mess``: the bundle made messy as ``scans_mess.py`` makes it (expired bases, abolished
+leads with no successor, 1% second leads: thousands of gap and conflict rows, not the clean
+province's thousand), in a store of its own (``SIZE-mess-cli.db``).
 
 For each scan it prints, on the same generated bundle and store:
 
@@ -215,6 +220,26 @@ def in_process_of(source: Path, path: Path, scan: str) -> dict[str, float]:
     return got
 
 
+def mess_store_for(size: str, workdir: Path) -> Path:
+    """The embedded store of the generated bundle ``size`` made messy (``mess.py``, as
+    ``scans_mess.py`` makes it), in ``workdir`` (made once; a store of its own: the
+    benchmark writes into it)."""
+    from generate import generate
+    from mess import make_mess
+
+    from dutygraph.importer import load
+
+    bundle, messy = workdir / size, workdir / f"{size}-mess"
+    if not (bundle / "expected.json").exists():
+        generate(size, bundle)
+    if not (messy / "mess.json").exists():
+        make_mess(bundle, messy)
+    path = workdir / f"{size}-mess-cli.db"
+    if not path.exists():
+        load(EmbeddedStore(path), [messy])
+    return path
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--in-process", nargs=2, metavar=("STORE", "SCAN"), help=argparse.SUPPRESS)
@@ -222,6 +247,7 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/dutygraph-bench"))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", type=Path, help="write the figures as JSON here too")
+    ap.add_argument("--mess", action="store_true", help="the bundle made messy (mess.py)")
     ap.add_argument(
         "--before", type=Path, metavar="SRC", help="time this source tree's command too"
     )
@@ -233,13 +259,16 @@ def main() -> None:
         print(json.dumps({"source": str(Path(dutygraph.__file__).parent), **got}))
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
-    path = store_for(args.size, args.workdir)
+    path = (
+        mess_store_for(args.size, args.workdir) if args.mess else store_for(args.size, args.workdir)
+    )
     load_avg = os.getloadavg()[0]
     print(
-        f"CLI JSON vs in-process scan, {args.size}, {os.cpu_count()} cores (shared machine, "
+        f"CLI JSON vs in-process scan, {args.size}{' made messy' if args.mess else ''}, "
+        f"{os.cpu_count()} cores (shared machine, "
         f"load {load_avg:.1f}), Python {platform.python_version()}, median of {args.repeat}"
     )
-    results: dict[str, Any] = {"size": args.size, "load_average": load_avg}
+    results: dict[str, Any] = {"size": args.size, "mess": args.mess, "load_average": load_avg}
     peer = statistics.median(sqlite_peer(path) for _ in range(args.repeat))
     results["sqlite_group_by_process_s"] = peer
     print(f"SQLite peer: a process doing the multiple-leads GROUP BY: {peer:.2f} s")

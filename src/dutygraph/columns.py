@@ -40,7 +40,7 @@ from typing import Any
 
 from .model import Duty, Origin
 
-__all__ = ["COLUMNS", "DUTY_FIELDS", "DutyColumns", "DutySites"]
+__all__ = ["COLUMNS", "DUTY_FIELDS", "DutyColumns", "DutySites", "LeadRows"]
 
 #: the fields of a duty, in order
 DUTY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Duty))
@@ -55,9 +55,16 @@ _KEY = ("department", "item", "region", "role", "line", "valid_from")
 #: from how many duties :meth:`DutyColumns.unique` asks polars (below, a set is quicker
 #: than building a frame)
 POLARS_FROM = 20_000
+#: :class:`DutySites` keeps a table of every (item, region) number when it has at most this
+#: many places per pair (a province: 1.2)
+DIRECT_FILL = 8
 #: what an import compares to tell a changed duty from an unchanged one (all but the origin)
 _COMPARED = DUTY_FIELDS[:-1]
 _make_origin = functools.partial(tuple.__new__, Origin)  # C speed: no Python-level __new__
+
+
+def _origin_of(*parts: Any) -> Origin | None:
+    return _make_origin(parts) if parts[0] is not None else None
 
 
 class DutyColumns:
@@ -120,6 +127,13 @@ class DutyColumns:
         values = [col[k] for col in self.columns]
         values[_FIELDS:] = [_make_origin(values[_FIELDS:]) if values[_FIELDS] is not None else None]
         return Duty(*values)
+
+    def records(self, rows: Sequence[int]) -> list[Duty]:
+        """Duties number ``rows`` as :class:`Duty` objects, as :meth:`record` builds each: in
+        one pass per column (the loops in C: a third quicker than one at a time)."""
+        get = [list(map(col.__getitem__, rows)) for col in self.columns]
+        origins = list(map(_origin_of, *get[_FIELDS:]))
+        return list(map(Duty, *get[:_FIELDS], origins))
 
     def origin(self, k: int) -> Origin | None:
         """Where duty number ``k`` was read."""
@@ -256,6 +270,7 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
     """
 
     __slots__ = (
+        "_direct",
         "_ends",
         "_hits",
         "_index",
@@ -267,8 +282,10 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
         "_region",
         "_regions",
         "_sorted",
+        "_starts",
         "_tail",
         "_width",
+        "leads",
     )
 
     def __init__(
@@ -296,6 +313,12 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
         # gone), and the pairs added after the others
         self._over: dict[tuple[str, str], list[Any]] = {}
         self._tail: dict[tuple[str, str], list[Any]] = {}
+        # each pair's number by its own number (-1: no such pair), when the store kept it
+        # (:meth:`kept`): a look-up is then one index, not a bisection
+        self._direct: array[int] | None = None
+        self._starts: list[int] = []  # where each item's pairs start (made with ``_index``)
+        #: the lead rows of these same columns (:class:`LeadRows`), when the store kept them
+        self.leads: LeadRows | None = None
 
     @classmethod
     def of(
@@ -355,7 +378,21 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
             "numbers": (self._sorted[0].typecode, self._sorted[0].tobytes()),
             "at": (self._sorted[1].typecode, self._sorted[1].tobytes()),
             "multi": None if self._multi is None else (self._multi.typecode, self._multi.tobytes()),
+            "direct": self._direct_table(),
         }
+
+    def _direct_table(self) -> bytes | None:
+        """Each pair's number at its own number (an item's number times the width plus its
+        region's), -1 elsewhere, as bytes; ``None`` when the pairs fill too little of that
+        table (:data:`DIRECT_FILL`)."""
+        numbers, at = self._sorted
+        size = len(self._items) * self._width
+        if size > DIRECT_FILL * len(at):
+            return None
+        direct = array("i", [-1]) * size
+        for number, site in zip(numbers, at, strict=True):  # once, when the store keeps it
+            direct[number] = site
+        return direct.tobytes()
 
     @classmethod
     def from_kept(cls, kept: Mapping[str, Any], rows: int) -> DutySites | None:
@@ -376,7 +413,13 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
         if kept.get("multi") is not None:
             multi = array(kept["multi"][0])
             multi.frombytes(kept["multi"][1])
-        return cls(items, regions, item, region, order, ends, numbers, at, multi)
+        out = cls(items, regions, item, region, order, ends, numbers, at, multi)
+        raw = kept.get("direct")
+        if isinstance(raw, bytes) and len(raw) == array("i").itemsize * len(items) * out._width:
+            direct = array("i")
+            direct.frombytes(raw)
+            out._direct = direct
+        return out
 
     def _site(self, key: tuple[str, str]) -> int | None:
         index = self._index
@@ -385,14 +428,26 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
                 dict(zip(self._items, count())),
                 dict(zip(self._regions, count())),
             )
+            # where each item's pairs start among the sorted numbers (one more: the end):
+            # a look-up bisects its item's few pairs, not all of them
+            if self._direct is None:
+                numbers, width = self._sorted[0], self._width
+                self._starts = [
+                    bisect_left(numbers, i * width) for i in range(len(self._items) + 1)
+                ]
         try:
             item, region = key
-            number = index[0][item] * self._width + index[1][region]
+            i = index[0][item]
+            number = i * self._width + index[1][region]
         except (KeyError, TypeError, ValueError):
             return None
+        if self._direct is not None:
+            site = self._direct[number]
+            return site if 0 <= site < len(self._ends) else None
         numbers, at = self._sorted
-        k = bisect_left(numbers, number)
-        return at[k] if k < len(numbers) and numbers[k] == number else None
+        hi = self._starts[i + 1]
+        k = bisect_left(numbers, number, self._starts[i], hi)
+        return at[k] if k < hi and numbers[k] == number else None
 
     def _rows(self, site: int) -> list[int]:
         start = self._ends[site - 1] if site else 0
@@ -446,6 +501,7 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
         out = DutySites.__new__(DutySites)
         for name in self.__slots__:
             setattr(out, name, getattr(self, name))
+        out.leads = None  # of the rows before the patch
         over, tail = dict(self._over), dict(self._tail)
         for key, rows in changes.items():
             if key in tail:
@@ -459,6 +515,15 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
                 tail[key] = rows
         out._over, out._tail = over, tail
         return out
+
+    def lead_rows(self, key: tuple[str, str]) -> list[int] | None:
+        """The lead rows recorded at ``key`` (item, region), any date, in row order (``[]``:
+        none); ``None`` when no :class:`LeadRows` are kept with this index."""
+        leads = self.leads
+        if leads is None:
+            return None
+        site = self._site(key)
+        return [] if site is None else leads.at_site(site)
 
     def multi_lead(self, roles: Sequence[str]) -> list[tuple[str, str]]:
         """The pairs with two or more entries whose role is ``"lead"`` (a row number's in
@@ -486,3 +551,164 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
             if site not in changed or several(changed[site])
         ]
         return out + [k for k, rows in self._tail.items() if several(rows)]
+
+
+def _uint32(values: Any) -> array[int]:
+    """A numpy array of row or place numbers as an ``array("I")``."""
+    import numpy as np
+
+    out = array("I")
+    out.frombytes(np.asarray(values, np.uint32).tobytes())
+    return out
+
+
+class LeadRows:
+    """The lead duties' row numbers of a store's duty columns, made when the columns are kept
+    (:mod:`dutygraph.store.sqlite.snapshot`) so that a fresh process's first scan reads them
+    instead of passing over every row: by (item, region), in the order of the columns'
+    :class:`DutySites`; and by value of the columns a gap scan asks about a few values of
+    (:data:`BY`: the bad bases, the dead departments, the regions above). With them, the
+    distinct values of the columns a scan lists (:data:`DISTINCT`). Each list of rows is in
+    row order, as a pass over the rows finds them.
+
+    >>> cols = DutyColumns.from_records([
+    ...     Duty("D1", "I1", "R1", "lead", ("B1",)), Duty("D2", "I1", "R1", "assist"),
+    ...     Duty("D3", "I2", "R1", "lead", ("B1",)), Duty("D4", "I1", "R1", "lead", line="L"),
+    ... ])
+    >>> sites = DutySites.of(cols.column("item"), cols.column("region"))
+    >>> leads = LeadRows.from_kept(LeadRows.of(cols, sites).kept(), len(cols), len(sites))
+    >>> sites.leads = leads
+    >>> sites.lead_rows(("I1", "R1")), sites.lead_rows(("I2", "R1")), sites.lead_rows(("I3", "R1"))
+    ([0, 3], [2], [])
+    >>> leads.of_values("bases", [("B1",), ("B9",)]), leads.of_values("item", ["I1"])
+    ({('B1',): [0, 2], ('B9',): []}, None)
+    >>> leads.distinct("line") == {None, "L"}, leads.distinct("item")
+    (True, None)
+    """
+
+    #: the columns whose lead rows are kept by value
+    BY = ("bases", "department", "region")
+    #: the columns whose distinct values (any role) are kept
+    DISTINCT = ("line", "bases", "department")
+
+    __slots__ = ("_by", "_distinct", "_numbers", "_site_ends", "_site_rows")
+
+    def __init__(
+        self,
+        site_ends: array[int],
+        site_rows: array[int],
+        by: dict[str, tuple[list[Any], array[int], array[int]]],
+        distinct: dict[str, list[Any]],
+    ) -> None:
+        self._site_ends, self._site_rows = site_ends, site_rows
+        self._by = by  # column -> (values, ends, rows): each value's rows one after the other
+        self._distinct = distinct
+        self._numbers: dict[str, dict[Any, int]] = {}
+
+    @classmethod
+    def of(cls, columns: DutyColumns, sites: DutySites) -> LeadRows:
+        """The lead rows of ``columns``, by the sites of ``sites`` (their index): in passes
+        in C (numpy's stable sort groups each column's rows by value; a store pays them
+        once, when it keeps the columns)."""
+        import numpy as np
+
+        is_lead = np.fromiter(map("lead".__eq__, columns.column("role")), bool, len(columns))
+        order = np.frombuffer(sites._order, np.uint32) if len(columns) else np.zeros(0, np.uint32)
+        in_order = is_lead[order]
+        cum = np.concatenate(([0], np.cumsum(in_order)))
+        ends = np.frombuffer(sites._ends, np.uint32) if len(sites._ends) else np.zeros(0, np.uint32)
+        site_ends = _uint32(cum[ends])
+        site_rows = _uint32(order[in_order])
+        leads = np.flatnonzero(is_lead)
+        at = leads.tolist()
+        by = {}
+        for name in cls.BY:
+            col = list(map(columns.column(name).__getitem__, at))
+            try:
+                number: dict[Any, int] = dict(zip(dict.fromkeys(col), count()))
+            except TypeError:  # a value that cannot be hashed: that column is not kept
+                continue
+            codes = np.fromiter(map(number.__getitem__, col), np.int64, len(col))
+            rows = leads[np.argsort(codes, kind="stable")]
+            by[name] = (
+                list(number),
+                _uint32(np.cumsum(np.bincount(codes, minlength=len(number)))),
+                _uint32(rows),
+            )
+        distinct = {}
+        for name in cls.DISTINCT:
+            try:
+                distinct[name] = list(set(columns.column(name)))
+            except TypeError:
+                continue
+        return cls(site_ends, site_rows, by, distinct)
+
+    def kept(self) -> dict[str, Any]:
+        """Plain values to keep (pickle) and give back to :meth:`from_kept`."""
+        return {
+            "site": (self._site_ends.tobytes(), self._site_rows.tobytes()),
+            "by": {
+                name: (values, ends.tobytes(), rows.tobytes())
+                for name, (values, ends, rows) in self._by.items()
+            },
+            "distinct": self._distinct,
+        }
+
+    @classmethod
+    def from_kept(cls, kept: Mapping[str, Any], rows: int, sites: int) -> LeadRows | None:
+        """The lead rows :meth:`kept` gave, or ``None`` if they are not of ``rows`` duties in
+        ``sites`` sites (or are damaged)."""
+
+        def numbers(raw: bytes) -> array[int]:
+            out = array("I")
+            out.frombytes(raw)
+            return out
+
+        try:
+            site_ends, site_rows = map(numbers, kept["site"])
+            if len(site_ends) != sites or (sites and site_ends[-1] != len(site_rows)):
+                return None
+            if len(site_rows) > rows:  # lengths only, as DutySites.from_kept (a max: 17 ms)
+                return None
+            by = {}
+            for name, (values, raw_ends, raw_rows) in kept["by"].items():
+                ends, at = numbers(raw_ends), numbers(raw_rows)
+                if name not in cls.BY or len(ends) != len(values) or len(at) != len(site_rows):
+                    return None
+                if values and ends[-1] != len(at):
+                    return None
+                by[name] = (list(values), ends, at)
+            distinct = {
+                name: list(values)
+                for name, values in kept["distinct"].items()
+                if name in cls.DISTINCT
+            }
+        except Exception:  # a damaged or foreign entry is only a cache missed
+            return None
+        return cls(site_ends, site_rows, by, distinct)
+
+    def at_site(self, site: int) -> list[int]:
+        """The lead rows of site number ``site`` (of the :class:`DutySites` they were made by)."""
+        ends = self._site_ends
+        return self._site_rows[ends[site - 1] if site else 0 : ends[site]].tolist()
+
+    def of_values(self, column: str, values: Iterable[Any]) -> dict[Any, list[int]] | None:
+        """The lead rows whose ``column`` is each of ``values`` (``[]``: none), or ``None``
+        if that column's are not kept."""
+        got = self._by.get(column)
+        if got is None:
+            return None
+        names, ends, rows = got
+        number = self._numbers.get(column)
+        if number is None:
+            number = self._numbers[column] = dict(zip(names, count()))
+        out = {}
+        for value in values:
+            k = number.get(value)
+            out[value] = [] if k is None else rows[ends[k - 1] if k else 0 : ends[k]].tolist()
+        return out
+
+    def distinct(self, column: str) -> set[Any] | None:
+        """The values found in ``column`` (any role, any date), or ``None`` if not kept."""
+        got = self._distinct.get(column)
+        return None if got is None else set(got)

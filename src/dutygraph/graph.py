@@ -184,6 +184,17 @@ class DutyGraph(LawLookups):
             d = self._duty_objs[k] = self._duty_table.record(k)
         return d
 
+    def build_duties(self, rows: Iterable[int]) -> None:
+        """Build duties number ``rows`` now, those not built yet, in one pass
+        (:meth:`DutyColumns.records`): a scan that knows which duties its answers hold."""
+        if self._duty_table is None:
+            return
+        objs = self._duty_objs
+        todo = [k for k in dict.fromkeys(rows) if objs[k] is None]
+        if todo:
+            for k, d in zip(todo, self._duty_table.records(todo), strict=True):
+                objs[k] = d
+
     @property
     def _duty_list(self) -> list[Duty]:
         if not self._all_built:

@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from .._gc import gc_paused
+from ..columns import LeadRows
 from ..graph import DutyGraph, walk_down
 from ..model import Duty, Item, today
 from ..reader import GraphReader, dispatchable, in_key_order, whole_graph
@@ -101,6 +102,13 @@ class _DutyTable:
         self.start: list[str | None] = by_name["valid_from"]
         self.end: list[str | None] = by_name["valid_to"]
         self.line: list[str | None] = by_name["line"]
+        # the lead rows a store kept with its columns (a fresh process's first scan reads
+        # them instead of passing over every row), else None
+        sites = g.duty_sites_index()
+        self._kept: LeadRows | None = None
+        self._site_leads: Callable[[tuple[str, str]], list[int] | None] | None = None
+        if sites is not None and sites.leads is not None and cols is g.duty_columns():
+            self._kept, self._site_leads = sites.leads, sites.lead_rows
         self._distinct: dict[str, set[Any]] = {}
         self._index: dict[str, dict[Any, list[int]]] = {}
         self._groups: dict[str, GroupedRows] = {}
@@ -110,7 +118,8 @@ class _DutyTable:
         """The values found in ``column`` (any role, any date)."""
         out = self._distinct.get(column)
         if out is None:
-            out = self._distinct[column] = set(getattr(self, column))
+            kept = self._kept.distinct(column) if self._kept is not None else None
+            out = self._distinct[column] = set(getattr(self, column)) if kept is None else kept
         return out
 
     def lead_index(self, column: str, values: Iterable[Any]) -> dict[Any, list[int]]:
@@ -121,7 +130,10 @@ class _DutyTable:
         their rows."""
         index = self._index.setdefault(column, {})
         todo = {v for v in values if v not in index}
-        if todo:
+        kept = self._kept.of_values(column, todo) if todo and self._kept is not None else None
+        if kept is not None:
+            index.update(kept)
+        elif todo:
             col, role = getattr(self, column), self.role
             found: dict[Any, list[int]] = {v: [] for v in todo}
             for k in compress(range(len(col)), map(todo.__contains__, col)):
@@ -148,6 +160,19 @@ class _DutyTable:
         none). ``None``: no lead recorded there. Kept per graph: a later scan at a date in
         that window reads no row."""
         got = self._windows.get(key, _UNSEEN)
+        if got is _UNSEEN and self._site_leads is not None:
+            kept = self._site_leads(key)
+            if kept is not None:
+                got = None
+                if len(kept) == 1:
+                    k = kept[0]
+                    got = (kept, self.start[k] or "", self.end[k])
+                elif kept:
+                    got = self._window(
+                        kept, [self.start[k] for k in kept], [self.end[k] for k in kept]
+                    )
+                self._windows[key] = got
+                return got
         if got is _UNSEEN:
             bucket = g.rows_at(*key)
             rows: list[Any]
@@ -163,13 +188,18 @@ class _DutyTable:
             else:
                 rows = [d for d in bucket if d.role == "lead"]
                 starts, ends = [d.valid_from for d in rows], [d.valid_to for d in rows]
-            got = None
-            if rows:
-                latest = max((f for f in starts if f is not None), default="")
-                earliest = min((t for t in ends if t is not None), default=None)
-                got = (rows, latest, earliest)
+            got = self._window(rows, starts, ends) if rows else None
             self._windows[key] = got
         return got  # type: ignore[return-value]
+
+    @staticmethod
+    def _window(
+        rows: list[Any], starts: list[str | None], ends: list[str | None]
+    ) -> tuple[list[Any], str, str | None]:
+        """``rows`` with the latest of ``starts`` (``""``: none) and the earliest of ``ends``."""
+        latest = max((f for f in starts if f is not None), default="")
+        earliest = min((t for t in ends if t is not None), default=None)
+        return (rows, latest, earliest)
 
     def lead_groups(self, regions: Iterable[str]) -> Iterator[tuple[str, GroupedRows]]:
         """The lead duties (any date) recorded at each of ``regions``, by (department, line)
@@ -583,6 +613,20 @@ class _Scanner:
         bad.sort(key=lambda pair: (region_rank[pair[1]], item_rank[pair[0]]))
         return bad
 
+    def build(self, pairs: list[tuple[str, str]]) -> None:
+        """Build at once the nearest lead duties of ``pairs`` (on a stored graph: row
+        numbers until now), which their resolutions hold (:meth:`DutyGraph.build_duties`)."""
+        find = self.find
+        self.g.build_duties(
+            [
+                e
+                for pair in pairs
+                if (found := find(*pair)) is not None
+                for e in found[2]
+                if e.__class__ is int
+            ]
+        )
+
 
 def gaps_of(g: DutyGraph, res: Resolution) -> list[Gap]:
     """The gaps one resolution shows (empty when it answers well)."""
@@ -631,7 +675,9 @@ def find_gaps(
     out = []
     with gc_paused():
         scanner = _Scanner(g, as_of)
-        for item, code in scanner.bad_pairs(scope(g, region), list(g.items.values())):
+        pairs = scanner.bad_pairs(scope(g, region), list(g.items.values()))
+        scanner.build(pairs)
+        for item, code in pairs:
             for gap in gaps_of(g, resolve(g, item, code, "lead", as_of)):
                 if wanted is None or gap.kind in wanted:
                     out.append(gap)

@@ -33,6 +33,11 @@ lines, the origin's file) is kept as those values and each row's number among
 them (:func:`_encoded`): read back, its rows share one object per value. A
 province's columns then unpickle in half the time and half the memory — half a
 million copies of the same few thousand strings were most of both.
+
+With the duty sites, the file keeps the lead duties' rows by site and by the values of
+the few columns a gap scan asks about (:class:`~dutygraph.columns.LeadRows`), so a fresh
+process's first scan reads them instead of passing over every row. It is an entry of
+the same format that older code ignores; a file without it is read as before.
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ...columns import DutyColumns, DutySites
+from ...columns import DutyColumns, DutySites, LeadRows
 from ...model import EMPTY_ATTRS
 from ..pickled import _columns, _duty_columns, _duty_table, _records, _SafeUnpickler
 
@@ -110,6 +115,9 @@ def _unpacked(kept: dict[str, Any]) -> tuple[list[Any], DutyColumns | None, Site
         sites = DutySites.from_kept(held, len(duties)) if held and duties is not None else None
     except Exception:  # a damaged or foreign file is only a cache missed
         return None
+    leads = kept.get("leads")  # absent from a file of older code: the scans find them
+    if sites is not None and duties is not None and leads is not None:
+        sites.leads = LeadRows.from_kept(leads, len(duties), len(sites._ends))
     return records, duties, sites
 
 
@@ -135,6 +143,11 @@ def write(
         "tables": _tables(records),
         "duty": _encoded(_duty_table(duties)) if duties is not None else None,
         "sites": sites.kept() if sites is not None and duties is not None else None,
+        # the lead rows by site and by a few columns' values, for a fresh process's first
+        # scan; an entry older code ignores (it reads the file as before)
+        "leads": LeadRows.of(duties, sites).kept()
+        if sites is not None and duties is not None
+        else None,
     }
 
     def fill(fh: Any) -> None:
