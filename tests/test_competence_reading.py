@@ -446,6 +446,11 @@ def test_what_the_session_11_rules_say_is_no_clause(text: str, wrong: tuple[str,
             "第一条 县级以上地方人民政府根据需要设置社区矫正机构，负责社区矫正工作的具体实施。",
             ("local", "社区矫正"),
         ),
+        # rule 6 with a body whose name ends in no body word (外国籍船舶航行长江水域管理规定 第四条)
+        (
+            "第一条 本规定由中华人民共和国港务监督负责实施，任何船舶都必须接受港务监督的监督管理。",
+            ("any", "港务监督"),
+        ),
     ],
 )
 def test_shapes_adjudicated_in_session_12(text: str, expected: tuple[str, str]):

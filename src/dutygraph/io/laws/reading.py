@@ -42,8 +42,9 @@ WEIGHTS = (
     Path(__file__).resolve().parent.parent.parent / "data" / "laws" / "competence_weights.json"
 )
 
-#: what ends a body's name: the rule reader's words, and offices (征兵办公室, 街道办事处)
-_BODY = rf"(?:{_c._BODY}|办公室|办事处)"
+#: what ends a body's name: the rule reader's words, offices (征兵办公室, 街道办事处) and the harbour
+#: superintendency, a body whose name ends in no body word (港务监督, the maritime line before 1998)
+_BODY = rf"(?:{_c._BODY}|办公室|办事处|港务监督)"
 #: predicates of charge, grouped: the group is what the score knows of the verb
 _PREDICATES = (
     ("负责", r"(?:牵头|统一|具体|统筹)?负责(?!人)"),
@@ -101,7 +102,7 @@ _PASSIVE = re.compile(
     rf"^(?P<pre>[^，。；]*?)(?:分别|统一|依法)?由(?P<s>[^，。；由]{{0,60}}?{_BODY})(?P<adv>(?:按照|依照|根据|会同)[^，。；]{{0,30}}?)?(?=负责|主管|(?:监督)?管理(?![等部机总局委])|监管|管辖|征收|组织实施|统一|具体|组织|审批|办理|承办|实施|实行(?:监管|监督))"
 )
 _BODY_END = re.compile(rf"{_BODY}$")
-_LAST = set("门构关府会组室局署部军行银关处")
+_LAST = set("门构关府会组室局署部军行银关处督")
 #: words a body's name does not start with: conditions, adverbials and the verbs of a sentence
 _NOT_A_START = re.compile(
     r"^(?:按照|依照|依据|根据|对|在(?!地)|由|经|向|为|因|凡|除|如|本条例|本法|前款|依法|应当"
