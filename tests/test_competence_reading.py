@@ -457,6 +457,16 @@ def test_shapes_adjudicated_in_session_12(text: str, expected: tuple[str, str]):
     assert expected in _shapes(text)
 
 
+def test_a_passive_with_two_verbs_takes_the_topic_as_its_matter():
+    # 人工影响天气管理条例 第四条: 组织实施和指导管理 is two verbs; the matter is the topic, over the adverbials
+    v = _text(
+        "第一条 人工影响天气工作按照作业规模和影响范围，在作业地县级以上地方人民政府的领导和协调下，"
+        "由气象主管机构组织实施和指导管理。"
+    )
+    got = {(c.level, core(c.department), c.matter) for c in candidates(v)}
+    assert ("any", "气象", "人工影响天气工作") in got
+
+
 @pytest.mark.parametrize(
     "text, wrong",
     [

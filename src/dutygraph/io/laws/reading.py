@@ -188,9 +188,20 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
             vm = _PRED.match(rest) or _PASSIVE_ONLY.match(rest)
             if vm:
                 group = "办理" if vm.re is _PASSIVE_ONLY else _GROUPS[int(str(vm.lastgroup)[1:])]
-                obj = (pm.group("pre") + rest[vm.end() :]).strip("，")
-                if not obj and ci:
-                    obj = chunks[ci - 1]
+                after = rest[vm.end() :]
+                # 组织实施和指导管理: a second verb joined to the first is no object
+                joined = False
+                while after and (vm2 := _PRED.match(after, 0 if joined else 1)):
+                    if not joined and after[0] not in "和、及":
+                        break
+                    after, joined = after[vm2.end() :], True
+                obj = (pm.group("pre") + after).strip("，")
+                back = ci - 1
+                # the matter is the chunk before, over adverbials (在…领导下, 按照…): 人工影响天气工作，…，由X…
+                while not obj and back > 0 and re.match(r"(?:在|按照|依照|根据|经)", chunks[back]):
+                    back -= 1
+                if not obj and ci:  # less an adverbial after the topic: Y工作按照作业规模…
+                    obj = re.sub(r"(?<=.{2})(?:按照|依照|根据)[^，。；]*$", "", chunks[back])
                 yield pm.group("s"), group, obj, {"passive", *(_facts(chunk, ci))}
             continue
         dm = _DESIGNATED.match(chunk)
