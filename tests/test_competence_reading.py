@@ -492,6 +492,12 @@ def test_a_passive_with_two_verbs_takes_the_topic_as_its_matter():
             "全部用于污染治理，不得挪作他用。",
             ("local", "环境保护"),
         ),
+        # rule 2: setting up one committee is one act (中药品种保护条例 第九条)
+        (
+            "第一条 国务院药品监督管理部门负责组织国家中药品种保护审评委员会，委员会成员由国务院药品监督管理部门"
+            "聘请中医药方面的医疗、科研、检验及经营、管理专家担任。",
+            ("national", "药品监督管理"),
+        ),
         # rule 22: a government's inspections of the governments below it (教育督导条例 第十四条)
         (
             "第一条 县级以上人民政府对下一级人民政府应当每5年至少实施一次专项督导或者综合督导。",

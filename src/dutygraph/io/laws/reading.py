@@ -128,6 +128,8 @@ _ONE_OFF = re.compile(
     r"|另行(?:制定|制订)$"
     # receiving and examining applications is case by case (rules 2, 21): 品种权申请的受理和审查
     r"|^[^，。；]{0,30}申请的(?:受理|审查|审核|审批)"
+    # setting up one committee is one act (rule 2): 负责组织国家中药品种保护审评委员会
+    r"|^(?:组织|组建|设立)[^，。；]{0,30}委员会$"
 )
 #: a sentence about the means of a duty, not its field (rule 4): 进行监督检查，有权采取下列措施
 _MEANS = re.compile(r"(?:有权|可以)(?:采取|行使)下列|有下列职权|行使下列职权")
