@@ -190,14 +190,14 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
             vm = _PRED.match(rest) or _PASSIVE_ONLY.match(rest)
             if vm:
                 group = "办理" if vm.re is _PASSIVE_ONLY else _GROUPS[int(str(vm.lastgroup)[1:])]
-                after = rest[vm.end() :]
+                tail = rest[vm.end() :]
                 # 组织实施和指导管理: a second verb joined to the first is no object
                 joined = False
-                while after and (vm2 := _PRED.match(after, 0 if joined else 1)):
-                    if not joined and after[0] not in "和、及":
+                while tail and (vm2 := _PRED.match(tail, 0 if joined else 1)):
+                    if not joined and tail[0] not in "和、及":
                         break
-                    after, joined = after[vm2.end() :], True
-                obj = (pm.group("pre") + after).strip("，")
+                    tail, joined = tail[vm2.end() :], True
+                obj = (pm.group("pre") + tail).strip("，")
                 back = ci - 1
                 # the matter is the chunk before, over adverbials (在…领导下, 按照…): 人工影响天气工作，…，由X…
                 while not obj and back > 0 and re.match(r"(?:在|按照|依照|根据|经)", chunks[back]):
