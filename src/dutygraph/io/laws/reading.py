@@ -42,8 +42,9 @@ WEIGHTS = (
     Path(__file__).resolve().parent.parent.parent / "data" / "laws" / "competence_weights.json"
 )
 
-#: what ends a body's name: the rule reader's words, and offices (征兵办公室, 街道办事处)
-_BODY = rf"(?:{_c._BODY}|办公室|办事处)"
+#: what ends a body's name: the rule reader's words, offices (征兵办公室, 街道办事处) and the harbour
+#: superintendency, a body whose name ends in no body word (港务监督, the maritime line before 1998)
+_BODY = rf"(?:{_c._BODY}|办公室|办事处|港务监督)"
 #: predicates of charge, grouped: the group is what the score knows of the verb
 _PREDICATES = (
     ("负责", r"(?:牵头|统一|具体|统筹)?负责(?!人)"),
@@ -75,9 +76,9 @@ _PREDICATES = (
 _PASSIVE_ONLY = re.compile(r"(?P<g>办理|承办)")
 _PRED = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(_PREDICATES)))
 _GROUPS = [g for g, _ in _PREDICATES]
-#: adverbials between a subject and its predicate
+#: adverbials between a subject and its predicate (按照各自职责, never over a 负责: 按照各自职责负责对…遵守本规定)
 _ADV = re.compile(
-    r"^(?:应当|依法|(?:依照|按照|根据|依据)[^，。；]{0,30}(?:规定|职责|分工|划分|需要|授权|职权)(?:范围内)?|依照本(?:条例|法|办法|规定)"
+    r"^(?:应当|依法|(?:依照|按照|根据|依据)(?:(?!负责)[^，。；]){0,30}(?:规定|职责|分工|划分|需要|授权|职权)(?:范围内)?|依照本(?:条例|法|办法|规定)"
     r"|在[^，。；]{0,30}?(?:范围内|领导下|方面)|共同|分别|各自|具体|统一|及时|切实|积极|依据[^，。；]{0,20}?职责|根据(?:情况|实际)|会同[^，。；]{2,40}?(?:部门|机构|机关)(?:等)?"
     r"|(?:和|及|以及)[^，。；、]{0,20}?(?:单位|企业|组织))"
 )
@@ -91,22 +92,26 @@ _FIELD_END = re.compile(
 _COPULA = re.compile(
     rf"^(?P<s>[^，。；是]{{2,60}}?{_BODY})是(?P<m>[^，。；]{{0,40}}?)(?:的)?(?:部门|机关|机构|责任主体|执法机关)$"
 )
-#: the designation put the other way round: Y的主管部门是X, 办理Y的机关是X (rule 5): X is the body
+#: the designation put the other way round: Y的主管部门是X, 办理Y的机关是X, Y的登记机关是X (rules 5, 25):
+#: X is the body
 _DESIGNATED = re.compile(
-    rf"^(?P<m>[^，。；是]{{2,60}}?)的(?:行政主管|主管|行政|管理)?(?:部门|机关|机构)是(?P<s>[^，。；是]{{2,60}}?{_BODY})$"
+    rf"^(?P<m>[^，。；是]{{2,60}}?)的(?:行政主管|主管|行政|管理|登记|注册|审批|执法|监督管理|监管|[^，。；是的]{{2}}管理)?"
+    rf"(?:部门|机关|机构)(?:是|为)(?!指)(?P<s>[^，。；是]{{2,60}}?{_BODY})$"
 )
 _PASSIVE = re.compile(
-    rf"^(?P<pre>[^，。；]*?)(?:分别|统一|依法)?由(?P<s>[^，。；由]{{0,60}}?{_BODY})(?P<adv>(?:按照|依照|根据|会同)[^，。；]{{0,30}}?)?(?=负责|主管|(?:监督)?管理(?![等部机总局委])|监管|管辖|征收|组织实施|统一|具体|组织|审批|办理|承办|实施)"
+    rf"^(?P<pre>[^，。；]*?)(?:分别|统一|依法)?由(?P<s>[^，。；由]{{0,60}}?{_BODY})(?P<adv>(?:按照|依照|根据|会同)[^，。；]{{0,30}}?)?(?=负责|主管|(?:监督)?管理(?![等部机总局委])|监管|管辖|征收|组织实施|统一|具体|组织|审批|办理|承办|实施|实行(?:监管|监督))"
 )
 _BODY_END = re.compile(rf"{_BODY}$")
-_LAST = set("门构关府会组室局署部军行银关处")
+_LAST = set("门构关府会组室局署部军行银关处督")
 #: words a body's name does not start with: conditions, adverbials and the verbs of a sentence
 _NOT_A_START = re.compile(
     r"^(?:按照|依照|依据|根据|对|在(?!地)|由|经|向|为|因|凡|除|如|本条例|本法|前款|依法|应当"
     r"|建立|设立|实行|实施|开展|组织|制定|加强|推进|完善|确定|提供|采取|没有|未|无)"
 )
-#: 国务院设立X机构: the body set up is the subject of what follows
-_SET_UP = re.compile(rf"^(?P<lead>[^，。；]{{0,30}}?)设立(?P<s>[^，。；、]{{2,30}}?{_BODY})$")
+#: 国务院设立X机构, 地方人民政府根据需要设置X机构: the body set up is the subject of what follows (rule 24)
+_SET_UP = re.compile(
+    rf"^(?P<lead>[^，。；]{{0,30}}?)(?:设立|设置)(?P<s>[^，。；、]{{2,30}}?{_BODY})$"
+)
 #: a name that goes on: 县级以上人民政府 | 负责残疾人工作的机构
 _NAME_GOES_ON = re.compile(
     r"^(?:负责|主管|管理)[^，。；]{1,24}?的(?:行政主管|主管|行政)?(?:部门|机构|机关)"
@@ -121,6 +126,10 @@ _ONE_OFF = re.compile(
     # a matter made of case-by-case acts, 工作 or not (rule 21): 评审、批准和授予工作, 立项、编号和对外通报
     r"|^(?:[^，。；]{0,30}的)?(?:(?:评审|评定|批准|授予|立项|编号|对外通报|通报|设立|调整|撤销)[、和及与]?){2,}(?:工作)?$"
     r"|另行(?:制定|制订)$"
+    # receiving and examining applications is case by case (rules 2, 21): 品种权申请的受理和审查
+    r"|^[^，。；]{0,30}申请的(?:受理|审查|审核|审批)"
+    # setting up one committee is one act (rule 2): 负责组织国家中药品种保护审评委员会
+    r"|^(?:组织|组建|设立)[^，。；]{0,30}委员会$"
 )
 #: a sentence about the means of a duty, not its field (rule 4): 进行监督检查，有权采取下列措施
 _MEANS = re.compile(r"(?:有权|可以)(?:采取|行使)下列|有下列职权|行使下列职权")
@@ -181,9 +190,20 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
             vm = _PRED.match(rest) or _PASSIVE_ONLY.match(rest)
             if vm:
                 group = "办理" if vm.re is _PASSIVE_ONLY else _GROUPS[int(str(vm.lastgroup)[1:])]
-                obj = (pm.group("pre") + rest[vm.end() :]).strip("，")
-                if not obj and ci:
-                    obj = chunks[ci - 1]
+                tail = rest[vm.end() :]
+                # 组织实施和指导管理: a second verb joined to the first is no object
+                joined = False
+                while tail and (vm2 := _PRED.match(tail, 0 if joined else 1)):
+                    if not joined and tail[0] not in "和、及":
+                        break
+                    tail, joined = tail[vm2.end() :], True
+                obj = (pm.group("pre") + tail).strip("，")
+                back = ci - 1
+                # the matter is the chunk before, over adverbials (在…领导下, 按照…): 人工影响天气工作，…，由X…
+                while not obj and back > 0 and re.match(r"(?:在|按照|依照|根据|经)", chunks[back]):
+                    back -= 1
+                if not obj and ci:  # less an adverbial after the topic: Y工作按照作业规模…
+                    obj = re.sub(r"(?<=.{2})(?:按照|依照|根据)[^，。；]*$", "", chunks[back])
                 yield pm.group("s"), group, obj, {"passive", *(_facts(chunk, ci))}
             continue
         dm = _DESIGNATED.match(chunk)
@@ -192,7 +212,12 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
             subject, carried = dm.group("s"), False
             continue
         cm = _COPULA.match(chunk)
-        if cm and not _c._NOT_A_NAME.search(cm.group("s")):
+        # X是Y的咨询议事机构: a body that advises is in charge of nothing (rule 9)
+        if (
+            cm
+            and not _c._NOT_A_NAME.search(cm.group("s"))
+            and not re.search(r"咨询|议事$", cm.group("m"))
+        ):
             yield cm.group("s"), "是", cm.group("m"), {"copula", *(_facts(chunk, ci))}
             subject, carried = cm.group("s"), False
             continue
@@ -235,6 +260,8 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
         obj = rest[vm.end() :]
         if obj.endswith("时") or obj.startswith(("时", "检查时")):
             continue  # 实施监督检查时，…: a time clause, a procedure
+        if obj.startswith("的") and not obj_front:
+            continue  # X征收的排污费: the verb names a thing, it is no predicate
         obj_front = obj_front or pending
         pending = ""
         if (
@@ -383,7 +410,10 @@ def candidates(version: _c.Version) -> list[Candidate]:
                             or (means and not obj.endswith("工作"))
                             or obj.startswith("本单位")
                             # rule 22: a government checking its own departments or lower governments
-                            or (subject.endswith("人民政府") and obj.startswith(("所属", "下级")))
+                            or (
+                                subject.endswith("人民政府")
+                                and obj.startswith(("所属", "下级", "下一级"))
+                            )
                         ):
                             continue
                         if skip:
