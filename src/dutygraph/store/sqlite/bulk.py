@@ -149,7 +149,8 @@ def build_aside(
     """Make the new store ``path`` holding ``changes`` (then ``finish(conn)``: the log
     entry and the write counter, in the same transaction), built in a hidden file beside
     it and linked into place when whole and on disk (see the module's docstring).
-    ``False``: a file appeared at ``path`` meanwhile; nothing was written (write as usual).
+    ``False``: a file appeared at ``path`` meanwhile, or the file system makes no hard
+    links; nothing was written at ``path`` (write as usual: the duties are read again).
     Any error removes the hidden file and is raised: no store is made."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
     with contextlib.suppress(FileNotFoundError):
@@ -173,7 +174,7 @@ def build_aside(
         _fsync(tmp)
         try:
             os.link(tmp, path)
-        except FileExistsError:
+        except OSError:  # a store appeared there meanwhile, or no hard links on this disk
             return False
         _fsync(path.parent, directory=True)
         return True
