@@ -310,3 +310,17 @@ def test_sigkill_or_a_power_cut_amid_building_a_new_store_leaves_none_or_the_who
     for copy in seen:
         assert EmbeddedStore(copy).check(full=True) == [], copy
         assert _state(copy) == new, f"{copy.name} is half-written"
+
+
+def test_a_sqlite_error_while_building_aside_is_the_store_error(monkeypatch, tmp_path):
+    from dutygraph.errors import StoreUnavailable
+
+    monkeypatch.setattr(bulk, "BULK_AT_LEAST", 1)
+
+    def full(conn, changes):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(bulk, "write_bulk", full)
+    with pytest.raises(StoreUnavailable, match="disk is full"):
+        load(EmbeddedStore(tmp_path / "new.db"), [DEMO_PATH])
+    assert list(tmp_path.iterdir()) == []

@@ -584,14 +584,14 @@ class EmbeddedStore:
                 return first
         with self._locks["write"]:  # one write at a time on the kept connection
             # a big import making the store: built aside, linked into place when whole
-            if (
-                first is not None
-                and bulk.wanted(first)
-                and not self.path.exists()
-                and bulk.build_aside(self.path, first, lambda conn: self._log(conn, first))
-            ):
-                self._after_write(0, first)
-                return first
+            if first is not None and bulk.wanted(first) and not self.path.exists():
+                try:
+                    built = bulk.build_aside(self.path, first, lambda c: self._log(c, first))
+                except sqlite3.Error as exc:
+                    raise self._error(exc, "write") from exc
+                if built:
+                    self._after_write(0, first)
+                    return first
             return self._write(plan, first)
 
     @staticmethod
