@@ -38,6 +38,7 @@ SIZES = {
     "county": (1, 1, 1, 300),
     "prefecture": (1, 1, 11, 1_000),
     "province": (1, 15, 8, 3_000),
+    "region4": (4, 12, 8, 3_000),
     "national": (31, 12, 8, 3_000),
 }
 LINES = [f"L{n:02d}" for n in range(40)]

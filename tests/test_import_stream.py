@@ -181,3 +181,23 @@ def test_a_file_changed_while_streaming_is_read_whole(
     outcome, (_, problems) = _run(folder, tmp_path / "s.db")
     assert outcome == "ValidationFailed"  # the whole read of the file as it is now
     assert [p["column"] for p in problems] == ["role"]
+
+
+def test_a_new_store_not_linked_into_place_is_written_in_place_the_same(
+    tmp_path: Path, slices: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file system without hard links: the store built aside is not linked, the streamed
+    duties are read again and written in place; the same report and tables."""
+    import os
+
+    folder = big_bundle(tmp_path / "b", COUNTIES, ITEMS)
+    whole = _run(folder, tmp_path / "whole.db", stream_from=None)
+
+    def no_links(src: Any, dst: Any) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    assert _run(folder, tmp_path / "streamed.db") == whole
+    assert sum(slices) == 2 * COUNTIES * ITEMS  # built aside, then again in place
+    assert _tables(tmp_path / "streamed.db") == _tables(tmp_path / "whole.db")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".new")] == []

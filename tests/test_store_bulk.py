@@ -223,3 +223,104 @@ def test_a_power_cut_amid_a_bulk_import_opens_as_the_old_or_the_new_store(crash_
         seen.append(got == new)
     assert seen[-1], "the store after the write does not hold it"
     assert len(copies) >= 3
+
+
+def test_a_big_import_making_a_new_store_is_built_aside_and_is_the_same_store(
+    monkeypatch, tmp_path
+):
+    """Into a new path the bulk write builds the store in a hidden file and links it into
+    place; into a store that exists (made by a small write first) it writes in place. The
+    two files hold the same rows, indexes and answers; no hidden file is left; the built
+    store is in WAL mode as every store."""
+    aside = []
+    real = bulk.build_aside
+
+    def counted(path, changes, finish):
+        aside.append(path.name)
+        return real(path, changes, finish)
+
+    monkeypatch.setattr(bulk, "build_aside", counted)
+    monkeypatch.setattr(bulk, "BULK_AT_LEAST", 1)
+    built = tmp_path / "built.db"
+    load(EmbeddedStore(built), [DEMO_PATH])
+    assert aside == ["built.db"]
+    in_place = tmp_path / "in-place.db"
+    store = EmbeddedStore(in_place)
+    assert store._kept_connection("write", create=True) is not None  # the file, empty
+    store.close()
+    load(EmbeddedStore(in_place), [DEMO_PATH])
+    assert aside == ["built.db"], "a store that exists was built aside"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".new")] == []
+    with sqlite3.connect(built) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    _same_store(in_place, built)
+
+
+def test_a_failed_build_aside_leaves_no_store_and_no_hidden_file(monkeypatch, tmp_path):
+    monkeypatch.setattr(bulk, "BULK_AT_LEAST", 1)
+
+    def broken(conn, changes):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(bulk, "write_bulk", broken)
+    with pytest.raises(RuntimeError, match="disk gone"):
+        load(EmbeddedStore(tmp_path / "new.db"), [DEMO_PATH])
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_sigkill_or_a_power_cut_amid_building_a_new_store_leaves_none_or_the_whole(
+    crash_states, tmp_path
+):
+    """A bulk import into a new path, killed after its rows are written (before the link)
+    or at random moments, leaves no store at the path or the whole one; copies of the
+    path taken at random moments of a build are absent or whole."""
+    _, bundle, _, _ = crash_states
+    whole = tmp_path / "whole.db"
+    proc = _child(whole, bundle, "run")
+    assert proc.wait(timeout=600) == 0
+    proc.stdout.close()  # type: ignore[union-attr]
+    new = _state(whole)
+    path = tmp_path / "paused.db"
+    proc = _child(path, bundle, "pause")
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == "written\n"
+    assert _kill(proc)
+    assert not path.exists(), "a build killed before its link left a store"
+    rng = random.Random("aside-crash")
+    for attempt in range(3):
+        path = tmp_path / f"random-{attempt}.db"
+        proc = _child(path, bundle, "run")
+        time.sleep(rng.uniform(0.2, 3.0))
+        _kill(proc)
+        if path.exists():
+            assert EmbeddedStore(path).check(full=True) == []
+            assert _state(path) == new, f"attempt {attempt}: the store is half-written"
+    path = tmp_path / "live.db"
+    proc = _child(path, bundle, "run")
+    seen = []
+    while proc.poll() is None:
+        time.sleep(rng.uniform(0.05, 0.3))
+        if path.exists():
+            copy = tmp_path / f"cut-{len(seen)}.db"
+            copy_store(path, copy)
+            seen.append(copy)
+    proc.stdout.close()  # type: ignore[union-attr]
+    for copy in seen:
+        assert EmbeddedStore(copy).check(full=True) == [], copy
+        assert _state(copy) == new, f"{copy.name} is half-written"
+
+
+def test_a_sqlite_error_while_building_aside_is_the_store_error(monkeypatch, tmp_path):
+    from dutygraph.errors import StoreUnavailable
+
+    monkeypatch.setattr(bulk, "BULK_AT_LEAST", 1)
+
+    def full(conn, changes):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(bulk, "write_bulk", full)
+    with pytest.raises(StoreUnavailable, match="disk is full"):
+        load(EmbeddedStore(tmp_path / "new.db"), [DEMO_PATH])
+    assert list(tmp_path.iterdir()) == []

@@ -724,8 +724,10 @@ class DutyStream:
                 yield chunk
 
     def slices(self) -> Iterator[DutyColumns]:
-        """The duties, a slice of the file at a time, in row order (read once)."""
+        """The duties, a slice of the file at a time, in row order (read again from the
+        start by each call: a new store built aside and not linked is written in place)."""
         table, header = self.table, self.table.header
+        self.read = 0
         for frame, numbers in frame_slices(table, self._chunks()):
             if table.problems:
                 raise StreamFallback(table.file)

@@ -583,7 +583,26 @@ class EmbeddedStore:
             if not first:
                 return first
         with self._locks["write"]:  # one write at a time on the kept connection
+            # a big import making the store: built aside, linked into place when whole
+            if first is not None and bulk.wanted(first) and not self.path.exists():
+                try:
+                    built = bulk.build_aside(self.path, first, lambda c: self._log(c, first))
+                except sqlite3.Error as exc:
+                    raise self._error(exc, "write") from exc
+                if built:
+                    self._after_write(0, first)
+                    return first
             return self._write(plan, first)
+
+    @staticmethod
+    def _log(conn: sqlite3.Connection, changes: ChangeSet) -> None:
+        """The write's history entry and the write counter, in its transaction."""
+        entry = {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **changes.log}
+        conn.execute(
+            "INSERT INTO history (at, op, entry) VALUES (?, ?, ?)",
+            (entry["at"], str(entry.get("op", "")), json.dumps(entry, ensure_ascii=False)),
+        )
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'writes'")
 
     def _write(self, plan: Callable[[DutyGraph], ChangeSet], first: ChangeSet | None) -> ChangeSet:
         self._writing, self._writer = True, threading.get_ident()
@@ -623,12 +642,7 @@ class EmbeddedStore:
                 # the states written over and written, both read under the write lock (no
                 # other write between), as any reader's _state will read them
                 prior = self._state(conn) if small else None
-                entry = {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **changes.log}
-                conn.execute(
-                    "INSERT INTO history (at, op, entry) VALUES (?, ?, ?)",
-                    (entry["at"], str(entry.get("op", "")), json.dumps(entry, ensure_ascii=False)),
-                )
-                conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'writes'")
+                self._log(conn, changes)
                 after = self._state(conn) if small else None
                 conn.execute("COMMIT")
             except BaseException:

@@ -32,17 +32,36 @@ is folded into the file at the commit's checkpoint.
 
 Tables that already hold rows keep their indexes and today's statements: a big
 write into a store that has data is written as before, only with the bigger cache.
+
+A big write that makes a NEW store (no file at the path yet) is built aside
+(:func:`build_aside`): the same schema and the same :func:`write_bulk` into a
+hidden file beside it, with no journal and no fsync while it is written
+(``journal_mode=OFF``, ``synchronous=OFF``: the rows are written once, not to the
+WAL and again at the checkpoint), then the file is switched to WAL, fsynced and
+linked to the path (``os.link``: it fails if a store appeared there meanwhile)
+and the hidden name removed. All or nothing is kept by the link: before it there
+is no store at the path, after it the whole one; a crash while building leaves
+only the hidden file (``.NAME.PID.TID.new``), never a half store. No other
+process can hold a file that does not exist yet, so the rename objection above
+does not apply.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
 
+from ..._gc import gc_paused
 from ..base import ChangeSet
+from . import schema
 from .schema import TABLES
 from .writes import NAMED, _table, apply_changes, by_label
 
-__all__ = ["BULK_AT_LEAST", "cache_kib", "index_sql", "wanted", "write_bulk"]
+__all__ = ["BULK_AT_LEAST", "build_aside", "cache_kib", "index_sql", "wanted", "write_bulk"]
 
 #: a write of at least this many records (together) takes the bulk path
 BULK_AT_LEAST = 20_000
@@ -114,3 +133,52 @@ def write_bulk(conn: sqlite3.Connection, changes: ChangeSet) -> None:
     finally:
         conn.execute(f"PRAGMA cache_size={old_cache}")
         conn.execute(f"PRAGMA temp_store={old_temp}")
+
+
+def _fsync(path: str | Path, *, directory: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def build_aside(
+    path: Path, changes: ChangeSet, finish: Callable[[sqlite3.Connection], None]
+) -> bool:
+    """Make the new store ``path`` holding ``changes`` (then ``finish(conn)``: the log
+    entry and the write counter, in the same transaction), built in a hidden file beside
+    it and linked into place when whole and on disk (see the module's docstring).
+    ``False``: a file appeared at ``path`` meanwhile, or the file system makes no hard
+    links; nothing was written at ``path`` (write as usual: the duties are read again).
+    Any error removes the hidden file and is raised: no store is made."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)  # a crashed build of this process id and thread before
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=OFF")
+            conn.execute("PRAGMA synchronous=OFF")
+            conn.execute("BEGIN")
+            schema.migrate(conn)
+            conn.execute(f"PRAGMA application_id={schema.APPLICATION_ID}")
+            with gc_paused():
+                write_bulk(conn, changes)
+            finish(conn)
+            conn.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+            conn.execute("PRAGMA journal_mode=WAL")  # as every store: readers never block
+        finally:
+            conn.close()
+        _fsync(tmp)
+        try:
+            os.link(tmp, path)
+        except OSError:  # a store appeared there meanwhile, or no hard links on this disk
+            return False
+        _fsync(path.parent, directory=True)
+        return True
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{tmp}{suffix}")
