@@ -8,26 +8,20 @@ prefecture size, the one ``benchmarks/run.py --quick`` measures.
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from dutygraph import find_conflicts, find_gaps, load
 from dutygraph.store import EmbeddedStore
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from .generated import generate
+
 AS_OF = "2025-06-01"
 
 
 @pytest.fixture(scope="module")
 def prefecture(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, EmbeddedStore]:
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        from generate import generate
-    finally:
-        sys.path.remove(str(BENCHMARKS))
     folder = tmp_path_factory.mktemp("bench")
     expected = generate("prefecture", folder / "prefecture")
     assert json.loads((folder / "prefecture" / "expected.json").read_text("utf-8")) == expected

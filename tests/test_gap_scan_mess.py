@@ -12,9 +12,7 @@ before the mess, between the bases' expiry and the abolitions, and after both.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,19 +26,14 @@ from dutygraph.model import Duty
 from dutygraph.serialize import gap_dict, resolution_dict
 from dutygraph.store import EmbeddedStore
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from .generated import generate, make_mess
+
 #: before mess.py's expiry (2024-01-01), between it and the abolitions (2024-06-01), after
 DATES = ["2023-06-01", "2024-03-01", "2025-06-01"]
 
 
 @pytest.fixture(scope="module")
 def messy(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], DutyGraph]:
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        from generate import generate
-        from mess import make_mess
-    finally:
-        sys.path.remove(str(BENCHMARKS))
     folder = tmp_path_factory.mktemp("mess")
     generate("prefecture", folder / "clean")
     made = make_mess(folder / "clean", folder / "messy")

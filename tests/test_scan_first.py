@@ -7,7 +7,6 @@ A file without them (older code's) or with them damaged is read as before."""
 from __future__ import annotations
 
 import pickle
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +21,13 @@ from dutygraph.serialize import gap_dict, resolution_dict
 from dutygraph.store import EmbeddedStore
 from dutygraph.store.sqlite import snapshot
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from .generated import generate, make_mess
+
 DATES = ["2023-06-01", "2024-03-01", "2025-06-01"]
 
 
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        from generate import generate
-        from mess import make_mess
-    finally:
-        sys.path.remove(str(BENCHMARKS))
     folder = tmp_path_factory.mktemp("first")
     generate("prefecture", folder / "clean")
     make_mess(folder / "clean", folder / "messy")

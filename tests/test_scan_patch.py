@@ -6,7 +6,6 @@ change not proven local, a missing link or a damaged index falls back to the who
 from __future__ import annotations
 
 import csv
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,12 +23,12 @@ from dutygraph.store import EmbeddedStore
 from dutygraph.store.base import ChangeSet
 from dutygraph.store.sqlite import answers, snapshot
 
+from .generated import generate
 from .published_lists import power_list_xlsx
 from .test_snapshot_chain import FromTables
 from .test_versions import _v2_rows
 
 AS_OF = "2025-06-01"
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 #: the questions asked before and after each write: (scan, region, kinds)
 QUESTIONS: list[tuple[str, str | None, list[str] | None]] = [
     ("gaps", None, None),
@@ -252,11 +251,6 @@ LOCAL = {"add", "replace", "dispute", "decision", "basis"}
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated store (counties inheriting through the region tree), copied per test."""
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        from generate import generate
-    finally:
-        sys.path.remove(str(BENCHMARKS))
     folder = tmp_path_factory.mktemp("generated")
     generate("prefecture", folder / "bundle")
     load(EmbeddedStore(folder / "gen.db"), [folder / "bundle"])

@@ -28,9 +28,8 @@ from dutygraph.fixtures import DEMO_PATH
 from dutygraph.store import EmbeddedStore
 from dutygraph.store.sqlite import bulk
 
+from .generated import generate
 from .test_crash_store import _freeze_and_copy, _kill, copy_store, fingerprint
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 def _indexes(path: Path) -> list[tuple[str, str, str | None]]:
@@ -49,11 +48,6 @@ def _state(path: Path) -> tuple[object, object]:
 
 @pytest.fixture(scope="module")
 def prefecture(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        from generate import generate
-    finally:
-        sys.path.remove(str(BENCHMARKS))
     folder = tmp_path_factory.mktemp("bulk") / "prefecture"
     generate("prefecture", folder)
     return folder
