@@ -125,7 +125,7 @@ class DutyColumns:
     def record(self, k: int) -> Duty:
         """Duty number ``k`` as a :class:`Duty`."""
         values = [col[k] for col in self.columns]
-        values[_FIELDS:] = [_make_origin(values[_FIELDS:]) if values[_FIELDS] is not None else None]
+        values[_FIELDS:] = [_origin_of(*values[_FIELDS:])]
         return Duty(*values)
 
     def records(self, rows: Sequence[int]) -> list[Duty]:

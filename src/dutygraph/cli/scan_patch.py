@@ -169,17 +169,20 @@ def _pieces(old: bytes, lengths: list[int]) -> list[bytes] | None:
     return pieces
 
 
-def _below(tree: list[tuple[str, str | None]], top: str) -> list[str]:
-    """``top`` and the nodes under it: those whose path (through nodes of ``tree`` only,
-    as :meth:`DutyGraph.region_path` and ``item_path`` walk it) passes through ``top``."""
+def _below(tree: list[tuple[str, str | None]]) -> Callable[[str], list[str]]:
+    """For a node, the node and those under it: those whose path (through nodes of
+    ``tree`` only, as :meth:`DutyGraph.region_path` and ``item_path`` walk it) passes
+    through it (none for a node ``tree`` does not hold). The children are read once."""
     known = {node for node, _ in tree}
-    if top not in known:
-        return []
     children: dict[str, list[str]] = {}
     for node, parent in tree:
         if parent and parent in known:
             children.setdefault(parent, []).append(node)
-    return walk_down(top, children.get)
+
+    def below(top: str) -> list[str]:
+        return walk_down(top, children.get) if top in known else []
+
+    return below
 
 
 def _gaps(
@@ -194,10 +197,11 @@ def _gaps(
         return b"[" + b",".join(pieces) + b"]", index
     region_rank = {code: k for k, code in enumerate(index["scope"])}
     item_rank = {item: k for k, (item, _) in enumerate(index["item_tree"])}
+    items_below, regions_below = _below(index["item_tree"]), _below(index["region_tree"])
     touched: set[tuple[str, str]] = set()
     for item, region in sites:
-        items = _below(index["item_tree"], item)
-        regions = [r for r in _below(index["region_tree"], region) if r in region_rank]
+        items = items_below(item)
+        regions = [r for r in regions_below(region) if r in region_rank]
         touched.update((i, r) for i in items for r in regions)
         if len(touched) > PATCH_SITES:
             return None

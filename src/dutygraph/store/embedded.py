@@ -242,9 +242,7 @@ class EmbeddedStore:
             if conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION:
                 conn.execute("ROLLBACK")  # another process did it while this one waited
                 return
-            schema.migrate(conn)
-            conn.execute(f"PRAGMA application_id={schema.APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
+            schema.make(conn)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

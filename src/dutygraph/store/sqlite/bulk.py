@@ -161,12 +161,10 @@ def build_aside(
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
             conn.execute("BEGIN")
-            schema.migrate(conn)
-            conn.execute(f"PRAGMA application_id={schema.APPLICATION_ID}")
+            schema.make(conn)
             with gc_paused():
                 write_bulk(conn, changes)
             finish(conn)
-            conn.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
             conn.execute("COMMIT")
             conn.execute("PRAGMA journal_mode=WAL")  # as every store: readers never block
         finally:

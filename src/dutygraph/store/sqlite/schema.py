@@ -43,6 +43,7 @@ __all__ = [
     "base_ddl",
     "duty_ids",
     "duty_rows",
+    "make",
     "migrate",
     "table_for",
 ]
@@ -241,6 +242,15 @@ def base_ddl() -> list[str]:
     for t in TABLES.values():
         out.extend(t.ddl())
     return out
+
+
+def make(conn: Any) -> None:
+    """The tables of this schema, in the caller's transaction, and the file marked as a
+    dutygraph store of this schema version (what a new store and an older one brought
+    up to date both end as)."""
+    migrate(conn)
+    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
 def migrate(conn: Any) -> list[str]:
