@@ -183,7 +183,8 @@ def _misses(
 
 
 VARIANTS = {
-    "general": "the general reading's candidates only, the rules not consulted (THE SHIPPED METHOD)",
+    "general": "the general reading's candidates only, the rules not consulted (the shipped weights; the shipped "
+    "decision is the score's where it is sure, the rule reader's where it is unsure: competence_readers.py)",
     "union": "the general reading's and the rules' candidates, the rules' finding an input",
     "blind-union": "both readers' candidates, the score not told which reader found them",
 }

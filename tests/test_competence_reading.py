@@ -9,7 +9,16 @@ import pytest
 
 from dutygraph.io.laws import packaged_corpus, parse_text
 from dutygraph.io.laws.competence import core, extract, extract_by_rules
-from dutygraph.io.laws.reading import WEIGHTS, candidates, feature_names, read, score, weights
+from dutygraph.io.laws.reading import (
+    DOUBT,
+    SURE,
+    WEIGHTS,
+    candidates,
+    feature_names,
+    read,
+    score,
+    weights,
+)
 
 
 def _version(title: str):  # type: ignore[no-untyped-def]
@@ -97,13 +106,15 @@ def test_the_score_is_data_fitted_on_the_tuning_samples_and_reads_general_facts_
     assert score({**base, "fact:help": 1.0}) < score(base)
 
 
-def test_extract_keeps_what_scores_at_the_threshold_and_one_per_text_above_the_floor():
+def test_extract_keeps_what_the_score_is_sure_of_and_where_it_is_unsure_what_the_rules_read_too():
     v = _version("反电信网络诈骗法")
-    threshold = weights()[1]
+    rules = {(c.article, c.level, core(c.department)) for c in extract_by_rules(v)}
     scored = {k: score(f) for k, f, _ in read(v)}
     kept = {(c.article, c.level, core(c.department)) for c in extract(v)}
-    assert kept == {k for k, s in scored.items() if s >= threshold}
-    assert kept  # this law has clauses the score keeps
+    assert kept == {k for k, s in scored.items() if s >= SURE or (s >= DOUBT and k in rules)}
+    assert kept  # this law has clauses both readers read
+    # a clause only the rule reader has (no candidate of the general reading) is not kept
+    assert not (rules - set(scored)) & kept
 
 
 @pytest.mark.parametrize(
