@@ -596,8 +596,12 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
         and not _OWN_ACT.match(m.group("matter") or "")
     ):
         m = None  # 培训/研究/划区定界由X组织实施: carrying out a task, not a field
-    if m and (m.group("verb") or "").startswith("下达") and "调度" not in m.group(0):
-        m = None  # 由X下达 what is no dispatch of works (rule 28): an order, a task
+    if (
+        m
+        and (m.group("verb") or "").startswith("下达")
+        and ("调度" not in m.group(0) or _INCIDENT.search(m.group("matter") or ""))
+    ):
+        m = None  # 由X下达 what is no standing dispatch of works (rule 28): a task, an incident's order
     if m and not _NOT_A_NAME.search(subj):
         yield from _subjects(
             subj,
@@ -703,6 +707,10 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
             continue
         yield from _subjects(subject, matter, verb)
         start = end
+
+
+#: a condition on one event: 发生供水安全事故，需要实施…应急调度的，由X下达 (rule 28: case by case)
+_INCIDENT = re.compile(r"发生|需要[^，。；]*的$|需要[^。；]*的，")
 
 
 def _lead_subject(subj: str) -> str:

@@ -214,8 +214,10 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
                     back -= 1
                 if not obj and ci:  # less an adverbial after the topic: Y工作按照作业规模…
                     obj = re.sub(r"(?<=.{2})(?:按照|依照|根据)[^，。；]*$", "", chunks[back])
-                if vm.group().startswith("下达") and "调度" not in obj:
-                    continue  # 由X下达 what is no dispatch of works (rule 28)
+                if vm.group().startswith("下达") and (
+                    "调度" not in obj or any(_c._INCIDENT.search(c) for c in chunks[: ci + 1])
+                ):
+                    continue  # 由X下达 what is no standing dispatch of works (rule 28)
                 yield pm.group("s"), group, obj, {"passive", *(_facts(chunk, ci))}
             continue
         dm = _DESIGNATED.match(chunk)
