@@ -452,8 +452,9 @@ def _strip_level(part: str) -> tuple[str, str | None]:
 def extract(version: Version) -> list[Clause]:
     """The competence clauses of one version (see the module docstring), in article order.
 
-    The clauses of the general subject + predicate reading that its fitted score keeps
-    (:mod:`.reading`); the rule reader of sessions 5–7 is :func:`extract_by_rules`.
+    The clauses of the general subject + predicate reading (:mod:`.reading`) that its fitted
+    score is sure of, or, where the score is unsure, that the rule reader of sessions 5–7
+    (:func:`extract_by_rules`) reads too (:func:`.reading.extract`).
     """
     from . import reading
 
