@@ -186,7 +186,7 @@ _NAMED_LOCAL = re.compile(
 _VERB = re.compile(
     r"(?P<verb>统一负责|具体负责|负责(?!人)|主管|统一管理|指导和监督|组织实施|开展|实施统一监督管理|实施监督管理|"
     r"实施(?:指导和监督|监督和指导|监督、指导|指导、监督)(?=$|，)|进行审计(?:监督)?(?=$|，)|实施统一监督(?!检查)|实施监督检查(?=$|，)|实施监督(?!检查)|实施(?:[^，。；对]{0,10}的)?监管(?=$|，)|"
-    r"进行(?:[^，。；对]{0,10}[、和])?(?:监督|管理|指导和协调)(?:检查|管理|和监督)?(?:、指导)?(?=$|，)|给予指导(?:[、和][^，。；]{0,8})?(?=$|，)|管理和监督|监督和管理|实行(?:集中)?(?:统一)?监督管理|履行[^，。；的]{0,12}?管理职责|行使[^，。；]{0,30}?监督管理职责|(?:负有|履行)下列(?:监督检查|监督管理)?职责|做好"
+    r"进行(?:[^，。；对]{0,10}[、和])?(?:监督|管理|指导和协调)(?:检查|管理|和监督)?(?:、指导)?(?=$|，)|给予指导(?:[、和][^，。；]{0,8})?(?=$|，)|管理和监督|监督和管理|实行(?:集中)?(?:统一)?监督管理|履行[^，。；的]{0,12}?管理职责|(?:负有|履行)下列(?:监督检查|监督管理)?职责|做好"
     r"|指导和协调|指导推动|监督、检查|监督管理|管理|指导(?![和、])|领导(?![下和、]|小组|机构|人|干部|职务))"
 )
 #: what a matter ends with when the verb is a general one (负责, 管理, 开展, 做好)
@@ -666,7 +666,7 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
             continue
         verb = vm.group("verb")
         matter = sentence[vm.end() :].split("，")[0] if not _DUTIES.match(verb) else ""
-        if verb.startswith(("履行", "行使")) and not _DUTIES.match(verb) and not matter:
+        if verb.startswith("履行") and not _DUTIES.match(verb) and not matter:
             if re.match("，(?:可以|有权)|时", sentence[vm.end() :]):
                 continue  # 履行…职责，可以采取下列措施: powers, not a field
             matter = verb[2:-2]  # 依法履行外汇管理职责: the field is in the verb
@@ -764,6 +764,10 @@ def _subjects(
         subject,
     )
     parts = [p.replace(_COMMA, "、") for p in _SPLIT.split(subject) if p]
+    # 国务院民政部门、体育行政部门依法设立的X机构: the parts before 设立的 set X up, they are no bodies in
+    # charge here (rule 24)
+    setter = next((i for i, p in enumerate(parts) if re.search("(?:设立|设置)的", p)), 0)
+    parts = parts[setter:]
     # 国务院环境保护、工业、科学技术、财政部门: a part's ending belongs to the parts before it —
     # not where that part is a body of something else (研制、试验、使用部门计量机构; 江河、湖泊
     # 所在地的…部门): the parts before it are then no bodies
