@@ -190,7 +190,7 @@ _VERB = re.compile(
     r"|指导和协调|指导推动|监督、检查|监督管理|管理|指导(?![和、])|领导(?![下和、]|小组|机构|人|干部|职务))"
 )
 #: what a matter ends with when the verb is a general one (负责, 管理, 开展, 做好)
-_FIELD = re.compile(r"(?:工作|管理|事务|监督|监管|检查|职责|事宜|指导|审批|登记|执法|危害)$")
+_FIELD = re.compile(r"(?:工作|管理|事务|监督|监管|检查|职责|事宜|指导|审批|登记|执法|危害|监测)$")
 _FIELD_PART = re.compile(r"(?:工作|监督管理|管理|监督|监管|检查)(?:及|和|、|并|以及)")
 #: the adverbials between a department and its verb
 _ADVERBIAL = re.compile(
@@ -226,7 +226,7 @@ _ENDINGS = (
 _SPLIT = re.compile(r"、|及其|以及|会同|和|及|与|或者|或")
 #: words a body's name does not contain (a sentence's verbs and conditions)
 _NOT_A_NAME = re.compile(
-    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司(?!登记)|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立|协助|可以|必须|不得|统称|通知|经(?!济|营|贸)|向|报(?!刊|废)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营|聘请|组成|以外|举办"
+    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司(?!登记)|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立(?!的)|协助|可以|必须|不得|统称|通知|经(?!济|营|贸)|向|报(?!刊|废)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营|聘请|组成|以外|举办"
 )
 #: sentences that name the body in charge without a verb of charge, and whether its name is checked:
 #: Y是X的主管机关; X的主管部门是Y; X接受Y的监督管理
@@ -270,7 +270,7 @@ _SKIP = re.compile(
 )
 #: a paragraph without any of these words has no clause (a quick test before the sentence patterns)
 _QUICK = re.compile(
-    r"负责|主管|管理|监督|职责|做好|开展|组织实施|监管|管辖|征收|指导|领导|审计|办理[^。；]{0,40}的(?:部门|机关|机构)(?:是|为)"
+    r"负责|主管|管理|监督|职责|做好|开展|组织实施|监管|管辖|征收|指导|领导|审计|调度指令|办理[^。；]{0,40}的(?:部门|机关|机构)(?:是|为)"
 )
 _ITEM_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 #: names with 和 inside that are one name, not two (and the mark that stands for that 和 meanwhile)
@@ -386,6 +386,12 @@ def _prepare(text: str) -> str:
     text = re.sub(r"县、自治县、(?:不设区的)?市、市辖区(?:的)?", "县级", text)
     text = re.sub(_PROVINCES, "省级", text)
     text = re.sub(r"(?:设区的市级|市级)、县级", "设区的市级", text)
+    # 太湖流域县级以上地方人民政府, 长江流域省级人民政府: the basin named before the level words
+    text = re.sub(
+        r"(?:^|(?<=[，和、由]))[^，。；和、由对]{1,10}?流域(?=县级|省级|设区的市|乡镇|地方各级)",
+        "",
+        text,
+    )
     # 草原面积较大的省级的县级以上地方人民政府: the place named before the level words
     text = re.sub(
         r"(?:^|(?<=[，和、]))(?:(?!部门|机构|机关|人民政府)[^，。；和、由对]){2,24}?的(?:省级的)?(?=县级以上|设区的市)",
@@ -398,6 +404,24 @@ def _prepare(text: str) -> str:
         text.replace("乡（镇）", "乡镇").replace("乡、民族乡、镇", "乡镇").replace("乡、镇", "乡镇")
     ).replace("乡镇的人民政府", "乡镇人民政府")
     return text
+
+
+def set_up_by(name: str) -> tuple[str, str]:
+    """A name written 「X设立（设置）的Y」 as Y, with X's level words where X is a government and none
+    where X is a department (Y is then its branch, whose level is not said: rule 18); else unchanged.
+
+    >>> set_up_by("国务院水行政主管部门设立的太湖流域管理机构")
+    ('太湖流域管理机构', 'department')
+    >>> set_up_by("县级以上地方人民政府设立的社区矫正机构")
+    ('县级以上地方人民政府社区矫正机构', 'government')
+    """
+    m = re.match(r"^(?P<x>[^，。；、]{2,30}?)(?:设立|设置)的(?=[^，。；]{2})", name)
+    if not m:
+        return name, ""
+    x, rest = m.group("x"), name[m.end() :]
+    if x.endswith("人民政府"):
+        return (x if _level_words_only(x) else "") + rest, "government"
+    return rest, "department"
 
 
 def _strip_level(part: str) -> tuple[str, str | None]:
@@ -428,8 +452,9 @@ def _strip_level(part: str) -> tuple[str, str | None]:
 def extract(version: Version) -> list[Clause]:
     """The competence clauses of one version (see the module docstring), in article order.
 
-    The clauses of the general subject + predicate reading that its fitted score keeps
-    (:mod:`.reading`); the rule reader of sessions 5–7 is :func:`extract_by_rules`.
+    The clauses of the general subject + predicate reading (:mod:`.reading`) that its fitted
+    score is sure of, or, where the score is unsure, that the rule reader of sessions 5–7
+    (:func:`extract_by_rules`) reads too (:func:`.reading.extract`).
     """
     from . import reading
 
@@ -550,8 +575,8 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
     if _SKIP.search(sentence):
         return
     m = re.search(
-        rf"^(?P<matter>[^。；]*?)[，]?(?:分别)?由(?P<subj>[^，。；]{{0,60}}?{_BODY})(?:按照[^，。；]*?|依照[^，。；]*?|根据[^，。；]*?)?"
-        r"(?:组织实施和指导|组织实施和|组织|统一)?(?:(?P<verb>统一负责|具体负责|负责征收|负责|主管|统一管理|监督管理|管理|进行监督管理|实施监督管理|监管|管辖|征收|组织实施)(?=$|，)"
+        rf"^(?P<matter>[^。；]*?)[，]?(?:分别)?由(?P<subj>[^，。；]{{0,60}}?{_BODY})(?:按照[^，。；]*?|依照[^，。；]*?|根据[^，。；]*?|商[^，。；]*?)?"
+        r"(?:组织实施和指导|组织实施和|组织|统一)?(?:(?P<verb>统一负责|具体负责|负责征收|负责|主管|统一管理|监督管理|管理|进行监督管理|实施监督管理|监管|管辖|征收|组织实施|下达(?:调度指令)?)(?=$|，)"
         r"|负责(?P<tail>[^，。；]{0,20}?(?:管理|监督|监管|检查|工作|指导|审批|服务)))(?:$|，)",
         sentence,
     )
@@ -572,6 +597,12 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
         and not _OWN_ACT.match(m.group("matter") or "")
     ):
         m = None  # 培训/研究/划区定界由X组织实施: carrying out a task, not a field
+    if (
+        m
+        and (m.group("verb") or "").startswith("下达")
+        and ("调度" not in m.group(0) or _INCIDENT.search(m.group("matter") or ""))
+    ):
+        m = None  # 由X下达 what is no standing dispatch of works (rule 28): a task, an incident's order
     if m and not _NOT_A_NAME.search(subj):
         yield from _subjects(
             subj,
@@ -679,6 +710,10 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
         start = end
 
 
+#: a condition on one event: 发生供水安全事故，需要实施…应急调度的，由X下达 (rule 28: case by case)
+_INCIDENT = re.compile(r"发生|需要[^，。；]*的$|需要[^。；]*的，")
+
+
 def _lead_subject(subj: str) -> str:
     """The body a 由-phrase names: 由Y会同Z… is Y's; 由…所在地的Y, 由X授权的Y are Y's."""
     lead, _, other = subj.partition("会同")
@@ -729,6 +764,10 @@ def _subjects(
         subject,
     )
     parts = [p.replace(_COMMA, "、") for p in _SPLIT.split(subject) if p]
+    # 国务院民政部门、体育行政部门依法设立的X机构: the parts before 设立的 set X up, they are no bodies in
+    # charge here (rule 24)
+    setter = next((i for i, p in enumerate(parts) if re.search("(?:设立|设置)的", p)), 0)
+    parts = parts[setter:]
     # 国务院环境保护、工业、科学技术、财政部门: a part's ending belongs to the parts before it —
     # not where that part is a body of something else (研制、试验、使用部门计量机构; 江河、湖泊
     # 所在地的…部门): the parts before it are then no bodies
@@ -753,7 +792,10 @@ def _subjects(
         if part.startswith(("其他", "其它")) or part in ("有关部门", "等有关部门"):
             part = "有关部门"
         part = re.sub(r"^等", "", part)
+        part, parent = set_up_by(part)
         name, lvl = _strip_level(part)
+        if parent == "department":
+            lvl = "any"  # a department's body set up: its level is not said (rule 18)
         if re.fullmatch(r"中央|国家|国务院|地方|省级|县级|设区的市级?|中央和国家", name):
             level = _strip_level(name + "部门")[1] or level
             continue
