@@ -51,9 +51,7 @@ def test_an_act_whose_head_names_no_national_department_takes_its_first_clauses(
     acts = statutes(g, AS_OF)
     before = next(st for st in acts if st.act == "中华人民共和国公证法")
     assert before.department is None
-    after = next(
-        st for st in match._clause_departments(g, acts, AS_OF) if st.act == before.act
-    )
+    after = next(st for st in match._clause_departments(g, acts, AS_OF) if st.act == before.act)
     assert after.department == "N-MOJ"
     assert after.competence is not None and after.competence.label == "第五条"
     a = assign_business_form(

@@ -436,12 +436,13 @@ def indexes(g: GraphReader, as_of: str) -> Indexes:
     finds the indexes its predecessor built — and across processes: the first build is
     kept in the user's cache folder (:func:`stored_path`, named by a digest of what they
     are built from) and read back by later processes instead of rebuilt."""
-    key = (id(g), SEGMENT, CHAR_NOUNS, as_of[:4])
+    switches = (SEGMENT, CHAR_NOUNS, CLAUSE_ACTS, CLAUSE_BODY, CLAUSE_LEVELS, CLAUSE_TEXT)
+    key = (id(g), *switches, as_of[:4])
     with _cache_lock:
         got = _cache.get(key)
         if got is not None and got[0] is not None and got[0]() is g:
             return got[1]
-    content = ("content", SEGMENT, CHAR_NOUNS, as_of[:4], _fingerprint(g))
+    content = ("content", *switches, as_of[:4], _fingerprint(g))
     with _cache_lock:
         same = _cache.get(content)
     built = same[1] if same is not None else _stored(g, as_of, content[-1])
