@@ -944,7 +944,13 @@ class ClauseIndex:
         business serves is no matter it is in) and near terms never vote; with ``acts``, nor
         a word in more than :data:`MAX_ACT_SHARE` of the acts' heads (公司, 未成年人, 动物:
         the statutes' stock words, which say nothing of which clause)."""
-        use = [w for w in words if w.role not in CLAUSE_SILENT]
+        post = self.index.postings
+        use = [
+            w
+            for w in words
+            if w.role not in CLAUSE_SILENT
+            and any(t in post for t, _ in _terms(self.index.seg, w.text))
+        ]
         if acts is not None:
             most = MAX_ACT_SHARE * max(len(acts.statutes), 1)
             use = [w for w in use if len(acts._acts_with(w.text)) <= most]
