@@ -126,7 +126,6 @@ LINE_ZH = {
     "securities": "证券监管",
     "social-work": "社会工作",
     "meteorology": "气象",
-    "seismology": "地震",
     "ethnic-affairs": "民族事务",
     "religious-affairs": "宗教事务",
     "sports": "体育",
