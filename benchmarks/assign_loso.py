@@ -76,6 +76,8 @@ def kind(g: Any, c: EvalCase) -> str:
         return "2 a channel, customer or place word outvotes the activity"
     if top.startswith("领域归口（法律）"):
         return "4 a wrong statute's scope wins"
+    if top.startswith("职责条款（法律）"):
+        return "4b a wrong competence clause of an act's body wins"
     if c.rank == 2:
         close = c.scores[1] >= 0.8  # type: ignore[attr-defined]
         return "3a right department second, within 20 %" if close else "3b right second, further"

@@ -74,6 +74,12 @@ __all__ = [
 W_LAW, W_SECOND, W_PRECEDENT, W_DOMAIN = 0.5, 0.2, 0.25, 0.1
 W_ACT = 0.5  # an act in force whose scope the text falls in, for the department it names
 MAX_STATUTES = 3  # acts considered
+#: a competence clause of an act's body whose matter the text's words share, for the department
+#: it names (:class:`dutygraph.analysis.match.ClauseIndex`): the weight a statute's scope has
+#: (fixed before any evaluation; 0: off, the ablation), its best clause per department, for the
+#: first :data:`MAX_CLAUSES` departments
+W_CLAUSE = W_ACT
+MAX_CLAUSES = MAX_STATUTES
 LAW_MIN_WORDS = 2  # distinct words of the text an article must share to count
 KNOWN_BEHAVIOR = 10.0  # a behaviour the caller names
 PRECEDENT_SHARE = 0.3  # a behaviour counts as shared with a precedent from this share of the top
@@ -341,6 +347,9 @@ def assign_business_form(
     # 领域归口 from the statutes: the acts in force whose scope holds the text's words
     acts = ix.statutes.search(words, LAW_MIN_WORDS)[:MAX_STATUTES] if W_ACT else []
     act_evidence = W_ACT * acts[0].score if acts and ACT_EVIDENCE else 0.0
+    clauses = ix.clauses.search(words, ix.statutes)[:MAX_CLAUSES] if W_CLAUSE and ix.clauses else []
+    if clauses and ACT_EVIDENCE:
+        act_evidence = max(act_evidence, W_CLAUSE * clauses[0].hit.score)
     if max(top - kept[0].by_characters, act_evidence) < MIN_EVIDENCE:
         # characters rank, never alone suffice; an act whose scope the text falls in does
         out.abstained = True
@@ -386,6 +395,19 @@ def assign_business_form(
                 f"规定由该部门主管 — " + "；".join(quoted)
             )
             c.articles.extend(q for q in quoted if q not in c.articles)
+    # 领域归口 from the acts' bodies: a competence clause whose matter the text's words share
+    # makes the department it names a candidate, by its best clause
+    for ch in clauses:
+        clause = ch.quote()
+        for dep in _region_departments(g, ch.department, code, as_of):
+            c = cands.setdefault(dep.id, Candidate(dep, 0.0))
+            per_dep[dep.id].append(W_CLAUSE * ch.hit.score)
+            c.reasons.append(
+                f"职责条款（法律）：描述中的词 {ch.hit.words()} 见于《{ch.act}》{ch.article}"
+                f"规定由该部门负责的“{ch.matter}” — {clause}"
+            )
+            if clause not in c.articles:
+                c.articles.append(clause)
     for did, c in cands.items():
         s = sorted(per_dep[did], reverse=True)
         c.score = s[0] + W_SECOND * sum(s[1:3])
@@ -494,7 +516,14 @@ def ablations() -> dict[str, list[tuple[Any, str, Any]]]:
 
     me = sys.modules[__name__]
     return {
-        "no statutes": [(me, "W_LAW", 0.0), (me, "W_ACT", 0.0), (match, "DEFINED_WEIGHT", 0.0)],
+        "no statutes": [
+            (me, "W_LAW", 0.0),
+            (me, "W_ACT", 0.0),
+            (me, "W_CLAUSE", 0.0),
+            (match, "DEFINED_WEIGHT", 0.0),
+        ],
+        "no clauses": [(me, "W_CLAUSE", 0.0), (match, "CLAUSE_ACTS", False)],
+        "no clause votes": [(me, "W_CLAUSE", 0.0)],
         "no definitions": [(match, "DEFINED_WEIGHT", 0.0)],
         "no thesaurus": [(match, "THESAURUS_WEIGHT", 0.0), (match, "NEAR_SHARE", 0.0)],
         "no corpus near terms": [(match, "NEAR_SHARE", 0.0)],

@@ -31,7 +31,8 @@ __all__ = [
 
 #: the sets the confidence is fitted on (tests/data): the tuning sets only, never a held-out
 #: set; the forms set joined them when forms2 was frozen, forms2 when the third was written,
-#: forms3 when the fourth was, forms4 when the fifth (assign_eval_forms5.csv, held out) was
+#: forms3 when the fourth was, forms4 when the fifth was, forms5 (scored once, held out, in
+#: session 12) when the sixth (assign_eval_forms6.csv, held out) was written
 FIT_SETS = (
     "assign_eval_dev.csv",
     "assign_eval_fresh.csv",
@@ -40,6 +41,7 @@ FIT_SETS = (
     "assign_eval_forms2.csv",
     "assign_eval_forms3.csv",
     "assign_eval_forms4.csv",
+    "assign_eval_forms5.csv",
 )
 
 
