@@ -39,9 +39,18 @@ Sets (``tests/data/``), each case asked with its own precedent left out:
   the lead, the alternatives the law allows and the article (every cited article
   checked to exist in the version in force and read); frozen (e9c3d13) before
   anything was run on it, its first figure with the then method in
-  ``results/assign_eval_forms4_before.txt``. **The held-out test set now**:
-  figures only, its cases never printed, not fitted on (not in the confidence
-  fit's sets).
+  ``results/assign_eval_forms4_before.txt``. Held out in session 10, a tuning
+  set since session 11.
+* **forms5** (``assign_eval_forms5.csv``, session 12) — 80 forms (79 scored) over
+  42 leads, written blind in two halves split by domain by two engineers who
+  never saw the method's work nor each other's half (frozen d0d918e, 892d45d),
+  first scored in ``results/assign_eval_forms5_s11method.txt``. Held out in
+  session 12, a tuning set since session 13.
+* **forms6** (``assign_eval_forms6.csv``, session 13) — 80 forms (all scored) over
+  41 leads, written as forms5 was (frozen 18322e5, 1f80448; the halves' first
+  figures with the then method in ``results/assign_eval_forms6{a,b}_before.txt``).
+  **The held-out test set now**: figures only, its cases never printed, not
+  fitted on (not in the confidence fit's sets).
 
 Per set: top-1 and top-3 (the expected lead ranked first / in the first
 three), right (the expected lead named, not abstained), wrong (a lead named
@@ -88,12 +97,13 @@ SETS = {
     "forms3": DATA / "assign_eval_forms3.csv",
     "forms4": DATA / "assign_eval_forms4.csv",
     "forms5": DATA / "assign_eval_forms5.csv",
+    "forms6": DATA / "assign_eval_forms6.csv",
 }
-#: the held-out test set: figures only, its cases are never printed nor tuned on. forms5 (session
-#: 12) was written blind by two engineers, one half each by domain (forms5a frozen in d0d918e,
-#: forms5b in 892d45d, joined unchanged), while nobody else saw it; forms4 (held out in session 10)
-#: is a tuning set (FIT_SETS) since session 11
-HELD_OUT = "forms5"
+#: the held-out test set: figures only, its cases are never printed nor tuned on. forms6 (session
+#: 13) was written blind by two engineers, one half each by domain (forms6a frozen in 18322e5,
+#: forms6b in 1f80448, joined unchanged), while nobody else saw it; forms5 (held out in session 12)
+#: and forms4 (held out in session 10) are tuning sets (FIT_SETS) since sessions 13 and 11
+HELD_OUT = "forms6"
 #: every held-out set (the targets are reported on each; none has its cases printed)
 HELD_OUT_SETS = (HELD_OUT,)
 RESULT = HERE / "results" / "assign_eval.txt"
