@@ -23,7 +23,9 @@ into ``STORE.db.old``; then this script's peer from ``STORE.db``. It prints each
 the ratios to the peer. Each round runs the peer twice: as above, and ``--aside`` (what
 dutygraph does for a big import making a new store, ``bulk.build_aside``): built in
 ``PEER.db.new`` with ``journal_mode=OFF``, ``synchronous=OFF``, switched to WAL, fsynced
-and renamed to ``PEER.db`` — the same pragmas as the measured build.
+and renamed to ``PEER.db`` — the same pragmas as the measured build. With ``--old-src``
+a third peer, ``--aside`` again, copies the schema and rows of ``STORE.db.old`` (the
+store ``--old-src`` wrote: its schema, e.g. main's 4 beside this code's 5).
 """
 
 from __future__ import annotations
@@ -78,10 +80,12 @@ def load_same(store: Path, peer: Path, aside: bool = False) -> dict[str, int]:
                 tables.append(name)
     counts = {}
     for name in tables:
-        cols = [r[1] for r in src.execute(f'PRAGMA table_info("{name}")')]
-        insert = f'INSERT INTO "{name}" VALUES ({", ".join("?" * len(cols))})'
+        # the stored columns (a generated one, schema 5's duty id, is not among them)
+        cols = ", ".join(f'"{r[1]}"' for r in src.execute(f'PRAGMA table_info("{name}")'))
+        marks = ", ".join("?" * len(cols.split(", ")))
+        insert = f'INSERT INTO "{name}" ({cols}) VALUES ({marks})'
         before = conn.total_changes
-        conn.executemany(insert, src.execute(f'SELECT * FROM "{name}"'))
+        conn.executemany(insert, src.execute(f'SELECT {cols} FROM "{name}"'))
         counts[name] = conn.total_changes - before
     for kind, _name, sql in schema:
         if kind in ("index", "trigger", "view"):
@@ -151,8 +155,11 @@ def compare(args: argparse.Namespace) -> None:
             )
             figures.setdefault(name, []).append(wall)
             print(lines[-1], flush=True)
-        for peer_name, flag in (("SQLite peer", []), ("SQLite peer --aside", ["--aside"])):
-            peer_cmd = [py, __file__, str(args.bundle), str(args.store), str(args.peer), *flag]
+        peers = [("SQLite peer", args.store, []), ("SQLite peer --aside", args.store, ["--aside"])]
+        if args.old_src is not None:  # the same pragmas on the schema --old-src wrote
+            peers.append(("SQLite peer --aside, --old-src's schema", old, ["--aside"]))
+        for peer_name, schema_of, flag in peers:
+            peer_cmd = [py, __file__, str(args.bundle), str(schema_of), str(args.peer), *flag]
             wall, rss, la, code, last = _measured(peer_cmd, child_env())
             lines.append(
                 f"round {r}: {peer_name}: {wall:.1f} s, peak {rss:,.0f} MB, load {la:.1f} ({last})"
