@@ -1,6 +1,9 @@
 """Where one bundle import's time and memory go, stage by stage.
 
-    python benchmarks/import_stages.py BUNDLE [STORE.db]
+    python benchmarks/import_stages.py BUNDLE [STORE.db [--setting max_rows 20000000]]
+
+(what follows the store goes before ``load`` on the command line: a national bundle's
+12.6M rows need a higher ``max_rows``)
 
 Runs ``dutygraph load BUNDLE --store STORE.db`` (a new store; default a temporary one) in
 this process, through the CLI, and prints
@@ -147,7 +150,7 @@ def main() -> None:
     _timed_generator(importer._Stream, "slices", "duties: checked, keys hashed")
     _timed_generator(writes, "_slices", "duties: encoded as row tuples")
     rss("imports")
-    cli(["load", bundle, "--store", store])
+    cli([*sys.argv[3:], "load", bundle, "--store", store])  # e.g. --setting max_rows N
     rss("end")
     total = time.perf_counter() - T0
     print(f"\nseconds by stage (whole process {total:.1f} s)", file=sys.stderr)

@@ -23,7 +23,11 @@ into ``STORE.db.old``; then this script's peer from ``STORE.db``. It prints each
 the ratios to the peer. Each round runs the peer twice: as above, and ``--aside`` (what
 dutygraph does for a big import making a new store, ``bulk.build_aside``): built in
 ``PEER.db.new`` with ``journal_mode=OFF``, ``synchronous=OFF``, switched to WAL, fsynced
-and renamed to ``PEER.db`` — the same pragmas as the measured build.
+and renamed to ``PEER.db`` — the same pragmas as the measured build — and ``--aside
+--bulk-cache``, also with the page cache and ``temp_store=FILE`` the bulk write sets
+(without it the peer's index builds sort in SQLite's default 2 MB cache). With ``--old-src``
+a third peer, ``--aside`` again, copies the schema and rows of ``STORE.db.old`` (the
+store ``--old-src`` wrote: its schema, e.g. main's 4 beside this code's 5).
 """
 
 from __future__ import annotations
@@ -50,10 +54,17 @@ def parse(bundle: Path) -> int:
     return n
 
 
-def load_same(store: Path, peer: Path, aside: bool = False) -> dict[str, int]:
+def bulk_cache_kib(rows: int) -> int:
+    """The page cache (KiB) dutygraph's bulk write gives itself for ``rows`` records
+    (``dutygraph.store.sqlite.bulk.cache_kib``, written out: this peer runs no dutygraph code)."""
+    return max(16 * 1024, min(1024 * 1024, rows * 32 // 1024))
+
+
+def load_same(store: Path, peer: Path, aside: bool = False, cache: bool = False) -> dict[str, int]:
     """``store``'s tables and rows into a new ``peer``, one transaction: rows per table
     (``aside``: built in ``PEER.new`` with no journal and no fsync, then fsynced and
-    renamed, as dutygraph builds a new store)."""
+    renamed, as dutygraph builds a new store; ``cache``: with the page cache and
+    ``temp_store=FILE`` dutygraph's bulk write sets, :func:`bulk_cache_kib` of the rows)."""
     final = peer
     if aside:
         peer = Path(f"{peer}.new")
@@ -69,6 +80,14 @@ def load_same(store: Path, peer: Path, aside: bool = False) -> dict[str, int]:
     conn = sqlite3.connect(peer, isolation_level=None)
     conn.execute(f"PRAGMA journal_mode={'OFF' if aside else 'WAL'}")
     conn.execute(f"PRAGMA synchronous={'OFF' if aside else 'FULL'}")
+    if cache:
+        rows = sum(
+            src.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]
+            for t, n, s in schema
+            if t == "table" and n not in shadow and not s.upper().startswith("CREATE VIRTUAL")
+        )
+        conn.execute(f"PRAGMA cache_size=-{bulk_cache_kib(rows)}")
+        conn.execute("PRAGMA temp_store=FILE")
     conn.execute("BEGIN IMMEDIATE")
     tables = []
     for kind, name, sql in schema:
@@ -78,10 +97,12 @@ def load_same(store: Path, peer: Path, aside: bool = False) -> dict[str, int]:
                 tables.append(name)
     counts = {}
     for name in tables:
-        cols = [r[1] for r in src.execute(f'PRAGMA table_info("{name}")')]
-        insert = f'INSERT INTO "{name}" VALUES ({", ".join("?" * len(cols))})'
+        # the stored columns (a generated one, schema 5's duty id, is not among them)
+        cols = ", ".join(f'"{r[1]}"' for r in src.execute(f'PRAGMA table_info("{name}")'))
+        marks = ", ".join("?" * len(cols.split(", ")))
+        insert = f'INSERT INTO "{name}" ({cols}) VALUES ({marks})'
         before = conn.total_changes
-        conn.executemany(insert, src.execute(f'SELECT * FROM "{name}"'))
+        conn.executemany(insert, src.execute(f'SELECT {cols} FROM "{name}"'))
         counts[name] = conn.total_changes - before
     for kind, _name, sql in schema:
         if kind in ("index", "trigger", "view"):
@@ -151,8 +172,15 @@ def compare(args: argparse.Namespace) -> None:
             )
             figures.setdefault(name, []).append(wall)
             print(lines[-1], flush=True)
-        for peer_name, flag in (("SQLite peer", []), ("SQLite peer --aside", ["--aside"])):
-            peer_cmd = [py, __file__, str(args.bundle), str(args.store), str(args.peer), *flag]
+        peers = [
+            ("SQLite peer", args.store, []),
+            ("SQLite peer --aside", args.store, ["--aside"]),
+            ("SQLite peer --aside --bulk-cache", args.store, ["--aside", "--bulk-cache"]),
+        ]
+        if args.old_src is not None:  # the same pragmas on the schema --old-src wrote
+            peers.append(("SQLite peer --aside, --old-src's schema", old, ["--aside"]))
+        for peer_name, schema_of, flag in peers:
+            peer_cmd = [py, __file__, str(args.bundle), str(schema_of), str(args.peer), *flag]
             wall, rss, la, code, last = _measured(peer_cmd, child_env())
             lines.append(
                 f"round {r}: {peer_name}: {wall:.1f} s, peak {rss:,.0f} MB, load {la:.1f} ({last})"
@@ -182,6 +210,9 @@ def main() -> None:
     ap.add_argument("--max-rows", type=int, default=20_000_000)
     ap.add_argument("--out", type=Path)
     ap.add_argument("--aside", action="store_true", help="the peer built aside (no journal)")
+    ap.add_argument(
+        "--bulk-cache", action="store_true", help="the page cache of dutygraph's bulk write"
+    )
     args = ap.parse_args()
     if args.compare:
         compare(args)
@@ -189,7 +220,7 @@ def main() -> None:
     t = time.perf_counter()
     rows = parse(args.bundle)
     t1 = time.perf_counter()
-    counts = load_same(args.store, args.peer, aside=args.aside)
+    counts = load_same(args.store, args.peer, aside=args.aside, cache=args.bulk_cache)
     t2 = time.perf_counter()
     print(
         f"SQLite peer: csv parse {rows:,} rows {t1 - t:.2f} s; same tables loaded "

@@ -167,19 +167,30 @@ def sqlite_ten_rows(path: Path, tag: str) -> tuple[sqlite3.Connection, Callable[
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA synchronous=FULL")
     cols = [r[1] for r in conn.execute("PRAGMA table_info(duty)")]
-    like = conn.execute("SELECT * FROM duty LIMIT 1").fetchone()
-    insert = f"INSERT INTO duty VALUES ({', '.join('?' * len(cols))})"
+    like = conn.execute(f"SELECT {', '.join(cols)} FROM duty LIMIT 1").fetchone()
+    insert = f"INSERT INTO duty ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    numbered = cols[0] == "n"  # schema 5: rows numbered, the id generated from the key
     done = itertools.count()
 
     def write() -> float:
         r = next(done)
-        rows = [(f"{tag}|{r}|{k}", *like[1:]) for k in range(10)]
+        if numbered:  # a new key (its department), its number given by SQLite
+            rows = [(None, f"{tag}-{r}-{k}", *like[2:]) for k in range(10)]
+        else:
+            rows = [(f"{tag}|{r}|{k}", *like[1:]) for k in range(10)]
         t = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
         conn.executemany(insert, rows)
-        conn.executemany(
-            "INSERT INTO duty_basis (basis, duty) VALUES (?, ?)", [("B", row[0]) for row in rows]
-        )
+        if numbered:
+            conn.executemany(
+                "INSERT INTO duty_basis (basis, duty) SELECT 'B', n FROM duty WHERE department = ?",
+                [(row[1],) for row in rows],
+            )
+        else:
+            conn.executemany(
+                "INSERT INTO duty_basis (basis, duty) VALUES (?, ?)",
+                [("B", row[0]) for row in rows],
+            )
         conn.execute("COMMIT")
         return time.perf_counter() - t
 

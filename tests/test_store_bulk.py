@@ -263,6 +263,35 @@ def test_a_failed_build_aside_leaves_no_store_and_no_hidden_file(monkeypatch, tm
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_build_sweeps_the_hidden_files_of_crashed_builds_of_this_host(monkeypatch, tmp_path):
+    """A crashed build's hidden file (``.NAME.HOST.PID.TID.new`` and its journal files) is
+    removed by the next build of that store on this host when its process is gone; a
+    live process's, another host's, another store's and an old-style name are kept."""
+    monkeypatch.setattr(bulk, "BULK_AT_LEAST", 1)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    host = bulk._host()
+    swept = [f".s.db.{host}.{dead.pid}.7.new", f".s.db.{host}.{dead.pid}.7.new-wal"]
+    kept = [
+        f".s.db.{host}.{live.pid}.7.new",  # a build under way
+        f".s.db.elsewhere.{dead.pid}.7.new",  # another host's: its pid means nothing here
+        f".t.db.{host}.{dead.pid}.7.new",  # another store's
+        f".s.db.{dead.pid}.7.new",  # named as before: whose it was is not known
+    ]
+    try:
+        for name in swept + kept:
+            (tmp_path / name).write_bytes(b"half a store")
+        assert bulk.hidden_path(tmp_path / "s.db").name.startswith(f".s.db.{host}.")
+        load(EmbeddedStore(tmp_path / "s.db"), [DEMO_PATH])
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == sorted(kept)
+        assert bulk.sweep_builds(tmp_path / "s.db") == []
+    finally:
+        live.kill()
+        live.wait()
+    assert bulk.sweep_builds(tmp_path / "s.db") == [f".s.db.{host}.{live.pid}.7.new"]
+
+
 @pytest.mark.slow
 def test_sigkill_or_a_power_cut_amid_building_a_new_store_leaves_none_or_the_whole(
     crash_states, tmp_path

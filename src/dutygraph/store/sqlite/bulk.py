@@ -41,15 +41,18 @@ WAL and again at the checkpoint), then the file is switched to WAL, fsynced and
 linked to the path (``os.link``: it fails if a store appeared there meanwhile)
 and the hidden name removed. All or nothing is kept by the link: before it there
 is no store at the path, after it the whole one; a crash while building leaves
-only the hidden file (``.NAME.PID.TID.new``), never a half store. No other
+only the hidden file (``.NAME.HOST.PID.TID.new``), never a half store. No other
 process can hold a file that does not exist yet, so the rename objection above
-does not apply.
+does not apply. A build sweeps the hidden files of crashed builds beside it first
+(:func:`sweep_builds`: those of this host whose process is gone).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import socket
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -61,7 +64,16 @@ from . import schema
 from .schema import TABLES
 from .writes import NAMED, _table, apply_changes, by_label
 
-__all__ = ["BULK_AT_LEAST", "build_aside", "cache_kib", "index_sql", "wanted", "write_bulk"]
+__all__ = [
+    "BULK_AT_LEAST",
+    "build_aside",
+    "cache_kib",
+    "hidden_path",
+    "index_sql",
+    "sweep_builds",
+    "wanted",
+    "write_bulk",
+]
 
 #: a write of at least this many records (together) takes the bulk path
 BULK_AT_LEAST = 20_000
@@ -143,6 +155,55 @@ def _fsync(path: str | Path, *, directory: bool = False) -> None:
         os.close(fd)
 
 
+#: the files a build makes beside its hidden store
+_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def _host() -> str:
+    return socket.gethostname().replace(os.sep, "_") or "localhost"
+
+
+def hidden_path(path: Path) -> Path:
+    """Where this process and thread build the new store ``path``:
+    ``.NAME.HOST.PID.TID.new`` beside it."""
+    return path.with_name(f".{path.name}.{_host()}.{os.getpid()}.{threading.get_ident()}.new")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or not ours to signal: alive
+        return True
+    return True
+
+
+def sweep_builds(path: Path) -> list[str]:
+    """Remove the hidden files of builds of ``path`` that crashed (:func:`hidden_path`:
+    of this host, their process gone); the names removed. A build of another host, of a
+    live process (this one's other threads among them) or named otherwise is left alone.
+    Best effort: a folder that cannot be listed or a file that cannot be removed is left."""
+    pattern = re.compile(
+        rf"\.{re.escape(path.name)}\.(?P<host>.+)\.(?P<pid>\d+)\.\d+\.new"
+        rf"(?:{'|'.join(re.escape(s) for s in _SUFFIXES if s)})?"
+    )
+    host, me = _host(), os.getpid()
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return []
+    gone = []
+    for name in sorted(names):
+        m = pattern.fullmatch(name)
+        if m is None or m["host"] != host or int(m["pid"]) == me or _alive(int(m["pid"])):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(path.parent / name)
+            gone.append(name)
+    return gone
+
+
 def build_aside(
     path: Path, changes: ChangeSet, finish: Callable[[sqlite3.Connection], None]
 ) -> bool:
@@ -152,7 +213,8 @@ def build_aside(
     ``False``: a file appeared at ``path`` meanwhile, or the file system makes no hard
     links; nothing was written at ``path`` (write as usual: the duties are read again).
     Any error removes the hidden file and is raised: no store is made."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+    sweep_builds(path)
+    tmp = hidden_path(path)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(tmp)  # a crashed build of this process id and thread before
     try:
@@ -177,6 +239,6 @@ def build_aside(
         _fsync(path.parent, directory=True)
         return True
     finally:
-        for suffix in ("", "-wal", "-shm", "-journal"):
+        for suffix in _SUFFIXES:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{tmp}{suffix}")

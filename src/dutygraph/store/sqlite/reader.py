@@ -61,7 +61,7 @@ class LazyTable(Mapping[str, Any]):
             return rec
         if key in self._missing or self._all is not None or not isinstance(key, str):
             raise KeyError(key)
-        got = self.where("id = ?", (key,))
+        got = self.where(*self._table.match([key]))
         if not got:
             self._missing.add(key)
             raise KeyError(key)
@@ -94,10 +94,8 @@ class LazyTable(Mapping[str, Any]):
         held = {i for i in wanted if i in self.cache}
         asked = [i for i in wanted if i not in held and i not in self._missing]
         if asked and self._all is None:
-            rows = self._conn.execute(
-                f"SELECT id FROM {self._table.name} WHERE id IN (SELECT value FROM json_each(?))",
-                (json.dumps(asked, ensure_ascii=False),),
-            )
+            where, params = self._table.match(asked)
+            rows = self._conn.execute(f"SELECT id FROM {self._table.name} WHERE {where}", params)
             held.update(r[0] for r in rows)
         return held
 
@@ -106,7 +104,7 @@ class LazyTable(Mapping[str, Any]):
         wanted = [i for i in dict.fromkeys(ids) if isinstance(i, str)]
         asked = [i for i in wanted if i not in self.cache and i not in self._missing]
         if asked and self._all is None:
-            self.where("id IN (SELECT value FROM json_each(?))", (json.dumps(asked),))
+            self.where(*self._table.match(asked))
         return {i: self.cache[i] for i in wanted if i in self.cache}
 
     def group(self, key: str) -> list[Any]:
@@ -306,10 +304,9 @@ class SqliteReader(LawLookups):
         if not wanted:
             return []
         got = self.table(label).fetch(wanted)
+        where, params = TABLES[label].match(wanted)
         order = self._conn.execute(
-            f"SELECT id FROM {TABLES[label].name} WHERE id IN (SELECT value FROM json_each(?))"
-            " ORDER BY rowid",
-            (json.dumps(wanted, ensure_ascii=False),),
+            f"SELECT id FROM {TABLES[label].name} WHERE {where} ORDER BY rowid", params
         )
         return [got[r[0]] for r in order if r[0] in got]
 
@@ -389,7 +386,7 @@ class SqliteReader(LawLookups):
         return self._duties.where("item = ?", (item,))
 
     def duties_resting_on(self, basis: str) -> list[Duty]:
-        return self._duties.where("id IN (SELECT duty FROM duty_basis WHERE basis = ?)", (basis,))
+        return self._duties.where("n IN (SELECT duty FROM duty_basis WHERE basis = ?)", (basis,))
 
     def open_duties_of_list(self, list_id: str) -> list[Duty]:
         """The duties published list ``list_id`` gave (``source`` the list, or ``list#row``)

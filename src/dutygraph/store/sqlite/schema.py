@@ -11,6 +11,14 @@ change here. Beside them: ``names`` (every name and alias by kind, for
 :meth:`find`), ``duty_basis`` (which duties rest on which basis), ``history``
 (the log) and ``meta`` (the write counter).
 
+The duty table (a national store holds 12.6 million rows) is slimmer (schema 5): its
+rows are numbered by ``n`` (the INTEGER PRIMARY KEY, in the order duties were first
+written), its ``id`` is a generated column (computed when read, never stored), and one
+UNIQUE index on the key (:data:`KEY_SQL`: item, region, role, department, line, start)
+finds a duty by its id (split at ``|``: :meth:`Table.match`) and the answers' duties by
+(item, region, role); ``duty_basis`` holds the duty's ``n``. Above the store a duty's id
+is its key joined with ``|`` as before, and ``select * from duty`` still shows it.
+
 >>> t = TABLES["region"]
 >>> t.columns[:4], t.columns[-4:]
 (('id', 'code', 'name', 'level'), ('origin_file', 'origin_row', 'origin_sheet', 'origin_version'))
@@ -26,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from typing import Any
@@ -36,13 +45,18 @@ from ...model import EMPTY_ATTRS, RECORD_TYPES, Origin
 
 __all__ = [
     "APPLICATION_ID",
+    "BASES_OF_DUTIES",
     "INDEXES",
+    "KEY_EQ",
+    "KEY_SQL",
     "SCHEMA_VERSION",
     "TABLES",
     "Table",
     "base_ddl",
     "duty_ids",
     "duty_rows",
+    "key_eq",
+    "key_params",
     "make",
     "migrate",
     "table_for",
@@ -55,17 +69,51 @@ APPLICATION_ID = 0x64677374
 #: ``law_version``/``law_from``/``law_to`` columns (:func:`migrate` adds them to a store of 1);
 #: 3 the index of duties by ``source`` (a published list's duties, for its next version);
 #: 4 the ``names`` table's ``folded`` column (each name as the matcher compares it,
-#: :func:`~dutygraph.graph.name_key`) and its index (:func:`migrate` fills it from the names)
-SCHEMA_VERSION = 4
+#: :func:`~dutygraph.graph.name_key`) and its index (:func:`migrate` fills it from the names);
+#: 5 a slimmer duty table: an integer row number ``n`` as its primary key, the id a
+#: generated column (not stored), a UNIQUE index on the key (:data:`KEY_SQL`) that serves
+#: both the look-up by id and the answers' (item, region, role), and ``duty_basis`` holding
+#: the duty's ``n``, not its id (:func:`migrate` rebuilds both tables of a store of 4)
+SCHEMA_VERSION = 5
 _ORIGIN = tuple(f"origin_{n}" for n in Origin._fields)
+
+
+#: the duty table's unique key, in its index's order ((item, region, role) first: the
+#: answers' look-up); a missing line or start is ``""`` in it, as in :attr:`Duty.key`
+def _key_sql(alias: str = "") -> tuple[str, ...]:
+    return tuple(
+        f"ifnull({alias}{c}, '')" if c in ("line", "valid_from") else f"{alias}{c}"
+        for c in ("item", "region", "role", "department", "line", "valid_from")
+    )
+
+
+KEY_SQL = _key_sql()
+#: where each part of :data:`KEY_SQL` is in :attr:`Duty.key` (department, item, region,
+#: role, line, valid_from)
+_KEY_AT = (1, 2, 3, 0, 4, 5)
+#: a duty's id from its columns (:attr:`Duty.id`: its key joined with ``|``)
+_ID_SQL = " || '|' || ".join(
+    ("department", "item", "region", "role", "ifnull(line, '')", "ifnull(valid_from, '')")
+)
+
+
+def key_eq(alias: str = "") -> str:
+    """The condition of the duty table's row of one key (``alias``: the table as named in
+    the query, e.g. ``"d."``), on its unique index; parameters :func:`key_params`."""
+    return " AND ".join(f"{k} = ?" for k in _key_sql(alias))
+
+
+#: the rows of the duty table with one key: its unique index's equality
+KEY_EQ = key_eq()
 _make_origin = functools.partial(tuple.__new__, Origin)
+log = logging.getLogger("dutygraph.store")
 
 #: the indexes the answers need, by table
 INDEXES: dict[str, list[tuple[str, ...]]] = {
     "region": [("parent",)],
     "item": [("parent",)],
     "department": [("region",)],
-    "duty": [("item", "region", "role"), ("department",), ("source",)],
+    "duty": [("department",), ("source",)],
     "law_version": [("law",)],
     "article": [("law",), ("version",)],
 }
@@ -139,14 +187,39 @@ class Table:
                 self._encoders.append(None)
                 self._decoders.append(None)
         self.name = _q(self.label)
+        #: the duty table (schema 5): rows numbered by ``n``, the id generated from the key,
+        #: found through the key's unique index (:data:`KEY_SQL`)
+        self.keyed = self.label == "duty"
         self._read_cols = ", ".join(map(_q, [*self.plain, *(_ORIGIN if self.has_origin else ())]))
         # each statement's text made once (a small write asks for the same few many times)
         self._selects: dict[tuple[str, str, bool], str] = {}
         self._upsert: str | None = None
 
     def ddl(self) -> list[str]:
-        cols = ", ".join(f"{_q(c)}{' PRIMARY KEY' if c == 'id' else ''}" for c in self.columns)
-        out = [f"CREATE TABLE IF NOT EXISTS {self.name} ({cols})"]
+        return [self.create_sql(), *self.index_ddl()]
+
+    def create_sql(self, name: str | None = None) -> str:
+        """The ``CREATE TABLE`` statement (``name``: under another name)."""
+        if self.keyed:
+            cols = ", ".join(
+                [
+                    '"n" INTEGER PRIMARY KEY',
+                    f'"id" TEXT GENERATED ALWAYS AS ({_ID_SQL}) VIRTUAL',
+                    *map(_q, self.columns[1:]),
+                ]
+            )
+        else:
+            cols = ", ".join(f"{_q(c)}{' PRIMARY KEY' if c == 'id' else ''}" for c in self.columns)
+        return f"CREATE TABLE IF NOT EXISTS {_q(name) if name else self.name} ({cols})"
+
+    def index_ddl(self) -> list[str]:
+        """The ``CREATE INDEX`` statements of the table's secondary indexes."""
+        out = []
+        if self.keyed:
+            out.append(
+                f"CREATE UNIQUE INDEX IF NOT EXISTS {_q(self.label + '_by_key')} "
+                f"ON {self.name} ({', '.join(KEY_SQL)})"
+            )
         for idx in INDEXES.get(self.label, []):
             iname = _q(f"{self.label}_by_{'_'.join(idx)}")
             out.append(
@@ -160,13 +233,59 @@ class Table:
         return self._upsert
 
     def _make_upsert(self) -> str:
-        cols = ", ".join(map(_q, self.columns))
-        marks = ", ".join("?" for _ in self.columns)
         sets = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in self.columns[1:])
-        return (
-            f"INSERT INTO {self.name} ({cols}) VALUES ({marks}) "
-            f"ON CONFLICT(id) DO UPDATE SET {sets}"
-        )
+        target = ", ".join(KEY_SQL) if self.keyed else "id"
+        return f"{self.insert_sql()} ON CONFLICT({target}) DO UPDATE SET {sets}"
+
+    def insert_sql(self) -> str:
+        """The plain ``INSERT`` of a row (the duty table's: its columns without the id,
+        which is generated; as :func:`duty_rows` makes them)."""
+        cols = self.columns[1:] if self.keyed else self.columns
+        marks = ", ".join("?" for _ in cols)
+        return f"INSERT INTO {self.name} ({', '.join(map(_q, cols))}) VALUES ({marks})"
+
+    def match(self, ids: Sequence[str]) -> tuple[str, tuple[Any, ...]]:
+        """An SQL condition true of the rows with one of ``ids``, and its parameters: by the
+        primary key; the duty table's by its key's unique index (each id split at ``|``
+        into its six parts; an id with ``|`` inside a part is compared whole, unindexed).
+
+        >>> TABLES["region"].match(["510104"])
+        ('id = ?', ('510104',))
+        >>> TABLES["duty"].match(["D1|I1|510104|lead||"])[1]
+        ('I1', '510104', 'lead', 'D1', '', '')
+        """
+        if not self.keyed:
+            if len(ids) == 1:
+                return "id = ?", (ids[0],)
+            return "id IN (SELECT value FROM json_each(?))", (_json(list(ids)),)
+        split, whole = [], []
+        for i in ids:
+            parts = i.split("|")
+            if len(parts) == 6:
+                split.append(key_params(parts))
+            else:
+                whole.append(i)
+        conds: list[str] = []
+        params: list[Any] = []
+        if len(split) == 1:
+            conds.append(KEY_EQ)
+            params.extend(split[0])
+        elif split:
+            on = " AND ".join(
+                f"{k} = json_extract(k.value, '$[{j}]')" for j, k in enumerate(_key_sql("d."))
+            )
+            conds.append(
+                f"n IN (SELECT d.n FROM json_each(?) AS k CROSS JOIN {self.name} AS d ON {on})"
+            )
+            params.append(_json(split))
+        if whole:
+            conds.append("id IN (SELECT value FROM json_each(?))")
+            params.append(_json(whole))
+        if not conds:
+            return "0", ()
+        if len(conds) == 1:
+            return conds[0], tuple(params)
+        return " OR ".join(f"({c})" for c in conds), tuple(params)
 
     def select_sql(self, where: str = "", order: str = "rowid", *, with_id: bool = False) -> str:
         """The statement reading the rows (``with_id``: the id first, then the columns
@@ -225,6 +344,13 @@ def table_for(label: str) -> Table:
     return TABLES[label]
 
 
+#: which duties rest on which basis: (the basis's id, the duty's ``n``)
+_DUTY_BASIS = "CREATE TABLE IF NOT EXISTS duty_basis (basis TEXT, duty INTEGER)"
+#: ``duty_basis`` filled from the duties' stored ``bases``, each duty's in their order (of
+#: the duties the ``WHERE`` that follows picks, or all)
+BASES_OF_DUTIES = "INSERT INTO duty_basis (basis, duty) SELECT b.value, d.n FROM duty AS d, json_each(d.bases) AS b"
+
+
 def base_ddl() -> list[str]:
     """Every table and index of a new store."""
     out = [
@@ -235,7 +361,7 @@ def base_ddl() -> list[str]:
         "CREATE INDEX IF NOT EXISTS names_by_name ON names (label, name)",
         "CREATE INDEX IF NOT EXISTS names_by_id ON names (label, id)",
         "CREATE INDEX IF NOT EXISTS names_by_folded ON names (label, folded)",
-        "CREATE TABLE IF NOT EXISTS duty_basis (basis TEXT, duty TEXT)",
+        _DUTY_BASIS,
         "CREATE INDEX IF NOT EXISTS duty_basis_by_basis ON duty_basis (basis)",
         "CREATE INDEX IF NOT EXISTS duty_basis_by_duty ON duty_basis (duty)",
     ]
@@ -256,7 +382,9 @@ def make(conn: Any) -> None:
 def migrate(conn: Any) -> list[str]:
     """Bring an older store's tables up to this schema inside the caller's transaction: the
     missing tables and indexes are created and the missing record columns added (empty);
-    the ``names`` table's ``folded`` column (schema 4) is added and filled from its names.
+    the ``names`` table's ``folded`` column (schema 4) is added and filled from its names;
+    the ``duty`` and ``duty_basis`` tables of a store of 4 or older are made again in
+    schema 5's shape, the duties in their order (:func:`_slim_duties`, with a message).
     Nothing else is rewritten. The statements run, in order.
 
     >>> import sqlite3
@@ -288,16 +416,58 @@ def migrate(conn: Any) -> list[str]:
         )
         conn.execute("UPDATE names SET folded = dutygraph_name_key(name)")
     for t in TABLES.values():
-        have = {r[1] for r in conn.execute(f"PRAGMA table_info({t.name})")}
+        have = {r[1] for r in conn.execute(f"PRAGMA table_xinfo({t.name})")}
         for col in t.columns:
             if col not in have:
                 stmt = f"ALTER TABLE {t.name} ADD COLUMN {_q(col)}"
                 conn.execute(stmt)
                 done.append(stmt)
+    done.extend(_slim_duties(conn))
     for stmt in base_ddl():
         if not stmt.startswith("CREATE TABLE"):
             conn.execute(stmt)
     return done
+
+
+def _slim_duties(conn: Any) -> list[str]:
+    """A store of schema 4 or older brought to 5's duty tables: ``duty`` made again with
+    its rows numbered in store order (``rowid``) and no id column, ``duty_basis`` made
+    again from the duties' ``bases``; their indexes follow (:func:`migrate`). Once: a
+    ``duty`` table with ``n`` is left alone. The statements run."""
+    t = TABLES["duty"]
+    have = [r[1] for r in conn.execute("PRAGMA table_xinfo(duty)")]
+    if "n" in have:
+        return []
+    held = conn.execute("SELECT count(*) FROM duty").fetchone()[0]
+    where = conn.execute("PRAGMA database_list").fetchone()[2] or ":memory:"
+    if held:
+        log.warning(
+            "%s：正在将职责表升级为第 %s 版存储格式（%s 条职责，只做一次）"
+            "(upgrading the store's duty tables to schema %s, once)",
+            where,
+            SCHEMA_VERSION,
+            f"{held:,}",
+            SCHEMA_VERSION,
+        )
+    cols = ", ".join(map(_q, t.columns[1:]))
+    done = [
+        t.create_sql("duty_v5"),
+        f'INSERT INTO "duty_v5" ({cols}) SELECT {cols} FROM duty ORDER BY rowid',
+        "DROP TABLE duty",
+        'ALTER TABLE "duty_v5" RENAME TO duty',
+        "DROP TABLE IF EXISTS duty_basis",
+        _DUTY_BASIS,
+        f"{BASES_OF_DUTIES} ORDER BY d.n",
+    ]
+    for stmt in done:
+        conn.execute(stmt)
+    return done
+
+
+def key_params(key: Sequence[str]) -> tuple[str, ...]:
+    """The parameters of :data:`KEY_EQ` for a duty's :attr:`~dutygraph.model.Duty.key`
+    (or its id's six parts), a missing line or start as ``""``."""
+    return tuple(key[at] or "" for at in _KEY_AT)
 
 
 def duty_ids(duties: DutyColumns) -> list[str]:
@@ -306,7 +476,8 @@ def duty_ids(duties: DutyColumns) -> list[str]:
 
 
 def duty_rows(duties: DutyColumns) -> Iterable[tuple[Any, ...]]:
-    """The rows of the duty table for ``duties`` (encoded column by column)."""
+    """The rows of the duty table for ``duties`` (encoded column by column; its columns
+    after the id, which is generated: :meth:`Table.insert_sql`)."""
     t = TABLES["duty"]
     cols: list[list[Any]] = list(duties.columns)
     for i, enc in enumerate(t._encoders):
@@ -323,4 +494,4 @@ def duty_rows(duties: DutyColumns) -> Iterable[tuple[Any, ...]]:
                         e = memo[v] = enc(v)
                     out.append(e)
                 cols[i] = out
-    return zip(duty_ids(duties), *cols, strict=True)
+    return zip(*cols, strict=True)

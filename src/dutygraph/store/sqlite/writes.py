@@ -15,12 +15,14 @@ from typing import Any
 from ...columns import DutyColumns
 from ...graph import _names_of, name_key
 from ..base import ChangeSet
-from .schema import TABLES, Table, duty_rows
+from .schema import BASES_OF_DUTIES, KEY_EQ, TABLES, Table, duty_rows, key_eq, key_params
 
 __all__ = ["NAMED", "apply_changes", "by_label", "write_records"]
 
 #: duties handed to executemany at a time by a write into an empty table
 _SLICE = 100_000
+#: a duty of one key, as ``d`` (:data:`~.schema.KEY_EQ`)
+_D_KEY_EQ = key_eq("d.")
 #: the kinds :meth:`find` looks up by name (as :class:`~dutygraph.graph.DutyGraph` does)
 NAMED = ("item", "region", "department", "basis", "behavior", "business_form")
 
@@ -100,16 +102,16 @@ def _write_duties(conn: sqlite3.Connection, duties: DutyColumns) -> None:
 
 
 def _write_some_duties(conn: sqlite3.Connection, duties: DutyColumns) -> None:
-    rows = list(duty_rows(duties))
+    """Upsert the duties by key (a stored duty keeps its row number ``n``), then their
+    bases from their stored ``bases``, each found by its key's unique index."""
     had_duties = conn.execute("SELECT 1 FROM duty_basis LIMIT 1").fetchone() is not None
-    conn.executemany(TABLES["duty"].upsert_sql(), rows)
-    ids = [r[0] for r in rows]
+    conn.executemany(TABLES["duty"].upsert_sql(), duty_rows(duties))
+    keys = [key_params(k) for k in duties.keys()]  # noqa: SIM118 - DutyColumns.keys()
     if had_duties:  # a changed duty's bases replace its old ones
-        conn.executemany("DELETE FROM duty_basis WHERE duty = ?", [(i,) for i in ids])
-    conn.executemany(
-        "INSERT INTO duty_basis (basis, duty) VALUES (?, ?)",
-        [(b, i) for i, bases in zip(ids, duties.column("bases"), strict=True) for b in bases],
-    )
+        conn.executemany(
+            f"DELETE FROM duty_basis WHERE duty = (SELECT n FROM duty WHERE {KEY_EQ})", keys
+        )
+    conn.executemany(f"{BASES_OF_DUTIES} WHERE {_D_KEY_EQ}", keys)
 
 
 def _slices(duties: DutyColumns) -> Iterator[tuple[Any, ...]]:
@@ -124,10 +126,9 @@ def _slices(duties: DutyColumns) -> Iterator[tuple[Any, ...]]:
 
 def _write_new_duties(conn: sqlite3.Connection, duties: DutyColumns) -> None:
     """Duties into an empty ``duty`` table, and their bases into an empty ``duty_basis``
-    (in duty order, each duty's bases in their order: the rows :func:`_write_duties` writes)."""
-    conn.executemany(TABLES["duty"].upsert_sql(), _slices(duties))
-    conn.execute(
-        "INSERT INTO duty_basis (basis, duty) "
-        "SELECT b.value, d.id FROM duty AS d, json_each(d.bases) AS b "
-        "ORDER BY d.rowid"
-    )
+    (the rows :func:`_write_duties` writes). A plain ``INSERT``: the bulk write
+    (:func:`~.bulk.write_bulk`) makes the key's unique index after the rows, and an
+    import's duties have distinct keys (its plan keeps the last of a repeated key; a
+    repeat here fails that index, and the write with it)."""
+    conn.executemany(TABLES["duty"].insert_sql(), _slices(duties))
+    conn.execute(f"{BASES_OF_DUTIES} ORDER BY d.n")
