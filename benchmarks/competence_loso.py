@@ -30,7 +30,18 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-SETS = ("sample", "dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
+SETS = (
+    "sample",
+    "dev",
+    "fresh",
+    "fresh2",
+    "fresh3",
+    "fresh4",
+    "fresh5",
+    "fresh6",
+    "fresh7",
+    "fresh8",
+)
 RESULT = HERE / "results" / "competence_loso.txt"
 WEIGHTS = ROOT / "src" / "dutygraph" / "data" / "laws" / "competence_weights.json"
 

@@ -609,3 +609,42 @@ def test_an_order_on_an_incident_is_no_clause():
     # 太湖流域管理条例 第十四条: 发生供水安全事故，需要实施…应急调度的，由X下达调度指令 (rule 28: one event)
     general, rules = _both("太湖流域管理条例", "第十四条")
     assert not any("防汛抗旱指挥" in d or "太湖流域" in d for _, d in general | rules)
+
+
+# fresh8's blind errors (session 13b), by kind: each check is general (one function both readers share), tested on
+# the real clause it was seen on
+def test_a_named_ministrys_own_bureau_is_national_in_both_readers():
+    # 计算机信息网络国际联网安全保护管理办法 第三条: 公安部计算机管理监察机构负责… (rule 14: 公安部 is central)
+    general, rules = _both("计算机信息网络国际联网安全保护管理办法", "第三条")
+    assert ("national", "公安部计算机管理监察") in general & rules
+    assert not any(level == "any" for level, _ in general | rules)
+
+
+def test_a_party_committee_and_government_before_a_department_are_level_words():
+    # 信访工作条例 第十四条: 各级党委和政府信访部门…履行下列职责 is one body, 信访部门 at every level (rule 4)
+    general, rules = _both("信访工作条例", "第十四条")
+    assert ("all", "信访") in general & rules
+    assert not any("党委" in d or d.startswith("政府") for _, d in general | rules)
+
+
+def test_the_places_before_the_level_words_are_no_part_of_the_name():
+    # 南水北调工程供用水管理条例 第五条: 南水北调工程水源地、调水沿线区域、受水区县级以上地方人民政府负责… (rule 12)
+    general, rules = _both("南水北调工程供用水管理条例", "第五条")
+    assert ("local", "人民政府") in general & rules
+    assert not any("区" in d for _, d in general | rules)
+
+
+def test_an_enterprises_own_sector_department_and_service_providers_are_no_authorities():
+    # 国有企业富余职工安置规定 第十三条 企业行政主管部门 (names no body, rule 8); 老年人权益保障法 第五十条
+    # 医疗卫生机构应当开展…工作 (providers, rule 9)
+    general, rules = _both("国有企业富余职工安置规定", "第十三条")
+    assert ("all", "劳动") in general & rules
+    assert not any(d.startswith("企业") for _, d in general | rules)
+    general, rules = _both("老年人权益保障法", "第五十条")
+    assert not any("医疗" in d for _, d in general | rules)
+
+
+def test_the_measures_a_department_may_take_are_no_clause():
+    # 老年人权益保障法 第四十五条: 民政部门依法履行监督检查职责，可以采取以下措施 (rule 4; 第四十四条 gives the field)
+    general, _ = _both("老年人权益保障法", "第四十五条")
+    assert not general
