@@ -648,3 +648,17 @@ def test_the_measures_a_department_may_take_are_no_clause():
     # 老年人权益保障法 第四十五条: 民政部门依法履行监督检查职责，可以采取以下措施 (rule 4; 第四十四条 gives the field)
     general, _ = _both("老年人权益保障法", "第四十五条")
     assert not general
+
+
+def test_a_bureau_named_by_the_state_is_national_in_both_readers():
+    # 船舶和海上设施检验条例 第三条: 中华人民共和国船舶检验局（以下简称船检局）是…的主管机关 (rule 14: central)
+    general, rules = _both("船舶和海上设施检验条例", "第三条")
+    assert ("national", "船舶检验局") in general | rules
+    assert ("any", "船舶检验局") not in general | rules
+
+
+def test_what_a_body_keeps_in_its_own_institution_is_no_clause():
+    # 证券公司监督管理条例 第六十二条: 指定商业银行、资产托管机构和证券登记结算机构应当对存放在本机构的…资金…进行监督
+    # (enterprises watching what is deposited with them, rule 9)
+    general, rules = _both("证券公司监督管理条例", "第六十二条")
+    assert not general and not rules

@@ -200,7 +200,8 @@ _ADVERBIAL = re.compile(
     r"依据[^，。；]*?职责|根据[^，。；]*(?:职责|授权|需要)|依照本(?:条例|法|办法|规定|细则)|对执行本(?:条例|法|办法|规定|细则)|依法|分别|共同|各自|具体|应当|统一"
     r"|(?:协同|密切|相互|互相)配合|(?:和|及|以及)[^，。；、]{0,20}?(?:单位|企业|组织))[，、]?"
 )
-#: rule 9's bodies that are no authority: enterprises, public institutions (医院, 档案馆, 学校), the providers of a service
+#: rule 9's bodies that are no authority: enterprises, public institutions (医院, 档案馆, 学校), the providers of a service;
+#: a body whose matter is what is kept in 本机构 (its own) is one too
 _NO_AUTHORITY = re.compile(
     r"^(?:(?:医疗|卫生|医疗卫生|疾病预防控制|妇幼保健|养老|托育|培训|金融|中介|服务)机构|医院|档案馆|学校|企业|事业单位)$"
 )
@@ -362,6 +363,8 @@ def _prepare(text: str) -> str:
         text,
     )
     text = re.sub(r"，(?:以下简称|以下统称|以下称)[^，。；]*", "", text)
+    # 中华人民共和国船舶检验局: a bureau named by the state is central (rule 14), as 国家X局
+    text = re.sub(r"中华人民共和国(?=[^，。；、和及（）《》国]{1,8}?(?:局|署)(?!长))", "国家", text)
     text = text.replace("中华人民共和国", "")
     # 各级党委和政府信访部门: one body, the party committee and the government its level words (like 人民政府X部门)
     text = re.sub(r"党委和政府(?=[^，。；、和及]{1,12}?(?:部门|机构|机关))", "人民政府", text)
@@ -850,7 +853,7 @@ def _subjects(
             "人民法院|人民检察院", name
         ):
             continue  # not a public administration body (courts and procuratorates)
-        if _NO_AUTHORITY.search(name):
+        if _NO_AUTHORITY.search(name) or "本机构" in matter:
             continue  # rule 9: public institutions, not authorities
         yield (
             here,
