@@ -662,3 +662,11 @@ def test_what_a_body_keeps_in_its_own_institution_is_no_clause():
     # (enterprises watching what is deposited with them, rule 9)
     general, rules = _both("证券公司监督管理条例", "第六十二条")
     assert not general and not rules
+
+
+def test_a_body_a_department_sets_in_a_place_is_its_branch_at_level_any():
+    # 国务院关于预防煤矿生产安全事故的特别规定 第四条: 国家煤矿安全监察机构设在省、自治区、直辖市的煤矿安全监察机构…
+    # (rule 18: a branch, level not said); it was read national 「煤矿安全监察机构设在省级的煤矿安全监察机构」
+    general, _ = _both("国务院关于预防煤矿生产安全事故的特别规定", "第四条")
+    assert ("any", "煤矿安全监察") in general
+    assert not any("设在" in d for _, d in general)

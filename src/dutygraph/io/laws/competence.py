@@ -429,8 +429,12 @@ def set_up_by(name: str) -> tuple[str, str]:
     ('太湖流域管理机构', 'department')
     >>> set_up_by("县级以上地方人民政府设立的社区矫正机构")
     ('县级以上地方人民政府社区矫正机构', 'government')
+    >>> set_up_by("国家煤矿安全监察机构设在省级的煤矿安全监察机构")
+    ('煤矿安全监察机构', 'department')
     """
-    m = re.match(r"^(?P<x>[^，。；、]{2,30}?)(?:设立|设置)的(?=[^，。；]{2})", name)
+    m = re.match(
+        r"^(?P<x>[^，。；、]{2,30}?)(?:设立|设置|设在[^，。；、]{1,12}?)的(?=[^，。；]{2})", name
+    )
     if not m:
         return name, ""
     x, rest = m.group("x"), name[m.end() :]
