@@ -2,15 +2,15 @@
 
     python benchmarks/competence_readers.py [--out results/competence_readers.txt] [--list KIND]
 
-For each of the nine hand-read samples of ``competence_loso.SETS`` in turn, the score of the general
-reading (:mod:`dutygraph.io.laws.reading`, the shipped variant) is fitted on the other eight, and every
+For each of the ten hand-read samples of ``competence_loso.SETS`` in turn, the score of the general
+reading (:mod:`dutygraph.io.laws.reading`, the shipped variant) is fitted on the other nine, and every
 clause of the held-out sample is put in one of these classes, by the shape of the clause:
 
 * a written clause: found by both readers / by the score only / by the rules only / by neither;
 * a clause found that is not written: by both / by the score only / by the rules only.
 
 "The score" is the fold's held-out decision (its threshold and one-per-text floor, fitted on the other
-eight); "the rules" is :func:`~dutygraph.io.laws.competence.extract_by_rules`. The shape is what the
+nine); "the rules" is :func:`~dutygraph.io.laws.competence.extract_by_rules`. The shape is what the
 general reading saw (the verb group, passive 由X…, copula X是…), or ``no reading`` where only the rules
 have the clause, or ``nobody`` where neither reader has a candidate.
 
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         combos[f"E: rules decide in [{lo:.2f}, {hi:.2f}), read only{shipped((lo, hi))}"] = []
         combos[f"E+floor: rules decide in [{lo:.2f}, {hi:.2f}), read only, floor"] = []
     out = [
-        "# the two competence readers clause by clause, nine-fold LOSO — python benchmarks/competence_readers.py",
+        "# the two competence readers clause by clause, ten-fold LOSO — python benchmarks/competence_readers.py",
         "",
     ]
     fold_lines: list[str] = []
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         fold_lines.append(f"# fold {held}: threshold {t:.2f}, floor {floor:.2f}")
     out += [
-        "## clause by clause (sum of the nine held-out folds)",
+        "## clause by clause (sum of the ten held-out folds)",
         "",
         "| class | clauses |",
         "| --- | --- |",
@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         "| --- | --- | --- |",
         *(f"| {k} | {sh} | {n} |" for (k, sh), n in sorted(classes.items())),
         "",
-        "## combinations, nine-fold LOSO (each fold: the score fitted on the other eight)",
+        "## combinations, ten-fold LOSO (each fold: the score fitted on the other nine)",
         "",
         "| held-out fold / method | coverage | precision (strict) | recall (strict) | texts without a clause given one |",
         "| --- | --- | --- | --- | --- |",
@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         s = {k: sum(f[k] for f in folds) for k in folds[0]}
         worst = min(folds, key=lambda f: f["tp"] / f["found"] if f["found"] else 1.0)
         wi = folds.index(worst)
-        out.append(line(f"ALL 9 — {name} (worst precision: {SETS[wi]})", s))
+        out.append(line(f"ALL {len(SETS)} — {name} (worst precision: {SETS[wi]})", s))
     out += ["", *fold_lines]
     if listed:
         out += ["", "## listed", *sorted(listed)]

@@ -176,7 +176,9 @@ _LEVEL_RE = [(re.compile("^" + p), lvl) for p, lvl in _LEVEL_WORDS]
 #: named bodies of the State Council that need no level words
 _CENTRAL = re.compile(
     r"^(?:中国人民银行|中国人民解放军|国防科工委|国防科学技术工业委员会|中国证监会|中国证券监督管理委员会|海关总署|外交部|审计署|国家\w+局|中国\w+监督管理委员会"
-    r"|(?!人民武装|政治|武装)\w{1,6}部$|\w*领导小组(?:办公室)?$)"
+    r"|(?!人民武装|政治|武装)\w{1,6}部$|\w*领导小组(?:办公室)?$"
+    # a named ministry's own bureau (公安部计算机管理监察机构): the ministry's level (rule 14)
+    r"|(?!人民武装|政治|武装|中国人民解放军)\w{0,5}[^的内全局本外下上各门]部(?!门|队|分)\w{1,12}(?:机构|局|司|办公室)$)"
 )
 #: a local government or body named by its place (海南省人民政府, 宜昌市公安局)
 _NAMED_LOCAL = re.compile(
@@ -198,6 +200,11 @@ _ADVERBIAL = re.compile(
     r"依据[^，。；]*?职责|根据[^，。；]*(?:职责|授权|需要)|依照本(?:条例|法|办法|规定|细则)|对执行本(?:条例|法|办法|规定|细则)|依法|分别|共同|各自|具体|应当|统一"
     r"|(?:协同|密切|相互|互相)配合|(?:和|及|以及)[^，。；、]{0,20}?(?:单位|企业|组织))[，、]?"
 )
+#: rule 9's bodies that are no authority: enterprises, public institutions (医院, 档案馆, 学校), the providers of a service;
+#: a body whose matter is what is kept in 本机构 (its own) is one too
+_NO_AUTHORITY = re.compile(
+    r"^(?:(?:医疗|卫生|医疗卫生|疾病预防控制|妇幼保健|养老|托育|培训|金融|中介|服务)机构|医院|档案馆|学校|企业|事业单位)$"
+)
 _GENERIC = {
     "有关",
     "其他有关",
@@ -210,6 +217,8 @@ _GENERIC = {
     "其他",
     "业务",  # 国务院业务主管部门: names no department (rule 8)
     "有关业务",
+    "企业",  # 企业行政主管部门, 企业主管部门: an enterprise's own sector department names no body (rule 8)
+    "行业",  # 行业主管部门 likewise
 }
 _ENDINGS = (
     "行政主管部门",
@@ -354,7 +363,11 @@ def _prepare(text: str) -> str:
         text,
     )
     text = re.sub(r"，(?:以下简称|以下统称|以下称)[^，。；]*", "", text)
+    # 中华人民共和国船舶检验局: a bureau named by the state is central (rule 14), as 国家X局
+    text = re.sub(r"中华人民共和国(?=[^，。；、和及（）《》国]{1,8}?(?:局|署)(?!长))", "国家", text)
     text = text.replace("中华人民共和国", "")
+    # 各级党委和政府信访部门: one body, the party committee and the government its level words (like 人民政府X部门)
+    text = re.sub(r"党委和政府(?=[^，。；、和及]{1,12}?(?:部门|机构|机关))", "人民政府", text)
     # 国务院和地方人民政府X部门: two levels named, one body each (rule 19)
     text = re.sub(
         r"国务院和(?P<l>(?:有关)?地方(?:各级)?人民政府)(?P<x>[^，。；、和及由对]{1,12}?(?:部门|机构|机关))",
@@ -387,8 +400,10 @@ def _prepare(text: str) -> str:
     text = re.sub(_PROVINCES, "省级", text)
     text = re.sub(r"(?:设区的市级|市级)、县级", "设区的市级", text)
     # 太湖流域县级以上地方人民政府, 长江流域省级人民政府: the basin named before the level words
+    # 南水北调工程水源地、调水沿线区域、受水区县级以上地方人民政府: the places named before the level words
     text = re.sub(
-        r"(?:^|(?<=[，和、由]))[^，。；和、由对]{1,10}?流域(?=县级|省级|设区的市|乡镇|地方各级)",
+        r"(?:^|(?<=[，和由]))(?:[^，。；和、由对]{1,16}?[、])*[^，。；和、由对]{1,10}?(?:流域|(?<!自治)(?<!市辖)区域?)"
+        r"(?=县级|省级|设区的市|乡镇|地方各级)",
         "",
         text,
     )
@@ -414,8 +429,12 @@ def set_up_by(name: str) -> tuple[str, str]:
     ('太湖流域管理机构', 'department')
     >>> set_up_by("县级以上地方人民政府设立的社区矫正机构")
     ('县级以上地方人民政府社区矫正机构', 'government')
+    >>> set_up_by("国家煤矿安全监察机构设在省级的煤矿安全监察机构")
+    ('煤矿安全监察机构', 'department')
     """
-    m = re.match(r"^(?P<x>[^，。；、]{2,30}?)(?:设立|设置)的(?=[^，。；]{2})", name)
+    m = re.match(
+        r"^(?P<x>[^，。；、]{2,30}?)(?:设立|设置|设在[^，。；、]{1,12}?)的(?=[^，。；]{2})", name
+    )
     if not m:
         return name, ""
     x, rest = m.group("x"), name[m.end() :]
@@ -838,7 +857,7 @@ def _subjects(
             "人民法院|人民检察院", name
         ):
             continue  # not a public administration body (courts and procuratorates)
-        if re.search(r"^(?:医疗机构|疾病预防控制机构|医院|档案馆)$", name):
+        if _NO_AUTHORITY.search(name) or "本机构" in matter:
             continue  # rule 9: public institutions, not authorities
         yield (
             here,

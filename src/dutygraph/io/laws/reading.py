@@ -142,7 +142,9 @@ _ONE_OFF = re.compile(
     r"|^(?:组织|组建|设立)[^，。；]{0,30}委员会$"
 )
 #: a sentence about the means of a duty, not its field (rule 4): 进行监督检查，有权采取下列措施
-_MEANS = re.compile(r"(?:有权|可以)(?:采取|行使)下列|有下列职权|行使下列职权")
+_MEANS = re.compile(
+    r"(?:有权|可以)(?:采取|行使)(?:下列|以下)|有(?:下列|以下)职权|行使(?:下列|以下)职权"
+)
 #: names that name no department (rule 8): 国务院指定的部门, 一个部门或者几个部门, 事业单位主管部门
 _UNNAMED = re.compile(
     r"(?:指定|确定)的(?:部门|机构|机关)$|^(?:一个|几个|多个)|单位主管部门$|各(?:部门|机构|机关)$"
