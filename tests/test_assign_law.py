@@ -44,6 +44,15 @@ def test_the_shipped_clauses_are_read_from_the_packaged_corpus() -> None:
     assert shipped and set(shipped) == set(read)
 
 
+def test_the_shipped_clauses_are_what_the_rule_reader_reads_today() -> None:
+    # the whole table, not one act: a change to the competence reader (issue #14) that is not
+    # followed by ``python -m dutygraph.analysis.assign_law`` fails here, not on a later refit
+    assert tuple(assign_law.build()) == assign_law.load(), (
+        "data/assign/clauses.tsv 与职责条款规则读取器今天读出的不一致：请运行 python -m dutygraph.analysis.assign_law"
+        " (the shipped clauses differ from what the rule reader reads: rebuild them)"
+    )
+
+
 def test_an_act_whose_head_names_no_national_department_takes_its_first_clauses() -> None:
     # 公证法 第五条 says 司法行政部门 with no level: the statute index left the act out, so
     # 公证 placed nothing (forms3 不用本人到场的委托公证 was never given 司法部)
