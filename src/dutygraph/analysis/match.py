@@ -37,7 +37,7 @@ import tempfile
 import threading
 import weakref
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -744,23 +744,33 @@ CLAUSE_ACTS = True
 _LEVEL_ORDER = ("national", "all", "local", "township", "any")
 
 
+def _led_clauses(g: GraphReader, as_of: str) -> Iterator[tuple[int, Any, str]]:
+    """The shipped clauses (:func:`dutygraph.analysis.assign_law.load`) whose line a
+    department of ``g`` leads at ``as_of``: (row number, clause, that department)."""
+    from . import assign_law
+    from .lawtext import line_department
+
+    lines: dict[str, str | None] = {}
+    for k, r in enumerate(assign_law.load()):
+        if r.line not in lines:
+            lines[r.line] = line_department(g, r.line, as_of)
+        dept = lines[r.line]
+        if dept is not None:
+            yield k, r, dept
+
+
 def _clause_departments(g: GraphReader, acts: list[Any], as_of: str) -> list[Any]:
     """``acts`` with a department for those lacking one, from the shipped clauses (see
     :data:`CLAUSE_ACTS`): the State Council's level first, then in article order."""
     from dataclasses import replace
 
-    from . import assign_law
-    from .lawtext import LawArticle, line_department
+    from .lawtext import LawArticle
 
     if not CLAUSE_ACTS:
         return acts
-    lines: dict[str, str | None] = {}
     first: dict[str, tuple[int, int, str, Any]] = {}
-    for k, r in enumerate(assign_law.load()):
-        if r.line not in lines:
-            lines[r.line] = line_department(g, r.line, as_of)
-        dept = lines[r.line]
-        if dept is None or r.level not in _LEVEL_ORDER:
+    for k, r, dept in _led_clauses(g, as_of):
+        if r.level not in _LEVEL_ORDER:
             continue
         key = (_LEVEL_ORDER.index(r.level), k)
         got = first.get(r.act)
@@ -784,17 +794,10 @@ def _clause_index(
     a department of ``g`` leads at ``as_of``, their matters read into words; none of the
     articles in ``heads`` (``(act, label)``)."""
     from . import assign_law
-    from .lawtext import line_department
 
-    lines: dict[str, str | None] = {}
     docs: dict[str, list[tuple[str, float, str]]] = {}
     rows: dict[str, tuple[str, str, str, str, str, str]] = {}
-    for k, r in enumerate(assign_law.load()):
-        if r.line not in lines:
-            lines[r.line] = line_department(g, r.line, as_of)
-        dept = lines[r.line]
-        if dept is None:
-            continue
+    for k, r, dept in _led_clauses(g, as_of):
         if r.level not in CLAUSE_LEVELS or (r.act, r.article) in heads:
             continue
         key = str(k)
