@@ -49,11 +49,14 @@ FORMS4 = ROOT / "tests" / "data" / "assign_eval_forms4.csv"
 #: since session 13
 FORMS5 = ROOT / "tests" / "data" / "assign_eval_forms5.csv"
 #: session 13's forms6, written blind in two halves by two engineers other than the one tuning
-#: (frozen in 18322e5 and 1f80448 before anything ran on them), scored once after assign7; the
-#: thesaurus widening after it never opened it, so it is held out still (figures only)
+#: (frozen in 18322e5 and 1f80448 before anything ran on them), scored once after assign7 and
+#: once after the thesaurus widening: a tuning set since session 14
 FORMS6 = ROOT / "tests" / "data" / "assign_eval_forms6.csv"
-#: session 13's forms7 (third round; frozen in 99d49c8 and e28f1dc): the set held out now
+#: session 13's forms7 (third round; frozen in 99d49c8 and e28f1dc), scored once held out: a
+#: tuning set since session 14
 FORMS7 = ROOT / "tests" / "data" / "assign_eval_forms7.csv"
+#: the set held out: forms7 until the lead points it at session 14's forms8 after joining it
+#: (forms7's held-out floor below stands until then)
 HELD_OUT = FORMS7
 #: words that name a department (or its line) outright: a citizen's wording does not
 DEPARTMENT_WORDS = (
@@ -104,8 +107,13 @@ HELD_OUT_TOP1, HELD_OUT_TOP3, HELD_OUT_WRONG, HELD_OUT_ECE = 0.54, 0.70, 10, 0.2
 HELD_OUT_ABSTAINED = 0.75
 #: forms6 held out: session 12's method 40.0 % / 52.5 % and 5 wrong of 80 (results/
 #: assign_eval_forms6{a,b}_before.txt), after assign7 42.5 % / 55.0 % and 6 wrong, with session
-#: 13's final method 43.8 % / 58.8 % and 5 wrong; its floor (figures only, as the held-out's)
-FORMS6_TOP1, FORMS6_TOP3, FORMS6_WRONG = 0.41, 0.55, 7
+#: 13's final method 43.8 % / 58.8 % and 5 wrong; a tuning set since session 14 (with the fit on
+#: ten sets 43.8 % / 58.8 % and 3 wrong): its floor just under, top-3 at its held-out floor
+#: (assign8's statute rules: 45.0 % / 56.3 %, two forms6 cases fall out of the first three)
+FORMS6_TOP1, FORMS6_TOP3, FORMS6_WRONG = 0.42, 0.55, 6
+#: forms7 held out: the figures of the held-out floor above (57.0 % / 73.4 %, 8 wrong of 79); a
+#: tuning set since session 14 (with the fit on ten sets 57.0 % / 73.4 % and 5 wrong)
+FORMS7_TOP1, FORMS7_TOP3, FORMS7_WRONG = 0.55, 0.71, 8
 #: forms5 when held out: the figures above; a tuning set since session 13
 FORMS5_TOP1, FORMS5_TOP3, FORMS5_WRONG = 0.41, 0.65, 10
 
@@ -152,6 +160,11 @@ def forms5():
 @pytest.fixture(scope="module")
 def forms6():
     return evaluate(catalogue_graph(), read_eval_cases(FORMS6), as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def forms7():
+    return evaluate(catalogue_graph(), read_eval_cases(FORMS7), as_of=AS_OF)
 
 
 @pytest.fixture(scope="module")
@@ -223,6 +236,8 @@ def test_the_forms_sets_are_new_wording_over_many_departments():
         ("forms3", FORMS3_TOP1, FORMS3_TOP3, FORMS3_WRONG),
         ("forms4", FORMS4_TOP1, FORMS4_TOP3, FORMS4_WRONG),
         ("forms5", FORMS5_TOP1, FORMS5_TOP3, FORMS5_WRONG),
+        ("forms6", FORMS6_TOP1, FORMS6_TOP3, FORMS6_WRONG),
+        ("forms7", FORMS7_TOP1, FORMS7_TOP3, FORMS7_WRONG),
     ],
 )
 def test_new_wording_accuracy_stays_above_its_floor(request, which, top1, top3, wrong):
@@ -240,12 +255,6 @@ def test_the_held_out_set_stays_above_its_floor(held_out):
     assert got[0] >= HELD_OUT_TOP1 and got[1] >= HELD_OUT_TOP3, got
     assert got[2] <= HELD_OUT_WRONG and got[3] <= HELD_OUT_ECE, got
     assert r["abstained"] <= HELD_OUT_ABSTAINED, r["abstained"]
-
-
-def test_the_earlier_held_out_set_stays_above_its_floor(forms6):
-    # forms6 is held out still (nothing tuned after its one scoring opened it): figures only
-    got = (forms6["top1"], forms6["top3"], forms6["wrong"])
-    assert got[0] >= FORMS6_TOP1 and got[1] >= FORMS6_TOP3 and got[2] <= FORMS6_WRONG, got
 
 
 def test_the_confidence_stays_calibrated_on_the_frozen_forms_set(forms, forms2, forms3):
@@ -367,10 +376,11 @@ def test_the_confidence_is_fitted_on_the_tuning_sets_only():
 
     # the held-out set is never fitted on; forms2 and forms3 are tuning sets now
     assert {"assign_eval_forms2.csv", "assign_eval_forms3.csv"} <= set(FIT_SETS)
-    # forms5 is spent (a tuning set since session 13); the set held out next never is
-    assert "assign_eval_forms5.csv" in FIT_SETS
-    assert "assign_eval_forms6.csv" not in FIT_SETS
-    assert "assign_eval_forms7.csv" not in FIT_SETS
+    # forms5, forms6 and forms7 are spent (tuning sets since sessions 13 and 14); the set
+    # held out next, forms8 (written blind in session 14), never is
+    assert {f"assign_eval_forms{k}.csv" for k in (5, 6, 7)} <= set(FIT_SETS)
+    assert not any(name.startswith("assign_eval_forms8") for name in FIT_SETS)
+    assert len(FIT_SETS) == 10
     got = fit_confidence(catalogue_graph(), DEV.parent, AS_OF)
     assert got == pytest.approx(COEFFICIENTS, abs=1e-3)
 

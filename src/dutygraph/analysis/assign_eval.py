@@ -32,7 +32,8 @@ __all__ = [
 #: the sets the confidence is fitted on (tests/data): the tuning sets only, never a held-out
 #: set; the forms set joined them when forms2 was frozen, forms2 when the third was written,
 #: forms3 when the fourth was, forms4 when the fifth was, forms5 (scored once, held out, in
-#: session 12) when the sixth (assign_eval_forms6.csv, held out) was written
+#: session 12) when the sixth was written, forms6 and forms7 (each scored once, held out, in
+#: session 13) when the eighth (assign_eval_forms8.csv, held out) was being written
 FIT_SETS = (
     "assign_eval_dev.csv",
     "assign_eval_fresh.csv",
@@ -42,6 +43,8 @@ FIT_SETS = (
     "assign_eval_forms3.csv",
     "assign_eval_forms4.csv",
     "assign_eval_forms5.csv",
+    "assign_eval_forms6.csv",
+    "assign_eval_forms7.csv",
 )
 
 

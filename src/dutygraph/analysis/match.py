@@ -741,6 +741,8 @@ def _definitions(seg: Segmenter, acts: StatuteIndex) -> dict[str, list[str]]:
 #: competence clause of any level, anywhere in the act (:mod:`dutygraph.analysis.assign_law`),
 #: so that its scope can place a text at all (False: such acts are left out, as before)
 CLAUSE_ACTS = True
+#: the ``basis`` of the competence article of an act placed so (see :data:`CLAUSE_ACT_WORDS`)
+PLACED_BY_CLAUSE = "clause"
 _LEVEL_ORDER = ("national", "all", "local", "township", "any")
 
 
@@ -781,7 +783,7 @@ def _clause_departments(g: GraphReader, acts: list[Any], as_of: str) -> list[Any
         got = first.get(st.act) if st.department is None else None
         if got is not None:
             r = got[3]
-            competence = LawArticle(r.act, r.article, r.text, "competence")
+            competence = LawArticle(r.act, r.article, r.text, "competence", PLACED_BY_CLAUSE)
             st = replace(st, competence=competence, department=got[2])
         out.append(st)
     return out
@@ -1004,23 +1006,41 @@ def _names_matter(word: str, title: str) -> bool:
     return word in core and len(word) >= TITLE_SHARE * len(core)
 
 
+#: roles that never place a text under a statute, as for a competence clause
+#: (:data:`CLAUSE_SILENT`): context words, near terms and customers — whom a business serves
+#: (给老人, 帮车主 …报价) is no matter it is in (老人 → 往来港澳办法, 报价 → 政府采购法)
+STATUTE_SILENT = CLAUSE_SILENT
+#: an act's head is long (its first 40 articles): a word it says once may be incidental to
+#: its matter (晚上 and 早上 once each in 公安机关适用继续盘问规定). An act places a text
+#: only if one of the words it shares is said at least this often in its head, or is its
+#: title's matter (:func:`_names_matter`); 1: off, any two words place it, as before
+MATTER_TF = 2
+#: an act placed by a competence clause of its body (:data:`CLAUSE_ACTS`: its head names no
+#: national department) is placed by a department its matter need not be about (政府采购法 ->
+#: 审计署 by 第六十八条); it needs this many distinct words of the text, or its title's matter
+CLAUSE_ACT_WORDS = 3
+
+
 class StatuteIndex:
     """The head text (purpose, scope, definitions) of every act in force that names a
     competent department, searched by substring: a word of the text found in an act's
     head counts ``role weight × log(1 + N / acts holding it) × (1 + ACT_TF·log(times the
     head holds it))``; a word in more than :data:`MAX_ACT_SHARE` of the acts says nothing
-    and is skipped. An act needs two words of the text, or one in its title
-    (:data:`TITLE_ALONE`)."""
+    and is skipped, and so do the roles of :data:`STATUTE_SILENT`. An act needs two words of
+    the text, one of them said at least :data:`MATTER_TF` times in its head (:data:`CLAUSE_ACT_WORDS`
+    for an act placed by a clause of its body), or one word in its title
+    (:data:`TITLE_ALONE`). The acts holding a word are found through an index of the
+    characters of each head (the heads holding all of the word's characters), then counted
+    in those heads only."""
 
     def __init__(self, statutes: Iterable[Any]) -> None:
         self.statutes = [s for s in statutes if s.department]
-        parts = [s.text for s in self.statutes]
-        self.starts: list[int] = []
-        at = 0
-        for p in parts:
-            self.starts.append(at)
-            at += len(p) + 1
-        self.text = "\x00".join(parts)
+        self._texts = [s.text for s in self.statutes]
+        chars: dict[str, list[int]] = defaultdict(list)
+        for k, t in enumerate(self._texts):
+            for ch in set(t):
+                chars[ch].append(k)
+        self._chars = {ch: frozenset(ks) for ch, ks in chars.items()}  # character -> heads
         self._memo: dict[str, dict[int, int]] = {}  # word -> the acts holding it, how often
 
     def _acts_with(self, word: str) -> dict[int, int]:
@@ -1033,25 +1053,51 @@ class StatuteIndex:
         return got
 
     def _find(self, word: str) -> dict[int, int]:
-        """act -> how often its head holds ``word``."""
-        from bisect import bisect_right
+        """act -> how often its head holds ``word`` (non-overlapping occurrences).
 
+        >>> from types import SimpleNamespace as Act
+        >>> ix = StatuteIndex([Act(text="经营麻将馆，麻将馆", department="X"),
+        ...                    Act(text="麻将", department="Y")])
+        >>> ix._find("麻将馆"), ix._find("麻将"), ix._find("棋牌")
+        ({0: 2}, {0: 2, 1: 1}, {})
+        """
+        heads = []
+        for ch in set(word):
+            got = self._chars.get(ch)
+            if got is None:
+                return {}
+            heads.append(got)
+        if not heads:
+            return {}
+        heads.sort(key=len)
         out: dict[int, int] = {}
-        at = self.text.find(word)
-        while at >= 0:
-            k = bisect_right(self.starts, at) - 1
-            out[k] = out.get(k, 0) + 1
-            at = self.text.find(word, at + len(word))
+        for k in sorted(heads[0].intersection(*heads[1:])):
+            n = self._texts[k].count(word)
+            if n:
+                out[k] = n
         return out
+
+    def _placed(self, k: int, found: list[str], tf: list[int], min_words: int) -> bool:
+        """The act ``k`` places the text by the words it shares (``found``, said ``tf`` times in
+        its head): see the class."""
+        st = self.statutes[k]
+        if TITLE_ALONE and any(_names_matter(w, st.act) for w in found):
+            return True
+        by_clause = st.competence is not None and st.competence.basis == PLACED_BY_CLAUSE
+        need = CLAUSE_ACT_WORDS if by_clause and CLAUSE_ACTS else min_words
+        if len(found) < need:
+            return RARE_ACTS > 0 and all(len(self._acts_with(w)) <= RARE_ACTS for w in found)
+        return max(tf) >= MATTER_TF
 
     def search(self, words: Sequence[Word], min_words: int = 2) -> list[StatuteHit]:
         n = max(len(self.statutes), 1)
         score: dict[int, float] = defaultdict(float)
         found: dict[int, list[str]] = defaultdict(list)
+        tfs: dict[int, list[int]] = defaultdict(list)
         best: dict[str, float] = {}
         via: dict[str, str] = {}
         for w in words:
-            if w.role in CONTEXT_ROLES or w.role == NEAR_ROLE or len(w.text) < 2:
+            if w.role in STATUTE_SILENT or len(w.text) < 2:
                 continue
             if w.text in LEGAL_WORDS:
                 continue
@@ -1072,12 +1118,11 @@ class StatuteIndex:
             for k, tf in acts.items():
                 score[k] += weight * idf * (1 + ACT_TF * math.log(tf))
                 found[k].append(text)
+                tfs[k].append(tf)
         hits = [
             StatuteHit(self.statutes[k], s, found[k], {w: via[w] for w in found[k] if w in via})
             for k, s in score.items()
-            if len(found[k]) >= min_words
-            or (TITLE_ALONE and any(_names_matter(w, self.statutes[k].act) for w in found[k]))
-            or (RARE_ACTS and all(len(self._acts_with(w)) <= RARE_ACTS for w in found[k]))
+            if self._placed(k, found[k], tfs[k], min_words)
         ]
         hits.sort(key=lambda h: (-h.score, h.statute.act))
         return hits

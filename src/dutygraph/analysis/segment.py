@@ -282,6 +282,10 @@ GENERIC_WORDS = frozenset(
 )
 _MARKERS = frozenset(["给", "为", "帮", "替", "向", "帮人", "替人", "给人", "为人"])
 _OBJECT_MARKERS = frozenset(["把", "将"])
+#: a customer (给/为/帮 X) ends at the end of its clause, as at the next verb: in
+#: 卖给隔壁几家小厂，每度比电网贵三毛 电网 is no customer (False: it runs on to the next verb)
+CUSTOMER_CLAUSE = True
+_CLAUSE_ENDS = frozenset("，。；：！？,;:!?\n")
 _PLACE_FLAGS = frozenset({"s", "ns", "f"})
 #: one-character words jieba may tag as nouns that say nothing of a business
 _NOT_NOUNS = frozenset("人家店间处边旁时天年月日次个种位名份件")
@@ -420,7 +424,11 @@ class Segmenter:
     def _words(self, text: str) -> list[Word]:
         out: list[Word] = []
         customer = False
+        end = 0  # where the previous word ended: what lies between is punctuation or space
         for w, flag, start in self.tokens(text):
+            if CUSTOMER_CLAUSE and customer and any(ch in _CLAUSE_ENDS for ch in text[end:start]):
+                customer = False
+            end = start + len(w)
             if w in _MARKERS:
                 customer = True
                 continue
