@@ -596,8 +596,12 @@ class DutyGraph(LawLookups):
         >>> demo_graph().find("item", "食品安全监督管理").id
         'I-FOOD'
         """
+        table = self.table(label)
+        rec = table.get(key)
+        if rec is not None and key == key.strip():  # an id as it is: what find_in finds first
+            return rec
         names = self._names.get(label, {})
-        return find_in(self.table(label), label, key, lambda k: names.get(k, []), lambda k: names)
+        return find_in(table, label, key, lambda k: names.get(k, []), lambda k: names)
 
     # -- the region and item trees --------------------------------------------
 
@@ -653,8 +657,13 @@ class DutyGraph(LawLookups):
         chain; the second value lists the abolished departments passed. With
         no active successor the first value is ``None``.
         """
-        passed: list[str] = []
         dep = self.departments.get(dept_id)
+        if dep is not None and (
+            ((f := dep.valid_from) is None or f <= as_of)
+            and ((t := dep.valid_to) is None or as_of < t)
+        ):  # active (Department.active inlined: every answer asks it)
+            return dep, []
+        passed: list[str] = []
         while dep is not None and not dep.active(as_of):
             if dep.valid_from is not None and as_of < dep.valid_from:
                 return None, passed  # not yet established
