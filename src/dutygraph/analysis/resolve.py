@@ -216,6 +216,16 @@ def answers_for(
     """The departments that answer in ``path[0]`` for the nearest ``duties``, found at
     ``path[-1]`` (rules 1 to 4 and the successors); what keeps them from answering is
     added to ``findings``. The answers depend on the duties' departments and lines alone."""
+    if len(path) == 1 and len(duties) == 1:  # the common answer: one duty of R's own
+        duty = duties[0]
+        cur, passed = g.current(duty.department, as_of)
+        if cur is not None:  # as add() below makes it
+            line = duty.line
+            return [
+                Answer(
+                    cur, False, "explicit", [duty], [line] if line else [], [*dict.fromkeys(passed)]
+                )
+            ]
     answers: dict[str, Answer] = {}
 
     def add(dep: Department, duty: Duty, via: str, line: str | None, passed: list[str]) -> None:
