@@ -226,9 +226,13 @@ class DutyGraph(LawLookups):
             return []
         if bucket[0].__class__ is not int:
             return [d for d in bucket if d.role == role and d.active(as_of)]
-        cols = self._duty_cols
-        assert cols is not None  # row numbers index a stored graph's columns
+        cols, table = self._duty_cols, self._duty_table
+        assert cols is not None and table is not None  # row numbers index a stored graph's
         roles, starts, ends = cols[_DUTY_ROLE], cols[_DUTY_FROM], cols[_DUTY_TO]
+        if table.open_ended():  # no row has an end: at national size each read is a cache miss
+            return [
+                k for k in bucket if roles[k] == role and ((f := starts[k]) is None or f <= as_of)
+            ]
         return [
             k
             for k in bucket
@@ -596,38 +600,24 @@ class DutyGraph(LawLookups):
         >>> demo_graph().find("item", "食品安全监督管理").id
         'I-FOOD'
         """
+        table = self.table(label)
+        rec = table.get(key)
+        if rec is not None and key == key.strip():  # an id as it is: what find_in finds first
+            return rec
         names = self._names.get(label, {})
-        return find_in(self.table(label), label, key, lambda k: names.get(k, []), lambda k: names)
+        return find_in(table, label, key, lambda k: names.get(k, []), lambda k: names)
 
     # -- the region and item trees --------------------------------------------
 
     def region_path(self, code: str) -> tuple[str, ...]:
         """``code`` and its ancestors, nearest first, up to the root."""
         path = self._region_paths.get(code)
-        if path is None:
-            out = [code]
-            seen = {code}
-            parent = self.regions[code].parent if code in self.regions else None
-            while parent and parent in self.regions and parent not in seen:
-                out.append(parent)
-                seen.add(parent)
-                parent = self.regions[parent].parent
-            path = self._region_paths[code] = tuple(out)
-        return path
+        return path if path is not None else _path_up(self.regions, self._region_paths, code)
 
     def item_path(self, item: str) -> tuple[str, ...]:
         """``item`` and its ancestors in the catalogue tree, nearest first."""
         path = self._item_paths.get(item)
-        if path is None:
-            out = [item]
-            seen = {item}
-            parent = self.items[item].parent if item in self.items else None
-            while parent and parent in self.items and parent not in seen:
-                out.append(parent)
-                seen.add(parent)
-                parent = self.items[parent].parent
-            path = self._item_paths[item] = tuple(out)
-        return path
+        return path if path is not None else _path_up(self.items, self._item_paths, item)
 
     def region_children(self, code: str) -> list[str]:
         return self._region_children.get(code, [])
@@ -653,8 +643,13 @@ class DutyGraph(LawLookups):
         chain; the second value lists the abolished departments passed. With
         no active successor the first value is ``None``.
         """
-        passed: list[str] = []
         dep = self.departments.get(dept_id)
+        if dep is not None and (
+            ((f := dep.valid_from) is None or f <= as_of)
+            and ((t := dep.valid_to) is None or as_of < t)
+        ):  # active (Department.active inlined: every answer asks it)
+            return dep, []
+        passed: list[str] = []
         while dep is not None and not dep.active(as_of):
             if dep.valid_from is not None and as_of < dep.valid_from:
                 return None, passed  # not yet established
@@ -935,6 +930,32 @@ _PLAIN = frozenset({"basis", "behavior", "business_form", "dispute"})
 #: kinds with_changes applies by resetting the tree they make (its paths built again)
 _TREES = frozenset({"item", "region"})
 _GROUP_OF = {"article": lambda rid: rid.partition("@")[0]}
+
+
+def _path_up(
+    table: Mapping[str, Any], paths: dict[str, tuple[str, ...]], key: str
+) -> tuple[str, ...]:
+    """``key`` and its ancestors in ``table`` (records with a ``parent``), nearest first, each
+    once (a cycle ends the walk), kept in ``paths``. A walk that ends at the root keeps its
+    ancestors' paths too, and one whose parent's path is kept is that path after ``key``:
+    a first question in a county walks no further than where a sibling's walked."""
+    rec = table.get(key)
+    parent = rec.parent if rec is not None else None
+    up = paths.get(parent) if parent and parent in table else None
+    if up is not None and key not in up:  # the walk from key would go on as the parent's did
+        path = paths[key] = (key, *up)
+        return path
+    out = [key]
+    seen = {key}
+    while parent and parent in table and parent not in seen:
+        out.append(parent)
+        seen.add(parent)
+        parent = table[parent].parent
+    path = paths[key] = tuple(out)
+    if not (parent and parent in table):  # ended at the root, not at a cycle: every suffix
+        for k in range(1, len(path)):  # is its first node's own walk
+            paths.setdefault(path[k], path[k:])
+    return path
 
 
 def _tree(nodes: Iterable[str], edges: Iterable[tuple[str, str | None]]) -> nx.DiGraph:

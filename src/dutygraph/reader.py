@@ -220,7 +220,10 @@ def in_key_order(records: Iterable[R]) -> list[R]:
     >>> [d.department for d in in_key_order([Duty("B", "I", "1", "lead"), Duty("A", "I", "1", "lead")])]
     ['A', 'B']
     """
-    return sorted(records, key=_key)
+    out = list(records)
+    if len(out) > 1:  # one record is in order: its key (a duty's joined id) is not made
+        out.sort(key=_key)
+    return out
 
 
 def _key(rec: Any) -> str:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from ..model import Department, Duty, Item, Region, origin_dict, today
 from ..reader import GraphReader, dispatchable, in_key_order
@@ -134,8 +134,18 @@ def resolve(
     >>> resolve(g, "I-FOOD", "510104", "lead", "2025-06-01") is resolve(g, "I-FOOD", "510104", "lead", "2025-06-01")
     True
     """
-    as_of = as_of or today()
-    memo = _memo(g)
+    return _resolved(g, _memo(g), item, region, role, as_of or today())
+
+
+def _resolved(
+    g: GraphReader,
+    memo: dict[tuple[str, str, str, str], Resolution] | None,
+    item: str,
+    region: str,
+    role: str,
+    as_of: str,
+) -> Resolution:
+    """:func:`resolve` with ``g``'s memo (:func:`_memo`) fetched already."""
     if memo is None:
         return _resolve(g, item, region, role, as_of)
     key = (item, region, role, as_of)
@@ -145,15 +155,31 @@ def resolve(
     return res
 
 
+#: the reader asked last (weakly) and its memo: the look-up of nearly every question
+_last: tuple[ref[Any], dict[tuple[str, str, str, str], Resolution]] | None = None
+
+
 def _memo(g: GraphReader) -> dict[tuple[str, str, str, str], Resolution] | None:
     """``g``'s memo of resolutions, or ``None`` for a live reader (a server's may change)."""
+    global _last
     if not getattr(g, "immutable", False):
         return None
+    last = _last
+    if last is not None and last[0]() is g:
+        return last[1]
     try:
-        return _MEMO[g]
+        memo = _MEMO[g]
     except KeyError:
         memo = _MEMO[g] = {}
-        return memo
+    _last = (ref(g, _forget), memo)
+    return memo
+
+
+def _forget(gone: ref[Any]) -> None:
+    """The reader asked last is gone: let its memo go with it."""
+    global _last
+    if _last is not None and _last[0] is gone:
+        _last = None
 
 
 def _remember(
@@ -168,9 +194,8 @@ def _remember(
 
 
 def _resolve(g: GraphReader, item: str, region: str, role: str, as_of: str) -> Resolution:
-    res = Resolution(g.items[item], g.regions[region], role, as_of)
     duties, path, ipath = _nearest_duties(g, item, region, role, as_of)
-    res.duties, res.path, res.item_path = duties, path, ipath
+    res = Resolution(g.items[item], g.regions[region], role, as_of, [], duties, path, ipath, [])
     if not duties:
         res.findings.append(
             Finding("NO_LEAD" if role == "lead" else "NO_ASSIST", "nowhere on the path")
@@ -191,19 +216,31 @@ def answers_for(
     """The departments that answer in ``path[0]`` for the nearest ``duties``, found at
     ``path[-1]`` (rules 1 to 4 and the successors); what keeps them from answering is
     added to ``findings``. The answers depend on the duties' departments and lines alone."""
+    if len(path) == 1 and len(duties) == 1:  # the common answer: one duty of R's own
+        duty = duties[0]
+        cur, passed = g.current(duty.department, as_of)
+        if cur is not None:  # as add() below makes it
+            line = duty.line
+            return [
+                Answer(
+                    cur, False, "explicit", [duty], [line] if line else [], [*dict.fromkeys(passed)]
+                )
+            ]
     answers: dict[str, Answer] = {}
 
     def add(dep: Department, duty: Duty, via: str, line: str | None, passed: list[str]) -> None:
         a = answers.get(dep.id)
         if a is None:
-            a = answers[dep.id] = Answer(dep, len(path) > 1, via, [])
+            a = answers[dep.id] = Answer(dep, inherited, via, [], [], [])
         if duty not in a.duties:
             a.duties.append(duty)
         if line and line not in a.lines:
             a.lines.append(line)
-        a.replaced.extend(p for p in passed if p not in a.replaced)
+        if passed:
+            a.replaced.extend(p for p in passed if p not in a.replaced)
 
     explicit = len(path) == 1
+    inherited = not explicit
     for duty in duties:
         if explicit:
             cur, passed = g.current(duty.department, as_of)
@@ -296,15 +333,19 @@ def _lookup(g: GraphReader, item: str, region: str) -> tuple[str, str]:
     return g.find("item", item).id, g.find("region", region).code
 
 
+#: the role of a question as asked (names or ids), in its memo key
+_ASKED = {"lead": "?lead", "assist": "?assist"}
+
+
 def _asked(g: GraphReader, role: str, item: str, region: str, as_of: str | None) -> Resolution:
     """Who leads/assists as asked (names or ids): a repeated question on a snapshot is a look-up."""
     as_of = as_of or today()
     memo = _memo(g)
-    key = (item, region, "?" + role, as_of)  # as asked; resolve() keys by ids
+    key = (item, region, _ASKED[role], as_of)  # as asked; resolve() keys by ids
     if memo is not None and (res := memo.get(key)) is not None:
         return res
     i, r = _lookup(g, item, region)
-    res = resolve(g, i, r, role, as_of)
+    res = _resolved(g, memo, i, r, role, as_of)
     return res if memo is None else _remember(memo, key, res)
 
 
