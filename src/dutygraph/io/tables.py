@@ -446,17 +446,20 @@ def read_csv(
     except OSError as exc:
         raise LoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     _refuse_early(raw, str(path), limits)  # before the text, its lines and any frame exist
-    text = decode(raw, str(path), encoding)  # checked whole, up front
     # a streamed UTF-8 file keeps only its bytes: the header is read from the text's first
     # lines, and the rows (read only when polars refuses the file) from the bytes again
     lazy = stream and decode_as(encoding) == "utf-8"
+    # checked whole, up front; an ASCII file is UTF-8 as it is, and streamed only its head
+    # is made text (a national duty file's text was ~850 MB and 1-3 s, then dropped)
+    whole = not (lazy and raw.isascii())
+    text = decode(raw, str(path), encoding) if whole else _ascii_head(raw)
     rows = _HeadRows(text, str(path), limits) if lazy else _CsvRows(text, str(path), limits)
     try:
         header = [_clean(h) for h in next(rows)]
     except StopIteration:
         raise LoadError(f"{path}: the file is empty; a header row is required") from None
     if isinstance(rows, _HeadRows) and rows.partial:  # it may go on past them: read it whole
-        rows = _CsvRows(text, str(path), limits)
+        rows = _CsvRows(text if whole else raw.decode("ascii"), str(path), limits)
         header = [_clean(h) for h in next(rows)]
         lazy = False
     rows.header, rows.width = header, len(header)
@@ -487,6 +490,13 @@ def read_csv(
 
 #: the characters of a streamed file its header is first looked for in (then to a line's end)
 _HEAD_CHARS = 1 << 16
+
+
+def _ascii_head(raw: bytes) -> str:
+    """The text :class:`_HeadRows` reads of an ASCII file's bytes ``raw``: its first
+    :data:`_HEAD_CHARS` characters and on to that line's end (or all of it)."""
+    cut = raw.find(b"\n", _HEAD_CHARS)
+    return (raw if cut < 0 else raw[: cut + 1]).decode("ascii")
 
 
 class _HeadRows(_CsvRows):
