@@ -201,3 +201,20 @@ def test_a_new_store_not_linked_into_place_is_written_in_place_the_same(
     assert sum(slices) == 2 * COUNTIES * ITEMS  # built aside, then again in place
     assert _tables(tmp_path / "streamed.db") == _tables(tmp_path / "whole.db")
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".new")] == []
+
+
+@pytest.mark.parametrize("head", [2, 1 << 16])
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_an_ascii_file_streamed_is_read_as_its_whole_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, head: int, ascii_only: bool
+) -> None:
+    """A streamed ASCII file is not made text whole (only its head): the same header and
+    rows as the whole-text reader, a header going on past the head included."""
+    monkeypatch.setattr(tables, "_HEAD_CHARS", head)
+    name = "dept\nlong\nname" if ascii_only else "部门\n很长\n名称"
+    path = tmp_path / "d.csv"
+    path.write_text(f'"{name}",item\n' + "".join(f"D{k},I{k}\n" for k in range(50)), "utf-8")
+    read = [tables.read_csv(path, stream=s) for s in (True, False)]
+    got = [(t.header, [(n, [c.strip() for c in cells]) for n, cells in t.rows]) for t in read]
+    assert got[0] == got[1]
+    assert got[0][0][0] == name and got[0][1][-1] == (51, ["D49", "I49"])

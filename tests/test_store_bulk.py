@@ -347,3 +347,53 @@ def test_a_sqlite_error_while_building_aside_is_the_store_error(monkeypatch, tmp
     with pytest.raises(StoreUnavailable, match="disk is full"):
         load(EmbeddedStore(tmp_path / "new.db"), [DEMO_PATH])
     assert list(tmp_path.iterdir()) == []
+
+
+def _duties(n: int, **same: object) -> list:
+    from dutygraph.model import Duty, Origin
+
+    base = {"origin": Origin("duties.csv", 2, None, None), "source": "list#1", "attrs": {}}
+    return [
+        Duty(f"D{i}", f"I{i % 3}", "510000", "lead", (f"B{i}",), **{**base, **same})  # type: ignore[arg-type]
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        _duties(5),  # origin file/sheet/version, source and attrs one value throughout
+        _duties(1),  # every column one value: one is bound still
+        _duties(4, source="O'Brien 的清单"),  # a quote in a literal
+        _duties(3, source="a\x00b"),  # a NUL: bound, not written in the statement
+        _duties(3, source="\ud800"),  # a lone surrogate: bound (the bind fails as before)
+        _duties(3, attrs={"k": "v"}),  # attrs not empty: bound
+        _duties(2) + _duties(2, source=None, attrs={"k": "v"}),  # values that differ
+    ],
+)
+def test_the_bulk_insert_writes_a_constant_column_once_and_stores_the_same_rows(records):
+    from dutygraph.columns import DutyColumns
+    from dutygraph.store.sqlite import schema
+
+    duties = DutyColumns.from_records(records)
+    stored = []
+    for insert in (
+        lambda c: c.executemany(schema.TABLES["duty"].insert_sql(), schema.duty_rows(duties)),
+        lambda c: c.executemany(*schema.duty_insert(duties)),
+    ):
+        conn = sqlite3.connect(":memory:")
+        schema.make(conn)
+        try:
+            insert(conn)
+        except (UnicodeEncodeError, sqlite3.Error) as e:
+            stored.append(type(e))
+        else:
+            stored.append(
+                conn.execute("SELECT *, typeof(origin_file) FROM duty ORDER BY n").fetchall()
+            )
+        conn.close()
+    assert stored[0] == stored[1]
+    sql, _ = schema.duty_insert(duties)
+    assert sql.count("?") >= 1 and "'duties.csv'" in sql  # one file: its name written once
+    if len({d.source for d in records}) > 1 or "\x00" in (records[0].source or ""):
+        assert "list#1" not in sql and "\x00" not in sql

@@ -502,7 +502,7 @@ def tables_to_batch(
 
 
 def _streams(table: Table, least: int | None) -> bool:
-    return least is not None and table.data is not None and table.data.count(b"\n") > least
+    return least is not None and table.data is not None and table.newlines() > least
 
 
 def _text(raw: str) -> str | None:
@@ -686,7 +686,7 @@ class DutyStream:
         assert data is not None
         self.table, self.known, self.version = table, known, version
         #: the file's lines: at least its rows (decides the bulk path before any is read)
-        self.lines = data.count(b"\n")
+        self.lines = table.newlines()
         #: the duties given by :meth:`slices` so far
         self.read = 0
         self._bounds = slice_bounds(data)

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from ...columns import DutyColumns
 from ...graph import _names_of, name_key
 from ..base import ChangeSet
-from .schema import BASES_OF_DUTIES, KEY_EQ, TABLES, Table, duty_rows, key_eq, key_params
+from .schema import (
+    BASES_OF_DUTIES,
+    KEY_EQ,
+    TABLES,
+    Table,
+    duty_insert,
+    duty_rows,
+    key_eq,
+    key_params,
+)
 
 __all__ = ["NAMED", "apply_changes", "by_label", "write_records"]
 
@@ -114,13 +123,13 @@ def _write_some_duties(conn: sqlite3.Connection, duties: DutyColumns) -> None:
     conn.executemany(f"{BASES_OF_DUTIES} WHERE {_D_KEY_EQ}", keys)
 
 
-def _slices(duties: DutyColumns) -> Iterator[tuple[Any, ...]]:
-    """The duty table's rows of ``duties``, made a slice at a time (at national, one
-    list of all rows alone was ~3 GB)."""
+def _slices(duties: DutyColumns) -> Iterator[tuple[str, Iterable[tuple[Any, ...]]]]:
+    """The duty table's ``INSERT`` and rows of ``duties``, a slice at a time
+    (:func:`~.schema.duty_insert`; at national, one list of all rows alone was ~3 GB)."""
     for some in _parts(duties):
         for lo in range(0, len(some), _SLICE):
             part = DutyColumns.wrap([col[lo : lo + _SLICE] for col in some.columns])
-            yield from duty_rows(part)
+            yield duty_insert(part)
         some = part = None  # type: ignore[assignment]  # not held while the next is read
 
 
@@ -130,5 +139,6 @@ def _write_new_duties(conn: sqlite3.Connection, duties: DutyColumns) -> None:
     (:func:`~.bulk.write_bulk`) makes the key's unique index after the rows, and an
     import's duties have distinct keys (its plan keeps the last of a repeated key; a
     repeat here fails that index, and the write with it)."""
-    conn.executemany(TABLES["duty"].insert_sql(), _slices(duties))
+    for sql, rows in _slices(duties):
+        conn.executemany(sql, rows)
     conn.execute(f"{BASES_OF_DUTIES} ORDER BY d.n")
