@@ -305,7 +305,21 @@ _COMMA = "\u2061"
 _OR = "\u2062"
 _SENTENCE = re.compile(r"[^。；]+[。；]?")
 #: the verbs that put a government itself in charge (its 领导, 做好 or 加强 do not)
-_GOVERNMENT_VERBS = ("负责", "统一负责", "具体负责", "主管", "管理", "履行下列职责")
+_GOVERNMENT_VERBS = (
+    "负责",
+    "统一负责",
+    "具体负责",
+    "主管",
+    "管理",
+    "履行下列职责",
+    # 对X实施监督管理 (rules 12, 26): a government in charge of a field as a department is
+    "实施监督管理",
+    "实施统一监督管理",
+    "实行监督管理",
+    "实行统一监督管理",
+)
+#: rule 26: a government's 实施（安全）监督管理 of its whole area is accountability, not a field
+_OWN_AREA = re.compile(r"^(?:对)?(?:本地区|本行政区域)(?:内)?的?(?:安全)?$")
 #: X（对Y）履行下列职责：(一)… — one clause for X, the field in the items (rule 4)
 _DUTIES = re.compile(r"^(?:负有|履行)下列\w{0,4}职责$")
 #: the act's own implementation as a matter (负责本条例的实施, 组织实施本办法)
@@ -843,7 +857,9 @@ def _subjects(
             here = "national" if _CENTRAL.match(name) or re.search("全国|全军", matter) else "any"
         if name in ("人民政府",):
             name = part
-        if name.endswith("人民政府") and verb not in _GOVERNMENT_VERBS:
+        if name.endswith("人民政府") and (
+            verb not in _GOVERNMENT_VERBS or ("监督管理" in verb and _OWN_AREA.match(matter))
+        ):
             continue
         seen.append((here, name))
     for here, name in seen:
