@@ -81,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     assert set(first) == set(second), "the two readings must cover the same texts"
     adjudicated = ce.read_sample(adjudicated_path)[0] if adjudicated_path else None
     if adjudicated is not None:
-        assert set(adjudicated) == set(first), "the adjudicated sample must cover the readings' texts"
+        assert set(adjudicated) == set(first), (
+            "the adjudicated sample must cover the readings' texts"
+        )
     versions = [v for v in ce.in_force(ce.packaged_corpus()) if v.id in first]
     lines = [
         "# two readings of one draw, and the extractors — python benchmarks/competence_agreement.py "

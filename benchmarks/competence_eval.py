@@ -337,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
         settled = sources(path)
         if settled:
             lines.append(
-                "# adjudicated from " + " + ".join(str(p.relative_to(ROOT)) for p in settled)
+                "# adjudicated from "
+                + " + ".join(str(p.relative_to(ROOT)) for p in settled)
                 + " (python benchmarks/competence_agreement.py "
                 + str(path.relative_to(ROOT))
                 + ": the readings against it)"

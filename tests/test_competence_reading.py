@@ -713,3 +713,15 @@ def test_coordination_and_guidance_of_a_field_is_read_by_both_readers():
     # 证券公司风险处置条例 第十三条「国务院证券监督管理机构对证券公司的行政重组进行协调和指导」(as 指导和协调)
     general, rules = _both("证券公司风险处置条例", "第十三条")
     assert ("national", core("证券监督管理机构")) in general & rules
+
+
+def test_the_inspection_of_a_class_is_read_by_both_readers():
+    # 废旧金属收购业治安管理办法 第十条「公安机关应当对收购废旧金属的企业和个体工商户进行治安业务指导和检查」; 环境影响评价法
+    # 第二十八条「生态环境主管部门应当对建设项目投入生产或者使用后所产生的环境影响进行跟踪检查」(rule 2: a class inspected)
+    general, rules = _both("废旧金属收购业治安管理办法", "第十条")
+    assert ("any", "公安") in general & rules
+    general, rules = _both("环境影响评价法", "第二十八条")
+    assert ("any", "生态环境") in general & rules
+    # what a body MAY inspect in a case is no field (治安管理处罚法 第八十七条「…场所、物品、人身可以进行检查」, rules 2, 8)
+    _, rules = _both("治安管理处罚法", "第八十七条")
+    assert not rules
