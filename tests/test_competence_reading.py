@@ -725,3 +725,11 @@ def test_the_inspection_of_a_class_is_read_by_both_readers():
     # what a body MAY inspect in a case is no field (治安管理处罚法 第八十七条「…场所、物品、人身可以进行检查」, rules 2, 8)
     _, rules = _both("治安管理处罚法", "第八十七条")
     assert not rules
+
+
+def test_organising_and_coordinating_a_field_of_work_is_read_by_both_readers():
+    # 归侨侨眷权益保护法 第四条「县级以上各级人民政府及其负责侨务工作的机构，组织协调有关部门做好保护归侨、侨眷的合法权益的
+    # 工作」(组织协调 counts, §六 对外承包工程管理条例 第五条; the government's own 组织协调 does not, rule 12)
+    general, rules = _both("归侨侨眷权益保护法", "第四条")
+    assert ("all", core("负责侨务工作的机构")) in general & rules
+    assert not any(d.endswith("人民政府") for _, d in rules)
