@@ -312,7 +312,7 @@ _GOVERNMENT_VERBS = (
     "主管",
     "管理",
     "履行下列职责",
-    # 对X实施监督管理 (rules 12, 26): a government in charge of a field as a department is
+    # 对X实施监督管理 (rules 12, 26): a government is in charge of a field as a department is
     "实施监督管理",
     "实施统一监督管理",
     "实行监督管理",
