@@ -84,8 +84,12 @@ FRESH8 = ROOT / "tests" / "data" / "competence_fresh8.csv"
 #: the ninth fresh sample (25 texts, session 13 second round, random.Random(1421); its header says
 #: how to redraw it), read in two halves (fresh9a ac880cb, fresh9b 07197ac) by two engineers who did
 #: not tune the extractor, committed before the extractor was run on them
-#: (results/competence_eval_fresh9{a,b}_before.txt): THE HELD-OUT SAMPLE, scored once after law10's merge
+#: (results/competence_eval_fresh9{a,b}_before.txt): held out in session 13 (scored once after law10's
+#: merge, a104902), a tuning sample since session 14
 FRESH9 = ROOT / "tests" / "data" / "competence_fresh9.csv"
+#: fresh8's two blind readings (competence_fresh8.csv and competence_fresh8_second.csv) adjudicated under the rules
+#: (session 14, rules 38-40): a tuning sample; an adjudicated sample names its readings in a ``# sources:`` line
+FRESH8_ADJ = ROOT / "tests" / "data" / "competence_fresh8_adjudicated.csv"
 #: the tuning set (50 other texts): its figures are not the result, they show what tuning reached
 DEV = ROOT / "tests" / "data" / "competence_dev.csv"
 RESULT = HERE / "results" / "competence_eval.txt"
@@ -94,8 +98,13 @@ RESULT = HERE / "results" / "competence_eval.txt"
 SAMPLES: tuple[tuple[Path, str, bool], ...] = (
     (
         FRESH9,
-        "ninth fresh, 25 texts, seed 1421, two halves by two writers",
-        True,
+        "ninth fresh, 25 texts, seed 1421, two halves by two writers: held out in session 13, tuning since 14",
+        False,
+    ),
+    (
+        FRESH8_ADJ,
+        "eighth fresh ADJUDICATED, fresh8's two blind readings settled under the rules (session 14)",
+        False,
     ),
     (
         FRESH8,
@@ -200,6 +209,19 @@ def read_sample(path: Path = SAMPLE) -> tuple[dict[str, set[Key]], dict[str, str
                     (row["version"], row["article"], row["level"], _key(row["department"]))
                 )
     return gold, titles
+
+
+def sources(path: Path) -> list[Path]:
+    """The readings an adjudicated sample settles, from its ``# sources: A B`` header line (paths from the
+    repository root, first reading first); none for a sample read once. The adjudicated file has the
+    readings' columns, so :func:`read_sample` scores it like any other sample."""
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                break
+            if line.startswith("# sources:"):
+                return [ROOT / p for p in line.split(":", 1)[1].split()]
+    return []
 
 
 def _same(a: Key, b: Key, lenient: bool) -> bool:
@@ -311,7 +333,17 @@ def main(argv: list[str] | None = None) -> int:
     for path, what, held in SAMPLES:
         what += ": THE RESULT (held out)" if held else " (tuning)"
         gold, titles = read_sample(path)
-        lines += [f"# === {path.relative_to(ROOT)} ({what})", ""]
+        lines += [f"# === {path.relative_to(ROOT)} ({what})"]
+        settled = sources(path)
+        if settled:
+            lines.append(
+                "# adjudicated from "
+                + " + ".join(str(p.relative_to(ROOT)) for p in settled)
+                + " (python benchmarks/competence_agreement.py "
+                + str(path.relative_to(ROOT))
+                + ": the readings against it)"
+            )
+        lines.append("")
         for name, find in (
             ("extract (dutygraph.io.laws.competence)", method),
             ("extract_by_rules (the rule reader of sessions 5-7)", rules),

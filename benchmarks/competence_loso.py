@@ -2,12 +2,13 @@
 
     python benchmarks/competence_loso.py [--out results/competence_loso.txt] [--fit] [--misses]
 
-The ten hand-read samples (tests/data/competence_{sample,dev,fresh,fresh2,fresh3,fresh4,fresh5,fresh6,fresh7,fresh8}.csv)
+The eleven hand-read samples (tests/data/competence_{sample,dev,fresh,fresh2,fresh3,fresh4,fresh5,fresh6,fresh7,fresh8,fresh9}.csv;
+a set's adjudicated sample, competence_{name}_adjudicated.csv, where it has one: fresh8's since session 14)
 are all tuning sets (fresh4 was held out in session 8, a tuning set since session 10; fresh5 held
 out in session 10, a tuning set since session 11; fresh6 held out in session 11, a tuning set since
 session 12; fresh7 held out in session 12, a tuning set since session 13; fresh8 held out in session 13,
-a tuning set since session 13b; the held-out sample of the day is never one of them). For each of them in turn, the score of
-:mod:`dutygraph.io.laws.reading` is fitted on the other nine and the tenth is
+a tuning set since session 13b; fresh9 held out in session 13, a tuning set since session 14; the held-out sample of the day is never one of them). For each of them in turn, the score of
+:mod:`dutygraph.io.laws.reading` is fitted on the other ten and the eleventh is
 scored with it: precision, recall and coverage of the held-out fold. Beside
 it, on the same fold, the rule reader of sessions 5–7
 (:func:`~dutygraph.io.laws.competence.extract_by_rules`) — which was tuned on
@@ -15,7 +16,7 @@ sample, dev, fresh and fresh2, so only its fresh3–fresh7 figures are held out.
 
 ``--misses`` lists, for the first variant, each fold's false clauses (with their held-out score and
 whether the one-per-text floor kept them) and the texts left without a clause: what to read
-next, every sample being a tuning one. ``--fit`` fits the score on all ten sets and writes
+next, every sample being a tuning one. ``--fit`` fits the score on all eleven sets and writes
 ``src/dutygraph/data/laws/competence_weights.json`` (the shipped weights).
 The figures are deterministic (no timing).
 """
@@ -41,6 +42,7 @@ SETS = (
     "fresh6",
     "fresh7",
     "fresh8",
+    "fresh9",
 )
 RESULT = HERE / "results" / "competence_loso.txt"
 WEIGHTS = ROOT / "src" / "dutygraph" / "data" / "laws" / "competence_weights.json"
@@ -56,9 +58,18 @@ from dutygraph.io.laws.reading import feature_names, read, score  # noqa: E402
 Row = tuple[str, tuple[str, str, str], dict[str, float], bool]  # version, key, inputs, label
 
 
+def sample_file(name: str) -> Path:
+    """The hand reading of one set: its adjudicated sample (``competence_{name}_adjudicated.csv``, two blind
+    readings settled under the rules, fresh8's since session 14) where there is one, else the reading."""
+    adjudicated = ROOT / "tests" / "data" / f"competence_{name}_adjudicated.csv"
+    return (
+        adjudicated if adjudicated.exists() else ROOT / "tests" / "data" / f"competence_{name}.csv"
+    )
+
+
 def rows_of(name: str, by_id: dict) -> tuple[list[Row], dict[str, set], dict[str, set]]:
     """Candidate rows of one sample (labelled by the hand reading), the gold keys and the rules' keys."""
-    gold_raw, _ = read_sample(ROOT / "tests" / "data" / f"competence_{name}.csv")
+    gold_raw, _ = read_sample(sample_file(name))
     gold = {v: {(k[1], k[2], k[3]) for k in ks} for v, ks in gold_raw.items()}
     rows: list[Row] = []
     rules: dict[str, set] = {}
@@ -288,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         WEIGHTS.write_text(
             json.dumps(
                 {
-                    "fitted_on": [f"competence_{n}.csv" for n in SETS],
+                    "fitted_on": [sample_file(n).name for n in SETS],
                     "threshold": round(t, 4),
                     "floor": round(floor, 4),
                     "variant": variants[0],

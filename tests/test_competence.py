@@ -395,3 +395,35 @@ def test_the_written_rules_leave_these_out_too():
     assert _found("传染病防治法", "第十八条") == set()
     # 地方各级人民政府和有关部门应当…，举办残疾人康复机构，开展…工作: what they set up is not the subject
     assert _found("残疾人保障法", "第十八条") == set()
+
+
+def test_an_adjudicated_sample_names_its_two_readings_and_covers_their_texts():
+    # tests/data/competence_fresh8_adjudicated.csv (session 14): the readings' columns, a "# sources: FIRST SECOND"
+    # header line (read by benchmarks/competence_eval.py and competence_agreement.py), every settled row given its rule
+    data = ROOT / "tests" / "data"
+    path = data / "competence_fresh8_adjudicated.csv"
+    head = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    sources = next(line for line in head if line.startswith("# sources:")).split(":", 1)[1].split()
+    assert sources == [
+        "tests/data/competence_fresh8.csv",
+        "tests/data/competence_fresh8_second.csv",
+    ]
+
+    def rows(p):  # type: ignore[no-untyped-def]
+        with p.open(encoding="utf-8") as f:
+            return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+    settled = rows(path)
+    first, second = (rows(ROOT / s) for s in sources)
+    assert list(settled[0]) == list(first[0]) == list(second[0])
+    assert (
+        {r["version"] for r in settled}
+        == {r["version"] for r in first}
+        == {r["version"] for r in second}
+    )
+    # every row is one reading's or the other's (an adjudication settles, it does not read again)
+    written = {(r["version"], r["article"], r["level"], r["department"]) for r in first + second}
+    assert all(
+        (r["version"], r["article"], r["level"], r["department"]) in written for r in settled
+    )
+    assert any("rule 38" in line for line in head) and any("rule 40" in line for line in head)

@@ -92,9 +92,9 @@ def test_a_clause_kept_by_the_score():
 
 def test_the_score_is_data_fitted_on_the_tuning_samples_and_reads_general_facts_only():
     data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-    # the ten tuning samples (fresh4 one since session 10, fresh5 since 11, fresh6 since 12, fresh7 since 13,
-    # fresh8 since 13b), never fresh9 (being read in session 13b)
-    assert len(data["fitted_on"]) == 10 and not any("fresh9" in n for n in data["fitted_on"])
+    # the eleven tuning samples (fresh4 one since session 10, fresh5 since 11, fresh6 since 12, fresh7 since 13,
+    # fresh8 since 13b, fresh9 since 14), never fresh10 (being read in session 14)
+    assert len(data["fitted_on"]) == 11 and not any("fresh10" in n for n in data["fitted_on"])
     w, threshold, floor = weights()
     assert 0 < floor <= threshold < 1
     # every weight is a general fact of the reading, never a word of one law
@@ -670,3 +670,66 @@ def test_a_body_a_department_sets_in_a_place_is_its_branch_at_level_any():
     general, _ = _both("国务院关于预防煤矿生产安全事故的特别规定", "第四条")
     assert ("any", "煤矿安全监察") in general
     assert not any("设在" in d for _, d in general)
+
+
+# the shapes that lost a whole text (session 14): right by the rules, read by the general reading and, until now,
+# not by the rule reader — E keeps an unsure candidate only where both read it. Each tested on its real clause.
+def test_a_duty_of_supervision_exercised_over_an_object_is_read_by_both_readers():
+    # 证券公司监督管理条例 第六条「国务院证券监督管理机构依法履行对证券公司的监督管理职责」(rule 1); its 派出机构
+    # 「在…授权范围内，履行…职责」 is a branch (rule 18); 政府采购法 第十三条 履行对政府采购活动的监督管理职责
+    general, rules = _both("证券公司监督管理条例", "第六条")
+    assert ("national", core("证券监督管理机构")) in general & rules
+    assert ("any", core("证券监督管理机构的派出机构")) in rules
+    _, rules = _both("政府采购法", "第十三条")
+    assert ("all", "财政") in rules
+    # 行使 beside 履行: 黄河保护法 第五条 黄河水利委员会「依法行使流域水行政监督管理职责」
+    _, rules = _both("黄河保护法", "第五条")
+    assert ("national", core("水行政主管部门黄河水利委员会")) in rules
+
+
+def test_a_government_supervising_a_field_counts_its_own_area_does_not():
+    # 红十字标志使用办法 第五条「地方各级人民政府依照本办法对本行政区域内红十字标志的使用实施监督管理」(rules 12, 26)
+    general, rules = _both("红十字标志使用办法", "第五条")
+    assert ("local", core("地方各级人民政府")) in general & rules
+    assert not any("红十字会" in d for _, d in rules)  # 应当协助…: a helper (rule 8)
+    # 国务院关于特大安全事故行政责任追究的规定 第四条「对本地区实施安全监督管理」: accountability (rule 26)
+    _, rules = _both("国务院关于特大安全事故行政责任追究的规定", "第四条")
+    assert not rules
+
+
+def test_the_bare_verb_supervise_and_inspect_is_read_by_both_readers():
+    # 企业职工带薪年休假实施办法 第十五条「县级以上地方人民政府劳动行政部门应当依法监督检查用人单位执行…的情况」
+    general, rules = _both("企业职工带薪年休假实施办法", "第十五条")
+    assert ("local", "劳动") in general & rules
+    # not the noun in a list (医疗保障基金使用监督管理条例 第三十九条「拒绝医疗保障等行政部门监督检查或者提供虚假情况」)
+    # nor a verb joined to a one-off order (职业病防治法 第四十七条「卫生行政部门监督检查和督促用人单位提供上述资料」)
+    _, rules = _both("医疗保障基金使用监督管理条例", "第三十九条")
+    assert not any("拒绝" in d for _, d in rules)
+    _, rules = _both("职业病防治法", "第四十七条")
+    assert not rules
+
+
+def test_coordination_and_guidance_of_a_field_is_read_by_both_readers():
+    # 证券公司风险处置条例 第十三条「国务院证券监督管理机构对证券公司的行政重组进行协调和指导」(as 指导和协调)
+    general, rules = _both("证券公司风险处置条例", "第十三条")
+    assert ("national", core("证券监督管理机构")) in general & rules
+
+
+def test_the_inspection_of_a_class_is_read_by_both_readers():
+    # 废旧金属收购业治安管理办法 第十条「公安机关应当对收购废旧金属的企业和个体工商户进行治安业务指导和检查」; 环境影响评价法
+    # 第二十八条「生态环境主管部门应当对建设项目投入生产或者使用后所产生的环境影响进行跟踪检查」(rule 2: a class inspected)
+    general, rules = _both("废旧金属收购业治安管理办法", "第十条")
+    assert ("any", "公安") in general & rules
+    general, rules = _both("环境影响评价法", "第二十八条")
+    assert ("any", "生态环境") in general & rules
+    # what a body MAY inspect in a case is no field (治安管理处罚法 第八十七条「…场所、物品、人身可以进行检查」, rules 2, 8)
+    _, rules = _both("治安管理处罚法", "第八十七条")
+    assert not rules
+
+
+def test_organising_and_coordinating_a_field_of_work_is_read_by_both_readers():
+    # 归侨侨眷权益保护法 第四条「县级以上各级人民政府及其负责侨务工作的机构，组织协调有关部门做好保护归侨、侨眷的合法权益的
+    # 工作」(组织协调 counts, §六 对外承包工程管理条例 第五条; the government's own 组织协调 does not, rule 12)
+    general, rules = _both("归侨侨眷权益保护法", "第四条")
+    assert ("all", core("负责侨务工作的机构")) in general & rules
+    assert not any(d.endswith("人民政府") for _, d in rules)

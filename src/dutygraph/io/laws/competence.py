@@ -188,8 +188,8 @@ _NAMED_LOCAL = re.compile(
 _VERB = re.compile(
     r"(?P<verb>统一负责|具体负责|负责(?!人)|主管|统一管理|指导和监督|组织实施|开展|实施统一监督管理|实施监督管理|"
     r"实施(?:指导和监督|监督和指导|监督、指导|指导、监督)(?=$|，)|进行审计(?:监督)?(?=$|，)|实施统一监督(?!检查)|实施监督检查(?=$|，)|实施监督(?!检查)|实施(?:[^，。；对]{0,10}的)?监管(?=$|，)|"
-    r"进行(?:[^，。；对]{0,10}[、和])?(?:监督|管理|指导和协调)(?:检查|管理|和监督)?(?:、指导)?(?=$|，)|给予指导(?:[、和][^，。；]{0,8})?(?=$|，)|管理和监督|监督和管理|实行(?:集中)?(?:统一)?监督管理|履行[^，。；的]{0,12}?管理职责|(?:负有|履行)下列(?:监督检查|监督管理)?职责|做好"
-    r"|指导和协调|指导推动|监督、检查|监督管理|管理|指导(?![和、])|领导(?![下和、]|小组|机构|人|干部|职务))"
+    r"进行(?:[^，。；对]{0,10}[、和])?(?:监督|管理|指导和协调|协调和指导)(?:检查|管理|和监督)?(?:、指导)?(?=$|，)|(?<!可以)进行(?:跟踪|定期|日常|[^，。；对]{0,8}?指导和)?检查(?=$|，)|给予指导(?:[、和][^，。；]{0,8})?(?=$|，)|管理和监督|监督和管理|实行(?:集中)?(?:统一)?监督管理|(?:履行|行使)(?:对[^，。；]{1,30}?的)?[^，。；的]{0,12}?管理职责|(?:负有|履行)下列(?:监督检查|监督管理)?职责|做好"
+    r"|指导和协调|组织协调(?=[^，。；]{2,}工作)|指导推动|监督、检查|(?<!实施|进行|接受)监督检查(?=[^，。；的时中人部机工结情记计权职制和或及并、])|监督管理|管理|指导(?![和、])|领导(?![下和、]|小组|机构|人|干部|职务))"
 )
 #: what a matter ends with when the verb is a general one (负责, 管理, 开展, 做好)
 _FIELD = re.compile(r"(?:工作|管理|事务|监督|监管|检查|职责|事宜|指导|审批|登记|执法|危害|监测)$")
@@ -305,7 +305,21 @@ _COMMA = "\u2061"
 _OR = "\u2062"
 _SENTENCE = re.compile(r"[^。；]+[。；]?")
 #: the verbs that put a government itself in charge (its 领导, 做好 or 加强 do not)
-_GOVERNMENT_VERBS = ("负责", "统一负责", "具体负责", "主管", "管理", "履行下列职责")
+_GOVERNMENT_VERBS = (
+    "负责",
+    "统一负责",
+    "具体负责",
+    "主管",
+    "管理",
+    "履行下列职责",
+    # 对X实施监督管理 (rules 12, 26): a government is in charge of a field as a department is
+    "实施监督管理",
+    "实施统一监督管理",
+    "实行监督管理",
+    "实行统一监督管理",
+)
+#: rule 26: a government's 实施（安全）监督管理 of its whole area is accountability, not a field
+_OWN_AREA = re.compile(r"^(?:对)?(?:本地区|本行政区域)(?:内)?的?(?:安全)?$")
 #: X（对Y）履行下列职责：(一)… — one clause for X, the field in the items (rule 4)
 _DUTIES = re.compile(r"^(?:负有|履行)下列\w{0,4}职责$")
 #: the act's own implementation as a matter (负责本条例的实施, 组织实施本办法)
@@ -685,10 +699,11 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
             continue
         verb = vm.group("verb")
         matter = sentence[vm.end() :].split("，")[0] if not _DUTIES.match(verb) else ""
-        if verb.startswith("履行") and not _DUTIES.match(verb) and not matter:
+        if verb.startswith(("履行", "行使")) and not _DUTIES.match(verb) and not matter:
             if re.match("，(?:可以|有权)|时", sentence[vm.end() :]):
                 continue  # 履行…职责，可以采取下列措施: powers, not a field
-            matter = verb[2:-2]  # 依法履行外汇管理职责: the field is in the verb
+            # 依法履行外汇管理职责, 行使对X的监督管理职责 (rule 1): the field is in the verb
+            matter = re.sub(r"^对|的(?=[^的]*$)", "", verb[2:-2])
         end = vm.end() + len(matter)
         if verb in ("负责", "主管", "管理") and re.search(
             r"的(?:行政主管|主管|行政)?(?:部门|机构|机关)(?:$|和|对|负责|主管|在|依照|按照|依法|根据|应当|接到)",
@@ -842,7 +857,9 @@ def _subjects(
             here = "national" if _CENTRAL.match(name) or re.search("全国|全军", matter) else "any"
         if name in ("人民政府",):
             name = part
-        if name.endswith("人民政府") and verb not in _GOVERNMENT_VERBS:
+        if name.endswith("人民政府") and (
+            verb not in _GOVERNMENT_VERBS or ("监督管理" in verb and _OWN_AREA.match(matter))
+        ):
             continue
         seen.append((here, name))
     for here, name in seen:
