@@ -53,9 +53,13 @@ Sets (``tests/data/``), each case asked with its own precedent left out:
   set since session 14.
 * **forms7** (``assign_eval_forms7.csv``, session 13) — 80 forms (79 scored), written
   as forms5 and forms6 were (frozen 99d49c8, e28f1dc; the halves' first figures in
-  ``results/assign_eval_forms7{a,b}_before.txt``). **The held-out test set now**:
-  figures only, its cases never printed, not fitted on (not in the confidence
-  fit's sets).
+  ``results/assign_eval_forms7{a,b}_before.txt``). Scored once held out (session 13);
+  a tuning set since session 14.
+* **forms8** (``assign_eval_forms8.csv``, session 14) — 80 forms (all scored) over
+  39 leads, written as forms5–7 were (frozen 642e1dc, c7a3c2a; the halves' first
+  figures with the then method in ``results/assign_eval_forms8{a,b}_before.txt``).
+  **The held-out test set now**: figures only, its cases never printed, not fitted
+  on (not in the confidence fit's sets).
 
 Per set: top-1 and top-3 (the expected lead ranked first / in the first
 three), right (the expected lead named, not abstained), wrong (a lead named
@@ -104,15 +108,13 @@ SETS = {
     "forms5": DATA / "assign_eval_forms5.csv",
     "forms6": DATA / "assign_eval_forms6.csv",
     "forms7": DATA / "assign_eval_forms7.csv",
+    "forms8": DATA / "assign_eval_forms8.csv",
 }
-#: the held-out test set: figures only, its cases are never printed nor tuned on. forms7 (session
-#: 13, third round) was written blind by two engineers, one half each by domain (forms7a frozen in
-#: 99d49c8, forms7b in e28f1dc, joined unchanged), while nobody else saw it. forms6 (session 13,
-#: first round: forms6a 18322e5, forms6b 1f80448) was scored once after assign7; the thesaurus
-#: widening after it (vocab8) was written without opening it. Both are spent and tuning sets
-#: (FIT_SETS) since session 14, as forms5 (session 12) and forms4 (session 10); HELD_OUT stays
-#: on forms7 until the lead points it at session 14's forms8 after joining it
-HELD_OUT = "forms7"
+#: the held-out test set: figures only, its cases are never printed nor tuned on. forms8 (session
+#: 14) was written blind by two engineers, one half each by domain (forms8a frozen in 642e1dc,
+#: forms8b in c7a3c2a, joined unchanged), while assign8 and vocab9 changed the method without
+#: seeing it. forms5-forms7 are spent and tuning sets (FIT_SETS), as forms4 (session 10)
+HELD_OUT = "forms8"
 #: every held-out set (the targets are reported on each; none has its cases printed)
 HELD_OUT_SETS = (HELD_OUT,)
 RESULT = HERE / "results" / "assign_eval.txt"
