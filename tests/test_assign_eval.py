@@ -211,7 +211,9 @@ def test_the_forms_sets_are_new_wording_over_many_departments():
         assert len(held_out) >= 80 and len(scored) >= 0.9 * len(held_out)
         assert len({c.expected_lead for c in scored}) >= 20
     earlier = {c.name for p in (EVAL, HELDOUT, FRESH) for c in read_eval_cases(p)}
-    names = [c.name for c in forms + dev + forms2 + forms3 + forms4 + forms5 + forms6 + forms7 + forms8]
+    names = [
+        c.name for c in forms + dev + forms2 + forms3 + forms4 + forms5 + forms6 + forms7 + forms8
+    ]
     assert len(set(names)) == len(names)
     assert not set(names) & earlier
     dept_names = [d.name for d in g.departments.values()]
