@@ -2,8 +2,9 @@
 
     python benchmarks/assign_dept_vectors.py [--out results/assign_dept_vectors_s15.txt]
 
-The cases ``assign`` proposes no candidate for at all (kind 5 of ``assign_loso.py --kinds``)
-on the tuning sets (:data:`~dutygraph.analysis.assign_eval.FIT_SETS`), each asked with its own
+The cases whose lead ``assign`` proposes nowhere — no candidate at all (kind 5 of
+``assign_loso.py --kinds``) or candidates without the lead (kind 1's, read here as "the lead not
+among the candidates") — on the tuning sets (:data:`~dutygraph.analysis.assign_eval.FIT_SETS`), each asked with its own
 precedent left out. For each, the text's words (channel, place, customer and near terms left
 out) are averaged into one corpus vector (``near.vectors()``: unit word vectors, mean, unit),
 and the departments are ranked by cosine to
@@ -83,10 +84,7 @@ def main() -> None:
         f"department vectors: {len(means)} departments (dept-mean), "
         f"{len(matters)} competence matters (matter-max)"
     ]
-    tally: dict[str, collections.Counter[str]] = {
-        "dept-mean": collections.Counter(),
-        "matter-max": collections.Counter(),
-    }
+    tally: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     shown: list[str] = []
     for name in FIT_SETS:
         for c in read_eval_cases(DATA / name):
@@ -96,15 +94,16 @@ def main() -> None:
             a = assign_business_form(
                 g, c.name, c.description, c.behaviors, as_of=AS_OF, exclude=own
             )
-            if a.candidates:
+            if a.candidates and c.expected_lead in {x.department.id for x in a.candidates}:
                 continue
+            group = "kind 1" if a.candidates else "kind 5"
             qw = [
                 w.text for w in match.query_words(ix, c.name, c.description) if w.role not in SILENT
             ]
             v = vec(qw)
-            for t in tally.values():
-                t["no candidate"] += 1
-                t["with a vector"] += v is not None
+            for how in ("dept-mean", "matter-max"):
+                tally[f"{group} {how}"]["cases"] += 1
+                tally[f"{group} {how}"]["with a vector"] += v is not None
             if v is None:
                 continue
             ranked = {
@@ -119,7 +118,7 @@ def main() -> None:
                     best[d], near_matter[d] = float(s), m
             ranked["matter-max"] = sorted(((s, d) for d, s in best.items()), key=lambda p: -p[0])
             for how, r in ranked.items():
-                t = tally[how]
+                t = tally[f"{group} {how}"]
                 top = [d for _, d in r[:3]]
                 t["top-1"] += top[0] == c.expected_lead
                 t["top-3"] += c.expected_lead in top
@@ -128,14 +127,15 @@ def main() -> None:
                         t[f"proposed at >= {th}"] += 1
                         t[f"right at >= {th}"] += top[0] == c.expected_lead
             s, d = ranked["matter-max"][0]
-            shown.append(
-                f"  {c.name}: want {c.expected_lead}; matter-max {d} {s:.3f} "
-                f"({near_matter[d][:16]}); dept-mean {ranked['dept-mean'][0][1]} "
-                f"{ranked['dept-mean'][0][0]:.3f}"
-            )
+            if group == "kind 5":
+                shown.append(
+                    f"  {c.name}: want {c.expected_lead}; matter-max {d} {s:.3f} "
+                    f"({near_matter[d][:16]}); dept-mean {ranked['dept-mean'][0][1]} "
+                    f"{ranked['dept-mean'][0][0]:.3f}"
+                )
     for how, t in tally.items():
         lines.append(f"{how}: " + ", ".join(f"{k} {v}" for k, v in t.items()))
-    lines.append("cases (the tuning sets' no-candidate cases):")
+    lines.append("kind 5 cases (no candidate):")
     lines += shown
     text = "\n".join(lines)
     print(text)
