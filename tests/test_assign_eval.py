@@ -56,9 +56,15 @@ FORMS6 = ROOT / "tests" / "data" / "assign_eval_forms6.csv"
 #: tuning set since session 14
 FORMS7 = ROOT / "tests" / "data" / "assign_eval_forms7.csv"
 #: session 14's forms8, written blind in two halves by two engineers other than the ones tuning
-#: (frozen in 642e1dc and c7a3c2a before anything ran on them): the set held out now
+#: (frozen in 642e1dc and c7a3c2a before anything ran on them), scored once held out: a tuning
+#: set since session 15
 FORMS8 = ROOT / "tests" / "data" / "assign_eval_forms8.csv"
-HELD_OUT = FORMS8
+#: session 14's forms9a (35 forms, frozen in 86bfedf), scored once: a tuning set since session 15
+FORMS9A = ROOT / "tests" / "data" / "assign_eval_forms9a.csv"
+#: the set held out now: session 15's forms10, written blind while the method changed; the lead
+#: joins it (then this is the one line to change if its file is named otherwise). Until it is
+#: joined, the held-out floor test skips.
+HELD_OUT = ROOT / "tests" / "data" / "assign_eval_forms10.csv"
 #: words that name a department (or its line) outright: a citizen's wording does not
 DEPARTMENT_WORDS = (
     "市场监管",
@@ -99,12 +105,19 @@ FORMS3_TOP1, FORMS3_TOP3, FORMS3_WRONG, FORMS3_ECE = 0.51, 0.66, 16, 0.2
 #: (results/assign_eval_forms4_before.txt); a tuning set since session 11, with session 12's
 #: method 46 % / 75 % and 8 wrong
 FORMS4_TOP1, FORMS4_TOP3, FORMS4_WRONG = 0.42, 0.71, 11
-#: the held-out set's floor: forms8 with session 13's method (b5713a2) 51.2 % / 73.8 % and 8 wrong
-#: of 80 (the halves' first runs, results/assign_eval_forms8{a,b}_before.txt), with session 14's
-#: method 50.0 % / 76.2 % and 6 wrong, ECE 0.05, abstaining on 65 % (results/assign_eval.txt). A
-#: failing floor names figures only, never its cases, so the set stays held out.
+#: the held-out set's floor: forms8's when it was held out (session 14's method 50.0 % / 76.2 % and
+#: 6 wrong of 80), kept as a placeholder until the lead scores forms10 once and sets its own
+#: (WRONG is a count: scale it to forms10's size). A failing floor names figures only, never its
+#: cases, so the set stays held out.
 HELD_OUT_TOP1, HELD_OUT_TOP3, HELD_OUT_WRONG, HELD_OUT_ECE = 0.48, 0.72, 8, 0.2
 HELD_OUT_ABSTAINED = 0.75
+#: forms8 held out: session 13's method (b5713a2) 51.2 % / 73.8 % and 8 wrong of 80 (results/
+#: assign_eval_forms8{a,b}_before.txt), session 14's 50.0 % / 76.2 % and 6 wrong; a tuning set
+#: since session 15 (with the fit on twelve sets 50.0 % / 76.2 % and 6 wrong): its floor just under
+FORMS8_TOP1, FORMS8_TOP3, FORMS8_WRONG = 0.48, 0.74, 8
+#: forms9a once scored: session 14's method 51.4 % / 71.4 % and 4 wrong of 35; a tuning set since
+#: session 15 (fit on twelve: 51.4 % / 71.4 % and 3 wrong)
+FORMS9A_TOP1, FORMS9A_TOP3, FORMS9A_WRONG = 0.48, 0.68, 5
 #: forms6 held out: session 12's method 40.0 % / 52.5 % and 5 wrong of 80 (results/
 #: assign_eval_forms6{a,b}_before.txt), after assign7 42.5 % / 55.0 % and 6 wrong, with session
 #: 13's final method 43.8 % / 58.8 % and 5 wrong; a tuning set since session 14 (with the fit on
@@ -168,7 +181,19 @@ def forms7():
 
 
 @pytest.fixture(scope="module")
+def forms8():
+    return evaluate(catalogue_graph(), read_eval_cases(FORMS8), as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def forms9a():
+    return evaluate(catalogue_graph(), read_eval_cases(FORMS9A), as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
 def held_out():
+    if not HELD_OUT.exists():
+        pytest.skip("the held-out set is not joined on this branch")
     return evaluate(catalogue_graph(), read_eval_cases(HELD_OUT), as_of=AS_OF)
 
 
@@ -240,6 +265,8 @@ def test_the_forms_sets_are_new_wording_over_many_departments():
         ("forms5", FORMS5_TOP1, FORMS5_TOP3, FORMS5_WRONG),
         ("forms6", FORMS6_TOP1, FORMS6_TOP3, FORMS6_WRONG),
         ("forms7", FORMS7_TOP1, FORMS7_TOP3, FORMS7_WRONG),
+        ("forms8", FORMS8_TOP1, FORMS8_TOP3, FORMS8_WRONG),
+        ("forms9a", FORMS9A_TOP1, FORMS9A_TOP3, FORMS9A_WRONG),
     ],
 )
 def test_new_wording_accuracy_stays_above_its_floor(request, which, top1, top3, wrong):
@@ -378,11 +405,12 @@ def test_the_confidence_is_fitted_on_the_tuning_sets_only():
 
     # the held-out set is never fitted on; forms2 and forms3 are tuning sets now
     assert {"assign_eval_forms2.csv", "assign_eval_forms3.csv"} <= set(FIT_SETS)
-    # forms5, forms6 and forms7 are spent (tuning sets since sessions 13 and 14); the set
-    # held out next, forms8 (written blind in session 14), never is
-    assert {f"assign_eval_forms{k}.csv" for k in (5, 6, 7)} <= set(FIT_SETS)
-    assert not any(name.startswith("assign_eval_forms8") for name in FIT_SETS)
-    assert len(FIT_SETS) == 10
+    # forms5-forms8 and forms9a are spent (tuning sets since sessions 13, 14 and 15); the set
+    # held out next, forms10 (written blind in session 15), never is
+    assert {f"assign_eval_forms{k}.csv" for k in (5, 6, 7, 8, "9a")} <= set(FIT_SETS)
+    assert not any(name.startswith("assign_eval_forms10") for name in FIT_SETS)
+    assert HELD_OUT.name not in FIT_SETS
+    assert len(FIT_SETS) == 12
     got = fit_confidence(catalogue_graph(), DEV.parent, AS_OF)
     assert got == pytest.approx(COEFFICIENTS, abs=1e-3)
 

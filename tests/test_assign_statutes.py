@@ -109,3 +109,22 @@ def test_a_customer_ends_with_its_clause(ix: match.Indexes, monkeypatch) -> None
     assert {w.text: w.role for w in seg._words("为猫狗提供疫苗接种")}["猫狗"] == "customer"
     monkeypatch.setattr(segment, "CUSTOMER_CLAUSE", False)
     assert {w.text: w.role for w in seg._words(text)}["电网"] == "customer"
+
+
+def test_rare_words_said_once_place_nothing_however_many(ix: match.Indexes, monkeypatch) -> None:
+    # forms6 每天干到晚上十点还说是自愿的: 早上 and 晚上 are each in one act's head
+    # (公安机关适用继续盘问规定), said once there. Session 14's _placed tried the RARE_ACTS
+    # fallback only below the word count, so one of them placed the act and both did not;
+    # MATTER_TF now guards every placement by words and RARE_ACTS only lowers the count
+    act = "公安机关适用继续盘问规定"
+    morning, evening = Word("早上", 0, "activity", 1.0), Word("晚上", 0, "activity", 1.5)
+    monkeypatch.setattr(match, "RARE_ACTS", 3)
+    assert act not in _acts(ix, evening)
+    assert act not in _acts(ix, morning, evening)
+    # a rare word said twice in a head places its act alone (进厂: 生猪屠宰管理条例, twice)
+    assert "生猪屠宰管理条例" in _acts(ix, Word("进厂", 0, "activity", 1.0))
+    monkeypatch.setattr(match, "MATTER_TF", 1)  # off: any rare word places, as before
+    assert act in _acts(ix, evening) and act in _acts(ix, morning, evening)
+    monkeypatch.setattr(match, "RARE_ACTS", 0)  # shipped: two words, one said twice
+    monkeypatch.setattr(match, "MATTER_TF", 2)
+    assert act not in _acts(ix, morning, evening)

@@ -33,7 +33,8 @@ __all__ = [
 #: set; the forms set joined them when forms2 was frozen, forms2 when the third was written,
 #: forms3 when the fourth was, forms4 when the fifth was, forms5 (scored once, held out, in
 #: session 12) when the sixth was written, forms6 and forms7 (each scored once, held out, in
-#: session 13) when the eighth (assign_eval_forms8.csv, held out) was being written
+#: session 13) when the eighth was being written, forms8 and forms9a (each scored once, held
+#: out, in session 14) when the tenth (assign_eval_forms10*.csv, held out) was being written
 FIT_SETS = (
     "assign_eval_dev.csv",
     "assign_eval_fresh.csv",
@@ -45,6 +46,8 @@ FIT_SETS = (
     "assign_eval_forms5.csv",
     "assign_eval_forms6.csv",
     "assign_eval_forms7.csv",
+    "assign_eval_forms8.csv",
+    "assign_eval_forms9a.csv",
 )
 
 

@@ -1085,9 +1085,14 @@ class StatuteIndex:
             return True
         by_clause = st.competence is not None and st.competence.basis == PLACED_BY_CLAUSE
         need = CLAUSE_ACT_WORDS if by_clause and CLAUSE_ACTS else min_words
-        if len(found) < need:
-            return RARE_ACTS > 0 and all(len(self._acts_with(w)) <= RARE_ACTS for w in found)
-        return max(tf) >= MATTER_TF
+        # a word said once in a long head may be incidental however rare it is (早上, 晚上: one
+        # act each, 公安机关适用继续盘问规定): MATTER_TF guards every placement by words, and
+        # RARE_ACTS only lowers how many are needed, so one more shared word never unplaces an act
+        if max(tf) < MATTER_TF:
+            return False
+        if len(found) >= need:
+            return True
+        return RARE_ACTS > 0 and all(len(self._acts_with(w)) <= RARE_ACTS for w in found)
 
     def search(self, words: Sequence[Word], min_words: int = 2) -> list[StatuteHit]:
         n = max(len(self.statutes), 1)
