@@ -28,6 +28,8 @@ import re
 import time
 from pathlib import Path
 
+from bench_out import emit
+
 from dutygraph.analysis import match
 from dutygraph.analysis.assign import assign_business_form
 from dutygraph.analysis.assign_eval import FIT_SETS, read_eval_cases
@@ -112,9 +114,7 @@ def main() -> None:
         f"  {d} {g.departments[d].name}: {k}: {acts_of.get(d, 0)}" for d, k in nowhere.most_common()
     ]
     text = "\n".join(lines)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    emit(text, args.out)
 
 
 if __name__ == "__main__":

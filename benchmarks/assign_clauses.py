@@ -22,6 +22,8 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "tests" / "data"
 AS_OF = "2025-06-01"
 
+from bench_out import emit  # noqa: E402
+
 from dutygraph.analysis import assign, assign_law, match, near  # noqa: E402
 from dutygraph.analysis.assign import assign_business_form  # noqa: E402
 from dutygraph.analysis.assign_eval import FIT_SETS, read_eval_cases  # noqa: E402
@@ -75,9 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         f"acts the statute index reads: {len(ix.statutes.statutes)} with the clauses, "
         f"{len(ixs[False].statutes.statutes)} without"
     )
-    print("\n".join(lines))
-    if args.out:
-        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    emit(lines, args.out)
     return 0
 
 

@@ -27,6 +27,7 @@ import collections
 from pathlib import Path
 
 import numpy as np
+from bench_out import emit
 
 from dutygraph.analysis import match, near, segment
 from dutygraph.analysis.assign import assign_business_form
@@ -138,9 +139,7 @@ def main() -> None:
     lines.append("kind 5 cases (no candidate):")
     lines += shown
     text = "\n".join(lines)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    emit(text, args.out)
 
 
 if __name__ == "__main__":

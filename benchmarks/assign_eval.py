@@ -123,6 +123,8 @@ HELD_OUT_SETS = (HELD_OUT,)
 RESULT = HERE / "results" / "assign_eval.txt"
 AS_OF = "2025-06-01"
 
+from bench_out import emit  # noqa: E402
+
 from dutygraph.analysis import assign, match, near  # noqa: E402
 from dutygraph.analysis.assign_eval import evaluate, read_eval_cases, score  # noqa: E402
 from dutygraph.fixtures import catalogue_graph  # noqa: E402
@@ -370,8 +372,7 @@ def main(argv: list[str] | None = None) -> int:
             (f"wrong <= 15 % (wrong {f['wrong_rate']:.0%})", f["wrong_rate"] <= 0.15),
         ):
             say(f"target {what} on the {held_out} set: {'met' if ok else 'NOT met'}")
-    args.out.parent.mkdir(exist_ok=True)
-    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    emit(lines, args.out, echo=False)
     return 0
 
 

@@ -32,6 +32,8 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "tests" / "data"
 AS_OF = "2025-06-01"
 
+from bench_out import emit  # noqa: E402
+
 from dutygraph.analysis import confidence as conf  # noqa: E402
 from dutygraph.analysis import match  # noqa: E402
 from dutygraph.analysis.assign import assign_business_form  # noqa: E402
@@ -141,9 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"misses (top-1 not the lead, or no lead) by kind: {len(misses)}")
         for k, n in sorted(Counter(kind(g, c) for c in misses).items()):
             lines.append(f"  {n:>4}  {k}")
-    print("\n".join(lines))
-    if args.out:
-        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    emit(lines, args.out)
     return 0
 
 

@@ -25,6 +25,8 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "tests" / "data"
 AS_OF = "2025-06-01"
 
+from bench_out import emit  # noqa: E402
+
 from dutygraph.analysis import match, near  # noqa: E402
 from dutygraph.analysis.assign import assign_business_form  # noqa: E402
 from dutygraph.analysis.assign_eval import FIT_SETS, read_eval_cases  # noqa: E402
@@ -107,9 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         f"(the scan reads all {len(scan.text):,} characters)"
     )
     lines.append(f"character index built in {build:.2f} s ({len(statutes._chars)} characters)")
-    print("\n".join(lines))
-    if args.out:
-        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    emit(lines, args.out)
     return 0
 
 

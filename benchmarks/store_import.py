@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 
 from bench_common import child_env
+from bench_out import emit
 
 
 def parse(bundle: Path) -> int:
@@ -195,8 +196,7 @@ def compare(args: argparse.Namespace) -> None:
             f"{min(walls) / aside:.2f}x the --aside peer's best"
         )
         print(lines[-1])
-    if args.out is not None:
-        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    emit(lines, args.out, echo=False)
 
 
 def main() -> None:
