@@ -54,7 +54,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 
-from dutygraph.store.sqlite import bulk, schema  # noqa: E402
+from dutygraph.store.sqlite import bulk, schema
 
 DUTY = schema.TABLES["duty"]
 COLS = ", ".join(map(schema._q, DUTY.columns[1:]))  # the stored columns (id is generated)
@@ -90,7 +90,11 @@ def worker(bundle: str, tmpdir: str, rows_per_file: int, ahead: int) -> None:
         rec_path = os.path.join(tmpdir, "records.pkl")
         with open(rec_path, "wb") as f:
             pickle.dump(records, f, protocol=pickle.HIGHEST_PROTOCOL)
-        print(f"records {rec_path} {len(records) + len(stream)} {time.perf_counter() - t0:.2f}", file=out, flush=True)
+        print(
+            f"records {rec_path} {len(records) + len(stream)} {time.perf_counter() - t0:.2f}",
+            file=out,
+            flush=True,
+        )
         report = importer.ImportReport(sources=[bundle])
         duties = importer._Stream(stream, duty_checks(rows, graph), report)
         k, waiting = 0, 0
@@ -127,7 +131,11 @@ def worker(bundle: str, tmpdir: str, rows_per_file: int, ahead: int) -> None:
         if conn is not None:
             close_file()
     cpu, peak = _usage()
-    print(f"done {report.read.get('duty', 0)} {cpu:.2f} {peak:.0f} {time.perf_counter() - t0:.2f}", file=out, flush=True)
+    print(
+        f"done {report.read.get('duty', 0)} {cpu:.2f} {peak:.0f} {time.perf_counter() - t0:.2f}",
+        file=out,
+        flush=True,
+    )
 
 
 # --------------------------------------------------------------------------- writer
@@ -150,7 +158,9 @@ def digest(db: str) -> dict[str, Any]:
     for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
         if t not in ("duty", "duty_basis", "history", "meta"):
             out[t] = conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-    idx = conn.execute("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name)")
+    idx = conn.execute(
+        "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name)"
+    )
     out["indexes"] = idx.fetchone()[0]
     conn.close()
     return out
@@ -169,18 +179,33 @@ def main() -> None:
     if a.worker:
         worker(a.bundle, a.tmpdir, a.rows, a.ahead)
         return
-    from dutygraph.store.sqlite.writes import by_label, write_records
     from dutygraph.store.base import ChangeSet
+    from dutygraph.store.sqlite.writes import by_label, write_records
 
     out = Path(a.out)
     for suffix in ("", "-wal", "-shm", "-journal"):
         if os.path.exists(f"{out}{suffix}"):
             os.unlink(f"{out}{suffix}")
     tmpdir = tempfile.mkdtemp(prefix="pipe21.", dir=out.parent)
-    print(f"# {a.bundle} -> {out}; rows a file {a.rows:,}, ahead {a.ahead}; load {os.getloadavg()[0]:.2f}", flush=True)
+    print(
+        f"# {a.bundle} -> {out}; rows a file {a.rows:,}, ahead {a.ahead}; load {os.getloadavg()[0]:.2f}",
+        flush=True,
+    )
     t0 = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, __file__, a.bundle, str(out), "--worker", "--tmpdir", tmpdir, "--rows", str(a.rows), "--ahead", str(a.ahead)],
+        [
+            sys.executable,
+            __file__,
+            a.bundle,
+            str(out),
+            "--worker",
+            "--tmpdir",
+            tmpdir,
+            "--rows",
+            str(a.rows),
+            "--ahead",
+            str(a.ahead),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -261,11 +286,17 @@ def main() -> None:
     cpu, peak = _usage()
     w_n, w_cpu, w_peak, w_wall = done[1], float(done[2]), float(done[3]), float(done[4])
     print(f"{wall:8.2f}  wall, whole pipeline (both processes; start to link)")
-    print(f"{t_rows:8.2f}  wall until the last slice copied (worker done at {w_wall:.2f} s of its own)")
-    print(f"{w_cpu:8.2f}  worker CPU (read, parse, checks, binding into {n_files} slice files), peak RSS {w_peak:.0f} MB, {int(w_n):,} duties")
+    print(
+        f"{t_rows:8.2f}  wall until the last slice copied (worker done at {w_wall:.2f} s of its own)"
+    )
+    print(
+        f"{w_cpu:8.2f}  worker CPU (read, parse, checks, binding into {n_files} slice files), peak RSS {w_peak:.0f} MB, {int(w_n):,} duties"
+    )
     print(f"{cpu:8.2f}  writer CPU (copies, duty_basis, indexes), peak RSS {peak:.0f} MB")
     print(f"{w_cpu + cpu:8.2f}  CPU, both")
-    print(f"{wait_first:8.2f}  writer waited for the worker's first message; {waited:.2f} s for slice files after")
+    print(
+        f"{wait_first:8.2f}  writer waited for the worker's first message; {waited:.2f} s for slice files after"
+    )
     for name, seconds in steps.items():
         print(f"{seconds:8.2f}  writer: {name}")
     print(f"# file {os.path.getsize(out):,} bytes; load {os.getloadavg()[0]:.2f}", flush=True)
@@ -273,8 +304,10 @@ def main() -> None:
         mine, theirs = digest(str(out)), digest(a.compare)
         print(f"# pipeline  {mine}")
         print(f"# load      {theirs}")
-        print(f"# duty rows equal: {mine['duty'] == theirs['duty']}; duty_basis equal: "
-              f"{mine['duty_basis'] == theirs['duty_basis']}; everything compared equal: {mine == theirs}")
+        print(
+            f"# duty rows equal: {mine['duty'] == theirs['duty']}; duty_basis equal: "
+            f"{mine['duty_basis'] == theirs['duty_basis']}; everything compared equal: {mine == theirs}"
+        )
 
 
 if __name__ == "__main__":
