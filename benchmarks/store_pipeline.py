@@ -68,7 +68,77 @@ def _usage() -> tuple[float, float]:
 # --------------------------------------------------------------------------- worker
 
 
-def worker(bundle: str, tmpdir: str, rows_per_file: int, ahead: int) -> None:
+def _my_chunks(stream: Any, per_file: int, me: int, workers: int) -> tuple[list[int | None], int]:
+    """Give worker ``me`` of ``workers`` its groups of ``per_file`` consecutive slices of the
+    duty file (group g to worker g % workers): the stream's slice bounds and checksums cut
+    down to them, the file's first slice put before them when group 0 is not among them (the
+    parse takes the first slice it is given as the one with the header; a header-only slice
+    would make the next one's first row the header). The group of each slice the stream
+    will now give (``None``: that first slice, its rows dropped) and the groups' count."""
+    bounds, sums = stream._bounds, stream._sums
+    groups = [
+        list(range(lo, min(lo + per_file, len(bounds)))) for lo in range(0, len(bounds), per_file)
+    ]
+    mine = [g for g in range(len(groups)) if g % workers == me]
+    if workers == 1:
+        return [g for g in mine for _ in groups[g]], len(groups)
+    order: list[int | None] = []
+    new_bounds, new_sums = [], []
+    if mine and mine[0] != 0:  # the first slice (the header and its rows) read, its rows dropped
+        new_bounds.append(bounds[0])
+        new_sums.append(sums[0])
+        order.append(None)
+    for g in mine:
+        for i in groups[g]:
+            new_bounds.append(bounds[i])
+            new_sums.append(sums[i])
+            order.append(g)
+    stream._bounds, stream._sums = new_bounds, new_sums
+    _renumber(stream, bounds, [i for g in mine for i in groups[g]], bool(mine and mine[0] != 0))
+    return order, len(groups)
+
+
+def _renumber(stream: Any, bounds: list[tuple[int, int]], mine: list[int], first: bool) -> None:
+    """Give the rows of the slices this worker parses their file row numbers (the parse
+    numbers a stream's rows from its own start): each slice's records counted by its line
+    ends (right for a file with no line end inside a quoted cell, as the generated bundles;
+    the importer's path would count them while it holds the bytes)."""
+    from dutygraph.io import bundle as bundle_io
+
+    if stream._data is not None:
+        data = stream._data
+    else:
+        with open(stream.table.file, "rb") as f:
+            f.seek(stream._at)
+            data = f.read()
+    recs = []
+    for a, b in bounds:
+        n = data.count(b"\n", a, b) + (0 if data[a:b].endswith(b"\n") or a == b else 1)
+        recs.append(n - (1 if a == 0 else 0))  # the first slice's header
+    data = b""
+    starts = [2]
+    for n in recs:
+        starts.append(starts[-1] + n)
+    given, at_given = [], 2
+    for i in ([0] if first else []) + mine:
+        given.append((at_given, starts[i]))
+        at_given += recs[i]
+    orig = bundle_io.frame_slices
+
+    def shifted(table: Any, chunks: Any) -> Any:
+        for at, (frame, numbers) in enumerate(orig(table, chunks)):
+            have, want = given[at]
+            d = want - have
+            if isinstance(numbers, range):
+                numbers = range(numbers.start + d, numbers.stop + d)
+            else:
+                numbers = [k + d for k in numbers]
+            yield frame, numbers
+
+    bundle_io.frame_slices = shifted
+
+
+def worker(bundle: str, tmpdir: str, per_file: int, ahead: int, me: int, workers: int) -> None:
     from dutygraph import importer
     from dutygraph._gc import gc_paused
     from dutygraph.graph import DutyGraph
@@ -86,38 +156,53 @@ def worker(bundle: str, tmpdir: str, rows_per_file: int, ahead: int) -> None:
         resolve_citations(batch, graph, strict=False)
         rows, _ = check_batch(batch, graph, skip_invalid=False)
         assert not batch.errors, batch.errors[:3]
-        records = [r.record for r in rows]
-        rec_path = os.path.join(tmpdir, "records.pkl")
-        with open(rec_path, "wb") as f:
-            pickle.dump(records, f, protocol=pickle.HIGHEST_PROTOCOL)
+        rec_path = "-"
+        if me == 0:
+            rec_path = os.path.join(tmpdir, "records.pkl")
+            with open(rec_path, "wb") as f:
+                pickle.dump([r.record for r in rows], f, protocol=pickle.HIGHEST_PROTOCOL)
+        lines = len(rows) + len(stream)
+        order, n_groups = _my_chunks(stream, per_file, me, workers)
         print(
-            f"records {rec_path} {len(records) + len(stream)} {time.perf_counter() - t0:.2f}",
+            f"records {rec_path} {lines} {n_groups} {time.perf_counter() - t0:.2f}",
             file=out,
             flush=True,
         )
         report = importer.ImportReport(sources=[bundle])
         duties = importer._Stream(stream, duty_checks(rows, graph), report)
-        k, waiting = 0, 0
+        waiting = 0
         conn: sqlite3.Connection | None = None
+        group: int | None = None
         in_file = 0
-        path = ""
 
         def close_file() -> None:
-            nonlocal conn, k, waiting, in_file
+            nonlocal conn, waiting, in_file
             assert conn is not None
             conn.execute("COMMIT")
             conn.close()
             conn = None
-            print(f"file {path} {in_file} {time.perf_counter() - t0:.2f}", file=out, flush=True)
-            k, waiting, in_file = k + 1, waiting + 1, 0
+            path = os.path.join(tmpdir, f"slice{group:05d}.db")
+            print(
+                f"file {path} {group} {in_file} {time.perf_counter() - t0:.2f}",
+                file=out,
+                flush=True,
+            )
+            waiting, in_file = waiting + 1, 0
 
-        for part in duties.slices():
+        for at, part in enumerate(duties.slices()):
+            g = order[at]
+            if g is None:  # the file's first slice, read by a worker without group 0: dropped
+                continue
+            if g != group and conn is not None:
+                close_file()
             if conn is None:
                 while waiting >= ahead:  # the writer's reply: one file taken
                     back.readline()
                     waiting -= 1
-                path = os.path.join(tmpdir, f"slice{k:04d}.db")
-                conn = sqlite3.connect(path, isolation_level=None)
+                group = g
+                conn = sqlite3.connect(
+                    os.path.join(tmpdir, f"slice{g:05d}.db"), isolation_level=None
+                )
                 conn.execute("PRAGMA journal_mode=OFF")
                 conn.execute("PRAGMA synchronous=OFF")
                 conn.execute("BEGIN")
@@ -126,8 +211,6 @@ def worker(bundle: str, tmpdir: str, rows_per_file: int, ahead: int) -> None:
             conn.executemany(sql, bound)
             in_file += len(part)
             part = bound = None  # type: ignore[assignment]
-            if in_file >= rows_per_file:
-                close_file()
         if conn is not None:
             close_file()
     cpu, peak = _usage()
@@ -136,6 +219,7 @@ def worker(bundle: str, tmpdir: str, rows_per_file: int, ahead: int) -> None:
         file=out,
         flush=True,
     )
+    back.read()  # the writer's last replies, until it closes the pipe
 
 
 # --------------------------------------------------------------------------- writer
@@ -171,13 +255,14 @@ def main() -> None:
     ap.add_argument("bundle")
     ap.add_argument("out")
     ap.add_argument("--compare")
-    ap.add_argument("--rows", type=int, default=200_000)
+    ap.add_argument("--slices", type=int, default=7, help="parsed slices (~30k duties) a file")
     ap.add_argument("--ahead", type=int, default=2)
-    ap.add_argument("--worker", action="store_true")
-    ap.add_argument("--tmpdir")
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--tmpdir", help=argparse.SUPPRESS)
     a = ap.parse_args()
-    if a.worker:
-        worker(a.bundle, a.tmpdir, a.rows, a.ahead)
+    if a.worker is not None:
+        worker(a.bundle, a.tmpdir, a.slices, a.ahead, a.worker, a.workers)
         return
     from dutygraph.store.base import ChangeSet
     from dutygraph.store.sqlite.writes import by_label, write_records
@@ -188,33 +273,28 @@ def main() -> None:
             os.unlink(f"{out}{suffix}")
     tmpdir = tempfile.mkdtemp(prefix="pipe21.", dir=out.parent)
     print(
-        f"# {a.bundle} -> {out}; rows a file {a.rows:,}, ahead {a.ahead}; load {os.getloadavg()[0]:.2f}",
+        f"# {a.bundle} -> {out}; {a.workers} worker(s), {a.slices} slices a file, ahead {a.ahead}; "
+        f"load {os.getloadavg()[0]:.2f}",
         flush=True,
     )
     t0 = time.perf_counter()
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            __file__,
-            a.bundle,
-            str(out),
-            "--worker",
-            "--tmpdir",
-            tmpdir,
-            "--rows",
-            str(a.rows),
-            "--ahead",
-            str(a.ahead),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdin is not None and child.stdout is not None
+    args = [sys.executable, __file__, a.bundle, str(out), "--tmpdir", tmpdir]
+    args += ["--slices", str(a.slices), "--ahead", str(a.ahead), "--workers", str(a.workers)]
+    kids = [
+        subprocess.Popen(
+            [*args, "--worker", str(i)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        for i in range(a.workers)
+    ]
     steps: dict[str, float] = {}
 
     def step(name: str, seconds: float) -> None:
         steps[name] = steps.get(name, 0.0) + seconds
+
+    def read(i: int) -> list[str]:
+        out = kids[i].stdout
+        assert out is not None
+        return out.readline().split()
 
     hidden = bulk.hidden_path(out)
     conn = sqlite3.connect(hidden, isolation_level=None)
@@ -225,8 +305,10 @@ def main() -> None:
     indexes = bulk.index_sql(conn, ["duty", "duty_basis"])
     for name, _ in indexes:
         conn.execute(f'DROP INDEX "{name}"')
-    line = child.stdout.readline().split()
-    assert line and line[0] == "records", line
+    heads = [read(i) for i in range(a.workers)]
+    assert all(h and h[0] == "records" for h in heads), heads
+    line = heads[0]
+    n_groups = int(line[3])
     t = time.perf_counter()
     wait_first = t - t0
     with open(line[1], "rb") as f:
@@ -240,14 +322,11 @@ def main() -> None:
     conn.execute("COMMIT")
     step("other records (write_records)", time.perf_counter() - t)
     waited = 0.0
-    n_files = 0
-    while True:
+    for g in range(n_groups):
         t = time.perf_counter()
-        line = child.stdout.readline().split()
+        line = read(g % a.workers)
         waited += time.perf_counter() - t
-        if not line or line[0] == "done":
-            break
-        assert line[0] == "file", line
+        assert line and line[0] == "file" and int(line[2]) == g, (g, line)
         t = time.perf_counter()
         conn.execute("ATTACH ? AS tmp", (line[1],))
         conn.execute("BEGIN")
@@ -256,13 +335,17 @@ def main() -> None:
         conn.execute("DETACH tmp")
         os.unlink(line[1])
         step("duty INSERT … SELECT from the slice files", time.perf_counter() - t)
-        n_files += 1
-        child.stdin.write("next\n")
-        child.stdin.flush()
-    done = line
-    child.stdin.close()
-    child.wait()
-    assert child.returncode == 0 and done and done[0] == "done", (child.returncode, done)
+        back = kids[g % a.workers].stdin
+        assert back is not None
+        back.write("next\n")
+        back.flush()
+    dones = [read(i) for i in range(a.workers)]
+    for kid in kids:
+        assert kid.stdin is not None
+        kid.stdin.close()
+        kid.wait()
+    assert all(k.returncode == 0 for k in kids), [k.returncode for k in kids]
+    assert all(d and d[0] == "done" for d in dones), dones
     t_rows = time.perf_counter() - t0
     conn.execute("BEGIN")
     t = time.perf_counter()
@@ -284,18 +367,23 @@ def main() -> None:
     wall = time.perf_counter() - t0
     os.rmdir(tmpdir)
     cpu, peak = _usage()
-    w_n, w_cpu, w_peak, w_wall = done[1], float(done[2]), float(done[3]), float(done[4])
-    print(f"{wall:8.2f}  wall, whole pipeline (both processes; start to link)")
+    w_cpu = sum(float(d[2]) for d in dones)
+    print(f"{wall:8.2f}  wall, whole pipeline (all processes; start to link)")
     print(
-        f"{t_rows:8.2f}  wall until the last slice copied (worker done at {w_wall:.2f} s of its own)"
+        f"{t_rows:8.2f}  wall until the last slice copied (workers done at "
+        f"{', '.join(d[4] for d in dones)} s of their own)"
     )
+    for i, d in enumerate(dones):
+        print(
+            f"{float(d[2]):8.2f}  worker {i} CPU (read, parse, checks, binding into slice files), "
+            f"peak RSS {float(d[3]):.0f} MB, {int(d[1]):,} duties"
+        )
     print(
-        f"{w_cpu:8.2f}  worker CPU (read, parse, checks, binding into {n_files} slice files), peak RSS {w_peak:.0f} MB, {int(w_n):,} duties"
+        f"{cpu:8.2f}  writer CPU (copies of {n_groups} files, duty_basis, indexes), peak RSS {peak:.0f} MB"
     )
-    print(f"{cpu:8.2f}  writer CPU (copies, duty_basis, indexes), peak RSS {peak:.0f} MB")
-    print(f"{w_cpu + cpu:8.2f}  CPU, both")
+    print(f"{w_cpu + cpu:8.2f}  CPU, all processes")
     print(
-        f"{wait_first:8.2f}  writer waited for the worker's first message; {waited:.2f} s for slice files after"
+        f"{wait_first:8.2f}  writer waited for the workers' first message; {waited:.2f} s for slice files after"
     )
     for name, seconds in steps.items():
         print(f"{seconds:8.2f}  writer: {name}")
