@@ -347,6 +347,7 @@ def main() -> None:
     assert all(k.returncode == 0 for k in kids), [k.returncode for k in kids]
     assert all(d and d[0] == "done" for d in dones), dones
     t_rows = time.perf_counter() - t0
+    cpu_rows, _ = _usage()
     conn.execute("BEGIN")
     t = time.perf_counter()
     conn.execute(f"{schema.BASES_OF_DUTIES} ORDER BY d.n")
@@ -382,6 +383,14 @@ def main() -> None:
         f"{cpu:8.2f}  writer CPU (copies of {n_groups} files, duty_basis, indexes), peak RSS {peak:.0f} MB"
     )
     print(f"{w_cpu + cpu:8.2f}  CPU, all processes")
+    tail = cpu - cpu_rows
+    phase = w_cpu + cpu_rows
+    worst = max([cpu_rows] + [float(d[2]) for d in dones])
+    print(
+        f"{max(phase / 2, worst) + tail:8.2f}  model: wall on two idle cores = max(rows phase CPU "
+        f"{phase:.2f} / 2, busiest process {worst:.2f}) + the writer's tail CPU {tail:.2f} "
+        "(duty_basis, indexes, commit: one core, after the last row)"
+    )
     print(
         f"{wait_first:8.2f}  writer waited for the workers' first message; {waited:.2f} s for slice files after"
     )
