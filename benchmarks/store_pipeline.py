@@ -1,18 +1,22 @@
 """A measured prototype (not the importer's path): a new store's import as a pipeline over two
 processes, so the duty file's parse and the rows' binding run on a second core.
 
-    python benchmarks/store_pipeline.py BUNDLE OUT.db [--compare STORE.db] [--rows N] [--ahead K]
+    python benchmarks/store_pipeline.py BUNDLE OUT.db [--compare STORE.db] [--workers W] [--slices N] [--ahead K]
 
 - **Worker** (a child process, this script with ``--worker``): reads the bundle as the
   importer does (``read_input`` with ``stream_duties``; the duty file a slice at a time,
   polars), resolves the citations and checks the batch against an empty graph
   (``resolve_citations``, ``check_batch``), then takes the duty slices through the
   importer's own ``_Stream`` (each slice checked by ``duty_checks``, the keys hashed and
-  compared at the end). Every ``--rows`` duties (default 200,000) it writes them with
+  compared at the end). Every ``--slices`` parsed slices (default 7, ~200,000 duties) it writes them with
   ``executemany`` (``schema.duty_insert``: the import's statements and constant columns)
   into a small temporary SQLite file (the duty table of the store's schema, no index,
   ``journal_mode=OFF``, ``synchronous=OFF``) and tells the writer its name. At most
   ``--ahead`` files (default 2) wait for the writer (it blocks on the writer's reply).
+  ``--workers 2``: two such processes, the groups of slices dealt round-robin (each reads
+  the bundle and checks the batch itself, parses the file's first slice for its header, and
+  numbers its rows' ``origin_row`` from line counts); the key index's uniqueness across
+  workers is left to the index build (each worker compares only its own keys).
 - **Writer** (this process, the store's one connection): builds the new store as
   ``bulk.build_aside`` does — a hidden file beside OUT.db, ``journal_mode=OFF``,
   ``synchronous=OFF``, ``schema.make``, the bulk cache (``bulk.cache_kib``),
