@@ -60,6 +60,10 @@ POLARS_FROM = 20_000
 #: :class:`DutySites` keeps a table of every (item, region) number when it has at most this
 #: many places per pair (a province: 1.2)
 DIRECT_FILL = 8
+#: a :class:`DutySites` keeps the lists of this many pairs asked for, then starts again
+#: (a long-lived process asking random pairs kept every one: +160 MB over 1M asks at a
+#: province, see /work/notes/lead20.md; a list is one slice of an array to make again)
+SITES_KEPT = 65536
 #: what an import compares to tell a changed duty from an unchanged one (all but the origin)
 _COMPARED = DUTY_FIELDS[:-1]
 _make_origin = functools.partial(tuple.__new__, Origin)  # C speed: no Python-level __new__
@@ -321,7 +325,8 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
     lists took most of opening it, and the scans ask about a few thousand pairs.
     So a store keeps this index beside its columns (:meth:`kept`) and a graph
     reads it back (:meth:`from_kept`) as a handful of arrays: a pair's list is made
-    when it is first asked for (and kept: the graph may build its duties into it),
+    when it is first asked for (and kept, up to :data:`SITES_KEPT` lists: the graph may
+    build its duties into it),
     found by bisecting the pairs' sorted numbers; :meth:`multi_lead` counts the
     lead rows of every pair in C-speed passes.
 
@@ -528,12 +533,15 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
             got = self._tail.get(key) or self._over.get(key)
             if got is not None:
                 return got or default
-        got = self._hits.get(key)
+        hits = self._hits
+        got = hits.get(key)
         if got is None:
             site = self._site(key)
             if site is None:
                 return default
-            got = self._hits[key] = self._rows(site)
+            if len(hits) >= SITES_KEPT:
+                hits.clear()
+            got = hits[key] = self._rows(site)
         return got
 
     def __getitem__(self, key: tuple[str, str]) -> list[Any]:
