@@ -15,7 +15,7 @@ import pytest
 from dutygraph import DutyGraph
 from dutygraph import columns as columns_mod
 from dutygraph.analysis.resolve import resolve
-from dutygraph.columns import DutyColumns, DutySites
+from dutygraph.columns import DutyColumns, DutySites, LeadRows
 from dutygraph.model import Department, Duty, Item, Region
 
 ITEMS = [Item("I0", "根")] + [Item(f"I{k}", f"项{k}", f"I{(k - 1) // 2}") for k in range(1, 15)]
@@ -81,3 +81,48 @@ def test_answers_past_the_cap_are_those_of_a_graph_keeping_every_list(monkeypatc
         if q[3] == "2026-06-01":  # duties_at builds a pair's duties into its list
             assert g.duties_at(q[0], q[1]) == plain.duties_at(q[0], q[1])
 
+
+def kept_leads_graph(seed, *, ended):
+    """A stored graph whose sites index holds the store's kept lead rows (as a snapshot
+    reads them back), and the same graph without them."""
+    rnd = random.Random(seed)
+    duties = [
+        Duty(
+            f"D{rnd.randrange(13)}",
+            f"I{rnd.randrange(15)}",
+            f"R{rnd.randrange(13)}",
+            rnd.choice(["lead", "lead", "assist"]),
+            valid_from=rnd.choice([None, "2020-01-01", "2026-01-01"]),
+            valid_to=rnd.choice([None, "2025-01-01", "2027-01-01"]) if ended else None,
+            line=rnd.choice([None, "L1"]),
+        )
+        for _ in range(150)
+    ]
+    cols = DutyColumns.from_records(list({d.key: d for d in duties}.values()))
+    sites = DutySites.of(cols.column("item"), cols.column("region"))
+    sites.leads = LeadRows.from_kept(LeadRows.of(cols, sites).kept(), len(cols), len(sites))
+    records = [*REGIONS, *ITEMS, *DEPTS]
+    return (
+        DutyGraph(records, duty_columns=cols, duty_sites=sites),
+        DutyGraph(records, duty_columns=DutyColumns.from_records(cols.records(range(len(cols))))),
+    )
+
+
+@pytest.mark.parametrize("ended", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_lead_rows_kept_answer_as_the_role_column_filtered(seed, ended):
+    g, plain = kept_leads_graph(seed, ended=ended)
+    assert g.duty_sites_index().leads is not None and plain.duty_sites_index().leads is None
+    for k in range(15 * 13):
+        item, region = f"I{k % 15}", f"R{k % 13}"
+        for day in ("2019-01-01", "2024-06-01", "2026-06-01", "2028-01-01"):
+            for role in ("lead", "assist"):
+                want = plain.active_rows_at(item, region, role, day)
+                assert g.active_rows_at(item, region, role, day) == want
+                assert g.active_duties_at(item, region, role, day) == [plain._duty(k) for k in want]
+                a, b = resolve(g, item, region, role, day), resolve(plain, item, region, role, day)
+                assert (a.duties, a.path, a.departments()) == (b.duties, b.path, b.departments())
+        g.duties_at(item, region)  # the pair's list built: the lead rows still answer
+        assert g.active_rows_at(item, region, "lead", "2026-06-01") == plain.active_rows_at(
+            item, region, "lead", "2026-06-01"
+        )
