@@ -101,6 +101,13 @@ def test_a_duty_from_its_columns_is_the_plain_build(ended, origins):
         got = cols.record(k)
         assert got == plain_record(cols, k) == d
         assert got.origin == d.origin and got.attrs == d.attrs
+        at = cols.record_at(k, d.item, d.region)  # item and region given, not read
+        assert at == d and (at.origin, at.attrs, at.item, at.region) == (
+            d.origin,
+            d.attrs,
+            d.item,
+            d.region,
+        )
     assert cols.open_ended() is (not ended)
 
 

@@ -60,6 +60,10 @@ POLARS_FROM = 20_000
 #: :class:`DutySites` keeps a table of every (item, region) number when it has at most this
 #: many places per pair (a province: 1.2)
 DIRECT_FILL = 8
+#: a :class:`DutySites` keeps the lists of this many pairs asked for, then starts again
+#: (a long-lived process asking random pairs kept every one: +160 MB over 1M asks at a
+#: province, see /work/notes/lead20.md; a list is one slice of an array to make again)
+SITES_KEPT = 65536
 #: what an import compares to tell a changed duty from an unchanged one (all but the origin)
 _COMPARED = DUTY_FIELDS[:-1]
 _make_origin = functools.partial(tuple.__new__, Origin)  # C speed: no Python-level __new__
@@ -82,14 +86,17 @@ def _one_value(col: list[Any]) -> Any:
     return one
 
 
-def _record_maker(columns: list[list[Any]]) -> tuple[Callable[[int], Duty], tuple[Any, ...]]:
+def _record_maker(
+    columns: list[list[Any]],
+) -> tuple[Callable[[int], Duty], Callable[[int, str, str], Duty], tuple[Any, ...]]:
     """A function building duty number ``k`` of ``columns`` as :meth:`DutyColumns.record`
     gives it, each column named in its code and a column of one value (:func:`_one_value`:
     the validity's end, the origin's file, sheet and version, as a store keeps most
     duties) not read at all. A first answer builds its duties one at a time: a loop over the
     columns took three times as long, and at national size each column read is a cache
-    miss (~0.4 us, 12.6 million rows a column). With it, each column's one value or
-    :data:`_VARIES`."""
+    miss (~0.4 us, 12.6 million rows a column). With it, the same for a duty whose item and
+    region the caller knows (it found the row at that pair: those two columns not read), and
+    each column's one value or :data:`_VARIES`."""
     env: dict[str, Any] = {"Duty": Duty, "make_origin": _make_origin}
     args = []
     ones = tuple(map(_one_value, columns))
@@ -101,14 +108,17 @@ def _record_maker(columns: list[list[Any]]) -> tuple[Callable[[int], Duty], tupl
             env[f"v{i}"] = one
             args.append(f"v{i}")
     fields, origin = args[:_FIELDS], args[_FIELDS:]
-    source = (
-        "def record(k):\n"
+    at = [*fields]
+    at[_AT["item"]], at[_AT["region"]] = "item", "region"
+    source = "".join(
+        f"def {name}:\n"
         f"    f = {origin[0]}\n"
-        f"    return Duty({', '.join(fields)}, "
+        f"    return Duty({', '.join(given)}, "
         f"make_origin((f, {', '.join(origin[1:])})) if f is not None else None)\n"
+        for name, given in (("record(k)", fields), ("record_at(k, item, region)", at))
     )
     exec(source, env)  # code of the names above alone: no value of a column is in it
-    return env["record"], ones
+    return env["record"], env["record_at"], ones
 
 
 #: :func:`_one_value` of a column whose rows do not all hold one value
@@ -126,7 +136,7 @@ class DutyColumns:
         no origin has ``None`` as its origin's file).
     """
 
-    __slots__ = ("_ones", "_record", "_unique", "columns")
+    __slots__ = ("_ones", "_record", "_record_at", "_unique", "columns")
 
     def __init__(self, columns: Sequence[list[Any]] | None = None) -> None:
         self.columns: list[list[Any]] = (
@@ -134,6 +144,7 @@ class DutyColumns:
         )
         self._unique: bool | None = None
         self._record: Callable[[int], Duty] | None = None  # record()'s maker (_record_maker)
+        self._record_at: Callable[[int, str, str], Duty] | None = None  # record_at()'s
         self._ones: tuple[Any, ...] = ()  # each column's one value or _VARIES, with _record
         if len(self.columns) != len(COLUMNS):
             raise ValueError(f"{len(self.columns)} columns for the {len(COLUMNS)} duty columns")
@@ -145,7 +156,7 @@ class DutyColumns:
             raise ValueError(f"{len(columns)} columns for the {len(COLUMNS)} duty columns")
         out = cls.__new__(cls)
         out.columns = columns
-        out._unique = out._record = None
+        out._unique = out._record = out._record_at = None
         out._ones = ()
         return out
 
@@ -181,8 +192,19 @@ class DutyColumns:
             make = self._maker()
         return make(k)
 
+    def record_at(self, k: int, item: str, region: str) -> Duty:
+        """:meth:`record` of a row known to be recorded at (``item``, ``region``): the
+        duty built with these two (equal to its columns': at national size each column
+        read is a cache miss)."""
+        make = self._record_at
+        if make is None:
+            self._maker()
+            make = self._record_at
+            assert make is not None
+        return make(k, item, region)
+
     def _maker(self) -> Callable[[int], Duty]:
-        self._record, self._ones = _record_maker(self.columns)
+        self._record, self._record_at, self._ones = _record_maker(self.columns)
         return self._record
 
     def open_ended(self) -> bool:
@@ -261,7 +283,7 @@ class DutyColumns:
     ) -> DutyColumns:
         """The duties at ``rows`` (in that order), or where ``mask`` is true."""
         out = DutyColumns.__new__(DutyColumns)
-        out._unique = out._record = None
+        out._unique = out._record = out._record_at = None
         out._ones = ()
         if mask is not None:
             out.columns = [list(compress(col, mask)) for col in self.columns]
@@ -272,7 +294,7 @@ class DutyColumns:
 
     def extend(self, other: DutyColumns) -> None:
         """Append ``other``'s duties."""
-        self._unique = self._record = None
+        self._unique = self._record = self._record_at = None
         self._ones = ()
         for mine, theirs in zip(self.columns, other.columns, strict=True):
             mine.extend(theirs)
@@ -321,7 +343,8 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
     lists took most of opening it, and the scans ask about a few thousand pairs.
     So a store keeps this index beside its columns (:meth:`kept`) and a graph
     reads it back (:meth:`from_kept`) as a handful of arrays: a pair's list is made
-    when it is first asked for (and kept: the graph may build its duties into it),
+    when it is first asked for (and kept, up to :data:`SITES_KEPT` lists: the graph may
+    build its duties into it),
     found by bisecting the pairs' sorted numbers; :meth:`multi_lead` counts the
     lead rows of every pair in C-speed passes.
 
@@ -528,12 +551,15 @@ class DutySites(Mapping[tuple[str, str], list[int]]):
             got = self._tail.get(key) or self._over.get(key)
             if got is not None:
                 return got or default
-        got = self._hits.get(key)
+        hits = self._hits
+        got = hits.get(key)
         if got is None:
             site = self._site(key)
             if site is None:
                 return default
-            got = self._hits[key] = self._rows(site)
+            if len(hits) >= SITES_KEPT:
+                hits.clear()
+            got = hits[key] = self._rows(site)
         return got
 
     def __getitem__(self, key: tuple[str, str]) -> list[Any]:

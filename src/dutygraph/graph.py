@@ -214,29 +214,50 @@ class DutyGraph(LawLookups):
         """
         found = self.active_rows_at(item, region, role, as_of)
         if found and found[0].__class__ is int:
-            return [self._duty(k) for k in found]
+            objs, table = self._duty_objs, self._duty_table
+            assert table is not None  # row numbers index a stored graph's columns
+            out = []
+            for k in found:  # _duty(k) with the item and region known: two columns not read
+                d = objs[k]
+                if d is None:
+                    d = objs[k] = table.record_at(k, item, region)
+                out.append(d)
+            return out
         return found
 
     def active_rows_at(self, item: str, region: str, role: str, as_of: str) -> list[Any]:
         """:meth:`active_duties_at` without building a duty: a stored graph answers with the
         duties' row numbers in :meth:`duty_columns` (in row order), a graph of records with
         its duty objects. For scans that read a few columns of many places (the gap scan)."""
-        bucket = self._duties_at.get((item, region))
+        sites = self._duties_at
+        if role == "lead" and type(sites) is DutySites and sites.leads is not None:
+            # the store kept each pair's lead rows: the role column is not read (at national
+            # size each read is a cache miss) and no list of the pair's rows is made
+            leads = sites.lead_rows((item, region))
+            return self._in_force(leads, None, as_of) if leads else []
+        bucket = sites.get((item, region))
         if not bucket:
             return []
         if bucket[0].__class__ is not int:
             return [d for d in bucket if d.role == role and d.active(as_of)]
+        return self._in_force(bucket, role, as_of)
+
+    def _in_force(self, rows: list[int], role: str | None, as_of: str) -> list[int]:
+        """Those of ``rows`` (row numbers in the columns) whose role is ``role`` (``None``:
+        not read, the rows are of the role asked) in force at ``as_of``."""
         cols, table = self._duty_cols, self._duty_table
         assert cols is not None and table is not None  # row numbers index a stored graph's
         roles, starts, ends = cols[_DUTY_ROLE], cols[_DUTY_FROM], cols[_DUTY_TO]
         if table.open_ended():  # no row has an end: at national size each read is a cache miss
+            if role is None:
+                return [k for k in rows if (f := starts[k]) is None or f <= as_of]
             return [
-                k for k in bucket if roles[k] == role and ((f := starts[k]) is None or f <= as_of)
+                k for k in rows if roles[k] == role and ((f := starts[k]) is None or f <= as_of)
             ]
         return [
             k
-            for k in bucket
-            if roles[k] == role
+            for k in rows
+            if (role is None or roles[k] == role)
             and ((f := starts[k]) is None or f <= as_of)
             and ((t := ends[k]) is None or as_of < t)
         ]
