@@ -2,15 +2,15 @@
 
     python benchmarks/competence_readers.py [--out results/competence_readers.txt] [--list KIND]
 
-For each of the eleven hand-read samples of ``competence_loso.SETS`` in turn, the score of the general
-reading (:mod:`dutygraph.io.laws.reading`, the shipped variant) is fitted on the other ten, and every
+For each of the twelve hand-read samples of ``competence_loso.SETS`` in turn, the score of the general
+reading (:mod:`dutygraph.io.laws.reading`, the shipped variant) is fitted on the other eleven, and every
 clause of the held-out sample is put in one of these classes, by the shape of the clause:
 
 * a written clause: found by both readers / by the score only / by the rules only / by neither;
 * a clause found that is not written: by both / by the score only / by the rules only.
 
 "The score" is the fold's held-out decision (its threshold and one-per-text floor, fitted on the other
-ten); "the rules" is :func:`~dutygraph.io.laws.competence.extract_by_rules`. The shape is what the
+eleven); "the rules" is :func:`~dutygraph.io.laws.competence.extract_by_rules`. The shape is what the
 general reading saw (the verb group, passive 由X…, copula X是…), or ``no reading`` where only the rules
 have the clause, or ``nobody`` where neither reader has a candidate.
 
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         combos[f"E+floor: rules decide in [{lo:.2f}, {hi:.2f}), read only, floor"] = []
     combos["E+floor95: E, the floor the lowest keeping 95% on the training folds"] = []
     out = [
-        "# the two competence readers clause by clause, eleven-fold LOSO — python benchmarks/competence_readers.py",
+        "# the two competence readers clause by clause, twelve-fold LOSO — python benchmarks/competence_readers.py",
         "",
     ]
     fold_lines: list[str] = []
@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             f"# fold {held}: threshold {t:.2f}, floor {floor:.2f}, floor95 {floor95:.2f}"
         )
     out += [
-        "## clause by clause (sum of the eleven held-out folds)",
+        "## clause by clause (sum of the twelve held-out folds)",
         "",
         "| class | clauses |",
         "| --- | --- |",
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         "| --- | --- | --- |",
         *(f"| {k} | {sh} | {n} |" for (k, sh), n in sorted(classes.items())),
         "",
-        "## combinations, eleven-fold LOSO (each fold: the score fitted on the other ten)",
+        "## combinations, twelve-fold LOSO (each fold: the score fitted on the other eleven)",
         "",
         "| held-out fold / method | coverage | precision (strict) | recall (strict) | texts without a clause given one |",
         "| --- | --- | --- | --- | --- |",

@@ -519,7 +519,8 @@ def extract_by_rules(version: Version) -> list[Clause]:
                         matter = "；".join(
                             _ITEM_MARK.sub("", i).rstrip("；。") for i in paragraph.items
                         )
-                    out.append(record(version, article, pn, level, dept, matter, original))
+                    if rejected(dept, matter, original) is None:
+                        out.append(record(version, article, pn, level, dept, matter, original))
     return _unique(out)
 
 
@@ -888,6 +889,65 @@ def _clean_matter(matter: str) -> str:
     matter = re.sub(r"(?:，(?:按照|依照|根据)[^，]*)+$", "", matter)
     matter = re.sub(r"^(?:对|本条例规定的|有关的)", "", matter)
     return matter.strip("，、 ")
+
+
+#: rules that reject a whole kind of clause, whichever reader found it (session 15, from the false clauses of
+#: fresh9 and fresh10 adjudicated: benchmarks/results/competence_fp_kinds_s15.txt); each names the rule of
+#: docs/competence-rules.md it enforces.
+#: rules 9, 36: no public authority — a provider of a service, market infrastructure, a unit's own party committee
+_SERVICE_BODY = re.compile(
+    r"(?:(?<!政务)服务(?:中心|站点|站|机构)|诊疗机构|结算机构|交易所|交易场所|基层委员会)(?:机构)?$"
+)
+#: rules 8, 24: an unnamed body (机关其他部门) or a delegate (及其委托的X: 受托)
+_UNNAMED_OR_DELEGATE = re.compile(r"其他|^(?:其|受)?委托")
+#: rule 16: the phrase is cut short when the matter begins with the body's own ending (公安部|督察委员会领导…)
+_CUT_SHORT = re.compile(r"^(?:委员会|机构|部门|机关)")
+#: rule 29: a conduct norm (「对银行业实施监督管理，应当遵循…原则」): the field is given elsewhere
+_CONDUCT = re.compile(r"^[^。；，]{0,12}，(?:应当)?(?:遵循|坚持)[^。；]*原则")
+#: rule 40 (rule 12 for 国务院): a top body's 统一领导 of its whole system is no line's field
+#: (军事委员会: 中央 is read as a level word)
+_WHOLE_SYSTEM = re.compile(r"^(?:全军|全国|本系统|军队|各级|所属)")
+_TOP_BODIES = ("中央军事委员会", "军事委员会", "国务院", "党中央", "中共中央")
+
+
+def _after(department: str, matter: str, text: str) -> str | None:
+    """What follows ``department`` in ``text`` where it is the subject of ``matter`` (the place where the
+    matter comes soonest after it), or ``None`` where the text does not write it."""
+    best: tuple[int, str] | None = None
+    for m in re.finditer(re.escape(department), text):
+        rest = text[m.end() :]
+        gap = rest.find(matter) if matter else -1
+        gap = gap if gap >= 0 else len(text)
+        if best is None or gap < best[0]:
+            best = (gap, rest)
+    return None if best is None else best[1]
+
+
+def rejected(department: str, matter: str, text: str) -> str | None:
+    """The rule of docs/competence-rules.md that rules out a clause of ``department`` in charge of
+    ``matter`` read from ``text`` (``'9'``, ``'8'``, ``'16'``, ``'29'``, ``'40'``), or ``None``.
+
+    One check for both readers: a whole kind of false clause (a service provider's 做好…工作, an unnamed
+    body, a phrase cut short) goes whatever shape of sentence it was read from.
+    """
+    if _SERVICE_BODY.search(department):
+        return "9"
+    if _UNNAMED_OR_DELEGATE.search(department):
+        return "8"
+    rest = _after(department, matter, text)
+    if rest is None:
+        return None
+    cut = _CUT_SHORT.match(matter)
+    gap = rest.find(cut.group()) if cut else -1
+    if 0 <= gap <= 4 and not re.search("[对，、]", rest[:gap]):
+        return "16"  # 公安部|督察委员会, 公安机关|督察机构: not 「依法对机关、单位…进行检查」 (a class of objects)
+    upto = rest.find(matter) if matter else -1
+    between = rest[:upto] if upto >= 0 else rest[:8]
+    if department in _TOP_BODIES and "统一领导" in between and _WHOLE_SYSTEM.match(matter):
+        return "40"  # not its own line: 中央军事委员会统一领导边防、海防、空防…的防卫工作 (国防法 第三十一条) stays
+    if upto >= 0 and _CONDUCT.match(rest[upto + len(matter) :]):
+        return "29"
+    return None
 
 
 def _unique(clauses: list[Clause]) -> list[Clause]:

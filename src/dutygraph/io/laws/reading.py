@@ -585,7 +585,14 @@ def read(
         for c in found
         if version.articles[c.article].number <= 10 and _FIELD_END.search(c.matter)
     )
+    why = {id(c): _c.rejected(c.department, c.matter, c.text) for c in found}
+    # a phrase cut short (rule 16) stays cut in the chunks its subject is carried into
+    cut = {(c.article, c.paragraph, c.department) for c in found if why[id(c)] == "16"}
     for cand in found:
+        if why[id(cand)] is not None or (
+            "carried" in cand.facts and (cand.article, cand.paragraph, cand.department) in cut
+        ):
+            continue  # a kind of clause the rules rule out (competence.rejected)
         article = version.articles[cand.article]
         key = (article.label, cand.level, _c.core(cand.department))
         f = features(cand, version, key in ruled, head)
