@@ -406,9 +406,12 @@ def test_the_confidence_is_fitted_on_the_tuning_sets_only():
     # the held-out set is never fitted on; forms2 and forms3 are tuning sets now
     assert {"assign_eval_forms2.csv", "assign_eval_forms3.csv"} <= set(FIT_SETS)
     # forms5-forms8 and forms9a are spent (tuning sets since sessions 13, 14 and 15); the set
-    # held out next, forms10 (written blind in session 15), never is
+    # held out next, forms10 (written blind in session 15), never is; nor forms11 (written blind
+    # in session 15 for the session after)
     assert {f"assign_eval_forms{k}.csv" for k in (5, 6, 7, 8, "9a")} <= set(FIT_SETS)
-    assert not any(name.startswith("assign_eval_forms10") for name in FIT_SETS)
+    assert not any(
+        name.startswith(("assign_eval_forms10", "assign_eval_forms11")) for name in FIT_SETS
+    )
     assert HELD_OUT.name not in FIT_SETS
     assert len(FIT_SETS) == 12
     got = fit_confidence(catalogue_graph(), DEV.parent, AS_OF)
