@@ -99,12 +99,31 @@ FRESH8_ADJ = ROOT / "tests" / "data" / "competence_fresh8_adjudicated.csv"
 #: adjudicated sample is its LOSO fold; the first and second readings are not scored twice there)
 FRESH10 = ROOT / "tests" / "data" / "competence_fresh10.csv"
 FRESH10_ADJ = ROOT / "tests" / "data" / "competence_fresh10_adjudicated.csv"
+#: the eleventh fresh sample (25 texts, random.Random(1425) from fresh10's pool less its draw, SOURCES.md
+#: pinned at c6e90a3; its header says how to redraw it), read in two halves (fresh11a 541eb34 in session 14,
+#: fresh11b c67bff4 in session 15) by engineers who did not tune the extractor, committed before it was run
+#: on them (results/competence_eval_fresh11{a,b}_before.txt); read a second time, blind, by a third (fresh11r
+#: 9ee3307, competence_fresh11_second.csv), the two readings settled under the rules by a fourth (fresh11j
+#: 00c7709): THE HELD-OUT SAMPLE of session 15, the adjudicated one the result
+FRESH11 = ROOT / "tests" / "data" / "competence_fresh11.csv"
+FRESH11_ADJ = ROOT / "tests" / "data" / "competence_fresh11_adjudicated.csv"
 #: the tuning set (50 other texts): its figures are not the result, they show what tuning reached
 DEV = ROOT / "tests" / "data" / "competence_dev.csv"
 RESULT = HERE / "results" / "competence_eval.txt"
 #: the hand-read samples scored, one line each: (csv, what it is, held out?). A held-out sample's
 #: misses are listed only with --held-out-misses; add the next fresh sample here as one line, True.
 SAMPLES: tuple[tuple[Path, str, bool], ...] = (
+    (
+        FRESH11_ADJ,
+        "eleventh fresh ADJUDICATED, 25 texts, seed 1425, two blind readings settled under the rules:"
+        " THE HELD-OUT SAMPLE (session 15)",
+        True,
+    ),
+    (
+        FRESH11,
+        "eleventh fresh, its first reading alone, two halves by two writers: held out (session 15)",
+        True,
+    ),
     (
         FRESH10_ADJ,
         "tenth fresh ADJUDICATED, 25 texts, seed 1423, two blind readings settled under the rules:"
