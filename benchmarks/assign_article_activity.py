@@ -31,8 +31,7 @@ from pathlib import Path
 from bench_out import emit
 
 from dutygraph.analysis import match
-from dutygraph.analysis.assign import assign_business_form
-from dutygraph.analysis.assign_eval import FIT_SETS, read_eval_cases
+from dutygraph.analysis.assign_eval import FIT_SETS, ask, read_eval_cases
 from dutygraph.analysis.lawtext import _corpus
 from dutygraph.fixtures import catalogue_graph
 
@@ -79,10 +78,7 @@ def main() -> None:
         for c in read_eval_cases(DATA / name):
             if c.disputed:
                 continue
-            own = {f.id for f in g.business_forms.values() if f.name == c.name}
-            a = assign_business_form(
-                g, c.name, c.description, c.behaviors, as_of=AS_OF, exclude=own
-            )
+            a = ask(g, c, AS_OF)
             proposed = {x.department.id for x in a.candidates}
             groups = ["all"]
             if c.expected_lead not in proposed:

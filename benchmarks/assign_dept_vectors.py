@@ -30,8 +30,7 @@ import numpy as np
 from bench_out import emit
 
 from dutygraph.analysis import match, near, segment
-from dutygraph.analysis.assign import assign_business_form
-from dutygraph.analysis.assign_eval import FIT_SETS, read_eval_cases
+from dutygraph.analysis.assign_eval import FIT_SETS, ask, read_eval_cases
 from dutygraph.fixtures import catalogue_graph
 
 HERE = Path(__file__).resolve().parent
@@ -91,10 +90,7 @@ def main() -> None:
         for c in read_eval_cases(DATA / name):
             if c.disputed:
                 continue
-            own = {f.id for f in g.business_forms.values() if f.name == c.name}
-            a = assign_business_form(
-                g, c.name, c.description, c.behaviors, as_of=AS_OF, exclude=own
-            )
+            a = ask(g, c, AS_OF)
             if a.candidates and c.expected_lead in {x.department.id for x in a.candidates}:
                 continue
             group = "kind 1" if a.candidates else "kind 5"

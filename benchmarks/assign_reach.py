@@ -111,7 +111,11 @@ def main(argv: list[str] | None = None) -> int:
         if d.region != "000000" or (d.valid_to and d.valid_to <= AS_OF):
             continue
         systems = [s for s in (d.systems or ()) if s]
-        duties = [x for x in g.duties.values() if x.department == d.id and (not x.valid_to or x.valid_to > AS_OF)]
+        duties = [
+            x
+            for x in g.duties.values()
+            if x.department == d.id and (not x.valid_to or x.valid_to > AS_OF)
+        ]
         lead = sorted({x.item for x in duties if x.role == "lead"})
         assist = sorted({x.item for x in duties if x.role != "lead"})
         behaviours = sorted({b.id for b in g.behaviors.values() if set(b.items) & set(lead)})

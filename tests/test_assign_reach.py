@@ -16,7 +16,9 @@ from dutygraph.analysis.assign import assign_business_form
 from dutygraph.fixtures import catalogue_graph
 
 AS_OF = "2025-06-01"
-CLAUSES = Path(__file__).resolve().parent.parent / "src" / "dutygraph" / "data" / "assign" / "clauses.tsv"
+CLAUSES = (
+    Path(__file__).resolve().parent.parent / "src" / "dutygraph" / "data" / "assign" / "clauses.tsv"
+)
 
 #: departments in force that no competence of the corpus or the catalogue reaches, with why
 KNOWN_GAPS = {
@@ -41,7 +43,11 @@ def g():
 
 
 def _clause_lines() -> set[str]:
-    rows = (r.split("\t") for r in CLAUSES.read_text(encoding="utf-8").splitlines() if not r.startswith("#"))
+    rows = (
+        r.split("\t")
+        for r in CLAUSES.read_text(encoding="utf-8").splitlines()
+        if not r.startswith("#")
+    )
     return {r[3] for r in rows if len(r) > 3}
 
 

@@ -16,20 +16,15 @@ from dutygraph.io.laws.competence import core, extract_corpus, line_for, reform_
 from dutygraph.io.laws.competence import extract_by_rules as extract
 
 from .conftest import ROOT
+from .laws import law_version
 
 SAMPLE = ROOT / "tests" / "data" / "competence_sample.csv"
-
-
-def _version(title: str):  # type: ignore[no-untyped-def]
-    act = packaged_corpus().find(title)
-    assert act is not None, title
-    return act.version_at("2025-06-01") or act.versions[-1]
 
 
 def _clauses(title: str, article: str) -> list[tuple[str, str, str | None]]:
     return [
         (c.level, core(c.department), c.line)
-        for c in extract(_version(title))
+        for c in extract(law_version(title))
         if c.article == article
     ]
 
@@ -181,12 +176,12 @@ def test_sentence_shapes_the_extractor_reads():
     real text: an enumeration's ending goes to the parts before it; a subject goes on over a
     semicolon; a body a government sets up 负责 its field; 依照本条例 is an adverbial."""
     # 水污染防治法 第九条: 水行政、国土资源…、渔业等部门以及…流域水资源保护机构 — 水行政部门, not 水行政机构
-    nine = [c for c in extract(_version("水污染防治法")) if c.article == "第九条"]
+    nine = [c for c in extract(law_version("水污染防治法")) if c.article == "第九条"]
     water = {c.department for c in nine if c.level == "all"}
     assert {"水行政部门", "国土资源部门", "卫生部门", "渔业部门"} <= water
     assert not any(d.startswith("重要江河") for d in water)  # 重要江河、湖泊的…机构 is one body
     # 中央储备粮管理条例 第七条: 国务院财政部门负责安排…；负责对…实施监督检查
-    grain = [c for c in extract(_version("中央储备粮管理条例")) if c.article == "第七条"]
+    grain = [c for c in extract(law_version("中央储备粮管理条例")) if c.article == "第七条"]
     assert [(c.level, core(c.department)) for c in grain] == [("national", "财政")]
     assert "有关财务执行情况" in grain[0].matter
     # 防洪法 第三十九条: 国务院设立国家防汛指挥机构，负责领导、组织全国的防汛抗洪工作
@@ -268,7 +263,7 @@ def test_the_foreign_exchange_regulation_names_its_department():
 def test_the_flight_rules_articles_are_read_one_by_one():
     """飞行基本规则's file runs its articles together in a few long lines; the parser cuts them
     before each label that ends a sentence and numbers the next article."""
-    rules = _version("飞行基本规则")
+    rules = law_version("飞行基本规则")
     assert [a.number for a in rules.articles] == list(range(1, 125))
     assert rules.article("第四条").text.startswith("国务院、中央军事委员会空中交通管制委员会领导")
     assert ("national", "空中交通管制委员会") in {
@@ -321,7 +316,7 @@ def test_the_written_rules_count_these_clauses():
         ("local", "人事"),
     } <= _found("注册建筑师条例", "第四条")
     # rule 4: 档案法实施办法 第七条 国家档案局…，履行下列职责：(一)… — the matter is the items'
-    archives = [c for c in extract(_version("档案法实施办法")) if c.article == "第七条"]
+    archives = [c for c in extract(law_version("档案法实施办法")) if c.article == "第七条"]
     assert [(c.level, core(c.department)) for c in archives] == [("national", "档案局")]
     assert "档案工作规章制度" in archives[0].matter
     assert _found("档案法实施办法", "第八条") == {("local", "档案行政管理")}
@@ -368,7 +363,7 @@ def test_the_written_rules_count_these_clauses_too():
     # rule 4: 县级以上人民政府卫生行政部门对传染病防治工作履行下列监督检查职责
     assert ("all", "卫生") in _found("传染病防治法", "第五十三条")
     # rule 1: X对下列事项进行监督检查：(一)… — the field is in the items
-    parasites = [c for c in extract(_version("血吸虫病防治条例")) if c.article == "第四十条"]
+    parasites = [c for c in extract(law_version("血吸虫病防治条例")) if c.article == "第四十条"]
     assert {(c.level, core(c.department)) for c in parasites} == {("all", "农业"), ("all", "兽医")}
     assert all("家畜血吸虫病" in c.matter for c in parasites)
     # rule 10: 淮河流域水资源保护领导小组（以下简称领导小组），负责协调…，监督、检查…工作

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from dutygraph.io.laws import packaged_corpus, parse_text
+from dutygraph.io.laws import parse_text
 from dutygraph.io.laws.competence import core, extract, extract_by_rules
 from dutygraph.io.laws.reading import (
     DOUBT,
@@ -20,16 +20,12 @@ from dutygraph.io.laws.reading import (
     weights,
 )
 
-
-def _version(title: str):  # type: ignore[no-untyped-def]
-    act = packaged_corpus().find(title)
-    assert act is not None, title
-    return act.version_at("2025-06-01") or act.versions[-1]
+from .laws import law_version
 
 
 def _read(title: str, article: str) -> set[tuple[str, str]]:
     """(level, department core) of every candidate the general reading finds in one article."""
-    v = _version(title)
+    v = law_version(title)
     return {
         (c.level, core(c.department))
         for c in candidates(v)
@@ -51,7 +47,7 @@ def test_the_subject_goes_on_over_the_chunks_that_start_with_a_predicate():
     # the rule reader does not read the carried subject
     rules = {
         (c.level, core(c.department))
-        for c in extract_by_rules(_version("反电信网络诈骗法"))
+        for c in extract_by_rules(law_version("反电信网络诈骗法"))
         if c.article == "第六条"
     }
     assert ("any", "网信") not in rules
@@ -107,7 +103,7 @@ def test_the_score_is_data_fitted_on_the_tuning_samples_and_reads_general_facts_
 
 
 def test_extract_keeps_what_the_score_is_sure_of_and_where_it_is_unsure_what_the_rules_read_too():
-    v = _version("反电信网络诈骗法")
+    v = law_version("反电信网络诈骗法")
     rules = {(c.article, c.level, core(c.department)) for c in extract_by_rules(v)}
     scored = {k: score(f) for k, f, _ in read(v)}
     kept = {(c.article, c.level, core(c.department)) for c in extract(v)}
@@ -522,7 +518,7 @@ def test_what_the_session_12_rules_say_is_no_clause(text: str, wrong: tuple[str,
 
 def _both(title: str, article: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """(level, department core) of one article as the general reading and as the rule reader read it."""
-    v = _version(title)
+    v = law_version(title)
     rules = {(c.level, core(c.department)) for c in extract_by_rules(v) if c.article == article}
     return _read(title, article), rules
 
@@ -596,7 +592,7 @@ def test_an_order_that_is_no_dispatch_is_no_clause():
 
 
 def test_the_river_basin_clauses_the_shipped_extract_keeps():
-    v = _version("太湖流域管理条例")
+    v = law_version("太湖流域管理条例")
     kept = {(c.article, c.level, core(c.department)) for c in extract(v)}
     assert {
         ("第五十四条", "local", "环境保护"),

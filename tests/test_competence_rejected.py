@@ -6,19 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from dutygraph.io.laws import packaged_corpus
 from dutygraph.io.laws.competence import core, extract, extract_by_rules, rejected
 
-
-def _version(title: str):  # type: ignore[no-untyped-def]
-    act = packaged_corpus().find(title)
-    assert act is not None, title
-    return act.version_at("2025-06-01") or act.versions[-1]
+from .laws import law_version
 
 
 def _kept(title: str, article: str) -> set[tuple[str, str]]:
     """(level, department core) of one article as the shipped extractor and the rule reader keep it."""
-    v = _version(title)
+    v = law_version(title)
     return {
         (c.level, core(c.department))
         for c in [*extract(v), *extract_by_rules(v)]
@@ -166,7 +161,7 @@ def test_the_real_clauses_beside_them_stay():
 
 def test_the_cmc_unified_leadership_of_the_civilian_staff_is_no_clause():
     # 中国人民解放军文职人员条例 第六条 (rule 40, fresh8 adjudicated: 中央军事委员会「统一领导全军文职人员管理工作」不计)
-    v = _version("中国人民解放军文职人员条例")
+    v = law_version("中国人民解放军文职人员条例")
     assert not any(
         c.article == "第六条"
         and c.department in ("中央军事委员会", "军事委员会")  # 中央 read as the level

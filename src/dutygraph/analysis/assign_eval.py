@@ -22,6 +22,7 @@ from ..reader import GraphReader
 __all__ = [
     "FIT_SETS",
     "EvalCase",
+    "ask",
     "calibration",
     "evaluate",
     "fit_confidence",
@@ -129,6 +130,19 @@ def calibration(cases: Iterable[EvalCase], bins: int = 5) -> dict[str, Any]:
     return {"bins": table, "ece": round(err / max(len(answered), 1), 4)}
 
 
+def ask(g: GraphReader, c: EvalCase, as_of: str | None = None) -> Any:
+    """Ask one case as :func:`evaluate` does: with its own precedent removed (the business form
+    whose id it names, and any settled form of the same name; set as ``c.excluded``), so that it
+    cannot be answered by looking itself up. Returns the :class:`~dutygraph.analysis.assign.Assignment`."""
+    from .assign import assign_business_form
+
+    own = {f.id for f in g.business_forms.values() if f.name == c.name}
+    if c.business_form:
+        own.add(c.business_form)
+    c.excluded = sorted(own)
+    return assign_business_form(g, c.name, c.description, c.behaviors, as_of=as_of, exclude=own)
+
+
 def evaluate(g: GraphReader, cases: Iterable[EvalCase], as_of: str | None = None) -> dict[str, Any]:
     """Score settled cases leave-one-out: top-1 and top-3 accuracy, and the cases missed.
 
@@ -149,15 +163,9 @@ def evaluate(g: GraphReader, cases: Iterable[EvalCase], as_of: str | None = None
     >>> r["top1"], case.excluded
     (1.0, ['BF-SCRIPT'])
     """
-    from .assign import assign_business_form
-
     done = []
     for c in cases:
-        own = {f.id for f in g.business_forms.values() if f.name == c.name}
-        if c.business_form:
-            own.add(c.business_form)
-        c.excluded = sorted(own)
-        a = assign_business_form(g, c.name, c.description, c.behaviors, as_of=as_of, exclude=own)
+        a = ask(g, c, as_of)
         c.got = [x.department.id for x in a.candidates]
         conf = getattr(a, "confidence", None)
         c.confidence = float(
