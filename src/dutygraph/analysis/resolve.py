@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary, ref
 
+from ..graph import DutyGraph
 from ..model import Department, Duty, Item, Region, origin_dict, today
 from ..reader import GraphReader, dispatchable, in_key_order
 from .provisions import law_evidence
@@ -50,7 +51,7 @@ class Finding:
     line: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Answer:
     """One department that leads (or assists), and why."""
 
@@ -62,7 +63,7 @@ class Answer:
     replaced: list[str] = field(default_factory=list)  # abolished departments it stands for
 
 
-@dataclass
+@dataclass(slots=True)
 class Resolution:
     """The answer to who leads / who assists I in R as of a date, with its evidence."""
 
@@ -338,15 +339,27 @@ _ASKED = {"lead": "?lead", "assist": "?assist"}
 
 
 def _asked(g: GraphReader, role: str, item: str, region: str, as_of: str | None) -> Resolution:
-    """Who leads/assists as asked (names or ids): a repeated question on a snapshot is a look-up."""
+    """Who leads/assists as asked (names or ids): a repeated question on a snapshot is a look-up.
+
+    Asked with the ids as they are, a question is kept once, under resolve()'s key (which
+    holds ids alone: ``g.items[item]`` fails on anything else), and a DutyGraph skips
+    find() (which takes such an id first); asked otherwise, also under the words asked."""
     as_of = as_of or today()
     memo = _memo(g)
-    key = (item, region, _ASKED[role], as_of)  # as asked; resolve() keys by ids
-    if memo is not None and (res := memo.get(key)) is not None:
-        return res
+    plain = item == item.strip() and region == region.strip()  # as find() takes an id
+    if memo is not None:
+        if plain and (res := memo.get((item, region, role, as_of))) is not None:
+            return res
+        asked = (item, region, _ASKED[role], as_of)
+        if (res := memo.get(asked)) is not None:
+            return res
+    if plain and type(g) is DutyGraph and item in g.items and region in g.regions:
+        if memo is None:
+            return _resolve(g, item, region, role, as_of)
+        return _remember(memo, (item, region, role, as_of), _resolve(g, item, region, role, as_of))
     i, r = _lookup(g, item, region)
     res = _resolved(g, memo, i, r, role, as_of)
-    return res if memo is None else _remember(memo, key, res)
+    return res if memo is None else _remember(memo, asked, res)
 
 
 @dispatchable
