@@ -347,16 +347,19 @@ def _asked(g: GraphReader, role: str, item: str, region: str, as_of: str | None)
     as_of = as_of or today()
     memo = _memo(g)
     plain = item == item.strip() and region == region.strip()  # as find() takes an id
+    if plain and type(g) is DutyGraph and item in g.items and region in g.regions:
+        if memo is None:  # (a DutyGraph is immutable: it has a memo)
+            return _resolve(g, item, region, role, as_of)
+        key = (item, region, role, as_of)  # never kept under the words asked as well
+        if (res := memo.get(key)) is None:
+            res = _remember(memo, key, _resolve(g, item, region, role, as_of))
+        return res
     if memo is not None:
         if plain and (res := memo.get((item, region, role, as_of))) is not None:
             return res
         asked = (item, region, _ASKED[role], as_of)
         if (res := memo.get(asked)) is not None:
             return res
-    if plain and type(g) is DutyGraph and item in g.items and region in g.regions:
-        if memo is None:
-            return _resolve(g, item, region, role, as_of)
-        return _remember(memo, (item, region, role, as_of), _resolve(g, item, region, role, as_of))
     i, r = _lookup(g, item, region)
     res = _resolved(g, memo, i, r, role, as_of)
     return res if memo is None else _remember(memo, asked, res)
