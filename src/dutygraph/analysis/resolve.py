@@ -99,7 +99,8 @@ class Resolution:
 def _nearest_duties(
     g: GraphReader, item: str, region: str, role: str, as_of: str
 ) -> tuple[list[Duty], tuple[str, ...], tuple[str, ...]]:
-    native = g.native("nearest_duties")  # a server walks both trees in one query
+    # a server walks both trees in one query (a DutyGraph has no natives: not asked)
+    native = None if type(g) is DutyGraph else g.native("nearest_duties")
     if native is not None:
         duties, rpath, ipath = native(item, region, role, as_of)
         return in_key_order(duties), rpath, ipath
@@ -224,7 +225,12 @@ def answers_for(
             line = duty.line
             return [
                 Answer(
-                    cur, False, "explicit", [duty], [line] if line else [], [*dict.fromkeys(passed)]
+                    cur,
+                    False,
+                    "explicit",
+                    [duty],
+                    [line] if line else [],
+                    [*dict.fromkeys(passed)] if passed else [],
                 )
             ]
     answers: dict[str, Answer] = {}
