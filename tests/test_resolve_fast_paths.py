@@ -192,3 +192,28 @@ def test_memo_of_a_reader_gone_is_let_go():
     del g, h
     gc.collect()
     assert module._last is None
+
+
+def test_asked_with_ids_is_kept_once_and_asked_otherwise_answers_the_same():
+    from dutygraph.analysis import resolve as module
+
+    g = DutyGraph(list(demo_graph().records()))
+    asked = [
+        ("I-FOOD", "510104"),
+        ("I-FOOD", "锦江区"),
+        (" I-FOOD", "510104"),
+        ("I-FOOD", "510104000000"),
+        ("食品安全监督管理", "锦江区"),
+    ]
+    by_ids = who_leads(g, "I-FOOD", "510104", "2025-06-01")
+    memo = module._MEMO[g]
+    assert list(memo) == [("I-FOOD", "510104", "lead", "2025-06-01")]  # one entry, resolve()'s
+    assert resolve(g, "I-FOOD", "510104", "lead", "2025-06-01") is by_ids
+    for item, region in asked:
+        assert who_leads(g, item, region, "2025-06-01") is by_ids
+        assert who_leads(g, item, region, "2025-06-01") is by_ids  # from the memo
+    assert len(memo) == len(asked)  # the ids once, each other wording once
+    for item, region in asked:  # a subclass takes find() every time: the same answers
+        sub = type("Sub", (DutyGraph,), {})(list(demo_graph().records()))
+        assert who_leads(sub, item, region, "2025-06-01").departments() == by_ids.departments()
+    assert not hasattr(by_ids, "__dict__") and not hasattr(by_ids.answers[0], "__dict__")

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary, ref
 
+from ..graph import DutyGraph
 from ..model import Department, Duty, Item, Region, origin_dict, today
 from ..reader import GraphReader, dispatchable, in_key_order
 from .provisions import law_evidence
@@ -50,7 +51,7 @@ class Finding:
     line: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Answer:
     """One department that leads (or assists), and why."""
 
@@ -62,7 +63,7 @@ class Answer:
     replaced: list[str] = field(default_factory=list)  # abolished departments it stands for
 
 
-@dataclass
+@dataclass(slots=True)
 class Resolution:
     """The answer to who leads / who assists I in R as of a date, with its evidence."""
 
@@ -98,7 +99,8 @@ class Resolution:
 def _nearest_duties(
     g: GraphReader, item: str, region: str, role: str, as_of: str
 ) -> tuple[list[Duty], tuple[str, ...], tuple[str, ...]]:
-    native = g.native("nearest_duties")  # a server walks both trees in one query
+    # a server walks both trees in one query (a DutyGraph has no natives: not asked)
+    native = None if type(g) is DutyGraph else g.native("nearest_duties")
     if native is not None:
         duties, rpath, ipath = native(item, region, role, as_of)
         return in_key_order(duties), rpath, ipath
@@ -223,7 +225,12 @@ def answers_for(
             line = duty.line
             return [
                 Answer(
-                    cur, False, "explicit", [duty], [line] if line else [], [*dict.fromkeys(passed)]
+                    cur,
+                    False,
+                    "explicit",
+                    [duty],
+                    [line] if line else [],
+                    [*dict.fromkeys(passed)] if passed else [],
                 )
             ]
     answers: dict[str, Answer] = {}
@@ -338,15 +345,30 @@ _ASKED = {"lead": "?lead", "assist": "?assist"}
 
 
 def _asked(g: GraphReader, role: str, item: str, region: str, as_of: str | None) -> Resolution:
-    """Who leads/assists as asked (names or ids): a repeated question on a snapshot is a look-up."""
+    """Who leads/assists as asked (names or ids): a repeated question on a snapshot is a look-up.
+
+    Asked with the ids as they are, a question is kept once, under resolve()'s key (which
+    holds ids alone: ``g.items[item]`` fails on anything else), and a DutyGraph skips
+    find() (which takes such an id first); asked otherwise, also under the words asked."""
     as_of = as_of or today()
     memo = _memo(g)
-    key = (item, region, _ASKED[role], as_of)  # as asked; resolve() keys by ids
-    if memo is not None and (res := memo.get(key)) is not None:
+    plain = item == item.strip() and region == region.strip()  # as find() takes an id
+    if plain and type(g) is DutyGraph and item in g.items and region in g.regions:
+        if memo is None:  # (a DutyGraph is immutable: it has a memo)
+            return _resolve(g, item, region, role, as_of)
+        key = (item, region, role, as_of)  # never kept under the words asked as well
+        if (res := memo.get(key)) is None:
+            res = _remember(memo, key, _resolve(g, item, region, role, as_of))
         return res
+    if memo is not None:
+        if plain and (res := memo.get((item, region, role, as_of))) is not None:
+            return res
+        asked = (item, region, _ASKED[role], as_of)
+        if (res := memo.get(asked)) is not None:
+            return res
     i, r = _lookup(g, item, region)
     res = _resolved(g, memo, i, r, role, as_of)
-    return res if memo is None else _remember(memo, key, res)
+    return res if memo is None else _remember(memo, asked, res)
 
 
 @dispatchable
