@@ -61,8 +61,9 @@ POLARS_FROM = 20_000
 #: many places per pair (a province: 1.2)
 DIRECT_FILL = 8
 #: a :class:`DutySites` keeps the lists of this many pairs asked for, then starts again
-#: (a long-lived process asking random pairs kept every one: +160 MB over 1M asks at a
-#: province, see /work/notes/lead20.md; a list is one slice of an array to make again)
+#: (a long-lived process asking random pairs kept every one: measured by hand in session 15,
+#: +160 MB over 1M random asks at a province and +476 MB at national, against +97 / +223 MB
+#: with the cap; a list is one slice of an array to make again)
 SITES_KEPT = 65536
 #: what an import compares to tell a changed duty from an unchanged one (all but the origin)
 _COMPARED = DUTY_FIELDS[:-1]
