@@ -111,6 +111,7 @@ SETS = {
     "forms8": DATA / "assign_eval_forms8.csv",
     "forms9a": DATA / "assign_eval_forms9a.csv",
     "forms10": DATA / "assign_eval_forms10.csv",
+    "forms11": DATA / "assign_eval_forms11.csv",
 }
 #: the held-out test set: figures only, its cases are never printed nor tuned on. forms8 (session
 #: 14) was written blind by two engineers, one half each by domain (forms8a frozen in 642e1dc,
@@ -119,8 +120,10 @@ SETS = {
 #: forms8 and forms9a are spent too (tuning sets in FIT_SETS since session 15); the next held-out
 #: set is forms10 (session 15): written blind in two halves by two engineers while assign9, vocab10,
 #: law12 and lines15 changed the method (forms10a frozen in 2dbc9cb, forms10b in e70f163, joined
-#: unchanged); the next, forms11 (written blind in session 15 for the session after), is not in SETS.
-HELD_OUT = "forms10"
+#: unchanged), scored once after the merges: a tuning set since session 16. Held out now: forms11,
+#: written blind in session 15 for the session after in two halves by two engineers who never saw
+#: the method's work (forms11a frozen in 792fc7b, forms11b in 99ccbd7, joined unchanged).
+HELD_OUT = "forms11"
 #: every held-out set (the targets are reported on each; none has its cases printed)
 HELD_OUT_SETS = (HELD_OUT,)
 RESULT = HERE / "results" / "assign_eval.txt"
@@ -278,10 +281,42 @@ def first_use() -> str:
     )
 
 
+def figures_only(path: Path, out: Path | None) -> int:
+    """One set's figures, no case printed (a held-out or blind set stays unseen)."""
+    r = evaluate(catalogue_graph(), read_eval_cases(path), AS_OF)
+    n = len(r["cases"]) - len(r["disputed"])
+    text = "\n".join(
+        [
+            f"set: {path} ({len(r['cases'])} cases, {n} scored, {len(r['disputed'])} disputed)",
+            f"code: {commit()} (dutygraph from {assign.__file__})",
+            f"as of {AS_OF}, the reference catalogue",
+            f"top-1     {r['top1']:.1%}",
+            f"top-3     {r['top3']:.1%}",
+            f"right     {r['right']:.1%}",
+            f"wrong     {r['wrong'] / max(n, 1):.1%} ({r['wrong']} of {n})",
+            f"abstained {r['abstained']:.1%}",
+            f"ECE       {r['calibration']['ece']:.2f}",
+        ]
+    )
+    print(text)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=RESULT)
+    ap.add_argument(
+        "--sample",
+        type=Path,
+        help="score one set only, figures only (no case is printed): a blind set's first run, or the "
+        "same-run baseline of an older tree (PYTHONPATH=OLD/src); written to --out when given",
+    )
     args = ap.parse_args(argv)
+    if args.sample is not None:
+        return figures_only(args.sample, args.out if "--out" in (argv or sys.argv) else None)
     g = catalogue_graph()
     lines: list[str] = []
 

@@ -104,9 +104,17 @@ FRESH10_ADJ = ROOT / "tests" / "data" / "competence_fresh10_adjudicated.csv"
 #: fresh11b c67bff4 in session 15) by engineers who did not tune the extractor, committed before it was run
 #: on them (results/competence_eval_fresh11{a,b}_before.txt); read a second time, blind, by a third (fresh11r
 #: 9ee3307, competence_fresh11_second.csv), the two readings settled under the rules by a fourth (fresh11j
-#: 00c7709): THE HELD-OUT SAMPLE of session 15, the adjudicated one the result
+#: 00c7709): held out in session 15 (the adjudicated sample scored once), a tuning sample since session 16
 FRESH11 = ROOT / "tests" / "data" / "competence_fresh11.csv"
 FRESH11_ADJ = ROOT / "tests" / "data" / "competence_fresh11_adjudicated.csv"
+#: the twelfth fresh sample (25 texts, random.Random(1427) from fresh11's pool less its draw, SOURCES.md
+#: pinned at c6e90a3; its header says how to redraw it), read in two halves (fresh12a efcb580, fresh12b
+#: ba9ba59, session 15) by engineers who did not tune the extractor, committed before it was run on them;
+#: read a second time, blind, by a third (fresh12r 1b27701, competence_fresh12_second.csv), the two readings
+#: settled under the rules by a fourth (fresh12j 01f0c5c): THE HELD-OUT SAMPLE of session 16, the
+#: adjudicated one the result
+FRESH12 = ROOT / "tests" / "data" / "competence_fresh12.csv"
+FRESH12_ADJ = ROOT / "tests" / "data" / "competence_fresh12_adjudicated.csv"
 #: the tuning set (50 other texts): its figures are not the result, they show what tuning reached
 DEV = ROOT / "tests" / "data" / "competence_dev.csv"
 RESULT = HERE / "results" / "competence_eval.txt"
@@ -114,15 +122,26 @@ RESULT = HERE / "results" / "competence_eval.txt"
 #: misses are listed only with --held-out-misses; add the next fresh sample here as one line, True.
 SAMPLES: tuple[tuple[Path, str, bool], ...] = (
     (
-        FRESH11_ADJ,
-        "eleventh fresh ADJUDICATED, 25 texts, seed 1425, two blind readings settled under the rules:"
-        " THE HELD-OUT SAMPLE (session 15)",
+        FRESH12_ADJ,
+        "twelfth fresh ADJUDICATED, 25 texts, seed 1427, two blind readings settled under the rules:"
+        " THE HELD-OUT SAMPLE (session 16)",
         True,
     ),
     (
-        FRESH11,
-        "eleventh fresh, its first reading alone, two halves by two writers: held out (session 15)",
+        FRESH12,
+        "twelfth fresh, its first reading alone, two halves by two writers: held out (session 16)",
         True,
+    ),
+    (
+        FRESH11_ADJ,
+        "eleventh fresh ADJUDICATED, 25 texts, seed 1425, two blind readings settled under the rules:"
+        " held out in session 15, tuning since 16",
+        False,
+    ),
+    (
+        FRESH11,
+        "eleventh fresh, its first reading alone, two halves by two writers: held out in session 15, tuning since 16",
+        False,
     ),
     (
         FRESH10_ADJ,

@@ -2,13 +2,13 @@
 
     python benchmarks/competence_loso.py [--out results/competence_loso.txt] [--fit] [--misses]
 
-The twelve hand-read samples (tests/data/competence_{sample,dev,fresh,fresh2,fresh3,fresh4,fresh5,fresh6,fresh7,fresh8,fresh9,fresh10}.csv;
-a set's adjudicated sample, competence_{name}_adjudicated.csv, where it has one: fresh8's since session 14, fresh10's since 15)
+The thirteen hand-read samples (tests/data/competence_{sample,dev,fresh,fresh2,fresh3,fresh4,fresh5,fresh6,fresh7,fresh8,fresh9,fresh10,fresh11}.csv;
+a set's adjudicated sample, competence_{name}_adjudicated.csv, where it has one: fresh8's since session 14, fresh10's since 15, fresh11's since 16)
 are all tuning sets (fresh4 was held out in session 8, a tuning set since session 10; fresh5 held
 out in session 10, a tuning set since session 11; fresh6 held out in session 11, a tuning set since
 session 12; fresh7 held out in session 12, a tuning set since session 13; fresh8 held out in session 13,
-a tuning set since session 13b; fresh9 held out in session 13, a tuning set since session 14; fresh10 held out in session 14, a tuning set since session 15; the held-out sample of the day is never one of them). For each of them in turn, the score of
-:mod:`dutygraph.io.laws.reading` is fitted on the other eleven and the twelfth is
+a tuning set since session 13b; fresh9 held out in session 13, a tuning set since session 14; fresh10 held out in session 14, a tuning set since session 15; fresh11 held out in session 15, a tuning set since session 16; the held-out sample of the day is never one of them). For each of them in turn, the score of
+:mod:`dutygraph.io.laws.reading` is fitted on the other twelve and that one is
 scored with it: precision, recall and coverage of the held-out fold. Beside
 it, on the same fold, the rule reader of sessions 5–7
 (:func:`~dutygraph.io.laws.competence.extract_by_rules`) — which was tuned on
@@ -16,7 +16,7 @@ sample, dev, fresh and fresh2, so only its fresh3–fresh7 figures are held out.
 
 ``--misses`` lists, for the first variant, each fold's false clauses (with their held-out score and
 whether the one-per-text floor kept them) and the texts left without a clause: what to read
-next, every sample being a tuning one. ``--fit`` fits the score on all twelve sets and writes
+next, every sample being a tuning one. ``--fit`` fits the score on all thirteen sets and writes
 ``src/dutygraph/data/laws/competence_weights.json`` (the shipped weights).
 The figures are deterministic (no timing).
 """
@@ -44,6 +44,7 @@ SETS = (
     "fresh8",
     "fresh9",
     "fresh10",
+    "fresh11",
 )
 RESULT = HERE / "results" / "competence_loso.txt"
 WEIGHTS = ROOT / "src" / "dutygraph" / "data" / "laws" / "competence_weights.json"

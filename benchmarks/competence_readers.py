@@ -2,7 +2,7 @@
 
     python benchmarks/competence_readers.py [--out results/competence_readers.txt] [--list KIND]
 
-For each of the twelve hand-read samples of ``competence_loso.SETS`` in turn, the score of the general
+For each of the hand-read samples of ``competence_loso.SETS`` in turn, the score of the general
 reading (:mod:`dutygraph.io.laws.reading`, the shipped variant) is fitted on the other eleven, and every
 clause of the held-out sample is put in one of these classes, by the shape of the clause:
 
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         combos[f"E+floor: rules decide in [{lo:.2f}, {hi:.2f}), read only, floor"] = []
     combos["E+floor95: E, the floor the lowest keeping 95% on the training folds"] = []
     out = [
-        "# the two competence readers clause by clause, twelve-fold LOSO — python benchmarks/competence_readers.py",
+        "# the two competence readers clause by clause, LOSO over competence_loso.SETS — python benchmarks/competence_readers.py",
         "",
     ]
     fold_lines: list[str] = []
@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             f"# fold {held}: threshold {t:.2f}, floor {floor:.2f}, floor95 {floor95:.2f}"
         )
     out += [
-        "## clause by clause (sum of the twelve held-out folds)",
+        "## clause by clause (sum of the held-out folds)",
         "",
         "| class | clauses |",
         "| --- | --- |",
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         "| --- | --- | --- |",
         *(f"| {k} | {sh} | {n} |" for (k, sh), n in sorted(classes.items())),
         "",
-        "## combinations, twelve-fold LOSO (each fold: the score fitted on the other eleven)",
+        "## combinations, leave-one-set-out (each fold: the score fitted on the others)",
         "",
         "| held-out fold / method | coverage | precision (strict) | recall (strict) | texts without a clause given one |",
         "| --- | --- | --- | --- | --- |",

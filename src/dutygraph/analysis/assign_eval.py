@@ -35,7 +35,8 @@ __all__ = [
 #: forms3 when the fourth was, forms4 when the fifth was, forms5 (scored once, held out, in
 #: session 12) when the sixth was written, forms6 and forms7 (each scored once, held out, in
 #: session 13) when the eighth was being written, forms8 and forms9a (each scored once, held
-#: out, in session 14) when the tenth (assign_eval_forms10*.csv, held out) was being written
+#: out, in session 14) when the tenth (assign_eval_forms10*.csv, held out) was being written, forms10
+#: (scored once, held out, in session 15) when the eleventh (assign_eval_forms11*.csv) became the held-out set
 FIT_SETS = (
     "assign_eval_dev.csv",
     "assign_eval_fresh.csv",
@@ -49,6 +50,7 @@ FIT_SETS = (
     "assign_eval_forms7.csv",
     "assign_eval_forms8.csv",
     "assign_eval_forms9a.csv",
+    "assign_eval_forms10.csv",
 )
 
 
