@@ -207,7 +207,9 @@ def forms10():
 @pytest.fixture(scope="module")
 def held_out():
     if HELD_OUT_TOP1 is None:
-        pytest.skip("the held-out set is scored once, after the session's merges; its floor is set then")
+        pytest.skip(
+            "the held-out set is scored once, after the session's merges; its floor is set then"
+        )
     return evaluate(catalogue_graph(), read_eval_cases(HELD_OUT), as_of=AS_OF)
 
 
@@ -251,14 +253,12 @@ def test_the_forms_sets_are_new_wording_over_many_departments():
         assert len(held_out) >= 80 and len(scored) >= 0.9 * len(held_out)
         assert len({c.expected_lead for c in scored}) >= 20
     earlier = {c.name for p in (EVAL, HELDOUT, FRESH) for c in read_eval_cases(p)}
-    names = [
-        c.name
-        for c in forms + dev + forms2 + forms3 + forms4 + forms5 + forms6 + forms7 + forms8 + forms10
-    ]
+    written = forms + dev + forms2 + forms3 + forms4 + forms5 + forms6 + forms7 + forms8 + forms10
+    names = [c.name for c in written]
     assert len(set(names)) == len(names)
     assert not set(names) & earlier
     dept_names = [d.name for d in g.departments.values()]
-    for c in forms + dev + forms2 + forms3 + forms4 + forms5 + forms6 + forms7 + forms8 + forms10:
+    for c in written:
         assert c.expected_lead in g.departments, c.name
         assert all(a in g.departments and a != c.expected_lead for a in c.alternatives), c.name
         assert c.source, f"{c.name}: no rule given"
