@@ -17,7 +17,10 @@ hand: see ``benchmarks/results/national_store.txt``), in one long-lived process:
   then the peer each time (the box is shared: one round's p50 moved 17–28 µs between runs);
 * ``find_gaps`` + ``find_conflicts`` over the whole graph vs SQLite's multiple-leads
   ``GROUP BY`` on the same file (``bench_common.GROUP_BY``), medians of ``--repeat``, each
-  repeat a new date (the target: ≤ 8 s).
+  repeat a new date (the target: ≤ 8 s);
+* with ``--asks N`` (e.g. 1,000,000), memory as a server lives: N who-leads on random pairs,
+  as ``serve`` gets them, the process's RSS (VmRSS) printed every tenth of the way — it
+  must level off (the site cache is capped, ``columns.SITES_KEPT``), not grow with N.
 
 The machine is shared: the load is printed with every figure; read the ratios.
 """
@@ -53,6 +56,31 @@ def hwm_mb() -> float:
     return int(line.split()[1]) / 1024
 
 
+def rss_mb() -> float:
+    """This process's resident set now, MB."""
+    with open("/proc/self/status") as fh:
+        line = next(x for x in fh if x.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
+
+
+def asks(g: object, store: Path, n: int) -> None:
+    """``n`` who-leads on random pairs, the RSS every tenth of the way (does it level off?)."""
+    pairs = random_pairs(store, min(n, 200_000), seed=101)
+    step = max(n // 10, 1)
+    start = rss_mb()
+    print(f"asks: {n:,} who-leads on random pairs; RSS before {start:.0f} MB", flush=True)
+    t = time.perf_counter()
+    for k in range(n):
+        item, region = pairs[k % len(pairs)]  # 200k distinct pairs, then asked again
+        who_leads(g, item, region, AS_OF)  # type: ignore[arg-type]
+        if (k + 1) % step == 0:
+            print(
+                f"  after {k + 1:>9,}: RSS {rss_mb():.0f} MB ({rss_mb() - start:+.0f} MB), "
+                f"{(time.perf_counter() - t) / (k + 1) * 1e6:.1f} us/ask, load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+
+
 def warm(path: Path) -> float:
     """Read ``path`` through once (into the OS page cache); the seconds it took."""
     t = time.perf_counter()
@@ -68,6 +96,7 @@ def main() -> None:
     ap.add_argument("--pairs", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=1, help="who-leads rounds, new pairs each")
+    ap.add_argument("--asks", type=int, default=0, help="then N random asks, RSS as a server lives")
     args = ap.parse_args()
     print(f"store_national: {args.store} ({args.store.stat().st_size / 1e6:.0f} MB), {machine()}")
     t = time.perf_counter()
@@ -98,6 +127,8 @@ def main() -> None:
         )
     if len(ratios) > 1:
         print(f"who-leads ratio, median of {len(ratios)} rounds: {statistics.median(ratios):.3f}")
+    if args.asks:
+        asks(g, args.store, args.asks)
     conn = sqlite3.connect(args.store)
     runs = []
     for k in range(args.repeat):
