@@ -43,8 +43,9 @@ def test_the_signals_add_up_to_the_hand_score_and_order(name, description):
     assert hands == sorted(hands, reverse=True)  # no ranker shipped: the hand order
     for c in a.candidates:
         s = c.signals
-        parts = s.get("best", 0.0) + s.get("second", 0.0) + s.get("domain", 0.0)
-        assert parts + s.get("precedent", 0.0) == pytest.approx(s["hand"])
+        # the breakdown is whole: a signal added to the score must be recorded in it
+        assert sum(s.get(k, 0.0) for k in rank.PARTS) == pytest.approx(s["hand"])
+        assert s["other"] == pytest.approx(0.0, abs=1e-9)
         assert c.score == pytest.approx(s["hand"] / hands[0], abs=1e-3)
         # the best vote is the best of the kinds it was drawn from
         assert s.get("best", 0.0) == pytest.approx(

@@ -418,7 +418,6 @@ def assign_business_form(
     for did, c in cands.items():
         s = sorted(per_dep[did], reverse=True)
         c.score = s[0] + W_SECOND * sum(s[1:3])
-        c.signals.update(best=s[0], second=W_SECOND * sum(s[1:3]))
 
     # 领域归口 (catalogue): the lines that lead the main item's domain
     if main.domain:
@@ -470,7 +469,7 @@ def assign_business_form(
             )
 
     ranked_c = sorted(cands.values(), key=lambda c: (-c.score, c.department.id))
-    ranked_c = _ranked(ranked_c)  # the fitted ranker's order, if one is shipped
+    ranked_c = _ranked(ranked_c, per_dep)  # the fitted ranker's order, if one is shipped
     raw = [c.score for c in ranked_c[:2]] + [0.0, 0.0]
     evidence, margin = features(raw[0], raw[1])
     out.evidence = (round(evidence, 4), round(margin, 4))
@@ -520,11 +519,14 @@ def assign_business_form(
     return out
 
 
-def _ranked(hand: list[Candidate]) -> list[Candidate]:
+def _ranked(hand: list[Candidate], votes: dict[str, list[float]]) -> list[Candidate]:
     """The candidates (in the hand order) in the order of :func:`dutygraph.analysis.rank.order`
-    (the fitted ranker; none shipped: the hand order), with the scores it gives."""
+    (the fitted ranker; none shipped: the hand order), with the scores it gives; each
+    candidate's signals completed (``votes``: its items', acts' and clauses' scores)."""
     for c in hand:
-        c.signals["hand"] = c.score
+        s = sorted(votes.get(c.department.id, ()), reverse=True) or [0.0]
+        c.signals.update(best=s[0], second=W_SECOND * sum(s[1:3]), hand=c.score)
+        c.signals["other"] = c.score - sum(c.signals.get(k, 0.0) for k in rank.PARTS)
     w = rank.weights()
     if w is None:
         return hand

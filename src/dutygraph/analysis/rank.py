@@ -6,7 +6,8 @@ signals — its best-grounded item (catalogue words plus the statute articles,
 (``W_ACT``), a competence clause (``W_CLAUSE``), the domain's lines (``W_DOMAIN``), the
 precedents (``W_PRECEDENT``) — each with a weight fixed by hand. Each candidate keeps that
 breakdown (``Candidate.signals``, filled by :func:`note`): what each signal added
-(``best``, ``second``, ``domain``, ``precedent``: their sum is the hand score, ``hand``) and
+(:data:`PARTS`: ``best``, ``second``, ``domain``, ``precedent``; their sum is the hand score,
+``hand``, and ``other`` whatever a signal not recorded added) and
 what lay under it (``item``, ``law``, ``act``, ``clause``: the best vote of each kind;
 ``item_at``, ``act_at``, ``clause_at``: where that vote stood among its kind, 0 the first;
 ``item_n``…: how many votes).
@@ -41,7 +42,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ENABLED", "FEATURES", "RANKER", "features", "fit", "note", "order", "weights"]
+__all__ = ["ENABLED", "FEATURES", "PARTS", "RANKER", "features", "fit", "note", "order", "weights"]
 
 #: the fitted weights of :func:`order`, shipped as data (absent: the hand weights rank)
 RANKER = Path(__file__).resolve().parent.parent / "data" / "assign" / "ranker.json"
@@ -49,6 +50,9 @@ RANKER = Path(__file__).resolve().parent.parent / "data" / "assign" / "ranker.js
 #: ``benchmarks/assign_rank.py`` asks, to fit and compare on the same answers)
 ENABLED = True
 
+#: the signals whose sum is the hand score; ``other`` is what they leave out (0: a signal added
+#: to the score since, not yet recorded here)
+PARTS = ("best", "second", "domain", "precedent")
 #: the ranker's inputs, per candidate (see :func:`features`)
 FEATURES = (
     "hand",  # the hand-weighted score, as a share of the case's best
