@@ -53,7 +53,7 @@ from ..errors import NotFound
 from ..explain import line_zh, named
 from ..model import Department, today
 from ..reader import GraphReader, dispatchable
-from . import match
+from . import match, rank
 from .confidence import ABSTAIN_BELOW, confidence, features
 from .resolve import Finding, counterparts_for, resolve
 
@@ -105,6 +105,8 @@ class Candidate:
     score: float
     reasons: list[str] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)  # the statute articles behind it, quoted
+    #: what its score is made of, signal by signal (:mod:`dutygraph.analysis.rank`)
+    signals: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -367,11 +369,14 @@ def assign_business_form(
     # a department scores by its best-grounded item, plus a little for a second one
     per_dep: dict[str, list[float]] = defaultdict(list)
     cands: dict[str, Candidate] = {}
-    for m in kept:
+    for k, m in enumerate(kept):
         item = g.items[m.item]
         for a in resolve(g, m.item, at, "lead", as_of).answers:
             c = cands.setdefault(a.department.id, Candidate(a.department, 0.0))
             per_dep[a.department.id].append(m.score)
+            rank.note(c.signals, "item", m.score, k)
+            if m.item in law_of:
+                rank.note(c.signals, "law", W_LAW * law_of[m.item][0], k)
             c.reasons.append(
                 f"行为特征：在 {named(g, at)} 牵头 {item.name} ({item.id}) — "
                 + "；".join(m.reasons)
@@ -382,13 +387,14 @@ def assign_business_form(
     # 领域归口 from the statutes: an act in force whose scope holds the text's words makes
     # the department its competence clause names a candidate, whether or not the
     # catalogue has an item for it
-    for sh in acts:
+    for k, sh in enumerate(acts):
         st = sh.statute
         scope = sh.scope_article()
         quoted = [scope.quote()] + ([st.competence.quote()] if st.competence else [])
         for dep in _region_departments(g, st.department, code, as_of):
             c = cands.setdefault(dep.id, Candidate(dep, 0.0))
             per_dep[dep.id].append(W_ACT * sh.score)
+            rank.note(c.signals, "act", W_ACT * sh.score, k)
             c.reasons.append(
                 f"领域归口（法律）：描述中的词 {sh.shown()} 在《{st.act}》"
                 f"{scope.label}的调整范围内，其{st.competence.label if st.competence else ''}"
@@ -397,11 +403,12 @@ def assign_business_form(
             c.articles.extend(q for q in quoted if q not in c.articles)
     # 领域归口 from the acts' bodies: a competence clause whose matter the text's words share
     # makes the department it names a candidate, by its best clause
-    for ch in clauses:
+    for k, ch in enumerate(clauses):
         clause = ch.quote()
         for dep in _region_departments(g, ch.department, code, as_of):
             c = cands.setdefault(dep.id, Candidate(dep, 0.0))
             per_dep[dep.id].append(W_CLAUSE * ch.hit.score)
+            rank.note(c.signals, "clause", W_CLAUSE * ch.hit.score, k)
             c.reasons.append(
                 f"职责条款（法律）：描述中的词 {ch.hit.words()} 见于《{ch.act}》{ch.article}"
                 f"规定由该部门负责的“{ch.matter}” — {clause}"
@@ -421,6 +428,7 @@ def assign_business_form(
             if shared:
                 led = max(len(lines[s]) for s in shared)
                 c.score += W_DOMAIN * top * led / n
+                c.signals["domain"] = W_DOMAIN * top * led / n
                 c.reasons.append(
                     f"领域归口：主要事项 {main.name} ({main.id}) 属{main.domain}领域，"
                     f"{'、'.join(f'{line_zh(x)} ({x})' for x in shared)} 牵头其中 {led}/{n} 个事项"
@@ -454,12 +462,14 @@ def assign_business_form(
         for dep in _region_departments(g, form.lead or "", code, as_of):
             c = cands.setdefault(dep.id, Candidate(dep, 0.0))
             c.score += W_PRECEDENT * top * overlap
+            c.signals["precedent"] = c.signals.get("precedent", 0.0) + W_PRECEDENT * top * overlap
             c.reasons.append(
                 f"业务相近：与已定新业态 {form.name} ({fid}) 共有行为 {names}，"
                 f"{form.settled_on} 定由 {form.lead} 牵头，依据 {form.basis}"
             )
 
     ranked_c = sorted(cands.values(), key=lambda c: (-c.score, c.department.id))
+    ranked_c = _ranked(ranked_c, per_dep)  # the fitted ranker's order, if one is shipped
     raw = [c.score for c in ranked_c[:2]] + [0.0, 0.0]
     evidence, margin = features(raw[0], raw[1])
     out.evidence = (round(evidence, 4), round(margin, 4))
@@ -506,6 +516,24 @@ def assign_business_form(
         if c.department.id not in assists:
             assists[c.department.id] = Candidate(c.department, c.score, list(c.reasons))
     out.assists = sorted(assists.values(), key=lambda c: (-c.score, c.department.id))
+    return out
+
+
+def _ranked(hand: list[Candidate], votes: dict[str, list[float]]) -> list[Candidate]:
+    """The candidates (in the hand order) in the order of :func:`dutygraph.analysis.rank.order`
+    (the fitted ranker; none shipped: the hand order), with the scores it gives; each
+    candidate's signals completed (``votes``: its items', acts' and clauses' scores)."""
+    for c in hand:
+        s = sorted(votes.get(c.department.id, ()), reverse=True) or [0.0]
+        c.signals.update(best=s[0], second=W_SECOND * sum(s[1:3]), hand=c.score)
+        c.signals["other"] = c.score - sum(c.signals.get(k, 0.0) for k in rank.PARTS)
+    w = rank.weights()
+    if w is None:
+        return hand
+    out = []
+    for k, score in rank.order([c.signals for c in hand], w):
+        hand[k].score = score
+        out.append(hand[k])
     return out
 
 
