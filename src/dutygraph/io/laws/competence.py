@@ -702,7 +702,8 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
                     subject = "县级以上人民政府" + sm.group("s")  # 国务院X和地方Y设立…: every level
                 else:
                     # 国务院设立X, 国家建立X协调机制: the body set up is central (rule 10)
-                    subject = re.match("(?:国务院|国家)?", lead).group() + sm.group("s")
+                    central = next((w for w in ("国务院", "国家") if lead.startswith(w)), "")
+                    subject = central + sm.group("s")
         if not subject and len(chunks) > 1 and _is_adverbial(chunks[-1]):
             # 邮电部是国务院邮政主管部门，管理全国邮政工作: the body named before 是
             am = re.match(

@@ -76,7 +76,10 @@ _PREDICATES = (
     ("职责", r"(?:依法)?(?:履行|负有|承担|行使)[^，。；]{0,30}?(?:职责|职权|监督权|管理权)"),
     ("做好", r"(?:做好|开展|承办|承担(?![^，。；]{0,20}责任))"),
     ("组织实施", r"(?:统一)?组织实施|统一组织"),
-    ("管理", r"(?:(?:进行|实施|实行)(?=统一管理|管理))?(?:统一)?管理(?!部门|机关|机构|委员会|局|的|等)"),
+    (
+        "管理",
+        r"(?:(?:进行|实施|实行)(?=统一管理|管理))?(?:统一)?管理(?!部门|机关|机构|委员会|局|的|等)",
+    ),
     ("指导", r"指导(?!意见)|(?:进行|实施)?(?:统一)?监督(?!管理|检查|机构|部门)"),
     ("管辖", r"管辖"),
     ("征收", r"(?:负责)?征收"),
@@ -292,7 +295,9 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
         if group == "职责" and "下列" in vm.group():
             facts.add("duties-list")  # X履行下列职责：(一)… (rule 4)
         elif group == "职责" and not obj:  # 履行对X的监督管理职责: the field is in the verb
-            obj = re.sub(r"^(?:依法)?(?:履行|负有|承担|行使)|(?:职责|职权|权)$", "", vm.group()).rstrip("的")
+            obj = re.sub(
+                r"^(?:依法)?(?:履行|负有|承担|行使)|(?:职责|职权|权)$", "", vm.group()
+            ).rstrip("的")
         if obj_front:
             obj = obj_front + (obj if obj.endswith(("工作", "管理")) else "")
             facts.add("front-object")
@@ -357,7 +362,9 @@ def _clean_subject(subject: str) -> str:
     """A subject's name as the body it names: X所属的Y is Y; 中国人民解放军总装备部 is 总装备部
     (central); 省、市、县各级… are the local levels."""
     m = re.match(r"^(?P<x>[^，。；]{2,30}?)所属的(?=[^，。；]{2})", subject)
-    if m and not m.group("x").endswith("及其"):  # X及其所属的Y names both (competence._subjects)  # the level words of X stay: 县级以上各级人民政府X所属的Y is Y at every level
+    # X及其所属的Y names both (competence._subjects reads them); else Y, with X's level words:
+    # 县级以上各级人民政府X所属的Y is Y at every level
+    if m and not m.group("x").endswith("及其"):
         level = next((lm.group() for rx, _ in _c._LEVEL_RE if (lm := rx.match(m.group("x")))), "")
         subject = level + subject[m.end() :]
     subject = re.sub(r"(?:^|(?<=[和、]))中国人民解放军(?=[^，。；、]{3})", "国家", subject)
