@@ -694,16 +694,19 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
         if not subject and len(chunks) > 1 and _is_adverbial(chunks[-1]):
             # 国务院设立国家防汛指挥机构，负责…: the body set up is in charge
             sm = re.search(
-                r"(?:设立|建立)(?P<s>[^，。；、]{2,30}?(?:机构|部门|机关|协调机制))$", chunks[-2]
+                r"(?:设立|建立(?:健全)?)(?P<s>[^，。；、]{2,30}?(?:机构|部门|机关|协调机制))$", chunks[-2]
             )
             if sm and not _NOT_A_NAME.search(sm.group("s")):
                 lead = chunks[-2][: sm.start()]
                 if lead.startswith("国务院") and "地方" in lead:
                     subject = "县级以上人民政府" + sm.group("s")  # 国务院X和地方Y设立…: every level
                 else:
-                    # 国务院设立X, 国家建立X协调机制: the body set up is central (rule 10)
-                    central = next((w for w in ("国务院", "国家") if lead.startswith(w)), "")
-                    subject = central + sm.group("s")
+                    # 国务院设立X, 国家建立X协调机制: the body set up is central (rule 10); 设区的市级以上地方
+                    # 人民政府…建立X协调机制: at the level of who sets it up
+                    words = next((w for w in ("国务院", "国家") if lead.startswith(w)), "") or next(
+                        (m.group() for rx, _ in _LEVEL_RE if (m := rx.match(lead))), ""
+                    )
+                    subject = words + sm.group("s")
         if not subject and len(chunks) > 1 and _is_adverbial(chunks[-1]):
             # 邮电部是国务院邮政主管部门，管理全国邮政工作: the body named before 是
             am = re.match(
@@ -843,12 +846,12 @@ def _subjects(
             part = "有关部门"
         part = re.sub(r"^等", "", part)
         # X及其所属的Y (兽药管理条例 第七十四条): Y is X's own body, its level not said (rule 18)
-        own = bool(seen) and re.match(r"^所属的?(?=[^，。；]{2})", part) is not None
+        own = bool(seen) and re.match(r"^所属的(?=[^，。；]{2})", part) is not None
         if own:
-            part = re.sub(r"^所属的?", "", part)
+            part = part[3:]
         part, parent = set_up_by(part)
         name, lvl = _strip_level(part)
-        if parent == "department" or own:
+        if parent == "department":
             lvl = "any"  # a department's body set up: its level is not said (rule 18)
         if re.fullmatch(r"中央|国家|国务院|地方|省级|县级|设区的市级?|中央和国家", name):
             level = _strip_level(name + "部门")[1] or level
@@ -864,7 +867,7 @@ def _subjects(
                 name += tail
             else:
                 continue
-        here = lvl or level
+        here = "any" if own else lvl or level
         if re.search("(?:分支|派出)(?:机构|机关)$", name):
             # 国务院X部门及其分支机构, 国务院X部门的海区派出机构: the level words are the parent's,
             # a branch's own level is not said (rule 18); 其 is the parent
@@ -917,8 +920,9 @@ def _clean_matter(matter: str) -> str:
 _SERVICE_BODY = re.compile(
     r"(?:(?<!政务)服务(?:中心|站点|站|机构)|诊疗机构|结算机构|交易所|交易场所|基层委员会)(?:机构)?$"
 )
-#: rule 9: a body in charge of its own unit's or system's affairs (负责本单位…, 开展本级系统内…工作)
-_OWN_UNIT = re.compile(r"^(?:在)?本(?:级)?(?:单位|系统)")
+#: rule 9: a body in charge of its own unit's affairs or of what is inside its own system (负责本单位…,
+#: 开展本级系统内…工作); not a line's own work (国防交通条例 第八条「分别负责本系统的国防交通工作」)
+_OWN_UNIT = re.compile(r"^(?:在)?本(?:级)?(?:单位|系统内)")
 #: rules 8, 24: an unnamed body (机关其他部门) or a delegate (及其委托的X: 受托)
 _UNNAMED_OR_DELEGATE = re.compile(r"其他|^(?:其|受)?委托")
 #: rule 16: the phrase is cut short when the matter begins with the body's own ending (公安部|督察委员会领导…)

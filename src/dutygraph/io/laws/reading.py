@@ -123,7 +123,7 @@ _NOT_A_START = re.compile(
 )
 #: 国务院设立X机构, 地方人民政府根据需要设置X机构: the body set up is the subject of what follows (rule 24)
 _SET_UP = re.compile(
-    rf"^(?P<lead>[^，。；]{{0,30}}?)(?:设立|设置|建立)(?P<s>[^，。；、]{{2,30}}?{_BODY})$"
+    rf"^(?P<lead>[^，。；]{{0,30}}?)(?:设立|设置|建立(?:健全)?)(?P<s>[^，。；、]{{2,30}}?{_BODY})$"
 )
 #: a name that goes on: 县级以上人民政府 | 负责残疾人工作的机构
 _NAME_GOES_ON = re.compile(
