@@ -396,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.sample is not None:
         # a named sample is scored alone: a tuning branch never sees the held-out sample's figures
         scored = tuple(s for s in SAMPLES if s[0].resolve() == args.sample.resolve()) or (
-            (args.sample, "the named sample", False),
+            (args.sample.resolve(), "the named sample", False),
         )
     for path, what, held in scored:
         what += ": THE RESULT (held out)" if held else " (tuning)"

@@ -952,8 +952,8 @@ def rejected(department: str, matter: str, text: str) -> str | None:
     """The rule of docs/competence-rules.md that rules out a clause of ``department`` in charge of
     ``matter`` read from ``text`` (``'9'``, ``'8'``, ``'16'``, ``'29'``, ``'40'``), or ``None``.
 
-    One check for both readers: a whole kind of false clause (a service provider's 做好…工作, an unnamed
-    body, a phrase cut short) goes whatever shape of sentence it was read from.
+    One check for both readers: a whole kind of false clause (a service provider's 做好…工作, a body's own
+    unit or system, an unnamed body, a phrase cut short) goes whatever shape of sentence it was read from.
     """
     if _SERVICE_BODY.search(department) or _OWN_UNIT.match(matter):
         return "9"
