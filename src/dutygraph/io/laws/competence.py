@@ -694,7 +694,8 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
         if not subject and len(chunks) > 1 and _is_adverbial(chunks[-1]):
             # 国务院设立国家防汛指挥机构，负责…: the body set up is in charge
             sm = re.search(
-                r"(?:设立|建立(?:健全)?)(?P<s>[^，。；、]{2,30}?(?:机构|部门|机关|协调机制))$", chunks[-2]
+                r"(?:设立|建立(?:健全)?)(?P<s>[^，。；、]{2,30}?(?:机构|部门|机关|协调机制))$",
+                chunks[-2],
             )
             if sm and not _NOT_A_NAME.search(sm.group("s")):
                 lead = chunks[-2][: sm.start()]
