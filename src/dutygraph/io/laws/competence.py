@@ -151,11 +151,17 @@ _BODY = (
     r"(?:行政主管部门|主管部门|行政部门|管理部门|工作部门|部门|主管机构|管理机构|监督机构|机构|主管机关|机关"
     r"|人民政府|监督管理委员会|委员会|领导小组(?:办公室)?|总局|管理局|(?<![布格大全结当时开赌饭])局|安全局|总署|署|空军|海军|陆军|武装警察部队|中国人民银行|人民银行|证监会|海关|政治部|武装部|外交部|科学院|工程院|[^的内全局本外下上各]部)"
 )
+#: a body's name as the readers write it: a body, or a coordination mechanism the state sets up (rule 10:
+#: 国务院建立职业教育工作协调机制，统筹协调…), which no sentence opens with (its name ends no subject)
+_NAMED = rf"(?:{_BODY}|协调机制)"
 #: level words in front of a department, and the level they name (tried in order)
 _LEVEL_WORDS = (
     (r"县(?:级)?以上地方(?:各级)?(?:人民政府)?", "local"),
     (r"地方各级(?:人民政府)?", "local"),
-    (r"省级(?:以上)?(?:地方)?(?:人民政府)?", "local"),
+    # rule 14: 省级以上… takes in the State Council's departments (all); 省级以上地方… does not
+    (r"省级以上地方(?:各级)?(?:人民政府)?", "local"),
+    (r"省级以上(?:各级)?(?:人民政府)?", "all"),
+    (r"省级(?:地方)?(?:人民政府)?", "local"),
     (r"设区的市(?:级)?(?:以上)?(?:地方)?(?:人民政府)?", "local"),
     (r"县(?:级)?以上(?:各级)?(?:人民政府)?", "all"),
     (r"各级(?:人民政府)?", "all"),
@@ -188,17 +194,17 @@ _NAMED_LOCAL = re.compile(
 _VERB = re.compile(
     r"(?P<verb>统一负责|具体负责|负责(?!人)|主管|统一管理|指导和监督|组织实施|开展|实施统一监督管理|实施监督管理|"
     r"实施(?:指导和监督|监督和指导|监督、指导|指导、监督)(?=$|，)|进行审计(?:监督)?(?=$|，)|实施统一监督(?!检查)|实施监督检查(?=$|，)|实施监督(?!检查)|实施(?:[^，。；对]{0,10}的)?监管(?=$|，)|"
-    r"进行(?:[^，。；对]{0,10}[、和])?(?:监督|管理|指导和协调|协调和指导)(?:检查|管理|和监督)?(?:、指导)?(?=$|，)|(?<!可以)进行(?:跟踪|定期|日常|[^，。；对]{0,8}?指导和)?检查(?=$|，)|给予指导(?:[、和][^，。；]{0,8})?(?=$|，)|管理和监督|监督和管理|实行(?:集中)?(?:统一)?监督管理|(?:履行|行使)(?:对[^，。；]{1,30}?的)?[^，。；的]{0,12}?管理职责|(?:负有|履行)下列(?:监督检查|监督管理)?职责|做好"
-    r"|指导和协调|组织协调(?=[^，。；]{2,}工作)|指导推动|监督、检查|(?<!实施|进行|接受)监督检查(?=[^，。；的时中人部机工结情记计权职制和或及并、])|监督管理|管理|指导(?![和、])|领导(?![下和、]|小组|机构|人|干部|职务))"
+    r"进行(?:[^，。；对]{0,10}[、和])?(?:监督|管理|指导和协调|协调和指导)(?:检查|管理|和监督)?(?:、指导)?(?=$|，)|(?<!可以)进行(?:跟踪|定期|日常|[^，。；对]{0,8}?指导和)?检查(?=$|，)|给予指导(?:[、和][^，。；]{0,8})?(?=$|，)|管理和监督|监督和管理|实行(?:集中)?(?:统一)?监督管理|(?:履行|行使)(?:对[^，。；]{1,30}?的)?[^，。；的]{0,12}?管理(?:职责|职权|权(?!限))|(?:负有|履行)下列(?:监督检查|监督管理)?职责|做好"
+    r"|指导和协调|(?:组织|统筹、?)协调(?:[和、]指导)?(?=[^，。；]{2,}工作)|指导推动|监督、检查|(?<!实施|进行|接受)监督检查(?=[^，。；的时中人部机工结情记计权职制和或及并、])|监督管理|管理|指导(?![和、])|领导(?![下和、]|小组|机构|人|干部|职务))"
 )
 #: what a matter ends with when the verb is a general one (负责, 管理, 开展, 做好)
 _FIELD = re.compile(r"(?:工作|管理|事务|监督|监管|检查|职责|事宜|指导|审批|登记|执法|危害|监测)$")
 _FIELD_PART = re.compile(r"(?:工作|监督管理|管理|监督|监管|检查)(?:及|和|、|并|以及)")
 #: the adverbials between a department and its verb
 _ADVERBIAL = re.compile(
-    r"^(?:在[^，。；]*(?:领导下|职责范围内|范围内|方面)|按照[^，。；]*(?:职责分工|职责|规定)|依照[^，。；]*(?:职责分工|职责|规定)|"
+    r"^(?:在[^，。；]*(?:领导下|职责范围内|范围内|方面)|按(?:照)?[^，。；]*(?:职责分工|职责|规定|权限|层次)|依照[^，。；]*(?:职责分工|职责|规定)|"
     r"依据[^，。；]*?职责|根据[^，。；]*(?:职责|授权|需要)|依照本(?:条例|法|办法|规定|细则)|对执行本(?:条例|法|办法|规定|细则)|依法|分别|共同|各自|具体|应当|统一"
-    r"|(?:协同|密切|相互|互相)配合|(?:和|及|以及)[^，。；、]{0,20}?(?:单位|企业|组织))[，、]?"
+    r"|(?:协同|密切|相互|互相)(?:配合|协作)|(?:和|及|以及)[^，。；、]{0,20}?(?:单位|企业|组织))[，、]?"
 )
 #: rule 9's bodies that are no authority: enterprises, public institutions (医院, 档案馆, 学校), the providers of a service;
 #: a body whose matter is what is kept in 本机构 (its own) is one too
@@ -219,6 +225,7 @@ _GENERIC = {
     "有关业务",
     "企业",  # 企业行政主管部门, 企业主管部门: an enterprise's own sector department names no body (rule 8)
     "行业",  # 行业主管部门 likewise
+    "行政",  # 行政机关, 行政主管部门: every administrative body, none named (rule 8)
 }
 _ENDINGS = (
     "行政主管部门",
@@ -235,7 +242,7 @@ _ENDINGS = (
 _SPLIT = re.compile(r"、|及其|以及|会同|和|及|与|或者|或")
 #: words a body's name does not contain (a sentence's verbs and conditions)
 _NOT_A_NAME = re.compile(
-    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司(?!登记)|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立(?!的)|协助|可以|必须|不得|统称|通知|经(?!济|营|贸)|向|报(?!刊|废)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营|聘请|组成|以外|举办"
+    r"人民代表大会|常务委员会|居民委员会|村民委员会|调解委员会|协会|学会|公司(?!登记)|必要时|督促|配合|组织(?!部)|应当|应(?!急)|是|支持|设立(?!的)|建立(?!的)|(?<![受其])委托(?!的)|(?<!其)授权(?!的)|协助|可以|必须|不得|统称|通知|经(?!济|营|贸)|向|报(?!刊|废)|通过|提出|认为|发现|接到|任何|公民|个人|生产经营|聘请|组成|以外|举办"
 )
 #: sentences that name the body in charge without a verb of charge, and whether its name is checked:
 #: Y是X的主管机关; X的主管部门是Y; X接受Y的监督管理
@@ -249,7 +256,7 @@ _NAMING = (
     ),
     (
         re.compile(
-            r"^(?P<matter>[^，。；]{2,40}?)的主管(?:部门|机关|机构)(?:是|为)(?P<subj>[^，。；]{2,60})$"
+            r"^(?P<matter>[^，。；]{2,40}?)的(?:主管|管理|监督管理|登记|注册)(?:部门|机关|机构)(?:是|为)(?P<subj>[^，。；]{2,60})$"
         ),
         False,
     ),
@@ -279,7 +286,7 @@ _SKIP = re.compile(
 )
 #: a paragraph without any of these words has no clause (a quick test before the sentence patterns)
 _QUICK = re.compile(
-    r"负责|主管|管理|监督|职责|做好|开展|组织实施|监管|管辖|征收|指导|领导|审计|调度指令|办理[^。；]{0,40}的(?:部门|机关|机构)(?:是|为)"
+    r"负责|主管|管理|监督|职责|做好|开展|组织实施|监管|管辖|征收|指导|领导|审计|统筹|调度指令|办理[^。；]{0,40}的(?:部门|机关|机构)(?:是|为)"
 )
 _ITEM_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 #: names with 和 inside that are one name, not two (and the mark that stands for that 和 meanwhile)
@@ -372,7 +379,7 @@ def _prepare(text: str) -> str:
         .replace(")", "）")
     )
     text = re.sub(
-        r"在(?:国务院|本级人民政府|上级人民政府|同级人民政府|[^，。；]{2,20}?)的?(?:统一)?领导下[，]?",
+        r"在(?:国务院|本级人民政府|上级人民政府|同级人民政府|[^，。；]{2,20}?)的?(?:统一)?(?:领导|指导)下[，]?",
         "",
         text,
     )
@@ -384,12 +391,16 @@ def _prepare(text: str) -> str:
     text = re.sub(r"党委和政府(?=[^，。；、和及]{1,12}?(?:部门|机构|机关))", "人民政府", text)
     # 国务院和地方人民政府X部门: two levels named, one body each (rule 19)
     text = re.sub(
-        r"国务院和(?P<l>(?:有关)?地方(?:各级)?人民政府)(?P<x>[^，。；、和及由对]{1,12}?(?:部门|机构|机关))",
+        # (not cut at a 机关 inside the name: 管理机关事务工作的机构)
+        r"国务院和(?P<l>(?:有关)?(?:县级以上)?地方(?:各级)?人民政府)(?P<x>[^，。；、和及由对]{1,12}?(?:部门|机构|机关))"
+        r"(?![^，。；、和及由对]{0,8}?的(?:部门|机构|机关))",
         r"国务院\g<x>、\g<l>\g<x>",
         text,
     )
     # 国务院和（有关）地方人民政府 themselves: every level at or above county
-    text = re.sub(r"国务院和(?:有关)?地方(?:各级)?人民政府", "县级以上人民政府", text)
+    text = re.sub(r"国务院和(?:有关)?(?:县级以上)?地方(?:各级)?人民政府", "县级以上人民政府", text)
+    # X单独或者会同Y: X leads, Y the partner (rule 7); 单独 is no body
+    text = re.sub(r"单独或者?(?=会同)", "", text)
     for name in _COMPOUNDS:
         text = text.replace(name, name.replace("和", _AND))
     # 证券、期货监管部门 is one body (rule 15 counts bodies, not the words of one name)
@@ -682,13 +693,21 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
                 subject = s0  # 公安部门应当及时查处…，做好…工作 (rule 3)
         if not subject and len(chunks) > 1 and _is_adverbial(chunks[-1]):
             # 国务院设立国家防汛指挥机构，负责…: the body set up is in charge
-            sm = re.search(r"设立(?P<s>[^，。；、]{2,30}?(?:机构|部门|机关))$", chunks[-2])
+            sm = re.search(
+                r"(?:设立|建立(?:健全)?)(?P<s>[^，。；、]{2,30}?(?:机构|部门|机关|协调机制))$",
+                chunks[-2],
+            )
             if sm and not _NOT_A_NAME.search(sm.group("s")):
                 lead = chunks[-2][: sm.start()]
                 if lead.startswith("国务院") and "地方" in lead:
                     subject = "县级以上人民政府" + sm.group("s")  # 国务院X和地方Y设立…: every level
                 else:
-                    subject = ("国务院" if lead.startswith("国务院") else "") + sm.group("s")
+                    # 国务院设立X, 国家建立X协调机制: the body set up is central (rule 10); 设区的市级以上地方
+                    # 人民政府…建立X协调机制: at the level of who sets it up
+                    words = next((w for w in ("国务院", "国家") if lead.startswith(w)), "") or next(
+                        (m.group() for rx, _ in _LEVEL_RE if (m := rx.match(lead))), ""
+                    )
+                    subject = words + sm.group("s")
         if not subject and len(chunks) > 1 and _is_adverbial(chunks[-1]):
             # 邮电部是国务院邮政主管部门，管理全国邮政工作: the body named before 是
             am = re.match(
@@ -704,7 +723,7 @@ def _clauses(sentence: str) -> Iterable[tuple[str, str, str]]:
             if re.match("，(?:可以|有权)|时", sentence[vm.end() :]):
                 continue  # 履行…职责，可以采取下列措施: powers, not a field
             # 依法履行外汇管理职责, 行使对X的监督管理职责 (rule 1): the field is in the verb
-            matter = re.sub(r"^对|的(?=[^的]*$)", "", verb[2:-2])
+            matter = re.sub(r"^对|的(?=[^的]*$)", "", re.sub(r"(?:职责|职权|权)$", "", verb[2:]))
         end = vm.end() + len(matter)
         if verb in ("负责", "主管", "管理") and re.search(
             r"的(?:行政主管|主管|行政)?(?:部门|机构|机关)(?:$|和|对|负责|主管|在|依照|按照|依法|根据|应当|接到)",
@@ -791,7 +810,7 @@ def _is_adverbial(text: str) -> bool:
 
 
 def _subjects(
-    subject: str, matter: str, verb: str, passive: bool = False, body: str = _BODY
+    subject: str, matter: str, verb: str, passive: bool = False, body: str = _NAMED
 ) -> Iterator[tuple[str, str, str]]:
     subject = re.sub(
         r"负责[^，。；]*?的(?=(?:行政主管|主管|行政)?(?:部门|机构|机关))",
@@ -827,6 +846,10 @@ def _subjects(
         if part.startswith(("其他", "其它")) or part in ("有关部门", "等有关部门"):
             part = "有关部门"
         part = re.sub(r"^等", "", part)
+        # X及其所属的Y (兽药管理条例 第七十四条): Y is X's own body, its level not said (rule 18)
+        own = bool(seen) and re.match(r"^所属的(?=[^，。；]{2})", part) is not None
+        if own:
+            part = part[3:]
         part, parent = set_up_by(part)
         name, lvl = _strip_level(part)
         if parent == "department":
@@ -845,7 +868,7 @@ def _subjects(
                 name += tail
             else:
                 continue
-        here = lvl or level
+        here = "any" if own else lvl or level
         if re.search("(?:分支|派出)(?:机构|机关)$", name):
             # 国务院X部门及其分支机构, 国务院X部门的海区派出机构: the level words are the parent's,
             # a branch's own level is not said (rule 18); 其 is the parent
@@ -898,6 +921,9 @@ def _clean_matter(matter: str) -> str:
 _SERVICE_BODY = re.compile(
     r"(?:(?<!政务)服务(?:中心|站点|站|机构)|诊疗机构|结算机构|交易所|交易场所|基层委员会)(?:机构)?$"
 )
+#: rule 9: a body in charge of its own unit's affairs or of what is inside its own system (负责本单位…,
+#: 开展本级系统内…工作); not a line's own work (国防交通条例 第八条「分别负责本系统的国防交通工作」)
+_OWN_UNIT = re.compile(r"^(?:在)?本(?:级)?(?:单位|系统内)")
 #: rules 8, 24: an unnamed body (机关其他部门) or a delegate (及其委托的X: 受托)
 _UNNAMED_OR_DELEGATE = re.compile(r"其他|^(?:其|受)?委托")
 #: rule 16: the phrase is cut short when the matter begins with the body's own ending (公安部|督察委员会领导…)
@@ -927,10 +953,10 @@ def rejected(department: str, matter: str, text: str) -> str | None:
     """The rule of docs/competence-rules.md that rules out a clause of ``department`` in charge of
     ``matter`` read from ``text`` (``'9'``, ``'8'``, ``'16'``, ``'29'``, ``'40'``), or ``None``.
 
-    One check for both readers: a whole kind of false clause (a service provider's 做好…工作, an unnamed
-    body, a phrase cut short) goes whatever shape of sentence it was read from.
+    One check for both readers: a whole kind of false clause (a service provider's 做好…工作, a body's own
+    unit or system, an unnamed body, a phrase cut short) goes whatever shape of sentence it was read from.
     """
-    if _SERVICE_BODY.search(department):
+    if _SERVICE_BODY.search(department) or _OWN_UNIT.match(matter):
         return "9"
     if _UNNAMED_OR_DELEGATE.search(department):
         return "8"

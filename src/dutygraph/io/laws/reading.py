@@ -54,7 +54,7 @@ WEIGHTS = (
 
 #: what ends a body's name: the rule reader's words, offices (征兵办公室, 街道办事处) and the harbour
 #: superintendency, a body whose name ends in no body word (港务监督, the maritime line before 1998)
-_BODY = rf"(?:{_c._BODY}|办公室|办事处|港务监督)"
+_BODY = rf"(?:{_c._BODY}|办公室|办事处|港务监督|协调机制)"
 #: predicates of charge, grouped: the group is what the score knows of the verb
 _PREDICATES = (
     ("负责", r"(?:牵头|统一|具体|统筹)?负责(?!人)"),
@@ -71,12 +71,15 @@ _PREDICATES = (
     ),
     (
         "指导监督",
-        r"(?:实施|进行)?(?:指导(?:和|、)?监督|监督(?:和|、)?指导|指导(?:、|和)协调|统筹协调|组织协调|协调(?:和|、)指导|组织领导|组织指导|指导推动)",
+        r"(?:实施|进行)?(?:指导(?:和|、)?监督|监督(?:和|、)?指导|指导(?:、|和)协调|统筹、?协调(?:[和、]指导)?|统筹(?=[^，。；]{2,30}工作)|组织协调|协调(?:和|、)指导|组织领导|组织指导|指导推动)",
     ),
     ("职责", r"(?:依法)?(?:履行|负有|承担|行使)[^，。；]{0,30}?(?:职责|职权|监督权|管理权)"),
     ("做好", r"(?:做好|开展|承办|承担(?![^，。；]{0,20}责任))"),
     ("组织实施", r"(?:统一)?组织实施|统一组织"),
-    ("管理", r"(?:统一)?管理(?!部门|机关|机构|委员会|局|的|等)"),
+    (
+        "管理",
+        r"(?:(?:进行|实施|实行)(?=统一管理|管理))?(?:统一)?管理(?!部门|机关|机构|委员会|局|的|等)",
+    ),
     ("指导", r"指导(?!意见)|(?:进行|实施)?(?:统一)?监督(?!管理|检查|机构|部门)"),
     ("管辖", r"管辖"),
     ("征收", r"(?:负责)?征收"),
@@ -88,9 +91,9 @@ _PRED = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(_PREDICA
 _GROUPS = [g for g, _ in _PREDICATES]
 #: adverbials between a subject and its predicate (按照各自职责, never over a 负责: 按照各自职责负责对…遵守本规定)
 _ADV = re.compile(
-    r"^(?:应当|依法|(?:依照|按照|根据|依据)(?:(?!负责)[^，。；]){0,30}(?:规定|职责|分工|划分|需要|授权|职权)(?:范围内)?|依照本(?:条例|法|办法|规定)"
+    r"^(?:应当|依法|(?:依照|按照|按|根据|依据)(?:(?!负责|履行|行使|负有|承担)[^，。；]){0,30}(?:规定|职责|分工|划分|需要|授权|职权|权限|层次)(?:范围内)?|依照本(?:条例|法|办法|规定)"
     r"|在[^，。；]{0,30}?(?:范围内|领导下|方面)|共同|分别|各自|具体|统一|及时|切实|积极|依据[^，。；]{0,20}?职责|根据(?:情况|实际)|会同[^，。；]{2,40}?(?:部门|机构|机关)(?:等)?"
-    r"|(?:和|及|以及)[^，。；、]{0,20}?(?:单位|企业|组织))"
+    r"|(?:和|及|以及)[^，。；、]{0,20}?(?:单位|企业|组织)|(?:协同|密切|相互|互相)(?:配合|协作)|统筹(?=开展|推进|做好|负责))"
 )
 #: an object put before the verb: 对X（依法）进行审计监督
 _FRONT_OBJECT = re.compile(
@@ -109,10 +112,10 @@ _DESIGNATED = re.compile(
     rf"(?:部门|机关|机构)(?:是|为)(?!指)(?P<s>[^，。；是]{{2,60}}?{_BODY})$"
 )
 _PASSIVE = re.compile(
-    rf"^(?P<pre>[^，。；]*?)(?:分别|统一|依法)?由(?P<s>[^，。；由]{{0,60}}?{_BODY})(?P<adv>(?:按照|依照|根据|会同|商)[^，。；]{{0,30}}?)?(?=负责|主管|(?:监督)?管理(?![等部机总局委])|监管|管辖|征收|组织实施|统一|具体|组织|审批|办理|承办|实施|实行(?:监管|监督)|下达)"
+    rf"^(?P<pre>[^，。；]*?)(?:分别|统一|依法)?由(?P<s>[^，。；由]{{0,60}}?{_BODY})(?P<adv>(?:按照|依照|根据|会同|商)[^，。；]{{0,30}}?)?(?=负责|主管|(?:监督)?管理(?![等部机总局委])|监管|管辖|征收|组织实施|统一|具体|组织|审批|办理|承办|实施|实行(?:监管|监督)|进行(?:监督|管理|检查)|下达)"
 )
 _BODY_END = re.compile(rf"{_BODY}$")
-_LAST = set("门构关府会组室局署部军行银关处督")
+_LAST = set("门构关府会组室局署部军行银关处督制")
 #: words a body's name does not start with: conditions, adverbials and the verbs of a sentence
 _NOT_A_START = re.compile(
     r"^(?:按照|依照|依据|根据|对|在(?!地)|由|经|向|为|因|凡|除|如|本条例|本法|前款|依法|应当"
@@ -120,7 +123,7 @@ _NOT_A_START = re.compile(
 )
 #: 国务院设立X机构, 地方人民政府根据需要设置X机构: the body set up is the subject of what follows (rule 24)
 _SET_UP = re.compile(
-    rf"^(?P<lead>[^，。；]{{0,30}}?)(?:设立|设置)(?P<s>[^，。；、]{{2,30}}?{_BODY})$"
+    rf"^(?P<lead>[^，。；]{{0,30}}?)(?:设立|设置|建立(?:健全)?)(?P<s>[^，。；、]{{2,30}}?{_BODY})$"
 )
 #: a name that goes on: 县级以上人民政府 | 负责残疾人工作的机构
 _NAME_GOES_ON = re.compile(
@@ -187,10 +190,13 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
         facts: set[str] = set()
         um = _SET_UP.match(chunk)
         if um and not _c._NOT_A_NAME.search(um.group("s")):
-            lead = um.group("lead")
+            # 国务院制定…，建立X协调机制: who sets it up is the sentence's first chunk
+            lead = um.group("lead") or (chunks[0] if ci else "")
             # the body set up is at the level of who sets it up: 国务院X和地方Y设立… is every level
             if lead.startswith("国务院") and "地方" in lead:
                 level = "县级以上人民政府"
+            elif lead.startswith("国家"):
+                level = "国家"  # 国家建立X协调机制 (rule 10): a central body
             else:
                 level = next((m.group() for rx, _ in _c._LEVEL_RE if (m := rx.match(lead))), "")
             subject = level + um.group("s")
@@ -220,7 +226,7 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
                     "调度" not in obj or any(_c._INCIDENT.search(c) for c in chunks[: ci + 1])
                 ):
                     continue  # 由X下达 what is no standing dispatch of works (rule 28)
-                yield pm.group("s"), group, obj, {"passive", *(_facts(chunk, ci))}
+                yield pm.group("s"), group, obj, {"passive", *(_facts(chunk, ci, pm.end()))}
             continue
         dm = _DESIGNATED.match(chunk)
         if dm and not _c._NOT_A_NAME.search(dm.group("s")):
@@ -289,13 +295,15 @@ def _reads(sentence: str) -> Iterator[tuple[str, str, str, set[str]]]:
         if group == "职责" and "下列" in vm.group():
             facts.add("duties-list")  # X履行下列职责：(一)… (rule 4)
         elif group == "职责" and not obj:  # 履行对X的监督管理职责: the field is in the verb
-            obj = re.sub(r"^(?:依法)?(?:履行|负有|承担|行使)", "", vm.group())[:-2].rstrip("的")
+            obj = re.sub(
+                r"^(?:依法)?(?:履行|负有|承担|行使)|(?:职责|职权|权)$", "", vm.group()
+            ).rstrip("的")
         if obj_front:
             obj = obj_front + (obj if obj.endswith(("工作", "管理")) else "")
             facts.add("front-object")
         if carried:
             facts.add("carried")
-        yield subject, group, obj, facts | _facts(chunk, ci)
+        yield subject, group, obj, facts | _facts(chunk, ci, len(chunk) - len(rest))
 
 
 def _after_subject(rest: str) -> str:
@@ -354,18 +362,23 @@ def _clean_subject(subject: str) -> str:
     """A subject's name as the body it names: X所属的Y is Y; 中国人民解放军总装备部 is 总装备部
     (central); 省、市、县各级… are the local levels."""
     m = re.match(r"^(?P<x>[^，。；]{2,30}?)所属的(?=[^，。；]{2})", subject)
-    if m:  # the level words of X stay: 县级以上各级人民政府X所属的Y is Y at every level
+    # X及其所属的Y names both (competence._subjects reads them); else Y, with X's level words:
+    # 县级以上各级人民政府X所属的Y is Y at every level
+    if m and not m.group("x").endswith("及其"):
         level = next((lm.group() for rx, _ in _c._LEVEL_RE if (lm := rx.match(m.group("x")))), "")
         subject = level + subject[m.end() :]
     subject = re.sub(r"(?:^|(?<=[和、]))中国人民解放军(?=[^，。；、]{3})", "国家", subject)
     return re.sub(r"^省、市、县(?:、乡)?各级", "地方各级", subject)
 
 
-def _facts(chunk: str, index: int) -> set[str]:
+def _facts(chunk: str, index: int, verb_at: int | None = None) -> set[str]:
+    """The general facts of a chunk: 可以/协助… before the predicate (at ``verb_at``; the whole chunk where
+    none is given), not in its object (履行领事保护与协助职责 helps nobody), 应当, a later chunk."""
     out = set()
-    if _MODAL.search(chunk):
+    before = chunk[:verb_at]
+    if _MODAL.search(before):
         out.add("modal")
-    if _HELP.search(chunk):
+    if _HELP.search(before):
         out.add("help")
     if "应当" in chunk:
         out.add("shall")
