@@ -23,7 +23,7 @@ what is wrong, and the nearest match —
   last article, or the versions that have it);
 * ``law-not-in-force``: the act not yet, or no longer, in force on the
   duty's start date (the act's dates);
-* ``law-earliest-text`` (a note, a warning even with ``strict``): the duty's start
+* ``law-earliest-text`` (severity ``note``, whatever ``strict``): the duty's start
   date is before the earliest text the corpus holds of an act adopted by then (a
   file holds the text as amended): the basis is read against that text, and is in
   force from the act's adoption as usual — no gap opens for that window.
@@ -41,8 +41,10 @@ gaps from that version's date).
 >>> b = next(r.record for r in batch.rows if r.record.id == "B-FSL-6")
 >>> b.law_version.endswith("@2021-04-29"), b.law_from, b.law_to
 (True, '2009-02-28', None)
->>> batch.problems  # 食品卫生法 (not in the corpus) is closed by the bundle itself
-[]
+>>> sorted({(p.code, p.severity) for p in batch.problems})  # 食品卫生法 is closed by the bundle
+[('law-earliest-text', 'note')]
+>>> print(batch.problems[0].message.split(" (")[0])
+《中华人民共和国食品安全法》2015-10-01（职责起始日）：该日期施行的文本未收录，按最早收录文本（2021-04-29）引用
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ __all__ = ["CITATION_CODES", "resolve_citations"]
 
 #: the problem codes of this module (``--strict`` makes them errors)
 CITATION_CODES = ("law-unknown", "law-no-article", "law-not-in-force")
-#: the codes that stay warnings with ``strict``: notes on how a basis was read
+#: the codes of notes (severity ``note``, with ``strict`` too): how a basis was read
 _NOTES = ("law-earliest-text",)
 #: kinds of basis the corpus holds all of (national laws and administrative regulations)
 _COVERED = ("law", "administrative-regulation")
@@ -92,7 +94,7 @@ def resolve_citations(batch: Batch, graph: DutyGraph, *, strict: bool = False) -
         anchor = rec.valid_from or starts.get(rec.id) or _anchor_of(stored) or today()
         new, problems = _resolve(book, rec, anchor, seen_unknown)
         for column, message, fix, code in problems:
-            level = "warning" if code in _NOTES else severity
+            level = "note" if code in _NOTES else severity
             batch.problems.append(_problem(row.origin, column, message, fix, code, level))
         if new != rec:
             batch.rows[i] = Row(new, row.origin)
