@@ -81,7 +81,9 @@ def test_no_version_starts_before_the_date_of_its_file():
     """260 did on main before this fix (the measurement of issue #14 item 1)."""
     early = []
     for v in packaged_corpus().versions():
-        dates = [m.group(1) for f in v.files if (m := re.search(r"\((\d{4}-\d{2}-\d{2})\)\.md$", f))]
+        dates = [
+            m.group(1) for f in v.files if (m := re.search(r"\((\d{4}-\d{2}-\d{2})\)\.md$", f))
+        ]
         if dates and v.valid_from and v.valid_from < max(dates):
             early.append(v.id)
     assert early == []
