@@ -4,8 +4,9 @@ Published lists (权责清单, key-item and joint-inspection lists, the division
 code table) are recognised by their headers, a law corpus by its
 ``index.csv``; ``--format`` names the format when they are not. ``--strict``
 makes the citation warnings (``law-unknown``, ``law-no-article``,
-``law-not-in-force``) errors. ``--effective`` dates a new version of a list; the report
-shows what it adds, removes (closes) and changes. A progress bar shows on
+``law-not-in-force``) errors; a note (``law-earliest-text``: a basis read against the
+earliest text the corpus holds) stays a note. ``--effective`` dates a new version of a
+list; the report shows what it adds, removes (closes) and changes. A progress bar shows on
 stderr while a long list is read, when stderr is a terminal.
 """
 
