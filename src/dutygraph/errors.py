@@ -87,8 +87,9 @@ class Ambiguous(NotFound):
 class Problem:
     """One thing wrong with one input row, with its place and a way to fix it.
 
-    ``severity`` is ``"error"`` (the row cannot be imported) or ``"warning"``
-    (imported, but worth a look).
+    ``severity`` is ``"error"`` (the row cannot be imported), ``"warning"``
+    (imported, but worth a look) or ``"note"`` (imported as it is; how it was read, e.g.
+    a legal basis read against the earliest text the law corpus holds).
     """
 
     file: str

@@ -71,6 +71,11 @@ class ImportReport:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
+    @property
+    def notes(self) -> list[Problem]:
+        """How rows were read, nothing to fix (severity ``note``)."""
+        return [p for p in self.problems if p.severity == "note"]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "sources": self.sources,

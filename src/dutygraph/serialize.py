@@ -201,6 +201,7 @@ def law_version_dict(v: LawVersion) -> dict[str, Any]:
         "valid_from": v.valid_from,
         "valid_to": v.valid_to,
         "expired": v.expired,
+        "dated_by": v.attrs.get("dated_by"),
         "history": list(v.history),
     }
 

@@ -297,7 +297,7 @@ def validate_path(
         report.results.insert(
             0,
             Result(
-                "violation" if prob.severity == "error" else "warning",
+                {"error": "violation", "note": "info"}.get(prob.severity, "warning"),
                 focus="",
                 message=str(prob),
                 path=prob.column,

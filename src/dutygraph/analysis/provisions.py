@@ -35,8 +35,10 @@ __all__ = [
     "SAME",
     "Provision",
     "basis_text",
+    "before_earliest_text",
     "citations_of",
     "duties_on_law",
+    "earliest_text_note",
     "evidence",
     "follow",
     "law_evidence",
@@ -185,6 +187,23 @@ def quote(
     if len(text) <= limit:
         return text, False
     return text[:limit] + "…", True
+
+
+def earliest_text_note(valid_from: str) -> str:
+    """The note on a provision read, for a date before the corpus's earliest text of an act
+    already adopted then, from that text (the text in force on the date is not held).
+
+    >>> earliest_text_note("2019-03-02")
+    '该日期施行的文本未收录，按最早收录文本（2019-03-02）引用'
+    """
+    return f"该日期施行的文本未收录，按最早收录文本（{valid_from}）引用"
+
+
+def before_earliest_text(law: Law, versions: list[LawVersion], as_of: str) -> bool:
+    """Whether ``as_of`` falls before the corpus's earliest text of ``law`` while the act
+    was already adopted (its history's first date): the earliest text is read then."""
+    first = versions[0].valid_from if versions else None
+    return bool(first and as_of < first and (law.valid_from is None or law.valid_from <= as_of))
 
 
 def version_for(book: LawBook, law: Law, as_of: str) -> tuple[LawVersion | None, bool]:
@@ -405,7 +424,7 @@ def _note(p: Provision, basis: LegalBasis, as_of: str) -> str | None:
     if law.attrs.get("expired") == "yes" and not p.in_force:
         return f"《{law.title}》已失效（文本库未载明失效日期）"
     if v.valid_from and as_of < v.valid_from:
-        return f"文本库没有 {as_of} 施行的文本，引用 {v.valid_from} 起施行的文本"
+        return earliest_text_note(v.valid_from)
     if p.citation.article is not None and p.cited is None:
         return f"{v.valid_from} 版没有{p.citation.label}"
     if p.article is None and p.cited is not None:

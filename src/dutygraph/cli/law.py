@@ -16,10 +16,16 @@ import argparse
 import importlib
 import importlib.util
 import itertools
+import re
 from collections.abc import Callable
 from typing import Any
 
-from ..analysis.provisions import duties_on_law, version_for
+from ..analysis.provisions import (
+    before_earliest_text,
+    duties_on_law,
+    earliest_text_note,
+    version_for,
+)
 from ..errors import NotFound, UsageError
 from ..io.laws.cite import ends_in_force_clause
 from ..model import Law, LawArticle, LawVersion
@@ -157,10 +163,48 @@ def _status(version: LawVersion, in_force: bool) -> str:
     return f"{span}，{'现行有效' if in_force else '当日不在施行期'}"
 
 
+#: :data:`~dutygraph.io.laws.parse.DATED_BY` as a column of the versions' table
+_DATED_BY = {"index": "索引", "text": "文本施行条款", "publish": "公布日期"}
+_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ACT = re.compile("通过|公布|发布|批准")
+
+
+def _first_text_note(law: Law, versions: list[LawVersion]) -> str | None:
+    """``2018年3月2日公布；本库收录的最早文本为 2019-03-02 修订本`` when the corpus's earliest
+    text of the act is a later one than the act's first (its history's first date)."""
+    first = versions[0] if versions else None
+    if first is None or not law.valid_from or not first.publish or first.publish <= law.valid_from:
+        return None
+    when, verb = law.valid_from, "公布"
+    for line in first.history:
+        for m in _DATE.finditer(line):
+            if f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}" == law.valid_from:
+                y, mo, d = int(m[1]), int(m[2]), int(m[3])
+                when = f"{y}年{mo}月{d}日"
+                found = _ACT.search(line)
+                verb = found.group(0) if found else verb
+                break
+        else:
+            continue
+        break
+    return f"{when}{verb}；本库收录的最早文本为 {first.valid_from} 修订本"
+
+
+def _notes(law: Law, versions: list[LawVersion], date: str) -> list[str]:
+    """What a person should know of the texts shown: the act's first text is not held; the
+    date asked is before the earliest text held."""
+    out = [n for n in (_first_text_note(law, versions),) if n]
+    if before_earliest_text(law, versions, date):
+        out.append(earliest_text_note(versions[0].valid_from or ""))
+    return out
+
+
 def run_show(args: argparse.Namespace) -> int:
     g = store_from(args).reader()
     date = as_of(args)
     law, version, in_force = _law_and_version(g, args.title, date)
+    versions = g.law_versions(law.id)
+    notes = _notes(law, versions, date)
     if args.article:
         a = _article(g, law, version, args.article)
         if args.json:
@@ -171,17 +215,19 @@ def run_show(args: argparse.Namespace) -> int:
                     "version": law_version_dict(version),
                     "in_force": in_force,
                     "article": article_dict(a),
+                    "notes": notes,
                 }
             )
             return 0
         print(f"《{law.title}》{a.name}（{version.valid_from} 版，{_status(version, in_force)}）")
+        for note in notes:
+            print(f"注：{note}")
         if a.chapter:
             print(" / ".join(a.chapter))
         print()
         print(a.text)
         return 0
     articles = g.law_articles(version.id)
-    versions = g.law_versions(law.id)
     # a text whose last article is not its commencement is probably cut short in the corpus
     whole = not articles or ends_in_force_clause(articles[-1])
     if args.json:
@@ -194,19 +240,23 @@ def run_show(args: argparse.Namespace) -> int:
                 "in_force": in_force,
                 "contents": _contents(articles),
                 "whole": whole,
+                "notes": notes,
             }
         )
         return 0
     print(f"《{law.title}》（{law.level or law.kind}，{law.id}）")
     print(f"截至 {date}：{version.valid_from} 版，{_status(version, in_force)}")
+    for note in notes:
+        print(f"注：{note}")
     print("版本 (versions):")
     table(
-        ["施行日期 from", "至 to", "公布 published", "当日 on the date"],
+        ["施行日期 from", "至 to", "公布 published", "施行日期依据 dated by", "当日 on the date"],
         [
             [
                 v.valid_from or "",
                 v.valid_to or "",
                 v.publish or "",
+                _DATED_BY.get(v.attrs.get("dated_by", ""), ""),
                 "←" if v.id == version.id else "",
             ]
             for v in versions

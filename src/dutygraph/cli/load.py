@@ -4,8 +4,9 @@ Published lists (权责清单, key-item and joint-inspection lists, the division
 code table) are recognised by their headers, a law corpus by its
 ``index.csv``; ``--format`` names the format when they are not. ``--strict``
 makes the citation warnings (``law-unknown``, ``law-no-article``,
-``law-not-in-force``) errors. ``--effective`` dates a new version of a list; the report
-shows what it adds, removes (closes) and changes. A progress bar shows on
+``law-not-in-force``) errors; a note (``law-earliest-text``: a basis read against the
+earliest text the corpus holds) stays a note. ``--effective`` dates a new version of a
+list; the report shows what it adds, removes (closes) and changes. A progress bar shows on
 stderr while a long list is read, when stderr is a terminal.
 """
 
@@ -114,7 +115,7 @@ def print_report(report: ImportReport, out: TextIO | None = None, language: str 
         verb = "would import" if report.dry_run else "imported"
     print(f"{verb} {', '.join(report.sources)}", file=out)
     if report.rows_read:
-        errors = len(report.problems) - len(report.warnings)
+        errors = sum(p.severity == "error" for p in report.problems)
         counts = (report.rows_read, report.skipped_rows, errors, len(report.warnings))
         text = (
             "清单行：读取 {}，跳过 {}，错误 {}，警告 {}"
@@ -160,6 +161,18 @@ def print_report(report: ImportReport, out: TextIO | None = None, language: str 
                 f"  …… 另有 {rest} 条（--json 列出全部）"
                 if zh
                 else f"  ... and {rest} more (--json lists all)",
+                file=out,
+            )
+    if report.notes:  # how rows were read: counted, a few shown
+        n = len(report.notes)
+        print(f"{n} 条说明：" if zh else f"{n} note(s):", file=out)
+        for p in report.notes[:3]:
+            print(f"  {'说明' if zh else 'note'}: {p}", file=out)
+        if n > 3:
+            print(
+                f"  …… 另有 {n - 3} 条（--json 列出全部）"
+                if zh
+                else f"  ... and {n - 3} more (--json lists all)",
                 file=out,
             )
 

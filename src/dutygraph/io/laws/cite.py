@@ -22,7 +22,11 @@ what is wrong, and the nearest match —
 * ``law-no-article``: an article, 款 or 项 the version does not have (its
   last article, or the versions that have it);
 * ``law-not-in-force``: the act not yet, or no longer, in force on the
-  duty's start date (the act's dates).
+  duty's start date (the act's dates);
+* ``law-earliest-text`` (severity ``note``, whatever ``strict``): the duty's start
+  date is before the earliest text the corpus holds of an act adopted by then (a
+  file holds the text as amended): the basis is read against that text, and is in
+  force from the act's adoption as usual — no gap opens for that window.
 
 A corpus import re-resolves the bases already in the store that rest on the
 acts it changes, so loading a newer corpus whose new version drops an article
@@ -37,8 +41,10 @@ gaps from that version's date).
 >>> b = next(r.record for r in batch.rows if r.record.id == "B-FSL-6")
 >>> b.law_version.endswith("@2021-04-29"), b.law_from, b.law_to
 (True, '2009-02-28', None)
->>> batch.problems  # 食品卫生法 (not in the corpus) is closed by the bundle itself
-[]
+>>> sorted({(p.code, p.severity) for p in batch.problems})  # 食品卫生法 is closed by the bundle
+[('law-earliest-text', 'note')]
+>>> print(batch.problems[0].message.split(" (")[0])
+《中华人民共和国食品安全法》2015-10-01（职责起始日）：该日期施行的文本未收录，按最早收录文本（2021-04-29）引用
 """
 
 from __future__ import annotations
@@ -48,7 +54,12 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ...analysis.provisions import citations_of, provision_lifetime
+from ...analysis.provisions import (
+    before_earliest_text,
+    citations_of,
+    earliest_text_note,
+    provision_lifetime,
+)
 from ...errors import Problem
 from ...graph import DutyGraph
 from ...lawbook import LawBook
@@ -60,6 +71,8 @@ __all__ = ["CITATION_CODES", "resolve_citations"]
 
 #: the problem codes of this module (``--strict`` makes them errors)
 CITATION_CODES = ("law-unknown", "law-no-article", "law-not-in-force")
+#: the codes of notes (severity ``note``, with ``strict`` too): how a basis was read
+_NOTES = ("law-earliest-text",)
 #: kinds of basis the corpus holds all of (national laws and administrative regulations)
 _COVERED = ("law", "administrative-regulation")
 
@@ -81,7 +94,8 @@ def resolve_citations(batch: Batch, graph: DutyGraph, *, strict: bool = False) -
         anchor = rec.valid_from or starts.get(rec.id) or _anchor_of(stored) or today()
         new, problems = _resolve(book, rec, anchor, seen_unknown)
         for column, message, fix, code in problems:
-            batch.problems.append(_problem(row.origin, column, message, fix, code, severity))
+            level = "note" if code in _NOTES else severity
+            batch.problems.append(_problem(row.origin, column, message, fix, code, level))
         if new != rec:
             batch.rows[i] = Row(new, row.origin)
         resolved[new.id] = new
@@ -183,6 +197,16 @@ def _resolve(
     if not versions:
         return dataclasses.replace(basis, law_version=None, law_from=None, law_to=None), problems
     version = _version_on(book, law.id, versions, anchor)
+    if before_earliest_text(law, versions, anchor):
+        problems.append(
+            (
+                "bases" if listed else "valid_from",
+                f"《{law.title}》{anchor}（职责起始日）：{earliest_text_note(version.valid_from or '')}"
+                " (the corpus holds no text in force on that date; its earliest is cited)",
+                "如需当日施行的文本，可以 dutygraph load 导入该版本",
+                "law-earliest-text",
+            )
+        )
     if law.valid_from and anchor < law.valid_from:
         problems.append(
             (

@@ -48,6 +48,7 @@ from ...errors import LoadError, Problem
 from ..citations import NUM, basis_id, chinese_number
 
 __all__ = [
+    "DATED_BY",
     "LEVEL_KINDS",
     "PACKAGED_CORPUS",
     "SAMPLE_CORPUS",
@@ -79,6 +80,13 @@ LEVEL_KINDS = {
     "部门规章": "department-rule",
     "地方性法规": "local-regulation",
     "地方政府规章": "local-rule",
+}
+
+#: which rule gave a version's ``valid_from`` (:attr:`Version.dated_by`) → how a person reads it
+DATED_BY = {
+    "index": "施行日期取自索引 (index.csv's valid_from)",
+    "text": "施行日期取自文本的施行条款或沿革 (the text's 施行 date)",
+    "publish": "施行日期即公布日期：修订文本自公布之日起施行 (no later 施行 date: from publication)",
 }
 
 INFO_END = "<!-- INFO END -->"
@@ -164,8 +172,11 @@ class Version:
     """One version (text) of an act: the file(s) it was read from, its dates, its articles.
 
     ``valid_from``/``valid_to`` are the half-open interval in force (``None``:
-    open or unknown). ``expired`` is the index's flag; ``repealed_by`` names the
-    act whose text repealed this one, where the corpus says so.
+    open or unknown). ``publish`` is the date of the text the file is: the latest of
+    the file name's date, the index's and the history's (a file may hold a text as
+    amended by a decree its history lines do not name). ``dated_by`` says which rule
+    gave ``valid_from`` (:data:`DATED_BY`). ``expired`` is the index's flag;
+    ``repealed_by`` names the act whose text repealed this one, where the corpus says so.
     """
 
     act: str
@@ -180,6 +191,7 @@ class Version:
     history: tuple[str, ...] = ()
     preamble: str = ""
     articles: tuple[Article, ...] = ()
+    dated_by: str = ""
     _by_key: dict[str, Article] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -303,16 +315,18 @@ def parse_text(text: str, file: str = "<text>") -> tuple[Version, list[Problem]]
         title = title or next((ln.lstrip("#").strip() for ln in lines if ln.startswith("#")), "")
     articles, preamble = _articles(lines, body_start, file, problems, book)
     publish = _last_date(history)
+    valid_from, dated_by = _effective(history, articles, publish)
     version = Version(
         act=act_id(title) if title else "",
         title=title,
         level="",
         files=(file,),
         publish=publish,
-        valid_from=_effective(history, articles, publish),
+        valid_from=valid_from,
         history=tuple(history),
         preamble=preamble,
         articles=tuple(articles),
+        dated_by=dated_by,
     )
     return version, problems
 
@@ -443,24 +457,27 @@ def _iso(m: re.Match[str]) -> str:
 _IN_FORCE = re.compile(r"自\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起施行")
 
 
-def _effective(history: list[str], articles: list[Article], publish: str | None) -> str | None:
-    """When a text took effect: a history line saying 施行; else the date its closing
-    article says (本法自…起施行) where that is not before the text's last adoption or
-    amendment (an amendment keeps the original closing article); else that adoption date."""
+def _effective(
+    history: list[str], articles: list[Article], publish: str | None
+) -> tuple[str | None, str]:
+    """When a text took effect, and the rule (:data:`DATED_BY`): a history line saying 施行;
+    else the date its closing article says (本法自…起施行) where that is not before the
+    text's last adoption or amendment (an amendment keeps the original closing article);
+    else that adoption date."""
     for line in reversed(history):
         if "施行" in line:
             dates = list(_DATE.finditer(line))
             if dates:
-                return _iso(dates[-1])
+                return _iso(dates[-1]), "text"
     for art in reversed(articles[-3:]):
         m = _IN_FORCE.search(art.text)
         if m:
             d = _DATE.search(m.group(1))
             date = _iso(d) if d else None
             if date and (publish is None or date >= publish):
-                return date
+                return date, "text"
             break
-    return publish
+    return publish, "publish"
 
 
 def _last_date(history: list[str]) -> str | None:
@@ -646,14 +663,21 @@ def _build(
 def _dates(
     version: Version, row: dict[str, str], index_file: str, row_no: int, problems: list[Problem]
 ) -> None:
-    """Publication and effective dates: the text's own history first (the index is
-    sometimes stale: a later amendment listed with the previous one's dates), then the
-    index, then the date in the file name."""
+    """Publication and effective dates of the text the file is.
+
+    ``publish``: the latest of the history's last adoption or amendment, the index's
+    ``publish`` and the file name's date — a file may hold a text as amended by a decree
+    its history lines do not name (快递暂行条例(2019-03-02).md says only 「2018年3月2日
+    …公布」), and the index is sometimes stale (a later amendment listed with the
+    previous one's dates: its ``valid_from`` is then not taken). ``valid_from``: the
+    index's where given (not before ``publish``); else the text's 施行 date where that is
+    not before ``publish`` (an amendment keeps the original's closing article); else
+    ``publish`` (an amendment by decree takes effect on publication unless the text says
+    otherwise). ``dated_by`` records which (:data:`DATED_BY`)."""
     rel = version.files[0]
     listed_publish = (row.get("publish") or "").strip() or None
     listed_from = (row.get("valid_from") or "").strip() or None
     text_publish = version.publish
-    publish = text_publish or listed_publish or _file_date(rel)
     if listed_publish and text_publish and _days(listed_publish, text_publish) > 31:
         problems.append(
             _warn(
@@ -666,11 +690,12 @@ def _dates(
             )
         )
         listed_from = None
+    publish = max((d for d in (text_publish, listed_publish, _file_date(rel)) if d), default=None)
     version.publish = publish
     if listed_from and (publish is None or listed_from >= publish):
-        version.valid_from = listed_from
+        version.valid_from, version.dated_by = listed_from, "index"
     elif not version.valid_from or (publish and version.valid_from < publish):
-        version.valid_from = publish
+        version.valid_from, version.dated_by = publish, "publish"
 
 
 def _days(a: str, b: str) -> int:

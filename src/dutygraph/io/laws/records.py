@@ -62,6 +62,8 @@ def act_record(act: Act) -> Law:
 
 
 def version_record(v: Version) -> LawVersion:
+    """The version; ``attrs["dated_by"]`` the rule that gave its ``valid_from``
+    (:data:`~dutygraph.io.laws.parse.DATED_BY`)."""
     return LawVersion(
         v.id,
         v.act,
@@ -73,7 +75,7 @@ def version_record(v: Version) -> LawVersion:
         v.history,
         v.files,
         v.preamble,
-        {},
+        {"dated_by": v.dated_by} if v.dated_by else {},
         Origin(v.files[0]) if v.files else None,
     )
 
