@@ -89,7 +89,8 @@ MAX_CLAUSES = MAX_STATUTES
 #: or as a vote of its own score beside the items (benchmarks/results/assign_loso_s16_enforce_after.txt)
 W_ENFORCE = W_PRECEDENT
 MAX_ENFORCE = MAX_CLAUSES
-#: its best sentence counts as evidence too (W_ENFORCE × its score), as a clause's does
+#: its best sentence sharing two words of the text counts as evidence too (W_ENFORCE × its
+#: score), as a clause's does; one shared word votes, never alone names a lead
 ENFORCE_EVIDENCE = True
 #: True: a share of the best item's score (above); False: W_ENFORCE × the sentence's own
 #: score voted beside the department's items (as a clause votes: settled set 91.7 %)
@@ -374,8 +375,11 @@ def assign_business_form(
     enforced = (
         ix.enforce.search(words, ix.statutes)[:MAX_ENFORCE] if W_ENFORCE and ix.enforce else []
     )
-    if enforced and ACT_EVIDENCE and ENFORCE_EVIDENCE:
-        act_evidence = max(act_evidence, W_ENFORCE * enforced[0].hit.score)
+    # one shared word may vote for a sentence's department, never alone name it: the evidence
+    # is the best sentence sharing two words (新开 alone meets 新开、停开国际班轮运输航线)
+    telling = [e for e in enforced if e.shared >= match.CLAUSE_MIN_WORDS]
+    if telling and ACT_EVIDENCE and ENFORCE_EVIDENCE:
+        act_evidence = max(act_evidence, W_ENFORCE * telling[0].hit.score)
     if max(top - kept[0].by_characters, act_evidence) < MIN_EVIDENCE:
         # characters rank, never alone suffice; an act whose scope the text falls in does
         out.abstained = True

@@ -136,7 +136,7 @@ def _cited(v: Any, span: str) -> str:
             continue
         p = art.paragraph(_number(p_num)) if p_num else art.paragraphs[0] if art.paragraphs else None
         if p is not None:
-            out.append(p.text)
+            out.append(p.text.rstrip("。；;：: "))
     return "，".join(out)
 
 

@@ -1042,6 +1042,11 @@ class EnforceHit:
     def quote(self) -> str:
         return f"《{self.act}》{self.article}：{self.text}"
 
+    @property
+    def shared(self) -> int:
+        """How many distinct words of the text (of two characters or more) it shares."""
+        return len({m.word for m in self.hit.matches if len(m.term) > 1})
+
 
 class EnforceIndex:
     """The enforcement and obligation sentences of every act in force
