@@ -71,14 +71,18 @@ def main() -> None:
         if not ok & proposed:
             groups.append("kind 1" if a.candidates else "kind 5")
         words = match.query_words(ix, c.name, c.description)
-        top = [h.department for h in ix.enforce.search(words, ix.statutes)[:3]] if ix.enforce else []
+        top = (
+            [h.department for h in ix.enforce.search(words, ix.statutes)[:3]] if ix.enforce else []
+        )
         for grp in groups:
             t = tally[grp]
             t["cases"] += 1
             t["proposes"] += bool(top)
             t["top-1"] += bool(top) and top[0] in ok
             t["top-3"] += bool(ok & set(top))
-    lines.append("the proposer alone (tuning sets, scored cases; kinds by assign with W_ENFORCE=0):")
+    lines.append(
+        "the proposer alone (tuning sets, scored cases; kinds by assign with W_ENFORCE=0):"
+    )
     for grp, t in tally.items():
         lines.append(f"  {grp}: " + ", ".join(f"{k} {v}" for k, v in t.items()))
     times: dict[float, list[float]] = {0.0: [], saved: []}

@@ -72,7 +72,9 @@ def test_a_case_whose_enforcement_article_names_the_lead_gets_it_with_the_articl
     reason = next(r for r in a.candidates[0].reasons if r.startswith("执法条款（法律）"))
     # the example: 组团社应当为旅游团队安排专职领队 (第十条), cited by 第二十七条
     assert "《中国公民出国旅游管理办法》第二十七条" in reason and "专职领队" in reason
-    assert any(q.startswith("《中国公民出国旅游管理办法》第二十七条：") for q in a.candidates[0].articles)
+    assert any(
+        q.startswith("《中国公民出国旅游管理办法》第二十七条：") for q in a.candidates[0].articles
+    )
 
 
 def test_without_the_enforcement_articles_no_reason_quotes_them(g, monkeypatch) -> None:

@@ -95,6 +95,9 @@ ENFORCE_EVIDENCE = True
 #: True: a share of the best item's score (above); False: W_ENFORCE × the sentence's own
 #: score voted beside the department's items (as a clause votes: settled set 91.7 %)
 ENFORCE_AS_SHARE = True
+#: a sentence sharing one word only of the text adds to a department the other signals
+#: propose, and (True) makes one a candidate of its own too
+ENFORCE_ONE_WORD_JOINS = False
 #: how a sentence acts on the behaviour, for the reason
 ENFORCE_KIND_ZH = {
     "penalty": "对其处罚",
@@ -442,8 +445,11 @@ def assign_business_form(
     # behaviour the text's words share makes that department a candidate, by its best one
     shares: dict[str, float] = defaultdict(float)
     for eh in enforced:
-        quoted = eh.quote()
+        cited = eh.quote()
         for dep in _region_departments(g, eh.department, code, as_of):
+            alone = eh.shared < match.CLAUSE_MIN_WORDS and dep.id not in cands
+            if alone and not ENFORCE_ONE_WORD_JOINS:
+                continue  # one shared word reinforces a candidate, never alone makes one
             c = cands.setdefault(dep.id, Candidate(dep, 0.0))
             if ENFORCE_AS_SHARE:
                 share = W_ENFORCE * top * eh.hit.score / enforced[0].hit.score
@@ -452,11 +458,11 @@ def assign_business_form(
                 per_dep[dep.id].append(W_ENFORCE * eh.hit.score)
             c.reasons.append(
                 f"执法条款（法律）：描述中的词 {eh.hit.words()} 见于《{eh.act}》{eh.article}"
-                f"第{_ZH_NUMBERS[eh.paragraph] if eh.paragraph < len(_ZH_NUMBERS) else eh.paragraph}款"
-                f"所列行为“{eh.span}”，{ENFORCE_KIND_ZH.get(eh.kind, '')} — {quoted}"
+                f"第{_paragraph_zh(eh.paragraph)}款"
+                f"所列行为“{eh.span}”，{ENFORCE_KIND_ZH.get(eh.kind, '')} — {cited}"
             )
-            if quoted not in c.articles:
-                c.articles.append(quoted)
+            if cited not in c.articles:
+                c.articles.append(cited)
     for did, c in cands.items():
         s = sorted(per_dep[did], reverse=True) or [0.0]
         c.score = s[0] + W_SECOND * sum(s[1:3]) + shares.get(did, 0.0)
@@ -584,6 +590,11 @@ def ablations() -> dict[str, list[tuple[Any, str, Any]]]:
 
 
 _ZH_NUMBERS = ("零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+
+
+def _paragraph_zh(n: int) -> str:
+    """A paragraph (款) number as the statutes write it (1 → 一; past 十, the digits)."""
+    return _ZH_NUMBERS[n] if 0 < n < len(_ZH_NUMBERS) else str(n)
 
 
 def _sources(h: match.Hit) -> str:

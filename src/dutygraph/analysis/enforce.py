@@ -56,8 +56,12 @@ _PENALTY = re.compile(
     rf"(?P<span>[^。；]*?)的[，,]\s*由{_DEPT}"
     r"[^。；]{0,40}?(?:责令|处[^理分]|给予|没收|吊销|取缔|查处|予以|撤销|暂扣|收缴|查封|扣押)"
 )
-_APPROVAL = re.compile(rf"(?:须|必须|应当)?(?:依法)?(?:报)?经{_DEPT}[^，。；]{{0,12}}?(?:批准|许可|审批|核准|同意)")
-_REPORT = re.compile(rf"(?:应当|须|必须)?(?:依法)?向{_DEPT}(?:提出|提交|报送)?[^，。；]{{0,8}}?(?:申请|报告|备案|申报)")
+_APPROVAL = re.compile(
+    rf"(?:须|必须|应当)?(?:依法)?(?:报)?经{_DEPT}[^，。；]{{0,12}}?(?:批准|许可|审批|核准|同意)"
+)
+_REPORT = re.compile(
+    rf"(?:应当|须|必须)?(?:依法)?向{_DEPT}(?:提出|提交|报送)?[^，。；]{{0,8}}?(?:申请|报告|备案|申报)"
+)
 _INSPECT = re.compile(
     rf"{_DEPT}[^。；]{{0,12}}?(?:应当|可以|有权)?(?:依法)?(?:加强)?对(?P<span>[^。；]{{2,60}}?)"
     r"(?:进行|实施|开展)?(?:监督检查|检查|查验|抽查|抽样检验|巡查)"
@@ -134,7 +138,13 @@ def _cited(v: Any, span: str) -> str:
         art = v.article(_number(a_num))
         if art is None:
             continue
-        p = art.paragraph(_number(p_num)) if p_num else art.paragraphs[0] if art.paragraphs else None
+        p = (
+            art.paragraph(_number(p_num))
+            if p_num
+            else art.paragraphs[0]
+            if art.paragraphs
+            else None
+        )
         if p is not None:
             out.append(p.text.rstrip("。；;：: "))
     return "，".join(out)
@@ -208,35 +218,27 @@ def build() -> list[EnforceRow]:
 
 
 def write(rows: list[EnforceRow], path: Path = PATH) -> None:
-    """``rows`` as the shipped table: the corpus digest line, then one tab-separated row each."""
-    from .near import corpus_digest
+    """``rows`` as the shipped table (:func:`dutygraph.analysis.assign_law.write_table`); a
+    text the row before has too is written once (blank: the one above)."""
+    from .assign_law import write_table
 
-    lines = [f"# corpus sha256 {corpus_digest()}"]
+    out = []
     before = None
-    for r in rows:  # a text the row before has too is written once (blank: the one above)
+    for r in rows:
         text = "" if r.text == before else r.text
         before = r.text
-        fields = (r.act, r.article, str(r.paragraph), r.kind, r.line, r.department, r.span, text)
-        lines.append("\t".join(fields))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out.append((r.act, r.article, str(r.paragraph), r.kind, r.line, r.department, r.span, text))
+    write_table(path, out)
 
 
 @lru_cache(maxsize=1)
 def load() -> tuple[EnforceRow, ...]:
     """The shipped rows; empty when the table is missing or read from another corpus."""
-    from .near import corpus_digest
+    from .assign_law import read_table
 
-    try:
-        lines = PATH.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return ()
-    if not lines or lines[0].removeprefix("# corpus sha256 ") != corpus_digest():
-        return ()
     out = []
     text = ""
-    for line in lines[1:]:
-        f = line.split("\t")
+    for f in read_table(PATH):
         if len(f) == 8:
             text = f[7] or text
             out.append(EnforceRow(f[0], f[1], int(f[2]), f[3], f[4], f[5], f[6], text))

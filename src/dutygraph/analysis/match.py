@@ -953,6 +953,22 @@ CLAUSE_BODY = True
 CLAUSE_SILENT = frozenset({*CONTEXT_ROLES, "customer", NEAR_ROLE})  # roles that never vote
 
 
+def _voting_words(index: WordIndex, words: Sequence[Word], acts: StatuteIndex | None) -> list[Word]:
+    """The words that may vote in a clause or sentence index: not of :data:`CLAUSE_SILENT`'s
+    roles, with a term in the index, and with ``acts`` not in more than :data:`MAX_ACT_SHARE`
+    of the acts' heads (the statutes' stock words)."""
+    use = [
+        w
+        for w in words
+        if w.role not in CLAUSE_SILENT
+        and any(t in index.postings for t, _ in _terms(index.seg, w.text))
+    ]
+    if acts is not None:
+        most = MAX_ACT_SHARE * max(len(acts.statutes), 1)
+        use = [w for w in use if len(acts._acts_with(w.text)) <= most]
+    return use
+
+
 @dataclass(slots=True)
 class ClauseHit:
     """A department a competence clause of the corpus puts in charge of the text's matter."""
@@ -985,16 +1001,7 @@ class ClauseIndex:
         business serves is no matter it is in) and near terms never vote; with ``acts``, nor
         a word in more than :data:`MAX_ACT_SHARE` of the acts' heads (公司, 未成年人, 动物:
         the statutes' stock words, which say nothing of which clause)."""
-        post = self.index.postings
-        use = [
-            w
-            for w in words
-            if w.role not in CLAUSE_SILENT
-            and any(t in post for t, _ in _terms(self.index.seg, w.text))
-        ]
-        if acts is not None:
-            most = MAX_ACT_SHARE * max(len(acts.statutes), 1)
-            use = [w for w in use if len(acts._acts_with(w.text)) <= most]
+        use = _voting_words(self.index, words, acts)
         best: dict[str, ClauseHit] = {}
         for h in self.index.search(use):
             dept, act, article, matter, core, text = self.rows[h.key]
@@ -1066,16 +1073,7 @@ class EnforceIndex:
         :data:`ENFORCE_MIN_WORDS` distinct words), best first; the words that never vote for
         a competence clause (:data:`CLAUSE_SILENT`, and with ``acts`` the statutes' stock
         words) never vote here either."""
-        post = self.index.postings
-        use = [
-            w
-            for w in words
-            if w.role not in CLAUSE_SILENT
-            and any(t in post for t, _ in _terms(self.index.seg, w.text))
-        ]
-        if acts is not None:
-            most = MAX_ACT_SHARE * max(len(acts.statutes), 1)
-            use = [w for w in use if len(acts._acts_with(w.text)) <= most]
+        use = _voting_words(self.index, words, acts)
         best: dict[str, EnforceHit] = {}
         own = {w.text for w in use}
         for h in self.index.search(use):
@@ -1088,7 +1086,11 @@ class EnforceIndex:
                 continue
             row = self.rows[h.key]
             if ENFORCE_LENGTH:
-                h = Hit(h.key, h.score / (1 - ENFORCE_LENGTH + ENFORCE_LENGTH * row[7] / self.mean), h.matches)
+                h = Hit(
+                    h.key,
+                    h.score / (1 - ENFORCE_LENGTH + ENFORCE_LENGTH * row[7] / self.mean),
+                    h.matches,
+                )
             got = best.get(row[0])
             if got is None or h.score > got.hit.score:
                 best[row[0]] = EnforceHit(*row[:7], hit=h)
