@@ -14,7 +14,10 @@ From a name, a description and optional behaviours (国办发〔2023〕1号 §�
 3. **the statutes** (:mod:`dutygraph.analysis.lawtext`): the competence,
    scope and definition articles of the acts an item rests on; an article
    sharing at least :data:`LAW_MIN_WORDS` words with the text adds to its
-   items, and the reason quotes it;
+   items, and the reason quotes it; the **enforcement and obligation sentences** of every act
+   in force (:mod:`dutygraph.analysis.enforce`: …的，由X部门责令…, 经X批准, 向X申请) whose
+   behaviour the text's words share add, for the department each names, a share of the best
+   item's score (:data:`W_ENFORCE`), and the reason quotes the article up to its 款;
 4. **lead candidates**: a department scores by its best-grounded item (plus a
    little for its second and third); 领域归口 — the lines leading the main
    item's domain — and 业务相近 — settled precedents, only through behaviours
