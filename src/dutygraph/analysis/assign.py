@@ -14,7 +14,10 @@ From a name, a description and optional behaviours (国办发〔2023〕1号 §�
 3. **the statutes** (:mod:`dutygraph.analysis.lawtext`): the competence,
    scope and definition articles of the acts an item rests on; an article
    sharing at least :data:`LAW_MIN_WORDS` words with the text adds to its
-   items, and the reason quotes it;
+   items, and the reason quotes it; the **enforcement and obligation sentences** of every act
+   in force (:mod:`dutygraph.analysis.enforce`: …的，由X部门责令…, 经X批准, 向X申请) whose
+   behaviour the text's words share add, for the department each names, a share of the best
+   item's score (:data:`W_ENFORCE`), and the reason quotes the article up to its 款;
 4. **lead candidates**: a department scores by its best-grounded item (plus a
    little for its second and third); 领域归口 — the lines leading the main
    item's domain — and 业务相近 — settled precedents, only through behaviours
@@ -80,6 +83,31 @@ MAX_STATUTES = 3  # acts considered
 #: first :data:`MAX_CLAUSES` departments
 W_CLAUSE = W_ACT
 MAX_CLAUSES = MAX_STATUTES
+#: an enforcement or obligation sentence of the corpus (…的，由X部门责令…; 经X批准; 向X申请)
+#: whose behaviour the text's words share, for the department it names
+#: (:class:`dutygraph.analysis.match.EnforceIndex`): its best sentence per department, for the
+#: first :data:`MAX_ENFORCE` departments, adds W_ENFORCE × the best item's score × its share
+#: of the best sentence's score — a precedent's weight, as a precedent adds (0: off, the
+#: ablation). Chosen by leave-one-set-out on the tuning sets among 0.25/0.5/1.0, as a share
+#: or as a vote of its own score beside the items (benchmarks/results/assign_loso_s16_enforce_after.txt)
+W_ENFORCE = W_PRECEDENT
+MAX_ENFORCE = MAX_CLAUSES
+#: its best sentence sharing two words of the text counts as evidence too (W_ENFORCE × its
+#: score), as a clause's does; one shared word votes, never alone names a lead
+ENFORCE_EVIDENCE = True
+#: True: a share of the best item's score (above); False: W_ENFORCE × the sentence's own
+#: score voted beside the department's items (as a clause votes: settled set 91.7 %)
+ENFORCE_AS_SHARE = True
+#: a sentence sharing one word only of the text adds to a department the other signals
+#: propose, and (True) makes one a candidate of its own too
+ENFORCE_ONE_WORD_JOINS = False
+#: how a sentence acts on the behaviour, for the reason
+ENFORCE_KIND_ZH = {
+    "penalty": "对其处罚",
+    "approval": "须经其批准",
+    "report": "须向其申请或报告",
+    "inspect": "由其检查",
+}
 LAW_MIN_WORDS = 2  # distinct words of the text an article must share to count
 KNOWN_BEHAVIOR = 10.0  # a behaviour the caller names
 PRECEDENT_SHARE = 0.3  # a behaviour counts as shared with a precedent from this share of the top
@@ -352,6 +380,14 @@ def assign_business_form(
     clauses = ix.clauses.search(words, ix.statutes)[:MAX_CLAUSES] if W_CLAUSE and ix.clauses else []
     if clauses and ACT_EVIDENCE:
         act_evidence = max(act_evidence, W_CLAUSE * clauses[0].hit.score)
+    enforced = (
+        ix.enforce.search(words, ix.statutes)[:MAX_ENFORCE] if W_ENFORCE and ix.enforce else []
+    )
+    # one shared word may vote for a sentence's department, never alone name it: the evidence
+    # is the best sentence sharing two words (新开 alone meets 新开、停开国际班轮运输航线)
+    telling = [e for e in enforced if e.shared >= match.CLAUSE_MIN_WORDS]
+    if telling and ACT_EVIDENCE and ENFORCE_EVIDENCE:
+        act_evidence = max(act_evidence, W_ENFORCE * telling[0].hit.score)
     if max(top - kept[0].by_characters, act_evidence) < MIN_EVIDENCE:
         # characters rank, never alone suffice; an act whose scope the text falls in does
         out.abstained = True
@@ -415,9 +451,31 @@ def assign_business_form(
             )
             if clause not in c.articles:
                 c.articles.append(clause)
+    # the enforcement articles: a sentence naming who punishes, approves or inspects a
+    # behaviour the text's words share makes that department a candidate, by its best one
+    shares: dict[str, float] = defaultdict(float)
+    for eh in enforced:
+        cited = eh.quote()
+        for dep in _region_departments(g, eh.department, code, as_of):
+            alone = eh.shared < match.CLAUSE_MIN_WORDS and dep.id not in cands
+            if alone and not ENFORCE_ONE_WORD_JOINS:
+                continue  # one shared word reinforces a candidate, never alone makes one
+            c = cands.setdefault(dep.id, Candidate(dep, 0.0))
+            if ENFORCE_AS_SHARE:
+                share = W_ENFORCE * top * eh.hit.score / enforced[0].hit.score
+                shares[dep.id] = max(shares[dep.id], share)
+            else:
+                per_dep[dep.id].append(W_ENFORCE * eh.hit.score)
+            c.reasons.append(
+                f"执法条款（法律）：描述中的词 {eh.hit.words()} 见于《{eh.act}》{eh.article}"
+                f"第{_paragraph_zh(eh.paragraph)}款"
+                f"所列行为“{eh.span}”，{ENFORCE_KIND_ZH.get(eh.kind, '')} — {cited}"
+            )
+            if cited not in c.articles:
+                c.articles.append(cited)
     for did, c in cands.items():
-        s = sorted(per_dep[did], reverse=True)
-        c.score = s[0] + W_SECOND * sum(s[1:3])
+        s = sorted(per_dep[did], reverse=True) or [0.0]
+        c.score = s[0] + W_SECOND * sum(s[1:3]) + shares.get(did, 0.0)
 
     # 领域归口 (catalogue): the lines that lead the main item's domain
     if main.domain:
@@ -552,6 +610,7 @@ def ablations() -> dict[str, list[tuple[Any, str, Any]]]:
         ],
         "no clauses": [(me, "W_CLAUSE", 0.0), (match, "CLAUSE_ACTS", False)],
         "no clause votes": [(me, "W_CLAUSE", 0.0)],
+        "no enforcement articles": [(me, "W_ENFORCE", 0.0)],
         "no definitions": [(match, "DEFINED_WEIGHT", 0.0)],
         "no thesaurus": [(match, "THESAURUS_WEIGHT", 0.0), (match, "NEAR_SHARE", 0.0)],
         "no corpus near terms": [(match, "NEAR_SHARE", 0.0)],
@@ -559,6 +618,14 @@ def ablations() -> dict[str, list[tuple[Any, str, Any]]]:
         "no characters": [(match, "CHAR_NOUNS", False)],
         "no precedents": [(me, "W_PRECEDENT", 0.0)],
     }
+
+
+_ZH_NUMBERS = ("零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+
+
+def _paragraph_zh(n: int) -> str:
+    """A paragraph (款) number as the statutes write it (1 → 一; past 十, the digits)."""
+    return _ZH_NUMBERS[n] if 0 < n < len(_ZH_NUMBERS) else str(n)
 
 
 def _sources(h: match.Hit) -> str:

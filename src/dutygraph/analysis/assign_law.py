@@ -25,12 +25,24 @@ on :data:`AS_OF`; the line is mapped to a department of the graph when the index
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["AS_OF", "MAX_TEXT", "PATH", "ClauseRow", "build", "load", "matter_core", "write"]
+__all__ = [
+    "AS_OF",
+    "MAX_TEXT",
+    "PATH",
+    "ClauseRow",
+    "build",
+    "load",
+    "matter_core",
+    "read_table",
+    "write",
+    "write_table",
+]
 
 PATH = Path(str(files("dutygraph") / "data" / "assign" / "clauses.tsv"))
 AS_OF = "2025-06-01"  # the clauses of the versions in force then (the evaluation's date)
@@ -80,28 +92,39 @@ def _clean(s: str) -> str:
 
 def write(rows: list[ClauseRow], path: Path = PATH) -> None:
     """``rows`` as the shipped table: the corpus digest line, then one tab-separated row each."""
-    from .near import corpus_digest
-
-    lines = [f"# corpus sha256 {corpus_digest()}"]
-    lines += [
-        "\t".join((r.act, r.article, r.level, r.line, r.department, r.matter, r.text)) for r in rows
-    ]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_table(
+        path, [(r.act, r.article, r.level, r.line, r.department, r.matter, r.text) for r in rows]
+    )
 
 
 @lru_cache(maxsize=1)
 def load() -> tuple[ClauseRow, ...]:
     """The shipped clauses; empty when the table is missing or read from another corpus."""
+    return tuple(ClauseRow(*f) for f in read_table(PATH) if len(f) == 7)
+
+
+def write_table(path: Path, rows: Iterable[Sequence[str]]) -> None:
+    """A table read from the packaged corpus, shipped: the corpus digest line, then one
+    tab-separated row each (the clauses here, :mod:`dutygraph.analysis.enforce`'s sentences)."""
+    from .near import corpus_digest
+
+    lines = [f"# corpus sha256 {corpus_digest()}", *("\t".join(r) for r in rows)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_table(path: Path) -> list[list[str]]:
+    """The rows (their fields) of a table :func:`write_table` wrote; none when it is missing or
+    was read from another corpus than the packaged one."""
     from .near import corpus_digest
 
     try:
-        lines = PATH.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
-        return ()
+        return []
     if not lines or lines[0].removeprefix("# corpus sha256 ") != corpus_digest():
-        return ()
-    return tuple(ClauseRow(*line.split("\t")) for line in lines[1:] if line.count("\t") == 6)
+        return []
+    return [line.split("\t") for line in lines[1:]]
 
 
 _FRAME_HEAD = re.compile(r"^(?:全国|本行政区域|本辖区|辖区)?(?:内)?(?:的)?(?:有关)?")
