@@ -476,6 +476,7 @@ def assign_business_form(
     for did, c in cands.items():
         s = sorted(per_dep[did], reverse=True) or [0.0]
         c.score = s[0] + W_SECOND * sum(s[1:3]) + shares.get(did, 0.0)
+        c.signals["enforce"] = shares.get(did, 0.0)
 
     # 领域归口 (catalogue): the lines that lead the main item's domain
     if main.domain:

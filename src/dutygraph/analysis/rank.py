@@ -52,7 +52,7 @@ ENABLED = True
 
 #: the signals whose sum is the hand score; ``other`` is what they leave out (0: a signal added
 #: to the score since, not yet recorded here)
-PARTS = ("best", "second", "domain", "precedent")
+PARTS = ("best", "second", "enforce", "domain", "precedent")
 #: the ranker's inputs, per candidate (see :func:`features`)
 FEATURES = (
     "hand",  # the hand-weighted score, as a share of the case's best
