@@ -52,9 +52,11 @@ next generation by the next import); the transaction's wall including ``COMMIT``
 from __future__ import annotations
 
 import argparse
+import ast
 import bisect
 import contextlib
 import json
+import mmap
 import os
 import resource
 import sqlite3
@@ -70,7 +72,7 @@ if TYPE_CHECKING:
 
 HERE = os.path.abspath(__file__)
 T0 = time.perf_counter()
-STEPS: dict[str, float] = {}
+STEPS: dict[str, tuple[float, float]] = {}
 #: the DutyColumns columns, by name (department, item, region, role, bases, valid_from,
 #: valid_to, source, line, attrs, origin.file, origin.row, origin.sheet, origin.version)
 DICT_COLS = ("department", "item", "region", "role", "bases", "valid_from", "valid_to", "line")
@@ -78,8 +80,18 @@ ORIGIN_DICT = ("origin.file", "origin.sheet", "origin.version")
 ROLES = ("assist", "lead")  # role codes after sorting (the dictionary is sorted)
 
 
-def _step(name: str, seconds: float) -> None:
-    STEPS[name] = STEPS.get(name, 0.0) + seconds
+def _now() -> tuple[float, float]:
+    """The wall clock and this process's CPU time (all its threads)."""
+    return time.perf_counter(), time.process_time()
+
+
+def _step(name: str, since: tuple[float, float], less: tuple[float, float] = (0.0, 0.0)) -> None:
+    """Add the wall and CPU seconds from ``since`` to now (less ``less``) to step ``name``."""
+    w, c = STEPS.get(name, (0.0, 0.0))
+    STEPS[name] = (
+        w + time.perf_counter() - since[0] - less[0],
+        c + time.process_time() - since[1] - less[1],
+    )
 
 
 def _cpu() -> float:
@@ -114,16 +126,37 @@ def _write_strings(folder: Path, name: str, values: list[str]) -> None:
     np.save(folder / f"{name}.off.npy", off)
 
 
+def mapped(path: Path) -> memoryview:
+    """The data of an ``.npy`` file as a memoryview of its type over the mapped file
+    (no numpy: a one-shot reader does not pay its import)."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size == 0:
+            return memoryview(b"")
+        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    major = mm[6]
+    hlen = int.from_bytes(mm[8:10] if major == 1 else mm[8:12], "little")
+    start = (10 if major == 1 else 12) + hlen
+    header = ast.literal_eval(mm[start - hlen : start].decode("latin1"))
+    code = _TYPECODES[header["descr"]]
+    return memoryview(mm)[start:].cast(code)
+
+
+_TYPECODES = {"<i2": "h", "<i4": "i", "<i8": "q", "|i1": "b", "|b1": "B"}
+
+
 class Strings:
-    """Memory-mapped strings (:func:`_write_strings`): one decoded as asked, a sorted
-    dictionary searched by bisection (only its probed entries decoded)."""
+    """Mapped strings (:func:`_write_strings`): one decoded as asked, a sorted dictionary
+    searched by bisection (only its probed entries decoded)."""
 
     def __init__(self, folder: Path, name: str) -> None:
-        import numpy as np
-
-        self.off = np.load(folder / f"{name}.off.npy", mmap_mode="r")
-        size = os.path.getsize(folder / f"{name}.bytes")
-        self.buf = np.memmap(folder / f"{name}.bytes", mode="r") if size else b""
+        self.off = mapped(folder / f"{name}.off.npy")
+        path = folder / f"{name}.bytes"
+        if os.path.getsize(path):
+            with open(path, "rb") as f:
+                self.buf: Any = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        else:
+            self.buf = b""
         self._memo: dict[int, str] = {}
 
     def __len__(self) -> int:
@@ -132,8 +165,7 @@ class Strings:
     def __getitem__(self, k: int) -> str:
         s = self._memo.get(k)
         if s is None:
-            a, b = int(self.off[k]), int(self.off[k + 1])
-            s = self._memo[k] = bytes(self.buf[a:b]).decode()
+            s = self._memo[k] = self.buf[self.off[k] : self.off[k + 1]].decode()
         return s
 
     def code(self, value: str) -> int | None:
@@ -156,7 +188,11 @@ class ColumnarWriter:
         self.rows = array("i")
         self.attrs: dict[str, int] = {"": 0}
         self.attr_codes = array("i")
-        self.source: list[Any] = []
+        self.source: list[bytes] = []  # each slice's sources as UTF-8, in store order
+        self.source_len = array("q")
+        self.source_null = array("b")
+        self.lists: dict[str, int] = {}  # a source's list (before "#"), for by_source_list
+        self.list_codes = array("i")
         self.n = 0
 
     def add(self, part: Any) -> None:
@@ -185,7 +221,20 @@ class ColumnarWriter:
                 self.attr_codes.append(self.attrs.setdefault(s, len(self.attrs)))
         else:
             self.attr_codes.extend(array("i", bytes(4 * len(attrs))))
-        self.source.extend(cols["source"])
+        src = cols["source"]
+        if None in src:
+            self.source_null.extend(s is None for s in src)
+            src = [s or "" for s in src]
+        else:
+            self.source_null.extend(bytes(len(src)))
+        enc = [s.encode() for s in src]
+        self.source.append(b"".join(enc))
+        self.source_len.extend(map(len, enc))
+        lists = self.lists
+        heads = [s.partition("#")[0] for s in src]
+        for h in set(heads).difference(lists):
+            lists[h] = len(lists)
+        self.list_codes.extend(map(lists.__getitem__, heads))
         self.n += len(part)
 
     def finish(self, folder: Path, sites: bool) -> tuple[int, list[tuple[str, str, int, int]]]:
@@ -193,7 +242,7 @@ class ColumnarWriter:
         (with ``sites``) the (item, region, lo, hi) ranges for B2's key index."""
         import numpy as np
 
-        t = time.perf_counter()
+        t = _now()
         folder.mkdir(parents=True)
         sorted_codes: dict[str, np.ndarray] = {}
         dict_values: dict[str, list[Any]] = {}
@@ -210,11 +259,11 @@ class ColumnarWriter:
         site = (
             sorted_codes["item"].astype(np.int64) * n_reg + sorted_codes["region"]
         ) * 4 + sorted_codes["role"]
-        _step("B: dictionaries sorted, codes remapped", time.perf_counter() - t)
-        t = time.perf_counter()
+        _step("B: dictionaries sorted, codes remapped", t)
+        t = _now()
         perm = np.argsort(site, kind="stable").astype(np.int32)
-        _step("B: sort by (item, region, role)", time.perf_counter() - t)
-        t = time.perf_counter()
+        _step("B: sort by (item, region, role)", t)
+        t = _now()
         np.save(folder / "site.npy", site[perm])
         np.save(folder / "n.npy", perm)  # each row's store order (first written)
         for name, codes in sorted_codes.items():
@@ -225,31 +274,36 @@ class ColumnarWriter:
         attr_codes = np.frombuffer(self.attr_codes, dtype=np.int32)[perm]
         np.save(folder / "attrs.npy", attr_codes.astype(np.int16))
         _write_strings(folder, "attrs.dict", list(self.attrs))
-        src = self.source
-        missing = np.fromiter((s is None for s in src), dtype=bool, count=len(src))
-        src_sorted = [src[k] or "" for k in perm.tolist()]
-        _write_strings(folder, "source", src_sorted)
-        np.save(folder / "source.null.npy", missing[perm])
-        _step("B: columns written", time.perf_counter() - t)
-        t = time.perf_counter()
+        # the sources stay in store order (row k's is at n[k]: no strings moved)
+        with open(folder / "source.bytes", "wb") as f:
+            for blob in self.source:
+                f.write(blob)
+        self.source = []
+        off = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(np.frombuffer(self.source_len, dtype=np.int64), out=off[1:])
+        np.save(folder / "source.off.npy", off)
+        np.save(folder / "source.null.npy", np.frombuffer(self.source_null, dtype=np.int8))
+        _step("B: columns written", t)
+        t = _now()
         # the secondary look-ups, as permutations of the sorted rows
         dept = sorted_codes["department"][perm]
         np.save(folder / "by_department.npy", np.argsort(dept, kind="stable").astype(np.int32))
-        lists: dict[str, int] = {}
-        prefix = np.fromiter(
-            (lists.setdefault(s.partition("#")[0], len(lists)) for s in src_sorted),
-            dtype=np.int32,
-            count=len(src_sorted),
-        )
+        lists = self.lists
         order = sorted(range(len(lists)), key=list(lists).__getitem__)
         rank = np.empty(len(lists), dtype=np.int32)
         rank[order] = np.arange(len(lists), dtype=np.int32)
-        prefix = rank[prefix]
-        np.save(folder / "source_list.npy", prefix)
-        np.save(folder / "by_source_list.npy", np.argsort(prefix, kind="stable").astype(np.int32))
+        prefix = rank[np.frombuffer(self.list_codes, dtype=np.int32)]  # store order
+        row_of = np.empty(self.n, dtype=np.int32)  # store order -> sorted row
+        row_of[perm] = np.arange(self.n, dtype=np.int32)
+        by_list = np.argsort(prefix, kind="stable")
+        np.save(folder / "by_source_list.npy", row_of[by_list])
+        np.save(
+            folder / "by_source_list.at.npy",
+            np.searchsorted(prefix[by_list], np.arange(len(lists) + 1)),
+        )
         _write_strings(folder, "source_list.dict", sorted(lists))
-        _step("B: by department, by source's list", time.perf_counter() - t)
-        t = time.perf_counter()
+        _step("B: by department, by source's list", t)
+        t = _now()
         bases = sorted_codes["bases"][perm]
         tuples = dict_values["bases"]
         basis_ids = sorted({b for tup in tuples for b in tup})
@@ -267,18 +321,18 @@ class ColumnarWriter:
         np.save(folder / "by_basis.npy", np.concatenate(flat).astype(np.int32))
         np.save(folder / "by_basis.off.npy", off)
         _write_strings(folder, "basis.dict", basis_ids)
-        _step("B: by basis", time.perf_counter() - t)
-        t = time.perf_counter()
+        _step("B: by basis", t)
+        t = _now()
         meta = {"rows": self.n, "regions": n_reg, "format": 1}
         (folder / "meta.json").write_text(json.dumps(meta))
         for f in os.listdir(folder):
             _fsync(folder / f)
         _fsync(folder, directory=True)
         _fsync(folder.parent, directory=True)
-        _step("B: fsync of the generation", time.perf_counter() - t)
+        _step("B: fsync of the generation", t)
         ranges: list[tuple[str, str, int, int]] = []
         if sites:
-            t = time.perf_counter()
+            t = _now()
             s = site[perm] // 4
             starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
             ends = np.r_[starts[1:], len(s)]
@@ -293,7 +347,7 @@ class ColumnarWriter:
                     strict=True,
                 )
             )
-            _step("B2: site ranges made", time.perf_counter() - t)
+            _step("B2: site ranges made", t)
         return self.n, ranges
 
 
@@ -348,25 +402,24 @@ def run_import(variant: str, bundle: str, out: str) -> None:
 
     def columnar_write_bulk(conn: sqlite3.Connection, changes: Any) -> None:
         w = ColumnarWriter()
-        t = time.perf_counter()
-        enc = 0.0
+        t = _now()
+        enc = [0.0, 0.0]
         for part in changes.duties.slices():
-            e = time.perf_counter()
+            e = _now()
             w.add(part)
-            enc += time.perf_counter() - e
+            enc[0] += time.perf_counter() - e[0]
+            enc[1] += time.process_time() - e[1]
             part = None
-        _step(
-            "duties: read, parsed, converted, checked (the stream)", time.perf_counter() - t - enc
-        )
-        _step("B: slices encoded (dictionary codes)", enc)
+        _step("duties: read, parsed, converted, checked (the stream)", t, (enc[0], enc[1]))
+        STEPS["B: slices encoded (dictionary codes, sources as bytes)"] = (enc[0], enc[1])
         gen = f"g1-{os.getpid()}"
         n, ranges = w.finish(generations(store) / gen, sites=variant == "B2")
         w = None  # type: ignore[assignment]
-        t = time.perf_counter()
+        t = _now()
         rest = ChangeSet(records=changes.records, log=changes.log)
         orig_write_bulk(conn, rest)
-        _step("SQLite: the other records (write_bulk without duties)", time.perf_counter() - t)
-        t = time.perf_counter()
+        _step("SQLite: the other records (write_bulk without duties)", t)
+        t = _now()
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('duties', ?)", (json.dumps([gen, n]),))
         if variant == "B2":
             conn.execute(
@@ -374,7 +427,7 @@ def run_import(variant: str, bundle: str, out: str) -> None:
                 "PRIMARY KEY (item, region)) WITHOUT ROWID"
             )
             conn.executemany("INSERT INTO duty_site VALUES (?, ?, ?, ?)", ranges)
-            _step("B2: duty_site written", time.perf_counter() - t)
+            _step("B2: duty_site written", t)
         marks["duties written"] = time.perf_counter() - T0
 
     deferred: list[tuple[str, str]] = []
@@ -394,10 +447,10 @@ def run_import(variant: str, bundle: str, out: str) -> None:
         orig_new = writes._write_new_duties
 
         def rows_only(c: sqlite3.Connection, duties: Any) -> None:
-            t = time.perf_counter()
+            t = _now()
             for sql, rows in writes._slices(duties):
                 c.executemany(sql, rows)
-            _step("C: duty rows (stream + insert)", time.perf_counter() - t)
+            _step("C: duty rows (stream + insert)", t)
 
         bulk.index_sql = kept_back  # type: ignore[assignment]
         writes._write_new_duties = rows_only  # type: ignore[assignment]
@@ -411,14 +464,16 @@ def run_import(variant: str, bundle: str, out: str) -> None:
                 def execute(self, sql: str, *args: Any) -> Any:
                     if any(sql == s for _, s in deferred):
                         return None
-                    t = time.perf_counter()
+                    t = _now()
                     try:
                         return real_execute(sql, *args)
                     finally:
                         if sql.startswith("CREATE"):
-                            _step(
-                                "C: index in the build: " + sql.split()[2], time.perf_counter() - t
+                            words = sql.split()
+                            name = (
+                                words[words.index("EXISTS") + 1] if "EXISTS" in words else sql[:30]
                             )
+                            _step("C: index in the build: " + name, t)
 
             orig_write_bulk(Skipping(), changes)  # type: ignore[arg-type]
         finally:
@@ -436,21 +491,21 @@ def run_import(variant: str, bundle: str, out: str) -> None:
     assert rc in (0, None), rc
     marks["cli done"] = time.perf_counter() - T0
     if variant == "C":
-        t = time.perf_counter()
+        t = _now()
         conn = sqlite3.connect(out, isolation_level=None)
         conn.execute(f"PRAGMA cache_size=-{bulk.cache_kib(13_000_000)}")
         conn.execute("PRAGMA temp_store=FILE")
         conn.execute("BEGIN IMMEDIATE")
         conn.execute(f"{schema.BASES_OF_DUTIES} ORDER BY d.n")
-        _step("C after: duty_basis fill", time.perf_counter() - t)
+        _step("C after: duty_basis fill", t)
         for name, sql in deferred:
-            s = time.perf_counter()
+            s = _now()
             conn.execute(sql)
-            _step(f"C after: index {name}", time.perf_counter() - s)
-        s = time.perf_counter()
+            _step(f"C after: index {name}", s)
+        s = _now()
         conn.execute("COMMIT")
         conn.close()
-        _step("C after: COMMIT (WAL) and checkpoint", time.perf_counter() - s)
+        _step("C after: COMMIT (WAL) and checkpoint", s)
         marks["deferred indexes done"] = time.perf_counter() - T0
     marks["cpu"] = _cpu() - cpu0
     size = os.path.getsize(out)
@@ -467,27 +522,31 @@ class Generation:
     """One generation's columns, memory-mapped; rows decoded only when asked for."""
 
     def __init__(self, folder: Path) -> None:
-        import numpy as np
-
         self.folder = folder
         meta = json.loads((folder / "meta.json").read_text())
         self.n_reg = meta["regions"]
-        self.site = np.load(folder / "site.npy", mmap_mode="r")
+        self.site = mapped(folder / "site.npy")
         self.cols = {
-            c: np.load(folder / f"{c}.npy", mmap_mode="r")
+            c: mapped(folder / f"{c}.npy")
             for c in (*DICT_COLS, *ORIGIN_DICT, "origin.row", "attrs")
         }
         self.dicts = {c: Strings(folder, f"{c}.dict") for c in (*DICT_COLS, *ORIGIN_DICT, "attrs")}
         self._source: Strings | None = None
+        self._n: memoryview | None = None
+        self._null: memoryview | None = None
         self._decoded: dict[str, dict[int, Any]] = {c: {} for c in self.dicts}
 
-    def cols_n(self) -> list[int]:
-        import numpy as np
+    def __len__(self) -> int:
+        return len(self.site)
 
-        return np.load(self.folder / "n.npy", mmap_mode="r").tolist()  # type: ignore[no-any-return]
+    def cols_n(self) -> memoryview:
+        """Each sorted row's number in store order (first written)."""
+        if self._n is None:
+            self._n = mapped(self.folder / "n.npy")
+        return self._n
 
     def value(self, col: str, k: int) -> Any:
-        code = int(self.cols[col][k])
+        code = self.cols[col][k]
         memo = self._decoded[col]
         if code in memo:
             return memo[code]
@@ -502,6 +561,7 @@ class Generation:
         return v
 
     def rows_at(self, item: str, region: str, role: str | None) -> range:
+        """The sorted rows of (item, region[, role]): two bisections of the mapped site column."""
         i, r = self.dicts["item"].code(item), self.dicts["region"].code(region)
         if i is None or r is None:
             return range(0)
@@ -513,11 +573,8 @@ class Generation:
             if code is None:
                 return range(0)
             lo, hi = base + code, base + code + 1
-        import numpy as np
-
-        a = int(np.searchsorted(self.site, lo, "left"))
-        b = int(np.searchsorted(self.site, hi, "left"))
-        return range(a, b)
+        a = bisect.bisect_left(self.site, lo)  # type: ignore[arg-type]
+        return range(a, bisect.bisect_left(self.site, hi, lo=a))  # type: ignore[arg-type]
 
     def duty(self, k: int) -> Any:
         from dutygraph.model import EMPTY_ATTRS, Duty, Origin
@@ -527,13 +584,15 @@ class Generation:
         v = self.value
         file = v("origin.file", k)
         origin = (
-            Origin(
-                file, int(self.cols["origin.row"][k]), v("origin.sheet", k), v("origin.version", k)
-            )
+            Origin(file, self.cols["origin.row"][k], v("origin.sheet", k), v("origin.version", k))
             if file is not None
             else None
         )
         attrs = v("attrs", k) or EMPTY_ATTRS
+        at = self.cols_n()[k]
+        if self._null is None:
+            self._null = mapped(self.folder / "source.null.npy")
+        source = None if self._null[at] else self._source[at]
         return Duty(
             v("department", k),
             v("item", k),
@@ -542,7 +601,7 @@ class Generation:
             v("bases", k),
             v("valid_from", k),
             v("valid_to", k),
-            self._source[k],
+            source,
             v("line", k),
             attrs,
             origin,
@@ -658,7 +717,7 @@ def run_open(variant: str, store: str) -> None:
             off = src.off.tolist()
             # the byte offsets are of UTF-8; generated sources are ASCII (checked)
             assert len(blob) == off[-1]
-            cols.append([blob[off[k] : off[k + 1]] for k in range(len(src))])
+            cols.append([blob[off[k] : off[k + 1]] for k in gen.cols_n().tolist()])
             d = gen.dicts["line"]
             table = [None if (s := d[k]) == "\x00" else s for k in range(len(d))]
             cols.append([table[c] for c in gen.cols["line"].tolist()])
@@ -836,8 +895,9 @@ def drive(a: argparse.Namespace) -> None:
                     f"answer {got['answer']}; duty table reads {got.get('duty table reads', '-')}",
                     flush=True,
                 )
+        opens = (("today", "today"), ("B", "B"), ("B-decoded", "B"))
         for rnd in range(a.rounds):
-            for v, store in (("today", "today"), ("B", "B"), ("B-decoded", "B")):
+            for v, store in opens if not a.open_mapped_only else opens[1:2]:
                 if store not in variants:
                     continue
                 got = child(["open", v, str(work / f"{store}.db")])
@@ -846,7 +906,7 @@ def drive(a: argparse.Namespace) -> None:
                     f"peak {got['peak rss MB']:.0f} MB; in process {got['seconds']:.2f} s; {got['duties']:,} duties",
                     flush=True,
                 )
-        for rnd in range(a.rounds):
+        for rnd in range(a.write_rounds):
             for v in ("today", "B"):
                 if v not in variants:
                     continue
@@ -870,6 +930,12 @@ def main() -> None:
     r.add_argument("--variants", default="today,B,B2,C")
     r.add_argument("--skip-imports", action="store_true")
     r.add_argument("--reads", action="store_true")
+    r.add_argument("--write-rounds", type=int, default=5)
+    r.add_argument(
+        "--open-mapped-only",
+        action="store_true",
+        help="open only B's mapped columns (national: today's whole read takes GBs)",
+    )
     r.add_argument("--item", default="I0100")
     r.add_argument("--region", default="110101")
     i = sub.add_parser("import")
