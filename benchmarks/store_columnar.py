@@ -2,7 +2,9 @@
 beside the SQLite store, against today's import and against today's schema with the
 secondary duty indexes deferred (#16: a national import in ≤ 60 s).
 
-    python benchmarks/store_columnar.py run BUNDLE WORKDIR [--rounds 2] [--variants today,B,B2,C]
+    python benchmarks/store_columnar.py run BUNDLE WORKDIR [--rounds 2] [--variants today,B,Bf,B2,C]
+        [--reads [--write-rounds 5] [--open-mapped-only] [--item I --region R]] [--skip-imports]
+    python benchmarks/store_columnar.py check TODAY.db B.db [--pairs 300]   # untimed: same duties, same answers
     python benchmarks/store_columnar.py import VARIANT BUNDLE OUT.db      # one import, this process
     python benchmarks/store_columnar.py lead VARIANT STORE ITEM REGION    # one-shot who-leads
     python benchmarks/store_columnar.py open VARIANT STORE                # serve's whole-graph open
@@ -28,6 +30,9 @@ the duties:
   generation or the new, never a half one;
 - **B2**: B, and SQLite also holds a small key index of the duties: ``duty_site``
   (item, region) → the generation's row range, WITHOUT ROWID, filled in sorted order;
+- **Bf**: B with each slice's dictionary columns coded from the parsed polars frame the slice
+  was converted from (``bundle._duty_columns``'s, its categorical codes), each code's value
+  taken from the checked columns;
 - **C** (today's schema, secondary indexes deferred): the duty rows and ``duty_by_key``
   in the build (the import's commit and link: answers possible), then in a second
   transaction on the linked store duty_basis filled and duty_by_department,
@@ -46,7 +51,10 @@ its graph-cache in a second process; B: the columns mapped, and mapped plus deco
 today's ``DutyColumns``). ``write``: ten duties changed (each one's ``valid_to`` set), in
 one transaction: today's ``apply_changes`` upsert into the indexed duty table vs B's
 insert into a ``duty_delta`` side table (the overlay a reader merges; folded into the
-next generation by the next import); the transaction's wall including ``COMMIT``.
+next generation by the next import); the transaction's wall including ``COMMIT``. ``check``: B's duties read back in
+store order against today's rows, and who-leads / who-assists on random pairs on both.
+
+Results: ``benchmarks/results/store_columnar_s16*.txt`` (national, region4, and the summary).
 """
 
 from __future__ import annotations
@@ -914,6 +922,13 @@ def child(args: list[str]) -> dict[str, Any]:
     return got
 
 
+def _interleaved(rounds: int, cases: list[tuple[str, list[str]]], line: Any) -> None:
+    """Each case in a fresh process, the cases interleaved, ``rounds`` times; one line each."""
+    for rnd in range(rounds):
+        for v, args in cases:
+            print(f"round {rnd + 1} {line(v, child(args))}", flush=True)
+
+
 def drive(a: argparse.Namespace) -> None:
     work = Path(a.workdir)
     work.mkdir(parents=True, exist_ok=True)
@@ -947,38 +962,36 @@ def drive(a: argparse.Namespace) -> None:
     if a.reads:
         print("\n## reads and writes (fresh processes, interleaved)")
         item, region = a.item, a.region
-        for rnd in range(a.rounds):
-            for v in ("today", "B"):
-                if v not in variants:
-                    continue
-                got = child(["lead", v, str(work / f"{v}.db"), item, region])
-                print(
-                    f"round {rnd + 1} lead  {v:6s} process wall {got['wall']:.3f} s, CPU {got['cpu']:.3f} s, "
-                    f"peak {got['peak rss MB']:.0f} MB; in process {got['seconds in process (open + who-leads)']:.3f} s; "
-                    f"answer {got['answer']}; duty table reads {got.get('duty table reads', '-')}",
-                    flush=True,
-                )
-        opens = (("today", "today"), ("B", "B"), ("B-decoded", "B"))
-        for rnd in range(a.rounds):
-            for v, store in opens if not a.open_mapped_only else opens[1:2]:
-                if store not in variants:
-                    continue
-                got = child(["open", v, str(work / f"{store}.db")])
-                print(
-                    f"round {rnd + 1} open  {v:9s} process wall {got['wall']:.2f} s, CPU {got['cpu']:.2f} s, "
-                    f"peak {got['peak rss MB']:.0f} MB; in process {got['seconds']:.2f} s; {got['duties']:,} duties",
-                    flush=True,
-                )
-        for rnd in range(a.write_rounds):
-            for v in ("today", "B"):
-                if v not in variants:
-                    continue
-                got = child(["write", v, str(work / f"{v}.db")])
-                print(
-                    f"round {rnd + 1} write {v:6s} {got['write seconds (BEGIN to COMMIT)'] * 1000:.1f} ms "
-                    f"({got['rows']} duties changed, BEGIN to COMMIT)",
-                    flush=True,
-                )
+        both = [v for v in ("today", "B") if v in variants]
+
+        def lead(v: str, got: dict[str, Any]) -> str:
+            return (
+                f"lead  {v:6s} process wall {got['wall']:.3f} s, CPU {got['cpu']:.3f} s, "
+                f"peak {got['peak rss MB']:.0f} MB; in process "
+                f"{got['seconds in process (open + who-leads)']:.3f} s; answer {got['answer']}; "
+                f"duty table reads {got.get('duty table reads', '-')}"
+            )
+
+        def opened(v: str, got: dict[str, Any]) -> str:
+            return (
+                f"open  {v:9s} process wall {got['wall']:.2f} s, CPU {got['cpu']:.2f} s, "
+                f"peak {got['peak rss MB']:.0f} MB; in process {got['seconds']:.2f} s; "
+                f"{got['duties']:,} duties"
+            )
+
+        def wrote(v: str, got: dict[str, Any]) -> str:
+            ms = got["write seconds (BEGIN to COMMIT)"] * 1000
+            return f"write {v:6s} {ms:.1f} ms ({got['rows']} duties changed, BEGIN to COMMIT)"
+
+        opens = [("today", "today"), ("B", "B"), ("B-decoded", "B")]
+        opens = [(v, s) for v, s in (opens[1:2] if a.open_mapped_only else opens) if s in variants]
+        _interleaved(
+            a.rounds, [(v, ["lead", v, str(work / f"{v}.db"), item, region]) for v in both], lead
+        )
+        _interleaved(a.rounds, [(v, ["open", v, str(work / f"{s}.db")]) for v, s in opens], opened)
+        _interleaved(
+            a.write_rounds, [(v, ["write", v, str(work / f"{v}.db")]) for v in both], wrote
+        )
     print(f"# end load {os.getloadavg()[0]:.2f}, {time.strftime('%H:%M:%S', time.gmtime())} UTC")
 
 
