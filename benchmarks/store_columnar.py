@@ -81,6 +81,8 @@ if TYPE_CHECKING:
 HERE = os.path.abspath(__file__)
 T0 = time.perf_counter()
 STEPS: dict[str, tuple[float, float]] = {}
+#: Bc: the codes the parse made for the duty slice being converted, by column, and its rows
+CODES: list[tuple[dict[str, tuple[Any, list[Any]]], range | list[int]]] = []
 #: Bf: the parsed frame of the duty slice being converted (``bundle._duty_columns``'s)
 FRAMES: list[Any] = []
 #: the DutyColumns columns, by name (department, item, region, role, bases, valid_from,
@@ -243,9 +245,32 @@ class ColumnarWriter:
         self._rest(cols, skip=DICT_COLS)
         self.n += len(part)
 
+    def add_codes(self, kept: dict[str, tuple[Any, list[Any]]], part: Any) -> None:
+        """Variant Bc: the columns the parse coded (its Enum codes and each distinct value's
+        conversion, :func:`_keeping_codes`) mapped through the writer's dictionaries (one
+        look-up per distinct value), the rest as :meth:`add`."""
+        import numpy as np
+
+        cols = dict(zip(self.names, part.columns, strict=True))
+        done = []
+        for name, (codes, table_of) in kept.items():
+            d = self.dicts[name]
+            lut = np.fromiter(
+                (d.setdefault(v, len(d)) for v in table_of), dtype=np.int32, count=len(table_of)
+            )
+            self.codes[name].frombytes(lut[codes].tobytes())
+            done.append(name)
+        self._rest(cols, skip=tuple(done))
+        self._sources(cols)
+        self.n += len(part)
+
     def add(self, part: Any) -> None:
         cols = dict(zip(self.names, part.columns, strict=True))
         self._rest(cols, skip=())
+        self._sources(cols)
+        self.n += len(part)
+
+    def _sources(self, cols: dict[str, Any]) -> None:
         src = cols["source"]
         if None in src:
             self.source_null.extend(s is None for s in src)
@@ -260,7 +285,6 @@ class ColumnarWriter:
         for h in set(heads).difference(lists):
             lists[h] = len(lists)
         self.list_codes.extend(map(lists.__getitem__, heads))
-        self.n += len(part)
 
     def _rest(self, cols: dict[str, Any], skip: tuple[str, ...]) -> None:
         for name, d in self.dicts.items():
@@ -421,6 +445,40 @@ def _dict_text(v: Any) -> str:
     return str(v)
 
 
+def _keeping_codes() -> None:
+    """Variant Bc: ``bundle._duty_columns`` made again from its own source with one change:
+    where it converts a column through its distinct values (Enum codes, then each distinct
+    value converted once), the codes (numpy) and the converted values are kept in
+    :data:`CODES` as well as expanded into the list it returns (the rows and their checks
+    unchanged). What a store writing codes would take from the parse at no further cost."""
+    import inspect
+    import textwrap
+
+    from dutygraph.io import bundle as bundle_io
+
+    src = textwrap.dedent(inspect.getsource(bundle_io._duty_columns))
+    old = "            codes = cells.cast(pl.Enum(distinct)).to_physical().to_list()\n"
+    assert src.count(old) == 1, "bundle._duty_columns changed: the Bc patch does not apply"
+    src = src.replace(
+        old,
+        "            _np_codes = cells.cast(pl.Enum(distinct)).to_physical().to_numpy()\n"
+        "            codes = _np_codes.tolist()\n"
+        "            _kept[name] = (_np_codes, table_of)\n",
+    )
+    start = "    n = len(rows) if frame is None else frame.height\n"
+    assert src.count(start) == 1
+    src = src.replace(start, start + "    _kept: dict = {}\n")
+    end = "    return DutyColumns.wrap(columns), bad\n"
+    assert src.count(end) == 1
+    src = src.replace(
+        end, "    if frame is not None:\n        _CODES.append((_kept, numbers))\n" + end
+    )
+    space = dict(vars(bundle_io))
+    space["_CODES"] = CODES
+    exec(compile(src, bundle_io.__file__, "exec"), space)
+    bundle_io._duty_columns = space["_duty_columns"]
+
+
 def generations(store: Path) -> Path:
     return store.with_name(f".{store.name}.duties")
 
@@ -459,7 +517,11 @@ def run_import(variant: str, bundle: str, out: str) -> None:
         enc = [0.0, 0.0]
         for part in changes.duties.slices():
             e = _now()
-            if variant == "Bf":
+            if variant == "Bc":
+                kept = CODES.pop()
+                assert not CODES and len(kept[1]) == len(part), "a row left out: not prototyped"
+                w.add_codes(kept[0], part)
+            elif variant == "Bf":
                 frame, header = FRAMES.pop()
                 assert not FRAMES and frame.height == len(part), "a row left out: not prototyped"
                 w.add_frame(frame, header, part)
@@ -549,7 +611,9 @@ def run_import(variant: str, bundle: str, out: str) -> None:
             return orig_duty_columns(table, known, version, frame, *rest)
 
         bundle_io._duty_columns = keeping_frame
-    if variant in ("B", "B2", "Bf"):
+    if variant == "Bc":
+        _keeping_codes()
+    if variant in ("B", "B2", "Bf", "Bc"):
         bulk.write_bulk = columnar_write_bulk  # type: ignore[assignment]
     elif variant == "C":
         bulk.write_bulk = deferring_write_bulk  # type: ignore[assignment]
