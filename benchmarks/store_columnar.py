@@ -2,7 +2,7 @@
 beside the SQLite store, against today's import and against today's schema with the
 secondary duty indexes deferred (#16: a national import in ≤ 60 s).
 
-    python benchmarks/store_columnar.py run BUNDLE WORKDIR [--rounds 2] [--variants today,B,Bf,B2,C]
+    python benchmarks/store_columnar.py run BUNDLE WORKDIR [--rounds 2] [--variants today,B,Bf,Bc,B2,C]
         [--reads [--write-rounds 5] [--open-mapped-only] [--item I --region R]] [--skip-imports]
     python benchmarks/store_columnar.py check TODAY.db B.db [--pairs 300]   # untimed: same duties, same answers
     python benchmarks/store_columnar.py import VARIANT BUNDLE OUT.db      # one import, this process
@@ -33,6 +33,9 @@ the duties:
 - **Bf**: B with each slice's dictionary columns coded from the parsed polars frame the slice
   was converted from (``bundle._duty_columns``'s, its categorical codes), each code's value
   taken from the checked columns;
+- **Bc**: B handed the parse's own codes: ``bundle._duty_columns`` made again from its source
+  keeping, for each column it converts through its distinct values, the Enum codes and the
+  converted values (the rows and their checks unchanged; :func:`_keeping_codes`);
 - **C** (today's schema, secondary indexes deferred): the duty rows and ``duty_by_key``
   in the build (the import's commit and link: answers possible), then in a second
   transaction on the linked store duty_basis filled and duty_by_department,
