@@ -112,8 +112,29 @@ class Problem:
             parts.append(f"column {self.column}")
         return ", ".join(parts)
 
+    @property
+    def place_zh(self) -> str:
+        """Where, in Chinese (``bases.csv 第 2 行 valid_from 列``), for the lines a person reads.
+
+        >>> Problem("bases.csv", 2, "valid_from", "…", sheet=None).place_zh
+        'bases.csv 第 2 行 valid_from 列'
+        """
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"工作表 {self.sheet}")
+        if self.row is not None:
+            parts.append(f"第 {self.row} 行")
+        if self.column:
+            parts.append(f"{self.column} 列")
+        return " ".join(parts)
+
     def __str__(self) -> str:
         text = f"{self.place}: {self.message}"
+        return f"{text} — {self.fix}" if self.fix else text
+
+    def text_zh(self) -> str:
+        """The problem as a person reads it in Chinese: the place in Chinese, then the message."""
+        text = f"{self.place_zh}：{self.message}"
         return f"{text} — {self.fix}" if self.fix else text
 
     def as_dict(self) -> dict[str, object]:

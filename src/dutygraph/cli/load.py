@@ -166,8 +166,8 @@ def print_report(report: ImportReport, out: TextIO | None = None, language: str 
     if report.notes:  # how rows were read: counted, a few shown
         n = len(report.notes)
         print(f"{n} 条说明：" if zh else f"{n} note(s):", file=out)
-        for p in report.notes[:3]:
-            print(f"  {'说明' if zh else 'note'}: {p}", file=out)
+        for p in report.notes[:3]:  # a note's place in Chinese (no English-only words in a demo)
+            print(f"  说明：{p.text_zh()}" if zh else f"  note: {p}", file=out)
         if n > 3:
             print(
                 f"  …… 另有 {n - 3} 条（--json 列出全部）"
