@@ -101,16 +101,19 @@ class Problem:
     severity: str = "error"
     code: str = "invalid"
 
-    @property
-    def place(self) -> str:
+    def _where(self, sheet: str, row: str, column: str, sep: str) -> str:
         parts = [self.file]
         if self.sheet:
-            parts.append(f"sheet {self.sheet}")
+            parts.append(sheet.format(self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(row.format(self.row))
         if self.column:
-            parts.append(f"column {self.column}")
-        return ", ".join(parts)
+            parts.append(column.format(self.column))
+        return sep.join(parts)
+
+    @property
+    def place(self) -> str:
+        return self._where("sheet {}", "row {}", "column {}", ", ")
 
     @property
     def place_zh(self) -> str:
@@ -119,14 +122,7 @@ class Problem:
         >>> Problem("bases.csv", 2, "valid_from", "…", sheet=None).place_zh
         'bases.csv 第 2 行 valid_from 列'
         """
-        parts = [self.file]
-        if self.sheet:
-            parts.append(f"工作表 {self.sheet}")
-        if self.row is not None:
-            parts.append(f"第 {self.row} 行")
-        if self.column:
-            parts.append(f"{self.column} 列")
-        return " ".join(parts)
+        return self._where("工作表 {}", "第 {} 行", "{} 列", " ")
 
     def __str__(self) -> str:
         text = f"{self.place}: {self.message}"
