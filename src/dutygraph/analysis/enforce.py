@@ -40,6 +40,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from ..io.citations import chinese_number
+
 __all__ = ["AS_OF", "KINDS", "PATH", "EnforceRow", "build", "load", "sentences", "write"]
 
 PATH = Path(str(files("dutygraph") / "data" / "assign" / "enforce.tsv"))
@@ -80,7 +82,6 @@ _FRAME = re.compile(
 )
 #: the end of a sentence's part before 经/向 that waives the obligation
 _WAIVED = re.compile(r"(?:无需|无须|不需|不需要|不必|免予|免于|可以不|不再)$")
-_NUM = {c: k for k, c in enumerate("零一二三四五六七八九", 0)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,19 +98,6 @@ class EnforceRow:
     department: str
     span: str
     text: str
-
-
-def _number(zh: str) -> int:
-    """A Chinese numeral up to 9999 (三十 → 30, 一百零二 → 102)."""
-    total, cur = 0, 0
-    for ch in zh:
-        if ch in _NUM:
-            cur = _NUM[ch]
-        else:
-            unit = {"十": 10, "百": 100, "千": 1000}[ch]
-            total += (cur or 1) * unit
-            cur = 0
-    return total + cur
 
 
 def _clean(s: str) -> str:
@@ -135,16 +123,13 @@ def _cited(v: Any, span: str) -> str:
         return ""
     out = []
     for a_num, p_num in _ONE_CITED.findall(m.group(1)):
-        art = v.article(_number(a_num))
+        art = v.article(chinese_number(a_num))
         if art is None:
             continue
-        p = (
-            art.paragraph(_number(p_num))
-            if p_num
-            else art.paragraphs[0]
-            if art.paragraphs
-            else None
-        )
+        if p_num:
+            p = art.paragraph(chinese_number(p_num))
+        else:
+            p = art.paragraphs[0] if art.paragraphs else None
         if p is not None:
             out.append(p.text.rstrip("。；;：: "))
     return "，".join(out)
