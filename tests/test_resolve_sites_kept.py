@@ -25,20 +25,27 @@ REGIONS = [Region("R0", "国", "national")] + [
 DEPTS = [Department(f"D{k}", f"局{k}", f"R{k % 13}", ("L1",)) for k in range(13)]
 
 
-def stored_graph(seed):
+def random_columns(seed, n, roles, *, ended=False):
+    """``n`` random duties over the trees above (each key once), as columns: open-ended, or
+    with ``ended`` some closed before or after the asked days."""
     rnd = random.Random(seed)
     duties = [
         Duty(
             f"D{rnd.randrange(13)}",
             f"I{rnd.randrange(15)}",
             f"R{rnd.randrange(13)}",
-            rnd.choice(["lead", "assist"]),
+            rnd.choice(roles),
             valid_from=rnd.choice([None, "2020-01-01", "2026-01-01"]),
+            valid_to=rnd.choice([None, "2025-01-01", "2027-01-01"]) if ended else None,
             line=rnd.choice([None, "L1"]),
         )
-        for _ in range(120)
+        for _ in range(n)
     ]
-    cols = DutyColumns.from_records(list({d.key: d for d in duties}.values()))
+    return DutyColumns.from_records(list({d.key: d for d in duties}.values()))
+
+
+def stored_graph(seed):
+    cols = random_columns(seed, 120, ["lead", "assist"])
     return DutyGraph([*REGIONS, *ITEMS, *DEPTS], duty_columns=cols)
 
 
@@ -85,20 +92,7 @@ def test_answers_past_the_cap_are_those_of_a_graph_keeping_every_list(monkeypatc
 def kept_leads_graph(seed, *, ended):
     """A stored graph whose sites index holds the store's kept lead rows (as a snapshot
     reads them back), and the same graph without them."""
-    rnd = random.Random(seed)
-    duties = [
-        Duty(
-            f"D{rnd.randrange(13)}",
-            f"I{rnd.randrange(15)}",
-            f"R{rnd.randrange(13)}",
-            rnd.choice(["lead", "lead", "assist"]),
-            valid_from=rnd.choice([None, "2020-01-01", "2026-01-01"]),
-            valid_to=rnd.choice([None, "2025-01-01", "2027-01-01"]) if ended else None,
-            line=rnd.choice([None, "L1"]),
-        )
-        for _ in range(150)
-    ]
-    cols = DutyColumns.from_records(list({d.key: d for d in duties}.values()))
+    cols = random_columns(seed, 150, ["lead", "lead", "assist"], ended=ended)
     sites = DutySites.of(cols.column("item"), cols.column("region"))
     sites.leads = LeadRows.from_kept(LeadRows.of(cols, sites).kept(), len(cols), len(sites))
     records = [*REGIONS, *ITEMS, *DEPTS]
