@@ -307,7 +307,11 @@ def figures_only(path: Path, out: Path | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=RESULT)
+    ap.add_argument(
+        "--out",
+        type=Path,
+        help=f"where the figures go (default {RESULT.name}; with --sample: none)",
+    )
     ap.add_argument(
         "--sample",
         type=Path,
@@ -316,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     if args.sample is not None:
-        return figures_only(args.sample, args.out if "--out" in (argv or sys.argv) else None)
+        return figures_only(args.sample, args.out)
     g = catalogue_graph()
     lines: list[str] = []
 
@@ -410,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
             (f"wrong <= 15 % (wrong {f['wrong_rate']:.0%})", f["wrong_rate"] <= 0.15),
         ):
             say(f"target {what} on the {held_out} set: {'met' if ok else 'NOT met'}")
-    emit(lines, args.out, echo=False)
+    emit(lines, args.out or RESULT, echo=False)
     return 0
 
 
